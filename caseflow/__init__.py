@@ -1,0 +1,1 @@
+"""caseflow: export-licence cases for dual-use items, with human rights weighed at every step."""

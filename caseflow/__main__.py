@@ -1,0 +1,5 @@
+"""`python -m caseflow` is the `caseflow` command."""
+
+from caseflow.cli import app
+
+app()

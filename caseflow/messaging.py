@@ -1,0 +1,76 @@
+"""FastStream helpers: handlers that see raw bytes while AsyncAPI shows the contract."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+from faststream import AckPolicy
+from faststream.kafka import KafkaRouter
+from faststream.message import StreamMessage
+from pydantic import ValidationError, WrapValidator
+
+from schemas.envelope import Contract, Envelope
+from schemas.topics import Topic
+
+ContractT = TypeVar("ContractT")
+C = TypeVar("C", bound=Contract)
+Handler = TypeVar("Handler", bound=Callable[..., Awaitable[None]])
+
+
+def _unchecked(value: object, _handler: object) -> object:
+    """Hand the raw value on; the service validates it itself and refuses it precisely."""
+    return value
+
+
+# A body documented as `T` in AsyncAPI but handed over as the raw bytes (with `raw_bytes`).
+Documented = Annotated[ContractT, WrapValidator(_unchecked)]
+
+
+async def raw_bytes(message: StreamMessage[object]) -> bytes:
+    """FastStream decoder that leaves the body undecoded, so bad bytes reach the handler."""
+    return message.body
+
+
+class UnreadableMessage(ValueError):
+    """A message that is not a valid envelope of the expected contract."""
+
+
+def read_envelope(raw: bytes, contract: type[C]) -> Envelope[C]:
+    """Parse and validate an envelope carrying `contract`, or raise `UnreadableMessage`."""
+    try:
+        envelope = Envelope[contract].model_validate_json(raw)  # type: ignore[valid-type]
+    except ValidationError as error:
+        raise UnreadableMessage(str(error)) from error
+    if envelope.type != contract.type_name():
+        raise UnreadableMessage(f"expected {contract.type_name()}, got {envelope.type}")
+    return envelope
+
+
+def location_of(message: StreamMessage[object]) -> str:
+    """topic/partition/offset of a Kafka message, naming it for operators."""
+    record = message.raw_message
+    topic, partition, offset = (
+        getattr(record, name, "?") for name in ("topic", "partition", "offset")
+    )
+    return f"{topic}/{partition}/{offset}"
+
+
+def at_least_once(
+    router: KafkaRouter, topic: Topic, *, group_id: str, title: str, description: str
+) -> Callable[[Handler], Handler]:
+    """Subscribe a handler that sees raw bytes and commits only after it returns.
+
+    A new consumer group starts at the earliest offset, so nothing published before a service
+    first started is missed.
+    """
+    subscriber = router.subscriber(
+        topic.name,
+        group_id=group_id,
+        ack_policy=AckPolicy.ACK,
+        auto_offset_reset="earliest",
+        decoder=raw_bytes,
+        title=title,
+        description=description,
+    )
+    return subscriber  # type: ignore[return-value]

@@ -1,0 +1,88 @@
+"""The transactional outbox: events stored with the change they report, relayed to Kafka after."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Sequence
+
+import asyncpg
+import structlog
+from aiokafka import AIOKafkaProducer
+
+from caseflow.db import Connection
+from schemas.envelope import Publishable
+from schemas.topics import Topic
+
+log = structlog.get_logger(__name__)
+
+
+async def enqueue(connection: Connection, topic: Topic, envelope: Publishable) -> None:
+    """Store `envelope` for publishing once the surrounding transaction commits."""
+    await connection.execute(
+        "INSERT INTO outbox (event_id, topic, key, payload) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (event_id) DO NOTHING",
+        envelope.id,
+        topic.name,
+        envelope.subject,
+        envelope.to_bytes(),
+    )
+    await connection.execute("SELECT pg_notify('outbox_' || current_schema(), '')")
+
+
+class OutboxRelay:
+    """Publishes stored events in order, marking each published; one active relay per schema."""
+
+    def __init__(
+        self, database_url: str, schema: str, producer: AIOKafkaProducer, *, batch: int = 500
+    ) -> None:
+        self._database_url = database_url
+        self._schema = schema
+        self._producer = producer
+        self._batch = batch
+        self._wake = asyncio.Event()
+
+    async def run(self, *, poll_seconds: float = 1.0) -> None:
+        """Relay until cancelled; notifications wake it early, polling covers missed ones."""
+        connection = await asyncpg.connect(self._database_url)
+        try:
+            await connection.execute(f"SET search_path TO {self._schema}, public")
+            # Publishing in id order keeps each case's events in order; one relay holds the lock.
+            await connection.execute("SELECT pg_advisory_lock(hashtext($1))", self._lock_name)
+            await connection.add_listener(f"outbox_{self._schema}", self._notified)
+            while True:
+                while await self.relay_once(connection):
+                    pass
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), poll_seconds)
+        finally:
+            await connection.close()
+
+    @property
+    def _lock_name(self) -> str:
+        return f"outbox-relay:{self._schema}"
+
+    def _notified(self, *_: object) -> None:
+        self._wake.set()
+
+    async def relay_once(self, connection: Connection) -> int:
+        """Publish one batch of pending events; return how many were published."""
+        rows: Sequence[asyncpg.Record] = await connection.fetch(
+            "SELECT id, topic, key, payload FROM outbox WHERE published_at IS NULL"
+            " ORDER BY id LIMIT $1",
+            self._batch,
+        )
+        if not rows:
+            return 0
+        sent = [
+            await self._producer.send(row["topic"], row["payload"], key=row["key"].encode())
+            for row in rows
+        ]
+        await asyncio.gather(*sent)
+        await connection.execute(
+            "UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])",
+            [row["id"] for row in rows],
+        )
+        log.debug("outbox relayed", schema=self._schema, events=len(rows))
+        return len(rows)

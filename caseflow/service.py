@@ -1,0 +1,68 @@
+"""What every service does around its handlers: migrate, pool, outbox relay, clean shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncpg
+import structlog
+from aiokafka import AIOKafkaProducer
+
+from caseflow.db import create_pool, migrate
+from caseflow.kafka import start_producer
+from caseflow.outbox import OutboxRelay
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass
+class ServiceRuntime:
+    """The resources of one service process: its schema's pool and its outbox relay."""
+
+    schema: str
+    migrations: Path
+    database_url: str
+    kafka_bootstrap: str
+    _pool: asyncpg.Pool | None = None
+    _producer: AIOKafkaProducer | None = None
+    _relay: asyncio.Task[None] | None = field(default=None, repr=False)
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        """The service's connection pool (after `start`)."""
+        assert self._pool is not None, "ServiceRuntime.start() has not run"
+        return self._pool
+
+    async def start(self) -> None:
+        """Apply migrations, open the pool and start relaying the outbox."""
+        applied = await migrate(self.database_url, self.schema, self.migrations)
+        log.info("schema ready", schema=self.schema, migrations_applied=len(applied))
+        self._pool = await create_pool(self.database_url, self.schema)
+        self._producer = await start_producer(self.kafka_bootstrap, f"caseflow-{self.schema}")
+        relay = OutboxRelay(self.database_url, self.schema, self._producer)
+        self._relay = asyncio.create_task(relay.run(), name=f"outbox-relay-{self.schema}")
+        self._relay.add_done_callback(_fail_loudly)
+
+    async def stop(self) -> None:
+        """Stop the relay, then close the producer and the pool."""
+        if self._relay is not None:
+            self._relay.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._relay
+        if self._producer is not None:
+            await self._producer.stop()
+        if self._pool is not None:
+            await self._pool.close()
+
+
+def _fail_loudly(task: asyncio.Task[None]) -> None:
+    """A relay that dies would leave events unpublished: log it and stop the process."""
+    if task.cancelled():
+        return
+    error = task.exception()
+    if error is not None:
+        log.critical("outbox relay failed; stopping", error=repr(error))
+        asyncio.get_running_loop().stop()

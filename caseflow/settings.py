@@ -1,0 +1,104 @@
+"""The one settings loader: environment variables prefixed CASEFLOW_, read at the edges only."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Where caseflow's servers are and where its state lives."""
+
+    model_config = SettingsConfigDict(env_prefix="CASEFLOW_", extra="ignore")
+
+    state_dir: Path = Field(
+        default=Path(".state"),
+        description="Folder holding the embedded servers' data, logs and pid files.",
+    )
+    database_url: str | None = Field(
+        default=None, description="PostgreSQL URL; unset means the embedded server."
+    )
+    kafka_bootstrap: str | None = Field(
+        default=None, description="Kafka bootstrap servers; unset means the embedded broker."
+    )
+    temporal_address: str | None = Field(
+        default=None, description="Temporal frontend host:port; unset means the dev server."
+    )
+    temporal_namespace: str = "default"
+    temporal_ui_url: str | None = Field(
+        default=None, description="Temporal Web UI address shown to operators."
+    )
+    kafka_port: int = 9092
+    temporal_port: int = 7233
+    temporal_ui_port: int = 8233
+    log_level: str = "INFO"
+    log_json: bool = Field(default=False, description="Log JSON lines instead of console text.")
+
+    @property
+    def stack_file(self) -> Path:
+        """The file where `caseflow stack up` records the addresses it started."""
+        return self.state_dir / "stack.json"
+
+    def endpoints(self) -> Endpoints:
+        """Configured addresses, completed from the running embedded stack."""
+        started = (
+            Endpoints.model_validate_json(self.stack_file.read_text())
+            if (self.stack_file.exists())
+            else Endpoints()
+        )
+        resolved = Endpoints(
+            database_url=self.database_url or started.database_url,
+            kafka_bootstrap=self.kafka_bootstrap or started.kafka_bootstrap,
+            temporal_address=self.temporal_address or started.temporal_address,
+            temporal_ui_url=self.temporal_ui_url or started.temporal_ui_url,
+        )
+        missing = [name for name, value in resolved if value is None and name != "temporal_ui_url"]
+        if missing:
+            raise EndpointsMissing(missing, self.stack_file)
+        return resolved
+
+
+class Endpoints(BaseModel):
+    """Addresses of the three servers caseflow needs."""
+
+    database_url: str | None = None
+    kafka_bootstrap: str | None = None
+    temporal_address: str | None = None
+    temporal_ui_url: str | None = None
+
+    def write(self, path: Path) -> None:
+        """Record these addresses for the services started later."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.model_dump(), indent=2))
+
+    @property
+    def database(self) -> str:
+        """The PostgreSQL URL, known to be set after `Settings.endpoints`."""
+        assert self.database_url is not None
+        return self.database_url
+
+    @property
+    def kafka(self) -> str:
+        """The Kafka bootstrap servers, known to be set after `Settings.endpoints`."""
+        assert self.kafka_bootstrap is not None
+        return self.kafka_bootstrap
+
+    @property
+    def temporal(self) -> str:
+        """The Temporal address, known to be set after `Settings.endpoints`."""
+        assert self.temporal_address is not None
+        return self.temporal_address
+
+
+class EndpointsMissing(RuntimeError):
+    """A server has neither a configured address nor a running embedded instance."""
+
+    def __init__(self, missing: list[str], stack_file: Path) -> None:
+        names = ", ".join(f"CASEFLOW_{name.upper()}" for name in missing)
+        super().__init__(
+            f"no address for {names}: set it, or run `caseflow stack up` "
+            f"(no running embedded stack recorded in {stack_file})"
+        )

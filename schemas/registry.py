@@ -1,0 +1,21 @@
+"""Every contract by its envelope type, for decoding and for the JSON Schema export."""
+
+from __future__ import annotations
+
+from schemas.application import SubmitApplication
+from schemas.cases import CaseDecided, CaseReceived, CaseStatusChanged
+from schemas.envelope import Contract
+from schemas.intake import SubmissionRejected
+from schemas.screening import ScreeningCompleted, ScreeningRequested
+
+CONTRACTS: tuple[type[Contract], ...] = (
+    SubmitApplication,
+    SubmissionRejected,
+    CaseReceived,
+    CaseStatusChanged,
+    ScreeningRequested,
+    ScreeningCompleted,
+    CaseDecided,
+)
+
+BY_TYPE: dict[str, type[Contract]] = {contract.type_name(): contract for contract in CONTRACTS}

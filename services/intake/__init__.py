@@ -1,0 +1,1 @@
+"""Intake: registers agency submissions, refusing deficient ones with every deficiency listed."""

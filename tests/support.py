@@ -1,0 +1,54 @@
+"""Helpers for tests against the real broker: read a topic until what is expected arrives."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer
+
+Event = dict[str, Any]
+
+
+async def collect(
+    bootstrap: str,
+    topic: str,
+    until: Callable[[list[Event]], bool],
+    *,
+    where: Callable[[Event], bool] = lambda _: True,
+    timeout: float = 60.0,
+    linger: float = 0.0,
+) -> list[Event]:
+    """Events of `topic` (from the start) matching `where`, read until `until` holds.
+
+    Fails with the events seen so far if `until` does not hold within `timeout` seconds; then
+    reads `linger` seconds more, so that events which must not exist would be seen.
+    """
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False
+    )
+    await consumer.start()
+    seen: list[Event] = []
+    deadline = time.monotonic() + timeout
+    try:
+        lingering_until: float | None = None
+        while lingering_until is None or time.monotonic() < lingering_until:
+            if lingering_until is None and until(seen):
+                lingering_until = time.monotonic() + linger
+            elif lingering_until is None and time.monotonic() > deadline:
+                raise AssertionError(f"{topic}: condition not met in {timeout}s; saw {seen}")
+            batches = await consumer.getmany(timeout_ms=500)
+            for records in batches.values():
+                for record in records:
+                    if not record.value:
+                        raise AssertionError(
+                            f"{topic}: empty record at offset {record.offset}: {record}"
+                        )
+                    event = json.loads(record.value)
+                    if where(event):
+                        seen.append(event)
+    finally:
+        await consumer.stop()
+    return seen
