@@ -1,0 +1,88 @@
+"""The system's main job on the embedded default: stack, services, sample cases, UI address."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, datetime
+
+from rich.console import Console
+from rich.progress import Progress
+from temporalio.client import Client
+
+from caseflow.agency import publish_submissions, read_rejections, sample_messages
+from caseflow.cli.cases import show_cases, show_rejections
+from caseflow.processes import start_processes
+from caseflow.settings import Settings
+from caseflow.stack import start_stack
+from schemas.cases import DecisionOutcome
+from workflows.client import connect
+from workflows.desk import CaseSummary, decide, find_cases
+from workflows.model import ReviewDecision
+
+SAMPLE_COUNT = 6
+MALFORMED = b'{"type": "SubmitApplication.v1", "data": {"submitting_agency": "DE-BAFA"}}'
+
+
+async def run_demo(settings: Settings, console: Console, *, wait_seconds: float = 180.0) -> None:
+    """Bring everything up, push the samples through and show where to watch them."""
+    began = time.monotonic()
+    console.rule("caseflow")
+    console.print("starting PostgreSQL, the Kafka-protocol broker and Temporal …")
+    endpoints = await start_stack(settings)
+    console.print("starting intake, screening, the bridge and the workflow worker …")
+    await start_processes(settings)
+    since = datetime.now(UTC)
+    suffix = since.strftime("-%m%d%H%M%S")
+    sent = await publish_submissions(
+        endpoints.kafka, [*sample_messages(suffix), ("DE-BAFA:malformed", MALFORMED)]
+    )
+    console.print(f"submitted {sent} messages: {SAMPLE_COUNT} applications and one deficient one")
+    client = await connect(endpoints.temporal, settings.temporal_namespace)
+    cases = await _await_review(client, since, console, wait_seconds)
+    low = next((case for case in cases if case.risk_level == "low"), None)
+    if low is not None:
+        await decide(
+            client,
+            low.case_id,
+            ReviewDecision(
+                reviewer="demo-officer",
+                outcome=DecisionOutcome.APPROVED,
+                rationale="Teaching equipment for a university; no human-rights concern found.",
+                human_rights_assessment="Low risk: civilian end user, EAR99 item.",
+            ),
+        )
+        console.print(f"approved low-risk case {low.control_number} as reviewer demo-officer")
+    show_rejections(await read_rejections(endpoints.kafka, since))
+    show_cases(await find_cases(client, f"StartTime >= '{since.isoformat()}'"))
+    console.print(
+        f"\n[bold]Temporal UI:[/bold] {endpoints.temporal_ui_url}/namespaces/"
+        f"{settings.temporal_namespace}/workflows"
+    )
+    console.print(
+        "next: caseflow cases --status under_review · caseflow case Z…· "
+        "caseflow decide Z… --reviewer you --outcome denied --rationale …"
+    )
+    console.print(f"ready in {time.monotonic() - began:.0f}s; stop everything with `caseflow down`")
+
+
+async def _await_review(
+    client: Client, since: datetime, console: Console, wait_seconds: float
+) -> list[CaseSummary]:
+    """Wait until every sample case is screened and waits for a reviewer."""
+    query = f"StartTime >= '{since.isoformat()}'"
+    deadline = time.monotonic() + wait_seconds
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("cases reaching review", total=SAMPLE_COUNT)
+        while True:
+            found = await find_cases(client, query)
+            waiting = [case for case in found if case.status == "under_review"]
+            progress.update(task, completed=len(waiting))
+            if len(waiting) >= SAMPLE_COUNT:
+                return waiting
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"only {len(waiting)} of {SAMPLE_COUNT} cases reached review in "
+                    f"{wait_seconds:.0f}s; see the logs under {Settings().state_dir}/logs"
+                )
+            await asyncio.sleep(1.0)

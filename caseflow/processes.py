@@ -1,0 +1,108 @@
+"""caseflow's own processes: run one as `caseflow run NAME`, or all under the state folder."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from faststream import FastStream
+
+from caseflow.logging import configure_logging
+from caseflow.settings import Settings
+from caseflow.stack import ManagedProcess, ProcessStatus, process_status, start_process
+from caseflow.stack import stop_process as stop_named
+
+PROCESS_NAMES = ("intake", "screening", "bridge", "worker")
+READY_FILE_VARIABLE = "CASEFLOW_READY_FILE"
+
+
+async def run_process(name: str, settings: Settings) -> None:
+    """Run one process until it is stopped."""
+    configure_logging(settings.log_level, json=settings.log_json)
+    if name == "worker":
+        from workflows.worker import run_worker
+
+        await run_worker(settings, on_ready=mark_ready)
+        return
+    app = faststream_app(name, settings)
+    app.after_startup(mark_ready)
+    await app.run()
+
+
+def faststream_app(name: str, settings: Settings) -> FastStream:
+    """The FastStream app of a Kafka-facing process (also the source of its AsyncAPI)."""
+    if name == "intake":
+        from services.intake.app import create_app as intake
+
+        return intake(settings)
+    if name == "screening":
+        from services.screening.app import create_app as screening
+        from services.screening.lists import load_screener
+
+        return screening(settings, load_screener())
+    if name == "bridge":
+        from workflows.bridge import create_app as bridge
+
+        return bridge(settings)
+    raise ValueError(f"unknown process '{name}'; known: {', '.join(PROCESS_NAMES)}")
+
+
+async def mark_ready() -> None:
+    """Tell a supervisor waiting on the ready file that start-up is complete."""
+    ready_file = os.environ.get(READY_FILE_VARIABLE)
+    if ready_file:
+        Path(ready_file).touch()
+
+
+def _ready_file(settings: Settings, name: str) -> Path:
+    return settings.state_dir.resolve() / "run" / f"{name}.ready"
+
+
+def managed(name: str, settings: Settings) -> ManagedProcess:
+    """`caseflow run NAME` as a supervised process that is ready once it says so."""
+    ready_file = _ready_file(settings, name)
+
+    async def started() -> None:
+        if not ready_file.exists():
+            raise RuntimeError(f"{name} has not finished starting")
+
+    return ManagedProcess(
+        name=name,
+        argv=[sys.executable, "-m", "caseflow", "run", name],
+        env={READY_FILE_VARIABLE: str(ready_file), "CASEFLOW_STATE_DIR": str(settings.state_dir)},
+        ready=started,
+    )
+
+
+async def start_processes(
+    settings: Settings, names: tuple[str, ...] = PROCESS_NAMES
+) -> list[ProcessStatus]:
+    """Start caseflow's processes (running ones are kept) and wait until each is ready."""
+    settings.endpoints()  # fail here, naming what is missing, rather than in each process
+    statuses = []
+    for name in names:
+        if process_status(settings.state_dir.resolve(), name).state != "running":
+            _ready_file(settings, name).unlink(missing_ok=True)
+        statuses.append(
+            await start_process(
+                settings.state_dir.resolve(), managed(name, settings), ready_within=90.0
+            )
+        )
+    return statuses
+
+
+def stop_processes(settings: Settings) -> list[ProcessStatus]:
+    """Stop caseflow's processes started under the state folder."""
+    return [stop_named(settings.state_dir.resolve(), name) for name in reversed(PROCESS_NAMES)]
+
+
+def processes_status(settings: Settings) -> list[ProcessStatus]:
+    """The state of each of caseflow's processes."""
+    return [process_status(settings.state_dir.resolve(), name) for name in PROCESS_NAMES]
+
+
+def main(name: str) -> None:
+    """Entry point of `caseflow run NAME`."""
+    asyncio.run(run_process(name, Settings()))

@@ -1,0 +1,1 @@
+"""Screening: restricted parties, items, destinations and end use, every finding explained."""

@@ -1,0 +1,43 @@
+"""The services of a case, run in this process against the session's real servers."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from temporalio.client import Client
+
+from caseflow.kafka import start_producer
+from caseflow.settings import Endpoints, Settings
+from services.intake.app import create_app as intake_app
+from services.screening.app import create_app as screening_app
+from services.screening.lists import load_screener
+from workflows.activities import CaseActivities
+from workflows.bridge import create_app as bridge_app
+from workflows.client import connect
+from workflows.worker import build_worker
+
+
+@pytest.fixture(scope="session")
+async def temporal(stack_endpoints: Endpoints) -> Client:
+    return await connect(stack_endpoints.temporal)
+
+
+@pytest.fixture(scope="session")
+async def case_services(
+    stack_settings: Settings, stack_endpoints: Endpoints, temporal: Client
+) -> AsyncIterator[None]:
+    """Intake, screening, the bridge and a worker, all consuming from the session's broker."""
+    producer = await start_producer(stack_endpoints.kafka, "test-worker")
+    worker = build_worker(temporal, CaseActivities(producer))
+    running = asyncio.create_task(worker.run())
+    async with (
+        intake_app(stack_settings),
+        screening_app(stack_settings, load_screener()),
+        bridge_app(stack_settings),
+    ):
+        yield
+    await worker.shutdown()
+    await running
+    await producer.stop()

@@ -1,0 +1,130 @@
+"""A case end to end through intake, screening, the bridge and the LicenseCase workflow."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+
+import pytest
+from temporalio.client import Client
+
+from caseflow.agency import publish_submissions
+from caseflow.samples import sample_applications, submission
+from caseflow.settings import Endpoints
+from schemas.application import SubmitApplication
+from schemas.cases import CaseStatus, DecisionOutcome
+from schemas.screening import RiskLevel
+from schemas.topics import CASES
+from tests.support import collect
+from workflows.desk import CaseSummary, DecisionRefused, case_view, decide, find_cases
+from workflows.model import ReviewDecision
+
+pytestmark = [pytest.mark.integration]
+
+
+async def submit_and_await_review(
+    endpoints: Endpoints, temporal: Client, application: SubmitApplication, copies: int = 1
+) -> CaseSummary:
+    envelope = submission(application)
+    await publish_submissions(endpoints.kafka, [(envelope.subject, envelope.to_bytes())] * copies)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        found = await find_cases(temporal, f"SubmittingAgency = '{application.submitting_agency}'")
+        mine = [
+            case
+            for case in found
+            if (await case_view(temporal, case.case_id)).agency_reference
+            == application.agency_reference
+        ]
+        if mine and mine[0].status == CaseStatus.UNDER_REVIEW:
+            assert len(mine) == 1, f"one case expected, found {mine}"
+            return mine[0]
+        await asyncio.sleep(1)
+    raise AssertionError(f"{application.agency_reference} did not reach review")
+
+
+def fresh(index: int) -> SubmitApplication:
+    return sample_applications(f"-{uuid.uuid4().hex[:8]}")[index]
+
+
+async def test_a_case_is_screened_reviewed_approved_and_the_agency_told(
+    case_services: None, stack_endpoints: Endpoints, temporal: Client
+) -> None:
+    application = fresh(4)  # the NSO Group end user
+    case = await submit_and_await_review(stack_endpoints, temporal, application)
+    view = await case_view(temporal, case.case_id)
+    assert view.screening is not None
+    assert view.screening.risk_level is RiskLevel.CRITICAL
+    assert case.risk_level == "critical"
+    assert case.control_codes == ["4D004"]
+    assert "denied" in view.open_actions
+
+    recorded = await decide(
+        temporal,
+        case.case_id,
+        ReviewDecision(
+            reviewer="officer-17",
+            outcome=DecisionOutcome.DENIED,
+            rationale="End user is on the Entity List for supplying spyware used against "
+            "journalists and activists.",
+            human_rights_assessment="Critical: intrusion software to a designated end user.",
+        ),
+    )
+    assert recorded.outcome is DecisionOutcome.DENIED
+    [decided] = await collect(
+        stack_endpoints.kafka,
+        CASES.name,
+        lambda seen: len(seen) >= 1,
+        where=lambda event: event["type"] == "CaseDecided.v1" and event["subject"] == case.case_id,
+        linger=2,
+    )
+    assert decided["data"]["outcome"] == "denied"
+    assert decided["data"]["decided_by"] == "officer-17"
+    assert decided["data"]["agency_reference"] == application.agency_reference
+    statuses = await collect(
+        stack_endpoints.kafka,
+        CASES.name,
+        lambda seen: len(seen) >= 4,
+        where=lambda event: (
+            event["type"] == "CaseStatusChanged.v1" and event["subject"] == case.case_id
+        ),
+        linger=1,
+    )
+    assert [event["data"]["status"] for event in statuses] == [
+        "registered",
+        "screening",
+        "under_review",
+        "decided",
+    ]
+
+
+async def test_the_same_submission_delivered_twice_gives_one_case_and_one_workflow(
+    case_services: None, stack_endpoints: Endpoints, temporal: Client
+) -> None:
+    application = fresh(0)
+    case = await submit_and_await_review(stack_endpoints, temporal, application, copies=2)
+    workflows = [
+        execution
+        async for execution in temporal.list_workflows(f"ControlNumber = '{case.control_number}'")
+    ]
+    assert len(workflows) == 1
+
+
+async def test_an_invalid_decision_is_refused_with_its_reason_and_the_case_stays_open(
+    case_services: None, stack_endpoints: Endpoints, temporal: Client
+) -> None:
+    case = await submit_and_await_review(stack_endpoints, temporal, fresh(5))
+    with pytest.raises(DecisionRefused, match="needs at least one condition"):
+        await decide(
+            temporal,
+            case.case_id,
+            ReviewDecision(
+                reviewer="officer-3",
+                outcome=DecisionOutcome.APPROVED_WITH_CONDITIONS,
+                rationale="Bank HSMs.",
+            ),
+        )
+    view = await case_view(temporal, case.case_id)
+    assert view.status is CaseStatus.UNDER_REVIEW
+    assert view.decision is None

@@ -1,0 +1,22 @@
+"""Activities: the workflow's only way out to Kafka."""
+
+from __future__ import annotations
+
+from aiokafka import AIOKafkaProducer
+from temporalio import activity
+
+from workflows.model import OutgoingEvent
+
+
+class CaseActivities:
+    """Publishing for the LicenseCase workflow, built with a started producer."""
+
+    def __init__(self, producer: AIOKafkaProducer) -> None:
+        self._producer = producer
+
+    @activity.defn
+    async def publish_event(self, event: OutgoingEvent) -> None:
+        """Publish one event and wait for the broker's acknowledgement."""
+        await self._producer.send_and_wait(
+            event.topic, event.envelope_json.encode(), key=event.key.encode()
+        )

@@ -1,0 +1,165 @@
+"""The bridge from Kafka to Temporal: start a workflow per case, signal results into it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import structlog
+from faststream import FastStream
+from faststream.kafka import KafkaBroker, KafkaRouter
+from faststream.kafka.annotations import KafkaMessage
+from temporalio.client import Client
+from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from caseflow.messaging import (
+    Documented,
+    UnreadableMessage,
+    at_least_once,
+    location_of,
+    read_envelope,
+)
+from caseflow.settings import Settings
+from schemas.cases import CaseReceived
+from schemas.envelope import Envelope, EnvelopeHeader
+from schemas.screening import ScreeningCompleted
+from schemas.topics import CASES, SCREENING_RESULTS
+from workflows import TASK_QUEUE
+from workflows import search_attributes as sa
+from workflows.client import connect, workflow_id
+from workflows.license_case import LicenseCase
+from workflows.model import CasePolicy, LicenseCaseInput
+
+log = structlog.get_logger(__name__)
+CONSUMER = "caseflow-bridge"
+
+
+async def start_case(client: Client, envelope: Envelope[CaseReceived], policy: CasePolicy) -> bool:
+    """Start the case's workflow; False when it exists already (a redelivery)."""
+    case = envelope.data
+    application = case.application
+    try:
+        await client.start_workflow(
+            LicenseCase.run,
+            LicenseCaseInput(received=case, correlation_id=envelope.correlation_id, policy=policy),
+            id=workflow_id(case.case_id),
+            task_queue=TASK_QUEUE,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            search_attributes=TypedSearchAttributes(
+                [
+                    SearchAttributePair(sa.CASE_STATUS, "received"),
+                    SearchAttributePair(sa.CONTROL_NUMBER, case.control_number),
+                    SearchAttributePair(sa.SUBMITTING_AGENCY, application.submitting_agency),
+                    SearchAttributePair(sa.DESTINATION_COUNTRY, application.destination_country),
+                    SearchAttributePair(sa.CONTROL_CODES, application.control_codes),
+                    SearchAttributePair(
+                        sa.DEADLINE_AT, case.registered_at + timedelta(days=policy.decision_days)
+                    ),
+                    SearchAttributePair(sa.OVERDUE, False),
+                ]
+            ),
+            memo={
+                "control_number": case.control_number,
+                "agency_reference": application.agency_reference,
+                "registered_at": case.registered_at.isoformat(),
+            },
+            static_summary=f"{case.control_number} · {application.submitting_agency} "
+            f"{application.agency_reference} → {application.destination_country} · "
+            + ", ".join(application.control_codes),
+        )
+    except WorkflowAlreadyStartedError:
+        return False
+    return True
+
+
+async def deliver_screening(client: Client, envelope: Envelope[ScreeningCompleted]) -> bool:
+    """Signal a screening result into its case; False when the case has no workflow."""
+    handle = client.get_workflow_handle(workflow_id(envelope.data.case_id))
+    try:
+        await handle.signal(LicenseCase.screening_completed, envelope.data)
+    except RPCError as error:
+        if error.status is RPCStatusCode.NOT_FOUND:
+            return False
+        raise
+    return True
+
+
+class TemporalLink:
+    """The bridge's Temporal client, connected when the process starts."""
+
+    def __init__(self, address: str, namespace: str) -> None:
+        self._address = address
+        self._namespace = namespace
+        self._client: Client | None = None
+
+    async def connect(self) -> None:
+        """Connect to Temporal before the first message is consumed."""
+        self._client = await connect(self._address, self._namespace)
+
+    @property
+    def client(self) -> Client:
+        """The connected client."""
+        assert self._client is not None, "TemporalLink.connect() has not run"
+        return self._client
+
+
+def build_router(temporal: TemporalLink, policy: CasePolicy) -> KafkaRouter:
+    """Subscribers of the bridge."""
+    router = KafkaRouter()
+
+    @at_least_once(
+        router,
+        CASES,
+        group_id=CONSUMER,
+        title="on_case_received",
+        description="Starts the LicenseCase workflow of a newly registered case (once).",
+    )
+    async def on_case_received(
+        body: Documented[Envelope[CaseReceived]], message: KafkaMessage
+    ) -> None:
+        try:
+            header = EnvelopeHeader.model_validate_json(message.body)
+            if header.type != CaseReceived.type_name():
+                return
+            envelope = read_envelope(message.body, CaseReceived)
+        except (UnreadableMessage, ValueError) as error:
+            log.error(
+                "unreadable case event skipped", location=location_of(message), error=str(error)
+            )
+            return
+        started = await start_case(temporal.client, envelope, policy)
+        log.info("case workflow", case_id=envelope.data.case_id, started=started)
+
+    @at_least_once(
+        router,
+        SCREENING_RESULTS,
+        group_id=CONSUMER,
+        title="on_screening_completed",
+        description="Signals a screening result into its case's workflow.",
+    )
+    async def on_screening_completed(
+        body: Documented[Envelope[ScreeningCompleted]], message: KafkaMessage
+    ) -> None:
+        try:
+            envelope = read_envelope(message.body, ScreeningCompleted)
+        except UnreadableMessage as error:
+            log.error(
+                "unreadable screening result skipped",
+                location=location_of(message),
+                error=str(error),
+            )
+            return
+        delivered = await deliver_screening(temporal.client, envelope)
+        log.info("screening result", case_id=envelope.data.case_id, delivered=delivered)
+
+    return router
+
+
+def create_app(settings: Settings, policy: CasePolicy | None = None) -> FastStream:
+    """The bridge process: Kafka consumers that drive Temporal."""
+    endpoints = settings.endpoints()
+    temporal = TemporalLink(endpoints.temporal, settings.temporal_namespace)
+    broker = KafkaBroker(endpoints.kafka, client_id="caseflow-bridge")
+    broker.include_router(build_router(temporal, policy or CasePolicy()))
+    return FastStream(broker, on_startup=[temporal.connect])
