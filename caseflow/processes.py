@@ -53,7 +53,7 @@ async def mark_ready() -> None:
     """Tell a supervisor waiting on the ready file that start-up is complete."""
     ready_file = os.environ.get(READY_FILE_VARIABLE)
     if ready_file:
-        Path(ready_file).touch()
+        await asyncio.to_thread(Path(ready_file).touch)
 
 
 def _ready_file(settings: Settings, name: str) -> Path:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 
 from caseflow.uow import PostgresUnitOfWork
-from services.screening.config import CONSUMER
 from schemas.screening import ScreeningCompleted
+from services.screening.config import CONSUMER
 
 
 class PostgresScreeningUnitOfWork(PostgresUnitOfWork):

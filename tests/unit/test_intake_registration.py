@@ -88,7 +88,11 @@ async def test_party_names_are_nfkc_normalised_on_the_way_in() -> None:
     store = FakeIntakeStore()
     application = sample_applications()[0]
     wide = application.model_copy(
-        update={"applicant": application.applicant.model_copy(update={"name": "ＲＨＥＩＮＬＡＮＤ GmbH"})}
+        update={
+            "applicant": application.applicant.model_copy(
+                update={"name": "ＲＨＥＩＮＬＡＮＤ GmbH"}
+            )
+        }
     )
     await register_submission(raw(submission(wide).to_bytes()), store, POLICY)
     received = json.loads(store.published[0][1].to_bytes())

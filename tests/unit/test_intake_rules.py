@@ -185,8 +185,9 @@ def test_schema_errors_and_rule_breaches_are_listed_together() -> None:
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
     max_leaves=30,
 )
 
@@ -211,8 +212,10 @@ def test_mutated_submissions_never_crash_and_refusals_name_a_deficiency(
     result = examine_submission(json.dumps(document).encode(), POLICY)
     if isinstance(result, Deficient):
         assert result.deficiencies
-        assert all(deficiency.code and deficiency.path.startswith("$") for deficiency in
-                   result.deficiencies)
+        assert all(
+            deficiency.code and deficiency.path.startswith("$")
+            for deficiency in result.deficiencies
+        )
 
 
 def _containers(value: Any) -> Any:

@@ -28,7 +28,8 @@ def test_an_nso_end_user_makes_the_case_critical_with_the_entity_list_hit_explai
     [hit] = [f for f in assessment.findings if f.category is FindingCategory.RESTRICTED_PARTY]
     assert "N.S.O. Group Technologies Limited" in hit.evidence
     assert "end user" in hit.evidence
-    assert "NSO Group" in hit.explanation and "Entity List" in hit.explanation
+    assert "NSO Group" in hit.explanation
+    assert "Entity List" in hit.explanation
     assert "defence" in assessment.recommended_route
 
 
@@ -45,7 +46,8 @@ def test_teaching_equipment_for_a_university_is_low_risk_without_findings() -> N
 )
 def test_the_most_specific_control_code_entry_decides(code: str, severity: RiskLevel) -> None:
     risk = POLICY.control_code_risk(code)
-    assert risk is not None and risk.severity is severity
+    assert risk is not None
+    assert risk.severity is severity
 
 
 def test_network_surveillance_items_are_high_risk_and_cite_their_source() -> None:
