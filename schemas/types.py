@@ -15,8 +15,13 @@ from pydantic_core import PydanticCustomError
 CONTROL_CODE = re.compile(r"^(EAR99|[0-9][A-E][0-9]{3}(\.[a-z0-9]{1,3})*)$")
 
 
+# Read once at import: lookups stay pure (the Temporal workflow sandbox forbids file access).
+COUNTRY_CODES = frozenset(country.alpha_2 for country in pycountry.countries)
+CURRENCY_CODES = frozenset(currency.alpha_3 for currency in pycountry.currencies)
+
+
 def _country(code: str) -> str:
-    if pycountry.countries.get(alpha_2=code) is None or code != code.upper():
+    if code not in COUNTRY_CODES:
         raise PydanticCustomError(
             "unknown_country", "'{code}' is not an ISO 3166-1 alpha-2 country code", {"code": code}
         )
@@ -24,7 +29,7 @@ def _country(code: str) -> str:
 
 
 def _currency(code: str) -> str:
-    if pycountry.currencies.get(alpha_3=code) is None or code != code.upper():
+    if code not in CURRENCY_CODES:
         raise PydanticCustomError(
             "unknown_currency", "'{code}' is not an ISO 4217 currency code", {"code": code}
         )

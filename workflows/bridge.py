@@ -32,7 +32,10 @@ from workflows.license_case import LicenseCase
 from workflows.model import CasePolicy, LicenseCaseInput
 
 log = structlog.get_logger(__name__)
-CONSUMER = "caseflow-bridge"
+# One consumer group per topic: members of one group with different subscriptions would
+# keep forcing each other to rebalance.
+CASES_GROUP = "caseflow-bridge-cases"
+SCREENING_GROUP = "caseflow-bridge-screening"
 
 
 async def start_case(client: Client, envelope: Envelope[CaseReceived], policy: CasePolicy) -> bool:
@@ -111,7 +114,7 @@ def build_router(temporal: TemporalLink, policy: CasePolicy) -> KafkaRouter:
     @at_least_once(
         router,
         CASES,
-        group_id=CONSUMER,
+        group_id=CASES_GROUP,
         title="on_case_received",
         description="Starts the LicenseCase workflow of a newly registered case (once).",
     )
@@ -134,7 +137,7 @@ def build_router(temporal: TemporalLink, policy: CasePolicy) -> KafkaRouter:
     @at_least_once(
         router,
         SCREENING_RESULTS,
-        group_id=CONSUMER,
+        group_id=SCREENING_GROUP,
         title="on_screening_completed",
         description="Signals a screening result into its case's workflow.",
     )

@@ -1,0 +1,43 @@
+"""The `caseflow` command line."""
+
+from __future__ import annotations
+
+import asyncio
+
+import typer
+from rich.console import Console
+
+from caseflow.cli import cases, contracts, processes, stack
+
+app = typer.Typer(
+    no_args_is_help=True,
+    help="caseflow: export-licence cases with human rights weighed at every step.",
+)
+app.add_typer(stack.app, name="stack")
+app.add_typer(processes.services, name="services")
+app.add_typer(contracts.app, name="schemas")
+app.command("run")(processes.run)
+app.command("submit")(cases.submit)
+app.command("cases")(cases.cases)
+app.command("case")(cases.case)
+app.command("decide")(cases.decide_case)
+
+
+@app.command()
+def demo() -> None:
+    """Bring the stack and services up, push sample cases through, print the Temporal UI."""
+    from caseflow.demo import run_demo
+    from caseflow.settings import Settings
+
+    asyncio.run(run_demo(Settings(), Console()))
+
+
+@app.command()
+def down() -> None:
+    """Stop caseflow's processes, then the embedded servers."""
+    from caseflow.processes import stop_processes
+    from caseflow.settings import Settings
+
+    settings = Settings()
+    processes.show(stop_processes(settings))
+    stack.down()

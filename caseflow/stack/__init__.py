@@ -1,0 +1,42 @@
+"""The embedded stack: PostgreSQL, a Kafka-protocol broker and Temporal, run from wheels."""
+
+from caseflow.stack.errors import ComponentFailed, PortTaken, StackError
+from caseflow.stack.pidfiles import log_file, pid_file
+from caseflow.stack.processes import (
+    ManagedProcess,
+    ProcessState,
+    ProcessStatus,
+    ReadinessProbe,
+    list_processes,
+    process_status,
+    start_process,
+    stop_process,
+)
+from caseflow.stack.stack import (
+    ComponentStatus,
+    StackStatus,
+    stack_status,
+    start_stack,
+    stop_stack,
+)
+
+__all__ = [
+    "ComponentFailed",
+    "ComponentStatus",
+    "ManagedProcess",
+    "PortTaken",
+    "ProcessState",
+    "ProcessStatus",
+    "ReadinessProbe",
+    "StackError",
+    "StackStatus",
+    "list_processes",
+    "log_file",
+    "pid_file",
+    "process_status",
+    "stack_status",
+    "start_process",
+    "start_stack",
+    "stop_process",
+    "stop_stack",
+]

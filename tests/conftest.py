@@ -1,0 +1,84 @@
+"""One embedded stack per test session, shared by every integration and e2e test."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+
+from caseflow.settings import Endpoints, Settings
+from caseflow.stack import StackError, start_stack, stop_stack
+from caseflow.stack.pidfiles import PidRecord, is_running, own_process
+from caseflow.stack.ports import free_ports
+
+STATE_DIR_PREFIX = "caseflow-stack-"
+OWNER_FILE = "owner.json"  # names the test session that owns a state folder
+
+
+@pytest.fixture(scope="session")
+def stack_state_dirs() -> Iterator[Callable[[], Path]]:
+    """Makes state folders outside pytest's basetemp; removes them at the end of the session.
+
+    pytest resets its basetemp root to mode 0700 whenever a session starts, which would cut the
+    `embedded_postgres` account (postgres run as root) off from a cluster kept under it.
+    """
+    _remove_abandoned_stacks()
+    made: list[Path] = []
+
+    def make() -> Path:
+        made.append(Path(tempfile.mkdtemp(prefix=STATE_DIR_PREFIX)))
+        _claim(made[-1])
+        return made[-1]
+
+    yield make
+    for state_dir in made:
+        shutil.rmtree(state_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def stack_settings(stack_state_dirs: Callable[[], Path]) -> Settings:
+    """Settings for the session's stack: a fresh state folder and free ports."""
+    kafka_port, temporal_port, temporal_ui_port = free_ports(3)
+    return Settings(
+        state_dir=stack_state_dirs(),
+        kafka_port=kafka_port,
+        temporal_port=temporal_port,
+        temporal_ui_port=temporal_ui_port,
+    )
+
+
+def _claim(state_dir: Path) -> None:
+    """Record this test session as the owner of a state folder."""
+    me = psutil.Process()
+    owner = PidRecord(
+        name="pytest", pid=me.pid, create_time=me.create_time(), stop_signal=0, argv=me.cmdline()
+    )
+    (state_dir / OWNER_FILE).write_text(owner.model_dump_json())
+
+
+def _remove_abandoned_stacks() -> None:
+    """Stop and delete the stacks of test sessions that were killed before their teardown."""
+    for state_dir in Path(tempfile.gettempdir()).glob(f"{STATE_DIR_PREFIX}*"):
+        try:
+            owner = PidRecord.model_validate_json((state_dir / OWNER_FILE).read_bytes())
+        except (OSError, ValueError):
+            continue  # being created right now, or not a test stack
+        if not is_running(own_process(owner)):
+            stop_stack(Settings(state_dir=state_dir))
+            shutil.rmtree(state_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+async def stack_endpoints(stack_settings: Settings) -> AsyncIterator[Endpoints]:
+    """PostgreSQL, broker and Temporal up for the whole session; torn down at its end."""
+    try:
+        endpoints = await start_stack(stack_settings)
+    except StackError as error:
+        stop_stack(stack_settings)
+        pytest.fail(f"the embedded stack did not start:\n{error}", pytrace=False)
+    yield endpoints
+    stop_stack(stack_settings)

@@ -1,0 +1,143 @@
+"""The first case end to end, every service its own process, driven by the `caseflow` command."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from temporalio.client import Client
+
+from caseflow.processes import PROCESS_NAMES, start_processes, stop_processes
+from caseflow.settings import Endpoints, Settings
+from caseflow.stack import process_status
+from schemas.topics import CASES, REJECTIONS
+from tests.support import collect
+from workflows.client import connect
+from workflows.desk import CaseSummary, find_cases
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+async def processes(stack_settings: Settings, stack_endpoints: Endpoints) -> AsyncIterator[None]:
+    await start_processes(stack_settings)
+    yield
+    stop_processes(stack_settings)
+
+
+def caseflow(settings: Settings, *arguments: str) -> str:
+    """Run the `caseflow` command as a user would, against the session's stack."""
+    environment = {**os.environ, "CASEFLOW_STATE_DIR": str(settings.state_dir), "COLUMNS": "200"}
+    done = subprocess.run(
+        [sys.executable, "-m", "caseflow", *arguments],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, f"caseflow {' '.join(arguments)} failed:\n{done.stderr}"
+    return done.stdout
+
+
+async def await_review(temporal: Client, suffix: str, count: int) -> list[CaseSummary]:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        found = await find_cases(temporal, "CaseStatus = 'under_review'")
+        mine = [case for case in found if await _reference_ends(temporal, case, suffix)]
+        if len(mine) >= count:
+            return mine
+        await asyncio.sleep(1)
+    raise AssertionError(f"fewer than {count} cases with suffix {suffix} reached review")
+
+
+async def _reference_ends(temporal: Client, case: CaseSummary, suffix: str) -> bool:
+    description = await temporal.get_workflow_handle(f"license-case-{case.case_id}").describe()
+    memo = await description.memo()
+    return str(memo.get("agency_reference", "")).endswith(suffix)
+
+
+async def test_sample_cases_flow_to_review_and_a_reviewer_approves_one_from_the_cli(
+    processes: None, stack_settings: Settings, stack_endpoints: Endpoints
+) -> None:
+    suffix = f"-e2e{uuid.uuid4().hex[:6]}"
+    assert "submitted 6 message(s)" in caseflow(
+        stack_settings, "submit", "--samples", "--suffix", suffix
+    )
+    temporal = await connect(stack_endpoints.temporal)
+    cases = await await_review(temporal, suffix, 6)
+
+    listing = caseflow(stack_settings, "cases", "--status", "under_review")
+    assert all(case.control_number in listing for case in cases)
+    low = next(case for case in cases if case.risk_level == "low")
+    shown = caseflow(stack_settings, "case", low.control_number)
+    assert "under_review" in shown
+    assert "approved" in shown
+
+    decided = caseflow(
+        stack_settings,
+        "decide",
+        low.control_number,
+        "--reviewer",
+        "officer-e2e",
+        "--outcome",
+        "approved",
+        "--rationale",
+        "Civil end use confirmed; no concerns.",
+    )
+    assert f"case {low.control_number}: approved" in decided
+    [event] = await collect(
+        stack_endpoints.kafka,
+        CASES.name,
+        lambda seen: len(seen) >= 1,
+        where=lambda event: event["type"] == "CaseDecided.v1" and event["subject"] == low.case_id,
+    )
+    assert event["data"]["outcome"] == "approved"
+
+
+async def test_a_malformed_submission_is_rejected_and_the_services_keep_running(
+    processes: None, stack_settings: Settings, stack_endpoints: Endpoints, tmp_path: Path
+) -> None:
+    reference = f"MALFORMED-{uuid.uuid4().hex[:6]}"
+    path = tmp_path / "broken.json"
+    path.write_text(
+        '{"type": "SubmitApplication.v1", "data": {"submitting_agency": "NL-CDIU", '
+        f'"agency_reference": "{reference}", "items": []}}}}'
+    )
+    caseflow(stack_settings, "submit", str(path))
+    [rejection] = await collect(
+        stack_endpoints.kafka,
+        REJECTIONS.name,
+        lambda seen: len(seen) >= 1,
+        where=lambda event: event["data"]["agency_reference"] == reference,
+    )
+    codes = {deficiency["code"] for deficiency in rejection["data"]["deficiencies"]}
+    assert {"missing_field", "invalid_value"} <= codes
+    assert all(
+        process_status(stack_settings.state_dir.resolve(), name).state == "running"
+        for name in PROCESS_NAMES
+    )
+
+
+async def test_services_killed_and_started_again_carry_on(
+    processes: None, stack_settings: Settings, stack_endpoints: Endpoints
+) -> None:
+    state_dir = stack_settings.state_dir.resolve()
+    for name in PROCESS_NAMES:
+        pid = process_status(state_dir, name).pid
+        assert pid is not None
+        os.kill(pid, signal.SIGKILL)
+    await asyncio.sleep(1)
+    await start_processes(stack_settings)
+    suffix = f"-kill{uuid.uuid4().hex[:6]}"
+    caseflow(stack_settings, "submit", "--samples", "--suffix", suffix)
+    temporal = await connect(stack_endpoints.temporal)
+    assert len(await await_review(temporal, suffix, 6)) == 6
