@@ -116,3 +116,24 @@ class SubmitApplication(Contract):
     def control_codes(self) -> list[str]:
         """Distinct control codes of the items, in order of appearance."""
         return list(dict.fromkeys(item.control_code for item in self.items))
+
+
+class AmendApplication(Contract):
+    """Command: an agency replaces the content of an application it submitted, before decision."""
+
+    event_type = "AmendApplication"
+
+    submitting_agency: str = Field(min_length=2, max_length=40)
+    agency_reference: str = Field(min_length=1, max_length=80)
+    reason: Text = Field(description="Why the application is amended.")
+    application: SubmitApplication = Field(description="The application as it now stands.")
+
+
+class WithdrawApplication(Contract):
+    """Command: an agency withdraws an application it submitted, before decision."""
+
+    event_type = "WithdrawApplication"
+
+    submitting_agency: str = Field(min_length=2, max_length=40)
+    agency_reference: str = Field(min_length=1, max_length=80)
+    reason: Text = Field(description="Why the application is withdrawn.")

@@ -47,6 +47,40 @@ class CaseReceived(Contract):
     application: SubmitApplication
 
 
+class FieldChange(Contract):
+    """One value an amendment changed, by its JSON path in the application."""
+
+    event_type = "FieldChange"
+
+    path: str = Field(description="JSON path, e.g. `$.end_users[0].name`.")
+    before: str | None = Field(description="The old value as JSON text; null if added.")
+    after: str | None = Field(description="The new value as JSON text; null if removed.")
+
+
+class CaseAmended(Contract):
+    """Event: the agency amended a case before decision; the workflow screens it again."""
+
+    event_type = "CaseAmended"
+
+    case_id: str
+    control_number: str
+    amended_at: datetime
+    reason: str
+    changes: list[FieldChange] = Field(min_length=1)
+    application: SubmitApplication = Field(description="The application as amended.")
+
+
+class CaseWithdrawn(Contract):
+    """Event: the agency withdrew a case before decision; the workflow ends it as withdrawn."""
+
+    event_type = "CaseWithdrawn"
+
+    case_id: str
+    control_number: str
+    withdrawn_at: datetime
+    reason: str
+
+
 class CaseStatusChanged(Contract):
     """Event: the case moved to another status (for agencies following their cases)."""
 

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from schemas.application import SubmitApplication
-from schemas.cases import CaseDecided, CaseReceived, CaseStatusChanged
+from schemas.application import AmendApplication, SubmitApplication, WithdrawApplication
+from schemas.cases import (
+    CaseAmended,
+    CaseDecided,
+    CaseReceived,
+    CaseStatusChanged,
+    CaseWithdrawn,
+)
 from schemas.envelope import Contract
 from schemas.intake import SubmissionRejected
 from schemas.screening import ScreeningCompleted, ScreeningRequested
 
 CONTRACTS: tuple[type[Contract], ...] = (
     SubmitApplication,
+    AmendApplication,
+    WithdrawApplication,
     SubmissionRejected,
     CaseReceived,
+    CaseAmended,
+    CaseWithdrawn,
     CaseStatusChanged,
     ScreeningRequested,
     ScreeningCompleted,

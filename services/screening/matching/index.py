@@ -1,0 +1,273 @@
+"""The restricted-party index: list names by word, screened against in milliseconds."""
+
+from __future__ import annotations
+
+import hashlib
+from array import array
+from collections.abc import Iterable, Sequence
+from functools import cached_property
+from itertools import pairwise
+
+import numpy as np
+import numpy.typing as npt
+
+from services.screening.matching.explain import country_note, explain_hit
+from services.screening.matching.model import Hit, RestrictedPartyEntry
+from services.screening.matching.normalise import (
+    NameToken,
+    NormalisedName,
+    TokenKind,
+    normalise_name,
+)
+from services.screening.matching.policy import MatchPolicy
+from services.screening.matching.scoring import (
+    NameComparison,
+    WeightedToken,
+    compare_names,
+    spelling_key,
+)
+from services.screening.matching.vocabulary import Vocabulary
+
+Int32s = npt.NDArray[np.int32]
+
+
+class RestrictedPartyIndex:
+    """Screens party names against list entries: candidates by word, then scored in full.
+
+    Every primary and alternative name is normalised once and stored as word ids (compact
+    numpy arrays, not Python objects), with an inverted index from word to names. A party's
+    distinctive words and places, looked up exactly, with typos or by consonants, select
+    names; the best `policy.candidates` by weighted overlap are aligned word by word.
+    """
+
+    def __init__(self, entries: Sequence[RestrictedPartyEntry], policy: MatchPolicy) -> None:
+        """Index `entries` (kept by reference); prefer `RestrictedPartyIndex.build`."""
+        self.policy = policy
+        self._entries = entries
+        names = _NameTable(entries)
+        self.vocabulary = Vocabulary(
+            names.words,
+            np.frombuffer(names.kinds, dtype=np.int8),
+            np.frombuffer(names.abjad, dtype=np.bool_),
+            np.bincount(names.word_ids, minlength=len(names.words)),
+            policy,
+        )
+        self._name_entry = names.entry
+        self._name_alias = names.alias
+        self._name_offsets = names.offsets
+        self._name_words = names.word_ids
+        self._entry_first_name = names.entry_first_name
+        self._countries = names.countries
+        self._name_country = names.country
+        self._posting_offsets, self._postings = _postings(names, len(names.words))
+        per_word = np.concatenate([[0.0], np.cumsum(self.vocabulary.weights[self._name_words])])
+        self._name_weight = np.diff(per_word[self._name_offsets]).astype(np.float32)
+
+    @classmethod
+    def build(
+        cls, entries: Iterable[RestrictedPartyEntry], policy: MatchPolicy | None = None
+    ) -> RestrictedPartyIndex:
+        """Index list entries under a matching policy (the documented defaults if none)."""
+        return cls(list(entries), policy or MatchPolicy())
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def entries(self) -> Sequence[RestrictedPartyEntry]:
+        """The indexed entries, in the order given."""
+        return self._entries
+
+    @property
+    def name_count(self) -> int:
+        """How many distinct names (primary and alternative) are indexed."""
+        return len(self._name_entry)
+
+    @cached_property
+    def list_version(self) -> str:
+        """A digest of the indexed entries' sources, ids, names and countries."""
+        digest = hashlib.sha256()
+        for entry in self._entries:
+            fields = (entry.source, entry.entry_id, *entry.names, *entry.countries)
+            digest.update("\x1f".join(fields).encode() + b"\x1e")
+        return f"sha256:{digest.hexdigest()[:16]}"
+
+    def screen(self, party_name: str, country: str | None = None) -> list[Hit]:
+        """Hits at or above the policy threshold for one party, best first."""
+        party = normalise_name(party_name)
+        tokens = self._party_tokens(party)
+        if not tokens:
+            return []
+        best: dict[int, tuple[int, NameComparison]] = {}
+        for name in self._candidate_names(tokens, country).tolist():
+            comparison = compare_names(tokens, self._listed_tokens(name), self.policy)
+            entry = int(self._name_entry[name])
+            if entry not in best or comparison.score > best[entry][1].score:
+                best[entry] = (name, comparison)
+        # A country bonus can lift a name just under the threshold; nothing lower can make it.
+        floor = self.policy.hit_threshold - self.policy.same_country_bonus
+        hits = [
+            self._hit(party, country, name, comparison)
+            for name, comparison in best.values()
+            if comparison.score >= floor
+        ]
+        hits = [hit for hit in hits if hit.score >= self.policy.hit_threshold]
+        hits.sort(key=lambda hit: hit.score, reverse=True)
+        if len(hits) <= self.policy.max_hits:
+            return hits
+        # Entries tied with the last one reported are reported too: equal names, equal claims.
+        floor_score = hits[self.policy.max_hits - 1].score
+        return [hit for hit in hits if hit.score >= floor_score]
+
+    def score_entry(self, party_name: str, country: str | None, position: int) -> Hit | None:
+        """The party's best comparison with one entry (by position), whatever its score."""
+        party = normalise_name(party_name)
+        tokens = self._party_tokens(party)
+        first, last = self._entry_first_name[position], self._entry_first_name[position + 1]
+        if not tokens or first == last:
+            return None
+        compared = [
+            (compare_names(tokens, self._listed_tokens(name), self.policy), name)
+            for name in range(int(first), int(last))
+        ]
+        comparison, name = max(compared, key=lambda pair: pair[0].score)
+        return self._hit(party, country, name, comparison)
+
+    def _party_tokens(self, party: NormalisedName) -> list[WeightedToken]:
+        return [
+            WeightedToken(
+                t.text, t.kind, self.vocabulary.weight_of(t), t.abjad, spelling_key(t.text)
+            )
+            for t in party.tokens
+        ]
+
+    def _listed_tokens(self, name: int) -> list[WeightedToken]:
+        start, end = int(self._name_offsets[name]), int(self._name_offsets[name + 1])
+        return [self.vocabulary.token(word) for word in self._name_words[start:end].tolist()]
+
+    def _candidate_names(self, weighted: Sequence[WeightedToken], country: str | None) -> Int32s:
+        """Names sharing the party's telling words, ranked by weighted overlap; the top few."""
+        matched = self._matched_words(weighted)
+        limit = self.policy.retrieval_max_names
+        counts = self._posting_offsets[1:] - self._posting_offsets[:-1]
+        usable = [(word, sim) for word, sim in matched if counts[word] <= limit]
+        if not usable and matched:
+            usable = [min(matched, key=lambda pair: counts[pair[0]])]
+        if not usable:
+            return np.empty(0, dtype=np.int32)
+        ids = np.concatenate([self._postings_of(word)[:limit] for word, _ in usable])
+        credit = np.concatenate(
+            [
+                np.full(min(int(counts[word]), limit), self.vocabulary.weights[word] * sim)
+                for word, sim in usable
+            ]
+        )
+        names, inverse = np.unique(ids, return_inverse=True)
+        found = np.bincount(inverse, weights=credit)
+        party_weight = sum(token.weight for token in weighted)
+        overlap = found / (self._name_weight[names] + party_weight - found + 1e-9)
+        code = self._countries.get(country.upper()) if country else None
+        if code is not None:  # among equal names, the party's country first
+            overlap += (self._name_country[names] == code) * self.policy.same_country_bonus
+        if len(names) > self.policy.candidates:
+            names = names[
+                np.argpartition(-overlap, self.policy.candidates)[: self.policy.candidates]
+            ]
+        return names
+
+    def _matched_words(self, party: Sequence[WeightedToken]) -> list[tuple[int, float]]:
+        telling = [t for t in party if t.kind is not TokenKind.GENERIC] or list(party)
+        matched = [pair for token in telling for pair in self.vocabulary.lookup(token)]
+        for first, second in pairwise(party):
+            joined = self.vocabulary.ids.get(first.text + second.text)
+            if joined is not None:
+                matched.append((joined, 1.0))
+        return matched
+
+    def _postings_of(self, word: int) -> Int32s:
+        return self._postings[self._posting_offsets[word] : self._posting_offsets[word + 1]]
+
+    def _hit(
+        self, party: NormalisedName, country: str | None, name: int, comparison: NameComparison
+    ) -> Hit:
+        entry = self._entries[int(self._name_entry[name])]
+        alias = int(self._name_alias[name])
+        matched_name = entry.names[alias]
+        adjustment = 0.0
+        if country and entry.countries:
+            same = country.upper() in entry.countries
+            adjustment = (
+                self.policy.same_country_bonus if same else -self.policy.country_mismatch_penalty
+            )
+        score = round(min(1.0, max(0.0, comparison.score + adjustment)), 3)
+        explanation = explain_hit(
+            party,
+            normalise_name(matched_name),
+            comparison,
+            matched_name,
+            alias > 0,
+            country_note(country.upper() if country else None, entry.countries),
+        )
+        return Hit(entry.source, entry.entry_id, entry.name, matched_name, score, explanation)
+
+
+class _NameTable:
+    """Every distinct normalised name of every entry, as word ids in flat arrays."""
+
+    def __init__(self, entries: Sequence[RestrictedPartyEntry]) -> None:
+        self.words: list[str] = []
+        self.countries: dict[str, int] = {}
+        self.kinds = bytearray()
+        self.abjad = bytearray()
+        ids: dict[str, int] = {}
+        entry_ids, alias_ids, offsets, countries = (
+            array("i"),
+            array("h"),
+            array("q", [0]),
+            array("h"),
+        )
+        word_ids, first_name = array("i"), array("q", [0])
+        for position, entry in enumerate(entries):
+            seen: set[tuple[int, ...]] = set()
+            country = (
+                self.countries.setdefault(entry.countries[0], len(self.countries))
+                if entry.countries
+                else -1
+            )
+            for alias, raw in enumerate(entry.names):
+                words = tuple(self._word_id(token, ids) for token in normalise_name(raw).tokens)
+                if words and words not in seen:
+                    seen.add(words)
+                    entry_ids.append(position)
+                    alias_ids.append(min(alias, 32767))
+                    countries.append(country)
+                    word_ids.extend(words)
+                    offsets.append(len(word_ids))
+            first_name.append(len(entry_ids))
+        self.entry: Int32s = np.frombuffer(entry_ids, dtype=np.int32)
+        self.alias = np.frombuffer(alias_ids, dtype=np.int16)
+        self.country = np.frombuffer(countries, dtype=np.int16)  # entry's first country
+        self.offsets = np.frombuffer(offsets, dtype=np.int64)
+        self.word_ids: Int32s = np.frombuffer(word_ids, dtype=np.int32)
+        self.entry_first_name = np.frombuffer(first_name, dtype=np.int64)
+
+    def _word_id(self, token: NameToken, ids: dict[str, int]) -> int:
+        word_id = ids.get(token.text)
+        if word_id is None:
+            word_id = ids[token.text] = len(self.words)
+            self.words.append(token.text)
+            self.kinds.append(int(token.kind))
+            self.abjad.append(int(token.abjad))
+        elif token.abjad and not self.abjad[word_id]:
+            self.abjad[word_id] = 1
+        return word_id
+
+
+def _postings(names: _NameTable, word_count: int) -> tuple[npt.NDArray[np.int64], Int32s]:
+    """For each word, the names containing it (CSR: offsets into one array of name ids)."""
+    lengths = np.diff(names.offsets)
+    name_of_occurrence = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
+    order = np.argsort(names.word_ids, kind="stable")
+    counts = np.bincount(names.word_ids, minlength=word_count)
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    return offsets, name_of_occurrence[order]

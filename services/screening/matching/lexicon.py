@@ -1,0 +1,155 @@
+"""Words that say little about who a party is: legal forms, generic trade words, places."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pycountry
+from anyascii import anyascii
+
+# Legal forms after normalisation (lower case, full stops dropped, other punctuation a space):
+# "S.A." -> "sa", "Sp. z o.o." -> "sp z oo", "A/S" -> "a s", "Co., Ltd." -> "co ltd".
+_LEGAL_FORMS = """
+ltd; limited; ltda; llc; l l c; llp; lp; plc; inc; incorporated; corp; corporation; co; company;
+cos; pte; pty; pvt; pte ltd; pvt ltd; pty ltd; co ltd; private limited;
+public limited company; limited liability company; limited liability partnership; sdn bhd; bhd;
+berhad; sendirian berhad; tbk; pt; cv; gmbh; mbh; ag; kg; ohg; ug; gbr; ev; e v; gmbh co kg;
+aktiengesellschaft; gesellschaft mit beschrankter haftung; bv; nv; vof; sa; s a; sas; sarl;
+sarlu; eurl; sci; snc; srl; s r l; spa; s p a; sapa; scarl; sl; slu; sau; sa de cv; sab de cv;
+sociedad anonima; societe anonyme; societe a responsabilite limitee; se; ab; as; a s; asa; oy;
+oyj; aps; a p s; hf; ehf; kk; yk; gk; kabushiki kaisha; kabushiki gaisha; yugen kaisha;
+godo kaisha; zhushihuishe; jusighoesa; jsc; pjsc; ojsc; cjsc; ooo; oao; zao; pao; ao; nao; tov;
+pat; prat; too; odo; uab; sia; ad; ead; ood; eood; doo; d o o; dd; d d; zrt; nyrt; kft; bt; rt;
+sro; s r o; spol s r o; sp z oo; sp zoo; sa; ae; a e; epe; ike; oe; ee; aktsionernoe obshchestvo;
+aktsionernoye obshchestvo; obshchestvo s ogranichennoy otvetstvennostyu;
+obshchestvo s ogranichennoi otvetstvennostiu; zakrytoe aktsionernoe obshchestvo;
+otkrytoe aktsionernoe obshchestvo; publichnoe aktsionernoe obshchestvo; joint stock company;
+closed joint stock company; open joint stock company; public joint stock company;
+anonim sirketi; as; ltd sti; private joint stock company; sahami khas; shmy khs;
+limited sirketi; sti; fze; fzco; fzc; fz llc; fz co; dmcc; wll;
+w l l; spc; saog; saoc; psc; pjs; qpsc; bsc; sherkat; shirkat; sharikat; sharika; sharikah;
+shrkh; shrkt; sherkate; sherkat e; youxiangongsi; youxian gongsi; gufenyouxiangongsi;
+gufen youxian gongsi; youxianzerengongsi; youxian zeren gongsi; gongsi
+"""
+
+LEGAL_FORMS: frozenset[tuple[str, ...]] = frozenset(
+    tuple(form.split()) for form in _LEGAL_FORMS.replace("\n", " ").split(";") if form.strip()
+)
+LONGEST_LEGAL_FORM = max(len(form) for form in LEGAL_FORMS)
+
+# Generic words, with their spelling in other languages folded onto one canonical word so that
+# "Tekhnologii" and "Technologies" count as the same (weak) evidence.
+_GENERIC = {
+    "technology": "technology technologies tech tek technik technologie technologien tecnologia "
+    "tecnologias technologique technologiques tekhnologii tekhnologiya tekhnologiy teknoloji "
+    "fanavari fnwry keji jishu",
+    "electronics": "electronics electronic electronique electronica elektronik elektronika "
+    "elektroniks elektroniki ilektroniki dianzi jeonja",
+    "group": "group groupe gruppe grupo gruppo gruppa grupp omilos jituan",
+    "holding": "holding holdings kholding konggu gufen",
+    "trading": "trading trade trader traders handel handels commerce comercio comercial "
+    "commercial emporiki torgovyy torgovy torgovaya tejarat tjrt bazargani bzrgny ticaret maoyi "
+    "shangmao",
+    "international": "international intl internacional internazionale mezhdunarodnyy guoji",
+    "industry": "industry industries industrial industrie industria industrias sanayi sanaye "
+    "sanat snt snay promyshlennyy gongye shiye",
+    "system": "system systems systeme sistema sistemy systimata sistimata",
+    "solution": "solution solutions",
+    "service": "service services servis servisy",
+    "engineering": "engineering ingenieria muhendislik mohandesi mhndsy inzhiniring gongcheng",
+    "enterprise": "enterprise enterprises entreprise predpriyatie",
+    "development": "development developments fazhan",
+    "investment": "investment investments invest touzi",
+    "logistics": "logistics logistic logistik logistika wuliu",
+    "communications": "communications communication telecom telecommunications tongxin",
+    "software": "software yazilim ruanjian",
+    "security": "security securities anquan",
+    "equipment": "equipment equipments zhuangbei shebei",
+    "machinery": "machinery machines jixie",
+    "manufacturing": "manufacturing manufacture manufacturer zhizao",
+    "science": "science sciences scientific kexue",
+    "research": "research",
+    "institute": "institute institut instituto yanjiusuo yanjiuyuan",
+    "information": "information xinxi",
+    "energy": "energy energia nengyuan",
+    "chemical": "chemical chemicals huagong",
+    "instrument": "instrument instruments yiqi",
+    "intelligent": "intelligent zhineng",
+    "aerospace": "aerospace hangtian aviation hangkong",
+    "consulting": "consulting consultancy consultants consultant",
+    "global": "global worldwide",
+    "general": "general",
+    "import": "import imports export exports jinchukou",
+    "network": "network networks",
+    "product": "product products",
+    "resource": "resource resources",
+    "supply": "supply supplies",
+    "material": "material materials",
+    "branch": "branch office fenggongsi",
+    "computer": "computer computers computing",
+    "defence": "defence defense savunma oboronnyy",
+}
+GENERIC_CANONICAL: dict[str, str] = {
+    variant: canonical for canonical, variants in _GENERIC.items() for variant in variants.split()
+}
+GENERIC_WORDS: frozenset[str] = frozenset(_GENERIC)
+GENERIC_SPELLINGS: dict[str, tuple[str, ...]] = {
+    canonical: tuple(variants.split()) for canonical, variants in _GENERIC.items()
+}
+
+# Joining words in the languages of the lists; "al"/"el" is the Arabic article.
+_STOPWORDS = "and the of for de del della di la le les du des der die das und et y e da do dos van"
+STOPWORDS: frozenset[str] = frozenset(f"{_STOPWORDS} ve va al el".split())
+
+# Places that often open a company name; they count, but less than a brand does.
+_PLACES = (
+    "shenzhen beijing shanghai guangzhou tianjin wuhan chengdu xian hangzhou nanjing chongqing "
+    "suzhou dalian qingdao xiamen hefei harbin changsha zhengzhou jinan dongguan ningbo kunming "
+    "urumqi xinjiang hong kong macau macao taipei moscow moskva petersburg sankt saint novosibirsk "
+    "yekaterinburg kazan samara omsk minsk almaty tashkent baku tehran tehran isfahan mashhad "
+    "tabriz shiraz dubai sharjah ajman abu dhabi doha muscat riyadh jeddah damascus aleppo beirut "
+    "baghdad karachi lahore islamabad mumbai delhi istanbul ankara izmir herzliya tel aviv "
+    "jerusalem athens thessaloniki piraeus limassol nicosia larnaca skopje budapest dublin sofia "
+    "belgrade london paris berlin frankfurt hamburg munich rotterdam amsterdam singapore kuala "
+    "lumpur bangkok jakarta manila seoul pyongyang tokyo osaka yangon naypyidaw mandalay managua "
+    "caracas havana "
+    "russian chinese iranian israeli emirati syrian turkish greek cypriot irish hungarian "
+    "macedonian korean burmese myanmar asia asian europe european euro pacific middle east "
+    "eastern western northern southern north south east west central"
+)
+
+
+def _plain_words(text: str) -> list[str]:
+    return re.sub(r"[^a-z0-9]+", " ", anyascii(text).lower().replace("'", "")).split()
+
+
+@cache
+def place_words() -> frozenset[str]:
+    """Words of country names, major cities and regions (cached: built from pycountry once)."""
+    words = set(_PLACES.split())
+    for country in pycountry.countries:
+        for attribute in ("name", "common_name", "official_name"):
+            words.update(_plain_words(getattr(country, attribute, "")))
+    return frozenset(words - STOPWORDS - {"republic", "state", "states", "united"})
+
+
+# Place names that anyascii spells with a character's other reading (成都 "Chengdou").
+PLACE_SPELLINGS = {
+    "chengdou": "chengdu",
+    "shamen": "xiamen",
+    "zhangsha": "changsha",
+    "zhongqing": "chongqing",
+    "zhangchun": "changchun",
+}
+
+# Chinese, Japanese and Korean words as transliterated syllables run together: what a run of
+# characters is split at, and which of them are legal forms, generic words or places.
+CJK_WORDS: frozenset[str] = frozenset(
+    {word for form in LEGAL_FORMS if len(form) == 1 for word in form}
+    | {"youxian", "zeren", "gufen"}
+    | set(GENERIC_CANONICAL)
+    | set(_PLACES.split())
+    | set(PLACE_SPELLINGS)
+)
+LONGEST_CJK_WORD = 6

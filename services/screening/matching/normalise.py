@@ -1,0 +1,211 @@
+"""From a name as written to comparable tokens, remembering what was changed on the way."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import IntEnum
+from functools import lru_cache
+
+from services.screening.matching import lexicon
+from services.screening.matching.scripts import (
+    ABJADS,
+    LOOKALIKE_SCRIPTS,
+    LOOKALIKES,
+    SYLLABIC,
+    Script,
+    fold_lookalikes,
+    remove_invisible,
+    script_of,
+    transliterate,
+)
+
+_DROPPED = re.compile(r"[.'`\u2019\u02bc\u02bb]")
+_SEPARATORS = re.compile(r"[^a-z0-9]+")
+
+
+class TokenKind(IntEnum):
+    """How much a token says about who a party is."""
+
+    DISTINCTIVE = 0
+    PLACE = 1
+    GENERIC = 2
+    FILLER = 3  # joining words ("and", "de"); kept because "de" is also a pinyin syllable
+
+
+@dataclass(frozen=True, slots=True)
+class NameToken:
+    """One comparable word of a name."""
+
+    text: str
+    kind: TokenKind
+    abjad: bool = False  # romanised from Arabic or Hebrew letters: mostly consonants
+
+
+@dataclass(frozen=True, slots=True)
+class NormalisedName:
+    """A name's tokens and a record of what normalisation did to get them."""
+
+    tokens: tuple[NameToken, ...]
+    legal_forms: tuple[str, ...] = ()
+    transliterated_from: tuple[str, ...] = ()
+    lookalikes_folded: int = 0
+    invisible_removed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    tokens: tuple[str, ...]
+    script: Script | None  # transliterated from, if not Latin
+    folded: int
+    abjad: bool
+
+
+def normalise_name(raw: str) -> NormalisedName:
+    """Normalise a party or list name: Unicode, scripts, case, punctuation, legal forms."""
+    text, invisible = (
+        (raw, 0) if raw.isascii() else remove_invisible(unicodedata.normalize("NFKC", raw))
+    )
+    raw_words = text.split()
+    latin_context = any(_mostly_latin(word) for word in raw_words)
+    words = [_romanise_word(word, latin_context) for word in raw_words]
+    flat = [(token, word.abjad) for word in words for token in word.tokens]
+    kept, legal_forms = _strip_legal_forms([token for token, _ in flat])
+    abjad_of = dict(flat)
+    tokens = tuple(_classify(token, abjad_of.get(token, False)) for token in kept)
+    if not tokens and flat:
+        # A name made only of legal-form words ("Limited") is still a name.
+        tokens = tuple(NameToken(token, TokenKind.DISTINCTIVE) for token, _ in flat)
+        legal_forms = []
+    scripts = tuple(dict.fromkeys(str(word.script) for word in words if word.script is not None))
+    return NormalisedName(
+        tokens=tokens,
+        legal_forms=tuple(legal_forms),
+        transliterated_from=scripts,
+        lookalikes_folded=sum(word.folded for word in words),
+        invisible_removed=invisible,
+    )
+
+
+def _mostly_latin(word: str) -> bool:
+    if word.isascii():
+        return any(char.isalpha() for char in word)
+    scripts = [script_of(char) for char in word if char.isalpha()]
+    latin = sum(1 for script in scripts if script is Script.LATIN)
+    return latin > len(scripts) - latin
+
+
+@lru_cache(maxsize=1 << 18)
+def _romanise_word(word: str, latin_context: bool) -> _Word:
+    if word.isascii():
+        return _Word(_split(word), None, 0, abjad=False)
+    scripts = {script_of(char) for char in word} - {Script.NONE}
+    folded = 0
+    foreign = scripts - {Script.LATIN}
+    # A Latin word with a few Cyrillic or Greek letters in it is a spoof: fold the letters back.
+    # A whole word in those scripts is folded only inside a Latin name, and only if every letter
+    # has a Latin twin; otherwise it is a real word of that script and gets transliterated.
+    if (
+        foreign
+        and foreign <= LOOKALIKE_SCRIPTS
+        and (
+            Script.LATIN in scripts
+            or (latin_context and all(c in LOOKALIKES for c in word if script_of(c) in foreign))
+        )
+    ):
+        word, folded = fold_lookalikes(word)
+        foreign = set()
+    tokens = _syllabic_tokens(word) if foreign & SYLLABIC else _split(transliterate(word))
+    script = min(foreign, key=str) if foreign else None
+    return _Word(tokens, script, folded, abjad=bool(foreign & ABJADS))
+
+
+def _split(text: str) -> tuple[str, ...]:
+    plain = transliterate(text) if not text.isascii() else text
+    return tuple(_SEPARATORS.sub(" ", _DROPPED.sub("", plain.lower())).split())
+
+
+def _syllabic_tokens(word: str) -> tuple[str, ...]:
+    """Chinese, Japanese and Korean: one syllable per character, regrouped into words."""
+    tokens: list[str] = []
+    syllables: list[str] = []
+    other: list[str] = []
+    for char in word:
+        if script_of(char) in SYLLABIC:
+            tokens.extend(_split("".join(other)))
+            other = []
+            syllables.append(transliterate(char).lower())
+        else:
+            tokens.extend(_group_syllables(syllables))
+            syllables = []
+            other.append(char)
+    tokens.extend(_split("".join(other)))
+    tokens.extend(_group_syllables(syllables))
+    return tuple(token for token in tokens if token)
+
+
+def _group_syllables(syllables: Sequence[str]) -> list[str]:
+    # Known words (legal forms, generic words, places) are cut out first; what lies between them
+    # is one word if short (brands are mostly two or three characters), else pairs of syllables.
+    words: list[str] = []
+    pending: list[str] = []
+    position = 0
+    while position < len(syllables):
+        for length in range(min(lexicon.LONGEST_CJK_WORD, len(syllables) - position), 1, -1):
+            candidate = "".join(syllables[position : position + length])
+            if candidate in lexicon.CJK_WORDS:
+                words.extend(_unknown_run(pending))
+                pending = []
+                words.append(candidate)
+                position += length
+                break
+        else:
+            pending.append(syllables[position])
+            position += 1
+    words.extend(_unknown_run(pending))
+    return words
+
+
+def _unknown_run(syllables: Sequence[str]) -> list[str]:
+    if len(syllables) <= 3:
+        return ["".join(syllables)] if syllables else []
+    return ["".join(syllables[i : i + 2]) for i in range(0, len(syllables), 2)]
+
+
+def _strip_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """Remove legal forms at either end, and unambiguous ones (3+ letters) anywhere."""
+    removed: list[str] = []
+    changed = True
+    while changed and tokens:
+        changed = False
+        for length in range(min(lexicon.LONGEST_LEGAL_FORM, len(tokens)), 0, -1):
+            if tuple(tokens[-length:]) in lexicon.LEGAL_FORMS:
+                removed.append(" ".join(tokens[-length:]))
+                tokens, changed = tokens[:-length], True
+                break
+            if tuple(tokens[:length]) in lexicon.LEGAL_FORMS and length < len(tokens):
+                removed.append(" ".join(tokens[:length]))
+                tokens, changed = tokens[length:], True
+                break
+    kept: list[str] = []
+    for token in tokens:
+        if (token,) in lexicon.LEGAL_FORMS and len(token) >= 3 and len(tokens) > 1:
+            removed.append(token)
+        else:
+            kept.append(token)
+    return kept, removed
+
+
+@lru_cache(maxsize=1 << 18)
+def _classify(token: str, abjad: bool) -> NameToken:
+    canonical = lexicon.GENERIC_CANONICAL.get(token)
+    if canonical is not None:
+        return NameToken(canonical, TokenKind.GENERIC, abjad)
+    if token in lexicon.STOPWORDS:
+        return NameToken(token, TokenKind.FILLER, abjad)
+    place = lexicon.PLACE_SPELLINGS.get(token, token)
+    if place in lexicon.place_words():
+        return NameToken(place, TokenKind.PLACE, abjad)
+    return NameToken(token, TokenKind.DISTINCTIVE, abjad)

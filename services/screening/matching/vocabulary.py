@@ -1,0 +1,143 @@
+"""The distinct words of a list's names, their weights, and look-up that tolerates typos."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from services.screening.matching.normalise import NameToken, TokenKind
+from services.screening.matching.policy import MatchPolicy
+from services.screening.matching.scoring import (
+    WeightedToken,
+    consonants,
+    spelling_key,
+    token_similarity,
+)
+
+WordIds = npt.NDArray[np.int32]
+
+
+class Vocabulary:
+    """Words with their kind and weight; finds the listed words a party's word may stand for.
+
+    Typos are found through a deletion neighbourhood (every word, its romanisation-folded
+    spelling, and each of their one-letter deletions, stored as sorted 64-bit hashes): two
+    words within one edit, or two with one letter deleted on each side, share a key.
+    Candidates are then checked by edit distance.
+    Words romanised from Arabic or Hebrew letters are looked up by their consonants.
+    """
+
+    def __init__(
+        self,
+        words: list[str],
+        kinds: npt.NDArray[np.int8],
+        abjad: npt.NDArray[np.bool_],
+        names_per_word: npt.NDArray[np.int64],
+        policy: MatchPolicy,
+    ) -> None:
+        self.words = words
+        self.spellings = [spelling_key(word) for word in words]
+        self.ids = {word: position for position, word in enumerate(words)}
+        self.kinds = kinds
+        self.abjad = abjad
+        self.policy = policy
+        base = np.array([policy.base_weight(kind) for kind in TokenKind], np.float32)[kinds]
+        rarity = 1.0 / (1.0 + np.log10(1.0 + names_per_word / policy.common_word_names))
+        self.weights = (base * np.maximum(rarity, policy.min_weight_factor)).astype(np.float32)
+        self._variant_keys, self._variant_words = _sorted_keys(
+            (word_id, variant)
+            for word_id, word in enumerate(words)
+            if len(word) >= 3 and not word.isdigit()
+            for variant in _deletions(word) | _deletions(self.spellings[word_id])
+        )
+        self._consonant_keys, self._consonant_words = _sorted_keys(
+            (word_id, skeleton)
+            for word_id, word in enumerate(words)
+            if len(skeleton := consonants(word)) >= 2
+        )
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def weight_of(self, token: NameToken) -> float:
+        """The listed weight of a word, or its kind's base weight if no listed name has it."""
+        word_id = self.ids.get(token.text)
+        if word_id is None:
+            return self.policy.base_weight(token.kind)
+        return float(self.weights[word_id])
+
+    def token(self, word_id: int) -> WeightedToken:
+        """The listed word as a weighted token."""
+        return WeightedToken(
+            self.words[word_id],
+            TokenKind(int(self.kinds[word_id])),
+            float(self.weights[word_id]),
+            bool(self.abjad[word_id]),
+            self.spellings[word_id],
+        )
+
+    def lookup(self, party: WeightedToken) -> list[tuple[int, float]]:
+        """Listed words this party word may be: (word id, similarity), exact match first."""
+        found: dict[int, float] = {}
+        exact = self.ids.get(party.text)
+        if exact is not None:
+            found[exact] = 1.0
+        if len(party.text) >= 3 and not party.text.isdigit():
+            variants = _deletions(party.text) | _deletions(party.spelling)
+            for word_id in _search(self._variant_keys, self._variant_words, variants):
+                if word_id not in found:
+                    similarity, _ = token_similarity(party, self.token(word_id), self.policy)
+                    if similarity > 0:
+                        found[word_id] = similarity
+        if party.abjad and len(skeleton := consonants(party.text)) >= 2:
+            skeletons = {skeleton, skeleton[1:]} if skeleton[0] == "l" else {skeleton}
+            for word_id in _search(self._consonant_keys, self._consonant_words, skeletons):
+                found.setdefault(word_id, self.policy.consonant_similarity)
+        for word_id in self._halves(party.text):
+            found.setdefault(word_id, 1.0)
+        return list(found.items())
+
+    def _halves(self, text: str) -> list[int]:
+        """Listed words a party word is made of, written together ("nsogroup", "yongboxin")."""
+        for cut in range(2, len(text) - 1):
+            left = self.ids.get(text[:cut])
+            if left is None:
+                continue
+            right = self.ids.get(text[cut:])
+            if right is not None:
+                return [left, right]
+            for second in range(cut + 2, len(text) - 1):
+                middle, last = self.ids.get(text[cut:second]), self.ids.get(text[second:])
+                if middle is not None and last is not None:
+                    return [left, middle, last]
+        return []
+
+
+def _deletions(word: str) -> set[str]:
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _sorted_keys(pairs: Iterable[tuple[int, str]]) -> tuple[npt.NDArray[np.int64], WordIds]:
+    owners: list[int] = []
+    keys: list[int] = []
+    for owner, text in pairs:
+        owners.append(owner)
+        keys.append(hash(text))
+    key_array = np.array(keys, dtype=np.int64)
+    order = np.argsort(key_array, kind="stable")
+    return key_array[order], np.array(owners, dtype=np.int32)[order]
+
+
+def _search(
+    keys: npt.NDArray[np.int64], owners: WordIds, texts: Sequence[str] | set[str]
+) -> set[int]:
+    wanted = np.array([hash(text) for text in texts], dtype=np.int64)
+    starts = np.searchsorted(keys, wanted, side="left")
+    ends = np.searchsorted(keys, wanted, side="right")
+    found: set[int] = set()
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        if end > start:
+            found.update(owners[start:end].tolist())
+    return found
