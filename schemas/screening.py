@@ -63,8 +63,14 @@ class ScreeningCompleted(Contract):
 
     event_type = "ScreeningCompleted"
 
-    request_id: str
+    request_id: str = Field(
+        description="The request answered, or `<case>/rescreen/<list version>`."
+    )
     case_id: str
+    reason: str = Field(
+        default="requested",
+        description="`requested`, or why screening ran unasked (e.g. `list_update: …`).",
+    )
     risk_level: RiskLevel
     findings: list[Finding] = Field(default_factory=list)
     recommended_route: list[str] = Field(
