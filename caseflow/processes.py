@@ -81,16 +81,19 @@ async def start_processes(
 ) -> list[ProcessStatus]:
     """Start caseflow's processes (running ones are kept) and wait until each is ready."""
     settings.endpoints()  # fail here, naming what is missing, rather than in each process
-    statuses = []
+    state_dir = settings.state_dir.resolve()
     for name in names:
-        if process_status(settings.state_dir.resolve(), name).state != "running":
+        if process_status(state_dir, name).state != "running":
             _ready_file(settings, name).unlink(missing_ok=True)
-        statuses.append(
-            await start_process(
-                settings.state_dir.resolve(), managed(name, settings), ready_within=90.0
+    # Side by side: each spends its start-up waiting for its consumer group or task queue.
+    return list(
+        await asyncio.gather(
+            *(
+                start_process(state_dir, managed(name, settings), ready_within=90.0)
+                for name in names
             )
         )
-    return statuses
+    )
 
 
 def stop_processes(settings: Settings) -> list[ProcessStatus]:

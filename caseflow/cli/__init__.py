@@ -27,9 +27,15 @@ app.command("decide")(cases.decide_case)
 def demo() -> None:
     """Bring the stack and services up, push sample cases through, print the Temporal UI."""
     from caseflow.demo import run_demo
-    from caseflow.settings import Settings
+    from caseflow.settings import EndpointsMissing, Settings
+    from caseflow.stack import StackError
 
-    asyncio.run(run_demo(Settings(), Console()))
+    console = Console()
+    try:
+        asyncio.run(run_demo(Settings(), console))
+    except (StackError, EndpointsMissing, TimeoutError) as error:
+        console.print(f"[red]caseflow could not finish the demo[/red]\n{error}", highlight=False)
+        raise typer.Exit(1) from error
 
 
 @app.command()
