@@ -13,34 +13,51 @@ from caseflow.kafka import start_producer
 from caseflow.messaging import read_envelope
 from caseflow.samples import sample_applications, submission
 from schemas.application import SubmitApplication
-from schemas.intake import SubmissionRejected
+from schemas.intake import AGENCY_HEADER, SubmissionRejected
 from schemas.topics import REJECTIONS, SUBMISSIONS
 
 
-def read_submission(path: Path) -> bytes:
-    """A file's submission as bytes: an envelope as is, a bare application wrapped in one."""
+def read_submission(path: Path) -> tuple[str, bytes]:
+    """A file's submission as (key, bytes): an envelope as is, a bare application wrapped in one.
+
+    The key is `AGENCY:REFERENCE` as read from the file, so the gateway vouches for that agency;
+    a file that cannot be read is sent as it is and intake refuses it saying why.
+    """
     raw = path.read_bytes()
     try:
         document = json.loads(raw)
     except ValueError:
-        return raw  # intake refuses it and says why; the agency tool does not second-guess
+        return path.stem, raw
     if isinstance(document, dict) and "data" not in document and "items" in document:
-        return submission(SubmitApplication.model_validate(document)).to_bytes()
-    return raw
+        envelope = submission(SubmitApplication.model_validate(document))
+        return envelope.subject, envelope.to_bytes()
+    data = document.get("data") if isinstance(document, dict) else None
+    if isinstance(data, dict):
+        return f"{data.get('submitting_agency')}:{data.get('agency_reference')}", raw
+    return path.stem, raw
 
 
 async def publish_submissions(bootstrap: str, messages: Iterable[tuple[str, bytes]]) -> int:
-    """Publish (key, bytes) pairs to the submissions topic; return how many were sent."""
+    """Publish (key, bytes) pairs to the submissions topic, as the agency gateway.
+
+    Keys are `AGENCY:REFERENCE`; the gateway vouches for AGENCY in the agency header.
+    """
     producer = await start_producer(bootstrap, "caseflow-agency")
     try:
         sent = [
-            await producer.send(SUBMISSIONS.name, body, key=key.encode()) for key, body in messages
+            await producer.send(SUBMISSIONS.name, body, key=key.encode(), headers=_vouch(key))
+            for key, body in messages
         ]
         for delivery in sent:
             await delivery
         return len(sent)
     finally:
         await producer.stop()
+
+
+def _vouch(key: str) -> list[tuple[str, bytes]]:
+    agency, separator, _ = key.partition(":")
+    return [(AGENCY_HEADER, agency.encode())] if separator else []
 
 
 def sample_messages(reference_suffix: str) -> list[tuple[str, bytes]]:

@@ -57,12 +57,18 @@ def location_of(message: StreamMessage[object]) -> str:
 
 
 def at_least_once(
-    router: KafkaRouter, topic: Topic, *, group_id: str, title: str, description: str
+    router: KafkaRouter,
+    topic: Topic,
+    *,
+    group_id: str,
+    title: str,
+    description: str,
+    batch_size: int | None = None,
 ) -> Callable[[Handler], Handler]:
     """Subscribe a handler that sees raw bytes and commits only after it returns.
 
     A new consumer group starts at the earliest offset, so nothing published before a service
-    first started is missed.
+    first started is missed. With `batch_size`, the handler gets up to that many messages at once.
     """
     subscriber = router.subscriber(
         topic.name,
@@ -72,5 +78,8 @@ def at_least_once(
         decoder=raw_bytes,
         title=title,
         description=description,
+        batch=batch_size is not None,
+        max_records=batch_size,
+        batch_timeout_ms=50,
     )
     return subscriber  # type: ignore[return-value]

@@ -17,17 +17,24 @@ from schemas.topics import Topic
 log = structlog.get_logger(__name__)
 
 
-async def enqueue(connection: Connection, topic: Topic, envelope: Publishable) -> None:
-    """Store `envelope` for publishing once the surrounding transaction commits."""
-    await connection.execute(
+async def enqueue_many(connection: Connection, events: Sequence[tuple[Topic, Publishable]]) -> None:
+    """Store events for publishing once the surrounding transaction commits."""
+    if not events:
+        return
+    await connection.executemany(
         "INSERT INTO outbox (event_id, topic, key, payload) VALUES ($1, $2, $3, $4)"
         " ON CONFLICT (event_id) DO NOTHING",
-        envelope.id,
-        topic.name,
-        envelope.subject,
-        envelope.to_bytes(),
+        [
+            (envelope.id, topic.name, envelope.subject, envelope.to_bytes())
+            for topic, envelope in events
+        ],
     )
     await connection.execute("SELECT pg_notify('outbox_' || current_schema(), '')")
+
+
+async def enqueue(connection: Connection, topic: Topic, envelope: Publishable) -> None:
+    """Store one event for publishing once the surrounding transaction commits."""
+    await enqueue_many(connection, [(topic, envelope)])
 
 
 class OutboxRelay:

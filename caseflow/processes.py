@@ -53,7 +53,7 @@ async def mark_ready() -> None:
     """Tell a supervisor waiting on the ready file that start-up is complete."""
     ready_file = os.environ.get(READY_FILE_VARIABLE)
     if ready_file:
-        await asyncio.to_thread(Path(ready_file).touch)
+        await asyncio.to_thread(Path(ready_file).write_text, str(os.getpid()))
 
 
 def _ready_file(settings: Settings, name: str) -> Path:
@@ -63,9 +63,12 @@ def _ready_file(settings: Settings, name: str) -> Path:
 def managed(name: str, settings: Settings) -> ManagedProcess:
     """`caseflow run NAME` as a supervised process that is ready once it says so."""
     ready_file = _ready_file(settings, name)
+    state_dir = settings.state_dir.resolve()
 
     async def started() -> None:
-        if not ready_file.exists():
+        # The file names the pid that finished starting: one left by an earlier run does not count.
+        running = process_status(state_dir, name).pid
+        if not ready_file.exists() or ready_file.read_text().strip() != str(running):
             raise RuntimeError(f"{name} has not finished starting")
 
     return ManagedProcess(

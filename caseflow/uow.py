@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import ClassVar, Generic, Protocol, TypeVar
 
 import asyncpg
 
 from caseflow.db import Connection
-from caseflow.idempotency import first_delivery, set_aside
-from caseflow.outbox import enqueue
+from caseflow.idempotency import first_deliveries, first_delivery, set_aside
+from caseflow.outbox import enqueue, enqueue_many
 from schemas.envelope import Publishable
 from schemas.topics import Topic
 
@@ -27,6 +27,14 @@ class PostgresUnitOfWork:
     async def first_delivery(self, message_id: uuid.UUID) -> bool:
         """True the first time this consumer sees the message."""
         return await first_delivery(self.connection, self.consumer, message_id)
+
+    async def first_deliveries(self, message_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        """The ids this consumer sees for the first time."""
+        return await first_deliveries(self.connection, self.consumer, message_ids)
+
+    async def publish_many(self, events: Sequence[tuple[Topic, Publishable]]) -> None:
+        """Queue events in the outbox, committed with the records."""
+        await enqueue_many(self.connection, events)
 
     async def publish(self, topic: Topic, envelope: Publishable) -> None:
         """Queue the event in the outbox, committed with the records."""

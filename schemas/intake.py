@@ -9,6 +9,10 @@ from pydantic import Field
 from schemas.application import Part
 from schemas.envelope import Contract
 
+# The Kafka header in which the trusted agency gateway names the sending agency; production binds
+# it to the authenticated Kafka principal. Intake acts only for the agency it names.
+AGENCY_HEADER = "caseflow-agency"
+
 
 class Deficiency(Part):
     """One thing wrong with a submission, precise enough for the agency to fix it."""

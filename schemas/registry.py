@@ -12,7 +12,12 @@ from schemas.cases import (
 )
 from schemas.envelope import Contract
 from schemas.intake import SubmissionRejected
-from schemas.screening import ScreeningCompleted, ScreeningRequested
+from schemas.screening import (
+    ListUpdated,
+    PartnerNotice,
+    ScreeningCompleted,
+    ScreeningRequested,
+)
 
 CONTRACTS: tuple[type[Contract], ...] = (
     SubmitApplication,
@@ -26,6 +31,8 @@ CONTRACTS: tuple[type[Contract], ...] = (
     ScreeningRequested,
     ScreeningCompleted,
     CaseDecided,
+    ListUpdated,
+    PartnerNotice,
 )
 
 BY_TYPE: dict[str, type[Contract]] = {contract.type_name(): contract for contract in CONTRACTS}

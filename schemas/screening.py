@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import Field
 
-from schemas.application import SubmitApplication
+from schemas.application import SubmitApplication, TechnologyCategory
 from schemas.envelope import Contract
+from schemas.types import CountryCode
 
 
 class RiskLevel(StrEnum):
@@ -45,6 +46,11 @@ class Finding(Contract):
     severity: RiskLevel
     evidence: str = Field(description="What in the application triggered it.")
     explanation: str = Field(description="Why it matters, in words a reviewer reads.")
+    reference: str | None = Field(
+        default=None,
+        description="What raised it: the list entry (`<list entry id>`), the policy rule id "
+        "or the partner notice id; a reviewer names it to clear a false-positive hit.",
+    )
 
 
 class ScreeningRequested(Contract):
@@ -79,3 +85,53 @@ class ScreeningCompleted(Contract):
     policy_version: str
     list_version: str
     screened_at: datetime
+
+
+class ListUpdated(Contract):
+    """Event: a restricted-party list was loaded as a new version (subject `list:<name>`)."""
+
+    event_type = "ListUpdated"
+
+    list_name: str = Field(description="The list as named when loaded (`--source`).")
+    number: int = Field(ge=1, description="The list's version number after this load (1, 2, …).")
+    list_version: str = Field(description="`<list name>@<version>`, as results record it.")
+    loaded_from: str = Field(description="The file or origin the version was read from.")
+    entries: int = Field(ge=0, description="Entries in the list after this load.")
+    added: int = Field(ge=0)
+    changed: int = Field(ge=0)
+    removed: int = Field(ge=0)
+    loaded_at: datetime
+
+
+class NoticeKind(StrEnum):
+    """What a partner state tells: it denied a licence, or it sees a risk."""
+
+    DENIAL = "denial"
+    RISK = "risk"
+
+
+class NoticeParty(Contract):
+    """A party named in a partner notice."""
+
+    event_type = "NoticeParty"
+
+    role: str = Field(description="`end_user` or `ultimate_consignee` (or another role).")
+    name: str = Field(min_length=1, max_length=300)
+    country: CountryCode | None = None
+
+
+class PartnerNotice(Contract):
+    """Event: a partner state's denial or risk notice (on `caseflow.sharing.notices`)."""
+
+    event_type = "PartnerNotice"
+
+    notice_id: str = Field(min_length=1, max_length=120, description="The issuer's notice id.")
+    kind: NoticeKind
+    issuing_state: CountryCode = Field(description="The state that denied or warns.")
+    issued_on: date
+    parties: list[NoticeParty] = Field(min_length=1, description="End users and consignees.")
+    technology_categories: list[TechnologyCategory] = Field(min_length=1)
+    control_codes: list[str] = Field(default_factory=list)
+    destination_country: CountryCode
+    reason: str = Field(min_length=1, max_length=4000, description="Grounds given by the issuer.")
+    contact: str | None = Field(default=None, description="Whom to consult at the issuer.")

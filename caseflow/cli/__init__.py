@@ -7,7 +7,7 @@ import asyncio
 import typer
 from rich.console import Console
 
-from caseflow.cli import cases, contracts, processes, stack
+from caseflow.cli import agency, cases, contracts, lists, processes, review, stack
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -16,11 +16,17 @@ app = typer.Typer(
 app.add_typer(stack.app, name="stack")
 app.add_typer(processes.services, name="services")
 app.add_typer(contracts.app, name="schemas")
+app.add_typer(lists.app, name="lists")
 app.command("run")(processes.run)
 app.command("submit")(cases.submit)
+app.command("status")(agency.status)
 app.command("cases")(cases.cases)
 app.command("case")(cases.case)
-app.command("decide")(cases.decide_case)
+app.command("claim")(review.claim)
+app.command("release")(review.release)
+app.command("decide")(review.decide)
+app.command("countersign")(review.countersign)
+app.command("hold")(review.hold)
 
 
 @app.command()

@@ -28,7 +28,7 @@ def submit(
     suffix: str = typer.Option("", help="Appended to sample references, to submit them anew."),
 ) -> None:
     """Publish submissions to the submissions topic, as an agency gateway does."""
-    messages = [(path.stem, read_submission(path)) for path in files or []]
+    messages = [read_submission(path) for path in files or []]
     if samples:
         messages += sample_messages(suffix)
     if not messages:

@@ -1,17 +1,16 @@
-"""PostgreSQL implementation of intake's store, with the outbox in the same transaction."""
+"""PostgreSQL implementation of intake's store: batched writes, outbox in the same transaction."""
 
 from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 
 from caseflow.uow import PostgresUnitOfWork
 from schemas.application import SubmitApplication
-from schemas.intake import SubmissionRejected
 from services.intake.config import CONSUMER
-from services.intake.handlers import RegisteredCase
-
-CONTROL_NUMBER_PREFIX = "Z"
+from services.intake.handlers import Changes, RegisteredCase
+from services.intake.progress import CaseProgress
 
 
 class PostgresIntakeUnitOfWork(PostgresUnitOfWork):
@@ -19,55 +18,97 @@ class PostgresIntakeUnitOfWork(PostgresUnitOfWork):
 
     consumer = CONSUMER
 
-    async def find_case(self, agency: str, reference: str) -> RegisteredCase | None:
-        """The case registered under this agency and reference, if any."""
-        row = await self.connection.fetchrow(
-            "SELECT case_id, control_number, content_hash, registered_at FROM applications"
-            " WHERE submitting_agency = $1 AND agency_reference = $2",
-            agency,
-            reference,
+    async def find_cases(
+        self, keys: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], RegisteredCase]:
+        """The cases registered under these agency references, locked until commit."""
+        if not keys:
+            return {}
+        rows = await self.connection.fetch(
+            "SELECT a.* FROM applications a"
+            " JOIN unnest($1::text[], $2::text[]) AS k(agency, reference)"
+            " ON a.submitting_agency = k.agency AND a.agency_reference = k.reference"
+            " ORDER BY a.case_id FOR UPDATE OF a",
+            [agency for agency, _ in keys],
+            [reference for _, reference in keys],
         )
-        if row is None:
-            return None
-        return RegisteredCase(
-            case_id=str(row["case_id"]),
-            control_number=row["control_number"],
-            content_hash=row["content_hash"],
-            registered_at=row["registered_at"],
+        return {
+            (row["submitting_agency"], row["agency_reference"]): RegisteredCase(
+                case_id=str(row["case_id"]),
+                control_number=row["control_number"],
+                content_hash=row["content_hash"],
+                registered_at=row["registered_at"],
+                application=SubmitApplication.model_validate_json(row["application"]),
+                correlation_id=row["correlation_id"],
+                closed=row["closed"],
+            )
+            for row in rows
+        }
+
+    async def next_control_numbers(self, count: int, prefix: str) -> list[str]:
+        """One letter and six digits each, as applications are numbered."""
+        numbers = await self.connection.fetch(
+            "SELECT nextval('control_numbers') AS n FROM generate_series(1, $1)", count
         )
+        return [f"{prefix}{int(row['n']) % 1_000_000:06d}" for row in numbers]
 
-    async def next_control_number(self) -> str:
-        """One letter and six digits, as applications are numbered."""
-        number = await self.connection.fetchval("SELECT nextval('control_numbers')")
-        return f"{CONTROL_NUMBER_PREFIX}{int(number) % 1_000_000:06d}"
-
-    async def add_case(
-        self, case: RegisteredCase, application: SubmitApplication, correlation_id: str
-    ) -> None:
-        """Store the registered application."""
-        await self.connection.execute(
+    async def save(self, changes: Changes) -> None:
+        """Write one batch's cases, amendments, closures, refusals and events."""
+        await self.connection.executemany(
             "INSERT INTO applications (case_id, control_number, submitting_agency,"
             " agency_reference, content_hash, application, correlation_id, registered_at)"
             " VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8)",
-            uuid.UUID(case.case_id),
-            case.control_number,
-            application.submitting_agency,
-            application.agency_reference,
-            case.content_hash,
-            application.model_dump_json(),
-            correlation_id,
-            case.registered_at,
+            [
+                (
+                    uuid.UUID(case.case_id),
+                    case.control_number,
+                    case.application.submitting_agency,
+                    case.application.agency_reference,
+                    case.content_hash,
+                    case.application.model_dump_json(),
+                    case.case_id,
+                    case.registered_at,
+                )
+                for case in changes.new_cases
+            ],
         )
-
-    async def add_rejection(self, message_id: uuid.UUID, rejection: SubmissionRejected) -> None:
-        """Keep the refusal with its deficiencies."""
-        await self.connection.execute(
+        await self.connection.executemany(
+            "UPDATE applications SET application = $2::jsonb, content_hash = $3,"
+            " updated_at = now() WHERE case_id = $1",
+            [
+                (uuid.UUID(case.case_id), case.application.model_dump_json(), case.content_hash)
+                for case in changes.amended_cases
+            ],
+        )
+        await self.connection.executemany(
+            "UPDATE applications SET closed = true, status = 'withdrawn', updated_at = now()"
+            " WHERE case_id = $1",
+            [(uuid.UUID(case.case_id),) for case in changes.closed_cases],
+        )
+        await self.connection.executemany(
             "INSERT INTO rejections (message_id, submitting_agency, agency_reference,"
             " deficiencies, raw_message, rejected_at) VALUES ($1, $2, $3, $4::jsonb, $5, $6)",
-            message_id,
-            rejection.submitting_agency,
-            rejection.agency_reference,
-            json.dumps([deficiency.model_dump() for deficiency in rejection.deficiencies]),
-            rejection.raw_message,
-            rejection.rejected_at,
+            [
+                (
+                    message_id,
+                    rejection.submitting_agency,
+                    rejection.agency_reference,
+                    json.dumps([deficiency.model_dump() for deficiency in rejection.deficiencies]),
+                    rejection.raw_message,
+                    rejection.rejected_at,
+                )
+                for message_id, rejection in changes.rejections
+            ],
+        )
+        await self.publish_many(changes.events)
+
+    async def record_progress(self, progress: CaseProgress) -> None:
+        """Keep a case's latest status; a decision closes it."""
+        await self.connection.execute(
+            "UPDATE applications SET status = $2, outcome = coalesce($3, outcome),"
+            " closed = closed OR $4, updated_at = now() WHERE case_id = $1",
+            uuid.UUID(progress.case_id),
+            progress.status,
+            progress.outcome,
+            progress.closed,
         )

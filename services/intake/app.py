@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from faststream import FastStream
 from faststream.kafka import KafkaBroker, KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
@@ -11,13 +13,25 @@ from caseflow.service import ServiceRuntime
 from caseflow.settings import Settings
 from caseflow.uow import PostgresStore
 from schemas.application import SubmitApplication
-from schemas.cases import CaseReceived
+from schemas.cases import CaseReceived, CaseStatusChanged
 from schemas.envelope import Envelope
 from schemas.intake import SubmissionRejected
 from schemas.topics import CASES, REJECTIONS, SUBMISSIONS
 from services.intake.adapters import PostgresIntakeUnitOfWork
 from services.intake.config import CONSUMER, MIGRATIONS, SCHEMA, load_policy
-from services.intake.handlers import RawSubmission, register_submission
+from services.intake.handlers import RawSubmission, handle_messages
+from services.intake.policy import AGENCY_HEADER
+from services.intake.progress import read_progress
+
+BATCH_SIZE = 500
+
+
+def _agency_header(headers: Sequence[tuple[str, bytes]]) -> str | None:
+    """The agency the trusted gateway vouches for, if it set one."""
+    for name, value in headers:
+        if name == AGENCY_HEADER:
+            return value.decode("utf-8", errors="replace")
+    return None
 
 
 def build_router(runtime: ServiceRuntime) -> KafkaRouter:
@@ -36,16 +50,43 @@ def build_router(runtime: ServiceRuntime) -> KafkaRouter:
         SUBMISSIONS,
         group_id=CONSUMER,
         title="on_submission",
-        description="Registers a valid application or refuses it listing every deficiency. "
-        "Any bytes are accepted: non-JSON, non-UTF-8 or oversized messages are refused too.",
+        description="Registers, amends or withdraws applications, or refuses a message listing "
+        "every deficiency. Any bytes are accepted: non-JSON, non-UTF-8 or oversized messages are "
+        "refused too. The agency is the one named by the gateway's `caseflow-agency` header.",
+        batch_size=BATCH_SIZE,
     )
     async def on_submission(
-        body: Documented[Envelope[SubmitApplication]], message: KafkaMessage
+        body: Documented[list[Envelope[SubmitApplication]]], message: KafkaMessage
     ) -> None:
-        record = message.raw_message
-        assert not isinstance(record, tuple), "intake reads one message at a time"
-        raw = RawSubmission(message.body, record.topic, record.partition, record.offset)
-        await register_submission(raw, store, policy)
+        records = message.raw_message
+        assert isinstance(records, tuple), "intake reads messages in batches"
+        batch = [
+            RawSubmission(
+                record.value or b"",
+                record.topic,
+                record.partition,
+                record.offset,
+                _agency_header(record.headers),
+            )
+            for record in records
+        ]
+        await handle_messages(batch, store, policy)
+
+    @at_least_once(
+        router,
+        CASES,
+        group_id=f"{CONSUMER}-cases",
+        title="on_case_progress",
+        description="Keeps each case's status for agencies asking where their case stands; a "
+        "decided case can no longer be amended or withdrawn.",
+    )
+    async def on_case_progress(
+        body: Documented[Envelope[CaseStatusChanged]], message: KafkaMessage
+    ) -> None:
+        progress = read_progress(message.body)
+        if progress is not None:
+            async with store.unit_of_work() as uow:
+                await uow.record_progress(progress)
 
     return router
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from services.intake.domain import IntakePolicy
+from services.intake.policy import IntakePolicy
 
 DEFAULT_AGENCIES = Path(__file__).parent / "data" / "agencies.json"
 SCHEMA = "intake"

@@ -1,47 +1,60 @@
-"""Registration rules: what makes a submission registrable, and every way it can fall short."""
+"""Reading intake's messages: what an agency sent, and every way it falls short."""
 
 from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from schemas.application import SubmitApplication
-from schemas.envelope import EnvelopeHeader
+from schemas.application import AmendApplication, SubmitApplication, WithdrawApplication
+from schemas.cases import FieldChange
+from schemas.envelope import Contract, EnvelopeHeader
 from schemas.intake import Deficiency
+from services.intake.policy import AGENCY_HEADER, IntakePolicy
+from services.intake.rules import RULES
 
 JsonObject = Mapping[str, object]
 
 SCHEMA_CODES = {"missing": "missing_field", "extra_forbidden": "unknown_field"}
-PLACEHOLDER_END_USES = frozenset({"n/a", "na", "none", "tbd", "unknown", "civil use", "various"})
+
+# Where, inside each command's data, the application that the rules check lies.
+APPLICATION_PATHS: dict[str, tuple[type[Contract], str | None]] = {
+    SubmitApplication.type_name(): (SubmitApplication, ""),
+    AmendApplication.type_name(): (AmendApplication, "application"),
+    WithdrawApplication.type_name(): (WithdrawApplication, None),
+}
 
 
 @dataclass(frozen=True)
-class IntakePolicy:
-    """Registration thresholds and the agency registry, loaded from policy data."""
-
-    known_agencies: frozenset[str]
-    max_message_bytes: int = 256 * 1024
-    min_end_use_words: int = 8
-    min_due_diligence_words: int = 10
-    total_value_tolerance: float = 0.01
-    supported_types: tuple[str, ...] = field(default=(SubmitApplication.type_name(),))
-
-
-@dataclass(frozen=True)
-class Registrable:
-    """A submission that passed every check: its envelope and its application."""
+class Submission:
+    """A new application that passed every check."""
 
     header: EnvelopeHeader
     application: SubmitApplication
 
 
 @dataclass(frozen=True)
+class Amendment:
+    """An amendment whose amended application passed every check."""
+
+    header: EnvelopeHeader
+    command: AmendApplication
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """A well-formed withdrawal."""
+
+    header: EnvelopeHeader
+    command: WithdrawApplication
+
+
+@dataclass(frozen=True)
 class Deficient:
-    """A submission that cannot be registered, with every deficiency found."""
+    """A message that cannot be acted on, with every deficiency found."""
 
     deficiencies: list[Deficiency]
     agency: str | None = None
@@ -49,23 +62,76 @@ class Deficient:
     header: EnvelopeHeader | None = None
 
 
-def examine_submission(raw: bytes, policy: IntakePolicy) -> Registrable | Deficient:
-    """Decode and check a raw submission; never raises on bad input."""
+Examined = Submission | Amendment | Withdrawal | Deficient
+
+
+def examine_message(raw: bytes, policy: IntakePolicy, agency_header: str | None) -> Examined:
+    """Decode and check a raw message from an agency; never raises on bad input."""
     document = _decode(raw, policy)
     if isinstance(document, Deficient):
         return document
     deficiencies = list(_envelope_deficiencies(document, policy))
     data = document.get("data")
     agency, reference = _identity(data)
-    if isinstance(data, Mapping):
-        deficiencies += _schema_deficiencies(data)
-        deficiencies += [found for rule in RULES for found in rule(data, policy)]
-    if deficiencies:
+    deficiencies += _sender_deficiencies(agency, agency_header)
+    contract = APPLICATION_PATHS.get(str(document.get("type")))
+    if contract is not None and isinstance(data, Mapping):
+        deficiencies += _content_deficiencies(data, policy, *contract)
+    if deficiencies or contract is None:
         return Deficient(deficiencies, agency, reference, _header_or_none(document))
-    return Registrable(
-        EnvelopeHeader.model_validate(document),
-        SubmitApplication.model_validate(data),
-    )
+    header = EnvelopeHeader.model_validate(document)
+    command = contract[0].model_validate(data)
+    if isinstance(command, SubmitApplication):
+        return Submission(header, command)
+    if isinstance(command, AmendApplication):
+        return Amendment(header, command)
+    assert isinstance(command, WithdrawApplication)
+    return Withdrawal(header, command)
+
+
+def _sender_deficiencies(agency: str | None, agency_header: str | None) -> list[Deficiency]:
+    """The gateway's agency identity must be present and match the agency in the message."""
+    if agency_header is None:
+        return [
+            Deficiency(
+                code="sender_unknown",
+                path="$",
+                message=f"the message has no '{AGENCY_HEADER}' header: agencies "
+                "submit through the agency gateway",
+            )
+        ]
+    if agency is not None and agency != agency_header:
+        return [
+            Deficiency(
+                code="not_your_case",
+                path="$.data.submitting_agency",
+                message=f"agency '{agency_header}' cannot act for '{agency}'",
+            )
+        ]
+    return []
+
+
+def _content_deficiencies(
+    data: JsonObject, policy: IntakePolicy, contract: type[Contract], inner: str | None
+) -> list[Deficiency]:
+    """Schema errors of the whole command, then the rules over its application, if any."""
+    found = list(_schema_deficiencies(data, contract))
+    if inner is None:
+        return found
+    application = data.get(inner) if inner else data
+    base = f"$.data.{inner}" if inner else "$.data"
+    if isinstance(application, Mapping):
+        found += [deficiency for rule in RULES for deficiency in rule(application, policy, base)]
+        if inner and _identity(application) != _identity(data):
+            found.append(
+                Deficiency(
+                    code="reference_mismatch",
+                    path=f"{base}.agency_reference",
+                    message="the amended application must keep the agency "
+                    "and reference of the case it amends",
+                )
+            )
+    return found
 
 
 def _decode(raw: bytes, policy: IntakePolicy) -> JsonObject | Deficient:
@@ -122,9 +188,9 @@ def _envelope_deficiencies(document: JsonObject, policy: IntakePolicy) -> Iterat
         yield Deficiency(code="invalid_type", path="$.data", message="data must be an object")
 
 
-def _schema_deficiencies(data: JsonObject) -> list[Deficiency]:
+def _schema_deficiencies(data: JsonObject, contract: type[BaseModel]) -> list[Deficiency]:
     try:
-        SubmitApplication.model_validate(data)
+        contract.model_validate(data)
     except ValidationError as error:
         return list(_from_validation_error(error, "$.data"))
     return []
@@ -166,96 +232,6 @@ def _header_or_none(document: JsonObject) -> EnvelopeHeader | None:
         return None
 
 
-def _words(text: str) -> int:
-    return len([word for word in text.split() if any(char.isalnum() for char in word)])
-
-
-def known_agency(data: JsonObject, policy: IntakePolicy) -> Iterator[Deficiency]:
-    """The submitting agency must be in the agency registry."""
-    agency = data.get("submitting_agency")
-    if isinstance(agency, str) and agency not in policy.known_agencies:
-        yield Deficiency(
-            code="unknown_agency",
-            path="$.data.submitting_agency",
-            message=f"agency '{agency}' is not in the agency registry",
-        )
-
-
-def substantive_end_use(data: JsonObject, policy: IntakePolicy) -> Iterator[Deficiency]:
-    """The end-use statement must say specifically what the items will be used for."""
-    statement = data.get("end_use_statement")
-    if not isinstance(statement, str):
-        return
-    if statement.strip().lower() in PLACEHOLDER_END_USES or _words(statement) < (
-        policy.min_end_use_words
-    ):
-        yield Deficiency(
-            code="end_use_not_specific",
-            path="$.data.end_use_statement",
-            message=f"the end-use statement must describe the specific end use in at least "
-            f"{policy.min_end_use_words} words",
-        )
-
-
-def due_diligence_complete(data: JsonObject, policy: IntakePolicy) -> Iterator[Deficiency]:
-    """The attestation must record human-rights due diligence actually done and assessed."""
-    attestation = data.get("due_diligence")
-    if not isinstance(attestation, Mapping):
-        return
-    path = "$.data.due_diligence"
-    if attestation.get("performed") is False:
-        yield Deficiency(
-            code="due_diligence_not_performed",
-            path=f"{path}.performed",
-            message="human-rights due diligence must be performed before applying",
-        )
-    if attestation.get("end_user_assessed") is False:
-        yield Deficiency(
-            code="end_user_not_assessed",
-            path=f"{path}.end_user_assessed",
-            message="the due diligence must assess the end user",
-        )
-    summary = attestation.get("summary")
-    if isinstance(summary, str) and _words(summary) < policy.min_due_diligence_words:
-        yield Deficiency(
-            code="due_diligence_too_thin",
-            path=f"{path}.summary",
-            message=f"the due-diligence summary must say what was assessed and "
-            f"found, in at least {policy.min_due_diligence_words} words",
-        )
-
-
-def consistent_totals(data: JsonObject, policy: IntakePolicy) -> Iterator[Deficiency]:
-    """Each item's total value must equal quantity times unit value."""
-    items = data.get("items")
-    if not isinstance(items, list):
-        return
-    for index, item in enumerate(items):
-        if not isinstance(item, Mapping):
-            continue
-        try:
-            quantity, unit, total = (
-                float(str(item[key])) for key in ("quantity", "unit_value", "total_value")
-            )
-        except (KeyError, ValueError):
-            continue
-        if abs(quantity * unit - total) > policy.total_value_tolerance * max(total, 1.0):
-            yield Deficiency(
-                code="total_value_mismatch",
-                path=f"$.data.items[{index}].total_value",
-                message=f"total value {total:g} is not quantity {quantity:g}"
-                f" times unit value {unit:g}",
-            )
-
-
-RULES: tuple[Callable[[JsonObject, IntakePolicy], Iterator[Deficiency]], ...] = (
-    known_agency,
-    substantive_end_use,
-    due_diligence_complete,
-    consistent_totals,
-)
-
-
 def normalise_names(application: SubmitApplication) -> SubmitApplication:
     """NFKC-normalise every party name, so one spelling is stored and screened."""
 
@@ -274,3 +250,32 @@ def normalise_names(application: SubmitApplication) -> SubmitApplication:
         return value
 
     return SubmitApplication.model_validate(fix(application.model_dump(mode="json")))
+
+
+def changes_between(before: SubmitApplication, after: SubmitApplication) -> list[FieldChange]:
+    """Every value that differs, by JSON path: what an amendment changed."""
+    changes: list[FieldChange] = []
+    _compare(before.model_dump(mode="json"), after.model_dump(mode="json"), "$", changes)
+    return changes
+
+
+def _compare(before: object, after: object, path: str, changes: list[FieldChange]) -> None:
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key in dict.fromkeys([*before, *after]):
+            _compare(before.get(key), after.get(key), f"{path}.{key}", changes)
+    elif isinstance(before, list) and isinstance(after, list):
+        for index in range(max(len(before), len(after))):
+            _compare(
+                before[index] if index < len(before) else None,
+                after[index] if index < len(after) else None,
+                f"{path}[{index}]",
+                changes,
+            )
+    elif before != after:
+        changes.append(
+            FieldChange(
+                path=path,
+                before=None if before is None else json.dumps(before),
+                after=None if after is None else json.dumps(after),
+            )
+        )

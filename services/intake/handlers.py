@@ -1,27 +1,32 @@
-"""Intake's use case: one raw submission in, a registered case or a listed refusal out."""
+"""Intake's use case: a batch of raw agency messages in, cases and refusals out, once each."""
 
 from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
 from schemas.application import SubmitApplication
-from schemas.cases import CaseReceived
-from schemas.envelope import Envelope, Publishable, derived_id, utcnow
+from schemas.cases import CaseAmended, CaseReceived, CaseWithdrawn
+from schemas.envelope import Contract, Envelope, Publishable, derived_id, utcnow
 from schemas.intake import Deficiency, SubmissionRejected
 from schemas.topics import CASES, REJECTIONS, Topic
 from services.intake.domain import (
+    Amendment,
     Deficient,
-    IntakePolicy,
-    Registrable,
-    examine_submission,
+    Examined,
+    Submission,
+    Withdrawal,
+    changes_between,
+    examine_message,
     normalise_names,
 )
+from services.intake.policy import IntakePolicy
 
 SOURCE = "caseflow/intake"
 
@@ -34,6 +39,7 @@ class RawSubmission:
     topic: str
     partition: int
     offset: int
+    agency_header: str | None = None
 
     @property
     def location(self) -> str:
@@ -48,34 +54,48 @@ class RawSubmission:
 
 @dataclass(frozen=True)
 class RegisteredCase:
-    """What intake keeps of a registered case to recognise it again."""
+    """What intake keeps of a registered case to recognise it and to amend it."""
 
     case_id: str
     control_number: str
     content_hash: str
     registered_at: datetime
+    application: SubmitApplication
+    correlation_id: str
+    closed: bool = False
 
 
 class Outcome(StrEnum):
-    """What happened to one submission."""
+    """What happened to one message."""
 
     REGISTERED = "registered"
+    AMENDED = "amended"
+    WITHDRAWN = "withdrawn"
     REJECTED = "rejected"
     REDELIVERED = "redelivered"
     ALREADY_PROCESSED = "already_processed"
 
 
+@dataclass
+class Changes:
+    """Everything one batch writes, in one transaction."""
+
+    new_cases: list[RegisteredCase] = field(default_factory=list)
+    amended_cases: list[RegisteredCase] = field(default_factory=list)
+    closed_cases: list[RegisteredCase] = field(default_factory=list)
+    rejections: list[tuple[uuid.UUID, SubmissionRejected]] = field(default_factory=list)
+    events: list[tuple[Topic, Publishable]] = field(default_factory=list)
+
+
 class IntakeUnitOfWork(Protocol):
     """One transaction over intake's records and outbox."""
 
-    async def first_delivery(self, message_id: uuid.UUID) -> bool: ...
-    async def find_case(self, agency: str, reference: str) -> RegisteredCase | None: ...
-    async def next_control_number(self) -> str: ...
-    async def add_case(
-        self, case: RegisteredCase, application: SubmitApplication, correlation_id: str
-    ) -> None: ...
-    async def add_rejection(self, message_id: uuid.UUID, rejection: SubmissionRejected) -> None: ...
-    async def publish(self, topic: Topic, envelope: Publishable) -> None: ...
+    async def first_deliveries(self, message_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]: ...
+    async def find_cases(
+        self, keys: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], RegisteredCase]: ...
+    async def next_control_numbers(self, count: int, prefix: str) -> list[str]: ...
+    async def save(self, changes: Changes) -> None: ...
 
 
 class IntakeStore(Protocol):
@@ -84,96 +104,209 @@ class IntakeStore(Protocol):
     def unit_of_work(self) -> AbstractAsyncContextManager[IntakeUnitOfWork]: ...
 
 
-async def register_submission(
-    raw: RawSubmission, store: IntakeStore, policy: IntakePolicy
-) -> Outcome:
-    """Register a valid submission once, or refuse it listing every deficiency."""
-    examined = examine_submission(raw.body, policy)
-    message_id = _message_id(examined, raw)
+async def handle_messages(
+    batch: Sequence[RawSubmission], store: IntakeStore, policy: IntakePolicy
+) -> list[Outcome]:
+    """Act on each message once: register, amend, withdraw, or refuse listing every deficiency."""
+    examined = [examine_message(raw.body, policy, raw.agency_header) for raw in batch]
+    message_ids = [_message_id(item, raw) for item, raw in zip(examined, batch, strict=True)]
     async with store.unit_of_work() as uow:
-        if not await uow.first_delivery(message_id):
-            return Outcome.ALREADY_PROCESSED
-        if isinstance(examined, Deficient):
-            await _refuse(uow, message_id, raw, examined)
-            return Outcome.REJECTED
-        return await _register(uow, message_id, raw, examined)
-
-
-def _message_id(examined: Registrable | Deficient, raw: RawSubmission) -> uuid.UUID:
-    header = examined.header
-    return header.id if header is not None else raw.fallback_id
-
-
-async def _register(
-    uow: IntakeUnitOfWork, message_id: uuid.UUID, raw: RawSubmission, submission: Registrable
-) -> Outcome:
-    """A new reference becomes a case; a known one with the same content is a redelivery."""
-    application = normalise_names(submission.application)
-    content_hash = hashlib.sha256(application.model_dump_json().encode()).hexdigest()
-    existing = await uow.find_case(application.submitting_agency, application.agency_reference)
-    if existing is not None:
-        if existing.content_hash == content_hash:
-            return Outcome.REDELIVERED
-        conflict = Deficient(
-            [_conflict(application, existing)],
-            application.submitting_agency,
-            application.agency_reference,
-            submission.header,
+        fresh = await uow.first_deliveries(message_ids)
+        known = await uow.find_cases(sorted({key for item in examined if (key := _key(item))}))
+        numbers = await uow.next_control_numbers(
+            sum(isinstance(item, Submission) for item in examined), policy.control_number_prefix
         )
-        await _refuse(uow, message_id, raw, conflict)
+        desk = _Registrar(known, numbers)
+        outcomes = []
+        for raw, item, message_id in zip(batch, examined, message_ids, strict=True):
+            first = message_id in fresh
+            fresh.discard(message_id)  # a repeat within the batch is a redelivery too
+            outcomes.append(desk.act(raw, item, message_id) if first else Outcome.ALREADY_PROCESSED)
+        await uow.save(desk.changes)
+    return outcomes
+
+
+def _message_id(examined: Examined, raw: RawSubmission) -> uuid.UUID:
+    return examined.header.id if examined.header is not None else raw.fallback_id
+
+
+def _key(examined: Examined) -> tuple[str, str] | None:
+    if isinstance(examined, Submission):
+        return examined.application.submitting_agency, examined.application.agency_reference
+    if isinstance(examined, Amendment | Withdrawal):
+        return examined.command.submitting_agency, examined.command.agency_reference
+    return None
+
+
+class _Registrar:
+    """Decides each message against the cases known so far, collecting the batch's changes."""
+
+    def __init__(self, known: dict[tuple[str, str], RegisteredCase], numbers: list[str]) -> None:
+        self._known = known
+        self._numbers = iter(numbers)
+        self.changes = Changes()
+
+    def act(self, raw: RawSubmission, examined: Examined, message_id: uuid.UUID) -> Outcome:
+        """The outcome of one first-delivered message."""
+        if isinstance(examined, Deficient):
+            return self._refuse(raw, message_id, examined)
+        key = _key(examined)
+        assert key is not None
+        case = self._known.get(key)
+        if isinstance(examined, Submission):
+            return self._register(raw, message_id, examined, case)
+        problem = _cannot_change(key, case)
+        if problem is not None:
+            return self._refuse(raw, message_id, _deficient(problem, key, examined))
+        assert case is not None
+        if isinstance(examined, Amendment):
+            return self._amend(raw, message_id, examined, case, key)
+        return self._withdraw(examined, case, key)
+
+    def _register(
+        self,
+        raw: RawSubmission,
+        message_id: uuid.UUID,
+        submission: Submission,
+        existing: RegisteredCase | None,
+    ) -> Outcome:
+        """A new reference becomes a case; a known one with the same content is a redelivery."""
+        application = normalise_names(submission.application)
+        content_hash = _hash(application)
+        if existing is not None:
+            if existing.content_hash == content_hash:
+                return Outcome.REDELIVERED
+            conflict = Deficiency(
+                code="reference_conflict",
+                path="$.data.agency_reference",
+                message=f"reference '{application.agency_reference}' is already registered as "
+                f"case {existing.control_number} with different content; amend that case or "
+                "use a new reference",
+            )
+            return self._refuse(raw, message_id, _deficient(conflict, _key(submission), submission))
+        case = RegisteredCase(
+            case_id=str(uuid.uuid4()),
+            control_number=next(self._numbers),
+            content_hash=content_hash,
+            registered_at=utcnow(),
+            application=application,
+            correlation_id=submission.header.correlation_id,
+        )
+        self._known[(application.submitting_agency, application.agency_reference)] = case
+        self.changes.new_cases.append(case)
+        received = CaseReceived(
+            case_id=case.case_id,
+            control_number=case.control_number,
+            registered_at=case.registered_at,
+            application=application,
+        )
+        self._emit(CASES, received, case.case_id, submission.header.correlation_id)
+        return Outcome.REGISTERED
+
+    def _amend(
+        self,
+        raw: RawSubmission,
+        message_id: uuid.UUID,
+        amendment: Amendment,
+        case: RegisteredCase,
+        key: tuple[str, str],
+    ) -> Outcome:
+        """A changed application replaces the case's; the workflow screens it again."""
+        application = normalise_names(amendment.command.application)
+        changes = changes_between(case.application, application)
+        if not changes:
+            unchanged = Deficiency(
+                code="nothing_changed",
+                path="$.data.application",
+                message="the amendment changes nothing in the application",
+            )
+            return self._refuse(raw, message_id, _deficient(unchanged, key, amendment))
+        amended = replace(case, application=application, content_hash=_hash(application))
+        self._known[key] = amended
+        self.changes.amended_cases.append(amended)
+        event = CaseAmended(
+            case_id=case.case_id,
+            control_number=case.control_number,
+            amended_at=utcnow(),
+            reason=amendment.command.reason,
+            changes=changes,
+            application=application,
+        )
+        self._emit(CASES, event, case.case_id, amendment.header.correlation_id)
+        return Outcome.AMENDED
+
+    def _withdraw(
+        self, withdrawal: Withdrawal, case: RegisteredCase, key: tuple[str, str]
+    ) -> Outcome:
+        """The case closes here; the workflow ends it as withdrawn."""
+        closed = replace(case, closed=True)
+        self._known[key] = closed
+        self.changes.closed_cases.append(closed)
+        event = CaseWithdrawn(
+            case_id=case.case_id,
+            control_number=case.control_number,
+            withdrawn_at=utcnow(),
+            reason=withdrawal.command.reason,
+        )
+        self._emit(CASES, event, case.case_id, withdrawal.header.correlation_id)
+        return Outcome.WITHDRAWN
+
+    def _refuse(self, raw: RawSubmission, message_id: uuid.UUID, deficient: Deficient) -> Outcome:
+        """Record the refusal and tell the agency, in the same transaction."""
+        rejection = SubmissionRejected(
+            submitting_agency=deficient.agency,
+            agency_reference=deficient.reference,
+            rejected_at=utcnow(),
+            deficiencies=deficient.deficiencies,
+            raw_message=raw.location,
+        )
+        self.changes.rejections.append((message_id, rejection))
+        subject = f"{deficient.agency or 'unknown'}:{deficient.reference or raw.location}"
+        correlation = deficient.header.correlation_id if deficient.header else str(message_id)
+        self._emit(
+            REJECTIONS, rejection, subject, correlation, derived_id("rejection", str(message_id))
+        )
         return Outcome.REJECTED
-    case = RegisteredCase(
-        case_id=str(uuid.uuid4()),
-        control_number=await uow.next_control_number(),
-        content_hash=content_hash,
-        registered_at=utcnow(),
-    )
-    correlation_id = submission.header.correlation_id
-    await uow.add_case(case, application, correlation_id)
-    received = CaseReceived(
-        case_id=case.case_id,
-        control_number=case.control_number,
-        registered_at=case.registered_at,
-        application=application,
-    )
-    await uow.publish(
-        CASES,
-        Envelope.wrap(received, source=SOURCE, subject=case.case_id, correlation_id=correlation_id),
-    )
-    return Outcome.REGISTERED
+
+    def _emit(
+        self,
+        topic: Topic,
+        data: Contract,
+        subject: str,
+        correlation_id: str,
+        event_id: uuid.UUID | None = None,
+    ) -> None:
+        envelope = Envelope.wrap(
+            data, source=SOURCE, subject=subject, correlation_id=correlation_id, event_id=event_id
+        )
+        self.changes.events.append((topic, envelope))
 
 
-def _conflict(application: SubmitApplication, existing: RegisteredCase) -> Deficiency:
-    return Deficiency(
-        code="reference_conflict",
-        path="$.data.agency_reference",
-        message=f"reference '{application.agency_reference}' is already registered as case "
-        f"{existing.control_number} with different content; amend that case or use a new "
-        "reference",
-    )
+def _cannot_change(key: tuple[str, str], case: RegisteredCase | None) -> Deficiency | None:
+    """Why an amendment or withdrawal cannot apply to the case, if it cannot."""
+    if case is None:
+        return Deficiency(
+            code="unknown_reference",
+            path="$.data.agency_reference",
+            message=f"no case is registered under reference '{key[1]}'",
+        )
+    if case.closed:
+        return Deficiency(
+            code="case_closed",
+            path="$.data.agency_reference",
+            message=f"case {case.control_number} is decided or withdrawn and can no longer change",
+        )
+    return None
 
 
-async def _refuse(
-    uow: IntakeUnitOfWork, message_id: uuid.UUID, raw: RawSubmission, deficient: Deficient
-) -> None:
-    """Record the refusal and tell the agency, in the same transaction."""
-    rejection = SubmissionRejected(
-        submitting_agency=deficient.agency,
-        agency_reference=deficient.reference,
-        rejected_at=utcnow(),
-        deficiencies=deficient.deficiencies,
-        raw_message=raw.location,
-    )
-    subject = f"{deficient.agency or 'unknown'}:{deficient.reference or raw.location}"
-    correlation_id = deficient.header.correlation_id if deficient.header else str(message_id)
-    await uow.add_rejection(message_id, rejection)
-    await uow.publish(
-        REJECTIONS,
-        Envelope.wrap(
-            rejection,
-            source=SOURCE,
-            subject=subject,
-            correlation_id=correlation_id,
-            event_id=derived_id("rejection", str(message_id)),
-        ),
-    )
+def _deficient(
+    deficiency: Deficiency,
+    key: tuple[str, str] | None,
+    examined: Submission | Amendment | Withdrawal,
+) -> Deficient:
+    agency, reference = key or (None, None)
+    return Deficient([deficiency], agency, reference, examined.header)
+
+
+def _hash(application: SubmitApplication) -> str:
+    return hashlib.sha256(application.model_dump_json().encode()).hexdigest()

@@ -1,6 +1,8 @@
-"""Screening's FastStream app: consume requests, answer with results through the outbox."""
+"""Screening's FastStream app: requests, list updates and case events in; results out."""
 
 from __future__ import annotations
+
+from typing import TypeVar
 
 import structlog
 from faststream import FastStream
@@ -14,58 +16,101 @@ from caseflow.messaging import (
     location_of,
     read_envelope,
 )
-from caseflow.service import ServiceRuntime
 from caseflow.settings import Settings
-from caseflow.uow import PostgresStore
-from schemas.envelope import Envelope
-from schemas.screening import ScreeningCompleted, ScreeningRequested
-from schemas.topics import SCREENING_REQUESTS, SCREENING_RESULTS
-from services.screening.adapters import PostgresScreeningUnitOfWork
-from services.screening.config import CONSUMER, MIGRATIONS, SCHEMA
-from services.screening.domain import PartyScreener, ScreeningPolicy
-from services.screening.handlers import screen_case
+from schemas.cases import CaseDecided, CaseWithdrawn
+from schemas.envelope import Contract, Envelope, EnvelopeHeader
+from schemas.screening import ListUpdated, ScreeningCompleted, ScreeningRequested
+from schemas.topics import CASES, SCREENING_REQUESTS, SCREENING_RESULTS
+from services.screening.bootstrap import ScreeningRuntime
+from services.screening.config import CASES_CONSUMER, CONSUMER
+from services.screening.handlers import close_case, screen_case
+from services.screening.lists import CurrentLists
+from services.screening.policy import ScreeningPolicy
+from services.screening.rescreening import rescreen_open_cases
 
 log = structlog.get_logger(__name__)
+C = TypeVar("C", bound=Contract)
 
 
-def build_router(runtime: ServiceRuntime, screener: PartyScreener) -> KafkaRouter:
+def build_router(process: ScreeningRuntime) -> KafkaRouter:
     """Subscribers and (documented) publishers of screening."""
     router = KafkaRouter()
     policy = ScreeningPolicy.load()
-    store = PostgresStore(runtime, PostgresScreeningUnitOfWork)
+    store = process.store()
     # Documented only: the outbox relay publishes it, after the screening transaction.
     router.publisher(
         SCREENING_RESULTS.name, title="to_screening_completed", schema=Envelope[ScreeningCompleted]
     )
+
+    async def readable(message: KafkaMessage, contract: type[C]) -> Envelope[C] | None:
+        try:
+            return read_envelope(message.body, contract)
+        except UnreadableMessage as error:
+            async with store.unit_of_work() as uow:
+                await uow.set_aside(location_of(message), str(error), message.body)
+            log.error("unreadable message set aside", location=location_of(message))
+            return None
 
     @at_least_once(
         router,
         SCREENING_REQUESTS,
         group_id=CONSUMER,
         title="on_screening_requested",
-        description="Screens the parties and items of a case; a re-sent request is answered "
-        "again with the stored result.",
+        description="Screens the parties and items of a case (a re-sent request is answered "
+        "again with the stored result); on ListUpdated, re-screens the open cases that the "
+        "list's new or changed entries match.",
     )
     async def on_screening_requested(
-        body: Documented[Envelope[ScreeningRequested]], message: KafkaMessage
+        body: Documented[Envelope[ScreeningRequested] | Envelope[ListUpdated]],
+        message: KafkaMessage,
     ) -> None:
-        try:
-            request = read_envelope(message.body, ScreeningRequested)
-        except UnreadableMessage as error:
-            async with store.unit_of_work() as uow:
-                await uow.set_aside(location_of(message), str(error), message.body)
-            log.error("unreadable screening request set aside", location=location_of(message))
+        if _type_of(message) == ListUpdated.type_name():
+            update = await readable(message, ListUpdated)
+            if update is not None:
+                await process.lists.refresh(process.pool)
+                cases = await rescreen_open_cases(update, store, policy, process.lists)
+                log.info("list update", list=update.data.list_version, rescreened=len(cases))
             return
-        outcome = await screen_case(request, store, policy, screener)
-        log.info("screening request handled", case_id=request.data.case_id, outcome=outcome)
+        request = await readable(message, ScreeningRequested)
+        if request is not None:
+            outcome = await screen_case(request, store, policy, process.lists)
+            log.info("screening request handled", case_id=request.data.case_id, outcome=outcome)
+
+    @at_least_once(
+        router,
+        CASES,
+        group_id=CASES_CONSUMER,
+        title="on_case_decided",
+        description="A decided or withdrawn case is no longer re-screened on list updates.",
+    )
+    async def on_case_decided(
+        body: Documented[Envelope[CaseDecided]], message: KafkaMessage
+    ) -> None:
+        closing: Envelope[CaseDecided] | Envelope[CaseWithdrawn] | None
+        kind = _type_of(message)
+        if kind == CaseDecided.type_name():
+            closing = await readable(message, CaseDecided)
+        elif kind == CaseWithdrawn.type_name():
+            closing = await readable(message, CaseWithdrawn)
+        else:
+            return  # the other case events say nothing screening keeps
+        if closing is not None:
+            await close_case(closing, store)
 
     return router
 
 
-def create_app(settings: Settings, screener: PartyScreener) -> FastStream:
-    """The screening process: broker, router and the runtime that owns the pool and relay."""
-    endpoints = settings.endpoints()
-    runtime = ServiceRuntime(SCHEMA, MIGRATIONS, endpoints.database, endpoints.kafka)
-    broker = KafkaBroker(endpoints.kafka, client_id="caseflow-screening")
-    broker.include_router(build_router(runtime, screener))
-    return FastStream(broker, on_startup=[runtime.start], after_shutdown=[runtime.stop])
+def _type_of(message: KafkaMessage) -> str | None:
+    """The envelope type, read before the whole message is validated."""
+    try:
+        return EnvelopeHeader.model_validate_json(message.body).type
+    except ValueError:
+        return None
+
+
+def create_app(settings: Settings, lists: CurrentLists) -> FastStream:
+    """The screening process: broker, router and the runtime that owns pool, relay and lists."""
+    process = ScreeningRuntime.from_settings(settings, lists)
+    broker = KafkaBroker(process.runtime.kafka_bootstrap, client_id="caseflow-screening")
+    broker.include_router(build_router(process))
+    return FastStream(broker, on_startup=[process.start], after_shutdown=[process.stop])

@@ -1,16 +1,17 @@
-"""Screening's use case: a request in, a stored and published result out (once per request)."""
+"""Screening's use cases: a request in, a stored and published result out; cases closing."""
 
 from __future__ import annotations
 
-import uuid
-from contextlib import AbstractAsyncContextManager
 from enum import StrEnum
 from typing import Protocol
 
-from schemas.envelope import Envelope, Publishable, derived_id, utcnow
+from schemas.application import SubmitApplication
+from schemas.cases import CaseDecided, CaseWithdrawn
+from schemas.envelope import Envelope, derived_id, utcnow
 from schemas.screening import ScreeningCompleted, ScreeningRequested
-from schemas.topics import SCREENING_RESULTS, Topic
-from services.screening.domain import PartyScreener, ScreeningPolicy, assess
+from schemas.topics import SCREENING_RESULTS
+from services.screening.domain import PartyScreener, Screening, ScreeningPolicy, screening_result
+from services.screening.ports import Store, Transaction
 
 SOURCE = "caseflow/screening"
 
@@ -23,19 +24,16 @@ class Outcome(StrEnum):
     ALREADY_PROCESSED = "already_processed"
 
 
-class ScreeningUnitOfWork(Protocol):
-    """One transaction over screening's results and outbox."""
+class ScreeningUnitOfWork(Transaction, Protocol):
+    """One transaction over screening's results, cases and outbox."""
 
-    async def first_delivery(self, message_id: uuid.UUID) -> bool: ...
     async def find_result(self, request_id: str) -> ScreeningCompleted | None: ...
     async def add_result(self, result: ScreeningCompleted) -> None: ...
-    async def publish(self, topic: Topic, envelope: Publishable) -> None: ...
+    async def keep_open_case(self, case_id: str, application: SubmitApplication) -> None: ...
+    async def close_case(self, case_id: str, closed_by: str) -> None: ...
 
 
-class ScreeningStore(Protocol):
-    """Where screening's units of work come from."""
-
-    def unit_of_work(self) -> AbstractAsyncContextManager[ScreeningUnitOfWork]: ...
+ScreeningStore = Store[ScreeningUnitOfWork]
 
 
 async def screen_case(
@@ -51,34 +49,40 @@ async def screen_case(
         result = await uow.find_result(request.data.request_id)
         outcome = Outcome.ANSWERED_AGAIN
         if result is None:
-            result = _screen(request.data, policy, screener)
+            asked = request.data
+            screening = Screening(asked.request_id, asked.case_id, asked.application)
+            result = screening_result(screening, policy, screener, utcnow())
             await uow.add_result(result)
             outcome = Outcome.SCREENED
+        # Kept for re-screening when a list changes, until the case is decided.
+        await uow.keep_open_case(request.data.case_id, request.data.application)
         # The answer's id derives from this delivery, so a re-sent request is answered anew.
-        await uow.publish(
-            SCREENING_RESULTS,
-            Envelope.wrap(
-                result,
-                source=SOURCE,
-                subject=request.subject,
-                correlation_id=request.correlation_id,
-                event_id=derived_id("screening-result", str(request.id)),
-            ),
-        )
+        await publish_result(uow, result, request.correlation_id, str(request.id))
         return outcome
 
 
-def _screen(
-    request: ScreeningRequested, policy: ScreeningPolicy, screener: PartyScreener
-) -> ScreeningCompleted:
-    assessment = assess(request.application, policy, screener)
-    return ScreeningCompleted(
-        request_id=request.request_id,
-        case_id=request.case_id,
-        risk_level=assessment.risk_level,
-        findings=assessment.findings,
-        recommended_route=assessment.recommended_route,
-        policy_version=policy.version,
-        list_version=screener.list_version,
-        screened_at=utcnow(),
+async def publish_result(
+    uow: Transaction, result: ScreeningCompleted, correlation_id: str, answering: str
+) -> None:
+    """Publish a result keyed by its case; its event id derives from what it answers."""
+    await uow.publish(
+        SCREENING_RESULTS,
+        Envelope.wrap(
+            result,
+            source=SOURCE,
+            subject=result.case_id,
+            correlation_id=correlation_id,
+            event_id=derived_id("screening-result", answering),
+        ),
     )
+
+
+async def close_case(
+    event: Envelope[CaseDecided] | Envelope[CaseWithdrawn], store: ScreeningStore
+) -> bool:
+    """A decided or withdrawn case is no longer re-screened; False for a repeated delivery."""
+    async with store.unit_of_work() as uow:
+        if not await uow.first_delivery(event.id):
+            return False
+        await uow.close_case(event.data.case_id, event.type)
+        return True

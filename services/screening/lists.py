@@ -1,10 +1,65 @@
-"""The restricted-party lists a screening process matches against."""
+"""The restricted-party lists a screening process matches against, kept current from PostgreSQL."""
 
 from __future__ import annotations
 
-from services.screening.matching import RestrictedPartyIndex, load_seed_list
+import asyncio
+import contextlib
+
+import asyncpg
+import structlog
+
+from services.screening.config import LIST_POLL_SECONDS, SEED_LIST
+from services.screening.list_store import current_entries, list_versions
+from services.screening.list_versions import combined_label
+from services.screening.matching import Hit, RestrictedPartyIndex, load_list
+
+log = structlog.get_logger(__name__)
 
 
-def load_screener() -> RestrictedPartyIndex:
-    """An index of the shipped human-rights Entity List designations."""
-    return RestrictedPartyIndex.build(load_seed_list())
+class CurrentLists:
+    """The index screening uses, rebuilt when a list version it has not indexed is loaded."""
+
+    def __init__(self, index: RestrictedPartyIndex, versions: dict[str, int] | None) -> None:
+        self._index = index
+        self._versions = versions  # None: not read from PostgreSQL (the shipped seed file)
+        self._refreshing = asyncio.Lock()
+
+    @property
+    def list_version(self) -> str:
+        """The list versions indexed: `<list>@<version>` joined by `+` (or the seed's digest)."""
+        if self._versions is None:
+            return f"seed:{self._index.list_version}"
+        return combined_label(self._versions)
+
+    @property
+    def versions(self) -> dict[str, int]:
+        """Each indexed list's version (empty before the first read from PostgreSQL)."""
+        return dict(self._versions or {})
+
+    def screen(self, party_name: str, country: str | None = None) -> list[Hit]:
+        """Hits for one party against every current list."""
+        return self._index.screen(party_name, country)
+
+    async def refresh(self, pool: asyncpg.Pool) -> bool:
+        """Rebuild the index if PostgreSQL holds other list versions; True if it was rebuilt."""
+        async with self._refreshing:
+            if await list_versions(pool) == self._versions:
+                return False
+            versions, entries = await current_entries(pool)
+            # Indexing a large list takes seconds: keep the event loop answering meanwhile.
+            self._index = await asyncio.to_thread(RestrictedPartyIndex.build, entries)
+            self._versions = versions
+        log.info("restricted-party index rebuilt", lists=self.list_version, entries=len(entries))
+        return True
+
+    async def keep_current(self, pool: asyncpg.Pool, every: float = LIST_POLL_SECONDS) -> None:
+        """Poll the list versions until cancelled (other processes may load or re-screen)."""
+        while True:
+            await asyncio.sleep(every)
+            with contextlib.suppress(OSError, asyncpg.PostgresError):
+                await self.refresh(pool)
+
+
+def load_screener() -> CurrentLists:
+    """The screener a process starts with: the shipped seed until PostgreSQL's lists are read."""
+    return CurrentLists(RestrictedPartyIndex.build(load_list(SEED_LIST)), None)

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-from schemas.application import SubmitApplication
 from schemas.envelope import Publishable
 from schemas.intake import SubmissionRejected
-from schemas.topics import Topic
-from services.intake.handlers import RegisteredCase
+from services.intake.handlers import Changes, RegisteredCase
 
 
 @dataclass
@@ -32,41 +30,36 @@ class FakeIntakeStore:
 
 
 class FakeIntakeUnitOfWork:
-    """Collects changes and applies them to the store on commit."""
+    """Collects one batch's changes and applies them to the store on commit."""
 
     def __init__(self, store: FakeIntakeStore) -> None:
         self._store = store
         self._processed: set[uuid.UUID] = set()
-        self._cases: dict[tuple[str, str], RegisteredCase] = {}
-        self._rejections: dict[uuid.UUID, SubmissionRejected] = {}
-        self._published: list[tuple[str, Publishable]] = []
+        self._changes = Changes()
 
-    async def first_delivery(self, message_id: uuid.UUID) -> bool:
-        if message_id in self._store.processed | self._processed:
-            return False
-        self._processed.add(message_id)
-        return True
+    async def first_deliveries(self, message_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        fresh = set(message_ids) - self._store.processed
+        self._processed |= fresh
+        return fresh
 
-    async def find_case(self, agency: str, reference: str) -> RegisteredCase | None:
-        return self._store.cases.get((agency, reference)) or self._cases.get((agency, reference))
+    async def find_cases(
+        self, keys: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], RegisteredCase]:
+        return {key: self._store.cases[key] for key in keys if key in self._store.cases}
 
-    async def next_control_number(self) -> str:
-        self._store.numbers += 1
-        return f"Z{self._store.numbers:06d}"
+    async def next_control_numbers(self, count: int, prefix: str) -> list[str]:
+        start = self._store.numbers
+        self._store.numbers += count
+        return [f"{prefix}{number:06d}" for number in range(start + 1, start + count + 1)]
 
-    async def add_case(
-        self, case: RegisteredCase, application: SubmitApplication, correlation_id: str
-    ) -> None:
-        self._cases[(application.submitting_agency, application.agency_reference)] = case
-
-    async def add_rejection(self, message_id: uuid.UUID, rejection: SubmissionRejected) -> None:
-        self._rejections[message_id] = rejection
-
-    async def publish(self, topic: Topic, envelope: Publishable) -> None:
-        self._published.append((topic.name, envelope))
+    async def save(self, changes: Changes) -> None:
+        self._changes = changes
 
     def commit(self) -> None:
+        changes = self._changes
         self._store.processed |= self._processed
-        self._store.cases.update(self._cases)
-        self._store.rejections.update(self._rejections)
-        self._store.published += self._published
+        for case in changes.new_cases + changes.amended_cases + changes.closed_cases:
+            application = case.application
+            self._store.cases[(application.submitting_agency, application.agency_reference)] = case
+        self._store.rejections.update(dict(changes.rejections))
+        self._store.published += [(topic.name, envelope) for topic, envelope in changes.events]

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from caseflow.samples import sample_applications, submission
 from services.intake.config import load_policy
-from services.intake.domain import Deficient, Registrable, examine_submission
+from services.intake.domain import Deficient, Examined, Submission, examine_message
 
 POLICY = load_policy()
 
@@ -21,9 +21,16 @@ def sample_document() -> dict[str, Any]:
     return document
 
 
+def examine(raw: bytes, agency: str | None = "NL-CDIU") -> Examined:
+    """Examine as sent through the gateway by `agency` (the sample's agency by default)."""
+    return examine_message(raw, POLICY, agency)
+
+
 def refused(document: object) -> Deficient:
     raw = document if isinstance(document, bytes) else json.dumps(document).encode()
-    result = examine_submission(raw, POLICY)
+    data = document.get("data") if isinstance(document, dict) else None
+    agency = data.get("submitting_agency") if isinstance(data, dict) else "NL-CDIU"
+    result = examine(raw, agency if isinstance(agency, str) else "NL-CDIU")
     assert isinstance(result, Deficient), "expected the submission to be refused"
     return result
 
@@ -33,8 +40,8 @@ def codes_and_paths(result: Deficient) -> set[tuple[str, str]]:
 
 
 def test_a_complete_application_is_registrable() -> None:
-    result = examine_submission(json.dumps(sample_document()).encode(), POLICY)
-    assert isinstance(result, Registrable)
+    result = examine(json.dumps(sample_document()).encode())
+    assert isinstance(result, Submission)
     assert result.application.agency_reference.startswith("CDIU-26-7731")
 
 
@@ -105,7 +112,7 @@ def test_malformed_control_codes_are_refused(code: str) -> None:
 def test_wellformed_control_codes_are_accepted(code: str) -> None:
     document = sample_document()
     document["data"]["items"][0]["control_code"] = code
-    assert isinstance(examine_submission(json.dumps(document).encode(), POLICY), Registrable)
+    assert isinstance(examine(json.dumps(document).encode()), Submission)
 
 
 def test_unknown_country_and_currency_codes_are_refused() -> None:
@@ -195,7 +202,7 @@ json_values = st.recursive(
 @settings(max_examples=300, deadline=None)
 @given(raw=st.binary(max_size=400))
 def test_random_bytes_never_crash_validation(raw: bytes) -> None:
-    result = examine_submission(raw, POLICY)
+    result = examine(raw)
     assert isinstance(result, Deficient)
     assert result.deficiencies
 
@@ -209,7 +216,7 @@ def test_mutated_submissions_never_crash_and_refusals_name_a_deficiency(
     containers = list(_containers(document))
     container, key = containers[path_choice % len(containers)]
     container[key] = replacement
-    result = examine_submission(json.dumps(document).encode(), POLICY)
+    result = examine(json.dumps(document).encode())
     if isinstance(result, Deficient):
         assert result.deficiencies
         assert all(
@@ -227,3 +234,33 @@ def _containers(value: Any) -> Any:
         for index, child in enumerate(value):
             yield value, index
             yield from _containers(child)
+
+
+def test_an_agency_cannot_submit_in_another_agencys_name() -> None:
+    raw = json.dumps(sample_document()).encode()
+    result = examine(raw, agency="DE-BAFA")
+    assert isinstance(result, Deficient)
+    assert [(d.code, d.path) for d in result.deficiencies] == [
+        ("not_your_case", "$.data.submitting_agency")
+    ]
+
+
+def test_an_amended_application_is_checked_like_a_new_one_at_its_own_path() -> None:
+    document = sample_document()
+    application = document["data"]
+    application["end_use_statement"] = "TBD"
+    application["items"][0]["currency"] = "XYZ"
+    amend = {
+        **document,
+        "type": "AmendApplication.v1",
+        "data": {
+            "submitting_agency": application["submitting_agency"],
+            "agency_reference": application["agency_reference"],
+            "reason": "updated quantities",
+            "application": application,
+        },
+    }
+    assert codes_and_paths(refused(amend)) == {
+        ("end_use_not_specific", "$.data.application.end_use_statement"),
+        ("unknown_currency", "$.data.application.items[0].currency"),
+    }

@@ -1,0 +1,39 @@
+"""`caseflow status AGENCY REFERENCE`: an agency asks where its case stands."""
+
+from __future__ import annotations
+
+import asyncio
+
+import typer
+from rich.console import Console
+
+from caseflow.settings import Settings
+from services.intake.queries import standing_of
+
+console = Console()
+
+
+def status(
+    agency: str = typer.Argument(..., help="The agency's registry code, e.g. DE-BAFA."),
+    reference: str = typer.Argument(..., help="The agency's own reference."),
+) -> None:
+    """Show the case registered under an agency reference, and any refusals it drew."""
+    standing, refusals = asyncio.run(
+        standing_of(Settings().endpoints().database, agency, reference)
+    )
+    if standing is None and not refusals:
+        console.print(f"no case and no refusal under {agency} {reference}")
+        raise typer.Exit(1)
+    if standing is not None:
+        outcome = f" ({standing.outcome})" if standing.outcome else ""
+        console.print(
+            f"{agency} {reference}: case {standing.control_number} is "
+            f"[bold]{standing.status}{outcome}[/bold]; registered "
+            f"{standing.registered_at:%Y-%m-%d %H:%M} UTC, case id {standing.case_id}",
+            highlight=False,
+        )
+    for refusal in refusals:
+        console.print(
+            f"refused {refusal.rejected_at:%Y-%m-%d %H:%M} UTC: {', '.join(refusal.codes)}",
+            highlight=False,
+        )

@@ -1,0 +1,95 @@
+"""`caseflow lists load | show`: restricted-party lists in screening's database."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import astuple, dataclass
+from pathlib import Path
+
+import asyncpg
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from caseflow.db import create_pool, migrate
+from caseflow.settings import Settings
+from caseflow.uow import PostgresStore
+from services.screening.adapters import PostgresScreeningUnitOfWork
+from services.screening.config import MIGRATIONS, SCHEMA
+from services.screening.list_loading import ListLoaded, load_list_version
+from services.screening.list_store import ListVersionRecord
+from services.screening.matching import ListFormatError, RestrictedPartyEntry, load_list
+
+app = typer.Typer(help="Restricted-party lists screening matches against.", no_args_is_help=True)
+console = Console()
+
+
+@dataclass
+class _Pool:
+    pool: asyncpg.Pool
+
+
+@asynccontextmanager
+async def screening_store() -> AsyncIterator[PostgresStore[PostgresScreeningUnitOfWork]]:
+    """Units of work on screening's schema (migrated first, as the service would)."""
+    database = Settings().endpoints().database
+    await migrate(database, SCHEMA, MIGRATIONS)
+    pool = await create_pool(database, SCHEMA, size=2)
+    try:
+        yield PostgresStore(_Pool(pool), PostgresScreeningUnitOfWork)
+    finally:
+        await pool.close()
+
+
+@app.command()
+def load(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="consolidated.json or CSV."),
+    source: str = typer.Option(..., "--source", help="The list's name, e.g. `csl` or `eu-fsf`."),
+) -> None:
+    """Load a list as its next version; screening re-screens open cases its changes match."""
+    with console.status(f"reading {file.name} …"):
+        try:
+            entries = load_list(file, source)
+        except ListFormatError as error:
+            raise typer.BadParameter(str(error), param_hint="FILE") from error
+    console.print(f"read {len(entries)} entries from {file}")
+    loaded = asyncio.run(_store_version(source, entries, str(file)))
+    if loaded.update is None:
+        console.print(f"{loaded.list_version}: unchanged, nothing published")
+        return
+    console.print(
+        f"{loaded.list_version}: {loaded.delta.summary()}, {loaded.delta.entries} entries; "
+        "ListUpdated published through the outbox"
+    )
+
+
+async def _store_version(
+    source: str, entries: list[RestrictedPartyEntry], origin: str
+) -> ListLoaded:
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, TimeElapsedColumn(), console=console, transient=True) as progress:
+        task = progress.add_task("comparing with the current version", total=None)
+
+        def advance(written: int, total: int) -> None:
+            progress.update(task, description="storing added and changed entries")
+            progress.update(task, completed=written, total=total)
+
+        async with screening_store() as store:
+            return await load_list_version(source, entries, origin, store, advance)
+
+
+@app.command()
+def show() -> None:
+    """Every list's versions: when loaded, from where, what each changed."""
+    table = Table("list", "version", "loaded", "from", "entries", "added", "changed", "removed")
+    for version in asyncio.run(_history()):
+        table.add_row(*(str(value) for value in astuple(version)))
+    console.print(table)
+
+
+async def _history() -> list[ListVersionRecord]:
+    async with screening_store() as store, store.unit_of_work() as uow:
+        return await uow.version_history()

@@ -1,0 +1,29 @@
+"""Intake's thresholds and agency registry, as data with documented defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from schemas.application import AmendApplication, SubmitApplication, WithdrawApplication
+from schemas.intake import AGENCY_HEADER
+
+__all__ = ["AGENCY_HEADER", "IntakePolicy"]
+
+
+@dataclass(frozen=True)
+class IntakePolicy:
+    """Registration thresholds and the agency registry, loaded from policy data."""
+
+    known_agencies: frozenset[str]
+    max_message_bytes: int = 256 * 1024
+    min_end_use_words: int = 8
+    min_due_diligence_words: int = 10
+    total_value_tolerance: float = 0.01
+    control_number_prefix: str = "Z"
+    supported_types: tuple[str, ...] = field(
+        default=(
+            SubmitApplication.type_name(),
+            AmendApplication.type_name(),
+            WithdrawApplication.type_name(),
+        )
+    )

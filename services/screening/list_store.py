@@ -1,0 +1,152 @@
+"""PostgreSQL storage of restricted-party lists: versions, current entries, changes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import asyncpg
+
+from caseflow.db import Connection
+from schemas.screening import ListUpdated
+from services.screening.list_loading import Progress
+from services.screening.list_versions import ListDelta, entry_from_json, entry_to_json
+from services.screening.matching import RestrictedPartyEntry
+from services.screening.rescreening import ListChange
+
+BATCH = 5_000
+
+
+class PostgresListStorage:
+    """The list half of screening's unit of work (mixed into it, on its connection)."""
+
+    connection: Connection
+
+    async def lock_list(self, name: str) -> int | None:
+        """The list's current version (None if never loaded), locked until the transaction ends."""
+        await self.connection.execute("SELECT pg_advisory_xact_lock(hashtext('list:' || $1))", name)
+        version: int | None = await self.connection.fetchval(
+            "SELECT current_version FROM lists WHERE name = $1", name
+        )
+        return version
+
+    async def entry_digests(self, name: str) -> dict[str, str]:
+        """Entry id -> digest of the list's current entries."""
+        rows = await self.connection.fetch(
+            "SELECT entry_id, digest FROM list_entries WHERE name = $1", name
+        )
+        return {row["entry_id"]: row["digest"] for row in rows}
+
+    async def add_list_version(
+        self, update: ListUpdated, delta: ListDelta, progress: Progress
+    ) -> None:
+        """Record the version, replace the changed entries and remember what changed."""
+        name, version = update.list_name, update.number
+        await self.connection.execute(
+            "INSERT INTO lists (name, current_version, updated_at) VALUES ($1, $2, $3)"
+            " ON CONFLICT (name) DO UPDATE"
+            " SET current_version = EXCLUDED.current_version, updated_at = EXCLUDED.updated_at",
+            name,
+            version,
+            update.loaded_at,
+        )
+        await self.connection.execute(
+            "INSERT INTO list_versions (name, version, loaded_from, loaded_at, entries,"
+            " added, changed, removed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            name,
+            version,
+            update.loaded_from,
+            update.loaded_at,
+            update.entries,
+            update.added,
+            update.changed,
+            update.removed,
+        )
+        gone = [*delta.removed, *(entry.entry_id for entry in delta.changed)]
+        if gone:
+            await self.connection.execute(
+                "DELETE FROM list_entries WHERE name = $1 AND entry_id = ANY($2::text[])",
+                name,
+                gone,
+            )
+        written, storing = 0, [*delta.added, *delta.changed]
+        progress(written, len(storing))
+        for batch in _batches(storing):
+            await self.connection.copy_records_to_table(
+                "list_entries",
+                records=[
+                    (name, entry.entry_id, delta.digests[entry.entry_id], _json(entry))
+                    for entry in batch
+                ],
+                columns=["name", "entry_id", "digest", "entry"],
+            )
+            written += len(batch)
+            progress(written, len(storing))
+        changes = [
+            *((name, version, entry.entry_id, "added") for entry in delta.added),
+            *((name, version, entry.entry_id, "changed") for entry in delta.changed),
+            *((name, version, entry_id, "removed") for entry_id in delta.removed),
+        ]
+        await self.connection.copy_records_to_table(
+            "list_changes", records=changes, columns=["name", "version", "entry_id", "change"]
+        )
+
+    async def list_changes(self, name: str, version: int) -> list[ListChange]:
+        """The entries version `version` of the list added or changed (as they stand now)."""
+        rows = await self.connection.fetch(
+            "SELECT e.entry, c.change FROM list_changes c JOIN list_entries e"
+            " ON e.name = c.name AND e.entry_id = c.entry_id"
+            " WHERE c.name = $1 AND c.version = $2 AND c.change IN ('added', 'changed')",
+            name,
+            version,
+        )
+        return [
+            ListChange(entry_from_json(json.loads(row["entry"])), row["change"]) for row in rows
+        ]
+
+    async def version_history(self) -> list[ListVersionRecord]:
+        """Every version of every list, oldest first."""
+        rows = await self.connection.fetch(
+            "SELECT name, version, loaded_at, loaded_from, entries, added, changed, removed"
+            " FROM list_versions ORDER BY name, version"
+        )
+        return [ListVersionRecord(**dict(row)) for row in rows]
+
+
+@dataclass(frozen=True)
+class ListVersionRecord:
+    """One loaded version of a list, as `caseflow lists show` prints it."""
+
+    name: str
+    version: int
+    loaded_at: datetime
+    loaded_from: str
+    entries: int
+    added: int
+    changed: int
+    removed: int
+
+
+async def list_versions(database: asyncpg.Pool | Connection) -> dict[str, int]:
+    """Each list's current version."""
+    rows = await database.fetch("SELECT name, current_version FROM lists")
+    return {row["name"]: row["current_version"] for row in rows}
+
+
+async def current_entries(pool: asyncpg.Pool) -> tuple[dict[str, int], list[RestrictedPartyEntry]]:
+    """Every list's current version and entries, read from one snapshot."""
+    async with pool.acquire() as connection, connection.transaction(isolation="repeatable_read"):
+        versions = await list_versions(connection)
+        rows = await connection.fetch("SELECT entry FROM list_entries ORDER BY name, entry_id")
+    return versions, [entry_from_json(json.loads(row["entry"])) for row in rows]
+
+
+def _json(entry: RestrictedPartyEntry) -> str:
+    return json.dumps(entry_to_json(entry), ensure_ascii=False)
+
+
+def _batches(entries: Sequence[RestrictedPartyEntry]) -> Iterator[Sequence[RestrictedPartyEntry]]:
+    for start in range(0, len(entries), BATCH):
+        yield entries[start : start + BATCH]

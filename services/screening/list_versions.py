@@ -1,0 +1,89 @@
+"""Restricted-party list versions: what a reload adds, changes and removes (pure, no I/O)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from services.screening.matching import Address, Identifier, RestrictedPartyEntry
+
+JsonObject = dict[str, object]
+
+
+def entry_to_json(entry: RestrictedPartyEntry) -> JsonObject:
+    """The entry as a JSON object (every Consolidated Screening List field)."""
+    return asdict(entry)
+
+
+def entry_from_json(data: Mapping[str, object]) -> RestrictedPartyEntry:
+    """The entry back from `entry_to_json`."""
+    fields = dict(data)
+    for name in ("alt_names", "countries", "programs"):
+        fields[name] = tuple(_list(fields.get(name)))
+    fields["addresses"] = tuple(Address(**item) for item in _objects(fields.get("addresses")))
+    fields["ids"] = tuple(Identifier(**item) for item in _objects(fields.get("ids")))
+    return RestrictedPartyEntry(**fields)  # type: ignore[arg-type]
+
+
+def _list(value: object) -> list[object]:
+    return list(value) if isinstance(value, list | tuple) else []
+
+
+def _objects(value: object) -> list[dict[str, Any]]:
+    return [item for item in _list(value) if isinstance(item, dict)]
+
+
+def entry_digest(entry: RestrictedPartyEntry) -> str:
+    """A fingerprint of everything the entry says: equal digests, unchanged entry."""
+    canonical = json.dumps(entry_to_json(entry), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def list_label(name: str, version: int) -> str:
+    """How results name a list version: `<list name>@<version>`."""
+    return f"{name}@{version}"
+
+
+def combined_label(versions: Mapping[str, int]) -> str:
+    """The version of everything a screener matched against, list by list."""
+    return "+".join(list_label(name, versions[name]) for name in sorted(versions)) or "no lists"
+
+
+@dataclass(frozen=True)
+class ListDelta:
+    """What a new version of a list changes against the current one."""
+
+    added: tuple[RestrictedPartyEntry, ...]
+    changed: tuple[RestrictedPartyEntry, ...]
+    removed: tuple[str, ...]
+    digests: Mapping[str, str]  # entry id -> digest, for every added or changed entry
+    entries: int  # entries in the new version
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the new version says nothing the current one does not."""
+        return not (self.added or self.changed or self.removed)
+
+    def summary(self) -> str:
+        """`3 added, 1 changed, 0 removed`."""
+        return f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed"
+
+
+def compute_delta(current: Mapping[str, str], entries: Iterable[RestrictedPartyEntry]) -> ListDelta:
+    """Compare new entries with the current digests by entry id (a repeated id: the last wins)."""
+    latest = {entry.entry_id: entry for entry in entries}
+    added: list[RestrictedPartyEntry] = []
+    changed: list[RestrictedPartyEntry] = []
+    digests: dict[str, str] = {}
+    for entry_id, entry in latest.items():
+        digest = entry_digest(entry)
+        before = current.get(entry_id)
+        if before == digest:
+            continue
+        (added if before is None else changed).append(entry)
+        digests[entry_id] = digest
+    removed = tuple(entry_id for entry_id in current if entry_id not in latest)
+    return ListDelta(tuple(added), tuple(changed), removed, digests, len(latest))

@@ -1,0 +1,78 @@
+"""Use case: after a list update, screen again the open cases its new or changed entries match."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from schemas.application import SubmitApplication
+from schemas.envelope import Envelope, utcnow
+from schemas.screening import ListUpdated, ScreeningCompleted
+from services.screening.domain import PartyScreener, Screening, ScreeningPolicy, screening_result
+from services.screening.handlers import publish_result
+from services.screening.matching import RestrictedPartyEntry, RestrictedPartyIndex
+from services.screening.ports import Store, Transaction
+from services.screening.rules.parties import list_update_matches
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    """A case screened and not decided yet, with its application as last screened."""
+
+    case_id: str
+    application: SubmitApplication
+
+
+@dataclass(frozen=True)
+class ListChange:
+    """An entry a list version added or changed."""
+
+    entry: RestrictedPartyEntry
+    change: str  # "added" or "changed"
+
+
+class RescreeningUnitOfWork(Transaction, Protocol):
+    """One transaction over the list changes, the open cases, the results and the outbox."""
+
+    async def list_changes(self, name: str, version: int) -> list[ListChange]: ...
+    async def open_cases(self) -> list[OpenCase]: ...
+    async def find_result(self, request_id: str) -> ScreeningCompleted | None: ...
+    async def add_result(self, result: ScreeningCompleted) -> None: ...
+
+
+RescreeningStore = Store[RescreeningUnitOfWork]
+
+
+async def rescreen_open_cases(
+    update: Envelope[ListUpdated],
+    store: RescreeningStore,
+    policy: ScreeningPolicy,
+    screener: PartyScreener,
+) -> list[str]:
+    """Publish a new result for each open case a new or changed entry matches; their ids.
+
+    `screener` must already index the update's version: the result records the lists it used.
+    """
+    listed = update.data
+    async with store.unit_of_work() as uow:
+        if not await uow.first_delivery(update.id):
+            return []
+        changes = await uow.list_changes(listed.list_name, listed.number)
+        if not changes:
+            return []
+        # Only the update's entries are looked at first: a small index, every open case quickly.
+        changed = RestrictedPartyIndex.build(change.entry for change in changes)
+        change_of = {change.entry.entry_id: change.change for change in changes}
+        rescreened = []
+        for case in await uow.open_cases():
+            matched = list_update_matches(case.application, changed, change_of)
+            request_id = f"{case.case_id}/rescreen/{listed.list_version}"
+            if not matched or await uow.find_result(request_id) is not None:
+                continue
+            reason = f"list_update: {listed.list_name} {listed.number}: {'; '.join(matched)}"
+            screening = Screening(request_id, case.case_id, case.application, reason)
+            result = screening_result(screening, policy, screener, utcnow())
+            await uow.add_result(result)
+            await publish_result(uow, result, update.correlation_id, request_id)
+            rescreened.append(case.case_id)
+        return rescreened

@@ -1,0 +1,137 @@
+"""An in-memory screening store implementing every port of screening's use cases.
+
+Imported by the screening unit tests; the one test here checks the fake keeps the promise of a
+real unit of work (all or nothing), so the tests built on it can trust it.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+import pytest
+
+from schemas.application import SubmitApplication
+from schemas.envelope import Publishable
+from schemas.screening import ListUpdated, ScreeningCompleted
+from schemas.topics import Topic
+from services.screening.list_loading import Progress
+from services.screening.list_versions import ListDelta
+from services.screening.matching import RestrictedPartyEntry
+from services.screening.rescreening import ListChange, OpenCase
+
+
+@dataclass
+class ScreeningState:
+    """Everything screening keeps, as plain dictionaries."""
+
+    processed: set[uuid.UUID] = field(default_factory=set)
+    results: dict[str, ScreeningCompleted] = field(default_factory=dict)
+    applications: dict[str, SubmitApplication] = field(default_factory=dict)
+    closed: dict[str, str] = field(default_factory=dict)
+    lists: dict[str, int] = field(default_factory=dict)
+    entries: dict[str, dict[str, tuple[str, RestrictedPartyEntry]]] = field(default_factory=dict)
+    changes: dict[tuple[str, int], list[ListChange]] = field(default_factory=dict)
+    versions: list[ListUpdated] = field(default_factory=list)
+    published: list[tuple[str, Publishable]] = field(default_factory=list)
+
+
+class FakeScreeningStore:
+    """Units of work over a `ScreeningState`; a block that raises leaves the state unchanged."""
+
+    def __init__(self) -> None:
+        self.state = ScreeningState()
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[FakeScreeningUnitOfWork]:
+        working = copy.deepcopy(self.state)
+        yield FakeScreeningUnitOfWork(working)
+        self.state = working
+
+    def published_of(self, contract: str) -> list[Publishable]:
+        """Published envelopes whose type starts with `contract`."""
+        return [
+            envelope
+            for _, envelope in self.state.published
+            if getattr(envelope, "type", "").startswith(contract)
+        ]
+
+
+class FakeScreeningUnitOfWork:
+    """One transaction's view of the state."""
+
+    def __init__(self, state: ScreeningState) -> None:
+        self.state = state
+
+    async def first_delivery(self, message_id: uuid.UUID) -> bool:
+        if message_id in self.state.processed:
+            return False
+        self.state.processed.add(message_id)
+        return True
+
+    async def publish(self, topic: Topic, envelope: Publishable) -> None:
+        self.state.published.append((topic.name, envelope))
+
+    async def find_result(self, request_id: str) -> ScreeningCompleted | None:
+        return self.state.results.get(request_id)
+
+    async def add_result(self, result: ScreeningCompleted) -> None:
+        self.state.results[result.request_id] = result
+
+    async def keep_open_case(self, case_id: str, application: SubmitApplication) -> None:
+        if case_id not in self.state.closed:
+            self.state.applications[case_id] = application
+
+    async def close_case(self, case_id: str, closed_by: str) -> None:
+        self.state.closed.setdefault(case_id, closed_by)
+
+    async def open_cases(self) -> list[OpenCase]:
+        return [
+            OpenCase(case_id, application)
+            for case_id, application in sorted(self.state.applications.items())
+            if case_id not in self.state.closed
+        ]
+
+    async def lock_list(self, name: str) -> int | None:
+        return self.state.lists.get(name)
+
+    async def entry_digests(self, name: str) -> dict[str, str]:
+        return {key: digest for key, (digest, _) in self.state.entries.get(name, {}).items()}
+
+    async def add_list_version(
+        self, update: ListUpdated, delta: ListDelta, progress: Progress
+    ) -> None:
+        name = update.list_name
+        self.state.lists[name] = update.number
+        self.state.versions.append(update)
+        entries = self.state.entries.setdefault(name, {})
+        for entry_id in delta.removed:
+            del entries[entry_id]
+        for entry in (*delta.added, *delta.changed):
+            entries[entry.entry_id] = (delta.digests[entry.entry_id], entry)
+        self.state.changes[(name, update.number)] = [
+            *(ListChange(entry, "added") for entry in delta.added),
+            *(ListChange(entry, "changed") for entry in delta.changed),
+        ]
+        progress(len(delta.added) + len(delta.changed), len(delta.added) + len(delta.changed))
+
+    async def list_changes(self, name: str, version: int) -> list[ListChange]:
+        return list(self.state.changes.get((name, version), []))
+
+
+async def test_a_unit_of_work_that_fails_leaves_nothing_behind() -> None:
+    store = FakeScreeningStore()
+    message = uuid.uuid4()
+
+    async def deliver_then_fail() -> None:
+        async with store.unit_of_work() as uow:
+            await uow.first_delivery(message)
+            raise RuntimeError("the transaction fails")
+
+    with pytest.raises(RuntimeError):
+        await deliver_then_fail()
+    async with store.unit_of_work() as uow:
+        assert await uow.first_delivery(message)

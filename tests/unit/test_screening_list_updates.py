@@ -1,0 +1,159 @@
+"""Restricted-party lists: versions, the delta of a reload, and re-screening of open cases."""
+
+from __future__ import annotations
+
+import uuid
+
+from caseflow.samples import sample_applications
+from schemas.application import Address, Party, SubmitApplication
+from schemas.cases import CaseDecided, DecisionOutcome
+from schemas.envelope import Envelope, utcnow
+from schemas.screening import (
+    FindingCategory,
+    ListUpdated,
+    ScreeningCompleted,
+    ScreeningRequested,
+)
+from services.screening.domain import ScreeningPolicy
+from services.screening.handlers import close_case, screen_case
+from services.screening.list_loading import ensure_seed_list, load_list_version
+from services.screening.list_versions import compute_delta, entry_digest
+from services.screening.lists import CurrentLists
+from services.screening.matching import RestrictedPartyIndex, parse_csv
+from services.screening.rescreening import rescreen_open_cases
+from tests.unit.test_screening_fakes import FakeScreeningStore
+
+POLICY = ScreeningPolicy.load()
+HEADER = "id,name,alt_names,country,remarks\n"
+VERSION_1 = HEADER + (
+    "t-1,Zephyr Lattice Analytics,,AE,surveillance integrator\n"
+    "t-2,Orison Signal Works,,RU,interception\n"
+)
+# t-1 changed (new alias), t-2 removed, t-3 added.
+VERSION_2 = HEADER + (
+    "t-1,Zephyr Lattice Analytics,Zephyr Lattice FZE,AE,surveillance integrator\n"
+    "t-3,Kestrel Vantage Systems,,AE,spyware reseller\n"
+)
+
+
+def with_end_user(name: str, country: str = "AE") -> SubmitApplication:
+    application = sample_applications(f"-{uuid.uuid4().hex[:6]}")[0]
+    party = Party(name=name, address=Address(street="1 Road", city="Dubai", country=country))
+    return application.model_copy(update={"end_users": [party]})
+
+
+def screening_request(application: SubmitApplication) -> Envelope[ScreeningRequested]:
+    case_id = str(uuid.uuid4())
+    request = ScreeningRequested(
+        request_id=f"{case_id}/screening/1", case_id=case_id, application=application
+    )
+    return Envelope.wrap(request, source="test", subject=case_id, correlation_id=case_id)
+
+
+def published_update(store: FakeScreeningStore) -> Envelope[ListUpdated]:
+    *_, envelope = store.published_of("ListUpdated")
+    return Envelope[ListUpdated].model_validate_json(envelope.to_bytes())
+
+
+def rescreen_results(store: FakeScreeningStore) -> list[ScreeningCompleted]:
+    return [result for result in store.state.results.values() if "/rescreen/" in result.request_id]
+
+
+def test_a_reload_is_compared_entry_by_entry_with_the_current_version() -> None:
+    first = parse_csv(VERSION_1, "test")
+    current = {entry.entry_id: entry_digest(entry) for entry in first}
+    delta = compute_delta(current, parse_csv(VERSION_2, "test"))
+    assert [entry.entry_id for entry in delta.added] == ["t-3"]
+    assert [entry.entry_id for entry in delta.changed] == ["t-1"]
+    assert delta.removed == ("t-2",)
+    assert delta.summary() == "1 added, 1 changed, 1 removed"
+
+
+async def test_each_reload_that_changes_the_list_is_a_new_version_announced_once() -> None:
+    store = FakeScreeningStore()
+    first = await load_list_version("test", parse_csv(VERSION_1, "test"), "v1.csv", store)
+    again = await load_list_version("test", parse_csv(VERSION_1, "test"), "v1.csv", store)
+    second = await load_list_version("test", parse_csv(VERSION_2, "test"), "v2.csv", store)
+    assert (first.list_version, again.list_version, second.list_version) == (
+        "test@1",
+        "test@1",
+        "test@2",
+    )
+    assert again.update is None
+    update = published_update(store).data
+    assert (update.number, update.added, update.changed, update.removed) == (2, 1, 1, 1)
+    assert len(store.published_of("ListUpdated")) == 2
+    assert sorted(store.state.entries["test"]) == ["t-1", "t-3"]
+
+
+async def test_the_seed_list_is_loaded_once_on_first_start() -> None:
+    store = FakeScreeningStore()
+    seeded = await ensure_seed_list(store)
+    assert seeded is not None
+    assert seeded.list_version == "entity-list-human-rights@1"
+    assert await ensure_seed_list(store) is None
+
+
+async def test_an_open_case_matching_an_added_entry_is_screened_again_with_the_reason() -> None:
+    store = FakeScreeningStore()
+    lists = CurrentLists(RestrictedPartyIndex.build([]), {})
+    request = screening_request(with_end_user("Kestrel Vantage Systems LLC"))
+    await screen_case(request, store, POLICY, lists)
+    first = store.state.results[request.data.request_id]
+    assert FindingCategory.RESTRICTED_PARTY not in {finding.category for finding in first.findings}
+    await load_list_version("test", parse_csv(VERSION_1, "test"), "v1.csv", store)
+    await load_list_version("test", parse_csv(VERSION_2, "test"), "v2.csv", store)
+    lists = CurrentLists(RestrictedPartyIndex.build(parse_csv(VERSION_2, "test")), {"test": 2})
+
+    rescreened = await rescreen_open_cases(published_update(store), store, POLICY, lists)
+
+    assert rescreened == [request.data.case_id]
+    [result] = rescreen_results(store)
+    assert result.request_id == f"{request.data.case_id}/rescreen/test@2"
+    assert result.reason.startswith("list_update: test 2: end user 'Kestrel Vantage Systems LLC'")
+    assert "matches added entry 'Kestrel Vantage Systems'" in result.reason
+    assert result.risk_level == "critical"
+    assert result.list_version == "test@2"
+    assert any("Kestrel Vantage Systems" in f.explanation for f in result.findings)
+
+
+async def test_a_decided_case_and_an_unrelated_case_are_not_screened_again() -> None:
+    store = FakeScreeningStore()
+    lists = CurrentLists(RestrictedPartyIndex.build([]), {})
+    decided = screening_request(with_end_user("Zephyr Lattice Analytics"))
+    unrelated = screening_request(with_end_user("Kyoto University", "JP"))
+    for request in (decided, unrelated):
+        await screen_case(request, store, POLICY, lists)
+    await close_case(decision(decided.data.case_id), store)
+    await load_list_version("test", parse_csv(VERSION_1, "test"), "v1.csv", store)
+
+    rescreened = await rescreen_open_cases(published_update(store), store, POLICY, lists)
+
+    assert rescreened == []
+    assert rescreen_results(store) == []
+
+
+async def test_a_list_update_delivered_twice_re_screens_once() -> None:
+    store = FakeScreeningStore()
+    lists = CurrentLists(RestrictedPartyIndex.build(parse_csv(VERSION_1, "test")), {"test": 1})
+    await screen_case(screening_request(with_end_user("Orison Signal Works")), store, POLICY, lists)
+    await load_list_version("test", parse_csv(VERSION_1, "test"), "v1.csv", store)
+    update = published_update(store)
+    assert len(await rescreen_open_cases(update, store, POLICY, lists)) == 1
+    assert await rescreen_open_cases(update, store, POLICY, lists) == []
+    assert len(store.published_of("ScreeningCompleted")) == 2  # the first answer, the re-screen
+
+
+def decision(case_id: str) -> Envelope[CaseDecided]:
+    decided = CaseDecided(
+        case_id=case_id,
+        control_number="Z100001",
+        submitting_agency="DE-BAFA",
+        agency_reference="BAFA-1",
+        outcome=DecisionOutcome.DENIED,
+        decided_at=utcnow(),
+        decided_by="officer-1",
+        rationale="listed end user",
+        human_rights_assessment="critical",
+    )
+    return Envelope.wrap(decided, source="test", subject=case_id, correlation_id=case_id)
