@@ -11,6 +11,7 @@ import uuid
 from collections import defaultdict
 
 import asyncpg
+import psutil
 import pytest
 
 from caseflow.agency import publish_submissions
@@ -65,8 +66,7 @@ async def test_intake_killed_mid_batch_registers_every_submission_exactly_once(
         assert pid is not None
         os.kill(pid, signal.SIGKILL)
         assert before_kill < SUBMISSIONS, "intake finished before it could be killed"
-        while process_status(state_dir, "intake").state == "running":
-            await asyncio.sleep(0.05)
+        psutil.Process(pid).wait(timeout=10)  # gone before it is started again
 
         await start_process(state_dir, managed("intake", stack_settings), ready_within=90)
         assert await wait_for(stack_endpoints.database, run, SUBMISSIONS, timeout=180) == (

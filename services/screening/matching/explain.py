@@ -80,5 +80,5 @@ def _word_notes(comparison: NameComparison) -> list[str]:
     if comparison.unmatched_party:
         notes.append(f"party word(s) not in listed name: {', '.join(comparison.unmatched_party)}")
     if not comparison.shares_distinctive:
-        notes.append("no distinctive word in common")
+        notes.append("no telling word in common")
     return notes

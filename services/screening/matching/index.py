@@ -163,17 +163,46 @@ class RestrictedPartyIndex:
             ]
         )
         names, inverse = np.unique(ids, return_inverse=True)
-        found = np.bincount(inverse, weights=credit)
+        telling = np.bincount(inverse, weights=credit)
         party_weight = sum(token.weight for token in weighted)
+        keep = self.policy.candidates
+        if len(names) > 4 * keep:  # first cut on the telling words alone
+            first_cut = telling / (self._name_weight[names] + party_weight - telling + 1e-9)
+            names = names[np.argpartition(-first_cut, 4 * keep)[: 4 * keep]]
+        # Rank the rest on every party word, trade words included, and the country.
+        found = self._credit(names, weighted, matched)
         overlap = found / (self._name_weight[names] + party_weight - found + 1e-9)
         code = self._countries.get(country.upper()) if country else None
         if code is not None:  # among equal names, the party's country first
             overlap += (self._name_country[names] == code) * self.policy.same_country_bonus
-        if len(names) > self.policy.candidates:
-            names = names[
-                np.argpartition(-overlap, self.policy.candidates)[: self.policy.candidates]
-            ]
+        if len(names) > keep:
+            names = names[np.argpartition(-overlap, keep)[:keep]]
         return names
+
+    def _credit(
+        self,
+        names: Int32s,
+        weighted: Sequence[WeightedToken],
+        matched: list[tuple[int, float]],
+    ) -> npt.NDArray[np.float64]:
+        """Weight of each name's words found among the party's (exactly or fuzzily)."""
+        similarity: dict[int, float] = {}
+        for word, sim in matched:
+            similarity[word] = max(sim, similarity.get(word, 0.0))
+        for token in weighted:
+            exact = self.vocabulary.ids.get(token.text)
+            if exact is not None:
+                similarity[exact] = 1.0
+        known = np.array(sorted(similarity), dtype=np.int32)
+        credit = self.vocabulary.weights[known] * np.array([similarity[w] for w in known.tolist()])
+        starts, ends = self._name_offsets[names], self._name_offsets[names + 1]
+        lengths = ends - starts
+        first = np.cumsum(lengths) - lengths
+        positions = np.repeat(starts - first, lengths) + np.arange(int(lengths.sum()))
+        words = self._name_words[positions]
+        slot = np.minimum(np.searchsorted(known, words), len(known) - 1)
+        per_word = np.where(known[slot] == words, credit[slot], 0.0)
+        return np.add.reduceat(per_word, first)
 
     def _matched_words(self, party: Sequence[WeightedToken]) -> list[tuple[int, float]]:
         telling = [t for t in party if t.kind is not TokenKind.GENERIC] or list(party)

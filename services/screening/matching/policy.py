@@ -28,13 +28,16 @@ class MatchPolicy:
       found in 20 names keeps 77% of its weight, in 2,000 names 33%.
     - no_distinctive_cap 0.5: the score ceiling when no distinctive word is shared, so a name
       made of generic words and places ("Shenzhen Electronics") never hits "Shenzhen X Electronics".
+    - min_partial_evidence 0.4: when some listed words are missing, the listed distinctive words
+      that did match must weigh at least this much, or the score is capped as above; a word
+      common in the list ("Labs" in 2% of names weighs 0.3) is not enough on its own.
     - consonant_similarity 0.85: the credit for a word romanised from Arabic or Hebrew letters
       whose consonants match a listed word's ("prs" for "Pars").
     - spelling_similarity 0.92: the credit for a word that differs only by romanisation
       ("Tsement"/"Cement", "Kytrox"/"Cytrox"), times the similarity of the folded spellings.
     - same_country_bonus 0.05, country_mismatch_penalty 0.10: added to or taken from the name
       score when party and entry countries are both known.
-    - candidates 48: list names scored in full after the index's prefilter, per party.
+    - candidates 40: list names scored in full after the index's prefilter, per party.
     - retrieval_max_names 200_000: a word found in more names is not used to find candidates.
     - max_hits 10: hits reported per party, best first (more if tied with the tenth).
     """
@@ -49,11 +52,12 @@ class MatchPolicy:
     common_word_names: int = 20
     min_weight_factor: float = 0.3
     no_distinctive_cap: float = 0.5
+    min_partial_evidence: float = 0.4
     consonant_similarity: float = 0.85
     spelling_similarity: float = 0.92
     same_country_bonus: float = 0.05
     country_mismatch_penalty: float = 0.10
-    candidates: int = 48
+    candidates: int = 40
     retrieval_max_names: int = 200_000
     max_hits: int = 10
 

@@ -169,7 +169,15 @@ def compare_names(
     denominator = beta2 * precision + recall
     score = (1 + beta2) * precision * recall / denominator if denominator else 0.0
     shares = _shares_distinctive(party, listed, party_used, listed_used)
-    if not shares:
+    evidence = sum(
+        listed[j].weight * sim
+        for _, ids, sim, _ in matches
+        for j in ids
+        if listed[j].kind is TokenKind.DISTINCTIVE
+    )
+    # A partial match must rest on a telling word, not only on words common in the list.
+    weak = len(listed_used) < len(listed) and evidence < policy.min_partial_evidence
+    if not shares or weak:
         score = min(score, policy.no_distinctive_cap)
     order = [j for _, ids, _, _ in sorted(matches) for j in ids]
     return NameComparison(
@@ -183,7 +191,7 @@ def compare_names(
         unmatched_party=tuple(t.text for i, t in enumerate(party) if i not in party_used),
         unmatched_listed=tuple(t.text for j, t in enumerate(listed) if j not in listed_used),
         reordered=order != sorted(order),
-        shares_distinctive=shares,
+        shares_distinctive=shares and not weak,
     )
 
 
@@ -244,7 +252,9 @@ def _runs_matching(
             continue
         text = "".join(apart[k].text for k in ids)
         for j, word in enumerate(together):
-            if j not in used_together and word_similarity(text, word.text, False, policy) > 0.85:
+            if j in used_together or abs(len(word.text) - len(text)) > 2:
+                continue
+            if word_similarity(text, word.text, False, policy) > 0.85:
                 found.append((ids, j))
                 used_apart.update(ids)
                 used_together.add(j)
