@@ -17,8 +17,8 @@ from caseflow.settings import Settings
 from caseflow.stack import start_stack
 from schemas.cases import DecisionOutcome
 from workflows.client import connect
-from workflows.desk import CaseSummary, decide, find_cases
-from workflows.model import ReviewDecision
+from workflows.desk import CaseSummary, claim, decide, find_cases
+from workflows.tasks import ReviewDecision, Reviewer, ReviewerTask
 
 SAMPLE_COUNT = 6
 MALFORMED = b'{"type": "SubmitApplication.v1", "data": {"submitting_agency": "DE-BAFA"}}'
@@ -42,17 +42,21 @@ async def run_demo(settings: Settings, console: Console, *, wait_seconds: float 
     cases = await _await_review(client, since, console, wait_seconds)
     low = next((case for case in cases if case.risk_level == "low"), None)
     if low is not None:
+        officer = Reviewer(id="demo-officer")
+        await claim(client, low.case_id, ReviewerTask(reviewer=officer))
         await decide(
             client,
             low.case_id,
             ReviewDecision(
-                reviewer="demo-officer",
+                reviewer=officer,
                 outcome=DecisionOutcome.APPROVED,
                 rationale="Teaching equipment for a university; no human-rights concern found.",
                 human_rights_assessment="Low risk: civilian end user, EAR99 item.",
             ),
         )
-        console.print(f"approved low-risk case {low.control_number} as reviewer demo-officer")
+        console.print(
+            f"claimed and approved low-risk case {low.control_number} as reviewer demo-officer"
+        )
     show_rejections(await read_rejections(endpoints.kafka, since))
     show_cases(await find_cases(client, f"StartTime >= '{since.isoformat()}'"))
     console.print(
@@ -60,8 +64,9 @@ async def run_demo(settings: Settings, console: Console, *, wait_seconds: float 
         f"{settings.temporal_namespace}/workflows"
     )
     console.print(
-        "next: caseflow cases --status under_review · caseflow case Z…· "
-        "caseflow decide Z… --reviewer you --outcome denied --rationale …"
+        "next: caseflow cases --status under_review · caseflow case Z… --role licensing_officer · "
+        "caseflow claim Z… --reviewer you · caseflow decide Z… --reviewer you --outcome denied "
+        "--rationale … --hr-ground … · caseflow countersign Z… --reviewer a-senior-officer"
     )
     console.print(f"ready in {time.monotonic() - began:.0f}s; stop everything with `caseflow down`")
 

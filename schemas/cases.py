@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from pydantic import Field
@@ -94,6 +94,17 @@ class CaseStatusChanged(Contract):
     changed_at: datetime
 
 
+class DenialGround(Contract):
+    """One ground for a denial; human-rights grounds are marked as such."""
+
+    event_type = "DenialGround"
+
+    text: str = Field(min_length=1, description="The ground, in words the agency reads.")
+    human_rights: bool = Field(
+        default=False, description="Whether the ground is a risk of serious human-rights abuse."
+    )
+
+
 class CaseDecided(Contract):
     """Event: a final decision was recorded on the case."""
 
@@ -109,4 +120,30 @@ class CaseDecided(Contract):
     countersigned_by: str | None = Field(default=None, description="Senior officer, if any.")
     rationale: str
     conditions: list[str] = Field(default_factory=list)
+    grounds: list[DenialGround] = Field(default_factory=list, description="Grounds of a denial.")
     human_rights_assessment: str = Field(description="Summary of the human-rights assessment.")
+
+
+class _CaseDeadline(Contract):
+    """What a deadline event says: which case, due when (hold time excluded)."""
+
+    case_id: str
+    control_number: str
+    submitting_agency: str
+    agency_reference: str
+    deadline_at: datetime = Field(description="Registration + decision time + time on hold.")
+    raised_at: datetime
+
+
+class CaseDeadlineApproaching(_CaseDeadline):
+    """Event: the case's decision deadline is near (by the policy's warning time)."""
+
+    event_type = "CaseDeadlineApproaching"
+
+    remaining: timedelta = Field(description="Time left until the deadline when raised.")
+
+
+class CaseDeadlineBreached(_CaseDeadline):
+    """Event: the case was not decided within its decision time (15 CFR 750.4(a))."""
+
+    event_type = "CaseDeadlineBreached"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from schemas.application import AmendApplication, SubmitApplication, WithdrawApplication
 from schemas.cases import (
     CaseAmended,
+    CaseDeadlineApproaching,
+    CaseDeadlineBreached,
     CaseDecided,
     CaseReceived,
     CaseStatusChanged,
@@ -31,6 +33,8 @@ CONTRACTS: tuple[type[Contract], ...] = (
     ScreeningRequested,
     ScreeningCompleted,
     CaseDecided,
+    CaseDeadlineApproaching,
+    CaseDeadlineBreached,
     ListUpdated,
     PartnerNotice,
 )

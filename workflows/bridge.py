@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import structlog
 from faststream import FastStream
 from faststream.kafka import KafkaBroker, KafkaRouter
@@ -38,7 +36,12 @@ CASES_GROUP = "caseflow-bridge-cases"
 SCREENING_GROUP = "caseflow-bridge-screening"
 
 
-async def start_case(client: Client, envelope: Envelope[CaseReceived], policy: CasePolicy) -> bool:
+async def start_case(
+    client: Client,
+    envelope: Envelope[CaseReceived],
+    policy: CasePolicy,
+    task_queue: str = TASK_QUEUE,
+) -> bool:
     """Start the case's workflow; False when it exists already (a redelivery)."""
     case = envelope.data
     application = case.application
@@ -47,7 +50,7 @@ async def start_case(client: Client, envelope: Envelope[CaseReceived], policy: C
             LicenseCase.run,
             LicenseCaseInput(received=case, correlation_id=envelope.correlation_id, policy=policy),
             id=workflow_id(case.case_id),
-            task_queue=TASK_QUEUE,
+            task_queue=task_queue,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             search_attributes=TypedSearchAttributes(
                 [
@@ -56,9 +59,7 @@ async def start_case(client: Client, envelope: Envelope[CaseReceived], policy: C
                     SearchAttributePair(sa.SUBMITTING_AGENCY, application.submitting_agency),
                     SearchAttributePair(sa.DESTINATION_COUNTRY, application.destination_country),
                     SearchAttributePair(sa.CONTROL_CODES, application.control_codes),
-                    SearchAttributePair(
-                        sa.DEADLINE_AT, case.registered_at + timedelta(days=policy.decision_days)
-                    ),
+                    SearchAttributePair(sa.DEADLINE_AT, case.registered_at + policy.decision_time),
                     SearchAttributePair(sa.OVERDUE, False),
                 ]
             ),

@@ -1,24 +1,63 @@
-"""The case card: markdown the Temporal UI shows as the workflow's current details."""
+"""How a case is shown: the case card (Temporal UI current details) and the reviewer's view."""
 
 from __future__ import annotations
 
-from schemas.cases import CaseReceived, CaseStatus
-from schemas.screening import ScreeningCompleted
-from workflows.model import TimelineEntry
+from datetime import datetime
+
+from workflows.clock import deadline, time_on_hold
+from workflows.model import CaseState, CaseView
+from workflows.review import open_actions
+from workflows.tasks import ViewRequest
 
 
-def case_card(
-    case: CaseReceived,
-    status: CaseStatus,
-    screening: ScreeningCompleted | None,
-    timeline: list[TimelineEntry],
-) -> str:
-    """A readable summary: parties, items, risk, findings, the latest steps."""
-    application = case.application
+def case_view(state: CaseState, viewer: ViewRequest) -> CaseView:
+    """The case as a reviewer sees it, with the actions open to the viewer."""
+    application = state.application
+    return CaseView(
+        case_id=state.case_id,
+        control_number=state.control_number,
+        status=state.status,
+        submitting_agency=application.submitting_agency,
+        agency_reference=application.agency_reference,
+        destination_country=application.destination_country,
+        control_codes=application.control_codes,
+        application=application,
+        deadline_at=deadline(state),
+        overdue=state.breached,
+        screening=state.screening,
+        alert=state.alert,
+        changes=state.changes,
+        assigned_reviewer=state.claimant.id if state.claimant else None,
+        sign_off=state.sign_off,
+        hold=state.hold,
+        decided=state.decided,
+        timeline=list(state.timeline),
+        open_actions=open_actions(state, viewer),
+    )
+
+
+def case_card(state: CaseState, now: datetime) -> str:
+    """A readable summary: who holds it, what is due when, parties, items, risk, findings."""
+    application = state.application
     lines = [
-        f"## Case {case.control_number} — {status.value.replace('_', ' ')}",
+        f"## Case {state.control_number} — {state.status.value.replace('_', ' ')}",
         f"**Agency** {application.submitting_agency} · reference `{application.agency_reference}`"
         f" · **destination** {application.destination_country}",
+        f"**Reviewer** {state.claimant.id if state.claimant else 'unassigned'}"
+        f" · {_due(state, now)}",
+    ]
+    if state.alert:
+        lines.append(f"> **Alert:** {state.alert}")
+    if state.sign_off is not None and state.decided is None:
+        lines.append(
+            f"**Signed off** {state.sign_off.outcome.value} by {state.sign_off.reviewer.id}; "
+            "awaits a senior officer's countersignature"
+        )
+    if state.decided is not None:
+        lines.append(f"**Decided** {state.decided.outcome.value} by {state.decided.decided_by}")
+    if state.changes:
+        lines += ["", "### Last amendment", *(f"- `{c.path}`: {c.after}" for c in state.changes)]
+    lines += [
         "",
         "### Parties",
         *(
@@ -28,23 +67,36 @@ def case_card(
         "",
         "### Items",
         *(
-            f"- `{item.control_code}` {item.description} — {item.quantity} {item.unit}, "
-            f"{item.total_value} {item.currency}"
+            f"- `{item.control_code}` {item.description} — {item.quantity} {item.unit}"
             for item in application.items
         ),
         "",
         "### Screening",
     ]
-    if screening is None:
+    if state.screening is None:
         lines.append("- pending")
     else:
-        lines.append(f"- **risk: {screening.risk_level.value}**")
+        lines.append(f"- **risk: {state.screening.risk_level.value}**")
         lines += [
             f"- {finding.severity.value}: {finding.evidence} — {finding.explanation}"
-            for finding in screening.findings
+            for finding in state.screening.findings
         ]
     lines += ["", "### Timeline"]
     lines += [
-        f"- {entry.at:%Y-%m-%d %H:%M} {entry.status.value}: {entry.note}" for entry in timeline[-6:]
+        f"- {entry.at:%Y-%m-%d %H:%M} {entry.status.value}: {entry.note}"
+        for entry in state.timeline[-8:]
     ]
     return "\n".join(lines)
+
+
+def _due(state: CaseState, now: datetime) -> str:
+    """What is due when, in words."""
+    if state.decided is not None:
+        return "closed"
+    held = time_on_hold(state, now)
+    on_hold = f" ({held.days}d {held.seconds // 3600}h on hold)" if held else ""
+    due = deadline(state)
+    if due is None:
+        return f"**clock stopped** awaiting the agency's information{on_hold}"
+    overdue = " — **OVERDUE**" if state.breached else ""
+    return f"**due** {due:%Y-%m-%d %H:%M} UTC{overdue}{on_hold}"

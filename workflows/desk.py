@@ -1,17 +1,31 @@
-"""The reviewer's and operator's view of cases in Temporal: search, read, decide."""
+"""The reviewer's and operator's desk: search cases in Temporal, read one, act on it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
+from pydantic import BaseModel
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
+from temporalio.workflow import UpdateMethodMultiParam
 
 from workflows import search_attributes as sa
 from workflows.client import workflow_id
 from workflows.license_case import LicenseCase
-from workflows.model import CaseView, DecisionRecorded, ReviewDecision
+from workflows.model import CaseView
+from workflows.tasks import (
+    ActionRecorded,
+    Countersignature,
+    InformationRequest,
+    ReviewDecision,
+    ReviewerRole,
+    ReviewerTask,
+    ViewRequest,
+)
+
+TaskT = TypeVar("TaskT", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -25,11 +39,13 @@ class CaseSummary:
     agency: str
     destination: str
     control_codes: list[str]
+    assigned_reviewer: str
     deadline_at: datetime | None
+    overdue: bool
 
 
-class DecisionRefused(Exception):
-    """The workflow refused a decision; the message says why."""
+class ActionRefused(Exception):
+    """The workflow refused a reviewer task; the message gives every reason."""
 
 
 async def find_cases(client: Client, query: str = "", limit: int = 100) -> list[CaseSummary]:
@@ -47,26 +63,62 @@ async def find_cases(client: Client, query: str = "", limit: int = 100) -> list[
                 agency=attributes.get(sa.SUBMITTING_AGENCY) or "",
                 destination=attributes.get(sa.DESTINATION_COUNTRY) or "",
                 control_codes=list(attributes.get(sa.CONTROL_CODES) or []),
+                assigned_reviewer=attributes.get(sa.ASSIGNED_REVIEWER) or "",
                 deadline_at=attributes.get(sa.DEADLINE_AT),
+                overdue=bool(attributes.get(sa.OVERDUE)),
             )
         )
     return summaries
 
 
-async def case_view(client: Client, case_id: str) -> CaseView:
-    """The full case as its workflow knows it."""
-    return await client.get_workflow_handle(workflow_id(case_id)).query(LicenseCase.view)
+async def case_view(
+    client: Client, case_id: str, role: ReviewerRole | None = None, reviewer_id: str = ""
+) -> CaseView:
+    """The full case as its workflow knows it, with the actions open to `role`."""
+    handle = client.get_workflow_handle(workflow_id(case_id))
+    return await handle.query(LicenseCase.view, ViewRequest(role=role, reviewer_id=reviewer_id))
 
 
-async def decide(client: Client, case_id: str, decision: ReviewDecision) -> DecisionRecorded:
-    """Record a reviewer's decision; raises `DecisionRefused` with the workflow's reason."""
+async def claim(client: Client, case_id: str, task: ReviewerTask) -> ActionRecorded:
+    """Claim a case under review."""
+    return await _act(client, case_id, LicenseCase.claim, task)
+
+
+async def release(client: Client, case_id: str, task: ReviewerTask) -> ActionRecorded:
+    """Release a claimed case back to the queue."""
+    return await _act(client, case_id, LicenseCase.release, task)
+
+
+async def decide(client: Client, case_id: str, decision: ReviewDecision) -> ActionRecorded:
+    """Sign off a decision (decided at once, or awaiting a countersignature)."""
+    return await _act(client, case_id, LicenseCase.decide, decision)
+
+
+async def countersign(client: Client, case_id: str, signature: Countersignature) -> ActionRecorded:
+    """Countersign a signed-off decision, or send it back."""
+    return await _act(client, case_id, LicenseCase.countersign, signature)
+
+
+async def request_information(
+    client: Client, case_id: str, request: InformationRequest
+) -> ActionRecorded:
+    """Ask the agency for information; the case goes on hold."""
+    return await _act(client, case_id, LicenseCase.request_information, request)
+
+
+async def _act(
+    client: Client,
+    case_id: str,
+    update: UpdateMethodMultiParam[[LicenseCase, TaskT], ActionRecorded],
+    task: TaskT,
+) -> ActionRecorded:
+    """Run a reviewer task; raises `ActionRefused` with the workflow's reasons."""
     handle = client.get_workflow_handle(workflow_id(case_id))
     try:
-        return await handle.execute_update(LicenseCase.decide, decision)
+        return await handle.execute_update(update, task)
     except WorkflowUpdateFailedError as error:
-        cause = error.cause
-        if isinstance(cause, ApplicationError):
-            raise DecisionRefused(cause.message) from error
+        if isinstance(error.cause, ApplicationError):
+            raise ActionRefused(error.cause.message) from error
         raise
 
 

@@ -2,202 +2,184 @@
 
 from __future__ import annotations
 
-import contextlib
-from datetime import datetime, timedelta
-
 from temporalio import workflow
-from temporalio.common import RetryPolicy
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from schemas.cases import CaseDecided, CaseReceived, CaseStatus, CaseStatusChanged
-    from schemas.envelope import Contract, Envelope, derived_id
-    from schemas.screening import ScreeningCompleted, ScreeningRequested
-    from schemas.topics import CASES, SCREENING_REQUESTS, Topic
-    from workflows import search_attributes as sa
-    from workflows.activities import CaseActivities
-    from workflows.case_card import case_card
-    from workflows.model import (
-        CaseView,
-        DecisionRecorded,
-        LicenseCaseInput,
-        OutgoingEvent,
+    from schemas.cases import CaseAmended, CaseStatus, CaseWithdrawn, DecisionOutcome
+    from schemas.screening import ScreeningCompleted
+    from workflows import review
+    from workflows.case_card import case_view
+    from workflows.case_steps import CaseSteps
+    from workflows.model import CaseState, CaseView, DecisionRecorded, Hold, LicenseCaseInput
+    from workflows.outbox import CaseOutbox
+    from workflows.tasks import (
+        ActionRecorded,
+        Countersignature,
+        InformationRequest,
         ReviewDecision,
-        TimelineEntry,
+        ReviewerTask,
+        ViewRequest,
     )
-    from workflows.review import decision_problems, open_actions
-
-SOURCE = "caseflow/workflows"
-PUBLISH_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)
-)
 
 
 @workflow.defn
-class LicenseCase:
-    """Screening, then review, then the decision published to the agency."""
+class LicenseCase(CaseSteps):
+    """Screening, then review (four eyes where needed), then the decision published."""
 
-    def __init__(self) -> None:
-        self._input: LicenseCaseInput | None = None
-        self._status = CaseStatus.RECEIVED
-        self._screening_request: str | None = None
-        self._screening: ScreeningCompleted | None = None
-        self._decision: ReviewDecision | None = None
-        self._decided: DecisionRecorded | None = None
-        self._timeline: list[TimelineEntry] = []
+    @workflow.init
+    def __init__(self, start: LicenseCaseInput) -> None:
+        # Set before any handler runs: a signal may come in the same task as the start.
+        self._case = start.state or CaseState(
+            received=start.received,
+            correlation_id=start.correlation_id,
+            policy=start.policy,
+            application=start.received.application,
+        )
+        self._outbox = CaseOutbox()
+        self._shown: dict[str, object] = {}
 
     @workflow.run
     async def run(self, start: LicenseCaseInput) -> DecisionRecorded:
-        """The case as a story: registered, screened, reviewed, decided."""
-        self._input = start
-        await self._enter(CaseStatus.REGISTERED, f"registered as {self._case.control_number}")
-        await self._screen()
-        await self._enter(CaseStatus.UNDER_REVIEW, self._screening_note())
-        await workflow.wait_condition(lambda: self._decision is not None)
-        return await self._decide()
+        """The case as a story: registered, screened, reviewed, decided — on time or raised."""
+        if self._case.status is CaseStatus.RECEIVED:
+            self._enter(CaseStatus.REGISTERED, f"registered as {self._case.control_number}")
+        while self._case.decided is None:
+            self._request_screening_if_wanted()
+            self._resend_screening_if_unanswered()
+            self._review_once_screened()
+            self._raise_deadline_if_due()
+            await self._outbox.flush()
+            await self._continue_as_new_if_history_is_long()
+            await self._wait_for_something_to_do()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self._outbox.flush()
+        return self._case.decided
 
-    @workflow.signal
-    def screening_completed(self, result: ScreeningCompleted) -> None:
-        """A screening result arrived; results of other requests are ignored."""
-        if result.request_id == self._screening_request and self._screening is None:
-            self._screening = result
+    # Reviewer tasks: each validated before it enters the history, with every reason.
 
     @workflow.update
-    async def decide(self, decision: ReviewDecision) -> DecisionRecorded:
-        """A reviewer decides; the answer comes once the decision is recorded and published."""
-        self._decision = decision
-        await workflow.wait_condition(lambda: self._decided is not None)
-        assert self._decided is not None
-        return self._decided
+    async def claim(self, task: ReviewerTask) -> ActionRecorded:
+        """A reviewer takes the case; only the claimant acts on it from now on."""
+        self._refuse_if(review.claim_problems(self._case, task))
+        self._case.claimant = task.reviewer
+        return await self._recorded(f"claimed by {task.reviewer.id}")
+
+    @claim.validator
+    def _validate_claim(self, task: ReviewerTask) -> None:
+        self._refuse_if(review.claim_problems(self._case, task))
+
+    @workflow.update
+    async def release(self, task: ReviewerTask) -> ActionRecorded:
+        """The claimant hands the case back to the queue."""
+        self._refuse_if(review.release_problems(self._case, task))
+        self._case.claimant = None
+        return await self._recorded(f"released by {task.reviewer.id}")
+
+    @release.validator
+    def _validate_release(self, task: ReviewerTask) -> None:
+        self._refuse_if(review.release_problems(self._case, task))
+
+    @workflow.update
+    async def decide(self, decision: ReviewDecision) -> ActionRecorded:
+        """The claimant decides; a denial or a risky approval first awaits a countersignature."""
+        self._refuse_if(review.decision_problems(self._case, decision))
+        self._case.sign_off = decision
+        if review.needs_countersignature(self._case, decision):
+            self._enter(
+                CaseStatus.SIGNED_OFF,
+                f"{decision.outcome.value} signed off by {decision.reviewer.id}; "
+                "awaits a senior officer's countersignature",
+            )
+        else:
+            self._close(decision.outcome, decision.reviewer.id, decision.rationale)
+        return await self._recorded("")
 
     @decide.validator
     def _validate_decide(self, decision: ReviewDecision) -> None:
-        """Refuse an invalid decision before it enters the history, saying why."""
-        problems = decision_problems(self._status, self._decision, decision)
-        if problems:
-            raise ApplicationError("; ".join(problems), type="DecisionRefused", non_retryable=True)
+        self._refuse_if(review.decision_problems(self._case, decision))
+
+    @workflow.update
+    async def countersign(self, signature: Countersignature) -> ActionRecorded:
+        """A second, senior officer countersigns the sign-off (or sends it back to review)."""
+        self._refuse_if(review.countersign_problems(self._case, signature))
+        signed = self._case.sign_off
+        assert signed is not None
+        senior = signature.reviewer.id
+        if signature.agree:
+            self._enter(CaseStatus.COUNTERSIGNED, f"countersigned by {senior}")
+            self._close(signed.outcome, signed.reviewer.id, signed.rationale, senior)
+        else:
+            self._case.sign_off = None
+            self._enter(CaseStatus.UNDER_REVIEW, f"sent back by {senior}: {signature.note}")
+        return await self._recorded("")
+
+    @countersign.validator
+    def _validate_countersign(self, signature: Countersignature) -> None:
+        self._refuse_if(review.countersign_problems(self._case, signature))
+
+    @workflow.update
+    async def request_information(self, request: InformationRequest) -> ActionRecorded:
+        """The claimant asks the agency for information; the decision clock stops."""
+        self._refuse_if(review.hold_problems(self._case, request))
+        questions = [question for question in request.questions if question.strip()]
+        self._case.hold = Hold(
+            since=workflow.now(), requested_by=request.reviewer.id, questions=questions
+        )
+        self._enter(
+            CaseStatus.ON_HOLD,
+            f"information requested by {request.reviewer.id}: " + "; ".join(questions),
+        )
+        return await self._recorded("")
+
+    @request_information.validator
+    def _validate_request_information(self, request: InformationRequest) -> None:
+        self._refuse_if(review.hold_problems(self._case, request))
 
     @workflow.query
-    def view(self) -> CaseView:
-        """The case as a reviewer sees it."""
+    def view(self, viewer: ViewRequest) -> CaseView:
+        """The case as a reviewer sees it, with the actions open to the viewer's role."""
+        return case_view(self._case, viewer)
+
+    # What the agency and screening tell the case, signalled in by the bridge.
+
+    @workflow.signal
+    def screening_completed(self, result: ScreeningCompleted) -> None:
+        """A screening result: the one awaited, or a re-screening after a list update."""
         case = self._case
-        application = case.application
-        return CaseView(
-            case_id=case.case_id,
-            control_number=case.control_number,
-            status=self._status,
-            submitting_agency=application.submitting_agency,
-            agency_reference=application.agency_reference,
-            destination_country=application.destination_country,
-            control_codes=application.control_codes,
-            deadline_at=self._deadline,
-            screening=self._screening,
-            decision=self._decision,
-            timeline=list(self._timeline),
-            open_actions=open_actions(self._status, self._decision),
-        )
+        if case.decided is not None:
+            workflow.logger.info("screening result after decision ignored: %s", result.request_id)
+        elif case.awaiting_screening and result.request_id == self._screening_request_id:
+            case.screening, case.awaiting_screening = result, False
+        elif (
+            result.reason.startswith("list_update")
+            and result.request_id == f"{case.case_id}/rescreen/{result.list_version}"
+            and result.list_version not in case.list_versions
+        ):
+            self._take_in_list_update(result)
 
-    @property
-    def _case(self) -> CaseReceived:
-        assert self._input is not None
-        return self._input.received
-
-    @property
-    def _deadline(self) -> datetime:
-        assert self._input is not None
-        return self._case.registered_at + timedelta(days=self._input.policy.decision_days)
-
-    async def _screen(self) -> None:
-        """Ask for screening; re-send if no answer comes within the policy's wait."""
-        assert self._input is not None
-        self._screening_request = f"{self._case.case_id}/screening/1"
-        wait = timedelta(seconds=self._input.policy.screening_answer_seconds)
-        attempt = 0
-        while self._screening is None:
-            attempt += 1
-            note = "screening requested" if attempt == 1 else f"screening re-sent (try {attempt})"
-            await self._enter(CaseStatus.SCREENING, note)
-            request = ScreeningRequested(
-                request_id=self._screening_request,
-                case_id=self._case.case_id,
-                application=self._case.application,
-            )
-            await self._publish(SCREENING_REQUESTS, request, f"screening-request-{attempt}")
-            with contextlib.suppress(TimeoutError):
-                await workflow.wait_condition(lambda: self._screening is not None, timeout=wait)
-
-    async def _decide(self) -> DecisionRecorded:
-        """Record the reviewer's decision and tell the agency."""
-        decision = self._decision
-        assert decision is not None
+    @workflow.signal
+    def case_amended(self, amended: CaseAmended) -> None:
+        """The agency amended the case: screen it again; an amendment ends a hold."""
         case = self._case
-        now = workflow.now()
-        decided = CaseDecided(
-            case_id=case.case_id,
-            control_number=case.control_number,
-            submitting_agency=case.application.submitting_agency,
-            agency_reference=case.application.agency_reference,
-            outcome=decision.outcome,
-            decided_at=now,
-            decided_by=decision.reviewer,
-            rationale=decision.rationale,
-            conditions=decision.conditions,
-            human_rights_assessment=decision.human_rights_assessment,
-        )
-        await self._publish(CASES, decided, "decided")
-        await self._enter(CaseStatus.DECIDED, f"{decision.outcome.value} by {decision.reviewer}")
-        self._decided = DecisionRecorded(
-            case_id=case.case_id,
-            control_number=case.control_number,
-            outcome=decision.outcome,
-            decided_at=now,
-        )
-        return self._decided
-
-    async def _enter(self, status: CaseStatus, note: str) -> None:
-        """Move to `status`: timeline, search attributes, case card, and the agency's event."""
-        self._status = status
-        self._timeline.append(TimelineEntry(at=workflow.now(), status=status, note=note))
-        workflow.upsert_search_attributes([sa.CASE_STATUS.value_set(status.value)])
-        if self._screening is not None:
-            workflow.upsert_search_attributes(
-                [sa.RISK_LEVEL.value_set(self._screening.risk_level.value)]
-            )
-        workflow.set_current_details(case_card(self._case, status, self._screening, self._timeline))
-        changed = CaseStatusChanged(
-            case_id=self._case.case_id,
-            control_number=self._case.control_number,
-            submitting_agency=self._case.application.submitting_agency,
-            agency_reference=self._case.application.agency_reference,
-            status=status,
-            changed_at=workflow.now(),
-        )
-        await self._publish(CASES, changed, f"status-{len(self._timeline)}")
-
-    async def _publish(self, topic: Topic, data: Contract, name: str) -> None:
-        """Publish `data` with an id derived from the case, so a retry is recognised."""
-        assert self._input is not None
-        envelope = Envelope[Contract](
-            id=derived_id(self._case.case_id, name),
-            type=data.type_name(),
-            source=SOURCE,
-            time=workflow.now(),
-            subject=self._case.case_id,
-            correlation_id=self._input.correlation_id,
-            data=data,
-        )
-        await workflow.execute_activity_method(
-            CaseActivities.publish_event,
-            OutgoingEvent(
-                topic=topic.name,
-                key=self._case.case_id,
-                envelope_json=envelope.model_dump_json(serialize_as_any=True),
-            ),
-            start_to_close_timeout=timedelta(seconds=30),
-            retry_policy=PUBLISH_RETRY,
+        if case.decided is not None or amended.amended_at in case.amendments:
+            workflow.logger.info("amendment ignored (decided or seen): %s", case.case_id)
+            return
+        case.amendments.append(amended.amended_at)
+        case.application, case.changes = amended.application, amended.changes
+        case.screening_wanted = True
+        resumed = self._end_hold()
+        if case.status is CaseStatus.SIGNED_OFF:
+            case.sign_off = None  # signed off on what the agency has since changed
+        self._note(
+            f"amended ({len(amended.changes)} change(s)): {amended.reason}"
+            + ("; the clock resumes" if resumed else "")
         )
 
-    def _screening_note(self) -> str:
-        assert self._screening is not None
-        findings = len(self._screening.findings)
-        return f"screened: {self._screening.risk_level.value} risk, {findings} finding(s)"
+    @workflow.signal
+    def case_withdrawn(self, withdrawn: CaseWithdrawn) -> None:
+        """The agency withdrew the case: it ends as withdrawn."""
+        if self._case.decided is not None:
+            workflow.logger.info("withdrawal after decision ignored: %s", self._case.case_id)
+            return
+        agency = self._case.application.submitting_agency
+        self._close(DecisionOutcome.WITHDRAWN, agency, withdrawn.reason)

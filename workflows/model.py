@@ -1,51 +1,39 @@
-"""What the LicenseCase workflow takes, answers and is told: one model per message."""
+"""What the LicenseCase workflow takes, keeps, answers and is told: one model per message."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pydantic import BaseModel, Field
 
-from schemas.cases import CaseReceived, CaseStatus, DecisionOutcome
-from schemas.screening import ScreeningCompleted
+from schemas.application import SubmitApplication
+from schemas.cases import CaseReceived, CaseStatus, DecisionOutcome, FieldChange
+from schemas.screening import RiskLevel, ScreeningCompleted
+from workflows.tasks import ReviewDecision, Reviewer
 
 
 class CasePolicy(BaseModel):
-    """Timelines of a case, as policy data with documented defaults (see DESIGN.md)."""
+    """Timelines and thresholds of a case, as policy data with documented defaults (DESIGN.md)."""
 
-    decision_days: int = Field(default=90, description="Registration to decision (750.4(a)).")
-    screening_answer_seconds: float = Field(
-        default=120.0, description="Re-send a screening request not answered within this."
+    decision_time: timedelta = Field(
+        default=timedelta(days=90),
+        description="Registration to decision, hold time excluded (15 CFR 750.4(a)).",
     )
-
-
-class LicenseCaseInput(BaseModel):
-    """Starts a case: the registered application and the policy it runs under."""
-
-    received: CaseReceived
-    correlation_id: str
-    policy: CasePolicy = Field(default_factory=CasePolicy)
-
-
-class ReviewDecision(BaseModel):
-    """A reviewer's decision on a case under review."""
-
-    reviewer: str = Field(description="Reviewer id of the licensing officer.")
-    outcome: DecisionOutcome
-    rationale: str
-    conditions: list[str] = Field(default_factory=list)
-    human_rights_assessment: str = Field(
-        default="", description="Why the human-rights risk is acceptable or not."
+    deadline_warning: timedelta = Field(
+        default=timedelta(days=10), description="Raise `CaseDeadlineApproaching` this long before."
     )
-
-
-class DecisionRecorded(BaseModel):
-    """The answer to a decision: what was recorded and when."""
-
-    case_id: str
-    control_number: str
-    outcome: DecisionOutcome
-    decided_at: datetime
+    screening_answer_wait: timedelta = Field(
+        default=timedelta(minutes=2), description="Re-send a screening request not answered in it."
+    )
+    countersigned_risk_levels: list[RiskLevel] = Field(
+        default=[RiskLevel.HIGH, RiskLevel.CRITICAL],
+        description="Approvals at these risk levels need a senior officer's countersignature "
+        "(every denial does).",
+    )
+    history_events_before_continue: int = Field(
+        default=5_000,
+        description="Continue as new past this many history events (Temporal warns at 10,240).",
+    )
 
 
 class TimelineEntry(BaseModel):
@@ -56,8 +44,76 @@ class TimelineEntry(BaseModel):
     note: str
 
 
+class Hold(BaseModel):
+    """The case waits for the agency's information; the decision clock is stopped."""
+
+    since: datetime
+    requested_by: str
+    questions: list[str]
+
+
+class DecisionRecorded(BaseModel):
+    """How the case ended: what was recorded, when and by whom."""
+
+    case_id: str
+    control_number: str
+    outcome: DecisionOutcome
+    decided_at: datetime
+    decided_by: str
+    countersigned_by: str | None = None
+    rationale: str
+
+
+class CaseState(BaseModel):
+    """Everything the workflow knows of a case, carried whole across continue-as-new."""
+
+    received: CaseReceived
+    correlation_id: str
+    policy: CasePolicy
+    application: SubmitApplication = Field(description="As registered, or as last amended.")
+    status: CaseStatus = CaseStatus.RECEIVED
+    screening_round: int = 0
+    screening_wanted: bool = True
+    awaiting_screening: bool = False
+    screening_attempts: int = 0
+    screening_sent_at: datetime | None = None
+    screening: ScreeningCompleted | None = None
+    list_versions: list[str] = Field(default_factory=list, description="List updates taken in.")
+    alert: str = Field(default="", description="The latest list-update alert for the reviewer.")
+    amendments: list[datetime] = Field(default_factory=list)
+    changes: list[FieldChange] = Field(default_factory=list, description="The last amendment's.")
+    claimant: Reviewer | None = None
+    sign_off: ReviewDecision | None = None
+    hold: Hold | None = None
+    held: timedelta = Field(default=timedelta(0), description="Time on holds that have ended.")
+    warned: bool = False
+    breached: bool = False
+    decided: DecisionRecorded | None = None
+    timeline: list[TimelineEntry] = Field(default_factory=list)
+    events_queued: int = Field(default=0, description="Numbers the events' derived ids.")
+
+    @property
+    def case_id(self) -> str:
+        """The case id (the Kafka key of every event of the case)."""
+        return self.received.case_id
+
+    @property
+    def control_number(self) -> str:
+        """The control number shown to people."""
+        return self.received.control_number
+
+
+class LicenseCaseInput(BaseModel):
+    """Starts a case (the registered application and its policy) or continues one (`state`)."""
+
+    received: CaseReceived
+    correlation_id: str
+    policy: CasePolicy = Field(default_factory=CasePolicy)
+    state: CaseState | None = None
+
+
 class CaseView(BaseModel):
-    """The case as a reviewer sees it."""
+    """The case as a reviewer sees it, with the actions open to the one asking."""
 
     case_id: str
     control_number: str
@@ -66,9 +122,16 @@ class CaseView(BaseModel):
     agency_reference: str
     destination_country: str
     control_codes: list[str]
-    deadline_at: datetime
+    application: SubmitApplication
+    deadline_at: datetime | None = Field(description="None while on hold (the clock stops).")
+    overdue: bool
     screening: ScreeningCompleted | None
-    decision: ReviewDecision | None
+    alert: str
+    changes: list[FieldChange]
+    assigned_reviewer: str | None
+    sign_off: ReviewDecision | None
+    hold: Hold | None
+    decided: DecisionRecorded | None
     timeline: list[TimelineEntry]
     open_actions: list[str]
 

@@ -1,9 +1,18 @@
-"""Review rules: which reviewer actions a case accepts, and why one is refused."""
+"""Review rules: which reviewer tasks a case accepts now, from whom, and why one is refused."""
 
 from __future__ import annotations
 
 from schemas.cases import CaseStatus, DecisionOutcome
-from workflows.model import ReviewDecision
+from workflows.model import CaseState
+from workflows.tasks import (
+    Countersignature,
+    InformationRequest,
+    ReviewDecision,
+    Reviewer,
+    ReviewerRole,
+    ReviewerTask,
+    ViewRequest,
+)
 
 REVIEWER_OUTCOMES = (
     DecisionOutcome.APPROVED,
@@ -11,34 +20,118 @@ REVIEWER_OUTCOMES = (
     DecisionOutcome.DENIED,
     DecisionOutcome.RETURNED_WITHOUT_ACTION,
 )
+APPROVALS = (DecisionOutcome.APPROVED, DecisionOutcome.APPROVED_WITH_CONDITIONS)
+CLAIMANT_ACTIONS = ["release", *REVIEWER_OUTCOMES, "request_information"]
+COUNTERSIGNER_ACTIONS = ["countersign", "send_back"]
 
 
-def decision_problems(
-    status: CaseStatus, earlier: ReviewDecision | None, decision: ReviewDecision
-) -> list[str]:
+def claim_problems(state: CaseState, task: ReviewerTask) -> list[str]:
+    """Every reason `task.reviewer` cannot claim the case now."""
+    problems = _who(task.reviewer) + _status(state, CaseStatus.UNDER_REVIEW)
+    if state.claimant is not None:
+        holder = (
+            "you hold" if state.claimant.id == task.reviewer.id else state.claimant.id + " holds"
+        )
+        problems.append(f"{holder} the case already")
+    return problems
+
+
+def release_problems(state: CaseState, task: ReviewerTask) -> list[str]:
+    """Every reason `task.reviewer` cannot release the case now."""
+    return (
+        _who(task.reviewer)
+        + _status(state, CaseStatus.UNDER_REVIEW)
+        + _claimant(state, task.reviewer)
+    )
+
+
+def decision_problems(state: CaseState, decision: ReviewDecision) -> list[str]:
     """Every reason the decision cannot be accepted now; empty when it can."""
-    problems: list[str] = []
-    if earlier is not None:
-        problems.append(f"the case is already decided ({earlier.outcome.value})")
-    elif status is not CaseStatus.UNDER_REVIEW:
-        problems.append(f"the case is {status.value}, not under review")
-    if not decision.reviewer.strip():
-        problems.append("a reviewer id is required")
+    problems = (
+        _who(decision.reviewer)
+        + _status(state, CaseStatus.UNDER_REVIEW)
+        + _claimant(state, decision.reviewer)
+    )
     if decision.outcome not in REVIEWER_OUTCOMES:
         problems.append(f"a reviewer cannot record '{decision.outcome.value}'")
     if not decision.rationale.strip():
         problems.append("a rationale is required")
-    if decision.outcome is DecisionOutcome.APPROVED_WITH_CONDITIONS and not any(
-        condition.strip() for condition in decision.conditions
-    ):
+    conditional = decision.outcome is DecisionOutcome.APPROVED_WITH_CONDITIONS
+    if conditional and not any(condition.strip() for condition in decision.conditions):
         problems.append("approval with conditions needs at least one condition")
-    if decision.outcome is not DecisionOutcome.APPROVED_WITH_CONDITIONS and decision.conditions:
+    if not conditional and decision.conditions:
         problems.append("conditions belong to an approval with conditions")
+    denial = decision.outcome is DecisionOutcome.DENIED
+    if denial and not any(ground.text.strip() for ground in decision.grounds):
+        problems.append("a denial needs at least one ground")
+    if not denial and decision.grounds:
+        problems.append("grounds belong to a denial")
     return problems
 
 
-def open_actions(status: CaseStatus, decision: ReviewDecision | None) -> list[str]:
-    """Actions a reviewer can take on the case now."""
-    if status is CaseStatus.UNDER_REVIEW and decision is None:
-        return [outcome.value for outcome in REVIEWER_OUTCOMES]
+def countersign_problems(state: CaseState, signature: Countersignature) -> list[str]:
+    """Every reason the countersignature cannot be accepted now (four eyes)."""
+    problems = _who(signature.reviewer) + _status(state, CaseStatus.SIGNED_OFF)
+    if signature.reviewer.role is not ReviewerRole.SENIOR_OFFICER:
+        problems.append("only a senior officer can countersign")
+    if state.sign_off is not None and state.sign_off.reviewer.id == signature.reviewer.id:
+        problems.append("the officer who signed off cannot also countersign")
+    if not signature.agree and not signature.note.strip():
+        problems.append("sending a sign-off back needs a note saying why")
+    return problems
+
+
+def hold_problems(state: CaseState, request: InformationRequest) -> list[str]:
+    """Every reason the case cannot be put on hold for information now."""
+    problems = (
+        _who(request.reviewer)
+        + _status(state, CaseStatus.UNDER_REVIEW)
+        + _claimant(state, request.reviewer)
+    )
+    if not any(question.strip() for question in request.questions):
+        problems.append("a request for information needs at least one question")
+    return problems
+
+
+def needs_countersignature(state: CaseState, decision: ReviewDecision) -> bool:
+    """Four eyes: every denial, and every approval at a risk level the policy names."""
+    if decision.outcome is DecisionOutcome.DENIED:
+        return True
+    risk = state.screening.risk_level if state.screening is not None else None
+    return decision.outcome in APPROVALS and risk in state.policy.countersigned_risk_levels
+
+
+def open_actions(state: CaseState, viewer: ViewRequest) -> list[str]:
+    """The tasks the viewer's role (and, if given, the viewer) can perform on the case now."""
+    if viewer.role is None or state.decided is not None:
+        return []
+    if state.status is CaseStatus.UNDER_REVIEW:
+        if state.claimant is None:
+            return ["claim"]
+        if viewer.reviewer_id in ("", state.claimant.id):
+            return [str(action) for action in CLAIMANT_ACTIONS]
+    if state.status is CaseStatus.SIGNED_OFF and viewer.role is ReviewerRole.SENIOR_OFFICER:
+        signer = state.sign_off.reviewer.id if state.sign_off is not None else ""
+        if viewer.reviewer_id != signer:
+            return list(COUNTERSIGNER_ACTIONS)
+    return []
+
+
+def _who(reviewer: Reviewer) -> list[str]:
+    return [] if reviewer.id.strip() else ["a reviewer id is required"]
+
+
+def _status(state: CaseState, expected: CaseStatus) -> list[str]:
+    if state.decided is not None:
+        return [f"the case is already decided ({state.decided.outcome.value})"]
+    if state.status is not expected:
+        return [f"the case is {state.status.value}, not {expected.value.replace('_', ' ')}"]
+    return []
+
+
+def _claimant(state: CaseState, reviewer: Reviewer) -> list[str]:
+    if state.claimant is None:
+        return ["claim the case first"]
+    if state.claimant.id != reviewer.id:
+        return [f"only {state.claimant.id}, who claimed the case, can act on it"]
     return []

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from temporalio.common import SearchAttributeKey
+from datetime import datetime
+
+from temporalio.common import SearchAttributeKey, SearchAttributeUpdate
+
+from schemas.cases import CaseStatus
+from schemas.screening import ScreeningCompleted
+from workflows.tasks import Reviewer
 
 CASE_STATUS = SearchAttributeKey.for_keyword("CaseStatus")
 CONTROL_NUMBER = SearchAttributeKey.for_keyword("ControlNumber")
@@ -44,3 +50,37 @@ def cli_flags() -> list[str]:
     for key in ALL_KEYS:
         flags += ["--search-attribute", f"{key.name}={CLI_TYPE_NAMES[key.indexed_value_type.name]}"]
     return flags
+
+
+Update = SearchAttributeUpdate[str] | SearchAttributeUpdate[bool] | SearchAttributeUpdate[datetime]
+Shown = tuple[str, object, Update]
+
+
+def of_case(
+    status: CaseStatus,
+    screening: ScreeningCompleted | None,
+    claimant: Reviewer | None,
+    deadline_at: datetime | None,
+    overdue: bool,
+) -> list[Shown]:
+    """The values a case shows in its changing search attributes (None: unset)."""
+    values: list[Shown] = [
+        (CASE_STATUS.name, status.value, CASE_STATUS.value_set(status.value)),
+        (OVERDUE.name, overdue, OVERDUE.value_set(overdue)),
+        (
+            ASSIGNED_REVIEWER.name,
+            claimant.id if claimant else None,
+            ASSIGNED_REVIEWER.value_set(claimant.id)
+            if claimant
+            else ASSIGNED_REVIEWER.value_unset(),
+        ),
+        (
+            DEADLINE_AT.name,
+            deadline_at,
+            DEADLINE_AT.value_set(deadline_at) if deadline_at else DEADLINE_AT.value_unset(),
+        ),
+    ]
+    if screening is not None:
+        risk = screening.risk_level.value
+        values.append((RISK_LEVEL.name, risk, RISK_LEVEL.value_set(risk)))
+    return values

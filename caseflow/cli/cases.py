@@ -13,11 +13,11 @@ from temporalio.client import Client
 
 from caseflow.agency import publish_submissions, read_submission, sample_messages
 from caseflow.settings import Settings
-from schemas.cases import DecisionOutcome
 from schemas.intake import SubmissionRejected
 from workflows.client import connect
-from workflows.desk import CaseSummary, DecisionRefused, case_view, decide, find_cases, resolve_case
-from workflows.model import CaseView, DecisionRecorded, ReviewDecision
+from workflows.desk import CaseSummary, case_view, find_cases, resolve_case
+from workflows.model import CaseView
+from workflows.tasks import ReviewerRole
 
 console = Console()
 
@@ -48,37 +48,16 @@ def cases(
     show_cases(found)
 
 
-def case(reference: str = typer.Argument(..., help="Case id or control number.")) -> None:
-    """Show a case: parties' risk, findings, timeline, what can be done now."""
-    view = asyncio.run(_view(reference))
-    show_case(view)
-
-
-def decide_case(
+def case(
     reference: str = typer.Argument(..., help="Case id or control number."),
-    reviewer: str = typer.Option(..., help="Your reviewer id."),
-    outcome: DecisionOutcome = typer.Option(..., help="The decision."),
-    rationale: str = typer.Option(..., help="Why."),
-    condition: list[str] = typer.Option([], help="A licence condition (repeatable)."),
-    assessment: str = typer.Option("", help="The human-rights assessment, in brief."),
+    role: ReviewerRole | None = typer.Option(
+        None, envvar="CASEFLOW_REVIEWER_ROLE", help="Your role: lists the actions open to you."
+    ),
+    reviewer: str = typer.Option("", envvar="CASEFLOW_REVIEWER", help="Your reviewer id."),
 ) -> None:
-    """Decide a case under review (a Temporal Update: refused with a reason if invalid)."""
-    decision = ReviewDecision(
-        reviewer=reviewer,
-        outcome=outcome,
-        rationale=rationale,
-        conditions=condition,
-        human_rights_assessment=assessment,
-    )
-    try:
-        recorded = asyncio.run(_decide(reference, decision))
-    except DecisionRefused as refusal:
-        console.print(f"[red]refused:[/red] {refusal}", highlight=False)
-        raise typer.Exit(1) from refusal
-    console.print(
-        f"case {recorded.control_number}: {recorded.outcome.value} "
-        f"at {recorded.decided_at:%Y-%m-%d %H:%M:%S} UTC"
-    )
+    """Show a case: parties, risk, findings, who holds it, what is due, what you can do now."""
+    view = asyncio.run(_view(reference, role, reviewer))
+    show_case(view)
 
 
 async def _client() -> Client:
@@ -90,14 +69,9 @@ async def _find(query: str, limit: int) -> list[CaseSummary]:
     return await find_cases(await _client(), query, limit)
 
 
-async def _view(reference: str) -> CaseView:
+async def _view(reference: str, role: ReviewerRole | None, reviewer: str) -> CaseView:
     client = await _client()
-    return await case_view(client, await resolve_case(client, reference))
-
-
-async def _decide(reference: str, decision: ReviewDecision) -> DecisionRecorded:
-    client = await _client()
-    return await decide(client, await resolve_case(client, reference), decision)
+    return await case_view(client, await resolve_case(client, reference), role, reviewer)
 
 
 RISK_COLOURS = {"low": "green", "medium": "yellow", "high": "red", "critical": "bold red"}
@@ -105,17 +79,19 @@ RISK_COLOURS = {"low": "green", "medium": "yellow", "high": "red", "critical": "
 
 def show_cases(found: list[CaseSummary]) -> None:
     """Cases as a table."""
-    table = Table("control no.", "status", "risk", "agency", "dest.", "control codes", "due")
+    table = Table("control no.", "status", "risk", "reviewer", "agency", "dest.", "codes", "due")
     for summary in found:
         colour = RISK_COLOURS.get(summary.risk_level, "dim")
+        due = f"{summary.deadline_at:%Y-%m-%d}" if summary.deadline_at else ""
         table.add_row(
             summary.control_number,
             summary.status,
             f"[{colour}]{summary.risk_level or '-'}[/{colour}]",
+            summary.assigned_reviewer or "-",
             summary.agency,
             summary.destination,
             ", ".join(summary.control_codes),
-            f"{summary.deadline_at:%Y-%m-%d}" if summary.deadline_at else "",
+            f"[bold red]{due} overdue[/bold red]" if summary.overdue else due,
         )
     console.print(table)
     console.print(f"{len(found)} case(s)")
@@ -123,27 +99,50 @@ def show_cases(found: list[CaseSummary]) -> None:
 
 def show_case(view: CaseView) -> None:
     """A case as readable text."""
+    due = f"due {view.deadline_at:%Y-%m-%d %H:%M} UTC" if view.deadline_at else "clock stopped"
     lines = [
         f"# Case {view.control_number} — {view.status.value}",
         f"{view.submitting_agency} `{view.agency_reference}` → {view.destination_country}; "
-        f"due {view.deadline_at:%Y-%m-%d}; codes {', '.join(view.control_codes)}",
+        f"{due}{' **OVERDUE**' if view.overdue else ''}; codes {', '.join(view.control_codes)}; "
+        f"reviewer {view.assigned_reviewer or 'unassigned'}",
     ]
+    if view.alert:
+        lines.append(f"> **Alert:** {view.alert}")
+    lines += [f"- {role.replace('_', ' ')}: {p.name}" for role, p in view.application.parties()]
+    if view.changes:
+        lines.append("## Last amendment")
+        lines += [f"- `{change.path}`: {change.before} → {change.after}" for change in view.changes]
     if view.screening is not None:
         lines.append(f"## Screening: {view.screening.risk_level.value} risk")
         lines += [
             f"- **{finding.severity.value}** {finding.evidence}: {finding.explanation}"
             for finding in view.screening.findings
         ]
-    if view.decision is not None:
-        lines.append(f"## Decision: {view.decision.outcome.value} by {view.decision.reviewer}")
-        lines.append(view.decision.rationale)
+    if view.hold is not None:
+        lines.append(f"## On hold since {view.hold.since:%Y-%m-%d %H:%M} UTC")
+        lines += [f"- {question}" for question in view.hold.questions]
+    if view.sign_off is not None:
+        signed = view.sign_off
+        lines.append(f"## Signed off: {signed.outcome.value} by {signed.reviewer.id}")
+        lines.append(signed.rationale)
+        lines += [f"- condition: {condition}" for condition in signed.conditions]
+        lines += [
+            f"- ground{' (human rights)' if ground.human_rights else ''}: {ground.text}"
+            for ground in signed.grounds
+        ]
+    if view.decided is not None:
+        countersigned = view.decided.countersigned_by
+        lines.append(
+            f"## Decided: {view.decided.outcome.value} by {view.decided.decided_by}"
+            + (f", countersigned by {countersigned}" if countersigned else "")
+        )
     lines.append("## Timeline")
     lines += [
         f"- {entry.at:%Y-%m-%d %H:%M:%S} {entry.status.value}: {entry.note}"
         for entry in view.timeline
     ]
     if view.open_actions:
-        lines.append("## Open actions\n" + ", ".join(view.open_actions))
+        lines.append("## Open to you\n" + ", ".join(view.open_actions))
     console.print(Markdown("\n".join(lines)))
 
 

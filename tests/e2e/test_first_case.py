@@ -78,10 +78,12 @@ async def test_sample_cases_flow_to_review_and_a_reviewer_approves_one_from_the_
     listing = caseflow(stack_settings, "cases", "--status", "under_review")
     assert all(case.control_number in listing for case in cases)
     low = next(case for case in cases if case.risk_level == "low")
-    shown = caseflow(stack_settings, "case", low.control_number)
+    shown = caseflow(stack_settings, "case", low.control_number, "--role", "licensing_officer")
     assert "under_review" in shown
-    assert "approved" in shown
+    assert "claim" in shown
 
+    claimed = caseflow(stack_settings, "claim", low.control_number, "--reviewer", "officer-e2e")
+    assert f"case {low.control_number}: under_review (claimed by officer-e2e)" in claimed
     decided = caseflow(
         stack_settings,
         "decide",
@@ -93,7 +95,7 @@ async def test_sample_cases_flow_to_review_and_a_reviewer_approves_one_from_the_
         "--rationale",
         "Civil end use confirmed; no concerns.",
     )
-    assert f"case {low.control_number}: approved" in decided
+    assert f"case {low.control_number}: decided — approved" in decided
     [event] = await collect(
         stack_endpoints.kafka,
         CASES.name,

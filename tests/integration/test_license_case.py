@@ -13,12 +13,26 @@ from caseflow.agency import publish_submissions
 from caseflow.samples import sample_applications, submission
 from caseflow.settings import Endpoints
 from schemas.application import SubmitApplication
-from schemas.cases import CaseStatus, DecisionOutcome
+from schemas.cases import CaseStatus, DecisionOutcome, DenialGround
 from schemas.screening import RiskLevel
 from schemas.topics import CASES
 from tests.support import collect
-from workflows.desk import CaseSummary, DecisionRefused, case_view, decide, find_cases
-from workflows.model import ReviewDecision
+from workflows.desk import (
+    ActionRefused,
+    CaseSummary,
+    case_view,
+    claim,
+    countersign,
+    decide,
+    find_cases,
+)
+from workflows.tasks import (
+    Countersignature,
+    ReviewDecision,
+    Reviewer,
+    ReviewerRole,
+    ReviewerTask,
+)
 
 pytestmark = [pytest.mark.integration]
 
@@ -34,8 +48,7 @@ async def submit_and_await_review(
         mine = [
             case
             for case in found
-            if (await case_view(temporal, case.case_id)).agency_reference
-            == application.agency_reference
+            if await _memo_reference(temporal, case) == application.agency_reference
         ]
         if mine and mine[0].status == CaseStatus.UNDER_REVIEW:
             assert len(mine) == 1, f"one case expected, found {mine}"
@@ -44,11 +57,20 @@ async def submit_and_await_review(
     raise AssertionError(f"{application.agency_reference} did not reach review")
 
 
+async def _memo_reference(temporal: Client, case: CaseSummary) -> str:
+    description = await temporal.get_workflow_handle(f"license-case-{case.case_id}").describe()
+    return str((await description.memo()).get("agency_reference", ""))
+
+
 def fresh(index: int) -> SubmitApplication:
     return sample_applications(f"-{uuid.uuid4().hex[:8]}")[index]
 
 
-async def test_a_case_is_screened_reviewed_approved_and_the_agency_told(
+OFFICER = Reviewer(id="officer-17", role=ReviewerRole.LICENSING_OFFICER)
+SENIOR = Reviewer(id="senior-4", role=ReviewerRole.SENIOR_OFFICER)
+
+
+async def test_a_case_is_screened_reviewed_denied_countersigned_and_the_agency_told(
     case_services: None, stack_endpoints: Endpoints, temporal: Client
 ) -> None:
     application = fresh(4)  # the NSO Group end user
@@ -58,19 +80,25 @@ async def test_a_case_is_screened_reviewed_approved_and_the_agency_told(
     assert view.screening.risk_level is RiskLevel.CRITICAL
     assert case.risk_level == "critical"
     assert case.control_codes == ["4D004"]
-    assert "denied" in view.open_actions
+    assert view.open_actions == []  # an operator, not a reviewer
 
-    recorded = await decide(
+    await claim(temporal, case.case_id, ReviewerTask(reviewer=OFFICER))
+    mine = await case_view(temporal, case.case_id, ReviewerRole.LICENSING_OFFICER, OFFICER.id)
+    assert "denied" in mine.open_actions
+    signed = await decide(
         temporal,
         case.case_id,
         ReviewDecision(
-            reviewer="officer-17",
+            reviewer=OFFICER,
             outcome=DecisionOutcome.DENIED,
             rationale="End user is on the Entity List for supplying spyware used against "
             "journalists and activists.",
+            grounds=[DenialGround(text="Spyware for a designated end user", human_rights=True)],
             human_rights_assessment="Critical: intrusion software to a designated end user.",
         ),
     )
+    assert signed.status is CaseStatus.SIGNED_OFF
+    recorded = await countersign(temporal, case.case_id, Countersignature(reviewer=SENIOR))
     assert recorded.outcome is DecisionOutcome.DENIED
     [decided] = await collect(
         stack_endpoints.kafka,
@@ -81,11 +109,12 @@ async def test_a_case_is_screened_reviewed_approved_and_the_agency_told(
     )
     assert decided["data"]["outcome"] == "denied"
     assert decided["data"]["decided_by"] == "officer-17"
+    assert decided["data"]["countersigned_by"] == "senior-4"
     assert decided["data"]["agency_reference"] == application.agency_reference
     statuses = await collect(
         stack_endpoints.kafka,
         CASES.name,
-        lambda seen: len(seen) >= 4,
+        lambda seen: len(seen) >= 6,
         where=lambda event: (
             event["type"] == "CaseStatusChanged.v1" and event["subject"] == case.case_id
         ),
@@ -95,6 +124,8 @@ async def test_a_case_is_screened_reviewed_approved_and_the_agency_told(
         "registered",
         "screening",
         "under_review",
+        "signed_off",
+        "countersigned",
         "decided",
     ]
 
@@ -115,16 +146,18 @@ async def test_an_invalid_decision_is_refused_with_its_reason_and_the_case_stays
     case_services: None, stack_endpoints: Endpoints, temporal: Client
 ) -> None:
     case = await submit_and_await_review(stack_endpoints, temporal, fresh(5))
-    with pytest.raises(DecisionRefused, match="needs at least one condition"):
+    officer = Reviewer(id="officer-3")
+    await claim(temporal, case.case_id, ReviewerTask(reviewer=officer))
+    with pytest.raises(ActionRefused, match="needs at least one condition"):
         await decide(
             temporal,
             case.case_id,
             ReviewDecision(
-                reviewer="officer-3",
+                reviewer=officer,
                 outcome=DecisionOutcome.APPROVED_WITH_CONDITIONS,
                 rationale="Bank HSMs.",
             ),
         )
     view = await case_view(temporal, case.case_id)
     assert view.status is CaseStatus.UNDER_REVIEW
-    assert view.decision is None
+    assert view.decided is None

@@ -1,0 +1,125 @@
+"""`caseflow claim | release | decide | countersign | hold`: reviewer tasks on a case.
+
+Each is a Temporal Update: the workflow refuses an invalid task before it enters the history and
+says every reason. Who acts comes from `--reviewer` and `--role` (or CASEFLOW_REVIEWER and
+CASEFLOW_REVIEWER_ROLE).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import typer
+from pydantic import BaseModel
+from rich.console import Console
+from temporalio.client import Client
+
+from caseflow.settings import Settings
+from schemas.cases import DecisionOutcome, DenialGround
+from workflows import desk
+from workflows.client import connect
+from workflows.tasks import (
+    ActionRecorded,
+    Countersignature,
+    InformationRequest,
+    ReviewDecision,
+    Reviewer,
+    ReviewerRole,
+    ReviewerTask,
+)
+
+console = Console()
+TaskT = TypeVar("TaskT", bound=BaseModel)
+Action = Callable[[Client, str, TaskT], Awaitable[ActionRecorded]]
+
+CASE = typer.Argument(..., help="Case id or control number.")
+REVIEWER = typer.Option(..., "--reviewer", envvar="CASEFLOW_REVIEWER", help="Your reviewer id.")
+ROLE = typer.Option(
+    ReviewerRole.LICENSING_OFFICER, "--role", envvar="CASEFLOW_REVIEWER_ROLE", help="Your role."
+)
+
+
+def claim(reference: str = CASE, reviewer: str = REVIEWER, role: ReviewerRole = ROLE) -> None:
+    """Claim a case under review: from now on only you act on it."""
+    _run(desk.claim, reference, ReviewerTask(reviewer=Reviewer(id=reviewer, role=role)))
+
+
+def release(reference: str = CASE, reviewer: str = REVIEWER, role: ReviewerRole = ROLE) -> None:
+    """Release a case you claimed back to the queue."""
+    _run(desk.release, reference, ReviewerTask(reviewer=Reviewer(id=reviewer, role=role)))
+
+
+def decide(
+    reference: str = CASE,
+    reviewer: str = REVIEWER,
+    role: ReviewerRole = ROLE,
+    outcome: DecisionOutcome = typer.Option(..., help="The decision."),
+    rationale: str = typer.Option(..., help="Why."),
+    condition: list[str] = typer.Option([], help="A licence condition (repeatable)."),
+    ground: list[str] = typer.Option([], help="A ground for denial (repeatable)."),
+    human_rights_ground: list[str] = typer.Option(
+        [], "--hr-ground", help="A human-rights ground for denial (repeatable)."
+    ),
+    assessment: str = typer.Option("", help="The human-rights assessment, in brief."),
+) -> None:
+    """Decide a case you claimed; a denial or a risky approval then awaits a countersignature."""
+    decision = ReviewDecision(
+        reviewer=Reviewer(id=reviewer, role=role),
+        outcome=outcome,
+        rationale=rationale,
+        conditions=condition,
+        grounds=[DenialGround(text=text, human_rights=True) for text in human_rights_ground]
+        + [DenialGround(text=text) for text in ground],
+        human_rights_assessment=assessment,
+    )
+    _run(desk.decide, reference, decision)
+
+
+def countersign(
+    reference: str = CASE,
+    reviewer: str = REVIEWER,
+    role: ReviewerRole = typer.Option(
+        ReviewerRole.SENIOR_OFFICER, "--role", envvar="CASEFLOW_REVIEWER_ROLE", help="Your role."
+    ),
+    send_back: bool = typer.Option(False, "--send-back", help="Disagree: back to review."),
+    note: str = typer.Option("", help="Why (required when sending back)."),
+) -> None:
+    """Countersign a signed-off decision as a second, senior officer (four eyes)."""
+    signature = Countersignature(
+        reviewer=Reviewer(id=reviewer, role=role), agree=not send_back, note=note
+    )
+    _run(desk.countersign, reference, signature)
+
+
+def hold(
+    reference: str = CASE,
+    reviewer: str = REVIEWER,
+    role: ReviewerRole = ROLE,
+    question: list[str] = typer.Option([], help="A question for the agency (repeatable)."),
+) -> None:
+    """Ask the agency for information: the case goes on hold and its clock stops."""
+    request = InformationRequest(reviewer=Reviewer(id=reviewer, role=role), questions=question)
+    _run(desk.request_information, reference, request)
+
+
+def _run(action: Action[TaskT], reference: str, task: TaskT) -> None:
+    """Send the task; print where the case stands, or every reason it was refused."""
+    try:
+        recorded = asyncio.run(_act(action, reference, task))
+    except desk.ActionRefused as refusal:
+        console.print(f"[red]refused:[/red] {refusal}", highlight=False)
+        raise typer.Exit(1) from refusal
+    outcome = f" — [bold]{recorded.outcome.value}[/bold]" if recorded.outcome else ""
+    console.print(
+        f"case {recorded.control_number}: [bold]{recorded.status.value}[/bold]{outcome} "
+        f"({recorded.note})",
+        highlight=False,
+    )
+
+
+async def _act(action: Action[TaskT], reference: str, task: TaskT) -> ActionRecorded:
+    settings = Settings()
+    client = await connect(settings.endpoints().temporal, settings.temporal_namespace)
+    return await action(client, await desk.resolve_case(client, reference), task)

@@ -1,0 +1,263 @@
+"""Reviewer tasks on a real LicenseCase workflow: claim, release, decide, countersign, hold."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from temporalio.client import Client
+
+from schemas.cases import CaseStatus, DecisionOutcome, DenialGround
+from schemas.screening import RiskLevel
+from tests.integration.case_harness import (
+    OFFICER,
+    OTHER_OFFICER,
+    SENIOR,
+    CaseHarness,
+    case_harness,
+)
+from workflows import desk
+from workflows.tasks import (
+    Countersignature,
+    InformationRequest,
+    ReviewDecision,
+    Reviewer,
+    ReviewerRole,
+    ReviewerTask,
+)
+
+pytestmark = [pytest.mark.integration]
+
+APPROVAL = ReviewDecision(
+    reviewer=OFFICER,
+    outcome=DecisionOutcome.APPROVED,
+    rationale="Teaching equipment for a university.",
+    human_rights_assessment="Low: civilian end user.",
+)
+DENIAL = ReviewDecision(
+    reviewer=OFFICER,
+    outcome=DecisionOutcome.DENIED,
+    rationale="End user designated for supplying spyware.",
+    grounds=[
+        DenialGround(text="Risk of use in surveillance of journalists", human_rights=True),
+        DenialGround(text="End user on the Entity List"),
+    ],
+    human_rights_assessment="Critical: intrusion software to a designated end user.",
+)
+
+
+@pytest.fixture(scope="module")
+async def cases(temporal: Client) -> AsyncIterator[CaseHarness]:
+    async with case_harness(temporal) as harness:
+        yield harness
+
+
+async def claimed(cases: CaseHarness, risk: RiskLevel, reviewer: Reviewer = OFFICER) -> str:
+    case_id = await cases.open_case(risk)
+    await desk.claim(cases.client, case_id, ReviewerTask(reviewer=reviewer))
+    return case_id
+
+
+async def test_a_claimed_case_is_found_by_its_assigned_reviewer(cases: CaseHarness) -> None:
+    case_id = await claimed(cases, RiskLevel.LOW)
+    view = await cases.view(case_id)
+    assert view.assigned_reviewer == "officer-1"
+    assert "claimed by officer-1" in view.timeline[-1].note
+    await cases.until_listed("AssignedReviewer = 'officer-1'", case_id)
+    assert "**Reviewer** officer-1" in await cases.card(case_id)
+
+
+async def test_only_the_claimant_acts_and_others_are_told_who_holds_the_case(
+    cases: CaseHarness,
+) -> None:
+    case_id = await claimed(cases, RiskLevel.LOW)
+    other = APPROVAL.model_copy(update={"reviewer": OTHER_OFFICER})
+    with pytest.raises(desk.ActionRefused, match="only officer-1, who claimed the case"):
+        await desk.decide(cases.client, case_id, other)
+    with pytest.raises(desk.ActionRefused, match="officer-1 holds the case already"):
+        await desk.claim(cases.client, case_id, ReviewerTask(reviewer=OTHER_OFFICER))
+    with pytest.raises(desk.ActionRefused, match="only officer-1"):
+        await desk.release(cases.client, case_id, ReviewerTask(reviewer=OTHER_OFFICER))
+    assert (await cases.view(case_id)).status is CaseStatus.UNDER_REVIEW
+
+
+async def test_an_unclaimed_case_cannot_be_decided(cases: CaseHarness) -> None:
+    case_id = await cases.open_case(RiskLevel.LOW)
+    with pytest.raises(desk.ActionRefused, match="claim the case first"):
+        await desk.decide(cases.client, case_id, APPROVAL)
+
+
+async def test_a_released_case_goes_back_to_the_queue_for_anyone_to_claim(
+    cases: CaseHarness,
+) -> None:
+    case_id = await claimed(cases, RiskLevel.LOW)
+    released = await desk.release(cases.client, case_id, ReviewerTask(reviewer=OFFICER))
+    assert released.note == "released by officer-1"
+    assert (await cases.view(case_id)).assigned_reviewer is None
+    await desk.claim(cases.client, case_id, ReviewerTask(reviewer=OTHER_OFFICER))
+    assert (await cases.view(case_id)).assigned_reviewer == "officer-2"
+
+
+async def test_a_low_risk_approval_is_decided_at_once_and_the_agency_told(
+    cases: CaseHarness,
+) -> None:
+    case_id = await claimed(cases, RiskLevel.LOW)
+    recorded = await desk.decide(cases.client, case_id, APPROVAL)
+    assert recorded.status is CaseStatus.DECIDED
+    assert recorded.outcome is DecisionOutcome.APPROVED
+    [decided] = cases.published.of(case_id, "CaseDecided")
+    assert decided["data"]["decided_by"] == "officer-1"
+    assert decided["data"]["countersigned_by"] is None
+    assert decided["data"]["human_rights_assessment"] == "Low: civilian end user."
+    assert await cases.handle(case_id).result() is not None
+
+
+async def test_an_approval_with_conditions_carries_its_conditions_to_the_agency(
+    cases: CaseHarness,
+) -> None:
+    case_id = await claimed(cases, RiskLevel.MEDIUM)
+    conditional = APPROVAL.model_copy(
+        update={
+            "outcome": DecisionOutcome.APPROVED_WITH_CONDITIONS,
+            "conditions": ["No re-export without prior authorisation"],
+        }
+    )
+    recorded = await desk.decide(cases.client, case_id, conditional)
+    assert recorded.outcome is DecisionOutcome.APPROVED_WITH_CONDITIONS
+    [decided] = cases.published.of(case_id, "CaseDecided")
+    assert decided["data"]["conditions"] == ["No re-export without prior authorisation"]
+
+
+async def test_a_case_returned_without_action_is_decided_at_once(cases: CaseHarness) -> None:
+    case_id = await claimed(cases, RiskLevel.HIGH)
+    returned = APPROVAL.model_copy(
+        update={
+            "outcome": DecisionOutcome.RETURNED_WITHOUT_ACTION,
+            "rationale": "No licence required for EAR99 items to Japan.",
+        }
+    )
+    recorded = await desk.decide(cases.client, case_id, returned)
+    assert recorded.outcome is DecisionOutcome.RETURNED_WITHOUT_ACTION
+
+
+async def test_a_denial_is_decided_only_once_a_different_senior_officer_countersigns(
+    cases: CaseHarness,
+) -> None:
+    case_id = await claimed(cases, RiskLevel.CRITICAL, reviewer=SENIOR)
+    signed = await desk.decide(
+        cases.client, case_id, DENIAL.model_copy(update={"reviewer": SENIOR})
+    )
+    assert signed.status is CaseStatus.SIGNED_OFF
+    assert cases.published.of(case_id, "CaseDecided") == []
+    with pytest.raises(desk.ActionRefused, match="only a senior officer can countersign"):
+        await desk.countersign(cases.client, case_id, Countersignature(reviewer=OFFICER))
+    with pytest.raises(desk.ActionRefused, match="who signed off cannot also countersign"):
+        await desk.countersign(cases.client, case_id, Countersignature(reviewer=SENIOR))
+    other_senior = Reviewer(id="senior-2", role=ReviewerRole.SENIOR_OFFICER)
+    recorded = await desk.countersign(
+        cases.client, case_id, Countersignature(reviewer=other_senior)
+    )
+    assert recorded.outcome is DecisionOutcome.DENIED
+    view = await cases.view(case_id)
+    assert [entry.status for entry in view.timeline[-3:]] == [
+        CaseStatus.SIGNED_OFF,
+        CaseStatus.COUNTERSIGNED,
+        CaseStatus.DECIDED,
+    ]
+    [decided] = cases.published.of(case_id, "CaseDecided")
+    assert decided["data"]["decided_by"] == "senior-1"
+    assert decided["data"]["countersigned_by"] == "senior-2"
+    assert decided["data"]["grounds"][0] == {
+        "text": "Risk of use in surveillance of journalists",
+        "human_rights": True,
+    }
+
+
+async def test_a_high_risk_approval_awaits_a_countersignature(cases: CaseHarness) -> None:
+    case_id = await claimed(cases, RiskLevel.HIGH)
+    signed = await desk.decide(cases.client, case_id, APPROVAL)
+    assert signed.status is CaseStatus.SIGNED_OFF
+    recorded = await desk.countersign(cases.client, case_id, Countersignature(reviewer=SENIOR))
+    assert recorded.status is CaseStatus.DECIDED
+    assert recorded.outcome is DecisionOutcome.APPROVED
+
+
+async def test_a_senior_officer_sends_a_sign_off_back_to_review_with_a_note(
+    cases: CaseHarness,
+) -> None:
+    case_id = await claimed(cases, RiskLevel.CRITICAL)
+    await desk.decide(cases.client, case_id, DENIAL)
+    with pytest.raises(desk.ActionRefused, match="needs a note"):
+        await desk.countersign(
+            cases.client, case_id, Countersignature(reviewer=SENIOR, agree=False)
+        )
+    back = await desk.countersign(
+        cases.client,
+        case_id,
+        Countersignature(reviewer=SENIOR, agree=False, note="Cite the designation notice."),
+    )
+    assert back.status is CaseStatus.UNDER_REVIEW
+    view = await cases.view(case_id)
+    assert view.sign_off is None
+    assert view.assigned_reviewer == "officer-1"
+    assert "Cite the designation notice." in view.timeline[-1].note
+
+
+async def test_an_invalid_decision_is_refused_with_every_reason_and_leaves_no_trace(
+    cases: CaseHarness,
+) -> None:
+    case_id = await claimed(cases, RiskLevel.CRITICAL)
+    empty_denial = ReviewDecision(reviewer=OFFICER, outcome=DecisionOutcome.DENIED, rationale="")
+    with pytest.raises(desk.ActionRefused) as refusal:
+        await desk.decide(cases.client, case_id, empty_denial)
+    assert "a rationale is required" in str(refusal.value)
+    assert "a denial needs at least one ground" in str(refusal.value)
+    history = await cases.handle(case_id).fetch_history()
+    accepted = [
+        event
+        for event in history.events
+        if event.HasField("workflow_execution_update_accepted_event_attributes")
+        and event.workflow_execution_update_accepted_event_attributes.accepted_request.input.name
+        == "decide"
+    ]
+    assert accepted == []
+    assert (await cases.view(case_id)).status is CaseStatus.UNDER_REVIEW
+
+
+async def test_the_view_lists_the_actions_open_to_the_callers_role(cases: CaseHarness) -> None:
+    case_id = await cases.open_case(RiskLevel.CRITICAL)
+    assert (await cases.view(case_id, ReviewerRole.LICENSING_OFFICER)).open_actions == ["claim"]
+    assert (await cases.view(case_id)).open_actions == []
+    await desk.claim(cases.client, case_id, ReviewerTask(reviewer=OFFICER))
+    mine = await desk.case_view(cases.client, case_id, ReviewerRole.LICENSING_OFFICER, "officer-1")
+    assert {"release", "approved", "denied", "request_information"} <= set(mine.open_actions)
+    theirs = await desk.case_view(
+        cases.client, case_id, ReviewerRole.LICENSING_OFFICER, "officer-2"
+    )
+    assert theirs.open_actions == []
+    await desk.decide(cases.client, case_id, DENIAL)
+    senior = await desk.case_view(cases.client, case_id, ReviewerRole.SENIOR_OFFICER, "senior-1")
+    assert senior.open_actions == ["countersign", "send_back"]
+    officer = await cases.view(case_id, ReviewerRole.LICENSING_OFFICER)
+    assert officer.open_actions == []
+
+
+async def test_a_request_for_information_puts_the_case_on_hold_and_stops_the_clock(
+    cases: CaseHarness,
+) -> None:
+    case_id = await claimed(cases, RiskLevel.MEDIUM)
+    with pytest.raises(desk.ActionRefused, match="at least one question"):
+        await desk.request_information(cases.client, case_id, InformationRequest(reviewer=OFFICER))
+    held = await desk.request_information(
+        cases.client,
+        case_id,
+        InformationRequest(reviewer=OFFICER, questions=["Who operates the system?"]),
+    )
+    assert held.status is CaseStatus.ON_HOLD
+    view = await cases.view(case_id)
+    assert view.hold is not None
+    assert view.hold.questions == ["Who operates the system?"]
+    assert view.deadline_at is None
+    with pytest.raises(desk.ActionRefused, match="the case is on_hold, not under review"):
+        await desk.decide(cases.client, case_id, APPROVAL)
+    assert "**clock stopped** awaiting the agency's information" in await cases.card(case_id)

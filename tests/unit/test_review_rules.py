@@ -1,0 +1,176 @@
+"""Review rules: who may do what to a case, and every reason a task is refused."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from caseflow.samples import sample_applications
+from schemas.cases import CaseReceived, CaseStatus, DecisionOutcome, DenialGround
+from schemas.screening import RiskLevel, ScreeningCompleted
+from workflows import review
+from workflows.model import CasePolicy, CaseState, DecisionRecorded
+from workflows.tasks import (
+    Countersignature,
+    InformationRequest,
+    ReviewDecision,
+    Reviewer,
+    ReviewerRole,
+    ReviewerTask,
+    ViewRequest,
+)
+
+NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
+OFFICER = Reviewer(id="officer-1")
+OTHER = Reviewer(id="officer-2")
+SENIOR = Reviewer(id="senior-1", role=ReviewerRole.SENIOR_OFFICER)
+
+
+def a_case(risk: RiskLevel = RiskLevel.LOW, claimant: Reviewer | None = OFFICER) -> CaseState:
+    application = sample_applications()[0]
+    received = CaseReceived(
+        case_id="c-1", control_number="T000001", registered_at=NOW, application=application
+    )
+    screening = ScreeningCompleted(
+        request_id="c-1/screening/1",
+        case_id="c-1",
+        risk_level=risk,
+        policy_version="p",
+        list_version="l",
+        screened_at=NOW,
+    )
+    return CaseState(
+        received=received,
+        correlation_id="x",
+        policy=CasePolicy(),
+        application=application,
+        status=CaseStatus.UNDER_REVIEW,
+        screening=screening,
+        claimant=claimant,
+    )
+
+
+def decision(outcome: DecisionOutcome, **fields: object) -> ReviewDecision:
+    return ReviewDecision.model_validate(
+        {"reviewer": OFFICER, "outcome": outcome, "rationale": "Because.", **fields}
+    )
+
+
+def test_an_unclaimed_case_can_be_claimed_by_any_officer() -> None:
+    assert review.claim_problems(a_case(claimant=None), ReviewerTask(reviewer=OTHER)) == []
+
+
+def test_a_claimed_case_cannot_be_claimed_again() -> None:
+    problems = review.claim_problems(a_case(), ReviewerTask(reviewer=OTHER))
+    assert problems == ["officer-1 holds the case already"]
+
+
+def test_only_the_claimant_can_release() -> None:
+    assert review.release_problems(a_case(), ReviewerTask(reviewer=OFFICER)) == []
+    assert review.release_problems(a_case(), ReviewerTask(reviewer=OTHER)) == [
+        "only officer-1, who claimed the case, can act on it"
+    ]
+
+
+def test_a_decision_without_a_reviewer_id_or_rationale_is_refused_with_both_reasons() -> None:
+    anonymous = decision(DecisionOutcome.APPROVED, reviewer=Reviewer(id=" "), rationale="")
+    problems = review.decision_problems(a_case(), anonymous)
+    assert "a reviewer id is required" in problems
+    assert "a rationale is required" in problems
+
+
+@pytest.mark.parametrize(
+    ("outcome", "fields", "reason"),
+    [
+        (DecisionOutcome.APPROVED_WITH_CONDITIONS, {}, "needs at least one condition"),
+        (DecisionOutcome.APPROVED, {"conditions": ["x"]}, "conditions belong to an approval"),
+        (DecisionOutcome.DENIED, {}, "a denial needs at least one ground"),
+        (
+            DecisionOutcome.APPROVED,
+            {"grounds": [DenialGround(text="x")]},
+            "grounds belong to a denial",
+        ),
+        (DecisionOutcome.WITHDRAWN, {}, "a reviewer cannot record 'withdrawn'"),
+    ],
+)
+def test_a_decision_missing_what_its_outcome_needs_is_refused(
+    outcome: DecisionOutcome, fields: dict[str, object], reason: str
+) -> None:
+    problems = review.decision_problems(a_case(), decision(outcome, **fields))
+    assert any(reason in problem for problem in problems), problems
+
+
+def test_a_decided_case_refuses_every_task_saying_how_it_was_decided() -> None:
+    case = a_case()
+    case.decided = DecisionRecorded(
+        case_id="c-1",
+        control_number="T000001",
+        outcome=DecisionOutcome.APPROVED,
+        decided_at=NOW,
+        decided_by="officer-1",
+        rationale="ok",
+    )
+    assert "the case is already decided (approved)" in review.decision_problems(
+        case, decision(DecisionOutcome.APPROVED)
+    )
+    assert review.open_actions(case, ViewRequest(role=ReviewerRole.SENIOR_OFFICER)) == []
+
+
+def test_every_denial_and_risky_approval_needs_four_eyes_but_a_low_risk_approval_does_not() -> None:
+    denial = decision(DecisionOutcome.DENIED, grounds=[DenialGround(text="x")])
+    approval = decision(DecisionOutcome.APPROVED)
+    assert review.needs_countersignature(a_case(RiskLevel.LOW), denial)
+    assert review.needs_countersignature(a_case(RiskLevel.HIGH), approval)
+    assert review.needs_countersignature(a_case(RiskLevel.CRITICAL), approval)
+    assert not review.needs_countersignature(a_case(RiskLevel.MEDIUM), approval)
+    returned = decision(DecisionOutcome.RETURNED_WITHOUT_ACTION)
+    assert not review.needs_countersignature(a_case(RiskLevel.CRITICAL), returned)
+
+
+def test_which_risk_levels_need_a_countersignature_is_policy() -> None:
+    case = a_case(RiskLevel.MEDIUM)
+    case.policy = CasePolicy(countersigned_risk_levels=[RiskLevel.MEDIUM])
+    assert review.needs_countersignature(case, decision(DecisionOutcome.APPROVED))
+
+
+def test_a_countersignature_needs_a_different_senior_officer() -> None:
+    case = a_case(RiskLevel.HIGH, claimant=SENIOR)
+    case.status = CaseStatus.SIGNED_OFF
+    case.sign_off = decision(DecisionOutcome.APPROVED, reviewer=SENIOR)
+    assert review.countersign_problems(case, Countersignature(reviewer=SENIOR)) == [
+        "the officer who signed off cannot also countersign"
+    ]
+    assert review.countersign_problems(case, Countersignature(reviewer=OFFICER)) == [
+        "only a senior officer can countersign"
+    ]
+    other_senior = Reviewer(id="senior-2", role=ReviewerRole.SENIOR_OFFICER)
+    assert review.countersign_problems(case, Countersignature(reviewer=other_senior)) == []
+
+
+def test_a_case_not_signed_off_cannot_be_countersigned() -> None:
+    problems = review.countersign_problems(a_case(), Countersignature(reviewer=SENIOR))
+    assert problems == ["the case is under_review, not signed off"]
+
+
+def test_a_request_for_information_needs_a_question_and_the_claim() -> None:
+    problems = review.hold_problems(a_case(), InformationRequest(reviewer=OTHER, questions=[" "]))
+    assert problems == [
+        "only officer-1, who claimed the case, can act on it",
+        "a request for information needs at least one question",
+    ]
+
+
+def test_the_claimant_sees_every_decision_and_others_see_nothing_to_do() -> None:
+    case = a_case()
+    mine = review.open_actions(case, ViewRequest(role=OFFICER.role, reviewer_id="officer-1"))
+    assert mine == [
+        "release",
+        "approved",
+        "approved_with_conditions",
+        "denied",
+        "returned_without_action",
+        "request_information",
+    ]
+    assert review.open_actions(case, ViewRequest(role=OTHER.role, reviewer_id="officer-2")) == []
+    assert review.open_actions(case, ViewRequest()) == []

@@ -1,0 +1,95 @@
+"""How a case records what happens to it: timeline, search attributes, case card, events."""
+
+from __future__ import annotations
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from schemas.cases import CaseStatus, DecisionOutcome
+    from schemas.topics import CASES
+    from workflows import events
+    from workflows import search_attributes as sa
+    from workflows.case_card import case_card
+    from workflows.clock import deadline
+    from workflows.model import CaseState, DecisionRecorded, TimelineEntry
+    from workflows.outbox import CaseOutbox
+    from workflows.tasks import ActionRecorded
+
+
+class CaseRecord:
+    """The LicenseCase workflow's record keeping, shared by its steps and handlers."""
+
+    _case: CaseState
+    _outbox: CaseOutbox
+    _shown: dict[str, object]
+
+    def _close(
+        self, outcome: DecisionOutcome, by: str, rationale: str, countersigned_by: str | None = None
+    ) -> None:
+        """Record the decision and tell the agency."""
+        case = self._case
+        self._end_hold()
+        case.decided = DecisionRecorded(
+            case_id=case.case_id,
+            control_number=case.control_number,
+            outcome=outcome,
+            decided_at=workflow.now(),
+            decided_by=by,
+            countersigned_by=countersigned_by,
+            rationale=rationale,
+        )
+        self._outbox.add(case, CASES, events.case_decided(case))
+        self._enter(CaseStatus.DECIDED, f"{outcome.value} by {by}")
+
+    def _end_hold(self) -> bool:
+        """End a hold, adding its time to the time off the clock; False if none was on."""
+        case = self._case
+        if case.hold is None:
+            return False
+        case.held += workflow.now() - case.hold.since
+        case.hold = None
+        return True
+
+    def _enter(self, status: CaseStatus, note: str) -> None:
+        """Move to `status`: timeline, search attributes, case card, and the agency's event."""
+        self._case.status = status
+        self._note(note)
+        self._outbox.add(self._case, CASES, events.status_changed(self._case, workflow.now()))
+
+    def _note(self, note: str) -> None:
+        """Add to the timeline and show the case anew."""
+        case = self._case
+        case.timeline.append(TimelineEntry(at=workflow.now(), status=case.status, note=note))
+        self._show()
+
+    def _show(self) -> None:
+        """Push changed search attributes and the case card to the Temporal UI."""
+        case = self._case
+        wanted = sa.of_case(
+            case.status, case.screening, case.claimant, deadline(case), case.breached
+        )
+        changed = [update for name, value, update in wanted if self._shown.get(name) != value]
+        if changed:
+            workflow.upsert_search_attributes(changed)
+            self._shown.update({name: value for name, value, _ in wanted})
+        workflow.set_current_details(case_card(case, workflow.now()))
+
+    async def _recorded(self, note: str) -> ActionRecorded:
+        """Note a reviewer task, publish what it caused and answer where the case stands."""
+        if note:
+            self._note(note)
+        await self._outbox.flush()
+        case = self._case
+        return ActionRecorded(
+            case_id=case.case_id,
+            control_number=case.control_number,
+            status=case.status,
+            note=case.timeline[-1].note,
+            outcome=case.decided.outcome if case.decided else None,
+        )
+
+    @staticmethod
+    def _refuse_if(problems: list[str]) -> None:
+        if problems:
+            raise ApplicationError("; ".join(problems), type="ActionRefused", non_retryable=True)

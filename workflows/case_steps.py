@@ -1,0 +1,120 @@
+"""The steps of a case between reviewer tasks: screening rounds, deadlines, continue-as-new."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import timedelta
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from schemas.cases import CaseStatus
+    from schemas.screening import ScreeningCompleted
+    from schemas.topics import CASES, SCREENING_REQUESTS
+    from workflows import events
+    from workflows.case_record import CaseRecord
+    from workflows.clock import Alarm, deadline, due_alarm, time_to_next_alarm
+    from workflows.model import LicenseCaseInput
+
+
+class CaseSteps(CaseRecord):
+    """Each step does its part if it is due, and returns at once if not."""
+
+    @property
+    def _screening_request_id(self) -> str:
+        return f"{self._case.case_id}/screening/{self._case.screening_round}"
+
+    def _request_screening_if_wanted(self) -> None:
+        """Open a screening round (at registration, after each amendment)."""
+        case = self._case
+        if not case.screening_wanted:
+            return
+        case.screening_wanted, case.awaiting_screening = False, True
+        case.screening_round += 1
+        case.screening_attempts = 0
+        reason = "registration" if case.screening_round == 1 else "amendment"
+        self._enter(CaseStatus.SCREENING, f"screening requested ({reason})")
+        self._send_screening_request(reason)
+
+    def _resend_screening_if_unanswered(self) -> None:
+        """Re-send a screening request that got no answer in time: a lost message only delays."""
+        case = self._case
+        sent = case.screening_sent_at
+        if case.awaiting_screening and sent and workflow.now() >= sent + self._resend_wait:
+            self._note(f"screening re-sent (try {case.screening_attempts + 1})")
+            self._send_screening_request("re-sent")
+
+    def _send_screening_request(self, reason: str) -> None:
+        case = self._case
+        case.screening_attempts += 1
+        case.screening_sent_at = workflow.now()
+        request = events.screening_requested(case, self._screening_request_id, reason)
+        self._outbox.add(case, SCREENING_REQUESTS, request)
+
+    def _review_once_screened(self) -> None:
+        """The awaited screening arrived: the case waits for a reviewer."""
+        case = self._case
+        if case.status is CaseStatus.SCREENING and not case.awaiting_screening:
+            assert case.screening is not None
+            risk, findings = case.screening.risk_level.value, len(case.screening.findings)
+            self._enter(CaseStatus.UNDER_REVIEW, f"screened: {risk} risk, {findings} finding(s)")
+
+    def _take_in_list_update(self, result: ScreeningCompleted) -> None:
+        """A list update re-screened the case: alert the reviewer."""
+        case = self._case
+        was = case.screening.risk_level.value if case.screening else "unscreened"
+        case.list_versions.append(result.list_version)
+        case.screening = result
+        case.alert = (
+            f"re-screened after list update {result.list_version}: "
+            f"{result.risk_level.value} risk (was {was}), {len(result.findings)} finding(s)"
+        )
+        self._note(case.alert)
+
+    def _raise_deadline_if_due(self) -> None:
+        """Raise the approaching or breached deadline once each (hold time excluded)."""
+        case = self._case
+        alarm = due_alarm(case, workflow.now())
+        if alarm is None:
+            return
+        case.warned = True
+        case.breached = alarm is Alarm.BREACHED
+        self._outbox.add(case, CASES, events.deadline_raised(case, alarm, workflow.now()))
+        self._note(f"deadline {alarm.value}: due {deadline(case):%Y-%m-%d %H:%M:%S} UTC")
+
+    async def _continue_as_new_if_history_is_long(self) -> None:
+        """Carry the state into a fresh run before the history grows large."""
+        info = workflow.info()
+        limit = self._case.policy.history_events_before_continue
+        if info.get_current_history_length() < limit and not info.is_continue_as_new_suggested():
+            return
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self._outbox.flush()
+        case = self._case
+        workflow.continue_as_new(
+            LicenseCaseInput(
+                received=case.received,
+                correlation_id=case.correlation_id,
+                policy=case.policy,
+                state=case,
+            )
+        )
+
+    async def _wait_for_something_to_do(self) -> None:
+        """Sleep until a handler changed the case, a deadline falls due or a re-send is due."""
+        case = self._case
+        waits = [time_to_next_alarm(case, workflow.now())]
+        if case.awaiting_screening and case.screening_sent_at is not None:
+            waits.append(case.screening_sent_at + self._resend_wait - workflow.now())
+        timeout = min((wait for wait in waits if wait is not None), default=None)
+        with contextlib.suppress(TimeoutError):
+            await workflow.wait_condition(self._something_to_do, timeout=timeout)
+
+    def _something_to_do(self) -> bool:
+        case = self._case
+        screened = case.status is CaseStatus.SCREENING and not case.awaiting_screening
+        return case.decided is not None or case.screening_wanted or screened or self._outbox.pending
+
+    @property
+    def _resend_wait(self) -> timedelta:
+        return self._case.policy.screening_answer_wait

@@ -1,0 +1,77 @@
+"""Reviewer tasks: what a reviewer sends to a case, one model per Temporal Update."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from schemas.cases import CaseStatus, DecisionOutcome, DenialGround
+
+
+class ReviewerRole(StrEnum):
+    """What a reviewer may do: officers decide, senior officers also countersign."""
+
+    LICENSING_OFFICER = "licensing_officer"
+    SENIOR_OFFICER = "senior_officer"
+
+
+class Reviewer(BaseModel):
+    """Who acts: a reviewer id (never a name; it is shown to operators) and a role."""
+
+    id: str = Field(description="Reviewer id, e.g. `officer-17`.")
+    role: ReviewerRole = ReviewerRole.LICENSING_OFFICER
+
+
+class ReviewerTask(BaseModel):
+    """Claim or release a case: only the reviewer and a note."""
+
+    reviewer: Reviewer
+    note: str = ""
+
+
+class ReviewDecision(BaseModel):
+    """The claimant's decision; a denial or a risky approval then awaits a countersignature."""
+
+    reviewer: Reviewer
+    outcome: DecisionOutcome
+    rationale: str
+    conditions: list[str] = Field(default_factory=list)
+    grounds: list[DenialGround] = Field(
+        default_factory=list, description="Grounds of a denial; human-rights ones marked."
+    )
+    human_rights_assessment: str = Field(
+        default="", description="Why the human-rights risk is acceptable or not."
+    )
+
+
+class Countersignature(BaseModel):
+    """A second, senior officer agrees with a sign-off (or sends it back with a note)."""
+
+    reviewer: Reviewer
+    agree: bool = True
+    note: str = ""
+
+
+class InformationRequest(BaseModel):
+    """The claimant asks the agency for information: the case goes on hold."""
+
+    reviewer: Reviewer
+    questions: list[str] = Field(default_factory=list)
+
+
+class ViewRequest(BaseModel):
+    """Who is looking: the case view lists the actions open to this role (and reviewer)."""
+
+    role: ReviewerRole | None = None
+    reviewer_id: str = ""
+
+
+class ActionRecorded(BaseModel):
+    """The answer to a reviewer task: where the case stands now."""
+
+    case_id: str
+    control_number: str
+    status: CaseStatus
+    note: str
+    outcome: DecisionOutcome | None = None
