@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import asyncpg
 import pytest
 
 from caseflow.agency import publish_submissions
+from caseflow.logging import configure_logging
 from caseflow.samples import sample_applications, submission
 from caseflow.settings import Endpoints, Settings
+from schemas.application import AmendApplication, WithdrawApplication
+from schemas.envelope import Contract, Envelope
 from schemas.topics import CASES, REJECTIONS
 from services.intake.app import create_app
+from services.intake.queries import standing_of
 from tests.support import collect
 
 pytestmark = pytest.mark.integration
@@ -93,3 +99,95 @@ async def test_a_malformed_submission_is_refused_listing_every_deficiency_and_in
             and event["data"]["application"]["agency_reference"] == follow_up.data.agency_reference
         ),
     )
+
+
+def envelope_of(data: Contract) -> tuple[str, bytes]:
+    subject = f"{data.submitting_agency}:{data.agency_reference}"  # type: ignore[attr-defined]
+    envelope = Envelope.wrap(data, source="agency-gateway", subject=subject, correlation_id="c")
+    return envelope.subject, envelope.to_bytes()
+
+
+def about(reference: str, kind: str) -> Callable[[dict[str, Any]], bool]:
+    def matches(event: dict[str, Any]) -> bool:
+        return event["type"] == kind and reference in json.dumps(event["data"])
+
+    return matches
+
+
+async def test_an_agency_amends_then_withdraws_its_case_and_can_then_change_nothing(
+    intake: None, stack_endpoints: Endpoints
+) -> None:
+    application = sample_applications(f"-{uuid.uuid4().hex[:6]}")[3]
+    reference = application.agency_reference
+    moved = application.model_copy(update={"destination_country": "AR"})
+    amend = AmendApplication(
+        submitting_agency=application.submitting_agency,
+        agency_reference=reference,
+        reason="Tender moved to Buenos Aires",
+        application=moved,
+    )
+    withdraw = WithdrawApplication(
+        submitting_agency=application.submitting_agency,
+        agency_reference=reference,
+        reason="Tender cancelled",
+    )
+    await publish_submissions(
+        stack_endpoints.kafka,
+        [
+            envelope_of(application),
+            envelope_of(amend),
+            envelope_of(withdraw),
+            envelope_of(withdraw),
+        ],
+    )
+    [amended] = await collect(
+        stack_endpoints.kafka,
+        CASES.name,
+        lambda seen: len(seen) >= 1,
+        where=about(reference, "CaseAmended.v1"),
+    )
+    assert amended["data"]["changes"] == [
+        {"path": "$.destination_country", "before": '"CL"', "after": '"AR"'}
+    ]
+    await collect(
+        stack_endpoints.kafka,
+        CASES.name,
+        lambda seen: len(seen) >= 1,
+        where=about(amended["data"]["case_id"], "CaseWithdrawn.v1"),
+    )
+    [refusal] = await collect(
+        stack_endpoints.kafka,
+        REJECTIONS.name,
+        lambda seen: len(seen) >= 1,
+        where=about(reference, "SubmissionRejected.v1"),
+    )
+    assert [d["code"] for d in refusal["data"]["deficiencies"]] == ["case_closed"]
+    standing, refusals = await standing_of(
+        stack_endpoints.database, application.submitting_agency, reference
+    )
+    assert standing is not None
+    assert standing.status == "withdrawn"
+    assert [r.codes for r in refusals] == [["case_closed"]]
+
+
+async def test_intake_logs_no_personal_data(
+    stack_settings: Settings,
+    stack_endpoints: Endpoints,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    configure_logging("DEBUG")
+    application = sample_applications(f"-{uuid.uuid4().hex[:6]}")[2]
+    async with create_app(stack_settings):
+        await publish_submissions(stack_endpoints.kafka, [envelope_of(application)])
+        await collect(
+            stack_endpoints.kafka,
+            CASES.name,
+            lambda seen: len(seen) >= 1,
+            where=about(application.agency_reference, "CaseReceived.v1"),
+        )
+    logged = capsys.readouterr().out + capsys.readouterr().err + caplog.text
+    assert "case_id" in logged or "Processed" in logged, "the logs were not captured"
+    for _, party in application.parties():
+        assert party.name not in logged
+        assert party.address.street not in logged
