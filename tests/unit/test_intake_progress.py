@@ -1,0 +1,49 @@
+"""What intake learns from the cases topic for agencies asking where their case stands."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from schemas.cases import CaseDecided, CaseStatus, CaseStatusChanged, DecisionOutcome
+from schemas.envelope import Envelope
+from services.intake.progress import CaseProgress, read_progress
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def test_a_status_change_moves_the_case_without_closing_it() -> None:
+    changed = CaseStatusChanged(
+        case_id="c1",
+        control_number="Z100001",
+        submitting_agency="DE-BAFA",
+        agency_reference="R1",
+        status=CaseStatus.UNDER_REVIEW,
+        changed_at=NOW,
+    )
+    raw = Envelope.wrap(changed, source="w", subject="c1", correlation_id="x").to_bytes()
+    progress = read_progress(raw)
+    assert progress == CaseProgress("c1", "under_review")
+    assert not progress.closed
+
+
+def test_a_decision_closes_the_case_with_its_outcome() -> None:
+    decided = CaseDecided(
+        case_id="c1",
+        control_number="Z100001",
+        submitting_agency="DE-BAFA",
+        agency_reference="R1",
+        outcome=DecisionOutcome.DENIED,
+        decided_at=NOW,
+        decided_by="officer-1",
+        rationale="Designated end user",
+        human_rights_assessment="Critical risk",
+    )
+    raw = Envelope.wrap(decided, source="w", subject="c1", correlation_id="x").to_bytes()
+    progress = read_progress(raw)
+    assert progress == CaseProgress("c1", "decided", "denied")
+    assert progress.closed
+
+
+def test_other_and_unreadable_events_report_nothing() -> None:
+    assert read_progress(b"not json") is None
+    assert read_progress(b'{"type": "CaseReceived.v1"}') is None
