@@ -1,0 +1,1 @@
+"""The consultation service: stakeholders, referrals, deadlines, information sharing."""

@@ -1,0 +1,109 @@
+"""Data minimisation: the case as one audience may see it, and what a partner notice names."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from schemas.consultation import (
+    CaseItem,
+    CaseParty,
+    ConsultationRequested,
+    ReferralCase,
+    ShareNotice,
+)
+from schemas.screening import Finding, NoticeParty, PartnerNotice
+from services.consultation.policy import Disclosure
+
+INDIVIDUAL_WITHHELD = "[individual: name withheld]"
+COMMERCIAL_VALUES = "commercial values (quantities, prices, totals)"
+PERSONAL_DATA = "personal data of individuals (names, also in free text)"
+# Who must be named for a partner to recognise an essentially identical transaction.
+NOTICE_ROLES = frozenset({"end_user", "ultimate_consignee", "intermediate_consignee"})
+
+
+def referral_case(request: ConsultationRequested, disclosure: Disclosure) -> ReferralCase:
+    """The case without commercial values or personal data, unless the audience may see them."""
+    redact = _Redactor([p.name for p in request.case_summary.parties if p.individual])
+    personal = disclosure.personal_data
+    summary = request.case_summary
+    withheld = [] if disclosure.commercial_values else [COMMERCIAL_VALUES]
+    withheld += [] if personal else [PERSONAL_DATA]
+    return ReferralCase(
+        control_number=request.control_number,
+        destination_country=request.destination_country,
+        risk_level=request.risk_level,
+        technology_categories=request.technology_categories,
+        control_codes=request.control_codes,
+        findings=request.findings if personal else [_redacted(f, redact) for f in request.findings],
+        parties=summary.parties if personal else [_anonymous(p) for p in summary.parties],
+        end_use_statement=summary.end_use_statement
+        if personal
+        else redact(summary.end_use_statement),
+        items=summary.items
+        if disclosure.commercial_values
+        else [_without_values(item) for item in summary.items],
+        withheld=withheld,
+    )
+
+
+def partner_notice(command: ShareNotice, on: datetime) -> PartnerNotice | None:
+    """The minimum a partner needs to recognise an essentially identical transaction: end users
+    and consignees, destination, control codes and technology; no values, no applicant.
+
+    None when the command names no end user or consignee: nothing could be recognised."""
+    parties = notice_parties(command.parties)
+    if not parties:
+        return None
+    return PartnerNotice(
+        notice_id=command.notice_id,
+        kind=command.kind,
+        issuing_state=command.issuing_state,
+        issued_on=on.date(),
+        parties=parties,
+        technology_categories=command.technology_categories,
+        control_codes=command.control_codes,
+        destination_country=command.destination_country,
+        reason=command.reason,
+        contact=command.contact,
+    )
+
+
+def notice_parties(parties: list[CaseParty]) -> list[NoticeParty]:
+    """End users and consignees only: enough to recognise the transaction, nothing commercial."""
+    return [
+        NoticeParty(role=party.role, name=party.name, country=party.country)
+        for party in parties
+        if party.role in NOTICE_ROLES
+    ]
+
+
+def _anonymous(party: CaseParty) -> CaseParty:
+    if not party.individual:
+        return party
+    return party.model_copy(update={"name": INDIVIDUAL_WITHHELD})
+
+
+def _without_values(item: CaseItem) -> CaseItem:
+    return item.model_copy(
+        update={"quantity": None, "unit_value": None, "total_value": None, "currency": None}
+    )
+
+
+def _redacted(finding: Finding, redact: _Redactor) -> Finding:
+    return finding.model_copy(
+        update={"evidence": redact(finding.evidence), "explanation": redact(finding.explanation)}
+    )
+
+
+class _Redactor:
+    """Replaces the names of individuals in free text, whatever their case or spacing."""
+
+    def __init__(self, names: list[str]) -> None:
+        patterns = [r"\s+".join(map(re.escape, name.split())) for name in names if name.strip()]
+        self._pattern = re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
+
+    def __call__(self, text: str) -> str:
+        if self._pattern is None:
+            return text
+        return self._pattern.sub(INDIVIDUAL_WITHHELD, text)
