@@ -1,4 +1,4 @@
-"""`caseflow lists load | show`: restricted-party lists in screening's database."""
+"""`caseflow lists load | show | clear`: restricted-party lists and cleared hits."""
 
 from __future__ import annotations
 
@@ -17,11 +17,14 @@ from rich.table import Table
 from caseflow.db import create_pool, migrate
 from caseflow.settings import Settings
 from caseflow.uow import PostgresStore
+from schemas.envelope import utcnow
 from services.screening.adapters import PostgresScreeningUnitOfWork
+from services.screening.clearing import ClearanceRefused, clear_hit
 from services.screening.config import MIGRATIONS, SCHEMA
 from services.screening.list_loading import ListLoaded, load_list_version
 from services.screening.list_store import ListVersionRecord
 from services.screening.matching import ListFormatError, RestrictedPartyEntry, load_list
+from services.screening.rules.parties import Clearance
 
 app = typer.Typer(help="Restricted-party lists screening matches against.", no_args_is_help=True)
 console = Console()
@@ -93,3 +96,30 @@ def show() -> None:
 async def _history() -> list[ListVersionRecord]:
     async with screening_store() as store, store.unit_of_work() as uow:
         return await uow.version_history()
+
+
+@app.command()
+def clear(
+    entry: str = typer.Argument(..., help="The list entry id the hit names (its `reference`)."),
+    party: str = typer.Option(..., help="The party's name, as in the application."),
+    country: str = typer.Option(..., help="The party's country (ISO 3166-1 alpha-2)."),
+    reviewer: str = typer.Option(..., help="Your reviewer id."),
+    reason: str = typer.Option(..., help="Why the party is not the listed entry."),
+) -> None:
+    """Clear a false-positive hit: later screenings report this party and entry as cleared."""
+    try:
+        cleared = asyncio.run(_clear(party, country.upper(), entry, reviewer, reason))
+    except ClearanceRefused as error:
+        console.print(f"[red]refused:[/red] {error}")
+        raise typer.Exit(1) from error
+    console.print(
+        f"cleared '{party}' ({country.upper()}) against entry {entry} by {cleared.cleared_by} "
+        f"at {cleared.cleared_at:%Y-%m-%d %H:%M} UTC: {cleared.reason}"
+    )
+
+
+async def _clear(party: str, country: str, entry: str, reviewer: str, reason: str) -> Clearance:
+    async with screening_store() as store:
+        return await clear_hit(
+            party, country, entry, reviewer=reviewer, reason=reason, at=utcnow(), store=store
+        )

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from caseflow.uow import PostgresUnitOfWork
 from schemas.application import SubmitApplication
-from schemas.screening import ScreeningCompleted
+from schemas.screening import PartnerNotice, ScreeningCompleted
 from services.screening.config import CONSUMER
 from services.screening.list_store import PostgresListStorage
 from services.screening.rescreening import OpenCase
+from services.screening.rules.parties import Clearance
 
 
 class PostgresScreeningUnitOfWork(PostgresListStorage, PostgresUnitOfWork):
-    """Screening's results, cases, lists and outbox on one connection inside one transaction."""
+    """Screening's records (results, cases, lists, notices, clearances) and outbox, in one tx."""
 
     consumer = CONSUMER
 
@@ -67,3 +69,57 @@ class PostgresScreeningUnitOfWork(PostgresListStorage, PostgresUnitOfWork):
             OpenCase(str(row["case_id"]), SubmitApplication.model_validate_json(row["application"]))
             for row in rows
         ]
+
+    async def clearances_for(self, party_keys: Sequence[str]) -> list[Clearance]:
+        """The latest clearance of each (party, entry) pair for these parties."""
+        rows = await self.connection.fetch(
+            "SELECT DISTINCT ON (party_key, entry_id)"
+            " party_key, entry_id, cleared_by, cleared_at, reason FROM clearances"
+            " WHERE party_key = ANY($1::text[]) ORDER BY party_key, entry_id, cleared_at DESC",
+            list(party_keys),
+        )
+        return [Clearance(**dict(row)) for row in rows]
+
+    async def add_clearance(self, clearance: Clearance, party_name: str) -> None:
+        """Record a reviewer's clearance of a hit."""
+        await self.connection.execute(
+            "INSERT INTO clearances (party_key, party_name, entry_id, cleared_by, cleared_at,"
+            " reason) VALUES ($1, $2, $3, $4, $5, $6)",
+            clearance.party_key,
+            party_name,
+            clearance.entry_id,
+            clearance.cleared_by,
+            clearance.cleared_at,
+            clearance.reason,
+        )
+
+    async def entry_exists(self, entry_id: str) -> bool:
+        """Whether a current list has an entry with this id."""
+        found = await self.connection.fetchval(
+            "SELECT true FROM list_entries WHERE entry_id = $1 LIMIT 1", entry_id
+        )
+        return bool(found)
+
+    async def notices_for(self, destination: str) -> list[PartnerNotice]:
+        """The partner notices about transactions to this destination."""
+        rows = await self.connection.fetch(
+            "SELECT notice FROM partner_notices WHERE destination_country = $1"
+            " ORDER BY issuing_state, notice_id",
+            destination,
+        )
+        return [PartnerNotice.model_validate_json(row["notice"]) for row in rows]
+
+    async def add_partner_notice(self, notice: PartnerNotice) -> None:
+        """Keep a notice; a notice issued again under the same id replaces the earlier one."""
+        await self.connection.execute(
+            "INSERT INTO partner_notices (issuing_state, notice_id, kind, destination_country,"
+            " notice, received_at) VALUES ($1, $2, $3, $4, $5::jsonb, now())"
+            " ON CONFLICT (issuing_state, notice_id) DO UPDATE SET kind = EXCLUDED.kind,"
+            " destination_country = EXCLUDED.destination_country, notice = EXCLUDED.notice,"
+            " received_at = EXCLUDED.received_at",
+            notice.issuing_state,
+            notice.notice_id,
+            notice.kind.value,
+            notice.destination_country,
+            notice.model_dump_json(),
+        )

@@ -1,4 +1,4 @@
-"""Screening's FastStream app: requests, list updates and case events in; results out."""
+"""Screening's FastStream app: requests, list updates, case events and notices in; results out."""
 
 from __future__ import annotations
 
@@ -19,14 +19,21 @@ from caseflow.messaging import (
 from caseflow.settings import Settings
 from schemas.cases import CaseDecided, CaseWithdrawn
 from schemas.envelope import Contract, Envelope, EnvelopeHeader
-from schemas.screening import ListUpdated, ScreeningCompleted, ScreeningRequested
-from schemas.topics import CASES, SCREENING_REQUESTS, SCREENING_RESULTS
+from schemas.screening import (
+    ListUpdated,
+    PartnerNotice,
+    ScreeningCompleted,
+    ScreeningRequested,
+)
+from schemas.topics import CASES, SCREENING_REQUESTS, SCREENING_RESULTS, SHARING_NOTICES
 from services.screening.bootstrap import ScreeningRuntime
-from services.screening.config import CASES_CONSUMER, CONSUMER
-from services.screening.handlers import close_case, screen_case
+from services.screening.config import CASES_CONSUMER, CONSUMER, NOTICES_CONSUMER
+from services.screening.domain import Knowledge
+from services.screening.handlers import close_case, record_partner_notice, screen_case
 from services.screening.lists import CurrentLists
 from services.screening.policy import ScreeningPolicy
 from services.screening.rescreening import rescreen_open_cases
+from services.screening.rules.destination import DestinationRegister
 
 log = structlog.get_logger(__name__)
 C = TypeVar("C", bound=Contract)
@@ -36,6 +43,7 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
     """Subscribers and (documented) publishers of screening."""
     router = KafkaRouter()
     policy = ScreeningPolicy.load()
+    standing = Knowledge(process.lists, DestinationRegister.load())
     store = process.store()
     # Documented only: the outbox relay publishes it, after the screening transaction.
     router.publisher(
@@ -68,12 +76,12 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
             update = await readable(message, ListUpdated)
             if update is not None:
                 await process.lists.refresh(process.pool)
-                cases = await rescreen_open_cases(update, store, policy, process.lists)
+                cases = await rescreen_open_cases(update, store, policy, standing)
                 log.info("list update", list=update.data.list_version, rescreened=len(cases))
             return
         request = await readable(message, ScreeningRequested)
         if request is not None:
-            outcome = await screen_case(request, store, policy, process.lists)
+            outcome = await screen_case(request, store, policy, standing)
             log.info("screening request handled", case_id=request.data.case_id, outcome=outcome)
 
     @at_least_once(
@@ -96,6 +104,24 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
             return  # the other case events say nothing screening keeps
         if closing is not None:
             await close_case(closing, store)
+
+    @at_least_once(
+        router,
+        SHARING_NOTICES,
+        group_id=NOTICES_CONSUMER,
+        title="on_partner_notice",
+        description="Keeps partner states' denial and risk notices; later screenings of an "
+        "essentially identical transaction find them.",
+    )
+    async def on_partner_notice(
+        body: Documented[Envelope[PartnerNotice]], message: KafkaMessage
+    ) -> None:
+        if _type_of(message) != PartnerNotice.type_name():
+            return  # this state's own outgoing notices travel here too
+        notice = await readable(message, PartnerNotice)
+        if notice is not None:
+            await record_partner_notice(notice, store)
+            log.info("partner notice kept", notice=notice.data.notice_id)
 
     return router
 

@@ -2,23 +2,40 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from schemas.application import SubmitApplication
-from schemas.screening import Finding, RiskLevel, ScreeningCompleted
-from services.screening.policy import ScreeningPolicy
+from schemas.screening import Finding, FindingCategory, PartnerNotice, RiskLevel, ScreeningCompleted
+from services.screening.policy import ScreeningPolicy, most_severe
+from services.screening.rules.destination import DestinationRegister, destination_findings
+from services.screening.rules.due_diligence import due_diligence_findings
+from services.screening.rules.end_use import red_flag_findings
 from services.screening.rules.items import item_findings
-from services.screening.rules.parties import PartyScreener, party_findings
+from services.screening.rules.notices import partner_notice_findings
+from services.screening.rules.parties import Clearance, PartyScreener, party_findings
 
 __all__ = [
     "Assessment",
+    "Clearance",
+    "Knowledge",
     "PartyScreener",
     "Screening",
     "ScreeningPolicy",
     "assess",
     "screening_result",
 ]
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """What screening knows beyond the application: lists, destinations, notices, clearances."""
+
+    screener: PartyScreener
+    destinations: DestinationRegister
+    notices: Sequence[PartnerNotice] = ()
+    clearances: Sequence[Clearance] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
@@ -31,16 +48,35 @@ class Assessment:
 
 
 def assess(
-    application: SubmitApplication, policy: ScreeningPolicy, screener: PartyScreener
+    application: SubmitApplication, policy: ScreeningPolicy, knowledge: Knowledge
 ) -> Assessment:
-    """Screen parties and items; the overall risk is the most severe finding."""
-    findings = party_findings(application, policy, screener) + item_findings(application, policy)
-    risk = max(
-        (finding.severity for finding in findings),
-        key=lambda level: level.rank,
-        default=RiskLevel.LOW,
-    )
-    return Assessment(risk, findings, policy.routes.get(risk, []))
+    """Screen parties, items, destination, end use, due diligence and partner notices."""
+    items = item_findings(application, policy)
+    item_risk = most_severe(finding.severity for finding in items)
+    notices = partner_notice_findings(application, policy, knowledge.notices)
+    findings = [
+        *party_findings(application, policy, knowledge.screener, knowledge.clearances),
+        *items,
+        *destination_findings(application, knowledge.destinations),
+        *red_flag_findings(application, policy),
+        *due_diligence_findings(application, policy, item_risk),
+        *notices.findings,
+    ]
+    risk = policy.overall.level(list(_worst_by_category(findings).values()))
+    route = [*policy.routes.get(risk, [])]
+    for category, worst in _worst_by_category(findings).items():
+        if worst.rank >= RiskLevel.MEDIUM.rank:
+            route += policy.category_routes.get(category, [])
+    route += notices.consult
+    return Assessment(risk, findings, list(dict.fromkeys(route)))
+
+
+def _worst_by_category(findings: list[Finding]) -> dict[FindingCategory, RiskLevel]:
+    worst: dict[FindingCategory, RiskLevel] = {}
+    for finding in findings:
+        if finding.category not in worst or finding.severity.rank > worst[finding.category].rank:
+            worst[finding.category] = finding.severity
+    return worst
 
 
 @dataclass(frozen=True)
@@ -54,13 +90,10 @@ class Screening:
 
 
 def screening_result(
-    screening: Screening,
-    policy: ScreeningPolicy,
-    screener: PartyScreener,
-    screened_at: datetime,
+    screening: Screening, policy: ScreeningPolicy, knowledge: Knowledge, screened_at: datetime
 ) -> ScreeningCompleted:
     """The result of screening, recording the policy and list versions that produced it."""
-    assessment = assess(screening.application, policy, screener)
+    assessment = assess(screening.application, policy, knowledge)
     return ScreeningCompleted(
         request_id=screening.request_id,
         case_id=screening.case_id,
@@ -68,7 +101,7 @@ def screening_result(
         risk_level=assessment.risk_level,
         findings=assessment.findings,
         recommended_route=assessment.recommended_route,
-        policy_version=policy.version,
-        list_version=screener.list_version,
+        policy_version=f"{policy.version}+destinations@{knowledge.destinations.version}",
+        list_version=knowledge.screener.list_version,
         screened_at=screened_at,
     )

@@ -1,17 +1,26 @@
-"""Screening's use cases: a request in, a stored and published result out; cases closing."""
+"""Screening's use cases: a request in, a result out; cases closing; partner notices kept."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from enum import StrEnum
 from typing import Protocol
 
 from schemas.application import SubmitApplication
 from schemas.cases import CaseDecided, CaseWithdrawn
 from schemas.envelope import Envelope, derived_id, utcnow
-from schemas.screening import ScreeningCompleted, ScreeningRequested
+from schemas.screening import PartnerNotice, ScreeningCompleted, ScreeningRequested
 from schemas.topics import SCREENING_RESULTS
-from services.screening.domain import PartyScreener, Screening, ScreeningPolicy, screening_result
+from services.screening.domain import (
+    Clearance,
+    Knowledge,
+    Screening,
+    ScreeningPolicy,
+    screening_result,
+)
 from services.screening.ports import Store, Transaction
+from services.screening.rules.parties import party_keys
 
 SOURCE = "caseflow/screening"
 
@@ -24,13 +33,21 @@ class Outcome(StrEnum):
     ALREADY_PROCESSED = "already_processed"
 
 
-class ScreeningUnitOfWork(Transaction, Protocol):
-    """One transaction over screening's results, cases and outbox."""
+class KnowledgeSource(Protocol):
+    """What screening has recorded about parties and destinations: clearances, notices."""
+
+    async def clearances_for(self, party_keys: Sequence[str]) -> list[Clearance]: ...
+    async def notices_for(self, destination: str) -> list[PartnerNotice]: ...
+
+
+class ScreeningUnitOfWork(Transaction, KnowledgeSource, Protocol):
+    """One transaction over screening's results, cases, notices and outbox."""
 
     async def find_result(self, request_id: str) -> ScreeningCompleted | None: ...
     async def add_result(self, result: ScreeningCompleted) -> None: ...
     async def keep_open_case(self, case_id: str, application: SubmitApplication) -> None: ...
     async def close_case(self, case_id: str, closed_by: str) -> None: ...
+    async def add_partner_notice(self, notice: PartnerNotice) -> None: ...
 
 
 ScreeningStore = Store[ScreeningUnitOfWork]
@@ -40,7 +57,7 @@ async def screen_case(
     request: Envelope[ScreeningRequested],
     store: ScreeningStore,
     policy: ScreeningPolicy,
-    screener: PartyScreener,
+    standing: Knowledge,
 ) -> Outcome:
     """Screen the case once per request id; a re-sent request gets the same result again."""
     async with store.unit_of_work() as uow:
@@ -51,7 +68,8 @@ async def screen_case(
         if result is None:
             asked = request.data
             screening = Screening(asked.request_id, asked.case_id, asked.application)
-            result = screening_result(screening, policy, screener, utcnow())
+            knowledge = await knowledge_for(uow, asked.application, standing)
+            result = screening_result(screening, policy, knowledge, utcnow())
             await uow.add_result(result)
             outcome = Outcome.SCREENED
         # Kept for re-screening when a list changes, until the case is decided.
@@ -77,6 +95,17 @@ async def publish_result(
     )
 
 
+async def knowledge_for(
+    source: KnowledgeSource, application: SubmitApplication, standing: Knowledge
+) -> Knowledge:
+    """The standing knowledge (lists, destinations) with what is recorded for this application."""
+    return replace(
+        standing,
+        notices=await source.notices_for(application.destination_country),
+        clearances=await source.clearances_for(party_keys(application)),
+    )
+
+
 async def close_case(
     event: Envelope[CaseDecided] | Envelope[CaseWithdrawn], store: ScreeningStore
 ) -> bool:
@@ -85,4 +114,13 @@ async def close_case(
         if not await uow.first_delivery(event.id):
             return False
         await uow.close_case(event.data.case_id, event.type)
+        return True
+
+
+async def record_partner_notice(notice: Envelope[PartnerNotice], store: ScreeningStore) -> bool:
+    """Keep a partner state's notice for later screenings; False for a repeated delivery."""
+    async with store.unit_of_work() as uow:
+        if not await uow.first_delivery(notice.id):
+            return False
+        await uow.add_partner_notice(notice.data)
         return True

@@ -8,8 +8,8 @@ from typing import Protocol
 from schemas.application import SubmitApplication
 from schemas.envelope import Envelope, utcnow
 from schemas.screening import ListUpdated, ScreeningCompleted
-from services.screening.domain import PartyScreener, Screening, ScreeningPolicy, screening_result
-from services.screening.handlers import publish_result
+from services.screening.domain import Knowledge, Screening, ScreeningPolicy, screening_result
+from services.screening.handlers import KnowledgeSource, knowledge_for, publish_result
 from services.screening.matching import RestrictedPartyEntry, RestrictedPartyIndex
 from services.screening.ports import Store, Transaction
 from services.screening.rules.parties import list_update_matches
@@ -31,7 +31,7 @@ class ListChange:
     change: str  # "added" or "changed"
 
 
-class RescreeningUnitOfWork(Transaction, Protocol):
+class RescreeningUnitOfWork(Transaction, KnowledgeSource, Protocol):
     """One transaction over the list changes, the open cases, the results and the outbox."""
 
     async def list_changes(self, name: str, version: int) -> list[ListChange]: ...
@@ -47,11 +47,11 @@ async def rescreen_open_cases(
     update: Envelope[ListUpdated],
     store: RescreeningStore,
     policy: ScreeningPolicy,
-    screener: PartyScreener,
+    standing: Knowledge,
 ) -> list[str]:
     """Publish a new result for each open case a new or changed entry matches; their ids.
 
-    `screener` must already index the update's version: the result records the lists it used.
+    `standing.screener` must index the update's version: results record the lists they used.
     """
     listed = update.data
     async with store.unit_of_work() as uow:
@@ -61,17 +61,25 @@ async def rescreen_open_cases(
         if not changes:
             return []
         # Only the update's entries are looked at first: a small index, every open case quickly.
-        changed = RestrictedPartyIndex.build(change.entry for change in changes)
+        update_index = RestrictedPartyIndex.build(change.entry for change in changes)
         change_of = {change.entry.entry_id: change.change for change in changes}
         rescreened = []
         for case in await uow.open_cases():
-            matched = list_update_matches(case.application, changed, change_of)
+            if not list_update_matches(case.application, update_index, change_of):
+                continue
             request_id = f"{case.case_id}/rescreen/{listed.list_version}"
-            if not matched or await uow.find_result(request_id) is not None:
+            if await uow.find_result(request_id) is not None:
+                continue
+            knowledge = await knowledge_for(uow, case.application, standing)
+            # A reviewer may have cleared the very pair the update matched.
+            matched = list_update_matches(
+                case.application, update_index, change_of, knowledge.clearances
+            )
+            if not matched:
                 continue
             reason = f"list_update: {listed.list_name} {listed.number}: {'; '.join(matched)}"
             screening = Screening(request_id, case.case_id, case.application, reason)
-            result = screening_result(screening, policy, screener, utcnow())
+            result = screening_result(screening, policy, knowledge, utcnow())
             await uow.add_result(result)
             await publish_result(uow, result, update.correlation_id, request_id)
             rescreened.append(case.case_id)

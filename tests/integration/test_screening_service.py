@@ -142,19 +142,22 @@ async def test_a_list_reload_reports_its_delta_and_re_screens_the_open_case_it_a
 
 async def until_closed(endpoints: Endpoints, case_id: str) -> None:
     """Wait until screening has seen the case decided (it reads its own consumer group)."""
+    query = "SELECT closed_at IS NOT NULL FROM screening.cases WHERE case_id = $1"
+    await until_true(endpoints, query, uuid.UUID(case_id))
+
+
+async def until_true(endpoints: Endpoints, query: str, *arguments: object) -> None:
+    """Wait until screening's database answers the query with true."""
     connection = await asyncpg.connect(endpoints.database)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            closed = await connection.fetchval(
-                "SELECT closed_at FROM screening.cases WHERE case_id = $1", uuid.UUID(case_id)
-            )
-            if closed is not None:
+            if await connection.fetchval(query, *arguments):
                 return
             await asyncio.sleep(0.2)
     finally:
         await connection.close()
-    raise AssertionError(f"case {case_id} was not closed")
+    raise AssertionError(f"never true: {query} {arguments}")
 
 
 def decision(case_id: str) -> CaseDecided:

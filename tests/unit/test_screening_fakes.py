@@ -1,4 +1,4 @@
-"""An in-memory screening store implementing every port of screening's use cases.
+"""An in-memory screening store implementing every port of screening's use cases, and builders.
 
 Imported by the screening unit tests; the one test here checks the fake keeps the promise of a
 real unit of work (all or nothing), so the tests built on it can trust it.
@@ -8,20 +8,22 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 import pytest
 
-from schemas.application import SubmitApplication
-from schemas.envelope import Publishable
-from schemas.screening import ListUpdated, ScreeningCompleted
+from caseflow.samples import sample_applications
+from schemas.application import Address, Party, SubmitApplication
+from schemas.envelope import Envelope, Publishable
+from schemas.screening import ListUpdated, PartnerNotice, ScreeningCompleted, ScreeningRequested
 from schemas.topics import Topic
 from services.screening.list_loading import Progress
 from services.screening.list_versions import ListDelta
 from services.screening.matching import RestrictedPartyEntry
 from services.screening.rescreening import ListChange, OpenCase
+from services.screening.rules.parties import Clearance
 
 
 @dataclass
@@ -36,6 +38,8 @@ class ScreeningState:
     entries: dict[str, dict[str, tuple[str, RestrictedPartyEntry]]] = field(default_factory=dict)
     changes: dict[tuple[str, int], list[ListChange]] = field(default_factory=dict)
     versions: list[ListUpdated] = field(default_factory=list)
+    notices: dict[tuple[str, str], PartnerNotice] = field(default_factory=dict)
+    clearances: list[tuple[Clearance, str]] = field(default_factory=list)
     published: list[tuple[str, Publishable]] = field(default_factory=list)
 
 
@@ -95,6 +99,25 @@ class FakeScreeningUnitOfWork:
             if case_id not in self.state.closed
         ]
 
+    async def clearances_for(self, party_keys: Sequence[str]) -> list[Clearance]:
+        latest: dict[tuple[str, str], Clearance] = {}
+        for clearance, _ in sorted(self.state.clearances, key=lambda kept: kept[0].cleared_at):
+            if clearance.party_key in party_keys:
+                latest[(clearance.party_key, clearance.entry_id)] = clearance
+        return list(latest.values())
+
+    async def add_clearance(self, clearance: Clearance, party_name: str) -> None:
+        self.state.clearances.append((clearance, party_name))
+
+    async def entry_exists(self, entry_id: str) -> bool:
+        return any(entry_id in entries for entries in self.state.entries.values())
+
+    async def notices_for(self, destination: str) -> list[PartnerNotice]:
+        return [n for n in self.state.notices.values() if n.destination_country == destination]
+
+    async def add_partner_notice(self, notice: PartnerNotice) -> None:
+        self.state.notices[(notice.issuing_state, notice.notice_id)] = notice
+
     async def lock_list(self, name: str) -> int | None:
         return self.state.lists.get(name)
 
@@ -120,6 +143,33 @@ class FakeScreeningUnitOfWork:
 
     async def list_changes(self, name: str, version: int) -> list[ListChange]:
         return list(self.state.changes.get((name, version), []))
+
+
+def party(name: str, country: str) -> Party:
+    """A party at a plausible address in `country`."""
+    return Party(
+        name=name, address=Address(street="1 Harbour Road", city="Capital", country=country)
+    )
+
+
+def application(**changes: object) -> SubmitApplication:
+    """The low-risk sample (teaching equipment for Kyoto University) with `changes` made."""
+    sample = sample_applications(f"-{uuid.uuid4().hex[:6]}")[0]
+    return sample.model_copy(update=changes)
+
+
+def with_end_user(name: str, country: str = "AE") -> SubmitApplication:
+    """The low-risk sample with another end user."""
+    return application(end_users=[party(name, country)])
+
+
+def screening_request(submitted: SubmitApplication) -> Envelope[ScreeningRequested]:
+    """A first screening request for a new case."""
+    case_id = str(uuid.uuid4())
+    request = ScreeningRequested(
+        request_id=f"{case_id}/screening/1", case_id=case_id, application=submitted
+    )
+    return Envelope.wrap(request, source="test", subject=case_id, correlation_id=case_id)
 
 
 async def test_a_unit_of_work_that_fails_leaves_nothing_behind() -> None:

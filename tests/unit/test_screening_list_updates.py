@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-import uuid
-
-from caseflow.samples import sample_applications
-from schemas.application import Address, Party, SubmitApplication
 from schemas.cases import CaseDecided, DecisionOutcome
 from schemas.envelope import Envelope, utcnow
 from schemas.screening import (
     FindingCategory,
     ListUpdated,
     ScreeningCompleted,
-    ScreeningRequested,
 )
-from services.screening.domain import ScreeningPolicy
+from services.screening.domain import Knowledge, ScreeningPolicy
 from services.screening.handlers import close_case, screen_case
 from services.screening.list_loading import ensure_seed_list, load_list_version
 from services.screening.list_versions import compute_delta, entry_digest
 from services.screening.lists import CurrentLists
 from services.screening.matching import RestrictedPartyIndex, parse_csv
 from services.screening.rescreening import rescreen_open_cases
-from tests.unit.test_screening_fakes import FakeScreeningStore
+from services.screening.rules.destination import DestinationRegister
+from tests.unit.test_screening_fakes import FakeScreeningStore, screening_request, with_end_user
 
 POLICY = ScreeningPolicy.load()
+REGISTER = DestinationRegister.load()
 HEADER = "id,name,alt_names,country,remarks\n"
 VERSION_1 = HEADER + (
     "t-1,Zephyr Lattice Analytics,,AE,surveillance integrator\n"
@@ -36,18 +33,10 @@ VERSION_2 = HEADER + (
 )
 
 
-def with_end_user(name: str, country: str = "AE") -> SubmitApplication:
-    application = sample_applications(f"-{uuid.uuid4().hex[:6]}")[0]
-    party = Party(name=name, address=Address(street="1 Road", city="Dubai", country=country))
-    return application.model_copy(update={"end_users": [party]})
-
-
-def screening_request(application: SubmitApplication) -> Envelope[ScreeningRequested]:
-    case_id = str(uuid.uuid4())
-    request = ScreeningRequested(
-        request_id=f"{case_id}/screening/1", case_id=case_id, application=application
-    )
-    return Envelope.wrap(request, source="test", subject=case_id, correlation_id=case_id)
+def knowing(listed: str = HEADER, version: int = 0) -> Knowledge:
+    """Standing knowledge: the CSV list indexed as version `version`, the shipped register."""
+    index = RestrictedPartyIndex.build(parse_csv(listed, "test"))
+    return Knowledge(CurrentLists(index, {"test": version} if version else {}), REGISTER)
 
 
 def published_update(store: FakeScreeningStore) -> Envelope[ListUpdated]:
@@ -96,14 +85,14 @@ async def test_the_seed_list_is_loaded_once_on_first_start() -> None:
 
 async def test_an_open_case_matching_an_added_entry_is_screened_again_with_the_reason() -> None:
     store = FakeScreeningStore()
-    lists = CurrentLists(RestrictedPartyIndex.build([]), {})
+    lists = knowing()
     request = screening_request(with_end_user("Kestrel Vantage Systems LLC"))
     await screen_case(request, store, POLICY, lists)
     first = store.state.results[request.data.request_id]
     assert FindingCategory.RESTRICTED_PARTY not in {finding.category for finding in first.findings}
     await load_list_version("test", parse_csv(VERSION_1, "test"), "v1.csv", store)
     await load_list_version("test", parse_csv(VERSION_2, "test"), "v2.csv", store)
-    lists = CurrentLists(RestrictedPartyIndex.build(parse_csv(VERSION_2, "test")), {"test": 2})
+    lists = knowing(VERSION_2, 2)
 
     rescreened = await rescreen_open_cases(published_update(store), store, POLICY, lists)
 
@@ -119,7 +108,7 @@ async def test_an_open_case_matching_an_added_entry_is_screened_again_with_the_r
 
 async def test_a_decided_case_and_an_unrelated_case_are_not_screened_again() -> None:
     store = FakeScreeningStore()
-    lists = CurrentLists(RestrictedPartyIndex.build([]), {})
+    lists = knowing()
     decided = screening_request(with_end_user("Zephyr Lattice Analytics"))
     unrelated = screening_request(with_end_user("Kyoto University", "JP"))
     for request in (decided, unrelated):
@@ -135,7 +124,7 @@ async def test_a_decided_case_and_an_unrelated_case_are_not_screened_again() -> 
 
 async def test_a_list_update_delivered_twice_re_screens_once() -> None:
     store = FakeScreeningStore()
-    lists = CurrentLists(RestrictedPartyIndex.build(parse_csv(VERSION_1, "test")), {"test": 1})
+    lists = knowing(VERSION_1, 1)
     await screen_case(screening_request(with_end_user("Orison Signal Works")), store, POLICY, lists)
     await load_list_version("test", parse_csv(VERSION_1, "test"), "v1.csv", store)
     update = published_update(store)

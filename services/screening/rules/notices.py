@@ -1,0 +1,73 @@
+"""Partner-notice rules: a partner state denied, or warned of, an essentially identical deal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from schemas.application import SubmitApplication
+from schemas.screening import Finding, FindingCategory, PartnerNotice
+from services.screening.matching import RestrictedPartyEntry, RestrictedPartyIndex
+from services.screening.policy import ScreeningPolicy
+from services.screening.rules.items import technology_categories
+
+
+@dataclass(frozen=True)
+class NoticeFindings:
+    """Findings from partner notices, and the states to consult because of them."""
+
+    findings: list[Finding] = field(default_factory=list)
+    consult: list[str] = field(default_factory=list)
+
+
+def partner_notice_findings(
+    application: SubmitApplication, policy: ScreeningPolicy, notices: Sequence[PartnerNotice]
+) -> NoticeFindings:
+    """Same end user or consignee, same technology category, same destination: a finding."""
+    categories = technology_categories(application, policy)
+    found = NoticeFindings()
+    for notice in notices:
+        if notice.destination_country != application.destination_country:
+            continue
+        shared = sorted(categories & {category.value for category in notice.technology_categories})
+        same_party = _same_parties(application, notice)
+        if not shared or not same_party:
+            continue
+        rule = policy.partner_notices[notice.kind]
+        found.findings.append(
+            Finding(
+                category=FindingCategory.PARTNER_NOTICE,
+                severity=rule.severity,
+                evidence=f"{notice.kind.value} notice {notice.notice_id} from "
+                f"{notice.issuing_state} ({notice.issued_on.isoformat()}): "
+                f"{'; '.join(same_party)}; same technology ({', '.join(shared)}); "
+                f"same destination {notice.destination_country}",
+                explanation=f"{rule.explanation}. Grounds given: {notice.reason} "
+                f"({policy.cite(rule.source)})",
+                reference=f"partner_notice:{notice.notice_id}",
+            )
+        )
+        contact = f", {notice.contact}" if notice.contact else ""
+        found.consult.append(
+            f"{notice.issuing_state} ({notice.kind.value} notice {notice.notice_id}{contact})"
+        )
+    return found
+
+
+def _same_parties(application: SubmitApplication, notice: PartnerNotice) -> list[str]:
+    """The application's end users and consignees that match a party the notice names."""
+    named = RestrictedPartyIndex.build(
+        RestrictedPartyEntry(
+            source=f"{notice.issuing_state} {notice.kind.value} notice {notice.notice_id}",
+            entry_id=f"{notice.notice_id}/{position}",
+            name=party.name,
+            countries=(party.country,) if party.country else (),
+        )
+        for position, party in enumerate(notice.parties)
+    )
+    return [
+        f"{role.replace('_', ' ')} '{party.name}' is the notice's '{hit.entry_name}'"
+        for role, party in application.parties()
+        if role not in ("applicant", "purchaser")
+        for hit in named.screen(party.name, party.address.country)[:1]
+    ]
