@@ -12,6 +12,18 @@ from schemas.cases import (
     CaseStatusChanged,
     CaseWithdrawn,
 )
+from schemas.consultation import (
+    ConsultationConcluded,
+    ConsultationDeadlinePassed,
+    ConsultationRequested,
+    ReferralAnswered,
+    ReferralExtended,
+    ReferralExtensionGranted,
+    ReferralOpened,
+    ReferralResponseRecorded,
+    ReferralResponseRefused,
+    ShareNotice,
+)
 from schemas.envelope import Contract
 from schemas.intake import SubmissionRejected
 from schemas.screening import (
@@ -37,6 +49,16 @@ CONTRACTS: tuple[type[Contract], ...] = (
     CaseDeadlineBreached,
     ListUpdated,
     PartnerNotice,
+    ConsultationRequested,
+    ConsultationDeadlinePassed,
+    ReferralExtensionGranted,
+    ReferralAnswered,
+    ReferralOpened,
+    ReferralExtended,
+    ReferralResponseRecorded,
+    ReferralResponseRefused,
+    ConsultationConcluded,
+    ShareNotice,
 )
 
 BY_TYPE: dict[str, type[Contract]] = {contract.type_name(): contract for contract in CONTRACTS}
