@@ -14,7 +14,7 @@ from caseflow.settings import Settings
 from caseflow.stack import ManagedProcess, ProcessStatus, process_status, start_process
 from caseflow.stack import stop_process as stop_named
 
-PROCESS_NAMES = ("intake", "screening", "bridge", "worker")
+PROCESS_NAMES = ("intake", "screening", "consultation", "bridge", "worker")
 READY_FILE_VARIABLE = "CASEFLOW_READY_FILE"
 
 
@@ -42,6 +42,10 @@ def faststream_app(name: str, settings: Settings) -> FastStream:
         from services.screening.lists import load_screener
 
         return screening(settings, load_screener())
+    if name == "consultation":
+        from services.consultation.app import create_app as consultation
+
+        return consultation(settings)
     if name == "bridge":
         from workflows.bridge import create_app as bridge
 

@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     kafka_port: int = 9092
     temporal_port: int = 7233
     temporal_ui_port: int = 8233
+    consultation_http_host: str = Field(
+        default="127.0.0.1", description="Address the consultation HTTP API listens on."
+    )
+    consultation_http_port: int = Field(
+        default=8300, description="Port of the consultation HTTP API (stakeholder responses)."
+    )
     log_level: str = "INFO"
     log_json: bool = Field(default=False, description="Log JSON lines instead of console text.")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime
 
 from schemas.consultation import (
@@ -10,10 +11,15 @@ from schemas.consultation import (
     CaseParty,
     ConsultationRequested,
     ReferralCase,
+    ReferralOpened,
     ShareNotice,
+    StakeholderKind,
 )
+from schemas.envelope import derived_id
 from schemas.screening import Finding, NoticeParty, PartnerNotice
+from services.consultation.domain import Referral
 from services.consultation.policy import Disclosure
+from services.consultation.routing import Referee
 
 INDIVIDUAL_WITHHELD = "[individual: name withheld]"
 COMMERCIAL_VALUES = "commercial values (quantities, prices, totals)"
@@ -66,6 +72,44 @@ def partner_notice(command: ShareNotice, on: datetime) -> PartnerNotice | None:
         destination_country=command.destination_country,
         reason=command.reason,
         contact=command.contact,
+    )
+
+
+def referral_opened(
+    asked: ConsultationRequested,
+    referee: Referee,
+    disclosure: Mapping[StakeholderKind, Disclosure],
+    now: datetime,
+    due_at: datetime,
+) -> ReferralOpened:
+    """The referral to one stakeholder, with what its kind may see of the case."""
+    stakeholder = referee.stakeholder
+    return ReferralOpened(
+        referral_id=str(derived_id("referral", asked.request_id, stakeholder.id)),
+        request_id=asked.request_id,
+        case_id=asked.case_id,
+        stakeholder_id=stakeholder.id,
+        stakeholder_name=stakeholder.name,
+        stakeholder_kind=stakeholder.kind,
+        channel=stakeholder.channel,
+        opened_at=now,
+        due_at=due_at,
+        required=referee.required,
+        case=referral_case(asked, disclosure[stakeholder.kind]),
+    )
+
+
+def referral_from(opened: ReferralOpened) -> Referral:
+    """The referral record an opened referral starts as."""
+    return Referral(
+        referral_id=opened.referral_id,
+        request_id=opened.request_id,
+        case_id=opened.case_id,
+        stakeholder_id=opened.stakeholder_id,
+        stakeholder_name=opened.stakeholder_name,
+        stakeholder_kind=opened.stakeholder_kind,
+        opened_at=opened.opened_at,
+        due_at=opened.due_at,
     )
 
 

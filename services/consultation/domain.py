@@ -78,6 +78,15 @@ class Referral:
     answered_by: str = ""
     extended_by: str = ""
 
+    def names(self) -> dict[str, str]:
+        """What every event about this referral names (`ReferralFact`)."""
+        return {
+            "referral_id": self.referral_id,
+            "request_id": self.request_id,
+            "case_id": self.case_id,
+            "stakeholder_id": self.stakeholder_id,
+        }
+
     def overdue(self, now: datetime) -> bool:
         """Still open although its deadline has passed."""
         return self.status is ReferralStatus.OPEN and now > self.due_at

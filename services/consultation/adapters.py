@@ -1,0 +1,219 @@
+"""PostgreSQL implementation of consultation's store: registry, referrals, notices, outbox."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+
+import asyncpg
+
+from caseflow.uow import PostgresUnitOfWork
+from schemas.consultation import ConsultationConcluded, Position, ReferralStatus, StakeholderKind
+from schemas.screening import PartnerNotice
+from services.consultation.config import CONSUMER
+from services.consultation.domain import Referral
+from services.consultation.policy import StakeholderEntry, StakeholderRegistry
+from services.consultation.ports import Consultation
+from services.consultation.routing import Routing
+
+REFERRAL_COLUMNS = (
+    "referral_id, request_id, case_id, stakeholder_id, stakeholder_name, stakeholder_kind,"
+    " opened_at, due_at, status, extended, extended_by, position, rationale, conditions,"
+    " answered_at, answered_by"
+)
+
+
+class PostgresConsultationUnitOfWork(PostgresUnitOfWork):
+    """Consultation's records and outbox on one connection inside one transaction."""
+
+    consumer = CONSUMER
+
+    async def seed_stakeholders(self, registry: StakeholderRegistry) -> int:
+        """Add the registry's stakeholders not yet known; return how many were added."""
+        rows = await self.connection.fetch(
+            "INSERT INTO stakeholders (stakeholder_id, name, kind, channel, state, expertise,"
+            " conflicts, registry_version)"
+            " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],"
+            " $6::jsonb[], $7::jsonb[], $8::text[])"
+            " ON CONFLICT (stakeholder_id) DO NOTHING RETURNING stakeholder_id",
+            *zip(
+                *(
+                    (
+                        s.id,
+                        s.name,
+                        s.kind.value,
+                        s.channel,
+                        s.state,
+                        s.expertise.model_dump_json(),
+                        json.dumps([c.model_dump() for c in s.conflicts]),
+                        registry.version,
+                    )
+                    for s in registry.stakeholders
+                ),
+                strict=True,
+            ),
+        )
+        return len(rows)
+
+    async def stakeholders(self) -> list[StakeholderEntry]:
+        """Every registered stakeholder."""
+        rows = await self.connection.fetch("SELECT * FROM stakeholders ORDER BY stakeholder_id")
+        return [
+            StakeholderEntry(
+                id=row["stakeholder_id"],
+                name=row["name"],
+                kind=StakeholderKind(row["kind"]),
+                channel=row["channel"],
+                state=row["state"],
+                expertise=json.loads(row["expertise"]),
+                conflicts=json.loads(row["conflicts"]),
+            )
+            for row in rows
+        ]
+
+    async def find_consultation(self, request_id: str) -> Consultation | None:
+        """The consultation of this request, if opened."""
+        row = await self.connection.fetchrow(
+            "SELECT * FROM consultations WHERE request_id = $1", request_id
+        )
+        return None if row is None else _consultation(row)
+
+    async def add_consultation(
+        self,
+        consultation: Consultation,
+        routing: Routing,
+        policy_version: str,
+        referrals: Sequence[tuple[Referral, bool]],
+    ) -> None:
+        """Record the consultation, why some stakeholders were left out, and its referrals."""
+        left_out = {
+            "conflicted": [
+                {"stakeholder_id": s.id, "conflict": c.model_dump()} for s, c in routing.conflicted
+            ],
+            "missing": routing.missing,
+        }
+        await self.connection.execute(
+            "INSERT INTO consultations (request_id, case_id, correlation_id, requested_at,"
+            " policy_version, routing) VALUES ($1, $2, $3, now(), $4, $5::jsonb)",
+            consultation.request_id,
+            consultation.case_id,
+            consultation.correlation_id,
+            policy_version,
+            json.dumps(left_out),
+        )
+        await self.connection.executemany(
+            "INSERT INTO referrals (referral_id, request_id, case_id, stakeholder_id,"
+            " stakeholder_name, stakeholder_kind, required, opened_at, due_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            [
+                (
+                    r.referral_id,
+                    r.request_id,
+                    r.case_id,
+                    r.stakeholder_id,
+                    r.stakeholder_name,
+                    r.stakeholder_kind.value,
+                    required,
+                    r.opened_at,
+                    r.due_at,
+                )
+                for r, required in referrals
+            ],
+        )
+
+    async def lock_referral(self, referral_id: str) -> tuple[Referral, Consultation] | None:
+        """The referral and its consultation, locked until commit (answers serialise per case)."""
+        row = await self.connection.fetchrow(
+            "SELECT c.correlation_id, c.outcome, r.*"
+            " FROM referrals r JOIN consultations c USING (request_id)"
+            " WHERE r.referral_id = $1 FOR UPDATE OF c, r",
+            referral_id,
+        )
+        if row is None:
+            return None
+        return referral_of(row), _consultation(row)
+
+    async def lock_referrals(self, request_id: str) -> list[Referral]:
+        """Every referral of the consultation, locked until commit."""
+        rows = await self.connection.fetch(
+            f"SELECT {REFERRAL_COLUMNS} FROM referrals WHERE request_id = $1"
+            " ORDER BY stakeholder_id FOR UPDATE",
+            request_id,
+        )
+        return [referral_of(row) for row in rows]
+
+    async def save_referral(self, referral: Referral, via: str) -> None:
+        """Store a referral's new state and through which channel it changed."""
+        await self.connection.execute(
+            "UPDATE referrals SET status = $2, due_at = $3, extended = $4, extended_by = $5,"
+            " position = $6, rationale = $7, conditions = $8::jsonb, answered_at = $9,"
+            " answered_by = $10, answered_via = coalesce($11, answered_via)"
+            " WHERE referral_id = $1",
+            referral.referral_id,
+            referral.status.value,
+            referral.due_at,
+            referral.extended,
+            referral.extended_by,
+            referral.position.value if referral.position else None,
+            referral.rationale,
+            json.dumps(list(referral.conditions)),
+            referral.answered_at,
+            referral.answered_by,
+            via if referral.status is ReferralStatus.ANSWERED else None,
+        )
+
+    async def conclude(self, outcome: ConsultationConcluded) -> None:
+        """Keep the outcome with the consultation."""
+        await self.connection.execute(
+            "UPDATE consultations SET concluded_at = $2, outcome = $3::jsonb"
+            " WHERE request_id = $1 AND concluded_at IS NULL",
+            outcome.request_id,
+            outcome.concluded_at,
+            outcome.model_dump_json(),
+        )
+
+    async def add_notice(self, notice: PartnerNotice, case_id: str, at: datetime) -> bool:
+        """Record a notice shared with partner states; False if it was shared before."""
+        added = await self.connection.fetchval(
+            "INSERT INTO shared_notices (notice_id, case_id, kind, notice, shared_at)"
+            " VALUES ($1, $2, $3, $4::jsonb, $5) ON CONFLICT DO NOTHING RETURNING notice_id",
+            notice.notice_id,
+            case_id,
+            notice.kind.value,
+            notice.model_dump_json(),
+            at,
+        )
+        return added is not None
+
+
+def referral_of(row: asyncpg.Record) -> Referral:
+    """A referral from its row."""
+    return Referral(
+        referral_id=row["referral_id"],
+        request_id=row["request_id"],
+        case_id=row["case_id"],
+        stakeholder_id=row["stakeholder_id"],
+        stakeholder_name=row["stakeholder_name"],
+        stakeholder_kind=StakeholderKind(row["stakeholder_kind"]),
+        opened_at=row["opened_at"],
+        due_at=row["due_at"],
+        status=ReferralStatus(row["status"]),
+        extended=row["extended"],
+        extended_by=row["extended_by"],
+        position=Position(row["position"]) if row["position"] is not None else None,
+        rationale=row["rationale"],
+        conditions=tuple(json.loads(row["conditions"])),
+        answered_at=row["answered_at"],
+        answered_by=row["answered_by"],
+    )
+
+
+def _consultation(row: asyncpg.Record) -> Consultation:
+    outcome = row["outcome"]
+    return Consultation(
+        request_id=row["request_id"],
+        case_id=row["case_id"],
+        correlation_id=row["correlation_id"],
+        concluded=None if outcome is None else ConsultationConcluded.model_validate_json(outcome),
+    )

@@ -1,0 +1,149 @@
+"""Consultation's FastStream app: requests, answers, deadlines and notices in; referrals out."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import structlog
+from faststream import FastStream
+from faststream.kafka import KafkaBroker, KafkaRouter
+from faststream.kafka.annotations import KafkaMessage
+
+from caseflow.messaging import (
+    Documented,
+    UnreadableMessage,
+    at_least_once,
+    location_of,
+    read_envelope,
+)
+from caseflow.settings import Settings
+from schemas.consultation import (
+    ConsultationConcluded,
+    ConsultationDeadlinePassed,
+    ConsultationRequested,
+    ReferralAnswered,
+    ReferralExtended,
+    ReferralExtensionGranted,
+    ReferralOpened,
+    ReferralResponseRecorded,
+    ReferralResponseRefused,
+    ShareNotice,
+)
+from schemas.envelope import Contract, Envelope, EnvelopeHeader, utcnow
+from schemas.screening import PartnerNotice
+from schemas.topics import CONSULTATION_REQUESTS, CONSULTATION_RESPONSES, SHARING_NOTICES
+from services.consultation.bootstrap import ConsultationRuntime
+from services.consultation.config import CONSUMER
+from services.consultation.handlers import (
+    Handled,
+    deadline_passed,
+    grant_extension,
+    on_referral_answered,
+    open_consultation,
+)
+from services.consultation.policy import RoutingPolicy
+from services.consultation.sharing import share_notice
+
+log = structlog.get_logger(__name__)
+C = TypeVar("C", bound=Contract)
+Commands = (
+    Envelope[ConsultationRequested]
+    | Envelope[ConsultationDeadlinePassed]
+    | Envelope[ReferralExtensionGranted]
+    | Envelope[ReferralAnswered]
+    | Envelope[ShareNotice]
+)
+Outgoing = (
+    Envelope[ReferralOpened]
+    | Envelope[ReferralExtended]
+    | Envelope[ReferralResponseRecorded]
+    | Envelope[ReferralResponseRefused]
+    | Envelope[ConsultationConcluded]
+)
+
+
+def build_router(process: ConsultationRuntime) -> KafkaRouter:
+    """Subscribers and (documented) publishers of consultation."""
+    router = KafkaRouter()
+    policy = process.policy
+    store = process.store()
+    # Documented only: the outbox relay publishes these, after the transaction that caused them.
+    router.publisher(
+        CONSULTATION_RESPONSES.name, title="to_consultation_responses", schema=Outgoing
+    )
+    router.publisher(
+        SHARING_NOTICES.name, title="to_partner_notice", schema=Envelope[PartnerNotice]
+    )
+
+    async def set_aside(message: KafkaMessage, error: str) -> None:
+        async with store.unit_of_work() as uow:
+            await uow.set_aside(location_of(message), error, message.body)
+        log.error("unreadable message set aside", location=location_of(message), error=error)
+
+    async def with_contract(
+        message: KafkaMessage, contract: type[C], act: Callable[[Envelope[C]], Awaitable[Handled]]
+    ) -> None:
+        try:
+            envelope = read_envelope(message.body, contract)
+        except UnreadableMessage as error:
+            await set_aside(message, str(error))
+            return
+        handled = await act(envelope)
+        log.info("command handled", type=envelope.type, subject=envelope.subject, outcome=handled)
+
+    @at_least_once(
+        router,
+        CONSULTATION_REQUESTS,
+        group_id=CONSUMER,
+        title="on_consultation_command",
+        description="ConsultationRequested opens one referral per routed stakeholder; "
+        "ReferralAnswered records an answer or refuses it (ReferralResponseRefused); "
+        "ReferralExtensionGranted moves a deadline once; ConsultationDeadlinePassed records "
+        "silence as deemed no objection; ConsultationConcluded follows once every referral is "
+        "closed. ShareNotice publishes a denial or risk notice to partner states.",
+    )
+    async def on_consultation_command(body: Documented[Commands], message: KafkaMessage) -> None:
+        kind = _type_of(message)
+        if kind == ConsultationRequested.type_name():
+            await with_contract(
+                message,
+                ConsultationRequested,
+                lambda e: open_consultation(e, store, policy, utcnow()),
+            )
+        elif kind == ReferralAnswered.type_name():
+            await with_contract(
+                message,
+                ReferralAnswered,
+                lambda e: on_referral_answered(e, store, policy, utcnow()),
+            )
+        elif kind == ConsultationDeadlinePassed.type_name():
+            await with_contract(
+                message, ConsultationDeadlinePassed, lambda e: deadline_passed(e, store, utcnow())
+            )
+        elif kind == ReferralExtensionGranted.type_name():
+            await with_contract(
+                message, ReferralExtensionGranted, lambda e: grant_extension(e, store, policy)
+            )
+        elif kind == ShareNotice.type_name():
+            await with_contract(message, ShareNotice, lambda e: share_notice(e, store, utcnow()))
+        else:
+            await set_aside(message, f"not a consultation command: {kind}")
+
+    return router
+
+
+def _type_of(message: KafkaMessage) -> str | None:
+    """The envelope type, read before the whole message is validated."""
+    try:
+        return EnvelopeHeader.model_validate_json(message.body).type
+    except ValueError:
+        return None
+
+
+def create_app(settings: Settings, policy: RoutingPolicy | None = None) -> FastStream:
+    """The consultation process: broker, router, runtime (pool, relay, HTTP API)."""
+    process = ConsultationRuntime.from_settings(settings, policy or RoutingPolicy.load())
+    broker = KafkaBroker(process.runtime.kafka_bootstrap, client_id="caseflow-consultation")
+    broker.include_router(build_router(process))
+    return FastStream(broker, on_startup=[process.start], after_shutdown=[process.stop])

@@ -1,0 +1,264 @@
+"""Consultation's use cases: refer a case, take answers, extend, expire, conclude."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import TypeVar
+
+import structlog
+
+from schemas.consultation import (
+    ConsultationConcluded,
+    ConsultationDeadlinePassed,
+    ConsultationRequested,
+    ReferralAnswered,
+    ReferralExtended,
+    ReferralExtensionGranted,
+    ReferralResponseRecorded,
+    ReferralResponseRefused,
+)
+from schemas.envelope import Contract, Envelope, derived_id
+from schemas.topics import CONSULTATION_RESPONSES
+from services.consultation.config import SOURCE
+from services.consultation.disclosure import referral_from, referral_opened
+from services.consultation.domain import Referral, ResponseRefused, UnknownReferral, outcome
+from services.consultation.policy import RoutingPolicy
+from services.consultation.ports import Consultation, ConsultationStore, ConsultationUnitOfWork
+from services.consultation.routing import route
+
+log = structlog.get_logger(__name__)
+CommandT = TypeVar("CommandT", bound=Contract)
+
+
+class Handled(StrEnum):
+    """What happened to one command."""
+
+    DONE = "done"
+    REFUSED = "refused"
+    ALREADY_PROCESSED = "already_processed"
+
+
+async def open_consultation(
+    request: Envelope[ConsultationRequested],
+    store: ConsultationStore,
+    policy: RoutingPolicy,
+    now: datetime,
+) -> Handled:
+    """Refer the case to the stakeholders routing chooses, each told only what it may see."""
+    return await _once(store, request, lambda uow: _refer(uow, request, policy, now))
+
+
+async def answer_referral(
+    answer: ReferralAnswered,
+    via: str,
+    store: ConsultationStore,
+    policy: RoutingPolicy,
+    now: datetime,
+) -> Referral:
+    """Record a stakeholder's answer (or its request for more time); raise `ResponseRefused`."""
+    async with store.unit_of_work() as uow:
+        return await _answer(uow, answer, via, policy, now)
+
+
+async def on_referral_answered(
+    message: Envelope[ReferralAnswered],
+    store: ConsultationStore,
+    policy: RoutingPolicy,
+    now: datetime,
+) -> Handled:
+    """An answer by event: recorded, or refused with a `ReferralResponseRefused` event."""
+
+    async def act(uow: ConsultationUnitOfWork) -> Handled:
+        await _answer(uow, message.data, "event", policy, now)
+        return Handled.DONE
+
+    return await _once(store, message, act)
+
+
+async def grant_extension(
+    message: Envelope[ReferralExtensionGranted],
+    store: ConsultationStore,
+    policy: RoutingPolicy,
+) -> Handled:
+    """The referral's one extension, granted by the workflow or an officer."""
+    granted = message.data
+
+    async def act(uow: ConsultationUnitOfWork) -> Handled:
+        found = await uow.lock_referral(granted.referral_id)
+        if found is None:
+            raise UnknownReferral(f"no referral {granted.referral_id}")
+        referral, consultation = found
+        days = timedelta(days=granted.days) if granted.days else policy.extension
+        await _extended(uow, consultation, referral.extend(days, granted.granted_by))
+        return Handled.DONE
+
+    return await _once(store, message, act)
+
+
+async def deadline_passed(
+    message: Envelope[ConsultationDeadlinePassed], store: ConsultationStore, now: datetime
+) -> Handled:
+    """Referrals due by the deadline and still silent are deemed no objection; maybe conclude."""
+    passed = message.data
+
+    async def act(uow: ConsultationUnitOfWork) -> Handled:
+        consultation = await uow.find_consultation(passed.request_id)
+        if consultation is None:
+            log.warning("deadline for an unknown consultation", request_id=passed.request_id)
+            return Handled.REFUSED
+        for referral in await uow.lock_referrals(passed.request_id):
+            expired = referral.expire(passed.deadline)
+            if expired is not None:
+                await uow.save_referral(expired, "deadline")
+        await _conclude_if_complete(uow, consultation, now)
+        return Handled.DONE
+
+    return await _once(store, message, act)
+
+
+async def _once(
+    store: ConsultationStore,
+    message: Envelope[CommandT],
+    act: Callable[[ConsultationUnitOfWork], Awaitable[Handled]],
+) -> Handled:
+    """Act on a message once, in one transaction; a refused answer is told by event."""
+    async with store.unit_of_work() as uow:
+        if not await uow.first_delivery(message.id):
+            return Handled.ALREADY_PROCESSED
+        try:
+            return await act(uow)
+        except ResponseRefused as refusal:
+            referral_id = getattr(message.data, "referral_id", "")
+            await _refuse(uow, message, referral_id, refusal)
+            return Handled.REFUSED
+
+
+async def _refer(
+    uow: ConsultationUnitOfWork,
+    request: Envelope[ConsultationRequested],
+    policy: RoutingPolicy,
+    now: datetime,
+) -> Handled:
+    asked = request.data
+    known = await uow.find_consultation(asked.request_id)
+    if known is not None:
+        if known.concluded is not None:  # a re-sent request is answered again
+            await _emit(uow, known, known.concluded, derived_id(str(request.id), "again"))
+        return Handled.ALREADY_PROCESSED
+    routing = route(asked, await uow.stakeholders(), policy)
+    due_at = asked.due_at or now + timedelta(days=asked.response_days or policy.response_days)
+    consultation = Consultation(asked.request_id, asked.case_id, request.correlation_id)
+    opened = [
+        referral_opened(asked, referee, policy.disclosure, now, due_at)
+        for referee in routing.referred
+    ]
+    await uow.add_consultation(
+        consultation,
+        routing,
+        policy.version,
+        [(referral_from(event), event.required) for event in opened],
+    )
+    for event in opened:
+        await _emit(uow, consultation, event, derived_id(event.referral_id, "opened"))
+    log.info(
+        "consultation opened",
+        case_id=asked.case_id,
+        referred=[event.stakeholder_id for event in opened],
+        conflicted=[stakeholder.id for stakeholder, _ in routing.conflicted],
+        missing=routing.missing,
+    )
+    await _conclude_if_complete(uow, consultation, now)
+    return Handled.DONE
+
+
+async def _answer(
+    uow: ConsultationUnitOfWork,
+    answer: ReferralAnswered,
+    via: str,
+    policy: RoutingPolicy,
+    now: datetime,
+) -> Referral:
+    found = await uow.lock_referral(answer.referral_id)
+    if found is None:
+        raise UnknownReferral(f"no referral {answer.referral_id}")
+    referral, consultation = found
+    changed = referral.answer(answer, now, policy.extension)
+    if changed.extended and not referral.extended:
+        await _extended(uow, consultation, changed)
+        return changed
+    await uow.save_referral(changed, via)
+    recorded = ReferralResponseRecorded(
+        **changed.names(), position=answer.position, answered_at=now
+    )
+    await _emit(uow, consultation, recorded, derived_id(changed.referral_id, "answered"))
+    await _conclude_if_complete(uow, consultation, now)
+    return changed
+
+
+async def _extended(
+    uow: ConsultationUnitOfWork, consultation: Consultation, referral: Referral
+) -> None:
+    await uow.save_referral(referral, "extension")
+    extended = ReferralExtended(
+        **referral.names(), due_at=referral.due_at, granted_by=referral.extended_by
+    )
+    await _emit(uow, consultation, extended, derived_id(referral.referral_id, "extended"))
+
+
+async def _conclude_if_complete(
+    uow: ConsultationUnitOfWork, consultation: Consultation, now: datetime
+) -> None:
+    """Publish the outcome once, when the last referral is answered or expired."""
+    result = outcome(await uow.lock_referrals(consultation.request_id))
+    if result is None:
+        return
+    concluded = ConsultationConcluded(
+        case_id=consultation.case_id,
+        request_id=consultation.request_id,
+        positions=result.positions,
+        deemed_no_objection=result.deemed,
+        dissent=result.dissent,
+        dissent_summary=result.summary,
+        concluded_at=now,
+    )
+    await uow.conclude(concluded)
+    await _emit(uow, consultation, concluded, derived_id(consultation.request_id, "concluded"))
+
+
+async def _refuse(
+    uow: ConsultationUnitOfWork,
+    message: Envelope[CommandT],
+    referral_id: str,
+    refusal: ResponseRefused,
+) -> None:
+    """Tell the sender why its command changed nothing."""
+    found = await uow.lock_referral(referral_id)
+    consultation = (
+        found[1]
+        if found is not None
+        else Consultation("", f"referral:{referral_id}", message.correlation_id)
+    )
+    refused = ReferralResponseRefused(
+        referral_id=referral_id,
+        case_id=found[1].case_id if found is not None else None,
+        reason=refusal.reason,
+        message=refusal.message,
+    )
+    await _emit(uow, consultation, refused, derived_id(str(message.id), "refused"))
+    log.info("response refused", referral_id=referral_id, reason=refusal.reason)
+
+
+async def _emit(
+    uow: ConsultationUnitOfWork, consultation: Consultation, data: Contract, event_id: uuid.UUID
+) -> None:
+    envelope = Envelope.wrap(
+        data,
+        source=SOURCE,
+        subject=consultation.case_id,
+        correlation_id=consultation.correlation_id,
+        event_id=event_id,
+    )
+    await uow.publish(CONSULTATION_RESPONSES, envelope)

@@ -1,0 +1,72 @@
+"""Read models: open and overdue referrals per stakeholder, and one referral's state."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from caseflow.db import Connection
+from schemas.consultation import Position, ReferralStatus, StakeholderKind
+from services.consultation.adapters import REFERRAL_COLUMNS, referral_of
+
+
+class ReferralState(BaseModel):
+    """A referral as stakeholders and officers see it."""
+
+    referral_id: str
+    case_id: str
+    request_id: str
+    stakeholder_id: str
+    stakeholder_name: str
+    stakeholder_kind: StakeholderKind
+    status: ReferralStatus
+    opened_at: datetime
+    due_at: datetime
+    extended: bool = Field(description="The one extension has been used.")
+    overdue: bool = Field(description="Still open although its deadline has passed.")
+    position: Position | None = None
+    answered_at: datetime | None = None
+
+
+async def referral_states(
+    connection: Connection,
+    now: datetime,
+    *,
+    stakeholder: str | None = None,
+    overdue_only: bool = False,
+    referral_id: str | None = None,
+) -> list[ReferralState]:
+    """Open referrals (overdue ones only if asked), by stakeholder then due date; or one by id."""
+    rows = await connection.fetch(
+        f"SELECT {REFERRAL_COLUMNS} FROM referrals"
+        " WHERE ($3::text IS NOT NULL AND referral_id = $3)"
+        " OR ($3::text IS NULL AND status = 'open' AND ($1::text IS NULL OR stakeholder_id = $1)"
+        " AND (NOT $2 OR due_at < $4))"
+        " ORDER BY stakeholder_id, due_at",
+        stakeholder,
+        overdue_only,
+        referral_id,
+        now,
+    )
+    states = []
+    for row in rows:
+        referral = referral_of(row)
+        states.append(
+            ReferralState(
+                referral_id=referral.referral_id,
+                case_id=referral.case_id,
+                request_id=referral.request_id,
+                stakeholder_id=referral.stakeholder_id,
+                stakeholder_name=referral.stakeholder_name,
+                stakeholder_kind=referral.stakeholder_kind,
+                status=referral.status,
+                opened_at=referral.opened_at,
+                due_at=referral.due_at,
+                extended=referral.extended,
+                overdue=referral.overdue(now),
+                position=referral.position,
+                answered_at=referral.answered_at,
+            )
+        )
+    return states

@@ -1,0 +1,288 @@
+"""Consultation against the real broker and PostgreSQL, the workflow's part played by the test."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from caseflow.cli import app as cli
+from caseflow.kafka import start_producer
+from caseflow.settings import Endpoints, Settings
+from caseflow.stack.ports import free_ports
+from schemas.consultation import (
+    ConsultationDeadlinePassed,
+    ConsultationRequested,
+    Position,
+    ReferralAnswered,
+    ShareNotice,
+)
+from schemas.envelope import Contract, Envelope, utcnow
+from schemas.screening import NoticeKind
+from schemas.topics import CONSULTATION_REQUESTS, CONSULTATION_RESPONSES, SHARING_NOTICES
+from services.consultation.app import create_app
+from tests.support import Event, collect
+from tests.unit.test_consultation_routing import BROKER, surveillance_request
+
+pytestmark = pytest.mark.integration
+
+THREE = ["us-dod-dtsa", "us-state-drl", "cso-digital-rights"]
+CONFLICTED = "ind-security-tech"  # the applicant sits on its board
+
+
+@pytest.fixture(scope="module")
+async def consultation(
+    stack_settings: Settings, stack_endpoints: Endpoints
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The consultation service in this process; a client of its HTTP API."""
+    [port] = free_ports(1)
+    settings = stack_settings.model_copy(update={"consultation_http_port": port})
+    async with (
+        create_app(settings),
+        httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client,
+    ):
+        yield client
+
+
+async def send(bootstrap: str, *commands: tuple[str, Contract]) -> None:
+    """Publish commands as the workflow (or a stakeholder gateway) would, keyed by case."""
+    producer = await start_producer(bootstrap, "test-workflow")
+    try:
+        for case_id, data in commands:
+            envelope = Envelope.wrap(data, source="test", subject=case_id, correlation_id=case_id)
+            await producer.send_and_wait(
+                CONSULTATION_REQUESTS.name, envelope.to_bytes(), key=case_id.encode()
+            )
+    finally:
+        await producer.stop()
+
+
+async def responses(bootstrap: str, case_id: str, kind: str, count: int = 1) -> list[Event]:
+    """The service's events of one type about one case, once `count` have arrived."""
+    return await collect(
+        bootstrap,
+        CONSULTATION_RESPONSES.name,
+        lambda seen: len(seen) >= count,
+        where=lambda event: event["subject"] == case_id and event["type"] == f"{kind}.v1",
+        linger=1.0,
+    )
+
+
+def fresh_case(**changes: Any) -> ConsultationRequested:
+    """The high-risk surveillance case under a new case and request id."""
+    case_id = str(uuid.uuid4())
+    request = surveillance_request(f"{case_id}/consultation/1", case_id, proposed=THREE)
+    return request.model_copy(update=changes)
+
+
+async def test_denial_against_conditional_approval_and_silence_concludes_with_dissent(
+    consultation: httpx.AsyncClient, stack_endpoints: Endpoints
+) -> None:
+    kafka = stack_endpoints.kafka
+    request = fresh_case(proposed_stakeholders=[*THREE, CONFLICTED])
+    case_id = request.case_id
+    await send(kafka, (case_id, request))
+
+    opened = {
+        e["data"]["stakeholder_id"]: e["data"]
+        for e in await responses(kafka, case_id, "ReferralOpened", 3)
+    }
+    assert set(opened) == set(THREE)  # the conflicted industry body is not referred
+    defence, rights_office, ngo = (opened[s] for s in THREE)
+    await send(
+        kafka,
+        (
+            case_id,
+            ReferralAnswered(
+                referral_id=defence["referral_id"],
+                position=Position.RECOMMEND_DENIAL,
+                rationale="Capability exceeds the stated lawful-interception need",
+            ),
+        ),
+    )
+    answered = await consultation.post(
+        f"/referrals/{rights_office['referral_id']}/responses",
+        json={
+            "position": "approve_with_conditions",
+            "rationale": "Acceptable with independent oversight",
+            "conditions": ["Judicial warrant for every interception", "Annual audit report"],
+        },
+    )
+    assert answered.status_code == 201, answered.text
+    await responses(kafka, case_id, "ReferralResponseRecorded", 2)
+    deadline = ConsultationDeadlinePassed(
+        case_id=case_id, request_id=request.request_id, deadline=ngo["due_at"]
+    )
+    await send(kafka, (case_id, deadline))
+
+    [concluded] = await responses(kafka, case_id, "ConsultationConcluded")
+    outcome = concluded["data"]
+    assert outcome["dissent"] is True
+    assert outcome["deemed_no_objection"] == ["cso-digital-rights"]
+    positions = {p["stakeholder_id"]: p for p in outcome["positions"]}
+    assert positions["us-dod-dtsa"]["position"] == "recommend_denial"
+    assert positions["us-state-drl"]["conditions"] == [
+        "Judicial warrant for every interception",
+        "Annual audit report",
+    ]
+    silent = positions["cso-digital-rights"]
+    assert (silent["position"], silent["deemed_no_objection"], silent["answered_at"]) == (
+        "no_objection",
+        True,
+        None,
+    )
+
+
+async def test_a_civil_society_referral_carries_no_commercial_value_and_no_personal_data(
+    consultation: httpx.AsyncClient, stack_endpoints: Endpoints
+) -> None:
+    request = fresh_case()
+    await send(stack_endpoints.kafka, (request.case_id, request))
+
+    opened = await responses(stack_endpoints.kafka, request.case_id, "ReferralOpened", 3)
+
+    by_kind = {event["data"]["stakeholder_kind"]: event for event in opened}
+    ngo_view = str(by_kind["civil_society"]).casefold()
+    for secret in ("1250000", "2500000", "'eur'", *BROKER.casefold().split()):
+        assert secret not in ngo_view
+    assert all(
+        item["unit_value"] is None for item in by_kind["civil_society"]["data"]["case"]["items"]
+    )
+    agency_view = str(by_kind["agency"])
+    assert "1250000" in agency_view
+    assert BROKER in agency_view
+
+
+async def test_late_duplicate_and_unknown_answers_are_refused_over_http_and_change_nothing(
+    consultation: httpx.AsyncClient, stack_endpoints: Endpoints
+) -> None:
+    kafka = stack_endpoints.kafka
+    timely, lapsed = fresh_case(), fresh_case(due_at=utcnow() - timedelta(minutes=1))
+    await send(kafka, (timely.case_id, timely), (lapsed.case_id, lapsed))
+    [open_one, *_] = await responses(kafka, timely.case_id, "ReferralOpened", 3)
+    [overdue, *_] = await responses(kafka, lapsed.case_id, "ReferralOpened", 3)
+    no_objection = {"position": "no_objection"}
+
+    first = await consultation.post(
+        f"/referrals/{open_one['data']['referral_id']}/responses", json=no_objection
+    )
+    again = await consultation.post(
+        f"/referrals/{open_one['data']['referral_id']}/responses",
+        json={"position": "recommend_denial", "rationale": "changed my mind"},
+    )
+    late = await consultation.post(
+        f"/referrals/{overdue['data']['referral_id']}/responses", json=no_objection
+    )
+    unknown = await consultation.post("/referrals/no-such-referral/responses", json=no_objection)
+
+    assert first.status_code == 201
+    assert (again.status_code, again.json()["detail"]["reason"]) == (409, "already_answered")
+    assert (late.status_code, late.json()["detail"]["reason"]) == (409, "late")
+    assert (unknown.status_code, unknown.json()["detail"]["reason"]) == (404, "unknown_referral")
+    kept = await consultation.get(f"/referrals/{open_one['data']['referral_id']}")
+    assert kept.json()["position"] == "no_objection"
+    still_open = await consultation.get(f"/referrals/{overdue['data']['referral_id']}")
+    assert (still_open.json()["status"], still_open.json()["overdue"]) == ("open", True)
+
+
+async def test_an_answer_by_event_to_an_unknown_referral_is_refused_by_event(
+    consultation: httpx.AsyncClient, stack_endpoints: Endpoints
+) -> None:
+    subject = f"stray-{uuid.uuid4().hex[:8]}"
+    stray = ReferralAnswered(referral_id=subject, position=Position.NO_OBJECTION)
+    await send(stack_endpoints.kafka, (subject, stray))
+
+    [refused] = await collect(
+        stack_endpoints.kafka,
+        CONSULTATION_RESPONSES.name,
+        lambda seen: len(seen) >= 1,
+        where=lambda event: (
+            event["type"] == "ReferralResponseRefused.v1"
+            and event["data"]["referral_id"] == subject
+        ),
+    )
+    assert refused["data"]["reason"] == "unknown_referral"
+
+
+async def test_need_more_time_extends_a_referral_once(
+    consultation: httpx.AsyncClient, stack_endpoints: Endpoints
+) -> None:
+    request = fresh_case()
+    await send(stack_endpoints.kafka, (request.case_id, request))
+    [opened, *_] = await responses(stack_endpoints.kafka, request.case_id, "ReferralOpened", 3)
+    path = f"/referrals/{opened['data']['referral_id']}/responses"
+    more_time = {"position": "need_more_time", "rationale": "Field research in progress"}
+
+    extended = await consultation.post(path, json=more_time)
+    refused = await consultation.post(path, json=more_time)
+
+    assert extended.status_code == 201
+    assert extended.json()["extended"] is True
+    assert (refused.status_code, refused.json()["detail"]["reason"]) == (
+        409,
+        "extension_already_granted",
+    )
+    [moved] = await responses(stack_endpoints.kafka, request.case_id, "ReferralExtended")
+    assert moved["data"]["due_at"] > opened["data"]["due_at"]
+
+
+async def test_open_and_overdue_referrals_are_listed_per_stakeholder_by_http_and_command(
+    consultation: httpx.AsyncClient,
+    stack_endpoints: Endpoints,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lapsed = fresh_case(due_at=utcnow() - timedelta(minutes=5))
+    await send(stack_endpoints.kafka, (lapsed.case_id, lapsed))
+    await responses(stack_endpoints.kafka, lapsed.case_id, "ReferralOpened", 3)
+
+    listed = await consultation.get(
+        "/referrals", params={"stakeholder": "cso-digital-rights", "overdue": True}
+    )
+    assert lapsed.case_id in {referral["case_id"] for referral in listed.json()}
+    assert {referral["stakeholder_id"] for referral in listed.json()} == {"cso-digital-rights"}
+    monkeypatch.setenv("CASEFLOW_DATABASE_URL", stack_endpoints.database)
+    monkeypatch.setenv("CASEFLOW_KAFKA_BOOTSTRAP", stack_endpoints.kafka)
+    monkeypatch.setenv("CASEFLOW_TEMPORAL_ADDRESS", stack_endpoints.temporal)
+    arguments = ["consultation", "referrals", "--stakeholder", "us-dod-dtsa", "--overdue"]
+    # The command runs its own event loop, so not on this test's.
+    shown = await asyncio.to_thread(CliRunner().invoke, cli, arguments, env={"COLUMNS": "250"})
+    assert shown.exit_code == 0, shown.output
+    assert lapsed.case_id in shown.output
+    assert "overdue" in shown.output
+
+
+async def test_a_denial_notice_is_shared_with_partner_states_naming_only_the_minimum(
+    consultation: httpx.AsyncClient, stack_endpoints: Endpoints
+) -> None:
+    request = fresh_case()
+    notice_id = f"US/{request.case_id[:8]}"
+    command = ShareNotice(
+        case_id=request.case_id,
+        kind=NoticeKind.DENIAL,
+        issuing_state="US",
+        notice_id=notice_id,
+        destination_country=request.destination_country,
+        parties=request.case_summary.parties,
+        technology_categories=request.technology_categories,
+        control_codes=request.control_codes,
+        reason="Risk of use in the surveillance of journalists",
+    )
+    await send(stack_endpoints.kafka, (request.case_id, command), (request.case_id, command))
+
+    shared = await collect(
+        stack_endpoints.kafka,
+        SHARING_NOTICES.name,
+        lambda seen: len(seen) >= 1,
+        where=lambda event: event["data"].get("notice_id") == notice_id,
+        linger=2.0,
+    )
+    assert len(shared) == 1
+    notice = shared[0]["data"]
+    assert {party["role"] for party in notice["parties"]} == {"intermediate_consignee", "end_user"}
+    assert "Delta" not in str(notice)
