@@ -160,6 +160,27 @@ class ReferralCase(Part):
     withheld: list[str] = Field(default_factory=list, description="What this audience may not see.")
 
 
+class LeftOut(Part):
+    """A stakeholder routing chose but did not refer, and why."""
+
+    stakeholder_id: str
+    reason: str = Field(description="`conflict of interest: …` or `not in the registry`.")
+
+
+class ConsultationOpened(Contract):
+    """Event: who was referred, who was left out and why; answers are due at `due_at`."""
+
+    event_type = "ConsultationOpened"
+
+    case_id: str
+    request_id: str
+    referred: list[str] = Field(description="Stakeholder ids, one ReferralOpened each.")
+    required: list[str] = Field(description="Partner states that must be heard (denial notice).")
+    left_out: list[LeftOut] = Field(default_factory=list)
+    due_at: datetime
+    policy_version: str
+
+
 class ReferralFact(Contract):
     """What every event about one referral names."""
 

@@ -15,6 +15,7 @@ from schemas.cases import (
 from schemas.consultation import (
     ConsultationConcluded,
     ConsultationDeadlinePassed,
+    ConsultationOpened,
     ConsultationRequested,
     ReferralAnswered,
     ReferralExtended,
@@ -53,6 +54,7 @@ CONTRACTS: tuple[type[Contract], ...] = (
     ConsultationDeadlinePassed,
     ReferralExtensionGranted,
     ReferralAnswered,
+    ConsultationOpened,
     ReferralOpened,
     ReferralExtended,
     ReferralResponseRecorded,

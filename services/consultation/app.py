@@ -21,6 +21,7 @@ from caseflow.settings import Settings
 from schemas.consultation import (
     ConsultationConcluded,
     ConsultationDeadlinePassed,
+    ConsultationOpened,
     ConsultationRequested,
     ReferralAnswered,
     ReferralExtended,
@@ -55,7 +56,8 @@ Commands = (
     | Envelope[ShareNotice]
 )
 Outgoing = (
-    Envelope[ReferralOpened]
+    Envelope[ConsultationOpened]
+    | Envelope[ReferralOpened]
     | Envelope[ReferralExtended]
     | Envelope[ReferralResponseRecorded]
     | Envelope[ReferralResponseRefused]

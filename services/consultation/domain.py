@@ -181,10 +181,13 @@ def outcome(referrals: Sequence[Referral]) -> Outcome | None:
 
     Dissent: at least one stakeholder recommends denial while at least one other approves (no
     objection, approval with conditions, or no objection deemed by silence). Unanimous denial or
-    unanimous approval, with or without conditions, is no dissent.
+    unanimous approval, with or without conditions, is no dissent. A consultation nobody could
+    be referred (all conflicted, or routing chose nobody) concludes at once without positions.
     """
-    if not referrals or any(r.status is ReferralStatus.OPEN for r in referrals):
+    if any(r.status is ReferralStatus.OPEN for r in referrals):
         return None
+    if not referrals:
+        return Outcome([], dissent=False, summary="no stakeholder could be referred")
     positions = [referral.final_position() for referral in referrals]
     denying = [p.stakeholder_id for p in positions if p.position is Position.RECOMMEND_DENIAL]
     approving = [p.stakeholder_id for p in positions if p.position in APPROVING]

@@ -13,6 +13,7 @@ import structlog
 from schemas.consultation import (
     ConsultationConcluded,
     ConsultationDeadlinePassed,
+    ConsultationOpened,
     ConsultationRequested,
     ReferralAnswered,
     ReferralExtended,
@@ -161,15 +162,19 @@ async def _refer(
         policy.version,
         [(referral_from(event), event.required) for event in opened],
     )
+    summary = ConsultationOpened(
+        case_id=asked.case_id,
+        request_id=asked.request_id,
+        referred=[event.stakeholder_id for event in opened],
+        required=[event.stakeholder_id for event in opened if event.required],
+        left_out=routing.left_out(),
+        due_at=due_at,
+        policy_version=policy.version,
+    )
+    await _emit(uow, consultation, summary, derived_id(asked.request_id, "opened"))
     for event in opened:
         await _emit(uow, consultation, event, derived_id(event.referral_id, "opened"))
-    log.info(
-        "consultation opened",
-        case_id=asked.case_id,
-        referred=[event.stakeholder_id for event in opened],
-        conflicted=[stakeholder.id for stakeholder, _ in routing.conflicted],
-        missing=routing.missing,
-    )
+    log.info("consultation opened", case_id=asked.case_id, referred=summary.referred)
     await _conclude_if_complete(uow, consultation, now)
     return Handled.DONE
 

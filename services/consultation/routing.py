@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from schemas.consultation import ConsultationRequested, StakeholderKind
+from schemas.consultation import ConsultationRequested, LeftOut, StakeholderKind
 from services.consultation.policy import (
     Conditions,
     DeclaredConflict,
@@ -32,6 +32,20 @@ class Routing:
     referred: list[Referee] = field(default_factory=list)
     conflicted: list[tuple[StakeholderEntry, DeclaredConflict]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+
+    def left_out(self) -> list[LeftOut]:
+        """Who routing wanted but could not refer, with the reason."""
+        conflicted = [
+            LeftOut(
+                stakeholder_id=stakeholder.id,
+                reason=f"conflict of interest ({conflict.kind} {conflict.value}): {conflict.note}",
+            )
+            for stakeholder, conflict in self.conflicted
+        ]
+        return conflicted + [
+            LeftOut(stakeholder_id=missing, reason="not in the stakeholder registry")
+            for missing in self.missing
+        ]
 
 
 def route(

@@ -93,7 +93,11 @@ async def test_denial_against_conditional_approval_and_silence_concludes_with_di
         e["data"]["stakeholder_id"]: e["data"]
         for e in await responses(kafka, case_id, "ReferralOpened", 3)
     }
-    assert set(opened) == set(THREE)  # the conflicted industry body is not referred
+    assert set(opened) == set(THREE)
+    [summary] = await responses(kafka, case_id, "ConsultationOpened")
+    [left_out] = summary["data"]["left_out"]
+    assert left_out["stakeholder_id"] == CONFLICTED
+    assert "conflict of interest" in left_out["reason"]
     defence, rights_office, ngo = (opened[s] for s in THREE)
     await send(
         kafka,

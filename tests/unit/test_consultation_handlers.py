@@ -193,3 +193,18 @@ async def test_a_deadline_before_the_due_date_closes_nothing(store: FakeConsulta
 
     [concluded] = store.events("ConsultationConcluded")
     assert concluded["data"]["deemed_no_objection"] == THREE
+
+
+async def test_a_case_nobody_may_be_referred_concludes_at_once_naming_who_was_left_out() -> None:
+    store = FakeConsultationStore()
+    conflicted = surveillance_request("req-2", proposed=["ind-security-tech", "nobody"])
+
+    await open_consultation(wrap(conflicted), store, POLICY, NOW)
+
+    [opened] = store.events("ConsultationOpened")
+    assert opened["data"]["referred"] == []
+    reasons = {left["stakeholder_id"]: left["reason"] for left in opened["data"]["left_out"]}
+    assert reasons["ind-security-tech"].startswith("conflict of interest (party Delta")
+    assert reasons["nobody"] == "not in the stakeholder registry"
+    [concluded] = store.events("ConsultationConcluded")
+    assert (concluded["data"]["positions"], concluded["data"]["dissent"]) == ([], False)

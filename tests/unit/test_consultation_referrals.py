@@ -12,6 +12,7 @@ from services.consultation.domain import (
     ExtensionAlreadyGranted,
     IncompleteAnswer,
     LateResponse,
+    Outcome,
     Referral,
     outcome,
 )
@@ -117,6 +118,10 @@ def test_an_extended_referral_outlives_the_original_deadline() -> None:
 
 def test_no_outcome_while_a_referral_is_open() -> None:
     assert outcome([answered("a", Position.NO_OBJECTION), referral("b")]) is None
+
+
+def test_a_consultation_without_referrals_has_an_outcome_without_dissent() -> None:
+    assert outcome([]) == Outcome([], dissent=False, summary="no stakeholder could be referred")
 
 
 def test_denial_against_approval_and_silence_is_dissent() -> None:
