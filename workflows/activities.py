@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiokafka import AIOKafkaProducer
 from temporalio import activity
 
-from workflows.model import OutgoingEvent
+from workflows.model import OutgoingEvent, OutgoingEvents
 
 
 class CaseActivities:
@@ -16,7 +16,14 @@ class CaseActivities:
 
     @activity.defn
     async def publish_event(self, event: OutgoingEvent) -> None:
-        """Publish one event and wait for the broker's acknowledgement."""
+        """Publish one event and wait for the broker's acknowledgement (cases before batching)."""
         await self._producer.send_and_wait(
             event.topic, event.envelope_json.encode(), key=event.key.encode()
         )
+
+    @activity.defn
+    async def publish_events(self, batch: OutgoingEvents) -> None:
+        """Publish events in order, each acknowledged before the next (a retry re-sends them
+        all; consumers deduplicate on the derived event ids)."""
+        for event in batch.events:
+            await self.publish_event(event)

@@ -19,7 +19,7 @@ from caseflow.messaging import (
     read_envelope,
 )
 from caseflow.settings import Settings
-from schemas.cases import CaseReceived
+from schemas.cases import CaseAmended, CaseReceived, CaseWithdrawn
 from schemas.envelope import Envelope, EnvelopeHeader
 from schemas.screening import ScreeningCompleted
 from schemas.topics import CASES, SCREENING_RESULTS
@@ -34,6 +34,14 @@ log = structlog.get_logger(__name__)
 # keep forcing each other to rebalance.
 CASES_GROUP = "caseflow-bridge-cases"
 SCREENING_GROUP = "caseflow-bridge-screening"
+
+CaseSignal = CaseAmended | CaseWithdrawn | ScreeningCompleted
+# Case events the workflow is told of, by envelope type: the contract and the signal.
+CASE_SIGNALS: dict[str, tuple[type[CaseAmended] | type[CaseWithdrawn], str]] = {
+    CaseAmended.type_name(): (CaseAmended, LicenseCase.case_amended.__name__),
+    CaseWithdrawn.type_name(): (CaseWithdrawn, LicenseCase.case_withdrawn.__name__),
+}
+SCREENING_SIGNAL = LicenseCase.screening_completed.__name__
 
 
 async def start_case(
@@ -77,11 +85,11 @@ async def start_case(
     return True
 
 
-async def deliver_screening(client: Client, envelope: Envelope[ScreeningCompleted]) -> bool:
-    """Signal a screening result into its case; False when the case has no workflow."""
-    handle = client.get_workflow_handle(workflow_id(envelope.data.case_id))
+async def signal_case(client: Client, signal: str, data: CaseSignal) -> bool:
+    """Signal `data` into its case's workflow; False when the case has no workflow."""
+    handle = client.get_workflow_handle(workflow_id(data.case_id))
     try:
-        await handle.signal(LicenseCase.screening_completed, envelope.data)
+        await handle.signal(signal, data)
     except RPCError as error:
         if error.status is RPCStatusCode.NOT_FOUND:
             return False
@@ -116,24 +124,28 @@ def build_router(temporal: TemporalLink, policy: CasePolicy) -> KafkaRouter:
         router,
         CASES,
         group_id=CASES_GROUP,
-        title="on_case_received",
-        description="Starts the LicenseCase workflow of a newly registered case (once).",
+        title="on_case_event",
+        description="Starts the LicenseCase workflow of a newly registered case (once); "
+        "signals amendments and withdrawals into it. Other case events are skipped.",
     )
-    async def on_case_received(
+    async def on_case_event(
         body: Documented[Envelope[CaseReceived]], message: KafkaMessage
     ) -> None:
         try:
             header = EnvelopeHeader.model_validate_json(message.body)
-            if header.type != CaseReceived.type_name():
-                return
-            envelope = read_envelope(message.body, CaseReceived)
+            if header.type == CaseReceived.type_name():
+                received = read_envelope(message.body, CaseReceived)
+                started = await start_case(temporal.client, received, policy)
+                log.info("case workflow", case_id=received.data.case_id, started=started)
+            elif header.type in CASE_SIGNALS:
+                contract, signal = CASE_SIGNALS[header.type]
+                event = read_envelope(message.body, contract).data
+                delivered = await signal_case(temporal.client, signal, event)
+                log.info(signal, case_id=event.case_id, delivered=delivered)
         except (UnreadableMessage, ValueError) as error:
             log.error(
                 "unreadable case event skipped", location=location_of(message), error=str(error)
             )
-            return
-        started = await start_case(temporal.client, envelope, policy)
-        log.info("case workflow", case_id=envelope.data.case_id, started=started)
 
     @at_least_once(
         router,
@@ -154,7 +166,7 @@ def build_router(temporal: TemporalLink, policy: CasePolicy) -> KafkaRouter:
                 error=str(error),
             )
             return
-        delivered = await deliver_screening(temporal.client, envelope)
+        delivered = await signal_case(temporal.client, SCREENING_SIGNAL, envelope.data)
         log.info("screening result", case_id=envelope.data.case_id, delivered=delivered)
 
     return router

@@ -7,7 +7,7 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from schemas.cases import CaseStatus, DecisionOutcome
-    from schemas.topics import CASES
+    from schemas.topics import CASES, SHARING_NOTICES
     from workflows import events
     from workflows import search_attributes as sa
     from workflows.case_card import case_card
@@ -40,6 +40,9 @@ class CaseRecord:
             rationale=rationale,
         )
         self._outbox.add(case, CASES, events.case_decided(case))
+        notice = events.denial_notice(case)
+        if notice is not None:
+            self._outbox.add(case, SHARING_NOTICES, notice)
         self._enter(CaseStatus.DECIDED, f"{outcome.value} by {by}")
 
     def _end_hold(self) -> bool:

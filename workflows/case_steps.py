@@ -107,8 +107,11 @@ class CaseSteps(CaseRecord):
         if case.awaiting_screening and case.screening_sent_at is not None:
             waits.append(case.screening_sent_at + self._resend_wait - workflow.now())
         timeout = min((wait for wait in waits if wait is not None), default=None)
+        steps = len(case.timeline)  # any new step may bring the history over its limit
         with contextlib.suppress(TimeoutError):
-            await workflow.wait_condition(self._something_to_do, timeout=timeout)
+            await workflow.wait_condition(
+                lambda: self._something_to_do() or len(case.timeline) != steps, timeout=timeout
+            )
 
     def _something_to_do(self) -> bool:
         case = self._case

@@ -142,3 +142,9 @@ class OutgoingEvent(BaseModel):
     topic: str
     key: str
     envelope_json: str
+
+
+class OutgoingEvents(BaseModel):
+    """Events to publish in this order, in one activity."""
+
+    events: list[OutgoingEvent]

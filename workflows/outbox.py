@@ -12,9 +12,11 @@ with workflow.unsafe.imports_passed_through():
     from schemas.envelope import Contract, Envelope, derived_id
     from schemas.topics import Topic
     from workflows.activities import CaseActivities
-    from workflows.model import CaseState, OutgoingEvent
+    from workflows.model import CaseState, OutgoingEvent, OutgoingEvents
 
 SOURCE = "caseflow/workflows"
+# Patch: events published in one activity per flush rather than one activity per event.
+BATCHED_PUBLISHING = "batched-publishing"
 PUBLISH_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)
 )
@@ -53,9 +55,18 @@ class CaseOutbox:
         )
 
     async def flush(self) -> None:
-        """Publish every queued event, oldest first, one at a time so the order holds."""
+        """Publish every queued event, oldest first, in one activity (so the order holds)."""
         async with self._publishing:
-            while self._queued:
+            if self._queued and workflow.patched(BATCHED_PUBLISHING):
+                batch = list(self._queued)
+                await workflow.execute_activity_method(
+                    CaseActivities.publish_events,
+                    OutgoingEvents(events=batch),
+                    start_to_close_timeout=timedelta(seconds=30),
+                    retry_policy=PUBLISH_RETRY,
+                )
+                del self._queued[: len(batch)]
+            while self._queued:  # cases recorded before batching replay one event at a time
                 await workflow.execute_activity_method(
                     CaseActivities.publish_event,
                     self._queued[0],

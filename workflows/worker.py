@@ -27,7 +27,7 @@ def build_worker(
         client,
         task_queue=task_queue,
         workflows=[LicenseCase],
-        activities=[activities.publish_event],
+        activities=[activities.publish_event, activities.publish_events],
     )
 
 

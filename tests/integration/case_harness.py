@@ -20,20 +20,26 @@ from temporalio.service import RPCError
 from temporalio.worker import Worker
 
 from caseflow.samples import sample_applications
-from schemas.cases import CaseReceived
+from schemas.cases import CaseAmended, CaseReceived, CaseWithdrawn, FieldChange
 from schemas.envelope import Envelope
 from schemas.screening import RiskLevel, ScreeningCompleted
 from workflows.bridge import start_case
 from workflows.client import workflow_id
 from workflows.desk import case_view, find_cases
 from workflows.license_case import LicenseCase
-from workflows.model import CasePolicy, CaseView, OutgoingEvent
+from workflows.model import (
+    CasePolicy,
+    CaseView,
+    DecisionRecorded,
+    OutgoingEvent,
+    OutgoingEvents,
+)
 from workflows.tasks import Reviewer, ReviewerRole
 
 Event = dict[str, Any]
 # Keeps these cases out of searches by real agencies: queries of a case need a worker for its
 # task queue, and this harness's worker is gone once its tests end.
-HARNESS_AGENCY = "XX-HARNESS"
+HARNESS_AGENCY = "DE-HARNESS"
 OFFICER = Reviewer(id="officer-1", role=ReviewerRole.LICENSING_OFFICER)
 OTHER_OFFICER = Reviewer(id="officer-2", role=ReviewerRole.LICENSING_OFFICER)
 SENIOR = Reviewer(id="senior-1", role=ReviewerRole.SENIOR_OFFICER)
@@ -48,6 +54,10 @@ class FakePublisher:
     @activity.defn(name="publish_event")
     async def publish_event(self, event: OutgoingEvent) -> None:
         self.events.append(json.loads(event.envelope_json))
+
+    @activity.defn(name="publish_events")
+    async def publish_events(self, batch: OutgoingEvents) -> None:
+        self.events += [json.loads(event.envelope_json) for event in batch.events]
 
     def of(self, case_id: str, event_type: str) -> list[Event]:
         """Events of one type published for a case, in order."""
@@ -72,10 +82,11 @@ class CaseHarness:
         risk: RiskLevel | None = RiskLevel.LOW,
         policy: CasePolicy | None = None,
         sample: int = 0,
+        agency: str = HARNESS_AGENCY,
     ) -> str:
         """Register a case; with `risk`, answer its screening and wait until it is under review."""
         application = sample_applications(f"-{uuid.uuid4().hex[:8]}")[sample].model_copy(
-            update={"submitting_agency": HARNESS_AGENCY}
+            update={"submitting_agency": agency}
         )
         received = CaseReceived(
             case_id=str(uuid.uuid4()),
@@ -120,6 +131,43 @@ class CaseHarness:
             await asyncio.sleep(0.1)
         return self.published.of(case_id, event_type)
 
+    async def amendment(
+        self, case_id: str, end_use: str, reason: str = "end use clarified"
+    ) -> CaseAmended:
+        """An amendment of the case's end-use statement, as intake publishes it."""
+        view = await self.view(case_id)
+        before = view.application.end_use_statement
+        return CaseAmended(
+            case_id=case_id,
+            control_number=view.control_number,
+            amended_at=datetime.now(UTC),
+            reason=reason,
+            changes=[
+                FieldChange(
+                    path="$.end_use_statement",
+                    before=json.dumps(before),
+                    after=json.dumps(end_use),
+                )
+            ],
+            application=view.application.model_copy(update={"end_use_statement": end_use}),
+        )
+
+    async def amend(self, case_id: str, end_use: str) -> None:
+        """Signal an amendment into the case, as the bridge does."""
+        amended = await self.amendment(case_id, end_use)
+        await self.handle(case_id).signal(LicenseCase.case_amended, amended)
+
+    async def withdraw(self, case_id: str, reason: str = "contract cancelled") -> None:
+        """Withdraw the case, as intake does when the agency withdraws."""
+        view = await self.view(case_id)
+        withdrawn = CaseWithdrawn(
+            case_id=case_id,
+            control_number=view.control_number,
+            withdrawn_at=datetime.now(UTC),
+            reason=reason,
+        )
+        await self.handle(case_id).signal(LicenseCase.case_withdrawn, withdrawn)
+
     async def card(self, case_id: str) -> str:
         """The case card, as the Temporal UI shows it (the workflow's current details)."""
         metadata = await self.handle(case_id).query(
@@ -134,6 +182,11 @@ class CaseHarness:
             if time.monotonic() > deadline:
                 raise AssertionError(f"{query!r} never found case {case_id}")
             await asyncio.sleep(0.2)
+
+    async def result(self, case_id: str) -> DecisionRecorded:
+        """How the case ended, once its workflow completes."""
+        handle = self.client.get_workflow_handle_for(LicenseCase.run, workflow_id(case_id))
+        return await handle.result()
 
     def handle(self, case_id: str) -> WorkflowHandle[Any, Any]:
         """The case's workflow handle."""
@@ -163,7 +216,10 @@ async def case_harness(client: Client) -> AsyncIterator[CaseHarness]:
     task_queue = f"test-cases-{uuid.uuid4().hex[:8]}"
     published = FakePublisher()
     worker = Worker(
-        client, task_queue=task_queue, workflows=[LicenseCase], activities=[published.publish_event]
+        client,
+        task_queue=task_queue,
+        workflows=[LicenseCase],
+        activities=[published.publish_event, published.publish_events],
     )
     async with worker:
         harness = CaseHarness(client, task_queue, published)

@@ -5,15 +5,25 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from temporalio.client import Client
 
 from caseflow.agency import publish_submissions
+from caseflow.kafka import start_producer
 from caseflow.samples import sample_applications, submission
 from caseflow.settings import Endpoints
 from schemas.application import SubmitApplication
-from schemas.cases import CaseStatus, DecisionOutcome, DenialGround
+from schemas.cases import (
+    CaseAmended,
+    CaseStatus,
+    CaseWithdrawn,
+    DecisionOutcome,
+    DenialGround,
+    FieldChange,
+)
+from schemas.envelope import Contract, Envelope
 from schemas.screening import RiskLevel
 from schemas.topics import CASES
 from tests.support import collect
@@ -26,6 +36,7 @@ from workflows.desk import (
     decide,
     find_cases,
 )
+from workflows.model import CaseView
 from workflows.tasks import (
     Countersignature,
     ReviewDecision,
@@ -42,7 +53,7 @@ async def submit_and_await_review(
 ) -> CaseSummary:
     envelope = submission(application)
     await publish_submissions(endpoints.kafka, [(envelope.subject, envelope.to_bytes())] * copies)
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 180  # other tests of the session may leave a backlog
     while time.monotonic() < deadline:
         found = await find_cases(temporal, f"SubmittingAgency = '{application.submitting_agency}'")
         mine = [
@@ -161,3 +172,57 @@ async def test_an_invalid_decision_is_refused_with_its_reason_and_the_case_stays
     view = await case_view(temporal, case.case_id)
     assert view.status is CaseStatus.UNDER_REVIEW
     assert view.decided is None
+
+
+async def test_an_amendment_and_a_withdrawal_on_the_cases_topic_reach_the_case(
+    case_services: None, stack_endpoints: Endpoints, temporal: Client
+) -> None:
+    application = fresh(1)
+    case = await submit_and_await_review(stack_endpoints, temporal, application)
+    amended_application = application.model_copy(
+        update={"end_use_statement": application.end_use_statement + " Amended."}
+    )
+    amendment = CaseAmended(
+        case_id=case.case_id,
+        control_number=case.control_number,
+        amended_at=datetime.now(UTC),
+        reason="end use clarified",
+        changes=[FieldChange(path="$.end_use_statement", before=None, after='"Amended."')],
+        application=amended_application,
+    )
+    await publish_case_event(stack_endpoints, amendment, case.case_id)
+    deadline = time.monotonic() + 60
+    while not _rescreened(view := await case_view(temporal, case.case_id)):
+        assert time.monotonic() < deadline, f"not re-screened: {view.timeline}"
+        await asyncio.sleep(0.5)
+
+    withdrawal = CaseWithdrawn(
+        case_id=case.case_id,
+        control_number=case.control_number,
+        withdrawn_at=datetime.now(UTC),
+        reason="The order was cancelled.",
+    )
+    await publish_case_event(stack_endpoints, withdrawal, case.case_id)
+    [decided] = await collect(
+        stack_endpoints.kafka,
+        CASES.name,
+        lambda seen: len(seen) >= 1,
+        where=lambda event: event["type"] == "CaseDecided.v1" and event["subject"] == case.case_id,
+    )
+    assert decided["data"]["outcome"] == "withdrawn"
+
+
+def _rescreened(view: CaseView) -> bool:
+    return view.status is CaseStatus.UNDER_REVIEW and any(
+        "screening requested (amendment)" in entry.note for entry in view.timeline
+    )
+
+
+async def publish_case_event(endpoints: Endpoints, data: Contract, case_id: str) -> None:
+    """Publish a case event as intake does (keyed by the case id)."""
+    envelope = Envelope.wrap(data, source="caseflow/intake", subject=case_id, correlation_id="t")
+    producer = await start_producer(endpoints.kafka, "test-intake")
+    try:
+        await producer.send_and_wait(CASES.name, envelope.to_bytes(), key=case_id.encode())
+    finally:
+        await producer.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 
 import pytest
@@ -171,6 +172,29 @@ async def test_a_denial_is_decided_only_once_a_different_senior_officer_counters
         "text": "Risk of use in surveillance of journalists",
         "human_rights": True,
     }
+    [notice] = cases.published.of(case_id, "PartnerNotice")
+    view = await cases.view(case_id)
+    assert notice["data"]["kind"] == "denial"
+    assert notice["data"]["issuing_state"] == "DE"
+    assert notice["data"]["notice_id"] == f"DE/{view.control_number}"
+    assert notice["data"]["reason"] == "Risk of use in surveillance of journalists"
+    assert {party["role"] for party in notice["data"]["parties"]} == {
+        "ultimate_consignee",
+        "end_user",
+    }
+    assert notice["data"]["control_codes"] == view.control_codes
+    assert "value" not in json.dumps(notice["data"])
+
+
+async def test_a_denial_on_other_than_human_rights_grounds_is_not_shared_with_partners(
+    cases: CaseHarness,
+) -> None:
+    case_id = await claimed(cases, RiskLevel.HIGH)
+    plain = DENIAL.model_copy(update={"grounds": [DenialGround(text="Incomplete licence file")]})
+    await desk.decide(cases.client, case_id, plain)
+    await desk.countersign(cases.client, case_id, Countersignature(reviewer=SENIOR))
+    assert cases.published.of(case_id, "CaseDecided")
+    assert cases.published.of(case_id, "PartnerNotice") == []
 
 
 async def test_a_high_risk_approval_awaits_a_countersignature(cases: CaseHarness) -> None:

@@ -1,0 +1,53 @@
+"""A long-lived case continues as new before its history grows large, and loses nothing."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from temporalio.client import Client
+
+from schemas.cases import CaseStatus, DecisionOutcome
+from schemas.screening import RiskLevel
+from tests.integration.case_harness import OFFICER, OTHER_OFFICER, CaseHarness, case_harness
+from workflows import desk
+from workflows.model import CasePolicy
+from workflows.tasks import ReviewDecision, ReviewerTask
+
+pytestmark = [pytest.mark.integration]
+
+
+@pytest.fixture(scope="module")
+async def cases(temporal: Client) -> AsyncIterator[CaseHarness]:
+    async with case_harness(temporal) as harness:
+        yield harness
+
+
+async def test_a_case_whose_history_grows_long_continues_as_new_with_its_whole_state(
+    cases: CaseHarness,
+) -> None:
+    case_id = await cases.open_case(
+        RiskLevel.MEDIUM, policy=CasePolicy(history_events_before_continue=60)
+    )
+    first_run = (await cases.handle(case_id).describe()).run_id
+    for reviewer in [OFFICER, OTHER_OFFICER] * 4:
+        await desk.claim(cases.client, case_id, ReviewerTask(reviewer=reviewer))
+        await desk.release(cases.client, case_id, ReviewerTask(reviewer=reviewer))
+    await desk.claim(cases.client, case_id, ReviewerTask(reviewer=OFFICER))
+
+    description = await cases.handle(case_id).describe()
+    assert description.run_id != first_run
+    view = await cases.view(case_id)
+    assert view.timeline[0].note.startswith("registered as")
+    assert view.status is CaseStatus.UNDER_REVIEW
+    assert view.assigned_reviewer == OFFICER.id
+    assert view.screening is not None
+    await cases.until_listed(f"AssignedReviewer = '{OFFICER.id}' AND RiskLevel = 'medium'", case_id)
+
+    approval = ReviewDecision(
+        reviewer=OFFICER, outcome=DecisionOutcome.APPROVED, rationale="Civil use confirmed."
+    )
+    await desk.decide(cases.client, case_id, approval)
+    assert (await cases.result(case_id)).outcome is DecisionOutcome.APPROVED
+    published = cases.published.of(case_id, "CaseStatusChanged")
+    assert len({event["id"] for event in published}) == len(published)

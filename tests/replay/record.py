@@ -1,0 +1,146 @@
+"""Record LicenseCase histories for the replay test.
+
+    .venv/bin/python -m tests.replay.record v2-batched-publishing
+
+Starts a throwaway embedded stack, runs each scenario through the real workflow (publishing
+faked, screening answered here) and writes every run's history to `tests/replay/histories/<label>/`.
+Keep the folders of earlier versions: cases started under them may still be open, so today's code
+must replay them too (a change to what the workflow does goes behind `workflow.patched`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from pathlib import Path
+
+from caseflow.settings import Settings
+from caseflow.stack import start_stack, stop_stack
+from caseflow.stack.ports import free_ports
+from schemas.cases import DecisionOutcome, DenialGround
+from schemas.screening import RiskLevel
+from tests.integration.case_harness import OFFICER, SENIOR, CaseHarness, case_harness
+from workflows import desk
+from workflows.client import connect, workflow_id
+from workflows.model import CasePolicy
+from workflows.tasks import Countersignature, InformationRequest, ReviewDecision, ReviewerTask
+
+HISTORIES = Path(__file__).parent / "histories"
+Scenario = Callable[[CaseHarness], Awaitable[str]]
+
+
+async def _claimed(cases: CaseHarness, risk: RiskLevel, policy: CasePolicy | None = None) -> str:
+    case_id = await cases.open_case(risk, policy=policy)
+    await desk.claim(cases.client, case_id, ReviewerTask(reviewer=OFFICER))
+    return case_id
+
+
+def _decision(outcome: DecisionOutcome, **fields: object) -> ReviewDecision:
+    return ReviewDecision.model_validate(
+        {"reviewer": OFFICER, "outcome": outcome, "rationale": "Recorded scenario.", **fields}
+    )
+
+
+async def denied_and_countersigned(cases: CaseHarness) -> str:
+    case_id = await _claimed(cases, RiskLevel.CRITICAL)
+    ground = DenialGround(text="Surveillance of journalists", human_rights=True)
+    await desk.decide(cases.client, case_id, _decision(DecisionOutcome.DENIED, grounds=[ground]))
+    await desk.countersign(cases.client, case_id, Countersignature(reviewer=SENIOR))
+    return case_id
+
+
+async def held_amended_and_approved_with_conditions(cases: CaseHarness) -> str:
+    case_id = await _claimed(cases, RiskLevel.MEDIUM)
+    request = InformationRequest(reviewer=OFFICER, questions=["Who operates it?"])
+    await desk.request_information(cases.client, case_id, request)
+    await cases.amend(case_id, "Operated by the university only.")
+    await cases.until_published(case_id, "ScreeningRequested", count=2)
+    await cases.screen(case_id, RiskLevel.MEDIUM, request_id=f"{case_id}/screening/2")
+    await cases.until(case_id, lambda view: view.status == "under_review")
+    conditions = ["No re-export"]
+    outcome = DecisionOutcome.APPROVED_WITH_CONDITIONS
+    await desk.decide(cases.client, case_id, _decision(outcome, conditions=conditions))
+    return case_id
+
+
+async def list_update_then_sent_back_then_withdrawn(cases: CaseHarness) -> str:
+    case_id = await _claimed(cases, RiskLevel.LOW)
+    rescreen = f"{case_id}/rescreen/entity-list@2"
+    await cases.screen(case_id, RiskLevel.HIGH, request_id=rescreen, reason="list_update: x")
+    await cases.until(case_id, lambda view: bool(view.alert))
+    await desk.decide(cases.client, case_id, _decision(DecisionOutcome.APPROVED))
+    back = Countersignature(reviewer=SENIOR, agree=False, note="Read the new finding.")
+    await desk.countersign(cases.client, case_id, back)
+    await cases.withdraw(case_id)
+    return case_id
+
+
+async def deadline_breached_then_released_and_returned(cases: CaseHarness) -> str:
+    policy = CasePolicy(decision_time=timedelta(seconds=3), deadline_warning=timedelta(seconds=1))
+    case_id = await _claimed(cases, RiskLevel.LOW, policy)
+    await cases.until_published(case_id, "CaseDeadlineBreached")
+    await desk.release(cases.client, case_id, ReviewerTask(reviewer=OFFICER))
+    await desk.claim(cases.client, case_id, ReviewerTask(reviewer=OFFICER))
+    outcome = DecisionOutcome.RETURNED_WITHOUT_ACTION
+    await desk.decide(cases.client, case_id, _decision(outcome))
+    return case_id
+
+
+async def continued_as_new(cases: CaseHarness) -> str:
+    case_id = await _claimed(cases, RiskLevel.LOW, CasePolicy(history_events_before_continue=50))
+    for _ in range(4):
+        await desk.release(cases.client, case_id, ReviewerTask(reviewer=OFFICER))
+        await desk.claim(cases.client, case_id, ReviewerTask(reviewer=OFFICER))
+    await desk.decide(cases.client, case_id, _decision(DecisionOutcome.APPROVED))
+    return case_id
+
+
+SCENARIOS: tuple[Scenario, ...] = (
+    denied_and_countersigned,
+    held_amended_and_approved_with_conditions,
+    list_update_then_sent_back_then_withdrawn,
+    deadline_breached_then_released_and_returned,
+    continued_as_new,
+)
+
+
+async def record(folder: Path) -> list[Path]:
+    """Run every scenario on a throwaway stack; write each run's history to `folder`."""
+    state_dir = Path(tempfile.mkdtemp(prefix="caseflow-record-"))
+    kafka_port, temporal_port, ui_port = free_ports(3)
+    settings = Settings(
+        state_dir=state_dir,
+        kafka_port=kafka_port,
+        temporal_port=temporal_port,
+        temporal_ui_port=ui_port,
+    )
+    written: list[Path] = []
+    try:
+        endpoints = await start_stack(settings)
+        client = await connect(endpoints.temporal)
+        async with case_harness(client) as cases:
+            for scenario in SCENARIOS:
+                case_id = await scenario(cases)
+                await cases.result(case_id)
+                query = f"WorkflowId = '{workflow_id(case_id)}'"
+                runs = [run async for run in client.list_workflows(query)]
+                for number, run in enumerate(sorted(runs, key=lambda run: run.start_time), 1):
+                    handle = client.get_workflow_handle(run.id, run_id=run.run_id)
+                    path = folder / f"{scenario.__name__}-run{number}.json"
+                    path.write_text((await handle.fetch_history()).to_json())
+                    written.append(path)
+    finally:
+        stop_stack(settings)
+        shutil.rmtree(state_dir, ignore_errors=True)
+    return written
+
+
+if __name__ == "__main__":
+    folder = HISTORIES / sys.argv[1]
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in asyncio.run(record(folder)):
+        print(path)
