@@ -1,21 +1,38 @@
-"""`caseflow consultation referrals`: open and overdue referrals per stakeholder."""
+"""`caseflow consultation referrals | stakeholders`: who is asked, who has not answered."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
+import asyncpg
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from caseflow.db import create_pool, migrate
+from caseflow.db import migrate
 from caseflow.settings import Settings
 from schemas.envelope import utcnow
+from services.consultation.adapters import PostgresConsultationUnitOfWork
 from services.consultation.config import MIGRATIONS, SCHEMA
+from services.consultation.policy import StakeholderEntry
 from services.consultation.queries import ReferralState, referral_states
 
 app = typer.Typer(help="Consultation: referrals to stakeholders.", no_args_is_help=True)
 console = Console()
+
+
+@asynccontextmanager
+async def _consultation_schema() -> AsyncIterator[asyncpg.Connection]:
+    """A connection on consultation's schema (migrated first, as the service would)."""
+    database = Settings().endpoints().database
+    await migrate(database, SCHEMA, MIGRATIONS)
+    connection = await asyncpg.connect(database, server_settings={"search_path": SCHEMA})
+    try:
+        yield connection
+    finally:
+        await connection.close()
 
 
 @app.command()
@@ -24,7 +41,6 @@ def referrals(
     overdue: bool = typer.Option(False, "--overdue", help="Only those past their deadline."),
 ) -> None:
     """Open referrals per stakeholder, soonest due first; overdue ones in red."""
-    now = utcnow()
     found = asyncio.run(_referrals(stakeholder, overdue))
     table = Table("stakeholder", "kind", "case", "referral", "opened", "due", "extended")
     for referral in found:
@@ -39,18 +55,34 @@ def referrals(
             "yes" if referral.extended else "",
         )
     console.print(table)
-    late = sum(referral.due_at < now for referral in found)
+    late = sum(referral.overdue for referral in found)
     console.print(f"{len(found)} open referral(s), {late} overdue")
 
 
 async def _referrals(stakeholder: str | None, overdue: bool) -> list[ReferralState]:
-    database = Settings().endpoints().database
-    await migrate(database, SCHEMA, MIGRATIONS)
-    pool = await create_pool(database, SCHEMA, size=1)
-    try:
-        async with pool.acquire() as connection:
-            return await referral_states(
-                connection, utcnow(), stakeholder=stakeholder, overdue_only=overdue
-            )
-    finally:
-        await pool.close()
+    async with _consultation_schema() as connection:
+        return await referral_states(
+            connection, utcnow(), stakeholder=stakeholder, overdue_only=overdue
+        )
+
+
+@app.command()
+def stakeholders() -> None:
+    """The stakeholder registry: kind, channel, expertise and declared conflicts of interest."""
+    table = Table("stakeholder", "kind", "channel", "expertise", "conflicts of interest")
+    for entry in asyncio.run(_stakeholders()):
+        expertise = entry.expertise
+        knows = sorted(expertise.technology_categories) + sorted(expertise.regions)
+        table.add_row(
+            f"{entry.id}\n{entry.name}",
+            entry.kind.value + (f" ({entry.state})" if entry.state else ""),
+            entry.channel,
+            ", ".join(knows) or "any case",
+            "\n".join(f"{c.kind} {c.value}: {c.note}" for c in entry.conflicts),
+        )
+    console.print(table)
+
+
+async def _stakeholders() -> list[StakeholderEntry]:
+    async with _consultation_schema() as connection:
+        return await PostgresConsultationUnitOfWork(connection).stakeholders()

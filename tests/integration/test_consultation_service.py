@@ -237,9 +237,7 @@ async def test_need_more_time_extends_a_referral_once(
 
 
 async def test_open_and_overdue_referrals_are_listed_per_stakeholder_by_http_and_command(
-    consultation: httpx.AsyncClient,
-    stack_endpoints: Endpoints,
-    monkeypatch: pytest.MonkeyPatch,
+    consultation: httpx.AsyncClient, stack_endpoints: Endpoints
 ) -> None:
     lapsed = fresh_case(due_at=utcnow() - timedelta(minutes=5))
     await send(stack_endpoints.kafka, (lapsed.case_id, lapsed))
@@ -250,15 +248,35 @@ async def test_open_and_overdue_referrals_are_listed_per_stakeholder_by_http_and
     )
     assert lapsed.case_id in {referral["case_id"] for referral in listed.json()}
     assert {referral["stakeholder_id"] for referral in listed.json()} == {"cso-digital-rights"}
-    monkeypatch.setenv("CASEFLOW_DATABASE_URL", stack_endpoints.database)
-    monkeypatch.setenv("CASEFLOW_KAFKA_BOOTSTRAP", stack_endpoints.kafka)
-    monkeypatch.setenv("CASEFLOW_TEMPORAL_ADDRESS", stack_endpoints.temporal)
-    arguments = ["consultation", "referrals", "--stakeholder", "us-dod-dtsa", "--overdue"]
+    shown = await caseflow(
+        stack_endpoints, "consultation", "referrals", "--stakeholder", "us-dod-dtsa", "--overdue"
+    )
+    assert lapsed.case_id in shown
+    assert "overdue" in shown
+
+
+async def test_the_registry_lists_each_stakeholder_with_its_declared_conflicts(
+    consultation: httpx.AsyncClient, stack_endpoints: Endpoints
+) -> None:
+    shown = await caseflow(stack_endpoints, "consultation", "stakeholders")
+
+    assert "ind-security-tech" in shown
+    assert "party Delta Netwerkbeveiliging BV" in shown
+    assert "partner_state (DE)" in shown
+
+
+async def caseflow(endpoints: Endpoints, *arguments: str) -> str:
+    """The `caseflow` command's output, run against the session's servers."""
+    environment = {
+        "CASEFLOW_DATABASE_URL": endpoints.database,
+        "CASEFLOW_KAFKA_BOOTSTRAP": endpoints.kafka,
+        "CASEFLOW_TEMPORAL_ADDRESS": endpoints.temporal,
+        "COLUMNS": "250",
+    }
     # The command runs its own event loop, so not on this test's.
-    shown = await asyncio.to_thread(CliRunner().invoke, cli, arguments, env={"COLUMNS": "250"})
+    shown = await asyncio.to_thread(CliRunner().invoke, cli, list(arguments), env=environment)
     assert shown.exit_code == 0, shown.output
-    assert lapsed.case_id in shown.output
-    assert "overdue" in shown.output
+    return shown.output
 
 
 async def test_a_denial_notice_is_shared_with_partner_states_naming_only_the_minimum(
