@@ -73,9 +73,10 @@ class PostgresConsultationUnitOfWork(PostgresUnitOfWork):
         ]
 
     async def find_consultation(self, request_id: str) -> Consultation | None:
-        """The consultation of this request, if opened."""
+        """The consultation of this request, if opened; locked until commit, so that changes to
+        one consultation's referrals take their locks in one order."""
         row = await self.connection.fetchrow(
-            "SELECT * FROM consultations WHERE request_id = $1", request_id
+            "SELECT * FROM consultations WHERE request_id = $1 FOR UPDATE", request_id
         )
         return None if row is None else _consultation(row)
 
