@@ -85,7 +85,8 @@ async def test_denial_against_conditional_approval_and_silence_concludes_with_di
     consultation: httpx.AsyncClient, stack_endpoints: Endpoints
 ) -> None:
     kafka = stack_endpoints.kafka
-    request = fresh_case(proposed_stakeholders=[*THREE, CONFLICTED])
+    due = utcnow() + timedelta(seconds=10)  # the workflow's timer, shortened to seconds
+    request = fresh_case(proposed_stakeholders=[*THREE, CONFLICTED], due_at=due)
     case_id = request.case_id
     await send(kafka, (case_id, request))
 
@@ -120,10 +121,12 @@ async def test_denial_against_conditional_approval_and_silence_concludes_with_di
     )
     assert answered.status_code == 201, answered.text
     await responses(kafka, case_id, "ReferralResponseRecorded", 2)
-    deadline = ConsultationDeadlinePassed(
-        case_id=case_id, request_id=request.request_id, deadline=ngo["due_at"]
+    assert ngo["due_at"].startswith(due.isoformat()[:19])
+    await asyncio.sleep((due - utcnow()).total_seconds())  # the NGO stays silent past it
+    passed = ConsultationDeadlinePassed(
+        case_id=case_id, request_id=request.request_id, deadline=due
     )
-    await send(kafka, (case_id, deadline))
+    await send(kafka, (case_id, passed))
 
     [concluded] = await responses(kafka, case_id, "ConsultationConcluded")
     outcome = concluded["data"]
