@@ -110,15 +110,15 @@ class ConsultationRequested(Contract):
 
 
 class ConsultationDeadlinePassed(Contract):
-    """Command (from the workflow's timer): referrals due by `deadline` and still open expire."""
+    """Command (from the workflow's timer): the round's silent referrals are deemed no objection."""
 
     event_type = "ConsultationDeadlinePassed"
 
     case_id: str
     request_id: str
     deadline: datetime = Field(
-        description="The due time whose timer fired; open referrals due by then are deemed no "
-        "objection, later (extended) ones stay open."
+        description="The due time whose timer fired; every open referral is deemed no "
+        "objection except one extended beyond it (see ReferralExtended)."
     )
 
 

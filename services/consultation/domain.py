@@ -129,8 +129,14 @@ class Referral:
         return replace(self, due_at=self.due_at + extension, extended=True, extended_by=granted_by)
 
     def expire(self, deadline: datetime) -> Referral | None:
-        """Silence recorded as deemed no objection if the referral was due by `deadline`."""
-        if self.status is not ReferralStatus.OPEN or self.due_at > deadline:
+        """The round's `deadline` passed: silence is deemed no objection, unless the referral's
+        one extension runs beyond it.
+
+        The workflow owns the timers, so its deadline is trusted over this referral's own record
+        (which may lie a moment later, set when the request arrived); only an extension, which
+        the workflow learnt of through `ReferralExtended`, keeps a referral open.
+        """
+        if self.status is not ReferralStatus.OPEN or (self.extended and self.due_at > deadline):
             return None
         return replace(self, status=ReferralStatus.DEEMED_NO_OBJECTION)
 

@@ -181,15 +181,18 @@ async def test_a_second_answer_by_event_is_refused_by_event_and_changes_nothing(
     assert refusal["data"]["reason"] == "already_answered"
 
 
-async def test_a_deadline_before_the_due_date_closes_nothing(store: FakeConsultationStore) -> None:
-    early = ConsultationDeadlinePassed(
-        case_id="case-1", request_id="req-1", deadline=NOW + timedelta(days=29)
+async def test_a_passed_deadline_leaves_open_only_the_referral_extended_beyond_it(
+    store: FakeConsultationStore,
+) -> None:
+    await answer(store, "us-dod-dtsa", Position.NEED_MORE_TIME)
+    passed = ConsultationDeadlinePassed(
+        case_id="case-1", request_id="req-1", deadline=NOW + timedelta(days=30)
     )
-    due = early.model_copy(update={"deadline": NOW + timedelta(days=30)})
+    extended = passed.model_copy(update={"deadline": NOW + timedelta(days=60)})
 
-    await deadline_passed(wrap(early), store, NOW)
+    await deadline_passed(wrap(passed), store, NOW)
     assert store.events("ConsultationConcluded") == []
-    await deadline_passed(wrap(due), store, NOW)
+    await deadline_passed(wrap(extended), store, NOW)
 
     [concluded] = store.events("ConsultationConcluded")
     assert concluded["data"]["deemed_no_objection"] == THREE

@@ -95,9 +95,9 @@ def test_denial_needs_a_rationale_and_conditional_approval_needs_conditions() ->
         referral().answer(answer(Position.APPROVE_WITH_CONDITIONS, "ok"), OPENED, MONTH)
 
 
-def test_silence_counts_as_no_objection_only_once_the_deadline_has_passed() -> None:
-    assert referral().expire(DUE - timedelta(seconds=1)) is None
-    expired = referral().expire(DUE)
+def test_silence_counts_as_no_objection_when_the_workflow_says_the_deadline_passed() -> None:
+    # The workflow's timer may fire a moment before the service's own record of the deadline.
+    expired = referral().expire(DUE - timedelta(seconds=1))
 
     assert expired is not None
     assert expired.status is ReferralStatus.DEEMED_NO_OBJECTION
