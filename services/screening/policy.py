@@ -108,6 +108,7 @@ class NoticeRule(BaseModel):
 
     severity: RiskLevel
     explanation: str
+    own_state_explanation: str = Field(description="When the submitting state issued it.")
     source: str
 
 

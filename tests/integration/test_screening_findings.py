@@ -75,9 +75,9 @@ async def test_a_partner_denial_of_an_identical_transaction_asks_to_consult_the_
 ) -> None:
     ministry = f"State Security Directorate {uuid.uuid4().hex[:6].upper()}"
     notice = PartnerNotice(
-        notice_id=f"DE-{uuid.uuid4().hex[:8]}",
+        notice_id=f"NL-{uuid.uuid4().hex[:8]}",
         kind=NoticeKind.DENIAL,
-        issuing_state="DE",
+        issuing_state="NL",
         issued_on=date(2026, 9, 14),
         parties=[NoticeParty(role="end_user", name=ministry, country="EG")],
         technology_categories=[TechnologyCategory.NETWORK_SURVEILLANCE],
@@ -94,8 +94,8 @@ async def test_a_partner_denial_of_an_identical_transaction_asks_to_consult_the_
     result = await screened(stack_endpoints, to_ministry(ministry, "EG", statement))
     [finding] = findings(result, "partner_notice")
     assert finding["explanation"].startswith("consult the denying state before approval")
-    assert f"denial notice {notice.notice_id} from DE" in finding["evidence"]
-    assert f"DE (denial notice {notice.notice_id})" in result["recommended_route"]
+    assert f"denial notice {notice.notice_id} from NL" in finding["evidence"]
+    assert f"NL (denial notice {notice.notice_id})" in result["recommended_route"]
 
 
 async def test_a_hit_a_reviewer_cleared_is_reported_as_cleared_in_later_cases(

@@ -130,6 +130,10 @@ async def test_a_list_reload_reports_its_delta_and_re_screens_the_open_case_it_a
         stack_settings, "lists", "load", str(listed), "--source", name
     )
 
+    shown = await caseflow(stack_settings, "lists", "show")
+    assert f"{name} " in shown
+    assert "entity-list-human-rights" in shown
+
     [again] = await result_of(stack_endpoints, f"{open_case}/rescreen/{name}@2")
     rescreened = again["data"]
     assert rescreened["reason"] == (

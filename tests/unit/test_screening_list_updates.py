@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from schemas.cases import CaseDecided, DecisionOutcome
 from schemas.envelope import Envelope, utcnow
 from schemas.screening import (
@@ -9,12 +11,19 @@ from schemas.screening import (
     ListUpdated,
     ScreeningCompleted,
 )
+from services.screening.clearing import clear_hit
+from services.screening.config import SEED_LIST
 from services.screening.domain import Knowledge, ScreeningPolicy
 from services.screening.handlers import close_case, screen_case
 from services.screening.list_loading import ensure_seed_list, load_list_version
-from services.screening.list_versions import compute_delta, entry_digest
+from services.screening.list_versions import (
+    compute_delta,
+    entry_digest,
+    entry_from_json,
+    entry_to_json,
+)
 from services.screening.lists import CurrentLists
-from services.screening.matching import RestrictedPartyIndex, parse_csv
+from services.screening.matching import RestrictedPartyIndex, load_list, parse_csv
 from services.screening.rescreening import rescreen_open_cases
 from services.screening.rules.destination import DestinationRegister
 from tests.unit.test_screening_fakes import FakeScreeningStore, screening_request, with_end_user
@@ -56,6 +65,11 @@ def test_a_reload_is_compared_entry_by_entry_with_the_current_version() -> None:
     assert [entry.entry_id for entry in delta.changed] == ["t-1"]
     assert delta.removed == ("t-2",)
     assert delta.summary() == "1 added, 1 changed, 1 removed"
+
+
+def test_every_field_of_an_entry_survives_storage() -> None:
+    for entry in load_list(SEED_LIST):
+        assert entry_from_json(json.loads(json.dumps(entry_to_json(entry)))) == entry
 
 
 async def test_each_reload_that_changes_the_list_is_a_new_version_announced_once() -> None:
@@ -146,3 +160,20 @@ def decision(case_id: str) -> Envelope[CaseDecided]:
         human_rights_assessment="critical",
     )
     return Envelope.wrap(decided, source="test", subject=case_id, correlation_id=case_id)
+
+
+async def test_a_list_update_leaves_alone_a_case_whose_match_a_reviewer_cleared() -> None:
+    store = FakeScreeningStore()
+    lists = knowing(VERSION_1, 1)
+    await screen_case(screening_request(with_end_user("Orison Signal Works")), store, POLICY, lists)
+    await load_list_version("test", parse_csv(VERSION_1, "test"), "v1.csv", store)
+    await clear_hit(
+        "Orison Signal Works",
+        "AE",
+        "t-2",
+        reviewer="officer-17",
+        reason="Dubai trading house, unrelated to the listed Russian firm",
+        at=utcnow(),
+        store=store,
+    )
+    assert await rescreen_open_cases(published_update(store), store, POLICY, lists) == []

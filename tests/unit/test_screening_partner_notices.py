@@ -119,3 +119,12 @@ async def test_a_risk_notice_weighs_less_and_a_redelivered_notice_is_kept_once()
     [finding] = [f for f in result.findings if f.category is FindingCategory.PARTNER_NOTICE]
     assert finding.severity is RiskLevel.MEDIUM
     assert len(store.state.notices) == 1
+
+
+async def test_the_submitting_states_own_denial_asks_for_consistency_not_consultation() -> None:
+    store = FakeScreeningStore()
+    await record_partner_notice(denial(issuing_state="DE"), store)  # the sample is DE-BAFA's
+    result = await screened(store, surveillance_to_the_ministry())
+    [finding] = [f for f in result.findings if f.category is FindingCategory.PARTNER_NOTICE]
+    assert finding.explanation.startswith("this state itself denied")
+    assert not any(stakeholder.startswith("DE (") for stakeholder in result.recommended_route)

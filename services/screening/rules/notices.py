@@ -34,6 +34,8 @@ def partner_notice_findings(
         if not shared or not same_party:
             continue
         rule = policy.partner_notices[notice.kind]
+        # A state's own notices travel on the same topic: no need to consult oneself.
+        own = notice.issuing_state == submitting_state(application)
         found.findings.append(
             Finding(
                 category=FindingCategory.PARTNER_NOTICE,
@@ -42,16 +44,24 @@ def partner_notice_findings(
                 f"{notice.issuing_state} ({notice.issued_on.isoformat()}): "
                 f"{'; '.join(same_party)}; same technology ({', '.join(shared)}); "
                 f"same destination {notice.destination_country}",
-                explanation=f"{rule.explanation}. Grounds given: {notice.reason} "
+                explanation=f"{rule.own_state_explanation if own else rule.explanation}. "
+                f"Grounds given: {notice.reason} "
                 f"({policy.cite(rule.source)})",
                 reference=f"partner_notice:{notice.notice_id}",
             )
         )
+        if own:
+            continue
         contact = f", {notice.contact}" if notice.contact else ""
         found.consult.append(
             f"{notice.issuing_state} ({notice.kind.value} notice {notice.notice_id}{contact})"
         )
     return found
+
+
+def submitting_state(application: SubmitApplication) -> str:
+    """The state of the submitting agency, by the registry's `<country>-<agency>` codes."""
+    return application.submitting_agency.split("-", 1)[0]
 
 
 def _same_parties(application: SubmitApplication, notice: PartnerNotice) -> list[str]:
