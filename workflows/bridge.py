@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import structlog
 from faststream import FastStream
 from faststream.kafka import KafkaBroker, KafkaRouter
@@ -20,9 +23,10 @@ from caseflow.messaging import (
 )
 from caseflow.settings import Settings
 from schemas.cases import CaseAmended, CaseReceived, CaseWithdrawn
-from schemas.envelope import Envelope, EnvelopeHeader
+from schemas.consultation import ConsultationConcluded, ConsultationOpened, ReferralExtended
+from schemas.envelope import Contract, Envelope, EnvelopeHeader
 from schemas.screening import ScreeningCompleted
-from schemas.topics import CASES, SCREENING_RESULTS
+from schemas.topics import CASES, CONSULTATION_RESPONSES, SCREENING_RESULTS
 from workflows import TASK_QUEUE
 from workflows import search_attributes as sa
 from workflows.client import connect, workflow_id
@@ -35,13 +39,25 @@ log = structlog.get_logger(__name__)
 CASES_GROUP = "caseflow-bridge-cases"
 SCREENING_GROUP = "caseflow-bridge-screening"
 
-CaseSignal = CaseAmended | CaseWithdrawn | ScreeningCompleted
-# Case events the workflow is told of, by envelope type: the contract and the signal.
-CASE_SIGNALS: dict[str, tuple[type[CaseAmended] | type[CaseWithdrawn], str]] = {
+CONSULTATION_GROUP = "caseflow-bridge-consultation"
+
+# Events the workflow is told of, by envelope type: the contract and the signal.
+Signals = dict[str, tuple[type[Contract], str]]
+CASE_SIGNALS: Signals = {
     CaseAmended.type_name(): (CaseAmended, LicenseCase.case_amended.__name__),
     CaseWithdrawn.type_name(): (CaseWithdrawn, LicenseCase.case_withdrawn.__name__),
 }
-SCREENING_SIGNAL = LicenseCase.screening_completed.__name__
+CONSULTATION_SIGNALS: Signals = {
+    ConsultationConcluded.type_name(): (
+        ConsultationConcluded,
+        LicenseCase.consultation_concluded.__name__,
+    ),
+    ConsultationOpened.type_name(): (ConsultationOpened, LicenseCase.consultation_opened.__name__),
+    ReferralExtended.type_name(): (ReferralExtended, LicenseCase.referral_extended.__name__),
+}
+SCREENING_SIGNALS: Signals = {
+    ScreeningCompleted.type_name(): (ScreeningCompleted, LicenseCase.screening_completed.__name__)
+}
 
 
 async def start_case(
@@ -85,9 +101,9 @@ async def start_case(
     return True
 
 
-async def signal_case(client: Client, signal: str, data: CaseSignal) -> bool:
-    """Signal `data` into its case's workflow; False when the case has no workflow."""
-    handle = client.get_workflow_handle(workflow_id(data.case_id))
+async def signal_case(client: Client, case_id: str, signal: str, data: Contract) -> bool:
+    """Signal `data` into the case's workflow; False when the case has no (running) workflow."""
+    handle = client.get_workflow_handle(workflow_id(case_id))
     try:
         await handle.signal(signal, data)
     except RPCError as error:
@@ -95,6 +111,38 @@ async def signal_case(client: Client, signal: str, data: CaseSignal) -> bool:
             return False
         raise
     return True
+
+
+async def signal_by_type(client: Client, message: KafkaMessage, signals: Signals) -> None:
+    """Signal the message into its case (the envelope's subject) if its type is in `signals`."""
+    with _skipping_unreadable(message):
+        header = EnvelopeHeader.model_validate_json(message.body)
+        if header.type not in signals:
+            return
+        contract, signal = signals[header.type]
+        envelope = read_envelope(message.body, contract)
+        delivered = await signal_case(client, envelope.subject, signal, envelope.data)
+        log.info(signal, case_id=envelope.subject, delivered=delivered)
+
+
+async def start_if_received(client: Client, message: KafkaMessage, policy: CasePolicy) -> bool:
+    """Start the case's workflow if the message is a `CaseReceived`; False if it is not."""
+    with _skipping_unreadable(message):
+        if EnvelopeHeader.model_validate_json(message.body).type != CaseReceived.type_name():
+            return False
+        received = read_envelope(message.body, CaseReceived)
+        started = await start_case(client, received, policy)
+        log.info("case workflow", case_id=received.data.case_id, started=started)
+    return True
+
+
+@contextlib.contextmanager
+def _skipping_unreadable(message: KafkaMessage) -> Iterator[None]:
+    """Log and skip a message that cannot be read: it must not stall the consumer."""
+    try:
+        yield
+    except (UnreadableMessage, ValueError) as error:
+        log.error("unreadable message skipped", location=location_of(message), error=str(error))
 
 
 class TemporalLink:
@@ -131,21 +179,21 @@ def build_router(temporal: TemporalLink, policy: CasePolicy) -> KafkaRouter:
     async def on_case_event(
         body: Documented[Envelope[CaseReceived]], message: KafkaMessage
     ) -> None:
-        try:
-            header = EnvelopeHeader.model_validate_json(message.body)
-            if header.type == CaseReceived.type_name():
-                received = read_envelope(message.body, CaseReceived)
-                started = await start_case(temporal.client, received, policy)
-                log.info("case workflow", case_id=received.data.case_id, started=started)
-            elif header.type in CASE_SIGNALS:
-                contract, signal = CASE_SIGNALS[header.type]
-                event = read_envelope(message.body, contract).data
-                delivered = await signal_case(temporal.client, signal, event)
-                log.info(signal, case_id=event.case_id, delivered=delivered)
-        except (UnreadableMessage, ValueError) as error:
-            log.error(
-                "unreadable case event skipped", location=location_of(message), error=str(error)
-            )
+        if not await start_if_received(temporal.client, message, policy):
+            await signal_by_type(temporal.client, message, CASE_SIGNALS)
+
+    @at_least_once(
+        router,
+        CONSULTATION_RESPONSES,
+        group_id=CONSULTATION_GROUP,
+        title="on_consultation_event",
+        description="Signals an opened or concluded consultation and extended referrals into "
+        "the case's workflow. Other consultation events are skipped.",
+    )
+    async def on_consultation_event(
+        body: Documented[Envelope[ConsultationConcluded]], message: KafkaMessage
+    ) -> None:
+        await signal_by_type(temporal.client, message, CONSULTATION_SIGNALS)
 
     @at_least_once(
         router,
@@ -157,17 +205,7 @@ def build_router(temporal: TemporalLink, policy: CasePolicy) -> KafkaRouter:
     async def on_screening_completed(
         body: Documented[Envelope[ScreeningCompleted]], message: KafkaMessage
     ) -> None:
-        try:
-            envelope = read_envelope(message.body, ScreeningCompleted)
-        except UnreadableMessage as error:
-            log.error(
-                "unreadable screening result skipped",
-                location=location_of(message),
-                error=str(error),
-            )
-            return
-        delivered = await signal_case(temporal.client, SCREENING_SIGNAL, envelope.data)
-        log.info("screening result", case_id=envelope.data.case_id, delivered=delivered)
+        await signal_by_type(temporal.client, message, SCREENING_SIGNALS)
 
     return router
 

@@ -28,6 +28,8 @@ def case_view(state: CaseState, viewer: ViewRequest) -> CaseView:
         alert=state.alert,
         changes=state.changes,
         assigned_reviewer=state.claimant.id if state.claimant else None,
+        consultation=state.consultation,
+        escalation=state.escalation,
         sign_off=state.sign_off,
         hold=state.hold,
         decided=state.decided,
@@ -55,6 +57,8 @@ def case_card(state: CaseState, now: datetime) -> str:
         )
     if state.decided is not None:
         lines.append(f"**Decided** {state.decided.outcome.value} by {state.decided.decided_by}")
+    if state.consultation is not None:
+        lines += ["", "### Consultation", *_positions(state)]
     if state.changes:
         lines += ["", "### Last amendment", *(f"- `{c.path}`: {c.after}" for c in state.changes)]
     lines += [
@@ -100,3 +104,18 @@ def _due(state: CaseState, now: datetime) -> str:
         return f"**clock stopped** awaiting the agency's information{on_hold}"
     overdue = " — **OVERDUE**" if state.breached else ""
     return f"**due** {due:%Y-%m-%d %H:%M} UTC{overdue}{on_hold}"
+
+
+def _positions(state: CaseState) -> list[str]:
+    """The stakeholders' positions, or when they are due."""
+    consultation = state.consultation
+    assert consultation is not None
+    if consultation.concluded is None:
+        return [f"- answers due {consultation.due_at:%Y-%m-%d %H:%M} UTC"]
+    lines = [
+        f"- {p.stakeholder_name}: {p.position.value}{' (silent)' if p.deemed_no_objection else ''}"
+        for p in consultation.concluded.positions
+    ]
+    if state.escalation is not None:
+        lines.append(f"- **escalated:** {state.escalation.dissent}")
+    return lines

@@ -7,11 +7,12 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from schemas.cases import CaseStatus, DecisionOutcome
-    from schemas.topics import CASES, SHARING_NOTICES
+    from schemas.topics import CASES, CONSULTATION_REQUESTS
     from workflows import events
     from workflows import search_attributes as sa
     from workflows.case_card import case_card
     from workflows.clock import deadline
+    from workflows.consultation import share_denial
     from workflows.model import CaseState, DecisionRecorded, TimelineEntry
     from workflows.outbox import CaseOutbox
     from workflows.tasks import ActionRecorded
@@ -40,9 +41,9 @@ class CaseRecord:
             rationale=rationale,
         )
         self._outbox.add(case, CASES, events.case_decided(case))
-        notice = events.denial_notice(case)
+        notice = share_denial(case)
         if notice is not None:
-            self._outbox.add(case, SHARING_NOTICES, notice)
+            self._outbox.add(case, CONSULTATION_REQUESTS, notice)
         self._enter(CaseStatus.DECIDED, f"{outcome.value} by {by}")
 
     def _end_hold(self) -> bool:

@@ -10,10 +10,12 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from schemas.cases import CaseStatus
     from schemas.screening import ScreeningCompleted
-    from schemas.topics import CASES, SCREENING_REQUESTS
+    from schemas.topics import CASES, CONSULTATION_REQUESTS, SCREENING_REQUESTS
     from workflows import events
     from workflows.case_record import CaseRecord
-    from workflows.clock import Alarm, deadline, due_alarm, time_to_next_alarm
+    from workflows.clock import SHORTEST_WAIT, Alarm, deadline, due_alarm, time_to_next_alarm
+    from workflows.consultation import deadline_passed
+    from workflows.consultation import due as consultation_due
     from workflows.model import LicenseCaseInput
 
 
@@ -100,12 +102,31 @@ class CaseSteps(CaseRecord):
             )
         )
 
+    def _tell_consultation_its_deadline_passed(self) -> None:
+        """Past the consultation's deadline, silent stakeholders count as not objecting: tell the
+        consultation service (again after the re-send wait, until it concludes)."""
+        case, now = self._case, workflow.now()
+        consultation = case.consultation
+        if consultation is None or not consultation_due(consultation, now):
+            return
+        sent = consultation.deadline_sent_at
+        if sent is None or now >= sent + self._resend_wait:
+            consultation.deadline_sent_at = now
+            self._outbox.add(case, CONSULTATION_REQUESTS, deadline_passed(case, consultation))
+            if sent is None:
+                self._note("consultation deadline passed: silence counts as no objection")
+
     async def _wait_for_something_to_do(self) -> None:
         """Sleep until a handler changed the case, a deadline falls due or a re-send is due."""
         case = self._case
         waits = [time_to_next_alarm(case, workflow.now())]
         if case.awaiting_screening and case.screening_sent_at is not None:
             waits.append(case.screening_sent_at + self._resend_wait - workflow.now())
+        consultation = case.consultation
+        if consultation is not None and consultation.concluded is None:
+            sent = consultation.deadline_sent_at
+            due = consultation.due_at if sent is None else sent + self._resend_wait
+            waits.append(max(due - workflow.now(), SHORTEST_WAIT))
         timeout = min((wait for wait in waits if wait is not None), default=None)
         steps = len(case.timeline)  # any new step may bring the history over its limit
         with contextlib.suppress(TimeoutError):

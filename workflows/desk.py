@@ -17,7 +17,9 @@ from workflows.license_case import LicenseCase
 from workflows.model import CaseView
 from workflows.tasks import (
     ActionRecorded,
+    ConsultationReferral,
     Countersignature,
+    EscalationResolution,
     InformationRequest,
     ReviewDecision,
     ReviewerRole,
@@ -104,6 +106,20 @@ async def request_information(
 ) -> ActionRecorded:
     """Ask the agency for information; the case goes on hold."""
     return await _act(client, case_id, LicenseCase.request_information, request)
+
+
+async def refer_for_consultation(
+    client: Client, case_id: str, referral: ConsultationReferral
+) -> ActionRecorded:
+    """Refer the case to stakeholders; it waits for their positions."""
+    return await _act(client, case_id, LicenseCase.refer_for_consultation, referral)
+
+
+async def resolve_escalation(
+    client: Client, case_id: str, resolution: EscalationResolution
+) -> ActionRecorded:
+    """Settle a dissent as the escalation committee's chair."""
+    return await _act(client, case_id, LicenseCase.resolve_escalation, resolution)
 
 
 async def _act(

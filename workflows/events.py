@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from schemas.application import TechnologyCategory
 from schemas.cases import (
     CaseDeadlineApproaching,
     CaseDeadlineBreached,
     CaseDecided,
     CaseStatusChanged,
 )
-from schemas.screening import NoticeKind, NoticeParty, PartnerNotice, ScreeningRequested
-from schemas.types import COUNTRY_CODES
+from schemas.screening import ScreeningRequested
 from workflows.clock import Alarm, deadline
 from workflows.model import CaseState
 
@@ -75,39 +73,4 @@ def case_decided(state: CaseState) -> CaseDecided:
             "grounds": signed.grounds if signed else [],
             "human_rights_assessment": signed.human_rights_assessment if signed else "",
         }
-    )
-
-
-def denial_notice(state: CaseState) -> PartnerNotice | None:
-    """The notice partner states screen against, for a denial on human-rights grounds.
-
-    None for any other decision, or when the agency's code (`DE-BAFA`) names no known state.
-    It names parties, destination, control codes and technology categories; no commercial values.
-    """
-    decided, signed = state.decided, state.sign_off
-    if decided is None or signed is None or signed.outcome is not decided.outcome:
-        return None
-    grounds = [ground.text for ground in signed.grounds if ground.human_rights]
-    issuing_state = state.application.submitting_agency.split("-", 1)[0]
-    if not grounds or issuing_state not in COUNTRY_CODES:
-        return None
-    application = state.application
-    parties = [
-        NoticeParty(role=role, name=party.name, country=party.address.country)
-        for role, party in application.parties()
-        if role in ("end_user", "ultimate_consignee", "intermediate_consignee")
-    ]
-    categories = list(
-        dict.fromkeys(c for item in application.items for c in item.technology_categories)
-    )
-    return PartnerNotice(
-        notice_id=f"{issuing_state}/{state.control_number}",
-        kind=NoticeKind.DENIAL,
-        issuing_state=issuing_state,
-        issued_on=decided.decided_at.date(),
-        parties=parties,
-        technology_categories=categories or [TechnologyCategory.GENERAL_PURPOSE],
-        control_codes=application.control_codes,
-        destination_country=application.destination_country,
-        reason="; ".join(grounds),
     )

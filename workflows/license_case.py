@@ -9,7 +9,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.screening import ScreeningCompleted
     from workflows import review
     from workflows.case_card import case_view
-    from workflows.case_steps import CaseSteps
+    from workflows.consultation_tasks import ConsultationTasks
     from workflows.model import CaseState, CaseView, DecisionRecorded, Hold, LicenseCaseInput
     from workflows.outbox import CaseOutbox
     from workflows.tasks import (
@@ -23,8 +23,8 @@ with workflow.unsafe.imports_passed_through():
 
 
 @workflow.defn
-class LicenseCase(CaseSteps):
-    """Screening, then review (four eyes where needed), then the decision published."""
+class LicenseCase(ConsultationTasks):
+    """Screening, review (consultation, escalation and four eyes where needed), decision."""
 
     @workflow.init
     def __init__(self, start: LicenseCaseInput) -> None:
@@ -48,6 +48,7 @@ class LicenseCase(CaseSteps):
             self._resend_screening_if_unanswered()
             self._review_once_screened()
             self._raise_deadline_if_due()
+            self._tell_consultation_its_deadline_passed()
             await self._outbox.flush()
             await self._continue_as_new_if_history_is_long()
             await self._wait_for_something_to_do()

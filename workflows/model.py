@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from schemas.application import SubmitApplication
 from schemas.cases import CaseReceived, CaseStatus, DecisionOutcome, FieldChange
+from schemas.consultation import ConsultationConcluded
 from schemas.screening import RiskLevel, ScreeningCompleted
 from workflows.tasks import ReviewDecision, Reviewer
 
@@ -30,6 +31,10 @@ class CasePolicy(BaseModel):
         description="Approvals at these risk levels need a senior officer's countersignature "
         "(every denial does).",
     )
+    consultation_time: timedelta = Field(
+        default=timedelta(days=30),
+        description="Stakeholders answer within this; silence counts as no objection (EO 12981).",
+    )
     history_events_before_continue: int = Field(
         default=5_000,
         description="Continue as new past this many history events (Temporal warns at 10,240).",
@@ -50,6 +55,28 @@ class Hold(BaseModel):
     since: datetime
     requested_by: str
     questions: list[str]
+
+
+class Consultation(BaseModel):
+    """A consultation round: asked when, due when, and how it concluded."""
+
+    request_id: str
+    referred_by: str
+    requested_at: datetime
+    due_at: datetime = Field(description="Moved by a referral's extension.")
+    deadline_sent_at: datetime | None = Field(
+        default=None, description="When the consultation service was told the deadline passed."
+    )
+    concluded: ConsultationConcluded | None = None
+
+
+class Escalation(BaseModel):
+    """Stakeholders dissent: the committee settles it before the officer decides."""
+
+    since: datetime
+    dissent: str
+    resolved_by: str | None = None
+    recommendation: str = ""
 
 
 class DecisionRecorded(BaseModel):
@@ -83,6 +110,9 @@ class CaseState(BaseModel):
     amendments: list[datetime] = Field(default_factory=list)
     changes: list[FieldChange] = Field(default_factory=list, description="The last amendment's.")
     claimant: Reviewer | None = None
+    consultation_round: int = 0
+    consultation: Consultation | None = None
+    escalation: Escalation | None = None
     sign_off: ReviewDecision | None = None
     hold: Hold | None = None
     held: timedelta = Field(default=timedelta(0), description="Time on holds that have ended.")
@@ -129,6 +159,8 @@ class CaseView(BaseModel):
     alert: str
     changes: list[FieldChange]
     assigned_reviewer: str | None
+    consultation: Consultation | None
+    escalation: Escalation | None
     sign_off: ReviewDecision | None
     hold: Hold | None
     decided: DecisionRecorded | None

@@ -5,7 +5,9 @@ from __future__ import annotations
 from schemas.cases import CaseStatus, DecisionOutcome
 from workflows.model import CaseState
 from workflows.tasks import (
+    ConsultationReferral,
     Countersignature,
+    EscalationResolution,
     InformationRequest,
     ReviewDecision,
     Reviewer,
@@ -21,7 +23,12 @@ REVIEWER_OUTCOMES = (
     DecisionOutcome.RETURNED_WITHOUT_ACTION,
 )
 APPROVALS = (DecisionOutcome.APPROVED, DecisionOutcome.APPROVED_WITH_CONDITIONS)
-CLAIMANT_ACTIONS = ["release", *REVIEWER_OUTCOMES, "request_information"]
+CLAIMANT_ACTIONS = [
+    "release",
+    *REVIEWER_OUTCOMES,
+    "request_information",
+    "refer_for_consultation",
+]
 COUNTERSIGNER_ACTIONS = ["countersign", "send_back"]
 
 
@@ -93,6 +100,32 @@ def hold_problems(state: CaseState, request: InformationRequest) -> list[str]:
     return problems
 
 
+def referral_problems(state: CaseState, referral: ConsultationReferral) -> list[str]:
+    """Every reason the case cannot be referred for consultation now."""
+    problems = (
+        _who(referral.reviewer)
+        + _status(state, CaseStatus.UNDER_REVIEW)
+        + _claimant(state, referral.reviewer)
+    )
+    if state.screening is None:
+        problems.append("the case is not screened yet")
+    if any(not stakeholder.strip() for stakeholder in referral.stakeholders):
+        problems.append("a proposed stakeholder id is empty")
+    return problems
+
+
+def resolution_problems(state: CaseState, resolution: EscalationResolution) -> list[str]:
+    """Every reason the escalation cannot be resolved now."""
+    problems = _who(resolution.reviewer) + _status(state, CaseStatus.ESCALATED)
+    if resolution.reviewer.role is not ReviewerRole.SENIOR_OFFICER:
+        problems.append("only a senior officer chairs the escalation committee")
+    if not resolution.recommendation.strip():
+        problems.append("the committee's recommendation is required")
+    if not resolution.rationale.strip():
+        problems.append("a rationale is required")
+    return problems
+
+
 def needs_countersignature(state: CaseState, decision: ReviewDecision) -> bool:
     """Four eyes: every denial, and every approval at a risk level the policy names."""
     if decision.outcome is DecisionOutcome.DENIED:
@@ -110,6 +143,8 @@ def open_actions(state: CaseState, viewer: ViewRequest) -> list[str]:
             return ["claim"]
         if viewer.reviewer_id in ("", state.claimant.id):
             return [str(action) for action in CLAIMANT_ACTIONS]
+    if state.status is CaseStatus.ESCALATED and viewer.role is ReviewerRole.SENIOR_OFFICER:
+        return ["resolve_escalation"]
     if state.status is CaseStatus.SIGNED_OFF and viewer.role is ReviewerRole.SENIOR_OFFICER:
         signer = state.sign_off.reviewer.id if state.sign_off is not None else ""
         if viewer.reviewer_id != signer:

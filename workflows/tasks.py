@@ -60,6 +60,22 @@ class InformationRequest(BaseModel):
     questions: list[str] = Field(default_factory=list)
 
 
+class ConsultationReferral(BaseModel):
+    """The claimant refers the case to stakeholders (empty: the routing policy proposes them)."""
+
+    reviewer: Reviewer
+    stakeholders: list[str] = Field(default_factory=list, description="Stakeholder ids.")
+    note: str = ""
+
+
+class EscalationResolution(BaseModel):
+    """The escalation committee's chair (a senior officer) settles a dissent."""
+
+    reviewer: Reviewer
+    recommendation: str = Field(description="What the committee recommends the officer decide.")
+    rationale: str
+
+
 class ViewRequest(BaseModel):
     """Who is looking: the case view lists the actions open to this role (and reviewer)."""
 

@@ -28,6 +28,8 @@ app.command("release")(review.release)
 app.command("decide")(review.decide)
 app.command("countersign")(review.countersign)
 app.command("hold")(review.hold)
+app.command("refer")(review.refer)
+app.command("resolve")(review.resolve)
 
 
 @app.command()

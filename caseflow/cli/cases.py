@@ -118,6 +118,19 @@ def show_case(view: CaseView) -> None:
             f"- **{finding.severity.value}** {finding.evidence}: {finding.explanation}"
             for finding in view.screening.findings
         ]
+    if view.consultation is not None:
+        lines.append(f"## Consultation, answers due {view.consultation.due_at:%Y-%m-%d %H:%M} UTC")
+        concluded = view.consultation.concluded
+        lines += [
+            f"- {p.stakeholder_name}: {p.position.value}"
+            + (" (silent: deemed)" if p.deemed_no_objection else f" — {p.rationale}")
+            for p in (concluded.positions if concluded else [])
+        ]
+    if view.escalation is not None:
+        escalation = view.escalation
+        lines.append(f"## Escalated: {escalation.dissent}")
+        if escalation.resolved_by:
+            lines.append(f"{escalation.resolved_by} recommends {escalation.recommendation}")
     if view.hold is not None:
         lines.append(f"## On hold since {view.hold.since:%Y-%m-%d %H:%M} UTC")
         lines += [f"- {question}" for question in view.hold.questions]

@@ -1,4 +1,4 @@
-"""`caseflow claim | release | decide | countersign | hold`: reviewer tasks on a case.
+"""`caseflow claim | release | decide | countersign | hold | refer | resolve`: reviewer tasks.
 
 Each is a Temporal Update: the workflow refuses an invalid task before it enters the history and
 says every reason. Who acts comes from `--reviewer` and `--role` (or CASEFLOW_REVIEWER and
@@ -22,7 +22,9 @@ from workflows import desk
 from workflows.client import connect
 from workflows.tasks import (
     ActionRecorded,
+    ConsultationReferral,
     Countersignature,
+    EscalationResolution,
     InformationRequest,
     ReviewDecision,
     Reviewer,
@@ -38,6 +40,9 @@ CASE = typer.Argument(..., help="Case id or control number.")
 REVIEWER = typer.Option(..., "--reviewer", envvar="CASEFLOW_REVIEWER", help="Your reviewer id.")
 ROLE = typer.Option(
     ReviewerRole.LICENSING_OFFICER, "--role", envvar="CASEFLOW_REVIEWER_ROLE", help="Your role."
+)
+SENIOR_ROLE = typer.Option(
+    ReviewerRole.SENIOR_OFFICER, "--role", envvar="CASEFLOW_REVIEWER_ROLE", help="Your role."
 )
 
 
@@ -80,9 +85,7 @@ def decide(
 def countersign(
     reference: str = CASE,
     reviewer: str = REVIEWER,
-    role: ReviewerRole = typer.Option(
-        ReviewerRole.SENIOR_OFFICER, "--role", envvar="CASEFLOW_REVIEWER_ROLE", help="Your role."
-    ),
+    role: ReviewerRole = SENIOR_ROLE,
     send_back: bool = typer.Option(False, "--send-back", help="Disagree: back to review."),
     note: str = typer.Option("", help="Why (required when sending back)."),
 ) -> None:
@@ -102,6 +105,38 @@ def hold(
     """Ask the agency for information: the case goes on hold and its clock stops."""
     request = InformationRequest(reviewer=Reviewer(id=reviewer, role=role), questions=question)
     _run(desk.request_information, reference, request)
+
+
+def refer(
+    reference: str = CASE,
+    reviewer: str = REVIEWER,
+    role: ReviewerRole = ROLE,
+    stakeholder: list[str] = typer.Option(
+        [], help="A stakeholder id to consult (repeatable; none: the routing policy proposes)."
+    ),
+    note: str = typer.Option("", help="For the record."),
+) -> None:
+    """Refer a case you claimed for consultation; silence past the deadline is no objection."""
+    referral = ConsultationReferral(
+        reviewer=Reviewer(id=reviewer, role=role), stakeholders=stakeholder, note=note
+    )
+    _run(desk.refer_for_consultation, reference, referral)
+
+
+def resolve(
+    reference: str = CASE,
+    reviewer: str = REVIEWER,
+    role: ReviewerRole = SENIOR_ROLE,
+    recommendation: str = typer.Option(..., help="What the committee recommends, e.g. deny."),
+    rationale: str = typer.Option(..., help="Why."),
+) -> None:
+    """Settle a stakeholders' dissent as the escalation committee's chair (a senior officer)."""
+    resolution = EscalationResolution(
+        reviewer=Reviewer(id=reviewer, role=role),
+        recommendation=recommendation,
+        rationale=rationale,
+    )
+    _run(desk.resolve_escalation, reference, resolution)
 
 
 def _run(action: Action[TaskT], reference: str, task: TaskT) -> None:

@@ -21,6 +21,12 @@ from temporalio.worker import Worker
 
 from caseflow.samples import sample_applications
 from schemas.cases import CaseAmended, CaseReceived, CaseWithdrawn, FieldChange
+from schemas.consultation import (
+    ConsultationConcluded,
+    Position,
+    StakeholderKind,
+    StakeholderPosition,
+)
 from schemas.envelope import Envelope
 from schemas.screening import RiskLevel, ScreeningCompleted
 from workflows.bridge import start_case
@@ -46,18 +52,20 @@ SENIOR = Reviewer(id="senior-1", role=ReviewerRole.SENIOR_OFFICER)
 
 
 class FakePublisher:
-    """Stands in for the Kafka publishing activity: keeps every event, decoded."""
+    """Stands in for the Kafka publishing activity: keeps every envelope, decoded, with the
+    topic it was meant for under `topic`."""
 
     def __init__(self) -> None:
         self.events: list[Event] = []
 
     @activity.defn(name="publish_event")
     async def publish_event(self, event: OutgoingEvent) -> None:
-        self.events.append(json.loads(event.envelope_json))
+        self.events.append({**json.loads(event.envelope_json), "topic": event.topic})
 
     @activity.defn(name="publish_events")
     async def publish_events(self, batch: OutgoingEvents) -> None:
-        self.events += [json.loads(event.envelope_json) for event in batch.events]
+        for event in batch.events:
+            await self.publish_event(event)
 
     def of(self, case_id: str, event_type: str) -> list[Event]:
         """Events of one type published for a case, in order."""
@@ -168,6 +176,25 @@ class CaseHarness:
         )
         await self.handle(case_id).signal(LicenseCase.case_withdrawn, withdrawn)
 
+    async def conclude(self, case_id: str, *positions: Position, silent: int = 0) -> None:
+        """Conclude the case's consultation as the consultation service does."""
+        answered = [_position(f"stakeholder-{n}", position) for n, position in enumerate(positions)]
+        deemed = [_position(f"silent-{n}", None) for n in range(silent)]
+        objecting = Position.RECOMMEND_DENIAL in positions
+        dissent = objecting and any(
+            p.position is not Position.RECOMMEND_DENIAL for p in answered + deemed
+        )
+        concluded = ConsultationConcluded(
+            case_id=case_id,
+            request_id=f"{case_id}/consultation/1",
+            positions=answered + deemed,
+            deemed_no_objection=[p.stakeholder_id for p in deemed],
+            dissent=dissent,
+            dissent_summary="stakeholder recommends denial against approvals" if dissent else "",
+            concluded_at=datetime.now(UTC),
+        )
+        await self.handle(case_id).signal(LicenseCase.consultation_concluded, concluded)
+
     async def card(self, case_id: str) -> str:
         """The case card, as the Temporal UI shows it (the workflow's current details)."""
         metadata = await self.handle(case_id).query(
@@ -228,3 +255,16 @@ async def case_harness(client: Client) -> AsyncIterator[CaseHarness]:
         for case_id in harness.opened:
             with contextlib.suppress(RPCError):
                 await harness.handle(case_id).terminate("test finished")
+
+
+def _position(stakeholder_id: str, position: Position | None) -> StakeholderPosition:
+    """A stakeholder's position; None for one that stayed silent past the deadline."""
+    return StakeholderPosition(
+        referral_id=f"referral-{stakeholder_id}",
+        stakeholder_id=stakeholder_id,
+        stakeholder_name=stakeholder_id.replace("-", " ").title(),
+        stakeholder_kind=StakeholderKind.CIVIL_SOCIETY,
+        position=position or Position.NO_OBJECTION,
+        deemed_no_objection=position is None,
+        answered_at=None if position is None else datetime.now(UTC),
+    )

@@ -51,8 +51,8 @@ async def test_an_amendment_rescreens_the_case_and_its_card_shows_what_changed(
 async def test_the_same_amendment_delivered_twice_rescreens_once(cases: CaseHarness) -> None:
     case_id = await cases.open_case(RiskLevel.LOW)
     amended = await cases.amendment(case_id, "Quantity corrected to ten.")
-    assert await signal_case(cases.client, "case_amended", amended)
-    assert await signal_case(cases.client, "case_amended", amended)
+    assert await signal_case(cases.client, case_id, "case_amended", amended)
+    assert await signal_case(cases.client, case_id, "case_amended", amended)
     await cases.until_published(case_id, "ScreeningRequested", count=2)
     await cases.screen(case_id, RiskLevel.LOW, request_id=f"{case_id}/screening/2")
     await cases.until(case_id, lambda view: view.status is CaseStatus.UNDER_REVIEW)
@@ -88,7 +88,7 @@ async def test_amendment_and_withdrawal_after_the_decision_change_nothing(
     await desk.decide(cases.client, case_id, approval)
     await cases.handle(case_id).result()
     amended = await cases.amendment(case_id, "A late change.")
-    assert not await signal_case(cases.client, "case_amended", amended)
+    assert not await signal_case(cases.client, case_id, "case_amended", amended)
     assert len(cases.published.of(case_id, "CaseDecided")) == 1
     assert (await cases.view(case_id)).decided is not None
 

@@ -1,6 +1,6 @@
 """Record LicenseCase histories for the replay test.
 
-    .venv/bin/python -m tests.replay.record v2-batched-publishing
+    .venv/bin/python -m tests.replay.record v3-consultation [scenario …]
 
 Starts a throwaway embedded stack, runs each scenario through the real workflow (publishing
 faked, screening answered here) and writes every run's history to `tests/replay/histories/<label>/`.
@@ -22,14 +22,25 @@ from caseflow.settings import Settings
 from caseflow.stack import start_stack, stop_stack
 from caseflow.stack.ports import free_ports
 from schemas.cases import DecisionOutcome, DenialGround
+from schemas.consultation import Position
 from schemas.screening import RiskLevel
 from tests.integration.case_harness import OFFICER, SENIOR, CaseHarness, case_harness
 from workflows import desk
 from workflows.client import connect, workflow_id
 from workflows.model import CasePolicy
-from workflows.tasks import Countersignature, InformationRequest, ReviewDecision, ReviewerTask
+from workflows.tasks import (
+    ConsultationReferral,
+    Countersignature,
+    EscalationResolution,
+    InformationRequest,
+    ReviewDecision,
+    Reviewer,
+    ReviewerRole,
+    ReviewerTask,
+)
 
 HISTORIES = Path(__file__).parent / "histories"
+OTHER_SENIOR = Reviewer(id="senior-2", role=ReviewerRole.SENIOR_OFFICER)
 Scenario = Callable[[CaseHarness], Awaitable[str]]
 
 
@@ -90,6 +101,22 @@ async def deadline_breached_then_released_and_returned(cases: CaseHarness) -> st
     return case_id
 
 
+async def referred_escalated_resolved_and_denied(cases: CaseHarness) -> str:
+    policy = CasePolicy(consultation_time=timedelta(seconds=1))
+    case_id = await _claimed(cases, RiskLevel.HIGH, policy)
+    referral = ConsultationReferral(reviewer=OFFICER, stakeholders=["ngo-1"])
+    await desk.refer_for_consultation(cases.client, case_id, referral)
+    await cases.until_published(case_id, "ConsultationDeadlinePassed")
+    await cases.conclude(case_id, Position.RECOMMEND_DENIAL, silent=1)
+    await cases.until(case_id, lambda view: view.status == "escalated")
+    resolution = EscalationResolution(reviewer=SENIOR, recommendation="deny", rationale="Misuse.")
+    await desk.resolve_escalation(cases.client, case_id, resolution)
+    ground = DenialGround(text="Misuse reported by civil society", human_rights=True)
+    await desk.decide(cases.client, case_id, _decision(DecisionOutcome.DENIED, grounds=[ground]))
+    await desk.countersign(cases.client, case_id, Countersignature(reviewer=OTHER_SENIOR))
+    return case_id
+
+
 async def continued_as_new(cases: CaseHarness) -> str:
     case_id = await _claimed(cases, RiskLevel.LOW, CasePolicy(history_events_before_continue=50))
     for _ in range(4):
@@ -105,11 +132,12 @@ SCENARIOS: tuple[Scenario, ...] = (
     list_update_then_sent_back_then_withdrawn,
     deadline_breached_then_released_and_returned,
     continued_as_new,
+    referred_escalated_resolved_and_denied,
 )
 
 
-async def record(folder: Path) -> list[Path]:
-    """Run every scenario on a throwaway stack; write each run's history to `folder`."""
+async def record(folder: Path, scenarios: tuple[Scenario, ...] = SCENARIOS) -> list[Path]:
+    """Run the scenarios on a throwaway stack; write each run's history to `folder`."""
     state_dir = Path(tempfile.mkdtemp(prefix="caseflow-record-"))
     kafka_port, temporal_port, ui_port = free_ports(3)
     settings = Settings(
@@ -123,7 +151,7 @@ async def record(folder: Path) -> list[Path]:
         endpoints = await start_stack(settings)
         client = await connect(endpoints.temporal)
         async with case_harness(client) as cases:
-            for scenario in SCENARIOS:
+            for scenario in scenarios:
                 case_id = await scenario(cases)
                 await cases.result(case_id)
                 query = f"WorkflowId = '{workflow_id(case_id)}'"
@@ -142,5 +170,6 @@ async def record(folder: Path) -> list[Path]:
 if __name__ == "__main__":
     folder = HISTORIES / sys.argv[1]
     folder.mkdir(parents=True, exist_ok=True)
-    for path in asyncio.run(record(folder)):
+    chosen = tuple(s for s in SCENARIOS if s.__name__ in sys.argv[2:]) or SCENARIOS
+    for path in asyncio.run(record(folder, chosen)):
         print(path)

@@ -35,19 +35,13 @@ async def test_a_recorded_case_replays_on_the_current_workflow_code(path: Path) 
     await replayer.replay_workflow(recorded(path))
 
 
-@pytest.mark.parametrize("version", sorted({path.parent.name for path in HISTORIES}))
-def test_each_version_covers_four_eyes_holds_amendments_withdrawal_deadlines_continuation(
-    version: str,
-) -> None:
-    names = {path.stem for path in HISTORIES if path.parent.name == version}
-    assert {
-        "denied_and_countersigned-run1",
-        "held_amended_and_approved_with_conditions-run1",
-        "list_update_then_sent_back_then_withdrawn-run1",
-        "deadline_breached_then_released_and_returned-run1",
-        "continued_as_new-run1",
-        "continued_as_new-run2",
-    } <= names
+def test_every_scenario_has_been_recorded() -> None:
+    # Imported here: the sandbox re-imports this module, and the recorder's imports are not
+    # allowed in a workflow.
+    from tests.replay.record import SCENARIOS
+
+    recorded_runs = {path.stem.rsplit("-run", 1)[0] for path in HISTORIES}
+    assert {scenario.__name__ for scenario in SCENARIOS} <= recorded_runs
 
 
 @workflow.defn(name="LicenseCase")

@@ -12,7 +12,9 @@ from schemas.screening import RiskLevel, ScreeningCompleted
 from workflows import review
 from workflows.model import CasePolicy, CaseState, DecisionRecorded
 from workflows.tasks import (
+    ConsultationReferral,
     Countersignature,
+    EscalationResolution,
     InformationRequest,
     ReviewDecision,
     Reviewer,
@@ -171,6 +173,30 @@ def test_the_claimant_sees_every_decision_and_others_see_nothing_to_do() -> None
         "denied",
         "returned_without_action",
         "request_information",
+        "refer_for_consultation",
     ]
     assert review.open_actions(case, ViewRequest(role=OTHER.role, reviewer_id="officer-2")) == []
     assert review.open_actions(case, ViewRequest()) == []
+
+
+def test_only_the_claimant_refers_a_screened_case_for_consultation() -> None:
+    referral = ConsultationReferral(reviewer=OTHER, stakeholders=["ngo-1", " "])
+    assert review.referral_problems(a_case(), referral) == [
+        "only officer-1, who claimed the case, can act on it",
+        "a proposed stakeholder id is empty",
+    ]
+    assert review.referral_problems(a_case(), ConsultationReferral(reviewer=OFFICER)) == []
+
+
+def test_only_a_senior_officer_resolves_an_escalation_with_a_recommendation_and_reasons() -> None:
+    case = a_case()
+    case.status = CaseStatus.ESCALATED
+    resolution = EscalationResolution(reviewer=OFFICER, recommendation="", rationale="")
+    assert review.resolution_problems(case, resolution) == [
+        "only a senior officer chairs the escalation committee",
+        "the committee's recommendation is required",
+        "a rationale is required",
+    ]
+    assert review.open_actions(case, ViewRequest(role=ReviewerRole.SENIOR_OFFICER)) == [
+        "resolve_escalation"
+    ]

@@ -1,0 +1,116 @@
+"""Consultation and escalation on a case: refer, hear the stakeholders, settle a dissent."""
+
+from __future__ import annotations
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from schemas.cases import CaseStatus
+    from schemas.consultation import ConsultationConcluded, ConsultationOpened, ReferralExtended
+    from schemas.topics import CONSULTATION_REQUESTS
+    from workflows import review
+    from workflows.case_steps import CaseSteps
+    from workflows.consultation import consultation_requested
+    from workflows.model import Consultation, Escalation
+    from workflows.tasks import ActionRecorded, ConsultationReferral, EscalationResolution
+
+
+class ConsultationTasks(CaseSteps):
+    """The consultation's updates and signals; its deadline is a step of the main loop."""
+
+    @workflow.update
+    async def refer_for_consultation(self, referral: ConsultationReferral) -> ActionRecorded:
+        """The claimant refers the case; stakeholders answer within the policy's time."""
+        self._refuse_if(review.referral_problems(self._case, referral))
+        case, now = self._case, workflow.now()
+        case.consultation_round += 1
+        case.consultation = Consultation(
+            request_id=f"{case.case_id}/consultation/{case.consultation_round}",
+            referred_by=referral.reviewer.id,
+            requested_at=now,
+            due_at=now + case.policy.consultation_time,
+        )
+        request = consultation_requested(case, referral.stakeholders)
+        self._outbox.add(case, CONSULTATION_REQUESTS, request)
+        proposed = ", ".join(referral.stakeholders) or "as the routing policy proposes"
+        self._enter(
+            CaseStatus.REFERRED,
+            f"referred for consultation by {referral.reviewer.id} ({proposed}); "
+            f"answers due {case.consultation.due_at:%Y-%m-%d %H:%M:%S} UTC",
+        )
+        return await self._recorded("")
+
+    @refer_for_consultation.validator
+    def _validate_refer_for_consultation(self, referral: ConsultationReferral) -> None:
+        self._refuse_if(review.referral_problems(self._case, referral))
+
+    @workflow.update
+    async def resolve_escalation(self, resolution: EscalationResolution) -> ActionRecorded:
+        """The committee's chair settles the dissent; the case returns to its officer."""
+        self._refuse_if(review.resolution_problems(self._case, resolution))
+        escalation = self._case.escalation
+        assert escalation is not None
+        escalation.resolved_by = resolution.reviewer.id
+        escalation.recommendation = resolution.recommendation
+        self._enter(
+            CaseStatus.UNDER_REVIEW,
+            f"escalation resolved by {resolution.reviewer.id}: recommends "
+            f"{resolution.recommendation} — {resolution.rationale}",
+        )
+        return await self._recorded("")
+
+    @resolve_escalation.validator
+    def _validate_resolve_escalation(self, resolution: EscalationResolution) -> None:
+        self._refuse_if(review.resolution_problems(self._case, resolution))
+
+    @workflow.signal
+    def consultation_concluded(self, concluded: ConsultationConcluded) -> None:
+        """Every stakeholder answered or stayed silent: back to review, or escalate on dissent."""
+        case, consultation = self._case, self._case.consultation
+        if (
+            case.decided is not None
+            or consultation is None
+            or consultation.request_id != concluded.request_id
+            or consultation.concluded is not None
+        ):
+            workflow.logger.info("consultation outcome ignored: %s", concluded.request_id)
+            return
+        consultation.concluded = concluded
+        summary = (
+            f"consultation concluded: {len(concluded.positions)} position(s), "
+            f"{len(concluded.deemed_no_objection)} silent (no objection)"
+        )
+        if case.status is not CaseStatus.REFERRED:
+            self._note(summary)
+        elif concluded.dissent:
+            case.escalation = Escalation(since=workflow.now(), dissent=concluded.dissent_summary)
+            self._enter(CaseStatus.ESCALATED, f"{summary}; dissent: {concluded.dissent_summary}")
+        else:
+            self._enter(CaseStatus.UNDER_REVIEW, summary)
+
+    @workflow.signal
+    def consultation_opened(self, opened: ConsultationOpened) -> None:
+        """The consultation service referred the stakeholders: its due time is the deadline."""
+        consultation = self._case.consultation
+        if consultation is None or consultation.request_id != opened.request_id:
+            return
+        if consultation.concluded is None and consultation.due_at != opened.due_at:
+            consultation.due_at, consultation.deadline_sent_at = opened.due_at, None
+            required = f"; must hear {', '.join(opened.required)}" if opened.required else ""
+            self._note(
+                f"consultation opened: {', '.join(opened.referred) or 'nobody'} referred"
+                f"{required}; answers due {opened.due_at:%Y-%m-%d %H:%M:%S} UTC"
+            )
+
+    @workflow.signal
+    def referral_extended(self, extended: ReferralExtended) -> None:
+        """A referral got its one extension: the consultation's deadline moves with it."""
+        consultation = self._case.consultation
+        if consultation is None or consultation.request_id != extended.request_id:
+            return
+        if consultation.concluded is None and extended.due_at > consultation.due_at:
+            consultation.due_at, consultation.deadline_sent_at = extended.due_at, None
+            self._note(
+                f"referral to {extended.stakeholder_id} extended to "
+                f"{extended.due_at:%Y-%m-%d %H:%M:%S} UTC"
+            )
