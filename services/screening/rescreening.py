@@ -67,7 +67,8 @@ async def rescreen_open_cases(
         for case in await uow.open_cases():
             if not list_update_matches(case.application, update_index, change_of):
                 continue
-            request_id = f"{case.case_id}/rescreen/{listed.list_version}"
+            # The workflow takes a re-screen whose id names the list versions the result records.
+            request_id = f"{case.case_id}/rescreen/{standing.screener.list_version}"
             if await uow.find_result(request_id) is not None:
                 continue
             knowledge = await knowledge_for(uow, case.application, standing)

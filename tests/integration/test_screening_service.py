@@ -12,6 +12,7 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from temporalio.client import Client
 
 from caseflow.kafka import start_producer
 from caseflow.samples import sample_applications
@@ -21,7 +22,9 @@ from schemas.cases import CaseDecided, DecisionOutcome
 from schemas.envelope import Contract, Envelope, utcnow
 from schemas.screening import ScreeningRequested
 from schemas.topics import CASES, SCREENING_REQUESTS, SCREENING_RESULTS, Topic
+from tests.integration.test_license_case import submit_and_await_review
 from tests.support import Event, collect
+from workflows.desk import case_view
 
 pytestmark = [pytest.mark.integration]
 
@@ -47,20 +50,28 @@ async def request_screening(endpoints: Endpoints, application: SubmitApplication
 
 async def result_of(endpoints: Endpoints, request_id: str) -> list[Event]:
     """The results published for a request, waiting for the first."""
-    return await results_of(endpoints, request_id, lambda seen: len(seen) >= 1)
+    return await results_where(
+        endpoints, lambda data: data.get("request_id") == request_id, lambda seen: len(seen) >= 1
+    )
 
 
-async def results_of(
+def rescreening_of(case_id: str) -> Callable[[Event], bool]:
+    """Selects the results of re-screening a case after a list update."""
+    return lambda data: data.get("case_id") == case_id and "/rescreen/" in data["request_id"]
+
+
+async def results_where(
     endpoints: Endpoints,
-    request_id: str,
+    where: Callable[[Event], bool],
     until: Callable[[list[Event]], bool] = lambda _: True,
     linger: float = 3.0,
 ) -> list[Event]:
+    """Screening results whose data `where` selects, read until `until` holds (and `linger`)."""
     return await collect(
         endpoints.kafka,
         SCREENING_RESULTS.name,
         until,
-        where=lambda event: event["data"].get("request_id") == request_id,
+        where=lambda e: where(e["data"]),
         linger=linger,
     )
 
@@ -134,14 +145,18 @@ async def test_a_list_reload_reports_its_delta_and_re_screens_the_open_case_it_a
     assert f"{name} " in shown
     assert "entity-list-human-rights" in shown
 
-    [again] = await result_of(stack_endpoints, f"{open_case}/rescreen/{name}@2")
+    [again] = await results_where(
+        stack_endpoints, rescreening_of(open_case), lambda seen: len(seen) >= 1
+    )
     rescreened = again["data"]
     assert rescreened["reason"] == (
         f"list_update: {name} 2: end user '{brand} LLC' (AE) matches added entry '{brand}'"
     )
     assert rescreened["risk_level"] == "critical"
-    assert f"{name}@2" in rescreened["list_version"]
-    assert await results_of(stack_endpoints, f"{decided_case}/rescreen/{name}@2") == []
+    assert f"{name}@2" in rescreened["list_version"].split("+")
+    # The id the LicenseCase workflow accepts a list update by.
+    assert rescreened["request_id"] == f"{open_case}/rescreen/{rescreened['list_version']}"
+    assert await results_where(stack_endpoints, rescreening_of(decided_case)) == []
 
 
 async def until_closed(endpoints: Endpoints, case_id: str) -> None:
@@ -176,3 +191,32 @@ def decision(case_id: str) -> CaseDecided:
         rationale="End user designated.",
         human_rights_assessment="Critical.",
     )
+
+
+async def test_a_case_under_review_is_re_screened_and_its_reviewer_alerted_on_a_list_update(
+    case_services: None,
+    stack_settings: Settings,
+    stack_endpoints: Endpoints,
+    temporal: Client,
+    tmp_path: Path,
+) -> None:
+    name = f"test-{uuid.uuid4().hex[:8]}"
+    brand = f"Corvid {uuid.uuid4().hex[:6].upper()} Signals"
+    suffix = f"-{uuid.uuid4().hex[:8]}"
+    application = with_end_user(f"{brand} FZE", "AE").model_copy(
+        update={"agency_reference": f"BAFA-RESCREEN{suffix}"}
+    )
+    case = await submit_and_await_review(stack_endpoints, temporal, application)
+    assert case.risk_level == "low"
+
+    listed = tmp_path / "list.csv"
+    listed.write_text(f"id,name,country\n{name}-1,{brand},AE\n")
+    await caseflow(stack_settings, "lists", "load", str(listed), "--source", name)
+
+    deadline = time.monotonic() + 60
+    while f"{name}@1" not in (view := await case_view(temporal, case.case_id)).alert:
+        assert time.monotonic() < deadline, f"no list-update alert: {view.timeline}"
+        await asyncio.sleep(0.5)
+    assert view.screening is not None
+    assert view.screening.risk_level == "critical"
+    assert view.screening.reason.startswith(f"list_update: {name} 1: end user '{brand} FZE'")
