@@ -143,3 +143,25 @@ async def test_services_killed_and_started_again_carry_on(
     caseflow(stack_settings, "submit", "--samples", "--suffix", suffix)
     temporal = await connect(stack_endpoints.temporal)
     assert len(await await_review(temporal, suffix, 6)) == 6
+
+
+async def test_a_reviewer_refers_a_critical_case_and_the_consultation_service_refers_it_on(
+    processes: None, stack_settings: Settings, stack_endpoints: Endpoints
+) -> None:
+    suffix = f"-ref{uuid.uuid4().hex[:6]}"
+    caseflow(stack_settings, "submit", "--samples", "--suffix", suffix)
+    temporal = await connect(stack_endpoints.temporal)
+    cases = await await_review(temporal, suffix, 6)
+    critical = next(case for case in cases if case.risk_level == "critical")
+    caseflow(stack_settings, "claim", critical.control_number, "--reviewer", "officer-e2e")
+    referred = caseflow(
+        stack_settings, "refer", critical.control_number, "--reviewer", "officer-e2e"
+    )
+    assert f"case {critical.control_number}: referred" in referred
+    deadline = time.monotonic() + 60
+    while "consultation opened" not in (
+        shown := caseflow(stack_settings, "case", critical.case_id)
+    ):
+        assert time.monotonic() < deadline, f"no ConsultationOpened reached the case:\n{shown}"
+        await asyncio.sleep(1)
+    assert "us-state-drl" in shown
