@@ -24,5 +24,10 @@ def configure_logging(level: str = "INFO", *, json: bool = False) -> None:
         cache_logger_on_first_use=True,
     )
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    quiet_libraries(level)
+
+
+def quiet_libraries(level: str = "INFO") -> None:
+    """Libraries log at WARNING at least: aiokafka's debug lines carry whole message bodies."""
     for noisy in ("aiokafka", "temporalio.activity", "asyncio"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))

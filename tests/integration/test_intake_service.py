@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -11,7 +12,7 @@ import asyncpg
 import pytest
 
 from caseflow.agency import publish_submissions
-from caseflow.logging import configure_logging
+from caseflow.logging import quiet_libraries
 from caseflow.samples import sample_applications, submission
 from caseflow.settings import Endpoints, Settings
 from schemas.application import AmendApplication, WithdrawApplication
@@ -176,7 +177,8 @@ async def test_intake_logs_no_personal_data(
     capsys: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    configure_logging("DEBUG")
+    caplog.set_level(logging.DEBUG)
+    quiet_libraries("DEBUG")  # as `caseflow run` configures logging, even at DEBUG
     application = sample_applications(f"-{uuid.uuid4().hex[:6]}")[2]
     async with create_app(stack_settings):
         await publish_submissions(stack_endpoints.kafka, [envelope_of(application)])
@@ -186,7 +188,8 @@ async def test_intake_logs_no_personal_data(
             lambda seen: len(seen) >= 1,
             where=about(application.agency_reference, "CaseReceived.v1"),
         )
-    logged = capsys.readouterr().out + capsys.readouterr().err + caplog.text
+    captured = capsys.readouterr()
+    logged = captured.out + captured.err + caplog.text
     assert "case_id" in logged or "Processed" in logged, "the logs were not captured"
     for _, party in application.parties():
         assert party.name not in logged
