@@ -3,6 +3,7 @@ denial to share with partner states."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from schemas.application import SubmitApplication, TechnologyCategory
@@ -14,9 +15,13 @@ from schemas.consultation import (
     ConsultationRequested,
     ShareNotice,
 )
-from schemas.screening import NoticeKind
+from schemas.screening import NoticeKind, ScreeningCompleted
 from schemas.types import COUNTRY_CODES
 from workflows.model import CaseState, Consultation
+
+# Screening routes a partner state's notice as "DE (denial notice N-1, contact)": the states to
+# consult. ScreeningCompleted has no structured field for them yet.
+NOTICE_ROUTE = re.compile(r"^([A-Z]{2}) \((denial|risk) notice ")
 
 
 def consultation_requested(state: CaseState, stakeholders: list[str]) -> ConsultationRequested:
@@ -34,6 +39,7 @@ def consultation_requested(state: CaseState, stakeholders: list[str]) -> Consult
         control_codes=application.control_codes,
         findings=screening.findings,
         risk_level=screening.risk_level,
+        notice_states=notice_states(screening),
         case_summary=CaseSummary(
             parties=case_parties(application),
             end_use_statement=application.end_use_statement,
@@ -90,3 +96,13 @@ def case_parties(application: SubmitApplication) -> list[CaseParty]:
         CaseParty(role=role, name=party.name, country=party.address.country)
         for role, party in application.parties()
     ]
+
+
+def notice_states(screening: ScreeningCompleted, kind: NoticeKind | None = None) -> list[str]:
+    """Partner states whose notice (of `kind`, or any) matched the case: each must be consulted."""
+    states: dict[str, None] = {}
+    for route in screening.recommended_route:
+        found = NOTICE_ROUTE.match(route)
+        if found and kind in (None, NoticeKind(found.group(2))):
+            states[found.group(1)] = None
+    return list(states)

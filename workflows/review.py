@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from schemas.cases import CaseStatus, DecisionOutcome
+from schemas.screening import NoticeKind
+from workflows.consultation import notice_states
 from workflows.model import CaseState
 from workflows.tasks import (
     ConsultationReferral,
@@ -68,6 +70,7 @@ def decision_problems(state: CaseState, decision: ReviewDecision) -> list[str]:
         problems.append("approval with conditions needs at least one condition")
     if not conditional and decision.conditions:
         problems.append("conditions belong to an approval with conditions")
+    problems += _partner_not_heard(state, decision)
     denial = decision.outcome is DecisionOutcome.DENIED
     if denial and not any(ground.text.strip() for ground in decision.grounds):
         problems.append("a denial needs at least one ground")
@@ -150,6 +153,21 @@ def open_actions(state: CaseState, viewer: ViewRequest) -> list[str]:
         if viewer.reviewer_id != signer:
             return list(COUNTERSIGNER_ACTIONS)
     return []
+
+
+def _partner_not_heard(state: CaseState, decision: ReviewDecision) -> list[str]:
+    """A partner state that denied an essentially identical transaction is consulted before an
+    approval (EU 2021/821 Art. 16)."""
+    if decision.outcome not in APPROVALS or state.screening is None:
+        return []
+    states = notice_states(state.screening, NoticeKind.DENIAL)
+    heard = state.consultation is not None and state.consultation.concluded is not None
+    if not states or heard:
+        return []
+    return [
+        f"{', '.join(states)} denied an essentially identical transaction: refer the case for "
+        "consultation before approving (EU 2021/821 Art. 16)"
+    ]
 
 
 def _who(reviewer: Reviewer) -> list[str]:

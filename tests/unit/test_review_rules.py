@@ -8,9 +8,11 @@ import pytest
 
 from caseflow.samples import sample_applications
 from schemas.cases import CaseReceived, CaseStatus, DecisionOutcome, DenialGround
-from schemas.screening import RiskLevel, ScreeningCompleted
+from schemas.consultation import ConsultationConcluded
+from schemas.screening import NoticeKind, RiskLevel, ScreeningCompleted
 from workflows import review
-from workflows.model import CasePolicy, CaseState, DecisionRecorded
+from workflows.consultation import notice_states
+from workflows.model import CasePolicy, CaseState, Consultation, DecisionRecorded
 from workflows.tasks import (
     ConsultationReferral,
     Countersignature,
@@ -200,3 +202,51 @@ def test_only_a_senior_officer_resolves_an_escalation_with_a_recommendation_and_
     assert review.open_actions(case, ViewRequest(role=ReviewerRole.SENIOR_OFFICER)) == [
         "resolve_escalation"
     ]
+
+
+def test_an_approval_waits_for_the_partner_state_that_denied_an_identical_transaction() -> None:
+    case = a_case(RiskLevel.HIGH)
+    assert case.screening is not None
+    case.screening = case.screening.model_copy(
+        update={"recommended_route": ["DE (denial notice DE-2026-7, export control)", "NGOs"]}
+    )
+    problems = review.decision_problems(case, decision(DecisionOutcome.APPROVED))
+    assert problems == [
+        "DE denied an essentially identical transaction: refer the case for consultation "
+        "before approving (EU 2021/821 Art. 16)"
+    ]
+    denial = decision(DecisionOutcome.DENIED, grounds=[DenialGround(text="x")])
+    assert review.decision_problems(case, denial) == []
+    case.consultation = Consultation(
+        request_id="c-1/consultation/1",
+        referred_by="officer-1",
+        requested_at=NOW,
+        due_at=NOW,
+        concluded=ConsultationConcluded(
+            case_id="c-1",
+            request_id="c-1/consultation/1",
+            positions=[],
+            deemed_no_objection=[],
+            dissent=False,
+            dissent_summary="",
+            concluded_at=NOW,
+        ),
+    )
+    assert review.decision_problems(case, decision(DecisionOutcome.APPROVED)) == []
+
+
+def test_the_states_to_consult_are_read_from_screenings_route() -> None:
+    screening = a_case().screening
+    assert screening is not None
+    routed = screening.model_copy(
+        update={
+            "recommended_route": [
+                "FR (risk notice FR-9)",
+                "DE (denial notice DE-7, contact)",
+                "DE (denial notice DE-8)",
+                "Ministry of Defence",
+            ]
+        }
+    )
+    assert notice_states(routed) == ["FR", "DE"]
+    assert notice_states(routed, NoticeKind.DENIAL) == ["DE"]
