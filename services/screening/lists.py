@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 
 import asyncpg
 import structlog
@@ -56,8 +55,10 @@ class CurrentLists:
         """Poll the list versions until cancelled (other processes may load or re-screen)."""
         while True:
             await asyncio.sleep(every)
-            with contextlib.suppress(OSError, asyncpg.PostgresError):
+            try:
                 await self.refresh(pool)
+            except (OSError, asyncpg.PostgresError) as error:
+                log.warning("list versions not read; trying again", error=str(error))
 
 
 def load_screener() -> CurrentLists:

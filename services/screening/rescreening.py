@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -65,6 +66,7 @@ async def rescreen_open_cases(
         change_of = {change.entry.entry_id: change.change for change in changes}
         rescreened = []
         for case in await uow.open_cases():
+            await asyncio.sleep(0)  # thousands of cases: let heartbeats and other messages run
             if not list_update_matches(case.application, update_index, change_of):
                 continue
             # The workflow takes a re-screen whose id names the list versions the result records.
