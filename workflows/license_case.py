@@ -22,6 +22,9 @@ with workflow.unsafe.imports_passed_through():
     )
 
 
+PARTNER_CONSULTED_BEFORE_APPROVAL = "partner-consulted-before-approval"
+
+
 @workflow.defn
 class LicenseCase(ConsultationTasks):
     """Screening, review (consultation, escalation and four eyes where needed), decision."""
@@ -83,7 +86,10 @@ class LicenseCase(ConsultationTasks):
     @workflow.update
     async def decide(self, decision: ReviewDecision) -> ActionRecorded:
         """The claimant decides; a denial or a risky approval first awaits a countersignature."""
-        self._refuse_if(review.decision_problems(self._case, decision))
+        # Checked again here, as two updates of one task are validated before either runs; a
+        # rule added later is behind a patch, so decisions accepted before it replay as they ran.
+        partner_rule = workflow.patched(PARTNER_CONSULTED_BEFORE_APPROVAL)
+        self._refuse_if(review.decision_problems(self._case, decision, partner_rule))
         self._case.sign_off = decision
         if review.needs_countersignature(self._case, decision):
             self._enter(

@@ -54,8 +54,12 @@ def release_problems(state: CaseState, task: ReviewerTask) -> list[str]:
     )
 
 
-def decision_problems(state: CaseState, decision: ReviewDecision) -> list[str]:
-    """Every reason the decision cannot be accepted now; empty when it can."""
+def decision_problems(
+    state: CaseState, decision: ReviewDecision, partner_rule: bool = True
+) -> list[str]:
+    """Every reason the decision cannot be accepted now; empty when it can.
+
+    `partner_rule` is off when replaying decisions accepted before that rule existed."""
     problems = (
         _who(decision.reviewer)
         + _status(state, CaseStatus.UNDER_REVIEW)
@@ -70,7 +74,7 @@ def decision_problems(state: CaseState, decision: ReviewDecision) -> list[str]:
         problems.append("approval with conditions needs at least one condition")
     if not conditional and decision.conditions:
         problems.append("conditions belong to an approval with conditions")
-    problems += _partner_not_heard(state, decision)
+    problems += _partner_not_heard(state, decision) if partner_rule else []
     denial = decision.outcome is DecisionOutcome.DENIED
     if denial and not any(ground.text.strip() for ground in decision.grounds):
         problems.append("a denial needs at least one ground")
