@@ -30,13 +30,19 @@ class PostgresConsultationUnitOfWork(PostgresUnitOfWork):
     consumer = CONSUMER
 
     async def seed_stakeholders(self, registry: StakeholderRegistry) -> int:
-        """Add the registry's stakeholders not yet known; return how many were added."""
+        """Add the registry's new stakeholders and update those the file's newer version changes
+        (a newly declared conflict takes effect); return how many were added or updated."""
         rows = await self.connection.fetch(
             "INSERT INTO stakeholders (stakeholder_id, name, kind, channel, state, expertise,"
             " conflicts, registry_version)"
             " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],"
             " $6::jsonb[], $7::jsonb[], $8::text[])"
-            " ON CONFLICT (stakeholder_id) DO NOTHING RETURNING stakeholder_id",
+            " ON CONFLICT (stakeholder_id) DO UPDATE SET name = EXCLUDED.name,"
+            " kind = EXCLUDED.kind, channel = EXCLUDED.channel, state = EXCLUDED.state,"
+            " expertise = EXCLUDED.expertise, conflicts = EXCLUDED.conflicts,"
+            " registry_version = EXCLUDED.registry_version"
+            " WHERE stakeholders.registry_version < EXCLUDED.registry_version"
+            " RETURNING stakeholder_id",
             *zip(
                 *(
                     (

@@ -53,8 +53,8 @@ class ConsultationRuntime:
         """Start the platform runtime, seed the registry once, serve the HTTP API."""
         await self.runtime.start()
         async with self.store().unit_of_work() as uow:
-            added = await uow.seed_stakeholders(StakeholderRegistry.load())
-        log.info("stakeholder registry ready", added=added)
+            changed = await uow.seed_stakeholders(StakeholderRegistry.load())
+        log.info("stakeholder registry ready", added_or_updated=changed)
         api = build_api(self, self.store(), self.policy)
         config = uvicorn.Config(
             api, host=self.http_host, port=self.http_port, log_level="warning", lifespan="off"

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from typer.testing import CliRunner
@@ -196,6 +197,30 @@ async def test_late_duplicate_and_unknown_answers_are_refused_over_http_and_chan
     assert kept.json()["position"] == "no_objection"
     still_open = await consultation.get(f"/referrals/{overdue['data']['referral_id']}")
     assert (still_open.json()["status"], still_open.json()["overdue"]) == ("open", True)
+
+
+async def test_an_unreadable_command_is_set_aside_and_the_next_one_is_still_handled(
+    consultation: httpx.AsyncClient, stack_endpoints: Endpoints
+) -> None:
+    request = fresh_case()
+    producer = await start_producer(stack_endpoints.kafka, "test-garbage")
+    try:
+        await producer.send_and_wait(
+            CONSULTATION_REQUESTS.name, b"\xff not json", key=request.case_id.encode()
+        )
+    finally:
+        await producer.stop()
+    await send(stack_endpoints.kafka, (request.case_id, request))
+
+    assert len(await responses(stack_endpoints.kafka, request.case_id, "ReferralOpened", 3)) == 3
+    connection = await asyncpg.connect(stack_endpoints.database)
+    try:
+        kept = await connection.fetchval(
+            "SELECT count(*) FROM consultation.dead_letters WHERE payload = $1", b"\xff not json"
+        )
+    finally:
+        await connection.close()
+    assert kept >= 1
 
 
 async def test_an_answer_by_event_to_an_unknown_referral_is_refused_by_event(
