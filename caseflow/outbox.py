@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
 
 from caseflow.db import Connection
 from schemas.envelope import Publishable
@@ -58,13 +59,31 @@ class OutboxRelay:
             await connection.execute("SELECT pg_advisory_lock(hashtext($1))", self._lock_name)
             await connection.add_listener(f"outbox_{self._schema}", self._notified)
             while True:
-                while await self.relay_once(connection):
-                    pass
+                await self._drain(connection)
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), poll_seconds)
         finally:
             await connection.close()
+
+    async def _drain(self, connection: Connection) -> None:
+        """Publish until nothing is pending; while the broker is away, wait and try again."""
+        pause = 0.5
+        while True:
+            try:
+                if not await self.relay_once(connection):
+                    return
+                pause = 0.5
+            except KafkaError as error:
+                # The events stay pending in the table: nothing is lost while the broker is away.
+                log.warning(
+                    "outbox relay waiting for the broker",
+                    schema=self._schema,
+                    error=repr(error),
+                    retry_in=pause,
+                )
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 15.0)
 
     @property
     def _lock_name(self) -> str:
