@@ -9,7 +9,13 @@ from datetime import datetime
 import asyncpg
 
 from caseflow.uow import PostgresUnitOfWork
-from schemas.consultation import ConsultationConcluded, Position, ReferralStatus, StakeholderKind
+from schemas.consultation import (
+    ConsultationConcluded,
+    ConsultationOpened,
+    Position,
+    ReferralStatus,
+    StakeholderKind,
+)
 from schemas.screening import PartnerNotice
 from services.consultation.config import CONSUMER
 from services.consultation.domain import Referral
@@ -102,12 +108,14 @@ class PostgresConsultationUnitOfWork(PostgresUnitOfWork):
         }
         await self.connection.execute(
             "INSERT INTO consultations (request_id, case_id, correlation_id, requested_at,"
-            " policy_version, routing) VALUES ($1, $2, $3, now(), $4, $5::jsonb)",
+            " policy_version, routing, opened)"
+            " VALUES ($1, $2, $3, now(), $4, $5::jsonb, $6::jsonb)",
             consultation.request_id,
             consultation.case_id,
             consultation.correlation_id,
             policy_version,
             json.dumps(left_out),
+            consultation.opened.model_dump_json() if consultation.opened else None,
         )
         await self.connection.executemany(
             "INSERT INTO referrals (referral_id, request_id, case_id, stakeholder_id,"
@@ -132,7 +140,7 @@ class PostgresConsultationUnitOfWork(PostgresUnitOfWork):
     async def lock_referral(self, referral_id: str) -> tuple[Referral, Consultation] | None:
         """The referral and its consultation, locked until commit (answers serialise per case)."""
         row = await self.connection.fetchrow(
-            "SELECT c.correlation_id, c.outcome, r.*"
+            "SELECT c.correlation_id, c.opened, c.outcome, r.*"
             " FROM referrals r JOIN consultations c USING (request_id)"
             " WHERE r.referral_id = $1 FOR UPDATE OF c, r",
             referral_id,
@@ -217,10 +225,11 @@ def referral_of(row: asyncpg.Record) -> Referral:
 
 
 def _consultation(row: asyncpg.Record) -> Consultation:
-    outcome = row["outcome"]
+    opened, outcome = row["opened"], row["outcome"]
     return Consultation(
         request_id=row["request_id"],
         case_id=row["case_id"],
         correlation_id=row["correlation_id"],
+        opened=None if opened is None else ConsultationOpened.model_validate_json(opened),
         concluded=None if outcome is None else ConsultationConcluded.model_validate_json(outcome),
     )

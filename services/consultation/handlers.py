@@ -145,23 +145,17 @@ async def _refer(
 ) -> Handled:
     asked = request.data
     known = await uow.find_consultation(asked.request_id)
-    if known is not None:
-        if known.concluded is not None:  # a re-sent request is answered again
-            await _emit(uow, known, known.concluded, derived_id(str(request.id), "again"))
+    if known is not None:  # re-sent: told again where it stands, its first answer may be lost
+        again = known.concluded or known.opened
+        if again is not None:
+            await _emit(uow, known, again, derived_id(str(request.id), "again"))
         return Handled.ALREADY_PROCESSED
     routing = route(asked, await uow.stakeholders(), policy)
     due_at = asked.due_at or now + timedelta(days=asked.response_days or policy.response_days)
-    consultation = Consultation(asked.request_id, asked.case_id, request.correlation_id)
     opened = [
         referral_opened(asked, referee, policy.disclosure, now, due_at)
         for referee in routing.referred
     ]
-    await uow.add_consultation(
-        consultation,
-        routing,
-        policy.version,
-        [(referral_from(event), event.required) for event in opened],
-    )
     summary = ConsultationOpened(
         case_id=asked.case_id,
         request_id=asked.request_id,
@@ -170,6 +164,13 @@ async def _refer(
         left_out=routing.left_out(),
         due_at=due_at,
         policy_version=policy.version,
+    )
+    consultation = Consultation(asked.request_id, asked.case_id, request.correlation_id, summary)
+    await uow.add_consultation(
+        consultation,
+        routing,
+        policy.version,
+        [(referral_from(event), event.required) for event in opened],
     )
     await _emit(uow, consultation, summary, derived_id(asked.request_id, "opened"))
     for event in opened:

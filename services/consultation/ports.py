@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from schemas.consultation import ConsultationConcluded
+from schemas.consultation import ConsultationConcluded, ConsultationOpened
 from schemas.envelope import Publishable
 from schemas.screening import PartnerNotice
 from schemas.topics import Topic
@@ -25,6 +25,7 @@ class Consultation:
     request_id: str
     case_id: str
     correlation_id: str
+    opened: ConsultationOpened | None = None
     concluded: ConsultationConcluded | None = None
 
 

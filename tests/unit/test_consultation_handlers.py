@@ -155,6 +155,18 @@ async def test_a_redelivered_request_opens_no_second_set_of_referrals(
     assert len(store.events("ReferralOpened")) == 3
 
 
+async def test_a_request_sent_again_is_told_again_that_the_consultation_is_open(
+    store: FakeConsultationStore,
+) -> None:
+    again = await open_consultation(wrap(surveillance_request(proposed=THREE)), store, POLICY, NOW)
+
+    assert again is Handled.ALREADY_PROCESSED
+    assert len(store.referrals) == 3
+    first, second = store.events("ConsultationOpened")
+    assert first["data"] == second["data"]
+    assert first["id"] != second["id"]
+
+
 async def test_the_last_answer_concludes_the_consultation_once(
     store: FakeConsultationStore,
 ) -> None:
