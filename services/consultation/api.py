@@ -34,15 +34,18 @@ class Refusal(BaseModel):
     message: str
 
 
+# 422 by number: its constant's name differs between Starlette versions.
+UNPROCESSABLE = 422
 REFUSALS = {
     status.HTTP_404_NOT_FOUND: {"model": Refusal, "description": "No such referral."},
     status.HTTP_409_CONFLICT: {
         "model": Refusal,
         "description": "Late (deadline passed), already answered, or extension already used.",
     },
-    status.HTTP_422_UNPROCESSABLE_CONTENT: {
+    UNPROCESSABLE: {
         "model": Refusal,
-        "description": "Missing rationale or conditions.",
+        "description": "Missing rationale or conditions (a malformed body gets FastAPI's "
+        "validation error instead).",
     },
 }
 
@@ -51,7 +54,7 @@ def _status_of(refusal: ResponseRefused) -> int:
     if isinstance(refusal, UnknownReferral):
         return status.HTTP_404_NOT_FOUND
     if isinstance(refusal, IncompleteAnswer):
-        return status.HTTP_422_UNPROCESSABLE_CONTENT
+        return UNPROCESSABLE
     return status.HTTP_409_CONFLICT
 
 

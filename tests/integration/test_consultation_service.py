@@ -167,13 +167,13 @@ async def test_a_civil_society_referral_carries_no_commercial_value_and_no_perso
     assert BROKER in agency_view
 
 
-async def test_late_duplicate_and_unknown_answers_are_refused_over_http_and_change_nothing(
+async def test_late_duplicate_unknown_and_incomplete_answers_are_refused_over_http(
     consultation: httpx.AsyncClient, stack_endpoints: Endpoints
 ) -> None:
     kafka = stack_endpoints.kafka
     timely, lapsed = fresh_case(), fresh_case(due_at=utcnow() - timedelta(minutes=1))
     await send(kafka, (timely.case_id, timely), (lapsed.case_id, lapsed))
-    [open_one, *_] = await responses(kafka, timely.case_id, "ReferralOpened", 3)
+    [open_one, other, _] = await responses(kafka, timely.case_id, "ReferralOpened", 3)
     [overdue, *_] = await responses(kafka, lapsed.case_id, "ReferralOpened", 3)
     no_objection = {"position": "no_objection"}
 
@@ -188,15 +188,25 @@ async def test_late_duplicate_and_unknown_answers_are_refused_over_http_and_chan
         f"/referrals/{overdue['data']['referral_id']}/responses", json=no_objection
     )
     unknown = await consultation.post("/referrals/no-such-referral/responses", json=no_objection)
+    bare_denial = await consultation.post(
+        f"/referrals/{other['data']['referral_id']}/responses",
+        json={"position": "recommend_denial"},
+    )
 
     assert first.status_code == 201
     assert (again.status_code, again.json()["detail"]["reason"]) == (409, "already_answered")
     assert (late.status_code, late.json()["detail"]["reason"]) == (409, "late")
     assert (unknown.status_code, unknown.json()["detail"]["reason"]) == (404, "unknown_referral")
+    assert (bare_denial.status_code, bare_denial.json()["detail"]["reason"]) == (
+        422,
+        "incomplete_answer",
+    )
     kept = await consultation.get(f"/referrals/{open_one['data']['referral_id']}")
     assert kept.json()["position"] == "no_objection"
     still_open = await consultation.get(f"/referrals/{overdue['data']['referral_id']}")
     assert (still_open.json()["status"], still_open.json()["overdue"]) == ("open", True)
+    unanswered = await consultation.get(f"/referrals/{other['data']['referral_id']}")
+    assert unanswered.json()["status"] == "open"
 
 
 async def test_an_unreadable_command_is_set_aside_and_the_next_one_is_still_handled(
