@@ -53,6 +53,24 @@ class Finding(Contract):
     )
 
 
+class NoticeKind(StrEnum):
+    """What a partner state tells: it denied a licence, or it sees a risk."""
+
+    DENIAL = "denial"
+    RISK = "risk"
+
+
+class PartnerConsultation(Contract):
+    """A partner state to consult before approval, because its notice matched the case."""
+
+    event_type = "PartnerConsultation"
+
+    state: CountryCode = Field(description="The state that issued the notice.")
+    kind: NoticeKind
+    notice_id: str
+    contact: str | None = Field(default=None, description="Whom to consult at that state.")
+
+
 class ScreeningRequested(Contract):
     """Command: screen this case (sent again if no answer arrives in time)."""
 
@@ -82,6 +100,11 @@ class ScreeningCompleted(Contract):
     recommended_route: list[str] = Field(
         default_factory=list, description="Stakeholders to consult, human-readable."
     )
+    partner_consultations: list[PartnerConsultation] = Field(
+        default_factory=list,
+        description="Partner states whose denial or risk notice of an essentially identical "
+        "transaction matched: consult them before approval (also named in the route).",
+    )
     policy_version: str
     list_version: str
     screened_at: datetime
@@ -101,13 +124,6 @@ class ListUpdated(Contract):
     changed: int = Field(ge=0)
     removed: int = Field(ge=0)
     loaded_at: datetime
-
-
-class NoticeKind(StrEnum):
-    """What a partner state tells: it denied a licence, or it sees a risk."""
-
-    DENIAL = "denial"
-    RISK = "risk"
 
 
 class NoticeParty(Contract):

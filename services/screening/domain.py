@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from schemas.application import SubmitApplication
-from schemas.screening import Finding, FindingCategory, PartnerNotice, RiskLevel, ScreeningCompleted
+from schemas.screening import (
+    Finding,
+    FindingCategory,
+    PartnerConsultation,
+    PartnerNotice,
+    RiskLevel,
+    ScreeningCompleted,
+)
 from services.screening.policy import ScreeningPolicy, most_severe
 from services.screening.rules.destination import DestinationRegister, destination_findings
 from services.screening.rules.due_diligence import due_diligence_findings
@@ -45,6 +52,7 @@ class Assessment:
     risk_level: RiskLevel
     findings: list[Finding]
     recommended_route: list[str]
+    partner_consultations: list[PartnerConsultation]
 
 
 def assess(
@@ -67,8 +75,8 @@ def assess(
     for category, worst in _worst_by_category(findings).items():
         if worst.rank >= RiskLevel.MEDIUM.rank:
             route += policy.category_routes.get(category, [])
-    route += notices.consult
-    return Assessment(risk, findings, list(dict.fromkeys(route)))
+    route += notices.route
+    return Assessment(risk, findings, list(dict.fromkeys(route)), notices.consultations)
 
 
 def _worst_by_category(findings: list[Finding]) -> dict[FindingCategory, RiskLevel]:
@@ -101,6 +109,7 @@ def screening_result(
         risk_level=assessment.risk_level,
         findings=assessment.findings,
         recommended_route=assessment.recommended_route,
+        partner_consultations=assessment.partner_consultations,
         policy_version=f"{policy.version}+destinations@{knowledge.destinations.version}",
         list_version=knowledge.screener.list_version,
         screened_at=screened_at,

@@ -96,6 +96,9 @@ async def test_a_partner_denial_of_an_identical_transaction_asks_to_consult_the_
     assert finding["explanation"].startswith("consult the denying state before approval")
     assert f"denial notice {notice.notice_id} from NL" in finding["evidence"]
     assert f"NL (denial notice {notice.notice_id})" in result["recommended_route"]
+    assert result["partner_consultations"] == [
+        {"state": "NL", "kind": "denial", "notice_id": notice.notice_id, "contact": None}
+    ]
 
 
 async def test_a_hit_a_reviewer_cleared_is_reported_as_cleared_in_later_cases(

@@ -91,6 +91,8 @@ async def test_a_denied_essentially_identical_transaction_asks_to_consult_the_de
     assert "same technology (network_surveillance)" in finding.evidence
     assert "same destination AE" in finding.evidence
     assert "NL (denial notice NL-2026-0042, CDIU, Groningen)" in result.recommended_route
+    [consult] = result.partner_consultations
+    assert (consult.state, consult.kind, consult.notice_id) == ("NL", "denial", "NL-2026-0042")
 
 
 async def test_another_destination_or_technology_is_not_an_identical_transaction() -> None:
@@ -128,3 +130,4 @@ async def test_the_submitting_states_own_denial_asks_for_consistency_not_consult
     [finding] = [f for f in result.findings if f.category is FindingCategory.PARTNER_NOTICE]
     assert finding.explanation.startswith("this state itself denied")
     assert not any(stakeholder.startswith("DE (") for stakeholder in result.recommended_route)
+    assert result.partner_consultations == []

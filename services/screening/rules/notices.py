@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from schemas.application import SubmitApplication
-from schemas.screening import Finding, FindingCategory, PartnerNotice
+from schemas.screening import Finding, FindingCategory, PartnerConsultation, PartnerNotice
 from services.screening.matching import RestrictedPartyEntry, RestrictedPartyIndex
 from services.screening.policy import ScreeningPolicy
 from services.screening.rules.items import technology_categories
@@ -17,7 +17,16 @@ class NoticeFindings:
     """Findings from partner notices, and the states to consult because of them."""
 
     findings: list[Finding] = field(default_factory=list)
-    consult: list[str] = field(default_factory=list)
+    consultations: list[PartnerConsultation] = field(default_factory=list)
+
+    @property
+    def route(self) -> list[str]:
+        """The states to consult, as the recommended route names them."""
+        return [
+            f"{c.state} ({c.kind.value} notice {c.notice_id}"
+            + (f", {c.contact})" if c.contact else ")")
+            for c in self.consultations
+        ]
 
 
 def partner_notice_findings(
@@ -52,9 +61,13 @@ def partner_notice_findings(
         )
         if own:
             continue
-        contact = f", {notice.contact}" if notice.contact else ""
-        found.consult.append(
-            f"{notice.issuing_state} ({notice.kind.value} notice {notice.notice_id}{contact})"
+        found.consultations.append(
+            PartnerConsultation(
+                state=notice.issuing_state,
+                kind=notice.kind,
+                notice_id=notice.notice_id,
+                contact=notice.contact,
+            )
         )
     return found
 
