@@ -110,6 +110,10 @@ async def deadline_passed(
         if consultation is None:
             log.warning("deadline for an unknown consultation", request_id=passed.request_id)
             return Handled.REFUSED
+        if consultation.concluded is not None:  # re-sent: the outcome may have been lost
+            again = derived_id(str(message.id), "again")
+            await _emit(uow, consultation, consultation.concluded, again)
+            return Handled.ALREADY_PROCESSED
         for referral in await uow.lock_referrals(passed.request_id):
             expired = referral.expire(passed.deadline)
             if expired is not None:

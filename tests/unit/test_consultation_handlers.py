@@ -210,6 +210,19 @@ async def test_a_passed_deadline_leaves_open_only_the_referral_extended_beyond_i
     assert concluded["data"]["deemed_no_objection"] == THREE
 
 
+async def test_a_deadline_sent_again_after_the_outcome_is_answered_with_the_outcome_again(
+    store: FakeConsultationStore,
+) -> None:
+    passed = ConsultationDeadlinePassed(case_id="case-1", request_id="req-1", deadline=NOW)
+    await deadline_passed(wrap(passed), store, NOW)
+
+    again = await deadline_passed(wrap(passed), store, NOW + timedelta(hours=1))
+
+    assert again is Handled.ALREADY_PROCESSED
+    first, second = store.events("ConsultationConcluded")
+    assert first["data"] == second["data"]
+
+
 async def test_a_case_nobody_may_be_referred_concludes_at_once_naming_who_was_left_out() -> None:
     store = FakeConsultationStore()
     conflicted = surveillance_request("req-2", proposed=["ind-security-tech", "nobody"])
