@@ -85,6 +85,8 @@ def case_card(state: CaseState, now: datetime) -> str:
             f"- {finding.severity.value}: {finding.evidence} — {finding.explanation}"
             for finding in state.screening.findings
         ]
+        if state.screening.recommended_route:
+            lines.append("- to consult: " + "; ".join(state.screening.recommended_route))
     lines += ["", "### Timeline"]
     lines += [
         f"- {entry.at:%Y-%m-%d %H:%M} {entry.status.value}: {entry.note}"

@@ -118,6 +118,9 @@ def show_case(view: CaseView) -> None:
             f"- **{finding.severity.value}** {finding.evidence}: {finding.explanation}"
             for finding in view.screening.findings
         ]
+        if view.screening.recommended_route:
+            lines.append("Proposed for consultation (`caseflow refer --stakeholder` to choose):")
+            lines += [f"- {stakeholder}" for stakeholder in view.screening.recommended_route]
     if view.consultation is not None:
         lines.append(f"## Consultation, answers due {view.consultation.due_at:%Y-%m-%d %H:%M} UTC")
         concluded = view.consultation.concluded

@@ -114,7 +114,12 @@ class CaseHarness:
         return received.case_id
 
     async def screen(
-        self, case_id: str, risk: RiskLevel, request_id: str = "", reason: str = "requested"
+        self,
+        case_id: str,
+        risk: RiskLevel,
+        request_id: str = "",
+        reason: str = "requested",
+        route: tuple[str, ...] = (),
     ) -> None:
         """Answer a screening request (by default the first) with a result at `risk`."""
         result = ScreeningCompleted(
@@ -122,6 +127,7 @@ class CaseHarness:
             case_id=case_id,
             reason=reason,
             risk_level=risk,
+            recommended_route=list(route),
             policy_version="test",
             list_version=request_id.rsplit("/", 1)[-1] if reason != "requested" else "test@1",
             screened_at=datetime.now(UTC),

@@ -98,12 +98,18 @@ async def test_a_list_update_rescreening_alerts_the_reviewer_once(cases: CaseHar
     rescreen = f"{case_id}/rescreen/entity-list@2"
     for _ in range(2):
         await cases.screen(
-            case_id, RiskLevel.CRITICAL, request_id=rescreen, reason="list_update: entity-list"
+            case_id,
+            RiskLevel.CRITICAL,
+            request_id=rescreen,
+            reason="list_update: entity-list",
+            route=("us-state-drl",),
         )
     view = await cases.until(case_id, lambda view: bool(view.alert))
     assert view.alert.startswith("re-screened after list update entity-list@2: critical risk")
     assert "(was low)" in view.alert
     assert view.status is CaseStatus.UNDER_REVIEW
     assert sum("list update" in entry.note for entry in view.timeline) == 1
-    assert "**Alert:**" in await cases.card(case_id)
+    card = await cases.card(case_id)
+    assert "**Alert:**" in card
+    assert "- to consult: us-state-drl" in card
     await cases.until_listed("RiskLevel = 'critical' AND CaseStatus = 'under_review'", case_id)
