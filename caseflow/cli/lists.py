@@ -1,12 +1,13 @@
-"""`caseflow lists load | show | clear`: restricted-party lists and cleared hits."""
+"""`caseflow lists load | show | clear | clearances`: restricted-party lists and cleared hits."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import astuple, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import asyncpg
 import typer
@@ -18,13 +19,16 @@ from caseflow.db import create_pool, migrate
 from caseflow.settings import Settings
 from caseflow.uow import PostgresStore
 from schemas.envelope import utcnow
-from services.screening.adapters import PostgresScreeningUnitOfWork
+from services.screening.adapters import ClearanceRecord, PostgresScreeningUnitOfWork
 from services.screening.clearing import ClearanceRefused, clear_hit
 from services.screening.config import MIGRATIONS, SCHEMA
 from services.screening.list_loading import ListLoaded, load_list_version
 from services.screening.list_store import ListVersionRecord
 from services.screening.matching import ListFormatError, RestrictedPartyEntry, load_list
 from services.screening.rules.parties import Clearance
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 app = typer.Typer(help="Restricted-party lists screening matches against.", no_args_is_help=True)
 console = Console()
@@ -87,15 +91,21 @@ async def _store_version(
 @app.command()
 def show() -> None:
     """Every list's versions: when loaded, from where, what each changed."""
-    table = Table("list", "version", "loaded", "from", "entries", "added", "changed", "removed")
-    for version in asyncio.run(_history()):
-        table.add_row(*(str(value) for value in astuple(version)))
-    console.print(table)
+    headers = ("list", "version", "loaded", "from", "entries", "added", "changed", "removed")
+    _print(headers, asyncio.run(_history()))
 
 
 async def _history() -> list[ListVersionRecord]:
     async with screening_store() as store, store.unit_of_work() as uow:
         return await uow.version_history()
+
+
+def _print(headers: tuple[str, ...], records: Sequence[DataclassInstance]) -> None:
+    """Records as a table, one column per field."""
+    table = Table(*headers)
+    for record in records:
+        table.add_row(*(str(value) for value in astuple(record)))
+    console.print(table)
 
 
 @app.command()
@@ -123,3 +133,14 @@ async def _clear(party: str, country: str, entry: str, reviewer: str, reason: st
         return await clear_hit(
             party, country, entry, reviewer=reviewer, reason=reason, at=utcnow(), store=store
         )
+
+
+@app.command()
+def clearances() -> None:
+    """Every cleared hit: when, by whom, which party and entry, and why."""
+    _print(("cleared at", "by", "party", "entry", "reason"), asyncio.run(_clearances()))
+
+
+async def _clearances() -> list[ClearanceRecord]:
+    async with screening_store() as store, store.unit_of_work() as uow:
+        return await uow.clearance_history()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from caseflow.uow import PostgresUnitOfWork
 from schemas.application import SubmitApplication
@@ -12,6 +14,17 @@ from services.screening.config import CONSUMER
 from services.screening.list_store import PostgresListStorage
 from services.screening.rescreening import OpenCase
 from services.screening.rules.parties import Clearance
+
+
+@dataclass(frozen=True)
+class ClearanceRecord:
+    """A recorded clearance as `caseflow lists clearances` prints it: when, who, what, why."""
+
+    cleared_at: datetime
+    cleared_by: str
+    party_name: str
+    entry_id: str
+    reason: str
 
 
 class PostgresScreeningUnitOfWork(PostgresListStorage, PostgresUnitOfWork):
@@ -92,6 +105,14 @@ class PostgresScreeningUnitOfWork(PostgresListStorage, PostgresUnitOfWork):
             clearance.cleared_at,
             clearance.reason,
         )
+
+    async def clearance_history(self) -> list[ClearanceRecord]:
+        """Every clearance ever recorded, newest first."""
+        rows = await self.connection.fetch(
+            "SELECT cleared_at, cleared_by, party_name, entry_id, reason"
+            " FROM clearances ORDER BY cleared_at DESC, id DESC"
+        )
+        return [ClearanceRecord(**dict(row)) for row in rows]
 
     async def entry_exists(self, entry_id: str) -> bool:
         """Whether a current list has an entry with this id."""

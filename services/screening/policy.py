@@ -71,7 +71,10 @@ class RedFlagRule(BaseModel):
     @field_validator("pattern")
     @classmethod
     def _compiles(cls, pattern: str) -> str:
-        re.compile(pattern)
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise ValueError(f"pattern does not compile: {error}") from error
         return pattern
 
 

@@ -125,3 +125,6 @@ async def test_a_hit_a_reviewer_cleared_is_reported_as_cleared_in_later_cases(
     )
     assert reason in again["explanation"]
     assert after["risk_level"] == "low"
+    recorded = await caseflow(stack_settings, "lists", "clearances")
+    assert "officer-17" in recorded
+    assert "Saito Tech Co., Ltd." in recorded

@@ -63,3 +63,13 @@ def test_a_policy_citing_an_unknown_source_is_refused() -> None:
     data["control_codes"]["4A005"]["source"] = "rumour"
     with pytest.raises(ValueError, match="unknown sources: \\['rumour'\\]"):
         ScreeningPolicy.model_validate(data)
+
+
+def test_a_red_flag_citing_an_unknown_source_or_an_invalid_pattern_is_refused() -> None:
+    data = POLICY.model_dump(mode="json")
+    data["red_flags"][0]["source"] = "rumour"
+    with pytest.raises(ValueError, match="rules cite unknown sources"):
+        ScreeningPolicy.model_validate(data)
+    data["red_flags"][0]["pattern"] = "(unclosed"
+    with pytest.raises(ValueError, match="pattern does not compile"):
+        ScreeningPolicy.model_validate(data)
