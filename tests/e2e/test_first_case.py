@@ -165,3 +165,4 @@ async def test_a_reviewer_refers_a_critical_case_and_the_consultation_service_re
         assert time.monotonic() < deadline, f"no ConsultationOpened reached the case:\n{shown}"
         await asyncio.sleep(1)
     assert "us-state-drl" in shown
+    assert "Proposed for consultation" in shown
