@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -140,7 +141,12 @@ async def current_entries(pool: asyncpg.Pool) -> tuple[dict[str, int], list[Rest
     async with pool.acquire() as connection, connection.transaction(isolation="repeatable_read"):
         versions = await list_versions(connection)
         rows = await connection.fetch("SELECT entry FROM list_entries ORDER BY name, entry_id")
-    return versions, [entry_from_json(json.loads(row["entry"])) for row in rows]
+    # Reading a million entries takes seconds: off the event loop, like building their index.
+    return versions, await asyncio.to_thread(_entries, [row["entry"] for row in rows])
+
+
+def _entries(documents: list[str]) -> list[RestrictedPartyEntry]:
+    return [entry_from_json(json.loads(document)) for document in documents]
 
 
 def _json(entry: RestrictedPartyEntry) -> str:

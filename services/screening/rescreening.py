@@ -58,14 +58,18 @@ async def rescreen_open_cases(
     async with store.unit_of_work() as uow:
         if not await uow.first_delivery(update.id):
             return []
-        changes = await uow.list_changes(listed.list_name, listed.number)
+        cases = await uow.open_cases()
+        changes = await uow.list_changes(listed.list_name, listed.number) if cases else []
         if not changes:
             return []
-        # Only the update's entries are looked at first: a small index, every open case quickly.
-        update_index = RestrictedPartyIndex.build(change.entry for change in changes)
+        # Only the update's entries are looked at first: every open case quickly. A first load
+        # of a large list is a large index: built off the event loop.
+        update_index = await asyncio.to_thread(
+            RestrictedPartyIndex.build, [change.entry for change in changes]
+        )
         change_of = {change.entry.entry_id: change.change for change in changes}
         rescreened = []
-        for case in await uow.open_cases():
+        for case in cases:
             await asyncio.sleep(0)  # thousands of cases: let heartbeats and other messages run
             if not list_update_matches(case.application, update_index, change_of):
                 continue
