@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+from typer.testing import CliRunner
+
+from caseflow.cli.lists import app as lists_cli
 from schemas.cases import CaseDecided, DecisionOutcome
 from schemas.envelope import Envelope, utcnow
 from schemas.screening import (
@@ -177,3 +181,11 @@ async def test_a_list_update_leaves_alone_a_case_whose_match_a_reviewer_cleared(
         store=store,
     )
     assert await rescreen_open_cases(published_update(store), store, POLICY, lists) == []
+
+
+def test_a_file_that_is_not_a_list_is_refused_before_anything_is_stored(tmp_path: Path) -> None:
+    broken = tmp_path / "consolidated.json"
+    broken.write_text('{"results": [{"no_name": true}]}')
+    refused = CliRunner().invoke(lists_cli, ["load", str(broken), "--source", "csl"])
+    assert refused.exit_code == 2
+    assert "record 0: not an object with a name" in refused.output
