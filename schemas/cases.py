@@ -147,3 +147,11 @@ class CaseDeadlineBreached(_CaseDeadline):
     """Event: the case was not decided within its decision time (15 CFR 750.4(a))."""
 
     event_type = "CaseDeadlineBreached"
+
+
+class CaseEscalationOverdue(_CaseDeadline):
+    """Event: the escalation committee did not settle the stakeholders' dissent in time."""
+
+    event_type = "CaseEscalationOverdue"
+
+    escalated_at: datetime

@@ -15,6 +15,9 @@ with workflow.unsafe.imports_passed_through():
     from workflows.tasks import ActionRecorded, ConsultationReferral, EscalationResolution
 
 
+ESCALATION_DEADLINE = "escalation-deadline"
+
+
 class ConsultationTasks(CaseSteps):
     """The consultation's updates and signals; its deadline is a step of the main loop."""
 
@@ -83,7 +86,14 @@ class ConsultationTasks(CaseSteps):
         if case.status is not CaseStatus.REFERRED:
             self._note(summary)
         elif concluded.dissent:
-            case.escalation = Escalation(since=workflow.now(), dissent=concluded.dissent_summary)
+            now = workflow.now()
+            # Escalations opened before the deadline existed have none: no timer to replay.
+            timed = workflow.patched(ESCALATION_DEADLINE)
+            case.escalation = Escalation(
+                since=now,
+                dissent=concluded.dissent_summary,
+                due_at=now + case.policy.escalation_time if timed else None,
+            )
             self._enter(CaseStatus.ESCALATED, f"{summary}; dissent: {concluded.dissent_summary}")
         else:
             self._enter(CaseStatus.UNDER_REVIEW, summary)

@@ -8,6 +8,7 @@ from schemas.cases import (
     CaseDeadlineApproaching,
     CaseDeadlineBreached,
     CaseDecided,
+    CaseEscalationOverdue,
     CaseStatusChanged,
 )
 from schemas.screening import ScreeningRequested
@@ -72,5 +73,19 @@ def case_decided(state: CaseState) -> CaseDecided:
             "conditions": signed.conditions if signed else [],
             "grounds": signed.grounds if signed else [],
             "human_rights_assessment": signed.human_rights_assessment if signed else "",
+        }
+    )
+
+
+def escalation_overdue(state: CaseState, now: datetime) -> CaseEscalationOverdue:
+    """The committee has not settled the dissent in time."""
+    escalation = state.escalation
+    assert escalation is not None
+    return CaseEscalationOverdue.model_validate(
+        {
+            **_about(state),
+            "deadline_at": escalation.due_at,
+            "raised_at": now,
+            "escalated_at": escalation.since,
         }
     )

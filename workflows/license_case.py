@@ -52,6 +52,7 @@ class LicenseCase(ConsultationTasks):
             self._review_once_screened()
             self._raise_deadline_if_due()
             self._tell_consultation_its_deadline_passed()
+            self._raise_escalation_overdue_if_due()
             await self._outbox.flush()
             await self._continue_as_new_if_history_is_long()
             await self._wait_for_something_to_do()

@@ -35,6 +35,10 @@ class CasePolicy(BaseModel):
         default=timedelta(days=30),
         description="Stakeholders answer within this; silence counts as no objection (EO 12981).",
     )
+    escalation_time: timedelta = Field(
+        default=timedelta(days=14),
+        description="The escalation committee settles a dissent within this (EO 12981 sec. 6).",
+    )
     history_events_before_continue: int = Field(
         default=5_000,
         description="Continue as new past this many history events (Temporal warns at 10,240).",
@@ -75,6 +79,8 @@ class Escalation(BaseModel):
 
     since: datetime
     dissent: str
+    due_at: datetime | None = Field(default=None, description="When the committee must decide.")
+    overdue_raised: bool = False
     resolved_by: str | None = None
     recommendation: str = ""
 

@@ -181,3 +181,22 @@ async def test_the_consultation_services_due_time_becomes_the_cases_deadline(
     assert view.consultation.due_at == due
     [passed] = await cases.until_published(case_id, "ConsultationDeadlinePassed")
     assert passed["topic"] == "caseflow.consultation.requests"
+
+
+async def test_an_escalation_the_committee_leaves_unsettled_is_raised_as_overdue(
+    cases: CaseHarness,
+) -> None:
+    case_id = await referred(cases, CasePolicy(escalation_time=timedelta(seconds=2)))
+    await cases.conclude(case_id, Position.RECOMMEND_DENIAL, Position.NO_OBJECTION)
+    await cases.until(case_id, lambda view: view.status is CaseStatus.ESCALATED)
+    [overdue] = await cases.until_published(case_id, "CaseEscalationOverdue")
+    view = await cases.view(case_id)
+    assert view.escalation is not None
+    assert overdue["data"]["deadline_at"].startswith(f"{view.escalation.due_at:%Y-%m-%dT%H:%M}")
+    assert view.timeline[-1].note.startswith("escalation overdue")
+    await desk.resolve_escalation(
+        cases.client,
+        case_id,
+        EscalationResolution(reviewer=SENIOR, recommendation="approve", rationale="Late."),
+    )
+    assert len(cases.published.of(case_id, "CaseEscalationOverdue")) == 1
