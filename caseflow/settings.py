@@ -37,8 +37,10 @@ class Settings(BaseSettings):
     consultation_http_host: str = Field(
         default="127.0.0.1", description="Address the consultation HTTP API listens on."
     )
-    consultation_http_port: int = Field(
-        default=8300, description="Port of the consultation HTTP API (stakeholder responses)."
+    consultation_http_port: int | None = Field(
+        default=None,
+        description="Port of the consultation HTTP API; unset: 8300, or any free port while "
+        "8300 is taken (the address is logged and written to <state dir>/run/consultation.url).",
     )
     log_level: str = "INFO"
     log_json: bool = Field(default=False, description="Log JSON lines instead of console text.")
