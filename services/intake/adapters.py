@@ -66,7 +66,7 @@ class PostgresIntakeUnitOfWork(PostgresUnitOfWork):
                     case.application.agency_reference,
                     case.content_hash,
                     case.application.model_dump_json(),
-                    case.case_id,
+                    case.correlation_id,
                     case.registered_at,
                 )
                 for case in changes.new_cases
@@ -81,7 +81,8 @@ class PostgresIntakeUnitOfWork(PostgresUnitOfWork):
             ],
         )
         await self.connection.executemany(
-            "UPDATE applications SET closed = true, status = 'withdrawn', updated_at = now()"
+            "UPDATE applications SET closed = true, status = 'withdrawn', outcome = 'withdrawn',"
+            " updated_at = now()"
             " WHERE case_id = $1",
             [(uuid.UUID(case.case_id),) for case in changes.closed_cases],
         )

@@ -59,6 +59,15 @@ async def test_a_submission_delivered_twice_gives_one_case(
     finally:
         await connection.close()
     assert count == 1
+    connection = await asyncpg.connect(stack_endpoints.database)
+    try:
+        stored = await connection.fetchval(
+            "SELECT correlation_id FROM intake.applications WHERE agency_reference = $1",
+            application.agency_reference,
+        )
+    finally:
+        await connection.close()
+    assert stored == envelope.correlation_id
 
 
 async def test_a_malformed_submission_is_refused_listing_every_deficiency_and_intake_goes_on(
@@ -167,7 +176,9 @@ async def test_an_agency_amends_then_withdraws_its_case_and_can_then_change_noth
         stack_endpoints.database, application.submitting_agency, reference
     )
     assert standing is not None
-    assert standing.status == "withdrawn"
+    # The LicenseCase workflow, when it runs, then ends the case as decided with that outcome.
+    assert standing.outcome == "withdrawn"
+    assert standing.status in {"withdrawn", "decided"}
     assert [r.codes for r in refusals] == [["case_closed"]]
 
 
