@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import typer
@@ -28,16 +27,20 @@ def asyncapi(folder: Path = typer.Argument(Path("docs/asyncapi"))) -> None:
     """Write the AsyncAPI document of each Kafka-facing process, taken from its FastStream app."""
     from caseflow.processes import faststream_app
 
-    # Documents need no running servers: placeholder addresses fill any that are unset.
-    for variable, placeholder in (
-        ("CASEFLOW_DATABASE_URL", "postgresql://postgres/caseflow"),
-        ("CASEFLOW_KAFKA_BOOTSTRAP", "kafka:9092"),
-        ("CASEFLOW_TEMPORAL_ADDRESS", "temporal:7233"),
-    ):
-        os.environ.setdefault(variable, placeholder)
+    # Documents need no running servers: placeholder addresses fill any that are unset (in
+    # these settings only: the environment stays as it is for whatever runs next).
+    configured = Settings()
+    placeholders = {
+        "database_url": "postgresql://postgres/caseflow",
+        "kafka_bootstrap": "kafka:9092",
+        "temporal_address": "temporal:7233",
+    }
+    settings = configured.model_copy(
+        update={key: value for key, value in placeholders.items() if not getattr(configured, key)}
+    )
     folder.mkdir(parents=True, exist_ok=True)
     for name in DOCUMENTED:
-        app_ = faststream_app(name, Settings())
+        app_ = faststream_app(name, settings)
         assert app_.broker is not None
         document = AsyncAPI(app_.broker, title=f"caseflow {name}", version="1.0.0")
         path = folder / f"{name}.asyncapi.json"

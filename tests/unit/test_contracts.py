@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import jsonschema
@@ -49,3 +50,9 @@ def test_each_kafka_facing_service_documents_its_channels_in_asyncapi(tmp_path: 
     assert any("SubmitApplication" in name for name in intake["components"]["schemas"])
     bridge = json.loads((tmp_path / "bridge.asyncapi.json").read_text())
     assert "caseflow.screening.results" in {c["address"] for c in bridge["channels"].values()}
+
+
+def test_writing_asyncapi_leaves_the_environment_as_it_was(tmp_path: Path) -> None:
+    before = dict(os.environ)
+    CliRunner().invoke(app, ["schemas", "asyncapi", str(tmp_path)])
+    assert dict(os.environ) == before
