@@ -164,7 +164,9 @@ class LeftOut(Part):
     """A stakeholder routing chose but did not refer, and why."""
 
     stakeholder_id: str
-    reason: str = Field(description="`conflict of interest: …` or `not in the registry`.")
+    reason: str = Field(
+        description="`conflict of interest (party …): note` or `not in the stakeholder registry`."
+    )
 
 
 class ConsultationOpened(Contract):
