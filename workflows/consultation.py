@@ -3,7 +3,6 @@ denial to share with partner states."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from schemas.application import SubmitApplication, TechnologyCategory
@@ -18,10 +17,6 @@ from schemas.consultation import (
 from schemas.screening import NoticeKind, ScreeningCompleted
 from schemas.types import COUNTRY_CODES
 from workflows.model import CaseState, Consultation
-
-# Screening routes a partner state's notice as "DE (denial notice N-1, contact)": the states to
-# consult. ScreeningCompleted has no structured field for them yet.
-NOTICE_ROUTE = re.compile(r"^([A-Z]{2}) \((denial|risk) notice ")
 
 
 def consultation_requested(state: CaseState, stakeholders: list[str]) -> ConsultationRequested:
@@ -100,9 +95,5 @@ def case_parties(application: SubmitApplication) -> list[CaseParty]:
 
 def notice_states(screening: ScreeningCompleted, kind: NoticeKind | None = None) -> list[str]:
     """Partner states whose notice (of `kind`, or any) matched the case: each must be consulted."""
-    states: dict[str, None] = {}
-    for route in screening.recommended_route:
-        found = NOTICE_ROUTE.match(route)
-        if found and kind in (None, NoticeKind(found.group(2))):
-            states[found.group(1)] = None
-    return list(states)
+    matched = screening.partner_consultations
+    return list(dict.fromkeys(p.state for p in matched if kind in (None, p.kind)))

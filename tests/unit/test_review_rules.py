@@ -9,7 +9,7 @@ import pytest
 from caseflow.samples import sample_applications
 from schemas.cases import CaseReceived, CaseStatus, DecisionOutcome, DenialGround
 from schemas.consultation import ConsultationConcluded
-from schemas.screening import NoticeKind, RiskLevel, ScreeningCompleted
+from schemas.screening import NoticeKind, PartnerConsultation, RiskLevel, ScreeningCompleted
 from workflows import review
 from workflows.consultation import notice_states
 from workflows.model import CasePolicy, CaseState, Consultation, DecisionRecorded
@@ -208,7 +208,7 @@ def test_an_approval_waits_for_the_partner_state_that_denied_an_identical_transa
     case = a_case(RiskLevel.HIGH)
     assert case.screening is not None
     case.screening = case.screening.model_copy(
-        update={"recommended_route": ["DE (denial notice DE-2026-7, export control)", "NGOs"]}
+        update={"partner_consultations": [consult("DE", NoticeKind.DENIAL, "DE-2026-7")]}
     )
     problems = review.decision_problems(case, decision(DecisionOutcome.APPROVED))
     assert problems == [
@@ -235,16 +235,19 @@ def test_an_approval_waits_for_the_partner_state_that_denied_an_identical_transa
     assert review.decision_problems(case, decision(DecisionOutcome.APPROVED)) == []
 
 
-def test_the_states_to_consult_are_read_from_screenings_route() -> None:
+def consult(state: str, kind: NoticeKind, notice_id: str) -> PartnerConsultation:
+    return PartnerConsultation(state=state, kind=kind, notice_id=notice_id)
+
+
+def test_the_states_to_consult_are_those_whose_notices_screening_matched() -> None:
     screening = a_case().screening
     assert screening is not None
     routed = screening.model_copy(
         update={
-            "recommended_route": [
-                "FR (risk notice FR-9)",
-                "DE (denial notice DE-7, contact)",
-                "DE (denial notice DE-8)",
-                "Ministry of Defence",
+            "partner_consultations": [
+                consult("FR", NoticeKind.RISK, "FR-9"),
+                consult("DE", NoticeKind.DENIAL, "DE-7"),
+                consult("DE", NoticeKind.DENIAL, "DE-8"),
             ]
         }
     )
