@@ -45,11 +45,23 @@ class Address(Part):
     country: CountryCode
 
 
+class PartyKind(StrEnum):
+    """Whether a party is an organisation or a person (whose name is personal data)."""
+
+    ORGANISATION = "organisation"
+    INDIVIDUAL = "individual"
+
+
 class Party(Part):
     """A person or organisation taking part in the transaction."""
 
     name: Name = Field(description="Full legal name as on the application.")
     address: Address
+    kind: PartyKind = Field(
+        default=PartyKind.ORGANISATION,
+        description="An individual's name is personal data: civil society and academia do not "
+        "see it when consulted.",
+    )
 
 
 class Item(Part):

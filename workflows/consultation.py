@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from schemas.application import SubmitApplication, TechnologyCategory
+from schemas.application import PartyKind, SubmitApplication, TechnologyCategory
 from schemas.consultation import (
     CaseItem,
     CaseParty,
@@ -86,9 +86,14 @@ def share_denial(state: CaseState) -> ShareNotice | None:
 
 
 def case_parties(application: SubmitApplication) -> list[CaseParty]:
-    """Every party with its role and country."""
+    """Every party with its role and country, individuals marked as such."""
     return [
-        CaseParty(role=role, name=party.name, country=party.address.country)
+        CaseParty(
+            role=role,
+            name=party.name,
+            country=party.address.country,
+            individual=party.kind is PartyKind.INDIVIDUAL,
+        )
         for role, party in application.parties()
     ]
 
