@@ -12,7 +12,7 @@ from schemas.export import export_json_schemas
 
 app = typer.Typer(help="caseflow's message contracts.", no_args_is_help=True)
 
-DOCUMENTED = ("intake", "screening", "bridge")
+DOCUMENTED = ("intake", "screening", "consultation", "bridge")
 
 
 @app.command()
