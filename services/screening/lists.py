@@ -10,7 +10,8 @@ import structlog
 from services.screening.config import LIST_POLL_SECONDS, SEED_LIST
 from services.screening.list_store import current_entries, list_versions
 from services.screening.list_versions import combined_label
-from services.screening.matching import Hit, RestrictedPartyIndex, load_list
+from services.screening.matching import Hit, MatchPolicy, RestrictedPartyIndex, load_list
+from services.screening.policy import ScreeningPolicy
 
 log = structlog.get_logger(__name__)
 
@@ -18,8 +19,11 @@ log = structlog.get_logger(__name__)
 class CurrentLists:
     """The index screening uses, rebuilt when a list version it has not indexed is loaded."""
 
-    def __init__(self, index: RestrictedPartyIndex, versions: dict[str, int] | None) -> None:
+    def __init__(
+        self, index: RestrictedPartyIndex, versions: dict[str, int] | None, match: MatchPolicy
+    ) -> None:
         self._index = index
+        self.match = match
         self._versions = versions  # None: not read from PostgreSQL (the shipped seed file)
         self._refreshing = asyncio.Lock()
 
@@ -46,7 +50,7 @@ class CurrentLists:
                 return False
             versions, entries = await current_entries(pool)
             # Indexing a large list takes seconds: keep the event loop answering meanwhile.
-            self._index = await asyncio.to_thread(RestrictedPartyIndex.build, entries)
+            self._index = await asyncio.to_thread(RestrictedPartyIndex.build, entries, self.match)
             self._versions = versions
         log.info("restricted-party index rebuilt", lists=self.list_version, entries=len(entries))
         return True
@@ -61,6 +65,7 @@ class CurrentLists:
                 log.warning("list versions not read; trying again", error=str(error))
 
 
-def load_screener() -> CurrentLists:
+def load_screener(policy: ScreeningPolicy | None = None) -> CurrentLists:
     """The screener a process starts with: the shipped seed until PostgreSQL's lists are read."""
-    return CurrentLists(RestrictedPartyIndex.build(load_list(SEED_LIST)), None)
+    match = (policy or ScreeningPolicy.load()).match_policy()
+    return CurrentLists(RestrictedPartyIndex.build(load_list(SEED_LIST), match), None, match)

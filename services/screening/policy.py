@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from schemas.screening import FindingCategory, NoticeKind, RiskLevel
 from services.screening.config import DATA
+from services.screening.matching.policy import MatchPolicy
 
 DEFAULT_POLICY = DATA / "policy.json"
 
@@ -144,6 +145,15 @@ class ScreeningPolicy(SourcedFile):
     overall: OverallPolicy
     routes: dict[RiskLevel, list[str]]
     category_routes: dict[FindingCategory, list[str]]
+    name_matching: dict[str, object] = Field(
+        default_factory=dict, description="Name-matching thresholds and weights (MatchPolicy)."
+    )
+
+    def match_policy(self) -> MatchPolicy:
+        """The name-matching policy this file sets; keys it leaves out keep their defaults."""
+        return MatchPolicy.from_mapping(
+            {key: value for key, value in self.name_matching.items() if not key.startswith("_")}
+        )
 
     @model_validator(mode="after")
     def _sources_named(self) -> ScreeningPolicy:

@@ -65,7 +65,9 @@ async def rescreen_open_cases(
         # Only the update's entries are looked at first: every open case quickly. A first load
         # of a large list is a large index: built off the event loop.
         update_index = await asyncio.to_thread(
-            RestrictedPartyIndex.build, [change.entry for change in changes]
+            RestrictedPartyIndex.build,
+            [change.entry for change in changes],
+            policy.match_policy(),
         )
         change_of = {change.entry.entry_id: change.change for change in changes}
         rescreened = []

@@ -49,7 +49,8 @@ VERSION_2 = HEADER + (
 def knowing(listed: str = HEADER, version: int = 0) -> Knowledge:
     """Standing knowledge: the CSV list indexed as version `version`, the shipped register."""
     index = RestrictedPartyIndex.build(parse_csv(listed, "test"))
-    return Knowledge(CurrentLists(index, {"test": version} if version else {}), REGISTER)
+    versions = {"test": version} if version else {}
+    return Knowledge(CurrentLists(index, versions, POLICY.match_policy()), REGISTER)
 
 
 def published_update(store: FakeScreeningStore) -> Envelope[ListUpdated]:
