@@ -42,6 +42,11 @@ class Settings(BaseSettings):
         description="Port of the consultation HTTP API; unset: 8300, or any free port while "
         "8300 is taken (the address is logged and written to <state dir>/run/consultation.url).",
     )
+    case_policy_file: Path | None = Field(
+        default=None,
+        description="Case timelines and thresholds (JSON); unset means the shipped "
+        "workflows/data/case_policy.json.",
+    )
     log_level: str = "INFO"
     log_json: bool = Field(default=False, description="Log JSON lines instead of console text.")
 

@@ -32,6 +32,7 @@ from workflows import search_attributes as sa
 from workflows.client import connect, workflow_id
 from workflows.license_case import LicenseCase
 from workflows.model import CasePolicy, LicenseCaseInput
+from workflows.policy import load_case_policy
 
 log = structlog.get_logger(__name__)
 # One consumer group per topic: members of one group with different subscriptions would
@@ -215,5 +216,7 @@ def create_app(settings: Settings, policy: CasePolicy | None = None) -> FastStre
     endpoints = settings.endpoints()
     temporal = TemporalLink(endpoints.temporal, settings.temporal_namespace)
     broker = KafkaBroker(endpoints.kafka, client_id="caseflow-bridge")
-    broker.include_router(build_router(temporal, policy or CasePolicy()))
+    broker.include_router(
+        build_router(temporal, policy or load_case_policy(settings.case_policy_file))
+    )
     return FastStream(broker, on_startup=[temporal.connect])

@@ -1,0 +1,27 @@
+"""The case policy file: timelines and thresholds operators maintain, read before cases start."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from workflows.model import CasePolicy
+
+DEFAULT_CASE_POLICY = Path(__file__).parent / "data" / "case_policy.json"
+
+
+class CasePolicyFile(CasePolicy):
+    """The policy as stored: the policy itself, its version and the sources it draws on."""
+
+    version: str
+    sources: dict[str, str]
+
+    def policy(self) -> CasePolicy:
+        """The policy a workflow carries (the version and sources stay in the file)."""
+        return CasePolicy.model_validate(self.model_dump(include=set(CasePolicy.model_fields)))
+
+
+def load_case_policy(path: Path | None = None) -> CasePolicy:
+    """Read the case policy file (the shipped one unless another is given)."""
+    stored = json.loads((path or DEFAULT_CASE_POLICY).read_text())
+    return CasePolicyFile.model_validate(stored).policy()
