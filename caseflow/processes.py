@@ -14,7 +14,7 @@ from caseflow.settings import Settings
 from caseflow.stack import ManagedProcess, ProcessStatus, process_status, start_process
 from caseflow.stack import stop_process as stop_named
 
-PROCESS_NAMES = ("intake", "screening", "consultation", "bridge", "worker")
+PROCESS_NAMES = ("intake", "screening", "consultation", "bridge", "worker", "codec")
 READY_FILE_VARIABLE = "CASEFLOW_READY_FILE"
 
 
@@ -25,6 +25,11 @@ async def run_process(name: str, settings: Settings) -> None:
         from workflows.worker import run_worker
 
         await run_worker(settings, on_ready=mark_ready)
+        return
+    if name == "codec":
+        from workflows.codec_server import run_codec_server
+
+        await run_codec_server(settings, on_ready=mark_ready)
         return
     app = faststream_app(name, settings)
     app.after_startup(mark_ready)
@@ -78,7 +83,13 @@ def managed(name: str, settings: Settings) -> ManagedProcess:
     return ManagedProcess(
         name=name,
         argv=[sys.executable, "-m", "caseflow", "run", name],
-        env={READY_FILE_VARIABLE: str(ready_file), "CASEFLOW_STATE_DIR": str(settings.state_dir)},
+        env={
+            READY_FILE_VARIABLE: str(ready_file),
+            "CASEFLOW_STATE_DIR": str(settings.state_dir),
+            # Not in the stack file: the codec server's port and the UI it answers.
+            "CASEFLOW_CODEC_PORT": str(settings.codec_port),
+            "CASEFLOW_TEMPORAL_UI_PORT": str(settings.temporal_ui_port),
+        },
         ready=started,
     )
 

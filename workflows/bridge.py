@@ -149,14 +149,13 @@ def _skipping_unreadable(message: KafkaMessage) -> Iterator[None]:
 class TemporalLink:
     """The bridge's Temporal client, connected when the process starts."""
 
-    def __init__(self, address: str, namespace: str) -> None:
-        self._address = address
-        self._namespace = namespace
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
         self._client: Client | None = None
 
     async def connect(self) -> None:
         """Connect to Temporal before the first message is consumed."""
-        self._client = await connect(self._address, self._namespace)
+        self._client = await connect(self._settings)
 
     @property
     def client(self) -> Client:
@@ -214,7 +213,7 @@ def build_router(temporal: TemporalLink, policy: CasePolicy) -> KafkaRouter:
 def create_app(settings: Settings, policy: CasePolicy | None = None) -> FastStream:
     """The bridge process: Kafka consumers that drive Temporal."""
     endpoints = settings.endpoints()
-    temporal = TemporalLink(endpoints.temporal, settings.temporal_namespace)
+    temporal = TemporalLink(settings)
     broker = KafkaBroker(endpoints.kafka, client_id="caseflow-bridge")
     broker.include_router(
         build_router(temporal, policy or load_case_policy(settings.case_policy_file))

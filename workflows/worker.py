@@ -36,7 +36,7 @@ async def run_worker(
 ) -> None:
     """Run the worker until cancelled; `on_ready` runs once it polls its task queue."""
     endpoints = settings.endpoints()
-    client = await connect(endpoints.temporal, settings.temporal_namespace)
+    client = await connect(settings)
     producer = await start_producer(endpoints.kafka, "caseflow-worker")
     try:
         log.info("worker running", task_queue=TASK_QUEUE, temporal=endpoints.temporal)

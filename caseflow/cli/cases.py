@@ -62,7 +62,7 @@ def case(
 
 async def _client() -> Client:
     settings = Settings()
-    return await connect(settings.endpoints().temporal, settings.temporal_namespace)
+    return await connect(settings)
 
 
 async def _find(query: str, limit: int) -> list[CaseSummary]:

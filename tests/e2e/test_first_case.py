@@ -72,7 +72,7 @@ async def test_sample_cases_flow_to_review_and_a_reviewer_approves_one_from_the_
     assert "submitted 6 message(s)" in caseflow(
         stack_settings, "submit", "--samples", "--suffix", suffix
     )
-    temporal = await connect(stack_endpoints.temporal)
+    temporal = await connect(stack_settings)
     cases = await await_review(temporal, suffix, 6)
 
     listing = caseflow(stack_settings, "cases", "--status", "under_review")
@@ -141,7 +141,7 @@ async def test_services_killed_and_started_again_carry_on(
     await start_processes(stack_settings)
     suffix = f"-kill{uuid.uuid4().hex[:6]}"
     caseflow(stack_settings, "submit", "--samples", "--suffix", suffix)
-    temporal = await connect(stack_endpoints.temporal)
+    temporal = await connect(stack_settings)
     assert len(await await_review(temporal, suffix, 6)) == 6
 
 
@@ -150,7 +150,7 @@ async def test_a_reviewer_refers_a_critical_case_and_the_consultation_service_re
 ) -> None:
     suffix = f"-ref{uuid.uuid4().hex[:6]}"
     caseflow(stack_settings, "submit", "--samples", "--suffix", suffix)
-    temporal = await connect(stack_endpoints.temporal)
+    temporal = await connect(stack_settings)
     cases = await await_review(temporal, suffix, 6)
     critical = next(case for case in cases if case.risk_level == "critical")
     caseflow(stack_settings, "claim", critical.control_number, "--reviewer", "officer-e2e")

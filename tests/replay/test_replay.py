@@ -11,12 +11,16 @@ from pathlib import Path
 import pytest
 from temporalio import workflow
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 from temporalio.workflow import NondeterminismError
 
 from workflows.license_case import LicenseCase
 from workflows.model import DecisionRecorded, LicenseCaseInput
+
+# The sandbox re-imports this module; the codec's native cryptography must not be re-imported.
+with workflow.unsafe.imports_passed_through():
+    from tests.replay.keys import REPLAY_KEYS
+    from workflows.client import data_converter
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*/*.json"))
 
@@ -31,7 +35,7 @@ def recorded(path: Path) -> WorkflowHistory:
 
 @pytest.mark.parametrize("path", HISTORIES, ids=named)
 async def test_a_recorded_case_replays_on_the_current_workflow_code(path: Path) -> None:
-    replayer = Replayer(workflows=[LicenseCase], data_converter=pydantic_data_converter)
+    replayer = Replayer(workflows=[LicenseCase], data_converter=data_converter(REPLAY_KEYS))
     await replayer.replay_workflow(recorded(path))
 
 
@@ -58,7 +62,8 @@ class LicenseCaseWithoutSearchAttributes(LicenseCase):
 
 async def test_a_change_to_what_the_workflow_does_fails_the_replay() -> None:
     replayer = Replayer(
-        workflows=[LicenseCaseWithoutSearchAttributes], data_converter=pydantic_data_converter
+        workflows=[LicenseCaseWithoutSearchAttributes],
+        data_converter=data_converter(REPLAY_KEYS),
     )
     with pytest.raises(NondeterminismError):
         await replayer.replay_workflow(recorded(HISTORIES[0]))
