@@ -83,6 +83,13 @@ class Settings(BaseSettings):
         description="Case timelines and thresholds (JSON); unset means the shipped "
         "workflows/data/case_policy.json.",
     )
+    auth_keys: str | None = Field(
+        default=None,
+        description="Token signing keys, a JSON list of {kid, secret}: the first signs, every "
+        "one verifies (rotate by putting a new key first); unset: keys made in "
+        "<state dir>/auth/keys.json.",
+    )
+    auth_token_minutes: int = Field(default=480, description="How long a bearer token lasts.")
     log_level: str = "INFO"
     log_json: bool = Field(default=False, description="Log JSON lines instead of console text.")
 

@@ -7,7 +7,17 @@ import asyncio
 import typer
 from rich.console import Console
 
-from caseflow.cli import agency, cases, consultation, contracts, lists, processes, review, stack
+from caseflow.cli import (
+    agency,
+    cases,
+    consultation,
+    contracts,
+    lists,
+    processes,
+    review,
+    stack,
+    users,
+)
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -18,6 +28,7 @@ app.add_typer(processes.services, name="services")
 app.add_typer(contracts.app, name="schemas")
 app.add_typer(lists.app, name="lists")
 app.add_typer(consultation.app, name="consultation")
+app.add_typer(users.app, name="users")
 app.command("run")(processes.run)
 app.command("submit")(cases.submit)
 app.command("status")(agency.status)
