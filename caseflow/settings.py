@@ -51,11 +51,6 @@ class Settings(BaseSettings):
     codec_url: str | None = Field(
         default=None, description="The codec server's address as the UI's browser reaches it."
     )
-    codec_token: SecretStr | None = Field(
-        default=None,
-        description="Bearer token of operators allowed to decode; unset: one generated once "
-        "into <state dir>/keys/codec-token.",
-    )
     codec_cors_origins: str | None = Field(
         default=None,
         description="Comma-separated origins allowed to call the codec server; unset: the UI's.",
@@ -83,7 +78,7 @@ class Settings(BaseSettings):
         description="Case timelines and thresholds (JSON); unset means the shipped "
         "workflows/data/case_policy.json.",
     )
-    auth_keys: str | None = Field(
+    auth_keys: SecretStr | None = Field(
         default=None,
         description="Token signing keys, a JSON list of {kid, secret}: the first signs, every "
         "one verifies (rotate by putting a new key first); unset: keys made in "

@@ -1,45 +1,37 @@
 """The codec server: authorised operators read encrypted case data in the Temporal UI through it.
 
 It speaks the Temporal codec protocol (POST /encode and /decode with Payloads as protobuf JSON)
-and answers only a caller with a valid operator bearer token.
+and answers only an enabled operator account's bearer token (or the desk's session cookie).
 """
 
 from __future__ import annotations
 
 import asyncio
-import hmac
-import secrets
 from collections.abc import Awaitable, Callable, Sequence
-from pathlib import Path
-from typing import Annotated, Protocol
 
 import structlog
 import uvicorn
-from fastapi import Depends, FastAPI, Header, HTTPException, Request, Response
+from fastapi import Depends, FastAPI, HTTPException, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from google.protobuf import json_format
 from temporalio.api.common.v1 import Payload, Payloads
 from temporalio.converter import PayloadCodec
 
-from caseflow.secret_files import read_or_create
+from caseflow.auth import Authentication, Role, install, key_ring, open_accounts, require
 from caseflow.settings import Settings
 from workflows.client import payload_keys
 from workflows.encryption import EncryptionCodec, PayloadKeyError
 
 log = structlog.get_logger(__name__)
-TOKEN_FILE = Path("keys") / "codec-token"
 Transform = Callable[[Sequence[Payload]], Awaitable[list[Payload]]]
 
 
-class OperatorCheck(Protocol):
-    """Says whether a bearer token belongs to an authorised operator."""
-
-    def __call__(self, token: str) -> bool: ...
-
-
-def build_codec_api(codec: PayloadCodec, operator: OperatorCheck, origins: list[str]) -> FastAPI:
-    """The codec endpoints behind the operator check, callable from the UI's origins."""
+def build_codec_api(
+    codec: PayloadCodec, authentication: Authentication, origins: list[str]
+) -> FastAPI:
+    """The codec endpoints for operators only, callable from the UI's origins."""
     api = FastAPI(title="caseflow codec server", docs_url=None, redoc_url=None, openapi_url=None)
+    install(api, authentication)
     # Preflight requests carry no token; CORS answers them before the operator check runs.
     api.add_middleware(
         CORSMiddleware,
@@ -49,20 +41,13 @@ def build_codec_api(codec: PayloadCodec, operator: OperatorCheck, origins: list[
         allow_credentials=True,
     )
 
-    def authorised(authorization: Annotated[str | None, Header()] = None) -> None:
-        scheme, _, token = (authorization or "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise HTTPException(
-                401, "an operator's bearer token is required", {"WWW-Authenticate": "Bearer"}
-            )
-        if not operator(token.strip()):
-            raise HTTPException(403, "this token does not belong to an authorised operator")
+    operators_only = [Depends(require(Role.OPERATOR))]
 
-    @api.post("/encode", dependencies=[Depends(authorised)])
+    @api.post("/encode", dependencies=operators_only)
     async def encode(request: Request) -> Response:
         return await _transformed(request, codec.encode)
 
-    @api.post("/decode", dependencies=[Depends(authorised)])
+    @api.post("/decode", dependencies=operators_only)
     async def decode(request: Request) -> Response:
         return await _transformed(request, codec.decode)
 
@@ -81,24 +66,6 @@ async def _transformed(request: Request, transform: Transform) -> Response:
     return Response(json_format.MessageToJson(result), media_type="application/json")
 
 
-def token_check(settings: Settings) -> OperatorCheck:
-    """The configured operator token (CASEFLOW_CODEC_TOKEN), else the embedded stack's own."""
-    expected = (
-        settings.codec_token.get_secret_value()
-        if settings.codec_token is not None
-        else read_or_create(settings.state_dir.resolve() / TOKEN_FILE, _new_token)
-    ).encode()
-
-    def check(token: str) -> bool:
-        return hmac.compare_digest(token.encode(), expected)
-
-    return check
-
-
-def _new_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
 def ui_origins(settings: Settings) -> list[str]:
     """Origins allowed to call the codec server: configured, else the embedded UI's."""
     if settings.codec_cors_origins:
@@ -111,9 +78,18 @@ async def run_codec_server(
     settings: Settings, on_ready: Callable[[], Awaitable[None]] | None = None
 ) -> None:
     """Serve the codec endpoints until stopped."""
-    api = build_codec_api(
-        EncryptionCodec(payload_keys(settings)), token_check(settings), ui_origins(settings)
-    )
+    async with open_accounts(settings.endpoints().database) as accounts:
+        authentication = Authentication(key_ring(settings), accounts)
+        codec = EncryptionCodec(payload_keys(settings))
+        await _serve(
+            build_codec_api(codec, authentication, ui_origins(settings)), settings, on_ready
+        )
+
+
+async def _serve(
+    api: FastAPI, settings: Settings, on_ready: Callable[[], Awaitable[None]] | None
+) -> None:
+    """Serve `api` on the codec server's address; `on_ready` once it listens."""
     config = uvicorn.Config(
         api, host=settings.codec_host, port=settings.codec_port, log_level="warning"
     )

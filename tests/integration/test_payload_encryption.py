@@ -5,16 +5,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import httpx
 import pytest
 from google.protobuf import json_format
-from pydantic import SecretStr
 from temporalio.api.common.v1 import Payloads, WorkflowExecution
 from temporalio.api.query.v1 import WorkflowQuery
 from temporalio.api.workflowservice.v1 import QueryWorkflowRequest
 from temporalio.client import Client
 
+from caseflow.auth import Principal, Role, key_ring, open_accounts
 from caseflow.samples import sample_applications
 from caseflow.settings import Endpoints, Settings
 from caseflow.stack.ports import free_ports
@@ -25,7 +26,8 @@ from workflows.codec_server import run_codec_server
 
 pytestmark = [pytest.mark.integration]
 PARTIES = {party.name for _, party in sample_applications()[0].parties()}
-OPERATOR_TOKEN = "operator-token-for-tests"
+OPERATOR = Principal(name="operator-codec-test", role=Role.OPERATOR)
+OFFICER = Principal(name="officer-codec-test", role=Role.LICENSING_OFFICER)
 
 
 @pytest.fixture(scope="module")
@@ -35,12 +37,22 @@ async def cases(temporal: Client) -> AsyncIterator[CaseHarness]:
 
 
 @pytest.fixture(scope="module")
-async def codec_server(stack_settings: Settings) -> AsyncIterator[str]:
-    """The codec server as a process runs it, on a free port, with a configured operator token."""
+async def tokens(stack_settings: Settings, stack_endpoints: Endpoints) -> dict[str, str]:
+    """Bearer tokens of an operator and of a licensing officer, both with enabled accounts."""
+    async with open_accounts(stack_endpoints.database) as accounts:
+        for principal in (OPERATOR, OFFICER):
+            if await accounts.is_active(principal.name):
+                continue
+            await accounts.add(principal, "a long enough password")
+    keys = key_ring(stack_settings)
+    return {who.role: keys.issue(who, timedelta(hours=1)) for who in (OPERATOR, OFFICER)}
+
+
+@pytest.fixture(scope="module")
+async def codec_server(stack_settings: Settings, stack_endpoints: Endpoints) -> AsyncIterator[str]:
+    """The codec server as its process runs it, on a free port."""
     [port] = free_ports(1)
-    settings = stack_settings.model_copy(
-        update={"codec_port": port, "codec_token": SecretStr(OPERATOR_TOKEN)}
-    )
+    settings = stack_settings.model_copy(update={"codec_port": port})
     ready = asyncio.Event()
 
     async def mark_ready() -> None:
@@ -91,7 +103,7 @@ async def test_the_stored_history_memo_and_case_card_hold_no_plaintext_party_nam
 
 
 async def test_an_operator_with_a_token_decodes_the_case_card_through_the_codec_server(
-    cases: CaseHarness, stack_endpoints: Endpoints, codec_server: str
+    cases: CaseHarness, stack_endpoints: Endpoints, codec_server: str, tokens: dict[str, str]
 ) -> None:
     case_id = await cases.open_case(RiskLevel.HIGH)
     _, card = await _stored(stack_endpoints, case_id)
@@ -99,7 +111,7 @@ async def test_an_operator_with_a_token_decodes_the_case_card_through_the_codec_
         answer = await http.post(
             "/decode",
             content=json_format.MessageToJson(card),
-            headers={"Authorization": f"Bearer {OPERATOR_TOKEN}", "X-Namespace": "default"},
+            headers={"Authorization": f"Bearer {tokens[Role.OPERATOR]}", "X-Namespace": "default"},
         )
     assert answer.status_code == 200, answer.text
     decoded = json_format.Parse(answer.text, Payloads())
@@ -108,19 +120,26 @@ async def test_an_operator_with_a_token_decodes_the_case_card_through_the_codec_
 
 
 @pytest.mark.parametrize(
-    ("headers", "status"),
+    ("credential", "status"),
     [
-        ({}, 401),
-        ({"Authorization": "Bearer someone-else"}, 403),
-        ({"Authorization": "Basic x"}, 401),
+        (None, 401),
+        ("not-a-token", 401),
+        ("Basic b3BlcmF0b3I6eA==", 401),
+        (Role.LICENSING_OFFICER, 403),
     ],
 )
-async def test_a_caller_without_an_operator_token_is_refused(
-    codec_server: str, headers: dict[str, str], status: int
+async def test_a_caller_who_is_not_an_operator_is_refused(
+    codec_server: str, tokens: dict[str, str], credential: str | None, status: int
 ) -> None:
+    if credential is None:
+        headers = {}
+    elif credential in tokens:
+        headers = {"Authorization": f"Bearer {tokens[credential]}"}
+    else:
+        headers = {"Authorization": credential if " " in credential else f"Bearer {credential}"}
     async with httpx.AsyncClient(base_url=codec_server) as http:
         answer = await http.post("/decode", content='{"payloads": []}', headers=headers)
-    assert answer.status_code == status
+    assert answer.status_code == status, answer.text
     assert "payloads" not in answer.text
 
 

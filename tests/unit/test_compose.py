@@ -33,7 +33,7 @@ PASSWORDS = {
     "CASEFLOW_DB_PASSWORD": "caseflow-secret",
     "TEMPORAL_DB_PASSWORD": "temporal-secret",
     "CASEFLOW_PAYLOAD_KEYS": "k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
-    "CASEFLOW_CODEC_TOKEN": "operator-secret",
+    "CASEFLOW_AUTH_KEYS": '[{"kid": "k1", "secret": "a secret of at least thirty-two characters"}]',
 }
 SERVERS = {
     "postgres": "postgres:",
@@ -43,8 +43,8 @@ SERVERS = {
 }
 # Only workflows/ talks to Temporal: the bridge and the worker.
 TEMPORAL_CLIENTS = {"bridge", "worker"}
-# Reached by the operator's browser, like the UI: it publishes its one port, and it reads
-# neither Kafka nor PostgreSQL, so it waits for nothing.
+# Reached by the operator's browser, like the UI: it publishes its one port, and it reads no
+# Kafka, so it waits for PostgreSQL (the accounts) only.
 BROWSER_FACING = {"codec"}
 LONG_RUNNING_RESTARTS = {"always", "unless-stopped", "on-failure"}
 
@@ -329,7 +329,7 @@ def test_caseflow_processes_start_once_their_servers_are_ready_and_set_up(
     for name, service in _caseflow_services(services):
         waits = _waits_on(service)
         if name in BROWSER_FACING:
-            assert not waits, name
+            assert waits == {"postgres": "service_healthy"}, name
             continue
         assert waits.get("postgres") == "service_healthy", name
         assert waits.get("kafka-topics") == "service_completed_successfully", name
