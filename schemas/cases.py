@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import Field, JsonValue
 
 from schemas.application import SubmitApplication
 from schemas.envelope import Contract
@@ -155,3 +155,18 @@ class CaseEscalationOverdue(_CaseDeadline):
     event_type = "CaseEscalationOverdue"
 
     escalated_at: datetime
+
+
+class ReviewerActed(Contract):
+    """Event: a reviewer's task was accepted by the case (for the audit trail, not agencies)."""
+
+    event_type = "ReviewerActed"
+
+    case_id: str
+    control_number: str
+    action: str = Field(description="The task: claim, decide, countersign, refer_for_consultation…")
+    reviewer_id: str
+    reviewer_role: str
+    acted_at: datetime
+    status: CaseStatus = Field(description="Where the case stands after the task.")
+    task: dict[str, JsonValue] = Field(description="The task as the reviewer sent it.")

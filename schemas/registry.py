@@ -12,6 +12,7 @@ from schemas.cases import (
     CaseReceived,
     CaseStatusChanged,
     CaseWithdrawn,
+    ReviewerActed,
 )
 from schemas.consultation import (
     ConsultationConcluded,
@@ -63,6 +64,7 @@ CONTRACTS: tuple[type[Contract], ...] = (
     ReferralResponseRefused,
     ConsultationConcluded,
     ShareNotice,
+    ReviewerActed,
 )
 
 BY_TYPE: dict[str, type[Contract]] = {contract.type_name(): contract for contract in CONTRACTS}

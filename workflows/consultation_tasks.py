@@ -41,7 +41,7 @@ class ConsultationTasks(CaseSteps):
             f"referred for consultation by {referral.reviewer.id} ({proposed}); "
             f"answers due {case.consultation.due_at:%Y-%m-%d %H:%M:%S} UTC",
         )
-        return await self._recorded("")
+        return await self._recorded(referral)
 
     @refer_for_consultation.validator
     def _validate_refer_for_consultation(self, referral: ConsultationReferral) -> None:
@@ -60,7 +60,7 @@ class ConsultationTasks(CaseSteps):
             f"escalation resolved by {resolution.reviewer.id}: recommends "
             f"{resolution.recommendation} — {resolution.rationale}",
         )
-        return await self._recorded("")
+        return await self._recorded(resolution)
 
     @resolve_escalation.validator
     def _validate_resolve_escalation(self, resolution: EscalationResolution) -> None:

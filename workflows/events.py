@@ -10,10 +10,12 @@ from schemas.cases import (
     CaseDecided,
     CaseEscalationOverdue,
     CaseStatusChanged,
+    ReviewerActed,
 )
 from schemas.screening import ScreeningRequested
 from workflows.clock import Alarm, deadline
 from workflows.model import CaseState
+from workflows.tasks import ReviewerTasks
 
 
 def _about(state: CaseState) -> dict[str, object]:
@@ -88,4 +90,20 @@ def escalation_overdue(state: CaseState, now: datetime) -> CaseEscalationOverdue
             "raised_at": now,
             "escalated_at": escalation.since,
         }
+    )
+
+
+def reviewer_acted(
+    state: CaseState, action: str, task: ReviewerTasks, now: datetime
+) -> ReviewerActed:
+    """A reviewer's task the case accepted, as sent, with where the case stands after it."""
+    return ReviewerActed(
+        case_id=state.case_id,
+        control_number=state.control_number,
+        action=action,
+        reviewer_id=task.reviewer.id,
+        reviewer_role=task.reviewer.role.value,
+        acted_at=now,
+        status=state.status,
+        task=task.model_dump(mode="json"),
     )

@@ -67,7 +67,7 @@ class LicenseCase(ConsultationTasks):
         """A reviewer takes the case; only the claimant acts on it from now on."""
         self._refuse_if(review.claim_problems(self._case, task))
         self._case.claimant = task.reviewer
-        return await self._recorded(f"claimed by {task.reviewer.id}")
+        return await self._recorded(task, f"claimed by {task.reviewer.id}")
 
     @claim.validator
     def _validate_claim(self, task: ReviewerTask) -> None:
@@ -78,7 +78,7 @@ class LicenseCase(ConsultationTasks):
         """The claimant hands the case back to the queue."""
         self._refuse_if(review.release_problems(self._case, task))
         self._case.claimant = None
-        return await self._recorded(f"released by {task.reviewer.id}")
+        return await self._recorded(task, f"released by {task.reviewer.id}")
 
     @release.validator
     def _validate_release(self, task: ReviewerTask) -> None:
@@ -100,7 +100,7 @@ class LicenseCase(ConsultationTasks):
             )
         else:
             self._close(decision.outcome, decision.reviewer.id, decision.rationale)
-        return await self._recorded("")
+        return await self._recorded(decision)
 
     @decide.validator
     def _validate_decide(self, decision: ReviewDecision) -> None:
@@ -119,7 +119,7 @@ class LicenseCase(ConsultationTasks):
         else:
             self._case.sign_off = None
             self._enter(CaseStatus.UNDER_REVIEW, f"sent back by {senior}: {signature.note}")
-        return await self._recorded("")
+        return await self._recorded(signature)
 
     @countersign.validator
     def _validate_countersign(self, signature: Countersignature) -> None:
@@ -137,7 +137,7 @@ class LicenseCase(ConsultationTasks):
             CaseStatus.ON_HOLD,
             f"information requested by {request.reviewer.id}: " + "; ".join(questions),
         )
-        return await self._recorded("")
+        return await self._recorded(request)
 
     @request_information.validator
     def _validate_request_information(self, request: InformationRequest) -> None:
