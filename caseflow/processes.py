@@ -14,7 +14,7 @@ from caseflow.settings import Settings
 from caseflow.stack import ManagedProcess, ProcessStatus, process_status, start_process
 from caseflow.stack import stop_process as stop_named
 
-PROCESS_NAMES = ("intake", "screening", "consultation", "bridge", "worker", "codec")
+PROCESS_NAMES = ("intake", "screening", "consultation", "bridge", "worker", "audit", "codec")
 READY_FILE_VARIABLE = "CASEFLOW_READY_FILE"
 
 
@@ -55,6 +55,10 @@ def faststream_app(name: str, settings: Settings) -> FastStream:
         from workflows.bridge import create_app as bridge
 
         return bridge(settings)
+    if name == "audit":
+        from services.audit.app import create_app as audit
+
+        return audit(settings)
     raise ValueError(f"unknown process '{name}'; known: {', '.join(PROCESS_NAMES)}")
 
 

@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-
 import structlog
 from faststream import FastStream
-from faststream.kafka import KafkaBroker, KafkaRouter
+from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 from temporalio.client import Client
 from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from caseflow.kafka import kafka_security, make_broker
 from caseflow.messaging import (
     Documented,
-    UnreadableMessage,
     at_least_once,
-    location_of,
-    read_envelope,
+    read_or_set_aside,
+    set_aside_unreadable,
+    type_of,
 )
 from caseflow.settings import Settings
 from schemas.cases import CaseAmended, CaseReceived, CaseWithdrawn
 from schemas.consultation import ConsultationConcluded, ConsultationOpened, ReferralExtended
-from schemas.envelope import Contract, Envelope, EnvelopeHeader
+from schemas.envelope import Contract, Envelope
 from schemas.screening import ScreeningCompleted
 from schemas.topics import CASES, CONSULTATION_RESPONSES, SCREENING_RESULTS
 from workflows import TASK_QUEUE
@@ -116,34 +114,32 @@ async def signal_case(client: Client, case_id: str, signal: str, data: Contract)
 
 async def signal_by_type(client: Client, message: KafkaMessage, signals: Signals) -> None:
     """Signal the message into its case (the envelope's subject) if its type is in `signals`."""
-    with _skipping_unreadable(message):
-        header = EnvelopeHeader.model_validate_json(message.body)
-        if header.type not in signals:
-            return
-        contract, signal = signals[header.type]
-        envelope = read_envelope(message.body, contract)
+    kind = type_of(message.body)
+    if kind is None:
+        await set_aside_unreadable(message, "not an envelope", _logged_only)
+        return
+    if kind not in signals:
+        return
+    contract, signal = signals[kind]
+    envelope = await read_or_set_aside(message, contract, _logged_only)
+    if envelope is not None:
         delivered = await signal_case(client, envelope.subject, signal, envelope.data)
         log.info(signal, case_id=envelope.subject, delivered=delivered)
 
 
 async def start_if_received(client: Client, message: KafkaMessage, policy: CasePolicy) -> bool:
     """Start the case's workflow if the message is a `CaseReceived`; False if it is not."""
-    with _skipping_unreadable(message):
-        if EnvelopeHeader.model_validate_json(message.body).type != CaseReceived.type_name():
-            return False
-        received = read_envelope(message.body, CaseReceived)
+    if type_of(message.body) != CaseReceived.type_name():
+        return False
+    received = await read_or_set_aside(message, CaseReceived, _logged_only)
+    if received is not None:
         started = await start_case(client, received, policy)
         log.info("case workflow", case_id=received.data.case_id, started=started)
     return True
 
 
-@contextlib.contextmanager
-def _skipping_unreadable(message: KafkaMessage) -> Iterator[None]:
-    """Log and skip a message that cannot be read: it must not stall the consumer."""
-    try:
-        yield
-    except (UnreadableMessage, ValueError) as error:
-        log.error("unreadable message skipped", location=location_of(message), error=str(error))
+async def _logged_only(location: str, reason: str, payload: bytes) -> None:
+    """The bridge keeps no database: the log line naming the message is its record."""
 
 
 class TemporalLink:
@@ -214,7 +210,7 @@ def create_app(settings: Settings, policy: CasePolicy | None = None) -> FastStre
     """The bridge process: Kafka consumers that drive Temporal."""
     endpoints = settings.endpoints()
     temporal = TemporalLink(settings)
-    broker = KafkaBroker(endpoints.kafka, client_id="caseflow-bridge")
+    broker = make_broker(endpoints.kafka, "caseflow-bridge", kafka_security(settings))
     broker.include_router(
         build_router(temporal, policy or load_case_policy(settings.case_policy_file))
     )

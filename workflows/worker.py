@@ -9,7 +9,7 @@ import structlog
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from caseflow.kafka import start_producer
+from caseflow.kafka import kafka_security, start_producer
 from caseflow.settings import Settings
 from workflows import TASK_QUEUE
 from workflows.activities import CaseActivities
@@ -37,7 +37,7 @@ async def run_worker(
     """Run the worker until cancelled; `on_ready` runs once it polls its task queue."""
     endpoints = settings.endpoints()
     client = await connect(settings)
-    producer = await start_producer(endpoints.kafka, "caseflow-worker")
+    producer = await start_producer(endpoints.kafka, "caseflow-worker", kafka_security(settings))
     try:
         log.info("worker running", task_queue=TASK_QUEUE, temporal=endpoints.temporal)
         worker = build_worker(client, CaseActivities(producer))

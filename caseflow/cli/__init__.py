@@ -9,6 +9,7 @@ from rich.console import Console
 
 from caseflow.cli import (
     agency,
+    audit,
     cases,
     consultation,
     contracts,
@@ -27,6 +28,7 @@ app.add_typer(stack.app, name="stack")
 app.add_typer(processes.services, name="services")
 app.add_typer(contracts.app, name="schemas")
 app.add_typer(lists.app, name="lists")
+app.add_typer(audit.app, name="audit")
 app.add_typer(consultation.app, name="consultation")
 app.add_typer(users.app, name="users")
 app.command("run")(processes.run)

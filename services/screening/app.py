@@ -6,19 +6,14 @@ from typing import TypeVar
 
 import structlog
 from faststream import FastStream
-from faststream.kafka import KafkaBroker, KafkaRouter
+from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 
-from caseflow.messaging import (
-    Documented,
-    UnreadableMessage,
-    at_least_once,
-    location_of,
-    read_envelope,
-)
+from caseflow.kafka import make_broker
+from caseflow.messaging import Documented, at_least_once, read_or_set_aside, type_of
 from caseflow.settings import Settings
 from schemas.cases import CaseDecided, CaseWithdrawn
-from schemas.envelope import Contract, Envelope, EnvelopeHeader
+from schemas.envelope import Contract, Envelope
 from schemas.screening import (
     ListUpdated,
     PartnerNotice,
@@ -51,13 +46,7 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
     )
 
     async def readable(message: KafkaMessage, contract: type[C]) -> Envelope[C] | None:
-        try:
-            return read_envelope(message.body, contract)
-        except UnreadableMessage as error:
-            async with store.unit_of_work() as uow:
-                await uow.set_aside(location_of(message), str(error), message.body)
-            log.error("unreadable message set aside", location=location_of(message))
-            return None
+        return await read_or_set_aside(message, contract, store.set_aside)
 
     @at_least_once(
         router,
@@ -72,7 +61,7 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
         body: Documented[Envelope[ScreeningRequested] | Envelope[ListUpdated]],
         message: KafkaMessage,
     ) -> None:
-        if _type_of(message) == ListUpdated.type_name():
+        if type_of(message.body) == ListUpdated.type_name():
             update = await readable(message, ListUpdated)
             if update is not None:
                 await process.lists.refresh(process.pool)
@@ -95,7 +84,7 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
         body: Documented[Envelope[CaseDecided]], message: KafkaMessage
     ) -> None:
         closing: Envelope[CaseDecided] | Envelope[CaseWithdrawn] | None
-        kind = _type_of(message)
+        kind = type_of(message.body)
         if kind == CaseDecided.type_name():
             closing = await readable(message, CaseDecided)
         elif kind == CaseWithdrawn.type_name():
@@ -116,7 +105,7 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
     async def on_partner_notice(
         body: Documented[Envelope[PartnerNotice]], message: KafkaMessage
     ) -> None:
-        if _type_of(message) != PartnerNotice.type_name():
+        if type_of(message.body) != PartnerNotice.type_name():
             return  # this state's own outgoing notices travel here too
         notice = await readable(message, PartnerNotice)
         if notice is not None:
@@ -126,17 +115,10 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
     return router
 
 
-def _type_of(message: KafkaMessage) -> str | None:
-    """The envelope type, read before the whole message is validated."""
-    try:
-        return EnvelopeHeader.model_validate_json(message.body).type
-    except ValueError:
-        return None
-
-
 def create_app(settings: Settings, lists: CurrentLists) -> FastStream:
     """The screening process: broker, router and the runtime that owns pool, relay and lists."""
     process = ScreeningRuntime.from_settings(settings, lists)
-    broker = KafkaBroker(process.runtime.kafka_bootstrap, client_id="caseflow-screening")
+    runtime = process.runtime
+    broker = make_broker(runtime.kafka_bootstrap, "caseflow-screening", runtime.kafka_security)
     broker.include_router(build_router(process))
     return FastStream(broker, on_startup=[process.start], after_shutdown=[process.stop])

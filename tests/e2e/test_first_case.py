@@ -33,7 +33,7 @@ async def processes(stack_settings: Settings, stack_endpoints: Endpoints) -> Asy
     stop_processes(stack_settings)
 
 
-def caseflow(settings: Settings, *arguments: str) -> str:
+def caseflow(settings: Settings, *arguments: str, ok: tuple[int, ...] = (0,)) -> str:
     """Run the `caseflow` command as a user would, against the session's stack."""
     environment = {**os.environ, "CASEFLOW_STATE_DIR": str(settings.state_dir), "COLUMNS": "200"}
     done = subprocess.run(
@@ -44,7 +44,7 @@ def caseflow(settings: Settings, *arguments: str) -> str:
         timeout=120,
         check=False,
     )
-    assert done.returncode == 0, f"caseflow {' '.join(arguments)} failed:\n{done.stderr}"
+    assert done.returncode in ok, f"caseflow {' '.join(arguments)} failed:\n{done.stderr}"
     return done.stdout
 
 
@@ -103,6 +103,18 @@ async def test_sample_cases_flow_to_review_and_a_reviewer_approves_one_from_the_
         where=lambda event: event["type"] == "CaseDecided.v1" and event["subject"] == low.case_id,
     )
     assert event["data"]["outcome"] == "approved"
+    await _audited(stack_settings, low.control_number, "CaseDecided.v1")
+
+
+async def _audited(settings: Settings, control_number: str, last: str) -> None:
+    """The case's trail records the reviewer's actions up to `last`, and the chain holds."""
+    deadline = time.monotonic() + 60
+    while last not in (shown := caseflow(settings, "audit", "show", control_number, ok=(0, 1))):
+        assert time.monotonic() < deadline, shown
+        await asyncio.sleep(1)
+    assert shown.count("ReviewerActed.v1") == 2  # claim, decide
+    assert "officer-e2e" in shown
+    assert "audit trail intact" in caseflow(settings, "audit", "verify")
 
 
 async def test_a_malformed_submission_is_rejected_and_the_services_keep_running(
