@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -19,6 +17,7 @@ from caseflow.processes import PROCESS_NAMES, start_processes, stop_processes
 from caseflow.settings import Endpoints, Settings
 from caseflow.stack import process_status
 from schemas.topics import CASES, REJECTIONS
+from tests.e2e.cli import caseflow
 from tests.support import collect
 from workflows.client import connect
 from workflows.desk import CaseSummary, find_cases
@@ -31,21 +30,6 @@ async def processes(stack_settings: Settings, stack_endpoints: Endpoints) -> Asy
     await start_processes(stack_settings)
     yield
     stop_processes(stack_settings)
-
-
-def caseflow(settings: Settings, *arguments: str, ok: tuple[int, ...] = (0,)) -> str:
-    """Run the `caseflow` command as a user would, against the session's stack."""
-    environment = {**os.environ, "CASEFLOW_STATE_DIR": str(settings.state_dir), "COLUMNS": "200"}
-    done = subprocess.run(
-        [sys.executable, "-m", "caseflow", *arguments],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode in ok, f"caseflow {' '.join(arguments)} failed:\n{done.stderr}"
-    return done.stdout
 
 
 async def await_review(temporal: Client, suffix: str, count: int) -> list[CaseSummary]:
