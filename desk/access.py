@@ -37,7 +37,7 @@ def inbox_query(principal: Principal, wanted: InboxFilter) -> str:
     if wanted.destination:
         clauses.append(f"DestinationCountry = {quoted(wanted.destination.upper())}")
     if wanted.due_before:
-        clauses.append(f"DeadlineAt <= '{wanted.due_before.isoformat()}'")
+        clauses.append(f"DeadlineAt <= '{in_utc(wanted.due_before).isoformat()}'")
     if wanted.overdue:
         clauses.append("Overdue = true")
     if principal.role is Role.AGENCY:
@@ -72,6 +72,11 @@ def viewer_role(principal: Principal) -> ReviewerRole | None:
     if principal.role in (Role.LICENSING_OFFICER, Role.SENIOR_OFFICER):
         return ReviewerRole(principal.role.value)
     return None
+
+
+def in_utc(moment: datetime) -> datetime:
+    """A moment in UTC; one without a zone is taken to be in UTC already."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def quoted(value: str) -> str:

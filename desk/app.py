@@ -17,7 +17,7 @@ from desk.models import Refusal
 from services.consultation.api import refusal_status
 from services.consultation.domain import ResponseRefused
 from services.screening.clearing import ClearanceRefused
-from workflows.desk import ActionRefused, CaseNotFound
+from workflows.desk import ActionRefused, CaseNotFound, InvalidQuery
 
 DESCRIPTION = """The reviewer desk of caseflow.
 
@@ -52,6 +52,10 @@ def create_app(desk: Desk) -> FastAPI:
         assert isinstance(error, ResponseRefused)
         refusal = Refusal(reason=error.reason, message=error.message)
         return _refused(request, refusal_status(error), refusal)
+
+    @app.exception_handler(InvalidQuery)
+    async def invalid_query(request: Request, error: Exception) -> Response:
+        return _refused(request, 422, Refusal(reason="invalid_filter", message=str(error)))
 
     @app.exception_handler(ClearanceRefused)
     async def clearance_refused(request: Request, error: Exception) -> Response:
