@@ -14,7 +14,16 @@ from caseflow.settings import Settings
 from caseflow.stack import ManagedProcess, ProcessStatus, process_status, start_process
 from caseflow.stack import stop_process as stop_named
 
-PROCESS_NAMES = ("intake", "screening", "consultation", "bridge", "worker", "audit", "codec")
+PROCESS_NAMES = (
+    "intake",
+    "screening",
+    "consultation",
+    "bridge",
+    "worker",
+    "desk",
+    "audit",
+    "codec",
+)
 READY_FILE_VARIABLE = "CASEFLOW_READY_FILE"
 
 
@@ -30,6 +39,11 @@ async def run_process(name: str, settings: Settings) -> None:
         from workflows.codec_server import run_codec_server
 
         await run_codec_server(settings, on_ready=mark_ready)
+        return
+    if name == "desk":
+        from desk.runtime import run_desk
+
+        await run_desk(settings, on_ready=mark_ready)
         return
     app = faststream_app(name, settings)
     app.after_startup(mark_ready)

@@ -73,6 +73,14 @@ class Settings(BaseSettings):
         description="Port of the consultation HTTP API; unset: 8300, or any free port while "
         "8300 is taken (the address is logged and written to <state dir>/run/consultation.url).",
     )
+    desk_http_host: str = Field(
+        default="127.0.0.1", description="Address the reviewer desk (web page and API) listens on."
+    )
+    desk_http_port: int | None = Field(
+        default=None,
+        description="Port of the reviewer desk; unset: 8400, or any free port while 8400 is "
+        "taken (the address is logged and written to <state dir>/run/desk.url).",
+    )
     case_policy_file: Path | None = Field(
         default=None,
         description="Case timelines and thresholds (JSON); unset means the shipped "

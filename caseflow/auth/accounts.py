@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from caseflow.db import create_pool, migrate
 SCHEMA = "auth"
 MIGRATIONS = Path(__file__).parent / "migrations"
 MIN_PASSWORD_LENGTH = 10
+# Agency codes and stakeholder ids go into visibility queries and URLs: plain characters only.
+IDENTIFIER = re.compile(r"[A-Za-z0-9._-]{1,80}")
 
 
 @cache
@@ -120,6 +123,9 @@ def _check(principal: Principal, password: str) -> None:
         problems.append("the name must be non-empty without surrounding spaces")
     if len(password) < MIN_PASSWORD_LENGTH:
         problems.append(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    speaks_for = [principal.agency, principal.stakeholder]
+    if not all(IDENTIFIER.fullmatch(code) for code in speaks_for if code):
+        problems.append("agency codes and stakeholder ids are letters, digits, '.', '_' and '-'")
     if (principal.role is Role.AGENCY) != bool(principal.agency):
         problems.append("an agency account, and only one, names its agency")
     if (principal.role is Role.STAKEHOLDER) != bool(principal.stakeholder):
