@@ -39,6 +39,21 @@ async def test_a_recorded_case_replays_on_the_current_workflow_code(path: Path) 
     await replayer.replay_workflow(recorded(path))
 
 
+# Histories recorded since case data in Temporal is encrypted.
+ENCRYPTED = [path for path in HISTORIES if path.parent.name >= "v5"]
+
+
+@pytest.mark.parametrize("path", ENCRYPTED, ids=named)
+def test_a_history_recorded_since_encryption_holds_no_plaintext_party(path: Path) -> None:
+    from caseflow.samples import sample_applications  # here: the sandbox re-imports this module
+
+    stored = b"".join(event.SerializeToString() for event in recorded(path).events)
+    assert b"binary/encrypted" in stored
+    for application in sample_applications():
+        for _, party in application.parties():
+            assert party.name.encode() not in stored, party.name
+
+
 def test_every_scenario_has_been_recorded() -> None:
     # Imported here: the sandbox re-imports this module, and the recorder's imports are not
     # allowed in a workflow.
