@@ -13,6 +13,8 @@ from workflows.tasks import Reviewer, ReviewerRole
 
 # What the inbox shows unless asked for a status: cases waiting for a reviewer.
 AWAITING_REVIEWERS = (CaseStatus.UNDER_REVIEW, CaseStatus.SIGNED_OFF, CaseStatus.ESCALATED)
+# Case and referral ids are UUIDs, control numbers one letter and six digits.
+IDENTIFIER = r"[A-Za-z0-9._-]{1,100}"
 NO_DEADLINE = datetime.max.replace(tzinfo=UTC)
 CASE_READERS = (Role.LICENSING_OFFICER, Role.SENIOR_OFFICER, Role.OPERATOR, Role.AGENCY)
 

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
 
 from caseflow.auth import REVIEWERS, Principal, Role, require
-from desk.access import CASE_READERS, InboxFilter, reviewer_of
+from desk.access import CASE_READERS, IDENTIFIER, InboxFilter, reviewer_of
 from desk.handlers import Desk
 from desk.models import (
     Answer,
@@ -49,7 +49,8 @@ Reader = Annotated[Principal, Depends(require(*CASE_READERS))]
 Officer = Annotated[Principal, Depends(require(*REVIEWERS))]
 Senior = Annotated[Principal, Depends(require(Role.SENIOR_OFFICER))]
 Stakeholder = Annotated[Principal, Depends(require(Role.STAKEHOLDER))]
-CaseRef = Annotated[str, Path(max_length=200, description="Case id or control number.")]
+CaseRef = Annotated[str, Path(pattern=f"^{IDENTIFIER}$", description="Case id or control number.")]
+ReferralRef = Annotated[str, Path(pattern=f"^{IDENTIFIER}$", description="The referral's id.")]
 
 
 def _responses(*codes: int) -> dict[int | str, dict[str, Any]]:
@@ -153,7 +154,7 @@ def build_router(desk: Desk) -> APIRouter:
         return await desk.referrals(principal)
 
     @api.get("/referrals/{referral_id}", responses=_responses(401, 403, 404))
-    async def referral(principal: Stakeholder, referral_id: str) -> ReferralDetail:
+    async def referral(principal: Stakeholder, referral_id: ReferralRef) -> ReferralDetail:
         """One of your referrals, with the case as you may see it (minimised)."""
         state, disclosed = await desk.referral(principal, referral_id)
         return ReferralDetail(referral=state, case=disclosed)
@@ -163,7 +164,9 @@ def build_router(desk: Desk) -> APIRouter:
         status_code=status.HTTP_201_CREATED,
         responses=_responses(401, 403, 404, 409, 422),
     )
-    async def respond(principal: Stakeholder, referral_id: str, body: Answer) -> ReferralState:
+    async def respond(
+        principal: Stakeholder, referral_id: ReferralRef, body: Answer
+    ) -> ReferralState:
         """Answer one of your referrals; `need_more_time` moves its deadline once."""
         answer = ReferralAnswered(
             referral_id=referral_id, answered_by=principal.name, **body.model_dump()

@@ -83,7 +83,8 @@ def _read_action(name: str, form: FormData, reviewer: Reviewer) -> FormAction | 
 def text(form: FormData, field: str) -> str:
     """A text field, trimmed; empty when absent."""
     value = form.get(field, "")
-    return value.strip() if isinstance(value, str) else ""
+    # NUL cannot be stored in PostgreSQL, and no person types it.
+    return value.replace("\x00", "").strip() if isinstance(value, str) else ""
 
 
 def lines(form: FormData, field: str) -> list[str]:

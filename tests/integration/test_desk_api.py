@@ -139,3 +139,16 @@ async def test_an_officer_clears_a_false_positive_hit_against_a_listed_entry(
     refused = await world.http.post("/api/clearances", json=unknown, headers=world.as_("officer"))
     assert refused.status_code == 422
     assert "no-such-entry" in refused.json()["message"]
+
+
+async def test_text_postgresql_cannot_store_is_refused_as_invalid_not_as_a_server_error(
+    world: DeskWorld,
+) -> None:
+    nul = await world.http.post("/api/auth/token", json={"name": "a\x00b", "password": "x"})
+    assert nul.status_code == 422
+    surrogate = await world.http.post(
+        f"/api/referrals/{world.referral_id}/responses",
+        content='{"position": "no_objection", "rationale": "\\ud81b"}',
+        headers={**world.as_("stakeholder"), "content-type": "application/json"},
+    )
+    assert surrogate.status_code == 422
