@@ -42,6 +42,16 @@ class Settings(BaseSettings):
         description="Port of the consultation HTTP API; unset: 8300, or any free port while "
         "8300 is taken (the address is logged and written to <state dir>/run/consultation.url).",
     )
+    metrics_host: str = Field(
+        default="127.0.0.1", description="Address every process serves /metrics on."
+    )
+    metrics_port: int | None = Field(
+        default=None,
+        description="Port of /metrics, for hosts that run one process each (containers); unset: "
+        "intake 9401, screening 9402, consultation 9403, bridge 9404, worker 9405, or a free "
+        "port while that one is taken (the address is written to "
+        "<state dir>/run/<process>.metrics).",
+    )
     case_policy_file: Path | None = Field(
         default=None,
         description="Case timelines and thresholds (JSON); unset means the shipped "
