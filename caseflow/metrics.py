@@ -10,7 +10,7 @@ from typing import Any
 from wsgiref.simple_server import WSGIServer
 
 import structlog
-from prometheus_client import REGISTRY, start_http_server
+from prometheus_client import REGISTRY, disable_created_metrics, start_http_server
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
@@ -18,9 +18,9 @@ from prometheus_client.registry import Collector
 from caseflow.settings import Settings
 
 log = structlog.get_logger(__name__)
-# Unset CASEFLOW_METRICS_PORT: each process its own port, so a whole stack fits on one host.
-DEFAULT_PORTS = {"intake": 9401, "screening": 9402, "consultation": 9403, "bridge": 9404}
-DEFAULT_PORTS["worker"] = 9405
+DEFAULT_FIRST_PORT = 9401
+# Each process serves on the first port plus its offset, so a whole stack fits on one host.
+PORT_OFFSETS = {"intake": 0, "screening": 1, "consultation": 2, "bridge": 3, "worker": 4}
 SCRAPE_TIMEOUT = 10.0
 
 
@@ -45,13 +45,16 @@ def url_file(settings: Settings, process: str) -> Path:
 
 
 def serve_metrics(process: str, settings: Settings) -> MetricsEndpoint:
-    """Serve /metrics on the configured port; unset, on the process's default or a free port."""
-    host, port = settings.metrics_host, settings.metrics_port
+    """Serve /metrics on the first port plus the process's offset; a configured port must be
+    free, a default one that is taken gives way to a free port."""
+    disable_created_metrics()  # type: ignore[no-untyped-call]  # `_created` doubles each series
+    host, first = settings.metrics_host, settings.metrics_port
+    port = (first or DEFAULT_FIRST_PORT) + PORT_OFFSETS[process]
     try:
-        server, _ = start_http_server(port or DEFAULT_PORTS.get(process, 0), host)
+        server, _ = start_http_server(port, host)
     except OSError:
-        if port is not None:
-            raise  # a configured port must be free
+        if first is not None:
+            raise
         server, _ = start_http_server(0, host)  # another stack holds the default
     url = f"http://{host}:{server.server_port}/metrics"
     recorded = url_file(settings, process)

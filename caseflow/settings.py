@@ -47,10 +47,9 @@ class Settings(BaseSettings):
     )
     metrics_port: int | None = Field(
         default=None,
-        description="Port of /metrics, for hosts that run one process each (containers); unset: "
-        "intake 9401, screening 9402, consultation 9403, bridge 9404, worker 9405, or a free "
-        "port while that one is taken (the address is written to "
-        "<state dir>/run/<process>.metrics).",
+        description="First /metrics port: intake serves on it, screening on the next, then "
+        "consultation, bridge and worker; unset: 9401-9405, each or a free port while it is "
+        "taken (every address is written to <state dir>/run/<process>.metrics).",
     )
     case_policy_file: Path | None = Field(
         default=None,
