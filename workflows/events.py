@@ -8,11 +8,18 @@ from schemas.cases import (
     CaseDeadlineApproaching,
     CaseDeadlineBreached,
     CaseDecided,
+    CaseEscalationAppealed,
+    CaseEscalationApproaching,
+    CaseEscalationDecided,
     CaseEscalationOverdue,
+    CaseReferralTargetApproaching,
+    CaseReferralTargetMissed,
     CaseStatusChanged,
 )
 from schemas.screening import ScreeningRequested
 from workflows.clock import Alarm, deadline
+from workflows.deadlines import referral_due
+from workflows.escalation import level_of
 from workflows.model import CaseState
 
 
@@ -77,15 +84,72 @@ def case_decided(state: CaseState) -> CaseDecided:
     )
 
 
-def escalation_overdue(state: CaseState, now: datetime) -> CaseEscalationOverdue:
-    """The committee has not settled the dissent in time."""
+def escalation_raised(
+    state: CaseState, alarm: Alarm, now: datetime
+) -> CaseEscalationApproaching | CaseEscalationOverdue:
+    """The committee at the case's level is due to decide soon, or has not decided in time."""
     escalation = state.escalation
     assert escalation is not None
-    return CaseEscalationOverdue.model_validate(
+    assert escalation.due_at is not None
+    fields = {
+        **_about(state),
+        "deadline_at": escalation.due_at,
+        "raised_at": now,
+        "escalated_at": escalation.since,
+        "level": escalation.level,
+        "committee": level_of(state.policy, escalation).committee,
+    }
+    if alarm is Alarm.BREACHED:
+        return CaseEscalationOverdue.model_validate(fields)
+    remaining = escalation.due_at - now
+    return CaseEscalationApproaching.model_validate({**fields, "remaining": remaining})
+
+
+def escalation_decided(state: CaseState) -> CaseEscalationDecided:
+    """A committee decided; appealable until `appeal_until`, or final."""
+    escalation = state.escalation
+    assert escalation is not None
+    return CaseEscalationDecided.model_validate(
         {
             **_about(state),
-            "deadline_at": escalation.due_at,
-            "raised_at": now,
-            "escalated_at": escalation.since,
+            "level": escalation.level,
+            "committee": level_of(state.policy, escalation).committee,
+            "decided_by": escalation.resolved_by,
+            "decided_at": escalation.resolved_at,
+            "recommendation": escalation.recommendation,
+            "rationale": escalation.rationale,
+            "appeal_until": None if escalation.final else escalation.appeal_due_at,
         }
     )
+
+
+def escalation_appealed(state: CaseState) -> CaseEscalationAppealed:
+    """A dissenting agency appealed to the level the case now stands at."""
+    escalation = state.escalation
+    assert escalation is not None
+    assert escalation.appeal is not None
+    appeal = escalation.appeal
+    return CaseEscalationAppealed.model_validate(
+        {
+            **_about(state),
+            "level": escalation.level,
+            "committee": level_of(state.policy, escalation).committee,
+            "appealed_by": appeal.on_behalf_of,
+            "recorded_by": appeal.reviewer.id,
+            "grounds": appeal.grounds,
+            "appealed_at": escalation.since,
+            "deadline_at": escalation.due_at,
+        }
+    )
+
+
+def referral_target_raised(
+    state: CaseState, alarm: Alarm, now: datetime
+) -> CaseReferralTargetApproaching | CaseReferralTargetMissed:
+    """A case needing consultation is not referred, and its target is near or has passed."""
+    due = referral_due(state)
+    assert due is not None, "no referral target is raised for a case that needs none"
+    fields = {**_about(state), "deadline_at": due, "raised_at": now}
+    if alarm is Alarm.BREACHED:
+        return CaseReferralTargetMissed.model_validate(fields)
+    return CaseReferralTargetApproaching.model_validate({**fields, "remaining": due - now})

@@ -195,7 +195,7 @@ def test_only_a_senior_officer_resolves_an_escalation_with_a_recommendation_and_
     case.status = CaseStatus.ESCALATED
     resolution = EscalationResolution(reviewer=OFFICER, recommendation="", rationale="")
     assert review.resolution_problems(case, resolution) == [
-        "only a senior officer chairs the escalation committee",
+        "only a senior officer chairs the Operating Committee",
         "the committee's recommendation is required",
         "a rationale is required",
     ]
