@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypeVar
 
 from schemas.cases import (
     CaseDeadlineApproaching,
@@ -16,11 +17,15 @@ from schemas.cases import (
     CaseReferralTargetMissed,
     CaseStatusChanged,
 )
+from schemas.envelope import Contract
 from schemas.screening import ScreeningRequested
 from workflows.clock import Alarm, deadline
 from workflows.deadlines import referral_due
 from workflows.escalation import level_of
 from workflows.model import CaseState
+
+NearT = TypeVar("NearT", bound=Contract)
+PastT = TypeVar("PastT", bound=Contract)
 
 
 def _about(state: CaseState) -> dict[str, object]:
@@ -56,10 +61,24 @@ def deadline_raised(
     """The deadline is near, or has passed."""
     due = deadline(state)
     assert due is not None, "no deadline is raised while on hold"
-    fields = {**_about(state), "deadline_at": due, "raised_at": now}
+    kinds = (CaseDeadlineApproaching, CaseDeadlineBreached)
+    return _alarm_event(state, alarm, now, due, kinds)
+
+
+def _alarm_event(
+    state: CaseState,
+    alarm: Alarm,
+    now: datetime,
+    due: datetime,
+    kinds: tuple[type[NearT], type[PastT]],
+    **more: object,
+) -> NearT | PastT:
+    """A deadline event of the first kind while approaching, of the second once passed."""
+    fields = {**_about(state), "deadline_at": due, "raised_at": now, **more}
+    near, past = kinds
     if alarm is Alarm.BREACHED:
-        return CaseDeadlineBreached.model_validate(fields)
-    return CaseDeadlineApproaching.model_validate({**fields, "remaining": due - now})
+        return past.model_validate(fields)
+    return near.model_validate({**fields, "remaining": due - now})
 
 
 def case_decided(state: CaseState) -> CaseDecided:
@@ -91,18 +110,18 @@ def escalation_raised(
     escalation = state.escalation
     assert escalation is not None
     assert escalation.due_at is not None
-    fields = {
-        **_about(state),
-        "deadline_at": escalation.due_at,
-        "raised_at": now,
-        "escalated_at": escalation.since,
-        "level": escalation.level,
-        "committee": level_of(state.policy, escalation).committee,
-    }
-    if alarm is Alarm.BREACHED:
-        return CaseEscalationOverdue.model_validate(fields)
-    remaining = escalation.due_at - now
-    return CaseEscalationApproaching.model_validate({**fields, "remaining": remaining})
+    committee = level_of(state.policy, escalation).committee
+    kinds = (CaseEscalationApproaching, CaseEscalationOverdue)
+    return _alarm_event(
+        state,
+        alarm,
+        now,
+        escalation.due_at,
+        kinds,
+        escalated_at=escalation.since,
+        level=escalation.level,
+        committee=committee,
+    )
 
 
 def escalation_decided(state: CaseState) -> CaseEscalationDecided:
@@ -149,7 +168,5 @@ def referral_target_raised(
     """A case needing consultation is not referred, and its target is near or has passed."""
     due = referral_due(state)
     assert due is not None, "no referral target is raised for a case that needs none"
-    fields = {**_about(state), "deadline_at": due, "raised_at": now}
-    if alarm is Alarm.BREACHED:
-        return CaseReferralTargetMissed.model_validate(fields)
-    return CaseReferralTargetApproaching.model_validate({**fields, "remaining": due - now})
+    kinds = (CaseReferralTargetApproaching, CaseReferralTargetMissed)
+    return _alarm_event(state, alarm, now, due, kinds)

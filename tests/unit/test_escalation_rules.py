@@ -6,16 +6,15 @@ from datetime import timedelta
 
 from schemas.cases import CaseStatus
 from schemas.consultation import (
-    ConsultationConcluded,
     Position,
     StakeholderKind,
     StakeholderPosition,
 )
 from schemas.screening import RiskLevel
-from tests.unit.test_review_rules import NOW, SENIOR, a_case
+from tests.unit.test_review_rules import NOW, SENIOR, a_case, concluded_consultation
 from workflows import deadlines, escalation, review
 from workflows.clock import Alarm
-from workflows.model import CaseState, Consultation, Escalation
+from workflows.model import CaseState, Escalation
 from workflows.tasks import (
     EscalationAppeal,
     EscalationResolution,
@@ -50,21 +49,7 @@ def escalated(decided_by: str | None = None, level: int = 1) -> CaseState:
         position("ngo-1", StakeholderKind.CIVIL_SOCIETY),
         position("energy", StakeholderKind.AGENCY, silent=True),
     ]
-    case.consultation = Consultation(
-        request_id="c-1/consultation/1",
-        referred_by="officer-1",
-        requested_at=NOW,
-        due_at=NOW,
-        concluded=ConsultationConcluded(
-            case_id="c-1",
-            request_id="c-1/consultation/1",
-            positions=positions,
-            deemed_no_objection=["energy"],
-            dissent=True,
-            dissent_summary="mod recommends denial",
-            concluded_at=NOW,
-        ),
-    )
+    case.consultation = concluded_consultation(*positions)
     case.status = CaseStatus.ESCALATED
     case.escalation = Escalation(
         since=NOW, dissent="mod recommends denial", due_at=NOW + timedelta(days=14), level=level
