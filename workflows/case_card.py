@@ -32,7 +32,6 @@ def case_view(state: CaseState, viewer: ViewRequest) -> CaseView:
         assigned_reviewer=state.claimant.id if state.claimant else None,
         consultation=state.consultation,
         escalation=state.escalation,
-        appealed=list(state.appealed),
         referral_due_at=referral_due(state),
         referral_missed=state.referral_missed,
         sign_off=state.sign_off,

@@ -37,6 +37,7 @@ def appealed(
         level=level,
         appeal=appeal,
         due_at=now + policy.escalation_levels[level - 1].decision_time,
+        earlier=[*decided.earlier, decided.model_copy(update={"earlier": []})],
     )
 
 
@@ -146,11 +147,12 @@ def open_actions(state: CaseState, viewer: ViewRequest) -> list[str]:
 
 
 def card_lines(state: CaseState) -> list[str]:
-    """Each level so far, as the case card shows it."""
-    lines = [_card_line(state.policy, earlier, appealed=True) for earlier in state.appealed]
-    if state.escalation is not None:
-        lines.append(_card_line(state.policy, state.escalation))
-    return lines
+    """Each level of the escalation so far, as the case card shows it."""
+    current = state.escalation
+    if current is None:
+        return []
+    earlier = [_card_line(state.policy, lower, appealed=True) for lower in current.earlier]
+    return [*earlier, _card_line(state.policy, current)]
 
 
 def _card_line(policy: CasePolicy, escalation: Escalation, appealed: bool = False) -> str:

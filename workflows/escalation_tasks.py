@@ -58,7 +58,6 @@ class EscalationTasks(ConsultationTasks):
         case, now = self._case, workflow.now()
         self._refuse_if(review.appeal_problems(case, appeal, now))
         assert case.escalation is not None
-        case.appealed.append(case.escalation)
         case.escalation = escalation.appealed(case.policy, case.escalation, appeal, now)
         self._outbox.add(case, CASES, events.escalation_appealed(case))
         committee = escalation.level_of(case.policy, case.escalation).committee

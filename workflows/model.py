@@ -148,6 +148,9 @@ class Escalation(BaseModel):
         default=None, description="Until when the decision may be appealed to the next level."
     )
     final: bool = Field(default=False, description="The decision stands; the officer decides.")
+    earlier: list[Escalation] = Field(
+        default_factory=list, description="The lower levels whose decisions were appealed."
+    )
 
 
 class DecisionRecorded(BaseModel):
@@ -184,9 +187,6 @@ class CaseState(BaseModel):
     consultation_round: int = 0
     consultation: Consultation | None = None
     escalation: Escalation | None = None
-    appealed: list[Escalation] = Field(
-        default_factory=list, description="Earlier levels whose decisions were appealed."
-    )
     referral_warned: bool = False
     referral_missed: bool = False
     sign_off: ReviewDecision | None = None
@@ -237,7 +237,6 @@ class CaseView(BaseModel):
     assigned_reviewer: str | None
     consultation: Consultation | None
     escalation: Escalation | None
-    appealed: list[Escalation]
     referral_due_at: datetime | None = Field(description="None once referred or not needed.")
     referral_missed: bool
     sign_off: ReviewDecision | None

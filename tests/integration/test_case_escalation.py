@@ -182,7 +182,7 @@ async def test_an_appeal_goes_to_the_higher_committee_whose_decision_is_final(
     view = await cases.view(case_id)
     assert view.escalation is not None
     assert view.escalation.level == 2
-    assert [earlier.resolved_by for earlier in view.appealed] == [SENIOR.id]
+    assert [lower.resolved_by for lower in view.escalation.earlier] == [SENIOR.id]
     card = await cases.card(case_id)
     assert f"{ACEP} (level 2 of 2), appealed by stakeholder-1" in card
     assert "Operating Committee (level 1 of 2): senior-1 recommends deny — appealed" in card
