@@ -32,6 +32,7 @@ def case_view(state: CaseState, viewer: ViewRequest) -> CaseView:
         assigned_reviewer=state.claimant.id if state.claimant else None,
         consultation=state.consultation,
         escalation=state.escalation,
+        escalation_levels=[line.removeprefix("- ") for line in card_lines(state)],
         referral_due_at=referral_due(state),
         referral_missed=state.referral_missed,
         sign_off=state.sign_off,

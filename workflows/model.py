@@ -237,6 +237,9 @@ class CaseView(BaseModel):
     assigned_reviewer: str | None
     consultation: Consultation | None
     escalation: Escalation | None
+    escalation_levels: list[str] = Field(
+        description="Each escalation level so far, in words: committee, decision, appeal window."
+    )
     referral_due_at: datetime | None = Field(description="None once referred or not needed.")
     referral_missed: bool
     sign_off: ReviewDecision | None

@@ -183,6 +183,7 @@ async def test_an_appeal_goes_to_the_higher_committee_whose_decision_is_final(
     assert view.escalation is not None
     assert view.escalation.level == 2
     assert [lower.resolved_by for lower in view.escalation.earlier] == [SENIOR.id]
+    assert view.escalation_levels[0].endswith("senior-1 recommends deny — appealed")
     card = await cases.card(case_id)
     assert f"{ACEP} (level 2 of 2), appealed by stakeholder-1" in card
     assert "Operating Committee (level 1 of 2): senior-1 recommends deny — appealed" in card
