@@ -10,11 +10,11 @@ from schemas.consultation import (
     StakeholderKind,
     StakeholderPosition,
 )
-from schemas.screening import RiskLevel
+from schemas.screening import NoticeKind, PartnerConsultation, RiskLevel
 from tests.unit.test_review_rules import NOW, SENIOR, a_case, concluded_consultation
 from workflows import deadlines, escalation, review
 from workflows.clock import Alarm
-from workflows.model import CaseState, Escalation
+from workflows.model import CaseState, Escalation, EscalationLevel
 from workflows.tasks import (
     EscalationAppeal,
     EscalationResolution,
@@ -156,3 +156,27 @@ def test_the_next_deadline_is_the_committees_then_the_appeal_window() -> None:
     assert deadlines.next_deadline(decided) == ("appeal", NOW + timedelta(days=5), False)
     assert escalation.appeal_window_closed(decided.escalation, NOW + timedelta(days=5))
     assert not escalation.appeal_window_closed(decided.escalation, NOW + timedelta(days=4))
+
+
+def test_a_case_matching_a_partner_states_denial_needs_referral_whatever_its_risk() -> None:
+    case = a_case(RiskLevel.LOW)
+    assert case.screening is not None
+    denial = PartnerConsultation(state="DE", kind=NoticeKind.DENIAL, notice_id="DE-2026-7")
+    case.screening = case.screening.model_copy(update={"partner_consultations": [denial]})
+    assert deadlines.needs_referral(case)
+    assert deadlines.referral_due(case) == NOW + timedelta(days=9)
+
+
+def test_a_third_level_in_the_policy_makes_the_acep_decision_appealable() -> None:
+    case = escalated(decided_by=CHAIR.id, level=2)
+    board = EscalationLevel(
+        committee="Export Administration Review Board",
+        chaired_by=ReviewerRole.COMMITTEE_CHAIR,
+        decision_time=timedelta(days=11),
+    )
+    case.policy.escalation_levels.append(board)
+    assert review.appeal_problems(case, appeal(), NOW) == []
+    assert case.escalation is not None
+    upper = escalation.appealed(case.policy, case.escalation, appeal(), NOW)
+    assert (upper.level, upper.due_at) == (3, NOW + timedelta(days=11))
+    assert [lower.level for lower in upper.earlier] == [2]
