@@ -30,6 +30,7 @@ app.command("countersign")(review.countersign)
 app.command("hold")(review.hold)
 app.command("refer")(review.refer)
 app.command("resolve")(review.resolve)
+app.command("appeal")(review.appeal)
 
 
 @app.command()
