@@ -28,6 +28,7 @@ class CaseflowCommands(LazyCommands):
         "hold": "caseflow.cli.review:hold",
         "refer": "caseflow.cli.review:refer",
         "resolve": "caseflow.cli.review:resolve",
+        "appeal": "caseflow.cli.review:appeal",
         "submit": "caseflow.cli.agency:submit",
         "status": "caseflow.cli.agency:status",
         "lists": "caseflow.cli.lists:app",
