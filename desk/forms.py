@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 from starlette.datastructures import FormData
 
-from caseflow.auth import REVIEWERS, Principal, Role
+from caseflow.auth import CHAIRS, REVIEWERS, Principal, Role
 from desk.access import reviewer_of
 from schemas.cases import DecisionOutcome, DenialGround
 from workflows import desk as cases
@@ -16,6 +16,7 @@ from workflows.tasks import (
     ActionRecorded,
     ConsultationReferral,
     Countersignature,
+    EscalationAppeal,
     EscalationResolution,
     InformationRequest,
     ReviewDecision,
@@ -76,7 +77,14 @@ def _read_action(name: str, form: FormData, reviewer: Reviewer) -> FormAction | 
             recommendation=text(form, "recommendation"),
             rationale=text(form, "rationale"),
         )
-        return FormAction(cases.resolve_escalation, resolution, (Role.SENIOR_OFFICER,))
+        return FormAction(cases.resolve_escalation, resolution, CHAIRS)
+    if name == "appeal_escalation":
+        appeal = EscalationAppeal(
+            reviewer=reviewer,
+            on_behalf_of=text(form, "on_behalf_of"),
+            grounds=text(form, "grounds"),
+        )
+        return FormAction(cases.appeal_escalation, appeal, (Role.SENIOR_OFFICER,))
     return None
 
 

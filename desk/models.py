@@ -128,6 +128,13 @@ class Resolution(DeskInput):
     rationale: Text
 
 
+class Appeal(DeskInput):
+    """A dissenting agency's appeal, recorded by a senior officer on its behalf."""
+
+    on_behalf_of: Name = Field(description="Stakeholder id of the agency that appeals.")
+    grounds: Text = Field(description="Why the agency disagrees with the committee's decision.")
+
+
 class Answer(DeskInput):
     """A stakeholder's answer to its referral (recorded under the signed-in account)."""
 
