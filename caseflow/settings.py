@@ -81,6 +81,15 @@ class Settings(BaseSettings):
         description="Port of the reviewer desk; unset: 8400, or any free port while 8400 is "
         "taken (the address is logged and written to <state dir>/run/desk.url).",
     )
+    metrics_host: str = Field(
+        default="127.0.0.1", description="Address every process serves /metrics on."
+    )
+    metrics_port: int | None = Field(
+        default=None,
+        description="First /metrics port: intake serves on it, screening on the next, then "
+        "consultation, bridge, worker and desk; unset: 9401-9406, each or a free port while it is "
+        "taken (every address is written to <state dir>/run/<process>.metrics).",
+    )
     case_policy_file: Path | None = Field(
         default=None,
         description="Case timelines and thresholds (JSON); unset means the shipped "

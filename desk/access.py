@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from caseflow.auth import Principal, Role
+from caseflow.auth import REVIEWERS, Principal, Role
 from schemas.cases import CaseStatus
 from schemas.screening import RiskLevel
 from workflows.desk import CaseSummary
@@ -13,8 +13,12 @@ from workflows.tasks import Reviewer, ReviewerRole
 
 # What the inbox shows unless asked for a status: cases waiting for a reviewer.
 AWAITING_REVIEWERS = (CaseStatus.UNDER_REVIEW, CaseStatus.SIGNED_OFF, CaseStatus.ESCALATED)
+# Case and referral ids are UUIDs, control numbers one letter and six digits.
+IDENTIFIER = r"[A-Za-z0-9._-]{1,100}"
 NO_DEADLINE = datetime.max.replace(tzinfo=UTC)
-CASE_READERS = (Role.LICENSING_OFFICER, Role.SENIOR_OFFICER, Role.OPERATOR, Role.AGENCY)
+CASE_READERS = (*REVIEWERS, Role.COMMITTEE_CHAIR, Role.OPERATOR, Role.AGENCY)
+# Everyone who sends tasks to a case's workflow.
+ACTORS = (*REVIEWERS, Role.COMMITTEE_CHAIR)
 
 
 @dataclass(frozen=True)
@@ -63,13 +67,13 @@ def may_answer(principal: Principal, stakeholder_id: str) -> bool:
 
 
 def reviewer_of(principal: Principal) -> Reviewer:
-    """The reviewer a signed-in officer acts as: their account name and role."""
+    """The reviewer a signed-in officer or chair acts as: their account name and role."""
     return Reviewer(id=principal.name, role=ReviewerRole(principal.role.value))
 
 
 def viewer_role(principal: Principal) -> ReviewerRole | None:
     """The role whose open actions the case view lists (none for readers who cannot act)."""
-    if principal.role in (Role.LICENSING_OFFICER, Role.SENIOR_OFFICER):
+    if principal.role in ACTORS:
         return ReviewerRole(principal.role.value)
     return None
 

@@ -10,11 +10,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
 
-from caseflow.auth import REVIEWERS, Principal, Role, require
-from desk.access import CASE_READERS, InboxFilter, reviewer_of
+from caseflow.auth import CHAIRS, REVIEWERS, Principal, Role, require
+from desk.access import CASE_READERS, IDENTIFIER, InboxFilter, reviewer_of
 from desk.handlers import Desk
 from desk.models import (
     Answer,
+    Appeal,
     ClearanceRecorded,
     ClearanceRequest,
     ConsultationWanted,
@@ -39,6 +40,7 @@ from workflows.tasks import (
     ActionRecorded,
     ConsultationReferral,
     Countersignature,
+    EscalationAppeal,
     EscalationResolution,
     InformationRequest,
     ReviewDecision,
@@ -48,8 +50,10 @@ from workflows.tasks import (
 Reader = Annotated[Principal, Depends(require(*CASE_READERS))]
 Officer = Annotated[Principal, Depends(require(*REVIEWERS))]
 Senior = Annotated[Principal, Depends(require(Role.SENIOR_OFFICER))]
+Chair = Annotated[Principal, Depends(require(*CHAIRS))]
 Stakeholder = Annotated[Principal, Depends(require(Role.STAKEHOLDER))]
-CaseRef = Annotated[str, Path(max_length=200, description="Case id or control number.")]
+CaseRef = Annotated[str, Path(pattern=f"^{IDENTIFIER}$", description="Case id or control number.")]
+ReferralRef = Annotated[str, Path(pattern=f"^{IDENTIFIER}$", description="The referral's id.")]
 
 
 def _responses(*codes: int) -> dict[int | str, dict[str, Any]]:
@@ -142,10 +146,16 @@ def build_router(desk: Desk) -> APIRouter:
         return await desk.act(case, cases.refer_for_consultation, task)
 
     @api.post("/cases/{case}/resolve", responses=actions)
-    async def resolve(principal: Senior, case: CaseRef, body: Resolution) -> ActionRecorded:
-        """Settle a stakeholders' dissent as the escalation committee's chair."""
+    async def resolve(principal: Chair, case: CaseRef, body: Resolution) -> ActionRecorded:
+        """Decide an escalation as the chair of the committee at its level."""
         task = EscalationResolution(reviewer=reviewer_of(principal), **body.model_dump())
         return await desk.act(case, cases.resolve_escalation, task)
+
+    @api.post("/cases/{case}/appeal", responses=actions)
+    async def appeal(principal: Senior, case: CaseRef, body: Appeal) -> ActionRecorded:
+        """Record a dissenting agency's appeal of a committee's decision to the next level."""
+        task = EscalationAppeal(reviewer=reviewer_of(principal), **body.model_dump())
+        return await desk.act(case, cases.appeal_escalation, task)
 
     @api.get("/referrals", responses=_responses(401, 403))
     async def referrals(principal: Stakeholder) -> list[ReferralState]:
@@ -153,7 +163,7 @@ def build_router(desk: Desk) -> APIRouter:
         return await desk.referrals(principal)
 
     @api.get("/referrals/{referral_id}", responses=_responses(401, 403, 404))
-    async def referral(principal: Stakeholder, referral_id: str) -> ReferralDetail:
+    async def referral(principal: Stakeholder, referral_id: ReferralRef) -> ReferralDetail:
         """One of your referrals, with the case as you may see it (minimised)."""
         state, disclosed = await desk.referral(principal, referral_id)
         return ReferralDetail(referral=state, case=disclosed)
@@ -163,7 +173,9 @@ def build_router(desk: Desk) -> APIRouter:
         status_code=status.HTTP_201_CREATED,
         responses=_responses(401, 403, 404, 409, 422),
     )
-    async def respond(principal: Stakeholder, referral_id: str, body: Answer) -> ReferralState:
+    async def respond(
+        principal: Stakeholder, referral_id: ReferralRef, body: Answer
+    ) -> ReferralState:
         """Answer one of your referrals; `need_more_time` moves its deadline once."""
         answer = ReferralAnswered(
             referral_id=referral_id, answered_by=principal.name, **body.model_dump()

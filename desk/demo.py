@@ -10,6 +10,7 @@ from caseflow.auth import AccountRefused, Principal, Role, open_accounts
 DEMO_ACCOUNTS = (
     (Principal(name="officer", role=Role.LICENSING_OFFICER), "officer-demo-pass"),
     (Principal(name="senior", role=Role.SENIOR_OFFICER), "senior-demo-pass"),
+    (Principal(name="chair", role=Role.COMMITTEE_CHAIR), "chair-demo-pass"),
     (Principal(name="operator", role=Role.OPERATOR), "operator-demo-pass"),
     (Principal(name="bafa", role=Role.AGENCY, agency="DE-BAFA"), "agency-demo-pass"),
     (

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 from starlette.datastructures import FormData
 
-from caseflow.auth import REVIEWERS, Principal, Role
+from caseflow.auth import CHAIRS, REVIEWERS, Principal, Role
 from desk.access import reviewer_of
 from schemas.cases import DecisionOutcome, DenialGround
 from workflows import desk as cases
@@ -16,6 +16,7 @@ from workflows.tasks import (
     ActionRecorded,
     ConsultationReferral,
     Countersignature,
+    EscalationAppeal,
     EscalationResolution,
     InformationRequest,
     ReviewDecision,
@@ -76,14 +77,22 @@ def _read_action(name: str, form: FormData, reviewer: Reviewer) -> FormAction | 
             recommendation=text(form, "recommendation"),
             rationale=text(form, "rationale"),
         )
-        return FormAction(cases.resolve_escalation, resolution, (Role.SENIOR_OFFICER,))
+        return FormAction(cases.resolve_escalation, resolution, CHAIRS)
+    if name == "appeal_escalation":
+        appeal = EscalationAppeal(
+            reviewer=reviewer,
+            on_behalf_of=text(form, "on_behalf_of"),
+            grounds=text(form, "grounds"),
+        )
+        return FormAction(cases.appeal_escalation, appeal, (Role.SENIOR_OFFICER,))
     return None
 
 
 def text(form: FormData, field: str) -> str:
     """A text field, trimmed; empty when absent."""
     value = form.get(field, "")
-    return value.strip() if isinstance(value, str) else ""
+    # NUL cannot be stored in PostgreSQL, and no person types it.
+    return value.replace("\x00", "").strip() if isinstance(value, str) else ""
 
 
 def lines(form: FormData, field: str) -> list[str]:

@@ -3,6 +3,7 @@ case, answer a referral, clear a false-positive hit, sign in."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,6 +16,7 @@ from temporalio.client import Client
 from caseflow.auth import Accounts, KeyRing, Principal
 from caseflow.uow import PostgresStore
 from desk.access import (
+    IDENTIFIER,
     InboxFilter,
     by_deadline,
     inbox_query,
@@ -38,6 +40,7 @@ from workflows.tasks import ActionRecorded
 TaskT = TypeVar("TaskT", bound=BaseModel)
 Action = Callable[[Client, str, TaskT], Awaitable[ActionRecorded]]
 INBOX_LIMIT = 500
+REFERRAL_ID = re.compile(IDENTIFIER)
 
 
 class ReferralNotFound(LookupError):
@@ -104,6 +107,8 @@ class Desk:
         self, principal: Principal, referral_id: str
     ) -> tuple[ReferralState, ReferralCase | None]:
         """One referral made to the principal, with the case as it was shown to them."""
+        if not REFERRAL_ID.fullmatch(referral_id):
+            raise ReferralNotFound(referral_id)
         async with self.consultation_pool.acquire() as connection:
             found = await referral_states(connection, datetime.now(UTC), referral_id=referral_id)
             if not found or not may_answer(principal, found[0].stakeholder_id):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from caseflow.auth import Principal
 from schemas.cases import DecisionOutcome, DenialGround
@@ -17,7 +18,31 @@ from workflows.desk import CaseSummary
 Short = Field(default="", max_length=2_000)
 
 
-class Credentials(BaseModel):
+def _plain(value: Any) -> Any:
+    """Refuse what PostgreSQL and UTF-8 cannot store: NUL characters and lone surrogates."""
+    if isinstance(value, str):
+        if "\x00" in value or any("\ud800" <= char <= "\udfff" for char in value):
+            raise ValueError("text must not contain NUL characters or lone surrogates")
+    elif isinstance(value, list):
+        for item in value:
+            _plain(item)
+    elif isinstance(value, BaseModel):
+        for item in value.__dict__.values():
+            _plain(item)
+    return value
+
+
+class DeskInput(BaseModel):
+    """A request body: every text in it storable as it is."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def storable(cls, value: Any) -> Any:
+        """Every field, nested ones too, is checked."""
+        return _plain(value)
+
+
+class Credentials(DeskInput):
     """An account's name and password."""
 
     name: str = Field(min_length=1, max_length=200)
@@ -60,13 +85,13 @@ class Refusal(BaseModel):
     message: str = Field(description="Every reason, in words.")
 
 
-class Note(BaseModel):
+class Note(DeskInput):
     """Claim or release: an optional note for the timeline."""
 
     note: str = Short
 
 
-class Decision(BaseModel):
+class Decision(DeskInput):
     """The claimant's decision (the reviewer is the signed-in officer)."""
 
     outcome: DecisionOutcome
@@ -76,34 +101,41 @@ class Decision(BaseModel):
     human_rights_assessment: Text = ""
 
 
-class Countersigning(BaseModel):
+class Countersigning(DeskInput):
     """Agree with a sign-off, or send it back with a note."""
 
     agree: bool = True
     note: str = Short
 
 
-class InformationWanted(BaseModel):
+class InformationWanted(DeskInput):
     """Questions for the agency; the case goes on hold."""
 
     questions: list[Text] = Field(min_length=1)
 
 
-class ConsultationWanted(BaseModel):
+class ConsultationWanted(DeskInput):
     """Stakeholders to consult (none: the routing policy proposes them)."""
 
     stakeholders: list[Name] = Field(default_factory=list)
     note: str = Short
 
 
-class Resolution(BaseModel):
+class Resolution(DeskInput):
     """The escalation committee's recommendation."""
 
     recommendation: Name
     rationale: Text
 
 
-class Answer(BaseModel):
+class Appeal(DeskInput):
+    """A dissenting agency's appeal, recorded by a senior officer on its behalf."""
+
+    on_behalf_of: Name = Field(description="Stakeholder id of the agency that appeals.")
+    grounds: Text = Field(description="Why the agency disagrees with the committee's decision.")
+
+
+class Answer(DeskInput):
     """A stakeholder's answer to its referral (recorded under the signed-in account)."""
 
     position: Position = Field(description="`need_more_time` asks for the one extension.")
@@ -118,7 +150,7 @@ class ReferralDetail(BaseModel):
     case: ReferralCase | None = Field(description="None for referrals opened before it was kept.")
 
 
-class ClearanceRequest(BaseModel):
+class ClearanceRequest(DeskInput):
     """A false-positive hit: this party is not the listed entry it matched."""
 
     entry: Name = Field(description="The list entry id the hit names (its `reference`).")

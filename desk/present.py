@@ -17,7 +17,8 @@ ACTION_LABELS = {
     "refer_for_consultation": "Refer for consultation",
     "countersign": "Countersign",
     "send_back": "Send back",
-    "resolve_escalation": "Resolve escalation",
+    "resolve_escalation": "Decide the escalation",
+    "appeal_escalation": "Record an appeal",
 }
 
 

@@ -15,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 
 from caseflow.auth import REVIEWERS, Principal, Role, current_principal
 from caseflow.auth.dependencies import SESSION_COOKIE
-from desk.access import CASE_READERS, InboxFilter
+from desk.access import ACTORS, CASE_READERS, InboxFilter
 from desk.forms import lines, read_action, text
 from desk.handlers import Desk
 from desk.present import register_filters
@@ -139,7 +139,7 @@ def build_router(desk: Desk) -> APIRouter:
 
     @web.post("/cases/{case}/actions/{name}")
     async def act(request: Request, principal: Visitor, case: str, name: str) -> Response:
-        await checked_form(request, principal, *REVIEWERS)
+        await checked_form(request, principal, *ACTORS)
         wanted = read_action(name, await request.form(), principal)
         if wanted is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"no action '{name}'")

@@ -8,11 +8,15 @@ from schemas.cases import (
     CaseDeadlineApproaching,
     CaseDeadlineBreached,
     CaseDecided,
+    CaseEscalationAppealed,
+    CaseEscalationApproaching,
+    CaseEscalationDecided,
     CaseEscalationOverdue,
     CaseReceived,
+    CaseReferralTargetApproaching,
+    CaseReferralTargetMissed,
     CaseStatusChanged,
     CaseWithdrawn,
-    ReviewerActed,
 )
 from schemas.consultation import (
     ConsultationConcluded,
@@ -29,6 +33,7 @@ from schemas.consultation import (
 )
 from schemas.envelope import Contract
 from schemas.intake import SubmissionRejected
+from schemas.review import ReviewerActed
 from schemas.screening import (
     ListUpdated,
     PartnerNotice,
@@ -51,6 +56,11 @@ CONTRACTS: tuple[type[Contract], ...] = (
     CaseDeadlineApproaching,
     CaseDeadlineBreached,
     CaseEscalationOverdue,
+    CaseEscalationApproaching,
+    CaseEscalationDecided,
+    CaseEscalationAppealed,
+    CaseReferralTargetApproaching,
+    CaseReferralTargetMissed,
     ListUpdated,
     PartnerNotice,
     ConsultationRequested,

@@ -12,12 +12,15 @@ class Role(StrEnum):
 
     LICENSING_OFFICER = "licensing_officer"
     SENIOR_OFFICER = "senior_officer"
+    COMMITTEE_CHAIR = "committee_chair"
     STAKEHOLDER = "stakeholder"
     OPERATOR = "operator"
     AGENCY = "agency"
 
 
 REVIEWERS = (Role.LICENSING_OFFICER, Role.SENIOR_OFFICER)
+# Who chairs an escalation level: a senior officer (level 1) or a higher committee's chair.
+CHAIRS = (Role.SENIOR_OFFICER, Role.COMMITTEE_CHAIR)
 
 
 class Principal(BaseModel):

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import asyncpg
 import structlog
 
 from caseflow.http import HttpServer
+from caseflow.metrics import scraped_from_store
 from caseflow.service import ServiceRuntime
 from caseflow.settings import Settings
 from caseflow.uow import PostgresStore
 from services.consultation.adapters import PostgresConsultationUnitOfWork
 from services.consultation.api import build_api
 from services.consultation.config import MIGRATIONS, SCHEMA
+from services.consultation.metrics import referral_families
 from services.consultation.policy import RoutingPolicy, StakeholderRegistry
 
 log = structlog.get_logger(__name__)
@@ -27,6 +30,7 @@ class ConsultationRuntime:
     runtime: ServiceRuntime
     policy: RoutingPolicy
     http: HttpServer
+    _unexpose: Callable[[], None] | None = field(default=None, repr=False)
 
     @classmethod
     def from_settings(cls, settings: Settings, policy: RoutingPolicy) -> ConsultationRuntime:
@@ -58,9 +62,12 @@ class ConsultationRuntime:
         async with self.store().unit_of_work() as uow:
             changed = await uow.seed_stakeholders(StakeholderRegistry.load())
         log.info("stakeholder registry ready", added_or_updated=changed)
+        self._unexpose = scraped_from_store("consultation", referral_families(self))
         await self.http.start(build_api(self, self.store(), self.policy))
 
     async def stop(self) -> None:
         """Stop serving HTTP, then the platform runtime."""
         await self.http.stop()
+        if self._unexpose is not None:
+            self._unexpose()
         await self.runtime.stop()

@@ -30,6 +30,7 @@ ACCOUNTS = {
     "officer": (Role.LICENSING_OFFICER, None, None),
     "other_officer": (Role.LICENSING_OFFICER, None, None),
     "senior": (Role.SENIOR_OFFICER, None, None),
+    "chair": (Role.COMMITTEE_CHAIR, None, None),
     "operator": (Role.OPERATOR, None, None),
     "agency": (Role.AGENCY, HARNESS_AGENCY, None),
     "other_agency": (Role.AGENCY, "FR-ELSEWHERE", None),

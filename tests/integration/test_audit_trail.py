@@ -14,8 +14,9 @@ import pytest
 from caseflow.cli.audit import verify_trail
 from caseflow.kafka import start_producer
 from caseflow.settings import Endpoints, Settings
-from schemas.cases import CaseStatus, ReviewerActed
+from schemas.cases import CaseStatus
 from schemas.envelope import Contract, Envelope
+from schemas.review import ReviewerActed
 from schemas.topics import CASES, REVIEW_ACTIONS, Topic
 from services.audit.app import create_app as audit_app
 from tests.integration.test_outbox_relay import status_event

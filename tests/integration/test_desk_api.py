@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from schemas.consultation import Position
 from schemas.screening import RiskLevel
 from tests.integration.desk_fixtures import PASSWORD, DeskWorld
 from tests.unit.test_consultation_routing import BROKER
@@ -139,3 +140,33 @@ async def test_an_officer_clears_a_false_positive_hit_against_a_listed_entry(
     refused = await world.http.post("/api/clearances", json=unknown, headers=world.as_("officer"))
     assert refused.status_code == 422
     assert "no-such-entry" in refused.json()["message"]
+
+
+async def test_text_postgresql_cannot_store_is_refused_as_invalid_not_as_a_server_error(
+    world: DeskWorld,
+) -> None:
+    nul = await world.http.post("/api/auth/token", json={"name": "a\x00b", "password": "x"})
+    assert nul.status_code == 422
+    surrogate = await world.http.post(
+        f"/api/referrals/{world.referral_id}/responses",
+        content='{"position": "no_objection", "rationale": "\\ud81b"}',
+        headers={**world.as_("stakeholder"), "content-type": "application/json"},
+    )
+    assert surrogate.status_code == 422
+
+
+async def test_an_escalation_is_decided_by_the_chair_of_its_level_only(world: DeskWorld) -> None:
+    case_id = await world.harness.open_case(RiskLevel.HIGH)
+    officer = world.as_("officer")
+    await world.http.post(f"/api/cases/{case_id}/claim", json={}, headers=officer)
+    await world.http.post(f"/api/cases/{case_id}/refer", json={}, headers=officer)
+    await world.harness.conclude(case_id, Position.RECOMMEND_DENIAL, Position.NO_OBJECTION)
+    await world.harness.until(case_id, lambda view: view.status == "escalated")
+    resolution = {"recommendation": "deny", "rationale": "The dissent is well founded."}
+    path = f"/api/cases/{case_id}/resolve"
+    higher = await world.http.post(path, json=resolution, headers=world.as_("chair"))
+    assert higher.status_code == 409
+    view = await world.http.get(f"/api/cases/{case_id}", headers=world.as_("senior"))
+    assert view.json()["open_actions"] == ["resolve_escalation"]
+    decided = await world.http.post(path, json=resolution, headers=world.as_("senior"))
+    assert decided.status_code == 200, decided.text

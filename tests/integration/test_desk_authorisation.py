@@ -17,6 +17,8 @@ REFERRAL = "{referral}"  # replaced by a referral made to the stakeholder
 DECISION = {"outcome": "approved", "rationale": "fine"}
 CLEARANCE = {"entry": "e", "party": "p", "country": "DE", "reason": "a b c d"}
 ANSWER = {"position": "no_objection"}
+RESOLUTION = {"recommendation": "deny", "rationale": "r"}
+APPEAL = {"on_behalf_of": "us-state-drl", "grounds": "g"}
 
 # (who, method, path, body, status): who is an account key, or "" for no token at all.
 API_REFUSALS = [
@@ -42,16 +44,18 @@ API_REFUSALS = [
     ("operator", "POST", "/api/clearances", CLEARANCE, 403),
     ("operator", "GET", f"/api/referrals/{REFERRAL}", None, 403),
     ("officer", "POST", f"/api/cases/{CASE}/countersign", {}, 403),
-    (
-        "officer",
-        "POST",
-        f"/api/cases/{CASE}/resolve",
-        {"recommendation": "deny", "rationale": "r"},
-        403,
-    ),
+    ("officer", "POST", f"/api/cases/{CASE}/resolve", RESOLUTION, 403),
     ("officer", "GET", "/api/referrals", None, 403),
     ("officer", "POST", f"/api/referrals/{REFERRAL}/responses", ANSWER, 403),
     ("senior", "GET", f"/api/referrals/{REFERRAL}", None, 403),
+    ("officer", "POST", f"/api/cases/{CASE}/appeal", APPEAL, 403),
+    ("agency", "POST", f"/api/cases/{CASE}/resolve", RESOLUTION, 403),
+    ("chair", "POST", f"/api/cases/{CASE}/claim", {}, 403),
+    ("chair", "POST", f"/api/cases/{CASE}/decide", DECISION, 403),
+    ("chair", "POST", f"/api/cases/{CASE}/countersign", {}, 403),
+    ("chair", "POST", f"/api/cases/{CASE}/appeal", APPEAL, 403),
+    ("chair", "POST", "/api/clearances", CLEARANCE, 403),
+    ("chair", "GET", "/api/referrals", None, 403),
 ]
 
 # (who, path, status): pages refused to a role (anonymous visitors are sent to sign in).
@@ -65,6 +69,7 @@ PAGE_REFUSALS = [
     ("officer", "/referrals", 403),
     ("operator", f"/referrals/{REFERRAL}", 403),
     ("agency", "/referrals", 403),
+    ("chair", "/referrals", 403),
     ("other_agency", f"/cases/{CASE}", 404),
 ]
 

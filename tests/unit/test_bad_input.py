@@ -129,13 +129,14 @@ async def test_a_consumer_sets_aside_what_it_cannot_read_with_the_reason(
 async def test_intake_refuses_bad_bytes_with_every_deficiency(raw: bytes) -> None:
     store = FakeIntakeStore()
     submission = RawSubmission(raw, "caseflow.intake.submissions", 0, 7, "DE-BAFA")
-    [outcome] = await handle_messages([submission], store, POLICY)
+    [outcome] = (await handle_messages([submission], store, POLICY)).outcomes
     assert outcome is Outcome.REJECTED
     [rejection] = store.rejections.values()
     assert rejection.raw_message == "caseflow.intake.submissions/0/7"
     assert all(deficiency.message for deficiency in rejection.deficiencies)
     # The same bytes again are recognised, not refused twice (no loop of rejections).
-    assert await handle_messages([submission], store, POLICY) == [Outcome.ALREADY_PROCESSED]
+    again = await handle_messages([submission], store, POLICY)
+    assert again.outcomes == [Outcome.ALREADY_PROCESSED]
 
 
 @FUZZ
@@ -155,9 +156,8 @@ def _recorded_or_refused(raw: bytes) -> str:
 async def test_an_oversized_message_is_refused_by_every_decode_path() -> None:
     raw = OVERSIZED.encode()
     store = FakeIntakeStore()
-    [outcome] = await handle_messages(
-        [RawSubmission(raw, "caseflow.intake.submissions", 0, 1, "DE-BAFA")], store, POLICY
-    )
+    oversized = RawSubmission(raw, "caseflow.intake.submissions", 0, 1, "DE-BAFA")
+    [outcome] = (await handle_messages([oversized], store, POLICY)).outcomes
     assert outcome is Outcome.REJECTED
     [rejection] = store.rejections.values()
     assert "exceeds the limit" in rejection.deficiencies[0].message
