@@ -30,6 +30,7 @@ def case_view(state: CaseState, viewer: ViewRequest) -> CaseView:
         assigned_reviewer=state.claimant.id if state.claimant else None,
         consultation=state.consultation,
         escalation=state.escalation,
+        partner_waivers=state.partner_waivers,
         sign_off=state.sign_off,
         hold=state.hold,
         decided=state.decided,

@@ -12,10 +12,14 @@ with workflow.unsafe.imports_passed_through():
     from workflows import search_attributes as sa
     from workflows.case_card import case_card
     from workflows.clock import deadline
-    from workflows.consultation import share_denial
+    from workflows.consultation import cancellation, share_denial
     from workflows.model import CaseState, DecisionRecorded, TimelineEntry
     from workflows.outbox import CaseOutbox
     from workflows.tasks import ActionRecorded
+
+
+# Patch: a case that ends during its consultation cancels it (cases ended before replay as ran).
+CONSULTATION_CANCELLED_AT_END = "consultation-cancelled-at-end"
 
 
 class CaseRecord:
@@ -41,10 +45,23 @@ class CaseRecord:
             rationale=rationale,
         )
         self._outbox.add(case, CASES, events.case_decided(case))
+        self._cancel_open_consultation(outcome)
         notice = share_denial(case)
         if notice is not None:
             self._outbox.add(case, CONSULTATION_REQUESTS, notice)
         self._enter(CaseStatus.DECIDED, f"{outcome.value} by {by}")
+
+    def _cancel_open_consultation(self, outcome: DecisionOutcome) -> None:
+        """A case that ends during its consultation tells the consultation service, which closes
+        the open referrals (stakeholders are told only how the case ended, nothing more)."""
+        case = self._case
+        cancelled = cancellation(case, f"the case ended: {outcome.value}")
+        if cancelled is None or not workflow.patched(CONSULTATION_CANCELLED_AT_END):
+            return
+        assert case.consultation is not None
+        case.consultation.cancelled_at = workflow.now()
+        self._outbox.add(case, CONSULTATION_REQUESTS, cancelled)
+        self._note("consultation cancelled: the stakeholders are told the case ended")
 
     def _end_hold(self) -> bool:
         """End a hold, adding its time to the time off the clock; False if none was on."""

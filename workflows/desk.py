@@ -21,6 +21,7 @@ from workflows.tasks import (
     Countersignature,
     EscalationResolution,
     InformationRequest,
+    PartnerWaiverRequest,
     ReviewDecision,
     ReviewerRole,
     ReviewerTask,
@@ -120,6 +121,13 @@ async def resolve_escalation(
 ) -> ActionRecorded:
     """Settle a dissent as the escalation committee's chair."""
     return await _act(client, case_id, LicenseCase.resolve_escalation, resolution)
+
+
+async def record_partner_waiver(
+    client: Client, case_id: str, waiver: PartnerWaiverRequest
+) -> ActionRecorded:
+    """Record, as a senior officer, why partner states cannot be consulted before approval."""
+    return await _act(client, case_id, LicenseCase.record_partner_waiver, waiver)
 
 
 async def _act(

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from schemas.application import SubmitApplication
 from schemas.cases import CaseReceived, CaseStatus, DecisionOutcome, FieldChange
-from schemas.consultation import ConsultationConcluded
+from schemas.consultation import ConsultationConcluded, ConsultationOpened
 from schemas.screening import RiskLevel, ScreeningCompleted
 from workflows.tasks import ReviewDecision, Reviewer
 
@@ -34,6 +34,11 @@ class CasePolicy(BaseModel):
     consultation_time: timedelta = Field(
         default=timedelta(days=30),
         description="Stakeholders answer within this; silence counts as no objection (EO 12981).",
+    )
+    consultation_reminder_before: timedelta = Field(
+        default=timedelta(days=7),
+        description="Remind stakeholders that have not answered this long before the deadline "
+        "(none when the round is shorter; zero: no reminders).",
     )
     escalation_time: timedelta = Field(
         default=timedelta(days=14),
@@ -72,6 +77,28 @@ class Consultation(BaseModel):
         default=None, description="When the consultation service was told the deadline passed."
     )
     concluded: ConsultationConcluded | None = None
+    opened: ConsultationOpened | None = Field(
+        default=None, description="Who the consultation service referred, and who not."
+    )
+    reminders: bool = Field(
+        default=False, description="The round reminds stakeholders (referred since reminders)."
+    )
+    reminded_for: datetime | None = Field(
+        default=None, description="The deadline the last reminder was sent for."
+    )
+    cancelled_at: datetime | None = Field(
+        default=None, description="When the case ended before the consultation concluded."
+    )
+
+
+class PartnerWaiver(BaseModel):
+    """A senior officer's record of why a partner state that denied an essentially identical
+    transaction is not consulted before approval."""
+
+    state: str
+    reason: str
+    by: str
+    at: datetime
 
 
 class Escalation(BaseModel):
@@ -119,6 +146,7 @@ class CaseState(BaseModel):
     consultation_round: int = 0
     consultation: Consultation | None = None
     escalation: Escalation | None = None
+    partner_waivers: list[PartnerWaiver] = Field(default_factory=list)
     sign_off: ReviewDecision | None = None
     hold: Hold | None = None
     held: timedelta = Field(default=timedelta(0), description="Time on holds that have ended.")
@@ -167,6 +195,7 @@ class CaseView(BaseModel):
     assigned_reviewer: str | None
     consultation: Consultation | None
     escalation: Escalation | None
+    partner_waivers: list[PartnerWaiver] = Field(default_factory=list)
     sign_off: ReviewDecision | None
     hold: Hold | None
     decided: DecisionRecorded | None

@@ -76,6 +76,15 @@ class EscalationResolution(BaseModel):
     rationale: str
 
 
+class PartnerWaiverRequest(BaseModel):
+    """A senior officer records why partner states that denied an essentially identical
+    transaction are not consulted before approval (EU 2021/821 Art. 16)."""
+
+    reviewer: Reviewer
+    states: list[str] = Field(description="ISO 3166 codes of the partner states.")
+    reason: str = Field(description="Why they cannot be consulted, for the record.")
+
+
 class ViewRequest(BaseModel):
     """Who is looking: the case view lists the actions open to this role (and reviewer)."""
 

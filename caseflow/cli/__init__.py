@@ -30,6 +30,7 @@ app.command("countersign")(review.countersign)
 app.command("hold")(review.hold)
 app.command("refer")(review.refer)
 app.command("resolve")(review.resolve)
+app.command("waive-partner")(review.waive_partner)
 
 
 @app.command()

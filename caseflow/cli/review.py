@@ -1,4 +1,5 @@
-"""`caseflow claim | release | decide | countersign | hold | refer | resolve`: reviewer tasks.
+"""`caseflow claim | release | decide | countersign | hold | refer | resolve | waive-partner`:
+reviewer tasks.
 
 Each is a Temporal Update: the workflow refuses an invalid task before it enters the history and
 says every reason. Who acts comes from `--reviewer` and `--role` (or CASEFLOW_REVIEWER and
@@ -26,6 +27,7 @@ from workflows.tasks import (
     Countersignature,
     EscalationResolution,
     InformationRequest,
+    PartnerWaiverRequest,
     ReviewDecision,
     Reviewer,
     ReviewerRole,
@@ -137,6 +139,21 @@ def resolve(
         rationale=rationale,
     )
     _run(desk.resolve_escalation, reference, resolution)
+
+
+def waive_partner(
+    reference: str = CASE,
+    reviewer: str = REVIEWER,
+    role: ReviewerRole = SENIOR_ROLE,
+    state: list[str] = typer.Option(..., help="A partner state's ISO code (repeatable)."),
+    reason: str = typer.Option(..., help="Why it cannot be consulted."),
+) -> None:
+    """Record, as a senior officer, why a partner state whose denial notice matched the case is
+    not consulted before approval (EU 2021/821 Art. 16)."""
+    waiver = PartnerWaiverRequest(
+        reviewer=Reviewer(id=reviewer, role=role), states=state, reason=reason
+    )
+    _run(desk.record_partner_waiver, reference, waiver)
 
 
 def _run(action: Action[TaskT], reference: str, task: TaskT) -> None:

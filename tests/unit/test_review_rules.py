@@ -12,12 +12,13 @@ from schemas.consultation import ConsultationConcluded
 from schemas.screening import NoticeKind, PartnerConsultation, RiskLevel, ScreeningCompleted
 from workflows import review
 from workflows.consultation import notice_states
-from workflows.model import CasePolicy, CaseState, Consultation, DecisionRecorded
+from workflows.model import CasePolicy, CaseState, Consultation, DecisionRecorded, PartnerWaiver
 from workflows.tasks import (
     ConsultationReferral,
     Countersignature,
     EscalationResolution,
     InformationRequest,
+    PartnerWaiverRequest,
     ReviewDecision,
     Reviewer,
     ReviewerRole,
@@ -217,7 +218,13 @@ def test_an_approval_waits_for_the_partner_state_that_denied_an_identical_transa
     ]
     denial = decision(DecisionOutcome.DENIED, grounds=[DenialGround(text="x")])
     assert review.decision_problems(case, denial) == []
-    case.consultation = Consultation(
+    case.consultation = concluded_round()
+    assert review.decision_problems(case, decision(DecisionOutcome.APPROVED)) == []
+
+
+def concluded_round(unheard: list[str] | None = None) -> Consultation:
+    """A consultation round that concluded without positions, with these states unheard."""
+    return Consultation(
         request_id="c-1/consultation/1",
         referred_by="officer-1",
         requested_at=NOW,
@@ -229,10 +236,10 @@ def test_an_approval_waits_for_the_partner_state_that_denied_an_identical_transa
             deemed_no_objection=[],
             dissent=False,
             dissent_summary="",
+            unheard_states=unheard or [],
             concluded_at=NOW,
         ),
     )
-    assert review.decision_problems(case, decision(DecisionOutcome.APPROVED)) == []
 
 
 def consult(state: str, kind: NoticeKind, notice_id: str) -> PartnerConsultation:
@@ -253,3 +260,30 @@ def test_the_states_to_consult_are_those_whose_notices_screening_matched() -> No
     )
     assert notice_states(routed) == ["FR", "DE"]
     assert notice_states(routed, NoticeKind.DENIAL) == ["DE"]
+
+
+def test_a_partner_state_that_could_not_be_referred_holds_approval_until_a_senior_records_why() -> (
+    None
+):
+    case = a_case(RiskLevel.HIGH)
+    assert case.screening is not None
+    case.screening = case.screening.model_copy(
+        update={"partner_consultations": [consult("JP", NoticeKind.DENIAL, "JP-2026-3")]}
+    )
+    case.consultation = concluded_round(unheard=["JP"])
+    [problem] = review.decision_problems(case, decision(DecisionOutcome.APPROVED))
+    assert problem.startswith("JP denied an essentially identical transaction and could not be")
+    assert "a senior officer record why" in problem
+
+    waiver = PartnerWaiverRequest(reviewer=OFFICER, states=["JP", "FR"], reason=" ")
+    assert review.waiver_problems(case, waiver) == [
+        "only a senior officer records why a partner state is not consulted",
+        "the reason the partner state cannot be consulted is required",
+        "no denial notice of FR matched this case",
+    ]
+    case.partner_waivers.append(
+        PartnerWaiver(state="JP", reason="No channel since the embassy closed", by="s", at=NOW)
+    )
+    assert review.decision_problems(case, decision(DecisionOutcome.APPROVED)) == []
+    again = PartnerWaiverRequest(reviewer=SENIOR, states=["JP"], reason="again")
+    assert review.waiver_problems(case, again) == ["why JP is not consulted is already recorded"]
