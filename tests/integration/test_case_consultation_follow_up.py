@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from schemas.cases import CaseStatus, DecisionOutcome
-from schemas.consultation import ConsultationConcluded, ConsultationOpened
-from schemas.screening import NoticeKind, PartnerConsultation, RiskLevel, ScreeningCompleted
+from schemas.consultation import ConsultationOpened
+from schemas.screening import RiskLevel
 from tests.integration.case_harness import OFFICER, SENIOR, CaseHarness
 from tests.integration.test_case_consultation import cases, referred
 from workflows import desk
@@ -81,18 +81,7 @@ async def test_an_unconsulted_partner_state_blocks_approval_until_a_senior_offic
 ) -> None:
     case_id = await cases.open_case(risk=None)
     await cases.until_published(case_id, "ScreeningRequested")
-    screened = ScreeningCompleted(
-        request_id=f"{case_id}/screening/1",
-        case_id=case_id,
-        risk_level=RiskLevel.HIGH,
-        partner_consultations=[
-            PartnerConsultation(state="JP", kind=NoticeKind.DENIAL, notice_id="JP-2026-3")
-        ],
-        policy_version="test",
-        list_version="test@1",
-        screened_at=datetime.now(UTC),
-    )
-    await cases.handle(case_id).signal(LicenseCase.screening_completed, screened)
+    await cases.screen(case_id, RiskLevel.HIGH, denied_by=("JP",))
     await cases.until(case_id, lambda view: view.status is CaseStatus.UNDER_REVIEW)
     await desk.claim(cases.client, case_id, ReviewerTask(reviewer=OFFICER))
     await desk.refer_for_consultation(cases.client, case_id, ConsultationReferral(reviewer=OFFICER))
@@ -108,17 +97,7 @@ async def test_an_unconsulted_partner_state_blocks_approval_until_a_senior_offic
     )
     await cases.handle(case_id).signal(LicenseCase.consultation_opened, opened)
     await cases.until(case_id, lambda view: "not consulted: JP" in view.timeline[-1].note)
-    concluded = ConsultationConcluded(
-        case_id=case_id,
-        request_id=request_id,
-        positions=[],
-        deemed_no_objection=[],
-        dissent=False,
-        dissent_summary="",
-        unheard_states=["JP"],
-        concluded_at=datetime.now(UTC),
-    )
-    await cases.handle(case_id).signal(LicenseCase.consultation_concluded, concluded)
+    await cases.conclude(case_id, unheard=("JP",))
     await cases.until(case_id, lambda view: view.status is CaseStatus.UNDER_REVIEW)
     approval = ReviewDecision(
         reviewer=OFFICER, outcome=DecisionOutcome.APPROVED, rationale="Civil use."
