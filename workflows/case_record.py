@@ -18,7 +18,8 @@ with workflow.unsafe.imports_passed_through():
     from workflows.tasks import ActionRecorded
 
 
-# Patch: a case that ends during its consultation cancels it (cases ended before replay as ran).
+# Patch: a consultation left open when the case ends (or is referred anew) is cancelled; cases
+# that did so before replay as they ran.
 CONSULTATION_CANCELLED_AT_END = "consultation-cancelled-at-end"
 
 
@@ -45,23 +46,24 @@ class CaseRecord:
             rationale=rationale,
         )
         self._outbox.add(case, CASES, events.case_decided(case))
-        self._cancel_open_consultation(outcome)
+        self._cancel_open_consultation(f"the case ended: {outcome.value}")
         notice = share_denial(case)
         if notice is not None:
             self._outbox.add(case, CONSULTATION_REQUESTS, notice)
         self._enter(CaseStatus.DECIDED, f"{outcome.value} by {by}")
 
-    def _cancel_open_consultation(self, outcome: DecisionOutcome) -> None:
-        """A case that ends during its consultation tells the consultation service, which closes
-        the open referrals (stakeholders are told only how the case ended, nothing more)."""
+    def _cancel_open_consultation(self, reason: str) -> None:
+        """A consultation left open (the case ended, or is referred anew) is cancelled at the
+        consultation service, which closes its open referrals; stakeholders are told `reason`
+        and nothing more."""
         case = self._case
-        cancelled = cancellation(case, f"the case ended: {outcome.value}")
+        cancelled = cancellation(case, reason)
         if cancelled is None or not workflow.patched(CONSULTATION_CANCELLED_AT_END):
             return
         assert case.consultation is not None
         case.consultation.cancelled_at = workflow.now()
         self._outbox.add(case, CONSULTATION_REQUESTS, cancelled)
-        self._note("consultation cancelled: the stakeholders are told the case ended")
+        self._note(f"consultation {case.consultation.request_id} cancelled: {reason}")
 
     def _end_hold(self) -> bool:
         """End a hold, adding its time to the time off the clock; False if none was on."""

@@ -35,6 +35,7 @@ class ConsultationTasks(CaseSteps):
         """The claimant refers the case; stakeholders answer within the policy's time."""
         self._refuse_if(review.referral_problems(self._case, referral))
         case, now = self._case, workflow.now()
+        self._cancel_open_consultation("superseded by a new consultation round")
         case.consultation_round += 1
         case.consultation = Consultation(
             request_id=f"{case.case_id}/consultation/{case.consultation_round}",

@@ -63,7 +63,25 @@ async def test_a_withdrawal_during_consultation_cancels_it_at_the_consultation_s
         "reason": "the case ended: withdrawn",
     }
     view = await cases.view(case_id)
-    assert "consultation cancelled" in " ".join(entry.note for entry in view.timeline)
+    assert "cancelled: the case ended: withdrawn" in " ".join(e.note for e in view.timeline)
+
+
+async def test_a_case_referred_anew_after_an_amendment_cancels_the_round_left_open(
+    cases: CaseHarness,
+) -> None:
+    case_id = await referred(cases)
+    await cases.amend(case_id, "Operated by the national police under judicial warrant only.")
+    await cases.until_published(case_id, "ScreeningRequested", count=2)
+    await cases.screen(case_id, RiskLevel.HIGH, request_id=f"{case_id}/screening/2")
+    await cases.until(case_id, lambda view: view.status is CaseStatus.UNDER_REVIEW)
+
+    await desk.refer_for_consultation(cases.client, case_id, ConsultationReferral(reviewer=OFFICER))
+
+    [cancelled] = await cases.until_published(case_id, "ConsultationCancelled")
+    assert cancelled["data"]["request_id"] == f"{case_id}/consultation/1"
+    assert cancelled["data"]["reason"] == "superseded by a new consultation round"
+    requests = await cases.until_published(case_id, "ConsultationRequested", count=2)
+    assert requests[-1]["data"]["request_id"] == f"{case_id}/consultation/2"
 
 
 async def test_a_withdrawal_without_an_open_consultation_cancels_nothing(
@@ -115,3 +133,6 @@ async def test_an_unconsulted_partner_state_blocks_approval_until_a_senior_offic
     assert signed.status is CaseStatus.SIGNED_OFF
     view = await cases.view(case_id)
     assert [(w.state, w.by) for w in view.partner_waivers] == [("JP", "senior-1")]
+    card = await cases.card(case_id)
+    assert "**not consulted:** JP" in card
+    assert "JP not consulted: No channel" in card
