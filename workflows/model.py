@@ -87,7 +87,8 @@ class Consultation(BaseModel):
         default=None, description="The deadline the last reminder was sent for."
     )
     cancelled_at: datetime | None = Field(
-        default=None, description="When the case ended before the consultation concluded."
+        default=None,
+        description="When it was cancelled: the case ended, or was referred anew, first.",
     )
 
 

@@ -78,9 +78,7 @@ async def test_dissent_with_a_silent_stakeholder_deemed_no_objection_escalates_t
         for e in await about(kafka, case, "ReferralOpened", 3)
     }
     assert set(opened) == {DENYING, CONDITIONAL, SILENT}
-    answer_window = datetime.fromisoformat(opened[SILENT]["due_at"]) - datetime.fromisoformat(
-        opened[SILENT]["opened_at"]
-    )
+    answer_window = at(opened[SILENT]["due_at"]) - at(opened[SILENT]["opened_at"])
     assert answer_window.total_seconds() < CONSULTATION_TIME + 5  # the policy file's, not 30 days
     await recommend_denial_over_http(settings, opened[DENYING]["referral_id"])
     await approve_with_conditions_by_event(kafka, case, opened[CONDITIONAL]["referral_id"])
@@ -112,6 +110,11 @@ async def test_dissent_with_a_silent_stakeholder_deemed_no_objection_escalates_t
     assert passed["source"] == "caseflow/workflows"
     await reminded_only_while_silent(kafka, case, recorded)
     await escalated_as_the_officer_sees_it(settings, temporal, kafka, case)
+
+
+def at(timestamp: str) -> datetime:
+    """A timestamp of an event, compared as a time (not as text)."""
+    return datetime.fromisoformat(timestamp)
 
 
 async def about(
@@ -174,10 +177,11 @@ async def reminded_only_while_silent(kafka: str, case: CaseSummary, recorded: li
     """The reminder reached the silent stakeholder once, and nobody who had answered by then."""
     reminded = await about(kafka, case, "ReferralReminded", linger=1.0)
     assert [e["data"]["stakeholder_id"] for e in reminded].count(SILENT) == 1
-    answered_at = {e["data"]["stakeholder_id"]: e["data"]["answered_at"] for e in recorded}
+    answered_at = {e["data"]["stakeholder_id"]: at(e["data"]["answered_at"]) for e in recorded}
     for event in reminded:
         stakeholder = event["data"]["stakeholder_id"]
-        assert stakeholder == SILENT or answered_at[stakeholder] > event["data"]["reminded_at"]
+        reminded_at = at(event["data"]["reminded_at"])
+        assert stakeholder == SILENT or answered_at[stakeholder] > reminded_at
 
 
 async def escalated_as_the_officer_sees_it(
