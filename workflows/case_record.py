@@ -13,9 +13,13 @@ with workflow.unsafe.imports_passed_through():
     from workflows.case_card import case_card
     from workflows.clock import deadline
     from workflows.consultation import cancellation, share_denial
+    from workflows.deadlines import next_deadline
     from workflows.model import CaseState, DecisionRecorded, TimelineEntry
     from workflows.outbox import CaseOutbox
     from workflows.tasks import ActionRecorded
+
+# Patch: escalation levels with appeals, the referral target, and the next deadline shown.
+ESCALATION_LEVELS = "escalation-levels"
 
 
 # Patch: a consultation left open when the case ends (or is referred anew) is cancelled; cases
@@ -89,9 +93,13 @@ class CaseRecord:
     def _show(self) -> None:
         """Push changed search attributes and the case card to the Temporal UI."""
         case = self._case
-        wanted = sa.of_case(
-            case.status, case.screening, case.claimant, deadline(case), case.breached
-        )
+        if self._levelled:
+            what, at, overdue = next_deadline(case)
+            wanted = sa.of_case(case.status, case.screening, case.claimant, at, overdue, what)
+        else:
+            wanted = sa.of_case(
+                case.status, case.screening, case.claimant, deadline(case), case.breached
+            )
         changed = [update for name, value, update in wanted if self._shown.get(name) != value]
         if changed:
             workflow.upsert_search_attributes(changed)
@@ -111,6 +119,12 @@ class CaseRecord:
             note=case.timeline[-1].note,
             outcome=case.decided.outcome if case.decided else None,
         )
+
+    @property
+    def _levelled(self) -> bool:
+        """Whether the case runs with escalation levels and the referral target (cases begun
+        before them replay without)."""
+        return workflow.patched(ESCALATION_LEVELS)
 
     @staticmethod
     def _refuse_if(problems: list[str]) -> None:

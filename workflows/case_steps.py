@@ -133,31 +133,13 @@ class CaseSteps(CaseRecord):
             f"{consultation.due_at:%Y-%m-%d %H:%M:%S} UTC"
         )
 
-    def _raise_escalation_overdue_if_due(self) -> None:
-        """Raise, once, that the committee has not settled the dissent in time."""
-        case, now, due = self._case, workflow.now(), self._escalation_due()
-        if case.escalation is None or due is None or now < due:
-            return
-        case.escalation.overdue_raised = True
-        self._outbox.add(case, CASES, events.escalation_overdue(case, now))
-        self._note(f"escalation overdue: the committee was to decide by {due:%Y-%m-%d %H:%M} UTC")
-
-    def _escalation_due(self) -> datetime | None:
-        """When an unresolved escalation falls overdue, unless that was raised already."""
-        escalation = self._case.escalation
-        if escalation is None or escalation.resolved_by is not None or escalation.overdue_raised:
-            return None
-        return escalation.due_at
-
     async def _wait_for_something_to_do(self) -> None:
         """Sleep until a handler changed the case, a deadline falls due or a re-send is due."""
         case = self._case
         waits = [time_to_next_alarm(case, workflow.now())]
         if case.awaiting_screening and case.screening_sent_at is not None:
             waits.append(case.screening_sent_at + self._resend_wait - workflow.now())
-        escalation_due = self._escalation_due()
-        if escalation_due is not None:
-            waits.append(max(escalation_due - workflow.now(), SHORTEST_WAIT))
+        waits += [max(at - workflow.now(), SHORTEST_WAIT) for at in self._alarm_times()]
         consultation = case.consultation
         if consultation is not None and consultation.concluded is None:
             sent = consultation.deadline_sent_at
@@ -174,6 +156,10 @@ class CaseSteps(CaseRecord):
             await workflow.wait_condition(
                 lambda: self._something_to_do() or len(case.timeline) != steps, timeout=timeout
             )
+
+    def _alarm_times(self) -> list[datetime]:
+        """Further moments the case must wake at (escalation and referral steps add theirs)."""
+        return []
 
     def _something_to_do(self) -> bool:
         case = self._case

@@ -1,4 +1,4 @@
-"""Consultation and escalation on a case: refer, hear the stakeholders, settle a dissent."""
+"""Consultation on a case: refer, hear the stakeholders, escalate a dissent."""
 
 from __future__ import annotations
 
@@ -12,12 +12,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.case_steps import CaseSteps
     from workflows.consultation import consultation_requested, opening
     from workflows.model import Consultation, Escalation, PartnerWaiver
-    from workflows.tasks import (
-        ActionRecorded,
-        ConsultationReferral,
-        EscalationResolution,
-        PartnerWaiverRequest,
-    )
+    from workflows.tasks import ActionRecorded, ConsultationReferral, PartnerWaiverRequest
 
 
 ESCALATION_DEADLINE = "escalation-deadline"
@@ -57,25 +52,6 @@ class ConsultationTasks(CaseSteps):
     @refer_for_consultation.validator
     def _validate_refer_for_consultation(self, referral: ConsultationReferral) -> None:
         self._refuse_if(review.referral_problems(self._case, referral))
-
-    @workflow.update
-    async def resolve_escalation(self, resolution: EscalationResolution) -> ActionRecorded:
-        """The committee's chair settles the dissent; the case returns to its officer."""
-        self._refuse_if(review.resolution_problems(self._case, resolution))
-        escalation = self._case.escalation
-        assert escalation is not None
-        escalation.resolved_by = resolution.reviewer.id
-        escalation.recommendation = resolution.recommendation
-        self._enter(
-            CaseStatus.UNDER_REVIEW,
-            f"escalation resolved by {resolution.reviewer.id}: recommends "
-            f"{resolution.recommendation} — {resolution.rationale}",
-        )
-        return await self._recorded("")
-
-    @resolve_escalation.validator
-    def _validate_resolve_escalation(self, resolution: EscalationResolution) -> None:
-        self._refuse_if(review.resolution_problems(self._case, resolution))
 
     @workflow.update
     async def record_partner_waiver(self, waiver: PartnerWaiverRequest) -> ActionRecorded:
@@ -120,7 +96,7 @@ class ConsultationTasks(CaseSteps):
             case.escalation = Escalation(
                 since=now,
                 dissent=concluded.dissent_summary,
-                due_at=now + case.policy.escalation_time if timed else None,
+                due_at=now + case.policy.escalation_levels[0].decision_time if timed else None,
             )
             self._enter(CaseStatus.ESCALATED, f"{summary}; dissent: {concluded.dissent_summary}")
         else:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from schemas.cases import CaseStatus, DecisionOutcome
 from schemas.screening import NoticeKind
+from workflows import escalation
 from workflows.consultation import notice_states
 from workflows.model import CaseState
 from workflows.tasks import (
     ConsultationReferral,
     Countersignature,
+    EscalationAppeal,
     EscalationResolution,
     InformationRequest,
     PartnerWaiverRequest,
@@ -125,8 +129,7 @@ def referral_problems(state: CaseState, referral: ConsultationReferral) -> list[
 def resolution_problems(state: CaseState, resolution: EscalationResolution) -> list[str]:
     """Every reason the escalation cannot be resolved now."""
     problems = _who(resolution.reviewer) + _status(state, CaseStatus.ESCALATED)
-    if resolution.reviewer.role is not ReviewerRole.SENIOR_OFFICER:
-        problems.append("only a senior officer chairs the escalation committee")
+    problems += escalation.resolution_problems(state, resolution)
     if not resolution.recommendation.strip():
         problems.append("the committee's recommendation is required")
     if not resolution.rationale.strip():
@@ -159,6 +162,17 @@ def waived_states(state: CaseState) -> set[str]:
     return {waiver.state for waiver in state.partner_waivers}
 
 
+def appeal_problems(state: CaseState, appeal: EscalationAppeal, now: datetime) -> list[str]:
+    """Every reason the committee's decision cannot be appealed now, or not as asked."""
+    problems = _who(appeal.reviewer) + _status(state, CaseStatus.ESCALATED)
+    if appeal.reviewer.role is not ReviewerRole.SENIOR_OFFICER:
+        problems.append("only a senior officer records an appeal")
+    problems += escalation.appeal_problems(state, appeal, now)
+    if not appeal.grounds.strip():
+        problems.append("an appeal needs its grounds")
+    return problems
+
+
 def needs_countersignature(state: CaseState, decision: ReviewDecision) -> bool:
     """Four eyes: every denial, and every approval at a risk level the policy names."""
     if decision.outcome is DecisionOutcome.DENIED:
@@ -176,8 +190,8 @@ def open_actions(state: CaseState, viewer: ViewRequest) -> list[str]:
             return ["claim"]
         if viewer.reviewer_id in ("", state.claimant.id):
             return [str(action) for action in CLAIMANT_ACTIONS]
-    if state.status is CaseStatus.ESCALATED and viewer.role is ReviewerRole.SENIOR_OFFICER:
-        return ["resolve_escalation"]
+    if state.status is CaseStatus.ESCALATED:
+        return escalation.open_actions(state, viewer)
     if state.status is CaseStatus.SIGNED_OFF and viewer.role is ReviewerRole.SENIOR_OFFICER:
         signer = state.sign_off.reviewer.id if state.sign_off is not None else ""
         if viewer.reviewer_id != signer:

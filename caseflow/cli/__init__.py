@@ -31,6 +31,7 @@ app.command("hold")(review.hold)
 app.command("refer")(review.refer)
 app.command("resolve")(review.resolve)
 app.command("waive-partner")(review.waive_partner)
+app.command("appeal")(review.appeal)
 
 
 @app.command()

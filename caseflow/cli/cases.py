@@ -106,6 +106,9 @@ def show_case(view: CaseView) -> None:
         f"{due}{' **OVERDUE**' if view.overdue else ''}; codes {', '.join(view.control_codes)}; "
         f"reviewer {view.assigned_reviewer or 'unassigned'}",
     ]
+    if view.referral_due_at is not None:
+        missed = " **MISSED**" if view.referral_missed else ""
+        lines.append(f"Refer for consultation by {view.referral_due_at:%Y-%m-%d %H:%M} UTC{missed}")
     if view.alert:
         lines.append(f"> **Alert:** {view.alert}")
     lines += [f"- {role.replace('_', ' ')}: {p.name}" for role, p in view.application.parties()]
@@ -132,8 +135,7 @@ def show_case(view: CaseView) -> None:
     if view.escalation is not None:
         escalation = view.escalation
         lines.append(f"## Escalated: {escalation.dissent}")
-        if escalation.resolved_by:
-            lines.append(f"{escalation.resolved_by} recommends {escalation.recommendation}")
+        lines += [f"- {level}" for level in view.escalation_levels]
     if view.hold is not None:
         lines.append(f"## On hold since {view.hold.since:%Y-%m-%d %H:%M} UTC")
         lines += [f"- {question}" for question in view.hold.questions]

@@ -1,5 +1,5 @@
-"""`caseflow claim | release | decide | countersign | hold | refer | resolve | waive-partner`:
-reviewer tasks.
+"""`caseflow claim | release | decide | countersign | hold | refer | resolve | appeal |
+waive-partner`: reviewer tasks.
 
 Each is a Temporal Update: the workflow refuses an invalid task before it enters the history and
 says every reason. Who acts comes from `--reviewer` and `--role` (or CASEFLOW_REVIEWER and
@@ -25,6 +25,7 @@ from workflows.tasks import (
     ActionRecorded,
     ConsultationReferral,
     Countersignature,
+    EscalationAppeal,
     EscalationResolution,
     InformationRequest,
     PartnerWaiverRequest,
@@ -132,7 +133,8 @@ def resolve(
     recommendation: str = typer.Option(..., help="What the committee recommends, e.g. deny."),
     rationale: str = typer.Option(..., help="Why."),
 ) -> None:
-    """Settle a stakeholders' dissent as the escalation committee's chair (a senior officer)."""
+    """Record the decision of the committee at the case's escalation level, as its chair (a
+    senior officer for the Operating Committee; `--role committee_chair` for the ACEP)."""
     resolution = EscalationResolution(
         reviewer=Reviewer(id=reviewer, role=role),
         recommendation=recommendation,
@@ -154,6 +156,20 @@ def waive_partner(
         reviewer=Reviewer(id=reviewer, role=role), states=state, reason=reason
     )
     _run(desk.record_partner_waiver, reference, waiver)
+
+
+def appeal(
+    reference: str = CASE,
+    reviewer: str = REVIEWER,
+    role: ReviewerRole = SENIOR_ROLE,
+    on_behalf_of: str = typer.Option(..., help="Stakeholder id of the agency that appeals."),
+    grounds: str = typer.Option(..., help="Why the agency disagrees with the decision."),
+) -> None:
+    """Record a dissenting agency's appeal of a committee's decision to the next level."""
+    task = EscalationAppeal(
+        reviewer=Reviewer(id=reviewer, role=role), on_behalf_of=on_behalf_of, grounds=grounds
+    )
+    _run(desk.appeal_escalation, reference, task)
 
 
 def _run(action: Action[TaskT], reference: str, task: TaskT) -> None:

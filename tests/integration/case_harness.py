@@ -189,12 +189,20 @@ class CaseHarness:
         await self.handle(case_id).signal(LicenseCase.case_withdrawn, withdrawn)
 
     async def conclude(
-        self, case_id: str, *positions: Position, silent: int = 0, unheard: tuple[str, ...] = ()
+        self,
+        case_id: str,
+        *positions: Position,
+        silent: int = 0,
+        kind: StakeholderKind = StakeholderKind.CIVIL_SOCIETY,
+        unheard: tuple[str, ...] = (),
     ) -> None:
-        """Conclude the case's consultation as the consultation service does (the partner
-        states `unheard` could not be referred)."""
-        answered = [_position(f"stakeholder-{n}", position) for n, position in enumerate(positions)]
-        deemed = [_position(f"silent-{n}", None) for n in range(silent)]
+        """Conclude the case's consultation as the consultation service does; those who answered
+        are stakeholders of `kind`, named `stakeholder-<n>`; the partner states `unheard` could
+        not be referred."""
+        answered = [
+            _position(f"stakeholder-{n}", position, kind) for n, position in enumerate(positions)
+        ]
+        deemed = [_position(f"silent-{n}", None, kind) for n in range(silent)]
         objecting = Position.RECOMMEND_DENIAL in positions
         dissent = objecting and any(
             p.position is not Position.RECOMMEND_DENIAL for p in answered + deemed
@@ -273,13 +281,15 @@ async def case_harness(client: Client) -> AsyncIterator[CaseHarness]:
                 await harness.handle(case_id).terminate("test finished")
 
 
-def _position(stakeholder_id: str, position: Position | None) -> StakeholderPosition:
+def _position(
+    stakeholder_id: str, position: Position | None, kind: StakeholderKind
+) -> StakeholderPosition:
     """A stakeholder's position; None for one that stayed silent past the deadline."""
     return StakeholderPosition(
         referral_id=f"referral-{stakeholder_id}",
         stakeholder_id=stakeholder_id,
         stakeholder_name=stakeholder_id.replace("-", " ").title(),
-        stakeholder_kind=StakeholderKind.CIVIL_SOCIETY,
+        stakeholder_kind=kind,
         position=position or Position.NO_OBJECTION,
         deemed_no_objection=position is None,
         answered_at=None if position is None else datetime.now(UTC),
