@@ -24,7 +24,7 @@ console = Console()
 
 
 @asynccontextmanager
-async def _consultation_schema() -> AsyncIterator[asyncpg.Connection]:
+async def consultation_schema() -> AsyncIterator[asyncpg.Connection]:
     """A connection on consultation's schema (migrated first, as the service would)."""
     database = Settings().endpoints().database
     await migrate(database, SCHEMA, MIGRATIONS)
@@ -64,7 +64,7 @@ def referrals(
 
 
 async def _referrals(stakeholder: str | None, overdue: bool) -> list[ReferralState]:
-    async with _consultation_schema() as connection:
+    async with consultation_schema() as connection:
         return await referral_states(
             connection, utcnow(), stakeholder=stakeholder, overdue_only=overdue
         )
@@ -88,5 +88,5 @@ def stakeholders() -> None:
 
 
 async def _stakeholders() -> list[StakeholderEntry]:
-    async with _consultation_schema() as connection:
+    async with consultation_schema() as connection:
         return await PostgresConsultationUnitOfWork(connection).stakeholders()

@@ -191,3 +191,12 @@ async def _act(action: Action[TaskT], reference: str, task: TaskT) -> ActionReco
     settings = Settings()
     client = await connect(settings.endpoints().temporal, settings.temporal_namespace)
     return await action(client, await desk.resolve_case(client, reference), task)
+
+
+act = typer.Typer(
+    help="Every reviewer action on a case, each a Temporal Update the workflow checks first.",
+    no_args_is_help=True,
+)
+for _action in (claim, release, decide, countersign, hold, refer, resolve, appeal):
+    act.command()(_action)
+act.command("waive-partner")(waive_partner)

@@ -21,7 +21,8 @@ from caseflow.settings import Endpoints, Settings
 from schemas.consultation import Position, ReferralAnswered
 from schemas.envelope import Envelope
 from schemas.topics import CASES, CONSULTATION_REQUESTS, CONSULTATION_RESPONSES
-from tests.e2e.test_first_case import await_review, caseflow
+from tests.e2e.reviews import await_review
+from tests.e2e.test_first_case import caseflow
 from tests.support import Event, collect
 from workflows.client import connect
 from workflows.desk import CaseSummary, find_cases

@@ -16,13 +16,8 @@ from schemas.consultation import (
     ReferralAnswered,
 )
 from schemas.envelope import utcnow
-from tests.integration.test_consultation_service import (
-    caseflow,
-    consultation,
-    fresh_case,
-    responses,
-    send,
-)
+from tests.integration.test_consultation_service import consultation, fresh_case, responses, send
+from tests.support import caseflow
 
 pytestmark = pytest.mark.integration
 __all__ = ["consultation"]  # the service fixture, shared with the service's tests
