@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
 
 import structlog
 from faststream import FastStream
@@ -14,13 +16,7 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes, Workfl
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from caseflow.messaging import (
-    Documented,
-    UnreadableMessage,
-    at_least_once,
-    location_of,
-    read_envelope,
-)
+from caseflow.messaging import Documented, UnreadableMessage, at_least_once, read_envelope
 from caseflow.settings import Settings
 from schemas.cases import CaseAmended, CaseReceived, CaseWithdrawn
 from schemas.consultation import ConsultationConcluded, ConsultationOpened, ReferralExtended
@@ -41,6 +37,8 @@ CASES_GROUP = "caseflow-bridge-cases"
 SCREENING_GROUP = "caseflow-bridge-screening"
 
 CONSULTATION_GROUP = "caseflow-bridge-consultation"
+# Messages read at once: different cases' messages go to Temporal side by side.
+BATCH_SIZE = 100
 
 # Events the workflow is told of, by envelope type: the contract and the signal.
 Signals = dict[str, tuple[type[Contract], str]]
@@ -114,36 +112,78 @@ async def signal_case(client: Client, case_id: str, signal: str, data: Contract)
     return True
 
 
-async def signal_by_type(client: Client, message: KafkaMessage, signals: Signals) -> None:
+@dataclass(frozen=True)
+class Delivery:
+    """One Kafka message as the bridge reads it: body, key (the case id) and where it lies."""
+
+    body: bytes
+    key: bytes | None
+    location: str
+
+
+def deliveries(message: KafkaMessage) -> list[Delivery]:
+    """The messages of one batch, in the order they were read."""
+    records = message.raw_message
+    assert isinstance(records, tuple), "the bridge reads messages in batches"
+    return [
+        Delivery(
+            record.value or b"", record.key, f"{record.topic}/{record.partition}/{record.offset}"
+        )
+        for record in records
+    ]
+
+
+async def case_by_case(
+    batch: list[Delivery], handle: Callable[[Delivery], Awaitable[None]]
+) -> None:
+    """Handle each case's messages in order, and different cases' messages at the same time."""
+    per_case: dict[bytes | None, list[Delivery]] = {}
+    for delivery in batch:
+        per_case.setdefault(delivery.key, []).append(delivery)
+
+    async def in_order(of_one_case: list[Delivery]) -> None:
+        for delivery in of_one_case:
+            await handle(delivery)
+
+    outcomes = await asyncio.gather(
+        *(in_order(of_one_case) for of_one_case in per_case.values()), return_exceptions=True
+    )
+    # Every case ran to its end; the batch is committed only if none failed.
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
+
+
+async def signal_by_type(client: Client, delivery: Delivery, signals: Signals) -> None:
     """Signal the message into its case (the envelope's subject) if its type is in `signals`."""
-    with _skipping_unreadable(message):
-        header = EnvelopeHeader.model_validate_json(message.body)
+    with _skipping_unreadable(delivery):
+        header = EnvelopeHeader.model_validate_json(delivery.body)
         if header.type not in signals:
             return
         contract, signal = signals[header.type]
-        envelope = read_envelope(message.body, contract)
+        envelope = read_envelope(delivery.body, contract)
         delivered = await signal_case(client, envelope.subject, signal, envelope.data)
         log.info(signal, case_id=envelope.subject, delivered=delivered)
 
 
-async def start_if_received(client: Client, message: KafkaMessage, policy: CasePolicy) -> bool:
+async def start_if_received(client: Client, delivery: Delivery, policy: CasePolicy) -> bool:
     """Start the case's workflow if the message is a `CaseReceived`; False if it is not."""
-    with _skipping_unreadable(message):
-        if EnvelopeHeader.model_validate_json(message.body).type != CaseReceived.type_name():
+    with _skipping_unreadable(delivery):
+        if EnvelopeHeader.model_validate_json(delivery.body).type != CaseReceived.type_name():
             return False
-        received = read_envelope(message.body, CaseReceived)
+        received = read_envelope(delivery.body, CaseReceived)
         started = await start_case(client, received, policy)
         log.info("case workflow", case_id=received.data.case_id, started=started)
     return True
 
 
 @contextlib.contextmanager
-def _skipping_unreadable(message: KafkaMessage) -> Iterator[None]:
+def _skipping_unreadable(delivery: Delivery) -> Iterator[None]:
     """Log and skip a message that cannot be read: it must not stall the consumer."""
     try:
         yield
     except (UnreadableMessage, ValueError) as error:
-        log.error("unreadable message skipped", location=location_of(message), error=str(error))
+        log.error("unreadable message skipped", location=delivery.location, error=str(error))
 
 
 class TemporalLink:
@@ -176,12 +216,16 @@ def build_router(temporal: TemporalLink, policy: CasePolicy) -> KafkaRouter:
         title="on_case_event",
         description="Starts the LicenseCase workflow of a newly registered case (once); "
         "signals amendments and withdrawals into it. Other case events are skipped.",
+        batch_size=BATCH_SIZE,
     )
     async def on_case_event(
-        body: Documented[Envelope[CaseReceived]], message: KafkaMessage
+        body: Documented[list[Envelope[CaseReceived]]], message: KafkaMessage
     ) -> None:
-        if not await start_if_received(temporal.client, message, policy):
-            await signal_by_type(temporal.client, message, CASE_SIGNALS)
+        async def start_or_signal(delivery: Delivery) -> None:
+            if not await start_if_received(temporal.client, delivery, policy):
+                await signal_by_type(temporal.client, delivery, CASE_SIGNALS)
+
+        await case_by_case(deliveries(message), start_or_signal)
 
     @at_least_once(
         router,
@@ -190,11 +234,15 @@ def build_router(temporal: TemporalLink, policy: CasePolicy) -> KafkaRouter:
         title="on_consultation_event",
         description="Signals an opened or concluded consultation and extended referrals into "
         "the case's workflow. Other consultation events are skipped.",
+        batch_size=BATCH_SIZE,
     )
     async def on_consultation_event(
-        body: Documented[Envelope[ConsultationConcluded]], message: KafkaMessage
+        body: Documented[list[Envelope[ConsultationConcluded]]], message: KafkaMessage
     ) -> None:
-        await signal_by_type(temporal.client, message, CONSULTATION_SIGNALS)
+        await case_by_case(
+            deliveries(message),
+            lambda delivery: signal_by_type(temporal.client, delivery, CONSULTATION_SIGNALS),
+        )
 
     @at_least_once(
         router,
@@ -202,11 +250,15 @@ def build_router(temporal: TemporalLink, policy: CasePolicy) -> KafkaRouter:
         group_id=SCREENING_GROUP,
         title="on_screening_completed",
         description="Signals a screening result into its case's workflow.",
+        batch_size=BATCH_SIZE,
     )
     async def on_screening_completed(
-        body: Documented[Envelope[ScreeningCompleted]], message: KafkaMessage
+        body: Documented[list[Envelope[ScreeningCompleted]]], message: KafkaMessage
     ) -> None:
-        await signal_by_type(temporal.client, message, SCREENING_SIGNALS)
+        await case_by_case(
+            deliveries(message),
+            lambda delivery: signal_by_type(temporal.client, delivery, SCREENING_SIGNALS),
+        )
 
     return router
 
