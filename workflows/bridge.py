@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 import structlog
 from faststream import FastStream
@@ -16,7 +14,15 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes, Workfl
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from caseflow.messaging import Documented, UnreadableMessage, at_least_once, read_envelope
+from caseflow.messaging import (
+    Delivery,
+    Documented,
+    UnreadableMessage,
+    at_least_once,
+    case_by_case,
+    deliveries,
+    read_envelope,
+)
 from caseflow.settings import Settings
 from schemas.cases import CaseAmended, CaseReceived, CaseWithdrawn
 from schemas.consultation import ConsultationConcluded, ConsultationOpened, ReferralExtended
@@ -110,48 +116,6 @@ async def signal_case(client: Client, case_id: str, signal: str, data: Contract)
             return False
         raise
     return True
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """One Kafka message as the bridge reads it: body, key (the case id) and where it lies."""
-
-    body: bytes
-    key: bytes | None
-    location: str
-
-
-def deliveries(message: KafkaMessage) -> list[Delivery]:
-    """The messages of one batch, in the order they were read."""
-    records = message.raw_message
-    assert isinstance(records, tuple), "the bridge reads messages in batches"
-    return [
-        Delivery(
-            record.value or b"", record.key, f"{record.topic}/{record.partition}/{record.offset}"
-        )
-        for record in records
-    ]
-
-
-async def case_by_case(
-    batch: list[Delivery], handle: Callable[[Delivery], Awaitable[None]]
-) -> None:
-    """Handle each case's messages in order, and different cases' messages at the same time."""
-    per_case: dict[bytes | None, list[Delivery]] = {}
-    for delivery in batch:
-        per_case.setdefault(delivery.key, []).append(delivery)
-
-    async def in_order(of_one_case: list[Delivery]) -> None:
-        for delivery in of_one_case:
-            await handle(delivery)
-
-    outcomes = await asyncio.gather(
-        *(in_order(of_one_case) for of_one_case in per_case.values()), return_exceptions=True
-    )
-    # Every case ran to its end; the batch is committed only if none failed.
-    for outcome in outcomes:
-        if isinstance(outcome, BaseException):
-            raise outcome
 
 
 async def signal_by_type(client: Client, delivery: Delivery, signals: Signals) -> None:
