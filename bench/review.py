@@ -94,7 +94,7 @@ async def review_case(client: Client, case_id: str, reviewer: Reviewer, timings:
 
 async def review_baseline(client: Client, workflow_id: str, who: str, timings: Timings) -> None:
     """The same steps on the trivial workflow (its one Update stands for every action)."""
-    handle = client.get_workflow_handle_for(BaselineDesk.run, workflow_id)
+    handle = client.get_workflow_handle(workflow_id)
     for kind in ("view", "claim", "view", "release", "claim", "decide"):
         if kind == "view":
             await timed(timings, kind, lambda: handle.query(BaselineDesk.view))
@@ -156,9 +156,7 @@ async def baseline_side(client: Client, count: int, reviewers: int) -> Timings:
         for workflow_id in ids:
             await client.start_workflow(BaselineDesk.run, id=workflow_id, task_queue=queue)
         # The first answer shows the worker is up; it is not counted.
-        await client.get_workflow_handle_for(BaselineDesk.run, ids[0]).execute_update(
-            BaselineDesk.hold, "warm-up"
-        )
+        await client.get_workflow_handle(ids[0]).execute_update(BaselineDesk.hold, "warm-up")
 
         async def work(workflow_id: str, number: int) -> None:
             await review_baseline(client, workflow_id, f"bench-officer-{number}", timings)
