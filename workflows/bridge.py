@@ -13,8 +13,11 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from caseflow.kafka import kafka_security, make_broker
 from caseflow.messaging import (
+    Delivery,
     Documented,
     at_least_once,
+    case_by_case,
+    deliveries,
     read_or_set_aside,
     set_aside_unreadable,
     type_of,
@@ -39,6 +42,8 @@ CASES_GROUP = "caseflow-bridge-cases"
 SCREENING_GROUP = "caseflow-bridge-screening"
 
 CONSULTATION_GROUP = "caseflow-bridge-consultation"
+# Messages read at once: different cases' messages go to Temporal side by side.
+BATCH_SIZE = 100
 
 # Events the workflow is told of, by envelope type: the contract and the signal.
 Signals = dict[str, tuple[type[Contract], str]]
@@ -112,26 +117,26 @@ async def signal_case(client: Client, case_id: str, signal: str, data: Contract)
     return True
 
 
-async def signal_by_type(client: Client, message: KafkaMessage, signals: Signals) -> None:
+async def signal_by_type(client: Client, delivery: Delivery, signals: Signals) -> None:
     """Signal the message into its case (the envelope's subject) if its type is in `signals`."""
-    kind = type_of(message.body)
+    kind = type_of(delivery.body)
     if kind is None:
-        await set_aside_unreadable(message, "not an envelope", _logged_only)
+        await set_aside_unreadable(delivery, "not an envelope", _logged_only)
         return
     if kind not in signals:
         return
     contract, signal = signals[kind]
-    envelope = await read_or_set_aside(message, contract, _logged_only)
+    envelope = await read_or_set_aside(delivery, contract, _logged_only)
     if envelope is not None:
         delivered = await signal_case(client, envelope.subject, signal, envelope.data)
         log.info(signal, case_id=envelope.subject, delivered=delivered)
 
 
-async def start_if_received(client: Client, message: KafkaMessage, policy: CasePolicy) -> bool:
+async def start_if_received(client: Client, delivery: Delivery, policy: CasePolicy) -> bool:
     """Start the case's workflow if the message is a `CaseReceived`; False if it is not."""
-    if type_of(message.body) != CaseReceived.type_name():
+    if type_of(delivery.body) != CaseReceived.type_name():
         return False
-    received = await read_or_set_aside(message, CaseReceived, _logged_only)
+    received = await read_or_set_aside(delivery, CaseReceived, _logged_only)
     if received is not None:
         started = await start_case(client, received, policy)
         log.info("case workflow", case_id=received.data.case_id, started=started)
@@ -139,7 +144,7 @@ async def start_if_received(client: Client, message: KafkaMessage, policy: CaseP
 
 
 async def _logged_only(location: str, reason: str, payload: bytes) -> None:
-    """The bridge keeps no database: the log line naming the message is its record."""
+    """The bridge keeps no database: the log line naming the delivery is its record."""
 
 
 class TemporalLink:
@@ -171,12 +176,16 @@ def build_router(temporal: TemporalLink, policy: CasePolicy) -> KafkaRouter:
         title="on_case_event",
         description="Starts the LicenseCase workflow of a newly registered case (once); "
         "signals amendments and withdrawals into it. Other case events are skipped.",
+        batch_size=BATCH_SIZE,
     )
     async def on_case_event(
-        body: Documented[Envelope[CaseReceived]], message: KafkaMessage
+        body: Documented[list[Envelope[CaseReceived]]], message: KafkaMessage
     ) -> None:
-        if not await start_if_received(temporal.client, message, policy):
-            await signal_by_type(temporal.client, message, CASE_SIGNALS)
+        async def start_or_signal(delivery: Delivery) -> None:
+            if not await start_if_received(temporal.client, delivery, policy):
+                await signal_by_type(temporal.client, delivery, CASE_SIGNALS)
+
+        await case_by_case(deliveries(message), start_or_signal)
 
     @at_least_once(
         router,
@@ -185,11 +194,15 @@ def build_router(temporal: TemporalLink, policy: CasePolicy) -> KafkaRouter:
         title="on_consultation_event",
         description="Signals an opened or concluded consultation and extended referrals into "
         "the case's workflow. Other consultation events are skipped.",
+        batch_size=BATCH_SIZE,
     )
     async def on_consultation_event(
-        body: Documented[Envelope[ConsultationConcluded]], message: KafkaMessage
+        body: Documented[list[Envelope[ConsultationConcluded]]], message: KafkaMessage
     ) -> None:
-        await signal_by_type(temporal.client, message, CONSULTATION_SIGNALS)
+        await case_by_case(
+            deliveries(message),
+            lambda delivery: signal_by_type(temporal.client, delivery, CONSULTATION_SIGNALS),
+        )
 
     @at_least_once(
         router,
@@ -197,11 +210,15 @@ def build_router(temporal: TemporalLink, policy: CasePolicy) -> KafkaRouter:
         group_id=SCREENING_GROUP,
         title="on_screening_completed",
         description="Signals a screening result into its case's workflow.",
+        batch_size=BATCH_SIZE,
     )
     async def on_screening_completed(
-        body: Documented[Envelope[ScreeningCompleted]], message: KafkaMessage
+        body: Documented[list[Envelope[ScreeningCompleted]]], message: KafkaMessage
     ) -> None:
-        await signal_by_type(temporal.client, message, SCREENING_SIGNALS)
+        await case_by_case(
+            deliveries(message),
+            lambda delivery: signal_by_type(temporal.client, delivery, SCREENING_SIGNALS),
+        )
 
     return router
 

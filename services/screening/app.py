@@ -11,7 +11,15 @@ from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 
 from caseflow.kafka import make_broker
-from caseflow.messaging import Documented, at_least_once, read_or_set_aside, type_of
+from caseflow.messaging import (
+    Delivery,
+    Documented,
+    at_least_once,
+    case_by_case,
+    deliveries,
+    read_or_set_aside,
+    type_of,
+)
 from caseflow.settings import Settings
 from schemas.cases import CaseDecided, CaseWithdrawn
 from schemas.envelope import Contract, Envelope
@@ -34,6 +42,8 @@ from services.screening.rules.destination import DestinationRegister
 
 log = structlog.get_logger(__name__)
 C = TypeVar("C", bound=Contract)
+# Requests read at once: different cases are screened side by side (each in its transaction).
+REQUEST_BATCH = 50
 
 
 def build_router(process: ScreeningRuntime) -> KafkaRouter:
@@ -47,31 +57,19 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
         SCREENING_RESULTS.name, title="to_screening_completed", schema=Envelope[ScreeningCompleted]
     )
 
-    async def readable(message: KafkaMessage, contract: type[C]) -> Envelope[C] | None:
+    async def readable(message: KafkaMessage | Delivery, contract: type[C]) -> Envelope[C] | None:
         return await read_or_set_aside(message, contract, store.set_aside)
 
-    @at_least_once(
-        router,
-        SCREENING_REQUESTS,
-        group_id=CONSUMER,
-        title="on_screening_requested",
-        description="Screens the parties and items of a case (a re-sent request is answered "
-        "again with the stored result); on ListUpdated, re-screens the open cases that the "
-        "list's new or changed entries match.",
-    )
-    async def on_screening_requested(
-        body: Documented[Envelope[ScreeningRequested] | Envelope[ListUpdated]],
-        message: KafkaMessage,
-    ) -> None:
-        if type_of(message.body) == ListUpdated.type_name():
-            update = await readable(message, ListUpdated)
-            if update is not None:
-                await process.lists.refresh(process.pool)
-                cases = await rescreen_open_cases(update, store, policy, standing)
-                RESCREENED.inc(len(cases))
-                log.info("list update", list=update.data.list_version, rescreened=len(cases))
-            return
-        request = await readable(message, ScreeningRequested)
+    async def take_list_update(delivery: Delivery) -> None:
+        update = await readable(delivery, ListUpdated)
+        if update is not None:
+            await process.lists.refresh(process.pool)
+            cases = await rescreen_open_cases(update, store, policy, standing)
+            RESCREENED.inc(len(cases))
+            log.info("list update", list=update.data.list_version, rescreened=len(cases))
+
+    async def screen(delivery: Delivery) -> None:
+        request = await readable(delivery, ScreeningRequested)
         if request is not None:
             began = time.perf_counter()
             screened = await screen_case(request, store, policy, standing)
@@ -82,6 +80,32 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
                 case_id=request.data.case_id,
                 outcome=screened.outcome,
             )
+
+    @at_least_once(
+        router,
+        SCREENING_REQUESTS,
+        group_id=CONSUMER,
+        title="on_screening_requested",
+        description="Screens the parties and items of a case (a re-sent request is answered "
+        "again with the stored result); on ListUpdated, re-screens the open cases that the "
+        "list's new or changed entries match.",
+        batch_size=REQUEST_BATCH,
+    )
+    async def on_screening_requested(
+        body: Documented[list[Envelope[ScreeningRequested] | Envelope[ListUpdated]]],
+        message: KafkaMessage,
+    ) -> None:
+        # A list update is taken in where it stands: requests before it are screened first,
+        # those after it against the updated lists.
+        requests: list[Delivery] = []
+        for delivery in deliveries(message):
+            if type_of(delivery.body) == ListUpdated.type_name():
+                await case_by_case(requests, screen)
+                requests = []
+                await take_list_update(delivery)
+            else:
+                requests.append(delivery)
+        await case_by_case(requests, screen)
 
     @at_least_once(
         router,
