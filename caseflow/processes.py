@@ -94,11 +94,11 @@ def managed(name: str, settings: Settings) -> ManagedProcess:
         if not ready_file.exists() or ready_file.read_text().strip() != str(running):
             raise RuntimeError(f"{name} has not finished starting")
 
+    env = {READY_FILE_VARIABLE: str(ready_file), "CASEFLOW_STATE_DIR": str(settings.state_dir)}
+    if settings.case_policy_file is not None:  # settings not read from the environment
+        env["CASEFLOW_CASE_POLICY_FILE"] = str(settings.case_policy_file.resolve())
     return ManagedProcess(
-        name=name,
-        argv=[sys.executable, "-m", "caseflow", "run", name],
-        env={READY_FILE_VARIABLE: str(ready_file), "CASEFLOW_STATE_DIR": str(settings.state_dir)},
-        ready=started,
+        name=name, argv=[sys.executable, "-m", "caseflow", "run", name], env=env, ready=started
     )
 
 

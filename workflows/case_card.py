@@ -35,6 +35,7 @@ def case_view(state: CaseState, viewer: ViewRequest) -> CaseView:
         escalation_levels=[line.removeprefix("- ") for line in card_lines(state)],
         referral_due_at=referral_due(state),
         referral_missed=state.referral_missed,
+        partner_waivers=state.partner_waivers,
         sign_off=state.sign_off,
         hold=state.hold,
         decided=state.decided,
@@ -123,9 +124,17 @@ def _positions(state: CaseState) -> list[str]:
     """The stakeholders' positions, or when they are due."""
     consultation = state.consultation
     assert consultation is not None
+    opened = consultation.opened
+    lines = [f"- referred: {', '.join(opened.referred) or 'nobody'}"] if opened else []
+    if opened is not None and opened.unheard_states:
+        lines.append(f"- **not consulted:** {', '.join(opened.unheard_states)} (no contact)")
+    lines += [f"- {w.state} not consulted: {w.reason} ({w.by})" for w in state.partner_waivers]
+    if consultation.cancelled_at is not None:
+        return [*lines, f"- cancelled {consultation.cancelled_at:%Y-%m-%d %H:%M} UTC"]
     if consultation.concluded is None:
-        return [f"- answers due {consultation.due_at:%Y-%m-%d %H:%M} UTC"]
-    lines = [
+        reminded = " (silent ones reminded)" if consultation.reminded_for else ""
+        return [*lines, f"- answers due {consultation.due_at:%Y-%m-%d %H:%M} UTC{reminded}"]
+    lines += [
         f"- {p.stakeholder_name}: {p.position.value}{' (silent)' if p.deemed_no_objection else ''}"
         for p in consultation.concluded.positions
     ]

@@ -12,7 +12,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import search_attributes as sa
     from workflows.case_card import case_card
     from workflows.clock import deadline
-    from workflows.consultation import share_denial
+    from workflows.consultation import cancellation, share_denial
     from workflows.deadlines import next_deadline
     from workflows.model import CaseState, DecisionRecorded, TimelineEntry
     from workflows.outbox import CaseOutbox
@@ -20,6 +20,11 @@ with workflow.unsafe.imports_passed_through():
 
 # Patch: escalation levels with appeals, the referral target, and the next deadline shown.
 ESCALATION_LEVELS = "escalation-levels"
+
+
+# Patch: a consultation left open when the case ends (or is referred anew) is cancelled; cases
+# that did so before replay as they ran.
+CONSULTATION_CANCELLED_AT_END = "consultation-cancelled-at-end"
 
 
 class CaseRecord:
@@ -45,10 +50,24 @@ class CaseRecord:
             rationale=rationale,
         )
         self._outbox.add(case, CASES, events.case_decided(case))
+        self._cancel_open_consultation(f"the case ended: {outcome.value}")
         notice = share_denial(case)
         if notice is not None:
             self._outbox.add(case, CONSULTATION_REQUESTS, notice)
         self._enter(CaseStatus.DECIDED, f"{outcome.value} by {by}")
+
+    def _cancel_open_consultation(self, reason: str) -> None:
+        """A consultation left open (the case ended, or is referred anew) is cancelled at the
+        consultation service, which closes its open referrals; stakeholders are told `reason`
+        and nothing more."""
+        case = self._case
+        cancelled = cancellation(case, reason)
+        if cancelled is None or not workflow.patched(CONSULTATION_CANCELLED_AT_END):
+            return
+        assert case.consultation is not None
+        case.consultation.cancelled_at = workflow.now()
+        self._outbox.add(case, CONSULTATION_REQUESTS, cancelled)
+        self._note(f"consultation {case.consultation.request_id} cancelled: {reason}")
 
     def _end_hold(self) -> bool:
         """End a hold, adding its time to the time off the clock; False if none was on."""

@@ -14,7 +14,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import events
     from workflows.case_record import CaseRecord
     from workflows.clock import SHORTEST_WAIT, Alarm, deadline, due_alarm, time_to_next_alarm
-    from workflows.consultation import deadline_passed
+    from workflows.consultation import deadline_passed, reminder_at, reminder_due
     from workflows.consultation import due as consultation_due
     from workflows.model import LicenseCaseInput
 
@@ -116,6 +116,23 @@ class CaseSteps(CaseRecord):
             if sent is None:
                 self._note("consultation deadline passed: silence counts as no objection")
 
+    def _remind_stakeholders_if_due(self) -> None:
+        """Some time before the consultation's deadline (policy), have the stakeholders that
+        have not answered reminded, once per deadline."""
+        case, now = self._case, workflow.now()
+        consultation = case.consultation
+        if consultation is None:
+            return
+        at = reminder_at(consultation, case.policy.consultation_reminder_before, now)
+        if at is None or now < at:
+            return
+        consultation.reminded_for = consultation.due_at
+        self._outbox.add(case, CONSULTATION_REQUESTS, reminder_due(case, consultation))
+        self._note(
+            "stakeholders that have not answered are reminded: answers due "
+            f"{consultation.due_at:%Y-%m-%d %H:%M:%S} UTC"
+        )
+
     async def _wait_for_something_to_do(self) -> None:
         """Sleep until a handler changed the case, a deadline falls due or a re-send is due."""
         case = self._case
@@ -128,6 +145,11 @@ class CaseSteps(CaseRecord):
             sent = consultation.deadline_sent_at
             due = consultation.due_at if sent is None else sent + self._resend_wait
             waits.append(max(due - workflow.now(), SHORTEST_WAIT))
+            remind_at = reminder_at(
+                consultation, case.policy.consultation_reminder_before, workflow.now()
+            )
+            if remind_at is not None:
+                waits.append(max(remind_at - workflow.now(), SHORTEST_WAIT))
         timeout = min((wait for wait in waits if wait is not None), default=None)
         steps = len(case.timeline)  # any new step may bring the history over its limit
         with contextlib.suppress(TimeoutError):

@@ -23,6 +23,7 @@ from workflows.tasks import (
     EscalationAppeal,
     EscalationResolution,
     InformationRequest,
+    PartnerWaiverRequest,
     ReviewDecision,
     ReviewerRole,
     ReviewerTask,
@@ -143,6 +144,13 @@ async def resolve_escalation(
 ) -> ActionRecorded:
     """Record the decision of the committee at the case's escalation level, as its chair."""
     return await _act(client, case_id, LicenseCase.resolve_escalation, resolution)
+
+
+async def record_partner_waiver(
+    client: Client, case_id: str, waiver: PartnerWaiverRequest
+) -> ActionRecorded:
+    """Record, as a senior officer, why partner states cannot be consulted before approval."""
+    return await _act(client, case_id, LicenseCase.record_partner_waiver, waiver)
 
 
 async def appeal_escalation(

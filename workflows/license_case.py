@@ -51,6 +51,7 @@ class LicenseCase(EscalationTasks):
             self._resend_screening_if_unanswered()
             self._review_once_screened()
             self._raise_deadline_if_due()
+            self._remind_stakeholders_if_due()
             self._tell_consultation_its_deadline_passed()
             self._raise_escalation_alarms_if_due()
             self._make_unappealed_decision_final()

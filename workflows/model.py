@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from schemas.application import SubmitApplication
 from schemas.cases import CaseReceived, CaseStatus, DecisionOutcome, FieldChange
-from schemas.consultation import ConsultationConcluded, StakeholderKind
+from schemas.consultation import ConsultationConcluded, ConsultationOpened, StakeholderKind
 from schemas.screening import RiskLevel, ScreeningCompleted
 from workflows.tasks import EscalationAppeal, ReviewDecision, Reviewer, ReviewerRole
 
@@ -70,6 +70,11 @@ class CasePolicy(BaseModel):
         default=timedelta(days=30),
         description="Stakeholders answer within this; silence counts as no objection (EO 12981).",
     )
+    consultation_reminder_before: timedelta = Field(
+        default=timedelta(days=7),
+        description="Remind stakeholders that have not answered this long before the deadline "
+        "(none when the round is shorter; zero: no reminders).",
+    )
     escalation_levels: list[EscalationLevel] = Field(
         default_factory=_eo_12981_levels,
         min_length=1,
@@ -128,6 +133,29 @@ class Consultation(BaseModel):
         default=None, description="When the consultation service was told the deadline passed."
     )
     concluded: ConsultationConcluded | None = None
+    opened: ConsultationOpened | None = Field(
+        default=None, description="Who the consultation service referred, and who not."
+    )
+    reminders: bool = Field(
+        default=False, description="The round reminds stakeholders (referred since reminders)."
+    )
+    reminded_for: datetime | None = Field(
+        default=None, description="The deadline the last reminder was sent for."
+    )
+    cancelled_at: datetime | None = Field(
+        default=None,
+        description="When it was cancelled: the case ended, or was referred anew, first.",
+    )
+
+
+class PartnerWaiver(BaseModel):
+    """A senior officer's record of why a partner state that denied an essentially identical
+    transaction is not consulted before approval."""
+
+    state: str
+    reason: str
+    by: str
+    at: datetime
 
 
 class Escalation(BaseModel):
@@ -187,6 +215,7 @@ class CaseState(BaseModel):
     consultation_round: int = 0
     consultation: Consultation | None = None
     escalation: Escalation | None = None
+    partner_waivers: list[PartnerWaiver] = Field(default_factory=list)
     referral_warned: bool = False
     referral_missed: bool = False
     sign_off: ReviewDecision | None = None
@@ -242,6 +271,7 @@ class CaseView(BaseModel):
     )
     referral_due_at: datetime | None = Field(description="None once referred or not needed.")
     referral_missed: bool
+    partner_waivers: list[PartnerWaiver] = Field(default_factory=list)
     sign_off: ReviewDecision | None
     hold: Hold | None
     decided: DecisionRecorded | None

@@ -78,6 +78,15 @@ class EscalationResolution(BaseModel):
     rationale: str
 
 
+class PartnerWaiverRequest(BaseModel):
+    """A senior officer records why partner states that denied an essentially identical
+    transaction are not consulted before approval (EU 2021/821 Art. 16)."""
+
+    reviewer: Reviewer
+    states: list[str] = Field(description="ISO 3166 codes of the partner states.")
+    reason: str = Field(description="Why they cannot be consulted, for the record.")
+
+
 class EscalationAppeal(BaseModel):
     """A dissenting agency appeals a committee's decision to the next level; a senior officer
     records the appeal on its behalf."""

@@ -29,6 +29,7 @@ class CaseflowCommands(LazyCommands):
         "refer": "caseflow.cli.review:refer",
         "resolve": "caseflow.cli.review:resolve",
         "appeal": "caseflow.cli.review:appeal",
+        "waive-partner": "caseflow.cli.review:waive_partner",
         "submit": "caseflow.cli.agency:submit",
         "status": "caseflow.cli.agency:status",
         "lists": "caseflow.cli.lists:app",

@@ -1,5 +1,5 @@
-"""`caseflow claim | release | decide | countersign | hold | refer | resolve | appeal`: reviewer
-tasks.
+"""`caseflow claim | release | decide | countersign | hold | refer | resolve | appeal |
+waive-partner`: reviewer tasks.
 
 Each is a Temporal Update: the workflow refuses an invalid task before it enters the history and
 says every reason. Who acts comes from `--reviewer` and `--role` (or CASEFLOW_REVIEWER and
@@ -28,6 +28,7 @@ from workflows.tasks import (
     EscalationAppeal,
     EscalationResolution,
     InformationRequest,
+    PartnerWaiverRequest,
     ReviewDecision,
     Reviewer,
     ReviewerRole,
@@ -142,6 +143,21 @@ def resolve(
     _run(desk.resolve_escalation, reference, resolution)
 
 
+def waive_partner(
+    reference: str = CASE,
+    reviewer: str = REVIEWER,
+    role: ReviewerRole = SENIOR_ROLE,
+    state: list[str] = typer.Option(..., help="A partner state's ISO code (repeatable)."),
+    reason: str = typer.Option(..., help="Why it cannot be consulted."),
+) -> None:
+    """Record, as a senior officer, why a partner state whose denial notice matched the case is
+    not consulted before approval (EU 2021/821 Art. 16)."""
+    waiver = PartnerWaiverRequest(
+        reviewer=Reviewer(id=reviewer, role=role), states=state, reason=reason
+    )
+    _run(desk.record_partner_waiver, reference, waiver)
+
+
 def appeal(
     reference: str = CASE,
     reviewer: str = REVIEWER,
@@ -183,3 +199,4 @@ act = typer.Typer(
 )
 for _action in (claim, release, decide, countersign, hold, refer, resolve, appeal):
     act.command()(_action)
+act.command("waive-partner")(waive_partner)

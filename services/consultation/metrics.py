@@ -23,8 +23,8 @@ def referral_families(owner: PoolOwner) -> Families:
         return [
             gauge(
                 "caseflow_consultation_referrals",
-                "Referrals by status: open, answered, deemed_no_objection (expired in silence); "
-                "every referral ever opened is in one of them.",
+                "Referrals by status: open, answered, deemed_no_objection (expired in silence), "
+                "cancelled (the case ended first); every referral ever opened is in one of them.",
                 by_status,
                 "status",
             ),

@@ -27,6 +27,12 @@ class ReferralState(BaseModel):
     overdue: bool = Field(description="Still open although its deadline has passed.")
     position: Position | None = None
     answered_at: datetime | None = None
+    reminded_at: datetime | None = Field(
+        default=None, description="When the stakeholder was last reminded of its deadline."
+    )
+    cancelled_at: datetime | None = Field(
+        default=None, description="When the case ended before the answer (status cancelled)."
+    )
 
 
 async def referral_states(
@@ -67,6 +73,8 @@ async def referral_states(
                 overdue=referral.overdue(now),
                 position=referral.position,
                 answered_at=referral.answered_at,
+                reminded_at=referral.reminded_at,
+                cancelled_at=referral.cancelled_at,
             )
         )
     return states
@@ -82,7 +90,8 @@ async def disclosed_case(connection: Connection, referral_id: str) -> ReferralCa
 
 
 class ReferralCounts(BaseModel):
-    """Referrals per status (open, answered, deemed no objection), and the open overdue."""
+    """Referrals per status (open, answered, deemed no objection, cancelled), and the open
+    overdue."""
 
     by_status: dict[ReferralStatus, int]
     overdue: int

@@ -28,7 +28,7 @@ from schemas.consultation import (
     StakeholderPosition,
 )
 from schemas.envelope import Envelope
-from schemas.screening import RiskLevel, ScreeningCompleted
+from schemas.screening import NoticeKind, PartnerConsultation, RiskLevel, ScreeningCompleted
 from workflows.bridge import start_case
 from workflows.client import workflow_id
 from workflows.desk import case_view, find_cases
@@ -120,14 +120,20 @@ class CaseHarness:
         request_id: str = "",
         reason: str = "requested",
         route: tuple[str, ...] = (),
+        denied_by: tuple[str, ...] = (),
     ) -> None:
-        """Answer a screening request (by default the first) with a result at `risk`."""
+        """Answer a screening request (by default the first) with a result at `risk`, matching
+        the denial notices of the partner states `denied_by`."""
         result = ScreeningCompleted(
             request_id=request_id or f"{case_id}/screening/1",
             case_id=case_id,
             reason=reason,
             risk_level=risk,
             recommended_route=list(route),
+            partner_consultations=[
+                PartnerConsultation(state=state, kind=NoticeKind.DENIAL, notice_id=f"{state}-1")
+                for state in denied_by
+            ],
             policy_version="test",
             list_version=request_id.rsplit("/", 1)[-1] if reason != "requested" else "test@1",
             screened_at=datetime.now(UTC),
@@ -188,9 +194,11 @@ class CaseHarness:
         *positions: Position,
         silent: int = 0,
         kind: StakeholderKind = StakeholderKind.CIVIL_SOCIETY,
+        unheard: tuple[str, ...] = (),
     ) -> None:
         """Conclude the case's consultation as the consultation service does; those who answered
-        are stakeholders of `kind`, named `stakeholder-<n>`."""
+        are stakeholders of `kind`, named `stakeholder-<n>`; the partner states `unheard` could
+        not be referred."""
         answered = [
             _position(f"stakeholder-{n}", position, kind) for n, position in enumerate(positions)
         ]
@@ -206,6 +214,7 @@ class CaseHarness:
             deemed_no_objection=[p.stakeholder_id for p in deemed],
             dissent=dissent,
             dissent_summary="stakeholder recommends denial against approvals" if dissent else "",
+            unheard_states=list(unheard),
             concluded_at=datetime.now(UTC),
         )
         await self.handle(case_id).signal(LicenseCase.consultation_concluded, concluded)

@@ -22,11 +22,12 @@ from caseflow.settings import Settings
 from caseflow.stack import start_stack, stop_stack
 from caseflow.stack.ports import free_ports
 from schemas.cases import DecisionOutcome, DenialGround
-from schemas.consultation import Position, StakeholderKind
+from schemas.consultation import ConsultationOpened, Position, StakeholderKind
 from schemas.screening import RiskLevel
 from tests.integration.case_harness import OFFICER, SENIOR, CaseHarness, case_harness
 from workflows import desk
 from workflows.client import connect, workflow_id
+from workflows.license_case import LicenseCase
 from workflows.model import CasePolicy
 from workflows.tasks import (
     ConsultationReferral,
@@ -34,6 +35,7 @@ from workflows.tasks import (
     EscalationAppeal,
     EscalationResolution,
     InformationRequest,
+    PartnerWaiverRequest,
     ReviewDecision,
     Reviewer,
     ReviewerRole,
@@ -155,6 +157,44 @@ async def referral_late_then_appealed_to_the_acep_and_approved(cases: CaseHarnes
     return case_id
 
 
+async def referred_reminded_then_withdrawn(cases: CaseHarness) -> str:
+    policy = CasePolicy(
+        consultation_time=timedelta(seconds=4), consultation_reminder_before=timedelta(seconds=2)
+    )
+    case_id = await _claimed(cases, RiskLevel.HIGH, policy)
+    referral = ConsultationReferral(reviewer=OFFICER, stakeholders=["ngo-1", "mod"])
+    await desk.refer_for_consultation(cases.client, case_id, referral)
+    [request] = await cases.until_published(case_id, "ConsultationRequested")
+    opened = ConsultationOpened(
+        case_id=case_id,
+        request_id=request["data"]["request_id"],
+        referred=["ngo-1", "mod"],
+        required=[],
+        due_at=request["data"]["due_at"],
+        policy_version="recorded",
+    )
+    await cases.handle(case_id).signal(LicenseCase.consultation_opened, opened)
+    await cases.until_published(case_id, "ConsultationReminderDue")
+    await cases.withdraw(case_id)
+    return case_id
+
+
+async def partner_unheard_waived_and_approved(cases: CaseHarness) -> str:
+    case_id = await cases.open_case(risk=None)
+    await cases.until_published(case_id, "ScreeningRequested")
+    await cases.screen(case_id, RiskLevel.HIGH, denied_by=("JP",))
+    await cases.until(case_id, lambda view: view.status == "under_review")
+    await desk.claim(cases.client, case_id, ReviewerTask(reviewer=OFFICER))
+    await desk.refer_for_consultation(cases.client, case_id, ConsultationReferral(reviewer=OFFICER))
+    await cases.conclude(case_id, Position.NO_OBJECTION, unheard=("JP",))
+    await cases.until(case_id, lambda view: view.status == "under_review")
+    waiver = PartnerWaiverRequest(reviewer=SENIOR, states=["JP"], reason="No contact point.")
+    await desk.record_partner_waiver(cases.client, case_id, waiver)
+    await desk.decide(cases.client, case_id, _decision(DecisionOutcome.APPROVED))
+    await desk.countersign(cases.client, case_id, Countersignature(reviewer=OTHER_SENIOR))
+    return case_id
+
+
 async def continued_as_new(cases: CaseHarness) -> str:
     case_id = await _claimed(cases, RiskLevel.LOW, CasePolicy(history_events_before_continue=50))
     for _ in range(4):
@@ -172,6 +212,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     continued_as_new,
     referred_escalated_resolved_and_denied,
     referral_late_then_appealed_to_the_acep_and_approved,
+    referred_reminded_then_withdrawn,
+    partner_unheard_waived_and_approved,
 )
 
 
