@@ -35,6 +35,7 @@ class CaseflowCommands(LazyCommands):
         "lists": "caseflow.cli.lists:app",
         "consultation": "caseflow.cli.consultation:app",
         "schemas": "caseflow.cli.contracts:app",
+        "users": "caseflow.cli.users:app",
     }
 
 
