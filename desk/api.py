@@ -24,6 +24,7 @@ from desk.models import (
     Decision,
     InformationWanted,
     Note,
+    PartnerWaiver,
     ReferralDetail,
     Refusal,
     Resolution,
@@ -43,6 +44,7 @@ from workflows.tasks import (
     EscalationAppeal,
     EscalationResolution,
     InformationRequest,
+    PartnerWaiverRequest,
     ReviewDecision,
     ReviewerTask,
 )
@@ -150,6 +152,15 @@ def build_router(desk: Desk) -> APIRouter:
         """Decide an escalation as the chair of the committee at its level."""
         task = EscalationResolution(reviewer=reviewer_of(principal), **body.model_dump())
         return await desk.act(case, cases.resolve_escalation, task)
+
+    @api.post("/cases/{case}/waive-partner", responses=actions)
+    async def waive_partner(
+        principal: Senior, case: CaseRef, body: PartnerWaiver
+    ) -> ActionRecorded:
+        """Record why partner states that denied an essentially identical transaction are not
+        consulted before approval (EU 2021/821 Art. 16)."""
+        task = PartnerWaiverRequest(reviewer=reviewer_of(principal), **body.model_dump())
+        return await desk.act(case, cases.record_partner_waiver, task)
 
     @api.post("/cases/{case}/appeal", responses=actions)
     async def appeal(principal: Senior, case: CaseRef, body: Appeal) -> ActionRecorded:

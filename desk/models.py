@@ -135,6 +135,13 @@ class Appeal(DeskInput):
     grounds: Text = Field(description="Why the agency disagrees with the committee's decision.")
 
 
+class PartnerWaiver(DeskInput):
+    """Why partner states whose denial notice matched are not consulted, for the record."""
+
+    states: list[str] = Field(description="ISO 3166 codes of the partner states.")
+    reason: Text
+
+
 class Answer(DeskInput):
     """A stakeholder's answer to its referral (recorded under the signed-in account)."""
 

@@ -51,7 +51,7 @@ def search(
     """Find cases by any of their search attributes, as in the Temporal UI."""
     try:
         found = asyncio.run(_find(query, limit))
-    except (RPCError, InvalidQuery) as error:
+    except (InvalidQuery, RPCError) as error:
         console.print(f"[red]query refused:[/red] {error}", highlight=False)
         raise typer.Exit(1) from error
     show_cases(found)

@@ -123,8 +123,8 @@ class PostgresConsultationUnitOfWork(PostgresUnitOfWork):
         )
         await self.connection.executemany(
             "INSERT INTO referrals (referral_id, request_id, case_id, stakeholder_id,"
-            " stakeholder_name, stakeholder_kind, required, opened_at, due_at, disclosed, channel)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11)",
+            " stakeholder_name, stakeholder_kind, required, opened_at, due_at, channel,"
+            " disclosed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)",
             [
                 (
                     r.referral_id,
@@ -136,8 +136,8 @@ class PostgresConsultationUnitOfWork(PostgresUnitOfWork):
                     r.required,
                     r.opened_at,
                     r.due_at,
-                    r.case.model_dump_json(),
                     r.channel,
+                    r.case.model_dump_json(),
                 )
                 for r in referrals
             ],

@@ -26,6 +26,7 @@ PASSWORD = "schemathesis-pass"
 ROLES = {
     Role.LICENSING_OFFICER: {},
     Role.SENIOR_OFFICER: {},
+    Role.COMMITTEE_CHAIR: {},
     Role.OPERATOR: {},
     Role.AGENCY: {"agency": "DE-BAFA"},
     Role.STAKEHOLDER: {"stakeholder": "cso-digital-rights"},

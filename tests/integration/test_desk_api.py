@@ -170,3 +170,14 @@ async def test_an_escalation_is_decided_by_the_chair_of_its_level_only(world: De
     assert view.json()["open_actions"] == ["resolve_escalation"]
     decided = await world.http.post(path, json=resolution, headers=world.as_("senior"))
     assert decided.status_code == 200, decided.text
+
+
+async def test_a_waiver_for_a_partner_state_whose_notice_did_not_match_is_refused_with_why(
+    world: DeskWorld,
+) -> None:
+    case_id = await world.harness.open_case(RiskLevel.HIGH)
+    waiver = {"states": ["DE"], "reason": "The partner state did not answer in time."}
+    path = f"/api/cases/{case_id}/waive-partner"
+    refused = await world.http.post(path, json=waiver, headers=world.as_("senior"))
+    assert refused.status_code == 409
+    assert "no denial notice of DE matched this case" in refused.json()["message"]

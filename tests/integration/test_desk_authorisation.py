@@ -19,6 +19,7 @@ CLEARANCE = {"entry": "e", "party": "p", "country": "DE", "reason": "a b c d"}
 ANSWER = {"position": "no_objection"}
 RESOLUTION = {"recommendation": "deny", "rationale": "r"}
 APPEAL = {"on_behalf_of": "us-state-drl", "grounds": "g"}
+WAIVER = {"states": ["DE"], "reason": "r"}
 
 # (who, method, path, body, status): who is an account key, or "" for no token at all.
 API_REFUSALS = [
@@ -56,6 +57,8 @@ API_REFUSALS = [
     ("chair", "POST", f"/api/cases/{CASE}/appeal", APPEAL, 403),
     ("chair", "POST", "/api/clearances", CLEARANCE, 403),
     ("chair", "GET", "/api/referrals", None, 403),
+    ("officer", "POST", f"/api/cases/{CASE}/waive-partner", WAIVER, 403),
+    ("operator", "POST", f"/api/cases/{CASE}/waive-partner", WAIVER, 403),
 ]
 
 # (who, path, status): pages refused to a role (anonymous visitors are sent to sign in).
