@@ -140,7 +140,7 @@ async def main(count: int) -> None:
     console.print("bringing the stack and services up (reused if running) …")
     await start_stack(settings)
     await start_processes(settings)
-    client = await connect(settings.endpoints().temporal, settings.temporal_namespace)
+    client = await connect(settings)
     console.print(f"pushing {count} cases through caseflow …")
     cases = await caseflow_run(settings, client, count)
     console.print(f"running {count} baseline workflows …")

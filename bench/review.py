@@ -138,7 +138,7 @@ async def caseflow_side(settings: Settings, client: Client, count: int, reviewer
 async def serve_baseline(queue: str) -> None:
     """The baseline's worker, run in a process of its own as caseflow's worker is."""
     settings = Settings()
-    client = await connect(settings.endpoints().temporal, settings.temporal_namespace)
+    client = await connect(settings)
     # Unsandboxed: the sandbox would re-import this script.
     runner = UnsandboxedWorkflowRunner()
     await Worker(client, task_queue=queue, workflows=[BaselineDesk], workflow_runner=runner).run()
@@ -215,7 +215,7 @@ async def main(count: int, reviewers: int) -> None:
     console.print("bringing the stack and services up (reused if running) …")
     await start_stack(settings)
     await start_processes(settings)
-    client = await connect(settings.endpoints().temporal, settings.temporal_namespace)
+    client = await connect(settings)
     console.print(f"pushing {count} cases to review, then {reviewers} reviewers work on them …")
     cases = await caseflow_side(settings, client, count, reviewers)
     console.print(f"the same on {count} baseline workflows …")

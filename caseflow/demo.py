@@ -43,7 +43,7 @@ async def run_demo(settings: Settings, console: Console, *, wait_seconds: float 
         endpoints.kafka, [*sample_messages(suffix), ("DE-BAFA:malformed", MALFORMED)]
     )
     console.print(f"submitted {sent} messages: {SAMPLE_COUNT} applications and one deficient one")
-    client = await connect(endpoints.temporal, settings.temporal_namespace)
+    client = await connect(settings)
     cases = await _await_review(client, since, console, wait_seconds)
     low = next((case for case in cases if case.risk_level == "low"), None)
     if low is not None:

@@ -7,15 +7,17 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
+import structlog
 from faststream import AckPolicy
 from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 from faststream.message import StreamMessage
 from pydantic import ValidationError, WrapValidator
 
-from schemas.envelope import Contract, Envelope
+from schemas.envelope import Contract, Envelope, EnvelopeHeader
 from schemas.topics import Topic
 
+log = structlog.get_logger(__name__)
 ContractT = TypeVar("ContractT")
 C = TypeVar("C", bound=Contract)
 Handler = TypeVar("Handler", bound=Callable[..., Awaitable[None]])
@@ -39,15 +41,59 @@ class UnreadableMessage(ValueError):
     """A message that is not a valid envelope of the expected contract."""
 
 
+# Where a service keeps an unreadable message: (location, reason, raw bytes).
+SetAside = Callable[[str, str, bytes], Awaitable[None]]
+
+
 def read_envelope(raw: bytes, contract: type[C]) -> Envelope[C]:
     """Parse and validate an envelope carrying `contract`, or raise `UnreadableMessage`."""
     try:
         envelope = Envelope[contract].model_validate_json(raw)  # type: ignore[valid-type]
     except ValidationError as error:
-        raise UnreadableMessage(str(error)) from error
+        raise UnreadableMessage(reasons(error)) from error
     if envelope.type != contract.type_name():
         raise UnreadableMessage(f"expected {contract.type_name()}, got {envelope.type}")
     return envelope
+
+
+def reasons(error: ValidationError) -> str:
+    """Every validation error by path, without the offending values (they may be personal)."""
+    return "; ".join(
+        f"{'.'.join(str(part) for part in detail['loc']) or '$'}: {detail['msg']}"
+        for detail in error.errors(include_url=False, include_input=False, include_context=False)
+    )
+
+
+def type_of(raw: bytes) -> str | None:
+    """The envelope type, read before the whole message is validated; None if unreadable."""
+    try:
+        return EnvelopeHeader.model_validate_json(raw).type
+    except ValidationError:
+        return None
+
+
+async def read_or_set_aside(
+    message: StreamMessage[object] | Delivery, contract: type[C], set_aside: SetAside
+) -> Envelope[C] | None:
+    """The envelope, or None once an unreadable message has been set aside with the reason.
+
+    Setting it aside lets the consumer commit and move on: a message that can never be read
+    must neither stop the partition nor come back forever.
+    """
+    try:
+        return read_envelope(message.body, contract)
+    except UnreadableMessage as error:
+        await set_aside_unreadable(message, str(error), set_aside)
+        return None
+
+
+async def set_aside_unreadable(
+    message: StreamMessage[object] | Delivery, reason: str, set_aside: SetAside
+) -> None:
+    """Keep a message that cannot be acted on, with the reason, and log where it lies."""
+    location = message.location if isinstance(message, Delivery) else location_of(message)
+    await set_aside(location, reason, message.body)
+    log.error("unreadable message set aside", location=location, reason=reason[:500])
 
 
 def location_of(message: StreamMessage[object], record: object | None = None) -> str:

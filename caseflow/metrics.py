@@ -27,6 +27,8 @@ PORT_OFFSETS = {
     "bridge": 3,
     "worker": 4,
     "desk": 5,
+    "audit": 6,
+    "codec": 7,
 }
 SCRAPE_TIMEOUT = 10.0
 

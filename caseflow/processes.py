@@ -15,7 +15,16 @@ from caseflow.settings import Settings
 from caseflow.stack import ManagedProcess, ProcessStatus, process_status, start_process
 from caseflow.stack import stop_process as stop_named
 
-PROCESS_NAMES = ("intake", "screening", "consultation", "bridge", "worker", "desk")
+PROCESS_NAMES = (
+    "intake",
+    "screening",
+    "consultation",
+    "bridge",
+    "worker",
+    "desk",
+    "audit",
+    "codec",
+)
 TEMPORAL_CLIENTS = ("bridge", "worker", "desk")
 READY_FILE_VARIABLE = "CASEFLOW_READY_FILE"
 
@@ -45,6 +54,11 @@ async def _serve(name: str, settings: Settings) -> None:
 
         await run_desk(settings, on_ready=mark_ready)
         return
+    if name == "codec":
+        from workflows.codec_server import run_codec_server
+
+        await run_codec_server(settings, on_ready=mark_ready)
+        return
     app = faststream_app(name, settings)
     app.after_startup(mark_ready)
     await app.run()
@@ -69,6 +83,10 @@ def faststream_app(name: str, settings: Settings) -> FastStream:
         from workflows.bridge import create_app as bridge
 
         return bridge(settings)
+    if name == "audit":
+        from services.audit.app import create_app as audit
+
+        return audit(settings)
     raise ValueError(f"unknown process '{name}'; known: {', '.join(PROCESS_NAMES)}")
 
 
@@ -94,7 +112,13 @@ def managed(name: str, settings: Settings) -> ManagedProcess:
         if not ready_file.exists() or ready_file.read_text().strip() != str(running):
             raise RuntimeError(f"{name} has not finished starting")
 
-    env = {READY_FILE_VARIABLE: str(ready_file), "CASEFLOW_STATE_DIR": str(settings.state_dir)}
+    env = {
+        READY_FILE_VARIABLE: str(ready_file),
+        "CASEFLOW_STATE_DIR": str(settings.state_dir),
+        # Not in the stack file: the codec server's port and the UI it answers.
+        "CASEFLOW_CODEC_PORT": str(settings.codec_port),
+        "CASEFLOW_TEMPORAL_UI_PORT": str(settings.temporal_ui_port),
+    }
     if settings.case_policy_file is not None:  # settings not read from the environment
         env["CASEFLOW_CASE_POLICY_FILE"] = str(settings.case_policy_file.resolve())
     return ManagedProcess(

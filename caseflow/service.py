@@ -10,10 +10,14 @@ from pathlib import Path
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
+from faststream import FastStream
+from faststream.kafka import KafkaRouter
+from faststream.security import BaseSecurity
 
 from caseflow.db import create_pool, migrate
-from caseflow.kafka import start_producer
+from caseflow.kafka import kafka_security, make_broker, start_producer
 from caseflow.outbox import OutboxRelay
+from caseflow.settings import Settings
 
 log = structlog.get_logger(__name__)
 
@@ -26,6 +30,7 @@ class ServiceRuntime:
     migrations: Path
     database_url: str
     kafka_bootstrap: str
+    kafka_security: BaseSecurity | None = field(default=None, repr=False)
     _pool: asyncpg.Pool | None = None
     _producer: AIOKafkaProducer | None = None
     _relay: asyncio.Task[None] | None = field(default=None, repr=False)
@@ -41,10 +46,26 @@ class ServiceRuntime:
         applied = await migrate(self.database_url, self.schema, self.migrations)
         log.info("schema ready", schema=self.schema, migrations_applied=len(applied))
         self._pool = await create_pool(self.database_url, self.schema)
-        self._producer = await start_producer(self.kafka_bootstrap, f"caseflow-{self.schema}")
+        self._producer = await start_producer(
+            self.kafka_bootstrap, f"caseflow-{self.schema}", self.kafka_security
+        )
         relay = OutboxRelay(self.database_url, self.schema, self._producer)
         self._relay = asyncio.create_task(relay.run(), name=f"outbox-relay-{self.schema}")
         self._relay.add_done_callback(_fail_loudly)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, schema: str, migrations: Path) -> ServiceRuntime:
+        """The runtime of a service on the configured PostgreSQL and Kafka."""
+        endpoints = settings.endpoints()
+        return cls(
+            schema, migrations, endpoints.database, endpoints.kafka, kafka_security(settings)
+        )
+
+    def app(self, router: KafkaRouter) -> FastStream:
+        """The service's process: its router on a broker, this runtime started first."""
+        broker = make_broker(self.kafka_bootstrap, f"caseflow-{self.schema}", self.kafka_security)
+        broker.include_router(router)
+        return FastStream(broker, on_startup=[self.start], after_shutdown=[self.stop])
 
     async def stop(self) -> None:
         """Stop the relay, then close the producer and the pool."""

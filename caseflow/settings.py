@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Literal
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -18,11 +20,40 @@ class Settings(BaseSettings):
         default=Path(".state"),
         description="Folder holding the embedded servers' data, logs and pid files.",
     )
-    database_url: str | None = Field(
+    database_url: SecretStr | None = Field(
         default=None, description="PostgreSQL URL; unset means the embedded server."
+    )
+    database_sslmode: Literal["disable", "prefer", "require", "verify-ca", "verify-full"] | None = (
+        Field(default=None, description="TLS to PostgreSQL (libpq sslmode); unset: the URL's.")
+    )
+    database_sslrootcert: Path | None = Field(
+        default=None, description="CA certificate that signed the PostgreSQL server's."
     )
     kafka_bootstrap: str | None = Field(
         default=None, description="Kafka bootstrap servers; unset means the embedded broker."
+    )
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        default="PLAINTEXT", description="How every Kafka client talks to the brokers."
+    )
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "SCRAM-SHA-512"
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
+    kafka_ssl_cafile: Path | None = Field(
+        default=None, description="CA certificate of the brokers (TLS); unset: the system's."
+    )
+    payload_keys: SecretStr | None = Field(
+        default=None,
+        description="AES keys for Temporal payloads as `id:base64,id:base64`, the active one "
+        "first; unset: a key generated once into <state dir>/keys/payload-keys.",
+    )
+    codec_host: str = Field(default="127.0.0.1", description="Address the codec server binds.")
+    codec_port: int = Field(default=8235, description="Port of the codec server for the UI.")
+    codec_url: str | None = Field(
+        default=None, description="The codec server's address as the UI's browser reaches it."
+    )
+    codec_cors_origins: str | None = Field(
+        default=None,
+        description="Comma-separated origins allowed to call the codec server; unset: the UI's.",
     )
     temporal_address: str | None = Field(
         default=None, description="Temporal frontend host:port; unset means the dev server."
@@ -64,7 +95,7 @@ class Settings(BaseSettings):
         description="Case timelines and thresholds (JSON); unset means the shipped "
         "workflows/data/case_policy.json.",
     )
-    auth_keys: str | None = Field(
+    auth_keys: SecretStr | None = Field(
         default=None,
         description="Token signing keys, a JSON list of {kid, secret}: the first signs, every "
         "one verifies (rotate by putting a new key first); unset: keys made in "
@@ -79,6 +110,11 @@ class Settings(BaseSettings):
         """The file where `caseflow stack up` records the addresses it started."""
         return self.state_dir / "stack.json"
 
+    @property
+    def codec_endpoint(self) -> str:
+        """Where the Temporal UI's browser finds the codec server."""
+        return self.codec_url or f"http://127.0.0.1:{self.codec_port}"
+
     def endpoints(self) -> Endpoints:
         """Configured addresses, completed from the running embedded stack."""
         started = (
@@ -86,8 +122,10 @@ class Settings(BaseSettings):
             if (self.stack_file.exists())
             else Endpoints()
         )
+        configured = self.database_url.get_secret_value() if self.database_url else None
+        database_url = configured or started.database_url
         resolved = Endpoints(
-            database_url=self.database_url or started.database_url,
+            database_url=database_url and self._with_tls(database_url),
             kafka_bootstrap=self.kafka_bootstrap or started.kafka_bootstrap,
             temporal_address=self.temporal_address or started.temporal_address,
             temporal_ui_url=self.temporal_ui_url or started.temporal_ui_url,
@@ -97,14 +135,42 @@ class Settings(BaseSettings):
             raise EndpointsMissing(missing, self.stack_file)
         return resolved
 
+    def _with_tls(self, url: str) -> str:
+        """The URL with the TLS settings as libpq parameters, which asyncpg honours."""
+        wanted = {
+            "sslmode": self.database_sslmode,
+            "sslrootcert": str(self.database_sslrootcert) if self.database_sslrootcert else None,
+        }
+        if not any(wanted.values()):
+            return url
+        parts = urlsplit(url)
+        query = dict(parse_qsl(parts.query)) | {k: v for k, v in wanted.items() if v}
+        return urlunsplit(parts._replace(query=urlencode(query, safe="/")))
+
+
+def masked_url(url: str) -> str:
+    """The URL with any password replaced, for logs and status tables."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
 
 class Endpoints(BaseModel):
     """Addresses of the three servers caseflow needs."""
 
-    database_url: str | None = None
+    # Not in repr: a configured URL may carry the password.
+    database_url: str | None = Field(default=None, repr=False)
     kafka_bootstrap: str | None = None
     temporal_address: str | None = None
     temporal_ui_url: str | None = None
+
+    def public(self) -> dict[str, str | None]:
+        """These addresses with the database password masked, for logs."""
+        shown = self.model_dump()
+        shown["database_url"] = self.database_url and masked_url(self.database_url)
+        return shown
 
     def write(self, path: Path) -> None:
         """Record these addresses for the services started later."""

@@ -75,3 +75,8 @@ class PostgresStore(Generic[UnitT]):
         """A transaction that commits when the block ends without error."""
         async with self._owner.pool.acquire() as connection, connection.transaction():
             yield self._unit(connection)
+
+    async def set_aside(self, location: str, error: str, payload: bytes) -> None:
+        """Keep an unreadable message for operators, in a transaction of its own."""
+        async with self.unit_of_work() as uow:
+            await uow.set_aside(location, error, payload)

@@ -43,7 +43,7 @@ async def open_desk(settings: Settings) -> AsyncIterator[Desk]:
             pools[schema] = await create_pool(endpoints.database, schema, size=3)
             stack.push_async_callback(pools[schema].close)
         yield Desk(
-            temporal=await connect(endpoints.temporal, settings.temporal_namespace),
+            temporal=await connect(settings),
             accounts=accounts,
             keys=key_ring(settings),
             token_lifetime=timedelta(minutes=settings.auth_token_minutes),

@@ -37,6 +37,7 @@ from schemas.consultation import (
 )
 from schemas.envelope import Contract
 from schemas.intake import SubmissionRejected
+from schemas.review import ReviewerActed
 from schemas.screening import (
     ListUpdated,
     PartnerNotice,
@@ -81,6 +82,7 @@ CONTRACTS: tuple[type[Contract], ...] = (
     ReferralCancelled,
     ConsultationConcluded,
     ShareNotice,
+    ReviewerActed,
 )
 
 BY_TYPE: dict[str, type[Contract]] = {contract.type_name(): contract for contract in CONTRACTS}

@@ -22,6 +22,7 @@ SCREENING_RESULTS = Topic("caseflow.screening.results", 4, "Screening results wi
 CONSULTATION_REQUESTS = Topic("caseflow.consultation.requests", 4, "Requests to consult")
 CONSULTATION_RESPONSES = Topic("caseflow.consultation.responses", 4, "Consultation outcomes")
 SHARING_NOTICES = Topic("caseflow.sharing.notices", 1, "Denial and risk notices between states")
+REVIEW_ACTIONS = Topic("caseflow.review.actions", 4, "Every reviewer task a case accepted")
 
 ALL_TOPICS: tuple[Topic, ...] = (
     SUBMISSIONS,
@@ -32,4 +33,5 @@ ALL_TOPICS: tuple[Topic, ...] = (
     CONSULTATION_REQUESTS,
     CONSULTATION_RESPONSES,
     SHARING_NOTICES,
+    REVIEW_ACTIONS,
 )

@@ -42,12 +42,13 @@ def stack_state_dirs() -> Iterator[Callable[[], Path]]:
 @pytest.fixture(scope="session")
 def stack_settings(stack_state_dirs: Callable[[], Path]) -> Settings:
     """Settings for the session's stack: a fresh state folder and free ports."""
-    kafka_port, temporal_port, temporal_ui_port = free_ports(3)
+    kafka_port, temporal_port, temporal_ui_port, codec_port = free_ports(4)
     return Settings(
         state_dir=stack_state_dirs(),
         kafka_port=kafka_port,
         temporal_port=temporal_port,
         temporal_ui_port=temporal_ui_port,
+        codec_port=codec_port,
     )
 
 

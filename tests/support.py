@@ -12,7 +12,7 @@ from aiokafka import AIOKafkaConsumer
 from typer.testing import CliRunner
 
 from caseflow.cli import app as cli
-from caseflow.settings import Endpoints
+from caseflow.settings import Settings
 
 Event = dict[str, Any]
 
@@ -59,15 +59,10 @@ async def collect(
     return seen
 
 
-async def caseflow(endpoints: Endpoints, *arguments: str, status: int = 0) -> str:
-    """The `caseflow` command's output, run against the session's servers; it must exit with
-    `status`."""
-    environment = {
-        "CASEFLOW_DATABASE_URL": endpoints.database,
-        "CASEFLOW_KAFKA_BOOTSTRAP": endpoints.kafka,
-        "CASEFLOW_TEMPORAL_ADDRESS": endpoints.temporal,
-        "COLUMNS": "250",
-    }
+async def caseflow(settings: Settings, *arguments: str, status: int = 0) -> str:
+    """The `caseflow` command's output, run against the session's stack (its servers and its
+    payload keys); it must exit with `status`."""
+    environment = {"CASEFLOW_STATE_DIR": str(settings.state_dir), "COLUMNS": "250"}
     # The command runs its own event loop, so not on this test's.
     shown = await asyncio.to_thread(CliRunner().invoke, cli, list(arguments), env=environment)
     assert shown.exit_code == status, shown.output

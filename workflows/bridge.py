@@ -2,31 +2,30 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-
 import structlog
 from faststream import FastStream
-from faststream.kafka import KafkaBroker, KafkaRouter
+from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 from temporalio.client import Client
 from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from caseflow.kafka import kafka_security, make_broker
 from caseflow.messaging import (
     Delivery,
     Documented,
-    UnreadableMessage,
     at_least_once,
     case_by_case,
     deliveries,
-    read_envelope,
+    read_or_set_aside,
+    set_aside_unreadable,
+    type_of,
 )
 from caseflow.settings import Settings
 from schemas.cases import CaseAmended, CaseReceived, CaseWithdrawn
 from schemas.consultation import ConsultationConcluded, ConsultationOpened, ReferralExtended
-from schemas.envelope import Contract, Envelope, EnvelopeHeader
+from schemas.envelope import Contract, Envelope
 from schemas.screening import ScreeningCompleted
 from schemas.topics import CASES, CONSULTATION_RESPONSES, SCREENING_RESULTS
 from workflows import TASK_QUEUE
@@ -120,47 +119,44 @@ async def signal_case(client: Client, case_id: str, signal: str, data: Contract)
 
 async def signal_by_type(client: Client, delivery: Delivery, signals: Signals) -> None:
     """Signal the message into its case (the envelope's subject) if its type is in `signals`."""
-    with _skipping_unreadable(delivery):
-        header = EnvelopeHeader.model_validate_json(delivery.body)
-        if header.type not in signals:
-            return
-        contract, signal = signals[header.type]
-        envelope = read_envelope(delivery.body, contract)
+    kind = type_of(delivery.body)
+    if kind is None:
+        await set_aside_unreadable(delivery, "not an envelope", _logged_only)
+        return
+    if kind not in signals:
+        return
+    contract, signal = signals[kind]
+    envelope = await read_or_set_aside(delivery, contract, _logged_only)
+    if envelope is not None:
         delivered = await signal_case(client, envelope.subject, signal, envelope.data)
         log.info(signal, case_id=envelope.subject, delivered=delivered)
 
 
 async def start_if_received(client: Client, delivery: Delivery, policy: CasePolicy) -> bool:
     """Start the case's workflow if the message is a `CaseReceived`; False if it is not."""
-    with _skipping_unreadable(delivery):
-        if EnvelopeHeader.model_validate_json(delivery.body).type != CaseReceived.type_name():
-            return False
-        received = read_envelope(delivery.body, CaseReceived)
+    if type_of(delivery.body) != CaseReceived.type_name():
+        return False
+    received = await read_or_set_aside(delivery, CaseReceived, _logged_only)
+    if received is not None:
         started = await start_case(client, received, policy)
         log.info("case workflow", case_id=received.data.case_id, started=started)
     return True
 
 
-@contextlib.contextmanager
-def _skipping_unreadable(delivery: Delivery) -> Iterator[None]:
-    """Log and skip a message that cannot be read: it must not stall the consumer."""
-    try:
-        yield
-    except (UnreadableMessage, ValueError) as error:
-        log.error("unreadable message skipped", location=delivery.location, error=str(error))
+async def _logged_only(location: str, reason: str, payload: bytes) -> None:
+    """The bridge keeps no database: the log line naming the delivery is its record."""
 
 
 class TemporalLink:
     """The bridge's Temporal client, connected when the process starts."""
 
-    def __init__(self, address: str, namespace: str) -> None:
-        self._address = address
-        self._namespace = namespace
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
         self._client: Client | None = None
 
     async def connect(self) -> None:
         """Connect to Temporal before the first message is consumed."""
-        self._client = await connect(self._address, self._namespace)
+        self._client = await connect(self._settings)
 
     @property
     def client(self) -> Client:
@@ -230,8 +226,8 @@ def build_router(temporal: TemporalLink, policy: CasePolicy) -> KafkaRouter:
 def create_app(settings: Settings, policy: CasePolicy | None = None) -> FastStream:
     """The bridge process: Kafka consumers that drive Temporal."""
     endpoints = settings.endpoints()
-    temporal = TemporalLink(endpoints.temporal, settings.temporal_namespace)
-    broker = KafkaBroker(endpoints.kafka, client_id="caseflow-bridge")
+    temporal = TemporalLink(settings)
+    broker = make_broker(endpoints.kafka, "caseflow-bridge", kafka_security(settings))
     broker.include_router(
         build_router(temporal, policy or load_case_policy(settings.case_policy_file))
     )

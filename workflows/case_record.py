@@ -7,7 +7,7 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from schemas.cases import CaseStatus, DecisionOutcome
-    from schemas.topics import CASES, CONSULTATION_REQUESTS
+    from schemas.topics import CASES, CONSULTATION_REQUESTS, REVIEW_ACTIONS
     from workflows import events
     from workflows import search_attributes as sa
     from workflows.case_card import case_card
@@ -16,7 +16,10 @@ with workflow.unsafe.imports_passed_through():
     from workflows.deadlines import next_deadline
     from workflows.model import CaseState, DecisionRecorded, TimelineEntry
     from workflows.outbox import CaseOutbox
-    from workflows.tasks import ActionRecorded
+    from workflows.tasks import ActionRecorded, ReviewerTasks
+
+# Since this patch every accepted reviewer task is published for the audit trail.
+REVIEWER_ACTIONS_PUBLISHED = "reviewer-actions-published"
 
 # Patch: escalation levels with appeals, the referral target, and the next deadline shown.
 ESCALATION_LEVELS = "escalation-levels"
@@ -106,12 +109,18 @@ class CaseRecord:
             self._shown.update({name: value for name, value, _ in wanted})
         workflow.set_current_details(case_card(case, workflow.now()))
 
-    async def _recorded(self, note: str) -> ActionRecorded:
+    async def _recorded(self, task: ReviewerTasks, note: str = "") -> ActionRecorded:
         """Note a reviewer task, publish what it caused and answer where the case stands."""
+        case = self._case
         if note:
             self._note(note)
+        if workflow.patched(REVIEWER_ACTIONS_PUBLISHED):
+            action = workflow.current_update_info()
+            name = action.name if action else "task"
+            self._outbox.add(
+                case, REVIEW_ACTIONS, events.reviewer_acted(case, name, task, workflow.now())
+            )
         await self._outbox.flush()
-        case = self._case
         return ActionRecorded(
             case_id=case.case_id,
             control_number=case.control_number,

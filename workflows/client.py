@@ -2,14 +2,45 @@
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import DataConverter, DefaultFailureConverterWithEncodedAttributes
+
+from caseflow.secret_files import read_or_create
+from caseflow.settings import Settings
+from workflows.encryption import EncryptionCodec, PayloadKeys
+
+KEY_FILE = Path("keys") / "payload-keys"
 
 
-async def connect(address: str, namespace: str = "default") -> Client:
-    """A Temporal client that carries pydantic models."""
+async def connect(settings: Settings) -> Client:
+    """A Temporal client that carries pydantic models, encrypted with the configured keys."""
     return await Client.connect(
-        address, namespace=namespace, data_converter=pydantic_data_converter
+        settings.endpoints().temporal,
+        namespace=settings.temporal_namespace,
+        data_converter=data_converter(payload_keys(settings)),
+    )
+
+
+def data_converter(keys: PayloadKeys) -> DataConverter:
+    """Pydantic models as JSON, then encrypted; failure messages and traces encrypted too."""
+    return dataclasses.replace(
+        pydantic_data_converter,
+        payload_codec=EncryptionCodec(keys),
+        failure_converter_class=DefaultFailureConverterWithEncodedAttributes,
+    )
+
+
+def payload_keys(settings: Settings) -> PayloadKeys:
+    """The configured keys (CASEFLOW_PAYLOAD_KEYS), else the embedded stack's own key file."""
+    if settings.payload_keys is not None:
+        return PayloadKeys.parse(settings.payload_keys.get_secret_value())
+    key_file = settings.state_dir.resolve() / KEY_FILE
+    return PayloadKeys.parse(
+        read_or_create(key_file, lambda: PayloadKeys.generate("local-1").format())
     )
 
 

@@ -47,7 +47,7 @@ class ConsultationTasks(CaseSteps):
             f"referred for consultation by {referral.reviewer.id} ({proposed}); "
             f"answers due {case.consultation.due_at:%Y-%m-%d %H:%M:%S} UTC",
         )
-        return await self._recorded("")
+        return await self._recorded(referral)
 
     @refer_for_consultation.validator
     def _validate_refer_for_consultation(self, referral: ConsultationReferral) -> None:
@@ -64,7 +64,8 @@ class ConsultationTasks(CaseSteps):
             for state in waiver.states
         ]
         states = ", ".join(waiver.states)
-        return await self._recorded(f"{states} not consulted, recorded by {by}: {waiver.reason}")
+        note = f"{states} not consulted, recorded by {by}: {waiver.reason}"
+        return await self._recorded(waiver, note)
 
     @record_partner_waiver.validator
     def _validate_record_partner_waiver(self, waiver: PartnerWaiverRequest) -> None:

@@ -34,7 +34,7 @@ class EscalationTasks(ConsultationTasks):
             self._enter(
                 CaseStatus.UNDER_REVIEW, f"escalation resolved by {decided.resolved_by}: {note}"
             )
-            return await self._recorded("")
+            return await self._recorded(resolution)
         decided.rationale, decided.resolved_at = resolution.rationale, now
         level = escalation.level_of(case.policy, decided)
         decided.final = escalation.is_last_level(case.policy, decided)
@@ -46,7 +46,7 @@ class EscalationTasks(ConsultationTasks):
             self._enter(CaseStatus.UNDER_REVIEW, f"{note}; final (the last level)")
         else:
             self._note(f"{note}; appealable until {decided.appeal_due_at:%Y-%m-%d %H:%M:%S} UTC")
-        return await self._recorded("")
+        return await self._recorded(resolution)
 
     @resolve_escalation.validator
     def _validate_resolve_escalation(self, resolution: EscalationResolution) -> None:
@@ -66,7 +66,7 @@ class EscalationTasks(ConsultationTasks):
             f"(recorded by {appeal.reviewer.id}): {appeal.grounds}; "
             f"due {case.escalation.due_at:%Y-%m-%d %H:%M:%S} UTC"
         )
-        return await self._recorded("")
+        return await self._recorded(appeal)
 
     @appeal_escalation.validator
     def _validate_appeal_escalation(self, appeal: EscalationAppeal) -> None:

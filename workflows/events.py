@@ -18,11 +18,13 @@ from schemas.cases import (
     CaseStatusChanged,
 )
 from schemas.envelope import Contract
+from schemas.review import ReviewerActed
 from schemas.screening import ScreeningRequested
 from workflows.clock import Alarm, deadline
 from workflows.deadlines import referral_due
 from workflows.escalation import level_of
 from workflows.model import CaseState
+from workflows.tasks import ReviewerTasks
 
 NearT = TypeVar("NearT", bound=Contract)
 PastT = TypeVar("PastT", bound=Contract)
@@ -170,3 +172,19 @@ def referral_target_raised(
     assert due is not None, "no referral target is raised for a case that needs none"
     kinds = (CaseReferralTargetApproaching, CaseReferralTargetMissed)
     return _alarm_event(state, alarm, now, due, kinds)
+
+
+def reviewer_acted(
+    state: CaseState, action: str, task: ReviewerTasks, now: datetime
+) -> ReviewerActed:
+    """A reviewer's task the case accepted, as sent, with where the case stands after it."""
+    return ReviewerActed(
+        case_id=state.case_id,
+        control_number=state.control_number,
+        action=action,
+        reviewer_id=task.reviewer.id,
+        reviewer_role=task.reviewer.role.value,
+        acted_at=now,
+        status=state.status,
+        task=task.model_dump(mode="json"),
+    )

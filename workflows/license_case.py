@@ -70,7 +70,7 @@ class LicenseCase(EscalationTasks):
         """A reviewer takes the case; only the claimant acts on it from now on."""
         self._refuse_if(review.claim_problems(self._case, task))
         self._case.claimant = task.reviewer
-        return await self._recorded(f"claimed by {task.reviewer.id}")
+        return await self._recorded(task, f"claimed by {task.reviewer.id}")
 
     @claim.validator
     def _validate_claim(self, task: ReviewerTask) -> None:
@@ -81,7 +81,7 @@ class LicenseCase(EscalationTasks):
         """The claimant hands the case back to the queue."""
         self._refuse_if(review.release_problems(self._case, task))
         self._case.claimant = None
-        return await self._recorded(f"released by {task.reviewer.id}")
+        return await self._recorded(task, f"released by {task.reviewer.id}")
 
     @release.validator
     def _validate_release(self, task: ReviewerTask) -> None:
@@ -103,7 +103,7 @@ class LicenseCase(EscalationTasks):
             )
         else:
             self._close(decision.outcome, decision.reviewer.id, decision.rationale)
-        return await self._recorded("")
+        return await self._recorded(decision)
 
     @decide.validator
     def _validate_decide(self, decision: ReviewDecision) -> None:
@@ -122,7 +122,7 @@ class LicenseCase(EscalationTasks):
         else:
             self._case.sign_off = None
             self._enter(CaseStatus.UNDER_REVIEW, f"sent back by {senior}: {signature.note}")
-        return await self._recorded("")
+        return await self._recorded(signature)
 
     @countersign.validator
     def _validate_countersign(self, signature: Countersignature) -> None:
@@ -140,7 +140,7 @@ class LicenseCase(EscalationTasks):
             CaseStatus.ON_HOLD,
             f"information requested by {request.reviewer.id}: " + "; ".join(questions),
         )
-        return await self._recorded("")
+        return await self._recorded(request)
 
     @request_information.validator
     def _validate_request_information(self, request: InformationRequest) -> None:

@@ -111,3 +111,16 @@ class ActionRecorded(BaseModel):
     status: CaseStatus
     note: str
     outcome: DecisionOutcome | None = None
+
+
+# Every task a reviewer sends to a case.
+ReviewerTasks = (
+    ReviewerTask
+    | ReviewDecision
+    | Countersignature
+    | InformationRequest
+    | ConsultationReferral
+    | EscalationResolution
+    | EscalationAppeal
+    | PartnerWaiverRequest
+)

@@ -11,7 +11,7 @@ from temporalio.worker import PollerBehaviorSimpleMaximum, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 import workflows
-from caseflow.kafka import start_producer
+from caseflow.kafka import kafka_security, start_producer
 from caseflow.metrics import scraped_from_store
 from caseflow.settings import Settings
 from workflows import TASK_QUEUE
@@ -62,8 +62,8 @@ async def run_worker(
 ) -> None:
     """Run the worker until cancelled; `on_ready` runs once it polls its task queue."""
     endpoints = settings.endpoints()
-    client = await connect(endpoints.temporal, settings.temporal_namespace)
-    producer = await start_producer(endpoints.kafka, "caseflow-worker")
+    client = await connect(settings)
+    producer = await start_producer(endpoints.kafka, "caseflow-worker", kafka_security(settings))
     unexpose = scraped_from_store("cases", case_families(client))
     try:
         log.info("worker running", task_queue=TASK_QUEUE, temporal=endpoints.temporal)

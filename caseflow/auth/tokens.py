@@ -109,7 +109,7 @@ def verify_token(token: str, keys: KeyRing) -> Principal:
 def key_ring(settings: Settings) -> KeyRing:
     """The configured keys (CASEFLOW_AUTH_KEYS), or the embedded default's in the state dir."""
     if settings.auth_keys:
-        return KeyRing.from_json(settings.auth_keys)
+        return KeyRing.from_json(settings.auth_keys.get_secret_value())
     return KeyRing.from_state_dir(settings.state_dir)
 
 

@@ -36,6 +36,7 @@ class CaseflowCommands(LazyCommands):
         "consultation": "caseflow.cli.consultation:app",
         "schemas": "caseflow.cli.contracts:app",
         "users": "caseflow.cli.users:app",
+        "audit": "caseflow.cli.audit:app",
     }
 
 

@@ -73,7 +73,7 @@ def case(
 async def temporal_client() -> Client:
     """A client of the configured (or embedded) Temporal server."""
     settings = Settings()
-    return await connect(settings.endpoints().temporal, settings.temporal_namespace)
+    return await connect(settings)
 
 
 async def _find(query: str, limit: int) -> list[CaseSummary]:

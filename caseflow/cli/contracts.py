@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 from faststream.specification import AsyncAPI
+from pydantic import SecretStr
 
 from caseflow.settings import Settings
 from schemas.export import export_json_schemas
@@ -31,7 +32,7 @@ def asyncapi(folder: Path = typer.Argument(Path("docs/asyncapi"))) -> None:
     # these settings only: the environment stays as it is for whatever runs next).
     configured = Settings()
     placeholders = {
-        "database_url": "postgresql://postgres/caseflow",
+        "database_url": SecretStr("postgresql://postgres/caseflow"),
         "kafka_bootstrap": "kafka:9092",
         "temporal_address": "temporal:7233",
     }

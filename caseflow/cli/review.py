@@ -189,7 +189,7 @@ def _run(action: Action[TaskT], reference: str, task: TaskT) -> None:
 
 async def _act(action: Action[TaskT], reference: str, task: TaskT) -> ActionRecorded:
     settings = Settings()
-    client = await connect(settings.endpoints().temporal, settings.temporal_namespace)
+    client = await connect(settings)
     return await action(client, await desk.resolve_case(client, reference), task)
 
 

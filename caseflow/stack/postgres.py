@@ -71,7 +71,7 @@ def postgres_url(settings: Settings, database: str = DATABASE) -> str:
 async def ensure_postgres(settings: Settings, *, ready_within: float = 30.0) -> str:
     """The configured database URL, or the embedded server's after starting it if needed."""
     if settings.database_url:
-        return settings.database_url
+        return settings.database_url.get_secret_value()
     state_dir = settings.state_dir.resolve()
     if process_status(state_dir, NAME).state is not ProcessState.RUNNING:
         await asyncio.to_thread(prepare_cluster, settings)

@@ -12,7 +12,7 @@ from typing import Literal, TypeVar
 import structlog
 from pydantic import BaseModel
 
-from caseflow.settings import Endpoints, Settings
+from caseflow.settings import Endpoints, Settings, masked_url
 from caseflow.stack import broker, postgres, temporal
 from caseflow.stack.errors import ComponentFailed, StackError
 from caseflow.stack.pidfiles import log_file
@@ -65,8 +65,12 @@ async def start_stack(settings: Settings, *, ready_within: float = START_TIMEOUT
             temporal_address=temporal_address,
             temporal_ui_url=ui_url,
         )
-        endpoints.write(settings.stack_file)
-    log.info("stack up", **endpoints.model_dump())
+        # A configured URL may carry a password: it stays in the environment, not on disk.
+        recorded = endpoints.model_copy(
+            update={"database_url": None} if settings.database_url else {}
+        )
+        recorded.write(settings.stack_file)
+    log.info("stack up", **endpoints.public())
     return endpoints
 
 
@@ -83,7 +87,10 @@ def stack_status(settings: Settings) -> StackStatus:
     """Each server's address and process state, read from the settings and pid files."""
     state_dir = settings.state_dir.resolve()
     planned = {
-        postgres.NAME: (settings.database_url, postgres.postgres_url(settings)),
+        postgres.NAME: (
+            settings.database_url and masked_url(settings.database_url.get_secret_value()),
+            postgres.postgres_url(settings),
+        ),
         broker.NAME: (settings.kafka_bootstrap, broker.broker_address(settings)),
         temporal.NAME: (settings.temporal_address, temporal.temporal_address(settings)),
     }

@@ -118,6 +118,8 @@ def temporal_process(settings: Settings) -> ManagedProcess:
             "--db-filename",
             str(database_file(settings)),
             "--ui-disable-news-fetch",
+            "--ui-codec-endpoint",
+            settings.codec_endpoint,
             *SQLITE_PRAGMAS,
             *ONE_PARTITION,
             *namespaces,

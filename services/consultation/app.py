@@ -7,15 +7,16 @@ from typing import TypeVar
 
 import structlog
 from faststream import FastStream
-from faststream.kafka import KafkaBroker, KafkaRouter
+from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 
+from caseflow.kafka import make_broker
 from caseflow.messaging import (
     Documented,
-    UnreadableMessage,
     at_least_once,
-    location_of,
-    read_envelope,
+    read_or_set_aside,
+    set_aside_unreadable,
+    type_of,
 )
 from caseflow.settings import Settings
 from schemas.consultation import (
@@ -35,7 +36,7 @@ from schemas.consultation import (
     ReferralResponseRefused,
     ShareNotice,
 )
-from schemas.envelope import Contract, Envelope, EnvelopeHeader, utcnow
+from schemas.envelope import Contract, Envelope, utcnow
 from schemas.screening import PartnerNotice
 from schemas.topics import CONSULTATION_REQUESTS, CONSULTATION_RESPONSES, SHARING_NOTICES
 from services.consultation.bootstrap import ConsultationRuntime
@@ -87,18 +88,11 @@ def build_router(process: ConsultationRuntime) -> KafkaRouter:
         SHARING_NOTICES.name, title="to_partner_notice", schema=Envelope[PartnerNotice]
     )
 
-    async def set_aside(message: KafkaMessage, error: str) -> None:
-        async with store.unit_of_work() as uow:
-            await uow.set_aside(location_of(message), error, message.body)
-        log.error("unreadable message set aside", location=location_of(message), error=error)
-
     async def with_contract(
         message: KafkaMessage, contract: type[C], act: Callable[[Envelope[C]], Awaitable[Handled]]
     ) -> None:
-        try:
-            envelope = read_envelope(message.body, contract)
-        except UnreadableMessage as error:
-            await set_aside(message, str(error))
+        envelope = await read_or_set_aside(message, contract, store.set_aside)
+        if envelope is None:
             return
         handled = await act(envelope)
         log.info("command handled", type=envelope.type, subject=envelope.subject, outcome=handled)
@@ -118,7 +112,7 @@ def build_router(process: ConsultationRuntime) -> KafkaRouter:
         "answers. ShareNotice publishes a denial or risk notice to partner states.",
     )
     async def on_consultation_command(body: Documented[Commands], message: KafkaMessage) -> None:
-        kind = _type_of(message)
+        kind = type_of(message.body)
         if kind == ConsultationRequested.type_name():
             await with_contract(
                 message,
@@ -152,22 +146,16 @@ def build_router(process: ConsultationRuntime) -> KafkaRouter:
         elif kind == ShareNotice.type_name():
             await with_contract(message, ShareNotice, lambda e: share_notice(e, store, utcnow()))
         else:
-            await set_aside(message, f"not a consultation command: {kind}")
+            reason = f"not a consultation command: {kind}"
+            await set_aside_unreadable(message, reason, store.set_aside)
 
     return router
-
-
-def _type_of(message: KafkaMessage) -> str | None:
-    """The envelope type, read before the whole message is validated."""
-    try:
-        return EnvelopeHeader.model_validate_json(message.body).type
-    except ValueError:
-        return None
 
 
 def create_app(settings: Settings, policy: RoutingPolicy | None = None) -> FastStream:
     """The consultation process: broker, router, runtime (pool, relay, HTTP API)."""
     process = ConsultationRuntime.from_settings(settings, policy or RoutingPolicy.load())
-    broker = KafkaBroker(process.runtime.kafka_bootstrap, client_id="caseflow-consultation")
+    runtime = process.runtime
+    broker = make_broker(runtime.kafka_bootstrap, "caseflow-consultation", runtime.kafka_security)
     broker.include_router(build_router(process))
     return FastStream(broker, on_startup=[process.start], after_shutdown=[process.stop])

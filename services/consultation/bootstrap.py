@@ -35,9 +35,8 @@ class ConsultationRuntime:
     @classmethod
     def from_settings(cls, settings: Settings, policy: RoutingPolicy) -> ConsultationRuntime:
         """The runtime on the configured PostgreSQL, Kafka and HTTP address."""
-        endpoints = settings.endpoints()
         return cls(
-            ServiceRuntime(SCHEMA, MIGRATIONS, endpoints.database, endpoints.kafka),
+            ServiceRuntime.from_settings(settings, SCHEMA, MIGRATIONS),
             policy,
             HttpServer(
                 "consultation",

@@ -6,7 +6,7 @@ import time
 from collections.abc import Sequence
 
 from faststream import FastStream
-from faststream.kafka import KafkaBroker, KafkaRouter
+from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 
 from caseflow.messaging import Documented, at_least_once
@@ -97,8 +97,5 @@ def build_router(runtime: ServiceRuntime) -> KafkaRouter:
 
 def create_app(settings: Settings) -> FastStream:
     """The intake process: broker, router and the runtime that owns the pool and relay."""
-    endpoints = settings.endpoints()
-    runtime = ServiceRuntime(SCHEMA, MIGRATIONS, endpoints.database, endpoints.kafka)
-    broker = KafkaBroker(endpoints.kafka, client_id="caseflow-intake")
-    broker.include_router(build_router(runtime))
-    return FastStream(broker, on_startup=[runtime.start], after_shutdown=[runtime.stop])
+    runtime = ServiceRuntime.from_settings(settings, SCHEMA, MIGRATIONS)
+    return runtime.app(build_router(runtime))

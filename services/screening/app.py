@@ -7,22 +7,22 @@ from typing import TypeVar
 
 import structlog
 from faststream import FastStream
-from faststream.kafka import KafkaBroker, KafkaRouter
+from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 
+from caseflow.kafka import make_broker
 from caseflow.messaging import (
     Delivery,
     Documented,
-    UnreadableMessage,
     at_least_once,
     case_by_case,
     deliveries,
-    location_of,
-    read_envelope,
+    read_or_set_aside,
+    type_of,
 )
 from caseflow.settings import Settings
 from schemas.cases import CaseDecided, CaseWithdrawn
-from schemas.envelope import Contract, Envelope, EnvelopeHeader
+from schemas.envelope import Contract, Envelope
 from schemas.screening import (
     ListUpdated,
     PartnerNotice,
@@ -58,14 +58,7 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
     )
 
     async def readable(message: KafkaMessage | Delivery, contract: type[C]) -> Envelope[C] | None:
-        try:
-            return read_envelope(message.body, contract)
-        except UnreadableMessage as error:
-            where = message.location if isinstance(message, Delivery) else location_of(message)
-            async with store.unit_of_work() as uow:
-                await uow.set_aside(where, str(error), message.body)
-            log.error("unreadable message set aside", location=where)
-            return None
+        return await read_or_set_aside(message, contract, store.set_aside)
 
     async def take_list_update(delivery: Delivery) -> None:
         update = await readable(delivery, ListUpdated)
@@ -106,7 +99,7 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
         # those after it against the updated lists.
         requests: list[Delivery] = []
         for delivery in deliveries(message):
-            if _type_of(delivery.body) == ListUpdated.type_name():
+            if type_of(delivery.body) == ListUpdated.type_name():
                 await case_by_case(requests, screen)
                 requests = []
                 await take_list_update(delivery)
@@ -125,7 +118,7 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
         body: Documented[Envelope[CaseDecided]], message: KafkaMessage
     ) -> None:
         closing: Envelope[CaseDecided] | Envelope[CaseWithdrawn] | None
-        kind = _type_of(message.body)
+        kind = type_of(message.body)
         if kind == CaseDecided.type_name():
             closing = await readable(message, CaseDecided)
         elif kind == CaseWithdrawn.type_name():
@@ -146,7 +139,7 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
     async def on_partner_notice(
         body: Documented[Envelope[PartnerNotice]], message: KafkaMessage
     ) -> None:
-        if _type_of(message.body) != PartnerNotice.type_name():
+        if type_of(message.body) != PartnerNotice.type_name():
             return  # this state's own outgoing notices travel here too
         notice = await readable(message, PartnerNotice)
         if notice is not None:
@@ -156,17 +149,10 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
     return router
 
 
-def _type_of(body: bytes) -> str | None:
-    """The envelope type, read before the whole message is validated."""
-    try:
-        return EnvelopeHeader.model_validate_json(body).type
-    except ValueError:
-        return None
-
-
 def create_app(settings: Settings, lists: CurrentLists) -> FastStream:
     """The screening process: broker, router and the runtime that owns pool, relay and lists."""
     process = ScreeningRuntime.from_settings(settings, lists)
-    broker = KafkaBroker(process.runtime.kafka_bootstrap, client_id="caseflow-screening")
+    runtime = process.runtime
+    broker = make_broker(runtime.kafka_bootstrap, "caseflow-screening", runtime.kafka_security)
     broker.include_router(build_router(process))
     return FastStream(broker, on_startup=[process.start], after_shutdown=[process.stop])

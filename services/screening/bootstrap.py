@@ -31,9 +31,7 @@ class ScreeningRuntime:
     @classmethod
     def from_settings(cls, settings: Settings, lists: CurrentLists) -> ScreeningRuntime:
         """The runtime on the configured PostgreSQL and Kafka."""
-        endpoints = settings.endpoints()
-        runtime = ServiceRuntime(SCHEMA, MIGRATIONS, endpoints.database, endpoints.kafka)
-        return cls(runtime, lists)
+        return cls(ServiceRuntime.from_settings(settings, SCHEMA, MIGRATIONS), lists)
 
     @property
     def pool(self) -> asyncpg.Pool:

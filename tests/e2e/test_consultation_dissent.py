@@ -21,8 +21,8 @@ from caseflow.settings import Endpoints, Settings
 from schemas.consultation import Position, ReferralAnswered
 from schemas.envelope import Envelope
 from schemas.topics import CASES, CONSULTATION_REQUESTS, CONSULTATION_RESPONSES
+from tests.e2e.cli import caseflow
 from tests.e2e.reviews import await_review
-from tests.e2e.test_first_case import caseflow
 from tests.support import Event, collect
 from workflows.client import connect
 from workflows.desk import CaseSummary, find_cases
@@ -64,7 +64,7 @@ async def test_dissent_with_a_silent_stakeholder_deemed_no_objection_escalates_t
     settings, kafka = short_policy_settings, stack_endpoints.kafka
     suffix = f"-must{uuid.uuid4().hex[:6]}"
     caseflow(settings, "submit", "--samples", "--suffix", suffix)
-    temporal = await connect(stack_endpoints.temporal)
+    temporal = await connect(settings)
     risky = [c for c in await await_review(temporal, suffix, 6) if c.risk_level in HIGH_RISK]
     case = min(risky, key=lambda c: HIGH_RISK.index(c.risk_level))
     caseflow(settings, "claim", case.control_number, "--reviewer", OFFICER)

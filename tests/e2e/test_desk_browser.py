@@ -15,10 +15,11 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 from caseflow.agency import publish_submissions, sample_messages
 from caseflow.auth import Principal, Role, open_accounts
 from caseflow.processes import start_processes, stop_processes
+from caseflow.samples import sample_applications
 from caseflow.settings import Endpoints, Settings
 from desk.runtime import desk_server
 from workflows.client import connect
-from workflows.desk import case_view, find_cases
+from workflows.desk import case_view, find_cases, resolve_case
 
 pytestmark = pytest.mark.e2e
 
@@ -73,11 +74,11 @@ async def officers(database_url: str) -> tuple[str, str]:
     return officer, senior
 
 
-async def submitted_case_under_review(endpoints: Endpoints) -> str:
+async def submitted_case_under_review(settings: Settings, endpoints: Endpoints) -> str:
     """Submit the high-risk sample under a fresh reference; its control number once in review."""
     suffix = f"-web{uuid.uuid4().hex[:6]}"
     await publish_submissions(endpoints.kafka, [sample_messages(suffix)[HIGH_RISK_SAMPLE]])
-    temporal = await connect(endpoints.temporal)
+    temporal = await connect(settings)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         for case in await find_cases(temporal, "CaseStatus = 'under_review'"):
@@ -97,10 +98,10 @@ async def sign_in(page: Page, base: str, name: str) -> None:
 
 
 async def test_an_officer_approves_with_conditions_and_a_senior_officer_countersigns(
-    desk_url: str, stack_endpoints: Endpoints, browser: Browser
+    desk_url: str, stack_settings: Settings, stack_endpoints: Endpoints, browser: Browser
 ) -> None:
     officer, senior = await officers(stack_endpoints.database)
-    control_number = await submitted_case_under_review(stack_endpoints)
+    control_number = await submitted_case_under_review(stack_settings, stack_endpoints)
     page = await browser.new_page()
 
     await sign_in(page, desk_url, officer)
@@ -130,3 +131,51 @@ async def test_an_officer_approves_with_conditions_and_a_senior_officer_counters
         page.get_by_role("heading", name="Decided: approved with conditions")
     ).to_be_visible()
     await expect(page.locator("section.decided")).to_contain_text(f"countersigned by {senior}")
+
+
+async def test_only_an_operator_signed_in_at_the_desk_reads_case_data_in_the_temporal_ui(
+    desk_url: str, stack_settings: Settings, stack_endpoints: Endpoints, browser: Browser
+) -> None:
+    operator = f"operator-{uuid.uuid4().hex[:6]}"
+    async with open_accounts(stack_endpoints.database) as accounts:
+        await accounts.add(Principal(name=operator, role=Role.OPERATOR), PASSWORD)
+    control_number = await submitted_case_under_review(stack_settings, stack_endpoints)
+    case_id = await resolve_case(await connect(stack_settings), control_number)
+    applicant = sample_applications()[HIGH_RISK_SAMPLE].applicant.name
+    case_page = f"{stack_endpoints.temporal_ui_url}/namespaces/default/workflows/"
+    case_page += f"license-case-{case_id}"
+    page = await browser.new_page()
+
+    # Anyone else reaching the UI sees the case encrypted: the codec server refuses them.
+    async with page.expect_response(lambda answer: "/decode" in answer.url) as refused:
+        await page.goto(case_page)
+    assert (await refused.value).status == 401
+    # Every payload the page shows passes the codec server, which refused: no plaintext remains.
+    await expect(page.get_by_text("LicenseCase").first).to_be_visible()
+    assert applicant not in await page.content()
+
+    await page.goto(f"{desk_url}/login")
+    await page.get_by_label("Account").fill(operator)
+    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await page.wait_for_url(lambda url: not url.endswith("/login"))
+    assert await _session_cookies(page) == 1
+    await _send_credentials_to_the_codec_server(page, case_page, stack_settings.codec_endpoint)
+    async with page.expect_response(lambda answer: "/decode" in answer.url) as decoded:
+        await page.goto(case_page)
+    assert (await decoded.value).status == 200
+    await expect(page.get_by_text(applicant).first).to_be_visible()
+
+
+async def _session_cookies(page: Page) -> int:
+    return sum(cookie["name"] == "caseflow_session" for cookie in await page.context.cookies())
+
+
+async def _send_credentials_to_the_codec_server(page: Page, ui_page: str, codec: str) -> None:
+    """The UI's own codec setting, as an operator sets it once in their browser."""
+    await page.goto(ui_page)
+    await page.get_by_role("button", name="Codec Server").first.click()
+    await page.get_by_text("Use my browser setting").click()
+    await page.get_by_label("Codec Server browser endpoint").fill(codec)
+    await page.get_by_text("Include cross-origin credentials").click()
+    await page.get_by_role("button", name="Apply").click()

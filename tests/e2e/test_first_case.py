@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -17,26 +15,12 @@ from caseflow.processes import PROCESS_NAMES, start_processes
 from caseflow.settings import Endpoints, Settings
 from caseflow.stack import process_status
 from schemas.topics import CASES, REJECTIONS
+from tests.e2e.cli import caseflow
 from tests.e2e.reviews import await_review
 from tests.support import collect
 from workflows.client import connect
 
 pytestmark = pytest.mark.e2e
-
-
-def caseflow(settings: Settings, *arguments: str) -> str:
-    """Run the `caseflow` command as a user would, against the session's stack."""
-    environment = {**os.environ, "CASEFLOW_STATE_DIR": str(settings.state_dir), "COLUMNS": "200"}
-    done = subprocess.run(
-        [sys.executable, "-m", "caseflow", *arguments],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, f"caseflow {' '.join(arguments)} failed:\n{done.stderr}"
-    return done.stdout
 
 
 async def test_sample_cases_flow_to_review_and_a_reviewer_approves_one_from_the_cli(
@@ -46,7 +30,7 @@ async def test_sample_cases_flow_to_review_and_a_reviewer_approves_one_from_the_
     assert "submitted 6 message(s)" in caseflow(
         stack_settings, "submit", "--samples", "--suffix", suffix
     )
-    temporal = await connect(stack_endpoints.temporal)
+    temporal = await connect(stack_settings)
     cases = await await_review(temporal, suffix, 6)
 
     listing = caseflow(stack_settings, "cases", "--status", "under_review")
@@ -77,6 +61,18 @@ async def test_sample_cases_flow_to_review_and_a_reviewer_approves_one_from_the_
         where=lambda event: event["type"] == "CaseDecided.v1" and event["subject"] == low.case_id,
     )
     assert event["data"]["outcome"] == "approved"
+    await _audited(stack_settings, low.control_number, "CaseDecided.v1")
+
+
+async def _audited(settings: Settings, control_number: str, last: str) -> None:
+    """The case's trail records the reviewer's actions up to `last`, and the chain holds."""
+    deadline = time.monotonic() + 60
+    while last not in (shown := caseflow(settings, "audit", "show", control_number, ok=(0, 1))):
+        assert time.monotonic() < deadline, shown
+        await asyncio.sleep(1)
+    assert shown.count("ReviewerActed.v1") == 2  # claim, decide
+    assert "officer-e2e" in shown
+    assert "audit trail intact" in caseflow(settings, "audit", "verify")
 
 
 async def test_a_malformed_submission_is_rejected_and_the_services_keep_running(
@@ -115,7 +111,7 @@ async def test_services_killed_and_started_again_carry_on(
     await start_processes(stack_settings)
     suffix = f"-kill{uuid.uuid4().hex[:6]}"
     caseflow(stack_settings, "submit", "--samples", "--suffix", suffix)
-    temporal = await connect(stack_endpoints.temporal)
+    temporal = await connect(stack_settings)
     assert len(await await_review(temporal, suffix, 6)) == 6
 
 
@@ -124,7 +120,7 @@ async def test_a_reviewer_refers_a_critical_case_and_the_consultation_service_re
 ) -> None:
     suffix = f"-ref{uuid.uuid4().hex[:6]}"
     caseflow(stack_settings, "submit", "--samples", "--suffix", suffix)
-    temporal = await connect(stack_endpoints.temporal)
+    temporal = await connect(stack_settings)
     cases = await await_review(temporal, suffix, 6)
     critical = next(case for case in cases if case.risk_level == "critical")
     caseflow(stack_settings, "claim", critical.control_number, "--reviewer", "officer-e2e")

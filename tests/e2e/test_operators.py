@@ -78,8 +78,8 @@ async def submit_samples_and_one_malformed(endpoints: Endpoints) -> str:
     return suffix
 
 
-async def refer_the_critical_case(endpoints: Endpoints, cases: list[CaseSummary]) -> CaseSummary:
-    temporal = await connect(endpoints.temporal)
+async def refer_the_critical_case(settings: Settings, cases: list[CaseSummary]) -> CaseSummary:
+    temporal = await connect(settings)
     critical = next(case for case in cases if case.risk_level == "critical")
     await desk.claim(temporal, critical.case_id, ReviewerTask(reviewer=OFFICER))
     await desk.refer_for_consultation(
@@ -93,8 +93,8 @@ async def test_a_flow_of_cases_moves_the_counters_of_every_process(
 ) -> None:
     before = await scrape_all(stack_settings)
     suffix = await submit_samples_and_one_malformed(stack_endpoints)
-    cases = await await_review(await connect(stack_endpoints.temporal), suffix, 6)
-    await refer_the_critical_case(stack_endpoints, cases)
+    cases = await await_review(await connect(stack_settings), suffix, 6)
+    await refer_the_critical_case(stack_settings, cases)
     open_before = total(before["consultation"], "caseflow_consultation_referrals", status="open")
     await eventually(
         stack_settings,
@@ -125,26 +125,26 @@ async def test_the_command_line_shows_the_inbox_searches_acts_and_sums_up_the_fl
     processes: None, stack_settings: Settings, stack_endpoints: Endpoints
 ) -> None:
     suffix = await submit_samples_and_one_malformed(stack_endpoints)
-    cases = await await_review(await connect(stack_endpoints.temporal), suffix, 6)
+    cases = await await_review(await connect(stack_settings), suffix, 6)
     critical = next(case for case in cases if case.risk_level == "critical")
     low = [case.control_number for case in cases if case.risk_level == "low"]
 
-    inbox = await caseflow(stack_endpoints, "tasks", "--risk", "critical")
+    inbox = await caseflow(stack_settings, "tasks", "--risk", "critical")
     assert critical.control_number in inbox
     assert not any(number in inbox for number in low)
     query = f"ControlNumber = '{critical.control_number}' AND RiskLevel = 'critical'"
-    found = await caseflow(stack_endpoints, "cases", "search", query)
+    found = await caseflow(stack_settings, "cases", "search", query)
     assert critical.control_number in found
     assert "1 case(s)" in found
 
     claimed = await caseflow(
-        stack_endpoints, "act", "claim", critical.control_number, "--reviewer", "officer-cli"
+        stack_settings, "act", "claim", critical.control_number, "--reviewer", "officer-cli"
     )
     assert "claimed by officer-cli" in claimed
-    shown = await caseflow(stack_endpoints, "cases", "show", critical.control_number)
+    shown = await caseflow(stack_settings, "cases", "show", critical.control_number)
     assert "reviewer officer-cli" in shown
 
-    summary = await caseflow(stack_endpoints, "flow")
+    summary = await caseflow(stack_settings, "flow")
     for heading in ("Cases", "under_review", "task: review", "submissions", "refused", "schema"):
         assert heading in summary
 
@@ -152,5 +152,5 @@ async def test_the_command_line_shows_the_inbox_searches_acts_and_sums_up_the_fl
 async def test_a_refused_query_says_why(
     processes: None, stack_settings: Settings, stack_endpoints: Endpoints
 ) -> None:
-    refused = await caseflow(stack_endpoints, "cases", "search", "NoSuchAttribute = 1", status=1)
+    refused = await caseflow(stack_settings, "cases", "search", "NoSuchAttribute = 1", status=1)
     assert "NoSuchAttribute" in refused

@@ -21,8 +21,8 @@ from workflows.worker import build_worker
 
 
 @pytest.fixture(scope="session")
-async def temporal(stack_endpoints: Endpoints) -> Client:
-    return await connect(stack_endpoints.temporal)
+async def temporal(stack_settings: Settings, stack_endpoints: Endpoints) -> Client:
+    return await connect(stack_settings)
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from caseflow.settings import Endpoints
+from caseflow.settings import Endpoints, Settings
 from schemas.consultation import (
     ConsultationCancelled,
     ConsultationReminderDue,
@@ -24,7 +24,7 @@ __all__ = ["consultation"]  # the service fixture, shared with the service's tes
 
 
 async def test_only_the_silent_stakeholders_are_reminded_once_and_the_command_shows_it(
-    consultation: httpx.AsyncClient, stack_endpoints: Endpoints
+    consultation: httpx.AsyncClient, stack_settings: Settings, stack_endpoints: Endpoints
 ) -> None:
     kafka = stack_endpoints.kafka
     due = utcnow() + timedelta(hours=1)
@@ -56,7 +56,7 @@ async def test_only_the_silent_stakeholders_are_reminded_once_and_the_command_sh
     state = await consultation.get(f"/referrals/{ngo['referral_id']}")
     assert state.json()["reminded_at"] is not None
     shown = await caseflow(
-        stack_endpoints, "consultation", "referrals", "--stakeholder", "cso-digital-rights"
+        stack_settings, "consultation", "referrals", "--stakeholder", "cso-digital-rights"
     )
     row = next(line for line in shown.splitlines() if ngo["referral_id"][:8] in line)
     assert f"{utcnow():%Y-%m-%d}" in row.split("│")[-2]

@@ -273,7 +273,7 @@ async def test_need_more_time_extends_a_referral_once(
 
 
 async def test_open_and_overdue_referrals_are_listed_per_stakeholder_by_http_and_command(
-    consultation: httpx.AsyncClient, stack_endpoints: Endpoints
+    consultation: httpx.AsyncClient, stack_settings: Settings, stack_endpoints: Endpoints
 ) -> None:
     lapsed = fresh_case(due_at=utcnow() - timedelta(minutes=5))
     await send(stack_endpoints.kafka, (lapsed.case_id, lapsed))
@@ -285,16 +285,16 @@ async def test_open_and_overdue_referrals_are_listed_per_stakeholder_by_http_and
     assert lapsed.case_id in {referral["case_id"] for referral in listed.json()}
     assert {referral["stakeholder_id"] for referral in listed.json()} == {"cso-digital-rights"}
     shown = await caseflow(
-        stack_endpoints, "consultation", "referrals", "--stakeholder", "us-dod-dtsa", "--overdue"
+        stack_settings, "consultation", "referrals", "--stakeholder", "us-dod-dtsa", "--overdue"
     )
     assert lapsed.case_id in shown
     assert "overdue" in shown
 
 
 async def test_the_registry_lists_each_stakeholder_with_its_declared_conflicts(
-    consultation: httpx.AsyncClient, stack_endpoints: Endpoints
+    consultation: httpx.AsyncClient, stack_settings: Settings, stack_endpoints: Endpoints
 ) -> None:
-    shown = await caseflow(stack_endpoints, "consultation", "stakeholders")
+    shown = await caseflow(stack_settings, "consultation", "stakeholders")
 
     assert "ind-security-tech" in shown
     assert "party Delta Netwerkbeveiliging BV" in shown

@@ -46,13 +46,15 @@ def _throwaway_settings(
 ) -> Settings:
     """Settings for a stack of a test's own, on free ports, with some addresses configured."""
     kafka_port, temporal_port, temporal_ui_port = free_ports(3)
-    settings = Settings(
-        state_dir=state_dir,
-        kafka_port=kafka_port,
-        temporal_port=temporal_port,
-        temporal_ui_port=temporal_ui_port,
+    return Settings.model_validate(
+        {
+            "state_dir": state_dir,
+            "kafka_port": kafka_port,
+            "temporal_port": temporal_port,
+            "temporal_ui_port": temporal_ui_port,
+            **(configured or {}),
+        }
     )
-    return settings.model_copy(update=dict(configured or {}))
 
 
 def _external(endpoints: Endpoints) -> dict[str, object]:

@@ -18,6 +18,8 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from caseflow.settings import Settings
 from caseflow.stack import start_stack, stop_stack
 from caseflow.stack.ports import free_ports
@@ -25,6 +27,7 @@ from schemas.cases import DecisionOutcome, DenialGround
 from schemas.consultation import ConsultationOpened, Position, StakeholderKind
 from schemas.screening import RiskLevel
 from tests.integration.case_harness import OFFICER, SENIOR, CaseHarness, case_harness
+from tests.replay.keys import REPLAY_KEYS
 from workflows import desk
 from workflows.client import connect, workflow_id
 from workflows.license_case import LicenseCase
@@ -226,11 +229,12 @@ async def record(folder: Path, scenarios: tuple[Scenario, ...] = SCENARIOS) -> l
         kafka_port=kafka_port,
         temporal_port=temporal_port,
         temporal_ui_port=ui_port,
+        payload_keys=SecretStr(REPLAY_KEYS.format()),
     )
     written: list[Path] = []
     try:
-        endpoints = await start_stack(settings)
-        client = await connect(endpoints.temporal)
+        await start_stack(settings)
+        client = await connect(settings)
         async with case_harness(client) as cases:
             for scenario in scenarios:
                 case_id = await scenario(cases)

@@ -1,0 +1,159 @@
+"""The audit service chains every event onto an append-only trail; tampering is detected."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import asyncpg
+import pytest
+
+from caseflow.cli.audit import verify_trail
+from caseflow.kafka import start_producer
+from caseflow.settings import Endpoints, Settings
+from schemas.cases import CaseStatus
+from schemas.envelope import Contract, Envelope
+from schemas.review import ReviewerActed
+from schemas.topics import CASES, REVIEW_ACTIONS, Topic
+from services.audit.app import create_app as audit_app
+from tests.integration.test_outbox_relay import status_event
+
+pytestmark = [pytest.mark.integration]
+GARBAGE = b"\xff\xfe not an envelope"
+
+
+@pytest.fixture(scope="module")
+async def audit_service(stack_settings: Settings) -> AsyncIterator[None]:
+    async with audit_app(stack_settings):
+        yield
+
+
+@pytest.fixture
+async def superuser(stack_endpoints: Endpoints) -> AsyncIterator[asyncpg.Connection]:
+    """The embedded server's superuser, as someone with full access to the database would be."""
+    connection = await asyncpg.connect(stack_endpoints.database)
+    await connection.execute("SET search_path TO audit")
+    yield connection
+    await connection.close()
+
+
+def _envelope(case_id: str, data: Contract) -> bytes:
+    return Envelope.wrap(data, source="tests", subject=case_id, correlation_id="t").to_bytes()
+
+
+async def _publish(bootstrap: str, *messages: tuple[Topic, str, bytes]) -> None:
+    producer = await start_producer(bootstrap, "test-audit")
+    try:
+        for topic, key, value in messages:
+            await producer.send_and_wait(topic.name, value, key=key.encode())
+    finally:
+        await producer.stop()
+
+
+async def _case_recorded(connection: asyncpg.Connection, case_id: str, rows: int) -> list[int]:
+    deadline = time.monotonic() + 60
+    while True:
+        seqs = [
+            r["seq"]
+            for r in await connection.fetch(
+                "SELECT seq FROM trail WHERE case_id = $1 ORDER BY seq", case_id
+            )
+        ]
+        if len(seqs) >= rows or time.monotonic() > deadline:
+            return seqs
+        await asyncio.sleep(0.3)
+
+
+async def _events_of_a_case(endpoints: Endpoints) -> str:
+    """A status change and a reviewer action of a fresh case, and garbage."""
+    case_id = str(uuid.uuid4())
+    now = datetime.now(UTC)
+    claimed = ReviewerActed(
+        case_id=case_id,
+        control_number="Z999999",
+        action="claim",
+        reviewer_id="officer-9",
+        reviewer_role="licensing_officer",
+        acted_at=now,
+        status=CaseStatus.UNDER_REVIEW,
+        task={"reviewer": {"id": "officer-9", "role": "licensing_officer"}, "note": ""},
+    )
+    status_changed = status_event(case_id).to_bytes()
+    await _publish(
+        endpoints.kafka,
+        (CASES, case_id, status_changed),
+        # Other tests read caseflow.cases as JSON: the garbage goes where only the audit reads.
+        (REVIEW_ACTIONS, case_id, GARBAGE),
+        (REVIEW_ACTIONS, case_id, _envelope(case_id, claimed)),
+        (CASES, case_id, status_changed),  # delivered twice: recorded once
+    )
+    return case_id
+
+
+async def test_every_event_is_recorded_once_and_garbage_is_set_aside(
+    audit_service: None, stack_endpoints: Endpoints, superuser: asyncpg.Connection
+) -> None:
+    case_id = await _events_of_a_case(stack_endpoints)
+    assert len(await _case_recorded(superuser, case_id, 2)) == 2
+    await asyncio.sleep(2)  # the duplicate has had time to arrive
+    types = await superuser.fetch(
+        "SELECT event_type FROM trail WHERE case_id = $1 ORDER BY seq", case_id
+    )
+    assert sorted(r["event_type"] for r in types) == ["CaseStatusChanged.v1", "ReviewerActed.v1"]
+    assert await superuser.fetchval("SELECT count(*) FROM dead_letters WHERE payload = $1", GARBAGE)
+    check, problems = await verify_trail(stack_endpoints.database)
+    assert problems == []
+    assert check.rows >= 2
+
+
+async def test_the_application_cannot_change_or_delete_a_row(
+    audit_service: None, stack_endpoints: Endpoints, superuser: asyncpg.Connection
+) -> None:
+    case_id = await _events_of_a_case(stack_endpoints)
+    [seq, *_] = await _case_recorded(superuser, case_id, 2)
+    with pytest.raises(asyncpg.InsufficientPrivilegeError, match="append-only"):
+        await superuser.execute("UPDATE trail SET event_type = 'x' WHERE seq = $1", seq)
+    with pytest.raises(asyncpg.InsufficientPrivilegeError, match="append-only"):
+        await superuser.execute("DELETE FROM trail WHERE seq = $1", seq)
+    with pytest.raises(asyncpg.InsufficientPrivilegeError, match="append-only"):
+        await superuser.execute("TRUNCATE trail")
+
+
+async def test_verify_names_a_row_changed_or_deleted_behind_the_triggers_back(
+    audit_service: None, stack_endpoints: Endpoints, superuser: asyncpg.Connection
+) -> None:
+    case_id = await _events_of_a_case(stack_endpoints)
+    first, second = (await _case_recorded(superuser, case_id, 2))[:2]
+    kept = await superuser.fetch("SELECT * FROM trail WHERE seq = ANY($1)", [first, second])
+    # A superuser can switch triggers off for the session: the chain still tells.
+    await superuser.execute("SET session_replication_role = replica")
+    try:
+        await superuser.execute(
+            "UPDATE trail SET content = replace(content, 'Z999999', 'Z999998') WHERE seq = $1",
+            second,
+        )
+        _, changed = await verify_trail(stack_endpoints.database)
+        assert [str(problem) for problem in changed] == [
+            f"row {second}: changed after it was recorded (hash mismatch)"
+        ]
+        await superuser.execute("DELETE FROM trail WHERE seq = $1", first)
+        _, deleted = await verify_trail(stack_endpoints.database)
+        assert f"row {first}: deleted" in " ".join(str(problem) for problem in deleted)
+    finally:
+        await _restore(superuser, kept)
+    assert (await verify_trail(stack_endpoints.database))[1] == []
+
+
+async def _restore(superuser: asyncpg.Connection, rows: list[asyncpg.Record]) -> None:
+    """Put the rows back as they were, for the tests that follow (triggers still off)."""
+    await superuser.execute("DELETE FROM trail WHERE seq = ANY($1)", [row["seq"] for row in rows])
+    columns = list(rows[0].keys())
+    placeholders = ", ".join(f"${n}" for n in range(1, len(columns) + 1))
+    for row in rows:
+        await superuser.execute(
+            f"INSERT INTO trail ({', '.join(columns)}) VALUES ({placeholders})", *row.values()
+        )
+    await superuser.execute("RESET session_replication_role")
