@@ -7,6 +7,9 @@ from datetime import datetime, timedelta
 
 from temporalio import workflow
 
+# Patch: a consultation request the service has not opened in time is sent again.
+RESEND_CONSULTATION_REQUEST = "resend-consultation-request"
+
 with workflow.unsafe.imports_passed_through():
     from schemas.cases import CaseStatus
     from schemas.screening import ScreeningCompleted
@@ -14,7 +17,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import events
     from workflows.case_record import CaseRecord
     from workflows.clock import SHORTEST_WAIT, Alarm, deadline, due_alarm, time_to_next_alarm
-    from workflows.consultation import deadline_passed
+    from workflows.consultation import consultation_requested, deadline_passed
     from workflows.consultation import due as consultation_due
     from workflows.model import LicenseCaseInput
 
@@ -116,6 +119,32 @@ class CaseSteps(CaseRecord):
             if sent is None:
                 self._note("consultation deadline passed: silence counts as no objection")
 
+    def _resend_consultation_request_if_unopened(self) -> None:
+        """Re-send a consultation request the service has not opened in time (a broker that
+        lost it, say); the service answers a request it knows with where it stands."""
+        case, due = self._case, self._consultation_request_resend_due()
+        if due is None or workflow.now() < due:
+            return
+        consultation = case.consultation
+        assert consultation is not None
+        consultation.request_sent_at = workflow.now()
+        request = consultation_requested(case, consultation.stakeholders)
+        self._outbox.add(case, CONSULTATION_REQUESTS, request)
+        self._note("consultation request re-sent: the consultation service has not opened it")
+
+    def _consultation_request_resend_due(self) -> datetime | None:
+        """When an unopened consultation request is to be sent again (None: not at all)."""
+        consultation = self._case.consultation
+        if (
+            consultation is None
+            or consultation.opened
+            or consultation.concluded is not None
+            or consultation.request_sent_at is None
+            or not workflow.patched(RESEND_CONSULTATION_REQUEST)
+        ):
+            return None
+        return consultation.request_sent_at + self._resend_wait
+
     def _raise_escalation_overdue_if_due(self) -> None:
         """Raise, once, that the committee has not settled the dissent in time."""
         case, now, due = self._case, workflow.now(), self._escalation_due()
@@ -138,9 +167,9 @@ class CaseSteps(CaseRecord):
         waits = [time_to_next_alarm(case, workflow.now())]
         if case.awaiting_screening and case.screening_sent_at is not None:
             waits.append(case.screening_sent_at + self._resend_wait - workflow.now())
-        escalation_due = self._escalation_due()
-        if escalation_due is not None:
-            waits.append(max(escalation_due - workflow.now(), SHORTEST_WAIT))
+        for due in (self._escalation_due(), self._consultation_request_resend_due()):
+            if due is not None:
+                waits.append(max(due - workflow.now(), SHORTEST_WAIT))
         consultation = case.consultation
         if consultation is not None and consultation.concluded is None:
             sent = consultation.deadline_sent_at

@@ -32,6 +32,8 @@ class ConsultationTasks(CaseSteps):
             referred_by=referral.reviewer.id,
             requested_at=now,
             due_at=now + case.policy.consultation_time,
+            stakeholders=referral.stakeholders,
+            request_sent_at=now,
         )
         request = consultation_requested(case, referral.stakeholders)
         self._outbox.add(case, CONSULTATION_REQUESTS, request)
@@ -104,6 +106,7 @@ class ConsultationTasks(CaseSteps):
         consultation = self._case.consultation
         if consultation is None or consultation.request_id != opened.request_id:
             return
+        consultation.opened = True
         if consultation.concluded is None and consultation.due_at != opened.due_at:
             consultation.due_at, consultation.deadline_sent_at = opened.due_at, None
             required = f"; must hear {', '.join(opened.required)}" if opened.required else ""
