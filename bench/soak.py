@@ -166,6 +166,7 @@ async def wait_for_drain(clocks: Clocks, drain: float) -> None:
 
 async def soak(rate: float, duration: float, drain: float) -> dict[str, object]:
     """Run the soak; return its figures."""
+    console = Console(stderr=True)
     settings = Settings()
     await start_stack(settings)
     await start_processes(settings)
@@ -177,14 +178,17 @@ async def soak(rate: float, duration: float, drain: float) -> dict[str, object]:
     helpers += [asyncio.create_task(review(client, tasks, clocks)) for _ in range(REVIEWERS)]
     await asyncio.sleep(2)  # the follower has joined the topic before the first submission
     began = time.monotonic()
+    console.print(f"submitting {rate:g} per second for {duration:g} s …")
     await submit_at_rate(endpoints.kafka, rate, duration, clocks)
+    console.print(f"{len(clocks.sent)} sent; waiting up to {drain:g} s for cases in flight …")
     await wait_for_drain(clocks, drain)
     elapsed = time.monotonic() - began
     memory_after = memory_mb(settings.state_dir.resolve())
+    result = figures(clocks, rate, duration, elapsed, memory_before, memory_after)
     for helper in helpers:
         helper.cancel()
-    await asyncio.gather(*helpers, return_exceptions=True)
-    return figures(clocks, rate, duration, elapsed, memory_before, memory_after)
+    await asyncio.wait(helpers, timeout=10)  # a Kafka or Temporal call may linger on cancel
+    return result
 
 
 def figures(
