@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
 
 import structlog
 from faststream import FastStream
@@ -18,7 +21,6 @@ from caseflow.messaging import (
     Documented,
     UnreadableMessage,
     at_least_once,
-    location_of,
     read_envelope,
 )
 from caseflow.settings import Settings
@@ -41,6 +43,7 @@ CASES_GROUP = "caseflow-bridge-cases"
 SCREENING_GROUP = "caseflow-bridge-screening"
 
 CONSULTATION_GROUP = "caseflow-bridge-consultation"
+BATCH_SIZE = 100  # messages read at once; their cases are driven side by side
 
 # Events the workflow is told of, by envelope type: the contract and the signal.
 Signals = dict[str, tuple[type[Contract], str]]
@@ -114,36 +117,69 @@ async def signal_case(client: Client, case_id: str, signal: str, data: Contract)
     return True
 
 
-async def signal_by_type(client: Client, message: KafkaMessage, signals: Signals) -> None:
+@dataclass(frozen=True)
+class Delivery:
+    """One message of a batch: its case (the Kafka key), its bytes and where it lies."""
+
+    case: str
+    body: bytes
+    location: str
+
+
+async def case_by_case(message: KafkaMessage, act: Callable[[Delivery], Awaitable[None]]) -> None:
+    """Act on a batch: each case's messages in their order, different cases side by side.
+
+    One Temporal call at a time would cap the bridge at a few cases per second; a failure is
+    raised once every case's run has ended, so the whole batch is delivered again.
+    """
+    records = message.raw_message
+    assert isinstance(records, tuple), "the bridge reads messages in batches"
+    by_case: dict[str, list[Delivery]] = defaultdict(list)
+    for record in records:
+        case = (record.key or b"").decode(errors="replace")
+        location = f"{record.topic}/{record.partition}/{record.offset}"
+        by_case[case].append(Delivery(case, record.value or b"", location))
+
+    async def in_order(deliveries: list[Delivery]) -> None:
+        for delivery in deliveries:
+            await act(delivery)
+
+    ran = await asyncio.gather(*map(in_order, by_case.values()), return_exceptions=True)
+    failures = [outcome for outcome in ran if isinstance(outcome, BaseException)]
+    if failures:
+        raise failures[0]
+
+
+async def signal_by_type(client: Client, delivery: Delivery, signals: Signals) -> None:
     """Signal the message into its case (the envelope's subject) if its type is in `signals`."""
-    with _skipping_unreadable(message):
-        header = EnvelopeHeader.model_validate_json(message.body)
+    with _skipping_unreadable(delivery):
+        header = EnvelopeHeader.model_validate_json(delivery.body)
         if header.type not in signals:
             return
         contract, signal = signals[header.type]
-        envelope = read_envelope(message.body, contract)
+        envelope = read_envelope(delivery.body, contract)
         delivered = await signal_case(client, envelope.subject, signal, envelope.data)
         log.info(signal, case_id=envelope.subject, delivered=delivered)
 
 
-async def start_if_received(client: Client, message: KafkaMessage, policy: CasePolicy) -> bool:
+async def start_if_received(client: Client, delivery: Delivery, policy: CasePolicy) -> bool:
     """Start the case's workflow if the message is a `CaseReceived`; False if it is not."""
-    with _skipping_unreadable(message):
-        if EnvelopeHeader.model_validate_json(message.body).type != CaseReceived.type_name():
+    with _skipping_unreadable(delivery):
+        if EnvelopeHeader.model_validate_json(delivery.body).type != CaseReceived.type_name():
             return False
-        received = read_envelope(message.body, CaseReceived)
+        received = read_envelope(delivery.body, CaseReceived)
         started = await start_case(client, received, policy)
         log.info("case workflow", case_id=received.data.case_id, started=started)
     return True
 
 
 @contextlib.contextmanager
-def _skipping_unreadable(message: KafkaMessage) -> Iterator[None]:
+def _skipping_unreadable(delivery: Delivery) -> Iterator[None]:
     """Log and skip a message that cannot be read: it must not stall the consumer."""
     try:
         yield
     except (UnreadableMessage, ValueError) as error:
-        log.error("unreadable message skipped", location=location_of(message), error=str(error))
+        log.error("unreadable message skipped", location=delivery.location, error=str(error))
 
 
 class TemporalLink:
@@ -169,6 +205,10 @@ def build_router(temporal: TemporalLink, policy: CasePolicy) -> KafkaRouter:
     """Subscribers of the bridge."""
     router = KafkaRouter()
 
+    async def on_case_delivery(delivery: Delivery) -> None:
+        if not await start_if_received(temporal.client, delivery, policy):
+            await signal_by_type(temporal.client, delivery, CASE_SIGNALS)
+
     @at_least_once(
         router,
         CASES,
@@ -176,12 +216,12 @@ def build_router(temporal: TemporalLink, policy: CasePolicy) -> KafkaRouter:
         title="on_case_event",
         description="Starts the LicenseCase workflow of a newly registered case (once); "
         "signals amendments and withdrawals into it. Other case events are skipped.",
+        batch_size=BATCH_SIZE,
     )
     async def on_case_event(
-        body: Documented[Envelope[CaseReceived]], message: KafkaMessage
+        body: Documented[list[Envelope[CaseReceived]]], message: KafkaMessage
     ) -> None:
-        if not await start_if_received(temporal.client, message, policy):
-            await signal_by_type(temporal.client, message, CASE_SIGNALS)
+        await case_by_case(message, on_case_delivery)
 
     @at_least_once(
         router,
@@ -190,11 +230,15 @@ def build_router(temporal: TemporalLink, policy: CasePolicy) -> KafkaRouter:
         title="on_consultation_event",
         description="Signals an opened or concluded consultation and extended referrals into "
         "the case's workflow. Other consultation events are skipped.",
+        batch_size=BATCH_SIZE,
     )
     async def on_consultation_event(
-        body: Documented[Envelope[ConsultationConcluded]], message: KafkaMessage
+        body: Documented[list[Envelope[ConsultationConcluded]]], message: KafkaMessage
     ) -> None:
-        await signal_by_type(temporal.client, message, CONSULTATION_SIGNALS)
+        await case_by_case(
+            message,
+            lambda delivery: signal_by_type(temporal.client, delivery, CONSULTATION_SIGNALS),
+        )
 
     @at_least_once(
         router,
@@ -202,11 +246,14 @@ def build_router(temporal: TemporalLink, policy: CasePolicy) -> KafkaRouter:
         group_id=SCREENING_GROUP,
         title="on_screening_completed",
         description="Signals a screening result into its case's workflow.",
+        batch_size=BATCH_SIZE,
     )
     async def on_screening_completed(
-        body: Documented[Envelope[ScreeningCompleted]], message: KafkaMessage
+        body: Documented[list[Envelope[ScreeningCompleted]]], message: KafkaMessage
     ) -> None:
-        await signal_by_type(temporal.client, message, SCREENING_SIGNALS)
+        await case_by_case(
+            message, lambda delivery: signal_by_type(temporal.client, delivery, SCREENING_SIGNALS)
+        )
 
     return router
 

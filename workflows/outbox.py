@@ -17,6 +17,10 @@ with workflow.unsafe.imports_passed_through():
 SOURCE = "caseflow/workflows"
 # Patch: events published in one activity per flush rather than one activity per event.
 BATCHED_PUBLISHING = "batched-publishing"
+# Patch: that activity is a local one, run inside the workflow task: no activity task to
+# schedule, dispatch and complete through the server, nor the workflow task that follows it.
+LOCAL_PUBLISHING = "local-publishing"
+PUBLISH_TIMEOUT = timedelta(seconds=30)
 PUBLISH_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)
 )
@@ -57,12 +61,21 @@ class CaseOutbox:
     async def flush(self) -> None:
         """Publish every queued event, oldest first, in one activity (so the order holds)."""
         async with self._publishing:
+            if self._queued and workflow.patched(LOCAL_PUBLISHING):
+                batch = list(self._queued)
+                await workflow.execute_local_activity_method(
+                    CaseActivities.publish_events,
+                    OutgoingEvents(events=batch),
+                    start_to_close_timeout=PUBLISH_TIMEOUT,
+                    retry_policy=PUBLISH_RETRY,
+                )
+                del self._queued[: len(batch)]
             if self._queued and workflow.patched(BATCHED_PUBLISHING):
                 batch = list(self._queued)
                 await workflow.execute_activity_method(
                     CaseActivities.publish_events,
                     OutgoingEvents(events=batch),
-                    start_to_close_timeout=timedelta(seconds=30),
+                    start_to_close_timeout=PUBLISH_TIMEOUT,
                     retry_policy=PUBLISH_RETRY,
                 )
                 del self._queued[: len(batch)]
@@ -70,7 +83,7 @@ class CaseOutbox:
                 await workflow.execute_activity_method(
                     CaseActivities.publish_event,
                     self._queued[0],
-                    start_to_close_timeout=timedelta(seconds=30),
+                    start_to_close_timeout=PUBLISH_TIMEOUT,
                     retry_policy=PUBLISH_RETRY,
                 )
                 self._queued.pop(0)
