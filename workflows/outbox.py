@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from temporalio import workflow
@@ -62,23 +63,9 @@ class CaseOutbox:
         """Publish every queued event, oldest first, in one activity (so the order holds)."""
         async with self._publishing:
             if self._queued and workflow.patched(LOCAL_PUBLISHING):
-                batch = list(self._queued)
-                await workflow.execute_local_activity_method(
-                    CaseActivities.publish_events,
-                    OutgoingEvents(events=batch),
-                    start_to_close_timeout=PUBLISH_TIMEOUT,
-                    retry_policy=PUBLISH_RETRY,
-                )
-                del self._queued[: len(batch)]
+                await self._publish_queued(workflow.execute_local_activity_method)
             if self._queued and workflow.patched(BATCHED_PUBLISHING):
-                batch = list(self._queued)
-                await workflow.execute_activity_method(
-                    CaseActivities.publish_events,
-                    OutgoingEvents(events=batch),
-                    start_to_close_timeout=PUBLISH_TIMEOUT,
-                    retry_policy=PUBLISH_RETRY,
-                )
-                del self._queued[: len(batch)]
+                await self._publish_queued(workflow.execute_activity_method)
             while self._queued:  # cases recorded before batching replay one event at a time
                 await workflow.execute_activity_method(
                     CaseActivities.publish_event,
@@ -87,3 +74,14 @@ class CaseOutbox:
                     retry_policy=PUBLISH_RETRY,
                 )
                 self._queued.pop(0)
+
+    async def _publish_queued(self, execute: Callable[..., Awaitable[object]]) -> None:
+        """Publish every queued event in one activity, run by `execute` (local or not)."""
+        batch = list(self._queued)
+        await execute(
+            CaseActivities.publish_events,
+            OutgoingEvents(events=batch),
+            start_to_close_timeout=PUBLISH_TIMEOUT,
+            retry_policy=PUBLISH_RETRY,
+        )
+        del self._queued[: len(batch)]
