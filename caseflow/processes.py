@@ -10,17 +10,31 @@ from pathlib import Path
 from faststream import FastStream
 
 from caseflow.logging import configure_logging
+from caseflow.metrics import serve_metrics
 from caseflow.settings import Settings
 from caseflow.stack import ManagedProcess, ProcessStatus, process_status, start_process
 from caseflow.stack import stop_process as stop_named
 
 PROCESS_NAMES = ("intake", "screening", "consultation", "bridge", "worker")
+TEMPORAL_CLIENTS = ("bridge", "worker")
 READY_FILE_VARIABLE = "CASEFLOW_READY_FILE"
 
 
 async def run_process(name: str, settings: Settings) -> None:
-    """Run one process until it is stopped."""
+    """Run one process until it is stopped, serving its /metrics."""
     configure_logging(settings.log_level, json=settings.log_json)
+    if name in TEMPORAL_CLIENTS:
+        from workflows.telemetry import install_sdk_metrics
+
+        install_sdk_metrics()
+    metrics = serve_metrics(name, settings)
+    try:
+        await _serve(name, settings)
+    finally:
+        metrics.stop()
+
+
+async def _serve(name: str, settings: Settings) -> None:
     if name == "worker":
         from workflows.worker import run_worker
 
@@ -75,11 +89,11 @@ def managed(name: str, settings: Settings) -> ManagedProcess:
         if not ready_file.exists() or ready_file.read_text().strip() != str(running):
             raise RuntimeError(f"{name} has not finished starting")
 
+    env = {READY_FILE_VARIABLE: str(ready_file), "CASEFLOW_STATE_DIR": str(settings.state_dir)}
+    if settings.case_policy_file is not None:  # settings not read from the environment
+        env["CASEFLOW_CASE_POLICY_FILE"] = str(settings.case_policy_file.resolve())
     return ManagedProcess(
-        name=name,
-        argv=[sys.executable, "-m", "caseflow", "run", name],
-        env={READY_FILE_VARIABLE: str(ready_file), "CASEFLOW_STATE_DIR": str(settings.state_dir)},
-        ready=started,
+        name=name, argv=[sys.executable, "-m", "caseflow", "run", name], env=env, ready=started
     )
 
 

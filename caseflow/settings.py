@@ -42,6 +42,15 @@ class Settings(BaseSettings):
         description="Port of the consultation HTTP API; unset: 8300, or any free port while "
         "8300 is taken (the address is logged and written to <state dir>/run/consultation.url).",
     )
+    metrics_host: str = Field(
+        default="127.0.0.1", description="Address every process serves /metrics on."
+    )
+    metrics_port: int | None = Field(
+        default=None,
+        description="First /metrics port: intake serves on it, screening on the next, then "
+        "consultation, bridge and worker; unset: 9401-9405, each or a free port while it is "
+        "taken (every address is written to <state dir>/run/<process>.metrics).",
+    )
     case_policy_file: Path | None = Field(
         default=None,
         description="Case timelines and thresholds (JSON); unset means the shipped "

@@ -124,14 +124,19 @@ class CaseDecided(Contract):
     human_rights_assessment: str = Field(description="Summary of the human-rights assessment.")
 
 
-class _CaseDeadline(Contract):
-    """What a deadline event says: which case, due when (hold time excluded)."""
+class _AboutCase(Contract):
+    """The fields by which an agency recognises its case."""
 
     case_id: str
     control_number: str
     submitting_agency: str
     agency_reference: str
-    deadline_at: datetime = Field(description="Registration + decision time + time on hold.")
+
+
+class _CaseDeadline(_AboutCase):
+    """What a deadline event says: which case, due when (hold time excluded)."""
+
+    deadline_at: datetime = Field(description="When it is (or was) due.")
     raised_at: datetime
 
 
@@ -149,9 +154,67 @@ class CaseDeadlineBreached(_CaseDeadline):
     event_type = "CaseDeadlineBreached"
 
 
+class CaseReferralTargetApproaching(_CaseDeadline):
+    """Event: a case needing consultation is not referred yet, and its referral target is near."""
+
+    event_type = "CaseReferralTargetApproaching"
+
+    remaining: timedelta = Field(description="Time left until the target when raised.")
+
+
+class CaseReferralTargetMissed(_CaseDeadline):
+    """Event: a case needing consultation was not referred within its target (EO 12981: 9 days
+    of registration)."""
+
+    event_type = "CaseReferralTargetMissed"
+
+
+class CaseEscalationApproaching(_CaseDeadline):
+    """Event: the committee at the case's escalation level is due to decide soon."""
+
+    event_type = "CaseEscalationApproaching"
+
+    escalated_at: datetime = Field(description="When the dissent (or appeal) reached the level.")
+    level: int = Field(description="1 for the first committee; each appeal adds one.")
+    committee: str
+    remaining: timedelta = Field(description="Time left until the committee is due.")
+
+
 class CaseEscalationOverdue(_CaseDeadline):
     """Event: the escalation committee did not settle the stakeholders' dissent in time."""
 
     event_type = "CaseEscalationOverdue"
 
     escalated_at: datetime
+    level: int = Field(default=1, description="1 for the first committee; each appeal adds one.")
+    committee: str = ""
+
+
+class CaseEscalationDecided(_AboutCase):
+    """Event: a committee decided a dissent; it stands unless appealed in time."""
+
+    event_type = "CaseEscalationDecided"
+
+    level: int
+    committee: str
+    decided_by: str = Field(description="Reviewer id of the chair who recorded the decision.")
+    decided_at: datetime
+    recommendation: str
+    rationale: str
+    appeal_until: datetime | None = Field(
+        description="Until when a dissenting agency may appeal; None: final (the last level)."
+    )
+
+
+class CaseEscalationAppealed(_AboutCase):
+    """Event: a dissenting agency appealed a committee's decision to the next level."""
+
+    event_type = "CaseEscalationAppealed"
+
+    level: int = Field(description="The level appealed to.")
+    committee: str = Field(description="The committee that now decides.")
+    appealed_by: str = Field(description="Stakeholder id of the agency that appeals.")
+    recorded_by: str = Field(description="Reviewer id of the officer who recorded the appeal.")
+    grounds: str
+    appealed_at: datetime
+    deadline_at: datetime = Field(description="When the committee must decide.")

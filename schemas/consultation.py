@@ -34,11 +34,13 @@ class Position(StrEnum):
 
 
 class ReferralStatus(StrEnum):
-    """Where a referral stands: awaiting an answer, answered, or closed by silence."""
+    """Where a referral stands: awaiting an answer, answered, closed by silence, or cancelled
+    because the case ended first."""
 
     OPEN = "open"
     ANSWERED = "answered"
     DEEMED_NO_OBJECTION = "deemed_no_objection"
+    CANCELLED = "cancelled"
 
 
 class CaseParty(Part):
@@ -109,16 +111,44 @@ class ConsultationRequested(Contract):
     )
 
 
-class ConsultationDeadlinePassed(Contract):
+class RoundCommand(Contract):
+    """What every command of the workflow about one consultation round names."""
+
+    event_type = "RoundCommand"
+
+    case_id: str
+    request_id: str = Field(description="The round, as ConsultationRequested named it.")
+
+
+class ConsultationDeadlinePassed(RoundCommand):
     """Command (from the workflow's timer): the round's silent referrals are deemed no objection."""
 
     event_type = "ConsultationDeadlinePassed"
 
-    case_id: str
-    request_id: str
     deadline: datetime = Field(
         description="The due time whose timer fired; every open referral is deemed no "
         "objection except one extended beyond it (see ReferralExtended)."
+    )
+
+
+class ConsultationReminderDue(RoundCommand):
+    """Command (from the workflow's timer): remind every stakeholder that has not answered."""
+
+    event_type = "ConsultationReminderDue"
+
+    deadline: datetime = Field(
+        description="The due time the reminder is about, as the workflow's timer has it; each "
+        "open referral is reminded once per deadline of its own (an extension re-arms it)."
+    )
+
+
+class ConsultationCancelled(RoundCommand):
+    """Command (from the workflow): the case ended before the consultation concluded."""
+
+    event_type = "ConsultationCancelled"
+
+    reason: Text = Field(
+        min_length=1, description="Why, in words stakeholders read (e.g. `withdrawn: …`)."
     )
 
 
@@ -179,6 +209,11 @@ class ConsultationOpened(Contract):
     referred: list[str] = Field(description="Stakeholder ids, one ReferralOpened each.")
     required: list[str] = Field(description="Partner states that must be heard (denial notice).")
     left_out: list[LeftOut] = Field(default_factory=list)
+    unheard_states: list[CountryCode] = Field(
+        default_factory=list,
+        description="Partner states whose denial notice matched but that could not be referred "
+        "(no registered contact, or only conflicted ones): not consulted by this round.",
+    )
     due_at: datetime
     policy_version: str
 
@@ -217,6 +252,29 @@ class ReferralExtended(ReferralFact):
     granted_by: str
 
 
+class ReferralReminded(ReferralFact):
+    """Event: a stakeholder that has not answered is reminded of its deadline (delivered on
+    `channel`, as its referral was)."""
+
+    event_type = "ReferralReminded"
+
+    stakeholder_name: str
+    channel: str
+    due_at: datetime = Field(description="Answer by then, or silence counts as no objection.")
+    reminded_at: datetime
+
+
+class ReferralCancelled(ReferralFact):
+    """Event: the case ended before this referral was answered, so no answer is taken any more
+    (delivered on `channel`, as its referral was)."""
+
+    event_type = "ReferralCancelled"
+
+    channel: str
+    reason: str = Field(description="Why the consultation ended: how the case ended.")
+    cancelled_at: datetime
+
+
 class ReferralResponseRecorded(ReferralFact):
     """Event: a stakeholder's answer was accepted."""
 
@@ -233,7 +291,9 @@ class ReferralResponseRefused(Contract):
 
     referral_id: str
     case_id: str | None = Field(description="The case, if the referral is known.")
-    reason: str = Field(description="Stable code: `unknown_referral`, `late`, `already_answered`…")
+    reason: str = Field(
+        description="Stable code: `unknown_referral`, `late`, `already_answered`, `cancelled`…"
+    )
     message: str = Field(description="What is wrong, in plain words.")
 
 
@@ -265,6 +325,12 @@ class ConsultationConcluded(Contract):
         "other approves (no objection, with conditions, or deemed by silence)."
     )
     dissent_summary: str = Field(description="Who recommends denial against whose approval.")
+    unheard_states: list[CountryCode] = Field(
+        default_factory=list,
+        description="Partner states whose denial notice matched but that could not be referred: "
+        "the case is not approved until they are consulted or a senior officer records why not "
+        "(EU 2021/821 Art. 16).",
+    )
     concluded_at: datetime
 
 

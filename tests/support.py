@@ -1,13 +1,18 @@
-"""Helpers for tests against the real broker: read a topic until what is expected arrives."""
+"""Helpers for tests against the real servers: read a topic; run the `caseflow` command."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Callable
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer
+from typer.testing import CliRunner
+
+from caseflow.cli import app as cli
+from caseflow.settings import Endpoints
 
 Event = dict[str, Any]
 
@@ -52,3 +57,18 @@ async def collect(
     finally:
         await consumer.stop()
     return seen
+
+
+async def caseflow(endpoints: Endpoints, *arguments: str, status: int = 0) -> str:
+    """The `caseflow` command's output, run against the session's servers; it must exit with
+    `status`."""
+    environment = {
+        "CASEFLOW_DATABASE_URL": endpoints.database,
+        "CASEFLOW_KAFKA_BOOTSTRAP": endpoints.kafka,
+        "CASEFLOW_TEMPORAL_ADDRESS": endpoints.temporal,
+        "COLUMNS": "250",
+    }
+    # The command runs its own event loop, so not on this test's.
+    shown = await asyncio.to_thread(CliRunner().invoke, cli, list(arguments), env=environment)
+    assert shown.exit_code == status, shown.output
+    return shown.output

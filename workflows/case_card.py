@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from workflows.clock import deadline, time_on_hold
+from workflows.deadlines import referral_due
+from workflows.escalation import card_lines
 from workflows.model import CaseState, CaseView
 from workflows.review import open_actions
 from workflows.tasks import ViewRequest
@@ -30,6 +32,10 @@ def case_view(state: CaseState, viewer: ViewRequest) -> CaseView:
         assigned_reviewer=state.claimant.id if state.claimant else None,
         consultation=state.consultation,
         escalation=state.escalation,
+        escalation_levels=[line.removeprefix("- ") for line in card_lines(state)],
+        referral_due_at=referral_due(state),
+        referral_missed=state.referral_missed,
+        partner_waivers=state.partner_waivers,
         sign_off=state.sign_off,
         hold=state.hold,
         decided=state.decided,
@@ -48,6 +54,10 @@ def case_card(state: CaseState, now: datetime) -> str:
         f"**Reviewer** {state.claimant.id if state.claimant else 'unassigned'}"
         f" · {_due(state, now)}",
     ]
+    referral = referral_due(state)
+    if referral is not None:
+        missed = " — **MISSED**" if state.referral_missed else ""
+        lines.append(f"**Refer for consultation by** {referral:%Y-%m-%d %H:%M} UTC{missed}")
     if state.alert:
         lines.append(f"> **Alert:** {state.alert}")
     if state.sign_off is not None and state.decided is None:
@@ -59,6 +69,8 @@ def case_card(state: CaseState, now: datetime) -> str:
         lines.append(f"**Decided** {state.decided.outcome.value} by {state.decided.decided_by}")
     if state.consultation is not None:
         lines += ["", "### Consultation", *_positions(state)]
+    if state.escalation is not None:
+        lines += ["", "### Escalation", *card_lines(state)]
     if state.changes:
         lines += ["", "### Last amendment", *(f"- `{c.path}`: {c.after}" for c in state.changes)]
     lines += [
@@ -112,9 +124,17 @@ def _positions(state: CaseState) -> list[str]:
     """The stakeholders' positions, or when they are due."""
     consultation = state.consultation
     assert consultation is not None
+    opened = consultation.opened
+    lines = [f"- referred: {', '.join(opened.referred) or 'nobody'}"] if opened else []
+    if opened is not None and opened.unheard_states:
+        lines.append(f"- **not consulted:** {', '.join(opened.unheard_states)} (no contact)")
+    lines += [f"- {w.state} not consulted: {w.reason} ({w.by})" for w in state.partner_waivers]
+    if consultation.cancelled_at is not None:
+        return [*lines, f"- cancelled {consultation.cancelled_at:%Y-%m-%d %H:%M} UTC"]
     if consultation.concluded is None:
-        return [f"- answers due {consultation.due_at:%Y-%m-%d %H:%M} UTC"]
-    lines = [
+        reminded = " (silent ones reminded)" if consultation.reminded_for else ""
+        return [*lines, f"- answers due {consultation.due_at:%Y-%m-%d %H:%M} UTC{reminded}"]
+    lines += [
         f"- {p.stakeholder_name}: {p.position.value}{' (silent)' if p.deemed_no_objection else ''}"
         for p in consultation.concluded.positions
     ]

@@ -12,10 +12,19 @@ with workflow.unsafe.imports_passed_through():
     from workflows import search_attributes as sa
     from workflows.case_card import case_card
     from workflows.clock import deadline
-    from workflows.consultation import share_denial
+    from workflows.consultation import cancellation, share_denial
+    from workflows.deadlines import next_deadline
     from workflows.model import CaseState, DecisionRecorded, TimelineEntry
     from workflows.outbox import CaseOutbox
     from workflows.tasks import ActionRecorded
+
+# Patch: escalation levels with appeals, the referral target, and the next deadline shown.
+ESCALATION_LEVELS = "escalation-levels"
+
+
+# Patch: a consultation left open when the case ends (or is referred anew) is cancelled; cases
+# that did so before replay as they ran.
+CONSULTATION_CANCELLED_AT_END = "consultation-cancelled-at-end"
 
 
 class CaseRecord:
@@ -41,10 +50,24 @@ class CaseRecord:
             rationale=rationale,
         )
         self._outbox.add(case, CASES, events.case_decided(case))
+        self._cancel_open_consultation(f"the case ended: {outcome.value}")
         notice = share_denial(case)
         if notice is not None:
             self._outbox.add(case, CONSULTATION_REQUESTS, notice)
         self._enter(CaseStatus.DECIDED, f"{outcome.value} by {by}")
+
+    def _cancel_open_consultation(self, reason: str) -> None:
+        """A consultation left open (the case ended, or is referred anew) is cancelled at the
+        consultation service, which closes its open referrals; stakeholders are told `reason`
+        and nothing more."""
+        case = self._case
+        cancelled = cancellation(case, reason)
+        if cancelled is None or not workflow.patched(CONSULTATION_CANCELLED_AT_END):
+            return
+        assert case.consultation is not None
+        case.consultation.cancelled_at = workflow.now()
+        self._outbox.add(case, CONSULTATION_REQUESTS, cancelled)
+        self._note(f"consultation {case.consultation.request_id} cancelled: {reason}")
 
     def _end_hold(self) -> bool:
         """End a hold, adding its time to the time off the clock; False if none was on."""
@@ -70,9 +93,13 @@ class CaseRecord:
     def _show(self) -> None:
         """Push changed search attributes and the case card to the Temporal UI."""
         case = self._case
-        wanted = sa.of_case(
-            case.status, case.screening, case.claimant, deadline(case), case.breached
-        )
+        if self._levelled:
+            what, at, overdue = next_deadline(case)
+            wanted = sa.of_case(case.status, case.screening, case.claimant, at, overdue, what)
+        else:
+            wanted = sa.of_case(
+                case.status, case.screening, case.claimant, deadline(case), case.breached
+            )
         changed = [update for name, value, update in wanted if self._shown.get(name) != value]
         if changed:
             workflow.upsert_search_attributes(changed)
@@ -92,6 +119,12 @@ class CaseRecord:
             note=case.timeline[-1].note,
             outcome=case.decided.outcome if case.decided else None,
         )
+
+    @property
+    def _levelled(self) -> bool:
+        """Whether the case runs with escalation levels and the referral target (cases begun
+        before them replay without)."""
+        return workflow.patched(ESCALATION_LEVELS)
 
     @staticmethod
     def _refuse_if(problems: list[str]) -> None:

@@ -17,7 +17,12 @@ with workflow.unsafe.imports_passed_through():
     from workflows import events
     from workflows.case_record import CaseRecord
     from workflows.clock import SHORTEST_WAIT, Alarm, deadline, due_alarm, time_to_next_alarm
-    from workflows.consultation import consultation_requested, deadline_passed
+    from workflows.consultation import (
+        consultation_requested,
+        deadline_passed,
+        reminder_at,
+        reminder_due,
+    )
     from workflows.consultation import due as consultation_due
     from workflows.model import LicenseCaseInput
 
@@ -137,29 +142,31 @@ class CaseSteps(CaseRecord):
         consultation = self._case.consultation
         if (
             consultation is None
-            or consultation.opened
+            or consultation.opened is not None
             or consultation.concluded is not None
+            or consultation.cancelled_at is not None
             or consultation.request_sent_at is None
             or not workflow.patched(RESEND_CONSULTATION_REQUEST)
         ):
             return None
         return consultation.request_sent_at + self._resend_wait
 
-    def _raise_escalation_overdue_if_due(self) -> None:
-        """Raise, once, that the committee has not settled the dissent in time."""
-        case, now, due = self._case, workflow.now(), self._escalation_due()
-        if case.escalation is None or due is None or now < due:
+    def _remind_stakeholders_if_due(self) -> None:
+        """Some time before the consultation's deadline (policy), have the stakeholders that
+        have not answered reminded, once per deadline."""
+        case, now = self._case, workflow.now()
+        consultation = case.consultation
+        if consultation is None:
             return
-        case.escalation.overdue_raised = True
-        self._outbox.add(case, CASES, events.escalation_overdue(case, now))
-        self._note(f"escalation overdue: the committee was to decide by {due:%Y-%m-%d %H:%M} UTC")
-
-    def _escalation_due(self) -> datetime | None:
-        """When an unresolved escalation falls overdue, unless that was raised already."""
-        escalation = self._case.escalation
-        if escalation is None or escalation.resolved_by is not None or escalation.overdue_raised:
-            return None
-        return escalation.due_at
+        at = reminder_at(consultation, case.policy.consultation_reminder_before, now)
+        if at is None or now < at:
+            return
+        consultation.reminded_for = consultation.due_at
+        self._outbox.add(case, CONSULTATION_REQUESTS, reminder_due(case, consultation))
+        self._note(
+            "stakeholders that have not answered are reminded: answers due "
+            f"{consultation.due_at:%Y-%m-%d %H:%M:%S} UTC"
+        )
 
     async def _wait_for_something_to_do(self) -> None:
         """Sleep until a handler changed the case, a deadline falls due or a re-send is due."""
@@ -167,20 +174,30 @@ class CaseSteps(CaseRecord):
         waits = [time_to_next_alarm(case, workflow.now())]
         if case.awaiting_screening and case.screening_sent_at is not None:
             waits.append(case.screening_sent_at + self._resend_wait - workflow.now())
-        for due in (self._escalation_due(), self._consultation_request_resend_due()):
-            if due is not None:
-                waits.append(max(due - workflow.now(), SHORTEST_WAIT))
+        waits += [max(at - workflow.now(), SHORTEST_WAIT) for at in self._alarm_times()]
+        resend_due = self._consultation_request_resend_due()
+        if resend_due is not None:
+            waits.append(max(resend_due - workflow.now(), SHORTEST_WAIT))
         consultation = case.consultation
         if consultation is not None and consultation.concluded is None:
             sent = consultation.deadline_sent_at
             due = consultation.due_at if sent is None else sent + self._resend_wait
             waits.append(max(due - workflow.now(), SHORTEST_WAIT))
+            remind_at = reminder_at(
+                consultation, case.policy.consultation_reminder_before, workflow.now()
+            )
+            if remind_at is not None:
+                waits.append(max(remind_at - workflow.now(), SHORTEST_WAIT))
         timeout = min((wait for wait in waits if wait is not None), default=None)
         steps = len(case.timeline)  # any new step may bring the history over its limit
         with contextlib.suppress(TimeoutError):
             await workflow.wait_condition(
                 lambda: self._something_to_do() or len(case.timeline) != steps, timeout=timeout
             )
+
+    def _alarm_times(self) -> list[datetime]:
+        """Further moments the case must wake at (escalation and referral steps add theirs)."""
+        return []
 
     def _something_to_do(self) -> bool:
         case = self._case

@@ -1,16 +1,19 @@
-"""What a case tells the consultation service: the request, that its deadline passed, and a
-denial to share with partner states."""
+"""What a case tells the consultation service: the request, a reminder, that its deadline
+passed, that the case ended, and a denial to share with partner states."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from schemas.application import PartyKind, SubmitApplication, TechnologyCategory
 from schemas.consultation import (
     CaseItem,
     CaseParty,
     CaseSummary,
+    ConsultationCancelled,
     ConsultationDeadlinePassed,
+    ConsultationOpened,
+    ConsultationReminderDue,
     ConsultationRequested,
     ShareNotice,
 )
@@ -41,7 +44,9 @@ def consultation_requested(state: CaseState, stakeholders: list[str]) -> Consult
             items=[CaseItem.model_validate(item.model_dump()) for item in application.items],
         ),
         proposed_stakeholders=stakeholders,
-        response_days=None,  # the consultation service's policy; ConsultationOpened says when
+        # The workflow owns the timers: its policy's due time is what stakeholders are told. (A
+        # payload change only: histories recorded before it replay all the same.)
+        due_at=consultation.due_at,
     )
 
 
@@ -49,6 +54,55 @@ def deadline_passed(state: CaseState, consultation: Consultation) -> Consultatio
     """Tell the consultation service the round's deadline passed: silent ones do not object."""
     return ConsultationDeadlinePassed(
         case_id=state.case_id, request_id=consultation.request_id, deadline=consultation.due_at
+    )
+
+
+def opening(opened: ConsultationOpened) -> str:
+    """The timeline's note of who was referred, who must be heard and who could not be."""
+    required = f"; must hear {', '.join(opened.required)}" if opened.required else ""
+    unheard = (
+        f"; not consulted: {', '.join(opened.unheard_states)} (no contact that may be referred)"
+        if opened.unheard_states
+        else ""
+    )
+    return (
+        f"consultation opened: {', '.join(opened.referred) or 'nobody'} referred"
+        f"{required}{unheard}; answers due {opened.due_at:%Y-%m-%d %H:%M:%S} UTC"
+    )
+
+
+def reminder_at(consultation: Consultation, lead: timedelta, now: datetime) -> datetime | None:
+    """When to remind the stakeholders that have not answered; None when no reminder is to come:
+    none for rounds referred before reminders, nor when the round is shorter than the lead time,
+    and one per deadline (an extension that moves it re-arms the reminder)."""
+    if (
+        not consultation.reminders
+        or consultation.concluded is not None
+        or consultation.cancelled_at is not None
+        or lead <= timedelta(0)
+        or consultation.reminded_for == consultation.due_at
+        or now >= consultation.due_at
+    ):
+        return None
+    at = consultation.due_at - lead
+    return at if at > consultation.requested_at else None
+
+
+def reminder_due(state: CaseState, consultation: Consultation) -> ConsultationReminderDue:
+    """Ask the consultation service to remind every stakeholder that has not answered."""
+    return ConsultationReminderDue(
+        case_id=state.case_id, request_id=consultation.request_id, deadline=consultation.due_at
+    )
+
+
+def cancellation(state: CaseState, reason: str) -> ConsultationCancelled | None:
+    """Tell the consultation service the case ended before its consultation concluded; None when
+    no consultation is open."""
+    consultation = state.consultation
+    if consultation is None or consultation.concluded or consultation.cancelled_at:
+        return None
+    return ConsultationCancelled(
+        case_id=state.case_id, request_id=consultation.request_id, reason=reason
     )
 
 

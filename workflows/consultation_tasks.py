@@ -1,4 +1,4 @@
-"""Consultation and escalation on a case: refer, hear the stakeholders, settle a dissent."""
+"""Consultation on a case: refer, hear the stakeholders, escalate a dissent."""
 
 from __future__ import annotations
 
@@ -10,12 +10,16 @@ with workflow.unsafe.imports_passed_through():
     from schemas.topics import CONSULTATION_REQUESTS
     from workflows import review
     from workflows.case_steps import CaseSteps
-    from workflows.consultation import consultation_requested
-    from workflows.model import Consultation, Escalation
-    from workflows.tasks import ActionRecorded, ConsultationReferral, EscalationResolution
+    from workflows.consultation import consultation_requested, opening
+    from workflows.model import Consultation, Escalation, PartnerWaiver
+    from workflows.tasks import ActionRecorded, ConsultationReferral, PartnerWaiverRequest
 
 
 ESCALATION_DEADLINE = "escalation-deadline"
+# Patches: rounds referred before reminders existed get none; their opening was noted only when
+# the service moved the due time.
+CONSULTATION_REMINDERS = "consultation-reminders"
+CONSULTATION_OPENING_NOTED = "consultation-opening-noted"
 
 
 class ConsultationTasks(CaseSteps):
@@ -26,6 +30,7 @@ class ConsultationTasks(CaseSteps):
         """The claimant refers the case; stakeholders answer within the policy's time."""
         self._refuse_if(review.referral_problems(self._case, referral))
         case, now = self._case, workflow.now()
+        self._cancel_open_consultation("superseded by a new consultation round")
         case.consultation_round += 1
         case.consultation = Consultation(
             request_id=f"{case.case_id}/consultation/{case.consultation_round}",
@@ -34,6 +39,7 @@ class ConsultationTasks(CaseSteps):
             due_at=now + case.policy.consultation_time,
             stakeholders=referral.stakeholders,
             request_sent_at=now,
+            reminders=workflow.patched(CONSULTATION_REMINDERS),
         )
         request = consultation_requested(case, referral.stakeholders)
         self._outbox.add(case, CONSULTATION_REQUESTS, request)
@@ -50,23 +56,21 @@ class ConsultationTasks(CaseSteps):
         self._refuse_if(review.referral_problems(self._case, referral))
 
     @workflow.update
-    async def resolve_escalation(self, resolution: EscalationResolution) -> ActionRecorded:
-        """The committee's chair settles the dissent; the case returns to its officer."""
-        self._refuse_if(review.resolution_problems(self._case, resolution))
-        escalation = self._case.escalation
-        assert escalation is not None
-        escalation.resolved_by = resolution.reviewer.id
-        escalation.recommendation = resolution.recommendation
-        self._enter(
-            CaseStatus.UNDER_REVIEW,
-            f"escalation resolved by {resolution.reviewer.id}: recommends "
-            f"{resolution.recommendation} — {resolution.rationale}",
-        )
-        return await self._recorded("")
+    async def record_partner_waiver(self, waiver: PartnerWaiverRequest) -> ActionRecorded:
+        """A senior officer records why partner states that denied an essentially identical
+        transaction cannot be consulted; approval no longer waits for them."""
+        self._refuse_if(review.waiver_problems(self._case, waiver))
+        now, by = workflow.now(), waiver.reviewer.id
+        self._case.partner_waivers += [
+            PartnerWaiver(state=state, reason=waiver.reason, by=by, at=now)
+            for state in waiver.states
+        ]
+        states = ", ".join(waiver.states)
+        return await self._recorded(f"{states} not consulted, recorded by {by}: {waiver.reason}")
 
-    @resolve_escalation.validator
-    def _validate_resolve_escalation(self, resolution: EscalationResolution) -> None:
-        self._refuse_if(review.resolution_problems(self._case, resolution))
+    @record_partner_waiver.validator
+    def _validate_record_partner_waiver(self, waiver: PartnerWaiverRequest) -> None:
+        self._refuse_if(review.waiver_problems(self._case, waiver))
 
     @workflow.signal
     def consultation_concluded(self, concluded: ConsultationConcluded) -> None:
@@ -94,7 +98,7 @@ class ConsultationTasks(CaseSteps):
             case.escalation = Escalation(
                 since=now,
                 dissent=concluded.dissent_summary,
-                due_at=now + case.policy.escalation_time if timed else None,
+                due_at=now + case.policy.escalation_levels[0].decision_time if timed else None,
             )
             self._enter(CaseStatus.ESCALATED, f"{summary}; dissent: {concluded.dissent_summary}")
         else:
@@ -106,14 +110,13 @@ class ConsultationTasks(CaseSteps):
         consultation = self._case.consultation
         if consultation is None or consultation.request_id != opened.request_id:
             return
-        consultation.opened = True
-        if consultation.concluded is None and consultation.due_at != opened.due_at:
+        first, consultation.opened = consultation.opened is None, opened
+        moved = consultation.due_at != opened.due_at
+        if consultation.concluded is None and (
+            moved or (first and workflow.patched(CONSULTATION_OPENING_NOTED))
+        ):
             consultation.due_at, consultation.deadline_sent_at = opened.due_at, None
-            required = f"; must hear {', '.join(opened.required)}" if opened.required else ""
-            self._note(
-                f"consultation opened: {', '.join(opened.referred) or 'nobody'} referred"
-                f"{required}; answers due {opened.due_at:%Y-%m-%d %H:%M:%S} UTC"
-            )
+            self._note(opening(opened))
 
     @workflow.signal
     def referral_extended(self, extended: ReferralExtended) -> None:

@@ -19,8 +19,10 @@ from workflows.tasks import (
     ActionRecorded,
     ConsultationReferral,
     Countersignature,
+    EscalationAppeal,
     EscalationResolution,
     InformationRequest,
+    PartnerWaiverRequest,
     ReviewDecision,
     ReviewerRole,
     ReviewerTask,
@@ -118,8 +120,22 @@ async def refer_for_consultation(
 async def resolve_escalation(
     client: Client, case_id: str, resolution: EscalationResolution
 ) -> ActionRecorded:
-    """Settle a dissent as the escalation committee's chair."""
+    """Record the decision of the committee at the case's escalation level, as its chair."""
     return await _act(client, case_id, LicenseCase.resolve_escalation, resolution)
+
+
+async def record_partner_waiver(
+    client: Client, case_id: str, waiver: PartnerWaiverRequest
+) -> ActionRecorded:
+    """Record, as a senior officer, why partner states cannot be consulted before approval."""
+    return await _act(client, case_id, LicenseCase.record_partner_waiver, waiver)
+
+
+async def appeal_escalation(
+    client: Client, case_id: str, appeal: EscalationAppeal
+) -> ActionRecorded:
+    """Record a dissenting agency's appeal of the committee's decision to the next level."""
+    return await _act(client, case_id, LicenseCase.appeal_escalation, appeal)
 
 
 async def _act(

@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypeVar
 
 from schemas.cases import (
     CaseDeadlineApproaching,
     CaseDeadlineBreached,
     CaseDecided,
+    CaseEscalationAppealed,
+    CaseEscalationApproaching,
+    CaseEscalationDecided,
     CaseEscalationOverdue,
+    CaseReferralTargetApproaching,
+    CaseReferralTargetMissed,
     CaseStatusChanged,
 )
+from schemas.envelope import Contract
 from schemas.screening import ScreeningRequested
 from workflows.clock import Alarm, deadline
+from workflows.deadlines import referral_due
+from workflows.escalation import level_of
 from workflows.model import CaseState
+
+NearT = TypeVar("NearT", bound=Contract)
+PastT = TypeVar("PastT", bound=Contract)
 
 
 def _about(state: CaseState) -> dict[str, object]:
@@ -49,10 +61,24 @@ def deadline_raised(
     """The deadline is near, or has passed."""
     due = deadline(state)
     assert due is not None, "no deadline is raised while on hold"
-    fields = {**_about(state), "deadline_at": due, "raised_at": now}
+    kinds = (CaseDeadlineApproaching, CaseDeadlineBreached)
+    return _alarm_event(state, alarm, now, due, kinds)
+
+
+def _alarm_event(
+    state: CaseState,
+    alarm: Alarm,
+    now: datetime,
+    due: datetime,
+    kinds: tuple[type[NearT], type[PastT]],
+    **more: object,
+) -> NearT | PastT:
+    """A deadline event of the first kind while approaching, of the second once passed."""
+    fields = {**_about(state), "deadline_at": due, "raised_at": now, **more}
+    near, past = kinds
     if alarm is Alarm.BREACHED:
-        return CaseDeadlineBreached.model_validate(fields)
-    return CaseDeadlineApproaching.model_validate({**fields, "remaining": due - now})
+        return past.model_validate(fields)
+    return near.model_validate({**fields, "remaining": due - now})
 
 
 def case_decided(state: CaseState) -> CaseDecided:
@@ -77,15 +103,70 @@ def case_decided(state: CaseState) -> CaseDecided:
     )
 
 
-def escalation_overdue(state: CaseState, now: datetime) -> CaseEscalationOverdue:
-    """The committee has not settled the dissent in time."""
+def escalation_raised(
+    state: CaseState, alarm: Alarm, now: datetime
+) -> CaseEscalationApproaching | CaseEscalationOverdue:
+    """The committee at the case's level is due to decide soon, or has not decided in time."""
     escalation = state.escalation
     assert escalation is not None
-    return CaseEscalationOverdue.model_validate(
+    assert escalation.due_at is not None
+    committee = level_of(state.policy, escalation).committee
+    kinds = (CaseEscalationApproaching, CaseEscalationOverdue)
+    return _alarm_event(
+        state,
+        alarm,
+        now,
+        escalation.due_at,
+        kinds,
+        escalated_at=escalation.since,
+        level=escalation.level,
+        committee=committee,
+    )
+
+
+def escalation_decided(state: CaseState) -> CaseEscalationDecided:
+    """A committee decided; appealable until `appeal_until`, or final."""
+    escalation = state.escalation
+    assert escalation is not None
+    return CaseEscalationDecided.model_validate(
         {
             **_about(state),
-            "deadline_at": escalation.due_at,
-            "raised_at": now,
-            "escalated_at": escalation.since,
+            "level": escalation.level,
+            "committee": level_of(state.policy, escalation).committee,
+            "decided_by": escalation.resolved_by,
+            "decided_at": escalation.resolved_at,
+            "recommendation": escalation.recommendation,
+            "rationale": escalation.rationale,
+            "appeal_until": None if escalation.final else escalation.appeal_due_at,
         }
     )
+
+
+def escalation_appealed(state: CaseState) -> CaseEscalationAppealed:
+    """A dissenting agency appealed to the level the case now stands at."""
+    escalation = state.escalation
+    assert escalation is not None
+    assert escalation.appeal is not None
+    appeal = escalation.appeal
+    return CaseEscalationAppealed.model_validate(
+        {
+            **_about(state),
+            "level": escalation.level,
+            "committee": level_of(state.policy, escalation).committee,
+            "appealed_by": appeal.on_behalf_of,
+            "recorded_by": appeal.reviewer.id,
+            "grounds": appeal.grounds,
+            "appealed_at": escalation.since,
+            "deadline_at": escalation.due_at,
+        }
+    )
+
+
+def referral_target_raised(
+    state: CaseState, alarm: Alarm, now: datetime
+) -> CaseReferralTargetApproaching | CaseReferralTargetMissed:
+    """A case needing consultation is not referred, and its target is near or has passed."""
+    due = referral_due(state)
+    assert due is not None, "no referral target is raised for a case that needs none"
+    kinds = (CaseReferralTargetApproaching, CaseReferralTargetMissed)
+    return _alarm_event(state, alarm, now, due, kinds)

@@ -9,7 +9,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.screening import ScreeningCompleted
     from workflows import review
     from workflows.case_card import case_view
-    from workflows.consultation_tasks import ConsultationTasks
+    from workflows.escalation_tasks import EscalationTasks
     from workflows.model import CaseState, CaseView, DecisionRecorded, Hold, LicenseCaseInput
     from workflows.outbox import CaseOutbox
     from workflows.tasks import (
@@ -26,7 +26,7 @@ PARTNER_CONSULTED_BEFORE_APPROVAL = "partner-consulted-before-approval"
 
 
 @workflow.defn
-class LicenseCase(ConsultationTasks):
+class LicenseCase(EscalationTasks):
     """Screening, review (consultation, escalation and four eyes where needed), decision."""
 
     @workflow.init
@@ -52,8 +52,11 @@ class LicenseCase(ConsultationTasks):
             self._resend_consultation_request_if_unopened()
             self._review_once_screened()
             self._raise_deadline_if_due()
+            self._remind_stakeholders_if_due()
             self._tell_consultation_its_deadline_passed()
-            self._raise_escalation_overdue_if_due()
+            self._raise_escalation_alarms_if_due()
+            self._make_unappealed_decision_final()
+            self._raise_referral_target_if_due()
             await self._outbox.flush()
             await self._continue_as_new_if_history_is_long()
             await self._wait_for_something_to_do()

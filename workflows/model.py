@@ -8,9 +8,44 @@ from pydantic import BaseModel, Field
 
 from schemas.application import SubmitApplication
 from schemas.cases import CaseReceived, CaseStatus, DecisionOutcome, FieldChange
-from schemas.consultation import ConsultationConcluded
+from schemas.consultation import ConsultationConcluded, ConsultationOpened, StakeholderKind
 from schemas.screening import RiskLevel, ScreeningCompleted
-from workflows.tasks import ReviewDecision, Reviewer
+from workflows.tasks import EscalationAppeal, ReviewDecision, Reviewer, ReviewerRole
+
+
+class EscalationLevel(BaseModel):
+    """One level of escalation: the committee, whose chair records its decision, and its times."""
+
+    committee: str = Field(description="The committee at this level, as reviewers know it.")
+    chaired_by: ReviewerRole = Field(description="The role that records the committee's decision.")
+    decision_time: timedelta = Field(
+        description="The committee decides within this of the dissent (first level) or appeal."
+    )
+    warning: timedelta = Field(
+        default=timedelta(days=3),
+        description="Raise `CaseEscalationApproaching` this long before the committee is due.",
+    )
+    appeal_time: timedelta = Field(
+        default=timedelta(days=5),
+        description="A dissenting agency may appeal to the next level within this of the "
+        "decision; unused at the last level, whose decision is final at once.",
+    )
+
+
+def _eo_12981_levels() -> list[EscalationLevel]:
+    """The Operating Committee, then on appeal the ACEP (EO 12981 sec. 5(a))."""
+    return [
+        EscalationLevel(
+            committee="Operating Committee",
+            chaired_by=ReviewerRole.SENIOR_OFFICER,
+            decision_time=timedelta(days=14),
+        ),
+        EscalationLevel(
+            committee="Advisory Committee on Export Policy",
+            chaired_by=ReviewerRole.COMMITTEE_CHAIR,
+            decision_time=timedelta(days=11),
+        ),
+    ]
 
 
 class CasePolicy(BaseModel):
@@ -37,9 +72,35 @@ class CasePolicy(BaseModel):
         default=timedelta(days=30),
         description="Stakeholders answer within this; silence counts as no objection (EO 12981).",
     )
-    escalation_time: timedelta = Field(
-        default=timedelta(days=14),
-        description="The escalation committee settles a dissent within this (EO 12981 sec. 6).",
+    consultation_reminder_before: timedelta = Field(
+        default=timedelta(days=7),
+        description="Remind stakeholders that have not answered this long before the deadline "
+        "(none when the round is shorter; zero: no reminders).",
+    )
+    escalation_levels: list[EscalationLevel] = Field(
+        default_factory=_eo_12981_levels,
+        min_length=1,
+        description="Who settles a stakeholders' dissent, first to last; each decision but the "
+        "last may be appealed to the next level (EO 12981 sec. 5(a)).",
+    )
+    appeal_stakeholder_kinds: list[StakeholderKind] = Field(
+        default=[StakeholderKind.AGENCY],
+        description="Stakeholders of these kinds that took a position may appeal a committee's "
+        "decision (EO 12981: a dissenting reviewing agency).",
+    )
+    referral_time: timedelta = Field(
+        default=timedelta(days=9),
+        description="A case needing consultation is referred within this of registration, hold "
+        "time excluded (EO 12981 sec. 5(a)).",
+    )
+    referral_warning: timedelta = Field(
+        default=timedelta(days=2),
+        description="Raise `CaseReferralTargetApproaching` this long before the referral target.",
+    )
+    referral_risk_levels: list[RiskLevel] = Field(
+        default=[RiskLevel.HIGH, RiskLevel.CRITICAL],
+        description="Cases screened at these risk levels need consultation, as do cases matching "
+        "a partner state's denial (EU 2021/821 Art. 16).",
     )
     history_events_before_continue: int = Field(
         default=5_000,
@@ -76,15 +137,37 @@ class Consultation(BaseModel):
     request_sent_at: datetime | None = Field(
         default=None, description="When the request was last sent, until the service opens it."
     )
-    opened: bool = Field(default=False, description="The consultation service opened it.")
     deadline_sent_at: datetime | None = Field(
         default=None, description="When the consultation service was told the deadline passed."
     )
     concluded: ConsultationConcluded | None = None
+    opened: ConsultationOpened | None = Field(
+        default=None, description="Who the consultation service referred, and who not."
+    )
+    reminders: bool = Field(
+        default=False, description="The round reminds stakeholders (referred since reminders)."
+    )
+    reminded_for: datetime | None = Field(
+        default=None, description="The deadline the last reminder was sent for."
+    )
+    cancelled_at: datetime | None = Field(
+        default=None,
+        description="When it was cancelled: the case ended, or was referred anew, first.",
+    )
+
+
+class PartnerWaiver(BaseModel):
+    """A senior officer's record of why a partner state that denied an essentially identical
+    transaction is not consulted before approval."""
+
+    state: str
+    reason: str
+    by: str
+    at: datetime
 
 
 class Escalation(BaseModel):
-    """Stakeholders dissent: the committee settles it before the officer decides."""
+    """Stakeholders dissent: a committee (one per level) settles it before the officer decides."""
 
     since: datetime
     dissent: str
@@ -92,6 +175,18 @@ class Escalation(BaseModel):
     overdue_raised: bool = False
     resolved_by: str | None = None
     recommendation: str = ""
+    level: int = Field(default=1, description="1 for the first committee; each appeal adds one.")
+    appeal: EscalationAppeal | None = Field(default=None, description="What opened this level.")
+    warned: bool = False
+    resolved_at: datetime | None = None
+    rationale: str = ""
+    appeal_due_at: datetime | None = Field(
+        default=None, description="Until when the decision may be appealed to the next level."
+    )
+    final: bool = Field(default=False, description="The decision stands; the officer decides.")
+    earlier: list[Escalation] = Field(
+        default_factory=list, description="The lower levels whose decisions were appealed."
+    )
 
 
 class DecisionRecorded(BaseModel):
@@ -128,6 +223,9 @@ class CaseState(BaseModel):
     consultation_round: int = 0
     consultation: Consultation | None = None
     escalation: Escalation | None = None
+    partner_waivers: list[PartnerWaiver] = Field(default_factory=list)
+    referral_warned: bool = False
+    referral_missed: bool = False
     sign_off: ReviewDecision | None = None
     hold: Hold | None = None
     held: timedelta = Field(default=timedelta(0), description="Time on holds that have ended.")
@@ -176,6 +274,12 @@ class CaseView(BaseModel):
     assigned_reviewer: str | None
     consultation: Consultation | None
     escalation: Escalation | None
+    escalation_levels: list[str] = Field(
+        description="Each escalation level so far, in words: committee, decision, appeal window."
+    )
+    referral_due_at: datetime | None = Field(description="None once referred or not needed.")
+    referral_missed: bool
+    partner_waivers: list[PartnerWaiver] = Field(default_factory=list)
     sign_off: ReviewDecision | None
     hold: Hold | None
     decided: DecisionRecorded | None

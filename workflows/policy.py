@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pydantic import ConfigDict
+
 from workflows.model import CasePolicy
 
 DEFAULT_CASE_POLICY = Path(__file__).parent / "data" / "case_policy.json"
@@ -12,6 +14,10 @@ DEFAULT_CASE_POLICY = Path(__file__).parent / "data" / "case_policy.json"
 
 class CasePolicyFile(CasePolicy):
     """The policy as stored: the policy itself, its version and the sources it draws on."""
+
+    # A misspelt or retired key (such as `escalation_time`, now `escalation_levels`) is refused
+    # rather than silently left at its default.
+    model_config = ConfigDict(extra="forbid")
 
     version: str
     sources: dict[str, str]

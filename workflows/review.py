@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from schemas.cases import CaseStatus, DecisionOutcome
 from schemas.screening import NoticeKind
+from workflows import escalation
 from workflows.consultation import notice_states
 from workflows.model import CaseState
 from workflows.tasks import (
     ConsultationReferral,
     Countersignature,
+    EscalationAppeal,
     EscalationResolution,
     InformationRequest,
+    PartnerWaiverRequest,
     ReviewDecision,
     Reviewer,
     ReviewerRole,
@@ -124,12 +129,47 @@ def referral_problems(state: CaseState, referral: ConsultationReferral) -> list[
 def resolution_problems(state: CaseState, resolution: EscalationResolution) -> list[str]:
     """Every reason the escalation cannot be resolved now."""
     problems = _who(resolution.reviewer) + _status(state, CaseStatus.ESCALATED)
-    if resolution.reviewer.role is not ReviewerRole.SENIOR_OFFICER:
-        problems.append("only a senior officer chairs the escalation committee")
+    problems += escalation.resolution_problems(state, resolution)
     if not resolution.recommendation.strip():
         problems.append("the committee's recommendation is required")
     if not resolution.rationale.strip():
         problems.append("a rationale is required")
+    return problems
+
+
+def waiver_problems(state: CaseState, waiver: PartnerWaiverRequest) -> list[str]:
+    """Every reason the waiver of a partner state's consultation cannot be recorded now."""
+    problems = _who(waiver.reviewer)
+    if state.decided is not None:
+        problems.append(f"the case is already decided ({state.decided.outcome.value})")
+    if waiver.reviewer.role is not ReviewerRole.SENIOR_OFFICER:
+        problems.append("only a senior officer records why a partner state is not consulted")
+    if not waiver.reason.strip():
+        problems.append("the reason the partner state cannot be consulted is required")
+    denied = notice_states(state.screening, NoticeKind.DENIAL) if state.screening else []
+    if not waiver.states:
+        problems.append("name at least one partner state")
+    for country in waiver.states:
+        if country not in denied:
+            problems.append(f"no denial notice of {country} matched this case")
+        elif country in waived_states(state):
+            problems.append(f"why {country} is not consulted is already recorded")
+    return problems
+
+
+def waived_states(state: CaseState) -> set[str]:
+    """Partner states a senior officer recorded as not to be consulted, with the reason."""
+    return {waiver.state for waiver in state.partner_waivers}
+
+
+def appeal_problems(state: CaseState, appeal: EscalationAppeal, now: datetime) -> list[str]:
+    """Every reason the committee's decision cannot be appealed now, or not as asked."""
+    problems = _who(appeal.reviewer) + _status(state, CaseStatus.ESCALATED)
+    if appeal.reviewer.role is not ReviewerRole.SENIOR_OFFICER:
+        problems.append("only a senior officer records an appeal")
+    problems += escalation.appeal_problems(state, appeal, now)
+    if not appeal.grounds.strip():
+        problems.append("an appeal needs its grounds")
     return problems
 
 
@@ -150,8 +190,8 @@ def open_actions(state: CaseState, viewer: ViewRequest) -> list[str]:
             return ["claim"]
         if viewer.reviewer_id in ("", state.claimant.id):
             return [str(action) for action in CLAIMANT_ACTIONS]
-    if state.status is CaseStatus.ESCALATED and viewer.role is ReviewerRole.SENIOR_OFFICER:
-        return ["resolve_escalation"]
+    if state.status is CaseStatus.ESCALATED:
+        return escalation.open_actions(state, viewer)
     if state.status is CaseStatus.SIGNED_OFF and viewer.role is ReviewerRole.SENIOR_OFFICER:
         signer = state.sign_off.reviewer.id if state.sign_off is not None else ""
         if viewer.reviewer_id != signer:
@@ -164,13 +204,24 @@ def _partner_not_heard(state: CaseState, decision: ReviewDecision) -> list[str]:
     approval (EU 2021/821 Art. 16)."""
     if decision.outcome not in APPROVALS or state.screening is None:
         return []
-    states = notice_states(state.screening, NoticeKind.DENIAL)
-    heard = state.consultation is not None and state.consultation.concluded is not None
-    if not states or heard:
+    waived = waived_states(state)
+    states = [s for s in notice_states(state.screening, NoticeKind.DENIAL) if s not in waived]
+    concluded = state.consultation.concluded if state.consultation is not None else None
+    if not states:
+        return []
+    if concluded is None:
+        return [
+            f"{', '.join(states)} denied an essentially identical transaction: refer the case "
+            "for consultation before approving (EU 2021/821 Art. 16)"
+        ]
+    unheard = [country for country in states if country in concluded.unheard_states]
+    if not unheard:
         return []
     return [
-        f"{', '.join(states)} denied an essentially identical transaction: refer the case for "
-        "consultation before approving (EU 2021/821 Art. 16)"
+        f"{', '.join(unheard)} denied an essentially identical transaction and could not be "
+        "consulted (no contact that may be referred): register its contact and refer the case "
+        "again, or have a senior officer record why it cannot be consulted "
+        "(EU 2021/821 Art. 16)"
     ]
 
 

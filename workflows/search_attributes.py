@@ -19,6 +19,8 @@ ASSIGNED_REVIEWER = SearchAttributeKey.for_keyword("AssignedReviewer")
 CONTROL_CODES = SearchAttributeKey.for_keyword_list("ControlCodes")
 DEADLINE_AT = SearchAttributeKey.for_datetime("DeadlineAt")
 OVERDUE = SearchAttributeKey.for_bool("Overdue")
+# What DeadlineAt is for: decision, referral (target), committee or appeal (window).
+DEADLINE_FOR = SearchAttributeKey.for_keyword("DeadlineFor")
 
 ALL_KEYS = (
     CASE_STATUS,
@@ -30,6 +32,7 @@ ALL_KEYS = (
     CONTROL_CODES,
     DEADLINE_AT,
     OVERDUE,
+    DEADLINE_FOR,
 )
 
 # Names the `temporal` command line uses for each indexed value type.
@@ -62,8 +65,10 @@ def of_case(
     claimant: Reviewer | None,
     deadline_at: datetime | None,
     overdue: bool,
+    deadline_for: str | None = None,
 ) -> list[Shown]:
-    """The values a case shows in its changing search attributes (None: unset)."""
+    """The values a case shows in its changing search attributes (None: unset; no
+    `deadline_for`: DeadlineFor left alone, as cases did before it existed)."""
     values: list[Shown] = [
         (CASE_STATUS.name, status.value, CASE_STATUS.value_set(status.value)),
         (OVERDUE.name, overdue, OVERDUE.value_set(overdue)),
@@ -80,6 +85,8 @@ def of_case(
             DEADLINE_AT.value_set(deadline_at) if deadline_at else DEADLINE_AT.value_unset(),
         ),
     ]
+    if deadline_for is not None:
+        values.append((DEADLINE_FOR.name, deadline_for, DEADLINE_FOR.value_set(deadline_for)))
     if screening is not None:
         risk = screening.risk_level.value
         values.append((RISK_LEVEL.name, risk, RISK_LEVEL.value_set(risk)))

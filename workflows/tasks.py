@@ -10,10 +10,12 @@ from schemas.cases import CaseStatus, DecisionOutcome, DenialGround
 
 
 class ReviewerRole(StrEnum):
-    """What a reviewer may do: officers decide, senior officers also countersign."""
+    """What a reviewer may do: officers decide, senior officers also countersign, chair the first
+    escalation committee and record appeals; a committee chair decides higher escalation levels."""
 
     LICENSING_OFFICER = "licensing_officer"
     SENIOR_OFFICER = "senior_officer"
+    COMMITTEE_CHAIR = "committee_chair"
 
 
 class Reviewer(BaseModel):
@@ -74,6 +76,24 @@ class EscalationResolution(BaseModel):
     reviewer: Reviewer
     recommendation: str = Field(description="What the committee recommends the officer decide.")
     rationale: str
+
+
+class PartnerWaiverRequest(BaseModel):
+    """A senior officer records why partner states that denied an essentially identical
+    transaction are not consulted before approval (EU 2021/821 Art. 16)."""
+
+    reviewer: Reviewer
+    states: list[str] = Field(description="ISO 3166 codes of the partner states.")
+    reason: str = Field(description="Why they cannot be consulted, for the record.")
+
+
+class EscalationAppeal(BaseModel):
+    """A dissenting agency appeals a committee's decision to the next level; a senior officer
+    records the appeal on its behalf."""
+
+    reviewer: Reviewer
+    on_behalf_of: str = Field(description="Stakeholder id of the agency that appeals.")
+    grounds: str = Field(description="Why the agency disagrees with the committee's decision.")
 
 
 class ViewRequest(BaseModel):

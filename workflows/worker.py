@@ -10,11 +10,13 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from caseflow.kafka import start_producer
+from caseflow.metrics import scraped_from_store
 from caseflow.settings import Settings
 from workflows import TASK_QUEUE
 from workflows.activities import CaseActivities
 from workflows.client import connect
 from workflows.license_case import LicenseCase
+from workflows.telemetry import case_families
 
 log = structlog.get_logger(__name__)
 
@@ -38,6 +40,7 @@ async def run_worker(
     endpoints = settings.endpoints()
     client = await connect(endpoints.temporal, settings.temporal_namespace)
     producer = await start_producer(endpoints.kafka, "caseflow-worker")
+    unexpose = scraped_from_store("cases", case_families(client))
     try:
         log.info("worker running", task_queue=TASK_QUEUE, temporal=endpoints.temporal)
         worker = build_worker(client, CaseActivities(producer))
@@ -46,6 +49,7 @@ async def run_worker(
             await on_ready()
         await running
     finally:
+        unexpose()
         await producer.stop()
 
 

@@ -1,40 +1,57 @@
-"""The `caseflow` command line."""
+"""The `caseflow` command line; each command's module is imported only when it runs."""
 
 from __future__ import annotations
 
-import asyncio
+from typing import ClassVar
 
 import typer
-from rich.console import Console
 
-from caseflow.cli import agency, cases, consultation, contracts, lists, processes, review, stack
+from caseflow.cli.lazy import LazyCommands
+
+
+class CaseflowCommands(LazyCommands):
+    """Every `caseflow` command, by the module that implements it."""
+
+    lazy: ClassVar[dict[str, str]] = {
+        "stack": "caseflow.cli.stack:app",
+        "services": "caseflow.cli.processes:services",
+        "run": "caseflow.cli.processes:run",
+        "flow": "caseflow.cli.flow:flow",
+        "tasks": "caseflow.cli.tasks:tasks",
+        "cases": "caseflow.cli.cases:app",
+        "case": "caseflow.cli.cases:case",
+        "act": "caseflow.cli.review:act",
+        "claim": "caseflow.cli.review:claim",
+        "release": "caseflow.cli.review:release",
+        "decide": "caseflow.cli.review:decide",
+        "countersign": "caseflow.cli.review:countersign",
+        "hold": "caseflow.cli.review:hold",
+        "refer": "caseflow.cli.review:refer",
+        "resolve": "caseflow.cli.review:resolve",
+        "appeal": "caseflow.cli.review:appeal",
+        "waive-partner": "caseflow.cli.review:waive_partner",
+        "submit": "caseflow.cli.agency:submit",
+        "status": "caseflow.cli.agency:status",
+        "lists": "caseflow.cli.lists:app",
+        "consultation": "caseflow.cli.consultation:app",
+        "schemas": "caseflow.cli.contracts:app",
+    }
+
 
 app = typer.Typer(
+    cls=CaseflowCommands,
     no_args_is_help=True,
     help="caseflow: export-licence cases with human rights weighed at every step.",
 )
-app.add_typer(stack.app, name="stack")
-app.add_typer(processes.services, name="services")
-app.add_typer(contracts.app, name="schemas")
-app.add_typer(lists.app, name="lists")
-app.add_typer(consultation.app, name="consultation")
-app.command("run")(processes.run)
-app.command("submit")(cases.submit)
-app.command("status")(agency.status)
-app.command("cases")(cases.cases)
-app.command("case")(cases.case)
-app.command("claim")(review.claim)
-app.command("release")(review.release)
-app.command("decide")(review.decide)
-app.command("countersign")(review.countersign)
-app.command("hold")(review.hold)
-app.command("refer")(review.refer)
-app.command("resolve")(review.resolve)
 
 
 @app.command()
 def demo() -> None:
     """Bring the stack and services up, push sample cases through, print the Temporal UI."""
+    import asyncio
+
+    from rich.console import Console
+
     from caseflow.demo import run_demo
     from caseflow.settings import EndpointsMissing, Settings
     from caseflow.stack import StackError
@@ -50,9 +67,9 @@ def demo() -> None:
 @app.command()
 def down() -> None:
     """Stop caseflow's processes, then the embedded servers."""
+    from caseflow.cli import processes, stack
     from caseflow.processes import stop_processes
     from caseflow.settings import Settings
 
-    settings = Settings()
-    processes.show(stop_processes(settings))
+    processes.show(stop_processes(Settings()))
     stack.down()

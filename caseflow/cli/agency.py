@@ -1,16 +1,33 @@
-"""`caseflow status AGENCY REFERENCE`: an agency asks where its case stands."""
+"""`caseflow submit | status`: an agency submits applications and asks where its case stands."""
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import typer
 from rich.console import Console
 
+from caseflow.agency import publish_submissions, read_submission, sample_messages
 from caseflow.settings import Settings
 from services.intake.queries import standing_of
 
 console = Console()
+
+
+def submit(
+    files: list[Path] = typer.Argument(None, help="JSON files: envelopes or bare applications."),
+    samples: bool = typer.Option(False, "--samples", help="Submit the six sample applications."),
+    suffix: str = typer.Option("", help="Appended to sample references, to submit them anew."),
+) -> None:
+    """Publish submissions to the submissions topic, as an agency gateway does."""
+    messages = [read_submission(path) for path in files or []]
+    if samples:
+        messages += sample_messages(suffix)
+    if not messages:
+        raise typer.BadParameter("give files or --samples")
+    sent = asyncio.run(publish_submissions(Settings().endpoints().kafka, messages))
+    console.print(f"submitted {sent} message(s) to intake")
 
 
 def status(

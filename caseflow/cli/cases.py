@@ -1,53 +1,63 @@
-"""`caseflow submit | cases | case | decide`: agencies submit, reviewers read and decide."""
+"""`caseflow cases [search | show] | case`: find cases in Temporal's visibility store, read one."""
 
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
 from temporalio.client import Client
+from temporalio.service import RPCError
 
-from caseflow.agency import publish_submissions, read_submission, sample_messages
 from caseflow.settings import Settings
+from schemas.cases import CaseStatus
 from schemas.intake import SubmissionRejected
 from workflows.client import connect
 from workflows.desk import CaseSummary, case_view, find_cases, resolve_case
+from workflows.inbox import task_of
 from workflows.model import CaseView
 from workflows.tasks import ReviewerRole
 
 console = Console()
 
 
-def submit(
-    files: list[Path] = typer.Argument(None, help="JSON files: envelopes or bare applications."),
-    samples: bool = typer.Option(False, "--samples", help="Submit the six sample applications."),
-    suffix: str = typer.Option("", help="Appended to sample references, to submit them anew."),
-) -> None:
-    """Publish submissions to the submissions topic, as an agency gateway does."""
-    messages = [read_submission(path) for path in files or []]
-    if samples:
-        messages += sample_messages(suffix)
-    if not messages:
-        raise typer.BadParameter("give files or --samples")
-    sent = asyncio.run(publish_submissions(Settings().endpoints().kafka, messages))
-    console.print(f"submitted {sent} message(s) to intake")
+app = typer.Typer(help="Cases: list, search by visibility query, show one.")
+LIMIT = typer.Option(100, help="At most this many cases.")
 
 
+@app.callback(invoke_without_command=True)
 def cases(
-    status: str = typer.Option("", help="Only cases in this status, e.g. under_review."),
+    context: typer.Context,
+    status: CaseStatus | None = typer.Option(None, help="Only cases in this status."),
     query: str = typer.Option("", help="A Temporal visibility query, e.g. \"RiskLevel='high'\"."),
-    limit: int = typer.Option(100, help="At most this many cases."),
+    limit: int = LIMIT,
 ) -> None:
-    """List cases with their status, risk and deadline."""
+    """List cases with their status, risk and deadline (newest first)."""
+    if context.invoked_subcommand is not None:
+        return
     clauses = [clause for clause in (f"CaseStatus = '{status}'" if status else "", query) if clause]
-    found = asyncio.run(_find(" AND ".join(f"({clause})" for clause in clauses), limit))
+    search(" AND ".join(f"({clause})" for clause in clauses), limit)
+
+
+@app.command()
+def search(
+    query: str = typer.Argument(
+        ..., help="A Temporal visibility query: \"CaseStatus = 'under_review' AND Overdue = true\"."
+    ),
+    limit: int = LIMIT,
+) -> None:
+    """Find cases by any of their search attributes, as in the Temporal UI."""
+    try:
+        found = asyncio.run(_find(query, limit))
+    except RPCError as error:
+        console.print(f"[red]query refused:[/red] {error}", highlight=False)
+        raise typer.Exit(1) from error
     show_cases(found)
 
 
+@app.command("show")
 def case(
     reference: str = typer.Argument(..., help="Case id or control number."),
     role: ReviewerRole | None = typer.Option(
@@ -60,30 +70,38 @@ def case(
     show_case(view)
 
 
-async def _client() -> Client:
+async def temporal_client() -> Client:
+    """A client of the configured (or embedded) Temporal server."""
     settings = Settings()
     return await connect(settings.endpoints().temporal, settings.temporal_namespace)
 
 
 async def _find(query: str, limit: int) -> list[CaseSummary]:
-    return await find_cases(await _client(), query, limit)
+    return await find_cases(await temporal_client(), query, limit)
 
 
 async def _view(reference: str, role: ReviewerRole | None, reviewer: str) -> CaseView:
-    client = await _client()
+    client = await temporal_client()
     return await case_view(client, await resolve_case(client, reference), role, reviewer)
 
 
 RISK_COLOURS = {"low": "green", "medium": "yellow", "high": "red", "critical": "bold red"}
 
 
-def show_cases(found: list[CaseSummary]) -> None:
-    """Cases as a table."""
+def show_cases(found: list[CaseSummary], *, tasks: bool = False) -> None:
+    """Cases as a table; with `tasks`, what each waits for from a reviewer."""
     table = Table("control no.", "status", "risk", "reviewer", "agency", "dest.", "codes", "due")
+    if tasks:
+        table = Table("due", "task", "control no.", "status", "risk", "reviewer", "agency")
+        table.add_column("dest.")
+        table.add_column("codes")
     for summary in found:
         colour = RISK_COLOURS.get(summary.risk_level, "dim")
         due = f"{summary.deadline_at:%Y-%m-%d}" if summary.deadline_at else ""
+        due = f"[bold red]{due} overdue[/bold red]" if summary.overdue else due
+        first = [due, task_of(summary)] if tasks else []
         table.add_row(
+            *first,
             summary.control_number,
             summary.status,
             f"[{colour}]{summary.risk_level or '-'}[/{colour}]",
@@ -91,7 +109,7 @@ def show_cases(found: list[CaseSummary]) -> None:
             summary.agency,
             summary.destination,
             ", ".join(summary.control_codes),
-            f"[bold red]{due} overdue[/bold red]" if summary.overdue else due,
+            *([] if tasks else [due]),
         )
     console.print(table)
     console.print(f"{len(found)} case(s)")
@@ -106,6 +124,9 @@ def show_case(view: CaseView) -> None:
         f"{due}{' **OVERDUE**' if view.overdue else ''}; codes {', '.join(view.control_codes)}; "
         f"reviewer {view.assigned_reviewer or 'unassigned'}",
     ]
+    if view.referral_due_at is not None:
+        missed = " **MISSED**" if view.referral_missed else ""
+        lines.append(f"Refer for consultation by {view.referral_due_at:%Y-%m-%d %H:%M} UTC{missed}")
     if view.alert:
         lines.append(f"> **Alert:** {view.alert}")
     lines += [f"- {role.replace('_', ' ')}: {p.name}" for role, p in view.application.parties()]
@@ -132,8 +153,7 @@ def show_case(view: CaseView) -> None:
     if view.escalation is not None:
         escalation = view.escalation
         lines.append(f"## Escalated: {escalation.dissent}")
-        if escalation.resolved_by:
-            lines.append(f"{escalation.resolved_by} recommends {escalation.recommendation}")
+        lines += [f"- {level}" for level in view.escalation_levels]
     if view.hold is not None:
         lines.append(f"## On hold since {view.hold.since:%Y-%m-%d %H:%M} UTC")
         lines += [f"- {question}" for question in view.hold.questions]

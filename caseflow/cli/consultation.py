@@ -24,7 +24,7 @@ console = Console()
 
 
 @asynccontextmanager
-async def _consultation_schema() -> AsyncIterator[asyncpg.Connection]:
+async def consultation_schema() -> AsyncIterator[asyncpg.Connection]:
     """A connection on consultation's schema (migrated first, as the service would)."""
     database = Settings().endpoints().database
     await migrate(database, SCHEMA, MIGRATIONS)
@@ -42,7 +42,9 @@ def referrals(
 ) -> None:
     """Open referrals per stakeholder, soonest due first; overdue ones in red."""
     found = asyncio.run(_referrals(stakeholder, overdue))
-    table = Table("stakeholder", "kind", "case", "referral", "opened", "due", "extended")
+    table = Table(
+        "stakeholder", "kind", "case", "referral", "opened", "due", "extended", "reminded"
+    )
     for referral in found:
         due = f"{referral.due_at:%Y-%m-%d %H:%M}"
         table.add_row(
@@ -53,14 +55,16 @@ def referrals(
             f"{referral.opened_at:%Y-%m-%d}",
             f"[red]{due} overdue[/red]" if referral.overdue else due,
             "yes" if referral.extended else "",
+            f"{referral.reminded_at:%Y-%m-%d %H:%M}" if referral.reminded_at else "",
         )
     console.print(table)
     late = sum(referral.overdue for referral in found)
-    console.print(f"{len(found)} open referral(s), {late} overdue")
+    reminded = sum(referral.reminded_at is not None for referral in found)
+    console.print(f"{len(found)} open referral(s), {late} overdue, {reminded} reminded")
 
 
 async def _referrals(stakeholder: str | None, overdue: bool) -> list[ReferralState]:
-    async with _consultation_schema() as connection:
+    async with consultation_schema() as connection:
         return await referral_states(
             connection, utcnow(), stakeholder=stakeholder, overdue_only=overdue
         )
@@ -84,5 +88,5 @@ def stakeholders() -> None:
 
 
 async def _stakeholders() -> list[StakeholderEntry]:
-    async with _consultation_schema() as connection:
+    async with consultation_schema() as connection:
         return await PostgresConsultationUnitOfWork(connection).stakeholders()

@@ -1,4 +1,5 @@
-"""`caseflow claim | release | decide | countersign | hold | refer | resolve`: reviewer tasks.
+"""`caseflow claim | release | decide | countersign | hold | refer | resolve | appeal |
+waive-partner`: reviewer tasks.
 
 Each is a Temporal Update: the workflow refuses an invalid task before it enters the history and
 says every reason. Who acts comes from `--reviewer` and `--role` (or CASEFLOW_REVIEWER and
@@ -24,8 +25,10 @@ from workflows.tasks import (
     ActionRecorded,
     ConsultationReferral,
     Countersignature,
+    EscalationAppeal,
     EscalationResolution,
     InformationRequest,
+    PartnerWaiverRequest,
     ReviewDecision,
     Reviewer,
     ReviewerRole,
@@ -130,13 +133,43 @@ def resolve(
     recommendation: str = typer.Option(..., help="What the committee recommends, e.g. deny."),
     rationale: str = typer.Option(..., help="Why."),
 ) -> None:
-    """Settle a stakeholders' dissent as the escalation committee's chair (a senior officer)."""
+    """Record the decision of the committee at the case's escalation level, as its chair (a
+    senior officer for the Operating Committee; `--role committee_chair` for the ACEP)."""
     resolution = EscalationResolution(
         reviewer=Reviewer(id=reviewer, role=role),
         recommendation=recommendation,
         rationale=rationale,
     )
     _run(desk.resolve_escalation, reference, resolution)
+
+
+def waive_partner(
+    reference: str = CASE,
+    reviewer: str = REVIEWER,
+    role: ReviewerRole = SENIOR_ROLE,
+    state: list[str] = typer.Option(..., help="A partner state's ISO code (repeatable)."),
+    reason: str = typer.Option(..., help="Why it cannot be consulted."),
+) -> None:
+    """Record, as a senior officer, why a partner state whose denial notice matched the case is
+    not consulted before approval (EU 2021/821 Art. 16)."""
+    waiver = PartnerWaiverRequest(
+        reviewer=Reviewer(id=reviewer, role=role), states=state, reason=reason
+    )
+    _run(desk.record_partner_waiver, reference, waiver)
+
+
+def appeal(
+    reference: str = CASE,
+    reviewer: str = REVIEWER,
+    role: ReviewerRole = SENIOR_ROLE,
+    on_behalf_of: str = typer.Option(..., help="Stakeholder id of the agency that appeals."),
+    grounds: str = typer.Option(..., help="Why the agency disagrees with the decision."),
+) -> None:
+    """Record a dissenting agency's appeal of a committee's decision to the next level."""
+    task = EscalationAppeal(
+        reviewer=Reviewer(id=reviewer, role=role), on_behalf_of=on_behalf_of, grounds=grounds
+    )
+    _run(desk.appeal_escalation, reference, task)
 
 
 def _run(action: Action[TaskT], reference: str, task: TaskT) -> None:
@@ -158,3 +191,12 @@ async def _act(action: Action[TaskT], reference: str, task: TaskT) -> ActionReco
     settings = Settings()
     client = await connect(settings.endpoints().temporal, settings.temporal_namespace)
     return await action(client, await desk.resolve_case(client, reference), task)
+
+
+act = typer.Typer(
+    help="Every reviewer action on a case, each a Temporal Update the workflow checks first.",
+    no_args_is_help=True,
+)
+for _action in (claim, release, decide, countersign, hold, refer, resolve, appeal):
+    act.command()(_action)
+act.command("waive-partner")(waive_partner)

@@ -26,7 +26,7 @@ from services.consultation.routing import Routing
 REFERRAL_COLUMNS = (
     "referral_id, request_id, case_id, stakeholder_id, stakeholder_name, stakeholder_kind,"
     " opened_at, due_at, status, extended, extended_by, position, rationale, conditions,"
-    " answered_at, answered_by"
+    " answered_at, answered_by, channel, reminded_at, reminded_for, cancelled_at, cancel_reason"
 )
 
 
@@ -88,7 +88,9 @@ class PostgresConsultationUnitOfWork(PostgresUnitOfWork):
         """The consultation of this request, if opened; locked until commit, so that changes to
         one consultation's referrals take their locks in one order."""
         row = await self.connection.fetchrow(
-            "SELECT * FROM consultations WHERE request_id = $1 FOR UPDATE", request_id
+            "SELECT *, cancelled_at AS consultation_cancelled_at FROM consultations"
+            " WHERE request_id = $1 FOR UPDATE",
+            request_id,
         )
         return None if row is None else _consultation(row)
 
@@ -119,8 +121,8 @@ class PostgresConsultationUnitOfWork(PostgresUnitOfWork):
         )
         await self.connection.executemany(
             "INSERT INTO referrals (referral_id, request_id, case_id, stakeholder_id,"
-            " stakeholder_name, stakeholder_kind, required, opened_at, due_at)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            " stakeholder_name, stakeholder_kind, required, opened_at, due_at, channel)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             [
                 (
                     r.referral_id,
@@ -132,6 +134,7 @@ class PostgresConsultationUnitOfWork(PostgresUnitOfWork):
                     required,
                     r.opened_at,
                     r.due_at,
+                    r.channel,
                 )
                 for r, required in referrals
             ],
@@ -140,7 +143,8 @@ class PostgresConsultationUnitOfWork(PostgresUnitOfWork):
     async def lock_referral(self, referral_id: str) -> tuple[Referral, Consultation] | None:
         """The referral and its consultation, locked until commit (answers serialise per case)."""
         row = await self.connection.fetchrow(
-            "SELECT c.correlation_id, c.opened, c.outcome, r.*"
+            "SELECT c.correlation_id, c.opened, c.outcome,"
+            " c.cancelled_at AS consultation_cancelled_at, r.*"
             " FROM referrals r JOIN consultations c USING (request_id)"
             " WHERE r.referral_id = $1 FOR UPDATE OF c, r",
             referral_id,
@@ -163,7 +167,8 @@ class PostgresConsultationUnitOfWork(PostgresUnitOfWork):
         await self.connection.execute(
             "UPDATE referrals SET status = $2, due_at = $3, extended = $4, extended_by = $5,"
             " position = $6, rationale = $7, conditions = $8::jsonb, answered_at = $9,"
-            " answered_by = $10, answered_via = coalesce($11, answered_via)"
+            " answered_by = $10, answered_via = coalesce($11, answered_via),"
+            " reminded_at = $12, reminded_for = $13, cancelled_at = $14, cancel_reason = $15"
             " WHERE referral_id = $1",
             referral.referral_id,
             referral.status.value,
@@ -176,6 +181,10 @@ class PostgresConsultationUnitOfWork(PostgresUnitOfWork):
             referral.answered_at,
             referral.answered_by,
             via if referral.status is ReferralStatus.ANSWERED else None,
+            referral.reminded_at,
+            referral.reminded_for,
+            referral.cancelled_at,
+            referral.cancel_reason,
         )
 
     async def conclude(self, outcome: ConsultationConcluded) -> None:
@@ -186,6 +195,16 @@ class PostgresConsultationUnitOfWork(PostgresUnitOfWork):
             outcome.request_id,
             outcome.concluded_at,
             outcome.model_dump_json(),
+        )
+
+    async def cancel(self, request_id: str, reason: str, at: datetime) -> None:
+        """Record that the consultation ended with its case, before it concluded."""
+        await self.connection.execute(
+            "UPDATE consultations SET cancelled_at = $2, cancel_reason = $3"
+            " WHERE request_id = $1 AND cancelled_at IS NULL",
+            request_id,
+            at,
+            reason,
         )
 
     async def add_notice(self, notice: PartnerNotice, case_id: str, at: datetime) -> bool:
@@ -221,6 +240,11 @@ def referral_of(row: asyncpg.Record) -> Referral:
         conditions=tuple(json.loads(row["conditions"])),
         answered_at=row["answered_at"],
         answered_by=row["answered_by"],
+        channel=row["channel"],
+        reminded_at=row["reminded_at"],
+        reminded_for=row["reminded_for"],
+        cancelled_at=row["cancelled_at"],
+        cancel_reason=row["cancel_reason"],
     )
 
 
@@ -232,4 +256,5 @@ def _consultation(row: asyncpg.Record) -> Consultation:
         correlation_id=row["correlation_id"],
         opened=None if opened is None else ConsultationOpened.model_validate_json(opened),
         concluded=None if outcome is None else ConsultationConcluded.model_validate_json(outcome),
+        cancelled_at=row["consultation_cancelled_at"],
     )

@@ -30,7 +30,9 @@ class Response(BaseModel):
 class Refusal(BaseModel):
     """Why an answer changed nothing."""
 
-    reason: str = Field(description="`unknown_referral`, `late`, `already_answered`, …")
+    reason: str = Field(
+        description="`unknown_referral`, `late`, `already_answered`, `cancelled`, …"
+    )
     message: str
 
 
@@ -40,7 +42,8 @@ REFUSALS = {
     status.HTTP_404_NOT_FOUND: {"model": Refusal, "description": "No such referral."},
     status.HTTP_409_CONFLICT: {
         "model": Refusal,
-        "description": "Late (deadline passed), already answered, or extension already used.",
+        "description": "Late (deadline passed), already answered, extension already used, or "
+        "cancelled (the case ended before the answer).",
     },
     UNPROCESSABLE: {
         "model": Refusal,

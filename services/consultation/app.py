@@ -19,14 +19,18 @@ from caseflow.messaging import (
 )
 from caseflow.settings import Settings
 from schemas.consultation import (
+    ConsultationCancelled,
     ConsultationConcluded,
     ConsultationDeadlinePassed,
     ConsultationOpened,
+    ConsultationReminderDue,
     ConsultationRequested,
     ReferralAnswered,
+    ReferralCancelled,
     ReferralExtended,
     ReferralExtensionGranted,
     ReferralOpened,
+    ReferralReminded,
     ReferralResponseRecorded,
     ReferralResponseRefused,
     ShareNotice,
@@ -36,6 +40,7 @@ from schemas.screening import PartnerNotice
 from schemas.topics import CONSULTATION_REQUESTS, CONSULTATION_RESPONSES, SHARING_NOTICES
 from services.consultation.bootstrap import ConsultationRuntime
 from services.consultation.config import CONSUMER
+from services.consultation.follow_up import cancel_consultation, remind_stakeholders
 from services.consultation.handlers import (
     Handled,
     deadline_passed,
@@ -53,6 +58,8 @@ Commands = (
     | Envelope[ConsultationDeadlinePassed]
     | Envelope[ReferralExtensionGranted]
     | Envelope[ReferralAnswered]
+    | Envelope[ConsultationReminderDue]
+    | Envelope[ConsultationCancelled]
     | Envelope[ShareNotice]
 )
 Outgoing = (
@@ -61,6 +68,8 @@ Outgoing = (
     | Envelope[ReferralExtended]
     | Envelope[ReferralResponseRecorded]
     | Envelope[ReferralResponseRefused]
+    | Envelope[ReferralReminded]
+    | Envelope[ReferralCancelled]
     | Envelope[ConsultationConcluded]
 )
 
@@ -101,9 +110,12 @@ def build_router(process: ConsultationRuntime) -> KafkaRouter:
         title="on_consultation_command",
         description="ConsultationRequested opens one referral per routed stakeholder; "
         "ReferralAnswered records an answer or refuses it (ReferralResponseRefused); "
-        "ReferralExtensionGranted moves a deadline once; ConsultationDeadlinePassed records "
-        "silence as deemed no objection; ConsultationConcluded follows once every referral is "
-        "closed. ShareNotice publishes a denial or risk notice to partner states.",
+        "ReferralExtensionGranted moves a deadline once; ConsultationReminderDue reminds each "
+        "stakeholder that has not answered (ReferralReminded, once per deadline); "
+        "ConsultationDeadlinePassed records silence as deemed no objection; "
+        "ConsultationConcluded follows once every referral is closed. ConsultationCancelled "
+        "(the case ended) closes the open referrals (ReferralCancelled) and refuses later "
+        "answers. ShareNotice publishes a denial or risk notice to partner states.",
     )
     async def on_consultation_command(body: Documented[Commands], message: KafkaMessage) -> None:
         kind = _type_of(message)
@@ -126,6 +138,16 @@ def build_router(process: ConsultationRuntime) -> KafkaRouter:
         elif kind == ReferralExtensionGranted.type_name():
             await with_contract(
                 message, ReferralExtensionGranted, lambda e: grant_extension(e, store, policy)
+            )
+        elif kind == ConsultationReminderDue.type_name():
+            await with_contract(
+                message,
+                ConsultationReminderDue,
+                lambda e: remind_stakeholders(e, store, utcnow()),
+            )
+        elif kind == ConsultationCancelled.type_name():
+            await with_contract(
+                message, ConsultationCancelled, lambda e: cancel_consultation(e, store, utcnow())
             )
         elif kind == ShareNotice.type_name():
             await with_contract(message, ShareNotice, lambda e: share_notice(e, store, utcnow()))

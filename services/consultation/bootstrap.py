@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,12 +12,14 @@ import asyncpg
 import structlog
 import uvicorn
 
+from caseflow.metrics import scraped_from_store
 from caseflow.service import ServiceRuntime
 from caseflow.settings import Settings
 from caseflow.uow import PostgresStore
 from services.consultation.adapters import PostgresConsultationUnitOfWork
 from services.consultation.api import build_api
 from services.consultation.config import MIGRATIONS, SCHEMA
+from services.consultation.metrics import referral_families
 from services.consultation.policy import RoutingPolicy, StakeholderRegistry
 
 log = structlog.get_logger(__name__)
@@ -34,6 +37,7 @@ class ConsultationRuntime:
     url_file: Path
     _server: uvicorn.Server | None = field(default=None, repr=False)
     _serving: asyncio.Task[None] | None = field(default=None, repr=False)
+    _unexpose: Callable[[], None] | None = field(default=None, repr=False)
 
     @classmethod
     def from_settings(cls, settings: Settings, policy: RoutingPolicy) -> ConsultationRuntime:
@@ -62,6 +66,7 @@ class ConsultationRuntime:
         async with self.store().unit_of_work() as uow:
             changed = await uow.seed_stakeholders(StakeholderRegistry.load())
         log.info("stakeholder registry ready", added_or_updated=changed)
+        self._unexpose = scraped_from_store("consultation", referral_families(self))
         listening = listening_socket(self.http_host, self.http_port)
         api = build_api(self, self.store(), self.policy)
         config = uvicorn.Config(api, log_level="warning", lifespan="off")
@@ -88,6 +93,8 @@ class ConsultationRuntime:
         if self._server is not None and self._serving is not None:
             self._server.should_exit = True
             await self._serving
+        if self._unexpose is not None:
+            self._unexpose()
         self.url_file.unlink(missing_ok=True)
         await self.runtime.stop()
 

@@ -110,6 +110,7 @@ def referral_from(opened: ReferralOpened) -> Referral:
         stakeholder_kind=opened.stakeholder_kind,
         opened_at=opened.opened_at,
         due_at=opened.due_at,
+        channel=opened.channel,
     )
 
 

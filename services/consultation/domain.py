@@ -51,6 +51,12 @@ class ExtensionAlreadyGranted(ResponseRefused):
     reason = "extension_already_granted"
 
 
+class ReferralCancelled(ResponseRefused):
+    """The case ended before the referral was answered: no answer is taken any more."""
+
+    reason = "cancelled"
+
+
 class IncompleteAnswer(ResponseRefused):
     """An answer missing what its position needs (a rationale, conditions)."""
 
@@ -77,6 +83,11 @@ class Referral:
     answered_at: datetime | None = None
     answered_by: str = ""
     extended_by: str = ""
+    channel: str = ""
+    reminded_at: datetime | None = None
+    reminded_for: datetime | None = None  # the deadline the last reminder was about
+    cancelled_at: datetime | None = None
+    cancel_reason: str = ""
 
     def names(self) -> dict[str, str]:
         """What every event about this referral names (`ReferralFact`)."""
@@ -93,6 +104,7 @@ class Referral:
 
     def answer(self, answer: ReferralAnswered, now: datetime, extension: timedelta) -> Referral:
         """Record the answer; `need_more_time` takes the one extension instead."""
+        self._refuse_if_cancelled()
         if self.status is ReferralStatus.ANSWERED:
             raise AlreadyAnswered(
                 f"referral {self.referral_id} was answered ({self.position}) at {self.answered_at}"
@@ -117,6 +129,7 @@ class Referral:
 
     def extend(self, extension: timedelta, granted_by: str) -> Referral:
         """Move the deadline once; a second extension is refused."""
+        self._refuse_if_cancelled()
         if self.status is not ReferralStatus.OPEN:
             raise AlreadyAnswered(
                 f"referral {self.referral_id} is {self.status}; nothing to extend"
@@ -139,6 +152,31 @@ class Referral:
         if self.status is not ReferralStatus.OPEN or (self.extended and self.due_at > deadline):
             return None
         return replace(self, status=ReferralStatus.DEEMED_NO_OBJECTION)
+
+    def remind(self, now: datetime) -> Referral | None:
+        """Remind a stakeholder that has not answered, once per deadline of its own (an
+        extension re-arms the reminder); None when there is nothing to remind of."""
+        if self.status is not ReferralStatus.OPEN or self.reminded_for == self.due_at:
+            return None
+        if now >= self.due_at:
+            return None
+        return replace(self, reminded_at=now, reminded_for=self.due_at)
+
+    def cancel(self, reason: str, now: datetime) -> Referral | None:
+        """The case ended: an open referral is closed as cancelled; a closed one stays as it is."""
+        if self.status is not ReferralStatus.OPEN:
+            return None
+        return replace(
+            self, status=ReferralStatus.CANCELLED, cancelled_at=now, cancel_reason=reason
+        )
+
+    def _refuse_if_cancelled(self) -> None:
+        if self.status is ReferralStatus.CANCELLED:
+            at = self.cancelled_at.isoformat() if self.cancelled_at else "before"
+            raise ReferralCancelled(
+                f"referral {self.referral_id} was cancelled at {at}: {self.cancel_reason}; "
+                "no answer is taken"
+            )
 
     def final_position(self) -> StakeholderPosition:
         """The position this referral contributes to the outcome (after it is closed)."""
@@ -189,8 +227,9 @@ def outcome(referrals: Sequence[Referral]) -> Outcome | None:
     objection, approval with conditions, or no objection deemed by silence). Unanimous denial or
     unanimous approval, with or without conditions, is no dissent. A consultation nobody could
     be referred (all conflicted, or routing chose nobody) concludes at once without positions.
+    A cancelled consultation (the case ended first) never concludes.
     """
-    if any(r.status is ReferralStatus.OPEN for r in referrals):
+    if any(r.status in (ReferralStatus.OPEN, ReferralStatus.CANCELLED) for r in referrals):
         return None
     if not referrals:
         return Outcome([], dissent=False, summary="no stakeholder could be referred")

@@ -49,7 +49,7 @@ async def open_consultation(
     now: datetime,
 ) -> Handled:
     """Refer the case to the stakeholders routing chooses, each told only what it may see."""
-    return await _once(store, request, lambda uow: _refer(uow, request, policy, now))
+    return await handle_once(store, request, lambda uow: _refer(uow, request, policy, now))
 
 
 async def answer_referral(
@@ -76,7 +76,7 @@ async def on_referral_answered(
         await _answer(uow, message.data, "event", policy, now)
         return Handled.DONE
 
-    return await _once(store, message, act)
+    return await handle_once(store, message, act)
 
 
 async def grant_extension(
@@ -96,7 +96,7 @@ async def grant_extension(
         await _extended(uow, consultation, referral.extend(days, granted.granted_by))
         return Handled.DONE
 
-    return await _once(store, message, act)
+    return await handle_once(store, message, act)
 
 
 async def deadline_passed(
@@ -112,8 +112,11 @@ async def deadline_passed(
             return Handled.REFUSED
         if consultation.concluded is not None:  # re-sent: the outcome may have been lost
             again = derived_id(str(message.id), "again")
-            await _emit(uow, consultation, consultation.concluded, again)
+            await emit(uow, consultation, consultation.concluded, again)
             return Handled.ALREADY_PROCESSED
+        if consultation.cancelled_at is not None:
+            log.info("deadline of a cancelled consultation", request_id=passed.request_id)
+            return Handled.REFUSED
         for referral in await uow.lock_referrals(passed.request_id):
             expired = referral.expire(passed.deadline)
             if expired is not None:
@@ -121,15 +124,15 @@ async def deadline_passed(
         await _conclude_if_complete(uow, consultation, now)
         return Handled.DONE
 
-    return await _once(store, message, act)
+    return await handle_once(store, message, act)
 
 
-async def _once(
+async def handle_once(
     store: ConsultationStore,
     message: Envelope[CommandT],
     act: Callable[[ConsultationUnitOfWork], Awaitable[Handled]],
 ) -> Handled:
-    """Act on a message once, in one transaction; a refused answer is told by event."""
+    """Act on a message once, in one transaction; a refused command is told by event."""
     async with store.unit_of_work() as uow:
         if not await uow.first_delivery(message.id):
             return Handled.ALREADY_PROCESSED
@@ -152,7 +155,7 @@ async def _refer(
     if known is not None:  # re-sent: told again where it stands, its first answer may be lost
         again = known.concluded or known.opened
         if again is not None:
-            await _emit(uow, known, again, derived_id(str(request.id), "again"))
+            await emit(uow, known, again, derived_id(str(request.id), "again"))
         return Handled.ALREADY_PROCESSED
     routing = route(asked, await uow.stakeholders(), policy)
     due_at = asked.due_at or now + timedelta(days=asked.response_days or policy.response_days)
@@ -166,6 +169,7 @@ async def _refer(
         referred=[event.stakeholder_id for event in opened],
         required=[event.stakeholder_id for event in opened if event.required],
         left_out=routing.left_out(),
+        unheard_states=routing.unheard_states(),
         due_at=due_at,
         policy_version=policy.version,
     )
@@ -176,9 +180,9 @@ async def _refer(
         policy.version,
         [(referral_from(event), event.required) for event in opened],
     )
-    await _emit(uow, consultation, summary, derived_id(asked.request_id, "opened"))
+    await emit(uow, consultation, summary, derived_id(asked.request_id, "opened"))
     for event in opened:
-        await _emit(uow, consultation, event, derived_id(event.referral_id, "opened"))
+        await emit(uow, consultation, event, derived_id(event.referral_id, "opened"))
     log.info("consultation opened", case_id=asked.case_id, referred=summary.referred)
     await _conclude_if_complete(uow, consultation, now)
     return Handled.DONE
@@ -203,7 +207,7 @@ async def _answer(
     recorded = ReferralResponseRecorded(
         **changed.names(), position=answer.position, answered_at=now
     )
-    await _emit(uow, consultation, recorded, derived_id(changed.referral_id, "answered"))
+    await emit(uow, consultation, recorded, derived_id(changed.referral_id, "answered"))
     await _conclude_if_complete(uow, consultation, now)
     return changed
 
@@ -215,7 +219,7 @@ async def _extended(
     extended = ReferralExtended(
         **referral.names(), due_at=referral.due_at, granted_by=referral.extended_by
     )
-    await _emit(uow, consultation, extended, derived_id(referral.referral_id, "extended"))
+    await emit(uow, consultation, extended, derived_id(referral.referral_id, "extended"))
 
 
 async def _conclude_if_complete(
@@ -232,10 +236,11 @@ async def _conclude_if_complete(
         deemed_no_objection=result.deemed,
         dissent=result.dissent,
         dissent_summary=result.summary,
+        unheard_states=consultation.opened.unheard_states if consultation.opened else [],
         concluded_at=now,
     )
     await uow.conclude(concluded)
-    await _emit(uow, consultation, concluded, derived_id(consultation.request_id, "concluded"))
+    await emit(uow, consultation, concluded, derived_id(consultation.request_id, "concluded"))
 
 
 async def _refuse(
@@ -257,13 +262,14 @@ async def _refuse(
         reason=refusal.reason,
         message=refusal.message,
     )
-    await _emit(uow, consultation, refused, derived_id(str(message.id), "refused"))
+    await emit(uow, consultation, refused, derived_id(str(message.id), "refused"))
     log.info("response refused", referral_id=referral_id, reason=refusal.reason)
 
 
-async def _emit(
+async def emit(
     uow: ConsultationUnitOfWork, consultation: Consultation, data: Contract, event_id: uuid.UUID
 ) -> None:
+    """Publish an event about the consultation's case, through the outbox."""
     envelope = Envelope.wrap(
         data,
         source=SOURCE,

@@ -27,6 +27,12 @@ class ReferralState(BaseModel):
     overdue: bool = Field(description="Still open although its deadline has passed.")
     position: Position | None = None
     answered_at: datetime | None = None
+    reminded_at: datetime | None = Field(
+        default=None, description="When the stakeholder was last reminded of its deadline."
+    )
+    cancelled_at: datetime | None = Field(
+        default=None, description="When the case ended before the answer (status cancelled)."
+    )
 
 
 async def referral_states(
@@ -67,6 +73,32 @@ async def referral_states(
                 overdue=referral.overdue(now),
                 position=referral.position,
                 answered_at=referral.answered_at,
+                reminded_at=referral.reminded_at,
+                cancelled_at=referral.cancelled_at,
             )
         )
     return states
+
+
+class ReferralCounts(BaseModel):
+    """Referrals per status (open, answered, deemed no objection, cancelled), and the open
+    overdue."""
+
+    by_status: dict[ReferralStatus, int]
+    overdue: int
+
+
+async def referral_counts(connection: Connection, now: datetime) -> ReferralCounts:
+    """How many referrals stand in each status; how many open ones are past their deadline."""
+    rows = await connection.fetch(
+        "SELECT status, count(*) AS n, count(*) FILTER (WHERE due_at < $1) AS late"
+        " FROM referrals GROUP BY status",
+        now,
+    )
+    by_status = dict.fromkeys(ReferralStatus, 0)
+    overdue = 0
+    for row in rows:
+        by_status[ReferralStatus(row["status"])] = row["n"]
+        if row["status"] == ReferralStatus.OPEN:
+            overdue = row["late"]
+    return ReferralCounts(by_status=by_status, overdue=overdue)

@@ -32,6 +32,17 @@ class Routing:
     referred: list[Referee] = field(default_factory=list)
     conflicted: list[tuple[StakeholderEntry, DeclaredConflict]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    required_states: dict[str, list[str]] = field(default_factory=dict)
+
+    def unheard_states(self) -> list[str]:
+        """Partner states that must be consulted (denial notice) but none of whose contacts is
+        referred: none registered, or each one conflicted."""
+        referred = {referee.stakeholder.id for referee in self.referred}
+        return [
+            state
+            for state, contacts in self.required_states.items()
+            if not referred.intersection(contacts)
+        ]
 
     def left_out(self) -> list[LeftOut]:
         """Who routing wanted but could not refer, with the reason."""
@@ -72,6 +83,7 @@ def route(
         ]
         if not partners:
             routing.missing.append(f"partner state {state}")
+        routing.required_states[state] = partners
         chosen.update(dict.fromkeys(partners, True))
     for stakeholder_id, required in chosen.items():
         stakeholder = by_id.get(stakeholder_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 from faststream import FastStream
@@ -20,6 +21,7 @@ from schemas.topics import CASES, REJECTIONS, SUBMISSIONS
 from services.intake.adapters import PostgresIntakeUnitOfWork
 from services.intake.config import CONSUMER, MIGRATIONS, SCHEMA, load_policy
 from services.intake.handlers import RawSubmission, handle_messages
+from services.intake.metrics import record_batch
 from services.intake.policy import AGENCY_HEADER
 from services.intake.progress import read_progress
 
@@ -70,7 +72,9 @@ def build_router(runtime: ServiceRuntime) -> KafkaRouter:
             )
             for record in records
         ]
-        await handle_messages(batch, store, policy)
+        began = time.perf_counter()
+        handled = await handle_messages(batch, store, policy)
+        record_batch(len(batch), handled, time.perf_counter() - began)
 
     @at_least_once(
         router,

@@ -104,9 +104,17 @@ class IntakeStore(Protocol):
     def unit_of_work(self) -> AbstractAsyncContextManager[IntakeUnitOfWork]: ...
 
 
+@dataclass(frozen=True)
+class Handled:
+    """What happened to each message of a batch, in order, and the refusals it drew."""
+
+    outcomes: list[Outcome]
+    rejections: list[SubmissionRejected]
+
+
 async def handle_messages(
     batch: Sequence[RawSubmission], store: IntakeStore, policy: IntakePolicy
-) -> list[Outcome]:
+) -> Handled:
     """Act on each message once: register, amend, withdraw, or refuse listing every deficiency."""
     examined = [examine_message(raw.body, policy, raw.agency_header) for raw in batch]
     message_ids = [_message_id(item, raw) for item, raw in zip(examined, batch, strict=True)]
@@ -123,7 +131,7 @@ async def handle_messages(
             fresh.discard(message_id)  # a repeat within the batch is a redelivery too
             outcomes.append(desk.act(raw, item, message_id) if first else Outcome.ALREADY_PROCESSED)
         await uow.save(desk.changes)
-    return outcomes
+    return Handled(outcomes, [rejection for _, rejection in desk.changes.rejections])
 
 
 def _message_id(examined: Examined, raw: RawSubmission) -> uuid.UUID:

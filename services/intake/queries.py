@@ -1,4 +1,4 @@
-"""Answers for agencies, from intake's own records: where does my case stand?"""
+"""Answers from intake's own records: where a case stands; what came in since a moment."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from datetime import datetime
 
 import asyncpg
 
-from services.intake.config import SCHEMA
+from services.intake.config import CONSUMER, SCHEMA
+from services.intake.reasons import refusal_class
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,47 @@ class Refusal:
 
     rejected_at: datetime
     codes: list[str]
+
+
+@dataclass(frozen=True)
+class IntakeSince:
+    """What intake received since a moment: messages, registrations, refusals by class."""
+
+    since: datetime
+    submissions: int
+    registered: int
+    refused: dict[str, int]
+
+    @property
+    def refused_total(self) -> int:
+        """Refusals of every class."""
+        return sum(self.refused.values())
+
+
+async def intake_since(database_url: str, since: datetime) -> IntakeSince:
+    """Messages acted on, cases registered and refusals (by reason class) since `since`."""
+    connection = await asyncpg.connect(database_url, server_settings={"search_path": SCHEMA})
+    try:
+        submissions = await connection.fetchval(
+            "SELECT count(*) FROM processed_events WHERE consumer = $1 AND processed_at >= $2",
+            CONSUMER,
+            since,
+        )
+        registered = await connection.fetchval(
+            "SELECT count(*) FROM applications WHERE registered_at >= $1", since
+        )
+        refusals = await connection.fetch(
+            "SELECT ARRAY(SELECT d->>'code' FROM jsonb_array_elements(deficiencies) AS d)"
+            " AS codes FROM rejections WHERE rejected_at >= $1",
+            since,
+        )
+    finally:
+        await connection.close()
+    refused: dict[str, int] = {}
+    for row in refusals:
+        name = refusal_class(row["codes"])
+        refused[name] = refused.get(name, 0) + 1
+    return IntakeSince(since, submissions, registered, refused)
 
 
 async def standing_of(

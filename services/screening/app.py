@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TypeVar
 
 import structlog
@@ -31,6 +32,7 @@ from services.screening.config import CASES_CONSUMER, CONSUMER, NOTICES_CONSUMER
 from services.screening.domain import Knowledge
 from services.screening.handlers import close_case, record_partner_notice, screen_case
 from services.screening.lists import CurrentLists
+from services.screening.metrics import RESCREENED, record_screening
 from services.screening.policy import ScreeningPolicy
 from services.screening.rescreening import rescreen_open_cases
 from services.screening.rules.destination import DestinationRegister
@@ -77,12 +79,20 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
             if update is not None:
                 await process.lists.refresh(process.pool)
                 cases = await rescreen_open_cases(update, store, policy, standing)
+                RESCREENED.inc(len(cases))
                 log.info("list update", list=update.data.list_version, rescreened=len(cases))
             return
         request = await readable(message, ScreeningRequested)
         if request is not None:
-            outcome = await screen_case(request, store, policy, standing)
-            log.info("screening request handled", case_id=request.data.case_id, outcome=outcome)
+            began = time.perf_counter()
+            screened = await screen_case(request, store, policy, standing)
+            parties = len(request.data.application.parties())
+            record_screening(screened, parties, time.perf_counter() - began)
+            log.info(
+                "screening request handled",
+                case_id=request.data.case_id,
+                outcome=screened.outcome,
+            )
 
     @at_least_once(
         router,

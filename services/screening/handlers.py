@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Protocol
 
@@ -33,6 +33,14 @@ class Outcome(StrEnum):
     ALREADY_PROCESSED = "already_processed"
 
 
+@dataclass(frozen=True)
+class Screened:
+    """What happened to one request, and the result it was answered with (if any)."""
+
+    outcome: Outcome
+    result: ScreeningCompleted | None = None
+
+
 class KnowledgeSource(Protocol):
     """What screening has recorded about parties and destinations: clearances, notices."""
 
@@ -58,11 +66,11 @@ async def screen_case(
     store: ScreeningStore,
     policy: ScreeningPolicy,
     standing: Knowledge,
-) -> Outcome:
+) -> Screened:
     """Screen the case once per request id; a re-sent request gets the same result again."""
     async with store.unit_of_work() as uow:
         if not await uow.first_delivery(request.id):
-            return Outcome.ALREADY_PROCESSED
+            return Screened(Outcome.ALREADY_PROCESSED)
         result = await uow.find_result(request.data.request_id)
         outcome = Outcome.ANSWERED_AGAIN
         if result is None:
@@ -76,7 +84,7 @@ async def screen_case(
         await uow.keep_open_case(request.data.case_id, request.data.application)
         # The answer's id derives from this delivery, so a re-sent request is answered anew.
         await publish_result(uow, result, request.correlation_id, str(request.id))
-        return outcome
+        return Screened(outcome, result)
 
 
 async def publish_result(

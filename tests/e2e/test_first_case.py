@@ -9,28 +9,19 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from temporalio.client import Client
 
-from caseflow.processes import PROCESS_NAMES, start_processes, stop_processes
+from caseflow.processes import PROCESS_NAMES, start_processes
 from caseflow.settings import Endpoints, Settings
 from caseflow.stack import process_status
 from schemas.topics import CASES, REJECTIONS
+from tests.e2e.reviews import await_review
 from tests.support import collect
 from workflows.client import connect
-from workflows.desk import CaseSummary, find_cases
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-async def processes(stack_settings: Settings, stack_endpoints: Endpoints) -> AsyncIterator[None]:
-    await start_processes(stack_settings)
-    yield
-    stop_processes(stack_settings)
 
 
 def caseflow(settings: Settings, *arguments: str) -> str:
@@ -46,23 +37,6 @@ def caseflow(settings: Settings, *arguments: str) -> str:
     )
     assert done.returncode == 0, f"caseflow {' '.join(arguments)} failed:\n{done.stderr}"
     return done.stdout
-
-
-async def await_review(temporal: Client, suffix: str, count: int) -> list[CaseSummary]:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        found = await find_cases(temporal, "CaseStatus = 'under_review'")
-        mine = [case for case in found if await _reference_ends(temporal, case, suffix)]
-        if len(mine) >= count:
-            return mine
-        await asyncio.sleep(1)
-    raise AssertionError(f"fewer than {count} cases with suffix {suffix} reached review")
-
-
-async def _reference_ends(temporal: Client, case: CaseSummary, suffix: str) -> bool:
-    description = await temporal.get_workflow_handle(f"license-case-{case.case_id}").describe()
-    memo = await description.memo()
-    return str(memo.get("agency_reference", "")).endswith(suffix)
 
 
 async def test_sample_cases_flow_to_review_and_a_reviewer_approves_one_from_the_cli(

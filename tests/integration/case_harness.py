@@ -28,7 +28,7 @@ from schemas.consultation import (
     StakeholderPosition,
 )
 from schemas.envelope import Envelope
-from schemas.screening import RiskLevel, ScreeningCompleted
+from schemas.screening import NoticeKind, PartnerConsultation, RiskLevel, ScreeningCompleted
 from workflows.bridge import start_case
 from workflows.client import workflow_id
 from workflows.desk import case_view, find_cases
@@ -120,14 +120,20 @@ class CaseHarness:
         request_id: str = "",
         reason: str = "requested",
         route: tuple[str, ...] = (),
+        denied_by: tuple[str, ...] = (),
     ) -> None:
-        """Answer a screening request (by default the first) with a result at `risk`."""
+        """Answer a screening request (by default the first) with a result at `risk`, matching
+        the denial notices of the partner states `denied_by`."""
         result = ScreeningCompleted(
             request_id=request_id or f"{case_id}/screening/1",
             case_id=case_id,
             reason=reason,
             risk_level=risk,
             recommended_route=list(route),
+            partner_consultations=[
+                PartnerConsultation(state=state, kind=NoticeKind.DENIAL, notice_id=f"{state}-1")
+                for state in denied_by
+            ],
             policy_version="test",
             list_version=request_id.rsplit("/", 1)[-1] if reason != "requested" else "test@1",
             screened_at=datetime.now(UTC),
@@ -182,10 +188,21 @@ class CaseHarness:
         )
         await self.handle(case_id).signal(LicenseCase.case_withdrawn, withdrawn)
 
-    async def conclude(self, case_id: str, *positions: Position, silent: int = 0) -> None:
-        """Conclude the case's consultation as the consultation service does."""
-        answered = [_position(f"stakeholder-{n}", position) for n, position in enumerate(positions)]
-        deemed = [_position(f"silent-{n}", None) for n in range(silent)]
+    async def conclude(
+        self,
+        case_id: str,
+        *positions: Position,
+        silent: int = 0,
+        kind: StakeholderKind = StakeholderKind.CIVIL_SOCIETY,
+        unheard: tuple[str, ...] = (),
+    ) -> None:
+        """Conclude the case's consultation as the consultation service does; those who answered
+        are stakeholders of `kind`, named `stakeholder-<n>`; the partner states `unheard` could
+        not be referred."""
+        answered = [
+            _position(f"stakeholder-{n}", position, kind) for n, position in enumerate(positions)
+        ]
+        deemed = [_position(f"silent-{n}", None, kind) for n in range(silent)]
         objecting = Position.RECOMMEND_DENIAL in positions
         dissent = objecting and any(
             p.position is not Position.RECOMMEND_DENIAL for p in answered + deemed
@@ -197,6 +214,7 @@ class CaseHarness:
             deemed_no_objection=[p.stakeholder_id for p in deemed],
             dissent=dissent,
             dissent_summary="stakeholder recommends denial against approvals" if dissent else "",
+            unheard_states=list(unheard),
             concluded_at=datetime.now(UTC),
         )
         await self.handle(case_id).signal(LicenseCase.consultation_concluded, concluded)
@@ -263,13 +281,15 @@ async def case_harness(client: Client) -> AsyncIterator[CaseHarness]:
                 await harness.handle(case_id).terminate("test finished")
 
 
-def _position(stakeholder_id: str, position: Position | None) -> StakeholderPosition:
+def _position(
+    stakeholder_id: str, position: Position | None, kind: StakeholderKind
+) -> StakeholderPosition:
     """A stakeholder's position; None for one that stayed silent past the deadline."""
     return StakeholderPosition(
         referral_id=f"referral-{stakeholder_id}",
         stakeholder_id=stakeholder_id,
         stakeholder_name=stakeholder_id.replace("-", " ").title(),
-        stakeholder_kind=StakeholderKind.CIVIL_SOCIETY,
+        stakeholder_kind=kind,
         position=position or Position.NO_OBJECTION,
         deemed_no_objection=position is None,
         answered_at=None if position is None else datetime.now(UTC),

@@ -21,13 +21,12 @@ from schemas.consultation import (
 from schemas.envelope import Envelope
 from schemas.screening import RiskLevel
 from schemas.topics import CONSULTATION_RESPONSES
-from tests.integration.case_harness import OFFICER, SENIOR, CaseHarness, case_harness
+from tests.integration.case_harness import OFFICER, CaseHarness, case_harness
 from workflows import desk
 from workflows.license_case import LicenseCase
 from workflows.model import CasePolicy
 from workflows.tasks import (
     ConsultationReferral,
-    EscalationResolution,
     ReviewDecision,
     ReviewerTask,
 )
@@ -107,36 +106,6 @@ async def test_an_extended_referral_moves_the_consultation_deadline(cases: CaseH
     await cases.until_published(case_id, "ConsultationDeadlinePassed", timeout=6)
 
 
-async def test_dissent_escalates_until_a_senior_officer_resolves_it_then_the_officer_decides(
-    cases: CaseHarness,
-) -> None:
-    case_id = await referred(cases)
-    await cases.conclude(case_id, Position.RECOMMEND_DENIAL, Position.NO_OBJECTION)
-    view = await cases.until(case_id, lambda view: view.status is CaseStatus.ESCALATED)
-    assert view.escalation is not None
-    assert "dissent" in view.timeline[-1].note
-    assert "**escalated:**" in await cases.card(case_id)
-    senior_view = await desk.case_view(cases.client, case_id, SENIOR.role, SENIOR.id)
-    assert senior_view.open_actions == ["resolve_escalation"]
-    resolution = EscalationResolution(
-        reviewer=OFFICER, recommendation="deny", rationale="Credible misuse reports."
-    )
-    with pytest.raises(desk.ActionRefused, match="only a senior officer chairs"):
-        await desk.resolve_escalation(cases.client, case_id, resolution)
-    resolved = await desk.resolve_escalation(
-        cases.client, case_id, resolution.model_copy(update={"reviewer": SENIOR})
-    )
-    assert resolved.status is CaseStatus.UNDER_REVIEW
-    assert "recommends deny" in resolved.note
-    returned = ReviewDecision(
-        reviewer=OFFICER,
-        outcome=DecisionOutcome.RETURNED_WITHOUT_ACTION,
-        rationale="The agency must resubmit with the committee's questions answered.",
-    )
-    recorded = await desk.decide(cases.client, case_id, returned)
-    assert recorded.outcome is DecisionOutcome.RETURNED_WITHOUT_ACTION
-
-
 async def test_the_bridge_signals_a_concluded_consultation_from_kafka_into_the_case(
     cases: CaseHarness, case_services: None, stack_endpoints: Endpoints
 ) -> None:
@@ -182,25 +151,6 @@ async def test_the_consultation_services_due_time_becomes_the_cases_deadline(
     assert view.consultation.due_at == due
     [passed] = await cases.until_published(case_id, "ConsultationDeadlinePassed")
     assert passed["topic"] == "caseflow.consultation.requests"
-
-
-async def test_an_escalation_the_committee_leaves_unsettled_is_raised_as_overdue(
-    cases: CaseHarness,
-) -> None:
-    case_id = await referred(cases, CasePolicy(escalation_time=timedelta(seconds=2)))
-    await cases.conclude(case_id, Position.RECOMMEND_DENIAL, Position.NO_OBJECTION)
-    await cases.until(case_id, lambda view: view.status is CaseStatus.ESCALATED)
-    [overdue] = await cases.until_published(case_id, "CaseEscalationOverdue")
-    view = await cases.view(case_id)
-    assert view.escalation is not None
-    assert overdue["data"]["deadline_at"].startswith(f"{view.escalation.due_at:%Y-%m-%dT%H:%M}")
-    assert view.timeline[-1].note.startswith("escalation overdue")
-    await desk.resolve_escalation(
-        cases.client,
-        case_id,
-        EscalationResolution(reviewer=SENIOR, recommendation="approve", rationale="Late."),
-    )
-    assert len(cases.published.of(case_id, "CaseEscalationOverdue")) == 1
 
 
 async def test_a_consultation_request_the_service_never_opened_is_sent_again_until_it_is(

@@ -11,9 +11,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-from typer.testing import CliRunner
 
-from caseflow.cli import app as cli
 from caseflow.kafka import start_producer
 from caseflow.settings import Endpoints, Settings
 from caseflow.stack.ports import free_ports
@@ -28,7 +26,7 @@ from schemas.envelope import Contract, Envelope, utcnow
 from schemas.screening import NoticeKind
 from schemas.topics import CONSULTATION_REQUESTS, CONSULTATION_RESPONSES, SHARING_NOTICES
 from services.consultation.app import create_app
-from tests.support import Event, collect
+from tests.support import Event, caseflow, collect
 from tests.unit.test_consultation_routing import BROKER, surveillance_request
 
 pytestmark = pytest.mark.integration
@@ -301,20 +299,6 @@ async def test_the_registry_lists_each_stakeholder_with_its_declared_conflicts(
     assert "ind-security-tech" in shown
     assert "party Delta Netwerkbeveiliging BV" in shown
     assert "partner_state (DE)" in shown
-
-
-async def caseflow(endpoints: Endpoints, *arguments: str) -> str:
-    """The `caseflow` command's output, run against the session's servers."""
-    environment = {
-        "CASEFLOW_DATABASE_URL": endpoints.database,
-        "CASEFLOW_KAFKA_BOOTSTRAP": endpoints.kafka,
-        "CASEFLOW_TEMPORAL_ADDRESS": endpoints.temporal,
-        "COLUMNS": "250",
-    }
-    # The command runs its own event loop, so not on this test's.
-    shown = await asyncio.to_thread(CliRunner().invoke, cli, list(arguments), env=environment)
-    assert shown.exit_code == 0, shown.output
-    return shown.output
 
 
 async def test_a_denial_notice_is_shared_with_partner_states_naming_only_the_minimum(

@@ -1,6 +1,6 @@
 """Record LicenseCase histories for the replay test.
 
-    .venv/bin/python -m tests.replay.record v3-consultation [scenario …]
+    .venv/bin/python -m tests.replay.record v5-escalation-levels [scenario …]
 
 Starts a throwaway embedded stack, runs each scenario through the real workflow (publishing
 faked, screening answered here) and writes every run's history to `tests/replay/histories/<label>/`.
@@ -22,17 +22,20 @@ from caseflow.settings import Settings
 from caseflow.stack import start_stack, stop_stack
 from caseflow.stack.ports import free_ports
 from schemas.cases import DecisionOutcome, DenialGround
-from schemas.consultation import Position
+from schemas.consultation import ConsultationOpened, Position, StakeholderKind
 from schemas.screening import RiskLevel
 from tests.integration.case_harness import OFFICER, SENIOR, CaseHarness, case_harness
 from workflows import desk
 from workflows.client import connect, workflow_id
+from workflows.license_case import LicenseCase
 from workflows.model import CasePolicy
 from workflows.tasks import (
     ConsultationReferral,
     Countersignature,
+    EscalationAppeal,
     EscalationResolution,
     InformationRequest,
+    PartnerWaiverRequest,
     ReviewDecision,
     Reviewer,
     ReviewerRole,
@@ -41,6 +44,7 @@ from workflows.tasks import (
 
 HISTORIES = Path(__file__).parent / "histories"
 OTHER_SENIOR = Reviewer(id="senior-2", role=ReviewerRole.SENIOR_OFFICER)
+CHAIR = Reviewer(id="chair-1", role=ReviewerRole.COMMITTEE_CHAIR)
 Scenario = Callable[[CaseHarness], Awaitable[str]]
 
 
@@ -102,7 +106,9 @@ async def deadline_breached_then_released_and_returned(cases: CaseHarness) -> st
 
 
 async def referred_escalated_resolved_and_denied(cases: CaseHarness) -> str:
-    policy = CasePolicy(consultation_time=timedelta(seconds=1))
+    # One level: the committee's decision is final at once (histories before levels had no other).
+    one_level = CasePolicy().escalation_levels[:1]
+    policy = CasePolicy(consultation_time=timedelta(seconds=1), escalation_levels=one_level)
     case_id = await _claimed(cases, RiskLevel.HIGH, policy)
     referral = ConsultationReferral(reviewer=OFFICER, stakeholders=["ngo-1"])
     await desk.refer_for_consultation(cases.client, case_id, referral)
@@ -113,6 +119,78 @@ async def referred_escalated_resolved_and_denied(cases: CaseHarness) -> str:
     await desk.resolve_escalation(cases.client, case_id, resolution)
     ground = DenialGround(text="Misuse reported by civil society", human_rights=True)
     await desk.decide(cases.client, case_id, _decision(DecisionOutcome.DENIED, grounds=[ground]))
+    await desk.countersign(cases.client, case_id, Countersignature(reviewer=OTHER_SENIOR))
+    return case_id
+
+
+async def referral_late_then_appealed_to_the_acep_and_approved(cases: CaseHarness) -> str:
+    committee, acep = CasePolicy().escalation_levels
+    policy = CasePolicy(
+        consultation_time=timedelta(seconds=1),
+        referral_time=timedelta(seconds=2),
+        referral_warning=timedelta(seconds=1),
+        escalation_levels=[
+            committee.model_copy(update={"warning": timedelta(seconds=1)}),
+            acep.model_copy(
+                update={"decision_time": timedelta(seconds=2), "warning": timedelta(seconds=1)}
+            ),
+        ],
+    )
+    case_id = await _claimed(cases, RiskLevel.HIGH, policy)
+    await cases.until_published(case_id, "CaseReferralTargetMissed")
+    referral = ConsultationReferral(reviewer=OFFICER, stakeholders=["mod", "energy"])
+    await desk.refer_for_consultation(cases.client, case_id, referral)
+    positions = (Position.RECOMMEND_DENIAL, Position.NO_OBJECTION)
+    await cases.conclude(case_id, *positions, kind=StakeholderKind.AGENCY)
+    await cases.until(case_id, lambda view: view.status == "escalated")
+    resolution = EscalationResolution(reviewer=SENIOR, recommendation="deny", rationale="Misuse.")
+    await desk.resolve_escalation(cases.client, case_id, resolution)
+    appeal = EscalationAppeal(
+        reviewer=OTHER_SENIOR, on_behalf_of="stakeholder-1", grounds="A university end user."
+    )
+    await desk.appeal_escalation(cases.client, case_id, appeal)
+    await cases.until_published(case_id, "CaseEscalationOverdue")
+    final = resolution.model_copy(update={"reviewer": CHAIR, "recommendation": "approve"})
+    await desk.resolve_escalation(cases.client, case_id, final)
+    await desk.decide(cases.client, case_id, _decision(DecisionOutcome.APPROVED))
+    await desk.countersign(cases.client, case_id, Countersignature(reviewer=SENIOR))
+    return case_id
+
+
+async def referred_reminded_then_withdrawn(cases: CaseHarness) -> str:
+    policy = CasePolicy(
+        consultation_time=timedelta(seconds=4), consultation_reminder_before=timedelta(seconds=2)
+    )
+    case_id = await _claimed(cases, RiskLevel.HIGH, policy)
+    referral = ConsultationReferral(reviewer=OFFICER, stakeholders=["ngo-1", "mod"])
+    await desk.refer_for_consultation(cases.client, case_id, referral)
+    [request] = await cases.until_published(case_id, "ConsultationRequested")
+    opened = ConsultationOpened(
+        case_id=case_id,
+        request_id=request["data"]["request_id"],
+        referred=["ngo-1", "mod"],
+        required=[],
+        due_at=request["data"]["due_at"],
+        policy_version="recorded",
+    )
+    await cases.handle(case_id).signal(LicenseCase.consultation_opened, opened)
+    await cases.until_published(case_id, "ConsultationReminderDue")
+    await cases.withdraw(case_id)
+    return case_id
+
+
+async def partner_unheard_waived_and_approved(cases: CaseHarness) -> str:
+    case_id = await cases.open_case(risk=None)
+    await cases.until_published(case_id, "ScreeningRequested")
+    await cases.screen(case_id, RiskLevel.HIGH, denied_by=("JP",))
+    await cases.until(case_id, lambda view: view.status == "under_review")
+    await desk.claim(cases.client, case_id, ReviewerTask(reviewer=OFFICER))
+    await desk.refer_for_consultation(cases.client, case_id, ConsultationReferral(reviewer=OFFICER))
+    await cases.conclude(case_id, Position.NO_OBJECTION, unheard=("JP",))
+    await cases.until(case_id, lambda view: view.status == "under_review")
+    waiver = PartnerWaiverRequest(reviewer=SENIOR, states=["JP"], reason="No contact point.")
+    await desk.record_partner_waiver(cases.client, case_id, waiver)
+    await desk.decide(cases.client, case_id, _decision(DecisionOutcome.APPROVED))
     await desk.countersign(cases.client, case_id, Countersignature(reviewer=OTHER_SENIOR))
     return case_id
 
@@ -133,6 +211,9 @@ SCENARIOS: tuple[Scenario, ...] = (
     deadline_breached_then_released_and_returned,
     continued_as_new,
     referred_escalated_resolved_and_denied,
+    referral_late_then_appealed_to_the_acep_and_approved,
+    referred_reminded_then_withdrawn,
+    partner_unheard_waived_and_approved,
 )
 
 

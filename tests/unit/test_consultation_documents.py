@@ -45,7 +45,15 @@ def test_consultation_is_a_process_documented_in_asyncapi_with_its_channels(
         "caseflow.sharing.notices",
     } <= addresses
     schemas = " ".join(document["components"]["schemas"])
-    for contract in ("ConsultationRequested", "ReferralAnswered", "ConsultationConcluded"):
+    for contract in (
+        "ConsultationRequested",
+        "ReferralAnswered",
+        "ConsultationConcluded",
+        "ConsultationReminderDue",
+        "ConsultationCancelled",
+        "ReferralReminded",
+        "ReferralCancelled",
+    ):
         assert contract in schemas
 
 

@@ -115,6 +115,10 @@ class FakeConsultationUnitOfWork:
         known = self._store.consultations[outcome.request_id]
         self._store.consultations[outcome.request_id] = replace(known, concluded=outcome)
 
+    async def cancel(self, request_id: str, reason: str, at: datetime) -> None:
+        known = self._store.consultations[request_id]
+        self._store.consultations[request_id] = replace(known, cancelled_at=at)
+
     async def add_notice(self, notice: PartnerNotice, case_id: str, at: datetime) -> bool:
         return self._store.notices.setdefault(notice.notice_id, notice) is notice
 

@@ -21,7 +21,7 @@ def raw(body: bytes, offset: int = 0, agency: str | None = "DE-BAFA") -> RawSubm
 
 
 async def handle(message: RawSubmission, store: FakeIntakeStore) -> Outcome:
-    [outcome] = await handle_messages([message], store, POLICY)
+    [outcome] = (await handle_messages([message], store, POLICY)).outcomes
     return outcome
 
 
@@ -219,6 +219,6 @@ async def test_one_batch_registers_each_reference_once_even_when_repeated_inside
         raw(submission(second).to_bytes(), 2, agency="US-BIS"),
         raw(submission(first).to_bytes(), 3),
     ]
-    outcomes = await handle_messages(messages, store, POLICY)
+    outcomes = (await handle_messages(messages, store, POLICY)).outcomes
     assert outcomes == [Outcome.REGISTERED, Outcome.REGISTERED, Outcome.REDELIVERED]
     assert len(events(store, "CaseReceived.v1")) == 2

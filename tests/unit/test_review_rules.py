@@ -8,16 +8,17 @@ import pytest
 
 from caseflow.samples import sample_applications
 from schemas.cases import CaseReceived, CaseStatus, DecisionOutcome, DenialGround
-from schemas.consultation import ConsultationConcluded
+from schemas.consultation import ConsultationConcluded, Position, StakeholderPosition
 from schemas.screening import NoticeKind, PartnerConsultation, RiskLevel, ScreeningCompleted
 from workflows import review
 from workflows.consultation import notice_states
-from workflows.model import CasePolicy, CaseState, Consultation, DecisionRecorded
+from workflows.model import CasePolicy, CaseState, Consultation, DecisionRecorded, PartnerWaiver
 from workflows.tasks import (
     ConsultationReferral,
     Countersignature,
     EscalationResolution,
     InformationRequest,
+    PartnerWaiverRequest,
     ReviewDecision,
     Reviewer,
     ReviewerRole,
@@ -195,7 +196,7 @@ def test_only_a_senior_officer_resolves_an_escalation_with_a_recommendation_and_
     case.status = CaseStatus.ESCALATED
     resolution = EscalationResolution(reviewer=OFFICER, recommendation="", rationale="")
     assert review.resolution_problems(case, resolution) == [
-        "only a senior officer chairs the escalation committee",
+        "only a senior officer chairs the Operating Committee",
         "the committee's recommendation is required",
         "a rationale is required",
     ]
@@ -217,7 +218,18 @@ def test_an_approval_waits_for_the_partner_state_that_denied_an_identical_transa
     ]
     denial = decision(DecisionOutcome.DENIED, grounds=[DenialGround(text="x")])
     assert review.decision_problems(case, denial) == []
-    case.consultation = Consultation(
+    case.consultation = concluded_consultation()
+    assert review.decision_problems(case, decision(DecisionOutcome.APPROVED)) == []
+
+
+def concluded_consultation(
+    *positions: StakeholderPosition, unheard: list[str] | None = None
+) -> Consultation:
+    """A consultation round that concluded with these positions (dissent if one objects), the
+    partner states `unheard` not consulted."""
+    silent = [p.stakeholder_id for p in positions if p.deemed_no_objection]
+    objecting = [p.stakeholder_id for p in positions if p.position is Position.RECOMMEND_DENIAL]
+    return Consultation(
         request_id="c-1/consultation/1",
         referred_by="officer-1",
         requested_at=NOW,
@@ -225,14 +237,14 @@ def test_an_approval_waits_for_the_partner_state_that_denied_an_identical_transa
         concluded=ConsultationConcluded(
             case_id="c-1",
             request_id="c-1/consultation/1",
-            positions=[],
-            deemed_no_objection=[],
-            dissent=False,
-            dissent_summary="",
+            positions=list(positions),
+            deemed_no_objection=silent,
+            dissent=bool(objecting),
+            dissent_summary=", ".join(f"{who} recommends denial" for who in objecting),
+            unheard_states=unheard or [],
             concluded_at=NOW,
         ),
     )
-    assert review.decision_problems(case, decision(DecisionOutcome.APPROVED)) == []
 
 
 def consult(state: str, kind: NoticeKind, notice_id: str) -> PartnerConsultation:
@@ -253,3 +265,30 @@ def test_the_states_to_consult_are_those_whose_notices_screening_matched() -> No
     )
     assert notice_states(routed) == ["FR", "DE"]
     assert notice_states(routed, NoticeKind.DENIAL) == ["DE"]
+
+
+def test_a_partner_state_that_could_not_be_referred_holds_approval_until_a_senior_records_why() -> (
+    None
+):
+    case = a_case(RiskLevel.HIGH)
+    assert case.screening is not None
+    case.screening = case.screening.model_copy(
+        update={"partner_consultations": [consult("JP", NoticeKind.DENIAL, "JP-2026-3")]}
+    )
+    case.consultation = concluded_consultation(unheard=["JP"])
+    [problem] = review.decision_problems(case, decision(DecisionOutcome.APPROVED))
+    assert problem.startswith("JP denied an essentially identical transaction and could not be")
+    assert "a senior officer record why" in problem
+
+    waiver = PartnerWaiverRequest(reviewer=OFFICER, states=["JP", "FR"], reason=" ")
+    assert review.waiver_problems(case, waiver) == [
+        "only a senior officer records why a partner state is not consulted",
+        "the reason the partner state cannot be consulted is required",
+        "no denial notice of FR matched this case",
+    ]
+    case.partner_waivers.append(
+        PartnerWaiver(state="JP", reason="No channel since the embassy closed", by="s", at=NOW)
+    )
+    assert review.decision_problems(case, decision(DecisionOutcome.APPROVED)) == []
+    again = PartnerWaiverRequest(reviewer=SENIOR, states=["JP"], reason="again")
+    assert review.waiver_problems(case, again) == ["why JP is not consulted is already recorded"]

@@ -1,0 +1,17 @@
+"""caseflow's processes, each its own OS process, against the session's stack."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from caseflow.processes import start_processes, stop_processes
+from caseflow.settings import Endpoints, Settings
+
+
+@pytest.fixture(scope="module")
+async def processes(stack_settings: Settings, stack_endpoints: Endpoints) -> AsyncIterator[None]:
+    await start_processes(stack_settings)
+    yield
+    stop_processes(stack_settings)
