@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar, cast
 
 import structlog
 from faststream import AckPolicy
 from faststream.kafka import KafkaRouter
+from faststream.kafka.annotations import KafkaMessage
 from faststream.message import StreamMessage
 from pydantic import ValidationError, WrapValidator
 
@@ -55,9 +57,10 @@ def read_envelope(raw: bytes, contract: type[C]) -> Envelope[C]:
     return envelope
 
 
-def location_of(message: StreamMessage[object]) -> str:
-    """topic/partition/offset of a Kafka message, naming it for operators."""
-    record = message.raw_message
+def location_of(message: StreamMessage[object], record: object | None = None) -> str:
+    """topic/partition/offset of a Kafka message (or of one `record` of a batch), naming it for
+    operators."""
+    record = message.raw_message if record is None else record
     topic, partition, offset = (
         getattr(record, name, "?") for name in ("topic", "partition", "offset")
     )
@@ -126,3 +129,43 @@ def _paused_after_failure(handler: Handler, consumer: str) -> Handler:
         failures = 0
 
     return cast(Handler, handle)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One message of a batch: its body, its key (the case id) and where it lies."""
+
+    body: bytes
+    key: bytes | None
+    location: str
+
+
+def deliveries(message: KafkaMessage) -> list[Delivery]:
+    """The messages of one batch, in the order they were read."""
+    records = message.raw_message
+    assert isinstance(records, tuple), "a subscriber with `batch_size` gets batches"
+    return [
+        Delivery(record.value or b"", record.key, location_of(message, record))
+        for record in records
+    ]
+
+
+async def case_by_case(
+    batch: list[Delivery], handle: Callable[[Delivery], Awaitable[None]]
+) -> None:
+    """Handle each case's messages in order, and different cases' messages at the same time."""
+    per_case: dict[bytes | None, list[Delivery]] = {}
+    for delivery in batch:
+        per_case.setdefault(delivery.key, []).append(delivery)
+
+    async def in_order(of_one_case: list[Delivery]) -> None:
+        for delivery in of_one_case:
+            await handle(delivery)
+
+    outcomes = await asyncio.gather(
+        *(in_order(of_one_case) for of_one_case in per_case.values()), return_exceptions=True
+    )
+    # Every case ran to its end; the batch is committed only if none failed.
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 import structlog
 from faststream import FastStream
@@ -18,9 +15,12 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from caseflow.messaging import (
+    Delivery,
     Documented,
     UnreadableMessage,
     at_least_once,
+    case_by_case,
+    deliveries,
     read_envelope,
 )
 from caseflow.settings import Settings
@@ -43,7 +43,8 @@ CASES_GROUP = "caseflow-bridge-cases"
 SCREENING_GROUP = "caseflow-bridge-screening"
 
 CONSULTATION_GROUP = "caseflow-bridge-consultation"
-BATCH_SIZE = 100  # messages read at once; their cases are driven side by side
+# Messages read at once: different cases' messages go to Temporal side by side.
+BATCH_SIZE = 100
 
 # Events the workflow is told of, by envelope type: the contract and the signal.
 Signals = dict[str, tuple[type[Contract], str]]
@@ -117,39 +118,6 @@ async def signal_case(client: Client, case_id: str, signal: str, data: Contract)
     return True
 
 
-@dataclass(frozen=True)
-class Delivery:
-    """One message of a batch: its case (the Kafka key), its bytes and where it lies."""
-
-    case: str
-    body: bytes
-    location: str
-
-
-async def case_by_case(message: KafkaMessage, act: Callable[[Delivery], Awaitable[None]]) -> None:
-    """Act on a batch: each case's messages in their order, different cases side by side.
-
-    One Temporal call at a time would cap the bridge at a few cases per second; a failure is
-    raised once every case's run has ended, so the whole batch is delivered again.
-    """
-    records = message.raw_message
-    assert isinstance(records, tuple), "the bridge reads messages in batches"
-    by_case: dict[str, list[Delivery]] = defaultdict(list)
-    for record in records:
-        case = (record.key or b"").decode(errors="replace")
-        location = f"{record.topic}/{record.partition}/{record.offset}"
-        by_case[case].append(Delivery(case, record.value or b"", location))
-
-    async def in_order(deliveries: list[Delivery]) -> None:
-        for delivery in deliveries:
-            await act(delivery)
-
-    ran = await asyncio.gather(*map(in_order, by_case.values()), return_exceptions=True)
-    failures = [outcome for outcome in ran if isinstance(outcome, BaseException)]
-    if failures:
-        raise failures[0]
-
-
 async def signal_by_type(client: Client, delivery: Delivery, signals: Signals) -> None:
     """Signal the message into its case (the envelope's subject) if its type is in `signals`."""
     with _skipping_unreadable(delivery):
@@ -205,10 +173,6 @@ def build_router(temporal: TemporalLink, policy: CasePolicy) -> KafkaRouter:
     """Subscribers of the bridge."""
     router = KafkaRouter()
 
-    async def on_case_delivery(delivery: Delivery) -> None:
-        if not await start_if_received(temporal.client, delivery, policy):
-            await signal_by_type(temporal.client, delivery, CASE_SIGNALS)
-
     @at_least_once(
         router,
         CASES,
@@ -221,7 +185,11 @@ def build_router(temporal: TemporalLink, policy: CasePolicy) -> KafkaRouter:
     async def on_case_event(
         body: Documented[list[Envelope[CaseReceived]]], message: KafkaMessage
     ) -> None:
-        await case_by_case(message, on_case_delivery)
+        async def start_or_signal(delivery: Delivery) -> None:
+            if not await start_if_received(temporal.client, delivery, policy):
+                await signal_by_type(temporal.client, delivery, CASE_SIGNALS)
+
+        await case_by_case(deliveries(message), start_or_signal)
 
     @at_least_once(
         router,
@@ -236,7 +204,7 @@ def build_router(temporal: TemporalLink, policy: CasePolicy) -> KafkaRouter:
         body: Documented[list[Envelope[ConsultationConcluded]]], message: KafkaMessage
     ) -> None:
         await case_by_case(
-            message,
+            deliveries(message),
             lambda delivery: signal_by_type(temporal.client, delivery, CONSULTATION_SIGNALS),
         )
 
@@ -252,7 +220,8 @@ def build_router(temporal: TemporalLink, policy: CasePolicy) -> KafkaRouter:
         body: Documented[list[Envelope[ScreeningCompleted]]], message: KafkaMessage
     ) -> None:
         await case_by_case(
-            message, lambda delivery: signal_by_type(temporal.client, delivery, SCREENING_SIGNALS)
+            deliveries(message),
+            lambda delivery: signal_by_type(temporal.client, delivery, SCREENING_SIGNALS),
         )
 
     return router

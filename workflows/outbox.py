@@ -18,8 +18,8 @@ with workflow.unsafe.imports_passed_through():
 SOURCE = "caseflow/workflows"
 # Patch: events published in one activity per flush rather than one activity per event.
 BATCHED_PUBLISHING = "batched-publishing"
-# Patch: that activity is a local one, run inside the workflow task: no activity task to
-# schedule, dispatch and complete through the server, nor the workflow task that follows it.
+# Patch: the batch published by a local activity, within the workflow task that queued it: no
+# activity task travels through the server, and no further workflow task waits for its result.
 LOCAL_PUBLISHING = "local-publishing"
 PUBLISH_TIMEOUT = timedelta(seconds=30)
 PUBLISH_RETRY = RetryPolicy(
@@ -63,9 +63,9 @@ class CaseOutbox:
         """Publish every queued event, oldest first, in one activity (so the order holds)."""
         async with self._publishing:
             if self._queued and workflow.patched(LOCAL_PUBLISHING):
-                await self._publish_queued(workflow.execute_local_activity_method)
+                await self._publish_batch(workflow.execute_local_activity_method)
             if self._queued and workflow.patched(BATCHED_PUBLISHING):
-                await self._publish_queued(workflow.execute_activity_method)
+                await self._publish_batch(workflow.execute_activity_method)
             while self._queued:  # cases recorded before batching replay one event at a time
                 await workflow.execute_activity_method(
                     CaseActivities.publish_event,
@@ -75,8 +75,8 @@ class CaseOutbox:
                 )
                 self._queued.pop(0)
 
-    async def _publish_queued(self, execute: Callable[..., Awaitable[object]]) -> None:
-        """Publish every queued event in one activity, run by `execute` (local or not)."""
+    async def _publish_batch(self, execute: Callable[..., Awaitable[object]]) -> None:
+        """Publish every queued event in one (local or ordinary) activity."""
         batch = list(self._queued)
         await execute(
             CaseActivities.publish_events,

@@ -7,8 +7,10 @@ from collections.abc import Awaitable, Callable
 
 import structlog
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import PollerBehaviorSimpleMaximum, Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+import workflows
 from caseflow.kafka import start_producer
 from caseflow.metrics import scraped_from_store
 from caseflow.settings import Settings
@@ -21,6 +23,22 @@ from workflows.telemetry import case_families
 log = structlog.get_logger(__name__)
 
 
+def workflow_runner() -> SandboxedWorkflowRunner:
+    """The sandbox, with caseflow's modules and pydantic taken from the host, not re-imported.
+
+    caseflow's workflow modules keep no state of their own, and most of the workflow's logic was
+    already imported passed through; reloading the rest (and the pydantic models) for each case
+    cost more worker time than the rest of a case's first task. The sandbox does not inspect
+    passed-through code: it reads time, randomness and ids through `workflow.*` only, and
+    tests/replay guards determinism.
+    """
+    return SandboxedWorkflowRunner(
+        restrictions=SandboxRestrictions.default.with_passthrough_modules(
+            "pydantic", "pydantic_core", "schemas", workflows.__name__
+        )
+    )
+
+
 def build_worker(
     client: Client, activities: CaseActivities, task_queue: str = TASK_QUEUE
 ) -> Worker:
@@ -30,6 +48,12 @@ def build_worker(
         task_queue=task_queue,
         workflows=[LicenseCase],
         activities=[activities.publish_event, activities.publish_events],
+        workflow_runner=workflow_runner(),
+        # A new case's first task comes on the shared queue, later ones on this worker's own
+        # (sticky) queue: by default one poller of five serves the shared queue, and a burst of
+        # new cases waits on it.
+        workflow_task_poller_behavior=PollerBehaviorSimpleMaximum(maximum=10),
+        nonsticky_to_sticky_poll_ratio=0.5,
     )
 
 

@@ -11,9 +11,12 @@ from faststream.kafka import KafkaBroker, KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 
 from caseflow.messaging import (
+    Delivery,
     Documented,
     UnreadableMessage,
     at_least_once,
+    case_by_case,
+    deliveries,
     location_of,
     read_envelope,
 )
@@ -39,6 +42,8 @@ from services.screening.rules.destination import DestinationRegister
 
 log = structlog.get_logger(__name__)
 C = TypeVar("C", bound=Contract)
+# Requests read at once: different cases are screened side by side (each in its transaction).
+REQUEST_BATCH = 50
 
 
 def build_router(process: ScreeningRuntime) -> KafkaRouter:
@@ -52,37 +57,26 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
         SCREENING_RESULTS.name, title="to_screening_completed", schema=Envelope[ScreeningCompleted]
     )
 
-    async def readable(message: KafkaMessage, contract: type[C]) -> Envelope[C] | None:
+    async def readable(message: KafkaMessage | Delivery, contract: type[C]) -> Envelope[C] | None:
         try:
             return read_envelope(message.body, contract)
         except UnreadableMessage as error:
+            where = message.location if isinstance(message, Delivery) else location_of(message)
             async with store.unit_of_work() as uow:
-                await uow.set_aside(location_of(message), str(error), message.body)
-            log.error("unreadable message set aside", location=location_of(message))
+                await uow.set_aside(where, str(error), message.body)
+            log.error("unreadable message set aside", location=where)
             return None
 
-    @at_least_once(
-        router,
-        SCREENING_REQUESTS,
-        group_id=CONSUMER,
-        title="on_screening_requested",
-        description="Screens the parties and items of a case (a re-sent request is answered "
-        "again with the stored result); on ListUpdated, re-screens the open cases that the "
-        "list's new or changed entries match.",
-    )
-    async def on_screening_requested(
-        body: Documented[Envelope[ScreeningRequested] | Envelope[ListUpdated]],
-        message: KafkaMessage,
-    ) -> None:
-        if _type_of(message) == ListUpdated.type_name():
-            update = await readable(message, ListUpdated)
-            if update is not None:
-                await process.lists.refresh(process.pool)
-                cases = await rescreen_open_cases(update, store, policy, standing)
-                RESCREENED.inc(len(cases))
-                log.info("list update", list=update.data.list_version, rescreened=len(cases))
-            return
-        request = await readable(message, ScreeningRequested)
+    async def take_list_update(delivery: Delivery) -> None:
+        update = await readable(delivery, ListUpdated)
+        if update is not None:
+            await process.lists.refresh(process.pool)
+            cases = await rescreen_open_cases(update, store, policy, standing)
+            RESCREENED.inc(len(cases))
+            log.info("list update", list=update.data.list_version, rescreened=len(cases))
+
+    async def screen(delivery: Delivery) -> None:
+        request = await readable(delivery, ScreeningRequested)
         if request is not None:
             began = time.perf_counter()
             screened = await screen_case(request, store, policy, standing)
@@ -96,6 +90,32 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
 
     @at_least_once(
         router,
+        SCREENING_REQUESTS,
+        group_id=CONSUMER,
+        title="on_screening_requested",
+        description="Screens the parties and items of a case (a re-sent request is answered "
+        "again with the stored result); on ListUpdated, re-screens the open cases that the "
+        "list's new or changed entries match.",
+        batch_size=REQUEST_BATCH,
+    )
+    async def on_screening_requested(
+        body: Documented[list[Envelope[ScreeningRequested] | Envelope[ListUpdated]]],
+        message: KafkaMessage,
+    ) -> None:
+        # A list update is taken in where it stands: requests before it are screened first,
+        # those after it against the updated lists.
+        requests: list[Delivery] = []
+        for delivery in deliveries(message):
+            if _type_of(delivery.body) == ListUpdated.type_name():
+                await case_by_case(requests, screen)
+                requests = []
+                await take_list_update(delivery)
+            else:
+                requests.append(delivery)
+        await case_by_case(requests, screen)
+
+    @at_least_once(
+        router,
         CASES,
         group_id=CASES_CONSUMER,
         title="on_case_decided",
@@ -105,7 +125,7 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
         body: Documented[Envelope[CaseDecided]], message: KafkaMessage
     ) -> None:
         closing: Envelope[CaseDecided] | Envelope[CaseWithdrawn] | None
-        kind = _type_of(message)
+        kind = _type_of(message.body)
         if kind == CaseDecided.type_name():
             closing = await readable(message, CaseDecided)
         elif kind == CaseWithdrawn.type_name():
@@ -126,7 +146,7 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
     async def on_partner_notice(
         body: Documented[Envelope[PartnerNotice]], message: KafkaMessage
     ) -> None:
-        if _type_of(message) != PartnerNotice.type_name():
+        if _type_of(message.body) != PartnerNotice.type_name():
             return  # this state's own outgoing notices travel here too
         notice = await readable(message, PartnerNotice)
         if notice is not None:
@@ -136,10 +156,10 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
     return router
 
 
-def _type_of(message: KafkaMessage) -> str | None:
+def _type_of(body: bytes) -> str | None:
     """The envelope type, read before the whole message is validated."""
     try:
-        return EnvelopeHeader.model_validate_json(message.body).type
+        return EnvelopeHeader.model_validate_json(body).type
     except ValueError:
         return None
 

@@ -41,6 +41,7 @@ from workflows.model import (
     OutgoingEvents,
 )
 from workflows.tasks import Reviewer, ReviewerRole
+from workflows.worker import workflow_runner
 
 Event = dict[str, Any]
 # Keeps these cases out of searches by real agencies: queries of a case need a worker for its
@@ -271,6 +272,7 @@ async def case_harness(client: Client) -> AsyncIterator[CaseHarness]:
         task_queue=task_queue,
         workflows=[LicenseCase],
         activities=[published.publish_event, published.publish_events],
+        workflow_runner=workflow_runner(),
     )
     async with worker:
         harness = CaseHarness(client, task_queue, published)

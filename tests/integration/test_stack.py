@@ -307,7 +307,12 @@ async def test_search_attributes_are_added_when_temporal_data_predates_them(
     del configured["temporal_address"], configured["temporal_ui_url"]
     settings = _throwaway_settings(tmp_path, configured)
     bare = temporal_process(settings)
-    bare_argv = [arg for arg in bare.argv if "=" not in arg and arg != "--search-attribute"]
+    flags = ("--search-attribute",)
+    bare_argv = [
+        arg
+        for before, arg in zip(("", *bare.argv), bare.argv, strict=False)
+        if arg not in flags and before not in flags
+    ]
     database_file(settings).parent.mkdir(parents=True)
     await start_process(
         settings.state_dir, ManagedProcess(name="temporal", argv=bare_argv, ready=bare.ready)

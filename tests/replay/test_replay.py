@@ -31,7 +31,14 @@ def recorded(path: Path) -> WorkflowHistory:
 
 @pytest.mark.parametrize("path", HISTORIES, ids=named)
 async def test_a_recorded_case_replays_on_the_current_workflow_code(path: Path) -> None:
-    replayer = Replayer(workflows=[LicenseCase], data_converter=pydantic_data_converter)
+    # Imported here, as below: the worker's imports are not allowed in a workflow.
+    from workflows.worker import workflow_runner
+
+    replayer = Replayer(
+        workflows=[LicenseCase],
+        data_converter=pydantic_data_converter,
+        workflow_runner=workflow_runner(),
+    )
     await replayer.replay_workflow(recorded(path))
 
 

@@ -1,0 +1,236 @@
+"""Reviewer action latency: Temporal Updates and the case view, beside a trivial baseline.
+
+Pushes N cases to review (as bench/e2e.py does), then reviewers work on them side by side as
+`caseflow claim/release/decide` do (workflows/desk.py): read the case, claim, read it again,
+release, claim again, decide (return without action). Measures each Update's round trip and the
+case-view query (p50, p95, p99). In the same run, a trivial workflow with a one-line Update and
+Query, on the same server and served by a worker process of its own, is worked on the same way;
+the ratio shows what caseflow's rules, search attributes, case card and publishing add to
+Temporal's own round trip.
+
+    .venv/bin/python bench/review.py --cases 60 --reviewers 6
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from e2e import Figures, caseflow_run
+from rich.console import Console
+from rich.table import Table
+from temporalio import workflow
+from temporalio.client import Client
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
+
+from caseflow.processes import start_processes
+from caseflow.settings import Settings
+from caseflow.stack import start_stack
+from schemas.cases import DecisionOutcome
+from workflows import desk
+from workflows.client import connect
+from workflows.tasks import ReviewDecision, Reviewer, ReviewerRole, ReviewerTask
+
+TARGET_P99_MS = 200
+Timings = dict[str, list[float]]
+
+
+@workflow.defn
+class BaselineDesk:
+    """A trivial case: an Update that records who claims it, a Query that answers it."""
+
+    def __init__(self) -> None:
+        self._holder = ""
+        self._closed = False
+
+    @workflow.run
+    async def run(self) -> str:
+        await workflow.wait_condition(lambda: self._closed)
+        return self._holder
+
+    @workflow.update
+    def hold(self, reviewer: str) -> str:
+        self._holder = reviewer
+        return reviewer
+
+    @workflow.query
+    def view(self) -> str:
+        return self._holder
+
+    @workflow.signal
+    def close(self) -> None:
+        self._closed = True
+
+
+async def timed(timings: Timings, kind: str, action: Callable[[], Awaitable[object]]) -> None:
+    """Run `action`, adding its round trip in milliseconds under `kind`."""
+    began = time.perf_counter()
+    await action()
+    timings.setdefault(kind, []).append((time.perf_counter() - began) * 1000)
+
+
+async def review_case(client: Client, case_id: str, reviewer: Reviewer, timings: Timings) -> None:
+    """One reviewer's work on one case, as the desk commands do it."""
+    task = ReviewerTask(reviewer=reviewer)
+    role, who = reviewer.role, reviewer.id
+    await timed(timings, "view", lambda: desk.case_view(client, case_id, role, who))
+    await timed(timings, "claim", lambda: desk.claim(client, case_id, task))
+    await timed(timings, "view", lambda: desk.case_view(client, case_id, role, who))
+    await timed(timings, "release", lambda: desk.release(client, case_id, task))
+    await timed(timings, "claim", lambda: desk.claim(client, case_id, task))
+    decision = ReviewDecision(
+        reviewer=reviewer,
+        outcome=DecisionOutcome.RETURNED_WITHOUT_ACTION,
+        rationale="benchmark: returned without action",
+    )
+    await timed(timings, "decide", lambda: desk.decide(client, case_id, decision))
+
+
+async def review_baseline(client: Client, workflow_id: str, who: str, timings: Timings) -> None:
+    """The same steps on the trivial workflow (its one Update stands for every action)."""
+    handle = client.get_workflow_handle(workflow_id)
+    for kind in ("view", "claim", "view", "release", "claim", "decide"):
+        if kind == "view":
+            await timed(timings, kind, lambda: handle.query(BaselineDesk.view))
+        else:
+            await timed(timings, kind, lambda: handle.execute_update(BaselineDesk.hold, who))
+
+
+async def work_through(
+    items: list[str], reviewers: int, work: Callable[[str, int], Awaitable[None]]
+) -> float:
+    """`reviewers` at work side by side until every item is done; the seconds it took."""
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for item in items:
+        queue.put_nowait(item)
+
+    async def reviewer(number: int) -> None:
+        while not queue.empty():
+            await work(queue.get_nowait(), number)
+
+    began = time.perf_counter()
+    await asyncio.gather(*(reviewer(number) for number in range(reviewers)))
+    return time.perf_counter() - began
+
+
+async def caseflow_side(settings: Settings, client: Client, count: int, reviewers: int) -> Timings:
+    """Push `count` cases to review, then work through them."""
+    since = datetime.now(UTC)
+    await caseflow_run(settings, client, count)
+    query = f"CaseStatus = 'under_review' AND StartTime >= '{since.isoformat()}'"
+    cases = [case.case_id for case in await desk.find_cases(client, query, limit=count + 10)]
+    timings: Timings = {}
+
+    async def work(case_id: str, number: int) -> None:
+        officer = Reviewer(id=f"bench-officer-{number}", role=ReviewerRole.LICENSING_OFFICER)
+        await review_case(client, case_id, officer, timings)
+
+    await work_through(cases, reviewers, work)
+    return timings
+
+
+async def serve_baseline(queue: str) -> None:
+    """The baseline's worker, run in a process of its own as caseflow's worker is."""
+    settings = Settings()
+    client = await connect(settings.endpoints().temporal, settings.temporal_namespace)
+    # Unsandboxed: the sandbox would re-import this script.
+    runner = UnsandboxedWorkflowRunner()
+    await Worker(client, task_queue=queue, workflows=[BaselineDesk], workflow_runner=runner).run()
+
+
+async def baseline_side(client: Client, count: int, reviewers: int) -> Timings:
+    """Start `count` trivial workflows and work through them the same way."""
+    queue = f"bench-desk-{uuid.uuid4().hex[:6]}"
+    worker = await asyncio.create_subprocess_exec(
+        sys.executable, __file__, "--serve-baseline", queue
+    )
+    timings: Timings = {}
+    try:
+        ids = [f"{queue}-{index}" for index in range(count)]
+        for workflow_id in ids:
+            await client.start_workflow(BaselineDesk.run, id=workflow_id, task_queue=queue)
+        # The first answer shows the worker is up; it is not counted.
+        await client.get_workflow_handle(ids[0]).execute_update(BaselineDesk.hold, "warm-up")
+
+        async def work(workflow_id: str, number: int) -> None:
+            await review_baseline(client, workflow_id, f"bench-officer-{number}", timings)
+
+        await work_through(ids, reviewers, work)
+        for workflow_id in ids:
+            await client.get_workflow_handle(workflow_id).signal(BaselineDesk.close)
+    finally:
+        worker.terminate()
+        await worker.wait()
+    return timings
+
+
+def figures(timings: Timings, kinds: tuple[str, ...]) -> Figures:
+    """The latencies of `kinds` together."""
+    latencies = [latency for kind in kinds for latency in timings.get(kind, [])]
+    return Figures(len(latencies), 1.0, latencies)
+
+
+UPDATES = ("claim", "release", "decide")
+ROWS = (("update (all)", UPDATES), *((kind, (kind,)) for kind in UPDATES), ("view", ("view",)))
+
+
+def report(console: Console, cases: Timings, baseline: Timings) -> dict[str, object]:
+    """Print the table; return the figures for the JSON line."""
+    table = Table("action", "run", "count", "p50 ms", "p95 ms", "p99 ms")
+    shares = (0.5, 0.95, 0.99)
+    for name, kinds in ROWS:
+        for side, timings in (("caseflow", cases), ("baseline", baseline)):
+            measured = figures(timings, kinds)
+            table.add_row(
+                name,
+                side,
+                str(measured.count),
+                *(f"{measured.percentile(share):.0f}" for share in shares),
+            )
+    console.print(table)
+    line: dict[str, object] = {}
+    for prefix, kinds in (("update", UPDATES), ("view", ("view",))):
+        for side, timings in (("", cases), ("baseline_", baseline)):
+            measured = figures(timings, kinds)
+            for share in shares:
+                line[f"{side}{prefix}_p{round(share * 100)}_ms"] = round(
+                    measured.percentile(share), 1
+                )
+    line["update_p99_ratio_to_baseline"] = round(
+        figures(cases, UPDATES).percentile(0.99) / figures(baseline, UPDATES).percentile(0.99), 2
+    )
+    line["target_p99_ms"] = TARGET_P99_MS
+    return line
+
+
+async def main(count: int, reviewers: int) -> None:
+    console = Console()
+    settings = Settings()
+    console.print("bringing the stack and services up (reused if running) …")
+    await start_stack(settings)
+    await start_processes(settings)
+    client = await connect(settings.endpoints().temporal, settings.temporal_namespace)
+    console.print(f"pushing {count} cases to review, then {reviewers} reviewers work on them …")
+    cases = await caseflow_side(settings, client, count, reviewers)
+    console.print(f"the same on {count} baseline workflows …")
+    baseline = await baseline_side(client, count, reviewers)
+    line = report(console, cases, baseline)
+    print(json.dumps({"cases": count, "reviewers": reviewers, **line}))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=60, help="How many cases to review.")
+    parser.add_argument("--reviewers", type=int, default=6, help="Reviewers working at once.")
+    parser.add_argument("--serve-baseline", metavar="QUEUE", help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.serve_baseline:
+        asyncio.run(serve_baseline(arguments.serve_baseline))
+    else:
+        asyncio.run(main(arguments.cases, arguments.reviewers))
