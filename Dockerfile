@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# One image for every caseflow process: `caseflow run intake|screening|bridge|worker`
+# One image for every caseflow process: `caseflow run intake|screening|consultation|bridge|worker|desk`
 # (docker-compose.yml runs each as its own service).
 
 FROM python:3.11-slim AS build

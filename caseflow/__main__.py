@@ -1,5 +1,5 @@
 """`python -m caseflow` is the `caseflow` command."""
 
-from caseflow.cli import app
+from caseflow.cli import main
 
-app()
+main()

@@ -8,13 +8,17 @@ from datetime import UTC, datetime
 
 from rich.console import Console
 from rich.progress import Progress
+from rich.table import Table
 from temporalio.client import Client
 
 from caseflow.agency import publish_submissions, read_rejections, sample_messages
+from caseflow.auth import Principal
 from caseflow.cli.cases import show_cases, show_rejections
 from caseflow.processes import start_processes
 from caseflow.settings import Settings
 from caseflow.stack import start_stack
+from desk.demo import seed_demo_accounts
+from desk.runtime import desk_server
 from schemas.cases import DecisionOutcome
 from workflows.client import connect
 from workflows.desk import CaseSummary, claim, decide, find_cases
@@ -30,8 +34,9 @@ async def run_demo(settings: Settings, console: Console, *, wait_seconds: float 
     console.rule("caseflow")
     console.print("starting PostgreSQL, the Kafka-protocol broker and Temporal …")
     endpoints = await start_stack(settings)
-    console.print("starting intake, screening, the bridge and the workflow worker …")
+    console.print("starting intake, screening, consultation, the bridge, the worker and the desk …")
     await start_processes(settings)
+    accounts = await seed_demo_accounts(endpoints.database)
     since = datetime.now(UTC)
     suffix = since.strftime("-%m%d%H%M%S")
     sent = await publish_submissions(
@@ -63,12 +68,25 @@ async def run_demo(settings: Settings, console: Console, *, wait_seconds: float 
         f"\n[bold]Temporal UI:[/bold] {endpoints.temporal_ui_url}/namespaces/"
         f"{settings.temporal_namespace}/workflows"
     )
+    show_desk(settings, accounts, console)
     console.print(
         "next: caseflow cases --status under_review · caseflow case Z… --role licensing_officer · "
         "caseflow claim Z… --reviewer you · caseflow decide Z… --reviewer you --outcome denied "
         "--rationale … --hr-ground … · caseflow countersign Z… --reviewer a-senior-officer"
     )
     console.print(f"ready in {time.monotonic() - began:.0f}s; stop everything with `caseflow down`")
+
+
+def show_desk(settings: Settings, accounts: list[tuple[Principal, str]], console: Console) -> None:
+    """Where the reviewer desk is, and the demo accounts to sign in with."""
+    url_file = desk_server(settings).url_file
+    url = url_file.read_text() if url_file.exists() else "(not running)"
+    table = Table("account", "password", "role", "agency / stakeholder", title="demo accounts")
+    for principal, password in accounts:
+        speaks_for = principal.agency or principal.stakeholder or ""
+        table.add_row(principal.name, password, principal.role.value, speaks_for)
+    console.print(f"\n[bold]Reviewer desk:[/bold] {url}  (API documentation: {url}/docs)")
+    console.print(table)
 
 
 async def _await_review(

@@ -20,7 +20,14 @@ from caseflow.settings import Settings
 log = structlog.get_logger(__name__)
 DEFAULT_FIRST_PORT = 9401
 # Each process serves on the first port plus its offset, so a whole stack fits on one host.
-PORT_OFFSETS = {"intake": 0, "screening": 1, "consultation": 2, "bridge": 3, "worker": 4}
+PORT_OFFSETS = {
+    "intake": 0,
+    "screening": 1,
+    "consultation": 2,
+    "bridge": 3,
+    "worker": 4,
+    "desk": 5,
+}
 SCRAPE_TIMEOUT = 10.0
 
 

@@ -15,8 +15,8 @@ from caseflow.settings import Settings
 from caseflow.stack import ManagedProcess, ProcessStatus, process_status, start_process
 from caseflow.stack import stop_process as stop_named
 
-PROCESS_NAMES = ("intake", "screening", "consultation", "bridge", "worker")
-TEMPORAL_CLIENTS = ("bridge", "worker")
+PROCESS_NAMES = ("intake", "screening", "consultation", "bridge", "worker", "desk")
+TEMPORAL_CLIENTS = ("bridge", "worker", "desk")
 READY_FILE_VARIABLE = "CASEFLOW_READY_FILE"
 
 
@@ -39,6 +39,11 @@ async def _serve(name: str, settings: Settings) -> None:
         from workflows.worker import run_worker
 
         await run_worker(settings, on_ready=mark_ready)
+        return
+    if name == "desk":
+        from desk.runtime import run_desk
+
+        await run_desk(settings, on_ready=mark_ready)
         return
     app = faststream_app(name, settings)
     app.after_startup(mark_ready)

@@ -42,13 +42,21 @@ class Settings(BaseSettings):
         description="Port of the consultation HTTP API; unset: 8300, or any free port while "
         "8300 is taken (the address is logged and written to <state dir>/run/consultation.url).",
     )
+    desk_http_host: str = Field(
+        default="127.0.0.1", description="Address the reviewer desk (web page and API) listens on."
+    )
+    desk_http_port: int | None = Field(
+        default=None,
+        description="Port of the reviewer desk; unset: 8400, or any free port while 8400 is "
+        "taken (the address is logged and written to <state dir>/run/desk.url).",
+    )
     metrics_host: str = Field(
         default="127.0.0.1", description="Address every process serves /metrics on."
     )
     metrics_port: int | None = Field(
         default=None,
         description="First /metrics port: intake serves on it, screening on the next, then "
-        "consultation, bridge and worker; unset: 9401-9405, each or a free port while it is "
+        "consultation, bridge, worker and desk; unset: 9401-9406, each or a free port while it is "
         "taken (every address is written to <state dir>/run/<process>.metrics).",
     )
     case_policy_file: Path | None = Field(
@@ -56,6 +64,13 @@ class Settings(BaseSettings):
         description="Case timelines and thresholds (JSON); unset means the shipped "
         "workflows/data/case_policy.json.",
     )
+    auth_keys: str | None = Field(
+        default=None,
+        description="Token signing keys, a JSON list of {kid, secret}: the first signs, every "
+        "one verifies (rotate by putting a new key first); unset: keys made in "
+        "<state dir>/auth/keys.json.",
+    )
+    auth_token_minutes: int = Field(default=480, description="How long a bearer token lasts.")
     log_level: str = "INFO"
     log_json: bool = Field(default=False, description="Log JSON lines instead of console text.")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import ClassVar, Generic, Protocol, TypeVar
 
 import asyncpg
@@ -53,6 +54,13 @@ class PoolOwner(Protocol):
 
     @property
     def pool(self) -> asyncpg.Pool: ...
+
+
+@dataclass
+class HeldPool:
+    """A pool opened by a command or process that is not a service runtime."""
+
+    pool: asyncpg.Pool
 
 
 class PostgresStore(Generic[UnitT]):

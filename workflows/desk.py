@@ -7,8 +7,9 @@ from datetime import datetime
 from typing import TypeVar
 
 from pydantic import BaseModel
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import Client, WorkflowExecution, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
 from temporalio.workflow import UpdateMethodMultiParam
 
 from workflows import search_attributes as sa
@@ -52,27 +53,43 @@ class ActionRefused(Exception):
     """The workflow refused a reviewer task; the message gives every reason."""
 
 
+class CaseNotFound(LookupError):
+    """No case (no workflow) has this id."""
+
+
+class InvalidQuery(ValueError):
+    """Temporal's visibility store could not read the query; the message says why."""
+
+
 async def find_cases(client: Client, query: str = "", limit: int = 100) -> list[CaseSummary]:
     """Cases matching a visibility query (e.g. `CaseStatus = 'under_review'`), newest first."""
     summaries: list[CaseSummary] = []
     query = f"WorkflowType = 'LicenseCase'{f' AND ({query})' if query else ''}"
-    async for execution in client.list_workflows(query, limit=limit):
-        attributes = execution.typed_search_attributes
-        summaries.append(
-            CaseSummary(
-                case_id=execution.id.removeprefix(workflow_id("")),
-                control_number=attributes.get(sa.CONTROL_NUMBER) or "",
-                status=attributes.get(sa.CASE_STATUS) or "",
-                risk_level=attributes.get(sa.RISK_LEVEL) or "",
-                agency=attributes.get(sa.SUBMITTING_AGENCY) or "",
-                destination=attributes.get(sa.DESTINATION_COUNTRY) or "",
-                control_codes=list(attributes.get(sa.CONTROL_CODES) or []),
-                assigned_reviewer=attributes.get(sa.ASSIGNED_REVIEWER) or "",
-                deadline_at=attributes.get(sa.DEADLINE_AT),
-                overdue=bool(attributes.get(sa.OVERDUE)),
-            )
-        )
+    try:
+        async for execution in client.list_workflows(query, limit=limit):
+            summaries.append(_summary(execution))
+    except RPCError as error:
+        if error.status is RPCStatusCode.INVALID_ARGUMENT:
+            raise InvalidQuery(error.message) from error
+        raise
     return summaries
+
+
+def _summary(execution: WorkflowExecution) -> CaseSummary:
+    """A case list line from a workflow's search attributes."""
+    attributes = execution.typed_search_attributes
+    return CaseSummary(
+        case_id=execution.id.removeprefix(workflow_id("")),
+        control_number=attributes.get(sa.CONTROL_NUMBER) or "",
+        status=attributes.get(sa.CASE_STATUS) or "",
+        risk_level=attributes.get(sa.RISK_LEVEL) or "",
+        agency=attributes.get(sa.SUBMITTING_AGENCY) or "",
+        destination=attributes.get(sa.DESTINATION_COUNTRY) or "",
+        control_codes=list(attributes.get(sa.CONTROL_CODES) or []),
+        assigned_reviewer=attributes.get(sa.ASSIGNED_REVIEWER) or "",
+        deadline_at=attributes.get(sa.DEADLINE_AT),
+        overdue=bool(attributes.get(sa.OVERDUE)),
+    )
 
 
 async def case_view(
@@ -80,7 +97,12 @@ async def case_view(
 ) -> CaseView:
     """The full case as its workflow knows it, with the actions open to `role`."""
     handle = client.get_workflow_handle(workflow_id(case_id))
-    return await handle.query(LicenseCase.view, ViewRequest(role=role, reviewer_id=reviewer_id))
+    try:
+        return await handle.query(LicenseCase.view, ViewRequest(role=role, reviewer_id=reviewer_id))
+    except RPCError as error:
+        if error.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.INVALID_ARGUMENT):
+            raise CaseNotFound(case_id) from error
+        raise
 
 
 async def claim(client: Client, case_id: str, task: ReviewerTask) -> ActionRecorded:
@@ -152,6 +174,23 @@ async def _act(
         if isinstance(error.cause, ApplicationError):
             raise ActionRefused(error.cause.message) from error
         raise
+    except RPCError as error:
+        if error.status is RPCStatusCode.INVALID_ARGUMENT:
+            raise CaseNotFound(case_id) from error
+        if error.status is RPCStatusCode.NOT_FOUND:  # no such case, or its workflow has ended
+            await _exists(client, case_id)
+            raise ActionRefused(f"case {case_id} takes no more actions: {error.message}") from error
+        raise
+
+
+async def _exists(client: Client, case_id: str) -> None:
+    """Raise `CaseNotFound` unless the case's workflow exists (open or closed)."""
+    try:
+        await client.get_workflow_handle(workflow_id(case_id)).describe()
+    except RPCError as error:
+        if error.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.INVALID_ARGUMENT):
+            raise CaseNotFound(case_id) from error
+        raise
 
 
 async def resolve_case(client: Client, reference: str) -> str:
@@ -159,6 +198,6 @@ async def resolve_case(client: Client, reference: str) -> str:
     if len(reference) == 7 and reference[0].isalpha() and reference[1:].isdigit():
         found = await find_cases(client, f"ControlNumber = '{reference}'", limit=1)
         if not found:
-            raise LookupError(f"no case with control number {reference}")
+            raise CaseNotFound(f"no case with control number {reference}")
         return found[0].case_id
     return reference

@@ -35,6 +35,7 @@ class CaseflowCommands(LazyCommands):
         "lists": "caseflow.cli.lists:app",
         "consultation": "caseflow.cli.consultation:app",
         "schemas": "caseflow.cli.contracts:app",
+        "users": "caseflow.cli.users:app",
     }
 
 
@@ -73,3 +74,29 @@ def down() -> None:
 
     processes.show(stop_processes(Settings()))
     stack.down()
+
+
+def main() -> None:
+    """The `caseflow` executable: runs the command, then leaves without interpreter teardown.
+
+    Temporal's client keeps native threads that can still be running while Python finalises,
+    which sometimes aborts a finished command ("PyGILState_Release … finalizing",
+    temporalio/sdk-python#300); output and logs are flushed first, so nothing is lost.
+    """
+    import logging
+    import os
+    import sys
+
+    try:
+        app()
+        code = 0
+    except SystemExit as finished:
+        code = (
+            finished.code if isinstance(finished.code, int) else (0 if finished.code is None else 1)
+        )
+        if isinstance(finished.code, str):
+            print(finished.code, file=sys.stderr)
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

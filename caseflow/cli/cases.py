@@ -15,7 +15,7 @@ from caseflow.settings import Settings
 from schemas.cases import CaseStatus
 from schemas.intake import SubmissionRejected
 from workflows.client import connect
-from workflows.desk import CaseSummary, case_view, find_cases, resolve_case
+from workflows.desk import CaseSummary, InvalidQuery, case_view, find_cases, resolve_case
 from workflows.inbox import task_of
 from workflows.model import CaseView
 from workflows.tasks import ReviewerRole
@@ -51,7 +51,7 @@ def search(
     """Find cases by any of their search attributes, as in the Temporal UI."""
     try:
         found = asyncio.run(_find(query, limit))
-    except RPCError as error:
+    except (InvalidQuery, RPCError) as error:
         console.print(f"[red]query refused:[/red] {error}", highlight=False)
         raise typer.Exit(1) from error
     show_cases(found)

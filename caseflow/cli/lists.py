@@ -5,11 +5,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import astuple, dataclass
+from dataclasses import astuple
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import asyncpg
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -17,7 +16,7 @@ from rich.table import Table
 
 from caseflow.db import create_pool, migrate
 from caseflow.settings import Settings
-from caseflow.uow import PostgresStore
+from caseflow.uow import HeldPool, PostgresStore
 from schemas.envelope import utcnow
 from services.screening.adapters import ClearanceRecord, PostgresScreeningUnitOfWork
 from services.screening.clearing import ClearanceRefused, clear_hit
@@ -34,11 +33,6 @@ app = typer.Typer(help="Restricted-party lists screening matches against.", no_a
 console = Console()
 
 
-@dataclass
-class _Pool:
-    pool: asyncpg.Pool
-
-
 @asynccontextmanager
 async def screening_store() -> AsyncIterator[PostgresStore[PostgresScreeningUnitOfWork]]:
     """Units of work on screening's schema (migrated first, as the service would)."""
@@ -46,7 +40,7 @@ async def screening_store() -> AsyncIterator[PostgresStore[PostgresScreeningUnit
     await migrate(database, SCHEMA, MIGRATIONS)
     pool = await create_pool(database, SCHEMA, size=2)
     try:
-        yield PostgresStore(_Pool(pool), PostgresScreeningUnitOfWork)
+        yield PostgresStore(HeldPool(pool), PostgresScreeningUnitOfWork)
     finally:
         await pool.close()
 

@@ -33,7 +33,7 @@ def run(name: str = typer.Argument(..., help=f"One of: {', '.join(PROCESS_NAMES)
 
 @services.command()
 def up() -> None:
-    """Start intake, screening, the bridge and the worker; wait until each is ready."""
+    """Start every caseflow process (intake to the reviewer desk); wait until each is ready."""
     try:
         show(asyncio.run(start_processes(Settings())))
     except (StackError, RuntimeError) as error:

@@ -13,6 +13,7 @@ from schemas.consultation import (
     ConsultationConcluded,
     ConsultationOpened,
     Position,
+    ReferralOpened,
     ReferralStatus,
     StakeholderKind,
 )
@@ -99,9 +100,10 @@ class PostgresConsultationUnitOfWork(PostgresUnitOfWork):
         consultation: Consultation,
         routing: Routing,
         policy_version: str,
-        referrals: Sequence[tuple[Referral, bool]],
+        referrals: Sequence[ReferralOpened],
     ) -> None:
-        """Record the consultation, why some stakeholders were left out, and its referrals."""
+        """Record the consultation, why some stakeholders were left out, and its referrals with
+        the case as each stakeholder was shown it."""
         left_out = {
             "conflicted": [
                 {"stakeholder_id": s.id, "conflict": c.model_dump()} for s, c in routing.conflicted
@@ -121,8 +123,8 @@ class PostgresConsultationUnitOfWork(PostgresUnitOfWork):
         )
         await self.connection.executemany(
             "INSERT INTO referrals (referral_id, request_id, case_id, stakeholder_id,"
-            " stakeholder_name, stakeholder_kind, required, opened_at, due_at, channel)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            " stakeholder_name, stakeholder_kind, required, opened_at, due_at, channel,"
+            " disclosed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)",
             [
                 (
                     r.referral_id,
@@ -131,12 +133,13 @@ class PostgresConsultationUnitOfWork(PostgresUnitOfWork):
                     r.stakeholder_id,
                     r.stakeholder_name,
                     r.stakeholder_kind.value,
-                    required,
+                    r.required,
                     r.opened_at,
                     r.due_at,
                     r.channel,
+                    r.case.model_dump_json(),
                 )
-                for r, required in referrals
+                for r in referrals
             ],
         )
 

@@ -53,7 +53,8 @@ REFUSALS = {
 }
 
 
-def _status_of(refusal: ResponseRefused) -> int:
+def refusal_status(refusal: ResponseRefused) -> int:
+    """The HTTP status of a refused answer: unknown 404, incomplete 422, otherwise 409."""
     if isinstance(refusal, UnknownReferral):
         return status.HTTP_404_NOT_FOUND
     if isinstance(refusal, IncompleteAnswer):
@@ -105,7 +106,7 @@ def build_api(owner: PoolOwner, store: ConsultationStore, policy: RoutingPolicy)
             await answer_referral(answer, "http", store, policy, utcnow())
         except ResponseRefused as refusal:
             body = Refusal(reason=refusal.reason, message=refusal.message)
-            raise HTTPException(_status_of(refusal), body.model_dump()) from refusal
+            raise HTTPException(refusal_status(refusal), body.model_dump()) from refusal
         return await get_referral(referral_id)
 
     @api.get("/health")

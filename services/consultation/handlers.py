@@ -24,7 +24,7 @@ from schemas.consultation import (
 from schemas.envelope import Contract, Envelope, derived_id
 from schemas.topics import CONSULTATION_RESPONSES
 from services.consultation.config import SOURCE
-from services.consultation.disclosure import referral_from, referral_opened
+from services.consultation.disclosure import referral_opened
 from services.consultation.domain import Referral, ResponseRefused, UnknownReferral, outcome
 from services.consultation.policy import RoutingPolicy
 from services.consultation.ports import Consultation, ConsultationStore, ConsultationUnitOfWork
@@ -178,7 +178,7 @@ async def _refer(
         consultation,
         routing,
         policy.version,
-        [(referral_from(event), event.required) for event in opened],
+        opened,
     )
     await emit(uow, consultation, summary, derived_id(asked.request_id, "opened"))
     for event in opened:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from schemas.consultation import ConsultationConcluded, ConsultationOpened
+from schemas.consultation import ConsultationConcluded, ConsultationOpened, ReferralOpened
 from schemas.envelope import Publishable
 from schemas.screening import PartnerNotice
 from schemas.topics import Topic
@@ -42,7 +42,7 @@ class ConsultationUnitOfWork(Protocol):
         consultation: Consultation,
         routing: Routing,
         policy_version: str,
-        referrals: Sequence[tuple[Referral, bool]],
+        referrals: Sequence[ReferralOpened],
     ) -> None: ...
     async def lock_referral(self, referral_id: str) -> tuple[Referral, Consultation] | None: ...
     async def lock_referrals(self, request_id: str) -> list[Referral]: ...

@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from caseflow.db import Connection
-from schemas.consultation import Position, ReferralStatus, StakeholderKind
+from schemas.consultation import Position, ReferralCase, ReferralStatus, StakeholderKind
 from services.consultation.adapters import REFERRAL_COLUMNS, referral_of
 
 
@@ -78,6 +78,15 @@ async def referral_states(
             )
         )
     return states
+
+
+async def disclosed_case(connection: Connection, referral_id: str) -> ReferralCase | None:
+    """The case as the referral's stakeholder was shown it (None for referrals opened before
+    it was kept)."""
+    disclosed = await connection.fetchval(
+        "SELECT disclosed FROM referrals WHERE referral_id = $1", referral_id
+    )
+    return None if disclosed is None else ReferralCase.model_validate_json(disclosed)
 
 
 class ReferralCounts(BaseModel):

@@ -13,6 +13,7 @@ from caseflow.settings import Endpoints, Settings
 from services.intake.app import create_app as intake_app
 from services.screening.app import create_app as screening_app
 from services.screening.lists import load_screener
+from tests.integration.desk_fixtures import DeskWorld, desk_world
 from workflows.activities import CaseActivities
 from workflows.bridge import create_app as bridge_app
 from workflows.client import connect
@@ -41,3 +42,10 @@ async def case_services(
     await worker.shutdown()
     await running
     await producer.stop()
+
+
+@pytest.fixture(scope="module")
+async def world(stack_settings: Settings, temporal: Client) -> AsyncIterator[DeskWorld]:
+    """The reviewer desk on the session's servers, an account per role, a referral open."""
+    async with desk_world(stack_settings, temporal) as world:
+        yield world

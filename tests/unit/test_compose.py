@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from caseflow.auth import KeyRing
 from caseflow.processes import PROCESS_NAMES, READY_FILE_VARIABLE
 from schemas.topics import ALL_TOPICS
 from workflows.search_attributes import ALL_KEYS, CLI_TYPE_NAMES
@@ -32,6 +33,7 @@ PASSWORDS = {
     "POSTGRES_PASSWORD": "superuser-secret",
     "CASEFLOW_DB_PASSWORD": "caseflow-secret",
     "TEMPORAL_DB_PASSWORD": "temporal-secret",
+    "CASEFLOW_AUTH_KEYS": '[{"kid": "k1", "secret": "a-secret-of-at-least-thirty-two-characters"}]',
 }
 SERVERS = {
     "postgres": "postgres:",
@@ -40,7 +42,7 @@ SERVERS = {
     "temporal-ui": "temporalio/ui:",
 }
 # Only workflows/ talks to Temporal: the bridge and the worker.
-TEMPORAL_CLIENTS = {"bridge", "worker"}
+TEMPORAL_CLIENTS = {"bridge", "worker", "desk"}
 LONG_RUNNING_RESTARTS = {"always", "unless-stopped", "on-failure"}
 
 Model = dict[str, Any]
@@ -373,7 +375,23 @@ def test_caseflow_processes_scale_out(services: dict[str, Model]) -> None:
     for name, service in _caseflow_services(services):
         assert service["deploy"]["replicas"] >= 1, name
         assert "container_name" not in service, f"{name} cannot scale with a fixed name"
-        assert not service.get("ports"), f"{name} cannot scale with a published port"
+        for port in service.get("ports", []):  # a range: one host port per replica
+            low, _, high = str(port["published"]).partition("-")
+            assert int(high or low) > int(low), f"{name} cannot scale with one published port"
+            assert port["host_ip"] == "127.0.0.1", f"{name} is published beyond this host"
+
+
+def test_the_desk_s_replicas_share_their_token_keys_and_listen_on_their_published_port(
+    services: dict[str, Model],
+) -> None:
+    desk = services["desk"]
+    environment = desk["environment"]
+
+    assert KeyRing.from_json(environment["CASEFLOW_AUTH_KEYS"]).current.kid == "k1"
+    assert environment["CASEFLOW_DESK_HTTP_HOST"] == "0.0.0.0"
+    assert {port["target"] for port in desk["ports"]} == {
+        int(environment["CASEFLOW_DESK_HTTP_PORT"])
+    }
 
 
 def test_temporal_ui_is_on_port_8080_pointed_at_the_temporal_server(

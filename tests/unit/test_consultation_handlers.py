@@ -18,10 +18,12 @@ from schemas.consultation import (
     ConsultationDeadlinePassed,
     Position,
     ReferralAnswered,
+    ReferralOpened,
 )
 from schemas.envelope import Contract, Envelope, Publishable
 from schemas.screening import PartnerNotice
 from schemas.topics import Topic
+from services.consultation.disclosure import referral_from
 from services.consultation.domain import Referral
 from services.consultation.handlers import (
     Handled,
@@ -94,10 +96,10 @@ class FakeConsultationUnitOfWork:
         consultation: Consultation,
         routing: Routing,
         policy_version: str,
-        referrals: Sequence[tuple[Referral, bool]],
+        referrals: Sequence[ReferralOpened],
     ) -> None:
         self._store.consultations[consultation.request_id] = consultation
-        self._store.referrals.update({r.referral_id: r for r, _ in referrals})
+        self._store.referrals.update({r.referral_id: referral_from(r) for r in referrals})
 
     async def lock_referral(self, referral_id: str) -> tuple[Referral, Consultation] | None:
         referral = self._store.referrals.get(referral_id)

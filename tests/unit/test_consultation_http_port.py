@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from services.consultation.bootstrap import DEFAULT_HTTP_PORT, listening_socket
+from caseflow.http import listening_socket
+from services.consultation.bootstrap import DEFAULT_HTTP_PORT
 
 
 @pytest.fixture
@@ -26,7 +27,7 @@ def default_port_taken() -> Iterator[None]:
 def test_an_unconfigured_api_moves_to_a_free_port_while_8300_is_taken(
     default_port_taken: None,
 ) -> None:
-    listening = listening_socket("127.0.0.1", None)
+    listening = listening_socket("127.0.0.1", None, DEFAULT_HTTP_PORT)
     try:
         assert listening.getsockname()[1] not in (0, DEFAULT_HTTP_PORT)
     finally:
@@ -35,4 +36,4 @@ def test_an_unconfigured_api_moves_to_a_free_port_while_8300_is_taken(
 
 def test_a_configured_port_that_is_taken_stops_the_start(default_port_taken: None) -> None:
     with pytest.raises(OSError, match="in use"):
-        listening_socket("127.0.0.1", DEFAULT_HTTP_PORT)
+        listening_socket("127.0.0.1", DEFAULT_HTTP_PORT, DEFAULT_HTTP_PORT)

@@ -1,0 +1,90 @@
+"""`caseflow users add | list | disable | rotate-key`: accounts of the desk and their tokens."""
+
+from __future__ import annotations
+
+import asyncio
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from caseflow.auth import AccountRefused, Principal, Role, open_accounts, rotate_keys
+from caseflow.auth.accounts import AccountRecord
+from caseflow.settings import Settings
+
+app = typer.Typer(
+    help="Accounts: reviewers, stakeholders, operators, agencies.", no_args_is_help=True
+)
+console = Console()
+
+
+@app.command()
+def add(
+    name: str = typer.Argument(..., help="Account name; reviewers act under it (officer-17)."),
+    role: Role = typer.Option(..., help="What the account may see and do."),
+    agency: str | None = typer.Option(None, help="For an agency account: its agency code."),
+    stakeholder: str | None = typer.Option(
+        None, help="For a stakeholder account: its stakeholder id in the registry."
+    ),
+    password: str = typer.Option(
+        ..., prompt=True, hide_input=True, confirmation_prompt=True, envvar="CASEFLOW_PASSWORD"
+    ),
+) -> None:
+    """Create an account; its password is stored as an argon2 hash only."""
+    principal = Principal(name=name, role=role, agency=agency, stakeholder=stakeholder)
+    try:
+        asyncio.run(_add(principal, password))
+    except AccountRefused as refusal:
+        console.print(f"[red]refused:[/red] {refusal}", highlight=False)
+        raise typer.Exit(1) from refusal
+    console.print(f"account {name} ({role.value}) created")
+
+
+async def _add(principal: Principal, password: str) -> None:
+    async with open_accounts(Settings().endpoints().database) as accounts:
+        await accounts.add(principal, password)
+
+
+@app.command("list")
+def listing() -> None:
+    """Every account: role, whom it speaks for, whether it is disabled."""
+    table = Table("name", "role", "agency / stakeholder", "created", "state")
+    for record in asyncio.run(_listing()):
+        table.add_row(
+            record.name,
+            record.role,
+            record.speaks_for,
+            f"{record.created_at:%Y-%m-%d %H:%M}",
+            "[red]disabled[/red]" if record.disabled else "active",
+        )
+    console.print(table)
+
+
+async def _listing() -> list[AccountRecord]:
+    async with open_accounts(Settings().endpoints().database) as accounts:
+        return await accounts.listing()
+
+
+@app.command()
+def disable(name: str = typer.Argument(..., help="The account to disable.")) -> None:
+    """Disable an account: it can no longer log in, and its tokens are refused."""
+    if not asyncio.run(_disable(name)):
+        console.print(f"[red]no account named {name}[/red]", highlight=False)
+        raise typer.Exit(1)
+    console.print(f"account {name} disabled")
+
+
+async def _disable(name: str) -> bool:
+    async with open_accounts(Settings().endpoints().database) as accounts:
+        return await accounts.disable(name)
+
+
+@app.command("rotate-key")
+def rotate_key() -> None:
+    """Make a new token signing key (embedded default); tokens of the previous keys stay valid."""
+    settings = Settings()
+    if settings.auth_keys:
+        console.print("keys come from CASEFLOW_AUTH_KEYS: put a new key first there")
+        raise typer.Exit(1)
+    key = rotate_keys(settings.state_dir)
+    console.print(f"new signing key {key.kid}; restart the desk to sign with it")

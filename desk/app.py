@@ -1,0 +1,120 @@
+"""The desk's FastAPI app: the JSON API (documented), the web page, and how refusals answer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request, status
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from caseflow.auth import Authentication, InvalidToken, Principal, install
+from caseflow.auth.dependencies import SESSION_COOKIE, authentication_of
+from desk import api, web
+from desk.handlers import Desk, ReferralNotFound
+from desk.models import Refusal
+from services.consultation.api import refusal_status
+from services.consultation.domain import ResponseRefused
+from services.screening.clearing import ClearanceRefused
+from workflows.desk import ActionRefused, CaseNotFound, InvalidQuery
+
+DESCRIPTION = """The reviewer desk of caseflow.
+
+Sign in with `POST /api/auth/token` and send the token as `Authorization: Bearer …`.
+Roles: `licensing_officer` and `senior_officer` read every case and act on it (each action is
+one Temporal Update of the case's workflow; a refused one answers 409 with every reason);
+`operator` reads every case; `agency` reads its own cases only; `stakeholder` sees and answers
+only the referrals made to it, with the case minimised as the consultation policy says."""
+
+
+def create_app(desk: Desk) -> FastAPI:
+    """The desk on its ports."""
+    app = FastAPI(title="caseflow reviewer desk", version="1.0.0", description=DESCRIPTION)
+    install(app, Authentication(desk.keys, desk.accounts))
+    app.include_router(api.build_router(desk))
+    app.include_router(web.build_router(desk))
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), "static")
+
+    @app.exception_handler(CaseNotFound)
+    @app.exception_handler(ReferralNotFound)
+    async def not_found(request: Request, error: Exception) -> Response:
+        return _refused(
+            request, 404, Refusal(reason="not_found", message=f"no such {_what(error)}")
+        )
+
+    @app.exception_handler(ActionRefused)
+    async def action_refused(request: Request, error: Exception) -> Response:
+        return _refused(request, 409, Refusal(reason="refused", message=str(error)))
+
+    @app.exception_handler(ResponseRefused)
+    async def response_refused(request: Request, error: Exception) -> Response:
+        assert isinstance(error, ResponseRefused)
+        refusal = Refusal(reason=error.reason, message=error.message)
+        return _refused(request, refusal_status(error), refusal)
+
+    @app.exception_handler(InvalidQuery)
+    async def invalid_query(request: Request, error: Exception) -> Response:
+        return _refused(request, 422, Refusal(reason="invalid_filter", message=str(error)))
+
+    @app.exception_handler(ClearanceRefused)
+    async def clearance_refused(request: Request, error: Exception) -> Response:
+        return _refused(request, 422, Refusal(reason="refused", message=str(error)))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: Exception) -> Response:
+        assert isinstance(error, RequestValidationError)
+        return AsciiJSONResponse({"detail": jsonable_encoder(error.errors())}, 422)
+
+    @app.exception_handler(web.LoginRequired)
+    async def login_required(request: Request, error: Exception) -> Response:
+        return RedirectResponse("/login", status.HTTP_303_SEE_OTHER)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, StarletteHTTPException)
+        if _is_api(request):
+            return JSONResponse({"detail": error.detail}, error.status_code, error.headers)
+        return _page_error(request, error.status_code, str(error.detail))
+
+    return app
+
+
+class AsciiJSONResponse(JSONResponse):
+    """JSON with every non-ASCII character escaped: a refused input may hold lone surrogates,
+    which UTF-8 cannot encode, and the refusal quotes it."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path.startswith("/openapi")
+
+
+def _what(error: Exception) -> str:
+    return "referral" if isinstance(error, ReferralNotFound) else "case"
+
+
+def _refused(request: Request, code: int, refusal: Refusal) -> Response:
+    """A refusal as JSON for the API, as a page for the browser."""
+    if _is_api(request):
+        return JSONResponse(refusal.model_dump(), code)
+    return _page_error(request, code, refusal.message)
+
+
+def _page_error(request: Request, code: int, message: str) -> Response:
+    titles = {403: "Not open to your role", 404: "Not found", 409: "Refused"}
+    principal: Principal | None = None
+    try:
+        principal = authentication_of(request).keys.verify(request.cookies.get(SESSION_COOKIE, ""))
+    except InvalidToken:
+        principal = None  # the error page shows the account only when it can
+    title = titles.get(code, "Something went wrong")
+    response = web.page(request, "error.html", principal, title=title, message=message)
+    response.status_code = code
+    return response

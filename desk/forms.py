@@ -1,0 +1,100 @@
+"""The web page's action forms, read into the workflow's reviewer tasks."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+from starlette.datastructures import FormData
+
+from caseflow.auth import CHAIRS, REVIEWERS, Principal, Role
+from desk.access import reviewer_of
+from schemas.cases import DecisionOutcome, DenialGround
+from workflows import desk as cases
+from workflows.tasks import (
+    ActionRecorded,
+    ConsultationReferral,
+    Countersignature,
+    EscalationAppeal,
+    EscalationResolution,
+    InformationRequest,
+    ReviewDecision,
+    Reviewer,
+    ReviewerTask,
+)
+
+
+@dataclass(frozen=True)
+class FormAction:
+    """A form's reviewer task and the roles that may send it."""
+
+    action: Callable[..., Awaitable[ActionRecorded]]
+    task: BaseModel
+    roles: tuple[Role, ...] = REVIEWERS
+
+
+def read_action(name: str, form: FormData, principal: Principal) -> FormAction | None:
+    """The task a submitted action form asks for; None for an action the desk does not know."""
+    try:
+        return _read_action(name, form, reviewer_of(principal))
+    except ValueError:  # fields no form of the desk sends (too long, wrong kind)
+        return None
+
+
+def _read_action(name: str, form: FormData, reviewer: Reviewer) -> FormAction | None:
+    if name in ("claim", "release"):
+        action = cases.claim if name == "claim" else cases.release
+        return FormAction(action, ReviewerTask(reviewer=reviewer, note=text(form, "note")))
+    if name in DecisionOutcome.__members__.values():
+        decision = ReviewDecision(
+            reviewer=reviewer,
+            outcome=DecisionOutcome(name),
+            rationale=text(form, "rationale"),
+            conditions=lines(form, "conditions"),
+            grounds=[DenialGround(text=g, human_rights=True) for g in lines(form, "hr_grounds")]
+            + [DenialGround(text=ground) for ground in lines(form, "grounds")],
+            human_rights_assessment=text(form, "assessment"),
+        )
+        return FormAction(cases.decide, decision)
+    if name == "countersign":
+        signature = Countersignature(
+            reviewer=reviewer, agree=text(form, "agree") != "no", note=text(form, "note")
+        )
+        return FormAction(cases.countersign, signature, (Role.SENIOR_OFFICER,))
+    if name == "request_information":
+        request = InformationRequest(reviewer=reviewer, questions=lines(form, "questions"))
+        return FormAction(cases.request_information, request)
+    if name == "refer_for_consultation":
+        stakeholders = [s.strip() for s in text(form, "stakeholders").split(",") if s.strip()]
+        referral = ConsultationReferral(
+            reviewer=reviewer, stakeholders=stakeholders, note=text(form, "note")
+        )
+        return FormAction(cases.refer_for_consultation, referral)
+    if name == "resolve_escalation":
+        resolution = EscalationResolution(
+            reviewer=reviewer,
+            recommendation=text(form, "recommendation"),
+            rationale=text(form, "rationale"),
+        )
+        return FormAction(cases.resolve_escalation, resolution, CHAIRS)
+    if name == "appeal_escalation":
+        appeal = EscalationAppeal(
+            reviewer=reviewer,
+            on_behalf_of=text(form, "on_behalf_of"),
+            grounds=text(form, "grounds"),
+        )
+        return FormAction(cases.appeal_escalation, appeal, (Role.SENIOR_OFFICER,))
+    return None
+
+
+def text(form: FormData, field: str) -> str:
+    """A text field, trimmed; empty when absent."""
+    value = form.get(field, "")
+    # NUL cannot be stored in PostgreSQL, and no person types it.
+    return value.replace("\x00", "").strip() if isinstance(value, str) else ""
+
+
+def lines(form: FormData, field: str) -> list[str]:
+    """A textarea, one entry per non-empty line."""
+    return [line.strip() for line in text(form, field).splitlines() if line.strip()]

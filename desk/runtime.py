@@ -1,0 +1,83 @@
+"""The desk process: Temporal, the accounts and the service schemas it acts on, served over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import timedelta
+
+import structlog
+
+from caseflow.auth import key_ring, open_accounts
+from caseflow.db import create_pool, migrate
+from caseflow.http import HttpServer
+from caseflow.settings import Settings
+from caseflow.uow import HeldPool, PostgresStore
+from desk import DEFAULT_HTTP_PORT
+from desk.app import create_app
+from desk.handlers import Desk
+from services.consultation import config as consultation
+from services.consultation.adapters import PostgresConsultationUnitOfWork
+from services.consultation.policy import RoutingPolicy
+from services.screening import config as screening
+from services.screening.adapters import PostgresScreeningUnitOfWork
+from workflows.client import connect
+
+log = structlog.get_logger(__name__)
+
+
+@asynccontextmanager
+async def open_desk(settings: Settings) -> AsyncIterator[Desk]:
+    """The desk's ports on the configured servers, for as long as the block runs."""
+    endpoints = settings.endpoints()
+    async with AsyncExitStack() as stack:
+        accounts = await stack.enter_async_context(open_accounts(endpoints.database))
+        pools = {}
+        for schema, migrations in (
+            (consultation.SCHEMA, consultation.MIGRATIONS),
+            (screening.SCHEMA, screening.MIGRATIONS),
+        ):
+            # Migrated as the service would: the desk may start before it.
+            await migrate(endpoints.database, schema, migrations)
+            pools[schema] = await create_pool(endpoints.database, schema, size=3)
+            stack.push_async_callback(pools[schema].close)
+        yield Desk(
+            temporal=await connect(endpoints.temporal, settings.temporal_namespace),
+            accounts=accounts,
+            keys=key_ring(settings),
+            token_lifetime=timedelta(minutes=settings.auth_token_minutes),
+            consultation_pool=pools[consultation.SCHEMA],
+            consultation=PostgresStore(
+                HeldPool(pools[consultation.SCHEMA]), PostgresConsultationUnitOfWork
+            ),
+            routing=RoutingPolicy.load(),
+            screening=PostgresStore(HeldPool(pools[screening.SCHEMA]), PostgresScreeningUnitOfWork),
+        )
+
+
+def desk_server(settings: Settings) -> HttpServer:
+    """Where the desk listens, and where it writes its address."""
+    return HttpServer(
+        "desk",
+        settings.desk_http_host,
+        settings.desk_http_port,
+        DEFAULT_HTTP_PORT,
+        settings.state_dir / "run" / "desk.url",
+    )
+
+
+async def run_desk(
+    settings: Settings, on_ready: Callable[[], Awaitable[None]] | None = None
+) -> None:
+    """Serve the desk until cancelled; `on_ready` runs once it answers requests."""
+    server = desk_server(settings)
+    async with open_desk(settings) as desk:
+        url = await server.start(create_app(desk))
+        log.info("reviewer desk ready", url=url)
+        try:
+            if on_ready is not None:
+                await on_ready()
+            await asyncio.Event().wait()
+        finally:
+            await server.stop()

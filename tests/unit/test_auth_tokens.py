@@ -1,0 +1,85 @@
+"""Bearer tokens: who they name, and every way a token is refused."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import jwt
+import pytest
+
+from caseflow.auth import InvalidToken, KeyRing, Principal, Role, rotate_keys, verify_token
+from caseflow.auth.tokens import keys_file, new_key
+
+STAKEHOLDER = Principal(name="hr-desk", role=Role.STAKEHOLDER, stakeholder="hr-office")
+HOUR = timedelta(hours=1)
+
+
+def test_a_token_names_its_principal_with_role_and_whom_it_speaks_for() -> None:
+    keys = KeyRing([new_key()])
+    assert verify_token(keys.issue(STAKEHOLDER, HOUR), keys) == STAKEHOLDER
+
+
+def test_an_expired_token_is_refused() -> None:
+    keys = KeyRing([new_key()])
+    token = keys.issue(STAKEHOLDER, HOUR, now=datetime.now(UTC) - 2 * HOUR)
+    with pytest.raises(InvalidToken, match="expired"):
+        keys.verify(token)
+
+
+def test_a_token_whose_role_was_changed_is_refused() -> None:
+    keys = KeyRing([new_key()])
+    header, _payload, signature = keys.issue(STAKEHOLDER, HOUR).split(".")
+    forged = jwt.encode(
+        {
+            **jwt.decode(keys.issue(STAKEHOLDER, HOUR), options={"verify_signature": False}),
+            "role": "operator",
+        },
+        "another secret of at least thirty-two characters",
+        headers={"kid": keys.current.kid},
+    )
+    with pytest.raises(InvalidToken):
+        keys.verify(forged)
+    with pytest.raises(InvalidToken):
+        keys.verify(f"{header}.{forged.split('.')[1]}.{signature}")
+
+
+def test_a_token_of_a_key_not_in_the_ring_is_refused() -> None:
+    token = KeyRing([new_key()]).issue(STAKEHOLDER, HOUR)
+    with pytest.raises(InvalidToken, match="unknown key"):
+        KeyRing([new_key()]).verify(token)
+
+
+def test_garbage_is_refused_as_an_invalid_token() -> None:
+    with pytest.raises(InvalidToken):
+        KeyRing([new_key()]).verify("not.a.token")
+
+
+def test_after_rotation_new_tokens_use_the_new_key_and_old_tokens_stay_valid(
+    tmp_path: Path,
+) -> None:
+    before = KeyRing.from_state_dir(tmp_path)
+    old_token = before.issue(STAKEHOLDER, HOUR)
+    rotate_keys(tmp_path)
+    after = KeyRing.from_state_dir(tmp_path)
+    assert after.current.kid != before.current.kid
+    assert jwt.get_unverified_header(after.issue(STAKEHOLDER, HOUR))["kid"] == after.current.kid
+    assert after.verify(old_token) == STAKEHOLDER
+
+
+def test_a_key_rotated_out_of_the_ring_no_longer_verifies(tmp_path: Path) -> None:
+    oldest = KeyRing.from_state_dir(tmp_path).issue(STAKEHOLDER, HOUR)
+    for _ in range(3):
+        rotate_keys(tmp_path)
+    with pytest.raises(InvalidToken, match="unknown key"):
+        KeyRing.from_state_dir(tmp_path).verify(oldest)
+
+
+def test_the_embedded_key_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    KeyRing.from_state_dir(tmp_path)
+    assert keys_file(tmp_path).stat().st_mode & 0o077 == 0
+
+
+def test_configured_keys_need_secrets_of_at_least_32_characters() -> None:
+    with pytest.raises(ValueError, match="32"):
+        KeyRing.from_json('[{"kid": "k1", "secret": "short"}]')
