@@ -45,7 +45,9 @@ async def publish_submissions(bootstrap: str, messages: Iterable[tuple[str, byte
     producer = await start_producer(bootstrap, "caseflow-agency")
     try:
         sent = [
-            await producer.send(SUBMISSIONS.name, body, key=key.encode(), headers=_vouch(key))
+            await producer.send(
+                SUBMISSIONS.name, body, key=key.encode(), headers=gateway_headers(key)
+            )
             for key, body in messages
         ]
         for delivery in sent:
@@ -55,7 +57,8 @@ async def publish_submissions(bootstrap: str, messages: Iterable[tuple[str, byte
         await producer.stop()
 
 
-def _vouch(key: str) -> list[tuple[str, bytes]]:
+def gateway_headers(key: str) -> list[tuple[str, bytes]]:
+    """The header naming the agency of an `AGENCY:REFERENCE` key, as the gateway sets it."""
     agency, separator, _ = key.partition(":")
     return [(AGENCY_HEADER, agency.encode())] if separator else []
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 
 import structlog
 from faststream import AckPolicy
@@ -21,6 +22,11 @@ log = structlog.get_logger(__name__)
 ContractT = TypeVar("ContractT")
 C = TypeVar("C", bound=Contract)
 Handler = TypeVar("Handler", bound=Callable[..., Awaitable[None]])
+
+FIRST_REDELIVERY_PAUSE = 0.5  # seconds; doubled after each failure in a row
+LONGEST_REDELIVERY_PAUSE = 15.0
+
+log = structlog.get_logger(__name__)
 
 
 def _unchecked(value: object, _handler: object) -> object:
@@ -119,11 +125,13 @@ def at_least_once(
 
     A new consumer group starts at the earliest offset, so nothing published before a service
     first started is missed. With `batch_size`, the handler gets up to that many messages at once.
+    A handler that raises (a server it needs is away) has its messages delivered again after a
+    pause, never committed: unreadable messages are the handler's to set aside, not to raise.
     """
     subscriber = router.subscriber(
         topic.name,
         group_id=group_id,
-        ack_policy=AckPolicy.ACK,
+        ack_policy=AckPolicy.NACK_ON_ERROR,
         auto_offset_reset="earliest",
         decoder=raw_bytes,
         title=title,
@@ -132,7 +140,40 @@ def at_least_once(
         max_records=batch_size,
         batch_timeout_ms=50,
     )
-    return subscriber  # type: ignore[return-value]
+
+    def subscribe(handler: Handler) -> Handler:
+        subscriber(_paused_after_failure(handler, title))
+        return handler
+
+    return subscribe
+
+
+def _paused_after_failure(handler: Handler, consumer: str) -> Handler:
+    """The handler, pausing before a failure is passed on, longer after each one in a row.
+
+    The pause keeps redelivery from spinning while Temporal, PostgreSQL or the broker restarts.
+    """
+    failures = 0
+
+    @functools.wraps(handler)
+    async def handle(*args: Any, **kwargs: Any) -> None:
+        nonlocal failures
+        try:
+            await handler(*args, **kwargs)
+        except Exception as error:
+            pause = min(FIRST_REDELIVERY_PAUSE * 2**failures, LONGEST_REDELIVERY_PAUSE)
+            failures += 1
+            log.warning(
+                "handling failed; delivering again",
+                consumer=consumer,
+                error=repr(error),
+                retry_in=pause,
+            )
+            await asyncio.sleep(pause)
+            raise
+        failures = 0
+
+    return cast(Handler, handle)
 
 
 @dataclass(frozen=True)

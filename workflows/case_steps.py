@@ -7,6 +7,9 @@ from datetime import datetime, timedelta
 
 from temporalio import workflow
 
+# Patch: a consultation request the service has not opened in time is sent again.
+RESEND_CONSULTATION_REQUEST = "resend-consultation-request"
+
 with workflow.unsafe.imports_passed_through():
     from schemas.cases import CaseStatus
     from schemas.screening import ScreeningCompleted
@@ -14,7 +17,12 @@ with workflow.unsafe.imports_passed_through():
     from workflows import events
     from workflows.case_record import CaseRecord
     from workflows.clock import SHORTEST_WAIT, Alarm, deadline, due_alarm, time_to_next_alarm
-    from workflows.consultation import deadline_passed, reminder_at, reminder_due
+    from workflows.consultation import (
+        consultation_requested,
+        deadline_passed,
+        reminder_at,
+        reminder_due,
+    )
     from workflows.consultation import due as consultation_due
     from workflows.model import LicenseCaseInput
 
@@ -116,6 +124,33 @@ class CaseSteps(CaseRecord):
             if sent is None:
                 self._note("consultation deadline passed: silence counts as no objection")
 
+    def _resend_consultation_request_if_unopened(self) -> None:
+        """Re-send a consultation request the service has not opened in time (a broker that
+        lost it, say); the service answers a request it knows with where it stands."""
+        case, due = self._case, self._consultation_request_resend_due()
+        if due is None or workflow.now() < due:
+            return
+        consultation = case.consultation
+        assert consultation is not None
+        consultation.request_sent_at = workflow.now()
+        request = consultation_requested(case, consultation.stakeholders)
+        self._outbox.add(case, CONSULTATION_REQUESTS, request)
+        self._note("consultation request re-sent: the consultation service has not opened it")
+
+    def _consultation_request_resend_due(self) -> datetime | None:
+        """When an unopened consultation request is to be sent again (None: not at all)."""
+        consultation = self._case.consultation
+        if (
+            consultation is None
+            or consultation.opened is not None
+            or consultation.concluded is not None
+            or consultation.cancelled_at is not None
+            or consultation.request_sent_at is None
+            or not workflow.patched(RESEND_CONSULTATION_REQUEST)
+        ):
+            return None
+        return consultation.request_sent_at + self._resend_wait
+
     def _remind_stakeholders_if_due(self) -> None:
         """Some time before the consultation's deadline (policy), have the stakeholders that
         have not answered reminded, once per deadline."""
@@ -140,6 +175,9 @@ class CaseSteps(CaseRecord):
         if case.awaiting_screening and case.screening_sent_at is not None:
             waits.append(case.screening_sent_at + self._resend_wait - workflow.now())
         waits += [max(at - workflow.now(), SHORTEST_WAIT) for at in self._alarm_times()]
+        resend_due = self._consultation_request_resend_due()
+        if resend_due is not None:
+            waits.append(max(resend_due - workflow.now(), SHORTEST_WAIT))
         consultation = case.consultation
         if consultation is not None and consultation.concluded is None:
             sent = consultation.deadline_sent_at

@@ -37,6 +37,8 @@ class ConsultationTasks(CaseSteps):
             referred_by=referral.reviewer.id,
             requested_at=now,
             due_at=now + case.policy.consultation_time,
+            stakeholders=referral.stakeholders,
+            request_sent_at=now,
             reminders=workflow.patched(CONSULTATION_REMINDERS),
         )
         request = consultation_requested(case, referral.stakeholders)

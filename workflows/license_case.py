@@ -49,6 +49,7 @@ class LicenseCase(EscalationTasks):
         while self._case.decided is None:
             self._request_screening_if_wanted()
             self._resend_screening_if_unanswered()
+            self._resend_consultation_request_if_unopened()
             self._review_once_screened()
             self._raise_deadline_if_due()
             self._remind_stakeholders_if_due()

@@ -59,7 +59,9 @@ class CasePolicy(BaseModel):
         default=timedelta(days=10), description="Raise `CaseDeadlineApproaching` this long before."
     )
     screening_answer_wait: timedelta = Field(
-        default=timedelta(minutes=2), description="Re-send a screening request not answered in it."
+        default=timedelta(minutes=2),
+        description="Re-send a screening request not answered in it, and a consultation request "
+        "the consultation service has not opened.",
     )
     countersigned_risk_levels: list[RiskLevel] = Field(
         default=[RiskLevel.HIGH, RiskLevel.CRITICAL],
@@ -129,6 +131,12 @@ class Consultation(BaseModel):
     referred_by: str
     requested_at: datetime
     due_at: datetime = Field(description="Moved by a referral's extension.")
+    stakeholders: list[str] = Field(
+        default_factory=list, description="Proposed by the reviewer (none: routing proposes)."
+    )
+    request_sent_at: datetime | None = Field(
+        default=None, description="When the request was last sent, until the service opens it."
+    )
     deadline_sent_at: datetime | None = Field(
         default=None, description="When the consultation service was told the deadline passed."
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -150,3 +151,26 @@ async def test_the_consultation_services_due_time_becomes_the_cases_deadline(
     assert view.consultation.due_at == due
     [passed] = await cases.until_published(case_id, "ConsultationDeadlinePassed")
     assert passed["topic"] == "caseflow.consultation.requests"
+
+
+async def test_a_consultation_request_the_service_never_opened_is_sent_again_until_it_is(
+    cases: CaseHarness,
+) -> None:
+    case_id = await referred(cases, CasePolicy(screening_answer_wait=timedelta(seconds=2)))
+    first, again = await cases.until_published(case_id, "ConsultationRequested", count=2)
+    assert again["id"] != first["id"]
+    assert again["data"] == first["data"]
+    assert "consultation request re-sent" in (await cases.view(case_id)).timeline[-1].note
+    opened = ConsultationOpened(
+        case_id=case_id,
+        request_id=f"{case_id}/consultation/1",
+        referred=["ngo-1", "mod"],
+        required=[],
+        due_at=datetime.now(UTC) + timedelta(days=30),
+        policy_version="test",
+    )
+    await cases.handle(case_id).signal(LicenseCase.consultation_opened, opened)
+    await cases.until(case_id, lambda view: "consultation opened" in view.timeline[-1].note)
+    sent = len(cases.published.of(case_id, "ConsultationRequested"))
+    await asyncio.sleep(5)  # more than two re-send waits: none comes once it is opened
+    assert len(cases.published.of(case_id, "ConsultationRequested")) == sent
