@@ -171,7 +171,7 @@ async def soak(rate: float, duration: float, drain: float) -> dict[str, object]:
     await start_stack(settings)
     await start_processes(settings)
     endpoints = settings.endpoints()
-    client = await connect(endpoints.temporal, settings.temporal_namespace)
+    client = await connect(settings)
     clocks, tasks = Clocks(), asyncio.Queue[tuple[str, str]]()
     memory_before = memory_mb(settings.state_dir.resolve())
     helpers = [asyncio.create_task(follow_cases(endpoints.kafka, clocks, tasks))]

@@ -58,7 +58,7 @@ class FaultDesk:
         client: Client | None = None
         while not self._stopped.is_set():
             try:
-                client = client or await connect(self._settings.endpoints().temporal)
+                client = client or await connect(self._settings)
                 for case in await find_cases(client, OPEN, limit=500):
                     await self._act_within_timeout(client, case)
             except Exception as error:  # a server is away: try again next round

@@ -30,7 +30,7 @@ async def test_after_a_broker_restart_cases_recover_and_the_agency_resends_what_
 ) -> None:
     settings, endpoints = fault_stack, fault_stack.endpoints()
     state_dir = settings.state_dir.resolve()
-    client = await connect(endpoints.temporal)
+    client = await connect(settings)
     since = f"StartTime >= '{datetime.now(UTC).isoformat()}'"
     run = uuid.uuid4().hex[:6]
     consulting = submissions(f"c{run}", batches=1)

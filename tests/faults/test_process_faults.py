@@ -57,7 +57,7 @@ async def test_every_case_reaches_its_outcome_once_through_kills_and_a_temporal_
             await asyncio.sleep(down_for)
             await start_again(settings, name)
             await asyncio.sleep(3)
-        client = await connect(endpoints.temporal)
+        client = await connect(settings)
         await wait_for_cases(client, "CaseStatus = 'decided'", len(sent.valid), timeout=420)
     finally:
         desk.stop()
