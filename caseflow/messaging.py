@@ -3,30 +3,34 @@
 from __future__ import annotations
 
 import asyncio
-import functools
+import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar, cast
+from typing import Annotated, TypeVar
 
 import structlog
 from faststream import AckPolicy
 from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
+from faststream.kafka.publisher.usecase import DefaultPublisher
 from faststream.message import StreamMessage
 from pydantic import ValidationError, WrapValidator
 
+from caseflow.parked import ParkedMessage
+from caseflow.parking import Parking, RetryBudget
+from caseflow.settings import Settings
 from schemas.envelope import Contract, Envelope, EnvelopeHeader
-from schemas.topics import Topic
+from schemas.topics import PARKED, Topic
 
 log = structlog.get_logger(__name__)
 ContractT = TypeVar("ContractT")
 C = TypeVar("C", bound=Contract)
 Handler = TypeVar("Handler", bound=Callable[..., Awaitable[None]])
 
-FIRST_REDELIVERY_PAUSE = 0.5  # seconds; doubled after each failure in a row
-LONGEST_REDELIVERY_PAUSE = 15.0
-
-log = structlog.get_logger(__name__)
+# One documented publisher of parked messages per router.
+_parked_publishers: weakref.WeakKeyDictionary[KafkaRouter, DefaultPublisher] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _unchecked(value: object, _handler: object) -> object:
@@ -120,13 +124,16 @@ def at_least_once(
     title: str,
     description: str,
     batch_size: int | None = None,
+    budget: RetryBudget | None = None,
 ) -> Callable[[Handler], Handler]:
     """Subscribe a handler that sees raw bytes and commits only after it returns.
 
     A new consumer group starts at the earliest offset, so nothing published before a service
     first started is missed. With `batch_size`, the handler gets up to that many messages at once.
     A handler that raises (a server it needs is away) has its messages delivered again after a
-    pause, never committed: unreadable messages are the handler's to set aside, not to raise.
+    pause, not committed: unreadable messages are the handler's to set aside, not to raise. Past
+    the retry `budget` (settings CASEFLOW_PARK_AFTER_…) a message that still fails is parked
+    (`caseflow.parking`) and committed. Batch handlers read the records from `message`.
     """
     subscriber = router.subscriber(
         topic.name,
@@ -141,39 +148,32 @@ def at_least_once(
         batch_timeout_ms=50,
     )
 
+    publisher = _parked_to(router)
+
+    async def park(parked: ParkedMessage) -> None:
+        key = parked.case_id.encode() if parked.case_id else None
+        await publisher.publish(parked.model_dump_json().encode(), key=key)
+
+    parking = Parking(group_id, budget or RetryBudget.from_settings(Settings()), park)
+
     def subscribe(handler: Handler) -> Handler:
-        subscriber(_paused_after_failure(handler, title))
+        subscriber(parking.guard(handler))
         return handler
 
     return subscribe
 
 
-def _paused_after_failure(handler: Handler, consumer: str) -> Handler:
-    """The handler, pausing before a failure is passed on, longer after each one in a row.
-
-    The pause keeps redelivery from spinning while Temporal, PostgreSQL or the broker restarts.
-    """
-    failures = 0
-
-    @functools.wraps(handler)
-    async def handle(*args: Any, **kwargs: Any) -> None:
-        nonlocal failures
-        try:
-            await handler(*args, **kwargs)
-        except Exception as error:
-            pause = min(FIRST_REDELIVERY_PAUSE * 2**failures, LONGEST_REDELIVERY_PAUSE)
-            failures += 1
-            log.warning(
-                "handling failed; delivering again",
-                consumer=consumer,
-                error=repr(error),
-                retry_in=pause,
-            )
-            await asyncio.sleep(pause)
-            raise
-        failures = 0
-
-    return cast(Handler, handle)
+def _parked_to(router: KafkaRouter) -> DefaultPublisher:
+    """The router's publisher to the parked topic, made once."""
+    if router not in _parked_publishers:
+        _parked_publishers[router] = router.publisher(
+            PARKED.name,
+            title="to_parked",
+            description="A message whose handler kept failing past its retry budget, "
+            "set aside so its partition moves on (see `caseflow parked`).",
+            schema=ParkedMessage,
+        )
+    return _parked_publishers[router]
 
 
 @dataclass(frozen=True)

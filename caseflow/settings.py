@@ -102,6 +102,18 @@ class Settings(BaseSettings):
         "<state dir>/auth/keys.json.",
     )
     auth_token_minutes: int = Field(default=480, description="How long a bearer token lasts.")
+    park_after_attempts: int = Field(
+        default=10,
+        ge=1,
+        description="Deliveries of a message that fail before it may be parked (both limits "
+        "must be reached).",
+    )
+    park_after_seconds: float = Field(
+        default=600.0,
+        ge=0,
+        description="Seconds between a message's first failure and its parking at the earliest: "
+        "longer than a server restart or a short outage, which are ridden out.",
+    )
     log_level: str = "INFO"
     log_json: bool = Field(default=False, description="Log JSON lines instead of console text.")
 

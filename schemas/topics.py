@@ -23,6 +23,9 @@ CONSULTATION_REQUESTS = Topic("caseflow.consultation.requests", 4, "Requests to 
 CONSULTATION_RESPONSES = Topic("caseflow.consultation.responses", 4, "Consultation outcomes")
 SHARING_NOTICES = Topic("caseflow.sharing.notices", 1, "Denial and risk notices between states")
 REVIEW_ACTIONS = Topic("caseflow.review.actions", 4, "Every reviewer task a case accepted")
+PARKED = Topic(
+    "caseflow.parked", 1, "Messages a consumer gave up on, kept for an operator to replay"
+)
 
 ALL_TOPICS: tuple[Topic, ...] = (
     SUBMISSIONS,
@@ -34,4 +37,5 @@ ALL_TOPICS: tuple[Topic, ...] = (
     CONSULTATION_RESPONSES,
     SHARING_NOTICES,
     REVIEW_ACTIONS,
+    PARKED,
 )

@@ -1,0 +1,110 @@
+"""A parked message: where it lay, what it held, why its handler kept failing; and its replay."""
+
+from __future__ import annotations
+
+import base64
+import re
+import uuid
+from datetime import datetime
+from typing import TypeAlias
+
+from aiokafka import ConsumerRecord
+from pydantic import BaseModel, Field, ValidationError
+
+from schemas.envelope import EnvelopeHeader, utcnow
+
+Record: TypeAlias = "ConsumerRecord[bytes, bytes]"
+REPLAYED_FROM_HEADER = "caseflow-replayed-from"
+LONGEST_ERROR_MESSAGE = 500
+# A password in a URL or a `password=` pair must not reach the parked topic or the log.
+_SECRETS = re.compile(r"(://[^:/@\s]*:)[^@\s]+@|((?:password|passwd|secret)=)[^\s&;]+", re.I)
+
+
+class ParkedMessage(BaseModel):
+    """A message a consumer gave up on: where it lay, what it held, and why it failed."""
+
+    parked_id: str = Field(description="Names the parked message for `caseflow parked replay`.")
+    parked_at: datetime
+    consumer: str = Field(description="The consumer group that gave up on it.")
+    topic: str
+    partition: int
+    offset: int
+    key: str | None = Field(description="The Kafka key (a case id), as text.")
+    case_id: str | None = Field(description="The envelope's subject, or else the key.")
+    headers: list[tuple[str, str]] = Field(description="Header names and base64 values.")
+    body: str | None = Field(description="The message as sent, when it is UTF-8 text.")
+    body_base64: str | None = Field(default=None, description="The bytes, when not UTF-8.")
+    error_type: str
+    error: str = Field(description="The last error's message, secrets removed, shortened.")
+    attempts: int
+    first_failed_at: datetime
+    last_failed_at: datetime
+
+    def raw_body(self) -> bytes:
+        """The message's bytes exactly as they were consumed."""
+        if self.body is not None:
+            return self.body.encode("utf-8")
+        return base64.b64decode(self.body_base64 or "")
+
+    def replay_headers(self) -> list[tuple[str, bytes]]:
+        """The original headers, marked as a replay of this parked message."""
+        kept = [
+            (name, base64.b64decode(value))
+            for name, value in self.headers
+            if name != REPLAYED_FROM_HEADER
+        ]
+        return [*kept, (REPLAYED_FROM_HEADER, self.parked_id.encode())]
+
+
+def error_text(error: BaseException) -> str:
+    """The error's message without secrets, short enough for a table and a log line."""
+    return _SECRETS.sub(
+        lambda found: f"{found.group(1) or found.group(2)}***{'@' if found.group(1) else ''}",
+        str(error),
+    )[:LONGEST_ERROR_MESSAGE]
+
+
+def parked_message(
+    record: Record,
+    consumer: str,
+    error: BaseException,
+    attempts: int,
+    failed: tuple[datetime, datetime],
+) -> ParkedMessage:
+    """The parked form of a consumed record that failed `attempts` times, first to last."""
+    raw = record.value or b""
+    key = record.key.decode("utf-8", "replace") if record.key is not None else None
+    try:
+        body: str | None = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        body = None
+    return ParkedMessage(
+        parked_id=uuid.uuid4().hex,
+        parked_at=utcnow(),
+        consumer=consumer,
+        topic=record.topic,
+        partition=record.partition,
+        offset=record.offset,
+        key=key,
+        case_id=_subject(raw) or key,
+        headers=[(name, base64.b64encode(value).decode()) for name, value in record.headers],
+        body=body,
+        body_base64=None if body is not None else base64.b64encode(raw).decode(),
+        error_type=type(error).__name__,
+        error=error_text(error),
+        attempts=attempts,
+        first_failed_at=failed[0],
+        last_failed_at=failed[1],
+    )
+
+
+def _subject(raw: bytes) -> str | None:
+    try:
+        return EnvelopeHeader.model_validate_json(raw).subject
+    except ValidationError:
+        return None
+
+
+def location(record: Record) -> str:
+    """topic/partition/offset of one record."""
+    return f"{record.topic}/{record.partition}/{record.offset}"
