@@ -37,6 +37,7 @@ class CaseflowCommands(LazyCommands):
         "schemas": "caseflow.cli.contracts:app",
         "users": "caseflow.cli.users:app",
         "audit": "caseflow.cli.audit:app",
+        "parked": "caseflow.cli.parked:app",
     }
 
 
