@@ -39,8 +39,12 @@ def kafka_security(settings: Settings) -> BaseSecurity | None:
 def make_broker(
     bootstrap: str, client_id: str, security: BaseSecurity | None = None
 ) -> KafkaBroker:
-    """The FastStream broker of one service (subscribers and documented publishers)."""
-    return KafkaBroker(bootstrap, client_id=client_id, security=security)
+    """The FastStream broker of one service (subscribers and documented publishers).
+
+    Its producer parks messages: it waits for every in-sync replica before the original is
+    committed.
+    """
+    return KafkaBroker(bootstrap, client_id=client_id, security=security, acks="all")
 
 
 async def start_producer(
