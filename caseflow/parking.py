@@ -207,17 +207,22 @@ class Parking:
 
 
 def _records(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Record, ...]:
-    """The records a handler was called with, read from its message argument."""
-    raw = _message(args, kwargs).raw_message
+    """The records a handler was called with, read from its message argument (if it takes one:
+    without it, nothing can be parked and a failing message is delivered again)."""
+    message = _message(args, kwargs)
+    if message is None:
+        return ()
+    raw = message.raw_message
     records: tuple[Record, ...] = raw if isinstance(raw, tuple) else (raw,)
     return records
 
 
 def _message(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """The handler's `message: KafkaMessage` argument."""
     for value in (*args, *kwargs.values()):
         if hasattr(value, "raw_message"):
             return value
-    raise TypeError("a guarded handler takes the Kafka message (`message: KafkaMessage`)")
+    return None
 
 
 def _narrowed(

@@ -15,14 +15,15 @@ from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 from prometheus_client import REGISTRY
 
-from caseflow.cli.parked import find, read_parked, replay
+from caseflow.cli.parked import read_parked
 from caseflow.kafka import make_broker, start_producer
 from caseflow.messaging import at_least_once, deliveries
 from caseflow.parked import REPLAYED_FROM_HEADER, ParkedMessage
 from caseflow.parking import RetryBudget
-from caseflow.settings import Endpoints
+from caseflow.settings import Endpoints, Settings
 from caseflow.stack.broker import create_topics
 from schemas.topics import Topic
+from tests.support import caseflow
 
 pytestmark = pytest.mark.integration
 
@@ -44,7 +45,7 @@ async def eventually(check: Callable[[], Awaitable[bool]], what: str) -> None:
 
 
 async def test_a_message_that_always_fails_is_parked_and_a_replay_is_handled_once_fixed(
-    stack_endpoints: Endpoints,
+    stack_settings: Settings, stack_endpoints: Endpoints
 ) -> None:
     bootstrap = stack_endpoints.kafka
     run = uuid.uuid4().hex[:8]
@@ -100,8 +101,14 @@ async def test_a_message_that_always_fails_is_parked_and_a_replay_is_handled_onc
             )
             assert counted == 1
 
+            listed = await caseflow(stack_settings, "parked", "list", "--consumer", group)
+            assert poison.parked_id[:12] in listed
+            assert "case-a" in listed
+            assert "Broken: cannot take the value 'poison'" in listed
+
             fixed.set()
-            await replay(find(parked, poison.parked_id[:8]), bootstrap)
+            replayed = await caseflow(stack_settings, "parked", "replay", poison.parked_id[:8])
+            assert f"replayed {poison.parked_id}" in replayed
             await producer.send_and_wait(topic.name, b"after", key=b"case-b")
             # One partition: once "after" is handled, the replay before it was handled too.
             await eventually(lambda: _true(handled[b"after"] >= 1), "the message after the replay")
