@@ -1,4 +1,10 @@
-"""FastStream helpers: handlers that see raw bytes while AsyncAPI shows the contract."""
+"""FastStream helpers: handlers that see raw bytes while AsyncAPI shows the contract.
+
+A message whose handler keeps failing is parked once its retry budget is spent
+(`caseflow.parking`), so its partition moves on. The price is order: a later event of the same
+case may be handled before the parked one, until an operator fixes the cause and replays it
+(`caseflow parked replay ID`; consumers are idempotent).
+"""
 
 from __future__ import annotations
 
