@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from aiokafka import ConsumerRecord
 
+from caseflow.cli.parked import find
 from caseflow.parked import (
     REPLAYED_FROM_HEADER,
     ParkedMessage,
@@ -214,3 +215,40 @@ def test_error_text_hides_passwords_in_urls_and_pairs() -> None:
     assert "s3cret" not in text
     assert "abc" not in text
     assert "postgresql://caseflow:***@db:5432/caseflow" in text
+
+
+async def test_a_message_that_joins_a_failing_batch_late_is_parked_only_after_its_own_budget() -> (
+    None
+):
+    kafka = FakeKafka()
+
+    async def fails_on_7_and_9(message: FakeMessage) -> None:
+        assert isinstance(message.raw_message, tuple)
+        if {r.offset for r in message.raw_message} & {7, 9}:
+            raise Broken
+
+    handle = kafka.parking().guard(fails_on_7_and_9)
+    for _ in range(6):  # 50 s of failures: offset 7 is close to its budget
+        with pytest.raises(Broken):
+            await handle(FakeMessage((record(7), record(8))))
+    late = FakeMessage((record(7), record(8), record(9)))
+    deliveries = await deliver_until_committed(handle, late)
+
+    # Offset 9 needs its own three attempts over 60 s before both are parked together.
+    assert deliveries == 7
+    assert sorted(p.offset for p in kafka.parked) == [7, 9]
+
+
+def test_a_replay_names_one_parked_message_by_the_start_of_its_id() -> None:
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    parked = [
+        parked_message(record(n), "g", Broken(), 10, (now, now)).model_copy(
+            update={"parked_id": parked_id}
+        )
+        for n, parked_id in enumerate(["3f2a9c1e00", "3f2b000000", "a0"])
+    ]
+    assert find(parked, "3F2A").offset == 0
+    with pytest.raises(LookupError, match="2 parked messages"):
+        find(parked, "3f2")
+    with pytest.raises(LookupError, match="no parked message"):
+        find(parked, "ff")
