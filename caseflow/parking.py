@@ -133,8 +133,11 @@ class Parking:
                 await self._pause_then_raise(error)
         if not all(self._failures[location(r)].spent(self._budget) for r, _ in failed):
             await self._pause_then_raise(error)
-        for record, cause in failed:
-            await self._park_one(record, cause)
+        try:
+            for record, cause in failed:
+                await self._park_one(record, cause)
+        except Exception as unparked:  # the broker is away: try again after a pause
+            await self._pause_then_raise(unparked)
         self._in_a_row = 0
 
     async def _one_by_one(
@@ -183,11 +186,12 @@ class Parking:
 
     async def _park_one(self, record: Record, error: Exception) -> None:
         """Publish the record to the parked topic; only then may it be committed."""
-        failures = self._failures.pop(location(record))
+        failures = self._failures[location(record)]
         parked = parked_message(
             record, self._consumer, error, failures.attempts, (failures.first, failures.last)
         )
         await self._park(parked)
+        del self._failures[location(record)]
         PARKED_TOTAL.labels(self._consumer, record.topic).inc()
         log.error(
             "message parked",

@@ -252,3 +252,28 @@ def test_a_replay_names_one_parked_message_by_the_start_of_its_id() -> None:
         find(parked, "3f2")
     with pytest.raises(LookupError, match="no parked message"):
         find(parked, "ff")
+
+
+async def test_a_message_that_cannot_be_parked_yet_is_delivered_again_and_parked_later() -> None:
+    kafka = FakeKafka()
+    broker_away = {"deliveries_left": 2}
+
+    async def park_while_the_broker_answers(parked: ParkedMessage) -> None:
+        if broker_away["deliveries_left"]:
+            broker_away["deliveries_left"] -= 1
+            raise ConnectionError("broker away")
+        kafka.parked.append(parked)
+
+    async def always_fails(message: FakeMessage) -> None:
+        raise Broken
+
+    parking = Parking(
+        "caseflow-test", BUDGET, park_while_the_broker_answers, clock=kafka.clock, sleep=kafka.sleep
+    )
+    handle = parking.guard(always_fails)
+    for _ in range(8):  # six within the budget; the seventh and eighth find the broker away
+        with pytest.raises((Broken, ConnectionError)):
+            await handle(FakeMessage(record(7)))
+    await handle(FakeMessage(record(7)))  # parked now: committed
+    [parked] = kafka.parked
+    assert parked.attempts == 9
