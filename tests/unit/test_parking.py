@@ -62,13 +62,25 @@ class Broken(RuntimeError):
     """The handler's bug."""
 
 
+@dataclass
+class FakeOutage:
+    """A server that refuses the next `calls` calls, then answers."""
+
+    calls: int
+
+    def call(self) -> None:
+        if self.calls:
+            self.calls -= 1
+            raise ConnectionError("connection refused")
+
+
 async def deliver_until_committed(handle: object, message: FakeMessage, limit: int = 100) -> int:
     """Deliver the message again while the guarded handler raises; the deliveries it took."""
     assert callable(handle)
     for delivery in range(1, limit + 1):
         try:
             await handle(message)
-        except Broken:
+        except (Broken, ConnectionError):
             continue
         return delivery
     raise AssertionError(f"still not committed after {limit} deliveries")
@@ -113,18 +125,16 @@ async def test_many_quick_failures_are_not_enough_to_park_a_message() -> None:
 
 async def test_an_outage_shorter_than_the_budget_is_ridden_out_and_forgotten() -> None:
     kafka = FakeKafka()
-    outage = {"deliveries_left": 4}
+    outage = FakeOutage(4)
 
     async def fails_while_the_server_is_away(message: FakeMessage) -> None:
-        if outage["deliveries_left"]:
-            outage["deliveries_left"] -= 1
-            raise Broken("connection refused")
+        outage.call()
 
     handle = kafka.parking().guard(fails_while_the_server_is_away)
     assert await deliver_until_committed(handle, FakeMessage(record(7))) == 5
     assert kafka.parked == []
     # The next outage of the same message starts its budget afresh.
-    outage["deliveries_left"] = 6
+    outage.calls = 6
     assert await deliver_until_committed(handle, FakeMessage(record(7))) == 7
     assert kafka.parked == []
 
@@ -256,12 +266,10 @@ def test_a_replay_names_one_parked_message_by_the_start_of_its_id() -> None:
 
 async def test_a_message_that_cannot_be_parked_yet_is_delivered_again_and_parked_later() -> None:
     kafka = FakeKafka()
-    broker_away = {"deliveries_left": 2}
+    broker = FakeOutage(2)
 
     async def park_while_the_broker_answers(parked: ParkedMessage) -> None:
-        if broker_away["deliveries_left"]:
-            broker_away["deliveries_left"] -= 1
-            raise ConnectionError("broker away")
+        broker.call()
         kafka.parked.append(parked)
 
     async def always_fails(message: FakeMessage) -> None:
