@@ -125,19 +125,18 @@ def share_denial(state: CaseState) -> ShareNotice | None:
     if decided is None or signed is None or signed.outcome is not decided.outcome:
         return None
     grounds = [ground.text for ground in signed.grounds if ground.human_rights]
-    issuing_state = state.application.submitting_agency.split("-", 1)[0]
-    if not grounds or issuing_state not in COUNTRY_CODES:
+    issuer = issuing_state(state)
+    if not grounds or issuer is None:
         return None
     application = state.application
     return ShareNotice(
         case_id=state.case_id,
         kind=NoticeKind.DENIAL,
-        issuing_state=issuing_state,
-        notice_id=f"{issuing_state}/{state.control_number}",
+        issuing_state=issuer,
+        notice_id=f"{issuer}/{state.control_number}",
         destination_country=application.destination_country,
         parties=case_parties(application),
-        technology_categories=technology_categories(application)
-        or [TechnologyCategory.GENERAL_PURPOSE],
+        technology_categories=notice_categories(application),
         control_codes=application.control_codes,
         reason="; ".join(grounds),
     )
@@ -153,23 +152,29 @@ def share_approval(state: CaseState) -> ShareApprovalDespiteDenial | None:
     if decided is None or screening is None or decided.outcome not in APPROVALS:
         return None
     overridden = overridden_denials(screening)
-    issuing_state = state.application.submitting_agency.split("-", 1)[0]
-    if not overridden or issuing_state not in COUNTRY_CODES:
+    issuer = issuing_state(state)
+    if not overridden or issuer is None:
         return None
     application = state.application
     return ShareApprovalDespiteDenial(
         case_id=state.case_id,
-        issuing_state=issuing_state,
-        notice_id=f"{issuing_state}/{state.control_number}/approval",
+        issuing_state=issuer,
+        notice_id=f"{issuer}/{state.control_number}/approval",
         overridden=overridden,
         decision=decided.outcome,
         explanation=decided.rationale,
-        destination_country=application.destination_country,
         parties=case_parties(application),
-        technology_categories=technology_categories(application)
-        or [TechnologyCategory.GENERAL_PURPOSE],
+        destination_country=application.destination_country,
         control_codes=application.control_codes,
+        technology_categories=notice_categories(application),
     )
+
+
+def issuing_state(state: CaseState) -> str | None:
+    """The state a notice of the case comes from, by the agency's code (`DE-BAFA`); None when
+    the code names no known state."""
+    country = state.application.submitting_agency.split("-", 1)[0]
+    return country if country in COUNTRY_CODES else None
 
 
 def overridden_denials(screening: ScreeningCompleted) -> list[OverriddenDenial]:
@@ -183,6 +188,11 @@ def technology_categories(application: SubmitApplication) -> list[TechnologyCate
     """The technology categories the application's items declare, once each."""
     items = application.items
     return list(dict.fromkeys(c for item in items for c in item.technology_categories))
+
+
+def notice_categories(application: SubmitApplication) -> list[TechnologyCategory]:
+    """The technology a notice names: as declared, or general purpose when none is."""
+    return technology_categories(application) or [TechnologyCategory.GENERAL_PURPOSE]
 
 
 def case_parties(application: SubmitApplication) -> list[CaseParty]:
