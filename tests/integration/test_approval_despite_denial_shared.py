@@ -9,21 +9,18 @@ import asyncio
 import json
 import time
 import uuid
-from datetime import date
 
 import httpx
 import pytest
 from temporalio.client import Client
 
 from caseflow.settings import Endpoints
-from schemas.application import Address, Party, PartyKind, SubmitApplication, TechnologyCategory
+from schemas.application import Address, Party, PartyKind, SubmitApplication
 from schemas.cases import CaseStatus, DecisionOutcome, DenialGround
-from schemas.screening import NoticeKind, NoticeParty, PartnerNotice
 from schemas.topics import CONSULTATION_RESPONSES, SHARING_NOTICES
 from tests.integration.test_consultation_service import consultation
 from tests.integration.test_license_case import submit_and_await_review
-from tests.integration.test_screening_findings import to_ministry
-from tests.integration.test_screening_service import publish, until_true
+from tests.integration.test_screening_findings import denied_by_nl, to_ministry
 from tests.support import Event, collect
 from workflows import desk
 from workflows.tasks import (
@@ -44,23 +41,11 @@ BROKER = "Karim Ben Salah"  # a sole trader: an individual, whose name is person
 APPROVED = "ApprovalDespiteDenial.v1"
 
 
-async def denied_by_nl(endpoints: Endpoints) -> tuple[SubmitApplication, str]:
+async def ministry_case(endpoints: Endpoints) -> tuple[SubmitApplication, str]:
     """An application to a ministry whose essentially identical deal the Netherlands denied
-    (the notice is on the sharing topic and kept by screening), and the notice's id."""
+    (screening keeps the notice), with a sole trader as intermediate consignee; the notice id."""
     ministry = f"Interior Protection Directorate {uuid.uuid4().hex[:6].upper()}"
-    notice = PartnerNotice(
-        notice_id=f"NL-{uuid.uuid4().hex[:8]}",
-        kind=NoticeKind.DENIAL,
-        issuing_state="NL",
-        issued_on=date(2026, 10, 2),
-        parties=[NoticeParty(role="end_user", name=ministry, country="EG")],
-        technology_categories=[TechnologyCategory.NETWORK_SURVEILLANCE],
-        destination_country="EG",
-        reason="Risk of use for the repression of peaceful protest.",
-    )
-    await publish(endpoints, SHARING_NOTICES, notice, f"notice:{notice.notice_id}")
-    query = "SELECT count(*) = 1 FROM screening.partner_notices WHERE notice_id = $1"
-    await until_true(endpoints, query, notice.notice_id)
+    notice = await denied_by_nl(endpoints, ministry)
     statement = "Lawful interception of IP traffic for criminal investigations under warrant."
     application = to_ministry(ministry, "EG", statement)
     broker = Party(
@@ -113,7 +98,7 @@ async def test_an_approval_despite_a_consulted_partner_denial_is_shared_once_wit
     stack_endpoints: Endpoints,
     temporal: Client,
 ) -> None:
-    application, notice_id = await denied_by_nl(stack_endpoints)
+    application, notice_id = await ministry_case(stack_endpoints)
     case_id = await consulted(stack_endpoints, temporal, consultation, application)
     rationale = (
         f"The ministry's interception is now under judicial warrant; {BROKER} no longer takes "
@@ -155,7 +140,7 @@ async def test_a_denial_of_a_case_a_partner_also_denied_shares_only_its_own_deni
     stack_endpoints: Endpoints,
     temporal: Client,
 ) -> None:
-    application, _ = await denied_by_nl(stack_endpoints)
+    application, _ = await ministry_case(stack_endpoints)
     case = await submit_and_await_review(stack_endpoints, temporal, application)
     await desk.claim(temporal, case.case_id, ReviewerTask(reviewer=OFFICER))
     denial = ReviewDecision(
