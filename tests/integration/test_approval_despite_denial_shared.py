@@ -20,7 +20,12 @@ from schemas.cases import CaseStatus, DecisionOutcome, DenialGround
 from schemas.topics import CONSULTATION_RESPONSES, SHARING_NOTICES
 from tests.integration.test_consultation_service import consultation
 from tests.integration.test_license_case import submit_and_await_review
-from tests.integration.test_screening_findings import denied_by_nl, to_ministry
+from tests.integration.test_screening_findings import (
+    denied_by_nl,
+    screened,
+    to_ministry,
+)
+from tests.integration.test_screening_service import until_true
 from tests.support import Event, collect
 from workflows import desk
 from workflows.tasks import (
@@ -132,6 +137,19 @@ async def test_an_approval_despite_a_consulted_partner_denial_is_shared_once_wit
     view = await desk.case_view(temporal, case_id)
     assert view.decided is not None
     assert [d.notice_id for d in view.decided.partners_informed] == [notice_id]
+
+    # The notice comes back on the sharing topic: a later case matching the same denial says so.
+    kept = "SELECT count(*) = 1 FROM screening.partner_notices WHERE notice_id = $1"
+    await until_true(stack_endpoints, kept, notice["notice_id"])
+    later = await screened(
+        stack_endpoints, application.model_copy(update={"agency_reference": "x"})
+    )
+    [finding] = [f for f in later["findings"] if f["category"] == "partner_notice"]
+    assert (
+        "DE approved an essentially identical transaction despite this denial"
+        in (finding["explanation"])
+    )
+    assert "The Netherlands' grounds no longer apply." in finding["explanation"]
 
 
 async def test_a_denial_of_a_case_a_partner_also_denied_shares_only_its_own_denial(
