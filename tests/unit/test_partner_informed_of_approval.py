@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from desk.web import TEMPLATES
 from schemas.cases import DecisionOutcome
 from schemas.envelope import Envelope, utcnow
 from schemas.screening import NoticeKind
@@ -17,9 +18,10 @@ from tests.unit.test_consultation_handlers import FakeConsultationStore
 from tests.unit.test_consultation_routing import BROKER, surveillance_request
 from tests.unit.test_review_rules import NOW, a_case, consult, decision
 from workflows import review
-from workflows.case_card import case_card
+from workflows.case_card import case_card, case_view
 from workflows.consultation import share_approval
 from workflows.model import CaseState, DecisionRecorded
+from workflows.tasks import ViewRequest
 
 RATIONALE = "End user's licence conditions verified on site; the denial predates the reform."
 
@@ -101,6 +103,20 @@ def test_the_case_card_says_partner_states_were_informed() -> None:
     assert "**Partner states informed** of the approval despite the denial of JP (JP-41)" in (
         case_card(case, NOW)
     )
+
+
+def test_the_desk_case_page_says_partner_states_were_informed() -> None:
+    case = decided(DecisionOutcome.APPROVED, ("JP", "JP-41"))
+    assert case.decided is not None
+    case.decided.partners_informed = [OverriddenDenial(state="JP", notice_id="JP-41")]
+    page = TEMPLATES.env.get_template("case.html")
+
+    html = page.render(case=case_view(case, ViewRequest()), now=NOW, principal=None, csrf="-")
+
+    assert "<strong>Partner states informed</strong> of this approval despite the denial of " in (
+        html
+    )
+    assert "JP (JP-41)" in html
 
 
 def command_for_surveillance_case() -> ShareApprovalDespiteDenial:
