@@ -29,7 +29,7 @@ class OverriddenDenial(Contract):
 class ShareApprovalDespiteDenial(Contract):
     """Command (from the workflow): tell partner states that this state approved an export
     although a partner's denial of an essentially identical transaction matched (EU 2021/821
-    Art. 16(2))."""
+    Art. 16)."""
 
     event_type = "ShareApprovalDespiteDenial"
 

@@ -29,7 +29,7 @@ ESCALATION_LEVELS = "escalation-levels"
 # that did so before replay as they ran.
 CONSULTATION_CANCELLED_AT_END = "consultation-cancelled-at-end"
 
-# Patch: an approval despite a partner's denial is told to partner states (EU 2021/821 Art. 16(2)).
+# Patch: an approval despite a partner's denial is told to partner states (EU 2021/821 Art. 16).
 PARTNERS_INFORMED_OF_APPROVAL = "partners-informed-of-approval"
 
 

@@ -144,7 +144,7 @@ def share_denial(state: CaseState) -> ShareNotice | None:
 
 def share_approval(state: CaseState) -> ShareApprovalDespiteDenial | None:
     """Ask for partner states to be told that the case was approved although a partner's denial
-    of an essentially identical transaction matched, and why (EU 2021/821 Art. 16(2)).
+    of an essentially identical transaction matched, and why (EU 2021/821 Art. 16).
 
     None for any other decision, when no partner denial matched, or when the agency's code names
     no known state."""

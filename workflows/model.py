@@ -203,7 +203,7 @@ class DecisionRecorded(BaseModel):
     partners_informed: list[OverriddenDenial] = Field(
         default_factory=list,
         description="Partner denials this approval went against; partner states were told why "
-        "(EU 2021/821 Art. 16(2)).",
+        "(EU 2021/821 Art. 16).",
     )
 
 

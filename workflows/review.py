@@ -226,12 +226,12 @@ def _partner_not_heard(state: CaseState, decision: ReviewDecision) -> list[str]:
 
 def _rationale_required(state: CaseState, decision: ReviewDecision) -> str:
     """Why a rationale is needed; an approval despite a partner's denial is explained to partner
-    states with it (EU 2021/821 Art. 16(2))."""
+    states with it (EU 2021/821 Art. 16)."""
     denied = notice_states(state.screening, NoticeKind.DENIAL) if state.screening else []
     if decision.outcome in APPROVALS and denied:
         return (
             f"a rationale is required: {', '.join(denied)} denied an essentially identical "
-            "transaction, and partner states are told why it is approved (EU 2021/821 Art. 16(2))"
+            "transaction, and partner states are told why it is approved (EU 2021/821 Art. 16)"
         )
     return "a rationale is required"
 

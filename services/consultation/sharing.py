@@ -1,5 +1,5 @@
 """Information sharing: this state's denial and risk notices, and its approvals despite a
-partner's denial (EU 2021/821 Art. 16(2)), told to partner states."""
+partner's denial (EU 2021/821 Art. 16), told to partner states."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""EU 2021/821 Art. 16(2) through the real services: a partner state's denial notice matches a
+"""EU 2021/821 Art. 16 through the real services: a partner state's denial notice matches a
 case, the state is consulted, the case is approved with a rationale, and partner states get
 exactly one `ApprovalDespiteDenial` on `caseflow.sharing.notices` naming no individual; a denial
 of such a case shares its own denial and nothing more."""

@@ -1,4 +1,4 @@
-"""EU 2021/821 Art. 16(2) on a real workflow: a case approved although a partner state's denial
+"""EU 2021/821 Art. 16 on a real workflow: a case approved although a partner state's denial
 matched asks the consultation service to tell partner states why; nothing else does."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""EU 2021/821 Art. 16(2): an approval despite a partner state's denial is told to partner
+"""EU 2021/821 Art. 16: an approval despite a partner state's denial is told to partner
 states, with the officer's explanation and only what identifies the transaction."""
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def test_an_approval_without_rationale_despite_a_partner_denial_is_refused_sayin
 
     assert problems == [
         "a rationale is required: JP denied an essentially identical transaction, and partner "
-        "states are told why it is approved (EU 2021/821 Art. 16(2))"
+        "states are told why it is approved (EU 2021/821 Art. 16)"
     ]
     plain = review.decision_problems(a_case(), silent)
     assert plain == ["a rationale is required"]
