@@ -87,4 +87,7 @@ def rotate_key() -> None:
         console.print("keys come from CASEFLOW_AUTH_KEYS: put a new key first there")
         raise typer.Exit(1)
     key = rotate_keys(settings.state_dir)
-    console.print(f"new signing key {key.kid}; restart the desk to sign with it")
+    console.print(
+        f"new signing key {key.kid}: running desks verify its tokens at once and sign with it "
+        f"within {settings.auth_keys_refresh_seconds:.0f} seconds (no restart needed)"
+    )
