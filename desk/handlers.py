@@ -80,7 +80,8 @@ class Desk:
             raise SignInRefused(refused_for)
         principal = await self.accounts.authenticate(name, password)
         if principal is None:
-            await self.attempts.failed(name, address, now)
+            # Counted from when the check ended: the wait it imposes starts then.
+            await self.attempts.failed(name, address, datetime.now(UTC))
             return None
         await self.attempts.succeeded(name)
         token = self.keys.issue(principal, self.token_lifetime, now)

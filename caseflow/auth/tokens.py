@@ -88,7 +88,12 @@ class KeyRing:
         return cls(KEY_LIST.validate_json(text))
 
     @classmethod
-    def from_state_dir(cls, state_dir: Path, refresh_every: float = 60.0) -> KeyRing:
+    def from_state_dir(
+        cls,
+        state_dir: Path,
+        refresh_every: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> KeyRing:
         """The embedded default's keys, made on first use, re-read as they are rotated."""
         path = keys_file(state_dir)
         if not path.exists():
@@ -97,7 +102,7 @@ class KeyRing:
         def read() -> list[SigningKey]:
             return KEY_LIST.validate_json(path.read_text())
 
-        return cls(read(), source=read, refresh_every=refresh_every)
+        return cls(read(), source=read, refresh_every=refresh_every, clock=clock)
 
     def issue(self, principal: Principal, lifetime: timedelta, now: datetime | None = None) -> str:
         """A token naming the principal, valid for `lifetime`."""

@@ -1,0 +1,83 @@
+"""Failed sign-ins counted in PostgreSQL: every desk instance sees the same counts."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from caseflow.auth import open_accounts
+from caseflow.auth.attempts import Allowance, SignInAttempts, SignInPolicy
+from caseflow.settings import Endpoints
+
+pytestmark = pytest.mark.integration
+WINDOW = timedelta(minutes=15)
+POLICY = SignInPolicy(account=Allowance(3, WINDOW), address=Allowance(5, WINDOW))
+NOW = datetime.now(UTC)
+
+
+@pytest.fixture
+async def desks(stack_endpoints: Endpoints) -> AsyncIterator[tuple[SignInAttempts, ...]]:
+    """Two desk instances' attempt counters, each on its own connection pool."""
+    async with (
+        open_accounts(stack_endpoints.database) as one,
+        open_accounts(stack_endpoints.database) as other,
+    ):
+        yield SignInAttempts(one.pool, POLICY), SignInAttempts(other.pool, POLICY)
+
+
+def unique(kind: str) -> str:
+    return f"{kind}-{uuid.uuid4().hex[:8]}"
+
+
+async def test_failures_on_two_desks_add_up_and_refuse_the_name_for_a_window(
+    desks: tuple[SignInAttempts, ...],
+) -> None:
+    one, other = desks
+    name = unique("nobody")  # no such account: counted all the same
+    await one.failed(name, unique("address"), NOW)
+    await other.failed(name, unique("address"), NOW)
+    assert await one.refused_for(name, unique("address"), NOW) is None
+    await one.failed(name, unique("address"), NOW)
+    assert await other.refused_for(name, unique("address"), NOW) == WINDOW
+    later = NOW + WINDOW + timedelta(seconds=1)
+    assert await other.refused_for(name, unique("address"), later) is None
+
+
+async def test_an_address_failing_for_many_names_is_refused_for_every_name(
+    desks: tuple[SignInAttempts, ...],
+) -> None:
+    one, other = desks
+    address = unique("address")
+    for desk in (one, other, one, other, one):
+        await desk.failed(unique("name"), address, NOW)
+    assert await other.refused_for(unique("name"), address, NOW) == WINDOW
+
+
+async def test_a_success_clears_the_account_s_count_but_not_the_address_s(
+    desks: tuple[SignInAttempts, ...],
+) -> None:
+    one, other = desks
+    name, address = unique("officer"), unique("address")
+    for _ in range(2):
+        await one.failed(name, address, NOW)
+    await other.succeeded(name)
+    for _ in range(2):
+        await other.failed(name, address, NOW)
+    assert await one.refused_for(name, unique("address"), NOW) is None
+    await one.failed(name, unique("address"), NOW)
+    assert await one.refused_for(name, unique("address"), NOW) == WINDOW
+    await one.failed(unique("name"), address, NOW)
+    assert await one.refused_for(unique("name"), address, NOW) == WINDOW
+
+
+async def test_failures_at_the_same_moment_on_two_desks_are_all_counted(
+    desks: tuple[SignInAttempts, ...],
+) -> None:
+    one, other = desks
+    name = unique("officer")
+    await asyncio.gather(*(desk.failed(name, unique("address"), NOW) for desk in (one, other, one)))
+    assert await other.refused_for(name, unique("address"), NOW) == WINDOW
