@@ -7,8 +7,6 @@ import asyncio
 import dataclasses
 import time
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,21 +16,11 @@ import pytest
 
 from caseflow.auth import KeyRing, Principal, Role, rotate_keys
 from caseflow.auth.attempts import Allowance, SignInAttempts, SignInPolicy
-from desk.app import create_app
 from desk.handlers import Desk
-from tests.integration.desk_fixtures import PASSWORD, DeskWorld
+from tests.integration.desk_fixtures import PASSWORD, DeskWorld, desk_http
 
 pytestmark = pytest.mark.integration
 WINDOW = timedelta(minutes=15)
-
-
-@asynccontextmanager
-async def desk_client(desk: Desk) -> AsyncIterator[httpx.AsyncClient]:
-    """The desk's app over HTTP, called from an address of its own (failures count per one)."""
-    address = f"test-client-{uuid.uuid4().hex[:8]}"
-    transport = httpx.ASGITransport(app=create_app(desk), client=(address, 40000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://desk") as http:
-        yield http
 
 
 def limited(world: DeskWorld, policy: SignInPolicy) -> Desk:
@@ -53,7 +41,7 @@ async def test_failed_sign_ins_slow_the_account_down_then_refuse_it_with_retry_a
     slow = Allowance(5, WINDOW, slow_after=2, delay=timedelta(minutes=1))
     desk = limited(world, SignInPolicy(account=slow, address=Allowance(50, WINDOW)))
     name = world.names["chair"]
-    async with desk_client(desk) as http:
+    async with desk_http(desk) as http:
         for _ in range(3):
             assert (await token_for(http, name, "wrong password")).status_code == 401
         slowed = await token_for(http, name, PASSWORD)
@@ -67,7 +55,7 @@ async def test_a_name_is_refused_for_the_window_alike_whether_or_not_its_account
 ) -> None:
     desk = limited(world, SignInPolicy(account=Allowance(3, WINDOW), address=Allowance(50, WINDOW)))
     answers = {}
-    async with desk_client(desk) as http:
+    async with desk_http(desk) as http:
         for name in (world.names["operator"], f"nobody-{uuid.uuid4().hex[:6]}"):
             for _ in range(3):
                 assert (await token_for(http, name, "wrong password")).status_code == 401
@@ -80,7 +68,7 @@ async def test_a_name_is_refused_for_the_window_alike_whether_or_not_its_account
 async def test_a_success_clears_the_account_s_failures(world: DeskWorld) -> None:
     desk = limited(world, SignInPolicy(account=Allowance(3, WINDOW), address=Allowance(50, WINDOW)))
     name = world.names["senior"]
-    async with desk_client(desk) as http:
+    async with desk_http(desk) as http:
         for _ in range(2):
             assert (await token_for(http, name, "wrong password")).status_code == 401
         assert (await token_for(http, name, PASSWORD)).status_code == 200
@@ -93,7 +81,7 @@ async def test_an_address_failing_for_many_names_is_refused_on_the_api_and_the_w
     world: DeskWorld,
 ) -> None:
     desk = limited(world, SignInPolicy(account=Allowance(5, WINDOW), address=Allowance(3, WINDOW)))
-    async with desk_client(desk) as http:
+    async with desk_http(desk) as http:
         for _ in range(3):
             form = {"name": f"guess-{uuid.uuid4().hex[:6]}", "password": "wrong password"}
             assert (await http.post("/login", data=form)).status_code == 303
@@ -111,7 +99,7 @@ async def test_a_key_rotated_while_the_desk_runs_verifies_and_signs_and_the_drop
 ) -> None:
     desk = dataclasses.replace(world.desk, keys=KeyRing.from_state_dir(tmp_path))
     name = world.names["officer"]
-    async with desk_client(desk) as http:
+    async with desk_http(desk) as http:
         oldest = (await token_for(http, name, PASSWORD)).json()["access_token"]
         newest = [rotate_keys(tmp_path) for _ in range(3)][-1]
         # Signed elsewhere (another desk, the CLI) with the key just made.
