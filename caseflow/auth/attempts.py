@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -17,8 +18,9 @@ class SignInRefused(Exception):
 
     def __init__(self, retry_after: timedelta) -> None:
         self.retry_after = retry_after
-        self.seconds = max(1, int(retry_after.total_seconds() + 0.999))
-        super().__init__(f"too many failed sign-ins: try again in {self.seconds} seconds")
+        self.seconds = max(1, math.ceil(retry_after.total_seconds()))
+        unit = "second" if self.seconds == 1 else "seconds"
+        super().__init__(f"too many failed sign-ins: try again in {self.seconds} {unit}")
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from caseflow.auth.attempts import Allowance, FailureCount, SignInPolicy, after_failure
+from caseflow.auth.attempts import (
+    Allowance,
+    FailureCount,
+    SignInPolicy,
+    SignInRefused,
+    after_failure,
+)
 from caseflow.settings import Settings
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -63,3 +69,8 @@ def test_the_documented_defaults_are_five_per_account_and_a_hundred_per_address(
         100,
         WINDOW,
     )
+
+
+def test_a_refusal_says_in_whole_seconds_when_to_try_again() -> None:
+    assert str(SignInRefused(timedelta(milliseconds=300))).endswith("try again in 1 second")
+    assert SignInRefused(timedelta(seconds=899.2)).seconds == 900
