@@ -109,7 +109,8 @@ class SignInAttempts:
             )
 
     async def succeeded(self, name: str) -> None:
-        """Clear the account's count; the address keeps its own."""
+        """Clear the account's count (after a success, or `caseflow users unblock`); the
+        address keeps its own."""
         await self.pool.execute("DELETE FROM sign_in_failures WHERE subject = $1", _account(name))
 
 

@@ -11,7 +11,8 @@ import pytest
 
 from caseflow.auth import open_accounts
 from caseflow.auth.attempts import Allowance, SignInAttempts, SignInPolicy
-from caseflow.settings import Endpoints
+from caseflow.settings import Endpoints, Settings
+from tests.e2e.cli import caseflow
 
 pytestmark = pytest.mark.integration
 WINDOW = timedelta(minutes=15)
@@ -81,3 +82,17 @@ async def test_failures_at_the_same_moment_on_two_desks_are_all_counted(
     name = unique("officer")
     await asyncio.gather(*(desk.failed(name, unique("address"), NOW) for desk in (one, other, one)))
     assert await other.refused_for(name, unique("address"), NOW) == WINDOW
+
+
+async def test_an_operator_unblocks_a_refused_name_from_the_command_line(
+    desks: tuple[SignInAttempts, ...], stack_settings: Settings
+) -> None:
+    one, _ = desks
+    name = unique("officer")
+    for _ in range(3):
+        await one.failed(name, unique("address"), NOW)
+    assert await one.refused_for(name, unique("address"), NOW) == WINDOW
+    assert f"failed sign-ins of {name} cleared" in caseflow(
+        stack_settings, "users", "unblock", name
+    )
+    assert await one.refused_for(name, unique("address"), NOW) is None
