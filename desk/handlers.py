@@ -75,15 +75,14 @@ class Desk:
         """A token for an enabled account whose password matches; `SignInRefused` while the
         name or the client address has failed too often (whether or not the account exists)."""
         now = datetime.now(UTC)
-        refused_for = await self.attempts.refused_for(name, address, now)
+        refused_for = await self.attempts.admit(name, address, now)
         if refused_for is not None:
             raise SignInRefused(refused_for)
         principal = await self.accounts.authenticate(name, password)
         if principal is None:
-            # Counted from when the check ended: the wait it imposes starts then.
-            await self.attempts.failed(name, address, datetime.now(UTC))
+            await self.attempts.failed(address, datetime.now(UTC))
             return None
-        await self.attempts.succeeded(name)
+        await self.attempts.clear(name)
         token = self.keys.issue(principal, self.token_lifetime, now)
         return SignedIn(token, principal, now + self.token_lifetime)
 

@@ -81,43 +81,53 @@ def after_failure(count: FailureCount | None, allowance: Allowance, now: datetim
 
 
 class SignInAttempts:
-    """Refuses sign-ins while an account or an address has failed too often."""
+    """Admits sign-in attempts while neither their account name nor their client address has
+    failed too often."""
 
     def __init__(self, pool: asyncpg.Pool, policy: SignInPolicy) -> None:
         self.pool = pool
         self.policy = policy
 
-    async def refused_for(self, name: str, address: str, now: datetime) -> timedelta | None:
-        """How long sign-ins of this name from this address stay refused, if they are."""
-        until = await self.pool.fetchval(
-            "SELECT max(blocked_until) FROM sign_in_failures"
-            " WHERE subject = ANY($1::text[]) AND blocked_until > $2",
-            [_account(name), _address(address)],
-            now,
-        )
-        return until - now if until is not None else None
-
-    async def failed(self, name: str, address: str, now: datetime) -> None:
-        """Count a failed sign-in against the name and the address."""
-        subjects = ((_account(name), self.policy.account), (_address(address), self.policy.address))
+    async def admit(self, name: str, address: str, now: datetime) -> timedelta | None:
+        """None when the attempt may check its password, or how long sign-ins of this name from
+        this address stay refused. An admitted attempt counts as the name's failure until it
+        succeeds, so that guesses sent side by side cannot all slip through."""
         async with self.pool.acquire() as connection, connection.transaction():
-            for subject, allowance in subjects:
-                await _count_failure(connection, subject, allowance, now)
-            # Counts whose window has passed say nothing any more.
+            count = await _locked_count(connection, _account(name), now)
+            address_blocked = await connection.fetchval(
+                "SELECT blocked_until FROM sign_in_failures WHERE subject = $1", _address(address)
+            )
+            until = max(
+                (at for at in (count.blocked_until, address_blocked) if at and at > now),
+                default=None,
+            )
+            if until is not None:
+                return until - now
+            admitted = after_failure(count, self.policy.account, now)
+            await _store(connection, _account(name), admitted)
+        return None
+
+    async def failed(self, address: str, now: datetime) -> None:
+        """Count a failed sign-in against the client address (the name's is already counted)."""
+        async with self.pool.acquire() as connection, connection.transaction():
+            count = await _locked_count(connection, _address(address), now)
+            await _store(
+                connection, _address(address), after_failure(count, self.policy.address, now)
+            )
+            # Counts whose window has long passed say nothing any more.
             await connection.execute(
                 "DELETE FROM sign_in_failures WHERE window_ends < $1", now - timedelta(days=1)
             )
 
-    async def succeeded(self, name: str) -> None:
-        """Clear the account's count (after a success, or `caseflow users unblock`); the
-        address keeps its own."""
+    async def clear(self, name: str) -> None:
+        """Clear the name's count and refusal (after a success, or `caseflow users unblock`);
+        the address keeps its own."""
         await self.pool.execute("DELETE FROM sign_in_failures WHERE subject = $1", _account(name))
 
 
-async def _count_failure(
-    connection: Connection, subject: str, allowance: Allowance, now: datetime
-) -> None:
-    # The row lock makes concurrent failures, on any desk instance, count one after another.
+async def _locked_count(connection: Connection, subject: str, now: datetime) -> FailureCount:
+    """The subject's count, its row locked to the end of the transaction: concurrent attempts,
+    on any desk instance, are counted one after another."""
     await connection.execute(
         "INSERT INTO sign_in_failures (subject, failures, window_ends) VALUES ($1, 0, $2)"
         " ON CONFLICT (subject) DO NOTHING",
@@ -130,7 +140,10 @@ async def _count_failure(
         subject,
     )
     assert row is not None  # inserted just above
-    count = after_failure(FailureCount(*row.values()), allowance, now)
+    return FailureCount(*row.values())
+
+
+async def _store(connection: Connection, subject: str, count: FailureCount) -> None:
     await connection.execute(
         "UPDATE sign_in_failures SET failures = $2, window_ends = $3, blocked_until = $4"
         " WHERE subject = $1",

@@ -91,7 +91,7 @@ def unblock(name: str = typer.Argument(..., help="The account name to let sign i
 async def _unblock(name: str) -> None:
     settings = Settings()
     async with open_accounts(settings.endpoints().database) as accounts:
-        await SignInAttempts(accounts.pool, SignInPolicy.from_settings(settings)).succeeded(name)
+        await SignInAttempts(accounts.pool, SignInPolicy.from_settings(settings)).clear(name)
 
 
 @app.command("rotate-key")
