@@ -44,6 +44,7 @@ from schemas.screening import (
     ScreeningCompleted,
     ScreeningRequested,
 )
+from schemas.sharing import ApprovalDespiteDenial, ShareApprovalDespiteDenial
 
 CONTRACTS: tuple[type[Contract], ...] = (
     SubmitApplication,
@@ -82,6 +83,8 @@ CONTRACTS: tuple[type[Contract], ...] = (
     ReferralCancelled,
     ConsultationConcluded,
     ShareNotice,
+    ShareApprovalDespiteDenial,
+    ApprovalDespiteDenial,
     ReviewerActed,
 )
 
