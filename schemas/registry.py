@@ -18,24 +18,8 @@ from schemas.cases import (
     CaseStatusChanged,
     CaseWithdrawn,
 )
-from schemas.consultation import (
-    ConsultationCancelled,
-    ConsultationConcluded,
-    ConsultationDeadlinePassed,
-    ConsultationOpened,
-    ConsultationReminderDue,
-    ConsultationRequested,
-    ReferralAnswered,
-    ReferralCancelled,
-    ReferralExtended,
-    ReferralExtensionGranted,
-    ReferralOpened,
-    ReferralReminded,
-    ReferralResponseRecorded,
-    ReferralResponseRefused,
-    ShareNotice,
-)
-from schemas.envelope import Contract
+from schemas.consultation import ConsultationCommands, ConsultationFacts
+from schemas.envelope import Contract, contracts_of
 from schemas.intake import SubmissionRejected
 from schemas.review import ReviewerActed
 from schemas.screening import (
@@ -67,21 +51,8 @@ CONTRACTS: tuple[type[Contract], ...] = (
     CaseReferralTargetMissed,
     ListUpdated,
     PartnerNotice,
-    ConsultationRequested,
-    ConsultationDeadlinePassed,
-    ConsultationReminderDue,
-    ConsultationCancelled,
-    ReferralExtensionGranted,
-    ReferralAnswered,
-    ConsultationOpened,
-    ReferralOpened,
-    ReferralExtended,
-    ReferralResponseRecorded,
-    ReferralResponseRefused,
-    ReferralReminded,
-    ReferralCancelled,
-    ConsultationConcluded,
-    ShareNotice,
+    *contracts_of(ConsultationCommands),
+    *contracts_of(ConsultationFacts),
     ReviewerActed,
 )
 

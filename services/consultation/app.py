@@ -21,19 +21,13 @@ from caseflow.messaging import (
 from caseflow.settings import Settings
 from schemas.consultation import (
     ConsultationCancelled,
-    ConsultationConcluded,
+    ConsultationCommands,
     ConsultationDeadlinePassed,
-    ConsultationOpened,
+    ConsultationFacts,
     ConsultationReminderDue,
     ConsultationRequested,
     ReferralAnswered,
-    ReferralCancelled,
-    ReferralExtended,
     ReferralExtensionGranted,
-    ReferralOpened,
-    ReferralReminded,
-    ReferralResponseRecorded,
-    ReferralResponseRefused,
     ShareNotice,
 )
 from schemas.envelope import Contract, Envelope, utcnow
@@ -54,25 +48,6 @@ from services.consultation.sharing import share_notice
 
 log = structlog.get_logger(__name__)
 C = TypeVar("C", bound=Contract)
-Commands = (
-    Envelope[ConsultationRequested]
-    | Envelope[ConsultationDeadlinePassed]
-    | Envelope[ReferralExtensionGranted]
-    | Envelope[ReferralAnswered]
-    | Envelope[ConsultationReminderDue]
-    | Envelope[ConsultationCancelled]
-    | Envelope[ShareNotice]
-)
-Outgoing = (
-    Envelope[ConsultationOpened]
-    | Envelope[ReferralOpened]
-    | Envelope[ReferralExtended]
-    | Envelope[ReferralResponseRecorded]
-    | Envelope[ReferralResponseRefused]
-    | Envelope[ReferralReminded]
-    | Envelope[ReferralCancelled]
-    | Envelope[ConsultationConcluded]
-)
 
 
 def build_router(process: ConsultationRuntime) -> KafkaRouter:
@@ -82,7 +57,7 @@ def build_router(process: ConsultationRuntime) -> KafkaRouter:
     store = process.store()
     # Documented only: the outbox relay publishes these, after the transaction that caused them.
     router.publisher(
-        CONSULTATION_RESPONSES.name, title="to_consultation_responses", schema=Outgoing
+        CONSULTATION_RESPONSES.name, title="to_consultation_responses", schema=ConsultationFacts
     )
     router.publisher(
         SHARING_NOTICES.name, title="to_partner_notice", schema=Envelope[PartnerNotice]
@@ -111,7 +86,9 @@ def build_router(process: ConsultationRuntime) -> KafkaRouter:
         "(the case ended) closes the open referrals (ReferralCancelled) and refuses later "
         "answers. ShareNotice publishes a denial or risk notice to partner states.",
     )
-    async def on_consultation_command(body: Documented[Commands], message: KafkaMessage) -> None:
+    async def on_consultation_command(
+        body: Documented[ConsultationCommands], message: KafkaMessage
+    ) -> None:
         kind = type_of(message.body)
         if kind == ConsultationRequested.type_name():
             await with_contract(
