@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from caseflow.auth import REVIEWERS, Principal, Role
 from schemas.cases import CaseStatus
 from schemas.screening import RiskLevel
-from workflows.desk import CaseSummary
+from workflows.desk import CaseSummary, ReviewerAction
 from workflows.tasks import Reviewer, ReviewerRole
 
 # What the inbox shows unless asked for a status: cases waiting for a reviewer.
@@ -69,6 +70,11 @@ def may_answer(principal: Principal, stakeholder_id: str) -> bool:
 def reviewer_of(principal: Principal) -> Reviewer:
     """The reviewer a signed-in officer or chair acts as: their account name and role."""
     return Reviewer(id=principal.name, role=ReviewerRole(principal.role.value))
+
+
+def roles_of(action: ReviewerAction[Any]) -> tuple[Role, ...]:
+    """The account roles that may send a reviewer action."""
+    return tuple(Role(role.value) for role in action.roles)
 
 
 def viewer_role(principal: Principal) -> ReviewerRole | None:
