@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 from temporalio.client import Client, WorkflowExecution, WorkflowUpdateFailedError
@@ -190,6 +190,17 @@ appeal_escalation = ReviewerAction(
     EscalationAppeal,
     SENIOR,
     "Record a dissenting agency's appeal of a committee's decision to the next level.",
+)
+ACTIONS: tuple[ReviewerAction[Any], ...] = (
+    claim,
+    release,
+    decide,
+    countersign,
+    request_information,
+    refer_for_consultation,
+    resolve_escalation,
+    appeal_escalation,
+    record_partner_waiver,
 )
 
 
