@@ -9,14 +9,13 @@ from typing import Any
 from caseflow.auth import REVIEWERS, Principal, Role
 from schemas.cases import CaseStatus
 from schemas.screening import RiskLevel
-from workflows.desk import CaseSummary, ReviewerAction
+from workflows.desk import ReviewerAction
 from workflows.tasks import Reviewer, ReviewerRole
 
 # What the inbox shows unless asked for a status: cases waiting for a reviewer.
 AWAITING_REVIEWERS = (CaseStatus.UNDER_REVIEW, CaseStatus.SIGNED_OFF, CaseStatus.ESCALATED)
 # Case and referral ids are UUIDs, control numbers one letter and six digits.
 IDENTIFIER = r"[A-Za-z0-9._-]{1,100}"
-NO_DEADLINE = datetime.max.replace(tzinfo=UTC)
 CASE_READERS = (*REVIEWERS, Role.COMMITTEE_CHAIR, Role.OPERATOR, Role.AGENCY)
 # Everyone who sends tasks to a case's workflow.
 ACTORS = (*REVIEWERS, Role.COMMITTEE_CHAIR)
@@ -48,11 +47,6 @@ def inbox_query(principal: Principal, wanted: InboxFilter) -> str:
     if principal.role is Role.AGENCY:
         clauses.append(f"SubmittingAgency = {quoted(principal.agency or '')}")
     return " AND ".join(f"({clause})" for clause in clauses)
-
-
-def by_deadline(cases: list[CaseSummary]) -> list[CaseSummary]:
-    """Soonest deadline first; cases with a stopped clock (on hold) last."""
-    return sorted(cases, key=lambda case: case.deadline_at or NO_DEADLINE)
 
 
 def may_read_case(principal: Principal, submitting_agency: str) -> bool:

@@ -17,7 +17,6 @@ from caseflow.uow import PostgresStore
 from desk.access import (
     IDENTIFIER,
     InboxFilter,
-    by_deadline,
     inbox_query,
     may_answer,
     may_read_case,
@@ -33,6 +32,7 @@ from services.screening.clearing import clear_hit
 from services.screening.rules.parties import Clearance
 from workflows import desk as cases
 from workflows.desk import CaseNotFound, CaseSummary, ReviewerAction
+from workflows.inbox import by_deadline
 from workflows.model import CaseView
 from workflows.tasks import ActionRecorded
 
