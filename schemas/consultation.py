@@ -9,7 +9,7 @@ from enum import StrEnum
 from pydantic import Field
 
 from schemas.application import Part, TechnologyCategory
-from schemas.envelope import Contract, Envelope
+from schemas.envelope import Contract
 from schemas.screening import Finding, NoticeKind, RiskLevel
 from schemas.types import ControlCode, CountryCode, CurrencyCode, Name, Text
 
@@ -349,26 +349,3 @@ class ShareNotice(Contract):
     control_codes: list[ControlCode] = Field(default_factory=list)
     reason: Text = Field(min_length=1)
     contact: Name | None = None
-
-
-# What the consultation service takes and what it publishes, as they travel: its AsyncAPI document
-# describes its messages by these, and the registry lists their contracts among all others.
-ConsultationCommands = (
-    Envelope[ConsultationRequested]
-    | Envelope[ConsultationDeadlinePassed]
-    | Envelope[ReferralExtensionGranted]
-    | Envelope[ReferralAnswered]
-    | Envelope[ConsultationReminderDue]
-    | Envelope[ConsultationCancelled]
-    | Envelope[ShareNotice]
-)
-ConsultationFacts = (
-    Envelope[ConsultationOpened]
-    | Envelope[ReferralOpened]
-    | Envelope[ReferralExtended]
-    | Envelope[ReferralResponseRecorded]
-    | Envelope[ReferralResponseRefused]
-    | Envelope[ReferralReminded]
-    | Envelope[ReferralCancelled]
-    | Envelope[ConsultationConcluded]
-)

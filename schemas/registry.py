@@ -18,7 +18,7 @@ from schemas.cases import (
     CaseStatusChanged,
     CaseWithdrawn,
 )
-from schemas.consultation import ConsultationCommands, ConsultationFacts
+from schemas.consultation_messages import ConsultationCommands, ConsultationFacts
 from schemas.envelope import Contract, contracts_of
 from schemas.intake import SubmissionRejected
 from schemas.review import ReviewerActed
@@ -28,6 +28,7 @@ from schemas.screening import (
     ScreeningCompleted,
     ScreeningRequested,
 )
+from schemas.sharing import ApprovalDespiteDenial
 
 CONTRACTS: tuple[type[Contract], ...] = (
     SubmitApplication,
@@ -53,6 +54,7 @@ CONTRACTS: tuple[type[Contract], ...] = (
     PartnerNotice,
     *contracts_of(ConsultationCommands),
     *contracts_of(ConsultationFacts),
+    ApprovalDespiteDenial,
     ReviewerActed,
 )
 
