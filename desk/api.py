@@ -8,9 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, status
 
 from caseflow.auth import REVIEWERS, Principal, Role, require
+from caseflow.auth.attempts import SignInRefused
+from caseflow.auth.dependencies import client_address
 from desk.access import CASE_READERS, IDENTIFIER, InboxFilter, reviewer_of, roles_of
 from desk.handlers import Desk
 from desk.models import (
@@ -67,6 +69,7 @@ def _responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         404: "No such case or referral, or not one this account may see.",
         409: "Refused: the workflow's (or consultation's) reasons.",
         422: "A malformed or incomplete request.",
+        429: "Too many failed sign-ins: try again after `Retry-After` seconds.",
     }
     return {code: {"model": Refusal, "description": described[code]} for code in codes}
 
@@ -75,10 +78,21 @@ def build_router(desk: Desk) -> APIRouter:
     """The API's routes on one desk."""
     api = APIRouter(prefix="/api")
 
-    @api.post("/auth/token", responses=_responses(401))
-    async def sign_in(credentials: Credentials) -> TokenIssued:
-        """Exchange an account's name and password for a bearer token."""
-        signed = await desk.sign_in(credentials.name, credentials.password)
+    @api.post("/auth/token", responses=_responses(401, 429))
+    async def sign_in(request: Request, credentials: Credentials) -> TokenIssued:
+        """Exchange an account's name and password for a bearer token; after repeated failures
+        for the name or from the address, attempts wait and then are refused for a while (429,
+        `Retry-After`)."""
+        try:
+            signed = await desk.sign_in(
+                credentials.name, credentials.password, client_address(request)
+            )
+        except SignInRefused as refusal:
+            raise HTTPException(
+                status.HTTP_429_TOO_MANY_REQUESTS,
+                str(refusal),
+                headers={"Retry-After": str(refusal.seconds)},
+            ) from refusal
         if signed is None:
             raise HTTPException(status.HTTP_401_UNAUTHORIZED, "unknown name or wrong password")
         return TokenIssued(

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from temporalio.client import Client
 
 from caseflow.auth import Accounts, KeyRing, Principal
+from caseflow.auth.attempts import SignInAttempts, SignInRefused
 from caseflow.uow import PostgresStore
 from desk.access import (
     IDENTIFIER,
@@ -60,6 +61,7 @@ class Desk:
 
     temporal: Client
     accounts: Accounts
+    attempts: SignInAttempts
     keys: KeyRing
     token_lifetime: timedelta
     consultation_pool: asyncpg.Pool
@@ -67,12 +69,18 @@ class Desk:
     routing: RoutingPolicy
     screening: PostgresStore[PostgresScreeningUnitOfWork]
 
-    async def sign_in(self, name: str, password: str) -> SignedIn | None:
-        """A token for an enabled account whose password matches."""
+    async def sign_in(self, name: str, password: str, address: str) -> SignedIn | None:
+        """A token for an enabled account whose password matches; `SignInRefused` while the
+        name or the client address has failed too often (whether or not the account exists)."""
+        now = datetime.now(UTC)
+        refused_for = await self.attempts.admit(name, address, now)
+        if refused_for is not None:
+            raise SignInRefused(refused_for)
         principal = await self.accounts.authenticate(name, password)
         if principal is None:
+            await self.attempts.failed(address, datetime.now(UTC))
             return None
-        now = datetime.now(UTC)
+        await self.attempts.clear(name)
         token = self.keys.issue(principal, self.token_lifetime, now)
         return SignedIn(token, principal, now + self.token_lifetime)
 

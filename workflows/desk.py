@@ -31,6 +31,8 @@ from workflows.tasks import (
 )
 
 TaskT = TypeVar("TaskT", bound=BaseModel)
+# A case that continued as new leaves a closed run behind with the same id and attributes.
+CURRENT_RUN = "ExecutionStatus != 'ContinuedAsNew'"
 
 
 @dataclass(frozen=True)
@@ -62,17 +64,19 @@ class InvalidQuery(ValueError):
 
 
 async def find_cases(client: Client, query: str = "", limit: int = 100) -> list[CaseSummary]:
-    """Cases matching a visibility query (e.g. `CaseStatus = 'under_review'`), newest first."""
-    summaries: list[CaseSummary] = []
-    query = f"WorkflowType = 'LicenseCase'{f' AND ({query})' if query else ''}"
+    """Cases matching a visibility query (e.g. `CaseStatus = 'under_review'`), newest first,
+    each once, as its latest run stands."""
+    summaries: dict[str, CaseSummary] = {}
+    query = f"WorkflowType = 'LicenseCase' AND {CURRENT_RUN}{f' AND ({query})' if query else ''}"
     try:
         async for execution in client.list_workflows(query, limit=limit):
-            summaries.append(_summary(execution))
+            # Newest run first: a run left behind by a reset or an id reused is not shown.
+            summaries.setdefault(execution.id, _summary(execution))
     except RPCError as error:
         if error.status is RPCStatusCode.INVALID_ARGUMENT:
             raise InvalidQuery(error.message) from error
         raise
-    return summaries
+    return list(summaries.values())
 
 
 def _summary(execution: WorkflowExecution) -> CaseSummary:
