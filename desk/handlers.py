@@ -4,7 +4,6 @@ case, answer a referral, clear a false-positive hit, sign in."""
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
@@ -19,7 +18,6 @@ from caseflow.uow import PostgresStore
 from desk.access import (
     IDENTIFIER,
     InboxFilter,
-    by_deadline,
     inbox_query,
     may_answer,
     may_read_case,
@@ -34,12 +32,12 @@ from services.screening.adapters import PostgresScreeningUnitOfWork
 from services.screening.clearing import clear_hit
 from services.screening.rules.parties import Clearance
 from workflows import desk as cases
-from workflows.desk import CaseNotFound, CaseSummary
+from workflows.desk import CaseNotFound, CaseSummary, ReviewerAction
+from workflows.inbox import by_deadline
 from workflows.model import CaseView
 from workflows.tasks import ActionRecorded
 
 TaskT = TypeVar("TaskT", bound=BaseModel)
-Action = Callable[[Client, str, TaskT], Awaitable[ActionRecorded]]
 INBOX_LIMIT = 500
 REFERRAL_ID = re.compile(IDENTIFIER)
 
@@ -99,7 +97,9 @@ class Desk:
             raise CaseNotFound(reference)  # the same answer as for no case: nothing leaks
         return view
 
-    async def act(self, reference: str, action: Action[TaskT], task: TaskT) -> ActionRecorded:
+    async def act(
+        self, reference: str, action: ReviewerAction[TaskT], task: TaskT
+    ) -> ActionRecorded:
         """Send a reviewer task; `ActionRefused` carries the workflow's reasons."""
         case_id = await cases.resolve_case(self.temporal, reference)
         return await action(self.temporal, case_id, task)

@@ -6,25 +6,18 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator
 
 import pytest
 from temporalio.client import Client
 
 from schemas.screening import RiskLevel
-from tests.integration.case_harness import OFFICER, OTHER_OFFICER, CaseHarness, case_harness
+from tests.integration.case_harness import OFFICER, OTHER_OFFICER, CaseHarness
 from workflows import desk
 from workflows.client import workflow_id
 from workflows.model import CasePolicy
 from workflows.tasks import ReviewerTask
 
 pytestmark = [pytest.mark.integration]
-
-
-@pytest.fixture(scope="module")
-async def cases(temporal: Client) -> AsyncIterator[CaseHarness]:
-    async with case_harness(temporal) as harness:
-        yield harness
 
 
 async def found(cases: CaseHarness, query: str, expected: set[str]) -> set[str]:
