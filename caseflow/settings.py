@@ -76,6 +76,11 @@ class Settings(BaseSettings):
     desk_http_host: str = Field(
         default="127.0.0.1", description="Address the reviewer desk (web page and API) listens on."
     )
+    desk_trusted_proxies: str = Field(
+        default="127.0.0.1",
+        description="Comma-separated addresses (or *) of reverse proxies whose "
+        "X-Forwarded-For the desk believes: sign-in limits count the client it names.",
+    )
     desk_http_port: int | None = Field(
         default=None,
         description="Port of the reviewer desk; unset: 8400, or any free port while 8400 is "
@@ -102,6 +107,32 @@ class Settings(BaseSettings):
         "<state dir>/auth/keys.json.",
     )
     auth_token_minutes: int = Field(default=480, description="How long a bearer token lasts.")
+    auth_keys_refresh_seconds: float = Field(
+        default=60.0,
+        description="How often a running desk re-reads its token keys (a token of a key it does "
+        "not know makes it re-read them at once, at most once a second).",
+    )
+    auth_sign_in_failures_per_account: int = Field(
+        default=5,
+        description="Failed sign-ins of one account name within the window before its sign-ins "
+        "are refused for a window (names of no account are counted alike).",
+    )
+    auth_sign_in_failures_per_address: int = Field(
+        default=100,
+        description="Failed sign-ins from one client address within the window before its "
+        "sign-ins are refused for a window.",
+    )
+    auth_sign_in_window_minutes: int = Field(
+        default=15, description="The window failed sign-ins are counted in, and the refusal."
+    )
+    auth_sign_in_slow_after: int = Field(
+        default=2,
+        description="Failed sign-ins of one account after which each further attempt must wait.",
+    )
+    auth_sign_in_delay_seconds: float = Field(
+        default=1.0,
+        description="The first such wait; it doubles with every further failure.",
+    )
     park_after_attempts: int = Field(
         default=10,
         ge=1,

@@ -14,8 +14,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from caseflow.auth import REVIEWERS, Principal, Role, current_principal
-from caseflow.auth.dependencies import SESSION_COOKIE
-from desk.access import ACTORS, CASE_READERS, InboxFilter
+from caseflow.auth.attempts import SignInRefused
+from caseflow.auth.dependencies import SESSION_COOKIE, client_address
+from desk.access import ACTORS, CASE_READERS
 from desk.forms import lines, read_action, text
 from desk.handlers import Desk
 from desk.present import register_filters
@@ -25,6 +26,7 @@ from schemas.screening import RiskLevel
 from services.consultation.domain import ResponseRefused
 from services.screening.clearing import ClearanceRefused
 from workflows.desk import ActionRefused
+from workflows.inbox import InboxFilter
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 register_filters(TEMPLATES.env)
@@ -94,7 +96,15 @@ def build_router(desk: Desk) -> APIRouter:
     @web.post("/login")
     async def login(request: Request) -> Response:
         form = await request.form()
-        signed = await desk.sign_in(text(form, "name"), text(form, "password"))
+        try:
+            signed = await desk.sign_in(
+                text(form, "name"), text(form, "password"), client_address(request)
+            )
+        except SignInRefused as refusal:
+            refused = page(request, "login.html", None, refused=f"{str(refusal).capitalize()}.")
+            refused.status_code = status.HTTP_429_TOO_MANY_REQUESTS
+            refused.headers["Retry-After"] = str(refusal.seconds)
+            return refused
         if signed is None:
             return back("/login", refused="Unknown name or wrong password.")
         response = back("/")

@@ -21,21 +21,14 @@ from caseflow.messaging import (
 from caseflow.settings import Settings
 from schemas.consultation import (
     ConsultationCancelled,
-    ConsultationConcluded,
     ConsultationDeadlinePassed,
-    ConsultationOpened,
     ConsultationReminderDue,
     ConsultationRequested,
     ReferralAnswered,
-    ReferralCancelled,
-    ReferralExtended,
     ReferralExtensionGranted,
-    ReferralOpened,
-    ReferralReminded,
-    ReferralResponseRecorded,
-    ReferralResponseRefused,
     ShareNotice,
 )
+from schemas.consultation_messages import ConsultationCommands, ConsultationFacts
 from schemas.envelope import Contract, Envelope, utcnow
 from schemas.screening import PartnerNotice
 from schemas.sharing import ApprovalDespiteDenial, ShareApprovalDespiteDenial
@@ -55,26 +48,6 @@ from services.consultation.sharing import share_approval, share_notice
 
 log = structlog.get_logger(__name__)
 C = TypeVar("C", bound=Contract)
-Commands = (
-    Envelope[ConsultationRequested]
-    | Envelope[ConsultationDeadlinePassed]
-    | Envelope[ReferralExtensionGranted]
-    | Envelope[ReferralAnswered]
-    | Envelope[ConsultationReminderDue]
-    | Envelope[ConsultationCancelled]
-    | Envelope[ShareNotice]
-    | Envelope[ShareApprovalDespiteDenial]
-)
-Outgoing = (
-    Envelope[ConsultationOpened]
-    | Envelope[ReferralOpened]
-    | Envelope[ReferralExtended]
-    | Envelope[ReferralResponseRecorded]
-    | Envelope[ReferralResponseRefused]
-    | Envelope[ReferralReminded]
-    | Envelope[ReferralCancelled]
-    | Envelope[ConsultationConcluded]
-)
 
 
 def build_router(process: ConsultationRuntime) -> KafkaRouter:
@@ -84,7 +57,7 @@ def build_router(process: ConsultationRuntime) -> KafkaRouter:
     store = process.store()
     # Documented only: the outbox relay publishes these, after the transaction that caused them.
     router.publisher(
-        CONSULTATION_RESPONSES.name, title="to_consultation_responses", schema=Outgoing
+        CONSULTATION_RESPONSES.name, title="to_consultation_responses", schema=ConsultationFacts
     )
     router.publisher(
         SHARING_NOTICES.name,
@@ -117,7 +90,9 @@ def build_router(process: ConsultationRuntime) -> KafkaRouter:
         "ShareApprovalDespiteDenial tells them, with the officer's explanation, of an approval "
         "that went against a partner's denial (ApprovalDespiteDenial, once per case).",
     )
-    async def on_consultation_command(body: Documented[Commands], message: KafkaMessage) -> None:
+    async def on_consultation_command(
+        body: Documented[ConsultationCommands], message: KafkaMessage
+    ) -> None:
         kind = type_of(message.body)
         if kind == ConsultationRequested.type_name():
             await with_contract(

@@ -9,12 +9,10 @@ from schemas.cases import CaseStatus, DecisionOutcome, DenialGround
 from schemas.screening import RiskLevel
 from schemas.topics import CONSULTATION_REQUESTS
 from tests.integration.case_harness import OFFICER, SENIOR, CaseHarness
-from tests.integration.test_case_consultation import cases
 from workflows import desk
 from workflows.tasks import ConsultationReferral, Countersignature, ReviewDecision, ReviewerTask
 
 pytestmark = [pytest.mark.integration]
-__all__ = ["cases"]  # the module's harness fixture, as the consultation tests have it
 
 SHARED = "ShareApprovalDespiteDenial"
 RATIONALE = "The end user's new oversight law and on-site checks answer the grounds of the denial."
