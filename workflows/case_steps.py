@@ -197,6 +197,8 @@ class CaseSteps(CaseRecord):
     def _wake_up_timer(self, timeout: timedelta | None) -> asyncio.Task[None] | None:
         """The timer that wakes the case `timeout` from now: the running one while its moment
         stays the same (a reviewer action moves no deadline), else a new one in its place."""
+        if timeout is not None:
+            timeout = max(timeout, SHORTEST_WAIT)  # a timer cannot start in the past
         at = None if timeout is None else workflow.now() + timeout
         running = self._timer
         if running is not None and not running.done() and at == self._timer_at:
