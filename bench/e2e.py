@@ -19,6 +19,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from common import caseflow_up
 from rich.console import Console
 from rich.table import Table
 from temporalio import activity, workflow
@@ -26,11 +27,8 @@ from temporalio.client import Client
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from caseflow.agency import publish_submissions
-from caseflow.processes import start_processes
 from caseflow.samples import sample_applications, submission
 from caseflow.settings import Settings
-from caseflow.stack import start_stack
-from workflows.client import connect
 from workflows.desk import case_view, find_cases
 
 
@@ -136,11 +134,7 @@ async def baseline_run(client: Client, count: int) -> Figures:
 
 async def main(count: int) -> None:
     console = Console()
-    settings = Settings()
-    console.print("bringing the stack and services up (reused if running) …")
-    await start_stack(settings)
-    await start_processes(settings)
-    client = await connect(settings)
+    settings, client = await caseflow_up(console)
     console.print(f"pushing {count} cases through caseflow …")
     cases = await caseflow_run(settings, client, count)
     console.print(f"running {count} baseline workflows …")

@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
+from common import caseflow_up
 from e2e import Figures, caseflow_run
 from rich.console import Console
 from rich.table import Table
@@ -29,9 +30,7 @@ from temporalio import workflow
 from temporalio.client import Client
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
-from caseflow.processes import start_processes
 from caseflow.settings import Settings
-from caseflow.stack import start_stack
 from schemas.cases import DecisionOutcome
 from workflows import desk
 from workflows.client import connect
@@ -211,11 +210,7 @@ def report(console: Console, cases: Timings, baseline: Timings) -> dict[str, obj
 
 async def main(count: int, reviewers: int) -> None:
     console = Console()
-    settings = Settings()
-    console.print("bringing the stack and services up (reused if running) …")
-    await start_stack(settings)
-    await start_processes(settings)
-    client = await connect(settings)
+    settings, client = await caseflow_up(console)
     console.print(f"pushing {count} cases to review, then {reviewers} reviewers work on them …")
     cases = await caseflow_side(settings, client, count, reviewers)
     console.print(f"the same on {count} baseline workflows …")

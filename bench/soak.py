@@ -23,19 +23,17 @@ from pathlib import Path
 
 import psutil
 from aiokafka import AIOKafkaConsumer
+from common import caseflow_up
 from rich.console import Console
 from rich.table import Table
 from temporalio.client import Client
 
 from caseflow.agency import gateway_headers
 from caseflow.kafka import start_producer
-from caseflow.processes import start_processes
 from caseflow.samples import sample_applications, submission
-from caseflow.settings import Settings
-from caseflow.stack import list_processes, start_stack
+from caseflow.stack import list_processes
 from schemas.cases import DecisionOutcome
 from schemas.topics import CASES, SUBMISSIONS
-from workflows.client import connect
 from workflows.desk import claim, countersign, decide
 from workflows.tasks import Countersignature, ReviewDecision, Reviewer, ReviewerRole, ReviewerTask
 
@@ -167,11 +165,8 @@ async def wait_for_drain(clocks: Clocks, drain: float) -> None:
 async def soak(rate: float, duration: float, drain: float) -> dict[str, object]:
     """Run the soak; return its figures."""
     console = Console(stderr=True)
-    settings = Settings()
-    await start_stack(settings)
-    await start_processes(settings)
+    settings, client = await caseflow_up(console)
     endpoints = settings.endpoints()
-    client = await connect(settings)
     clocks, tasks = Clocks(), asyncio.Queue[tuple[str, str]]()
     memory_before = memory_mb(settings.state_dir.resolve())
     helpers = [asyncio.create_task(follow_cases(endpoints.kafka, clocks, tasks))]

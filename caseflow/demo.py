@@ -17,7 +17,7 @@ from caseflow.cli.cases import show_cases, show_rejections
 from caseflow.processes import start_processes
 from caseflow.settings import Settings
 from caseflow.stack import start_stack
-from desk.demo import seed_demo_accounts
+from desk.demo import publishes_passwords, seed_demo_accounts
 from desk.runtime import desk_server
 from schemas.cases import DecisionOutcome
 from workflows.client import connect
@@ -36,7 +36,7 @@ async def run_demo(settings: Settings, console: Console, *, wait_seconds: float 
     endpoints = await start_stack(settings)
     console.print("starting intake, screening, consultation, the bridge, the worker and the desk …")
     await start_processes(settings)
-    accounts = await seed_demo_accounts(endpoints.database)
+    accounts = await seed_demo_accounts(endpoints.database, published=publishes_passwords(settings))
     since = datetime.now(UTC)
     suffix = since.strftime("-%m%d%H%M%S")
     sent = await publish_submissions(
@@ -77,16 +77,24 @@ async def run_demo(settings: Settings, console: Console, *, wait_seconds: float 
     console.print(f"ready in {time.monotonic() - began:.0f}s; stop everything with `caseflow down`")
 
 
-def show_desk(settings: Settings, accounts: list[tuple[Principal, str]], console: Console) -> None:
+def show_desk(
+    settings: Settings, accounts: list[tuple[Principal, str | None]], console: Console
+) -> None:
     """Where the reviewer desk is, and the demo accounts to sign in with."""
     url_file = desk_server(settings).url_file
     url = url_file.read_text() if url_file.exists() else "(not running)"
     table = Table("account", "password", "role", "agency / stakeholder", title="demo accounts")
     for principal, password in accounts:
         speaks_for = principal.agency or principal.stakeholder or ""
-        table.add_row(principal.name, password, principal.role.value, speaks_for)
+        shown = password or "(set by an earlier run, not shown again)"
+        table.add_row(principal.name, shown, principal.role.value, speaks_for)
     console.print(f"\n[bold]Reviewer desk:[/bold] {url}  (API documentation: {url}/docs)")
     console.print(table)
+    if not publishes_passwords(settings):
+        console.print(
+            "[bold]These passwords were generated for this database and are shown once:[/bold] "
+            "keep them, or disable the accounts with `caseflow users disable`."
+        )
 
 
 async def _await_review(

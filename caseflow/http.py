@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import math
 import socket
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import structlog
 import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
 from starlette.types import ASGIApp
 
 log = structlog.get_logger(__name__)
@@ -75,3 +82,50 @@ def listening_socket(host: str, port: int | None, default_port: int) -> socket.s
     listening.listen(128)
     listening.setblocking(False)
     return listening
+
+
+QUOTED_INPUT_LIMIT = 200
+
+
+def refuse_invalid_requests(app: FastAPI) -> None:
+    """Answer a body or parameter that fails validation with 422 and every deficiency."""
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: Exception) -> Response:
+        assert isinstance(error, RequestValidationError)
+        return AsciiJSONResponse({"detail": [_deficiency(each) for each in error.errors()]}, 422)
+
+
+class AsciiJSONResponse(JSONResponse):
+    """Strict JSON with every non-ASCII character escaped: a refused input may hold lone
+    surrogates, which UTF-8 cannot encode."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(
+            content, ensure_ascii=True, allow_nan=False, separators=(",", ":")
+        ).encode("ascii")
+
+
+def _deficiency(error: Mapping[str, Any]) -> dict[str, Any]:
+    """Where, what and why; the refused value is quoted only when it is short and plain: a
+    deeply nested or huge input, or an infinite number, would make the refusal itself fail."""
+    deficiency: dict[str, Any] = {
+        "loc": [part if isinstance(part, int) else str(part) for part in error.get("loc", ())],
+        "msg": str(error.get("msg", "")),
+        "type": str(error.get("type", "")),
+    }
+    value = error.get("input")
+    if _plain(value):
+        deficiency["input"] = value
+    context = error.get("ctx")
+    if isinstance(context, Mapping):
+        deficiency["ctx"] = {str(key): str(item) for key, item in context.items()}
+    return deficiency
+
+
+def _plain(value: object) -> bool:
+    if value is None or isinstance(value, bool | int):
+        return True
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, str) and len(value) <= QUOTED_INPUT_LIMIT

@@ -102,6 +102,32 @@ class Settings(BaseSettings):
         "<state dir>/auth/keys.json.",
     )
     auth_token_minutes: int = Field(default=480, description="How long a bearer token lasts.")
+    auth_keys_refresh_seconds: float = Field(
+        default=60.0,
+        description="How often a running desk re-reads its token keys (a token of a key it does "
+        "not know makes it re-read them at once, at most once a second).",
+    )
+    auth_sign_in_failures_per_account: int = Field(
+        default=5,
+        description="Failed sign-ins of one account name within the window before its sign-ins "
+        "are refused for a window (names of no account are counted alike).",
+    )
+    auth_sign_in_failures_per_address: int = Field(
+        default=100,
+        description="Failed sign-ins from one client address within the window before its "
+        "sign-ins are refused for a window.",
+    )
+    auth_sign_in_window_minutes: int = Field(
+        default=15, description="The window failed sign-ins are counted in, and the refusal."
+    )
+    auth_sign_in_slow_after: int = Field(
+        default=2,
+        description="Failed sign-ins of one account after which each further attempt must wait.",
+    )
+    auth_sign_in_delay_seconds: float = Field(
+        default=1.0,
+        description="The first such wait; it doubles with every further failure.",
+    )
     log_level: str = "INFO"
     log_json: bool = Field(default=False, description="Log JSON lines instead of console text.")
 

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from caseflow.auth import REVIEWERS, Principal, Role
 from schemas.cases import CaseStatus
 from schemas.screening import RiskLevel
-from workflows.desk import CaseSummary
+from workflows.desk import ReviewerAction
 from workflows.tasks import Reviewer, ReviewerRole
 
 # What the inbox shows unless asked for a status: cases waiting for a reviewer.
 AWAITING_REVIEWERS = (CaseStatus.UNDER_REVIEW, CaseStatus.SIGNED_OFF, CaseStatus.ESCALATED)
 # Case and referral ids are UUIDs, control numbers one letter and six digits.
 IDENTIFIER = r"[A-Za-z0-9._-]{1,100}"
-NO_DEADLINE = datetime.max.replace(tzinfo=UTC)
 CASE_READERS = (*REVIEWERS, Role.COMMITTEE_CHAIR, Role.OPERATOR, Role.AGENCY)
 # Everyone who sends tasks to a case's workflow.
 ACTORS = (*REVIEWERS, Role.COMMITTEE_CHAIR)
@@ -49,11 +49,6 @@ def inbox_query(principal: Principal, wanted: InboxFilter) -> str:
     return " AND ".join(f"({clause})" for clause in clauses)
 
 
-def by_deadline(cases: list[CaseSummary]) -> list[CaseSummary]:
-    """Soonest deadline first; cases with a stopped clock (on hold) last."""
-    return sorted(cases, key=lambda case: case.deadline_at or NO_DEADLINE)
-
-
 def may_read_case(principal: Principal, submitting_agency: str) -> bool:
     """Officers and operators read every case; an agency its own only; stakeholders none."""
     if principal.role is Role.AGENCY:
@@ -69,6 +64,11 @@ def may_answer(principal: Principal, stakeholder_id: str) -> bool:
 def reviewer_of(principal: Principal) -> Reviewer:
     """The reviewer a signed-in officer or chair acts as: their account name and role."""
     return Reviewer(id=principal.name, role=ReviewerRole(principal.role.value))
+
+
+def roles_of(action: ReviewerAction[Any]) -> tuple[Role, ...]:
+    """The account roles that may send a reviewer action."""
+    return tuple(Role(role.value) for role in action.roles)
 
 
 def viewer_role(principal: Principal) -> ReviewerRole | None:

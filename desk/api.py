@@ -8,10 +8,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, status
 
-from caseflow.auth import CHAIRS, REVIEWERS, Principal, Role, require
-from desk.access import CASE_READERS, IDENTIFIER, InboxFilter, reviewer_of
+from caseflow.auth import REVIEWERS, Principal, Role, require
+from caseflow.auth.attempts import SignInRefused
+from caseflow.auth.dependencies import client_address
+from desk.access import CASE_READERS, IDENTIFIER, InboxFilter, reviewer_of, roles_of
 from desk.handlers import Desk
 from desk.models import (
     Answer,
@@ -22,6 +24,7 @@ from desk.models import (
     Countersigning,
     Credentials,
     Decision,
+    DeskInput,
     InformationWanted,
     Note,
     PartnerWaiver,
@@ -36,26 +39,27 @@ from schemas.consultation import ReferralAnswered
 from schemas.screening import RiskLevel
 from services.consultation.queries import ReferralState
 from workflows import desk as cases
+from workflows.desk import ReviewerAction
 from workflows.model import CaseView
-from workflows.tasks import (
-    ActionRecorded,
-    ConsultationReferral,
-    Countersignature,
-    EscalationAppeal,
-    EscalationResolution,
-    InformationRequest,
-    PartnerWaiverRequest,
-    ReviewDecision,
-    ReviewerTask,
-)
+from workflows.tasks import ActionRecorded
 
 Reader = Annotated[Principal, Depends(require(*CASE_READERS))]
 Officer = Annotated[Principal, Depends(require(*REVIEWERS))]
-Senior = Annotated[Principal, Depends(require(Role.SENIOR_OFFICER))]
-Chair = Annotated[Principal, Depends(require(*CHAIRS))]
 Stakeholder = Annotated[Principal, Depends(require(Role.STAKEHOLDER))]
 CaseRef = Annotated[str, Path(pattern=f"^{IDENTIFIER}$", description="Case id or control number.")]
 ReferralRef = Annotated[str, Path(pattern=f"^{IDENTIFIER}$", description="The referral's id.")]
+# Each reviewer action's route takes its own body; the reviewer is the signed-in account.
+ACTION_BODIES: tuple[tuple[ReviewerAction[Any], type[DeskInput]], ...] = (
+    (cases.claim, Note),
+    (cases.release, Note),
+    (cases.decide, Decision),
+    (cases.countersign, Countersigning),
+    (cases.request_information, InformationWanted),
+    (cases.refer_for_consultation, ConsultationWanted),
+    (cases.resolve_escalation, Resolution),
+    (cases.record_partner_waiver, PartnerWaiver),
+    (cases.appeal_escalation, Appeal),
+)
 
 
 def _responses(*codes: int) -> dict[int | str, dict[str, Any]]:
@@ -65,6 +69,7 @@ def _responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         404: "No such case or referral, or not one this account may see.",
         409: "Refused: the workflow's (or consultation's) reasons.",
         422: "A malformed or incomplete request.",
+        429: "Too many failed sign-ins: try again after `Retry-After` seconds.",
     }
     return {code: {"model": Refusal, "description": described[code]} for code in codes}
 
@@ -73,10 +78,21 @@ def build_router(desk: Desk) -> APIRouter:
     """The API's routes on one desk."""
     api = APIRouter(prefix="/api")
 
-    @api.post("/auth/token", responses=_responses(401))
-    async def sign_in(credentials: Credentials) -> TokenIssued:
-        """Exchange an account's name and password for a bearer token."""
-        signed = await desk.sign_in(credentials.name, credentials.password)
+    @api.post("/auth/token", responses=_responses(401, 429))
+    async def sign_in(request: Request, credentials: Credentials) -> TokenIssued:
+        """Exchange an account's name and password for a bearer token; after repeated failures
+        for the name or from the address, attempts wait and then are refused for a while (429,
+        `Retry-After`)."""
+        try:
+            signed = await desk.sign_in(
+                credentials.name, credentials.password, client_address(request)
+            )
+        except SignInRefused as refusal:
+            raise HTTPException(
+                status.HTTP_429_TOO_MANY_REQUESTS,
+                str(refusal),
+                headers={"Retry-After": str(refusal.seconds)},
+            ) from refusal
         if signed is None:
             raise HTTPException(status.HTTP_401_UNAUTHORIZED, "unknown name or wrong password")
         return TokenIssued(
@@ -109,64 +125,8 @@ def build_router(desk: Desk) -> APIRouter:
         """The case as its workflow knows it, with the actions open to the one asking."""
         return await desk.case(principal, case)
 
-    actions = _responses(401, 403, 404, 409)
-
-    @api.post("/cases/{case}/claim", responses=actions)
-    async def claim(principal: Officer, case: CaseRef, body: Note) -> ActionRecorded:
-        """Claim a case under review: from now on only you act on it."""
-        task = ReviewerTask(reviewer=reviewer_of(principal), note=body.note)
-        return await desk.act(case, cases.claim, task)
-
-    @api.post("/cases/{case}/release", responses=actions)
-    async def release(principal: Officer, case: CaseRef, body: Note) -> ActionRecorded:
-        """Release a case you claimed back to the queue."""
-        task = ReviewerTask(reviewer=reviewer_of(principal), note=body.note)
-        return await desk.act(case, cases.release, task)
-
-    @api.post("/cases/{case}/decide", responses=actions)
-    async def decide(principal: Officer, case: CaseRef, body: Decision) -> ActionRecorded:
-        """Decide a case you claimed; a denial or a risky approval awaits a countersignature."""
-        task = ReviewDecision(reviewer=reviewer_of(principal), **body.model_dump())
-        return await desk.act(case, cases.decide, task)
-
-    @api.post("/cases/{case}/countersign", responses=actions)
-    async def countersign(principal: Senior, case: CaseRef, body: Countersigning) -> ActionRecorded:
-        """Countersign a sign-off as a second senior officer, or send it back with a note."""
-        task = Countersignature(reviewer=reviewer_of(principal), **body.model_dump())
-        return await desk.act(case, cases.countersign, task)
-
-    @api.post("/cases/{case}/hold", responses=actions)
-    async def hold(principal: Officer, case: CaseRef, body: InformationWanted) -> ActionRecorded:
-        """Ask the agency for information: the case goes on hold and its clock stops."""
-        task = InformationRequest(reviewer=reviewer_of(principal), questions=body.questions)
-        return await desk.act(case, cases.request_information, task)
-
-    @api.post("/cases/{case}/refer", responses=actions)
-    async def refer(principal: Officer, case: CaseRef, body: ConsultationWanted) -> ActionRecorded:
-        """Refer a case you claimed for consultation."""
-        task = ConsultationReferral(reviewer=reviewer_of(principal), **body.model_dump())
-        return await desk.act(case, cases.refer_for_consultation, task)
-
-    @api.post("/cases/{case}/resolve", responses=actions)
-    async def resolve(principal: Chair, case: CaseRef, body: Resolution) -> ActionRecorded:
-        """Decide an escalation as the chair of the committee at its level."""
-        task = EscalationResolution(reviewer=reviewer_of(principal), **body.model_dump())
-        return await desk.act(case, cases.resolve_escalation, task)
-
-    @api.post("/cases/{case}/waive-partner", responses=actions)
-    async def waive_partner(
-        principal: Senior, case: CaseRef, body: PartnerWaiver
-    ) -> ActionRecorded:
-        """Record why partner states that denied an essentially identical transaction are not
-        consulted before approval (EU 2021/821 Art. 16)."""
-        task = PartnerWaiverRequest(reviewer=reviewer_of(principal), **body.model_dump())
-        return await desk.act(case, cases.record_partner_waiver, task)
-
-    @api.post("/cases/{case}/appeal", responses=actions)
-    async def appeal(principal: Senior, case: CaseRef, body: Appeal) -> ActionRecorded:
-        """Record a dissenting agency's appeal of a committee's decision to the next level."""
-        task = EscalationAppeal(reviewer=reviewer_of(principal), **body.model_dump())
-        return await desk.act(case, cases.appeal_escalation, task)
+    for action, body in ACTION_BODIES:
+        _add_action(api, desk, action, body)
 
     @api.get("/referrals", responses=_responses(401, 403))
     async def referrals(principal: Stakeholder) -> list[ReferralState]:
@@ -209,3 +169,25 @@ def build_router(desk: Desk) -> APIRouter:
         )
 
     return api
+
+
+def _add_action(
+    api: APIRouter, desk: Desk, action: ReviewerAction[Any], body_model: type[DeskInput]
+) -> None:
+    """POST /cases/{case}/<action>: for the action's roles, its help text as documentation."""
+
+    async def act(principal: Principal, case: CaseRef, body: DeskInput) -> ActionRecorded:
+        task = action.task(reviewer=reviewer_of(principal), **body.model_dump())
+        return await desk.act(case, action, task)
+
+    # FastAPI reads the body's model and the role check from the annotations.
+    act.__annotations__ |= {
+        "principal": Annotated[Principal, Depends(require(*roles_of(action)))],
+        "body": body_model,
+    }
+    api.post(
+        f"/cases/{{case}}/{action.name}",
+        name=action.name.replace("-", "_"),
+        description=action.help,
+        responses=_responses(401, 403, 404, 409),
+    )(act)

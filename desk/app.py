@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI, Request, status
-from fastapi.encoders import jsonable_encoder
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from caseflow.auth import Authentication, InvalidToken, Principal, install
 from caseflow.auth.dependencies import SESSION_COOKIE, authentication_of
+from caseflow.http import refuse_invalid_requests
 from desk import api, web
 from desk.handlers import Desk, ReferralNotFound
 from desk.models import Refusal
@@ -36,6 +33,7 @@ def create_app(desk: Desk) -> FastAPI:
     """The desk on its ports."""
     app = FastAPI(title="caseflow reviewer desk", version="1.0.0", description=DESCRIPTION)
     install(app, Authentication(desk.keys, desk.accounts))
+    refuse_invalid_requests(app)
     app.include_router(api.build_router(desk))
     app.include_router(web.build_router(desk))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), "static")
@@ -65,11 +63,6 @@ def create_app(desk: Desk) -> FastAPI:
     async def clearance_refused(request: Request, error: Exception) -> Response:
         return _refused(request, 422, Refusal(reason="refused", message=str(error)))
 
-    @app.exception_handler(RequestValidationError)
-    async def invalid_request(request: Request, error: Exception) -> Response:
-        assert isinstance(error, RequestValidationError)
-        return AsciiJSONResponse({"detail": jsonable_encoder(error.errors())}, 422)
-
     @app.exception_handler(web.LoginRequired)
     async def login_required(request: Request, error: Exception) -> Response:
         return RedirectResponse("/login", status.HTTP_303_SEE_OTHER)
@@ -82,14 +75,6 @@ def create_app(desk: Desk) -> FastAPI:
         return _page_error(request, error.status_code, str(error.detail))
 
     return app
-
-
-class AsciiJSONResponse(JSONResponse):
-    """JSON with every non-ASCII character escaped: a refused input may hold lone surrogates,
-    which UTF-8 cannot encode, and the refusal quotes it."""
-
-    def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
 def _is_api(request: Request) -> bool:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel
 from starlette.datastructures import FormData
 
-from caseflow.auth import CHAIRS, REVIEWERS, Principal, Role
-from desk.access import reviewer_of
+from caseflow.auth import Principal, Role
+from desk.access import reviewer_of, roles_of
 from schemas.cases import DecisionOutcome, DenialGround
 from workflows import desk as cases
+from workflows.desk import ReviewerAction
 from workflows.tasks import (
-    ActionRecorded,
     ConsultationReferral,
     Countersignature,
     EscalationAppeal,
@@ -27,11 +27,15 @@ from workflows.tasks import (
 
 @dataclass(frozen=True)
 class FormAction:
-    """A form's reviewer task and the roles that may send it."""
+    """A form's reviewer action and the task it sends."""
 
-    action: Callable[..., Awaitable[ActionRecorded]]
+    action: ReviewerAction[Any]
     task: BaseModel
-    roles: tuple[Role, ...] = REVIEWERS
+
+    @property
+    def roles(self) -> tuple[Role, ...]:
+        """The roles that may send it."""
+        return roles_of(self.action)
 
 
 def read_action(name: str, form: FormData, principal: Principal) -> FormAction | None:
@@ -61,7 +65,7 @@ def _read_action(name: str, form: FormData, reviewer: Reviewer) -> FormAction | 
         signature = Countersignature(
             reviewer=reviewer, agree=text(form, "agree") != "no", note=text(form, "note")
         )
-        return FormAction(cases.countersign, signature, (Role.SENIOR_OFFICER,))
+        return FormAction(cases.countersign, signature)
     if name == "request_information":
         request = InformationRequest(reviewer=reviewer, questions=lines(form, "questions"))
         return FormAction(cases.request_information, request)
@@ -77,14 +81,14 @@ def _read_action(name: str, form: FormData, reviewer: Reviewer) -> FormAction | 
             recommendation=text(form, "recommendation"),
             rationale=text(form, "rationale"),
         )
-        return FormAction(cases.resolve_escalation, resolution, CHAIRS)
+        return FormAction(cases.resolve_escalation, resolution)
     if name == "appeal_escalation":
         appeal = EscalationAppeal(
             reviewer=reviewer,
             on_behalf_of=text(form, "on_behalf_of"),
             grounds=text(form, "grounds"),
         )
-        return FormAction(cases.appeal_escalation, appeal, (Role.SENIOR_OFFICER,))
+        return FormAction(cases.appeal_escalation, appeal)
     return None
 
 

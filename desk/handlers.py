@@ -4,7 +4,6 @@ case, answer a referral, clear a false-positive hit, sign in."""
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
@@ -14,11 +13,11 @@ from pydantic import BaseModel
 from temporalio.client import Client
 
 from caseflow.auth import Accounts, KeyRing, Principal
+from caseflow.auth.attempts import SignInAttempts, SignInRefused
 from caseflow.uow import PostgresStore
 from desk.access import (
     IDENTIFIER,
     InboxFilter,
-    by_deadline,
     inbox_query,
     may_answer,
     may_read_case,
@@ -33,12 +32,12 @@ from services.screening.adapters import PostgresScreeningUnitOfWork
 from services.screening.clearing import clear_hit
 from services.screening.rules.parties import Clearance
 from workflows import desk as cases
-from workflows.desk import CaseNotFound, CaseSummary
+from workflows.desk import CaseNotFound, CaseSummary, ReviewerAction
+from workflows.inbox import by_deadline
 from workflows.model import CaseView
 from workflows.tasks import ActionRecorded
 
 TaskT = TypeVar("TaskT", bound=BaseModel)
-Action = Callable[[Client, str, TaskT], Awaitable[ActionRecorded]]
 INBOX_LIMIT = 500
 REFERRAL_ID = re.compile(IDENTIFIER)
 
@@ -62,6 +61,7 @@ class Desk:
 
     temporal: Client
     accounts: Accounts
+    attempts: SignInAttempts
     keys: KeyRing
     token_lifetime: timedelta
     consultation_pool: asyncpg.Pool
@@ -69,12 +69,18 @@ class Desk:
     routing: RoutingPolicy
     screening: PostgresStore[PostgresScreeningUnitOfWork]
 
-    async def sign_in(self, name: str, password: str) -> SignedIn | None:
-        """A token for an enabled account whose password matches."""
+    async def sign_in(self, name: str, password: str, address: str) -> SignedIn | None:
+        """A token for an enabled account whose password matches; `SignInRefused` while the
+        name or the client address has failed too often (whether or not the account exists)."""
+        now = datetime.now(UTC)
+        refused_for = await self.attempts.admit(name, address, now)
+        if refused_for is not None:
+            raise SignInRefused(refused_for)
         principal = await self.accounts.authenticate(name, password)
         if principal is None:
+            await self.attempts.failed(address, datetime.now(UTC))
             return None
-        now = datetime.now(UTC)
+        await self.attempts.clear(name)
         token = self.keys.issue(principal, self.token_lifetime, now)
         return SignedIn(token, principal, now + self.token_lifetime)
 
@@ -91,7 +97,9 @@ class Desk:
             raise CaseNotFound(reference)  # the same answer as for no case: nothing leaks
         return view
 
-    async def act(self, reference: str, action: Action[TaskT], task: TaskT) -> ActionRecorded:
+    async def act(
+        self, reference: str, action: ReviewerAction[TaskT], task: TaskT
+    ) -> ActionRecorded:
         """Send a reviewer task; `ActionRefused` carries the workflow's reasons."""
         case_id = await cases.resolve_case(self.temporal, reference)
         return await action(self.temporal, case_id, task)

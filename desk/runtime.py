@@ -10,6 +10,7 @@ from datetime import timedelta
 import structlog
 
 from caseflow.auth import key_ring, open_accounts
+from caseflow.auth.attempts import SignInAttempts, SignInPolicy
 from caseflow.db import create_pool, migrate
 from caseflow.http import HttpServer
 from caseflow.settings import Settings
@@ -45,6 +46,7 @@ async def open_desk(settings: Settings) -> AsyncIterator[Desk]:
         yield Desk(
             temporal=await connect(settings),
             accounts=accounts,
+            attempts=SignInAttempts(accounts.pool, SignInPolicy.from_settings(settings)),
             keys=key_ring(settings),
             token_lifetime=timedelta(minutes=settings.auth_token_minutes),
             consultation_pool=pools[consultation.SCHEMA],

@@ -14,7 +14,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from caseflow.auth import REVIEWERS, Principal, Role, current_principal
-from caseflow.auth.dependencies import SESSION_COOKIE
+from caseflow.auth.attempts import SignInRefused
+from caseflow.auth.dependencies import SESSION_COOKIE, client_address
 from desk.access import ACTORS, CASE_READERS, InboxFilter
 from desk.forms import lines, read_action, text
 from desk.handlers import Desk
@@ -94,7 +95,15 @@ def build_router(desk: Desk) -> APIRouter:
     @web.post("/login")
     async def login(request: Request) -> Response:
         form = await request.form()
-        signed = await desk.sign_in(text(form, "name"), text(form, "password"))
+        try:
+            signed = await desk.sign_in(
+                text(form, "name"), text(form, "password"), client_address(request)
+            )
+        except SignInRefused as refusal:
+            refused = page(request, "login.html", None, refused=f"{str(refusal).capitalize()}.")
+            refused.status_code = status.HTTP_429_TOO_MANY_REQUESTS
+            refused.headers["Retry-After"] = str(refusal.seconds)
+            return refused
         if signed is None:
             return back("/login", refused="Unknown name or wrong password.")
         response = back("/")

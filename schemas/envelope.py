@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import ClassVar, Generic, Protocol, TypeVar
+from typing import ClassVar, Generic, Protocol, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -68,6 +68,13 @@ class Envelope(BaseModel, Generic[DataT]):
     def to_bytes(self) -> bytes:
         """Serialised form as sent on Kafka."""
         return self.model_dump_json().encode()
+
+
+def contracts_of(envelopes: object) -> tuple[type[Contract], ...]:
+    """The contracts inside a union of envelopes, such as `Envelope[A] | Envelope[B]`."""
+    return tuple(
+        envelope.__pydantic_generic_metadata__["args"][0] for envelope in get_args(envelopes)
+    )
 
 
 class EnvelopeHeader(BaseModel):

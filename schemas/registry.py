@@ -18,24 +18,8 @@ from schemas.cases import (
     CaseStatusChanged,
     CaseWithdrawn,
 )
-from schemas.consultation import (
-    ConsultationCancelled,
-    ConsultationConcluded,
-    ConsultationDeadlinePassed,
-    ConsultationOpened,
-    ConsultationReminderDue,
-    ConsultationRequested,
-    ReferralAnswered,
-    ReferralCancelled,
-    ReferralExtended,
-    ReferralExtensionGranted,
-    ReferralOpened,
-    ReferralReminded,
-    ReferralResponseRecorded,
-    ReferralResponseRefused,
-    ShareNotice,
-)
-from schemas.envelope import Contract
+from schemas.consultation_messages import ConsultationCommands, ConsultationFacts
+from schemas.envelope import Contract, contracts_of
 from schemas.intake import SubmissionRejected
 from schemas.review import ReviewerActed
 from schemas.screening import (
@@ -44,6 +28,7 @@ from schemas.screening import (
     ScreeningCompleted,
     ScreeningRequested,
 )
+from schemas.sharing import ApprovalDespiteDenial
 
 CONTRACTS: tuple[type[Contract], ...] = (
     SubmitApplication,
@@ -67,21 +52,9 @@ CONTRACTS: tuple[type[Contract], ...] = (
     CaseReferralTargetMissed,
     ListUpdated,
     PartnerNotice,
-    ConsultationRequested,
-    ConsultationDeadlinePassed,
-    ConsultationReminderDue,
-    ConsultationCancelled,
-    ReferralExtensionGranted,
-    ReferralAnswered,
-    ConsultationOpened,
-    ReferralOpened,
-    ReferralExtended,
-    ReferralResponseRecorded,
-    ReferralResponseRefused,
-    ReferralReminded,
-    ReferralCancelled,
-    ConsultationConcluded,
-    ShareNotice,
+    *contracts_of(ConsultationCommands),
+    *contracts_of(ConsultationFacts),
+    ApprovalDespiteDenial,
     ReviewerActed,
 )
 

@@ -67,6 +67,7 @@ def case_card(state: CaseState, now: datetime) -> str:
         )
     if state.decided is not None:
         lines.append(f"**Decided** {state.decided.outcome.value} by {state.decided.decided_by}")
+        lines += _partners_informed(state)
     if state.consultation is not None:
         lines += ["", "### Consultation", *_positions(state)]
     if state.escalation is not None:
@@ -118,6 +119,15 @@ def _due(state: CaseState, now: datetime) -> str:
         return f"**clock stopped** awaiting the agency's information{on_hold}"
     overdue = " — **OVERDUE**" if state.breached else ""
     return f"**due** {due:%Y-%m-%d %H:%M} UTC{overdue}{on_hold}"
+
+
+def _partners_informed(state: CaseState) -> list[str]:
+    """That partner states were told of an approval despite their denial, if they were."""
+    informed = state.decided.partners_informed if state.decided is not None else []
+    if not informed:
+        return []
+    denials = ", ".join(f"{denial.state} ({denial.notice_id})" for denial in informed)
+    return [f"**Partner states informed** of the approval despite the denial of {denials}"]
 
 
 def _positions(state: CaseState) -> list[str]:

@@ -9,11 +9,10 @@ from temporalio.client import Client
 
 from schemas.cases import CaseStatus
 from workflows import search_attributes as sa
+from workflows.desk import CURRENT_RUN
 from workflows.inbox import RUNNING, TASKS
 
 CASES = "WorkflowType = 'LicenseCase'"
-# A case that continued as new leaves a closed run behind with the same attributes.
-CURRENT_RUN = "ExecutionStatus != 'ContinuedAsNew'"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import search_attributes as sa
     from workflows.case_card import case_card
     from workflows.clock import deadline
-    from workflows.consultation import cancellation, share_denial
+    from workflows.consultation import cancellation, share_approval, share_denial
     from workflows.deadlines import next_deadline
     from workflows.model import CaseState, DecisionRecorded, TimelineEntry
     from workflows.outbox import CaseOutbox
@@ -28,6 +28,9 @@ ESCALATION_LEVELS = "escalation-levels"
 # Patch: a consultation left open when the case ends (or is referred anew) is cancelled; cases
 # that did so before replay as they ran.
 CONSULTATION_CANCELLED_AT_END = "consultation-cancelled-at-end"
+
+# Patch: an approval despite a partner's denial is told to partner states (EU 2021/821 Art. 16).
+PARTNERS_INFORMED_OF_APPROVAL = "partners-informed-of-approval"
 
 # Patch: a reviewer action costs Temporal fewer history events. The case is shown (search
 # attributes, case card) once per workflow activation, before its events are published, rather
@@ -65,6 +68,20 @@ class CaseRecord:
         if notice is not None:
             self._outbox.add(case, CONSULTATION_REQUESTS, notice)
         self._enter(CaseStatus.DECIDED, f"{outcome.value} by {by}")
+        self._inform_partners_of_approval()
+
+    def _inform_partners_of_approval(self) -> None:
+        """An approval that went against a partner state's denial is told to partner states
+        with the officer's rationale; the consultation service shares it."""
+        case = self._case
+        shared = share_approval(case)
+        if shared is None or not workflow.patched(PARTNERS_INFORMED_OF_APPROVAL):
+            return
+        assert case.decided is not None
+        case.decided.partners_informed = shared.overridden
+        self._outbox.add(case, CONSULTATION_REQUESTS, shared)
+        denials = ", ".join(f"{d.state} ({d.notice_id})" for d in shared.overridden)
+        self._note(f"partner states informed: approved despite the denial of {denials}")
 
     def _cancel_open_consultation(self, reason: str) -> None:
         """A consultation left open (the case ended, or is referred anew) is cancelled at the

@@ -1,11 +1,13 @@
 """What a case tells the consultation service: the request, a reminder, that its deadline
-passed, that the case ended, and a denial to share with partner states."""
+passed, that the case ended, and a denial (or an approval despite a partner's denial) to share
+with partner states."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from schemas.application import PartyKind, SubmitApplication, TechnologyCategory
+from schemas.cases import DecisionOutcome
 from schemas.consultation import (
     CaseItem,
     CaseParty,
@@ -18,8 +20,11 @@ from schemas.consultation import (
     ShareNotice,
 )
 from schemas.screening import NoticeKind, ScreeningCompleted
+from schemas.sharing import OverriddenDenial, ShareApprovalDespiteDenial
 from schemas.types import COUNTRY_CODES
 from workflows.model import CaseState, Consultation
+
+APPROVALS = (DecisionOutcome.APPROVED, DecisionOutcome.APPROVED_WITH_CONDITIONS)
 
 
 def consultation_requested(state: CaseState, stakeholders: list[str]) -> ConsultationRequested:
@@ -27,13 +32,12 @@ def consultation_requested(state: CaseState, stakeholders: list[str]) -> Consult
     consultation, screening, application = state.consultation, state.screening, state.application
     assert consultation is not None
     assert screening is not None
-    categories = dict.fromkeys(c for item in application.items for c in item.technology_categories)
     return ConsultationRequested(
         case_id=state.case_id,
         request_id=consultation.request_id,
         control_number=state.control_number,
         destination_country=application.destination_country,
-        technology_categories=list(categories),
+        technology_categories=technology_categories(application),
         control_codes=application.control_codes,
         findings=screening.findings,
         risk_level=screening.risk_level,
@@ -121,22 +125,74 @@ def share_denial(state: CaseState) -> ShareNotice | None:
     if decided is None or signed is None or signed.outcome is not decided.outcome:
         return None
     grounds = [ground.text for ground in signed.grounds if ground.human_rights]
-    issuing_state = state.application.submitting_agency.split("-", 1)[0]
-    if not grounds or issuing_state not in COUNTRY_CODES:
+    issuer = issuing_state(state)
+    if not grounds or issuer is None:
         return None
     application = state.application
-    categories = dict.fromkeys(c for item in application.items for c in item.technology_categories)
     return ShareNotice(
         case_id=state.case_id,
         kind=NoticeKind.DENIAL,
-        issuing_state=issuing_state,
-        notice_id=f"{issuing_state}/{state.control_number}",
+        issuing_state=issuer,
+        notice_id=f"{issuer}/{state.control_number}",
         destination_country=application.destination_country,
         parties=case_parties(application),
-        technology_categories=list(categories) or [TechnologyCategory.GENERAL_PURPOSE],
+        technology_categories=notice_categories(application),
         control_codes=application.control_codes,
         reason="; ".join(grounds),
     )
+
+
+def share_approval(state: CaseState) -> ShareApprovalDespiteDenial | None:
+    """Ask for partner states to be told that the case was approved although a partner's denial
+    of an essentially identical transaction matched, and why (EU 2021/821 Art. 16).
+
+    None for any other decision, when no partner denial matched, or when the agency's code names
+    no known state."""
+    decided, screening = state.decided, state.screening
+    if decided is None or screening is None or decided.outcome not in APPROVALS:
+        return None
+    overridden = overridden_denials(screening)
+    issuer = issuing_state(state)
+    if not overridden or issuer is None:
+        return None
+    application = state.application
+    return ShareApprovalDespiteDenial(
+        case_id=state.case_id,
+        issuing_state=issuer,
+        notice_id=f"{issuer}/{state.control_number}/approval",
+        overridden=overridden,
+        decision=decided.outcome,
+        explanation=decided.rationale,
+        parties=case_parties(application),
+        destination_country=application.destination_country,
+        control_codes=application.control_codes,
+        technology_categories=notice_categories(application),
+    )
+
+
+def issuing_state(state: CaseState) -> str | None:
+    """The state a notice of the case comes from, by the agency's code (`DE-BAFA`); None when
+    the code names no known state."""
+    country = state.application.submitting_agency.split("-", 1)[0]
+    return country if country in COUNTRY_CODES else None
+
+
+def overridden_denials(screening: ScreeningCompleted) -> list[OverriddenDenial]:
+    """The partner denial notices that matched the case, once each."""
+    denials = [p for p in screening.partner_consultations if p.kind is NoticeKind.DENIAL]
+    unique = dict.fromkeys((p.state, p.notice_id) for p in denials)
+    return [OverriddenDenial(state=state, notice_id=notice_id) for state, notice_id in unique]
+
+
+def technology_categories(application: SubmitApplication) -> list[TechnologyCategory]:
+    """The technology categories the application's items declare, once each."""
+    items = application.items
+    return list(dict.fromkeys(c for item in items for c in item.technology_categories))
+
+
+def notice_categories(application: SubmitApplication) -> list[TechnologyCategory]:
+    """The technology a notice names: as declared, or general purpose when none is."""
+    return technology_categories(application) or [TechnologyCategory.GENERAL_PURPOSE]
 
 
 def case_parties(application: SubmitApplication) -> list[CaseParty]:

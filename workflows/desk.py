@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 from temporalio.client import Client, WorkflowExecution, WorkflowUpdateFailedError
@@ -31,6 +31,8 @@ from workflows.tasks import (
 )
 
 TaskT = TypeVar("TaskT", bound=BaseModel)
+# A case that continued as new leaves a closed run behind with the same id and attributes.
+CURRENT_RUN = "ExecutionStatus != 'ContinuedAsNew'"
 
 
 @dataclass(frozen=True)
@@ -62,17 +64,19 @@ class InvalidQuery(ValueError):
 
 
 async def find_cases(client: Client, query: str = "", limit: int = 100) -> list[CaseSummary]:
-    """Cases matching a visibility query (e.g. `CaseStatus = 'under_review'`), newest first."""
-    summaries: list[CaseSummary] = []
-    query = f"WorkflowType = 'LicenseCase'{f' AND ({query})' if query else ''}"
+    """Cases matching a visibility query (e.g. `CaseStatus = 'under_review'`), newest first,
+    each once, as its latest run stands."""
+    summaries: dict[str, CaseSummary] = {}
+    query = f"WorkflowType = 'LicenseCase' AND {CURRENT_RUN}{f' AND ({query})' if query else ''}"
     try:
         async for execution in client.list_workflows(query, limit=limit):
-            summaries.append(_summary(execution))
+            # Newest run first: a run left behind by a reset or an id reused is not shown.
+            summaries.setdefault(execution.id, _summary(execution))
     except RPCError as error:
         if error.status is RPCStatusCode.INVALID_ARGUMENT:
             raise InvalidQuery(error.message) from error
         raise
-    return summaries
+    return list(summaries.values())
 
 
 def _summary(execution: WorkflowExecution) -> CaseSummary:
@@ -105,59 +109,103 @@ async def case_view(
         raise
 
 
-async def claim(client: Client, case_id: str, task: ReviewerTask) -> ActionRecorded:
-    """Claim a case under review."""
-    return await _act(client, case_id, LicenseCase.claim, task)
+@dataclass(frozen=True)
+class ReviewerAction(Generic[TaskT]):
+    """A reviewer action: its name in commands and paths, its Update, its task, who sends it."""
+
+    name: str
+    update: UpdateMethodMultiParam[[LicenseCase, TaskT], ActionRecorded]
+    task: type[TaskT]
+    roles: tuple[ReviewerRole, ...]
+    help: str
+
+    async def __call__(self, client: Client, case_id: str, task: TaskT) -> ActionRecorded:
+        """Run the action on the case; raises `ActionRefused` with the workflow's reasons."""
+        return await _act(client, case_id, self.update, task)
 
 
-async def release(client: Client, case_id: str, task: ReviewerTask) -> ActionRecorded:
-    """Release a claimed case back to the queue."""
-    return await _act(client, case_id, LicenseCase.release, task)
+OFFICERS = (ReviewerRole.LICENSING_OFFICER, ReviewerRole.SENIOR_OFFICER)
+SENIOR = (ReviewerRole.SENIOR_OFFICER,)
+# A senior officer chairs the first escalation level, a committee chair the higher ones.
+CHAIRS = (ReviewerRole.SENIOR_OFFICER, ReviewerRole.COMMITTEE_CHAIR)
 
-
-async def decide(client: Client, case_id: str, decision: ReviewDecision) -> ActionRecorded:
-    """Sign off a decision (decided at once, or awaiting a countersignature)."""
-    return await _act(client, case_id, LicenseCase.decide, decision)
-
-
-async def countersign(client: Client, case_id: str, signature: Countersignature) -> ActionRecorded:
-    """Countersign a signed-off decision, or send it back."""
-    return await _act(client, case_id, LicenseCase.countersign, signature)
-
-
-async def request_information(
-    client: Client, case_id: str, request: InformationRequest
-) -> ActionRecorded:
-    """Ask the agency for information; the case goes on hold."""
-    return await _act(client, case_id, LicenseCase.request_information, request)
-
-
-async def refer_for_consultation(
-    client: Client, case_id: str, referral: ConsultationReferral
-) -> ActionRecorded:
-    """Refer the case to stakeholders; it waits for their positions."""
-    return await _act(client, case_id, LicenseCase.refer_for_consultation, referral)
-
-
-async def resolve_escalation(
-    client: Client, case_id: str, resolution: EscalationResolution
-) -> ActionRecorded:
-    """Record the decision of the committee at the case's escalation level, as its chair."""
-    return await _act(client, case_id, LicenseCase.resolve_escalation, resolution)
-
-
-async def record_partner_waiver(
-    client: Client, case_id: str, waiver: PartnerWaiverRequest
-) -> ActionRecorded:
-    """Record, as a senior officer, why partner states cannot be consulted before approval."""
-    return await _act(client, case_id, LicenseCase.record_partner_waiver, waiver)
-
-
-async def appeal_escalation(
-    client: Client, case_id: str, appeal: EscalationAppeal
-) -> ActionRecorded:
-    """Record a dissenting agency's appeal of the committee's decision to the next level."""
-    return await _act(client, case_id, LicenseCase.appeal_escalation, appeal)
+claim = ReviewerAction(
+    "claim",
+    LicenseCase.claim,
+    ReviewerTask,
+    OFFICERS,
+    "Claim a case under review: from now on only you act on it.",
+)
+release = ReviewerAction(
+    "release",
+    LicenseCase.release,
+    ReviewerTask,
+    OFFICERS,
+    "Release a case you claimed back to the queue.",
+)
+decide = ReviewerAction(
+    "decide",
+    LicenseCase.decide,
+    ReviewDecision,
+    OFFICERS,
+    "Decide a case you claimed; a denial or a risky approval then awaits a countersignature.",
+)
+countersign = ReviewerAction(
+    "countersign",
+    LicenseCase.countersign,
+    Countersignature,
+    SENIOR,
+    "Countersign a signed-off decision as a second, senior officer (four eyes), or send it "
+    "back with a note.",
+)
+request_information = ReviewerAction(
+    "hold",
+    LicenseCase.request_information,
+    InformationRequest,
+    OFFICERS,
+    "Ask the agency for information: the case goes on hold and its clock stops.",
+)
+refer_for_consultation = ReviewerAction(
+    "refer",
+    LicenseCase.refer_for_consultation,
+    ConsultationReferral,
+    OFFICERS,
+    "Refer a case you claimed for consultation; silence past the deadline is no objection.",
+)
+resolve_escalation = ReviewerAction(
+    "resolve",
+    LicenseCase.resolve_escalation,
+    EscalationResolution,
+    CHAIRS,
+    "Record the decision of the committee at the case's escalation level, as its chair (a "
+    "senior officer for the Operating Committee, a committee chair for the ACEP).",
+)
+record_partner_waiver = ReviewerAction(
+    "waive-partner",
+    LicenseCase.record_partner_waiver,
+    PartnerWaiverRequest,
+    SENIOR,
+    "Record, as a senior officer, why partner states that denied an essentially identical "
+    "transaction are not consulted before approval (EU 2021/821 Art. 16).",
+)
+appeal_escalation = ReviewerAction(
+    "appeal",
+    LicenseCase.appeal_escalation,
+    EscalationAppeal,
+    SENIOR,
+    "Record a dissenting agency's appeal of a committee's decision to the next level.",
+)
+ACTIONS: tuple[ReviewerAction[Any], ...] = (
+    claim,
+    release,
+    decide,
+    countersign,
+    request_information,
+    refer_for_consultation,
+    resolve_escalation,
+    appeal_escalation,
+    record_partner_waiver,
+)
 
 
 async def _act(

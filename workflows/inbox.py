@@ -20,6 +20,7 @@ TASKS = {
     CaseStatus.ESCALATED: "resolve_escalation",
 }
 RUNNING = "ExecutionStatus = 'Running'"
+NO_DEADLINE = datetime.max.replace(tzinfo=UTC)
 _COUNTRY = re.compile(r"[A-Z]{2}")
 _REVIEWER = re.compile(r"[\w.@-]+")
 
@@ -54,17 +55,17 @@ class InboxFilter:
 
 async def open_tasks(client: Client, wanted: InboxFilter, limit: int = 500) -> list[CaseSummary]:
     """Cases waiting on a reviewer, soonest deadline first (a stopped clock last)."""
-    found = await find_cases(client, wanted.query(), limit)
-    return sorted(found, key=_deadline_order)
+    return by_deadline(await find_cases(client, wanted.query(), limit))
+
+
+def by_deadline(cases: list[CaseSummary]) -> list[CaseSummary]:
+    """Soonest deadline first; cases with a stopped clock (on hold) last."""
+    return sorted(cases, key=lambda case: case.deadline_at or NO_DEADLINE)
 
 
 def task_of(summary: CaseSummary) -> str:
     """What the reviewer is asked to do next on the case."""
     return next((task for status, task in TASKS.items() if status == summary.status), "")
-
-
-def _deadline_order(summary: CaseSummary) -> tuple[bool, datetime]:
-    return summary.deadline_at is None, summary.deadline_at or datetime.max.replace(tzinfo=UTC)
 
 
 def _quote(value: str) -> str:

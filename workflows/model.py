@@ -10,6 +10,7 @@ from schemas.application import SubmitApplication
 from schemas.cases import CaseReceived, CaseStatus, DecisionOutcome, FieldChange
 from schemas.consultation import ConsultationConcluded, ConsultationOpened, StakeholderKind
 from schemas.screening import RiskLevel, ScreeningCompleted
+from schemas.sharing import OverriddenDenial
 from workflows.tasks import EscalationAppeal, ReviewDecision, Reviewer, ReviewerRole
 
 
@@ -199,6 +200,11 @@ class DecisionRecorded(BaseModel):
     decided_by: str
     countersigned_by: str | None = None
     rationale: str
+    partners_informed: list[OverriddenDenial] = Field(
+        default_factory=list,
+        description="Partner denials this approval went against; partner states were told why "
+        "(EU 2021/821 Art. 16).",
+    )
 
 
 class CaseState(BaseModel):

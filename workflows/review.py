@@ -7,7 +7,7 @@ from datetime import datetime
 from schemas.cases import CaseStatus, DecisionOutcome
 from schemas.screening import NoticeKind
 from workflows import escalation
-from workflows.consultation import notice_states
+from workflows.consultation import APPROVALS, notice_states
 from workflows.model import CaseState
 from workflows.tasks import (
     ConsultationReferral,
@@ -29,7 +29,6 @@ REVIEWER_OUTCOMES = (
     DecisionOutcome.DENIED,
     DecisionOutcome.RETURNED_WITHOUT_ACTION,
 )
-APPROVALS = (DecisionOutcome.APPROVED, DecisionOutcome.APPROVED_WITH_CONDITIONS)
 CLAIMANT_ACTIONS = [
     "release",
     *REVIEWER_OUTCOMES,
@@ -73,7 +72,7 @@ def decision_problems(
     if decision.outcome not in REVIEWER_OUTCOMES:
         problems.append(f"a reviewer cannot record '{decision.outcome.value}'")
     if not decision.rationale.strip():
-        problems.append("a rationale is required")
+        problems.append(_rationale_required(state, decision))
     conditional = decision.outcome is DecisionOutcome.APPROVED_WITH_CONDITIONS
     if conditional and not any(condition.strip() for condition in decision.conditions):
         problems.append("approval with conditions needs at least one condition")
@@ -223,6 +222,18 @@ def _partner_not_heard(state: CaseState, decision: ReviewDecision) -> list[str]:
         "again, or have a senior officer record why it cannot be consulted "
         "(EU 2021/821 Art. 16)"
     ]
+
+
+def _rationale_required(state: CaseState, decision: ReviewDecision) -> str:
+    """Why a rationale is needed; an approval despite a partner's denial is explained to partner
+    states with it (EU 2021/821 Art. 16)."""
+    denied = notice_states(state.screening, NoticeKind.DENIAL) if state.screening else []
+    if decision.outcome in APPROVALS and denied:
+        return (
+            f"a rationale is required: {', '.join(denied)} denied an essentially identical "
+            "transaction, and partner states are told why it is approved (EU 2021/821 Art. 16)"
+        )
+    return "a rationale is required"
 
 
 def _who(reviewer: Reviewer) -> list[str]:

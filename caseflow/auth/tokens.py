@@ -1,26 +1,34 @@
 """Signed bearer tokens: HMAC keys with ids, the first key signs, every listed key verifies.
 
 Rotation: put a new key first; tokens signed by the keys after it stay valid until they expire.
-On the embedded default the keys live in <state dir>/auth/keys.json, made on first use."""
+On the embedded default the keys live in <state dir>/auth/keys.json, made on first use and
+re-read by running processes, so `caseflow users rotate-key` needs no restart."""
 
 from __future__ import annotations
 
 import json
 import os
 import secrets
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import jwt
+import structlog
 from pydantic import BaseModel, Field, TypeAdapter
 
 from caseflow.auth.model import InvalidToken, Principal, Role
 from caseflow.settings import Settings
 
+log = structlog.get_logger(__name__)
+
 ISSUER = "caseflow"
 AUDIENCE = "caseflow"
 ALGORITHM = "HS256"
 KEPT_KEYS = 3  # the signing key and the two before it, for tokens they signed
+# Tokens naming unknown keys cost a re-read at most this often (seconds): cheap to send many.
+UNKNOWN_KEY_REREAD = 1.0
 
 
 class SigningKey(BaseModel):
@@ -34,17 +42,44 @@ KEY_LIST = TypeAdapter(list[SigningKey])
 
 
 class KeyRing:
-    """The keys that sign and verify tokens."""
+    """The keys that sign and verify tokens; with a `source`, re-read every `refresh_every`
+    seconds, and at once (at most once a second) for a token of a key it does not know, so that
+    a rotation reaches a running desk without a restart."""
 
-    def __init__(self, keys: list[SigningKey]) -> None:
+    def __init__(
+        self,
+        keys: list[SigningKey],
+        source: Callable[[], list[SigningKey]] | None = None,
+        refresh_every: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._source = source
+        self._refresh_every = refresh_every
+        self._clock = clock
+        self._use(keys)
+
+    def _use(self, keys: list[SigningKey]) -> None:
         if not keys:
             raise ValueError("a key ring needs at least one key")
         self.keys = keys
         self._by_id = {key.kid: key for key in keys}
+        self._read_at = self._clock()
+
+    def _reread(self, older_than: float) -> None:
+        """Read the keys again from the source if the last read is older than that."""
+        if self._source is None or self._clock() - self._read_at < older_than:
+            return
+        try:
+            self._use(self._source())
+        except (OSError, ValueError) as error:
+            # Keep signing and verifying with the keys known; try again at the next refresh.
+            self._read_at = self._clock()
+            log.warning("token keys could not be re-read", error=str(error))
 
     @property
     def current(self) -> SigningKey:
         """The key that signs new tokens."""
+        self._reread(self._refresh_every)
         return self.keys[0]
 
     @classmethod
@@ -53,12 +88,21 @@ class KeyRing:
         return cls(KEY_LIST.validate_json(text))
 
     @classmethod
-    def from_state_dir(cls, state_dir: Path) -> KeyRing:
-        """The embedded default's keys, made on first use."""
+    def from_state_dir(
+        cls,
+        state_dir: Path,
+        refresh_every: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> KeyRing:
+        """The embedded default's keys, made on first use, re-read as they are rotated."""
         path = keys_file(state_dir)
         if not path.exists():
             _write_keys(path, [new_key()])
-        return cls.from_json(path.read_text())
+
+        def read() -> list[SigningKey]:
+            return KEY_LIST.validate_json(path.read_text())
+
+        return cls(read(), source=read, refresh_every=refresh_every, clock=clock)
 
     def issue(self, principal: Principal, lifetime: timedelta, now: datetime | None = None) -> str:
         """A token naming the principal, valid for `lifetime`."""
@@ -79,8 +123,9 @@ class KeyRing:
     def verify(self, token: str) -> Principal:
         """The principal a valid token names; `InvalidToken` otherwise."""
         try:
-            kid = jwt.get_unverified_header(token).get("kid")
-            key = self._by_id.get(str(kid))
+            kid = str(jwt.get_unverified_header(token).get("kid"))
+            self._reread(self._refresh_every if kid in self._by_id else UNKNOWN_KEY_REREAD)
+            key = self._by_id.get(kid)
             if key is None:
                 raise InvalidToken(f"signed by an unknown key '{kid}'")
             claims = jwt.decode(
@@ -110,7 +155,7 @@ def key_ring(settings: Settings) -> KeyRing:
     """The configured keys (CASEFLOW_AUTH_KEYS), or the embedded default's in the state dir."""
     if settings.auth_keys:
         return KeyRing.from_json(settings.auth_keys.get_secret_value())
-    return KeyRing.from_state_dir(settings.state_dir)
+    return KeyRing.from_state_dir(settings.state_dir, settings.auth_keys_refresh_seconds)
 
 
 def new_key(now: datetime | None = None) -> SigningKey:

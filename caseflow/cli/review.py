@@ -3,24 +3,25 @@ waive-partner`: reviewer tasks.
 
 Each is a Temporal Update: the workflow refuses an invalid task before it enters the history and
 says every reason. Who acts comes from `--reviewer` and `--role` (or CASEFLOW_REVIEWER and
-CASEFLOW_REVIEWER_ROLE).
+CASEFLOW_REVIEWER_ROLE); each command's name, help and default role come from its action in
+workflows/desk.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import typer
 from pydantic import BaseModel
 from rich.console import Console
-from temporalio.client import Client
 
 from caseflow.settings import Settings
 from schemas.cases import DecisionOutcome, DenialGround
 from workflows import desk
 from workflows.client import connect
+from workflows.desk import ReviewerAction
 from workflows.tasks import (
     ActionRecorded,
     ConsultationReferral,
@@ -37,32 +38,55 @@ from workflows.tasks import (
 
 console = Console()
 TaskT = TypeVar("TaskT", bound=BaseModel)
-Action = Callable[[Client, str, TaskT], Awaitable[ActionRecorded]]
+Command = TypeVar("Command", bound=Callable[..., None])
 
 CASE = typer.Argument(..., help="Case id or control number.")
 REVIEWER = typer.Option(..., "--reviewer", envvar="CASEFLOW_REVIEWER", help="Your reviewer id.")
-ROLE = typer.Option(
-    ReviewerRole.LICENSING_OFFICER, "--role", envvar="CASEFLOW_REVIEWER_ROLE", help="Your role."
-)
-SENIOR_ROLE = typer.Option(
-    ReviewerRole.SENIOR_OFFICER, "--role", envvar="CASEFLOW_REVIEWER_ROLE", help="Your role."
+
+act = typer.Typer(
+    help="Every reviewer action on a case, each a Temporal Update the workflow checks first.",
+    no_args_is_help=True,
 )
 
 
-def claim(reference: str = CASE, reviewer: str = REVIEWER, role: ReviewerRole = ROLE) -> None:
-    """Claim a case under review: from now on only you act on it."""
+def command(action: ReviewerAction[Any]) -> Callable[[Command], Command]:
+    """Make the function `caseflow act <action>`, documented by the action's help."""
+
+    def register(function: Command) -> Command:
+        # Typer reads a command's help from its docstring, here and for `caseflow <action>`.
+        function.__doc__ = action.help
+        act.command(action.name)(function)
+        return function
+
+    return register
+
+
+def role_option(action: ReviewerAction[Any]) -> Any:
+    """The `--role` option, by default the first role the action is open to."""
+    return typer.Option(
+        action.roles[0], "--role", envvar="CASEFLOW_REVIEWER_ROLE", help="Your role."
+    )
+
+
+@command(desk.claim)
+def claim(
+    reference: str = CASE, reviewer: str = REVIEWER, role: ReviewerRole = role_option(desk.claim)
+) -> None:
     _run(desk.claim, reference, ReviewerTask(reviewer=Reviewer(id=reviewer, role=role)))
 
 
-def release(reference: str = CASE, reviewer: str = REVIEWER, role: ReviewerRole = ROLE) -> None:
-    """Release a case you claimed back to the queue."""
+@command(desk.release)
+def release(
+    reference: str = CASE, reviewer: str = REVIEWER, role: ReviewerRole = role_option(desk.release)
+) -> None:
     _run(desk.release, reference, ReviewerTask(reviewer=Reviewer(id=reviewer, role=role)))
 
 
+@command(desk.decide)
 def decide(
     reference: str = CASE,
     reviewer: str = REVIEWER,
-    role: ReviewerRole = ROLE,
+    role: ReviewerRole = role_option(desk.decide),
     outcome: DecisionOutcome = typer.Option(..., help="The decision."),
     rationale: str = typer.Option(..., help="Why."),
     condition: list[str] = typer.Option([], help="A licence condition (repeatable)."),
@@ -72,7 +96,6 @@ def decide(
     ),
     assessment: str = typer.Option("", help="The human-rights assessment, in brief."),
 ) -> None:
-    """Decide a case you claimed; a denial or a risky approval then awaits a countersignature."""
     decision = ReviewDecision(
         reviewer=Reviewer(id=reviewer, role=role),
         outcome=outcome,
@@ -85,56 +108,55 @@ def decide(
     _run(desk.decide, reference, decision)
 
 
+@command(desk.countersign)
 def countersign(
     reference: str = CASE,
     reviewer: str = REVIEWER,
-    role: ReviewerRole = SENIOR_ROLE,
+    role: ReviewerRole = role_option(desk.countersign),
     send_back: bool = typer.Option(False, "--send-back", help="Disagree: back to review."),
     note: str = typer.Option("", help="Why (required when sending back)."),
 ) -> None:
-    """Countersign a signed-off decision as a second, senior officer (four eyes)."""
     signature = Countersignature(
         reviewer=Reviewer(id=reviewer, role=role), agree=not send_back, note=note
     )
     _run(desk.countersign, reference, signature)
 
 
+@command(desk.request_information)
 def hold(
     reference: str = CASE,
     reviewer: str = REVIEWER,
-    role: ReviewerRole = ROLE,
+    role: ReviewerRole = role_option(desk.request_information),
     question: list[str] = typer.Option([], help="A question for the agency (repeatable)."),
 ) -> None:
-    """Ask the agency for information: the case goes on hold and its clock stops."""
     request = InformationRequest(reviewer=Reviewer(id=reviewer, role=role), questions=question)
     _run(desk.request_information, reference, request)
 
 
+@command(desk.refer_for_consultation)
 def refer(
     reference: str = CASE,
     reviewer: str = REVIEWER,
-    role: ReviewerRole = ROLE,
+    role: ReviewerRole = role_option(desk.refer_for_consultation),
     stakeholder: list[str] = typer.Option(
         [], help="A stakeholder id to consult (repeatable; none: the routing policy proposes)."
     ),
     note: str = typer.Option("", help="For the record."),
 ) -> None:
-    """Refer a case you claimed for consultation; silence past the deadline is no objection."""
     referral = ConsultationReferral(
         reviewer=Reviewer(id=reviewer, role=role), stakeholders=stakeholder, note=note
     )
     _run(desk.refer_for_consultation, reference, referral)
 
 
+@command(desk.resolve_escalation)
 def resolve(
     reference: str = CASE,
     reviewer: str = REVIEWER,
-    role: ReviewerRole = SENIOR_ROLE,
+    role: ReviewerRole = role_option(desk.resolve_escalation),
     recommendation: str = typer.Option(..., help="What the committee recommends, e.g. deny."),
     rationale: str = typer.Option(..., help="Why."),
 ) -> None:
-    """Record the decision of the committee at the case's escalation level, as its chair (a
-    senior officer for the Operating Committee; `--role committee_chair` for the ACEP)."""
     resolution = EscalationResolution(
         reviewer=Reviewer(id=reviewer, role=role),
         recommendation=recommendation,
@@ -143,36 +165,35 @@ def resolve(
     _run(desk.resolve_escalation, reference, resolution)
 
 
-def waive_partner(
-    reference: str = CASE,
-    reviewer: str = REVIEWER,
-    role: ReviewerRole = SENIOR_ROLE,
-    state: list[str] = typer.Option(..., help="A partner state's ISO code (repeatable)."),
-    reason: str = typer.Option(..., help="Why it cannot be consulted."),
-) -> None:
-    """Record, as a senior officer, why a partner state whose denial notice matched the case is
-    not consulted before approval (EU 2021/821 Art. 16)."""
-    waiver = PartnerWaiverRequest(
-        reviewer=Reviewer(id=reviewer, role=role), states=state, reason=reason
-    )
-    _run(desk.record_partner_waiver, reference, waiver)
-
-
+@command(desk.appeal_escalation)
 def appeal(
     reference: str = CASE,
     reviewer: str = REVIEWER,
-    role: ReviewerRole = SENIOR_ROLE,
+    role: ReviewerRole = role_option(desk.appeal_escalation),
     on_behalf_of: str = typer.Option(..., help="Stakeholder id of the agency that appeals."),
     grounds: str = typer.Option(..., help="Why the agency disagrees with the decision."),
 ) -> None:
-    """Record a dissenting agency's appeal of a committee's decision to the next level."""
     task = EscalationAppeal(
         reviewer=Reviewer(id=reviewer, role=role), on_behalf_of=on_behalf_of, grounds=grounds
     )
     _run(desk.appeal_escalation, reference, task)
 
 
-def _run(action: Action[TaskT], reference: str, task: TaskT) -> None:
+@command(desk.record_partner_waiver)
+def waive_partner(
+    reference: str = CASE,
+    reviewer: str = REVIEWER,
+    role: ReviewerRole = role_option(desk.record_partner_waiver),
+    state: list[str] = typer.Option(..., help="A partner state's ISO code (repeatable)."),
+    reason: str = typer.Option(..., help="Why it cannot be consulted."),
+) -> None:
+    waiver = PartnerWaiverRequest(
+        reviewer=Reviewer(id=reviewer, role=role), states=state, reason=reason
+    )
+    _run(desk.record_partner_waiver, reference, waiver)
+
+
+def _run(action: ReviewerAction[TaskT], reference: str, task: TaskT) -> None:
     """Send the task; print where the case stands, or every reason it was refused."""
     try:
         recorded = asyncio.run(_act(action, reference, task))
@@ -187,16 +208,7 @@ def _run(action: Action[TaskT], reference: str, task: TaskT) -> None:
     )
 
 
-async def _act(action: Action[TaskT], reference: str, task: TaskT) -> ActionRecorded:
+async def _act(action: ReviewerAction[TaskT], reference: str, task: TaskT) -> ActionRecorded:
     settings = Settings()
     client = await connect(settings)
     return await action(client, await desk.resolve_case(client, reference), task)
-
-
-act = typer.Typer(
-    help="Every reviewer action on a case, each a Temporal Update the workflow checks first.",
-    no_args_is_help=True,
-)
-for _action in (claim, release, decide, countersign, hold, refer, resolve, appeal):
-    act.command()(_action)
-act.command("waive-partner")(waive_partner)

@@ -1,4 +1,5 @@
-"""`caseflow users add | list | disable | rotate-key`: accounts of the desk and their tokens."""
+"""`caseflow users add | list | disable | unblock | rotate-key`: accounts of the desk, their
+sign-ins and their tokens."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from rich.table import Table
 
 from caseflow.auth import AccountRefused, Principal, Role, open_accounts, rotate_keys
 from caseflow.auth.accounts import AccountRecord
+from caseflow.auth.attempts import SignInAttempts, SignInPolicy
 from caseflow.settings import Settings
 
 app = typer.Typer(
@@ -79,6 +81,19 @@ async def _disable(name: str) -> bool:
         return await accounts.disable(name)
 
 
+@app.command()
+def unblock(name: str = typer.Argument(..., help="The account name to let sign in again.")) -> None:
+    """Clear an account name's failed sign-ins, and the refusal they caused (not its address's)."""
+    asyncio.run(_unblock(name))
+    console.print(f"failed sign-ins of {name} cleared")
+
+
+async def _unblock(name: str) -> None:
+    settings = Settings()
+    async with open_accounts(settings.endpoints().database) as accounts:
+        await SignInAttempts(accounts.pool, SignInPolicy.from_settings(settings)).clear(name)
+
+
 @app.command("rotate-key")
 def rotate_key() -> None:
     """Make a new token signing key (embedded default); tokens of the previous keys stay valid."""
@@ -87,4 +102,7 @@ def rotate_key() -> None:
         console.print("keys come from CASEFLOW_AUTH_KEYS: put a new key first there")
         raise typer.Exit(1)
     key = rotate_keys(settings.state_dir)
-    console.print(f"new signing key {key.kid}; restart the desk to sign with it")
+    console.print(
+        f"new signing key {key.kid}: running desks verify its tokens at once and sign with it "
+        f"within {settings.auth_keys_refresh_seconds:.0f} seconds (no restart needed)"
+    )

@@ -18,6 +18,7 @@ from schemas.consultation import (
     StakeholderKind,
 )
 from schemas.screening import PartnerNotice
+from schemas.sharing import ApprovalDespiteDenial
 from services.consultation.config import CONSUMER
 from services.consultation.domain import Referral
 from services.consultation.policy import StakeholderEntry, StakeholderRegistry
@@ -210,14 +211,16 @@ class PostgresConsultationUnitOfWork(PostgresUnitOfWork):
             reason,
         )
 
-    async def add_notice(self, notice: PartnerNotice, case_id: str, at: datetime) -> bool:
+    async def add_notice(
+        self, notice: PartnerNotice | ApprovalDespiteDenial, case_id: str, at: datetime
+    ) -> bool:
         """Record a notice shared with partner states; False if it was shared before."""
         added = await self.connection.fetchval(
             "INSERT INTO shared_notices (notice_id, case_id, kind, notice, shared_at)"
             " VALUES ($1, $2, $3, $4::jsonb, $5) ON CONFLICT DO NOTHING RETURNING notice_id",
             notice.notice_id,
             case_id,
-            notice.kind.value,
+            str(notice.kind),
             notice.model_dump_json(),
             at,
         )

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import FastAPI, HTTPException, Query, status
 from pydantic import BaseModel, Field
 
+from caseflow.http import refuse_invalid_requests
 from caseflow.uow import PoolOwner
 from schemas.consultation import Position, ReferralAnswered
 from schemas.envelope import utcnow
@@ -71,6 +72,7 @@ def build_api(owner: PoolOwner, store: ConsultationStore, policy: RoutingPolicy)
         "recommend denial, need more time); officers list open and overdue referrals. Late, "
         "duplicate and unknown-referral answers are refused with their reason and change nothing.",
     )
+    refuse_invalid_requests(api)
 
     @api.get("/referrals", response_model=list[ReferralState])
     async def list_referrals(

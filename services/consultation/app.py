@@ -21,23 +21,17 @@ from caseflow.messaging import (
 from caseflow.settings import Settings
 from schemas.consultation import (
     ConsultationCancelled,
-    ConsultationConcluded,
     ConsultationDeadlinePassed,
-    ConsultationOpened,
     ConsultationReminderDue,
     ConsultationRequested,
     ReferralAnswered,
-    ReferralCancelled,
-    ReferralExtended,
     ReferralExtensionGranted,
-    ReferralOpened,
-    ReferralReminded,
-    ReferralResponseRecorded,
-    ReferralResponseRefused,
     ShareNotice,
 )
+from schemas.consultation_messages import ConsultationCommands, ConsultationFacts
 from schemas.envelope import Contract, Envelope, utcnow
 from schemas.screening import PartnerNotice
+from schemas.sharing import ApprovalDespiteDenial, ShareApprovalDespiteDenial
 from schemas.topics import CONSULTATION_REQUESTS, CONSULTATION_RESPONSES, SHARING_NOTICES
 from services.consultation.bootstrap import ConsultationRuntime
 from services.consultation.config import CONSUMER
@@ -50,29 +44,10 @@ from services.consultation.handlers import (
     open_consultation,
 )
 from services.consultation.policy import RoutingPolicy
-from services.consultation.sharing import share_notice
+from services.consultation.sharing import share_approval, share_notice
 
 log = structlog.get_logger(__name__)
 C = TypeVar("C", bound=Contract)
-Commands = (
-    Envelope[ConsultationRequested]
-    | Envelope[ConsultationDeadlinePassed]
-    | Envelope[ReferralExtensionGranted]
-    | Envelope[ReferralAnswered]
-    | Envelope[ConsultationReminderDue]
-    | Envelope[ConsultationCancelled]
-    | Envelope[ShareNotice]
-)
-Outgoing = (
-    Envelope[ConsultationOpened]
-    | Envelope[ReferralOpened]
-    | Envelope[ReferralExtended]
-    | Envelope[ReferralResponseRecorded]
-    | Envelope[ReferralResponseRefused]
-    | Envelope[ReferralReminded]
-    | Envelope[ReferralCancelled]
-    | Envelope[ConsultationConcluded]
-)
 
 
 def build_router(process: ConsultationRuntime) -> KafkaRouter:
@@ -82,10 +57,12 @@ def build_router(process: ConsultationRuntime) -> KafkaRouter:
     store = process.store()
     # Documented only: the outbox relay publishes these, after the transaction that caused them.
     router.publisher(
-        CONSULTATION_RESPONSES.name, title="to_consultation_responses", schema=Outgoing
+        CONSULTATION_RESPONSES.name, title="to_consultation_responses", schema=ConsultationFacts
     )
     router.publisher(
-        SHARING_NOTICES.name, title="to_partner_notice", schema=Envelope[PartnerNotice]
+        SHARING_NOTICES.name,
+        title="to_partner_notice",
+        schema=Envelope[PartnerNotice] | Envelope[ApprovalDespiteDenial],
     )
 
     async def with_contract(
@@ -109,9 +86,13 @@ def build_router(process: ConsultationRuntime) -> KafkaRouter:
         "ConsultationDeadlinePassed records silence as deemed no objection; "
         "ConsultationConcluded follows once every referral is closed. ConsultationCancelled "
         "(the case ended) closes the open referrals (ReferralCancelled) and refuses later "
-        "answers. ShareNotice publishes a denial or risk notice to partner states.",
+        "answers. ShareNotice publishes a denial or risk notice to partner states; "
+        "ShareApprovalDespiteDenial tells them, with the officer's explanation, of an approval "
+        "that went against a partner's denial (ApprovalDespiteDenial, once per case).",
     )
-    async def on_consultation_command(body: Documented[Commands], message: KafkaMessage) -> None:
+    async def on_consultation_command(
+        body: Documented[ConsultationCommands], message: KafkaMessage
+    ) -> None:
         kind = type_of(message.body)
         if kind == ConsultationRequested.type_name():
             await with_contract(
@@ -145,6 +126,10 @@ def build_router(process: ConsultationRuntime) -> KafkaRouter:
             )
         elif kind == ShareNotice.type_name():
             await with_contract(message, ShareNotice, lambda e: share_notice(e, store, utcnow()))
+        elif kind == ShareApprovalDespiteDenial.type_name():
+            await with_contract(
+                message, ShareApprovalDespiteDenial, lambda e: share_approval(e, store, utcnow())
+            )
         else:
             reason = f"not a consultation command: {kind}"
             await set_aside_unreadable(message, reason, store.set_aside)

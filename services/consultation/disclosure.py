@@ -17,6 +17,7 @@ from schemas.consultation import (
 )
 from schemas.envelope import derived_id
 from schemas.screening import Finding, NoticeParty, PartnerNotice
+from schemas.sharing import ApprovalDespiteDenial, ShareApprovalDespiteDenial
 from services.consultation.domain import Referral
 from services.consultation.policy import Disclosure
 from services.consultation.routing import Referee
@@ -72,6 +73,30 @@ def partner_notice(command: ShareNotice, on: datetime) -> PartnerNotice | None:
         destination_country=command.destination_country,
         reason=command.reason,
         contact=command.contact,
+    )
+
+
+def approval_notice(
+    command: ShareApprovalDespiteDenial, on: datetime
+) -> ApprovalDespiteDenial | None:
+    """What partner states are told of an approval despite a denial: the denials overridden, the
+    transaction as a denial notice names it, the decision and why; names of individuals withheld,
+    also in the explanation. None when no end user or consignee could be named."""
+    parties = notice_parties([_anonymous(party) for party in command.parties])
+    if not parties:
+        return None
+    redact = _Redactor([party.name for party in command.parties if party.individual])
+    return ApprovalDespiteDenial(
+        notice_id=command.notice_id,
+        issuing_state=command.issuing_state,
+        issued_on=on.date(),
+        overridden=command.overridden,
+        decision=command.decision,
+        explanation=redact(command.explanation),
+        parties=parties,
+        technology_categories=command.technology_categories,
+        control_codes=command.control_codes,
+        destination_country=command.destination_country,
     )
 
 

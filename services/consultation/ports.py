@@ -12,6 +12,7 @@ from typing import Protocol
 from schemas.consultation import ConsultationConcluded, ConsultationOpened, ReferralOpened
 from schemas.envelope import Publishable
 from schemas.screening import PartnerNotice
+from schemas.sharing import ApprovalDespiteDenial
 from schemas.topics import Topic
 from services.consultation.domain import Referral
 from services.consultation.policy import StakeholderEntry
@@ -49,7 +50,9 @@ class ConsultationUnitOfWork(Protocol):
     async def save_referral(self, referral: Referral, via: str) -> None: ...
     async def conclude(self, outcome: ConsultationConcluded) -> None: ...
     async def cancel(self, request_id: str, reason: str, at: datetime) -> None: ...
-    async def add_notice(self, notice: PartnerNotice, case_id: str, at: datetime) -> bool: ...
+    async def add_notice(
+        self, notice: PartnerNotice | ApprovalDespiteDenial, case_id: str, at: datetime
+    ) -> bool: ...
 
 
 class ConsultationStore(Protocol):

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from caseflow.uow import PostgresUnitOfWork
 from schemas.application import SubmitApplication
 from services.intake.config import CONSUMER
-from services.intake.handlers import Changes, RegisteredCase
+from services.intake.ports import Changes, RegisteredCase
 from services.intake.progress import CaseProgress
 
 

@@ -20,9 +20,10 @@ from schemas.intake import SubmissionRejected
 from schemas.topics import CASES, REJECTIONS, SUBMISSIONS
 from services.intake.adapters import PostgresIntakeUnitOfWork
 from services.intake.config import CONSUMER, MIGRATIONS, SCHEMA, load_policy
-from services.intake.handlers import RawSubmission, handle_messages
+from services.intake.handlers import handle_messages
 from services.intake.metrics import record_batch
 from services.intake.policy import AGENCY_HEADER
+from services.intake.ports import RawSubmission
 from services.intake.progress import read_progress
 
 BATCH_SIZE = 500

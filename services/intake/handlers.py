@@ -5,15 +5,11 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, field, replace
-from datetime import datetime
-from enum import StrEnum
-from typing import Protocol
+from dataclasses import replace
 
 from schemas.application import SubmitApplication
 from schemas.cases import CaseAmended, CaseReceived, CaseWithdrawn
-from schemas.envelope import Contract, Envelope, Publishable, derived_id, utcnow
+from schemas.envelope import Contract, Envelope, derived_id, utcnow
 from schemas.intake import Deficiency, SubmissionRejected
 from schemas.topics import CASES, REJECTIONS, Topic
 from services.intake.domain import (
@@ -27,89 +23,16 @@ from services.intake.domain import (
     normalise_names,
 )
 from services.intake.policy import IntakePolicy
+from services.intake.ports import (
+    Changes,
+    Handled,
+    IntakeStore,
+    Outcome,
+    RawSubmission,
+    RegisteredCase,
+)
 
 SOURCE = "caseflow/intake"
-
-
-@dataclass(frozen=True)
-class RawSubmission:
-    """A message as read from the submissions topic, before anything is trusted."""
-
-    body: bytes
-    topic: str
-    partition: int
-    offset: int
-    agency_header: str | None = None
-
-    @property
-    def location(self) -> str:
-        """Where the raw bytes lie on Kafka, for the agency and for operators."""
-        return f"{self.topic}/{self.partition}/{self.offset}"
-
-    @property
-    def fallback_id(self) -> uuid.UUID:
-        """An id for messages whose own id cannot be read: stable across redeliveries."""
-        return derived_id("raw", self.location)
-
-
-@dataclass(frozen=True)
-class RegisteredCase:
-    """What intake keeps of a registered case to recognise it and to amend it."""
-
-    case_id: str
-    control_number: str
-    content_hash: str
-    registered_at: datetime
-    application: SubmitApplication
-    correlation_id: str
-    closed: bool = False
-
-
-class Outcome(StrEnum):
-    """What happened to one message."""
-
-    REGISTERED = "registered"
-    AMENDED = "amended"
-    WITHDRAWN = "withdrawn"
-    REJECTED = "rejected"
-    REDELIVERED = "redelivered"
-    ALREADY_PROCESSED = "already_processed"
-
-
-@dataclass
-class Changes:
-    """Everything one batch writes, in one transaction."""
-
-    new_cases: list[RegisteredCase] = field(default_factory=list)
-    amended_cases: list[RegisteredCase] = field(default_factory=list)
-    closed_cases: list[RegisteredCase] = field(default_factory=list)
-    rejections: list[tuple[uuid.UUID, SubmissionRejected]] = field(default_factory=list)
-    events: list[tuple[Topic, Publishable]] = field(default_factory=list)
-
-
-class IntakeUnitOfWork(Protocol):
-    """One transaction over intake's records and outbox."""
-
-    async def first_deliveries(self, message_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]: ...
-    async def find_cases(
-        self, keys: Sequence[tuple[str, str]]
-    ) -> dict[tuple[str, str], RegisteredCase]: ...
-    async def next_control_numbers(self, count: int, prefix: str) -> list[str]: ...
-    async def save(self, changes: Changes) -> None: ...
-
-
-class IntakeStore(Protocol):
-    """Where intake's units of work come from."""
-
-    def unit_of_work(self) -> AbstractAsyncContextManager[IntakeUnitOfWork]: ...
-
-
-@dataclass(frozen=True)
-class Handled:
-    """What happened to each message of a batch, in order, and the refusals it drew."""
-
-    outcomes: list[Outcome]
-    rejections: list[SubmissionRejected]
 
 
 async def handle_messages(
@@ -184,12 +107,11 @@ class _Registrar:
         if existing is not None:
             if existing.content_hash == content_hash:
                 return Outcome.REDELIVERED
-            conflict = Deficiency(
-                code="reference_conflict",
-                path="$.data.agency_reference",
-                message=f"reference '{application.agency_reference}' is already registered as "
-                f"case {existing.control_number} with different content; amend that case or "
-                "use a new reference",
+            conflict = _of_reference(
+                "reference_conflict",
+                f"reference '{application.agency_reference}' is already registered as case "
+                f"{existing.control_number} with different content; amend that case or use a "
+                "new reference",
             )
             return self._refuse(raw, message_id, _deficient(conflict, _key(submission), submission))
         case = RegisteredCase(
@@ -293,18 +215,20 @@ class _Registrar:
 def _cannot_change(key: tuple[str, str], case: RegisteredCase | None) -> Deficiency | None:
     """Why an amendment or withdrawal cannot apply to the case, if it cannot."""
     if case is None:
-        return Deficiency(
-            code="unknown_reference",
-            path="$.data.agency_reference",
-            message=f"no case is registered under reference '{key[1]}'",
+        return _of_reference(
+            "unknown_reference", f"no case is registered under reference '{key[1]}'"
         )
     if case.closed:
-        return Deficiency(
-            code="case_closed",
-            path="$.data.agency_reference",
-            message=f"case {case.control_number} is decided or withdrawn and can no longer change",
+        return _of_reference(
+            "case_closed",
+            f"case {case.control_number} is decided or withdrawn and can no longer change",
         )
     return None
+
+
+def _of_reference(code: str, message: str) -> Deficiency:
+    """A deficiency of the message's agency reference."""
+    return Deficiency(code=code, path="$.data.agency_reference", message=message)
 
 
 def _deficient(

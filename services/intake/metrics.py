@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Histogram
 
-from services.intake.handlers import Handled
+from services.intake.ports import Handled
 from services.intake.reasons import refusal_class
 
 RECEIVED = Counter(

@@ -7,9 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import asyncpg
+
 from caseflow.uow import PostgresUnitOfWork
 from schemas.application import SubmitApplication
 from schemas.screening import PartnerNotice, ScreeningCompleted
+from schemas.sharing import APPROVAL_DESPITE_DENIAL, ApprovalDespiteDenial
 from services.screening.config import CONSUMER
 from services.screening.list_store import PostgresListStorage
 from services.screening.rescreening import OpenCase
@@ -123,14 +126,25 @@ class PostgresScreeningUnitOfWork(PostgresListStorage, PostgresUnitOfWork):
 
     async def notices_for(self, destination: str) -> list[PartnerNotice]:
         """The partner notices about transactions to this destination."""
-        rows = await self.connection.fetch(
-            "SELECT notice FROM partner_notices WHERE destination_country = $1"
-            " ORDER BY issuing_state, notice_id",
-            destination,
-        )
+        rows = await self._kept_notices(destination, approvals=False)
         return [PartnerNotice.model_validate_json(row["notice"]) for row in rows]
 
-    async def add_partner_notice(self, notice: PartnerNotice) -> None:
+    async def approvals_for(self, destination: str) -> list[ApprovalDespiteDenial]:
+        """The approvals despite a partner's denial of transactions to this destination."""
+        rows = await self._kept_notices(destination, approvals=True)
+        return [ApprovalDespiteDenial.model_validate_json(row["notice"]) for row in rows]
+
+    async def _kept_notices(self, destination: str, approvals: bool) -> list[asyncpg.Record]:
+        """Kept notices to this destination: approvals despite a denial, or all the others."""
+        return await self.connection.fetch(
+            "SELECT notice FROM partner_notices WHERE destination_country = $1"
+            " AND (kind = $2) = $3 ORDER BY issuing_state, notice_id",
+            destination,
+            APPROVAL_DESPITE_DENIAL,
+            approvals,
+        )
+
+    async def add_partner_notice(self, notice: PartnerNotice | ApprovalDespiteDenial) -> None:
         """Keep a notice; a notice issued again under the same id replaces the earlier one."""
         await self.connection.execute(
             "INSERT INTO partner_notices (issuing_state, notice_id, kind, destination_country,"
@@ -140,7 +154,7 @@ class PostgresScreeningUnitOfWork(PostgresListStorage, PostgresUnitOfWork):
             " received_at = EXCLUDED.received_at",
             notice.issuing_state,
             notice.notice_id,
-            notice.kind.value,
+            str(notice.kind),
             notice.destination_country,
             notice.model_dump_json(),
         )

@@ -29,6 +29,7 @@ from schemas.screening import (
     ScreeningCompleted,
     ScreeningRequested,
 )
+from schemas.sharing import ApprovalDespiteDenial
 from schemas.topics import CASES, SCREENING_REQUESTS, SCREENING_RESULTS, SHARING_NOTICES
 from services.screening.bootstrap import ScreeningRuntime
 from services.screening.config import CASES_CONSUMER, CONSUMER, NOTICES_CONSUMER
@@ -133,18 +134,25 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
         SHARING_NOTICES,
         group_id=NOTICES_CONSUMER,
         title="on_partner_notice",
-        description="Keeps partner states' denial and risk notices; later screenings of an "
-        "essentially identical transaction find them.",
+        description="Keeps partner states' denial and risk notices, and their approvals despite "
+        "a denial (ApprovalDespiteDenial); later screenings of an essentially identical "
+        "transaction find them, with why a state approved despite the denial.",
     )
     async def on_partner_notice(
-        body: Documented[Envelope[PartnerNotice]], message: KafkaMessage
+        body: Documented[Envelope[PartnerNotice] | Envelope[ApprovalDespiteDenial]],
+        message: KafkaMessage,
     ) -> None:
-        if type_of(message.body) != PartnerNotice.type_name():
-            return  # this state's own outgoing notices travel here too
-        notice = await readable(message, PartnerNotice)
+        kind = type_of(message.body)
+        notice: Envelope[PartnerNotice] | Envelope[ApprovalDespiteDenial] | None
+        if kind == PartnerNotice.type_name():
+            notice = await readable(message, PartnerNotice)
+        elif kind == ApprovalDespiteDenial.type_name():
+            notice = await readable(message, ApprovalDespiteDenial)
+        else:
+            return  # nothing else travels here that screening keeps
         if notice is not None:
             await record_partner_notice(notice, store)
-            log.info("partner notice kept", notice=notice.data.notice_id)
+            log.info("partner notice kept", notice=notice.data.notice_id, kind=kind)
 
     return router
 

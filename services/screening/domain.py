@@ -15,6 +15,7 @@ from schemas.screening import (
     RiskLevel,
     ScreeningCompleted,
 )
+from schemas.sharing import ApprovalDespiteDenial
 from services.screening.policy import ScreeningPolicy, most_severe
 from services.screening.rules.destination import DestinationRegister, destination_findings
 from services.screening.rules.due_diligence import due_diligence_findings
@@ -42,6 +43,7 @@ class Knowledge:
     screener: PartyScreener
     destinations: DestinationRegister
     notices: Sequence[PartnerNotice] = ()
+    approvals: Sequence[ApprovalDespiteDenial] = ()
     clearances: Sequence[Clearance] = field(default_factory=tuple)
 
 
@@ -61,7 +63,7 @@ def assess(
     """Screen parties, items, destination, end use, due diligence and partner notices."""
     items = item_findings(application, policy)
     item_risk = most_severe(finding.severity for finding in items)
-    notices = partner_notice_findings(application, policy, knowledge.notices)
+    notices = partner_notice_findings(application, policy, knowledge.notices, knowledge.approvals)
     findings = [
         *party_findings(application, policy, knowledge.screener, knowledge.clearances),
         *items,

@@ -11,6 +11,7 @@ from schemas.application import SubmitApplication
 from schemas.cases import CaseDecided, CaseWithdrawn
 from schemas.envelope import Envelope, derived_id, utcnow
 from schemas.screening import PartnerNotice, ScreeningCompleted, ScreeningRequested
+from schemas.sharing import ApprovalDespiteDenial
 from schemas.topics import SCREENING_RESULTS
 from services.screening.domain import (
     Clearance,
@@ -46,6 +47,7 @@ class KnowledgeSource(Protocol):
 
     async def clearances_for(self, party_keys: Sequence[str]) -> list[Clearance]: ...
     async def notices_for(self, destination: str) -> list[PartnerNotice]: ...
+    async def approvals_for(self, destination: str) -> list[ApprovalDespiteDenial]: ...
 
 
 class ScreeningUnitOfWork(Transaction, KnowledgeSource, Protocol):
@@ -55,7 +57,7 @@ class ScreeningUnitOfWork(Transaction, KnowledgeSource, Protocol):
     async def add_result(self, result: ScreeningCompleted) -> None: ...
     async def keep_open_case(self, case_id: str, application: SubmitApplication) -> None: ...
     async def close_case(self, case_id: str, closed_by: str) -> None: ...
-    async def add_partner_notice(self, notice: PartnerNotice) -> None: ...
+    async def add_partner_notice(self, notice: PartnerNotice | ApprovalDespiteDenial) -> None: ...
 
 
 ScreeningStore = Store[ScreeningUnitOfWork]
@@ -110,6 +112,7 @@ async def knowledge_for(
     return replace(
         standing,
         notices=await source.notices_for(application.destination_country),
+        approvals=await source.approvals_for(application.destination_country),
         clearances=await source.clearances_for(party_keys(application)),
     )
 
@@ -125,8 +128,11 @@ async def close_case(
         return True
 
 
-async def record_partner_notice(notice: Envelope[PartnerNotice], store: ScreeningStore) -> bool:
-    """Keep a partner state's notice for later screenings; False for a repeated delivery."""
+async def record_partner_notice(
+    notice: Envelope[PartnerNotice] | Envelope[ApprovalDespiteDenial], store: ScreeningStore
+) -> bool:
+    """Keep a partner state's notice (a denial, a risk, or an approval despite a denial) for later
+    screenings; False for a repeated delivery."""
     async with store.unit_of_work() as uow:
         if not await uow.first_delivery(notice.id):
             return False

@@ -3,8 +3,6 @@ approves a high-risk case with conditions, a senior officer countersigns, the ca
 
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -18,8 +16,9 @@ from caseflow.processes import start_processes, stop_processes
 from caseflow.samples import sample_applications
 from caseflow.settings import Endpoints, Settings
 from desk.runtime import desk_server
+from tests.e2e.reviews import await_review
 from workflows.client import connect
-from workflows.desk import case_view, find_cases, resolve_case
+from workflows.desk import resolve_case
 
 pytestmark = pytest.mark.e2e
 
@@ -78,15 +77,8 @@ async def submitted_case_under_review(settings: Settings, endpoints: Endpoints) 
     """Submit the high-risk sample under a fresh reference; its control number once in review."""
     suffix = f"-web{uuid.uuid4().hex[:6]}"
     await publish_submissions(endpoints.kafka, [sample_messages(suffix)[HIGH_RISK_SAMPLE]])
-    temporal = await connect(settings)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        for case in await find_cases(temporal, "CaseStatus = 'under_review'"):
-            view = await case_view(temporal, case.case_id)
-            if view.agency_reference.endswith(suffix):
-                return view.control_number
-        await asyncio.sleep(1)
-    raise AssertionError(f"the case {suffix} never reached review")
+    (case,) = await await_review(await connect(settings), suffix, count=1)
+    return case.control_number
 
 
 async def sign_in(page: Page, base: str, name: str) -> None:

@@ -29,7 +29,7 @@ def short_case_policy(path: Path) -> Path:
 @pytest.fixture(scope="module")
 async def fault_stack(stack_state_dirs: Callable[[], Path]) -> AsyncIterator[Settings]:
     """PostgreSQL, broker, Temporal and the five caseflow processes, this module's alone."""
-    kafka_port, temporal_port, ui_port, http_port = free_ports(4)
+    kafka_port, temporal_port, ui_port, http_port, codec_port = free_ports(5)
     state_dir = stack_state_dirs()
     settings = Settings(
         state_dir=state_dir,
@@ -37,6 +37,7 @@ async def fault_stack(stack_state_dirs: Callable[[], Path]) -> AsyncIterator[Set
         temporal_port=temporal_port,
         temporal_ui_port=ui_port,
         consultation_http_port=http_port,
+        codec_port=codec_port,
         case_policy_file=short_case_policy(state_dir / "case_policy.json"),
     )
     with pytest.MonkeyPatch.context() as environment:

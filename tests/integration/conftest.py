@@ -13,6 +13,7 @@ from caseflow.settings import Endpoints, Settings
 from services.intake.app import create_app as intake_app
 from services.screening.app import create_app as screening_app
 from services.screening.lists import load_screener
+from tests.integration.case_harness import CaseHarness, case_harness
 from tests.integration.desk_fixtures import DeskWorld, desk_world
 from workflows.activities import CaseActivities
 from workflows.bridge import create_app as bridge_app
@@ -42,6 +43,13 @@ async def case_services(
     await worker.shutdown()
     await running
     await producer.stop()
+
+
+@pytest.fixture(scope="module")
+async def cases(temporal: Client) -> AsyncIterator[CaseHarness]:
+    """Drives cases through the workflow on a worker of the module's own (see case_harness)."""
+    async with case_harness(temporal) as harness:
+        yield harness
 
 
 @pytest.fixture(scope="module")

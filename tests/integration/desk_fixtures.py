@@ -89,13 +89,22 @@ async def open_referral(desk: Desk) -> str:
 
 
 @asynccontextmanager
+async def desk_http(desk: Desk) -> AsyncIterator[httpx.AsyncClient]:
+    """The desk's app over HTTP (in process), called from a client address of its own: failed
+    sign-ins count per address, and every test of the session would otherwise share one."""
+    address = f"test-client-{uuid.uuid4().hex[:8]}"
+    transport = httpx.ASGITransport(app=create_app(desk), client=(address, 40000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://desk") as http:
+        yield http
+
+
+@asynccontextmanager
 async def desk_world(settings: Settings, temporal: Client) -> AsyncIterator[DeskWorld]:
     """The desk app over HTTP (in process), its accounts signed in, a referral open."""
     async with open_desk(settings) as desk, case_harness(temporal) as harness:
         await ensure_seed_list(desk.screening)
         names = await add_accounts(settings)
-        transport = httpx.ASGITransport(app=create_app(desk))
-        async with httpx.AsyncClient(transport=transport, base_url="http://desk") as http:
+        async with desk_http(desk) as http:
             headers = {}
             for key, name in names.items():
                 signed = await http.post(

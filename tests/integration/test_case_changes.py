@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-from temporalio.client import Client
 
 from schemas.cases import CaseStatus, DecisionOutcome
 from schemas.screening import RiskLevel
-from tests.integration.case_harness import OFFICER, CaseHarness, case_harness
+from tests.integration.case_harness import OFFICER, CaseHarness
 from workflows import desk
 from workflows.bridge import signal_case
 from workflows.tasks import InformationRequest, ReviewDecision, ReviewerTask
 
 pytestmark = [pytest.mark.integration]
-
-
-@pytest.fixture(scope="module")
-async def cases(temporal: Client) -> AsyncIterator[CaseHarness]:
-    async with case_harness(temporal) as harness:
-        yield harness
 
 
 async def test_an_amendment_rescreens_the_case_and_its_card_shows_what_changed(

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from temporalio.client import Client
 
 from caseflow.kafka import start_producer
 from caseflow.settings import Endpoints
@@ -21,7 +19,7 @@ from schemas.consultation import (
 from schemas.envelope import Envelope
 from schemas.screening import RiskLevel
 from schemas.topics import CONSULTATION_RESPONSES
-from tests.integration.case_harness import OFFICER, CaseHarness, case_harness
+from tests.integration.case_harness import OFFICER, CaseHarness
 from workflows import desk
 from workflows.license_case import LicenseCase
 from workflows.model import CasePolicy
@@ -32,12 +30,6 @@ from workflows.tasks import (
 )
 
 pytestmark = [pytest.mark.integration]
-
-
-@pytest.fixture(scope="module")
-async def cases(temporal: Client) -> AsyncIterator[CaseHarness]:
-    async with case_harness(temporal) as harness:
-        yield harness
 
 
 async def referred(cases: CaseHarness, policy: CasePolicy | None = None) -> str:

@@ -11,14 +11,13 @@ from schemas.cases import CaseStatus, DecisionOutcome
 from schemas.consultation import ConsultationOpened
 from schemas.screening import RiskLevel
 from tests.integration.case_harness import OFFICER, SENIOR, CaseHarness
-from tests.integration.test_case_consultation import cases, referred
+from tests.integration.test_case_consultation import referred
 from workflows import desk
 from workflows.license_case import LicenseCase
 from workflows.model import CasePolicy
 from workflows.tasks import ConsultationReferral, PartnerWaiverRequest, ReviewDecision, ReviewerTask
 
 pytestmark = [pytest.mark.integration]
-__all__ = ["cases"]  # the module's harness fixture, as the consultation tests have it
 
 
 async def test_stakeholders_are_reminded_before_the_deadline_and_the_request_names_it(

@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-from temporalio.client import Client
 
 from schemas.cases import CaseStatus
 from schemas.screening import RiskLevel
-from tests.integration.case_harness import OFFICER, CaseHarness, case_harness
+from tests.integration.case_harness import OFFICER, CaseHarness
 from workflows import desk
 from workflows.model import CasePolicy
 from workflows.tasks import InformationRequest, ReviewerTask
 
 pytestmark = [pytest.mark.integration]
-
-
-@pytest.fixture(scope="module")
-async def cases(temporal: Client) -> AsyncIterator[CaseHarness]:
-    async with case_harness(temporal) as harness:
-        yield harness
 
 
 def seconds(decision: float, warning: float) -> CasePolicy:

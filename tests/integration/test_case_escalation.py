@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-from temporalio.client import Client
 
 from schemas.cases import CaseStatus, DecisionOutcome, DenialGround
 from schemas.consultation import Position, StakeholderKind
 from schemas.screening import RiskLevel
-from tests.integration.case_harness import OFFICER, SENIOR, CaseHarness, case_harness
+from tests.integration.case_harness import OFFICER, SENIOR, CaseHarness
 from workflows import desk
 from workflows.model import CasePolicy
 from workflows.tasks import (
@@ -30,12 +28,6 @@ pytestmark = [pytest.mark.integration]
 OTHER_SENIOR = Reviewer(id="senior-2", role=ReviewerRole.SENIOR_OFFICER)
 CHAIR = Reviewer(id="chair-1", role=ReviewerRole.COMMITTEE_CHAIR)
 ACEP = "Advisory Committee on Export Policy"
-
-
-@pytest.fixture(scope="module")
-async def cases(temporal: Client) -> AsyncIterator[CaseHarness]:
-    async with case_harness(temporal) as harness:
-        yield harness
 
 
 def levels(

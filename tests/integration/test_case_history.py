@@ -3,27 +3,20 @@ reviewer action adds little to it."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 
 import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
-from temporalio.client import Client
 
 from schemas.cases import CaseStatus, DecisionOutcome
 from schemas.screening import RiskLevel
-from tests.integration.case_harness import OFFICER, OTHER_OFFICER, CaseHarness, case_harness
+from tests.integration.case_harness import OFFICER, OTHER_OFFICER, CaseHarness
 from workflows import desk
 from workflows.model import CasePolicy
 from workflows.tasks import ReviewDecision, ReviewerTask
 
 pytestmark = [pytest.mark.integration]
-
-
-@pytest.fixture(scope="module")
-async def cases(temporal: Client) -> AsyncIterator[CaseHarness]:
-    async with case_harness(temporal) as harness:
-        yield harness
 
 
 async def test_a_case_whose_history_grows_long_continues_as_new_with_its_whole_state(

@@ -20,7 +20,7 @@ from caseflow.samples import sample_applications
 from caseflow.settings import Endpoints, Settings
 from caseflow.stack.ports import free_ports
 from schemas.screening import RiskLevel
-from tests.integration.case_harness import CaseHarness, case_harness
+from tests.integration.case_harness import CaseHarness
 from workflows.client import workflow_id
 from workflows.codec_server import run_codec_server
 
@@ -28,12 +28,6 @@ pytestmark = [pytest.mark.integration]
 PARTIES = {party.name for _, party in sample_applications()[0].parties()}
 OPERATOR = Principal(name="operator-codec-test", role=Role.OPERATOR)
 OFFICER = Principal(name="officer-codec-test", role=Role.LICENSING_OFFICER)
-
-
-@pytest.fixture(scope="module")
-async def cases(temporal: Client) -> AsyncIterator[CaseHarness]:
-    async with case_harness(temporal) as harness:
-        yield harness
 
 
 @pytest.fixture(scope="module")

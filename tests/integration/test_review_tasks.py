@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 
 import pytest
-from temporalio.client import Client
 
 from schemas.cases import CaseStatus, DecisionOutcome, DenialGround
 from schemas.screening import RiskLevel
@@ -16,7 +14,6 @@ from tests.integration.case_harness import (
     OTHER_OFFICER,
     SENIOR,
     CaseHarness,
-    case_harness,
 )
 from workflows import desk
 from workflows.tasks import (
@@ -46,12 +43,6 @@ DENIAL = ReviewDecision(
     ],
     human_rights_assessment="Critical: intrusion software to a designated end user.",
 )
-
-
-@pytest.fixture(scope="module")
-async def cases(temporal: Client) -> AsyncIterator[CaseHarness]:
-    async with case_harness(temporal) as harness:
-        yield harness
 
 
 async def claimed(cases: CaseHarness, risk: RiskLevel, reviewer: Reviewer = OFFICER) -> str:

@@ -37,6 +37,28 @@ def to_ministry(name: str, country: str, statement: str) -> SubmitApplication:
     )
 
 
+async def denied_by_nl(endpoints: Endpoints, ministry: str) -> PartnerNotice:
+    """The Netherlands' denial of network surveillance for the Egyptian `ministry`, on the
+    sharing topic and kept by screening."""
+    notice = PartnerNotice(
+        notice_id=f"NL-{uuid.uuid4().hex[:8]}",
+        kind=NoticeKind.DENIAL,
+        issuing_state="NL",
+        issued_on=date(2026, 9, 14),
+        parties=[NoticeParty(role="end_user", name=ministry, country="EG")],
+        technology_categories=[TechnologyCategory.NETWORK_SURVEILLANCE],
+        destination_country="EG",
+        reason="Risk of use for the repression of peaceful protest.",
+    )
+    await publish(endpoints, SHARING_NOTICES, notice, f"notice:{notice.notice_id}")
+    await until_true(
+        endpoints,
+        "SELECT count(*) = 1 FROM screening.partner_notices WHERE notice_id = $1",
+        notice.notice_id,
+    )
+    return notice
+
+
 async def screened(endpoints: Endpoints, application: SubmitApplication) -> Event:
     """The result of screening a new case with this application."""
     case_id = await request_screening(endpoints, application)
@@ -74,22 +96,7 @@ async def test_a_partner_denial_of_an_identical_transaction_asks_to_consult_the_
     case_services: None, stack_endpoints: Endpoints
 ) -> None:
     ministry = f"State Security Directorate {uuid.uuid4().hex[:6].upper()}"
-    notice = PartnerNotice(
-        notice_id=f"NL-{uuid.uuid4().hex[:8]}",
-        kind=NoticeKind.DENIAL,
-        issuing_state="NL",
-        issued_on=date(2026, 9, 14),
-        parties=[NoticeParty(role="end_user", name=ministry, country="EG")],
-        technology_categories=[TechnologyCategory.NETWORK_SURVEILLANCE],
-        destination_country="EG",
-        reason="Risk of use for the repression of peaceful protest.",
-    )
-    await publish(stack_endpoints, SHARING_NOTICES, notice, f"notice:{notice.notice_id}")
-    await until_true(
-        stack_endpoints,
-        "SELECT count(*) = 1 FROM screening.partner_notices WHERE notice_id = $1",
-        notice.notice_id,
-    )
+    notice = await denied_by_nl(stack_endpoints, ministry)
     statement = "Lawful interception of IP traffic for criminal investigations under warrant."
     result = await screened(stack_endpoints, to_ministry(ministry, "EG", statement))
     [finding] = findings(result, "partner_notice")

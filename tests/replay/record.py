@@ -198,6 +198,21 @@ async def partner_unheard_waived_and_approved(cases: CaseHarness) -> str:
     return case_id
 
 
+async def partner_consulted_and_approved_despite_denial(cases: CaseHarness) -> str:
+    case_id = await cases.open_case(risk=None)
+    await cases.until_published(case_id, "ScreeningRequested")
+    await cases.screen(case_id, RiskLevel.MEDIUM, denied_by=("NL", "JP"))
+    await cases.until(case_id, lambda view: view.status == "under_review")
+    await desk.claim(cases.client, case_id, ReviewerTask(reviewer=OFFICER))
+    await desk.refer_for_consultation(cases.client, case_id, ConsultationReferral(reviewer=OFFICER))
+    await cases.conclude(case_id, Position.NO_OBJECTION, kind=StakeholderKind.PARTNER_STATE)
+    await cases.until(case_id, lambda view: view.status == "under_review")
+    conditions = ["End-use check within a year"]
+    approval = _decision(DecisionOutcome.APPROVED_WITH_CONDITIONS, conditions=conditions)
+    await desk.decide(cases.client, case_id, approval)
+    return case_id
+
+
 async def continued_as_new(cases: CaseHarness) -> str:
     case_id = await _claimed(cases, RiskLevel.LOW, CasePolicy(history_events_before_continue=50))
     for _ in range(4):
@@ -217,6 +232,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     referral_late_then_appealed_to_the_acep_and_approved,
     referred_reminded_then_withdrawn,
     partner_unheard_waived_and_approved,
+    partner_consulted_and_approved_despite_denial,
 )
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from schemas.envelope import Publishable
 from schemas.intake import SubmissionRejected
-from services.intake.handlers import Changes, RegisteredCase
+from services.intake.ports import Changes, RegisteredCase
 
 
 @dataclass

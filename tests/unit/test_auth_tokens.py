@@ -83,3 +83,48 @@ def test_the_embedded_key_file_is_readable_by_its_owner_only(tmp_path: Path) -> 
 def test_configured_keys_need_secrets_of_at_least_32_characters() -> None:
     with pytest.raises(ValueError, match="32"):
         KeyRing.from_json('[{"kid": "k1", "secret": "short"}]')
+
+
+class FakeClock:
+    """Monotonic seconds that move only when told."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_running_ring_signs_with_a_rotated_key_after_its_refresh(tmp_path: Path) -> None:
+    clock = FakeClock()
+    ring = KeyRing.from_state_dir(tmp_path, refresh_every=60, clock=clock)
+    before = ring.current.kid
+    rotated = rotate_keys(tmp_path)
+    clock.now = 59
+    assert ring.current.kid == before
+    clock.now = 60
+    assert ring.current.kid == rotated.kid
+
+
+def test_a_token_of_an_unknown_key_makes_the_ring_reread_at_most_once_a_second(
+    tmp_path: Path,
+) -> None:
+    clock = FakeClock()
+    ring = KeyRing.from_state_dir(tmp_path, refresh_every=3600, clock=clock)
+    rotate_keys(tmp_path)
+    token = KeyRing.from_state_dir(tmp_path).issue(STAKEHOLDER, HOUR)
+    clock.now = 0.5
+    with pytest.raises(InvalidToken, match="unknown key"):
+        ring.verify(token)
+    clock.now = 1.5
+    assert ring.verify(token) == STAKEHOLDER
+    assert ring.current.kid == jwt.get_unverified_header(token)["kid"]
+
+
+def test_a_key_file_that_cannot_be_read_leaves_the_ring_as_it_was(tmp_path: Path) -> None:
+    clock = FakeClock()
+    ring = KeyRing.from_state_dir(tmp_path, refresh_every=60, clock=clock)
+    token = ring.issue(STAKEHOLDER, HOUR)
+    keys_file(tmp_path).write_text("not json")
+    clock.now = 120
+    assert ring.verify(token) == STAKEHOLDER

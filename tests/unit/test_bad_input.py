@@ -22,7 +22,8 @@ from schemas.envelope import Contract
 from schemas.registry import CONTRACTS
 from services.audit.handlers import NotAnEvent, entry_of
 from services.intake.config import load_policy
-from services.intake.handlers import Outcome, RawSubmission, handle_messages
+from services.intake.handlers import handle_messages
+from services.intake.ports import Outcome, RawSubmission
 from tests.unit.fakes import FakeIntakeStore
 from workflows.bridge import CASE_SIGNALS, CONSULTATION_SIGNALS, SCREENING_SIGNALS
 

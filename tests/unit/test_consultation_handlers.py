@@ -22,6 +22,7 @@ from schemas.consultation import (
 )
 from schemas.envelope import Contract, Envelope, Publishable
 from schemas.screening import PartnerNotice
+from schemas.sharing import ApprovalDespiteDenial
 from schemas.topics import Topic
 from services.consultation.disclosure import referral_from
 from services.consultation.domain import Referral
@@ -52,7 +53,7 @@ class FakeConsultationStore:
     processed: set[uuid.UUID] = field(default_factory=set)
     consultations: dict[str, Consultation] = field(default_factory=dict)
     referrals: dict[str, Referral] = field(default_factory=dict)
-    notices: dict[str, PartnerNotice] = field(default_factory=dict)
+    notices: dict[str, PartnerNotice | ApprovalDespiteDenial] = field(default_factory=dict)
     published: list[tuple[str, Publishable]] = field(default_factory=list)
 
     @asynccontextmanager
@@ -121,7 +122,9 @@ class FakeConsultationUnitOfWork:
         known = self._store.consultations[request_id]
         self._store.consultations[request_id] = replace(known, cancelled_at=at)
 
-    async def add_notice(self, notice: PartnerNotice, case_id: str, at: datetime) -> bool:
+    async def add_notice(
+        self, notice: PartnerNotice | ApprovalDespiteDenial, case_id: str, at: datetime
+    ) -> bool:
         return self._store.notices.setdefault(notice.notice_id, notice) is notice
 
 

@@ -10,7 +10,8 @@ from schemas.application import AmendApplication, SubmitApplication, WithdrawApp
 from schemas.envelope import Contract, Envelope
 from schemas.topics import CASES, REJECTIONS
 from services.intake.config import load_policy
-from services.intake.handlers import Outcome, RawSubmission, handle_messages
+from services.intake.handlers import handle_messages
+from services.intake.ports import Outcome, RawSubmission
 from tests.unit.fakes import FakeIntakeStore
 
 POLICY = load_policy()

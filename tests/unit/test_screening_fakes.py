@@ -18,6 +18,7 @@ from caseflow.samples import sample_applications
 from schemas.application import Address, Party, SubmitApplication
 from schemas.envelope import Envelope, Publishable
 from schemas.screening import ListUpdated, PartnerNotice, ScreeningCompleted, ScreeningRequested
+from schemas.sharing import ApprovalDespiteDenial
 from schemas.topics import Topic
 from services.screening.list_loading import Progress
 from services.screening.list_versions import ListDelta
@@ -38,7 +39,9 @@ class ScreeningState:
     entries: dict[str, dict[str, tuple[str, RestrictedPartyEntry]]] = field(default_factory=dict)
     changes: dict[tuple[str, int], list[ListChange]] = field(default_factory=dict)
     versions: list[ListUpdated] = field(default_factory=list)
-    notices: dict[tuple[str, str], PartnerNotice] = field(default_factory=dict)
+    notices: dict[tuple[str, str], PartnerNotice | ApprovalDespiteDenial] = field(
+        default_factory=dict
+    )
     clearances: list[tuple[Clearance, str]] = field(default_factory=list)
     published: list[tuple[str, Publishable]] = field(default_factory=list)
 
@@ -113,9 +116,20 @@ class FakeScreeningUnitOfWork:
         return any(entry_id in entries for entries in self.state.entries.values())
 
     async def notices_for(self, destination: str) -> list[PartnerNotice]:
-        return [n for n in self.state.notices.values() if n.destination_country == destination]
+        kept = self.state.notices.values()
+        return [
+            n for n in kept if isinstance(n, PartnerNotice) and n.destination_country == destination
+        ]
 
-    async def add_partner_notice(self, notice: PartnerNotice) -> None:
+    async def approvals_for(self, destination: str) -> list[ApprovalDespiteDenial]:
+        kept = self.state.notices.values()
+        return [
+            n
+            for n in kept
+            if isinstance(n, ApprovalDespiteDenial) and n.destination_country == destination
+        ]
+
+    async def add_partner_notice(self, notice: PartnerNotice | ApprovalDespiteDenial) -> None:
         self.state.notices[(notice.issuing_state, notice.notice_id)] = notice
 
     async def lock_list(self, name: str) -> int | None:

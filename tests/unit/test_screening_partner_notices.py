@@ -6,6 +6,7 @@ import uuid
 from datetime import date
 
 from schemas.application import TechnologyCategory
+from schemas.cases import DecisionOutcome
 from schemas.envelope import Envelope
 from schemas.screening import (
     FindingCategory,
@@ -16,6 +17,7 @@ from schemas.screening import (
     ScreeningCompleted,
     ScreeningRequested,
 )
+from schemas.sharing import ApprovalDespiteDenial, OverriddenDenial
 from services.screening.domain import Knowledge, ScreeningPolicy
 from services.screening.handlers import record_partner_notice, screen_case
 from services.screening.lists import load_screener
@@ -131,3 +133,37 @@ async def test_the_submitting_states_own_denial_asks_for_consistency_not_consult
     assert finding.explanation.startswith("this state itself denied")
     assert not any(stakeholder.startswith("DE (") for stakeholder in result.recommended_route)
     assert result.partner_consultations == []
+
+
+def approval_despite(notice_id: str, issuing_state: str = "FR") -> Envelope[ApprovalDespiteDenial]:
+    """A partner state's approval of an identical deal despite the Netherlands' denial."""
+    approval = ApprovalDespiteDenial(
+        notice_id=f"{issuing_state}/A000007/approval",
+        issuing_state=issuing_state,
+        issued_on=date(2026, 11, 2),
+        overridden=[OverriddenDenial(state="NL", notice_id=notice_id)],
+        decision=DecisionOutcome.APPROVED_WITH_CONDITIONS,
+        explanation="Judicial oversight of every interception is now in force.",
+        parties=[NoticeParty(role="end_user", name="Ministry of the Interior", country="AE")],
+        technology_categories=[TechnologyCategory.NETWORK_SURVEILLANCE],
+        destination_country="AE",
+    )
+    return Envelope.wrap(approval, source="partner:FR", subject="notice", correlation_id="n")
+
+
+async def test_a_reviewer_reads_that_another_state_approved_despite_the_matching_denial() -> None:
+    store = FakeScreeningStore()
+    await record_partner_notice(denial(), store)
+    assert await record_partner_notice(approval_despite("NL-2026-0042"), store)
+    assert await record_partner_notice(approval_despite("NL-2025-0001", "GB"), store)
+
+    result = await screened(store, surveillance_to_the_ministry())
+
+    [finding] = [f for f in result.findings if f.category is FindingCategory.PARTNER_NOTICE]
+    assert (
+        "FR approved an essentially identical transaction despite this denial (2026-11-02, "
+        "notice FR/A000007/approval): Judicial oversight of every interception is now in force."
+    ) in finding.explanation
+    assert "GB" not in finding.explanation  # its approval went against another denial
+    [consult] = result.partner_consultations  # an approval is no notice to consult on
+    assert consult.notice_id == "NL-2026-0042"

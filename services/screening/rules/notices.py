@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from schemas.application import SubmitApplication
 from schemas.screening import Finding, FindingCategory, PartnerConsultation, PartnerNotice
+from schemas.sharing import ApprovalDespiteDenial
 from services.screening.matching import RestrictedPartyEntry, RestrictedPartyIndex
 from services.screening.policy import ScreeningPolicy
 from services.screening.rules.items import technology_categories
@@ -30,9 +31,13 @@ class NoticeFindings:
 
 
 def partner_notice_findings(
-    application: SubmitApplication, policy: ScreeningPolicy, notices: Sequence[PartnerNotice]
+    application: SubmitApplication,
+    policy: ScreeningPolicy,
+    notices: Sequence[PartnerNotice],
+    approvals: Sequence[ApprovalDespiteDenial] = (),
 ) -> NoticeFindings:
-    """Same end user or consignee, same technology category, same destination: a finding."""
+    """Same end user or consignee, same technology category, same destination: a finding; the
+    reviewer also reads which states approved despite that denial, and why."""
     categories = technology_categories(application, policy)
     found = NoticeFindings()
     for notice in notices:
@@ -55,7 +60,7 @@ def partner_notice_findings(
                 f"same destination {notice.destination_country}",
                 explanation=f"{rule.own_state_explanation if own else rule.explanation}. "
                 f"Grounds given: {notice.reason} "
-                f"({policy.cite(rule.source)})",
+                f"({policy.cite(rule.source)})" + approved_despite(notice, approvals),
                 reference=f"partner_notice:{notice.notice_id}",
             )
         )
@@ -70,6 +75,21 @@ def partner_notice_findings(
             )
         )
     return found
+
+
+def approved_despite(notice: PartnerNotice, approvals: Sequence[ApprovalDespiteDenial]) -> str:
+    """What other states said when they approved an export despite this denial; empty if none."""
+    said = [
+        f" {approval.issuing_state} approved an essentially identical transaction despite this "
+        f"denial ({approval.issued_on.isoformat()}, notice {approval.notice_id}): "
+        f"{approval.explanation}"
+        for approval in approvals
+        if any(
+            (denial.state, denial.notice_id) == (notice.issuing_state, notice.notice_id)
+            for denial in approval.overridden
+        )
+    ]
+    return "".join(said)
 
 
 def submitting_state(application: SubmitApplication) -> str:

@@ -1,0 +1,70 @@
+"""Information sharing between subscribing states: an approval despite a partner's denial."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import Field
+
+from schemas.application import TechnologyCategory
+from schemas.cases import DecisionOutcome
+from schemas.consultation import CaseParty
+from schemas.envelope import Contract
+from schemas.screening import NoticeParty
+from schemas.types import ControlCode, CountryCode, Text
+
+APPROVAL_DESPITE_DENIAL: Literal["approval_despite_denial"] = "approval_despite_denial"
+
+
+class OverriddenDenial(Contract):
+    """A partner state's denial notice that an approval went against."""
+
+    event_type = "OverriddenDenial"
+
+    state: CountryCode = Field(description="The state that issued the denial notice.")
+    notice_id: str = Field(min_length=1, max_length=120, description="The issuer's notice id.")
+
+
+class ShareApprovalDespiteDenial(Contract):
+    """Command (from the workflow): tell partner states that this state approved an export
+    although a partner's denial of an essentially identical transaction matched (EU 2021/821
+    Art. 16)."""
+
+    event_type = "ShareApprovalDespiteDenial"
+
+    case_id: str
+    issuing_state: CountryCode
+    notice_id: str = Field(min_length=1, max_length=120, description="This state's notice id.")
+    overridden: list[OverriddenDenial] = Field(min_length=1)
+    decision: DecisionOutcome = Field(description="`approved` or `approved_with_conditions`.")
+    explanation: Text = Field(min_length=1, description="The officer's rationale.")
+    destination_country: CountryCode
+    parties: list[CaseParty] = Field(min_length=1, description="The case's parties.")
+    technology_categories: list[TechnologyCategory] = Field(min_length=1)
+    control_codes: list[ControlCode] = Field(default_factory=list)
+
+
+class ApprovalDespiteDenial(Contract):
+    """Event: a state approved an export although a partner's denial notice of an essentially
+    identical transaction matched; it explains why (on `caseflow.sharing.notices`)."""
+
+    event_type = "ApprovalDespiteDenial"
+
+    kind: Literal["approval_despite_denial"] = APPROVAL_DESPITE_DENIAL
+    notice_id: str = Field(min_length=1, max_length=120, description="The issuer's notice id.")
+    issuing_state: CountryCode = Field(description="The state that approved.")
+    issued_on: date
+    overridden: list[OverriddenDenial] = Field(
+        min_length=1, description="The denial notices the approval went against, by state."
+    )
+    decision: DecisionOutcome = Field(description="`approved` or `approved_with_conditions`.")
+    explanation: Text = Field(
+        min_length=1, description="Why the state approved, names of individuals withheld."
+    )
+    parties: list[NoticeParty] = Field(
+        min_length=1, description="End users and consignees; individuals' names withheld."
+    )
+    technology_categories: list[TechnologyCategory] = Field(min_length=1)
+    control_codes: list[str] = Field(default_factory=list)
+    destination_country: CountryCode
