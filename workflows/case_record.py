@@ -33,7 +33,7 @@ CONSULTATION_CANCELLED_AT_END = "consultation-cancelled-at-end"
 PARTNERS_INFORMED_OF_APPROVAL = "partners-informed-of-approval"
 
 # Patch: a reviewer action costs Temporal fewer history events. The case is shown (search
-# attributes, case card) once per workflow activation, before its events are published, rather
+# attributes, case card) once per workflow task, before its events are published, rather
 # than at each step of the timeline; and the wake-up timer runs on while its moment stays the
 # same rather than being cancelled and started again (workflows/case_steps.py).
 REVIEW_TIMER = "review-timer"
@@ -119,7 +119,7 @@ class CaseRecord:
 
     def _show(self) -> None:
         """Show the case anew: at once for cases begun before `review-timer`, else before the
-        next publishing (one search-attribute upsert for every step of an activation)."""
+        next publishing or wait (one search-attribute upsert for all the steps of a task)."""
         self._to_show = True
         if not workflow.patched(REVIEW_TIMER):
             self._push_shown()
