@@ -31,13 +31,19 @@ class HttpServer:
     port: int | None
     default_port: int
     url_file: Path
+    trusted_proxies: str = "127.0.0.1"
     _server: uvicorn.Server | None = field(default=None, repr=False)
     _serving: asyncio.Task[None] | None = field(default=None, repr=False)
 
     async def start(self, app: ASGIApp) -> str:
         """Listen and serve; return the address once requests are answered."""
         listening = listening_socket(self.host, self.port, self.default_port)
-        config = uvicorn.Config(app, log_level="warning", lifespan="off")
+        config = uvicorn.Config(
+            app,
+            log_level="warning",
+            lifespan="off",
+            forwarded_allow_ips=self.trusted_proxies,  # whose X-Forwarded-For names the client
+        )
         self._server = uvicorn.Server(config)
         self._serving = asyncio.create_task(
             self._server.serve(sockets=[listening]), name=f"{self.name}-http"

@@ -76,6 +76,11 @@ class Settings(BaseSettings):
     desk_http_host: str = Field(
         default="127.0.0.1", description="Address the reviewer desk (web page and API) listens on."
     )
+    desk_trusted_proxies: str = Field(
+        default="127.0.0.1",
+        description="Comma-separated addresses (or *) of reverse proxies whose "
+        "X-Forwarded-For the desk believes: sign-in limits count the client it names.",
+    )
     desk_http_port: int | None = Field(
         default=None,
         description="Port of the reviewer desk; unset: 8400, or any free port while 8400 is "

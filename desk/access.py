@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import replace
 from typing import Any
 
 from caseflow.auth import REVIEWERS, Principal, Role
-from schemas.cases import CaseStatus
-from schemas.screening import RiskLevel
 from workflows.desk import ReviewerAction
+from workflows.inbox import InboxFilter
 from workflows.tasks import Reviewer, ReviewerRole
 
-# What the inbox shows unless asked for a status: cases waiting for a reviewer.
-AWAITING_REVIEWERS = (CaseStatus.UNDER_REVIEW, CaseStatus.SIGNED_OFF, CaseStatus.ESCALATED)
 # Case and referral ids are UUIDs, control numbers one letter and six digits.
 IDENTIFIER = r"[A-Za-z0-9._-]{1,100}"
 CASE_READERS = (*REVIEWERS, Role.COMMITTEE_CHAIR, Role.OPERATOR, Role.AGENCY)
@@ -21,32 +17,11 @@ CASE_READERS = (*REVIEWERS, Role.COMMITTEE_CHAIR, Role.OPERATOR, Role.AGENCY)
 ACTORS = (*REVIEWERS, Role.COMMITTEE_CHAIR)
 
 
-@dataclass(frozen=True)
-class InboxFilter:
-    """What the inbox is narrowed to; every field optional."""
-
-    status: CaseStatus | None = None
-    risk: RiskLevel | None = None
-    destination: str | None = None
-    due_before: datetime | None = None
-    overdue: bool = False
-
-
-def inbox_query(principal: Principal, wanted: InboxFilter) -> str:
-    """The visibility query of the inbox: the filter, within what the principal may see."""
-    statuses = (wanted.status,) if wanted.status else AWAITING_REVIEWERS
-    clauses = [" OR ".join(f"CaseStatus = '{status.value}'" for status in statuses)]
-    if wanted.risk:
-        clauses.append(f"RiskLevel = '{wanted.risk.value}'")
-    if wanted.destination:
-        clauses.append(f"DestinationCountry = {quoted(wanted.destination.upper())}")
-    if wanted.due_before:
-        clauses.append(f"DeadlineAt <= '{in_utc(wanted.due_before).isoformat()}'")
-    if wanted.overdue:
-        clauses.append("Overdue = true")
+def inbox_of(principal: Principal, wanted: InboxFilter) -> InboxFilter:
+    """The inbox filter within what the principal may see: an agency, its own cases only."""
     if principal.role is Role.AGENCY:
-        clauses.append(f"SubmittingAgency = {quoted(principal.agency or '')}")
-    return " AND ".join(f"({clause})" for clause in clauses)
+        return replace(wanted, agency=principal.agency or "")
+    return wanted
 
 
 def may_read_case(principal: Principal, submitting_agency: str) -> bool:
@@ -76,15 +51,3 @@ def viewer_role(principal: Principal) -> ReviewerRole | None:
     if principal.role in ACTORS:
         return ReviewerRole(principal.role.value)
     return None
-
-
-def in_utc(moment: datetime) -> datetime:
-    """A moment in UTC; one without a zone is taken to be in UTC already."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def quoted(value: str) -> str:
-    """A string literal for a visibility query; quotes are refused, never escaped."""
-    if "'" in value or '"' in value or "\\" in value:
-        raise ValueError("quotes and backslashes are not allowed here")
-    return f"'{value}'"

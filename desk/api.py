@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, sta
 from caseflow.auth import REVIEWERS, Principal, Role, require
 from caseflow.auth.attempts import SignInRefused
 from caseflow.auth.dependencies import client_address
-from desk.access import CASE_READERS, IDENTIFIER, InboxFilter, reviewer_of, roles_of
+from desk.access import CASE_READERS, IDENTIFIER, reviewer_of, roles_of
 from desk.handlers import Desk
 from desk.models import (
     Answer,
@@ -40,6 +40,7 @@ from schemas.screening import RiskLevel
 from services.consultation.queries import ReferralState
 from workflows import desk as cases
 from workflows.desk import ReviewerAction
+from workflows.inbox import InboxFilter
 from workflows.model import CaseView
 from workflows.tasks import ActionRecorded
 
@@ -117,7 +118,13 @@ def build_router(desk: Desk) -> APIRouter:
         overdue: Annotated[bool, Query(description="Only cases past their deadline.")] = False,
     ) -> list[Task]:
         """The task inbox, soonest deadline first; an agency sees its own cases only."""
-        wanted = InboxFilter(case_status, risk, destination, due_before, overdue)
+        wanted = InboxFilter(
+            status=case_status,
+            risk=risk,
+            destination=destination.upper() if destination else None,
+            due_before=due_before,
+            overdue=overdue,
+        )
         return [Task.of(summary) for summary in await desk.inbox(principal, wanted)]
 
     @api.get("/cases/{case}", responses=_responses(401, 403, 404))

@@ -17,8 +17,7 @@ from caseflow.auth.attempts import SignInAttempts, SignInRefused
 from caseflow.uow import PostgresStore
 from desk.access import (
     IDENTIFIER,
-    InboxFilter,
-    inbox_query,
+    inbox_of,
     may_answer,
     may_read_case,
     viewer_role,
@@ -33,7 +32,7 @@ from services.screening.clearing import clear_hit
 from services.screening.rules.parties import Clearance
 from workflows import desk as cases
 from workflows.desk import CaseNotFound, CaseSummary, ReviewerAction
-from workflows.inbox import by_deadline
+from workflows.inbox import InboxFilter, open_tasks
 from workflows.model import CaseView
 from workflows.tasks import ActionRecorded
 
@@ -86,8 +85,7 @@ class Desk:
 
     async def inbox(self, principal: Principal, wanted: InboxFilter) -> list[CaseSummary]:
         """The cases the principal may see that match, soonest deadline first."""
-        query = inbox_query(principal, wanted)
-        return by_deadline(await cases.find_cases(self.temporal, query, INBOX_LIMIT))
+        return await open_tasks(self.temporal, inbox_of(principal, wanted), INBOX_LIMIT)
 
     async def case(self, principal: Principal, reference: str) -> CaseView:
         """The case with the actions open to the principal; `CaseNotFound` if not theirs."""

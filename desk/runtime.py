@@ -66,6 +66,7 @@ def desk_server(settings: Settings) -> HttpServer:
         settings.desk_http_port,
         DEFAULT_HTTP_PORT,
         settings.state_dir / "run" / "desk.url",
+        trusted_proxies=settings.desk_trusted_proxies,
     )
 
 

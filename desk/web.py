@@ -16,7 +16,7 @@ from fastapi.templating import Jinja2Templates
 from caseflow.auth import REVIEWERS, Principal, Role, current_principal
 from caseflow.auth.attempts import SignInRefused
 from caseflow.auth.dependencies import SESSION_COOKIE, client_address
-from desk.access import ACTORS, CASE_READERS, InboxFilter
+from desk.access import ACTORS, CASE_READERS
 from desk.forms import lines, read_action, text
 from desk.handlers import Desk
 from desk.present import register_filters
@@ -26,6 +26,7 @@ from schemas.screening import RiskLevel
 from services.consultation.domain import ResponseRefused
 from services.screening.clearing import ClearanceRefused
 from workflows.desk import ActionRefused
+from workflows.inbox import InboxFilter
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 register_filters(TEMPLATES.env)

@@ -23,34 +23,51 @@ RUNNING = "ExecutionStatus = 'Running'"
 NO_DEADLINE = datetime.max.replace(tzinfo=UTC)
 _COUNTRY = re.compile(r"[A-Z]{2}")
 _REVIEWER = re.compile(r"[\w.@-]+")
+_AGENCY = re.compile(r"[\w.-]+")
 
 
 @dataclass(frozen=True)
 class InboxFilter:
-    """What a reviewer narrows the inbox to; every field is optional."""
+    """What the inbox is narrowed to; every field is optional. Unnarrowed, it holds the cases
+    waiting on a reviewer; `agency` keeps one agency's cases only."""
 
     status: CaseStatus | None = None
     risk: RiskLevel | None = None
     destination: str | None = None
     reviewer: str | None = None
+    due_before: datetime | None = None
+    overdue: bool = False
+    agency: str | None = None
 
     def query(self) -> str:
         """The visibility query; raises ValueError for a value that is not a filter."""
-        if self.status is not None and self.status not in TASKS:
-            raise ValueError(f"no reviewer task in status {self.status}; one of {_names()}")
         statuses = [self.status] if self.status else list(TASKS)
-        clauses = [RUNNING, f"{sa.CASE_STATUS.name} IN ({', '.join(_quote(s) for s in statuses)})"]
+        clauses = [" OR ".join(f"{sa.CASE_STATUS.name} = {_quote(s)}" for s in statuses)]
+        if all(status in TASKS for status in statuses):
+            clauses.insert(0, RUNNING)  # a case stopped by an operator is no reviewer's task
         if self.risk is not None:
             clauses.append(f"{sa.RISK_LEVEL.name} = {_quote(self.risk)}")
         if self.destination is not None:
-            if not _COUNTRY.fullmatch(self.destination):
-                raise ValueError(f"destination {self.destination!r} is not an ISO alpha-2 code")
+            _check(_COUNTRY, self.destination, "an ISO alpha-2 code", "destination")
             clauses.append(f"{sa.DESTINATION_COUNTRY.name} = {_quote(self.destination)}")
         if self.reviewer is not None:
-            if not _REVIEWER.fullmatch(self.reviewer):
-                raise ValueError(f"reviewer {self.reviewer!r} is not a reviewer id")
+            _check(_REVIEWER, self.reviewer, "a reviewer id", "reviewer")
             clauses.append(f"{sa.ASSIGNED_REVIEWER.name} = {_quote(self.reviewer)}")
-        return " AND ".join(clauses)
+        if self.due_before is not None:
+            clauses.append(
+                f"{sa.DEADLINE_AT.name} <= {_quote(in_utc(self.due_before).isoformat())}"
+            )
+        if self.overdue:
+            clauses.append(f"{sa.OVERDUE.name} = true")
+        if self.agency is not None:
+            _check(_AGENCY, self.agency, "an agency code", "agency")
+            clauses.append(f"{sa.SUBMITTING_AGENCY.name} = {_quote(self.agency)}")
+        return " AND ".join(f"({clause})" for clause in clauses)
+
+
+def in_utc(moment: datetime) -> datetime:
+    """A moment in UTC; one without a zone is taken to be in UTC already."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 async def open_tasks(client: Client, wanted: InboxFilter, limit: int = 500) -> list[CaseSummary]:
@@ -72,5 +89,7 @@ def _quote(value: str) -> str:
     return f"'{value}'"
 
 
-def _names() -> str:
-    return ", ".join(TASKS)
+def _check(pattern: re.Pattern[str], value: str, what: str, name: str) -> None:
+    """Refuse a value that could carry a clause of its own into the query."""
+    if not pattern.fullmatch(value):
+        raise ValueError(f"{name} {value!r} is not {what}")

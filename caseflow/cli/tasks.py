@@ -10,7 +10,7 @@ from caseflow.cli.cases import console, show_cases, temporal_client
 from schemas.cases import CaseStatus
 from schemas.screening import RiskLevel
 from workflows.desk import CaseSummary
-from workflows.inbox import InboxFilter, open_tasks
+from workflows.inbox import TASKS, InboxFilter, open_tasks
 
 
 def tasks(
@@ -23,7 +23,14 @@ def tasks(
     limit: int = typer.Option(500, help="Look at most at this many cases."),
 ) -> None:
     """Cases waiting on a reviewer (review, countersign, resolve), soonest deadline first."""
-    wanted = InboxFilter(status, risk, destination.upper() if destination else None, reviewer)
+    if status is not None and status not in TASKS:
+        raise typer.BadParameter(f"no reviewer task in status {status}; one of {', '.join(TASKS)}")
+    wanted = InboxFilter(
+        status=status,
+        risk=risk,
+        destination=destination.upper() if destination else None,
+        reviewer=reviewer,
+    )
     try:
         wanted.query()
     except ValueError as error:
