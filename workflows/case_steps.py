@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from datetime import datetime, timedelta
 
@@ -15,7 +16,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.screening import ScreeningCompleted
     from schemas.topics import CASES, CONSULTATION_REQUESTS, SCREENING_REQUESTS
     from workflows import events
-    from workflows.case_record import CaseRecord
+    from workflows.case_record import REVIEW_TIMER, CaseRecord
     from workflows.clock import SHORTEST_WAIT, Alarm, deadline, due_alarm, time_to_next_alarm
     from workflows.consultation import (
         consultation_requested,
@@ -29,6 +30,9 @@ with workflow.unsafe.imports_passed_through():
 
 class CaseSteps(CaseRecord):
     """Each step does its part if it is due, and returns at once if not."""
+
+    _timer: asyncio.Task[None] | None
+    _timer_at: datetime | None
 
     @property
     def _screening_request_id(self) -> str:
@@ -99,7 +103,7 @@ class CaseSteps(CaseRecord):
         if info.get_current_history_length() < limit and not info.is_continue_as_new_suggested():
             return
         await workflow.wait_condition(workflow.all_handlers_finished)
-        await self._outbox.flush()
+        await self._flush()
         case = self._case
         workflow.continue_as_new(
             LicenseCaseInput(
@@ -171,6 +175,43 @@ class CaseSteps(CaseRecord):
     async def _wait_for_something_to_do(self) -> None:
         """Sleep until a handler changed the case, a deadline falls due or a re-send is due."""
         case = self._case
+        timeout = self._time_to_wake_up()
+        steps = len(case.timeline)  # any new step may bring the history over its limit
+        if not workflow.patched(REVIEW_TIMER):  # cases begun before it: a timer for each wait
+            with contextlib.suppress(TimeoutError):
+                await workflow.wait_condition(
+                    lambda: self._something_to_do() or len(case.timeline) != steps, timeout=timeout
+                )
+            return
+        self._push_shown()
+        timer = self._wake_up_timer(timeout)
+        await workflow.wait_condition(
+            lambda: (
+                self._something_to_do()
+                or self._to_show
+                or len(case.timeline) != steps
+                or (timer is not None and timer.done())
+            )
+        )
+
+    def _wake_up_timer(self, timeout: timedelta | None) -> asyncio.Task[None] | None:
+        """The timer that wakes the case `timeout` from now: the running one while its moment
+        stays the same (a reviewer action moves no deadline), else a new one in its place."""
+        if timeout is not None:
+            timeout = max(timeout, SHORTEST_WAIT)  # a timer cannot start in the past
+        at = None if timeout is None else workflow.now() + timeout
+        running = self._timer
+        if running is not None and not running.done() and at == self._timer_at:
+            return running
+        if running is not None:
+            running.cancel()
+        self._timer_at = at
+        self._timer = None if timeout is None else asyncio.ensure_future(workflow.sleep(timeout))
+        return self._timer
+
+    def _time_to_wake_up(self) -> timedelta | None:
+        """How long until the next deadline, alarm or re-send falls due; None: none is to come."""
+        case = self._case
         waits = [time_to_next_alarm(case, workflow.now())]
         if case.awaiting_screening and case.screening_sent_at is not None:
             waits.append(case.screening_sent_at + self._resend_wait - workflow.now())
@@ -188,12 +229,7 @@ class CaseSteps(CaseRecord):
             )
             if remind_at is not None:
                 waits.append(max(remind_at - workflow.now(), SHORTEST_WAIT))
-        timeout = min((wait for wait in waits if wait is not None), default=None)
-        steps = len(case.timeline)  # any new step may bring the history over its limit
-        with contextlib.suppress(TimeoutError):
-            await workflow.wait_condition(
-                lambda: self._something_to_do() or len(case.timeline) != steps, timeout=timeout
-            )
+        return min((wait for wait in waits if wait is not None), default=None)
 
     def _alarm_times(self) -> list[datetime]:
         """Further moments the case must wake at (escalation and referral steps add theirs)."""

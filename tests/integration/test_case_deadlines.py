@@ -66,3 +66,20 @@ async def test_a_hold_stops_the_clock_and_an_amendment_restarts_it_later_by_the_
     assert view.deadline_at - first_deadline >= timedelta(seconds=5)
     assert view.assigned_reviewer == OFFICER.id
     await cases.until_published(case_id, "CaseDeadlineBreached")
+
+
+async def test_reviewer_actions_keep_the_deadline_timer_and_the_deadline_is_still_raised(
+    cases: CaseHarness,
+) -> None:
+    case_id = await cases.open_case(RiskLevel.MEDIUM, policy=seconds(10, 5))
+    task = ReviewerTask(reviewer=OFFICER)
+    for _ in range(2):
+        await desk.claim(cases.client, case_id, task)
+        await desk.release(cases.client, case_id, task)
+    await desk.claim(cases.client, case_id, task)
+
+    [approaching] = await cases.until_published(case_id, "CaseDeadlineApproaching", timeout=60)
+    [breached] = await cases.until_published(case_id, "CaseDeadlineBreached", timeout=60)
+    assert breached["data"]["deadline_at"] == approaching["data"]["deadline_at"]
+    query = f"Overdue = true AND AssignedReviewer = '{OFFICER.id}' AND CaseStatus = 'under_review'"
+    await cases.until_listed(query, case_id, timeout=60)

@@ -1,8 +1,13 @@
-"""A long-lived case continues as new before its history grows large, and loses nothing."""
+"""A long-lived case continues as new before its history grows large, and loses nothing; a
+reviewer action adds little to it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
+from temporalio.api.enums.v1 import EventType
+from temporalio.api.history.v1 import HistoryEvent
 
 from schemas.cases import CaseStatus, DecisionOutcome
 from schemas.screening import RiskLevel
@@ -42,3 +47,39 @@ async def test_a_case_whose_history_grows_long_continues_as_new_with_its_whole_s
     assert (await cases.result(case_id)).outcome is DecisionOutcome.APPROVED
     published = cases.published.of(case_id, "CaseStatusChanged")
     assert len({event["id"] for event in published}) == len(published)
+
+
+async def test_a_reviewer_action_restarts_no_timer_and_upserts_search_attributes_once(
+    cases: CaseHarness,
+) -> None:
+    case_id = await cases.open_case(RiskLevel.LOW)
+    for _ in range(2):
+        await desk.claim(cases.client, case_id, ReviewerTask(reviewer=OFFICER))
+        await desk.release(cases.client, case_id, ReviewerTask(reviewer=OFFICER))
+    history = await cases.handle(case_id).fetch_history()
+
+    actions = _events_of_each_update(history.events)
+    assert len(actions) == 4
+    for recorded in actions:
+        assert recorded == [
+            "WORKFLOW_EXECUTION_UPDATE_ACCEPTED",
+            "UPSERT_WORKFLOW_SEARCH_ATTRIBUTES",
+            "MARKER_RECORDED",  # the local activity that published what the action caused
+            "WORKFLOW_EXECUTION_UPDATE_COMPLETED",
+        ]
+
+
+def _events_of_each_update(events: Sequence[HistoryEvent]) -> list[list[str]]:
+    """For each Update, the events its workflow task added from its acceptance on."""
+    updates: list[list[str]] = []
+    current: list[str] | None = None
+    for event in events:
+        kind = EventType.Name(event.event_type).removeprefix("EVENT_TYPE_")
+        if kind == "WORKFLOW_EXECUTION_UPDATE_ACCEPTED":
+            current = []
+            updates.append(current)
+        elif kind.startswith("WORKFLOW_TASK_"):
+            current = None
+        if current is not None:
+            current.append(kind)
+    return updates
