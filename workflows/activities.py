@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiokafka import AIOKafkaProducer
 from temporalio import activity
 
@@ -23,7 +25,14 @@ class CaseActivities:
 
     @activity.defn
     async def publish_events(self, batch: OutgoingEvents) -> None:
-        """Publish events in order, each acknowledged before the next (a retry re-sends them
-        all; consumers deduplicate on the derived event ids)."""
-        for event in batch.events:
-            await self.publish_event(event)
+        """Publish events in order and wait until the broker has acknowledged every one (a retry
+        re-sends them all; consumers deduplicate on the derived event ids). The producer keeps one
+        request in flight per broker, so events to one partition stay in order without waiting
+        for each acknowledgement in turn."""
+        acknowledgements = [
+            await self._producer.send(
+                event.topic, event.envelope_json.encode(), key=event.key.encode()
+            )
+            for event in batch.events
+        ]
+        await asyncio.gather(*acknowledgements)
