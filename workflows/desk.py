@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -33,6 +35,9 @@ from workflows.tasks import (
 TaskT = TypeVar("TaskT", bound=BaseModel)
 # A case that continued as new leaves a closed run behind with the same id and attributes.
 CURRENT_RUN = "ExecutionStatus != 'ContinuedAsNew'"
+# Pauses before sending an action again while the case's last workflow task has failed (a worker
+# overloaded or restarting): the server retries that task, and refuses actions until it passes.
+BUSY_PAUSES = (0.5, 1.0, 2.0, 4.0)
 
 
 @dataclass(frozen=True)
@@ -216,19 +221,35 @@ async def _act(
 ) -> ActionRecorded:
     """Run a reviewer task; raises `ActionRefused` with the workflow's reasons."""
     handle = client.get_workflow_handle(workflow_id(case_id))
-    try:
-        return await handle.execute_update(update, task)
-    except WorkflowUpdateFailedError as error:
-        if isinstance(error.cause, ApplicationError):
-            raise ActionRefused(error.cause.message) from error
-        raise
-    except RPCError as error:
-        if error.status is RPCStatusCode.INVALID_ARGUMENT:
-            raise CaseNotFound(case_id) from error
-        if error.status is RPCStatusCode.NOT_FOUND:  # no such case, or its workflow has ended
-            await _exists(client, case_id)
-            raise ActionRefused(f"case {case_id} takes no more actions: {error.message}") from error
-        raise
+    update_id = str(uuid.uuid4())  # sent again, the same action is recognised, never done twice
+    for pause in (*BUSY_PAUSES, None):
+        try:
+            return await handle.execute_update(update, task, id=update_id)
+        except WorkflowUpdateFailedError as error:
+            if isinstance(error.cause, ApplicationError):
+                raise ActionRefused(error.cause.message) from error
+            raise
+        except RPCError as error:
+            if error.status is not RPCStatusCode.FAILED_PRECONDITION:
+                await _refuse(client, case_id, error)
+                raise
+            if pause is None:
+                raise ActionRefused(
+                    f"case {case_id} cannot take actions right now: its workflow's last task "
+                    "failed and is being retried (operators see why in the Temporal UI); try "
+                    "again shortly"
+                ) from error
+            await asyncio.sleep(pause)
+    raise AssertionError("unreachable: the last pause raises")
+
+
+async def _refuse(client: Client, case_id: str, error: RPCError) -> None:
+    """Raise what a failed call means for the reviewer: no such case, or a case that ended."""
+    if error.status is RPCStatusCode.INVALID_ARGUMENT:
+        raise CaseNotFound(case_id) from error
+    if error.status is RPCStatusCode.NOT_FOUND:  # no such case, or its workflow has ended
+        await _exists(client, case_id)
+        raise ActionRefused(f"case {case_id} takes no more actions: {error.message}") from error
 
 
 async def _exists(client: Client, case_id: str) -> None:
