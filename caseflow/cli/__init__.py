@@ -34,6 +34,8 @@ class CaseflowCommands(LazyCommands):
         "status": "caseflow.cli.agency:status",
         "lists": "caseflow.cli.lists:app",
         "consultation": "caseflow.cli.consultation:app",
+        "stakeholders": "caseflow.cli.stakeholders:app",
+        "notices": "caseflow.cli.notices:app",
         "schemas": "caseflow.cli.contracts:app",
         "users": "caseflow.cli.users:app",
         "audit": "caseflow.cli.audit:app",

@@ -1,10 +1,11 @@
-"""`caseflow consultation referrals | stakeholders`: who is asked, who has not answered."""
+"""`caseflow consultation referrals`: who is asked, who has not answered."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
 
 import asyncpg
 import typer
@@ -14,9 +15,7 @@ from rich.table import Table
 from caseflow.db import migrate
 from caseflow.settings import Settings
 from schemas.envelope import utcnow
-from services.consultation.adapters import PostgresConsultationUnitOfWork
 from services.consultation.config import MIGRATIONS, SCHEMA
-from services.consultation.policy import StakeholderEntry
 from services.consultation.queries import ReferralState, referral_states
 
 app = typer.Typer(help="Consultation: referrals to stakeholders.", no_args_is_help=True)
@@ -24,15 +23,20 @@ console = Console()
 
 
 @asynccontextmanager
-async def consultation_schema() -> AsyncIterator[asyncpg.Connection]:
-    """A connection on consultation's schema (migrated first, as the service would)."""
+async def schema_connection(schema: str, migrations: Path) -> AsyncIterator[asyncpg.Connection]:
+    """A connection on a service's schema (migrated first, as the service would)."""
     database = Settings().endpoints().database
-    await migrate(database, SCHEMA, MIGRATIONS)
-    connection = await asyncpg.connect(database, server_settings={"search_path": SCHEMA})
+    await migrate(database, schema, migrations)
+    connection = await asyncpg.connect(database, server_settings={"search_path": schema})
     try:
         yield connection
     finally:
         await connection.close()
+
+
+def consultation_schema() -> AbstractAsyncContextManager[asyncpg.Connection]:
+    """A connection on consultation's schema."""
+    return schema_connection(SCHEMA, MIGRATIONS)
 
 
 @app.command()
@@ -68,25 +72,3 @@ async def _referrals(stakeholder: str | None, overdue: bool) -> list[ReferralSta
         return await referral_states(
             connection, utcnow(), stakeholder=stakeholder, overdue_only=overdue
         )
-
-
-@app.command()
-def stakeholders() -> None:
-    """The stakeholder registry: kind, channel, expertise and declared conflicts of interest."""
-    table = Table("stakeholder", "kind", "channel", "expertise", "conflicts of interest")
-    for entry in asyncio.run(_stakeholders()):
-        expertise = entry.expertise
-        knows = sorted(expertise.technology_categories) + sorted(expertise.regions)
-        table.add_row(
-            f"{entry.id}\n{entry.name}",
-            entry.kind.value + (f" ({entry.state})" if entry.state else ""),
-            entry.channel,
-            ", ".join(knows) or "any case",
-            "\n".join(f"{c.kind} {c.value}: {c.note}" for c in entry.conflicts),
-        )
-    console.print(table)
-
-
-async def _stakeholders() -> list[StakeholderEntry]:
-    async with consultation_schema() as connection:
-        return await PostgresConsultationUnitOfWork(connection).stakeholders()

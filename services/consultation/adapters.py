@@ -23,6 +23,7 @@ from services.consultation.config import CONSUMER
 from services.consultation.domain import Referral
 from services.consultation.policy import StakeholderEntry, StakeholderRegistry
 from services.consultation.ports import Consultation
+from services.consultation.registry_store import entry_of
 from services.consultation.routing import Routing
 
 REFERRAL_COLUMNS = (
@@ -38,8 +39,9 @@ class PostgresConsultationUnitOfWork(PostgresUnitOfWork):
     consumer = CONSUMER
 
     async def seed_stakeholders(self, registry: StakeholderRegistry) -> int:
-        """Add the registry's new stakeholders and update those the file's newer version changes
-        (a newly declared conflict takes effect); return how many were added or updated."""
+        """Add the file's stakeholders the registry lacks and update those the file's newer
+        version changes (a newly declared conflict takes effect), but never one an operator has
+        changed (`caseflow stakeholders`); return how many were added or updated."""
         rows = await self.connection.fetch(
             "INSERT INTO stakeholders (stakeholder_id, name, kind, channel, state, expertise,"
             " conflicts, registry_version)"
@@ -50,6 +52,7 @@ class PostgresConsultationUnitOfWork(PostgresUnitOfWork):
             " expertise = EXCLUDED.expertise, conflicts = EXCLUDED.conflicts,"
             " registry_version = EXCLUDED.registry_version"
             " WHERE stakeholders.registry_version < EXCLUDED.registry_version"
+            " AND stakeholders.changed_by IS NULL"
             " RETURNING stakeholder_id",
             *zip(
                 *(
@@ -71,20 +74,11 @@ class PostgresConsultationUnitOfWork(PostgresUnitOfWork):
         return len(rows)
 
     async def stakeholders(self) -> list[StakeholderEntry]:
-        """Every registered stakeholder."""
-        rows = await self.connection.fetch("SELECT * FROM stakeholders ORDER BY stakeholder_id")
-        return [
-            StakeholderEntry(
-                id=row["stakeholder_id"],
-                name=row["name"],
-                kind=StakeholderKind(row["kind"]),
-                channel=row["channel"],
-                state=row["state"],
-                expertise=json.loads(row["expertise"]),
-                conflicts=json.loads(row["conflicts"]),
-            )
-            for row in rows
-        ]
+        """Every stakeholder that may be referred (not disabled)."""
+        rows = await self.connection.fetch(
+            "SELECT * FROM stakeholders WHERE disabled_at IS NULL ORDER BY stakeholder_id"
+        )
+        return [entry_of(row) for row in rows]
 
     async def find_consultation(self, request_id: str) -> Consultation | None:
         """The consultation of this request, if opened; locked until commit, so that changes to

@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 from temporalio.client import Client
 
 from caseflow.kafka import start_producer
 from caseflow.settings import Endpoints, Settings
+from caseflow.stack.ports import free_ports
+from services.consultation.app import create_app as consultation_app
 from services.intake.app import create_app as intake_app
 from services.screening.app import create_app as screening_app
 from services.screening.lists import load_screener
@@ -24,6 +27,20 @@ from workflows.worker import build_worker
 @pytest.fixture(scope="session")
 async def temporal(stack_settings: Settings, stack_endpoints: Endpoints) -> Client:
     return await connect(stack_settings)
+
+
+@pytest.fixture(scope="module")
+async def consultation(
+    stack_settings: Settings, stack_endpoints: Endpoints
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The consultation service in this process; a client of its HTTP API."""
+    [port] = free_ports(1)
+    settings = stack_settings.model_copy(update={"consultation_http_port": port})
+    async with (
+        consultation_app(settings),
+        httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client,
+    ):
+        yield client
 
 
 @pytest.fixture(scope="session")

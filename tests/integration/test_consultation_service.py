@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -14,7 +13,6 @@ import pytest
 
 from caseflow.kafka import start_producer
 from caseflow.settings import Endpoints, Settings
-from caseflow.stack.ports import free_ports
 from schemas.consultation import (
     ConsultationDeadlinePassed,
     ConsultationRequested,
@@ -25,7 +23,6 @@ from schemas.consultation import (
 from schemas.envelope import Contract, Envelope, utcnow
 from schemas.screening import NoticeKind
 from schemas.topics import CONSULTATION_REQUESTS, CONSULTATION_RESPONSES, SHARING_NOTICES
-from services.consultation.app import create_app
 from tests.support import Event, caseflow, collect
 from tests.unit.test_consultation_routing import BROKER, surveillance_request
 
@@ -33,20 +30,6 @@ pytestmark = pytest.mark.integration
 
 THREE = ["us-dod-dtsa", "us-state-drl", "cso-digital-rights"]
 CONFLICTED = "ind-security-tech"  # the applicant sits on its board
-
-
-@pytest.fixture(scope="module")
-async def consultation(
-    stack_settings: Settings, stack_endpoints: Endpoints
-) -> AsyncIterator[httpx.AsyncClient]:
-    """The consultation service in this process; a client of its HTTP API."""
-    [port] = free_ports(1)
-    settings = stack_settings.model_copy(update={"consultation_http_port": port})
-    async with (
-        create_app(settings),
-        httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client,
-    ):
-        yield client
 
 
 async def send(bootstrap: str, *commands: tuple[str, Contract]) -> None:
@@ -294,7 +277,7 @@ async def test_open_and_overdue_referrals_are_listed_per_stakeholder_by_http_and
 async def test_the_registry_lists_each_stakeholder_with_its_declared_conflicts(
     consultation: httpx.AsyncClient, stack_settings: Settings, stack_endpoints: Endpoints
 ) -> None:
-    shown = await caseflow(stack_settings, "consultation", "stakeholders")
+    shown = await caseflow(stack_settings, "stakeholders", "list")
 
     assert "ind-security-tech" in shown
     assert "party Delta Netwerkbeveiliging BV" in shown

@@ -1,0 +1,190 @@
+"""Operators change the stakeholder registry with `caseflow stakeholders`; routing follows it at
+once, against the real broker and PostgreSQL. `caseflow notices list` shows both ways."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import asyncpg
+import httpx
+import pytest
+
+from caseflow.db import migrate
+from caseflow.settings import Endpoints, Settings
+from schemas.application import TechnologyCategory
+from schemas.consultation import ConsultationRequested, ShareNotice
+from schemas.screening import NoticeKind, NoticeParty, PartnerNotice
+from schemas.topics import SHARING_NOTICES
+from services.screening.adapters import PostgresScreeningUnitOfWork
+from services.screening.config import MIGRATIONS as SCREENING_MIGRATIONS
+from services.screening.config import SCHEMA as SCREENING_SCHEMA
+from tests.integration.test_consultation_service import responses, send
+from tests.support import caseflow, collect
+from tests.unit.test_consultation_routing import surveillance_request
+
+pytestmark = pytest.mark.integration
+
+# Routed only on cases to Nepal, so that no other test's case meets these stakeholders.
+DESTINATION = "NP"
+
+
+def nepal_case() -> ConsultationRequested:
+    """The high-risk surveillance case, to Nepal, routed by the policy's rules alone."""
+    case_id = str(uuid.uuid4())
+    request = surveillance_request(f"{case_id}/consultation/1", case_id)
+    return request.model_copy(update={"destination_country": DESTINATION})
+
+
+async def add_academic(settings: Settings) -> str:
+    """A new academic stakeholder that knows surveillance exports to Nepal."""
+    stakeholder_id = f"acad-{uuid.uuid4().hex[:8]}"
+    await caseflow(
+        settings,
+        "stakeholders", "add", stakeholder_id,
+        "--name", "Institute for Surveillance Studies",
+        "--kind", "academia",
+        "--channel", "portal:surveillance-studies",
+        "--technology", "execution_equipment",
+        "--region", DESTINATION.lower(),
+        "--reason", "joined the consultation network",
+        "--by", "registrar-1",
+    )  # fmt: skip
+    return stakeholder_id
+
+
+async def opened(endpoints: Endpoints, request: ConsultationRequested) -> dict[str, object]:
+    """What ConsultationOpened said of the request, once the service has routed it."""
+    await send(endpoints.kafka, (request.case_id, request))
+    [event] = await responses(endpoints.kafka, request.case_id, "ConsultationOpened")
+    data: dict[str, object] = event["data"]
+    return data
+
+
+async def test_an_added_stakeholder_is_referred_until_it_is_disabled(
+    consultation: httpx.AsyncClient, stack_settings: Settings, stack_endpoints: Endpoints
+) -> None:
+    academic = await add_academic(stack_settings)
+
+    assert academic in (await opened(stack_endpoints, nepal_case()))["referred"]  # type: ignore[operator]
+
+    await caseflow(
+        stack_settings, "stakeholders", "disable", academic, "--reason", "closed", "--by", "r-2"
+    )
+    assert academic not in (await opened(stack_endpoints, nepal_case()))["referred"]  # type: ignore[operator]
+    listed = await caseflow(stack_settings, "stakeholders", "list")
+    assert academic not in listed
+    assert f"{academic}" in await caseflow(stack_settings, "stakeholders", "list", "--all")
+    shown = await caseflow(stack_settings, "stakeholders", "show", academic)
+    assert "disabled at" in shown
+    assert "added" in shown
+    assert "registrar-1" in shown
+    assert "joined the consultation" in shown
+    assert "r-2" in shown
+    assert "closed" in shown
+
+
+async def test_a_stakeholder_that_declares_a_conflict_with_a_party_is_never_referred(
+    consultation: httpx.AsyncClient, stack_settings: Settings, stack_endpoints: Endpoints
+) -> None:
+    academic = await add_academic(stack_settings)
+    await caseflow(
+        stack_settings,
+        "stakeholders", "conflict", academic,
+        "--party", "gulf telecom integration l.l.c.",
+        "--reason", "advises the purchaser",
+    )  # fmt: skip
+
+    routed = await opened(stack_endpoints, nepal_case())
+
+    assert academic not in routed["referred"]  # type: ignore[operator]
+    [left_out] = [s for s in routed["left_out"] if s["stakeholder_id"] == academic]  # type: ignore[attr-defined]
+    assert "advises the purchaser" in left_out["reason"]
+    await caseflow(stack_settings, "stakeholders", "disable", academic, "--reason", "test done")
+
+
+async def test_changes_the_registry_cannot_take_are_refused_saying_why(
+    stack_settings: Settings,
+) -> None:
+    academic = await add_academic(stack_settings)
+    add = ["stakeholders", "add", academic, "--name", "Again", "--channel", "portal:x"]
+
+    taken = await caseflow(stack_settings, *add, "--kind", "academia", "--reason", "r", status=1)
+    kind = await caseflow(stack_settings, *add, "--kind", "ngo", "--reason", "r", status=1)
+    unknown = await caseflow(
+        stack_settings, "stakeholders", "disable", "nobody-at-all", "--reason", "r", status=1
+    )
+
+    assert f"a stakeholder {academic} is registered already" in taken
+    assert "unknown kind 'ngo'" in kind
+    assert "no stakeholder nobody-at-all in the registry" in unknown
+    await caseflow(stack_settings, "stakeholders", "disable", academic, "--reason", "test done")
+
+
+async def test_notices_list_shows_a_denial_this_state_shared_and_one_a_partner_sent(
+    consultation: httpx.AsyncClient, stack_settings: Settings, stack_endpoints: Endpoints
+) -> None:
+    request = nepal_case()
+    ours, theirs = f"US/{request.case_id[:8]}", f"DE/{request.case_id[:8]}"
+    await send(
+        stack_endpoints.kafka,
+        (
+            request.case_id,
+            ShareNotice(
+                case_id=request.case_id,
+                kind=NoticeKind.DENIAL,
+                issuing_state="US",
+                notice_id=ours,
+                destination_country=DESTINATION,
+                parties=request.case_summary.parties,
+                technology_categories=request.technology_categories,
+                control_codes=request.control_codes,
+                reason="Risk of use in the surveillance of journalists",
+            ),
+        ),
+    )
+    await received_from_partner(stack_endpoints, theirs)
+    await collect(
+        stack_endpoints.kafka,
+        SHARING_NOTICES.name,
+        lambda seen: len(seen) >= 1,
+        where=lambda event: event["data"].get("notice_id") == ours,
+    )
+
+    everything = await caseflow(stack_settings, "notices", "list", "--kind", "denial")
+    shared = await caseflow(stack_settings, "notices", "list", "--direction", "shared")
+    received = await caseflow(stack_settings, "notices", "list", "--direction", "received")
+    risks = await caseflow(stack_settings, "notices", "list", "--kind", "risk")
+
+    assert ours in everything
+    assert theirs in everything
+    assert ours in shared
+    assert theirs not in shared
+    assert theirs in received
+    assert ours not in received
+    assert ours not in risks
+    assert theirs not in risks
+    assert "Zhongshan Optics Trading" in received
+
+
+async def received_from_partner(endpoints: Endpoints, notice_id: str) -> None:
+    """A partner's denial notice, kept by screening as its consumer keeps one."""
+    await migrate(endpoints.database, SCREENING_SCHEMA, SCREENING_MIGRATIONS)
+    connection = await asyncpg.connect(
+        endpoints.database, server_settings={"search_path": SCREENING_SCHEMA}
+    )
+    try:
+        await PostgresScreeningUnitOfWork(connection).add_partner_notice(
+            PartnerNotice(
+                notice_id=notice_id,
+                kind=NoticeKind.DENIAL,
+                issuing_state="DE",
+                issued_on=date(2026, 11, 2),
+                parties=[NoticeParty(role="end_user", name="Zhongshan Optics Trading")],
+                technology_categories=[TechnologyCategory.FACIAL_RECOGNITION],
+                destination_country=DESTINATION,
+                reason="Facial recognition for the monitoring of a minority",
+            )
+        )
+    finally:
+        await connection.close()
