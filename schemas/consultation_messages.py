@@ -23,6 +23,12 @@ from schemas.consultation import (
 )
 from schemas.envelope import Envelope
 from schemas.sharing import ShareApprovalDespiteDenial
+from schemas.stakeholders import (
+    StakeholderConflictDeclared,
+    StakeholderDisabled,
+    StakeholderRegistered,
+    StakeholderUpdated,
+)
 
 ConsultationCommands = (
     Envelope[ConsultationRequested]
@@ -43,4 +49,8 @@ ConsultationFacts = (
     | Envelope[ReferralReminded]
     | Envelope[ReferralCancelled]
     | Envelope[ConsultationConcluded]
+    | Envelope[StakeholderRegistered]
+    | Envelope[StakeholderUpdated]
+    | Envelope[StakeholderConflictDeclared]
+    | Envelope[StakeholderDisabled]
 )

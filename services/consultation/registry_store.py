@@ -9,6 +9,18 @@ from typing import Literal
 
 import asyncpg
 
+from caseflow.outbox import enqueue
+from schemas.envelope import Envelope, derived_id
+from schemas.stakeholders import (
+    RegisteredConflict,
+    StakeholderConflictDeclared,
+    StakeholderDisabled,
+    StakeholderFact,
+    StakeholderRegistered,
+    StakeholderUpdated,
+)
+from schemas.topics import CONSULTATION_RESPONSES
+from services.consultation.config import SOURCE
 from services.consultation.policy import StakeholderEntry
 from services.consultation.registry import RegistryRefused
 
@@ -111,9 +123,12 @@ class RegistryStore:
     async def _record(
         self, entry: StakeholderEntry, action: Action, by: str, reason: str, at: datetime
     ) -> None:
-        await self.connection.execute(
+        """Keep the change, and tell it through the outbox (so the audit trail keeps it too)."""
+        if not reason.strip():
+            raise RegistryRefused("say why (--reason): the change is kept with it")
+        change_id = await self.connection.fetchval(
             "INSERT INTO stakeholder_changes (stakeholder_id, action, changed_by, changed_at,"
-            " reason, entry) VALUES ($1, $2, $3, $4, $5, $6::jsonb)",
+            " reason, entry) VALUES ($1, $2, $3, $4, $5, $6::jsonb) RETURNING id",
             entry.id,
             action,
             by,
@@ -121,6 +136,38 @@ class RegistryStore:
             reason,
             entry.model_dump_json(),
         )
+        envelope = Envelope.wrap(
+            fact(entry, action, by, reason),
+            source=SOURCE,
+            subject=f"stakeholder:{entry.id}",
+            correlation_id=f"stakeholder:{entry.id}",
+            event_id=derived_id("stakeholder-change", str(change_id)),
+        )
+        await enqueue(self.connection, CONSULTATION_RESPONSES, envelope)
+
+
+FACTS: dict[Action, type[StakeholderFact]] = {
+    "added": StakeholderRegistered,
+    "updated": StakeholderUpdated,
+    "conflict": StakeholderConflictDeclared,
+    "disabled": StakeholderDisabled,
+}
+
+
+def fact(entry: StakeholderEntry, action: Action, by: str, reason: str) -> StakeholderFact:
+    """The event telling a change: the entry as it now reads, who changed it and why."""
+    return FACTS[action](
+        stakeholder_id=entry.id,
+        name=entry.name,
+        kind=entry.kind,
+        channel=entry.channel,
+        state=entry.state,
+        technology_categories=sorted(entry.expertise.technology_categories),
+        regions=sorted(entry.expertise.regions),
+        conflicts=[RegisteredConflict(**c.model_dump()) for c in entry.conflicts],
+        changed_by=by,
+        reason=reason,
+    )
 
 
 def _columns(entry: StakeholderEntry) -> tuple[object, ...]:

@@ -15,7 +15,7 @@ from caseflow.settings import Endpoints, Settings
 from schemas.application import TechnologyCategory
 from schemas.consultation import ConsultationRequested, ShareNotice
 from schemas.screening import NoticeKind, NoticeParty, PartnerNotice
-from schemas.topics import SHARING_NOTICES
+from schemas.topics import CONSULTATION_RESPONSES, SHARING_NOTICES
 from services.screening.adapters import PostgresScreeningUnitOfWork
 from services.screening.config import MIGRATIONS as SCREENING_MIGRATIONS
 from services.screening.config import SCHEMA as SCREENING_SCHEMA
@@ -75,6 +75,16 @@ async def test_an_added_stakeholder_is_referred_until_it_is_disabled(
     listed = await caseflow(stack_settings, "stakeholders", "list")
     assert academic not in listed
     assert f"{academic}" in await caseflow(stack_settings, "stakeholders", "list", "--all")
+    told = await collect(
+        stack_endpoints.kafka,
+        CONSULTATION_RESPONSES.name,
+        lambda seen: len(seen) >= 2,
+        where=lambda event: event["subject"] == f"stakeholder:{academic}",
+    )
+    assert [(e["type"], e["data"]["changed_by"]) for e in told] == [
+        ("StakeholderRegistered.v1", "registrar-1"),
+        ("StakeholderDisabled.v1", "r-2"),
+    ]
     shown = await caseflow(stack_settings, "stakeholders", "show", academic)
     assert "disabled at" in shown
     assert "added" in shown
@@ -111,6 +121,9 @@ async def test_changes_the_registry_cannot_take_are_refused_saying_why(
 
     taken = await caseflow(stack_settings, *add, "--kind", "academia", "--reason", "r", status=1)
     kind = await caseflow(stack_settings, *add, "--kind", "ngo", "--reason", "r", status=1)
+    blank = await caseflow(
+        stack_settings, "stakeholders", "disable", academic, "--reason", " ", status=1
+    )
     unknown = await caseflow(
         stack_settings, "stakeholders", "disable", "nobody-at-all", "--reason", "r", status=1
     )
@@ -118,6 +131,7 @@ async def test_changes_the_registry_cannot_take_are_refused_saying_why(
     assert f"a stakeholder {academic} is registered already" in taken
     assert "unknown kind 'ngo'" in kind
     assert "no stakeholder nobody-at-all in the registry" in unknown
+    assert "say why (--reason)" in blank
     await caseflow(stack_settings, "stakeholders", "disable", academic, "--reason", "test done")
 
 
