@@ -18,7 +18,6 @@ from caseflow.settings import Endpoints
 from schemas.application import Address, Party, PartyKind, SubmitApplication
 from schemas.cases import CaseStatus, DecisionOutcome, DenialGround
 from schemas.topics import CONSULTATION_RESPONSES, SHARING_NOTICES
-from tests.integration.test_consultation_service import consultation
 from tests.integration.test_license_case import submit_and_await_review
 from tests.integration.test_screening_findings import (
     denied_by_nl,
@@ -38,7 +37,6 @@ from workflows.tasks import (
 )
 
 pytestmark = [pytest.mark.integration]
-__all__ = ["consultation"]  # the consultation service in this process, as its own tests run it
 
 OFFICER = Reviewer(id="officer-art16", role=ReviewerRole.LICENSING_OFFICER)
 SENIOR = Reviewer(id="senior-art16", role=ReviewerRole.SENIOR_OFFICER)

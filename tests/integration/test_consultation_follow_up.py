@@ -16,11 +16,10 @@ from schemas.consultation import (
     ReferralAnswered,
 )
 from schemas.envelope import utcnow
-from tests.integration.test_consultation_service import consultation, fresh_case, responses, send
+from tests.integration.test_consultation_service import fresh_case, responses, send
 from tests.support import caseflow
 
 pytestmark = pytest.mark.integration
-__all__ = ["consultation"]  # the service fixture, shared with the service's tests
 
 
 async def test_only_the_silent_stakeholders_are_reminded_once_and_the_command_shows_it(

@@ -11,12 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from caseflow.settings import Endpoints
-from tests.integration.test_consultation_service import (  # the same service and its helpers
-    consultation,  # noqa: F401  (a fixture)
-    fresh_case,
-    responses,
-    send,
-)
+from tests.integration.test_consultation_service import fresh_case, responses, send
 from tests.unit.test_bad_input import _nested, json_values
 
 POSITIONS = ["no_objection", "approve_with_conditions", "recommend_denial", "need_more_time"]
@@ -41,7 +36,7 @@ bodies = st.one_of(
 
 
 async def test_bad_bodies_and_referral_ids_get_a_4xx_with_its_reason_never_a_server_error(
-    consultation: httpx.AsyncClient,  # noqa: F811  (the fixture imported above)
+    consultation: httpx.AsyncClient,
     stack_endpoints: Endpoints,
 ) -> None:
     case = fresh_case()

@@ -13,7 +13,7 @@ import pytest
 from caseflow.db import migrate
 from caseflow.settings import Endpoints, Settings
 from schemas.application import TechnologyCategory
-from schemas.consultation import ConsultationRequested, ShareNotice
+from schemas.consultation import ConsultationOpened, ConsultationRequested, ShareNotice
 from schemas.screening import NoticeKind, NoticeParty, PartnerNotice
 from schemas.topics import CONSULTATION_RESPONSES, SHARING_NOTICES
 from services.screening.adapters import PostgresScreeningUnitOfWork
@@ -53,12 +53,11 @@ async def add_academic(settings: Settings) -> str:
     return stakeholder_id
 
 
-async def opened(endpoints: Endpoints, request: ConsultationRequested) -> dict[str, object]:
+async def opened(endpoints: Endpoints, request: ConsultationRequested) -> ConsultationOpened:
     """What ConsultationOpened said of the request, once the service has routed it."""
     await send(endpoints.kafka, (request.case_id, request))
     [event] = await responses(endpoints.kafka, request.case_id, "ConsultationOpened")
-    data: dict[str, object] = event["data"]
-    return data
+    return ConsultationOpened.model_validate(event["data"])
 
 
 async def test_an_added_stakeholder_is_referred_until_it_is_disabled(
@@ -66,15 +65,15 @@ async def test_an_added_stakeholder_is_referred_until_it_is_disabled(
 ) -> None:
     academic = await add_academic(stack_settings)
 
-    assert academic in (await opened(stack_endpoints, nepal_case()))["referred"]  # type: ignore[operator]
+    assert academic in (await opened(stack_endpoints, nepal_case())).referred
 
     await caseflow(
         stack_settings, "stakeholders", "disable", academic, "--reason", "closed", "--by", "r-2"
     )
-    assert academic not in (await opened(stack_endpoints, nepal_case()))["referred"]  # type: ignore[operator]
+    assert academic not in (await opened(stack_endpoints, nepal_case())).referred
     listed = await caseflow(stack_settings, "stakeholders", "list")
     assert academic not in listed
-    assert f"{academic}" in await caseflow(stack_settings, "stakeholders", "list", "--all")
+    assert academic in await caseflow(stack_settings, "stakeholders", "list", "--all")
     told = await collect(
         stack_endpoints.kafka,
         CONSULTATION_RESPONSES.name,
@@ -107,9 +106,9 @@ async def test_a_stakeholder_that_declares_a_conflict_with_a_party_is_never_refe
 
     routed = await opened(stack_endpoints, nepal_case())
 
-    assert academic not in routed["referred"]  # type: ignore[operator]
-    [left_out] = [s for s in routed["left_out"] if s["stakeholder_id"] == academic]  # type: ignore[attr-defined]
-    assert "advises the purchaser" in left_out["reason"]
+    assert academic not in routed.referred
+    [left_out] = [s for s in routed.left_out if s.stakeholder_id == academic]
+    assert "advises the purchaser" in left_out.reason
     await caseflow(stack_settings, "stakeholders", "disable", academic, "--reason", "test done")
 
 
