@@ -37,6 +37,7 @@ async def test_a_consultation_database_migrated_under_the_former_003_comes_up_to
     assert applied == [
         "service/003_reminders_and_cancellation.sql",
         "service/004_referral_disclosed.sql",
+        "service/005_stakeholder_changes.sql",
     ]
     connection = await asyncpg.connect(stack_endpoints.database)
     try:
