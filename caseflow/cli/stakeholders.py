@@ -14,7 +14,8 @@ from rich.table import Table
 
 from caseflow.cli.consultation import consultation_schema
 from schemas.envelope import utcnow
-from services.consultation.policy import StakeholderEntry
+from services.consultation.adapters import PostgresConsultationUnitOfWork
+from services.consultation.policy import StakeholderEntry, StakeholderRegistry
 from services.consultation.registry import RegistryRefused, new_entry, updated, with_conflict
 from services.consultation.registry_store import Action, Change, Registered, RegistryStore
 
@@ -188,10 +189,15 @@ def _change(
 
 
 def _run(work: Callable[[RegistryStore], Awaitable[T]]) -> T:
-    """Run `work` on the registry in one transaction; a refusal ends the command with its reason."""
+    """Run `work` on the (seeded) registry in one transaction; a refusal ends the command with
+    its reason."""
 
     async def transaction() -> T:
         async with consultation_schema() as connection, connection.transaction():
+            # As the service does at its start: the registry it would see, not an empty one.
+            await PostgresConsultationUnitOfWork(connection).seed_stakeholders(
+                StakeholderRegistry.load()
+            )
             return await work(RegistryStore(connection))
 
     return _refusing(lambda: asyncio.run(transaction()))
