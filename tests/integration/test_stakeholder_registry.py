@@ -4,6 +4,7 @@ once, against the real broker and PostgreSQL. `caseflow notices list` shows both
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 from datetime import date
 
 import asyncpg
@@ -16,10 +17,12 @@ from schemas.application import TechnologyCategory
 from schemas.consultation import ConsultationOpened, ConsultationRequested, ShareNotice
 from schemas.screening import NoticeKind, NoticeParty, PartnerNotice
 from schemas.topics import CONSULTATION_RESPONSES, SHARING_NOTICES
+from services.audit.app import create_app as audit_app
 from services.screening.adapters import PostgresScreeningUnitOfWork
 from services.screening.config import MIGRATIONS as SCREENING_MIGRATIONS
 from services.screening.config import SCHEMA as SCREENING_SCHEMA
 from tests.integration.test_consultation_service import responses, send
+from tests.integration.test_screening_service import until_true
 from tests.support import caseflow, collect
 from tests.unit.test_consultation_routing import surveillance_request
 
@@ -109,6 +112,40 @@ async def test_a_stakeholder_that_declares_a_conflict_with_a_party_is_never_refe
     assert academic not in routed.referred
     [left_out] = [s for s in routed.left_out if s.stakeholder_id == academic]
     assert "advises the purchaser" in left_out.reason
+    await caseflow(stack_settings, "stakeholders", "disable", academic, "--reason", "test done")
+
+
+@pytest.fixture(scope="module")
+async def audit_service(stack_settings: Settings) -> AsyncIterator[None]:
+    """The audit service in this process, chaining what consultation's outbox publishes."""
+    async with audit_app(stack_settings):
+        yield
+
+
+async def test_each_change_is_on_the_audit_trail_with_the_operator_who_made_it(
+    consultation: httpx.AsyncClient,
+    audit_service: None,
+    stack_settings: Settings,
+    stack_endpoints: Endpoints,
+) -> None:
+    academic = await add_academic(stack_settings)
+    await caseflow(
+        stack_settings,
+        "stakeholders", "update", academic, "--channel", "portal:moved",
+        "--reason", "new portal", "--by", "registrar-7",
+    )  # fmt: skip
+
+    subject = f"stakeholder:{academic}"
+    await until_true(
+        stack_endpoints,
+        "SELECT count(*) = 2 FROM audit.trail WHERE case_id = $1",
+        subject,
+    )
+    shown = await caseflow(stack_settings, "audit", "show", subject)
+    [registered] = [line for line in shown.splitlines() if "StakeholderRegistered" in line]
+    [updated] = [line for line in shown.splitlines() if "StakeholderUpdated" in line]
+    assert "registrar-1" in registered
+    assert "registrar-7" in updated
     await caseflow(stack_settings, "stakeholders", "disable", academic, "--reason", "test done")
 
 
