@@ -160,6 +160,9 @@ async def test_changes_the_registry_cannot_take_are_refused_saying_why(
     blank = await caseflow(
         stack_settings, "stakeholders", "disable", academic, "--reason", " ", status=1
     )
+    neither = await caseflow(
+        stack_settings, "stakeholders", "conflict", academic, "--reason", "r", status=2
+    )
     unknown = await caseflow(
         stack_settings, "stakeholders", "disable", "nobody-at-all", "--reason", "r", status=1
     )
@@ -168,6 +171,7 @@ async def test_changes_the_registry_cannot_take_are_refused_saying_why(
     assert "unknown kind 'ngo'" in kind
     assert "no stakeholder nobody-at-all in the registry" in unknown
     assert "say why (--reason)" in blank
+    assert "give exactly one of --party and --country" in neither
     await caseflow(stack_settings, "stakeholders", "disable", academic, "--reason", "test done")
 
 

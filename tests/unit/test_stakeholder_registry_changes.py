@@ -6,6 +6,7 @@ import pytest
 
 from schemas.consultation import StakeholderKind
 from services.consultation.registry import RegistryRefused, new_entry, updated, with_conflict
+from services.consultation.registry_store import FACTS, fact
 
 
 def test_a_valid_stakeholder_is_registered_with_its_codes_upper_cased() -> None:
@@ -82,3 +83,23 @@ def test_a_conflict_is_declared_once_and_a_country_must_be_a_real_one() -> None:
         with_conflict(again, "party", "cascade biometrics inc", "again")
     with pytest.raises(RegistryRefused, match="'QQ' is not an ISO"):
         with_conflict(entry, "country", "QQ", "nowhere")
+
+
+def test_each_change_is_told_by_its_own_event_with_the_entry_as_it_now_reads() -> None:
+    entry = with_conflict(
+        new_entry("x", name="X", kind="industry", channel="c", regions=["AE", "NP"]),
+        "party",
+        "Cascade Biometrics Inc",
+        "board seat",
+    )
+
+    told = {action: fact(entry, action, "registrar-1", "why") for action in FACTS}
+
+    assert {action: type(event).__name__ for action, event in told.items()} == {
+        "added": "StakeholderRegistered",
+        "updated": "StakeholderUpdated",
+        "conflict": "StakeholderConflictDeclared",
+        "disabled": "StakeholderDisabled",
+    }
+    assert told["added"].regions == ["AE", "NP"]
+    assert [c.value for c in told["conflict"].conflicts] == ["Cascade Biometrics Inc"]
