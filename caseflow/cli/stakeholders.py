@@ -162,11 +162,7 @@ def disable(
     by: str | None = BY,
 ) -> None:
     """Stop referring cases to a stakeholder (its open referrals run their course)."""
-
-    def disabled(entry: StakeholderEntry) -> StakeholderEntry:
-        return entry
-
-    _change(stakeholder_id, "disabled", disabled, _operator(by), reason)
+    _change(stakeholder_id, "disabled", lambda entry: entry, _operator(by), reason)
 
 
 def _change(
