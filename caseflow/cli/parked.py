@@ -83,9 +83,9 @@ def replay_parked(
     replay is recorded on the parked topic (`parked list` shows it). Consumers are idempotent:
     a message that was handled after all changes nothing the second time.
     """
-    bootstrap, security = _kafka(Settings())
     if every == (parked_id is not None):
         _fail("name one parked message, or --all", code=2)
+    bootstrap, security = _kafka(Settings())
     if every:
         found = asyncio.run(read_parked_topic(bootstrap, security))
         chosen, skipped = choose(found, consumer=consumer, topic=topic, again=again)
