@@ -56,6 +56,14 @@ class ParkedMessage(BaseModel):
         return [*kept, (REPLAYED_FROM_HEADER, self.parked_id.encode())]
 
 
+class ParkedReplay(BaseModel):
+    """Kept on the parked topic beside a parked message once it has been published again."""
+
+    replay_of: str = Field(description="The parked message's id.")
+    replayed_at: datetime
+    to: str = Field(description="Where the copy lies: topic/partition/offset.")
+
+
 def error_text(error: BaseException) -> str:
     """The error's message without secrets, short enough for a table and a log line."""
     return _SECRETS.sub(

@@ -13,8 +13,11 @@ operator reads `caseflow parked list`, fixes the cause (a release, a data correc
 re-publishes the message to its topic with `caseflow parked replay ID`; every consumer is
 idempotent, so a replay of a message that was handled after all changes nothing.
 
-A batch that keeps failing is handled one message at a time once its budget is spent, so only
-the messages that fail alone are parked. When every message of a batch fails alone, a server is
+A failure that means a server we depend on is unavailable (`caseflow.outage`) never counts
+toward the budget: the message is delivered again, after the same capped pause, for as long as
+the outage lasts, and the redelivery is counted as an outage. A batch that keeps failing is
+handled one message at a time once its budget is spent, so only the messages that fail alone are
+parked. When every message of a batch fails alone, or one fails for want of a server, a server is
 taken to be away and nothing is parked.
 """
 
@@ -31,6 +34,7 @@ from typing import Any, NoReturn, TypeVar, cast
 import structlog
 from prometheus_client import Counter
 
+from caseflow.outage import server_unavailable
 from caseflow.parked import ParkedMessage, Record, error_text, location, parked_message
 from caseflow.settings import Settings
 from schemas.envelope import utcnow
@@ -48,6 +52,12 @@ PARKED_TOTAL = Counter(
     "Messages set aside on caseflow.parked after their handler kept failing, by consumer group "
     "and topic; each one waits for an operator's replay.",
     ["consumer", "topic"],
+)
+REDELIVERIES_TOTAL = Counter(
+    "caseflow_message_redeliveries",
+    "Deliveries whose handler failed and that are delivered again, by consumer group and reason: "
+    "server_unavailable (an outage; never parked) or failed (counted toward parking).",
+    ["consumer", "reason"],
 )
 
 
@@ -122,6 +132,8 @@ class Parking:
         self, handler: Handler, args: tuple[Any, ...], kwargs: dict[str, Any], error: Exception
     ) -> None:
         """Park what is past its budget; raise (to be delivered again) otherwise."""
+        if server_unavailable(error):
+            await self._pause_then_raise(error)
         records = _records(args, kwargs)
         noted = [self._note(record) for record in records]
         if not any(failures.spent(self._budget) for failures in noted):
@@ -131,6 +143,9 @@ class Parking:
             failed = await self._one_by_one(handler, args, kwargs, records)
             if len(failed) == len(records):  # none passes alone: a server is away
                 await self._pause_then_raise(error)
+            for _, cause in failed:
+                if server_unavailable(cause):  # the server left meanwhile: park nothing now
+                    await self._pause_then_raise(cause)
         if not all(self._failures[location(r)].spent(self._budget) for r, _ in failed):
             await self._pause_then_raise(error)
         try:
@@ -175,8 +190,14 @@ class Parking:
         pause = min(FIRST_REDELIVERY_PAUSE * 2**self._in_a_row, LONGEST_REDELIVERY_PAUSE)
         self._in_a_row += 1
         self._forget_stale()
+        outage = server_unavailable(error)
+        REDELIVERIES_TOTAL.labels(
+            self._consumer, "server_unavailable" if outage else "failed"
+        ).inc()
         log.warning(
-            "handling failed; delivering again",
+            "server unavailable; delivering again"
+            if outage
+            else "handling failed; delivering again",
             consumer=self._consumer,
             error=f"{type(error).__name__}: {error_text(error)}",
             retry_in=pause,

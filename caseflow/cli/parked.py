@@ -1,75 +1,21 @@
-"""`caseflow parked list | replay ID`: messages consumers gave up on, and their replay."""
+"""`caseflow parked list | replay ID | replay --all`: messages consumers gave up on, replayed."""
 
 from __future__ import annotations
 
 import asyncio
+from typing import NoReturn
 
 import typer
-from aiokafka import AIOKafkaConsumer, TopicPartition
-from faststream.kafka.security import parse_security
 from faststream.security import BaseSecurity
-from pydantic import ValidationError
-from rich.console import Console
 from rich.table import Table
 
-from caseflow.kafka import kafka_security, start_producer
+from caseflow.cli.parked_all import choose, console, replay_all
+from caseflow.kafka import kafka_security
 from caseflow.parked import ParkedMessage
+from caseflow.parked_topic import read_parked, read_parked_topic, replay
 from caseflow.settings import Settings
-from schemas.topics import PARKED
 
 app = typer.Typer(help="Messages set aside after their handler kept failing; replay them.")
-console = Console()
-READ_WAIT_MS = 1000
-
-
-async def read_parked(bootstrap: str, security: BaseSecurity | None = None) -> list[ParkedMessage]:
-    """Every message on the parked topic, oldest first (read without a consumer group)."""
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, enable_auto_commit=False, **parse_security(security)
-    )
-    await consumer.start()
-    try:
-        partitions = [
-            TopicPartition(PARKED.name, p)
-            for p in sorted(consumer.partitions_for_topic(PARKED.name) or ())
-        ]
-        if not partitions:
-            return []
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        ends = await consumer.end_offsets(partitions)
-        found: list[ParkedMessage] = []
-        while [p for p in partitions if await consumer.position(p) < ends[p]]:
-            batches = await consumer.getmany(*partitions, timeout_ms=READ_WAIT_MS)
-            for records in batches.values():
-                found += [parked for r in records if (parked := _parked(r.value)) is not None]
-        return found
-    finally:
-        await consumer.stop()
-
-
-def _parked(value: bytes | None) -> ParkedMessage | None:
-    try:
-        return ParkedMessage.model_validate_json(value or b"")
-    except ValidationError:
-        return None  # not written by caseflow: nothing to replay
-
-
-async def replay(
-    parked: ParkedMessage, bootstrap: str, security: BaseSecurity | None = None
-) -> str:
-    """Publish the parked message to its topic again, marked as a replay; where it now lies."""
-    producer = await start_producer(bootstrap, "caseflow-parked-replay", security)
-    try:
-        sent = await producer.send_and_wait(
-            parked.topic,
-            parked.raw_body(),
-            key=parked.key.encode() if parked.key is not None else None,
-            headers=parked.replay_headers(),
-        )
-    finally:
-        await producer.stop()
-    return f"{sent.topic}/{sent.partition}/{sent.offset}"
 
 
 def find(parked: list[ParkedMessage], wanted: str) -> ParkedMessage:
@@ -88,13 +34,21 @@ def _kafka(settings: Settings) -> tuple[str, BaseSecurity | None]:
 @app.command("list")
 def list_parked(
     consumer: str | None = typer.Option(None, help="Only this consumer group's."),
+    pending: bool = typer.Option(False, "--pending", help="Only those not replayed yet."),
 ) -> None:
-    """Every parked message: when, where it lay, its case, the consumer and the last error."""
-    parked = asyncio.run(read_parked(*_kafka(Settings())))
-    shown = [p for p in parked if consumer is None or p.consumer == consumer]
+    """Every parked message: when, where it lay, its case, the consumer, the last error, and
+    when it was replayed (recorded on the parked topic by `caseflow parked replay`)."""
+    found = asyncio.run(read_parked_topic(*_kafka(Settings())))
+    shown = [
+        p
+        for p in found.parked
+        if (consumer is None or p.consumer == consumer) and not (pending and found.last_replay(p))
+    ]
     table = Table("id", "parked (UTC)", "topic/partition/offset", "case", "consumer", "error")
     table.add_column("attempts", justify="right")
+    table.add_column("replayed (UTC) → to")
     for p in shown:
+        done = found.last_replay(p)
         table.add_row(
             p.parked_id[:12],
             f"{p.parked_at:%Y-%m-%d %H:%M:%S}",
@@ -103,25 +57,48 @@ def list_parked(
             p.consumer,
             f"{p.error_type}: {p.error}",
             str(p.attempts),
+            f"{done.replayed_at:%Y-%m-%d %H:%M:%S} → {done.to}" if done else "",
         )
     console.print(table)
-    console.print(f"{len(shown)} parked message(s); replay one with `caseflow parked replay ID`")
+    replayed = sum(1 for p in shown if found.last_replay(p))
+    console.print(
+        f"{len(shown)} parked message(s), {replayed} replayed; replay one with "
+        "`caseflow parked replay ID`, all the others with `caseflow parked replay --all`"
+    )
 
 
 @app.command("replay")
 def replay_parked(
-    parked_id: str = typer.Argument(..., help="The parked message's id (or its first characters)."),
+    parked_id: str | None = typer.Argument(
+        None, help="The parked message's id (or its first characters)."
+    ),
+    every: bool = typer.Option(False, "--all", help="Every parked message not replayed yet."),
+    consumer: str | None = typer.Option(None, help="With --all: only this consumer group's."),
+    topic: str | None = typer.Option(None, help="With --all: only those parked from this topic."),
+    again: bool = typer.Option(False, "--again", help="With --all: also those replayed before."),
 ) -> None:
-    """Publish a parked message to its original topic again, with its key and headers.
+    """Publish parked messages to their original topics again, with their keys and headers.
 
-    The copy carries the `caseflow-replayed-from` header naming the parked message. Consumers
-    are idempotent: a message that was handled after all changes nothing the second time.
+    Each copy carries the `caseflow-replayed-from` header naming the parked message, and the
+    replay is recorded on the parked topic (`parked list` shows it). Consumers are idempotent:
+    a message that was handled after all changes nothing the second time.
     """
+    if every == (parked_id is not None):
+        _fail("name one parked message, or --all", code=2)
     bootstrap, security = _kafka(Settings())
+    if every:
+        found = asyncio.run(read_parked_topic(bootstrap, security))
+        chosen, skipped = choose(found, consumer=consumer, topic=topic, again=again)
+        raise typer.Exit(replay_all(chosen, skipped, bootstrap, security))
+    assert parked_id is not None
     try:
         parked = find(asyncio.run(read_parked(bootstrap, security)), parked_id)
     except LookupError as error:
-        console.print(f"[red]{error}[/red]", highlight=False)
-        raise typer.Exit(1) from error
+        _fail(str(error))
     at = asyncio.run(replay(parked, bootstrap, security))
     console.print(f"replayed {parked.parked_id} (case {parked.case_id}) to {at}", highlight=False)
+
+
+def _fail(problem: str, code: int = 1) -> NoReturn:
+    console.print(f"[red]{problem}[/red]", highlight=False)
+    raise typer.Exit(code)

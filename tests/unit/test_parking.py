@@ -10,13 +10,16 @@ import pytest
 from aiokafka import ConsumerRecord
 
 from caseflow.cli.parked import find
+from caseflow.cli.parked_all import choose
 from caseflow.parked import (
     REPLAYED_FROM_HEADER,
     ParkedMessage,
+    ParkedReplay,
     Record,
     error_text,
     parked_message,
 )
+from caseflow.parked_topic import ParkedTopic
 from caseflow.parking import LONGEST_REDELIVERY_PAUSE, Parking, RetryBudget
 
 BUDGET = RetryBudget(attempts=3, seconds=60)
@@ -285,3 +288,20 @@ async def test_a_message_that_cannot_be_parked_yet_is_delivered_again_and_parked
     await handle(FakeMessage(record(7)))  # parked now: committed
     [parked] = kafka.parked
     assert parked.attempts == 9
+
+
+def test_replay_all_chooses_by_consumer_and_topic_and_leaves_out_those_replayed_before() -> None:
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    parked = [
+        parked_message(record(n), consumer, Broken(), 10, (now, now))
+        for n, consumer in enumerate(["bridge", "bridge", "screening"])
+    ]
+    done = ParkedReplay(replay_of=parked[0].parked_id, replayed_at=now, to="caseflow.cases/2/99")
+    found = ParkedTopic(parked, {parked[0].parked_id: [done]})
+
+    assert found.last_replay(parked[0]) == done
+    assert found.last_replay(parked[1]) is None
+    assert choose(found, consumer=None, topic=None, again=False) == (parked[1:], 1)
+    assert choose(found, consumer="bridge", topic=None, again=False) == ([parked[1]], 1)
+    assert choose(found, consumer="bridge", topic=None, again=True) == (parked[:2], 0)
+    assert choose(found, consumer=None, topic="caseflow.other", again=True) == ([], 0)
