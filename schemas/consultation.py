@@ -195,7 +195,8 @@ class LeftOut(Part):
 
     stakeholder_id: str
     reason: str = Field(
-        description="`conflict of interest (party …): note` or `not in the stakeholder registry`."
+        description="`conflict of interest (party …): note`, `disabled in the stakeholder registry"
+        " on …` or `not in the stakeholder registry`."
     )
 
 

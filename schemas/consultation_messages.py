@@ -25,7 +25,9 @@ from schemas.envelope import Envelope
 from schemas.sharing import ShareApprovalDespiteDenial
 from schemas.stakeholders import (
     StakeholderConflictDeclared,
+    StakeholderConflictWithdrawn,
     StakeholderDisabled,
+    StakeholderEnabled,
     StakeholderRegistered,
     StakeholderUpdated,
 )
@@ -53,4 +55,6 @@ ConsultationFacts = (
     | Envelope[StakeholderUpdated]
     | Envelope[StakeholderConflictDeclared]
     | Envelope[StakeholderDisabled]
+    | Envelope[StakeholderEnabled]
+    | Envelope[StakeholderConflictWithdrawn]
 )

@@ -63,3 +63,15 @@ class StakeholderDisabled(StakeholderFact):
     """Event: an operator disabled a stakeholder; it is referred no case any more."""
 
     event_type = "StakeholderDisabled"
+
+
+class StakeholderEnabled(StakeholderFact):
+    """Event: an operator enabled a disabled stakeholder again; routing may refer it again."""
+
+    event_type = "StakeholderEnabled"
+
+
+class StakeholderConflictWithdrawn(StakeholderFact):
+    """Event: a stakeholder's declared conflict of interest was withdrawn (`conflicts` lacks it)."""
+
+    event_type = "StakeholderConflictWithdrawn"

@@ -1,12 +1,12 @@
-"""`caseflow stakeholders list | show | add | update | disable | conflict`: the registry of who
-is consulted, changed by operators with who, when and why kept."""
+"""`caseflow stakeholders list | show | add | update | conflict | disable | enable`: the registry
+of who is consulted, changed by operators with who, when and why kept."""
 
 from __future__ import annotations
 
 import asyncio
 import getpass
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 import typer
 from rich.console import Console
@@ -16,7 +16,13 @@ from caseflow.cli.consultation import consultation_schema
 from schemas.envelope import utcnow
 from services.consultation.adapters import PostgresConsultationUnitOfWork
 from services.consultation.policy import StakeholderEntry, StakeholderRegistry
-from services.consultation.registry import RegistryRefused, new_entry, updated, with_conflict
+from services.consultation.registry import (
+    RegistryRefused,
+    new_entry,
+    updated,
+    with_conflict,
+    without_conflict,
+)
 from services.consultation.registry_store import Action, Change, Registered, RegistryStore
 
 app = typer.Typer(help="The stakeholder registry: who is consulted.", no_args_is_help=True)
@@ -135,20 +141,24 @@ def conflict(
     stakeholder_id: str = typer.Argument(..., help="The stakeholder's id."),
     party: str | None = typer.Option(None, "--party", help="A case party it is tied to."),
     country: str | None = typer.Option(None, "--country", help="A destination it is tied to."),
+    withdraw: bool = typer.Option(False, "--withdraw", help="Withdraw the declared conflict."),
     reason: str = REASON,
     by: str | None = BY,
 ) -> None:
-    """Declare a conflict of interest: never referred a case naming the party or destination."""
+    """Declare a conflict of interest: never referred a case naming the party or destination
+    (--withdraw: referred such cases again)."""
     if (party is None) == (country is None):
         console.print("[red]give exactly one of --party and --country[/red]")
         raise typer.Exit(2)
+    kind: Literal["party", "country"] = "party" if party is not None else "country"
+    value = party or country or ""
     _change(
         stakeholder_id,
-        "conflict",
+        "conflict-withdrawn" if withdraw else "conflict",
         lambda entry: (
-            with_conflict(entry, "party", party, reason)
-            if party is not None
-            else with_conflict(entry, "country", country or "", reason)
+            without_conflict(entry, kind, value)
+            if withdraw
+            else with_conflict(entry, kind, value, reason)
         ),
         _operator(by),
         reason,
@@ -165,6 +175,16 @@ def disable(
     _change(stakeholder_id, "disabled", lambda entry: entry, _operator(by), reason)
 
 
+@app.command()
+def enable(
+    stakeholder_id: str = typer.Argument(..., help="The stakeholder's id."),
+    reason: str = REASON,
+    by: str | None = BY,
+) -> None:
+    """Refer cases to a disabled stakeholder again, from the next consultation on."""
+    _change(stakeholder_id, "enabled", lambda entry: entry, _operator(by), reason)
+
+
 def _change(
     stakeholder_id: str,
     action: Action,
@@ -176,8 +196,9 @@ def _change(
 
     async def apply(store: RegistryStore) -> None:
         registered = await store.find(stakeholder_id)
-        if registered.disabled_at is not None:
-            raise RegistryRefused(f"{stakeholder_id} is disabled")
+        disabled = registered.disabled_at is not None
+        if disabled != (action == "enabled"):  # only a disabled one is enabled, and only that
+            raise RegistryRefused(f"{stakeholder_id} is {'' if disabled else 'not '}disabled")
         await store.save(change(registered.entry), action, by, reason, utcnow())
 
     _run(apply)

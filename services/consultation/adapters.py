@@ -80,6 +80,13 @@ class PostgresConsultationUnitOfWork(PostgresUnitOfWork):
         )
         return [entry_of(row) for row in rows]
 
+    async def disabled_stakeholders(self) -> dict[str, datetime]:
+        """The disabled stakeholders, each with when it was disabled."""
+        rows = await self.connection.fetch(
+            "SELECT stakeholder_id, disabled_at FROM stakeholders WHERE disabled_at IS NOT NULL"
+        )
+        return {row["stakeholder_id"]: row["disabled_at"] for row in rows}
+
     async def find_consultation(self, request_id: str) -> Consultation | None:
         """The consultation of this request, if opened; locked until commit, so that changes to
         one consultation's referrals take their locks in one order."""
@@ -103,6 +110,7 @@ class PostgresConsultationUnitOfWork(PostgresUnitOfWork):
             "conflicted": [
                 {"stakeholder_id": s.id, "conflict": c.model_dump()} for s, c in routing.conflicted
             ],
+            "disabled": {sid: at.isoformat() for sid, at in routing.disabled.items()},
             "missing": routing.missing,
         }
         await self.connection.execute(

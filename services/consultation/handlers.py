@@ -157,7 +157,7 @@ async def _refer(
         if again is not None:
             await emit(uow, known, again, derived_id(str(request.id), "again"))
         return Handled.ALREADY_PROCESSED
-    routing = route(asked, await uow.stakeholders(), policy)
+    routing = route(asked, await uow.stakeholders(), policy, await uow.disabled_stakeholders())
     due_at = asked.due_at or now + timedelta(days=asked.response_days or policy.response_days)
     opened = [
         referral_opened(asked, referee, policy.disclosure, now, due_at)

@@ -83,6 +83,17 @@ def with_conflict(
     return entry.model_copy(update={"conflicts": (*entry.conflicts, conflict)})
 
 
+def without_conflict(
+    entry: StakeholderEntry, kind: Literal["party", "country"], value: str
+) -> StakeholderEntry:
+    """The entry with a declared conflict of interest withdrawn; refused if none such."""
+    named = value.strip().casefold()
+    kept = tuple(c for c in entry.conflicts if (c.kind, c.value.casefold()) != (kind, named))
+    if len(kept) == len(entry.conflicts):
+        raise RegistryRefused(f"{entry.id} has declared no conflict with {kind} {value.strip()}")
+    return entry.model_copy(update={"conflicts": kept})
+
+
 def _entry(fields: dict[str, Any]) -> StakeholderEntry:
     if fields["kind"] == StakeholderKind.PARTNER_STATE and not fields.get("state"):
         raise RegistryRefused("a partner state needs --state, its ISO 3166-1 alpha-2 code")

@@ -14,7 +14,9 @@ from schemas.envelope import Envelope, derived_id
 from schemas.stakeholders import (
     RegisteredConflict,
     StakeholderConflictDeclared,
+    StakeholderConflictWithdrawn,
     StakeholderDisabled,
+    StakeholderEnabled,
     StakeholderFact,
     StakeholderRegistered,
     StakeholderUpdated,
@@ -24,7 +26,7 @@ from services.consultation.config import SOURCE
 from services.consultation.policy import StakeholderEntry
 from services.consultation.registry import RegistryRefused
 
-Action = Literal["added", "updated", "conflict", "disabled"]
+Action = Literal["added", "updated", "conflict", "conflict-withdrawn", "disabled", "enabled"]
 
 
 @dataclass(frozen=True)
@@ -111,12 +113,13 @@ class RegistryStore:
         await self.connection.execute(
             "UPDATE stakeholders SET name = $2, kind = $3, channel = $4, state = $5,"
             " expertise = $6::jsonb, conflicts = $7::jsonb, changed_by = $8, changed_at = $9,"
-            " disabled_at = CASE WHEN $10 THEN $9 ELSE disabled_at END"
+            " disabled_at = CASE $10 WHEN 'disabled' THEN $9 WHEN 'enabled' THEN NULL"
+            " ELSE disabled_at END"
             " WHERE stakeholder_id = $1",
             *_columns(entry),
             by,
             at,
-            action == "disabled",
+            action,
         )
         await self._record(entry, action, by, reason, at)
 
@@ -150,7 +153,9 @@ FACTS: dict[Action, type[StakeholderFact]] = {
     "added": StakeholderRegistered,
     "updated": StakeholderUpdated,
     "conflict": StakeholderConflictDeclared,
+    "conflict-withdrawn": StakeholderConflictWithdrawn,
     "disabled": StakeholderDisabled,
+    "enabled": StakeholderEnabled,
 }
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from schemas.consultation import ConsultationRequested, LeftOut, StakeholderKind
 from services.consultation.policy import (
@@ -27,10 +28,12 @@ class Referee:
 
 @dataclass
 class Routing:
-    """The routing of one case: who is referred, who was left out for a conflict, who is missing."""
+    """The routing of one case: who is referred, who was left out for a conflict, who is disabled
+    (and since when), who is missing."""
 
     referred: list[Referee] = field(default_factory=list)
     conflicted: list[tuple[StakeholderEntry, DeclaredConflict]] = field(default_factory=list)
+    disabled: dict[str, datetime] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
     required_states: dict[str, list[str]] = field(default_factory=dict)
 
@@ -53,19 +56,32 @@ class Routing:
             )
             for stakeholder, conflict in self.conflicted
         ]
-        return conflicted + [
-            LeftOut(stakeholder_id=missing, reason="not in the stakeholder registry")
-            for missing in self.missing
+        disabled = [
+            LeftOut(
+                stakeholder_id=sid,
+                reason=f"disabled in the stakeholder registry on {at:%Y-%m-%d %H:%M %Z}",
+            )
+            for sid, at in self.disabled.items()
         ]
+        return (
+            conflicted
+            + disabled
+            + [
+                LeftOut(stakeholder_id=missing, reason="not in the stakeholder registry")
+                for missing in self.missing
+            ]
+        )
 
 
 def route(
     request: ConsultationRequested,
     registry: Sequence[StakeholderEntry],
     policy: RoutingPolicy,
+    disabled: Mapping[str, datetime] | None = None,
 ) -> Routing:
     """The stakeholders to refer: proposed ones (or the policy's), plus notice states, minus any
-    stakeholder with a declared conflict in this case."""
+    stakeholder with a declared conflict in this case; `disabled` (id: since when) says why a
+    proposed one is not in `registry`."""
     by_id = {stakeholder.id: stakeholder for stakeholder in registry}
     chosen: dict[str, bool] = {}
     wanted = request.proposed_stakeholders or [
@@ -76,7 +92,12 @@ def route(
     ]
     for stakeholder_id in wanted:
         chosen.setdefault(stakeholder_id, False)
-    routing = Routing(missing=[sid for sid in chosen if sid not in by_id])
+    absent = [sid for sid in chosen if sid not in by_id]
+    disabled = disabled or {}
+    routing = Routing(
+        disabled={sid: disabled[sid] for sid in absent if sid in disabled},
+        missing=[sid for sid in absent if sid not in disabled],
+    )
     for state in request.notice_states:
         partners = [
             s.id for s in registry if s.kind is StakeholderKind.PARTNER_STATE and s.state == state

@@ -38,6 +38,7 @@ async def test_a_consultation_database_migrated_under_the_former_003_comes_up_to
         "service/003_reminders_and_cancellation.sql",
         "service/004_referral_disclosed.sql",
         "service/005_stakeholder_changes.sql",
+        "service/006_stakeholder_enabled.sql",
     ]
     connection = await asyncpg.connect(stack_endpoints.database)
     try:

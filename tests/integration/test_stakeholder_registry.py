@@ -96,6 +96,40 @@ async def test_an_added_stakeholder_is_referred_until_it_is_disabled(
     assert "closed" in shown
 
 
+async def test_a_disabled_stakeholder_is_left_out_as_such_until_it_is_enabled_again(
+    consultation: httpx.AsyncClient, stack_settings: Settings, stack_endpoints: Endpoints
+) -> None:
+    academic = await add_academic(stack_settings)
+    await caseflow(
+        stack_settings, "stakeholders", "disable", academic, "--reason", "paused", "--by", "r-2"
+    )
+    proposed = nepal_case().model_copy(update={"proposed_stakeholders": [academic]})
+
+    [left_out] = (await opened(stack_endpoints, proposed)).left_out
+
+    assert left_out.stakeholder_id == academic
+    assert left_out.reason.startswith("disabled in the stakeholder registry on 20")
+    again = ["stakeholders", "enable", academic, "--reason", "back in the network", "--by", "r-3"]
+    await caseflow(stack_settings, *again)
+    assert "is not disabled" in await caseflow(stack_settings, *again, status=1)
+    assert academic in (await opened(stack_endpoints, nepal_case())).referred
+    told = await collect(
+        stack_endpoints.kafka,
+        CONSULTATION_RESPONSES.name,
+        lambda seen: len(seen) >= 3,
+        where=lambda event: event["subject"] == f"stakeholder:{academic}",
+    )
+    assert [(e["type"], e["data"]["changed_by"]) for e in told] == [
+        ("StakeholderRegistered.v1", "registrar-1"),
+        ("StakeholderDisabled.v1", "r-2"),
+        ("StakeholderEnabled.v1", "r-3"),
+    ]
+    shown = await caseflow(stack_settings, "stakeholders", "show", academic)
+    assert "disabled at" not in shown
+    assert "back in the network" in shown
+    await caseflow(stack_settings, "stakeholders", "disable", academic, "--reason", "test done")
+
+
 async def test_a_stakeholder_that_declares_a_conflict_with_a_party_is_never_referred(
     consultation: httpx.AsyncClient, stack_settings: Settings, stack_endpoints: Endpoints
 ) -> None:
@@ -112,6 +146,21 @@ async def test_a_stakeholder_that_declares_a_conflict_with_a_party_is_never_refe
     assert academic not in routed.referred
     [left_out] = [s for s in routed.left_out if s.stakeholder_id == academic]
     assert "advises the purchaser" in left_out.reason
+    withdraw = ["stakeholders", "conflict", academic, "--withdraw", "--reason", "advice ended"]
+    await caseflow(stack_settings, *withdraw, "--party", "Gulf Telecom Integration L.L.C.")
+    refused = await caseflow(stack_settings, *withdraw, "--country", "AE", status=1)
+    assert "has declared no conflict with country AE" in refused
+    assert academic in (await opened(stack_endpoints, nepal_case())).referred
+    [withdrawn] = await collect(
+        stack_endpoints.kafka,
+        CONSULTATION_RESPONSES.name,
+        lambda seen: len(seen) >= 1,
+        where=lambda event: (
+            event["subject"] == f"stakeholder:{academic}"
+            and event["type"] == "StakeholderConflictWithdrawn.v1"
+        ),
+    )
+    assert (withdrawn["data"]["reason"], withdrawn["data"]["conflicts"]) == ("advice ended", [])
     await caseflow(stack_settings, "stakeholders", "disable", academic, "--reason", "test done")
 
 

@@ -50,6 +50,7 @@ class FakeConsultationStore:
     stakeholders: list[StakeholderEntry] = field(
         default_factory=lambda: list(StakeholderRegistry.load().stakeholders)
     )
+    disabled: dict[str, datetime] = field(default_factory=dict)
     processed: set[uuid.UUID] = field(default_factory=set)
     consultations: dict[str, Consultation] = field(default_factory=dict)
     referrals: dict[str, Referral] = field(default_factory=dict)
@@ -88,6 +89,9 @@ class FakeConsultationUnitOfWork:
 
     async def stakeholders(self) -> list[StakeholderEntry]:
         return self._store.stakeholders
+
+    async def disabled_stakeholders(self) -> dict[str, datetime]:
+        return self._store.disabled
 
     async def find_consultation(self, request_id: str) -> Consultation | None:
         return self._store.consultations.get(request_id)
@@ -245,3 +249,20 @@ async def test_a_case_nobody_may_be_referred_concludes_at_once_naming_who_was_le
     assert reasons["nobody"] == "not in the stakeholder registry"
     [concluded] = store.events("ConsultationConcluded")
     assert (concluded["data"]["positions"], concluded["data"]["dissent"]) == ([], False)
+
+
+async def test_a_proposed_stakeholder_that_is_disabled_is_left_out_saying_since_when() -> None:
+    store = FakeConsultationStore()
+    store.stakeholders = [s for s in store.stakeholders if s.id != "us-state-drl"]
+    store.disabled = {"us-state-drl": datetime(2026, 11, 2, 14, 30, tzinfo=UTC)}
+
+    await open_consultation(wrap(surveillance_request(proposed=THREE)), store, POLICY, NOW)
+
+    [opened] = store.events("ConsultationOpened")
+    assert "us-state-drl" not in opened["data"]["referred"]
+    assert opened["data"]["left_out"] == [
+        {
+            "stakeholder_id": "us-state-drl",
+            "reason": "disabled in the stakeholder registry on 2026-11-02 14:30 UTC",
+        }
+    ]

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from schemas.consultation import StakeholderKind
-from services.consultation.registry import RegistryRefused, new_entry, updated, with_conflict
+from services.consultation.registry import (
+    RegistryRefused,
+    new_entry,
+    updated,
+    with_conflict,
+    without_conflict,
+)
 from services.consultation.registry_store import FACTS, fact
 
 
@@ -85,6 +91,26 @@ def test_a_conflict_is_declared_once_and_a_country_must_be_a_real_one() -> None:
         with_conflict(entry, "country", "QQ", "nowhere")
 
 
+def test_a_declared_conflict_is_withdrawn_by_kind_and_value_and_an_unknown_one_refused() -> None:
+    entry = with_conflict(
+        with_conflict(new_entry("x", name="X", kind="industry", channel="c"), "country", "AE", "n"),
+        "party",
+        "Cascade Biometrics Inc",
+        "board seat",
+    )
+
+    withdrawn = without_conflict(entry, "party", " cascade biometrics inc ")
+
+    assert [(c.kind, c.value) for c in withdrawn.conflicts] == [("country", "AE")]
+    assert [(c.kind, c.value) for c in without_conflict(entry, "country", "ae").conflicts] == [
+        ("party", "Cascade Biometrics Inc")
+    ]
+    with pytest.raises(RegistryRefused, match="x has declared no conflict with party Cascade"):
+        without_conflict(withdrawn, "party", "Cascade Biometrics Inc")
+    with pytest.raises(RegistryRefused, match="no conflict with party AE"):
+        without_conflict(entry, "party", "AE")
+
+
 def test_each_change_is_told_by_its_own_event_with_the_entry_as_it_now_reads() -> None:
     entry = with_conflict(
         new_entry("x", name="X", kind="industry", channel="c", regions=["AE", "NP"]),
@@ -99,7 +125,9 @@ def test_each_change_is_told_by_its_own_event_with_the_entry_as_it_now_reads() -
         "added": "StakeholderRegistered",
         "updated": "StakeholderUpdated",
         "conflict": "StakeholderConflictDeclared",
+        "conflict-withdrawn": "StakeholderConflictWithdrawn",
         "disabled": "StakeholderDisabled",
+        "enabled": "StakeholderEnabled",
     }
     assert told["added"].regions == ["AE", "NP"]
     assert [c.value for c in told["conflict"].conflicts] == ["Cascade Biometrics Inc"]
