@@ -55,7 +55,7 @@ class InboxFilter:
             clauses.append(f"{sa.ASSIGNED_REVIEWER.name} = {_quote(self.reviewer)}")
         if self.due_before is not None:
             clauses.append(
-                f"{sa.DEADLINE_AT.name} <= {_quote(in_utc(self.due_before).isoformat())}"
+                f"{sa.DEADLINE_AT.name} <= {_quote(_in_utc(self.due_before).isoformat())}"
             )
         if self.overdue:
             clauses.append(f"{sa.OVERDUE.name} = true")
@@ -65,19 +65,15 @@ class InboxFilter:
         return " AND ".join(f"({clause})" for clause in clauses)
 
 
-def in_utc(moment: datetime) -> datetime:
+def _in_utc(moment: datetime) -> datetime:
     """A moment in UTC; one without a zone is taken to be in UTC already."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 async def open_tasks(client: Client, wanted: InboxFilter, limit: int = 500) -> list[CaseSummary]:
     """Cases waiting on a reviewer, soonest deadline first (a stopped clock last)."""
-    return by_deadline(await find_cases(client, wanted.query(), limit))
-
-
-def by_deadline(cases: list[CaseSummary]) -> list[CaseSummary]:
-    """Soonest deadline first; cases with a stopped clock (on hold) last."""
-    return sorted(cases, key=lambda case: case.deadline_at or NO_DEADLINE)
+    found = await find_cases(client, wanted.query(), limit)
+    return sorted(found, key=lambda case: case.deadline_at or NO_DEADLINE)
 
 
 def task_of(summary: CaseSummary) -> str:
