@@ -50,7 +50,7 @@ def _eo_12981_levels() -> list[EscalationLevel]:
 
 
 class CasePolicy(BaseModel):
-    """Timelines and thresholds of a case, as policy data with documented defaults (DESIGN.md)."""
+    """Timelines and thresholds of a case: policy data, each default with its source."""
 
     decision_time: timedelta = Field(
         default=timedelta(days=90),
