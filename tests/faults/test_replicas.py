@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import uuid
-from collections import defaultdict
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -22,9 +21,14 @@ from schemas.topics import CASES, SCREENING_REQUESTS, SCREENING_RESULTS
 from services.consultation.config import CONSUMER as CONSULTATION_GROUP
 from services.intake.config import CONSUMER as INTAKE_GROUP
 from services.screening.config import CONSUMER as SCREENING_GROUP
-from tests.faults.cases import count_cases, references_by_workflow, submissions, wait_for_cases
+from tests.faults.cases import (
+    count_cases,
+    events_by_case,
+    references_by_workflow,
+    submissions,
+    wait_for_cases,
+)
 from tests.faults.chaos import kill
-from tests.support import Event, collect
 from workflows.bridge import CASES_GROUP as BRIDGE_GROUP
 from workflows.client import KEY_FILE, connect
 
@@ -96,34 +100,18 @@ async def test_every_case_reaches_review_once_while_one_replica_of_each_dies(
     assert await count_cases(client, UNDER_REVIEW) >= CASE_COUNT
 
     # One CaseReceived id per case (a redelivered copy carries the same id).
-    received = await _by_case(kafka, CASES.name, "CaseReceived.v1", case_ids)
+    received = await events_by_case(kafka, CASES.name, "CaseReceived.v1", case_ids)
     assert all(len({event["id"] for event in events}) == 1 for events in received.values())
 
     # One screening result per request: each request delivery answered once, by its own id.
-    requests = await _by_case(kafka, SCREENING_REQUESTS.name, "ScreeningRequested.v1", case_ids)
-    results = await _by_case(kafka, SCREENING_RESULTS.name, "ScreeningCompleted.v1", case_ids)
+    requests = await events_by_case(
+        kafka, SCREENING_REQUESTS.name, "ScreeningRequested.v1", case_ids
+    )
+    results = await events_by_case(kafka, SCREENING_RESULTS.name, "ScreeningCompleted.v1", case_ids)
     for case_id in case_ids:
         answers = {derived_id("screening-result", event["id"]) for event in requests[case_id]}
         given = [uuid.UUID(event["id"]) for event in results[case_id]]
         assert set(given) == answers, case_id
-
-
-async def _by_case(
-    kafka: str, topic: str, event_type: str, case_ids: set[str]
-) -> dict[str, list[Event]]:
-    """Every event of a type on a topic, for these cases, by case id (read to the end)."""
-    seen = await collect(
-        kafka,
-        topic,
-        lambda events: {event["subject"] for event in events} >= case_ids,
-        where=lambda event: event["type"] == event_type and event["subject"] in case_ids,
-        timeout=180,
-        linger=3,
-    )
-    by_case: dict[str, list[Event]] = defaultdict(list)
-    for event in seen:
-        by_case[event["subject"]].append(event)
-    return by_case
 
 
 async def _members(kafka: str, groups: tuple[str, ...]) -> dict[str, int]:
