@@ -101,7 +101,7 @@ def template(reference: str) -> str:
         "misuse_potential": "",
         "destination": "",
         "sources": [],
-        "findings_answered": [f.reference for f in findings if f.reference],
+        "findings_answered": list(dict.fromkeys(f.reference for f in findings if f.reference)),
         "positions_answered": [p.stakeholder_id for p in concluded.positions] if concluded else [],
         "conclusion": "",
         "mitigations": [],

@@ -6,14 +6,16 @@ from __future__ import annotations
 import pytest
 
 from caseflow.samples import sample_assessment
+from desk.web import TEMPLATES
 from schemas.cases import CaseDecided, DecisionOutcome, DenialGround, HumanRightsAssessment
 from schemas.consultation import Position, StakeholderKind, StakeholderPosition
 from schemas.screening import Finding, FindingCategory, RiskLevel
 from tests.unit.test_review_rules import NOW, a_case, concluded_consultation, decision
 from workflows import events, review
 from workflows.assessment import assessment_problems
-from workflows.case_card import case_card
+from workflows.case_card import case_card, case_view
 from workflows.model import CasePolicy, CaseState, DecisionRecorded
+from workflows.tasks import ReviewerRole, ViewRequest
 
 CONDITION = "Post-shipment verification by the embassy within 6 months"
 
@@ -209,3 +211,16 @@ def test_case_decided_carries_the_assessment_and_its_conclusion_as_the_summary()
     wire = CaseDecided.model_validate_json(decided.model_dump_json())
     assert wire.assessment is not None
     assert wire.assessment.conclusion == "Low risk."
+
+
+def test_the_desk_decision_form_lists_the_case_s_findings_and_positions_to_answer() -> None:
+    state = screened_with(a_case(RiskLevel.HIGH), "control_code:5A001.j")
+    state.consultation = concluded_consultation(position("cso-digital-rights"))
+    view = case_view(
+        state, ViewRequest(role=ReviewerRole.LICENSING_OFFICER, reviewer_id="officer-1")
+    )
+    form = TEMPLATES.env.get_template("actions.html").render(case=view, csrf="token")
+    assert 'name="hr_findings" value="control_code:5A001.j"' in form
+    assert 'name="hr_positions" value="cso-digital-rights"' in form
+    assert form.count('name="hr_conclusion"') == 4  # one per outcome
+    assert form.count('name="hr_mitigations"') == 2  # the approvals only
