@@ -64,7 +64,8 @@ def _unknown_findings(state: CaseState, assessment: HumanRightsAssessment) -> li
     """Findings the assessment says it answers that the case's screening did not find."""
     findings = state.screening.findings if state.screening is not None else []
     known = {finding.reference for finding in findings if finding.reference}
-    unknown = [reference for reference in assessment.findings_answered if reference not in known]
+    named = [reference for reference in assessment.findings_answered if reference.strip()]
+    unknown = [reference for reference in named if reference not in known]
     if not unknown:
         return []
     return [
@@ -79,9 +80,8 @@ def _unknown_positions(state: CaseState, assessment: HumanRightsAssessment) -> l
     consultation = state.consultation
     concluded = consultation.concluded if consultation is not None else None
     known = {p.stakeholder_id for p in concluded.positions} if concluded is not None else set()
-    unknown = [
-        stakeholder for stakeholder in assessment.positions_answered if stakeholder not in known
-    ]
+    named = [stakeholder for stakeholder in assessment.positions_answered if stakeholder.strip()]
+    unknown = [stakeholder for stakeholder in named if stakeholder not in known]
     if not unknown:
         return []
     return [
