@@ -15,13 +15,14 @@ from caseflow.agency import publish_submissions, read_rejections, sample_message
 from caseflow.auth import Principal
 from caseflow.cli.cases import show_cases, show_rejections
 from caseflow.processes import start_processes
+from caseflow.samples import sample_assessment
 from caseflow.settings import Settings
 from caseflow.stack import start_stack
 from desk.demo import publishes_passwords, seed_demo_accounts
 from desk.runtime import desk_server
 from schemas.cases import DecisionOutcome
 from workflows.client import connect
-from workflows.desk import CaseSummary, claim, decide, find_cases
+from workflows.desk import CaseSummary, case_view, claim, decide, find_cases
 from workflows.tasks import ReviewDecision, Reviewer, ReviewerTask
 
 SAMPLE_COUNT = 6
@@ -49,6 +50,8 @@ async def run_demo(settings: Settings, console: Console, *, wait_seconds: float 
     if low is not None:
         officer = Reviewer(id="demo-officer")
         await claim(client, low.case_id, ReviewerTask(reviewer=officer))
+        screened = (await case_view(client, low.case_id)).screening
+        findings = [f.reference for f in screened.findings if f.reference] if screened else []
         await decide(
             client,
             low.case_id,
@@ -56,7 +59,9 @@ async def run_demo(settings: Settings, console: Console, *, wait_seconds: float 
                 reviewer=officer,
                 outcome=DecisionOutcome.APPROVED,
                 rationale="Teaching equipment for a university; no human-rights concern found.",
-                human_rights_assessment="Low risk: civilian end user, EAR99 item.",
+                assessment=sample_assessment(
+                    "Low risk: civilian end user, EAR99 item.", findings=findings
+                ),
             ),
         )
         console.print(
@@ -71,8 +76,9 @@ async def run_demo(settings: Settings, console: Console, *, wait_seconds: float 
     show_desk(settings, accounts, console)
     console.print(
         "next: caseflow cases --status under_review · caseflow case Z… --role licensing_officer · "
-        "caseflow claim Z… --reviewer you · caseflow decide Z… --reviewer you --outcome denied "
-        "--rationale … --hr-ground … · caseflow countersign Z… --reviewer a-senior-officer"
+        "caseflow claim Z… --reviewer you · caseflow assessment Z… > hr.json (fill it in) · "
+        "caseflow decide Z… --reviewer you --outcome denied --rationale … --hr-ground … "
+        "--assessment hr.json · caseflow countersign Z… --reviewer a-senior-officer"
     )
     console.print(f"ready in {time.monotonic() - began:.0f}s; stop everything with `caseflow down`")
 

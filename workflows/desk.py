@@ -153,7 +153,8 @@ decide = ReviewerAction(
     LicenseCase.decide,
     ReviewDecision,
     OFFICERS,
-    "Decide a case you claimed; a denial or a risky approval then awaits a countersignature.",
+    "Decide a case you claimed, with its human-rights assessment; a denial or a risky approval "
+    "then awaits a countersignature.",
 )
 countersign = ReviewerAction(
     "countersign",

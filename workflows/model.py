@@ -69,6 +69,11 @@ class CasePolicy(BaseModel):
         description="Approvals at these risk levels need a senior officer's countersignature "
         "(every denial does).",
     )
+    mitigated_risk_levels: list[RiskLevel] = Field(
+        default=[RiskLevel.HIGH, RiskLevel.CRITICAL],
+        description="An approval at these risk levels names in its human-rights assessment the "
+        "mitigations (licence conditions) that make the risk acceptable.",
+    )
     consultation_time: timedelta = Field(
         default=timedelta(days=30),
         description="Stakeholders answer within this; silence counts as no objection (EO 12981).",

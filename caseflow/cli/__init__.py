@@ -24,6 +24,7 @@ class CaseflowCommands(LazyCommands):
         "claim": "caseflow.cli.review:claim",
         "release": "caseflow.cli.review:release",
         "decide": "caseflow.cli.review:decide",
+        "assessment": "caseflow.cli.assessment:assessment",
         "countersign": "caseflow.cli.review:countersign",
         "hold": "caseflow.cli.review:hold",
         "refer": "caseflow.cli.review:refer",

@@ -14,6 +14,7 @@ from temporalio.service import RPCError
 from caseflow.settings import Settings
 from schemas.cases import CaseStatus
 from schemas.intake import SubmissionRejected
+from workflows.case_card import assessment_lines
 from workflows.client import connect
 from workflows.desk import CaseSummary, InvalidQuery, case_view, find_cases, resolve_case
 from workflows.inbox import task_of
@@ -166,6 +167,8 @@ def show_case(view: CaseView) -> None:
             f"- ground{' (human rights)' if ground.human_rights else ''}: {ground.text}"
             for ground in signed.grounds
         ]
+        lines.append("### Human-rights assessment")
+        lines += assessment_lines(signed)
     if view.decided is not None:
         countersigned = view.decided.countersigned_by
         lines.append(

@@ -107,9 +107,16 @@ async def test_an_officer_approves_with_conditions_and_a_senior_officer_counters
     await form.get_by_label("Conditions").fill(
         "End-use certificate signed by the regulator\nPost-shipment verification within 6 months"
     )
-    await form.get_by_label("Human-rights assessment").fill(
-        "High risk mitigated by oversight and verification."
+    await form.get_by_label("End user and its record").fill("A regulated telecom operator.")
+    await form.get_by_label("Potential for surveillance or repression").fill(
+        "Interception: high, limited by judicial warrants."
     )
+    await form.get_by_label("Destination's human-rights situation").fill(
+        "Judicial oversight of interception in place."
+    )
+    await form.get_by_label("Sources relied on").fill("UN OHCHR country report")
+    await form.get_by_label("Conclusion").fill("High risk mitigated by oversight and verification.")
+    await form.get_by_label("Mitigations").fill("Post-shipment verification within 6 months")
     await form.get_by_role("button", name="Approve with conditions").click()
     await expect(page.locator(".flash.ok")).to_contain_text("signed off")
     await page.get_by_role("button", name="Sign out").click()
@@ -123,6 +130,7 @@ async def test_an_officer_approves_with_conditions_and_a_senior_officer_counters
         page.get_by_role("heading", name="Decided: approved with conditions")
     ).to_be_visible()
     await expect(page.locator("section.decided")).to_contain_text(f"countersigned by {senior}")
+    await expect(page.locator("section.assessment")).to_contain_text("mitigated by oversight")
 
 
 async def test_only_an_operator_signed_in_at_the_desk_reads_case_data_in_the_temporal_ui(
