@@ -1,0 +1,153 @@
+"""On the real broker: a librdkafka agency client (confluent-kafka) that no one here wrote sends
+submissions with every codec and with its idempotent producer, and intake registers each; a
+corrupt record batch is parked while the next submission on its partition is registered."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from aiokafka import AIOKafkaClient, TopicPartition
+from aiokafka.protocol.produce import ProduceRequest
+from aiokafka.record.default_records import DefaultRecordBatchBuilder
+from confluent_kafka import Producer
+from prometheus_client import REGISTRY
+
+from caseflow.parked_topic import read_parked
+from caseflow.samples import sample_applications, submission
+from caseflow.settings import Endpoints, Settings
+from schemas.intake import AGENCY_HEADER
+from schemas.topics import SUBMISSIONS
+from services.intake.app import create_app
+from services.intake.config import CONSUMER
+from services.intake.queries import standing_of
+from tests.support import caseflow, eventually
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def intake(stack_settings: Settings, stack_endpoints: Endpoints) -> AsyncIterator[None]:
+    async with create_app(stack_settings):
+        yield
+
+
+def agency_send(bootstrap: str, config: dict[str, object], key: str, body: bytes) -> None:
+    """Send one submission as an agency's librdkafka client does, on partition 0."""
+    producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 0, **config})
+    agency = key.split(":")[0]
+    producer.produce(
+        SUBMISSIONS.name, body, key.encode(), partition=0, headers=[(AGENCY_HEADER, agency)]
+    )
+    assert producer.flush(30) == 0, f"not delivered with {config}"
+
+
+def new_submission(suffix: str) -> tuple[str, str, bytes]:
+    """(agency, reference, bytes) of a sample application under a fresh reference."""
+    envelope = submission(sample_applications(f"-{suffix}-{uuid.uuid4().hex[:6]}")[0])
+    data = envelope.data
+    return data.submitting_agency, data.agency_reference, envelope.to_bytes()
+
+
+async def registered(database: str, agency: str, reference: str) -> bool:
+    standing, _ = await standing_of(database, agency, reference)
+    return standing is not None
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"compression.type": "gzip"},
+        {"compression.type": "snappy"},
+        {"compression.type": "lz4"},
+        {"compression.type": "zstd"},
+        {"enable.idempotence": True},
+    ],
+    ids=["gzip", "snappy", "lz4", "zstd", "idempotent"],
+)
+async def test_a_librdkafka_agency_client_submission_is_registered(
+    intake: None, stack_endpoints: Endpoints, config: dict[str, object]
+) -> None:
+    agency, reference, body = new_submission(str(next(iter(config.values()))))
+    await asyncio.to_thread(
+        agency_send, stack_endpoints.kafka, config, f"{agency}:{reference}", body
+    )
+    await eventually(
+        lambda: registered(stack_endpoints.database, agency, reference),
+        f"{reference} sent with {config} registered",
+    )
+
+
+def corrupt_batch(key: bytes, value: bytes) -> bytes:
+    """A one-record batch whose checksum does not match its contents (a flipped CRC byte)."""
+    builder = DefaultRecordBatchBuilder(
+        magic=2,
+        compression_type=0,
+        is_transactional=False,
+        producer_id=-1,
+        producer_epoch=-1,
+        base_sequence=-1,
+        batch_size=1 << 20,
+    )
+    builder.append(0, timestamp=int(time.time() * 1000), key=key, value=value, headers=[])
+    raw = bytearray(builder.build())
+    raw[17] ^= 0xFF  # the first byte of the CRC-32C
+    return bytes(raw)
+
+
+async def produce_raw(bootstrap: str, tp: TopicPartition, batch: bytes) -> int:
+    """Write a record batch to the partition as it is, the way a broken client would; its
+    offset."""
+    client = AIOKafkaClient(bootstrap_servers=bootstrap)
+    await client.bootstrap()
+    try:
+        await client.force_metadata_update()
+        leader = client.cluster.leader_for_partition(tp)
+        response = await client.send(
+            leader, ProduceRequest(None, -1, 10_000, [(tp.topic, [(tp.partition, batch)])])
+        )
+    finally:
+        await client.close()
+    [(_, [(_, error_code, offset, *_)])] = response.topics
+    assert error_code == 0, f"the broker refused the batch: error {error_code}"
+    return int(offset)
+
+
+async def test_a_corrupt_batch_is_parked_while_the_next_submission_is_registered(
+    intake: None, stack_settings: Settings, stack_endpoints: Endpoints
+) -> None:
+    bootstrap, database = stack_endpoints.kafka, stack_endpoints.database
+    tp = TopicPartition(SUBMISSIONS.name, 0)
+    lost_agency, lost_reference, lost_body = new_submission("corrupt")
+    key = f"{lost_agency}:{lost_reference}"
+    offset = await produce_raw(bootstrap, tp, corrupt_batch(key.encode(), lost_body))
+    agency, reference, body = new_submission("after-corrupt")
+    await asyncio.to_thread(agency_send, bootstrap, {}, f"{agency}:{reference}", body)
+
+    await eventually(lambda: registered(database, agency, reference), "the next one registered")
+    [parked] = [
+        p for p in await read_parked(bootstrap) if p.unreadable_batch and p.offset == offset
+    ]
+    assert (parked.topic, parked.partition, parked.consumer) == (tp.topic, 0, CONSUMER)
+    assert parked.last_offset == offset
+    assert "CRC" in parked.error
+    assert parked.key == key  # its record still parses: whose it was can be told
+    assert not await registered(database, lost_agency, lost_reference)
+    counted = REGISTRY.get_sample_value(
+        "caseflow_unreadable_batches_total",
+        {"consumer": CONSUMER, "topic": tp.topic, "reason": "corrupt"},
+    )
+    assert counted is not None
+    assert counted >= 1
+
+    told = await caseflow(stack_settings, "status", lost_agency, lost_reference)
+    assert "could not be read" in told
+    assert f"under {lost_agency} {lost_reference}" in told
+    assert f"{tp.topic}/0/{offset}" in told
+    listed = await caseflow(stack_settings, "parked", "list", "--consumer", CONSUMER)
+    assert f"{tp.topic}/0/{offset}-{offset} (batch)" in listed
+    refused = await caseflow(stack_settings, "parked", "replay", parked.parked_id, status=1)
+    assert "its producer must send it again" in refused
