@@ -14,13 +14,19 @@ from aiokafka import AIOKafkaClient, TopicPartition
 from aiokafka.protocol.produce import ProduceRequest
 from aiokafka.record.default_records import DefaultRecordBatchBuilder
 from confluent_kafka import Producer
+from faststream import FastStream
+from faststream.kafka import KafkaRouter
+from faststream.kafka.annotations import KafkaMessage
 from prometheus_client import REGISTRY
 
+from caseflow.kafka import make_broker
+from caseflow.messaging import at_least_once
 from caseflow.parked_topic import read_parked
 from caseflow.samples import sample_applications, submission
 from caseflow.settings import Endpoints, Settings
+from caseflow.stack.broker import create_topics
 from schemas.intake import AGENCY_HEADER
-from schemas.topics import SUBMISSIONS
+from schemas.topics import SUBMISSIONS, Topic
 from services.intake.app import create_app
 from services.intake.config import CONSUMER
 from services.intake.queries import standing_of
@@ -151,3 +157,41 @@ async def test_a_corrupt_batch_is_parked_while_the_next_submission_is_registered
     assert f"{tp.topic}/0/{offset}-{offset} (batch)" in listed
     refused = await caseflow(stack_settings, "parked", "replay", parked.parked_id, status=1)
     assert "its producer must send it again" in refused
+    summary = await caseflow(stack_settings, "flow")
+    assert "unreadable batches parked" in summary
+
+
+async def test_a_message_by_message_consumer_parks_a_corrupt_batch_and_reads_on(
+    stack_endpoints: Endpoints,
+) -> None:
+    bootstrap = stack_endpoints.kafka
+    run = uuid.uuid4().hex[:8]
+    topic, group = Topic(f"caseflow.test.codecs-{run}", 1, "one partition"), f"test-codecs-{run}"
+    await create_topics(bootstrap, [topic])
+    offset = await produce_raw(bootstrap, TopicPartition(topic.name, 0), corrupt_batch(b"k", b"v"))
+    for codec in ("snappy", "lz4"):
+        await asyncio.to_thread(agency_send_to, bootstrap, topic.name, codec)
+    handled: list[bytes] = []
+    router = KafkaRouter()
+
+    async def on_test(body: bytes, message: KafkaMessage) -> None:
+        handled.append(message.body)
+
+    at_least_once(router, topic, group_id=group, title="on_test", description="")(on_test)
+    broker = make_broker(bootstrap, "test-codecs")
+    broker.include_router(router)
+    async with FastStream(broker):
+        await eventually(lambda: _true(len(handled) >= 2), "both messages after it handled")
+    assert handled == [b"snappy", b"lz4"]
+    parked = [p for p in await read_parked(bootstrap) if p.topic == topic.name]
+    assert [(p.offset, p.consumer, p.unreadable_batch) for p in parked] == [(offset, group, True)]
+
+
+def agency_send_to(bootstrap: str, topic: str, codec: str) -> None:
+    producer = Producer({"bootstrap.servers": bootstrap, "compression.type": codec})
+    producer.produce(topic, codec.encode(), b"k", partition=0)
+    assert producer.flush(30) == 0
+
+
+async def _true(value: bool) -> bool:
+    return value

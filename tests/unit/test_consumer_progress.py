@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from aiokafka import TopicPartition
+from prometheus_client import CollectorRegistry, Counter, generate_latest
 
+from caseflow.consumer_health import parse_health
 from caseflow.consumer_progress import ConsumerProgress, StallWatch
 
 TP = TopicPartition("caseflow.intake.submissions", 0)
@@ -70,3 +72,22 @@ def test_the_gauges_name_group_topic_and_partition() -> None:
     labels = {"consumer": "g", "topic": TP.topic, "partition": "0"}
     assert [(s.labels, s.value) for s in lag.samples] == [(labels, 3)]
     assert [(s.labels, s.value) for s in stalled.samples] == [(labels, 1)]
+
+
+def test_flow_and_services_status_read_stalls_lag_and_unreadable_batches_from_metrics() -> None:
+    clock = Clock()
+    registry = CollectorRegistry()
+    progress = ConsumerProgress(StallWatch(1, clock))
+    registry.register(progress)
+    unreadable = Counter("caseflow_unreadable_batches", "", ["consumer"], registry=registry)
+    unreadable.labels("caseflow-intake").inc(2)
+    consumer = FakeConsumer(position=3, highwater=10)
+    progress.watch("caseflow-intake", consumer)
+    progress.progress()
+    clock.now = 5
+    health = parse_health(generate_latest(registry).decode())
+    assert health.unreadable_batches == 2
+    assert health.lag == 7
+    assert [(p.consumer, p.topic, p.partition) for p in health.stalled] == [
+        ("caseflow-intake", TP.topic, 0)
+    ]
