@@ -59,11 +59,16 @@ class SkippedBatch:
 
 
 Park = Callable[[ParkedMessage], Awaitable[None]]
+Readable = tuple[TopicPartition, list["ConsumerRecord[bytes, bytes]"]]
 OnSkipped = Callable[[SkippedBatch], Awaitable[None]]
 
 
 class UnreadableBatchNotParked(KafkaError):  # type: ignore[misc]
     """The batch could not be parked (the broker left): the consumer tries again later."""
+
+
+class FetchNotUnderstood(KafkaError):  # type: ignore[misc]
+    """Fetching failed and the partition's bytes could not be looked into: tried again later."""
 
 
 class ParkingConsumer(AIOKafkaConsumer):  # type: ignore[misc]
@@ -99,7 +104,8 @@ class ParkingConsumer(AIOKafkaConsumer):  # type: ignore[misc]
         except Exception as error:
             if not _may_be_unreadable(error):
                 raise
-            readable = await self._past_unreadable(before if known else self.positions(), error)
+            at = before if known else self.positions()
+            readable = await _as_kafka_error(self._past_unreadable(at, error))
             return dict([readable]) if readable else {}
 
     async def getone(self, *partitions: TopicPartition) -> ConsumerRecord[bytes, bytes]:
@@ -112,7 +118,7 @@ class ParkingConsumer(AIOKafkaConsumer):  # type: ignore[misc]
             except Exception as error:
                 if not _may_be_unreadable(error):
                     raise
-                readable = await self._past_unreadable(self.positions(), error)
+                readable = await _as_kafka_error(self._past_unreadable(self.positions(), error))
                 self._ready = readable[1] if readable else []
 
     def positions(self) -> dict[TopicPartition, int]:
@@ -129,7 +135,7 @@ class ParkingConsumer(AIOKafkaConsumer):  # type: ignore[misc]
 
     async def _past_unreadable(
         self, positions: dict[TopicPartition, int], error: Exception
-    ) -> tuple[TopicPartition, list[ConsumerRecord[bytes, bytes]]] | None:
+    ) -> Readable | None:
         """Park the first unreadable batch found and seek past it; or hand out the readable
         records before it. Raises the original error when no partition holds one."""
         for tp, offset in positions.items():  # forget what was fetched and half read
@@ -151,6 +157,8 @@ class ParkingConsumer(AIOKafkaConsumer):  # type: ignore[misc]
         """The partition's bytes from `offset`, straight from its leader."""
         client = self._client
         leader = client.cluster.leader_for_partition(tp)
+        if leader is None or leader < 0:
+            raise FetchNotUnderstood(f"no leader known for {tp}")
         request = FetchRequest(
             FETCH_WAIT_MS,
             1,
@@ -190,6 +198,17 @@ class ParkingConsumer(AIOKafkaConsumer):  # type: ignore[misc]
             await self.commit({tp: batch.frame.next_offset})
         except KafkaError as error:  # a rebalance: the next owner parks it again, harmlessly
             log.warning("skipped batch not committed", consumer=self._group, error=repr(error))
+
+
+async def _as_kafka_error(looking: Awaitable[Readable | None]) -> Readable | None:
+    """What looking past an unreadable batch gave; any failure as a Kafka error, which the
+    subscriber's loop rides out with a pause (another error would end its task)."""
+    try:
+        return await looking
+    except KafkaError:
+        raise
+    except Exception as error:
+        raise FetchNotUnderstood(f"{type(error).__name__}: {error_text(error)}") from error
 
 
 def _may_be_unreadable(error: Exception) -> bool:

@@ -19,6 +19,7 @@ from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 from prometheus_client import REGISTRY
 
+from caseflow.agency import publish_submissions
 from caseflow.kafka import make_broker
 from caseflow.messaging import at_least_once
 from caseflow.parked_topic import read_parked
@@ -84,6 +85,19 @@ async def test_a_librdkafka_agency_client_submission_is_registered(
     await eventually(
         lambda: registered(stack_endpoints.database, agency, reference),
         f"{reference} sent with {config} registered",
+    )
+
+
+@pytest.mark.parametrize("codec", ["gzip", "snappy", "lz4", "zstd"])
+async def test_caseflow_producers_write_every_codec(
+    intake: None, stack_endpoints: Endpoints, codec: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CASEFLOW_KAFKA_COMPRESSION", codec)
+    agency, reference, body = new_submission(f"own-{codec}")
+    await publish_submissions(stack_endpoints.kafka, [(f"{agency}:{reference}", body)])
+    await eventually(
+        lambda: registered(stack_endpoints.database, agency, reference),
+        f"{reference} published by caseflow with {codec} registered",
     )
 
 
