@@ -174,14 +174,18 @@ class ParkingConsumer(AIOKafkaConsumer):  # type: ignore[misc]
         return b""
 
     async def _skip(self, tp: TopicPartition, batch: UnreadableBatch) -> None:
-        """Park the batch, tell whoever asked, then commit past it."""
+        """Tell whoever asked, park the batch, then commit past it.
+
+        Both are idempotent (the parked id is the batch's place), so a failure of either is
+        simply tried again.
+        """
         parked = parked_batch(self._group, tp, batch)
         try:
-            await self._park(parked)
             if self._on_skipped is not None:
                 await self._on_skipped(
                     SkippedBatch(self._group, tp.topic, tp.partition, batch, parked)
                 )
+            await self._park(parked)
         except Exception as error:
             raise UnreadableBatchNotParked(f"{type(error).__name__}: {error}") from error
         UNREADABLE_BATCHES.labels(self._group, tp.topic, reason_class(batch.reason)).inc()
@@ -234,8 +238,9 @@ def parked_batch(consumer: str, tp: TopicPartition, batch: UnreadableBatch) -> P
     """The parked form of a batch: its offsets, bytes, reason, and the keys it let be seen."""
     now = utcnow()
     keys = [key.decode("utf-8", "replace") for key in batch.keys]
+    place = f"{consumer}/{tp.topic}/{tp.partition}/{batch.frame.base_offset}"
     return ParkedMessage(
-        parked_id=uuid.uuid4().hex,
+        parked_id=uuid.uuid5(uuid.NAMESPACE_URL, f"caseflow-unreadable:{place}").hex,
         parked_at=now,
         consumer=consumer,
         topic=tp.topic,

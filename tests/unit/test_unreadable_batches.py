@@ -104,3 +104,12 @@ def test_a_parked_batch_holds_its_bytes_offsets_and_reason_and_is_no_message() -
     assert parked.key == "DE-BAFA:R9"
     assert base64.b64decode(parked.body_base64 or "") == raw
     assert "CRC" in parked.error
+
+
+def test_a_batch_parked_again_after_a_crash_keeps_its_id() -> None:
+    _, unreadable = first_unreadable(flipped_crc(batch(4, [b"k"])), 4)
+    assert unreadable is not None
+    tp = TopicPartition("caseflow.intake.submissions", 2)
+    first, again = parked_batch("g", tp, unreadable), parked_batch("g", tp, unreadable)
+    assert first.parked_id == again.parked_id
+    assert parked_batch("other-group", tp, unreadable).parked_id != first.parked_id
