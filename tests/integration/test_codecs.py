@@ -20,12 +20,15 @@ from faststream.kafka.annotations import KafkaMessage
 from prometheus_client import REGISTRY
 
 from caseflow.agency import publish_submissions
+from caseflow.consumer_progress import ConsumerProgress, StallWatch
 from caseflow.kafka import make_broker
 from caseflow.messaging import at_least_once
+from caseflow.parked import ParkedMessage
 from caseflow.parked_topic import read_parked
 from caseflow.samples import sample_applications, submission
 from caseflow.settings import Endpoints, Settings
 from caseflow.stack.broker import create_topics
+from caseflow.unreadable import ParkingConsumer
 from schemas.intake import AGENCY_HEADER
 from schemas.topics import SUBMISSIONS, Topic
 from services.intake.app import create_app
@@ -201,11 +204,49 @@ async def test_a_message_by_message_consumer_parks_a_corrupt_batch_and_reads_on(
     assert [(p.offset, p.consumer, p.unreadable_batch) for p in parked] == [(offset, group, True)]
 
 
-def agency_send_to(bootstrap: str, topic: str, codec: str) -> None:
+def agency_send_to(bootstrap: str, topic: str, codec: str, body: str | None = None) -> None:
     producer = Producer({"bootstrap.servers": bootstrap, "compression.type": codec})
-    producer.produce(topic, codec.encode(), b"k", partition=0)
+    producer.produce(topic, (body or codec).encode(), b"k", partition=0)
     assert producer.flush(30) == 0
 
 
 async def _true(value: bool) -> bool:
     return value
+
+
+async def test_a_consumer_that_stops_moving_while_messages_wait_shows_as_stalled(
+    stack_endpoints: Endpoints,
+) -> None:
+    bootstrap = stack_endpoints.kafka
+    run = uuid.uuid4().hex[:8]
+    topic = Topic(f"caseflow.test.stall-{run}", 1, "one partition")
+    await create_topics(bootstrap, [topic])
+    for number in range(4):
+        await asyncio.to_thread(agency_send_to, bootstrap, topic.name, "gzip", str(number))
+
+    async def never_parks(parked: ParkedMessage) -> None:
+        raise AssertionError(f"nothing here is unreadable: {parked}")
+
+    consumer = ParkingConsumer(
+        topic.name,
+        bootstrap_servers=bootstrap,
+        group_id=f"test-stall-{run}",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        park=never_parks,
+    )
+    progress = ConsumerProgress(StallWatch(stall_after=1.0))
+    await consumer.start()
+    try:
+        read: list[bytes] = []
+        while not read:  # one message handed out, then the handler "hangs"
+            batches = await consumer.getmany(timeout_ms=1000, max_records=1)
+            read += [r.value for records in batches.values() for r in records]
+        progress.watch("test-stall", consumer)
+        [seen] = progress.progress()
+        assert (seen.lag, seen.stalled) == (3, False)
+        await asyncio.sleep(1.2)
+        [seen] = progress.progress()
+        assert (seen.topic, seen.partition, seen.lag, seen.stalled) == (topic.name, 0, 3, True)
+    finally:
+        await consumer.stop()
