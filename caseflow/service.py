@@ -18,6 +18,7 @@ from caseflow.db import create_pool, migrate
 from caseflow.kafka import kafka_security, make_broker, start_producer
 from caseflow.outbox import OutboxRelay
 from caseflow.settings import Settings
+from caseflow.unreadable import OnSkipped
 
 log = structlog.get_logger(__name__)
 
@@ -61,9 +62,17 @@ class ServiceRuntime:
             schema, migrations, endpoints.database, endpoints.kafka, kafka_security(settings)
         )
 
-    def app(self, router: KafkaRouter) -> FastStream:
-        """The service's process: its router on a broker, this runtime started first."""
-        broker = make_broker(self.kafka_bootstrap, f"caseflow-{self.schema}", self.kafka_security)
+    def app(self, router: KafkaRouter, on_skipped: OnSkipped | None = None) -> FastStream:
+        """The service's process: its router on a broker, this runtime started first.
+
+        `on_skipped` hears of each record batch its consumers could not read and parked.
+        """
+        broker = make_broker(
+            self.kafka_bootstrap,
+            f"caseflow-{self.schema}",
+            self.kafka_security,
+            on_skipped=on_skipped,
+        )
         broker.include_router(router)
         return FastStream(broker, on_startup=[self.start], after_shutdown=[self.stop])
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from pathlib import Path
 
 import typer
@@ -10,9 +11,12 @@ from rich.console import Console
 
 from caseflow.agency import publish_submissions, read_submission, sample_messages
 from caseflow.settings import Settings
-from services.intake.queries import standing_of
+from schemas.envelope import utcnow
+from services.intake.queries import UnreadableSubmission, standing_of, unreadable_for
 
 console = Console()
+# Unreadable submissions whose sender could not be seen are shown to every agency this long.
+UNREADABLE_SHOWN_FOR = timedelta(days=14)
 
 
 def submit(
@@ -35,12 +39,17 @@ def status(
     reference: str = typer.Argument(..., help="The agency's own reference."),
 ) -> None:
     """Show the case registered under an agency reference, and any refusals it drew."""
-    standing, refusals = asyncio.run(
-        standing_of(Settings().endpoints().database, agency, reference)
+    database = Settings().endpoints().database
+    standing, refusals = asyncio.run(standing_of(database, agency, reference))
+    unreadable = (
+        asyncio.run(unreadable_for(database, agency, reference, utcnow() - UNREADABLE_SHOWN_FOR))
+        if standing is None
+        else []
     )
-    if standing is None and not refusals:
+    if standing is None and not refusals and not unreadable:
         console.print(f"no case and no refusal under {agency} {reference}")
         raise typer.Exit(1)
+    _show_unreadable(agency, reference, unreadable)
     if standing is not None:
         outcome = f" ({standing.outcome})" if standing.outcome else ""
         console.print(
@@ -52,5 +61,25 @@ def status(
     for refusal in refusals:
         console.print(
             f"refused {refusal.rejected_at:%Y-%m-%d %H:%M} UTC: {', '.join(refusal.codes)}",
+            highlight=False,
+        )
+
+
+def _show_unreadable(agency: str, reference: str, found: list[UnreadableSubmission]) -> None:
+    """Tell the agency its submission could not be read, or that one nobody could name was not.
+
+    Such a message was never registered nor refused: only a resend, with a supported codec
+    (none, gzip, snappy, lz4, zstd) and intact, is read.
+    """
+    for batch in found:
+        sent = f"sent {batch.sent_at:%Y-%m-%d %H:%M} UTC, " if batch.sent_at else ""
+        whose = (
+            f"a submission under {agency} {reference}"
+            if batch.names_this_reference
+            else "a submission whose sender could not be seen (it may be yours)"
+        )
+        console.print(
+            f"[bold red]could not be read[/bold red]: {whose}, {sent}at {batch.location} "
+            f"(codec {batch.codec}: {batch.reason}); it was not registered, resend it",
             highlight=False,
         )

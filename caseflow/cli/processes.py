@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from caseflow.consumer_health import ConsumerHealth, read_health
 from caseflow.processes import (
     PROCESS_NAMES,
     main,
@@ -49,19 +50,40 @@ def down() -> None:
 
 @services.command()
 def status() -> None:
-    """Show each caseflow process and its log file."""
-    show(processes_status(Settings()))
+    """Show each caseflow process, how its consumers fare, and its log file."""
+    settings = Settings()
+    statuses = processes_status(settings)
+    show(statuses, {p.name: read_health(settings, p.name) for p in statuses if p.pid})
 
 
-def show(statuses: list[ProcessStatus]) -> None:
-    """Print processes as a table."""
+def show(
+    statuses: list[ProcessStatus], health: dict[str, ConsumerHealth | None] | None = None
+) -> None:
+    """Print processes as a table; with `health`, their consumers' figures too."""
     table = Table("process", "state", "pid", "log")
+    if health is not None:
+        table.add_column("consumers (since start)")
     for process in statuses:
         colour = {"running": "green", "exited": "red"}.get(process.state, "dim")
-        table.add_row(
+        row = [
             process.name,
             f"[{colour}]{process.state}[/{colour}]",
             str(process.pid or ""),
             str(process.log_file),
-        )
+        ]
+        if health is not None:
+            row.append(_consumers(health.get(process.name)))
+        table.add_row(*row)
     console.print(table)
+
+
+def _consumers(health: ConsumerHealth | None) -> str:
+    """Unreadable batches parked, stalled partitions and lag, alarming where not zero."""
+    if health is None or not (health.partitions or health.unreadable_batches):
+        return ""
+    shown = [f"lag {health.lag}"]
+    if health.stalled:
+        shown.append(f"[bold red]{len(health.stalled)} stalled[/bold red]")
+    if health.unreadable_batches:
+        shown.append(f"[bold red]{health.unreadable_batches} unreadable parked[/bold red]")
+    return ", ".join(shown)

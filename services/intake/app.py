@@ -25,6 +25,7 @@ from services.intake.metrics import record_batch
 from services.intake.policy import AGENCY_HEADER
 from services.intake.ports import RawSubmission
 from services.intake.progress import read_progress
+from services.intake.unreadable import remember_unreadable
 
 BATCH_SIZE = 500
 
@@ -99,4 +100,4 @@ def build_router(runtime: ServiceRuntime) -> KafkaRouter:
 def create_app(settings: Settings) -> FastStream:
     """The intake process: broker, router and the runtime that owns the pool and relay."""
     runtime = ServiceRuntime.from_settings(settings, SCHEMA, MIGRATIONS)
-    return runtime.app(build_router(runtime))
+    return runtime.app(build_router(runtime), on_skipped=remember_unreadable(runtime))
