@@ -48,6 +48,8 @@ def server_unavailable(error: BaseException) -> bool:
 
 
 def _unavailable(error: BaseException) -> bool:
+    if isinstance(error, FileNotFoundError) and error.filename is None:
+        return True  # connecting to a Unix socket that is gone: PostgreSQL stopped or restarts
     if isinstance(error, _LOCAL_OS_ERRORS):
         return False
     if isinstance(error, _UNAVAILABLE):

@@ -34,6 +34,7 @@ def _rpc(status: RPCStatusCode) -> RPCError:
         TimeoutError(),
         OSError("Multiple exceptions: [Errno 111] Connect call failed"),
         socket.gaierror(-2, "Name or service not known"),
+        FileNotFoundError(2, "No such file or directory"),  # PostgreSQL's Unix socket is gone
         asyncpg.ConnectionDoesNotExistError("connection was closed in the middle of operation"),
         asyncpg.CannotConnectNowError("the database system is starting up"),
         asyncpg.TooManyConnectionsError("sorry, too many clients already"),
