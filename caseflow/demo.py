@@ -17,6 +17,7 @@ from caseflow.cli.cases import show_cases, show_rejections
 from caseflow.processes import start_processes
 from caseflow.settings import Settings
 from caseflow.stack import start_stack
+from caseflow.supervisor import start_supervisor
 from desk.demo import publishes_passwords, seed_demo_accounts
 from desk.runtime import desk_server
 from schemas.cases import DecisionOutcome
@@ -36,6 +37,7 @@ async def run_demo(settings: Settings, console: Console, *, wait_seconds: float 
     endpoints = await start_stack(settings)
     console.print("starting intake, screening, consultation, the bridge, the worker and the desk …")
     await start_processes(settings)
+    await start_supervisor(settings)
     accounts = await seed_demo_accounts(endpoints.database, published=publishes_passwords(settings))
     since = datetime.now(UTC)
     suffix = since.strftime("-%m%d%H%M%S")

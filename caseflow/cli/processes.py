@@ -16,7 +16,9 @@ from caseflow.processes import (
     stop_processes,
 )
 from caseflow.settings import Settings
-from caseflow.stack import ProcessStatus, StackError
+from caseflow.stack import ProcessStatus, StackError, process_status
+from caseflow.stack.restarts import SUPERVISOR
+from caseflow.supervisor import start_supervisor
 
 services = typer.Typer(
     help="caseflow's own processes under the state folder.", no_args_is_help=True
@@ -31,11 +33,22 @@ def run(name: str = typer.Argument(..., help=f"One of: {', '.join(PROCESS_NAMES)
     main(name)
 
 
+def supervise() -> None:
+    """Restart what the stack started when it crashes (`stack up` and `services up` run this)."""
+    from caseflow.supervisor import main as supervise_main
+
+    supervise_main()
+
+
 @services.command()
 def up() -> None:
-    """Start every caseflow process (intake to the reviewer desk); wait until each is ready."""
+    """Start every caseflow process (intake to the reviewer desk), wait until each is ready,
+    and have the supervisor restart any that crashes."""
+    settings = Settings()
     try:
-        show(asyncio.run(start_processes(Settings())))
+        started = asyncio.run(start_processes(settings))
+        asyncio.run(start_supervisor(settings))
+        show(started, supervisor=process_status(settings.state_dir.resolve(), SUPERVISOR))
     except (StackError, RuntimeError) as error:
         console.print(f"[red]services up failed[/red]\n{error}", highlight=False)
         raise typer.Exit(1) from error
@@ -49,19 +62,26 @@ def down() -> None:
 
 @services.command()
 def status() -> None:
-    """Show each caseflow process and its log file."""
-    show(processes_status(Settings()))
+    """Show each caseflow process, its restarts by the supervisor and its log file."""
+    settings = Settings()
+    show(
+        processes_status(settings),
+        supervisor=process_status(settings.state_dir.resolve(), SUPERVISOR),
+    )
 
 
-def show(statuses: list[ProcessStatus]) -> None:
-    """Print processes as a table."""
-    table = Table("process", "state", "pid", "log")
-    for process in statuses:
+def show(statuses: list[ProcessStatus], supervisor: ProcessStatus | None = None) -> None:
+    """Print processes as a table (the supervisor last, when given)."""
+    table = Table("process", "state", "pid", "restarts", "last restart", "log")
+    for process in [*statuses, *([supervisor] if supervisor else [])]:
         colour = {"running": "green", "exited": "red"}.get(process.state, "dim")
+        last = process.last_restart_at
         table.add_row(
             process.name,
             f"[{colour}]{process.state}[/{colour}]",
             str(process.pid or ""),
+            str(process.restarts),
+            f"{last:%Y-%m-%d %H:%M:%S}Z ({process.last_exit})" if last else "",
             str(process.log_file),
         )
     console.print(table)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import os
 import pwd
 import shlex
 import signal
 import subprocess
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -30,6 +31,7 @@ from caseflow.stack.pidfiles import (
     read_record,
     write_record,
 )
+from caseflow.stack.restarts import RestartRecord, forget_restarts, note_restart, read_restarts
 
 ReadinessProbe = Callable[[], Awaitable[None]]
 """Returns once the program answers as it should; raises while it does not."""
@@ -63,6 +65,7 @@ class ManagedProcess:
     user: str | None = None  # a system account to run as (needs root)
     stop_signal: signal.Signals = signal.SIGTERM
     ready: ReadinessProbe | None = None
+    prepare: Callable[[], None] | None = None  # runs just before each start (clear stale state)
 
 
 class ProcessStatus(BaseModel):
@@ -73,6 +76,9 @@ class ProcessStatus(BaseModel):
     pid: int | None = None
     started_at: datetime | None = None
     log_file: Path
+    restarts: int = 0  # by the supervisor, since it was last started by hand
+    last_restart_at: datetime | None = None
+    last_exit: str | None = None  # how the run before the last restart ended
 
 
 def process_status(state_dir: Path, name: str) -> ProcessStatus:
@@ -83,12 +89,16 @@ def process_status(state_dir: Path, name: str) -> ProcessStatus:
             name=name, state=ProcessState.STOPPED, log_file=log_file(state_dir, name)
         )
     running = is_running(own_process(record))
+    restarts = read_restarts(state_dir, name)
     return ProcessStatus(
         name=name,
         state=ProcessState.RUNNING if running else ProcessState.EXITED,
         pid=record.pid,
         started_at=datetime.fromtimestamp(record.create_time, UTC),
         log_file=log_file(state_dir, name),
+        restarts=restarts.count if restarts else 0,
+        last_restart_at=restarts.last_at if restarts else None,
+        last_exit=restarts.last_exit if restarts else None,
     )
 
 
@@ -103,35 +113,92 @@ async def start_process(
     state_dir: Path, process: ManagedProcess, *, ready_within: float = 30.0
 ) -> ProcessStatus:
     """Start a program unless it runs already, then wait until its probe answers."""
-    record = read_record(state_dir, process.name)
-    if record is not None and is_running(own_process(record)):
-        if record.argv == list(process.argv):
-            await _await_ready(state_dir, process, record, ready_within)
-            return process_status(state_dir, process.name)
-        log.info("arguments changed, restarting", process=process.name, pid=record.pid)
-        _stop(state_dir, record)
-    elif record is not None:
-        _clear_exited(state_dir, record)
-    record = _spawn(state_dir, process)
+    with _held(state_dir, process.name):
+        record = read_record(state_dir, process.name)
+        reused = record is not None and is_running(own_process(record))
+        if record is not None and reused and record.argv != list(process.argv):
+            log.info("arguments changed, restarting", process=process.name, pid=record.pid)
+            _stop(state_dir, record)
+            reused = False
+        elif record is not None and not reused:
+            _clear_exited(state_dir, record)
+        if not reused:
+            record = await _prepared_spawn(state_dir, process)
+    assert record is not None
+    if reused:
+        await _await_ready(state_dir, process, record, ready_within)
+        return process_status(state_dir, process.name)
     try:
         await _await_ready(state_dir, process, record, ready_within)
     except BaseException:
-        _stop(state_dir, record)
+        with _held(state_dir, process.name):
+            _stop(state_dir, record)
         raise
     return process_status(state_dir, process.name)
 
 
+async def respawn(state_dir: Path, process: ManagedProcess) -> RestartRecord | None:
+    """Start a program again if it exited, counting the restart; None if it runs, or was
+    stopped by hand meanwhile.
+
+    Its readiness is not awaited here: a restarted program that is slow to answer (a service
+    waiting for PostgreSQL) is left to start, never stopped for it.
+    """
+    with _held(state_dir, process.name):
+        record = read_record(state_dir, process.name)
+        if record is None or is_running(own_process(record)):
+            return None
+        ended = _exit_description(record.pid)
+        _clear_exited(state_dir, record)
+        restart = note_restart(state_dir, process.name, ended)
+        banner = f"restarts {process.name} (restart {restart.count}; its last run {ended})"
+        await _prepared_spawn(state_dir, process, banner)
+        return restart
+
+
+async def await_ready(state_dir: Path, process: ManagedProcess, *, ready_within: float) -> None:
+    """Wait until a running program answers its probe; raise if it exits or time runs out."""
+    record = read_record(state_dir, process.name)
+    if record is None:
+        raise ComponentFailed(process.name, "stopped", log_file(state_dir, process.name))
+    await _await_ready(state_dir, process, record, ready_within)
+
+
 def stop_process(state_dir: Path, name: str) -> ProcessStatus:
     """Stop a program started under this state folder; a no-op if it is not running."""
-    record = read_record(state_dir, name)
-    if record is not None:
-        _stop(state_dir, record)
-        log.info("stopped", process=name, pid=record.pid)
+    with _held(state_dir, name):
+        record = read_record(state_dir, name)
+        if record is not None:
+            _stop(state_dir, record)
+            log.info("stopped", process=name, pid=record.pid)
+        forget_restarts(state_dir, name)
     return process_status(state_dir, name)
 
 
+@contextlib.contextmanager
+def _held(state_dir: Path, name: str) -> Iterator[None]:
+    """One start, restart or stop of a named program at a time, across processes (the CLI and
+    the supervisor); the kernel releases the lock if its holder dies."""
+    lock_path = state_dir / "run" / f"{name}.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+async def _prepared_spawn(
+    state_dir: Path, process: ManagedProcess, banner: str | None = None
+) -> PidRecord:
+    if process.prepare is not None:
+        await asyncio.to_thread(process.prepare)
+    return _spawn(state_dir, process, banner)
+
+
 def _stop(state_dir: Path, record: PidRecord) -> None:
-    """Signal the process, wait for it, kill it if it lingers, and forget its pid file."""
+    """Forget its pid file, signal the process, wait for it, and kill it if it lingers."""
+    # The pid file goes first: the supervisor restarts only what has one, so it never revives
+    # a program that is being stopped.
+    pid_file(state_dir, record.name).unlink(missing_ok=True)
     process = own_process(record)
     if is_running(process):
         assert process is not None
@@ -171,15 +238,15 @@ def _wait_for_exit(process: psutil.Process, timeout: float) -> None:
         time.sleep(0.05)
 
 
-def _spawn(state_dir: Path, process: ManagedProcess) -> PidRecord:
+def _spawn(state_dir: Path, process: ManagedProcess, banner: str | None = None) -> PidRecord:
     """Run the program in a session of its own, output appended to its log file."""
     output = log_file(state_dir, process.name)
     output.parent.mkdir(parents=True, exist_ok=True)
     account = pwd.getpwnam(process.user) if process.user else None
     with output.open("ab") as sink:
         sink.write(
-            f"\n--- {datetime.now(UTC):%Y-%m-%d %H:%M:%S}Z caseflow starts "
-            f"{process.name}: {shlex.join(process.argv)}\n".encode()
+            f"\n--- {datetime.now(UTC):%Y-%m-%d %H:%M:%S}Z caseflow "
+            f"{banner or f'starts {process.name}'}: {shlex.join(process.argv)}\n".encode()
         )
         sink.flush()
         try:
