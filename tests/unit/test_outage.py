@@ -42,6 +42,11 @@ def _rpc(status: RPCStatusCode) -> RPCError:
         asyncpg.AdminShutdownError("terminating connection due to administrator command"),
         asyncpg.InterfaceError("pool is closing"),
         asyncpg.InterfaceError("cannot call Connection.fetch(): connection is closed"),
+        # PostgreSQL killed: its backend's last words leave the protocol stuck.
+        asyncpg.InternalClientError(
+            "cannot switch to state 11; another operation (2) is in progress"
+        ),
+        asyncpg.InternalClientError('cannot switch to state 11; protocol is in the "failed" state'),
         _rpc(RPCStatusCode.UNAVAILABLE),
         _rpc(RPCStatusCode.DEADLINE_EXCEEDED),
         _rpc(RPCStatusCode.RESOURCE_EXHAUSTED),
@@ -67,6 +72,7 @@ def test_a_server_that_cannot_be_reached_is_an_outage(error: BaseException) -> N
         asyncpg.UniqueViolationError("duplicate key"),
         asyncpg.InterfaceError("cannot perform operation: another operation is in progress"),
         asyncpg.DataError("invalid input for query argument $1"),
+        asyncpg.OutdatedSchemaCacheError("cached statement plan is invalid"),
         _rpc(RPCStatusCode.INVALID_ARGUMENT),
         _rpc(RPCStatusCode.NOT_FOUND),
         kafka_errors.MessageSizeTooLargeError(),
