@@ -21,7 +21,8 @@ import psutil
 import structlog
 from pydantic import BaseModel
 
-from caseflow.stack.errors import ComponentFailed, StackError
+from caseflow.stack.ending import children, exit_description, kill_session, terminate
+from caseflow.stack.errors import ComponentFailed
 from caseflow.stack.pidfiles import (
     PidRecord,
     is_running,
@@ -36,14 +37,10 @@ from caseflow.stack.restarts import RestartRecord, forget_restarts, note_restart
 ReadinessProbe = Callable[[], Awaitable[None]]
 """Returns once the program answers as it should; raises while it does not."""
 
-STOP_TIMEOUT = 20.0
 PROBE_TIMEOUT = 5.0
 _NO_PROBE_GRACE = 0.3
 
 log = structlog.get_logger(__name__)
-
-# Programs started by this interpreter, kept so their exit status is collected (no zombies).
-_children: dict[int, subprocess.Popen[bytes]] = {}
 
 
 class ProcessState(StrEnum):
@@ -148,7 +145,7 @@ async def respawn(state_dir: Path, process: ManagedProcess) -> RestartRecord | N
         record = read_record(state_dir, process.name)
         if record is None or is_running(own_process(record)):
             return None
-        ended = _exit_description(record.pid)
+        ended = exit_description(record.pid)
         _clear_exited(state_dir, record)
         restart = note_restart(state_dir, process.name, ended)
         banner = f"restarts {process.name} (restart {restart.count}; its last run {ended})"
@@ -202,40 +199,8 @@ def _stop(state_dir: Path, record: PidRecord) -> None:
     process = own_process(record)
     if is_running(process):
         assert process is not None
-        _terminate(process, signal.Signals(record.stop_signal))
+        terminate(process, signal.Signals(record.stop_signal))
     _clear_exited(state_dir, record)
-
-
-def _terminate(process: psutil.Process, stop_signal: signal.Signals) -> None:
-    """Ask politely, then kill the whole session."""
-    try:
-        process.send_signal(stop_signal)
-        _wait_for_exit(process, STOP_TIMEOUT)
-    except psutil.NoSuchProcess:
-        return
-    except psutil.TimeoutExpired:
-        log.warning("did not stop in time, killing", pid=process.pid)
-        _kill_session(process.pid)
-        try:
-            _wait_for_exit(process, STOP_TIMEOUT)
-        except psutil.TimeoutExpired as stuck:
-            raise StackError(f"pid {process.pid} survives SIGKILL; is it stuck in I/O?") from stuck
-
-
-def _wait_for_exit(process: psutil.Process, timeout: float) -> None:
-    """Wait for exit; a zombie counts as gone (an init that never reaps leaves them behind)."""
-    child = _children.get(process.pid)
-    if child is not None:
-        try:
-            child.wait(timeout)
-        except subprocess.TimeoutExpired as expired:
-            raise psutil.TimeoutExpired(timeout, process.pid) from expired
-        return
-    deadline = time.monotonic() + timeout
-    while is_running(process):
-        if time.monotonic() >= deadline:
-            raise psutil.TimeoutExpired(timeout, process.pid)
-        time.sleep(0.05)
 
 
 def _spawn(state_dir: Path, process: ManagedProcess, banner: str | None = None) -> PidRecord:
@@ -264,7 +229,7 @@ def _spawn(state_dir: Path, process: ManagedProcess, banner: str | None = None) 
             )
         except OSError as error:
             raise ComponentFailed(process.name, f"cannot run {process.argv[0]}: {error}") from error
-    _children[child.pid] = child
+    children[child.pid] = child
     record = PidRecord(
         name=process.name,
         pid=child.pid,
@@ -289,7 +254,7 @@ async def _await_ready(
             await asyncio.sleep(_NO_PROBE_GRACE)
         if not is_running(own_process(record)):
             raise ComponentFailed(
-                process.name, f"{_exit_description(record.pid)} while starting", output
+                process.name, f"{exit_description(record.pid)} while starting", output
             )
         if process.ready is None:
             return
@@ -305,21 +270,10 @@ async def _await_ready(
         await asyncio.sleep(0.2)
 
 
-def _exit_description(pid: int) -> str:
-    """How a child ended, when this interpreter started it."""
-    child = _children.get(pid)
-    code = child.poll() if child is not None else None
-    if code is None:
-        return "exited"
-    if code < 0:
-        return f"was killed by {signal.Signals(-code).name}"
-    return f"exited with code {code}"
-
-
 def _clear_exited(state_dir: Path, record: PidRecord) -> None:
     """Collect a dead process, kill what it left in its session, and drop its pid file."""
     process = own_process(record)
-    child = _children.pop(record.pid, None)
+    child = children.pop(record.pid, None)
     if child is not None:
         child.poll()
     elif process is not None:
@@ -328,25 +282,5 @@ def _clear_exited(state_dir: Path, record: PidRecord) -> None:
     # A reused pid means the old session is empty; otherwise orphans may linger in it
     # (postgres backends outliving a killed postmaster hold its shared memory).
     if process is not None or not psutil.pid_exists(record.pid):
-        _kill_session(record.pid)
+        kill_session(record.pid)
     pid_file(state_dir, record.name).unlink(missing_ok=True)
-
-
-def _kill_session(session_id: int) -> None:
-    """SIGKILL every process left in a session the stack created, and wait for them briefly."""
-    try:
-        os.killpg(session_id, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        return
-    deadline = time.monotonic() + 3.0
-    while _session_alive(session_id) and time.monotonic() < deadline:
-        time.sleep(0.05)
-
-
-def _session_alive(session_id: int) -> bool:
-    """Whether a process of the session still runs (zombies do not count)."""
-    for process in psutil.process_iter():
-        with contextlib.suppress(OSError, psutil.Error):
-            if os.getpgid(process.pid) == session_id and is_running(process):
-                return True
-    return False
