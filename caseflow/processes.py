@@ -9,6 +9,7 @@ from pathlib import Path
 
 from faststream import FastStream
 
+from caseflow.db import wait_for_database
 from caseflow.logging import configure_logging
 from caseflow.metrics import serve_metrics
 from caseflow.settings import Settings
@@ -58,6 +59,9 @@ async def _serve(name: str, settings: Settings) -> None:
     if name == "desk":
         from desk.runtime import run_desk
 
+        # Services wait for PostgreSQL in their runtime; the desk, started beside them (or again
+        # by the supervisor) while the database is away, waits here.
+        await wait_for_database(settings.endpoints().database)
         await run_desk(settings, on_ready=mark_ready)
         return
     if name == "codec":

@@ -7,7 +7,11 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import psutil
+
+from caseflow.settings import Settings
 from caseflow.stack import ProcessState, ProcessStatus
+from caseflow.stack.pidfiles import PidRecord, write_record
 from caseflow.stack.restarts import (
     SUPERVISOR,
     RestartBackoff,
@@ -17,6 +21,7 @@ from caseflow.stack.restarts import (
     read_restarts,
 )
 from caseflow.supervisor import Supervisor
+from tests.support import caseflow
 
 START = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
 
@@ -166,3 +171,26 @@ def test_restarts_are_counted_until_the_program_is_stopped_by_hand(tmp_path: Pat
     assert read_restarts(tmp_path, "broker") is None
     forget_restarts(tmp_path, "postgres")
     assert read_restarts(tmp_path, "postgres") is None
+
+
+async def test_services_status_shows_each_restart_and_how_the_run_before_ended(
+    tmp_path: Path,
+) -> None:
+    me = psutil.Process()
+    record = PidRecord(
+        name="intake", pid=me.pid, create_time=me.create_time(), stop_signal=15, argv=["intake"]
+    )
+    write_record(tmp_path, record)
+    note_restart(tmp_path, "intake", "was killed by SIGKILL")
+    note_restart(tmp_path, "intake", "exited with code 1")
+
+    shown = await caseflow(Settings(state_dir=tmp_path), "services", "status")
+
+    [intake] = [line for line in shown.splitlines() if " intake " in line]
+    assert "running" in intake
+    assert " 2 " in intake
+    assert "exited with code 1" in intake
+    [screening] = [line for line in shown.splitlines() if " screening " in line]
+    assert "stopped" in screening
+    assert " 0 " in screening
+    assert any(" supervisor " in line and "stopped" in line for line in shown.splitlines())
