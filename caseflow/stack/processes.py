@@ -149,7 +149,11 @@ async def respawn(state_dir: Path, process: ManagedProcess) -> RestartRecord | N
         _clear_exited(state_dir, record)
         restart = note_restart(state_dir, process.name, ended)
         banner = f"restarts {process.name} (restart {restart.count}; its last run {ended})"
-        await _prepared_spawn(state_dir, process, banner)
+        try:
+            await _prepared_spawn(state_dir, process, banner)
+        except BaseException:
+            write_record(state_dir, record)  # still wanted: the next attempt finds it exited
+            raise
         return restart
 
 
