@@ -39,6 +39,9 @@ from caseflow.stack.processes import await_ready, respawn
 from caseflow.stack.restarts import SUPERVISOR, RestartBackoff, RestartRecord
 
 CHECK_EVERY = 1.0  # seconds between two looks at the pid files
+# Nothing to watch for this many looks in a row (every pid file gone, the state folder deleted):
+# the supervisor stops rather than linger.
+IDLE_LOOKS = 30
 READY_WITHIN = 120.0  # a restarted program not answering by then is logged, and left to start
 
 log = structlog.get_logger(__name__)
@@ -68,17 +71,21 @@ class Supervisor:
     _restarting: dict[str, asyncio.Task[None]] = field(default_factory=dict)
 
     async def run(self, sleep: Callable[[float], Awaitable[object]] = asyncio.sleep) -> None:
-        """Look at every program once a second, until cancelled."""
+        """Look at every program once a second, until cancelled or nothing is left to watch."""
         log.info("supervising", every=CHECK_EVERY)
-        while True:
-            self.check()
+        idle = 0
+        while idle < IDLE_LOOKS:
+            idle = 0 if self.check() else idle + 1
             await sleep(CHECK_EVERY)
+        log.info("nothing left to supervise; stopping")
 
-    def check(self) -> None:
-        """Schedule a restart for each program newly found down; start those now due."""
-        for program in self.programs.watched():
+    def check(self) -> bool:
+        """Schedule a restart for each program newly found down; start those now due. Whether
+        any program besides the supervisor is watched."""
+        watched = [p for p in self.programs.watched() if p.name != SUPERVISOR]
+        for program in watched:
             name = program.name
-            if name == SUPERVISOR or name in self._restarting:
+            if name in self._restarting:
                 continue
             if program.state is not ProcessState.EXITED:
                 self._due.pop(name, None)
@@ -88,6 +95,7 @@ class Supervisor:
             elif self.clock() >= self._due[name]:
                 del self._due[name]
                 self._restarting[name] = asyncio.create_task(self._restart(name))
+        return bool(watched or self._restarting)
 
     async def settled(self) -> None:
         """Wait for the restarts under way (for tests and shutdown)."""

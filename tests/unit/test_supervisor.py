@@ -20,7 +20,7 @@ from caseflow.stack.restarts import (
     note_restart,
     read_restarts,
 )
-from caseflow.supervisor import Supervisor
+from caseflow.supervisor import IDLE_LOOKS, Supervisor
 from tests.support import caseflow
 
 START = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
@@ -194,3 +194,19 @@ async def test_services_status_shows_each_restart_and_how_the_run_before_ended(
     assert "stopped" in screening
     assert " 0 " in screening
     assert any(" supervisor " in line and "stopped" in line for line in shown.splitlines())
+
+
+async def test_the_supervisor_stops_once_nothing_is_left_to_watch() -> None:
+    clock = FakeClock()
+    programs = FakePrograms(clock, worker=ProcessState.RUNNING)
+    supervisor = supervised(programs, clock)
+    looks = 0
+
+    async def sleep(_: float) -> None:
+        nonlocal looks
+        looks += 1
+        if looks == 5:
+            del programs.states["worker"]  # `services down`: its pid file is gone
+
+    await asyncio.wait_for(supervisor.run(sleep), timeout=5)
+    assert looks == 5 + IDLE_LOOKS
