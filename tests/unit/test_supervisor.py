@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psutil
+import pytest
+from pydantic import SecretStr
 
 from caseflow.settings import Settings
 from caseflow.stack import ProcessState, ProcessStatus
@@ -20,7 +22,7 @@ from caseflow.stack.restarts import (
     note_restart,
     read_restarts,
 )
-from caseflow.supervisor import IDLE_LOOKS, Supervisor
+from caseflow.supervisor import IDLE_LOOKS, Supervisor, settings_environment
 from tests.support import caseflow
 
 START = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
@@ -210,3 +212,26 @@ async def test_the_supervisor_stops_once_nothing_is_left_to_watch() -> None:
 
     await asyncio.wait_for(supervisor.run(sleep), timeout=5)
     assert looks == 5 + IDLE_LOOKS
+
+
+def test_the_supervisor_reads_the_settings_it_was_started_with(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    given = Settings(
+        state_dir=tmp_path,
+        kafka_port=19092,
+        database_url=SecretStr("postgresql://caseflow:s3cret@db/caseflow"),
+        log_json=True,
+        park_after_seconds=1.5,
+    )
+    for name, value in settings_environment(given).items():
+        monkeypatch.setenv(name, value)
+
+    read = Settings()
+
+    assert read.state_dir == tmp_path
+    assert read.kafka_port == 19092
+    assert read.database_url is not None
+    assert read.database_url.get_secret_value() == "postgresql://caseflow:s3cret@db/caseflow"
+    assert read.log_json is True
+    assert read.park_after_seconds == 1.5
