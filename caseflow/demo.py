@@ -18,6 +18,7 @@ from caseflow.processes import start_processes
 from caseflow.samples import sample_assessment
 from caseflow.settings import Settings
 from caseflow.stack import start_stack
+from caseflow.supervisor import start_supervisor
 from desk.demo import publishes_passwords, seed_demo_accounts
 from desk.runtime import desk_server
 from schemas.cases import DecisionOutcome
@@ -37,6 +38,7 @@ async def run_demo(settings: Settings, console: Console, *, wait_seconds: float 
     endpoints = await start_stack(settings)
     console.print("starting intake, screening, consultation, the bridge, the worker and the desk …")
     await start_processes(settings)
+    await start_supervisor(settings)
     accounts = await seed_demo_accounts(endpoints.database, published=publishes_passwords(settings))
     since = datetime.now(UTC)
     suffix = since.strftime("-%m%d%H%M%S")

@@ -19,6 +19,7 @@ from caseflow.kafka import kafka_security, make_broker, start_producer
 from caseflow.outbox import OutboxRelay
 from caseflow.settings import Settings
 from caseflow.unreadable import OnSkipped
+from caseflow.waiting import until_available
 
 log = structlog.get_logger(__name__)
 
@@ -43,10 +44,17 @@ class ServiceRuntime:
         return self._pool
 
     async def start(self) -> None:
-        """Apply migrations, open the pool and start relaying the outbox."""
-        applied = await migrate(self.database_url, self.schema, self.migrations)
+        """Apply migrations, open the pool and start relaying the outbox; while PostgreSQL is
+        away (a restart, a failover), wait for it rather than exit."""
+        applied = await until_available(
+            lambda: migrate(self.database_url, self.schema, self.migrations),
+            purpose=f"migrating {self.schema}",
+        )
         log.info("schema ready", schema=self.schema, migrations_applied=len(applied))
-        self._pool = await create_pool(self.database_url, self.schema)
+        self._pool = await until_available(
+            lambda: create_pool(self.database_url, self.schema),
+            purpose=f"connection pool {self.schema}",
+        )
         self._producer = await start_producer(
             self.kafka_bootstrap, f"caseflow-{self.schema}", self.kafka_security
         )
@@ -89,7 +97,8 @@ class ServiceRuntime:
 
 
 def _fail_loudly(task: asyncio.Task[None]) -> None:
-    """A relay that dies would leave events unpublished: log it and stop the process."""
+    """A relay that fails for any reason but an outage (which it waits out) would leave events
+    unpublished: log it and stop the process."""
     if task.cancelled():
         return
     error = task.exception()

@@ -11,6 +11,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from caseflow.processes import stop_processes
 from caseflow.settings import Endpoints, Settings
 from caseflow.stack import StackError, start_stack, stop_stack
 from caseflow.stack.broker import create_topics
@@ -102,6 +103,7 @@ def _remove_abandoned_stacks() -> None:
         except (OSError, ValueError):
             continue  # being created right now, or not a test stack
         if not is_running(own_process(owner)):
+            stop_processes(Settings(state_dir=state_dir))  # and the supervisor of a fault stack
             stop_stack(Settings(state_dir=state_dir))
             shutil.rmtree(state_dir, ignore_errors=True)
 

@@ -16,6 +16,7 @@ class CaseflowCommands(LazyCommands):
         "stack": "caseflow.cli.stack:app",
         "services": "caseflow.cli.processes:services",
         "run": "caseflow.cli.processes:run",
+        "supervise": "caseflow.cli.processes:supervise",
         "flow": "caseflow.cli.flow:flow",
         "tasks": "caseflow.cli.tasks:tasks",
         "cases": "caseflow.cli.cases:app",

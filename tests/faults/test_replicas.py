@@ -14,8 +14,9 @@ from aiokafka.admin import AIOKafkaAdminClient
 from caseflow.agency import publish_submissions
 from caseflow.processes import start_processes, stop_processes
 from caseflow.settings import Settings
-from caseflow.stack import process_status
+from caseflow.stack import process_status, stop_process
 from caseflow.stack.ports import free_ports
+from caseflow.stack.restarts import SUPERVISOR
 from schemas.envelope import derived_id
 from schemas.topics import CASES, SCREENING_REQUESTS, SCREENING_RESULTS
 from services.consultation.config import CONSUMER as CONSULTATION_GROUP
@@ -79,6 +80,9 @@ async def test_every_case_reaches_review_once_while_one_replica_of_each_dies(
     await publish_submissions(kafka, messages[:80])
     await wait_for_cases(client, UNDER_REVIEW, 20, timeout=300)
     assert await _members(kafka, GROUPS) == dict.fromkeys(GROUPS, 2)
+    # The supervisor would start the killed ones again within seconds: stopped first, so that the
+    # second replicas carry the rest alone.
+    stop_process(fault_stack.state_dir.resolve(), SUPERVISOR)
     for name in REPLICATED:
         kill(fault_stack, name)
     await publish_submissions(kafka, messages[80:])
