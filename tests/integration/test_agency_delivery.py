@@ -20,7 +20,7 @@ from schemas.cases import CaseDecided, CaseEscalationDecided, CaseStatus, CaseSt
 from schemas.envelope import Contract, Envelope, utcnow
 from schemas.topics import CASES, agency_topic
 from services.intake.app import create_app
-from tests.support import Event, collect
+from tests.support import Event, caseflow, collect
 
 pytestmark = pytest.mark.integration
 
@@ -63,7 +63,7 @@ def _received(reference: str) -> Callable[[Event], bool]:
 
 
 async def test_agency_a_never_receives_agency_b_s_case(
-    intake: None, stack_endpoints: Endpoints
+    intake: None, stack_settings: Settings, stack_endpoints: Endpoints
 ) -> None:
     kafka = stack_endpoints.kafka
     suffix = f"-{uuid.uuid4().hex[:6]}"
@@ -186,3 +186,12 @@ async def test_agency_a_never_receives_agency_b_s_case(
     ]
     assert ours_id not in json.dumps(b_reads)
     assert ours.agency_reference not in json.dumps(b_reads)
+
+    # The agency's command line reads the same topic: its own case, decided; nothing of B's.
+    shown = await caseflow(stack_settings, "follow", A)
+    assert (
+        f"DecisionIssued {our_case['data']['control_number']} {ours.agency_reference}: "
+        "approved" in shown
+    )
+    assert theirs.agency_reference not in shown
+    assert refused_reference not in shown
