@@ -27,6 +27,7 @@ from schemas.topics import (
     Topic,
     agency_topic,
 )
+from services.audit.app import AUDITED
 
 Operation = Literal["Read", "Write"]
 Resource = Literal["topic", "group"]
@@ -66,17 +67,7 @@ SERVICES: dict[str, ServiceAccess] = {
     ),
     "bridge": ServiceAccess((CASES, CONSULTATION_RESPONSES, SCREENING_RESULTS), ()),
     "worker": ServiceAccess((), (CASES, SCREENING_REQUESTS, CONSULTATION_REQUESTS, REVIEW_ACTIONS)),
-    "audit": ServiceAccess(
-        (
-            CASES,
-            REVIEW_ACTIONS,
-            REJECTIONS,
-            SCREENING_RESULTS,
-            CONSULTATION_RESPONSES,
-            SHARING_NOTICES,
-        ),
-        (),
-    ),
+    "audit": ServiceAccess(AUDITED, ()),
 }
 
 
