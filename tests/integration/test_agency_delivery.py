@@ -13,12 +13,13 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from caseflow.agency import publish_submissions
+from caseflow.agency import gateway_headers, publish_submissions
+from caseflow.limits import SUBMISSION_MESSAGE
 from caseflow.samples import sample_applications, submission
 from caseflow.settings import Endpoints, Settings
 from schemas.cases import CaseDecided, CaseEscalationDecided, CaseStatus, CaseStatusChanged
 from schemas.envelope import Contract, Envelope, utcnow
-from schemas.topics import CASES, agency_topic
+from schemas.topics import CASES, SUBMISSIONS, agency_topic
 from services.intake.app import create_app
 from tests.support import Event, caseflow, collect
 
@@ -195,3 +196,45 @@ async def test_agency_a_never_receives_agency_b_s_case(
     )
     assert theirs.agency_reference not in shown
     assert refused_reference not in shown
+
+
+@pytest.mark.parametrize("size", [300_000, 1_500_000])
+async def test_an_oversized_submission_is_refused_to_its_agency_naming_the_limit(
+    intake: None, stack_endpoints: Endpoints, size: int
+) -> None:
+    reference = f"HUGE-{uuid.uuid4().hex[:6]}"
+    body = json.dumps(
+        {"type": "SubmitApplication.v1", "data": {"agency_reference": reference}, "pad": "x" * size}
+    ).encode()
+    producer = AIOKafkaProducer(bootstrap_servers=stack_endpoints.kafka, max_request_size=4_000_000)
+    await producer.start()
+    try:
+        sent = await producer.send_and_wait(
+            SUBMISSIONS.name,
+            body,
+            key=f"{A}:{reference}".encode(),
+            headers=gateway_headers(f"{A}:x"),
+        )
+    finally:
+        await producer.stop()
+    location = f"{SUBMISSIONS.name}/{sent.partition}/{sent.offset}"
+    # The next submission is registered: intake went on.
+    after = sample_applications(f"-{uuid.uuid4().hex[:6]}")[0]
+    await publish_submissions(
+        stack_endpoints.kafka, [(submission(after).subject, submission(after).to_bytes())]
+    )
+
+    seen = await collect(
+        stack_endpoints.kafka,
+        agency_topic(A).name,
+        lambda events: len(events) >= 2,
+        where=lambda event: (
+            event["data"].get("raw_message") == location or _received(after.agency_reference)(event)
+        ),
+    )
+    assert {event["type"] for event in seen} == {"SubmissionRejected.v1", "CaseReceived.v1"}
+    [refusal] = [event["data"] for event in seen if event["type"] == "SubmissionRejected.v1"]
+    [deficiency] = refusal["deficiencies"]
+    assert deficiency["code"] == "too_large"
+    limit = f"exceeds the limit submission_message of {SUBMISSION_MESSAGE.max_bytes} bytes"
+    assert limit in deficiency["message"]
