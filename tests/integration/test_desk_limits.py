@@ -5,19 +5,27 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from pathlib import Path
 
 import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from structlog.testing import capture_logs
+from temporalio.client import Client
 
 from caseflow.http import HttpServer
 from caseflow.limits import DESK_REQUEST_BODY, TEMPORAL_PAYLOAD
+from caseflow.messaging import Delivery
+from caseflow.samples import sample_applications
 from caseflow.stack.ports import free_ports
 from desk.app import create_app
+from schemas.cases import CaseAmended, FieldChange
+from schemas.envelope import Envelope, utcnow
 from schemas.screening import RiskLevel
 from tests.integration.desk_fixtures import DeskWorld
+from workflows.bridge import CASE_SIGNALS, signal_by_type
 from workflows.desk import ActionTooLarge, claim
 from workflows.tasks import Reviewer, ReviewerRole, ReviewerTask
 
@@ -114,3 +122,27 @@ async def test_an_action_too_large_for_temporal_is_refused_naming_the_limit_and_
 
     claimed = await claim(client, case_id, ReviewerTask(reviewer=officer))
     assert claimed.status == "under_review"
+
+
+async def test_the_bridge_sets_aside_an_event_too_large_for_temporal_naming_the_limit(
+    temporal: Client,
+) -> None:
+    case_id = str(uuid.uuid4())
+    application = sample_applications()[0]
+    amended = CaseAmended(
+        case_id=case_id,
+        control_number="Z999998",
+        amended_at=utcnow(),
+        reason="r" * 5_000_000,  # past even the gRPC message limit
+        changes=[FieldChange(path="$.destination_country", before='"JP"', after='"KR"')],
+        application=application,
+    )
+    envelope = Envelope.wrap(amended, source="tests", subject=case_id, correlation_id="c")
+    delivery = Delivery(envelope.to_bytes(), case_id.encode(), "caseflow.cases/0/1")
+
+    with capture_logs() as logs:
+        await asyncio.wait_for(signal_by_type(temporal, delivery, CASE_SIGNALS), timeout=30)
+
+    [set_aside] = [entry for entry in logs if entry["event"] == "unreadable message set aside"]
+    assert "limit temporal_payload of 524288 bytes" in set_aside["reason"]
+    assert set_aside["location"] == "caseflow.cases/0/1"
