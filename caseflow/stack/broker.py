@@ -21,7 +21,6 @@ from caseflow.stack.processes import (
     start_process,
 )
 from schemas.topics import ALL_TOPICS, Topic, agency_topics
-from services.intake.config import registered_agencies
 
 NAME = "broker"
 _TOPIC_EXISTS = 36  # Kafka error code TOPIC_ALREADY_EXISTS
@@ -54,6 +53,9 @@ async def ensure_broker(settings: Settings, *, ready_within: float = 30.0) -> st
 
 def stack_topics() -> tuple[Topic, ...]:
     """Every topic the stack creates: the services' and one per registered agency."""
+    # Intake's registry, read only here: a process starting needs none of the services' modules.
+    from services.intake.config import registered_agencies
+
     return (*ALL_TOPICS, *agency_topics(registered_agencies()))
 
 
