@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Runs a Kafka command-line tool as the cluster's admin principal (a super user, SASL PLAIN):
-# writes its client properties from KAFKA_ADMIN_PASSWORD and adds `--command-config` to the
+# writes its client properties from ADMIN_PASSWORD and adds `--command-config` to the
 # command given, e.g. `as-admin.sh kafka-topics.sh --bootstrap-server kafka:9092 --list`.
 set -euo pipefail
 
-password="${KAFKA_ADMIN_PASSWORD:?KAFKA_ADMIN_PASSWORD must be set}"
+password="${ADMIN_PASSWORD:?ADMIN_PASSWORD must be set}"
 config="$(mktemp)"
 trap 'rm -f "$config"' EXIT
 chmod 600 "$config"

@@ -2,7 +2,7 @@
 # Creates caseflow's Kafka topics, one NAME:PARTITIONS argument each (docker-compose.yml passes
 # the list of schemas/topics.py). Safe to re-run: an existing topic is left as it is, or given
 # more partitions when the declared count grew (Kafka cannot take partitions away). With
-# KAFKA_ADMIN_PASSWORD set, it acts as the cluster's admin principal (as-admin.sh).
+# ADMIN_PASSWORD set, it acts as the cluster's admin principal (as-admin.sh).
 set -euo pipefail
 
 bootstrap="${KAFKA_BOOTSTRAP:?KAFKA_BOOTSTRAP must name the brokers}"
@@ -10,7 +10,7 @@ replication="${TOPIC_REPLICATION_FACTOR:-1}"
 kafka_topics="${KAFKA_TOPICS_SH:-/opt/kafka/bin/kafka-topics.sh}"
 
 topics() {
-  if [[ -n "${KAFKA_ADMIN_PASSWORD:-}" ]]; then
+  if [[ -n "${ADMIN_PASSWORD:-}" ]]; then
     /bin/bash "$(dirname "$0")/as-admin.sh" "$kafka_topics" "$@"
   else
     "$kafka_topics" "$@"

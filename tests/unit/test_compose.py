@@ -359,6 +359,11 @@ def test_kafka_refuses_what_no_acl_allows_on_authenticated_listeners(
         PASSWORDS["KAFKA_ADMIN_PASSWORD"]
         in kafka["KAFKA_LISTENER_NAME_CONTROLLER_PLAIN_SASL_JAAS_CONFIG"]
     )
+    # The healthcheck and both setup jobs sign in as the admin through as-admin.sh.
+    assert "/deploy/as-admin.sh" in " ".join(services["kafka"]["healthcheck"]["test"])
+    for name in ("kafka", "kafka-topics", "kafka-access"):
+        environment = services[name]["environment"]
+        assert environment["ADMIN_PASSWORD"] == PASSWORDS["KAFKA_ADMIN_PASSWORD"]
 
 
 def test_every_topic_a_service_consumes_or_documents_is_one_it_is_granted() -> None:
