@@ -53,6 +53,8 @@ class SecurityHeaders:
             return
         documentation = scope["path"] in DOCUMENTATION_PATHS
         over_tls = scope.get("scheme") == "https"
+        # Pages and answers hold case data: never kept by a browser or proxy; assets may be.
+        private = not scope["path"].startswith("/static/")
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -61,7 +63,8 @@ class SecurityHeaders:
                     headers.setdefault(name, value)
                 policy = DOCUMENTATION_POLICY if documentation else CONTENT_SECURITY_POLICY
                 headers.setdefault("Content-Security-Policy", policy)
-                headers.setdefault("Cache-Control", "no-store")
+                if private:
+                    headers.setdefault("Cache-Control", "no-store")
                 if over_tls:
                     headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
             await send(message)
