@@ -6,8 +6,17 @@ from datetime import datetime
 
 from pydantic import Field
 
-from schemas.cases import CaseDecided, DecisionOutcome, DenialGround
-from schemas.envelope import Contract
+from schemas.cases import (
+    CaseAmended,
+    CaseDecided,
+    CaseReceived,
+    CaseStatusChanged,
+    CaseWithdrawn,
+    DecisionOutcome,
+    DenialGround,
+)
+from schemas.envelope import Contract, Envelope
+from schemas.intake import SubmissionRejected
 
 
 class DecisionIssued(Contract):
@@ -33,3 +42,14 @@ class DecisionIssued(Contract):
     def of(cls, decided: CaseDecided) -> DecisionIssued:
         """The agency's copy of a recorded decision."""
         return cls.model_validate(decided.model_dump(include=set(cls.model_fields)))
+
+
+AgencyEvents = (
+    Envelope[CaseReceived]
+    | Envelope[CaseAmended]
+    | Envelope[CaseWithdrawn]
+    | Envelope[CaseStatusChanged]
+    | Envelope[DecisionIssued]
+    | Envelope[SubmissionRejected]
+)
+"""Every event on an agency's own topic, `caseflow.agency.<CODE>.cases`."""

@@ -13,7 +13,7 @@ from caseflow.messaging import Documented, at_least_once
 from caseflow.service import ServiceRuntime
 from caseflow.settings import Settings
 from caseflow.uow import PostgresStore
-from schemas.agency import DecisionIssued
+from schemas.agency import AgencyEvents
 from schemas.application import SubmitApplication
 from schemas.cases import CaseReceived, CaseStatusChanged
 from schemas.envelope import Envelope
@@ -52,7 +52,7 @@ def build_router(runtime: ServiceRuntime) -> KafkaRouter:
             agency_topic(agency).name,
             title=f"to_agency_{agency}",
             description=agency_topic(agency).description,
-            schema=Envelope[CaseReceived] | Envelope[DecisionIssued] | Envelope[SubmissionRejected],
+            schema=AgencyEvents,
         )
 
     @at_least_once(
