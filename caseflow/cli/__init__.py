@@ -34,6 +34,7 @@ class CaseflowCommands(LazyCommands):
         "waive-partner": "caseflow.cli.review:waive_partner",
         "submit": "caseflow.cli.agency:submit",
         "status": "caseflow.cli.agency:status",
+        "follow": "caseflow.cli.agency:follow",
         "lists": "caseflow.cli.lists:app",
         "consultation": "caseflow.cli.consultation:app",
         "stakeholders": "caseflow.cli.stakeholders:app",

@@ -1,4 +1,5 @@
-"""`caseflow submit | status`: an agency submits applications and asks where its case stands."""
+"""`caseflow submit | status | follow`: an agency submits applications, asks where its case
+stands, and reads its own topic of case events."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from caseflow.agency import publish_submissions, read_submission, sample_messages
+from caseflow.agency import (
+    agency_events,
+    publish_submissions,
+    read_submission,
+    sample_messages,
+)
 from caseflow.settings import Settings
 from schemas.envelope import utcnow
 from services.intake.queries import UnreadableSubmission, standing_of, unreadable_for
@@ -83,3 +89,47 @@ def _show_unreadable(agency: str, reference: str, found: list[UnreadableSubmissi
             f"(codec {batch.codec}: {batch.reason}); it was not registered, resend it",
             highlight=False,
         )
+
+
+def follow(
+    agency: str = typer.Argument(..., help="The agency's registry code, e.g. DE-BAFA."),
+    keep_following: bool = typer.Option(
+        False, "--follow", "-f", help="Keep waiting for new events (Ctrl-C stops)."
+    ),
+) -> None:
+    """Read the agency's own topic, caseflow.agency.AGENCY.cases: its cases' events only."""
+
+    async def show() -> None:
+        bootstrap = Settings().endpoints().kafka
+        async for envelope, data in agency_events(bootstrap, agency, keep_following=keep_following):
+            console.print(
+                f"{envelope.time:%Y-%m-%d %H:%M:%S} {_line(envelope.type, data)}", highlight=False
+            )
+
+    try:
+        asyncio.run(show())
+    except LookupError as error:
+        console.print(str(error))
+        raise typer.Exit(1) from error
+    except KeyboardInterrupt:
+        pass
+
+
+def _line(kind: str, data: dict[str, object]) -> str:
+    """One event as the agency reads it: which case, and what happened."""
+    application = data.get("application")
+    reference = data.get("agency_reference") or (
+        application.get("agency_reference") if isinstance(application, dict) else None
+    )
+    case = " ".join(str(part) for part in (data.get("control_number"), reference) if part)
+    name = kind.split(".v")[0]
+    if name == "SubmissionRejected":
+        deficiencies = data.get("deficiencies")
+        codes = (
+            [d.get("code") for d in deficiencies if isinstance(d, dict)]
+            if isinstance(deficiencies, list)
+            else []
+        )
+        return f"{name} {case or '(unreadable)'}: {', '.join(str(code) for code in codes)}"
+    detail = data.get("status") or data.get("outcome") or data.get("reason") or ""
+    return f"{name} {case}{f': {detail}' if detail else ''}"

@@ -95,8 +95,20 @@ async def test_an_officer_approves_with_conditions_and_a_senior_officer_counters
     officer, senior = await officers(stack_endpoints.database)
     control_number = await submitted_case_under_review(stack_settings, stack_endpoints)
     page = await browser.new_page()
+    # The desk's pages work under their Content-Security-Policy: nothing of theirs is blocked.
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
 
     await sign_in(page, desk_url, officer)
+    served = await page.request.get(f"{desk_url}/login")
+    assert "default-src 'none'" in served.headers["content-security-policy"]
+    assert served.headers["x-frame-options"] == "DENY"
+    assert await page.evaluate("document.styleSheets[0].cssRules.length") > 0
     await expect(page.get_by_role("heading", name="Tasks awaiting a reviewer")).to_be_visible()
     await page.get_by_role("link", name=control_number).click()
     await expect(page.get_by_role("heading", name=f"Case {control_number}")).to_be_visible()
@@ -131,6 +143,7 @@ async def test_an_officer_approves_with_conditions_and_a_senior_officer_counters
     ).to_be_visible()
     await expect(page.locator("section.decided")).to_contain_text(f"countersigned by {senior}")
     await expect(page.locator("section.assessment")).to_contain_text("mitigated by oversight")
+    assert blocked == []
 
 
 async def test_only_an_operator_signed_in_at_the_desk_reads_case_data_in_the_temporal_ui(
