@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, sta
 from caseflow.auth import REVIEWERS, Principal, Role, require
 from caseflow.auth.attempts import SignInRefused
 from caseflow.auth.dependencies import client_address
-from desk.access import CASE_READERS, IDENTIFIER, reviewer_of, roles_of
+from desk.access import CASE_READERS, IDENTIFIER, reviewer_of, roles_of, token_of
 from desk.handlers import Desk
 from desk.models import (
     Answer,
@@ -152,24 +152,29 @@ def build_router(desk: Desk) -> APIRouter:
         responses=_responses(401, 403, 404, 409, 422),
     )
     async def respond(
-        principal: Stakeholder, referral_id: ReferralRef, body: Answer
+        request: Request, principal: Stakeholder, referral_id: ReferralRef, body: Answer
     ) -> ReferralState:
         """Answer one of your referrals; `need_more_time` moves its deadline once."""
         answer = ReferralAnswered(
             referral_id=referral_id, answered_by=principal.name, **body.model_dump()
         )
-        return await desk.respond(principal, answer)
+        return await desk.respond(principal, token_of(request), answer)
 
     @api.post(
         "/clearances", status_code=status.HTTP_201_CREATED, responses=_responses(401, 403, 422)
     )
-    async def clear(principal: Officer, body: ClearanceRequest) -> ClearanceRecorded:
-        """Clear a false-positive screening hit for this party and entry from now on."""
-        cleared = await desk.clear(principal, body.party, body.country, body.entry, body.reason)
+    async def clear(
+        request: Request, principal: Officer, body: ClearanceRequest
+    ) -> ClearanceRecorded:
+        """Clear a false-positive screening hit for this party and entry from now on (through
+        the screening service, which keeps it on the audit trail with who cleared it)."""
+        cleared = await desk.clear(
+            token_of(request), body.party, body.country, body.entry, body.reason
+        )
         return ClearanceRecorded(
             entry=cleared.entry_id,
-            party=body.party,
-            country=body.country.upper(),
+            party=cleared.party_name,
+            country=cleared.country,
             cleared_by=cleared.cleared_by,
             cleared_at=cleared.cleared_at,
             reason=cleared.reason,

@@ -14,7 +14,8 @@ from temporalio.client import Client
 
 from caseflow.auth import Accounts, KeyRing, Principal
 from caseflow.auth.attempts import SignInAttempts, SignInRefused
-from caseflow.uow import PostgresStore
+from caseflow.service_api import Service, ServiceClient
+from caseflow.settings import Settings
 from desk.access import (
     IDENTIFIER,
     inbox_of,
@@ -23,13 +24,8 @@ from desk.access import (
     viewer_role,
 )
 from schemas.consultation import ReferralAnswered, ReferralCase
-from services.consultation.adapters import PostgresConsultationUnitOfWork
-from services.consultation.handlers import answer_referral
-from services.consultation.policy import RoutingPolicy
+from schemas.screening import HitCleared
 from services.consultation.queries import ReferralState, disclosed_case, referral_states
-from services.screening.adapters import PostgresScreeningUnitOfWork
-from services.screening.clearing import clear_hit
-from services.screening.rules.parties import Clearance
 from workflows import desk as cases
 from workflows.desk import CaseNotFound, CaseSummary, ReviewerAction
 from workflows.inbox import InboxFilter, open_tasks
@@ -56,7 +52,8 @@ class SignedIn:
 
 @dataclass
 class Desk:
-    """The desk's ports: Temporal, the accounts and the two service schemas it acts on."""
+    """The desk's ports: Temporal, the accounts, consultation's schema (read only) and the
+    screening and consultation APIs, which it calls with the signed-in user's token."""
 
     temporal: Client
     accounts: Accounts
@@ -64,9 +61,11 @@ class Desk:
     keys: KeyRing
     token_lifetime: timedelta
     consultation_pool: asyncpg.Pool
-    consultation: PostgresStore[PostgresConsultationUnitOfWork]
-    routing: RoutingPolicy
-    screening: PostgresStore[PostgresScreeningUnitOfWork]
+    settings: Settings
+
+    def service(self, name: Service) -> ServiceClient:
+        """A service's API, where it listens now (it may have started after the desk)."""
+        return ServiceClient.of(self.settings, name)
 
     async def sign_in(self, name: str, password: str, address: str) -> SignedIn | None:
         """A token for an enabled account whose password matches; `SignInRefused` while the
@@ -121,23 +120,35 @@ class Desk:
                 raise ReferralNotFound(referral_id)
             return found[0], await disclosed_case(connection, referral_id)
 
-    async def respond(self, principal: Principal, answer: ReferralAnswered) -> ReferralState:
-        """Record the principal's answer to its referral; `ResponseRefused` says why not."""
+    async def respond(
+        self, principal: Principal, token: str, answer: ReferralAnswered
+    ) -> ReferralState:
+        """Answer the principal's referral through consultation's API, with their token;
+        `ServiceRefused` says why not."""
         await self.referral(principal, answer.referral_id)
-        await answer_referral(answer, "desk", self.consultation, self.routing, datetime.now(UTC))
-        state, _ = await self.referral(principal, answer.referral_id)
-        return state
+        body = answer.model_dump(mode="json", include={"position", "rationale", "conditions"})
+        path = f"/referrals/{answer.referral_id}/responses"
+        return ReferralState.model_validate(
+            await self.service("consultation").call("POST", path, token, body)
+        )
 
     async def clear(
-        self, principal: Principal, party: str, country: str, entry: str, reason: str
-    ) -> Clearance:
-        """Clear a false-positive hit; `ClearanceRefused` says why not."""
-        return await clear_hit(
-            party,
-            country.upper(),
-            entry,
-            reviewer=principal.name,
-            reason=reason,
-            at=datetime.now(UTC),
-            store=self.screening,
-        )
+        self,
+        token: str,
+        party: str,
+        country: str,
+        entry: str,
+        reason: str,
+        case_id: str | None = None,
+    ) -> HitCleared:
+        """Clear a false-positive hit through screening's API, as the token's bearer;
+        `ServiceRefused` says why not."""
+        wanted = {
+            "party": party,
+            "country": country.upper(),
+            "entry": entry,
+            "reason": reason,
+            "case_id": case_id,
+        }
+        answer = await self.service("screening").call("POST", "/clearances", token, wanted)
+        return HitCleared.model_validate(answer)

@@ -23,6 +23,7 @@ from schemas.envelope import Contract, contracts_of
 from schemas.intake import SubmissionRejected
 from schemas.review import ReviewerActed
 from schemas.screening import (
+    HitCleared,
     ListUpdated,
     PartnerNotice,
     ScreeningCompleted,
@@ -41,6 +42,7 @@ CONTRACTS: tuple[type[Contract], ...] = (
     CaseStatusChanged,
     ScreeningRequested,
     ScreeningCompleted,
+    HitCleared,
     CaseDecided,
     CaseDeadlineApproaching,
     CaseDeadlineBreached,
