@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import jwt
 from aiokafka import AIOKafkaConsumer
 from typer.testing import CliRunner
 
@@ -96,3 +97,12 @@ async def signed_token(
 def bearer(token: str) -> dict[str, str]:
     """The Authorization header carrying `token`."""
     return {"Authorization": f"Bearer {token}"}
+
+
+def forge(token: str) -> str:
+    """The token's claims and key id, signed with a key the stack never made."""
+    claims = jwt.decode(token, options={"verify_signature": False})
+    kid = str(jwt.get_unverified_header(token).get("kid"))
+    return jwt.encode(
+        claims, "a-forger's-own-key-" + "x" * 32, algorithm="HS256", headers={"kid": kid}
+    )

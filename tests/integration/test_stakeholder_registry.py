@@ -24,7 +24,7 @@ from services.screening.config import MIGRATIONS as SCREENING_MIGRATIONS
 from services.screening.config import SCHEMA as SCREENING_SCHEMA
 from tests.integration.test_consultation_service import responses, send
 from tests.integration.test_screening_service import until_true
-from tests.support import Event, caseflow, collect, signed_token
+from tests.support import Event, bearer, caseflow, collect, forge, signed_token
 from tests.unit.test_consultation_routing import surveillance_request
 
 pytestmark = pytest.mark.integration
@@ -277,6 +277,7 @@ async def test_each_change_is_on_the_audit_trail_with_the_operator_who_made_it(
 
 
 async def test_changes_the_registry_cannot_take_are_refused_saying_why(
+    consultation: httpx.AsyncClient,
     stack_settings: Settings,
     operators: dict[str, str],
 ) -> None:
@@ -417,3 +418,45 @@ async def received_from_partner(endpoints: Endpoints, notice_id: str) -> None:
         )
     finally:
         await connection.close()
+
+
+async def test_the_registry_changes_only_for_an_operator_with_a_genuine_token(
+    consultation: httpx.AsyncClient,
+    stack_settings: Settings,
+    stack_endpoints: Endpoints,
+    operators: dict[str, str],
+) -> None:
+    academic = await add_academic(stack_settings, operators["registrar-1"])
+    disable = ["stakeholders", "disable", academic, "--reason", "not an operator's call"]
+    officer = await signed_token(stack_settings, Role.LICENSING_OFFICER)
+    forged = forge(operators["r-2"])
+
+    anonymous = await caseflow(stack_settings, *disable, status=1)
+    as_officer = await caseflow(stack_settings, *disable, status=1, token=officer)
+    with_forgery = await caseflow(stack_settings, *disable, status=1, token=forged)
+    over_http = await consultation.post(
+        f"/stakeholders/{academic}/disabled", json={"reason": "by an operator over http"}
+    )
+    bare = httpx.AsyncClient(base_url=str(consultation.base_url), timeout=10)
+    async with bare:
+        nobody = await bare.post(f"/stakeholders/{academic}/disabled", json={"reason": "none"})
+        stakeholder_token = await signed_token(
+            stack_settings, Role.STAKEHOLDER, stakeholder="cso-digital-rights"
+        )
+        as_stakeholder = await bare.get("/stakeholders", headers=bearer(stakeholder_token))
+
+    assert "no token: sign in with `caseflow login`, or set CASEFLOW_TOKEN" in anonymous
+    assert "for operator only" in as_officer
+    assert "invalid token" in with_forgery
+    assert over_http.status_code == 200  # the fixture's operator token: the control
+    assert (nobody.status_code, nobody.json()["detail"]) == (401, "no bearer token")
+    assert as_stakeholder.status_code == 403
+    changes = await collect(
+        stack_endpoints.kafka,
+        CONSULTATION_RESPONSES.name,
+        lambda seen: len(seen) >= 2,
+        where=lambda event: event["subject"] == f"stakeholder:{academic}",
+        linger=2.0,
+    )
+    assert [e["type"] for e in changes] == ["StakeholderRegistered.v1", "StakeholderDisabled.v1"]
+    assert changes[1]["data"]["reason"] == "by an operator over http"  # the only change
