@@ -49,12 +49,12 @@ class AsReferredStakeholder(httpx.Auth):
             yield request
             return
         token = self.operator
-        answering = re.fullmatch(r"/referrals/([^/]+)/responses", request.url.path)
+        # The path as sent (percent-encoded): a fuzzed referral id may hold any character.
+        path = request.url.raw_path.decode("ascii").partition("?")[0]
+        answering = re.fullmatch(r"/referrals/([^/]+)/responses", path)
         if answering:
             found = yield httpx.Request(
-                "GET",
-                request.url.copy_with(path=f"/referrals/{answering[1]}", query=None),
-                headers=bearer(self.operator),
+                "GET", request.url.join(f"/referrals/{answering[1]}"), headers=bearer(self.operator)
             )
             referred = found.json().get("stakeholder_id") if found.status_code == 200 else None
             token = self.stakeholders.get(referred or "", next(iter(self.stakeholders.values())))
