@@ -67,10 +67,12 @@ def _responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     described = {
         401: "No valid bearer token.",
         403: "The account's role may not do this.",
-        404: "No such case or referral, or not one this account may see.",
+        404: "No such case, referral or list entry, or not one this account may see.",
         409: "Refused: the workflow's (or consultation's) reasons.",
         422: "A malformed or incomplete request.",
         429: "Too many failed sign-ins: try again after `Retry-After` seconds.",
+        503: "The service that owns the change (screening, consultation) does not answer; "
+        "nothing was changed.",
     }
     return {code: {"model": Refusal, "description": described[code]} for code in codes}
 
@@ -149,7 +151,7 @@ def build_router(desk: Desk) -> APIRouter:
     @api.post(
         "/referrals/{referral_id}/responses",
         status_code=status.HTTP_201_CREATED,
-        responses=_responses(401, 403, 404, 409, 422),
+        responses=_responses(401, 403, 404, 409, 422, 503),
     )
     async def respond(
         request: Request, principal: Stakeholder, referral_id: ReferralRef, body: Answer
@@ -161,7 +163,9 @@ def build_router(desk: Desk) -> APIRouter:
         return await desk.respond(principal, token_of(request), answer)
 
     @api.post(
-        "/clearances", status_code=status.HTTP_201_CREATED, responses=_responses(401, 403, 422)
+        "/clearances",
+        status_code=status.HTTP_201_CREATED,
+        responses=_responses(401, 403, 404, 422, 503),
     )
     async def clear(
         request: Request, principal: Officer, body: ClearanceRequest

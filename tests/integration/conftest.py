@@ -115,7 +115,13 @@ async def cases(temporal: Client) -> AsyncIterator[CaseHarness]:
 
 
 @pytest.fixture(scope="module")
-async def world(stack_settings: Settings, temporal: Client) -> AsyncIterator[DeskWorld]:
-    """The reviewer desk on the session's servers, an account per role, a referral open."""
+async def world(
+    stack_settings: Settings,
+    temporal: Client,
+    consultation: httpx.AsyncClient,
+    case_services: None,
+) -> AsyncIterator[DeskWorld]:
+    """The reviewer desk on the session's servers, an account per role, a referral open; the
+    consultation and screening services it acts through (with the signed-in user's token)."""
     async with desk_world(stack_settings, temporal) as world:
         yield world
