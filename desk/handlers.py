@@ -139,10 +139,11 @@ class Desk:
         country: str,
         entry: str,
         reason: str,
-        case_id: str | None = None,
+        case: str | None = None,
     ) -> HitCleared:
-        """Clear a false-positive hit through screening's API, as the token's bearer;
-        `ServiceRefused` says why not."""
+        """Clear a false-positive hit (found in `case`, id or control number, if given) through
+        screening's API, as the token's bearer; `ServiceRefused` says why not."""
+        case_id = await cases.resolve_case(self.temporal, case) if case else None
         wanted = {
             "party": party,
             "country": country.upper(),

@@ -173,7 +173,7 @@ def build_router(desk: Desk) -> APIRouter:
                 country,
                 form.get("entry", ""),
                 form.get("reason", ""),
-                case_id=case,
+                case=case,
             )
         except ServiceRefused as refusal:
             return back(f"/cases/{quote(case)}", refused=str(refusal))

@@ -8,15 +8,17 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
+import httpx
 import pytest
 
 from caseflow.auth import Role
+from caseflow.service_api import service_url
 from caseflow.settings import Endpoints, Settings
 from schemas.topics import SCREENING_RESULTS
 from services.audit.app import create_app as audit_app
 from tests.integration.test_screening_findings import findings, screened
 from tests.integration.test_screening_service import until_true, with_end_user
-from tests.support import caseflow, collect, forge, signed_token
+from tests.support import bearer, caseflow, collect, forge, signed_token
 
 pytestmark = pytest.mark.integration
 REASON = "Osaka machine-tool maker since 1962, not Candiru's alias"
@@ -102,6 +104,13 @@ async def test_clearances_without_a_reviewer_token_or_sound_input_are_refused_sa
         stack_settings, *bad_country, "--reason", REASON, status=1, token=officer
     )
 
+    async with httpx.AsyncClient(base_url=service_url(stack_settings, "screening")) as http:
+        wanted = {"party": party, "country": "JP", "entry": entry, "reason": REASON}
+        nobody = await http.post("/clearances", json=wanted)
+        garbage = await http.post("/clearances", json=wanted, headers=bearer("x.y.z"))
+    assert (nobody.status_code, nobody.json()["detail"]) == (401, "no bearer token")
+    assert garbage.status_code == 401
+    assert garbage.json()["detail"].startswith("invalid token")
     assert "no token: sign in with `caseflow login`" in anonymous
     assert "for licensing_officer, senior_officer only" in as_operator
     assert "invalid token" in forged
