@@ -138,14 +138,16 @@ def build_router(desk: Desk) -> APIRouter:
         _add_action(api, desk, action, body)
 
     @api.get("/referrals", responses=_responses(401, 403))
-    async def referrals(principal: Stakeholder) -> list[ReferralState]:
+    async def referrals(request: Request, principal: Stakeholder) -> list[ReferralState]:
         """Your open referrals, soonest due first."""
-        return await desk.referrals(principal)
+        return await desk.referrals(principal, token_of(request))
 
     @api.get("/referrals/{referral_id}", responses=_responses(401, 403, 404))
-    async def referral(principal: Stakeholder, referral_id: ReferralRef) -> ReferralDetail:
+    async def referral(
+        request: Request, principal: Stakeholder, referral_id: ReferralRef
+    ) -> ReferralDetail:
         """One of your referrals, with the case as you may see it (minimised)."""
-        state, disclosed = await desk.referral(principal, referral_id)
+        state, disclosed = await desk.referral(principal, token_of(request), referral_id)
         return ReferralDetail(referral=state, case=disclosed)
 
     @api.post(

@@ -8,13 +8,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
-import asyncpg
 from pydantic import BaseModel
 from temporalio.client import Client
 
 from caseflow.auth import Accounts, KeyRing, Principal
 from caseflow.auth.attempts import SignInAttempts, SignInRefused
-from caseflow.service_api import Service, ServiceClient
+from caseflow.service_api import Service, ServiceClient, ServiceRefused
 from caseflow.settings import Settings
 from desk.access import (
     IDENTIFIER,
@@ -25,7 +24,7 @@ from desk.access import (
 )
 from schemas.consultation import ReferralAnswered, ReferralCase
 from schemas.screening import HitCleared
-from services.consultation.queries import ReferralState, disclosed_case, referral_states
+from services.consultation.queries import ReferralState
 from workflows import desk as cases
 from workflows.desk import CaseNotFound, CaseSummary, ReviewerAction
 from workflows.inbox import InboxFilter, open_tasks
@@ -52,15 +51,14 @@ class SignedIn:
 
 @dataclass
 class Desk:
-    """The desk's ports: Temporal, the accounts, consultation's schema (read only) and the
-    screening and consultation APIs, which it calls with the signed-in user's token."""
+    """The desk's ports: Temporal, the accounts, and the screening and consultation APIs, which
+    it calls with the signed-in user's token."""
 
     temporal: Client
     accounts: Accounts
     attempts: SignInAttempts
     keys: KeyRing
     token_lifetime: timedelta
-    consultation_pool: asyncpg.Pool
     settings: Settings
 
     def service(self, name: Service) -> ServiceClient:
@@ -101,31 +99,37 @@ class Desk:
         case_id = await cases.resolve_case(self.temporal, reference)
         return await action(self.temporal, case_id, task)
 
-    async def referrals(self, principal: Principal) -> list[ReferralState]:
-        """The open referrals made to the principal's stakeholder."""
-        async with self.consultation_pool.acquire() as connection:
-            return await referral_states(
-                connection, datetime.now(UTC), stakeholder=principal.stakeholder or ""
-            )
+    async def referrals(self, principal: Principal, token: str) -> list[ReferralState]:
+        """The open referrals made to the principal's stakeholder (consultation's API answers
+        for the token's stakeholder only)."""
+        found = await self.service("consultation").call("GET", "/referrals", token)
+        return [ReferralState.model_validate(each) for each in found]
 
     async def referral(
-        self, principal: Principal, referral_id: str
+        self, principal: Principal, token: str, referral_id: str
     ) -> tuple[ReferralState, ReferralCase | None]:
         """One referral made to the principal, with the case as it was shown to them."""
         if not REFERRAL_ID.fullmatch(referral_id):
             raise ReferralNotFound(referral_id)
-        async with self.consultation_pool.acquire() as connection:
-            found = await referral_states(connection, datetime.now(UTC), referral_id=referral_id)
-            if not found or not may_answer(principal, found[0].stakeholder_id):
-                raise ReferralNotFound(referral_id)
-            return found[0], await disclosed_case(connection, referral_id)
+        path = f"/referrals/{referral_id}/disclosure"
+        try:
+            shown = await self.service("consultation").call("GET", path, token)
+        except ServiceRefused as refusal:
+            if refusal.status == 404:
+                raise ReferralNotFound(referral_id) from refusal
+            raise
+        referral = ReferralState.model_validate(shown["referral"])
+        if not may_answer(principal, referral.stakeholder_id):
+            raise ReferralNotFound(referral_id)
+        case = shown.get("case")
+        return referral, None if case is None else ReferralCase.model_validate(case)
 
     async def respond(
         self, principal: Principal, token: str, answer: ReferralAnswered
     ) -> ReferralState:
         """Answer the principal's referral through consultation's API, with their token;
         `ServiceRefused` says why not."""
-        await self.referral(principal, answer.referral_id)
+        await self.referral(principal, token, answer.referral_id)
         body = answer.model_dump(mode="json", include={"position", "rationale", "conditions"})
         path = f"/referrals/{answer.referral_id}/responses"
         return ReferralState.model_validate(

@@ -1,5 +1,5 @@
-"""The desk process: Temporal, the accounts, consultation's referrals (read) and the services'
-APIs it acts through, served over HTTP."""
+"""The desk process: Temporal, the accounts and the services' APIs it reads referrals and acts
+through, served over HTTP."""
 
 from __future__ import annotations
 
@@ -12,13 +12,11 @@ import structlog
 
 from caseflow.auth import key_ring, open_accounts
 from caseflow.auth.attempts import SignInAttempts, SignInPolicy
-from caseflow.db import create_pool, migrate
 from caseflow.http import HttpServer
 from caseflow.settings import Settings
 from desk import DEFAULT_HTTP_PORT
 from desk.app import create_app
 from desk.handlers import Desk
-from services.consultation import config as consultation
 from workflows.client import connect
 
 log = structlog.get_logger(__name__)
@@ -30,18 +28,12 @@ async def open_desk(settings: Settings) -> AsyncIterator[Desk]:
     endpoints = settings.endpoints()
     async with AsyncExitStack() as stack:
         accounts = await stack.enter_async_context(open_accounts(endpoints.database))
-        # Referrals are read here (migrated as the service would: the desk may start before
-        # it); every change goes through the owning service's API.
-        await migrate(endpoints.database, consultation.SCHEMA, consultation.MIGRATIONS)
-        referrals = await create_pool(endpoints.database, consultation.SCHEMA, size=3)
-        stack.push_async_callback(referrals.close)
         yield Desk(
             temporal=await connect(settings),
             accounts=accounts,
             attempts=SignInAttempts(accounts.pool, SignInPolicy.from_settings(settings)),
             keys=key_ring(settings),
             token_lifetime=timedelta(minutes=settings.auth_token_minutes),
-            consultation_pool=referrals,
             settings=settings,
         )
 

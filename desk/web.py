@@ -186,13 +186,13 @@ def build_router(desk: Desk) -> APIRouter:
     @web.get("/referrals")
     async def referrals(request: Request, principal: Visitor) -> Response:
         _admit(principal, Role.STAKEHOLDER)
-        found = await desk.referrals(principal)
+        found = await desk.referrals(principal, token_of(request))
         return page(request, "referrals.html", principal, referrals=found, now=datetime.now(UTC))
 
     @web.get("/referrals/{referral_id}")
     async def referral(request: Request, principal: Visitor, referral_id: str) -> Response:
         _admit(principal, Role.STAKEHOLDER)
-        state, disclosed = await desk.referral(principal, referral_id)
+        state, disclosed = await desk.referral(principal, token_of(request), referral_id)
         return page(
             request,
             "referral.html",

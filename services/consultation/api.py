@@ -13,14 +13,14 @@ from caseflow.auth import CHAIRS, REVIEWERS, Principal, Role, require
 from caseflow.auth.dependencies import Authentication, install
 from caseflow.http import refuse_invalid_requests
 from caseflow.uow import PoolOwner
-from schemas.consultation import Position, ReferralAnswered
+from schemas.consultation import Position, ReferralAnswered, ReferralCase
 from schemas.envelope import utcnow
 from schemas.types import Text
 from services.consultation.domain import IncompleteAnswer, ResponseRefused, UnknownReferral
 from services.consultation.handlers import answer_referral
 from services.consultation.policy import RoutingPolicy
 from services.consultation.ports import ConsultationStore
-from services.consultation.queries import ReferralState, referral_states
+from services.consultation.queries import ReferralState, disclosed_case, referral_states
 from services.consultation.registry_api import registry_router
 
 Stakeholder = Annotated[Principal, Depends(require(Role.STAKEHOLDER))]
@@ -35,6 +35,13 @@ class Response(BaseModel):
     position: Position = Field(description="`need_more_time` asks for the one extension.")
     rationale: Text = Field(default="", description="Why; required unless no objection.")
     conditions: list[Text] = Field(default_factory=list, description="Conditions proposed.")
+
+
+class Disclosure(BaseModel):
+    """A referral and the case as its stakeholder may see it."""
+
+    referral: ReferralState
+    case: ReferralCase | None = Field(description="None for referrals opened before it was kept.")
 
 
 class Refusal(BaseModel):
@@ -128,6 +135,16 @@ def build_api(
     async def get_referral(principal: Reader, referral_id: str) -> ReferralState:
         """One referral: status, deadline, position."""
         return await referral_of(principal, referral_id)
+
+    @api.get(
+        "/referrals/{referral_id}/disclosure",
+        responses={**REFUSALS_401_403, 404: REFUSALS[404]},
+    )
+    async def get_disclosure(principal: Reader, referral_id: str) -> Disclosure:
+        """One referral with the case as its stakeholder was shown it (minimised)."""
+        referral = await referral_of(principal, referral_id)
+        async with owner.pool.acquire() as connection:
+            return Disclosure(referral=referral, case=await disclosed_case(connection, referral_id))
 
     @api.post(
         "/referrals/{referral_id}/responses",

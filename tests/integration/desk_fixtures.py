@@ -11,12 +11,14 @@ import httpx
 from temporalio.client import Client
 
 from caseflow.auth import Principal, Role, open_accounts
+from caseflow.db import create_pool
 from caseflow.settings import Settings
 from caseflow.uow import HeldPool, PostgresStore
 from desk.app import create_app
 from desk.handlers import Desk
 from desk.runtime import open_desk
 from schemas.envelope import Envelope
+from services.consultation import config as consultation
 from services.consultation.adapters import PostgresConsultationUnitOfWork
 from services.consultation.handlers import open_consultation
 from services.consultation.policy import RoutingPolicy, StakeholderRegistry
@@ -69,10 +71,15 @@ async def add_accounts(settings: Settings) -> dict[str, str]:
     return names
 
 
-async def open_referral(desk: Desk) -> str:
+async def open_referral(settings: Settings) -> str:
     """A consultation referring a case to STAKEHOLDER and OTHER_STAKEHOLDER (opened as the
     consultation service would); the first's id."""
-    store = PostgresStore(HeldPool(desk.consultation_pool), PostgresConsultationUnitOfWork)
+    database = settings.endpoints().database
+    async with await create_pool(database, consultation.SCHEMA, size=1) as pool:
+        return await _open_referral(PostgresStore(HeldPool(pool), PostgresConsultationUnitOfWork))
+
+
+async def _open_referral(store: PostgresStore[PostgresConsultationUnitOfWork]) -> str:
     async with store.unit_of_work() as uow:
         await uow.seed_stakeholders(StakeholderRegistry.load())
     case_id = str(uuid.uuid4())
@@ -81,9 +88,9 @@ async def open_referral(desk: Desk) -> str:
     )
     envelope = Envelope.wrap(asked, source="tests", subject=case_id, correlation_id="test")
     await open_consultation(envelope, store, RoutingPolicy.load(), envelope.time)
-    async with desk.consultation_pool.acquire() as connection:
+    async with store.unit_of_work() as uow:
         return str(
-            await connection.fetchval(
+            await uow.connection.fetchval(
                 "SELECT referral_id FROM referrals WHERE case_id = $1 AND stakeholder_id = $2",
                 case_id,
                 STAKEHOLDER,
@@ -114,4 +121,4 @@ async def desk_world(settings: Settings, temporal: Client) -> AsyncIterator[Desk
                     "/api/auth/token", json={"name": name, "password": PASSWORD}
                 )
                 headers[key] = {"Authorization": f"Bearer {signed.json()['access_token']}"}
-            yield DeskWorld(desk, http, names, headers, harness, await open_referral(desk))
+            yield DeskWorld(desk, http, names, headers, harness, await open_referral(settings))
