@@ -73,6 +73,24 @@ class Settings(BaseSettings):
         description="Port of the consultation HTTP API; unset: 8300, or any free port while "
         "8300 is taken (the address is logged and written to <state dir>/run/consultation.url).",
     )
+    screening_http_host: str = Field(
+        default="127.0.0.1", description="Address the screening HTTP API listens on."
+    )
+    screening_http_port: int | None = Field(
+        default=None,
+        description="Port of the screening HTTP API; unset: 8310, or any free port while "
+        "8310 is taken (the address is logged and written to <state dir>/run/screening.url).",
+    )
+    consultation_url: str | None = Field(
+        default=None,
+        description="Where the desk and the CLI reach the consultation API; unset: the address "
+        "in <state dir>/run/consultation.url.",
+    )
+    screening_url: str | None = Field(
+        default=None,
+        description="Where the desk and the CLI reach the screening API; unset: the address "
+        "in <state dir>/run/screening.url.",
+    )
     desk_http_host: str = Field(
         default="127.0.0.1", description="Address the reviewer desk (web page and API) listens on."
     )

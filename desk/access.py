@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from fastapi import Request
+
 from caseflow.auth import REVIEWERS, Principal, Role
+from caseflow.auth.dependencies import SESSION_COOKIE
 from workflows.desk import ReviewerAction
 from workflows.inbox import InboxFilter
 from workflows.tasks import Reviewer, ReviewerRole
@@ -51,3 +54,12 @@ def viewer_role(principal: Principal) -> ReviewerRole | None:
     if principal.role in ACTORS:
         return ReviewerRole(principal.role.value)
     return None
+
+
+def token_of(request: Request) -> str:
+    """The signed token the request was admitted with (its bearer header, else the session
+    cookie), to act with at the services as the same user."""
+    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and credentials.strip():
+        return credentials.strip()
+    return request.cookies.get(SESSION_COOKIE, "")

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, sta
 from caseflow.auth import REVIEWERS, Principal, Role, require
 from caseflow.auth.attempts import SignInRefused
 from caseflow.auth.dependencies import client_address
-from desk.access import CASE_READERS, IDENTIFIER, reviewer_of, roles_of
+from desk.access import CASE_READERS, IDENTIFIER, reviewer_of, roles_of, token_of
 from desk.handlers import Desk
 from desk.models import (
     Answer,
@@ -67,10 +67,12 @@ def _responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     described = {
         401: "No valid bearer token.",
         403: "The account's role may not do this.",
-        404: "No such case or referral, or not one this account may see.",
+        404: "No such case, referral or list entry, or not one this account may see.",
         409: "Refused: the workflow's (or consultation's) reasons.",
         422: "A malformed or incomplete request.",
         429: "Too many failed sign-ins: try again after `Retry-After` seconds.",
+        503: "The service that owns the change (screening, consultation) does not answer; "
+        "nothing was changed.",
     }
     return {code: {"model": Refusal, "description": described[code]} for code in codes}
 
@@ -136,40 +138,49 @@ def build_router(desk: Desk) -> APIRouter:
         _add_action(api, desk, action, body)
 
     @api.get("/referrals", responses=_responses(401, 403))
-    async def referrals(principal: Stakeholder) -> list[ReferralState]:
+    async def referrals(request: Request, principal: Stakeholder) -> list[ReferralState]:
         """Your open referrals, soonest due first."""
-        return await desk.referrals(principal)
+        return await desk.referrals(principal, token_of(request))
 
     @api.get("/referrals/{referral_id}", responses=_responses(401, 403, 404))
-    async def referral(principal: Stakeholder, referral_id: ReferralRef) -> ReferralDetail:
+    async def referral(
+        request: Request, principal: Stakeholder, referral_id: ReferralRef
+    ) -> ReferralDetail:
         """One of your referrals, with the case as you may see it (minimised)."""
-        state, disclosed = await desk.referral(principal, referral_id)
+        state, disclosed = await desk.referral(principal, token_of(request), referral_id)
         return ReferralDetail(referral=state, case=disclosed)
 
     @api.post(
         "/referrals/{referral_id}/responses",
         status_code=status.HTTP_201_CREATED,
-        responses=_responses(401, 403, 404, 409, 422),
+        responses=_responses(401, 403, 404, 409, 422, 503),
     )
     async def respond(
-        principal: Stakeholder, referral_id: ReferralRef, body: Answer
+        request: Request, principal: Stakeholder, referral_id: ReferralRef, body: Answer
     ) -> ReferralState:
         """Answer one of your referrals; `need_more_time` moves its deadline once."""
         answer = ReferralAnswered(
             referral_id=referral_id, answered_by=principal.name, **body.model_dump()
         )
-        return await desk.respond(principal, answer)
+        return await desk.respond(principal, token_of(request), answer)
 
     @api.post(
-        "/clearances", status_code=status.HTTP_201_CREATED, responses=_responses(401, 403, 422)
+        "/clearances",
+        status_code=status.HTTP_201_CREATED,
+        responses=_responses(401, 403, 404, 422, 503),
     )
-    async def clear(principal: Officer, body: ClearanceRequest) -> ClearanceRecorded:
-        """Clear a false-positive screening hit for this party and entry from now on."""
-        cleared = await desk.clear(principal, body.party, body.country, body.entry, body.reason)
+    async def clear(
+        request: Request, principal: Officer, body: ClearanceRequest
+    ) -> ClearanceRecorded:
+        """Clear a false-positive screening hit for this party and entry from now on (through
+        the screening service, which keeps it on the audit trail with who cleared it)."""
+        cleared = await desk.clear(
+            token_of(request), body.party, body.country, body.entry, body.reason
+        )
         return ClearanceRecorded(
             entry=cleared.entry_id,
-            party=body.party,
-            country=body.country.upper(),
+            party=cleared.party_name,
+            country=cleared.country,
             cleared_by=cleared.cleared_by,
             cleared_at=cleared.cleared_at,
             reason=cleared.reason,

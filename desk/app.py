@@ -14,12 +14,10 @@ from caseflow.auth.dependencies import SESSION_COOKIE, authentication_of
 from caseflow.http import refuse_invalid_requests
 from caseflow.http_guards import BodySizeLimit, SecurityHeaders
 from caseflow.limits import DESK_REQUEST_BODY
+from caseflow.service_api import ServiceRefused, ServiceUnavailable
 from desk import api, web
 from desk.handlers import Desk, ReferralNotFound
 from desk.models import Refusal
-from services.consultation.api import refusal_status
-from services.consultation.domain import ResponseRefused
-from services.screening.clearing import ClearanceRefused
 from workflows.desk import ActionRefused, ActionTooLarge, CaseNotFound, InvalidQuery
 
 DESCRIPTION = """The reviewer desk of caseflow.
@@ -60,19 +58,21 @@ def create_app(desk: Desk) -> FastAPI:
     async def action_too_large(request: Request, error: Exception) -> Response:
         return _refused(request, 413, Refusal(reason="too_large", message=str(error)))
 
-    @app.exception_handler(ResponseRefused)
-    async def response_refused(request: Request, error: Exception) -> Response:
-        assert isinstance(error, ResponseRefused)
-        refusal = Refusal(reason=error.reason, message=error.message)
-        return _refused(request, refusal_status(error), refusal)
+    @app.exception_handler(ServiceRefused)
+    async def service_refused(request: Request, error: Exception) -> Response:
+        # The service's own refusal (consultation's or screening's), passed on as it said it.
+        assert isinstance(error, ServiceRefused)
+        refusal = Refusal(reason=error.reason, message=str(error))
+        return _refused(request, error.status, refusal)
+
+    @app.exception_handler(ServiceUnavailable)
+    async def service_unavailable(request: Request, error: Exception) -> Response:
+        refusal = Refusal(reason="service_unavailable", message=f"{error}; nothing was changed")
+        return _refused(request, 503, refusal)
 
     @app.exception_handler(InvalidQuery)
     async def invalid_query(request: Request, error: Exception) -> Response:
         return _refused(request, 422, Refusal(reason="invalid_filter", message=str(error)))
-
-    @app.exception_handler(ClearanceRefused)
-    async def clearance_refused(request: Request, error: Exception) -> Response:
-        return _refused(request, 422, Refusal(reason="refused", message=str(error)))
 
     @app.exception_handler(web.LoginRequired)
     async def login_required(request: Request, error: Exception) -> Response:

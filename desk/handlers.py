@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
-import asyncpg
 from pydantic import BaseModel
 from temporalio.client import Client
 
 from caseflow.auth import Accounts, KeyRing, Principal
 from caseflow.auth.attempts import SignInAttempts, SignInRefused
-from caseflow.uow import PostgresStore
+from caseflow.service_api import Service, ServiceClient, ServiceRefused
+from caseflow.settings import Settings
 from desk.access import (
     IDENTIFIER,
     inbox_of,
@@ -23,13 +23,8 @@ from desk.access import (
     viewer_role,
 )
 from schemas.consultation import ReferralAnswered, ReferralCase
-from services.consultation.adapters import PostgresConsultationUnitOfWork
-from services.consultation.handlers import answer_referral
-from services.consultation.policy import RoutingPolicy
-from services.consultation.queries import ReferralState, disclosed_case, referral_states
-from services.screening.adapters import PostgresScreeningUnitOfWork
-from services.screening.clearing import clear_hit
-from services.screening.rules.parties import Clearance
+from schemas.screening import HitCleared
+from services.consultation.queries import ReferralState
 from workflows import desk as cases
 from workflows.desk import CaseNotFound, CaseSummary, ReviewerAction
 from workflows.inbox import InboxFilter, open_tasks
@@ -56,17 +51,19 @@ class SignedIn:
 
 @dataclass
 class Desk:
-    """The desk's ports: Temporal, the accounts and the two service schemas it acts on."""
+    """The desk's ports: Temporal, the accounts, and the screening and consultation APIs, which
+    it calls with the signed-in user's token."""
 
     temporal: Client
     accounts: Accounts
     attempts: SignInAttempts
     keys: KeyRing
     token_lifetime: timedelta
-    consultation_pool: asyncpg.Pool
-    consultation: PostgresStore[PostgresConsultationUnitOfWork]
-    routing: RoutingPolicy
-    screening: PostgresStore[PostgresScreeningUnitOfWork]
+    settings: Settings
+
+    def service(self, name: Service) -> ServiceClient:
+        """A service's API, where it listens now (it may have started after the desk)."""
+        return ServiceClient.of(self.settings, name)
 
     async def sign_in(self, name: str, password: str, address: str) -> SignedIn | None:
         """A token for an enabled account whose password matches; `SignInRefused` while the
@@ -102,42 +99,61 @@ class Desk:
         case_id = await cases.resolve_case(self.temporal, reference)
         return await action(self.temporal, case_id, task)
 
-    async def referrals(self, principal: Principal) -> list[ReferralState]:
-        """The open referrals made to the principal's stakeholder."""
-        async with self.consultation_pool.acquire() as connection:
-            return await referral_states(
-                connection, datetime.now(UTC), stakeholder=principal.stakeholder or ""
-            )
+    async def referrals(self, principal: Principal, token: str) -> list[ReferralState]:
+        """The open referrals made to the principal's stakeholder (consultation's API answers
+        for the token's stakeholder only)."""
+        found = await self.service("consultation").call("GET", "/referrals", token)
+        return [ReferralState.model_validate(each) for each in found]
 
     async def referral(
-        self, principal: Principal, referral_id: str
+        self, principal: Principal, token: str, referral_id: str
     ) -> tuple[ReferralState, ReferralCase | None]:
         """One referral made to the principal, with the case as it was shown to them."""
         if not REFERRAL_ID.fullmatch(referral_id):
             raise ReferralNotFound(referral_id)
-        async with self.consultation_pool.acquire() as connection:
-            found = await referral_states(connection, datetime.now(UTC), referral_id=referral_id)
-            if not found or not may_answer(principal, found[0].stakeholder_id):
-                raise ReferralNotFound(referral_id)
-            return found[0], await disclosed_case(connection, referral_id)
+        path = f"/referrals/{referral_id}/disclosure"
+        try:
+            shown = await self.service("consultation").call("GET", path, token)
+        except ServiceRefused as refusal:
+            if refusal.status == 404:
+                raise ReferralNotFound(referral_id) from refusal
+            raise
+        referral = ReferralState.model_validate(shown["referral"])
+        if not may_answer(principal, referral.stakeholder_id):
+            raise ReferralNotFound(referral_id)
+        case = shown.get("case")
+        return referral, None if case is None else ReferralCase.model_validate(case)
 
-    async def respond(self, principal: Principal, answer: ReferralAnswered) -> ReferralState:
-        """Record the principal's answer to its referral; `ResponseRefused` says why not."""
-        await self.referral(principal, answer.referral_id)
-        await answer_referral(answer, "desk", self.consultation, self.routing, datetime.now(UTC))
-        state, _ = await self.referral(principal, answer.referral_id)
-        return state
+    async def respond(
+        self, principal: Principal, token: str, answer: ReferralAnswered
+    ) -> ReferralState:
+        """Answer the principal's referral through consultation's API, with their token;
+        `ServiceRefused` says why not."""
+        await self.referral(principal, token, answer.referral_id)
+        body = answer.model_dump(mode="json", include={"position", "rationale", "conditions"})
+        path = f"/referrals/{answer.referral_id}/responses"
+        return ReferralState.model_validate(
+            await self.service("consultation").call("POST", path, token, body)
+        )
 
     async def clear(
-        self, principal: Principal, party: str, country: str, entry: str, reason: str
-    ) -> Clearance:
-        """Clear a false-positive hit; `ClearanceRefused` says why not."""
-        return await clear_hit(
-            party,
-            country.upper(),
-            entry,
-            reviewer=principal.name,
-            reason=reason,
-            at=datetime.now(UTC),
-            store=self.screening,
-        )
+        self,
+        token: str,
+        party: str,
+        country: str,
+        entry: str,
+        reason: str,
+        case: str | None = None,
+    ) -> HitCleared:
+        """Clear a false-positive hit (found in `case`, id or control number, if given) through
+        screening's API, as the token's bearer; `ServiceRefused` says why not."""
+        case_id = await cases.resolve_case(self.temporal, case) if case else None
+        wanted = {
+            "party": party,
+            "country": country.upper(),
+            "entry": entry,
+            "reason": reason,
+            "case_id": case_id,
+        }
+        answer = await self.service("screening").call("POST", "/clearances", token, wanted)
+        return HitCleared.model_validate(answer)

@@ -1,4 +1,5 @@
-"""The desk process: Temporal, the accounts and the service schemas it acts on, served over HTTP."""
+"""The desk process: Temporal, the accounts and the services' APIs it reads referrals and acts
+through, served over HTTP."""
 
 from __future__ import annotations
 
@@ -11,18 +12,11 @@ import structlog
 
 from caseflow.auth import key_ring, open_accounts
 from caseflow.auth.attempts import SignInAttempts, SignInPolicy
-from caseflow.db import create_pool, migrate
 from caseflow.http import HttpServer
 from caseflow.settings import Settings
-from caseflow.uow import HeldPool, PostgresStore
 from desk import DEFAULT_HTTP_PORT
 from desk.app import create_app
 from desk.handlers import Desk
-from services.consultation import config as consultation
-from services.consultation.adapters import PostgresConsultationUnitOfWork
-from services.consultation.policy import RoutingPolicy
-from services.screening import config as screening
-from services.screening.adapters import PostgresScreeningUnitOfWork
 from workflows.client import connect
 
 log = structlog.get_logger(__name__)
@@ -34,27 +28,13 @@ async def open_desk(settings: Settings) -> AsyncIterator[Desk]:
     endpoints = settings.endpoints()
     async with AsyncExitStack() as stack:
         accounts = await stack.enter_async_context(open_accounts(endpoints.database))
-        pools = {}
-        for schema, migrations in (
-            (consultation.SCHEMA, consultation.MIGRATIONS),
-            (screening.SCHEMA, screening.MIGRATIONS),
-        ):
-            # Migrated as the service would: the desk may start before it.
-            await migrate(endpoints.database, schema, migrations)
-            pools[schema] = await create_pool(endpoints.database, schema, size=3)
-            stack.push_async_callback(pools[schema].close)
         yield Desk(
             temporal=await connect(settings),
             accounts=accounts,
             attempts=SignInAttempts(accounts.pool, SignInPolicy.from_settings(settings)),
             keys=key_ring(settings),
             token_lifetime=timedelta(minutes=settings.auth_token_minutes),
-            consultation_pool=pools[consultation.SCHEMA],
-            consultation=PostgresStore(
-                HeldPool(pools[consultation.SCHEMA]), PostgresConsultationUnitOfWork
-            ),
-            routing=RoutingPolicy.load(),
-            screening=PostgresStore(HeldPool(pools[screening.SCHEMA]), PostgresScreeningUnitOfWork),
+            settings=settings,
         )
 
 

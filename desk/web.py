@@ -16,15 +16,14 @@ from fastapi.templating import Jinja2Templates
 from caseflow.auth import REVIEWERS, Principal, Role, current_principal
 from caseflow.auth.attempts import SignInRefused
 from caseflow.auth.dependencies import SESSION_COOKIE, client_address
-from desk.access import ACTORS, CASE_READERS
+from caseflow.service_api import ServiceRefused
+from desk.access import ACTORS, CASE_READERS, token_of
 from desk.forms import lines, read_action, text
 from desk.handlers import Desk
 from desk.present import register_filters
 from schemas.cases import CaseStatus
 from schemas.consultation import Position, ReferralAnswered
 from schemas.screening import RiskLevel
-from services.consultation.domain import ResponseRefused
-from services.screening.clearing import ClearanceRefused
 from workflows.desk import ActionRefused
 from workflows.inbox import InboxFilter
 
@@ -169,9 +168,14 @@ def build_router(desk: Desk) -> APIRouter:
         party, _, country = form.get("party", "").rpartition("|")
         try:
             await desk.clear(
-                principal, party, country, form.get("entry", ""), form.get("reason", "")
+                token_of(request),
+                party,
+                country,
+                form.get("entry", ""),
+                form.get("reason", ""),
+                case=case,
             )
-        except ClearanceRefused as refusal:
+        except ServiceRefused as refusal:
             return back(f"/cases/{quote(case)}", refused=str(refusal))
         return back(
             f"/cases/{quote(case)}",
@@ -182,13 +186,13 @@ def build_router(desk: Desk) -> APIRouter:
     @web.get("/referrals")
     async def referrals(request: Request, principal: Visitor) -> Response:
         _admit(principal, Role.STAKEHOLDER)
-        found = await desk.referrals(principal)
+        found = await desk.referrals(principal, token_of(request))
         return page(request, "referrals.html", principal, referrals=found, now=datetime.now(UTC))
 
     @web.get("/referrals/{referral_id}")
     async def referral(request: Request, principal: Visitor, referral_id: str) -> Response:
         _admit(principal, Role.STAKEHOLDER)
-        state, disclosed = await desk.referral(principal, referral_id)
+        state, disclosed = await desk.referral(principal, token_of(request), referral_id)
         return page(
             request,
             "referral.html",
@@ -211,9 +215,9 @@ def build_router(desk: Desk) -> APIRouter:
                 conditions=lines(await request.form(), "conditions"),
                 answered_by=principal.name,
             )
-            await desk.respond(principal, answer)
-        except ResponseRefused as refusal:
-            return back(path, refused=refusal.message)
+            await desk.respond(principal, token_of(request), answer)
+        except ServiceRefused as refusal:
+            return back(path, refused=str(refusal))
         except ValueError as error:  # a position or text the form could not have sent
             return back(path, refused=str(error).splitlines()[0])
         return back(path, notice="Thank you: your answer is recorded.")

@@ -24,6 +24,7 @@ from schemas.envelope import Contract, contracts_of
 from schemas.intake import SubmissionRejected
 from schemas.review import ReviewerActed
 from schemas.screening import (
+    HitCleared,
     ListUpdated,
     PartnerNotice,
     ScreeningCompleted,
@@ -42,6 +43,7 @@ CONTRACTS: tuple[type[Contract], ...] = (
     CaseStatusChanged,
     ScreeningRequested,
     ScreeningCompleted,
+    HitCleared,
     CaseDecided,
     DecisionIssued,
     CaseDeadlineApproaching,

@@ -151,3 +151,21 @@ class PartnerNotice(Contract):
     destination_country: CountryCode
     reason: str = Field(min_length=1, max_length=4000, description="Grounds given by the issuer.")
     contact: str | None = Field(default=None, description="Whom to consult at the issuer.")
+
+
+class HitCleared(Contract):
+    """Event: a reviewer cleared a false-positive hit; later screenings of this party report the
+    entry as cleared. Told on caseflow.screening.results, so the audit trail keeps it."""
+
+    event_type = "HitCleared"
+
+    party_name: str = Field(description="The party's name as the reviewer gave it.")
+    country: CountryCode
+    entry_id: str = Field(description="The list entry the hit named.")
+    reason: str = Field(min_length=1, description="Why the party is not the listed entry.")
+    cleared_by: str = Field(min_length=1, description="The reviewer, from the signed token.")
+    cleared_by_role: str = Field(description="The reviewer's role, from the signed token.")
+    cleared_at: datetime
+    case_id: str | None = Field(
+        default=None, description="The case the hit was found in, when cleared from a case."
+    )

@@ -5,16 +5,21 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+import uuid
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
+import jwt
 from aiokafka import AIOKafkaConsumer
 from typer.testing import CliRunner
 
+from caseflow.auth import Principal, Role, key_ring, open_accounts
 from caseflow.cli import app as cli
 from caseflow.settings import Settings
 
 Event = dict[str, Any]
+TEST_PASSWORD = "test-account-password"
 
 
 async def collect(
@@ -59,10 +64,18 @@ async def collect(
     return seen
 
 
-async def caseflow(settings: Settings, *arguments: str, status: int = 0) -> str:
+async def caseflow(
+    settings: Settings, *arguments: str, status: int = 0, token: str | None = None
+) -> str:
     """The `caseflow` command's output, run against the session's stack (its servers and its
-    payload keys); it must exit with `status`."""
-    environment = {"CASEFLOW_STATE_DIR": str(settings.state_dir), "COLUMNS": "250"}
+    payload keys) as the bearer of `token`, if any; it must exit with `status`."""
+    environment = {
+        "CASEFLOW_STATE_DIR": str(settings.state_dir),
+        "COLUMNS": "250",
+        "CASEFLOW_TOKEN": token or "",
+        # No token file of the user running the tests: without `token`, no token at all.
+        "XDG_CONFIG_HOME": str(settings.state_dir / "test-user-config"),
+    }
     # The command runs its own event loop, so not on this test's.
     shown = await asyncio.to_thread(CliRunner().invoke, cli, list(arguments), env=environment)
     assert shown.exit_code == status, shown.output
@@ -76,3 +89,29 @@ async def eventually(check: Callable[[], Awaitable[bool]], what: str, wait: floa
         if time.monotonic() > deadline:
             raise AssertionError(f"not within {wait}s: {what}")
         await asyncio.sleep(0.2)
+
+
+async def signed_token(
+    settings: Settings, role: Role, *, stakeholder: str | None = None, name: str | None = None
+) -> str:
+    """A token of a new enabled account of `role` (a stakeholder's speaking for `stakeholder`),
+    signed with the stack's keys as `caseflow login` would get it."""
+    account = name or f"{role.value.replace('_', '-')}-{uuid.uuid4().hex[:8]}"
+    principal = Principal(name=account, role=role, stakeholder=stakeholder)
+    async with open_accounts(settings.endpoints().database) as accounts:
+        await accounts.add(principal, TEST_PASSWORD)
+    return key_ring(settings).issue(principal, timedelta(hours=2))
+
+
+def bearer(token: str) -> dict[str, str]:
+    """The Authorization header carrying `token`."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+def forge(token: str) -> str:
+    """The token's claims and key id, signed with a key the stack never made."""
+    claims = jwt.decode(token, options={"verify_signature": False})
+    kid = str(jwt.get_unverified_header(token).get("kid"))
+    return jwt.encode(
+        claims, "a-forger's-own-key-" + "x" * 32, algorithm="HS256", headers={"kid": kid}
+    )

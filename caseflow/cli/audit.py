@@ -41,9 +41,16 @@ async def _rows_of(database_url: str, case: str) -> list[ChainedRow]:
 
 
 def _actor(row: ChainedRow) -> str:
-    """The reviewer of a reviewer action, the operator of a registry change; else nobody."""
+    """The reviewer of a reviewer action or a clearance, the operator of a registry change; else
+    nobody."""
     data = json.loads(row.entry.content).get("data", {})
-    return str(data.get("reviewer_id") or data.get("decided_by") or data.get("changed_by") or "")
+    return str(
+        data.get("reviewer_id")
+        or data.get("decided_by")
+        or data.get("changed_by")
+        or data.get("cleared_by")
+        or ""
+    )
 
 
 @app.command()

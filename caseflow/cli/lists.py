@@ -1,4 +1,5 @@
-"""`caseflow lists load | show | clear | clearances`: restricted-party lists and cleared hits."""
+"""`caseflow lists load | show | clear | clearances`: restricted-party lists and cleared hits
+(clearances go through the screening service's API, with the user's signed token)."""
 
 from __future__ import annotations
 
@@ -14,17 +15,17 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from caseflow.cli.acting import call_service
 from caseflow.db import create_pool, migrate
 from caseflow.settings import Settings
 from caseflow.uow import HeldPool, PostgresStore
-from schemas.envelope import utcnow
-from services.screening.adapters import ClearanceRecord, PostgresScreeningUnitOfWork
-from services.screening.clearing import ClearanceRefused, clear_hit
+from schemas.screening import HitCleared
+from services.screening.adapters import PostgresScreeningUnitOfWork
+from services.screening.api import ClearanceListed
 from services.screening.config import MIGRATIONS, SCHEMA
 from services.screening.list_loading import ListLoaded, load_list_version
 from services.screening.list_store import ListVersionRecord
 from services.screening.matching import ListFormatError, RestrictedPartyEntry, load_list
-from services.screening.rules.parties import Clearance
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -107,34 +108,35 @@ def clear(
     entry: str = typer.Argument(..., help="The list entry id the hit names (its `reference`)."),
     party: str = typer.Option(..., help="The party's name, as in the application."),
     country: str = typer.Option(..., help="The party's country (ISO 3166-1 alpha-2)."),
-    reviewer: str = typer.Option(..., help="Your reviewer id."),
     reason: str = typer.Option(..., help="Why the party is not the listed entry."),
+    case: str | None = typer.Option(None, "--case", help="The case the hit was found in."),
 ) -> None:
-    """Clear a false-positive hit: later screenings report this party and entry as cleared."""
-    try:
-        cleared = asyncio.run(_clear(party, country.upper(), entry, reviewer, reason))
-    except ClearanceRefused as error:
-        console.print(f"[red]refused:[/red] {error}")
-        raise typer.Exit(1) from error
+    """Clear a false-positive hit through the screening service, as the signed-in reviewer
+    (CASEFLOW_TOKEN, or `caseflow login`): later screenings report this party and entry as
+    cleared, and the audit trail keeps who cleared it."""
+    wanted = {
+        "party": party,
+        "country": country.upper(),
+        "entry": entry,
+        "reason": reason,
+        "case_id": case,
+    }
+    cleared = HitCleared.model_validate(call_service("screening", "POST", "/clearances", wanted))
     console.print(
-        f"cleared '{party}' ({country.upper()}) against entry {entry} by {cleared.cleared_by} "
-        f"at {cleared.cleared_at:%Y-%m-%d %H:%M} UTC: {cleared.reason}"
+        f"cleared '{cleared.party_name}' ({cleared.country}) against entry {cleared.entry_id} by "
+        f"{cleared.cleared_by} at {cleared.cleared_at:%Y-%m-%d %H:%M} UTC: {cleared.reason}",
+        highlight=False,
     )
-
-
-async def _clear(party: str, country: str, entry: str, reviewer: str, reason: str) -> Clearance:
-    async with screening_store() as store:
-        return await clear_hit(
-            party, country, entry, reviewer=reviewer, reason=reason, at=utcnow(), store=store
-        )
 
 
 @app.command()
 def clearances() -> None:
-    """Every cleared hit: when, by whom, which party and entry, and why."""
-    _print(("cleared at", "by", "party", "entry", "reason"), asyncio.run(_clearances()))
-
-
-async def _clearances() -> list[ClearanceRecord]:
-    async with screening_store() as store, store.unit_of_work() as uow:
-        return await uow.clearance_history()
+    """Every cleared hit: when, by whom, which party and entry, and why (from the screening
+    service, as the signed-in reviewer or operator)."""
+    found = call_service("screening", "GET", "/clearances")
+    table = Table("cleared at", "by", "party", "entry", "reason")
+    for each in (ClearanceListed.model_validate(row) for row in found):
+        table.add_row(
+            str(each.cleared_at), each.cleared_by, each.party_name, each.entry_id, each.reason
+        )
+    console.print(table)

@@ -1,38 +1,23 @@
 """`caseflow stakeholders list | show | add | update | conflict | disable | enable`: the registry
-of who is consulted, changed by operators with who, when and why kept."""
+of who is consulted, changed by operators through the consultation service's API with their
+signed token (CASEFLOW_TOKEN, or `caseflow login`); who, when and why are kept."""
 
 from __future__ import annotations
 
-import asyncio
-import getpass
-from collections.abc import Awaitable, Callable
-from typing import Literal, TypeVar
+from typing import Any, Literal
+from urllib.parse import quote
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from caseflow.cli.consultation import consultation_schema
-from schemas.envelope import utcnow
-from services.consultation.adapters import PostgresConsultationUnitOfWork
-from services.consultation.policy import StakeholderEntry, StakeholderRegistry
-from services.consultation.registry import (
-    RegistryRefused,
-    new_entry,
-    updated,
-    with_conflict,
-    without_conflict,
-)
-from services.consultation.registry_store import Action, Change, Registered, RegistryStore
+from caseflow.cli.acting import call_service
+from services.consultation.registry_api import StakeholderRecord, StakeholderState
 
 app = typer.Typer(help="The stakeholder registry: who is consulted.", no_args_is_help=True)
 console = Console()
-T = TypeVar("T")
 
 REASON = typer.Option(..., "--reason", help="Why (kept with the change).")
-BY = typer.Option(
-    None, "--by", envvar="CASEFLOW_OPERATOR", help="Who makes the change (default: your login)."
-)
 TECHNOLOGY = typer.Option(None, "--technology", help="Technology category known (repeatable).")
 REGION = typer.Option(None, "--region", help="Destination known, ISO code (repeatable).")
 
@@ -42,18 +27,16 @@ def list_(
     every: bool = typer.Option(False, "--all", help="Disabled stakeholders too."),
 ) -> None:
     """The registry: kind, channel, expertise and declared conflicts of interest."""
-    found = _run(lambda store: store.registered())
+    found = call_service("consultation", "GET", f"/stakeholders?all={str(every).lower()}")
     table = Table("stakeholder", "kind", "channel", "expertise", "conflicts of interest", "changed")
-    for registered in found:
-        if registered.disabled_at is not None and not every:
-            continue
+    for registered in (StakeholderState.model_validate(each) for each in found):
         entry = registered.entry
         table.add_row(
             f"{entry.id}\n{entry.name}"
             + (" [red](disabled)[/red]" if registered.disabled_at else ""),
             entry.kind.value + (f" ({entry.state})" if entry.state else ""),
             entry.channel,
-            _expertise(entry),
+            _expertise(registered),
             "\n".join(f"{c.kind} {c.value}: {c.note}" for c in entry.conflicts),
             _changed(registered),
         )
@@ -63,25 +46,23 @@ def list_(
 @app.command()
 def show(stakeholder_id: str = typer.Argument(..., help="The stakeholder's id.")) -> None:
     """One stakeholder and every change made to it."""
-
-    async def read(store: RegistryStore) -> tuple[Registered, list[Change]]:
-        return await store.find(stakeholder_id), await store.changes(stakeholder_id)
-
-    registered, changes = _run(read)
-    entry = registered.entry
+    record = StakeholderRecord.model_validate(
+        call_service("consultation", "GET", f"/stakeholders/{_id(stakeholder_id)}")
+    )
+    entry = record.entry
     console.print(f"[bold]{entry.id}[/bold] {entry.name}", highlight=False)
     console.print(f"kind: {entry.kind.value}" + (f" ({entry.state})" if entry.state else ""))
-    console.print(f"channel: {entry.channel}\nexpertise: {_expertise(entry)}", highlight=False)
+    console.print(f"channel: {entry.channel}\nexpertise: {_expertise(record)}", highlight=False)
     for conflict in entry.conflicts:
         console.print(f"conflict: {conflict.kind} {conflict.value}: {conflict.note}")
-    if registered.disabled_at is not None:
-        console.print(f"[red]disabled at {registered.disabled_at:%Y-%m-%d %H:%M}[/red]")
+    if record.disabled_at is not None:
+        console.print(f"[red]disabled at {record.disabled_at:%Y-%m-%d %H:%M}[/red]")
     table = Table("when", "what", "who", "why", title="changes")
-    for change in changes:
+    for change in record.changes:
         table.add_row(
             f"{change.changed_at:%Y-%m-%d %H:%M}", change.action, change.changed_by, change.reason
         )
-    console.print(table if changes else "changes: none (as the seed file says)")
+    console.print(table if record.changes else "changes: none (as the seed file says)")
 
 
 @app.command()
@@ -96,22 +77,19 @@ def add(
     technology: list[str] | None = TECHNOLOGY,
     region: list[str] | None = REGION,
     reason: str = REASON,
-    by: str | None = BY,
 ) -> None:
     """Register a stakeholder; it is referred from the next consultation on."""
-    entry = _refusing(
-        lambda: new_entry(
-            stakeholder_id,
-            name=name,
-            kind=kind,
-            channel=channel,
-            state=state,
-            technologies=technology or (),
-            regions=region or (),
-        )
-    )
-    _run(lambda store: store.add(entry, _operator(by), reason, utcnow()))
-    console.print(f"added {entry.id}")
+    wanted = {
+        "id": stakeholder_id,
+        "name": name,
+        "kind": kind,
+        "channel": channel,
+        "state": state,
+        "technologies": technology or [],
+        "regions": region or [],
+        "reason": reason,
+    }
+    _changed_to(call_service("consultation", "POST", "/stakeholders", wanted), "added")
 
 
 @app.command()
@@ -122,18 +100,16 @@ def update(
     technology: list[str] | None = TECHNOLOGY,
     region: list[str] | None = REGION,
     reason: str = REASON,
-    by: str | None = BY,
 ) -> None:
     """Change a stakeholder's name, channel or expertise (a list given replaces the old one)."""
-    _change(
-        stakeholder_id,
-        "updated",
-        lambda entry: updated(
-            entry, name=name, channel=channel, technologies=technology, regions=region
-        ),
-        _operator(by),
-        reason,
-    )
+    edit = {
+        "name": name,
+        "channel": channel,
+        "technologies": technology,
+        "regions": region,
+        "reason": reason,
+    }
+    _change(stakeholder_id, "PATCH", "", edit, "updated")
 
 
 @app.command()
@@ -143,7 +119,6 @@ def conflict(
     country: str | None = typer.Option(None, "--country", help="A destination it is tied to."),
     withdraw: bool = typer.Option(False, "--withdraw", help="Withdraw the declared conflict."),
     reason: str = REASON,
-    by: str | None = BY,
 ) -> None:
     """Declare a conflict of interest: never referred a case naming the party or destination
     (--withdraw: referred such cases again)."""
@@ -151,93 +126,55 @@ def conflict(
         console.print("[red]give exactly one of --party and --country[/red]")
         raise typer.Exit(2)
     kind: Literal["party", "country"] = "party" if party is not None else "country"
-    value = party or country or ""
-    _change(
-        stakeholder_id,
-        "conflict-withdrawn" if withdraw else "conflict",
-        lambda entry: (
-            without_conflict(entry, kind, value)
-            if withdraw
-            else with_conflict(entry, kind, value, reason)
-        ),
-        _operator(by),
-        reason,
-    )
+    declared = {"kind": kind, "value": party or country or "", "reason": reason}
+    if withdraw:
+        _change(stakeholder_id, "POST", "/conflicts/withdrawn", declared, "conflict-withdrawn")
+    else:
+        _change(stakeholder_id, "POST", "/conflicts", declared, "conflict")
 
 
 @app.command()
 def disable(
     stakeholder_id: str = typer.Argument(..., help="The stakeholder's id."),
     reason: str = REASON,
-    by: str | None = BY,
 ) -> None:
     """Stop referring cases to a stakeholder (its open referrals run their course)."""
-    _change(stakeholder_id, "disabled", lambda entry: entry, _operator(by), reason)
+    _change(stakeholder_id, "POST", "/disabled", {"reason": reason}, "disabled")
 
 
 @app.command()
 def enable(
     stakeholder_id: str = typer.Argument(..., help="The stakeholder's id."),
     reason: str = REASON,
-    by: str | None = BY,
 ) -> None:
     """Refer cases to a disabled stakeholder again, from the next consultation on."""
-    _change(stakeholder_id, "enabled", lambda entry: entry, _operator(by), reason)
+    _change(stakeholder_id, "POST", "/enabled", {"reason": reason}, "enabled")
 
 
-def _change(
-    stakeholder_id: str,
-    action: Action,
-    change: Callable[[StakeholderEntry], StakeholderEntry],
-    by: str,
-    reason: str,
-) -> None:
-    """Apply `change` to the stakeholder and record it, in one transaction."""
-
-    async def apply(store: RegistryStore) -> None:
-        registered = await store.find(stakeholder_id)
-        disabled = registered.disabled_at is not None
-        if disabled != (action == "enabled"):  # only a disabled one is enabled, and only that
-            raise RegistryRefused(f"{stakeholder_id} is {'' if disabled else 'not '}disabled")
-        await store.save(change(registered.entry), action, by, reason, utcnow())
-
-    _run(apply)
-    console.print(f"{action} {stakeholder_id}")
+def _change(stakeholder_id: str, method: str, path: str, body: dict[str, Any], done: str) -> None:
+    """Ask consultation to make the change; print what it did, or its refusal."""
+    answer = call_service(
+        "consultation", method, f"/stakeholders/{_id(stakeholder_id)}{path}", body
+    )
+    _changed_to(answer, done)
 
 
-def _run(work: Callable[[RegistryStore], Awaitable[T]]) -> T:
-    """Run `work` on the (seeded) registry in one transaction; a refusal ends the command with
-    its reason."""
-
-    async def transaction() -> T:
-        async with consultation_schema() as connection, connection.transaction():
-            # As the service does at its start: the registry it would see, not an empty one.
-            await PostgresConsultationUnitOfWork(connection).seed_stakeholders(
-                StakeholderRegistry.load()
-            )
-            return await work(RegistryStore(connection))
-
-    return _refusing(lambda: asyncio.run(transaction()))
+def _changed_to(answer: Any, done: str) -> None:
+    registered = StakeholderState.model_validate(answer)
+    console.print(f"{done} {registered.entry.id} (by {registered.changed_by})", highlight=False)
 
 
-def _refusing(make: Callable[[], T]) -> T:
-    try:
-        return make()
-    except RegistryRefused as refused:
-        console.print(f"[red]refused:[/red] {refused}", highlight=False)
-        raise typer.Exit(1) from refused
+def _id(stakeholder_id: str) -> str:
+    return quote(stakeholder_id, safe="")
 
 
-def _operator(by: str | None) -> str:
-    return by or getpass.getuser()
-
-
-def _expertise(entry: StakeholderEntry) -> str:
-    knows = sorted(entry.expertise.technology_categories) + sorted(entry.expertise.regions)
+def _expertise(registered: StakeholderState) -> str:
+    expertise = registered.entry.expertise
+    knows = sorted(expertise.technology_categories) + sorted(expertise.regions)
     return ", ".join(knows) or "any case"
 
 
-def _changed(registered: Registered) -> str:
+def _changed(registered: StakeholderState) -> str:
     if registered.changed_at is None:
         return "seed file"
     return f"{registered.changed_at:%Y-%m-%d} {registered.changed_by}"

@@ -11,6 +11,7 @@ import structlog
 from caseflow.http import HttpServer
 from caseflow.metrics import scraped_from_store
 from caseflow.service import ServiceRuntime
+from caseflow.service_auth import ServiceAuthentication
 from caseflow.settings import Settings
 from caseflow.uow import PostgresStore
 from services.consultation.adapters import PostgresConsultationUnitOfWork
@@ -30,6 +31,7 @@ class ConsultationRuntime:
     runtime: ServiceRuntime
     policy: RoutingPolicy
     http: HttpServer
+    authentication: ServiceAuthentication
     _unexpose: Callable[[], None] | None = field(default=None, repr=False)
 
     @classmethod
@@ -45,6 +47,7 @@ class ConsultationRuntime:
                 DEFAULT_HTTP_PORT,
                 settings.state_dir / "run" / "consultation.url",
             ),
+            ServiceAuthentication(settings),
         )
 
     @property
@@ -63,11 +66,13 @@ class ConsultationRuntime:
             changed = await uow.seed_stakeholders(StakeholderRegistry.load())
         log.info("stakeholder registry ready", added_or_updated=changed)
         self._unexpose = scraped_from_store("consultation", referral_families(self))
-        await self.http.start(build_api(self, self.store(), self.policy))
+        authentication = await self.authentication.start()
+        await self.http.start(build_api(self, self.store(), self.policy, authentication))
 
     async def stop(self) -> None:
         """Stop serving HTTP, then the platform runtime."""
         await self.http.stop()
+        await self.authentication.stop()
         if self._unexpose is not None:
             self._unexpose()
         await self.runtime.stop()

@@ -17,6 +17,14 @@ class RegistryRefused(Exception):
     """A change the registry does not take; the message says why."""
 
 
+class UnknownStakeholder(RegistryRefused):
+    """No stakeholder of that id is registered."""
+
+
+class RegistryConflict(RegistryRefused):
+    """A change at odds with the registry as it stands (taken id, already disabled, ...)."""
+
+
 def new_entry(
     stakeholder_id: str,
     *,
@@ -63,7 +71,7 @@ def updated(
         fields["expertise"]["regions"] = _upper(regions)
     changed = _entry(fields)
     if changed == entry:
-        raise RegistryRefused(f"nothing to change: {entry.id} already reads so")
+        raise RegistryConflict(f"nothing to change: {entry.id} already reads so")
     return changed
 
 
@@ -75,7 +83,7 @@ def with_conflict(
     if kind == "country":
         _country(value)
     if any(c.kind == kind and c.value.casefold() == value.casefold() for c in entry.conflicts):
-        raise RegistryRefused(f"{entry.id} has declared a conflict with {kind} {value} already")
+        raise RegistryConflict(f"{entry.id} has declared a conflict with {kind} {value} already")
     try:
         conflict = DeclaredConflict(kind=kind, value=value, note=note)
     except ValidationError as error:
@@ -90,7 +98,7 @@ def without_conflict(
     named = value.strip().casefold()
     kept = tuple(c for c in entry.conflicts if (c.kind, c.value.casefold()) != (kind, named))
     if len(kept) == len(entry.conflicts):
-        raise RegistryRefused(f"{entry.id} has declared no conflict with {kind} {value.strip()}")
+        raise RegistryConflict(f"{entry.id} has declared no conflict with {kind} {value.strip()}")
     return entry.model_copy(update={"conflicts": kept})
 
 

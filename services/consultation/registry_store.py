@@ -9,6 +9,7 @@ from typing import Literal
 
 import asyncpg
 
+from caseflow.db import Connection
 from caseflow.outbox import enqueue
 from schemas.envelope import Envelope, derived_id
 from schemas.stakeholders import (
@@ -24,7 +25,7 @@ from schemas.stakeholders import (
 from schemas.topics import CONSULTATION_RESPONSES
 from services.consultation.config import SOURCE
 from services.consultation.policy import StakeholderEntry
-from services.consultation.registry import RegistryRefused
+from services.consultation.registry import RegistryConflict, RegistryRefused, UnknownStakeholder
 
 Action = Literal["added", "updated", "conflict", "conflict-withdrawn", "disabled", "enabled"]
 
@@ -65,7 +66,7 @@ def entry_of(row: asyncpg.Record) -> StakeholderEntry:
 class RegistryStore:
     """Operators' changes to the registry, each kept with who made it, when and why."""
 
-    def __init__(self, connection: asyncpg.Connection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
     async def registered(self) -> list[Registered]:
@@ -79,7 +80,7 @@ class RegistryStore:
             "SELECT * FROM stakeholders WHERE stakeholder_id = $1 FOR UPDATE", stakeholder_id
         )
         if row is None:
-            raise RegistryRefused(f"no stakeholder {stakeholder_id} in the registry")
+            raise UnknownStakeholder(f"no stakeholder {stakeholder_id} in the registry")
         return _registered(row)
 
     async def changes(self, stakeholder_id: str) -> list[Change]:
@@ -103,7 +104,7 @@ class RegistryStore:
             at,
         )
         if added is None:
-            raise RegistryRefused(f"a stakeholder {entry.id} is registered already")
+            raise RegistryConflict(f"a stakeholder {entry.id} is registered already")
         await self._record(entry, "added", by, reason, at)
 
     async def save(

@@ -24,6 +24,7 @@ from caseflow.settings import Settings
 from schemas.cases import CaseDecided, CaseWithdrawn
 from schemas.envelope import Contract, Envelope
 from schemas.screening import (
+    HitCleared,
     ListUpdated,
     PartnerNotice,
     ScreeningCompleted,
@@ -53,9 +54,16 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
     policy = ScreeningPolicy.load()
     standing = Knowledge(process.lists, DestinationRegister.load())
     store = process.store()
-    # Documented only: the outbox relay publishes it, after the screening transaction.
+    # Documented only: the outbox relay publishes them, after the screening transaction.
     router.publisher(
         SCREENING_RESULTS.name, title="to_screening_completed", schema=Envelope[ScreeningCompleted]
+    )
+    router.publisher(
+        SCREENING_RESULTS.name,
+        title="to_hit_cleared",
+        schema=Envelope[HitCleared],
+        description="A reviewer cleared a false-positive hit through the screening API (with "
+        "the reviewer and role its token names).",
     )
 
     async def readable(message: KafkaMessage | Delivery, contract: type[C]) -> Envelope[C] | None:

@@ -9,29 +9,47 @@ from dataclasses import dataclass, field
 import asyncpg
 import structlog
 
+from caseflow.http import HttpServer
 from caseflow.service import ServiceRuntime
+from caseflow.service_auth import ServiceAuthentication
 from caseflow.settings import Settings
 from caseflow.uow import PostgresStore
 from services.screening.adapters import PostgresScreeningUnitOfWork
+from services.screening.api import build_api
 from services.screening.config import MIGRATIONS, SCHEMA
 from services.screening.list_loading import ensure_seed_list
 from services.screening.lists import CurrentLists
 
 log = structlog.get_logger(__name__)
+DEFAULT_HTTP_PORT = 8310
 
 
 @dataclass
 class ScreeningRuntime:
-    """Migrations, pool and outbox relay, the seed list on first start, and a current index."""
+    """Migrations, pool and outbox relay, the seed list on first start, a current index, and
+    the HTTP API reviewers clear hits through."""
 
     runtime: ServiceRuntime
     lists: CurrentLists
+    http: HttpServer
+    authentication: ServiceAuthentication
     _polling: asyncio.Task[None] | None = field(default=None, repr=False)
 
     @classmethod
     def from_settings(cls, settings: Settings, lists: CurrentLists) -> ScreeningRuntime:
         """The runtime on the configured PostgreSQL and Kafka."""
-        return cls(ServiceRuntime.from_settings(settings, SCHEMA, MIGRATIONS), lists)
+        return cls(
+            ServiceRuntime.from_settings(settings, SCHEMA, MIGRATIONS),
+            lists,
+            HttpServer(
+                "screening",
+                settings.screening_http_host,
+                settings.screening_http_port,
+                DEFAULT_HTTP_PORT,
+                settings.state_dir / "run" / "screening.url",
+            ),
+            ServiceAuthentication(settings),
+        )
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -50,9 +68,12 @@ class ScreeningRuntime:
             log.info("seed list loaded", list_version=seeded.list_version)
         await self.lists.refresh(self.pool)
         self._polling = asyncio.create_task(self.lists.keep_current(self.pool))
+        await self.http.start(build_api(self.store(), await self.authentication.start()))
 
     async def stop(self) -> None:
-        """Stop polling the lists, then the platform runtime."""
+        """Stop serving HTTP and polling the lists, then the platform runtime."""
+        await self.http.stop()
+        await self.authentication.stop()
         if self._polling is not None:
             self._polling.cancel()
             with contextlib.suppress(asyncio.CancelledError):

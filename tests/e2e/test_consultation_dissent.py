@@ -15,6 +15,7 @@ import httpx
 import pytest
 from temporalio.client import Client
 
+from caseflow.auth import Role
 from caseflow.kafka import start_producer
 from caseflow.processes import start_processes, stop_processes
 from caseflow.settings import Endpoints, Settings
@@ -23,7 +24,7 @@ from schemas.envelope import Envelope
 from schemas.topics import CASES, CONSULTATION_REQUESTS, CONSULTATION_RESPONSES
 from tests.e2e.cli import caseflow
 from tests.e2e.reviews import await_review
-from tests.support import Event, collect
+from tests.support import Event, bearer, collect, signed_token
 from workflows.client import connect
 from workflows.desk import CaseSummary, find_cases
 from workflows.policy import DEFAULT_CASE_POLICY
@@ -139,15 +140,15 @@ async def about(
 
 
 async def recommend_denial_over_http(settings: Settings, referral_id: str) -> None:
-    """The defence agency answers through the consultation API."""
+    """The defence agency answers through the consultation API, with its signed token."""
     url = (settings.state_dir / "run" / "consultation.url").read_text().strip()
-    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+    token = await signed_token(settings, Role.STAKEHOLDER, stakeholder=DENYING)
+    async with httpx.AsyncClient(base_url=url, timeout=30, headers=bearer(token)) as client:
         answered = await client.post(
             f"/referrals/{referral_id}/responses",
             json={
                 "position": "recommend_denial",
                 "rationale": "Capability exceeds the stated lawful-interception need",
-                "answered_by": DENYING,
             },
         )
     assert answered.status_code == 201, answered.text

@@ -35,8 +35,9 @@ ROLES = {
 
 @pytest.fixture(scope="module")
 async def desk_url(stack_settings: Settings, stack_endpoints: Endpoints) -> AsyncIterator[str]:
-    """The desk and the worker (which answers case queries) as their own processes."""
-    await start_processes(stack_settings, ("worker", "desk"))
+    """The desk, the worker (which answers case queries), and the screening and consultation
+    services (which the desk's clearances and referral answers go to), as their own processes."""
+    await start_processes(stack_settings, ("worker", "screening", "consultation", "desk"))
     yield desk_server(stack_settings).url_file.read_text()
     stop_processes(stack_settings)
 

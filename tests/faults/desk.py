@@ -9,10 +9,12 @@ import contextlib
 import httpx
 from temporalio.client import Client
 
+from caseflow.auth import Role
 from caseflow.samples import sample_assessment
 from caseflow.settings import Settings
 from schemas.cases import DecisionOutcome, DenialGround
 from schemas.consultation import Position
+from tests.support import bearer, signed_token
 from workflows.client import connect
 from workflows.desk import (
     CaseSummary,
@@ -51,6 +53,7 @@ class FaultDesk:
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
+        self._tokens: dict[str, str] = {}
         self.failures: list[str] = []
         self._stopped = asyncio.Event()
 
@@ -99,16 +102,26 @@ class FaultDesk:
         await decide(client, case.case_id, decision(case.risk_level))
 
     async def _answer_referrals(self, case_id: str) -> None:
-        """Every stakeholder referred answers over HTTP: no objection."""
+        """Every stakeholder referred answers over HTTP, with its own token: no objection."""
         url = (self._settings.state_dir.resolve() / "run" / "consultation.url").read_text()
+        operator = await self._token(Role.OPERATOR)
         async with httpx.AsyncClient(base_url=url.strip(), timeout=10) as api:
-            referrals = (await api.get("/referrals")).raise_for_status().json()
-            for referral in referrals:
+            listed = await api.get("/referrals", headers=bearer(operator))
+            for referral in listed.raise_for_status().json():
                 if referral["case_id"] == case_id and referral["status"] == "open":
+                    stakeholder = await self._token(Role.STAKEHOLDER, referral["stakeholder_id"])
                     await api.post(
                         f"/referrals/{referral['referral_id']}/responses",
-                        json={"position": Position.NO_OBJECTION, "answered_by": "faults"},
+                        json={"position": Position.NO_OBJECTION},
+                        headers=bearer(stakeholder),
                     )
+
+    async def _token(self, role: Role, stakeholder: str | None = None) -> str:
+        """A token per role and stakeholder, its account made the first time it is asked for."""
+        key = f"{role}:{stakeholder}"
+        if key not in self._tokens:
+            self._tokens[key] = await signed_token(self._settings, role, stakeholder=stakeholder)
+        return self._tokens[key]
 
 
 def decision(risk_level: str) -> ReviewDecision:

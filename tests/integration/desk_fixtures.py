@@ -11,14 +11,17 @@ import httpx
 from temporalio.client import Client
 
 from caseflow.auth import Principal, Role, open_accounts
+from caseflow.db import create_pool
 from caseflow.settings import Settings
+from caseflow.uow import HeldPool, PostgresStore
 from desk.app import create_app
 from desk.handlers import Desk
 from desk.runtime import open_desk
 from schemas.envelope import Envelope
+from services.consultation import config as consultation
+from services.consultation.adapters import PostgresConsultationUnitOfWork
 from services.consultation.handlers import open_consultation
-from services.consultation.policy import StakeholderRegistry
-from services.screening.list_loading import ensure_seed_list
+from services.consultation.policy import RoutingPolicy, StakeholderRegistry
 from tests.integration.case_harness import HARNESS_AGENCY, CaseHarness, case_harness
 from tests.unit.test_consultation_routing import surveillance_request
 
@@ -68,19 +71,26 @@ async def add_accounts(settings: Settings) -> dict[str, str]:
     return names
 
 
-async def open_referral(desk: Desk) -> str:
-    """A consultation referring a case to STAKEHOLDER and OTHER_STAKEHOLDER; the first's id."""
-    async with desk.consultation.unit_of_work() as uow:
+async def open_referral(settings: Settings) -> str:
+    """A consultation referring a case to STAKEHOLDER and OTHER_STAKEHOLDER (opened as the
+    consultation service would); the first's id."""
+    database = settings.endpoints().database
+    async with await create_pool(database, consultation.SCHEMA, size=1) as pool:
+        return await _open_referral(PostgresStore(HeldPool(pool), PostgresConsultationUnitOfWork))
+
+
+async def _open_referral(store: PostgresStore[PostgresConsultationUnitOfWork]) -> str:
+    async with store.unit_of_work() as uow:
         await uow.seed_stakeholders(StakeholderRegistry.load())
     case_id = str(uuid.uuid4())
     asked = surveillance_request(
         f"{case_id}/consultation/1", case_id, proposed=[STAKEHOLDER, OTHER_STAKEHOLDER]
     )
     envelope = Envelope.wrap(asked, source="tests", subject=case_id, correlation_id="test")
-    await open_consultation(envelope, desk.consultation, desk.routing, envelope.time)
-    async with desk.consultation_pool.acquire() as connection:
+    await open_consultation(envelope, store, RoutingPolicy.load(), envelope.time)
+    async with store.unit_of_work() as uow:
         return str(
-            await connection.fetchval(
+            await uow.connection.fetchval(
                 "SELECT referral_id FROM referrals WHERE case_id = $1 AND stakeholder_id = $2",
                 case_id,
                 STAKEHOLDER,
@@ -100,9 +110,9 @@ async def desk_http(desk: Desk) -> AsyncIterator[httpx.AsyncClient]:
 
 @asynccontextmanager
 async def desk_world(settings: Settings, temporal: Client) -> AsyncIterator[DeskWorld]:
-    """The desk app over HTTP (in process), its accounts signed in, a referral open."""
+    """The desk app over HTTP (in process), its accounts signed in, a referral open. The
+    screening and consultation services it acts through run already (see conftest's `world`)."""
     async with open_desk(settings) as desk, case_harness(temporal) as harness:
-        await ensure_seed_list(desk.screening)
         names = await add_accounts(settings)
         async with desk_http(desk) as http:
             headers = {}
@@ -111,4 +121,4 @@ async def desk_world(settings: Settings, temporal: Client) -> AsyncIterator[Desk
                     "/api/auth/token", json={"name": name, "password": PASSWORD}
                 )
                 headers[key] = {"Authorization": f"Bearer {signed.json()['access_token']}"}
-            yield DeskWorld(desk, http, names, headers, harness, await open_referral(desk))
+            yield DeskWorld(desk, http, names, headers, harness, await open_referral(settings))

@@ -1,4 +1,5 @@
-"""The consultation HTTP API answers bad bodies with a 4xx and its reason, never a server error."""
+"""The consultation HTTP API answers bad bodies with a 4xx and its reason, never a server error
+(each answer sent with the token of the stakeholder referred, see AsReferredStakeholder)."""
 
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ async def test_bad_bodies_and_referral_ids_get_a_4xx_with_its_reason_never_a_ser
     base_url = str(consultation.base_url)
 
     def fuzz() -> None:
-        with httpx.Client(base_url=base_url, timeout=30) as client:
+        with httpx.Client(base_url=base_url, timeout=30, auth=consultation.auth) as client:
 
             @settings(
                 max_examples=150,

@@ -11,6 +11,7 @@ import asyncpg
 import httpx
 import pytest
 
+from caseflow.auth import Role
 from caseflow.kafka import start_producer
 from caseflow.settings import Endpoints, Settings
 from schemas.consultation import (
@@ -23,7 +24,7 @@ from schemas.consultation import (
 from schemas.envelope import Contract, Envelope, utcnow
 from schemas.screening import NoticeKind
 from schemas.topics import CONSULTATION_REQUESTS, CONSULTATION_RESPONSES, SHARING_NOTICES
-from tests.support import Event, caseflow, collect
+from tests.support import Event, caseflow, collect, signed_token
 from tests.unit.test_consultation_routing import BROKER, surveillance_request
 
 pytestmark = pytest.mark.integration
@@ -277,7 +278,8 @@ async def test_open_and_overdue_referrals_are_listed_per_stakeholder_by_http_and
 async def test_the_registry_lists_each_stakeholder_with_its_declared_conflicts(
     consultation: httpx.AsyncClient, stack_settings: Settings, stack_endpoints: Endpoints
 ) -> None:
-    shown = await caseflow(stack_settings, "stakeholders", "list")
+    operator = await signed_token(stack_settings, Role.OPERATOR)
+    shown = await caseflow(stack_settings, "stakeholders", "list", token=operator)
 
     assert "ind-security-tech" in shown
     assert "party Delta Netwerkbeveiliging BV" in shown

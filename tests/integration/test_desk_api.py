@@ -145,8 +145,11 @@ async def test_an_officer_clears_a_false_positive_hit_against_a_listed_entry(
     assert cleared.json()["country"] == "IL"
     unknown = {**clearance, "entry": "no-such-entry"}
     refused = await world.http.post("/api/clearances", json=unknown, headers=world.as_("officer"))
-    assert refused.status_code == 422
+    assert (refused.status_code, refused.json()["reason"]) == (404, "unknown_entry")
     assert "no-such-entry" in refused.json()["message"]
+    vague = {**clearance, "reason": "not them"}
+    too_short = await world.http.post("/api/clearances", json=vague, headers=world.as_("officer"))
+    assert (too_short.status_code, too_short.json()["reason"]) == (422, "invalid_clearance")
 
 
 async def test_text_postgresql_cannot_store_is_refused_as_invalid_not_as_a_server_error(

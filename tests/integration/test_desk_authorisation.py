@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import uuid
+
 import pytest
 
 from caseflow.auth import KeyRing, Principal, Role
 from caseflow.auth.dependencies import SESSION_COOKIE
 from caseflow.auth.tokens import new_key
+from caseflow.settings import Endpoints
 from schemas.screening import RiskLevel
+from schemas.topics import SCREENING_RESULTS
 from tests.integration.desk_fixtures import DeskWorld
+from tests.support import collect
 
 pytestmark = pytest.mark.integration
 
@@ -138,3 +144,36 @@ async def test_a_token_signed_with_another_key_is_refused(world: DeskWorld) -> N
     )
     response = await world.http.get("/api/tasks", headers={"Authorization": f"Bearer {forged}"})
     assert response.status_code == 401
+
+
+async def test_an_officer_clears_a_hit_from_the_case_page_as_the_signed_in_account(
+    world: DeskWorld, case_id: str, stack_endpoints: Endpoints
+) -> None:
+    view = await world.http.get(f"/api/cases/{case_id}", headers=world.as_("officer"))
+    control_number = view.json()["control_number"]
+    cookie = session(world, "officer")
+    form_token = hashlib.sha256(f"caseflow-form:{cookie['Cookie'].split('=', 1)[1]}".encode())
+    party = f"Web Form Trading {uuid.uuid4().hex[:6]}"
+    form = {
+        "csrf": form_token.hexdigest()[:32],
+        "entry": "caseflow-seed-el-hr-nso-group",
+        "party": f"{party}|IL",
+        "reason": "A garden centre in Haifa, not the listed company.",
+    }
+
+    cleared = await world.http.post(
+        f"/cases/{control_number}/clearances", data=form, headers=cookie
+    )
+
+    assert cleared.status_code == 303
+    assert "notice=Cleared" in cleared.headers["location"]
+    [told] = await collect(
+        stack_endpoints.kafka,
+        SCREENING_RESULTS.name,
+        lambda seen: len(seen) >= 1,
+        where=lambda event: (
+            event["type"] == "HitCleared.v1" and event["data"]["party_name"] == party
+        ),
+    )
+    assert told["subject"] == case_id  # the case's id, whichever reference the page used
+    assert told["data"]["cleared_by"] == world.names["officer"]

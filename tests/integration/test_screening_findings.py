@@ -1,16 +1,16 @@
-"""Findings through the running screening service: destination, red flags, notices, clearances."""
+"""Findings through the running screening service: destination, red flags, notices (clearances:
+test_clearances.py)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 
-from caseflow.settings import Endpoints, Settings
+from caseflow.settings import Endpoints
 from schemas.application import Address, Party, SubmitApplication, TechnologyCategory
 from schemas.screening import NoticeKind, NoticeParty, PartnerNotice
 from schemas.topics import SHARING_NOTICES
 from tests.integration.test_screening_service import (
-    caseflow,
     publish,
     request_screening,
     result_of,
@@ -106,32 +106,3 @@ async def test_a_partner_denial_of_an_identical_transaction_asks_to_consult_the_
     assert result["partner_consultations"] == [
         {"state": "NL", "kind": "denial", "notice_id": notice.notice_id, "contact": None}
     ]
-
-
-async def test_a_hit_a_reviewer_cleared_is_reported_as_cleared_in_later_cases(
-    case_services: None, stack_settings: Settings, stack_endpoints: Endpoints
-) -> None:
-    machine_tools = with_end_user("Saito Tech Co., Ltd.", "JP")
-    before = await screened(stack_endpoints, machine_tools)
-    [hit] = findings(before, "restricted_party")
-    assert before["risk_level"] == "critical"
-    reason = "Osaka machine-tool maker since 1962, not Candiru's alias"
-    cleared = await caseflow(
-        stack_settings,
-        *("lists", "clear", hit["reference"], "--party", "Saito Tech Co., Ltd."),
-        *("--country", "JP", "--reviewer", "officer-17", "--reason", reason),
-    )
-    assert f"cleared 'Saito Tech Co., Ltd.' (JP) against entry {hit['reference']}" in cleared
-
-    after = await screened(stack_endpoints, with_end_user("Saito Tech Co Ltd", "JP"))
-    [again] = findings(after, "restricted_party")
-    assert again["severity"] == "low"
-    assert (
-        f"cleared as a false positive by officer-17 on {datetime.now(UTC).date().isoformat()}"
-        in (again["explanation"])
-    )
-    assert reason in again["explanation"]
-    assert after["risk_level"] == "low"
-    recorded = await caseflow(stack_settings, "lists", "clearances")
-    assert "officer-17" in recorded
-    assert "Saito Tech Co., Ltd." in recorded

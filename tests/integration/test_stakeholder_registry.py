@@ -11,6 +11,7 @@ import asyncpg
 import httpx
 import pytest
 
+from caseflow.auth import Role
 from caseflow.db import migrate
 from caseflow.settings import Endpoints, Settings
 from schemas.application import TechnologyCategory
@@ -23,7 +24,7 @@ from services.screening.config import MIGRATIONS as SCREENING_MIGRATIONS
 from services.screening.config import SCHEMA as SCREENING_SCHEMA
 from tests.integration.test_consultation_service import responses, send
 from tests.integration.test_screening_service import until_true
-from tests.support import caseflow, collect
+from tests.support import Event, bearer, caseflow, collect, forge, signed_token
 from tests.unit.test_consultation_routing import surveillance_request
 
 pytestmark = pytest.mark.integration
@@ -39,7 +40,22 @@ def nepal_case() -> ConsultationRequested:
     return request.model_copy(update={"destination_country": DESTINATION})
 
 
-async def add_academic(settings: Settings) -> str:
+def operator(event: Event) -> str:
+    """Who changed the registry, as the tests call them (account names carry a suffix)."""
+    return str(event["data"]["changed_by"]).rsplit("-", 1)[0]
+
+
+@pytest.fixture(scope="module")
+async def operators(stack_settings: Settings, stack_endpoints: Endpoints) -> dict[str, str]:
+    """Operators' tokens by the names the tests call them; account names carry a suffix."""
+    suffix = uuid.uuid4().hex[:6]
+    return {
+        who: await signed_token(stack_settings, Role.OPERATOR, name=f"{who}-{suffix}")
+        for who in ("registrar-1", "r-2", "r-3", "registrar-7")
+    }
+
+
+async def add_academic(settings: Settings, token: str) -> str:
     """A new academic stakeholder that knows surveillance exports to Nepal."""
     stakeholder_id = f"acad-{uuid.uuid4().hex[:8]}"
     await caseflow(
@@ -51,7 +67,7 @@ async def add_academic(settings: Settings) -> str:
         "--technology", "execution_equipment",
         "--region", DESTINATION.lower(),
         "--reason", "joined the consultation network",
-        "--by", "registrar-1",
+        token=token,
     )  # fmt: skip
     return stakeholder_id
 
@@ -64,30 +80,43 @@ async def opened(endpoints: Endpoints, request: ConsultationRequested) -> Consul
 
 
 async def test_an_added_stakeholder_is_referred_until_it_is_disabled(
-    consultation: httpx.AsyncClient, stack_settings: Settings, stack_endpoints: Endpoints
+    consultation: httpx.AsyncClient,
+    stack_settings: Settings,
+    stack_endpoints: Endpoints,
+    operators: dict[str, str],
 ) -> None:
-    academic = await add_academic(stack_settings)
+    academic = await add_academic(stack_settings, operators["registrar-1"])
 
     assert academic in (await opened(stack_endpoints, nepal_case())).referred
 
     await caseflow(
-        stack_settings, "stakeholders", "disable", academic, "--reason", "closed", "--by", "r-2"
+        stack_settings,
+        "stakeholders",
+        "disable",
+        academic,
+        "--reason",
+        "closed",
+        token=operators["r-2"],
     )
     assert academic not in (await opened(stack_endpoints, nepal_case())).referred
-    listed = await caseflow(stack_settings, "stakeholders", "list")
+    listed = await caseflow(stack_settings, "stakeholders", "list", token=operators["registrar-1"])
     assert academic not in listed
-    assert academic in await caseflow(stack_settings, "stakeholders", "list", "--all")
+    assert academic in await caseflow(
+        stack_settings, "stakeholders", "list", "--all", token=operators["registrar-1"]
+    )
     told = await collect(
         stack_endpoints.kafka,
         CONSULTATION_RESPONSES.name,
         lambda seen: len(seen) >= 2,
         where=lambda event: event["subject"] == f"stakeholder:{academic}",
     )
-    assert [(e["type"], e["data"]["changed_by"]) for e in told] == [
+    assert [(e["type"], operator(e)) for e in told] == [
         ("StakeholderRegistered.v1", "registrar-1"),
         ("StakeholderDisabled.v1", "r-2"),
     ]
-    shown = await caseflow(stack_settings, "stakeholders", "show", academic)
+    shown = await caseflow(
+        stack_settings, "stakeholders", "show", academic, token=operators["registrar-1"]
+    )
     assert "disabled at" in shown
     assert "added" in shown
     assert "registrar-1" in shown
@@ -97,11 +126,20 @@ async def test_an_added_stakeholder_is_referred_until_it_is_disabled(
 
 
 async def test_a_disabled_stakeholder_is_left_out_as_such_until_it_is_enabled_again(
-    consultation: httpx.AsyncClient, stack_settings: Settings, stack_endpoints: Endpoints
+    consultation: httpx.AsyncClient,
+    stack_settings: Settings,
+    stack_endpoints: Endpoints,
+    operators: dict[str, str],
 ) -> None:
-    academic = await add_academic(stack_settings)
+    academic = await add_academic(stack_settings, operators["registrar-1"])
     await caseflow(
-        stack_settings, "stakeholders", "disable", academic, "--reason", "paused", "--by", "r-2"
+        stack_settings,
+        "stakeholders",
+        "disable",
+        academic,
+        "--reason",
+        "paused",
+        token=operators["r-2"],
     )
     proposed = nepal_case().model_copy(update={"proposed_stakeholders": [academic]})
 
@@ -109,9 +147,10 @@ async def test_a_disabled_stakeholder_is_left_out_as_such_until_it_is_enabled_ag
 
     assert left_out.stakeholder_id == academic
     assert left_out.reason.startswith("disabled in the stakeholder registry on 20")
-    again = ["stakeholders", "enable", academic, "--reason", "back in the network", "--by", "r-3"]
-    await caseflow(stack_settings, *again)
-    assert "is not disabled" in await caseflow(stack_settings, *again, status=1)
+    again = ["stakeholders", "enable", academic, "--reason", "back in the network"]
+    await caseflow(stack_settings, *again, token=operators["r-3"])
+    refused = await caseflow(stack_settings, *again, status=1, token=operators["r-3"])
+    assert "is not disabled" in refused
     assert academic in (await opened(stack_endpoints, nepal_case())).referred
     told = await collect(
         stack_endpoints.kafka,
@@ -119,26 +158,39 @@ async def test_a_disabled_stakeholder_is_left_out_as_such_until_it_is_enabled_ag
         lambda seen: len(seen) >= 3,
         where=lambda event: event["subject"] == f"stakeholder:{academic}",
     )
-    assert [(e["type"], e["data"]["changed_by"]) for e in told] == [
+    assert [(e["type"], operator(e)) for e in told] == [
         ("StakeholderRegistered.v1", "registrar-1"),
         ("StakeholderDisabled.v1", "r-2"),
         ("StakeholderEnabled.v1", "r-3"),
     ]
-    shown = await caseflow(stack_settings, "stakeholders", "show", academic)
+    shown = await caseflow(
+        stack_settings, "stakeholders", "show", academic, token=operators["registrar-1"]
+    )
     assert "disabled at" not in shown
     assert "back in the network" in shown
-    await caseflow(stack_settings, "stakeholders", "disable", academic, "--reason", "test done")
+    await caseflow(
+        stack_settings,
+        "stakeholders",
+        "disable",
+        academic,
+        "--reason",
+        "test done",
+        token=operators["registrar-1"],
+    )
 
 
 async def test_a_stakeholder_that_declares_a_conflict_with_a_party_is_never_referred(
-    consultation: httpx.AsyncClient, stack_settings: Settings, stack_endpoints: Endpoints
+    consultation: httpx.AsyncClient,
+    stack_settings: Settings,
+    stack_endpoints: Endpoints,
+    operators: dict[str, str],
 ) -> None:
-    academic = await add_academic(stack_settings)
+    academic = await add_academic(stack_settings, operators["registrar-1"])
     await caseflow(
         stack_settings,
         "stakeholders", "conflict", academic,
         "--party", "gulf telecom integration l.l.c.",
-        "--reason", "advises the purchaser",
+        "--reason", "advises the purchaser", token=operators["registrar-1"]
     )  # fmt: skip
 
     routed = await opened(stack_endpoints, nepal_case())
@@ -147,8 +199,16 @@ async def test_a_stakeholder_that_declares_a_conflict_with_a_party_is_never_refe
     [left_out] = [s for s in routed.left_out if s.stakeholder_id == academic]
     assert "advises the purchaser" in left_out.reason
     withdraw = ["stakeholders", "conflict", academic, "--withdraw", "--reason", "advice ended"]
-    await caseflow(stack_settings, *withdraw, "--party", "Gulf Telecom Integration L.L.C.")
-    refused = await caseflow(stack_settings, *withdraw, "--country", "AE", status=1)
+    await caseflow(
+        stack_settings,
+        *withdraw,
+        "--party",
+        "Gulf Telecom Integration L.L.C.",
+        token=operators["registrar-1"],
+    )
+    refused = await caseflow(
+        stack_settings, *withdraw, "--country", "AE", status=1, token=operators["registrar-1"]
+    )
     assert "has declared no conflict with country AE" in refused
     assert academic in (await opened(stack_endpoints, nepal_case())).referred
     [withdrawn] = await collect(
@@ -161,7 +221,15 @@ async def test_a_stakeholder_that_declares_a_conflict_with_a_party_is_never_refe
         ),
     )
     assert (withdrawn["data"]["reason"], withdrawn["data"]["conflicts"]) == ("advice ended", [])
-    await caseflow(stack_settings, "stakeholders", "disable", academic, "--reason", "test done")
+    await caseflow(
+        stack_settings,
+        "stakeholders",
+        "disable",
+        academic,
+        "--reason",
+        "test done",
+        token=operators["registrar-1"],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -176,12 +244,14 @@ async def test_each_change_is_on_the_audit_trail_with_the_operator_who_made_it(
     audit_service: None,
     stack_settings: Settings,
     stack_endpoints: Endpoints,
+    operators: dict[str, str],
 ) -> None:
-    academic = await add_academic(stack_settings)
+    academic = await add_academic(stack_settings, operators["registrar-1"])
     await caseflow(
         stack_settings,
         "stakeholders", "update", academic, "--channel", "portal:moved",
-        "--reason", "new portal", "--by", "registrar-7",
+        "--reason", "new portal",
+        token=operators["registrar-7"],
     )  # fmt: skip
 
     subject = f"stakeholder:{academic}"
@@ -193,27 +263,76 @@ async def test_each_change_is_on_the_audit_trail_with_the_operator_who_made_it(
     shown = await caseflow(stack_settings, "audit", "show", subject)
     [registered] = [line for line in shown.splitlines() if "StakeholderRegistered" in line]
     [updated] = [line for line in shown.splitlines() if "StakeholderUpdated" in line]
-    assert "registrar-1" in registered
-    assert "registrar-7" in updated
-    await caseflow(stack_settings, "stakeholders", "disable", academic, "--reason", "test done")
+    assert "registrar-1-" in registered
+    assert "registrar-7-" in updated
+    await caseflow(
+        stack_settings,
+        "stakeholders",
+        "disable",
+        academic,
+        "--reason",
+        "test done",
+        token=operators["registrar-1"],
+    )
 
 
 async def test_changes_the_registry_cannot_take_are_refused_saying_why(
+    consultation: httpx.AsyncClient,
     stack_settings: Settings,
+    operators: dict[str, str],
 ) -> None:
-    academic = await add_academic(stack_settings)
+    academic = await add_academic(stack_settings, operators["registrar-1"])
     add = ["stakeholders", "add", academic, "--name", "Again", "--channel", "portal:x"]
 
-    taken = await caseflow(stack_settings, *add, "--kind", "academia", "--reason", "r", status=1)
-    kind = await caseflow(stack_settings, *add, "--kind", "ngo", "--reason", "r", status=1)
+    taken = await caseflow(
+        stack_settings,
+        *add,
+        "--kind",
+        "academia",
+        "--reason",
+        "r",
+        status=1,
+        token=operators["registrar-1"],
+    )
+    kind = await caseflow(
+        stack_settings,
+        *add,
+        "--kind",
+        "ngo",
+        "--reason",
+        "r",
+        status=1,
+        token=operators["registrar-1"],
+    )
     blank = await caseflow(
-        stack_settings, "stakeholders", "disable", academic, "--reason", " ", status=1
+        stack_settings,
+        "stakeholders",
+        "disable",
+        academic,
+        "--reason",
+        " ",
+        status=1,
+        token=operators["registrar-1"],
     )
     neither = await caseflow(
-        stack_settings, "stakeholders", "conflict", academic, "--reason", "r", status=2
+        stack_settings,
+        "stakeholders",
+        "conflict",
+        academic,
+        "--reason",
+        "r",
+        status=2,
+        token=operators["registrar-1"],
     )
     unknown = await caseflow(
-        stack_settings, "stakeholders", "disable", "nobody-at-all", "--reason", "r", status=1
+        stack_settings,
+        "stakeholders",
+        "disable",
+        "nobody-at-all",
+        "--reason",
+        "r",
+        status=1,
+        token=operators["registrar-1"],
     )
 
     assert f"a stakeholder {academic} is registered already" in taken
@@ -221,7 +340,15 @@ async def test_changes_the_registry_cannot_take_are_refused_saying_why(
     assert "no stakeholder nobody-at-all in the registry" in unknown
     assert "say why (--reason)" in blank
     assert "give exactly one of --party and --country" in neither
-    await caseflow(stack_settings, "stakeholders", "disable", academic, "--reason", "test done")
+    await caseflow(
+        stack_settings,
+        "stakeholders",
+        "disable",
+        academic,
+        "--reason",
+        "test done",
+        token=operators["registrar-1"],
+    )
 
 
 async def test_notices_list_shows_a_denial_this_state_shared_and_one_a_partner_sent(
@@ -291,3 +418,45 @@ async def received_from_partner(endpoints: Endpoints, notice_id: str) -> None:
         )
     finally:
         await connection.close()
+
+
+async def test_the_registry_changes_only_for_an_operator_with_a_genuine_token(
+    consultation: httpx.AsyncClient,
+    stack_settings: Settings,
+    stack_endpoints: Endpoints,
+    operators: dict[str, str],
+) -> None:
+    academic = await add_academic(stack_settings, operators["registrar-1"])
+    disable = ["stakeholders", "disable", academic, "--reason", "not an operator's call"]
+    officer = await signed_token(stack_settings, Role.LICENSING_OFFICER)
+    forged = forge(operators["r-2"])
+
+    anonymous = await caseflow(stack_settings, *disable, status=1)
+    as_officer = await caseflow(stack_settings, *disable, status=1, token=officer)
+    with_forgery = await caseflow(stack_settings, *disable, status=1, token=forged)
+    over_http = await consultation.post(
+        f"/stakeholders/{academic}/disabled", json={"reason": "by an operator over http"}
+    )
+    bare = httpx.AsyncClient(base_url=str(consultation.base_url), timeout=10)
+    async with bare:
+        nobody = await bare.post(f"/stakeholders/{academic}/disabled", json={"reason": "none"})
+        stakeholder_token = await signed_token(
+            stack_settings, Role.STAKEHOLDER, stakeholder="cso-digital-rights"
+        )
+        as_stakeholder = await bare.get("/stakeholders", headers=bearer(stakeholder_token))
+
+    assert "no token: sign in with `caseflow login`, or set CASEFLOW_TOKEN" in anonymous
+    assert "for operator only" in as_officer
+    assert "invalid token" in with_forgery
+    assert over_http.status_code == 200  # the fixture's operator token: the control
+    assert (nobody.status_code, nobody.json()["detail"]) == (401, "no bearer token")
+    assert as_stakeholder.status_code == 403
+    changes = await collect(
+        stack_endpoints.kafka,
+        CONSULTATION_RESPONSES.name,
+        lambda seen: len(seen) >= 2,
+        where=lambda event: event["subject"] == f"stakeholder:{academic}",
+        linger=2.0,
+    )
+    assert [e["type"] for e in changes] == ["StakeholderRegistered.v1", "StakeholderDisabled.v1"]
+    assert changes[1]["data"]["reason"] == "by an operator over http"  # the only change

@@ -6,6 +6,8 @@ import asyncpg
 import pytest
 from faststream.specification import AsyncAPI
 
+from caseflow.auth import Authentication, KeyRing
+from caseflow.auth.tokens import new_key
 from caseflow.processes import PROCESS_NAMES, faststream_app
 from caseflow.settings import Settings
 from services.consultation.api import build_api
@@ -58,12 +60,16 @@ def test_consultation_is_a_process_documented_in_asyncapi_with_its_channels(
 
 
 def test_the_http_api_documents_answers_and_every_refusal_in_openapi() -> None:
-    api = build_api(_NoPool(), _NoStore(), RoutingPolicy.load())  # type: ignore[arg-type]
+    keys = Authentication(KeyRing([new_key()]))
+    api = build_api(_NoPool(), _NoStore(), RoutingPolicy.load(), keys)  # type: ignore[arg-type]
 
     document = api.openapi()
 
     respond = document["paths"]["/referrals/{referral_id}/responses"]["post"]
-    assert {"201", "404", "409", "422"} <= set(respond["responses"])
+    assert {"201", "401", "403", "404", "409", "422"} <= set(respond["responses"])
+    assert {"bearer", "HTTPBearer"} & set(document["components"]["securitySchemes"])
+    registry = document["paths"]["/stakeholders/{stakeholder_id}/disabled"]["post"]
+    assert {"401", "403", "404", "409", "422"} <= set(registry["responses"])
     assert "need_more_time" in str(document["components"]["schemas"]["Position"])
     listing = document["paths"]["/referrals"]["get"]
     assert {parameter["name"] for parameter in listing["parameters"]} == {"stakeholder", "overdue"}

@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from schemas.screening import FindingCategory, RiskLevel, ScreeningCompleted
-from services.screening.clearing import ClearanceRefused, clear_hit
+from schemas.envelope import Envelope
+from schemas.screening import FindingCategory, HitCleared, RiskLevel, ScreeningCompleted
+from services.screening.clearing import ClearanceRefused, ClearHit, UnknownEntry, clear_hit
 from services.screening.domain import Knowledge, ScreeningPolicy
 from services.screening.handlers import screen_case
 from services.screening.list_loading import ensure_seed_list
@@ -34,8 +35,16 @@ async def screen(store: FakeScreeningStore, name: str, country: str) -> Screenin
     return store.state.results[request.data.request_id]
 
 
+def command(
+    name: str = "Saito Tech Co., Ltd.", entry: str = CANDIRU, reason: str = WHY
+) -> ClearHit:
+    return ClearHit(
+        name, "jp", entry, reason, reviewer="officer-17", reviewer_role="senior_officer"
+    )
+
+
 async def clear(store: FakeScreeningStore, name: str = "Saito Tech Co., Ltd.") -> None:
-    await clear_hit(name, "JP", CANDIRU, reviewer="officer-17", reason=WHY, at=WHEN, store=store)
+    await clear_hit(command(name), at=WHEN, store=store)
 
 
 async def test_a_cleared_hit_is_reported_as_cleared_for_the_same_party_in_later_cases() -> None:
@@ -63,14 +72,35 @@ async def test_a_clearance_does_not_apply_to_another_party_or_country() -> None:
         assert result.risk_level is RiskLevel.CRITICAL
 
 
+async def test_a_clearance_is_told_as_an_event_naming_the_reviewer_and_role() -> None:
+    store = await seeded()
+    await clear(store)
+
+    [told] = store.published_of("HitCleared")
+
+    assert isinstance(told, Envelope)
+    assert told.subject == f"clearance:{CANDIRU}"
+    cleared = told.data
+    assert isinstance(cleared, HitCleared)
+    assert (cleared.cleared_by, cleared.cleared_by_role) == ("officer-17", "senior_officer")
+    assert (cleared.party_name, cleared.country, cleared.entry_id) == (
+        "Saito Tech Co., Ltd.",
+        "JP",
+        CANDIRU,
+    )
+
+
 async def test_a_clearance_needs_a_reason_and_an_entry_that_is_listed() -> None:
     store = await seeded()
     with pytest.raises(ClearanceRefused, match="reason"):
+        await clear_hit(command(reason="ok"), at=WHEN, store=store)
+    with pytest.raises(UnknownEntry, match="no current list has an entry 'nobody'"):
+        await clear_hit(command(entry="nobody"), at=WHEN, store=store)
+    with pytest.raises(ClearanceRefused, match="country"):
         await clear_hit(
-            "Saito Tech", "JP", CANDIRU, reviewer="officer-17", reason="ok", at=WHEN, store=store
-        )
-    with pytest.raises(ClearanceRefused, match="no current list has an entry 'nobody'"):
-        await clear_hit(
-            "Saito Tech", "JP", "nobody", reviewer="officer-17", reason=WHY, at=WHEN, store=store
+            ClearHit("Saito", "QQ", CANDIRU, WHY, "officer-17", "licensing_officer"),
+            at=WHEN,
+            store=store,
         )
     assert store.state.clearances == []
+    assert store.published_of("HitCleared") == []

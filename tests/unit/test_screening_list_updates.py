@@ -15,7 +15,7 @@ from schemas.screening import (
     ListUpdated,
     ScreeningCompleted,
 )
-from services.screening.clearing import clear_hit
+from services.screening.clearing import ClearHit, clear_hit
 from services.screening.config import SEED_LIST
 from services.screening.domain import Knowledge, ScreeningPolicy
 from services.screening.handlers import close_case, screen_case
@@ -172,15 +172,9 @@ async def test_a_list_update_leaves_alone_a_case_whose_match_a_reviewer_cleared(
     lists = knowing(VERSION_1, 1)
     await screen_case(screening_request(with_end_user("Orison Signal Works")), store, POLICY, lists)
     await load_list_version("test", parse_csv(VERSION_1, "test"), "v1.csv", store)
-    await clear_hit(
-        "Orison Signal Works",
-        "AE",
-        "t-2",
-        reviewer="officer-17",
-        reason="Dubai trading house, unrelated to the listed Russian firm",
-        at=utcnow(),
-        store=store,
-    )
+    reason = "Dubai trading house, unrelated to the listed Russian firm"
+    cleared = ClearHit("Orison Signal Works", "AE", "t-2", reason, "officer-17", "senior_officer")
+    await clear_hit(cleared, at=utcnow(), store=store)
     assert await rescreen_open_cases(published_update(store), store, POLICY, lists) == []
 
 

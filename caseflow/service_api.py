@@ -1,0 +1,98 @@
+"""Calling a service's HTTP API (screening, consultation) as the signed-in user: where it
+listens, and its answer or refusal in words a user reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import httpx
+
+from caseflow.settings import Settings
+
+Service = Literal["screening", "consultation"]
+TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+
+
+class ServiceUnavailable(RuntimeError):
+    """The service is not running, or does not answer."""
+
+
+class ServiceRefused(Exception):
+    """The service refused the call; `status` is its HTTP status, the message its reason."""
+
+    def __init__(self, status: int, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.reason = reason
+
+
+def service_url(settings: Settings, service: Service) -> str:
+    """The configured address (CASEFLOW_<SERVICE>_URL), or the one the running service wrote."""
+    configured: str | None = getattr(settings, f"{service}_url")
+    if configured:
+        return configured.rstrip("/")
+    written = Path(settings.state_dir) / "run" / f"{service}.url"
+    try:
+        return written.read_text().strip()
+    except OSError as error:
+        raise ServiceUnavailable(
+            f"the {service} service is not running (no {written}): start it with "
+            f"`caseflow services up`, or set CASEFLOW_{service.upper()}_URL"
+        ) from error
+
+
+@dataclass(frozen=True)
+class ServiceClient:
+    """Calls to one service, each with the caller's bearer token."""
+
+    url: str
+    service: Service
+
+    @classmethod
+    def of(cls, settings: Settings, service: Service) -> ServiceClient:
+        """The client of a service as the settings locate it."""
+        return cls(service_url(settings, service), service)
+
+    async def call(
+        self, method: str, path: str, token: str, body: dict[str, Any] | None = None
+    ) -> Any:
+        """The JSON answer; `ServiceRefused` for a 4xx, `ServiceUnavailable` otherwise."""
+        headers = {"Authorization": f"Bearer {token}"}
+        try:
+            async with httpx.AsyncClient(base_url=self.url, timeout=TIMEOUT) as http:
+                reply = await http.request(method, path, json=body, headers=headers)
+        except httpx.HTTPError as error:
+            raise ServiceUnavailable(
+                f"the {self.service} service at {self.url} does not answer: {error!r}"
+            ) from error
+        if reply.status_code >= 500:
+            raise ServiceUnavailable(
+                f"the {self.service} service failed ({reply.status_code}): {reply.text[:300]}"
+            )
+        if reply.status_code >= 400:
+            raise refusal_of(reply)
+        return reply.json()
+
+
+def refusal_of(reply: httpx.Response) -> ServiceRefused:
+    """The refusal a 4xx answer carries: `{"detail": {"reason", "message"}}`, a plain detail,
+    or FastAPI's list of deficiencies."""
+    try:
+        detail = reply.json().get("detail")
+    except ValueError:
+        detail = reply.text
+    if isinstance(detail, dict):
+        return ServiceRefused(
+            reply.status_code, str(detail.get("reason", "")), str(detail.get("message", detail))
+        )
+    if isinstance(detail, list):
+        each = [
+            f"{'.'.join(str(p) for p in d.get('loc', [])[1:])}: {d.get('msg')}"
+            for d in detail
+            if isinstance(d, dict)
+        ]
+        return ServiceRefused(reply.status_code, "invalid", "; ".join(each))
+    reason = {401: "unauthenticated", 403: "forbidden"}.get(reply.status_code, "refused")
+    return ServiceRefused(reply.status_code, reason, str(detail))

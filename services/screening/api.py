@@ -1,0 +1,117 @@
+"""Screening's HTTP API: reviewers clear false-positive hits, with their signed token."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, HTTPException, status
+from pydantic import BaseModel, Field
+
+from caseflow.auth import REVIEWERS, Principal, Role, require
+from caseflow.auth.dependencies import Authentication, install
+from caseflow.http import refuse_invalid_requests
+from caseflow.uow import PostgresStore
+from schemas.envelope import utcnow
+from schemas.screening import HitCleared
+from schemas.types import CountryCode
+from services.screening.adapters import ClearanceRecord, PostgresScreeningUnitOfWork
+from services.screening.clearing import ClearanceRefused, ClearHit, UnknownEntry, clear_hit
+
+Reviewer = Annotated[Principal, Depends(require(*REVIEWERS))]
+Reader = Annotated[Principal, Depends(require(*REVIEWERS, Role.OPERATOR))]
+UNPROCESSABLE = 422  # by number: its constant's name differs between Starlette versions
+
+
+class ClearanceWanted(BaseModel):
+    """A hit to clear; who clears it is the bearer of the token."""
+
+    party: str = Field(min_length=1, max_length=500, description="The party's name.")
+    country: CountryCode = Field(description="The party's country.")
+    entry: str = Field(min_length=1, max_length=200, description="The list entry's id.")
+    reason: str = Field(min_length=1, max_length=4000, description="Why it is a false positive.")
+    case_id: str | None = Field(
+        default=None, max_length=100, description="The case the hit was found in, if any."
+    )
+
+
+class Refusal(BaseModel):
+    """Why a clearance changed nothing."""
+
+    reason: str = Field(description="`unknown_entry` or `invalid_clearance`.")
+    message: str
+
+
+class ClearanceListed(BaseModel):
+    """A recorded clearance: when, who, what, why."""
+
+    cleared_at: datetime
+    cleared_by: str
+    party_name: str
+    entry_id: str
+    reason: str
+
+    @classmethod
+    def of(cls, record: ClearanceRecord) -> ClearanceListed:
+        """The listing of a stored clearance."""
+        return cls(**vars(record))
+
+
+AUTHENTICATION_REFUSALS = {
+    status.HTTP_401_UNAUTHORIZED: {"description": "No token, or a forged or expired one."},
+    status.HTTP_403_FORBIDDEN: {"description": "A token of a role that may not do this."},
+}
+
+
+def build_api(
+    store: PostgresStore[PostgresScreeningUnitOfWork], authentication: Authentication
+) -> FastAPI:
+    """The screening API on the service's store; every call but /health needs a token."""
+    api = FastAPI(
+        title="caseflow screening",
+        version="1.0.0",
+        description="Reviewers clear false-positive hits (HitCleared, kept on the audit trail "
+        "with the reviewer the token names). Anonymous calls are refused with 401.",
+    )
+    install(api, authentication)
+    refuse_invalid_requests(api)
+
+    @api.post(
+        "/clearances",
+        status_code=status.HTTP_201_CREATED,
+        responses={
+            **AUTHENTICATION_REFUSALS,  # type: ignore[dict-item]
+            status.HTTP_404_NOT_FOUND: {"model": Refusal, "description": "No such entry."},
+            UNPROCESSABLE: {"model": Refusal, "description": "A reason of a few words lacks."},
+        },
+    )
+    async def clear(principal: Reviewer, wanted: ClearanceWanted) -> HitCleared:
+        """Clear a hit for this party and entry from now on; refused with the reason."""
+        command = ClearHit(
+            party_name=wanted.party,
+            country=wanted.country,
+            entry_id=wanted.entry,
+            reason=wanted.reason,
+            reviewer=principal.name,
+            reviewer_role=principal.role.value,
+            case_id=wanted.case_id,
+        )
+        try:
+            return await clear_hit(command, at=utcnow(), store=store)
+        except ClearanceRefused as refusal:
+            code = status.HTTP_404_NOT_FOUND if isinstance(refusal, UnknownEntry) else 422
+            body = Refusal(reason=refusal.reason, message=str(refusal))
+            raise HTTPException(code, body.model_dump()) from refusal
+
+    @api.get("/clearances", responses=AUTHENTICATION_REFUSALS)  # type: ignore[arg-type]
+    async def clearances(principal: Reader) -> list[ClearanceListed]:
+        """Every clearance recorded, newest first."""
+        async with store.unit_of_work() as uow:
+            return [ClearanceListed.of(record) for record in await uow.clearance_history()]
+
+    @api.get("/health")
+    async def health() -> dict[str, str]:
+        """Liveness: the API answers."""
+        return {"status": "ok"}
+
+    return api
