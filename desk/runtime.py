@@ -13,6 +13,7 @@ from caseflow.auth import key_ring, open_accounts
 from caseflow.auth.attempts import SignInAttempts, SignInPolicy
 from caseflow.db import create_pool, migrate
 from caseflow.http import HttpServer
+from caseflow.register_client import RegisterClient
 from caseflow.settings import Settings
 from caseflow.uow import HeldPool, PostgresStore
 from desk import DEFAULT_HTTP_PORT
@@ -55,6 +56,7 @@ async def open_desk(settings: Settings) -> AsyncIterator[Desk]:
             ),
             routing=RoutingPolicy.load(),
             screening=PostgresStore(HeldPool(pools[screening.SCHEMA]), PostgresScreeningUnitOfWork),
+            register=RegisterClient.of(settings),
         )
 
 

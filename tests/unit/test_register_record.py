@@ -12,6 +12,7 @@ from schemas.register import RecordedEvent, Retention
 from services.register.domain import NotACaseEvent, build_case_file, recorded, summarise
 from services.register.retention import RetentionPolicy, is_past_retention, pseudonymise
 from services.register.samples import END_USER, decided_case
+from workflows.closed_cases import closed_case_view
 
 DECIDED = datetime(2020, 3, 2, 12, 0, tzinfo=UTC)
 POLICY = RetentionPolicy.load()
@@ -137,3 +138,18 @@ def test_the_case_line_names_the_case_without_personal_data() -> None:
         "denied",
     )
     assert END_USER not in line.model_dump_json()
+
+
+def test_a_closed_case_from_the_register_reads_as_every_case_view_does() -> None:
+    case = build_case_file("case-1", _events(), _retention())
+
+    view = closed_case_view(case)
+
+    assert (view.control_number, view.status.value, view.open_actions) == ("Z100001", "decided", [])
+    assert view.decided is not None
+    assert (view.decided.outcome.value, view.decided.countersigned_by) == ("denied", "senior-1")
+    assert view.screening is not None
+    assert view.screening.risk_level.value == "high"
+    assert view.application.end_users[0].name == END_USER
+    assert "register of record" in view.alert
+    assert len(view.timeline) == len(case.timeline)
