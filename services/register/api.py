@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, HTTPException, Path, Query, status
+from fastapi import Depends, FastAPI, HTTPException, Path, Query, Response, status
 
 from caseflow.auth import REVIEWERS, Authentication, Principal, Role, install, require
 from caseflow.http import refuse_invalid_requests
@@ -59,8 +59,8 @@ def build_api(
     refuse_invalid_requests(api)
     install(api, authentication)
 
-    @api.get("/cases/{case}", responses=REFUSALS)
-    async def get_case(principal: Reader, case: CaseRef) -> CaseFile:
+    @api.get("/cases/{case}", response_model=CaseFile, responses=REFUSALS)
+    async def get_case(principal: Reader, case: CaseRef) -> Response:
         """A case's file: application, amendments, screenings, consultation, reviewer actions
         with their actors, the decision, the timeline and its retention."""
         async with owner.pool.acquire() as connection:
@@ -70,7 +70,8 @@ def build_api(
                 raise _unknown(case) from error
         if principal.role is Role.AGENCY and principal.agency != found.submitting_agency:
             raise _unknown(case)
-        return found
+        # Serialised once by the model itself: the page is what the desk waits on.
+        return Response(found.model_dump_json(), media_type="application/json")
 
     @api.get("/cases", responses=REFUSALS)
     async def list_closed(
