@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from caseflow.auth import Authentication, InvalidToken, Principal, install
 from caseflow.auth.dependencies import SESSION_COOKIE, authentication_of
 from caseflow.http import refuse_invalid_requests
+from caseflow.register_client import RegisterUnavailable
 from desk import api, web
 from desk.handlers import Desk, ReferralNotFound
 from desk.models import Refusal
@@ -54,6 +55,12 @@ def create_app(desk: Desk) -> FastAPI:
         assert isinstance(error, ResponseRefused)
         refusal = Refusal(reason=error.reason, message=error.message)
         return _refused(request, refusal_status(error), refusal)
+
+    @app.exception_handler(RegisterUnavailable)
+    async def register_unavailable(request: Request, error: Exception) -> Response:
+        # Temporal no longer has the case and the register did not answer: say so, not 404.
+        refusal = Refusal(reason="register_unavailable", message=str(error))
+        return _refused(request, status.HTTP_503_SERVICE_UNAVAILABLE, refusal)
 
     @app.exception_handler(InvalidQuery)
     async def invalid_query(request: Request, error: Exception) -> Response:
