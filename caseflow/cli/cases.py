@@ -73,9 +73,6 @@ def search(
     except (InvalidQuery, RPCError) as error:
         console.print(f"[red]query refused:[/red] {error}", highlight=False)
         raise typer.Exit(1) from error
-    except RegisterUnavailable as error:
-        console.print(f"[red]register:[/red] {error}", highlight=False)
-        raise typer.Exit(1) from error
     show_cases(found)
 
 
@@ -107,9 +104,16 @@ async def _find(query: str, limit: int, closed: bool = False) -> list[CaseSummar
     if not closed or len(found) >= limit:
         return found
     settings = Settings()
-    lines = await RegisterClient.of(settings).closed_cases(
-        cli_token(settings), {"limit": limit - len(found)}
-    )
+    try:
+        lines = await RegisterClient.of(settings).closed_cases(
+            cli_token(settings), {"limit": limit - len(found)}
+        )
+    except RegisterUnavailable as error:
+        console.print(
+            f"[yellow]closed cases Temporal no longer keeps are not listed:[/yellow] {error}",
+            highlight=False,
+        )
+        return found
     listed = {summary.case_id for summary in found}
     return found + [closed_case_summary(line) for line in lines if line.case_id not in listed]
 
