@@ -25,6 +25,12 @@ class RegisterUnitOfWork(PostgresUnitOfWork):
     consumer = CONSUMER
 
 
+async def lock_case(connection: Connection, case_id: str) -> None:
+    """Hold the case until the transaction ends: its events arrive from four topics at once,
+    and each writer must see the others' events before it writes the case's line."""
+    await connection.execute("SELECT pg_advisory_xact_lock(hashtext('register:' || $1))", case_id)
+
+
 async def add_event(connection: Connection, event: RecordedEvent, envelope: str) -> bool:
     """Keep the event (its envelope as received); False if it is kept already."""
     kept = await connection.fetchval(
@@ -176,6 +182,15 @@ async def replace_data(connection: Connection, events: list[RecordedEvent]) -> N
     await connection.executemany(
         "UPDATE events SET envelope = jsonb_set(envelope, '{data}', $2::jsonb) WHERE event_id = $1",
         [(event.event_id, json.dumps(event.data)) for event in events],
+    )
+
+
+async def is_pseudonymised(connection: Connection, case_id: str) -> bool:
+    """Whether the case's personal data was pseudonymised already."""
+    return bool(
+        await connection.fetchval(
+            "SELECT pseudonymised_at IS NOT NULL FROM cases WHERE case_id = $1", case_id
+        )
     )
 
 

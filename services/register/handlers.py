@@ -54,9 +54,10 @@ async def record(uow: RegisterUnitOfWork, raw: bytes, topic: str) -> bool:
         event = recorded(envelope, topic)  # type: ignore[arg-type]
     except NotACaseEvent:
         return False
+    case_id = str(event.data["case_id"])
+    await adapters.lock_case(uow.connection, case_id)
     if not await uow.first_delivery(event.event_id):
         return False
-    case_id = str(event.data["case_id"])
     if not await adapters.add_event(uow.connection, event, json.dumps(envelope)):
         return False
     events = await adapters.events_of(uow.connection, case_id)
@@ -95,15 +96,21 @@ async def purge(
     changes = []
     for case_id in due:
         async with store.unit_of_work() as uow:
-            changes.append(await _pseudonymise_case(uow, case_id, policy, now, dry_run))
+            change = await _pseudonymise_case(uow, case_id, policy, now, dry_run)
+        if change is not None:
+            changes.append(change)
     return PurgeReport(dry_run=dry_run, source=policy.source, cutoff=cutoff, cases=changes)
 
 
 async def _pseudonymise_case(
     uow: RegisterUnitOfWork, case_id: str, policy: RetentionPolicy, now: datetime, dry_run: bool
-) -> PurgeChange:
-    # The row lock keeps a concurrent purge from pseudonymising the case twice.
-    await uow.connection.execute("SELECT 1 FROM cases WHERE case_id = $1 FOR UPDATE", case_id)
+) -> PurgeChange | None:
+    """What pseudonymising the case changes (done unless `dry_run`); None if another purge
+    did it first."""
+    # Neither a concurrent purge nor an event arriving late writes the case meanwhile.
+    await adapters.lock_case(uow.connection, case_id)
+    if await adapters.is_pseudonymised(uow.connection, case_id):
+        return None
     events = await adapters.events_of(uow.connection, case_id)
     line = summarise(case_id, events)
     assert line.decided_at is not None
