@@ -150,6 +150,9 @@ async def test_a_decided_case_deleted_from_temporal_shows_in_full_from_the_regis
     assert f"approved by {people['officer'].name}" in cli_case
     assert "register of record" in cli_case
     assert low.control_number in caseflow(stack_settings, "cases", "--status", "decided")
+    closed = caseflow(stack_settings, "register", "cases", "--q", low.control_number)
+    assert low.control_number in closed
+    assert "1 closed case(s)" in closed
     refused = caseflow(stack_settings, "case", "Z000000", ok=(1,))
     assert "no case Z000000" in refused
 
