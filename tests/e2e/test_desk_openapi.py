@@ -35,8 +35,9 @@ ROLES = {
 
 @pytest.fixture(scope="module")
 async def desk_url(stack_settings: Settings, stack_endpoints: Endpoints) -> AsyncIterator[str]:
-    """The desk and the worker (which answers case queries) as their own processes."""
-    await start_processes(stack_settings, ("worker", "desk"))
+    """The desk, the worker (which answers case queries) and the register (which answers for
+    cases Temporal does not have) as their own processes."""
+    await start_processes(stack_settings, ("worker", "desk", "register"))
     yield desk_server(stack_settings).url_file.read_text()
     stop_processes(stack_settings)
 
