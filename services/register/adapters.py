@@ -55,21 +55,42 @@ def _case_of(event: RecordedEvent) -> str:
 async def events_of(connection: Connection, case_id: str) -> list[RecordedEvent]:
     """The case's events in the order they happened (then as received)."""
     rows = await connection.fetch(
-        "SELECT event_id, topic, event_type, occurred_at, digest, envelope->'data' AS data"
-        " FROM events WHERE case_id = $1 ORDER BY occurred_at, seq",
+        f"SELECT {EVENT_COLUMNS} FROM events WHERE case_id = $1 ORDER BY occurred_at, seq",
         case_id,
     )
-    return [
-        RecordedEvent(
-            event_id=row["event_id"],
-            topic=row["topic"],
-            type=row["event_type"],
-            occurred_at=row["occurred_at"],
-            digest=row["digest"],
-            data=json.loads(row["data"]),
-        )
-        for row in rows
-    ]
+    return [_event(row) for row in rows]
+
+
+EVENT_COLUMNS = "event_id, topic, event_type, occurred_at, digest, envelope->'data' AS data"
+
+
+def _event(row: asyncpg.Record) -> RecordedEvent:
+    return RecordedEvent(
+        event_id=row["event_id"],
+        topic=row["topic"],
+        type=row["event_type"],
+        occurred_at=row["occurred_at"],
+        digest=row["digest"],
+        data=json.loads(row["data"]),
+    )
+
+
+async def case_with_events(
+    connection: Connection, reference: str
+) -> tuple[str, datetime | None, list[RecordedEvent]] | None:
+    """A case by id or control number: its id, when it was pseudonymised, and its events, in
+    one round trip (a case page waits on it); None if the register holds no such case."""
+    rows = await connection.fetch(
+        f"SELECT c.case_id, c.pseudonymised_at, {EVENT_COLUMNS.replace('envelope', 'e.envelope')}"
+        " FROM cases c JOIN events e USING (case_id)"
+        " WHERE c.case_id = (SELECT case_id FROM cases WHERE case_id = $1 UNION ALL"
+        " SELECT case_id FROM cases WHERE control_number = $1 LIMIT 1)"
+        " ORDER BY e.occurred_at, e.seq",
+        reference,
+    )
+    if not rows:
+        return None
+    return rows[0]["case_id"], rows[0]["pseudonymised_at"], [_event(row) for row in rows]
 
 
 async def save_line(connection: Connection, line: CaseLine) -> None:
@@ -94,18 +115,6 @@ async def save_line(connection: Connection, line: CaseLine) -> None:
         line.decided_at,
         line.decided_by,
     )
-
-
-async def find_case(connection: Connection, reference: str) -> tuple[str, datetime | None] | None:
-    """The case id (and when it was pseudonymised) of a case id or control number; None if
-    the register holds no such case."""
-    row = await connection.fetchrow(
-        "SELECT case_id, pseudonymised_at FROM cases WHERE case_id = $1"
-        " UNION ALL SELECT case_id, pseudonymised_at FROM cases WHERE control_number = $1"
-        " LIMIT 1",
-        reference,
-    )
-    return (row["case_id"], row["pseudonymised_at"]) if row else None
 
 
 @dataclass(frozen=True)

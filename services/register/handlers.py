@@ -68,11 +68,10 @@ async def record(uow: RegisterUnitOfWork, raw: bytes, topic: str) -> bool:
 
 async def case_file(connection: Connection, reference: str, policy: RetentionPolicy) -> CaseFile:
     """The case file of a case id or control number; `UnknownCase` if the register has none."""
-    found = await adapters.find_case(connection, reference)
+    found = await adapters.case_with_events(connection, reference)
     if found is None:
         raise UnknownCase(reference)
-    case_id, pseudonymised_at = found
-    events = await adapters.events_of(connection, case_id)
+    case_id, pseudonymised_at, events = found
     line = summarise(case_id, events)
     retention = Retention(
         keep_until=keep_until_of(policy, line.decided_at),
