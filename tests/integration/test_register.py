@@ -20,6 +20,7 @@ from caseflow.settings import Endpoints, Settings
 from schemas.register import CaseFile
 from services.register.app import create_app as register_app
 from services.register.samples import END_USER, decided_case
+from tests.e2e.cli import caseflow
 
 pytestmark = [pytest.mark.integration]
 AGENCY = "NL-CDIU"  # the sample case's agency
@@ -32,11 +33,16 @@ async def register(stack_settings: Settings) -> AsyncIterator[RegisterClient]:
 
 
 @pytest.fixture(scope="module")
-async def tokens(stack_settings: Settings) -> dict[str, str]:
+def operator_name() -> str:
+    return f"reg-operator-{uuid.uuid4().hex[:6]}"
+
+
+@pytest.fixture(scope="module")
+async def tokens(stack_settings: Settings, operator_name: str) -> dict[str, str]:
     """A token per role, each of an enabled account."""
     suffix = uuid.uuid4().hex[:6]
     principals = {
-        "operator": Principal(name=f"reg-operator-{suffix}", role=Role.OPERATOR),
+        "operator": Principal(name=operator_name, role=Role.OPERATOR),
         "officer": Principal(name=f"reg-officer-{suffix}", role=Role.LICENSING_OFFICER),
         "agency": Principal(name=f"reg-agency-{suffix}", role=Role.AGENCY, agency=AGENCY),
         "other_agency": Principal(name=f"reg-other-{suffix}", role=Role.AGENCY, agency="FR-X"),
@@ -126,7 +132,12 @@ async def test_the_register_answers_only_signed_tokens_and_an_agency_only_its_ow
 
 
 async def test_purge_dry_run_shows_what_would_change_and_the_purge_keeps_the_decision(
-    register: RegisterClient, tokens: dict[str, str], stack_endpoints: Endpoints
+    register: RegisterClient,
+    tokens: dict[str, str],
+    stack_endpoints: Endpoints,
+    stack_settings: Settings,
+    operator_name: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     long_ago = datetime.now(UTC) - timedelta(days=6 * 366)
     control_number = await _publish_case(stack_endpoints, long_ago)
@@ -139,6 +150,11 @@ async def test_purge_dry_run_shows_what_would_change_and_the_purge_keeps_the_dec
     [change] = [c for c in dry.cases if c.control_number == control_number]
     assert "CaseReceived$.application.end_users[0].name" in change.fields
     assert "CaseDecided$.decided_by" in change.fields
+    monkeypatch.setenv("CASEFLOW_OPERATOR", operator_name)  # the operator the CLI signs for
+    said = await asyncio.to_thread(caseflow, stack_settings, "register", "purge", "--dry-run")
+    assert "would pseudonymise" in said
+    assert control_number in said
+    assert "CaseDecided$.decided_by" in said
     unchanged = await register.case_file(control_number, tokens["operator"])
     assert unchanged.model_dump() == before.model_dump()
 
