@@ -30,6 +30,7 @@ from temporalio import workflow
 from temporalio.client import Client
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
+from caseflow.samples import sample_assessment
 from caseflow.settings import Settings
 from schemas.cases import DecisionOutcome
 from workflows import desk
@@ -87,6 +88,7 @@ async def review_case(client: Client, case_id: str, reviewer: Reviewer, timings:
         reviewer=reviewer,
         outcome=DecisionOutcome.RETURNED_WITHOUT_ACTION,
         rationale="benchmark: returned without action",
+        assessment=sample_assessment("Returned: no licence is required."),
     )
     await timed(timings, "decide", lambda: desk.decide(client, case_id, decision))
 

@@ -30,7 +30,7 @@ from temporalio.client import Client
 
 from caseflow.agency import gateway_headers
 from caseflow.kafka import start_producer
-from caseflow.samples import sample_applications, submission
+from caseflow.samples import sample_applications, sample_assessment, submission
 from caseflow.stack import list_processes
 from schemas.cases import DecisionOutcome
 from schemas.topics import CASES, SUBMISSIONS
@@ -39,6 +39,7 @@ from workflows.tasks import Countersignature, ReviewDecision, Reviewer, Reviewer
 
 OFFICER = Reviewer(id="officer-soak", role=ReviewerRole.LICENSING_OFFICER)
 SENIOR = Reviewer(id="senior-soak", role=ReviewerRole.SENIOR_OFFICER)
+SOAK_CONDITION = "Post-shipment verification of the end use"
 REVIEWERS = 4  # reviewer actions in parallel
 MB = 1024 * 1024
 
@@ -127,11 +128,13 @@ async def review(client: Client, tasks: asyncio.Queue[tuple[str, str]], clocks: 
         try:
             if action == "decide":
                 await claim(client, case_id, ReviewerTask(reviewer=OFFICER))
+                # With conditions, as a high-risk approval names them as its mitigations.
                 approval = ReviewDecision(
                     reviewer=OFFICER,
-                    outcome=DecisionOutcome.APPROVED,
+                    outcome=DecisionOutcome.APPROVED_WITH_CONDITIONS,
                     rationale="Soak: approved.",
-                    human_rights_assessment="Soak run.",
+                    conditions=[SOAK_CONDITION],
+                    assessment=sample_assessment("Soak run.", mitigations=[SOAK_CONDITION]),
                 )
                 await decide(client, case_id, approval)
             else:

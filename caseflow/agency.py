@@ -1,20 +1,21 @@
-"""The agency's side: publishing submissions to the submissions topic."""
+"""The agency's side: publishing submissions, and reading its own topic of case events."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from datetime import datetime
 from pathlib import Path
 
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from caseflow.kafka import start_producer
 from caseflow.messaging import read_envelope
 from caseflow.samples import sample_applications, submission
 from schemas.application import SubmitApplication
+from schemas.envelope import EnvelopeHeader
 from schemas.intake import AGENCY_HEADER, SubmissionRejected
-from schemas.topics import REJECTIONS, SUBMISSIONS
+from schemas.topics import REJECTIONS, SUBMISSIONS, agency_topic
 
 
 def read_submission(path: Path) -> tuple[str, bytes]:
@@ -95,3 +96,40 @@ async def read_rejections(
     finally:
         await consumer.stop()
     return rejections
+
+
+async def agency_events(
+    bootstrap: str, agency: str, *, keep_following: bool
+) -> AsyncIterator[tuple[EnvelopeHeader, dict[str, object]]]:
+    """The events on the agency's own topic from its start, as (envelope, data).
+
+    Reads to the topic's end and stops, or with `keep_following` waits for more until cancelled.
+    No consumer group: an agency's principal needs read access to its own topic only.
+    """
+    topic = agency_topic(agency).name
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        known = await consumer.topics()  # fetches the cluster's metadata
+        partitions = [
+            TopicPartition(topic, number)
+            for number in sorted(consumer.partitions_for_topic(topic) or ())
+        ]
+        if topic not in known or not partitions:
+            raise LookupError(f"no topic {topic}: is {agency} a registered agency?")
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        while True:
+            batch = await consumer.getmany(*partitions, timeout_ms=1000)
+            for records in batch.values():
+                for record in records:
+                    document = json.loads(record.value or b"{}")
+                    yield EnvelopeHeader.model_validate(document), document.get("data", {})
+            if keep_following or batch:
+                continue
+            positions = [await consumer.position(partition) for partition in partitions]
+            if all(at >= ends[p] for at, p in zip(positions, partitions, strict=True)):
+                return
+    finally:
+        await consumer.stop()

@@ -9,6 +9,8 @@ import asyncpg
 import structlog
 from asyncpg.pool import PoolConnectionProxy
 
+from caseflow.waiting import until_available
+
 PLATFORM_MIGRATIONS = Path(__file__).parent / "migrations"
 
 log = structlog.get_logger(__name__)
@@ -30,6 +32,19 @@ async def create_pool(database_url: str, schema: str, *, size: int = 5) -> async
     )
     assert pool is not None
     return pool
+
+
+async def wait_for_database(database_url: str) -> None:
+    """Return once PostgreSQL answers, waiting with a capped pause while it is away."""
+
+    async def answer() -> None:
+        connection = await asyncpg.connect(database_url, timeout=10)
+        try:
+            await connection.fetchval("SELECT 1")
+        finally:
+            await connection.close()
+
+    await until_available(answer, purpose="waiting for the database")
 
 
 async def migrate(database_url: str, schema: str, service_migrations: Path) -> list[str]:

@@ -16,13 +16,15 @@ from caseflow.auth import Principal
 from caseflow.cli.cases import show_cases, show_rejections
 from caseflow.processes import start_processes
 from caseflow.register_client import register_url
+from caseflow.samples import sample_assessment
 from caseflow.settings import Settings
 from caseflow.stack import start_stack
+from caseflow.supervisor import start_supervisor
 from desk.demo import publishes_passwords, seed_demo_accounts
 from desk.runtime import desk_server
 from schemas.cases import DecisionOutcome
 from workflows.client import connect
-from workflows.desk import CaseSummary, claim, decide, find_cases
+from workflows.desk import CaseSummary, case_view, claim, decide, find_cases
 from workflows.tasks import ReviewDecision, Reviewer, ReviewerTask
 
 SAMPLE_COUNT = 6
@@ -37,6 +39,7 @@ async def run_demo(settings: Settings, console: Console, *, wait_seconds: float 
     endpoints = await start_stack(settings)
     console.print("starting intake, screening, consultation, the bridge, the worker and the desk …")
     await start_processes(settings)
+    await start_supervisor(settings)
     accounts = await seed_demo_accounts(endpoints.database, published=publishes_passwords(settings))
     since = datetime.now(UTC)
     suffix = since.strftime("-%m%d%H%M%S")
@@ -50,6 +53,8 @@ async def run_demo(settings: Settings, console: Console, *, wait_seconds: float 
     if low is not None:
         officer = Reviewer(id="demo-officer")
         await claim(client, low.case_id, ReviewerTask(reviewer=officer))
+        screened = (await case_view(client, low.case_id)).screening
+        findings = [f.reference for f in screened.findings if f.reference] if screened else []
         await decide(
             client,
             low.case_id,
@@ -57,7 +62,9 @@ async def run_demo(settings: Settings, console: Console, *, wait_seconds: float 
                 reviewer=officer,
                 outcome=DecisionOutcome.APPROVED,
                 rationale="Teaching equipment for a university; no human-rights concern found.",
-                human_rights_assessment="Low risk: civilian end user, EAR99 item.",
+                assessment=sample_assessment(
+                    "Low risk: civilian end user, EAR99 item.", findings=findings
+                ),
             ),
         )
         console.print(
@@ -77,8 +84,9 @@ async def run_demo(settings: Settings, console: Console, *, wait_seconds: float 
     )
     console.print(
         "next: caseflow cases --status under_review · caseflow case Z… --role licensing_officer · "
-        "caseflow claim Z… --reviewer you · caseflow decide Z… --reviewer you --outcome denied "
-        "--rationale … --hr-ground … · caseflow countersign Z… --reviewer a-senior-officer"
+        "caseflow claim Z… --reviewer you · caseflow assessment Z… > hr.json (fill it in) · "
+        "caseflow decide Z… --reviewer you --outcome denied --rationale … --hr-ground … "
+        "--assessment hr.json · caseflow countersign Z… --reviewer a-senior-officer"
     )
     console.print(f"ready in {time.monotonic() - began:.0f}s; stop everything with `caseflow down`")
 

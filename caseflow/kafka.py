@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import ssl
+from collections.abc import Callable
+from functools import partial
+from typing import Any
 
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 from faststream.kafka.security import parse_security
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 
+from caseflow.parked import ParkedMessage
 from caseflow.settings import Settings
+from caseflow.unreadable import OnSkipped, ParkingConsumer
+from schemas.topics import PARKED
 
 SASL = {"PLAIN": SASLPlaintext, "SCRAM-SHA-256": SASLScram256, "SCRAM-SHA-512": SASLScram512}
 
@@ -36,15 +42,58 @@ def kafka_security(settings: Settings) -> BaseSecurity | None:
     )
 
 
+class ParkingBroker(KafkaBroker):
+    """A FastStream broker whose subscribers park the record batches they cannot read
+    (`caseflow.unreadable`) instead of stopping their partition on them."""
+
+    def __init__(self, *args: Any, on_skipped: OnSkipped | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._on_skipped = on_skipped
+
+    async def _connect(self) -> Callable[..., AIOKafkaConsumer]:
+        plain = await super()._connect()
+        assert isinstance(plain, partial), "FastStream builds its consumers with a partial"
+        builder = partial(
+            ParkingConsumer,
+            *plain.args,
+            park=self._park,
+            on_skipped=self._on_skipped,
+            **plain.keywords,
+        )
+        self.config.broker_config.builder = builder
+        return builder
+
+    async def _park(self, parked: ParkedMessage) -> None:
+        key = parked.key.encode() if parked.key else None
+        await self.publish(parked.model_dump_json().encode(), PARKED.name, key=key)
+
+
 def make_broker(
-    bootstrap: str, client_id: str, security: BaseSecurity | None = None
+    bootstrap: str,
+    client_id: str,
+    security: BaseSecurity | None = None,
+    *,
+    on_skipped: OnSkipped | None = None,
 ) -> KafkaBroker:
     """The FastStream broker of one service (subscribers and documented publishers).
 
     Its producer parks messages: it waits for every in-sync replica before the original is
-    committed.
+    committed. It compresses with CASEFLOW_KAFKA_COMPRESSION; its consumers read every codec
+    and park a batch they cannot read (`on_skipped` hears of each).
     """
-    return KafkaBroker(bootstrap, client_id=client_id, security=security, acks="all")
+    return ParkingBroker(
+        bootstrap,
+        client_id=client_id,
+        security=security,
+        acks="all",
+        compression_type=_compression(),
+        on_skipped=on_skipped,
+    )
+
+
+def _compression() -> str | None:
+    codec = Settings().kafka_compression
+    return None if codec == "none" else codec
 
 
 async def start_producer(
@@ -60,6 +109,7 @@ async def start_producer(
         acks="all",
         enable_idempotence=False,
         linger_ms=5,
+        compression_type=_compression(),
         **parse_security(security),
     )
     await producer.start()

@@ -39,6 +39,9 @@ _UNAVAILABLE = (
 _TEMPORAL_UNAVAILABLE = {"UNAVAILABLE", "DEADLINE_EXCEEDED", "RESOURCE_EXHAUSTED"}
 # asyncpg's InterfaceError also reports misuse; only a closed connection or pool is an outage.
 _CLOSED = ("closed", "closing", "connection was lost")
+# A server that dies mid-conversation (its last words a FATAL error) leaves the connection's
+# protocol stuck; the next query on it says so with an InternalClientError.
+_BROKEN = ("cannot switch to state", "not connected")
 LONGEST_CHAIN = 20
 
 
@@ -48,12 +51,16 @@ def server_unavailable(error: BaseException) -> bool:
 
 
 def _unavailable(error: BaseException) -> bool:
+    if isinstance(error, FileNotFoundError) and error.filename is None:
+        return True  # connecting to a Unix socket that is gone: PostgreSQL stopped or restarts
     if isinstance(error, _LOCAL_OS_ERRORS):
         return False
     if isinstance(error, _UNAVAILABLE):
         return True
     if isinstance(error, asyncpg.InterfaceError):
         return any(word in str(error).lower() for word in _CLOSED)
+    if isinstance(error, asyncpg.InternalClientError):
+        return str(error).lower().startswith(_BROKEN)
     if type(error).__name__ == "RPCError" and type(error).__module__.startswith("temporalio"):
         return getattr(getattr(error, "status", None), "name", None) in _TEMPORAL_UNAVAILABLE
     if isinstance(error, BaseExceptionGroup):

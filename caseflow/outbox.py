@@ -12,10 +12,12 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
 from caseflow.db import Connection
+from caseflow.waiting import CappedPause, until_available
 from schemas.envelope import Publishable
 from schemas.topics import Topic
 
 log = structlog.get_logger(__name__)
+CLOSE_TIMEOUT = 5.0
 
 
 async def enqueue_many(connection: Connection, events: Sequence[tuple[Topic, Publishable]]) -> None:
@@ -51,39 +53,54 @@ class OutboxRelay:
         self._wake = asyncio.Event()
 
     async def run(self, *, poll_seconds: float = 1.0) -> None:
-        """Relay until cancelled; notifications wake it early, polling covers missed ones."""
+        """Relay until cancelled; notifications wake it early, polling covers missed ones.
+
+        While PostgreSQL is away the relay waits and connects again: the events stay in the
+        table, and the relay goes on from the first one not yet marked published.
+        """
+        pause = CappedPause()
+        await until_available(
+            lambda: self._relay_while_connected(poll_seconds, pause),
+            purpose=f"outbox relay {self._schema}",
+            pause=pause,
+        )
+
+    async def _relay_while_connected(self, poll_seconds: float, pause: CappedPause) -> None:
+        """Connect, take the schema's relay lock and relay until the connection is lost."""
         connection = await asyncpg.connect(self._database_url)
         try:
             await connection.execute(f"SET search_path TO {self._schema}, public")
             # Publishing in id order keeps each case's events in order; one relay holds the lock.
             await connection.execute("SELECT pg_advisory_lock(hashtext($1))", self._lock_name)
             await connection.add_listener(f"outbox_{self._schema}", self._notified)
+            pause.reset()
+            log.info("outbox relay connected", schema=self._schema)
             while True:
                 await self._drain(connection)
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), poll_seconds)
         finally:
-            await connection.close()
+            await _close(connection)
 
     async def _drain(self, connection: Connection) -> None:
         """Publish until nothing is pending; while the broker is away, wait and try again."""
-        pause = 0.5
+        pause = CappedPause()
         while True:
             try:
                 if not await self.relay_once(connection):
                     return
-                pause = 0.5
+                pause.reset()
             except KafkaError as error:
                 # The events stay pending in the table: nothing is lost while the broker is away.
+                retry_in = pause.next()
                 log.warning(
                     "outbox relay waiting for the broker",
                     schema=self._schema,
                     error=repr(error),
-                    retry_in=pause,
+                    retry_in=retry_in,
                 )
-                await asyncio.sleep(pause)
-                pause = min(pause * 2, 15.0)
+                await asyncio.sleep(retry_in)
 
     @property
     def _lock_name(self) -> str:
@@ -112,3 +129,13 @@ class OutboxRelay:
         )
         log.debug("outbox relayed", schema=self._schema, events=len(rows))
         return len(rows)
+
+
+async def _close(connection: asyncpg.Connection) -> None:
+    """Close a connection, or drop it at once when the server is gone already."""
+    if connection.is_closed():
+        return
+    try:
+        await asyncio.wait_for(connection.close(), CLOSE_TIMEOUT)
+    except Exception:  # the server went away meanwhile: nothing left to tell it
+        connection.terminate()

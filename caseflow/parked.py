@@ -39,6 +39,13 @@ class ParkedMessage(BaseModel):
     attempts: int
     first_failed_at: datetime
     last_failed_at: datetime
+    unreadable_batch: bool = Field(
+        default=False,
+        description="A whole record batch no consumer could read (corrupt, or an unknown "
+        "codec): `body_base64` holds the batch's bytes as they lay on the partition, "
+        "`offset`..`last_offset` the offsets it covers. It cannot be replayed as a message.",
+    )
+    last_offset: int | None = Field(default=None, description="An unreadable batch's last.")
 
     def raw_body(self) -> bytes:
         """The message's bytes exactly as they were consumed."""
@@ -64,7 +71,7 @@ class ParkedReplay(BaseModel):
     to: str = Field(description="Where the copy lies: topic/partition/offset.")
 
 
-def error_text(error: BaseException) -> str:
+def error_text(error: BaseException | str) -> str:
     """The error's message without secrets, short enough for a table and a log line."""
     return _SECRETS.sub(
         lambda found: f"{found.group(1) or found.group(2)}***{'@' if found.group(1) else ''}",

@@ -93,6 +93,11 @@ async def replay(
 
 async def replay_with(producer: AIOKafkaProducer, parked: ParkedMessage) -> str:
     """Publish the copy, then record on the parked topic that it was replayed, and where to."""
+    if parked.unreadable_batch:
+        raise ValueError(
+            f"{parked.parked_id} is a record batch no consumer could read, not a message: "
+            "ask its producer to send it again"
+        )
     key = parked.key.encode() if parked.key is not None else None
     sent = await producer.send_and_wait(
         parked.topic, parked.raw_body(), key=key, headers=parked.replay_headers()

@@ -9,10 +9,17 @@ from pathlib import Path
 
 from faststream import FastStream
 
+from caseflow.db import wait_for_database
 from caseflow.logging import configure_logging
 from caseflow.metrics import serve_metrics
 from caseflow.settings import Settings
-from caseflow.stack import ManagedProcess, ProcessStatus, process_status, start_process
+from caseflow.stack import (
+    ManagedProcess,
+    ProcessStatus,
+    process_status,
+    start_process,
+    stop_idle_supervisor,
+)
 from caseflow.stack import stop_process as stop_named
 
 PROCESS_NAMES = (
@@ -53,6 +60,9 @@ async def _serve(name: str, settings: Settings) -> None:
     if name == "desk":
         from desk.runtime import run_desk
 
+        # Services wait for PostgreSQL in their runtime; the desk, started beside them (or again
+        # by the supervisor) while the database is away, waits here.
+        await wait_for_database(settings.endpoints().database)
         await run_desk(settings, on_ready=mark_ready)
         return
     if name == "codec":
@@ -127,7 +137,12 @@ def managed(name: str, settings: Settings) -> ManagedProcess:
     if settings.case_policy_file is not None:  # settings not read from the environment
         env["CASEFLOW_CASE_POLICY_FILE"] = str(settings.case_policy_file.resolve())
     return ManagedProcess(
-        name=name, argv=[sys.executable, "-m", "caseflow", "run", name], env=env, ready=started
+        name=name,
+        argv=[sys.executable, "-m", "caseflow", "run", name],
+        env=env,
+        ready=started,
+        # Before each start: a file left by an earlier run must not pass for this one's.
+        prepare=lambda: ready_file.unlink(missing_ok=True),
     )
 
 
@@ -137,9 +152,6 @@ async def start_processes(
     """Start caseflow's processes (running ones are kept) and wait until each is ready."""
     settings.endpoints()  # fail here, naming what is missing, rather than in each process
     state_dir = settings.state_dir.resolve()
-    for name in names:
-        if process_status(state_dir, name).state != "running":
-            _ready_file(settings, name).unlink(missing_ok=True)
     # Side by side: each spends its start-up waiting for its consumer group or task queue.
     return list(
         await asyncio.gather(
@@ -152,8 +164,12 @@ async def start_processes(
 
 
 def stop_processes(settings: Settings) -> list[ProcessStatus]:
-    """Stop caseflow's processes started under the state folder."""
-    return [stop_named(settings.state_dir.resolve(), name) for name in reversed(PROCESS_NAMES)]
+    """Stop caseflow's processes started under the state folder (and the supervisor, if the
+    servers are not running either)."""
+    state_dir = settings.state_dir.resolve()
+    stopped = [stop_named(state_dir, name) for name in reversed(PROCESS_NAMES)]
+    stop_idle_supervisor(state_dir)
+    return stopped
 
 
 def processes_status(settings: Settings) -> list[ProcessStatus]:

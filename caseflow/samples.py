@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from schemas.application import (
     SubmitApplication,
     TechnologyCategory,
 )
+from schemas.cases import HumanRightsAssessment
 from schemas.envelope import Envelope
 
 SOURCE = "agency-gateway"
@@ -243,4 +245,27 @@ def submission(application: SubmitApplication) -> Envelope[SubmitApplication]:
     subject = f"{application.submitting_agency}:{application.agency_reference}"
     return Envelope.wrap(
         application, source=SOURCE, subject=subject, correlation_id=str(uuid.uuid4())
+    )
+
+
+def sample_assessment(
+    conclusion: str = "No serious risk of human-rights violations found.",
+    *,
+    findings: Sequence[str] = (),
+    positions: Sequence[str] = (),
+    mitigations: Sequence[str] = (),
+) -> HumanRightsAssessment:
+    """A complete human-rights assessment, as a reviewer of a sample case writes it, answering
+    the findings (by reference) and stakeholders' positions named."""
+    return HumanRightsAssessment(
+        end_user="Not listed on any restricted-party list; no reported involvement in abuses.",
+        misuse_potential="Assessed against the crime-control and cyber-surveillance controls "
+        "and EU Recommendation 2024/2659.",
+        destination="Reports of the UN human-rights bodies on the destination read for the "
+        "period of use.",
+        sources=["Screening result of the case", "UN OHCHR country reports"],
+        findings_answered=list(findings),
+        positions_answered=list(positions),
+        conclusion=conclusion,
+        mitigations=list(mitigations),
     )

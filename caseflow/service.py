@@ -18,6 +18,8 @@ from caseflow.db import create_pool, migrate
 from caseflow.kafka import kafka_security, make_broker, start_producer
 from caseflow.outbox import OutboxRelay
 from caseflow.settings import Settings
+from caseflow.unreadable import OnSkipped
+from caseflow.waiting import until_available
 
 log = structlog.get_logger(__name__)
 
@@ -42,10 +44,17 @@ class ServiceRuntime:
         return self._pool
 
     async def start(self) -> None:
-        """Apply migrations, open the pool and start relaying the outbox."""
-        applied = await migrate(self.database_url, self.schema, self.migrations)
+        """Apply migrations, open the pool and start relaying the outbox; while PostgreSQL is
+        away (a restart, a failover), wait for it rather than exit."""
+        applied = await until_available(
+            lambda: migrate(self.database_url, self.schema, self.migrations),
+            purpose=f"migrating {self.schema}",
+        )
         log.info("schema ready", schema=self.schema, migrations_applied=len(applied))
-        self._pool = await create_pool(self.database_url, self.schema)
+        self._pool = await until_available(
+            lambda: create_pool(self.database_url, self.schema),
+            purpose=f"connection pool {self.schema}",
+        )
         self._producer = await start_producer(
             self.kafka_bootstrap, f"caseflow-{self.schema}", self.kafka_security
         )
@@ -61,9 +70,17 @@ class ServiceRuntime:
             schema, migrations, endpoints.database, endpoints.kafka, kafka_security(settings)
         )
 
-    def app(self, router: KafkaRouter) -> FastStream:
-        """The service's process: its router on a broker, this runtime started first."""
-        broker = make_broker(self.kafka_bootstrap, f"caseflow-{self.schema}", self.kafka_security)
+    def app(self, router: KafkaRouter, on_skipped: OnSkipped | None = None) -> FastStream:
+        """The service's process: its router on a broker, this runtime started first.
+
+        `on_skipped` hears of each record batch its consumers could not read and parked.
+        """
+        broker = make_broker(
+            self.kafka_bootstrap,
+            f"caseflow-{self.schema}",
+            self.kafka_security,
+            on_skipped=on_skipped,
+        )
         broker.include_router(router)
         return FastStream(broker, on_startup=[self.start], after_shutdown=[self.stop])
 
@@ -80,7 +97,8 @@ class ServiceRuntime:
 
 
 def _fail_loudly(task: asyncio.Task[None]) -> None:
-    """A relay that dies would leave events unpublished: log it and stop the process."""
+    """A relay that fails for any reason but an outage (which it waits out) would leave events
+    unpublished: log it and stop the process."""
     if task.cancelled():
         return
     error = task.exception()

@@ -163,6 +163,16 @@ class Settings(BaseSettings):
         description="Seconds between a message's first failure and its parking at the earliest: "
         "longer than a server restart or a short outage, which are ridden out.",
     )
+    consumer_stall_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        description="A consumer whose position has not moved for this long while its partition "
+        "holds messages counts as stalled (metric caseflow_consumer_stalled, `caseflow flow`).",
+    )
+    kafka_compression: Literal["none", "gzip", "snappy", "lz4", "zstd"] = Field(
+        default="none",
+        description="The codec caseflow's producers compress with; consumers read all of them.",
+    )
     log_level: str = "INFO"
     log_json: bool = Field(default=False, description="Log JSON lines instead of console text.")
 

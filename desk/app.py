@@ -12,6 +12,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from caseflow.auth import Authentication, InvalidToken, Principal, install
 from caseflow.auth.dependencies import SESSION_COOKIE, authentication_of
 from caseflow.http import refuse_invalid_requests
+from caseflow.http_guards import BodySizeLimit, SecurityHeaders
+from caseflow.limits import DESK_REQUEST_BODY
 from caseflow.register_client import RegisterUnavailable
 from desk import api, web
 from desk.handlers import Desk, ReferralNotFound
@@ -19,7 +21,7 @@ from desk.models import Refusal
 from services.consultation.api import refusal_status
 from services.consultation.domain import ResponseRefused
 from services.screening.clearing import ClearanceRefused
-from workflows.desk import ActionRefused, CaseNotFound, InvalidQuery
+from workflows.desk import ActionRefused, ActionTooLarge, CaseNotFound, InvalidQuery
 
 DESCRIPTION = """The reviewer desk of caseflow.
 
@@ -27,7 +29,9 @@ Sign in with `POST /api/auth/token` and send the token as `Authorization: Bearer
 Roles: `licensing_officer` and `senior_officer` read every case and act on it (each action is
 one Temporal Update of the case's workflow; a refused one answers 409 with every reason);
 `operator` reads every case; `agency` reads its own cases only; `stakeholder` sees and answers
-only the referrals made to it, with the case minimised as the consultation policy says."""
+only the referrals made to it, with the case minimised as the consultation policy says.
+
+A request body larger than 256 KiB is refused with 413 naming the limit (`desk_request_body`)."""
 
 
 def create_app(desk: Desk) -> FastAPI:
@@ -38,6 +42,9 @@ def create_app(desk: Desk) -> FastAPI:
     app.include_router(api.build_router(desk))
     app.include_router(web.build_router(desk))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), "static")
+    # The last added runs first: headers go on every answer, the 413 included.
+    app.add_middleware(BodySizeLimit, limit=DESK_REQUEST_BODY)
+    app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(CaseNotFound)
     @app.exception_handler(ReferralNotFound)
@@ -49,6 +56,10 @@ def create_app(desk: Desk) -> FastAPI:
     @app.exception_handler(ActionRefused)
     async def action_refused(request: Request, error: Exception) -> Response:
         return _refused(request, 409, Refusal(reason="refused", message=str(error)))
+
+    @app.exception_handler(ActionTooLarge)
+    async def action_too_large(request: Request, error: Exception) -> Response:
+        return _refused(request, 413, Refusal(reason="too_large", message=str(error)))
 
     @app.exception_handler(ResponseRefused)
     async def response_refused(request: Request, error: Exception) -> Response:
@@ -100,7 +111,7 @@ def _refused(request: Request, code: int, refusal: Refusal) -> Response:
 
 
 def _page_error(request: Request, code: int, message: str) -> Response:
-    titles = {403: "Not open to your role", 404: "Not found", 409: "Refused"}
+    titles = {403: "Not open to your role", 404: "Not found", 409: "Refused", 413: "Too large"}
     principal: Principal | None = None
     try:
         principal = authentication_of(request).keys.verify(request.cookies.get(SESSION_COOKIE, ""))

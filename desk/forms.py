@@ -10,7 +10,7 @@ from starlette.datastructures import FormData
 
 from caseflow.auth import Principal, Role
 from desk.access import reviewer_of, roles_of
-from schemas.cases import DecisionOutcome, DenialGround
+from schemas.cases import DecisionOutcome, DenialGround, HumanRightsAssessment
 from workflows import desk as cases
 from workflows.desk import ReviewerAction
 from workflows.tasks import (
@@ -58,7 +58,7 @@ def _read_action(name: str, form: FormData, reviewer: Reviewer) -> FormAction | 
             conditions=lines(form, "conditions"),
             grounds=[DenialGround(text=g, human_rights=True) for g in lines(form, "hr_grounds")]
             + [DenialGround(text=ground) for ground in lines(form, "grounds")],
-            human_rights_assessment=text(form, "assessment"),
+            assessment=assessment(form),
         )
         return FormAction(cases.decide, decision)
     if name == "countersign":
@@ -90,6 +90,27 @@ def _read_action(name: str, form: FormData, reviewer: Reviewer) -> FormAction | 
         )
         return FormAction(cases.appeal_escalation, appeal)
     return None
+
+
+def assessment(form: FormData) -> HumanRightsAssessment:
+    """The decision form's human-rights assessment, part by part (the workflow names any part
+    left empty)."""
+    return HumanRightsAssessment(
+        end_user=text(form, "hr_end_user"),
+        misuse_potential=text(form, "hr_misuse_potential"),
+        destination=text(form, "hr_destination"),
+        sources=lines(form, "hr_sources"),
+        findings_answered=chosen(form, "hr_findings"),
+        positions_answered=chosen(form, "hr_positions"),
+        conclusion=text(form, "hr_conclusion"),
+        mitigations=lines(form, "hr_mitigations"),
+    )
+
+
+def chosen(form: FormData, field: str) -> list[str]:
+    """The values of a field's ticked checkboxes."""
+    values = form.getlist(field)
+    return [value.replace("\x00", "").strip() for value in values if isinstance(value, str)]
 
 
 def text(form: FormData, field: str) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, Field, field_validator
 
 from caseflow.auth import Principal
-from schemas.cases import DecisionOutcome, DenialGround
+from schemas.cases import DecisionOutcome, DenialGround, HumanRightsAssessment
 from schemas.consultation import Position, ReferralCase
 from schemas.types import Name, Text
 from services.consultation.queries import ReferralState
@@ -98,7 +98,11 @@ class Decision(DeskInput):
     rationale: Text
     conditions: list[Text] = Field(default_factory=list, description="For an approval with them.")
     grounds: list[DenialGround] = Field(default_factory=list, description="For a denial.")
-    human_rights_assessment: Text = ""
+    assessment: HumanRightsAssessment | None = Field(
+        default=None,
+        description="The human-rights assessment; required (a decision without a complete one "
+        "is refused, 409, with every missing part named).",
+    )
 
 
 class Countersigning(DeskInput):

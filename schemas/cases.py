@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field
 
@@ -105,6 +106,68 @@ class DenialGround(Contract):
     )
 
 
+Reference = Annotated[str, Field(max_length=200)]
+
+
+class HumanRightsAssessment(Contract):
+    """The human-rights assessment every reviewer decision records (ECHRI Code of Conduct,
+    commitment 1): the risks considered, the sources relied on, the findings and positions it
+    answers, the conclusion and, for an approval at high or critical risk, the mitigations.
+
+    Parts may be empty here, so that a decision missing some is refused with every missing part
+    named (workflows/assessment.py) rather than failing to parse."""
+
+    event_type = "HumanRightsAssessment"
+
+    end_user: str = Field(
+        default="",
+        max_length=4_000,
+        description="Risk considered: the end user and its record (designations, reported "
+        "abuses, links to security forces).",
+    )
+    misuse_potential: str = Field(
+        default="",
+        max_length=4_000,
+        description="Risk considered: the item's potential for surveillance, repression or "
+        "other serious human-rights violations.",
+    )
+    destination: str = Field(
+        default="",
+        max_length=4_000,
+        description="Risk considered: the human-rights situation in the destination country.",
+    )
+    sources: list[Annotated[str, Field(max_length=500)]] = Field(
+        default_factory=list,
+        max_length=50,
+        description="The sources relied on (reports, notices, intelligence, the screening "
+        "result), one per entry.",
+    )
+    findings_answered: list[Reference] = Field(
+        default_factory=list,
+        max_length=200,
+        description="Screening findings the assessment answers, by their `reference` (e.g. "
+        "`control_code:5A001.j`, a list entry id); each must be a finding of the case.",
+    )
+    positions_answered: list[Reference] = Field(
+        default_factory=list,
+        max_length=200,
+        description="Consultation positions the assessment answers, by stakeholder id; each "
+        "must be a position in the case's concluded consultation.",
+    )
+    conclusion: str = Field(
+        default="",
+        max_length=4_000,
+        description="The conclusion: whether the risk of serious human-rights violations is "
+        "acceptable, and why.",
+    )
+    mitigations: list[Annotated[str, Field(max_length=2_000)]] = Field(
+        default_factory=list,
+        max_length=50,
+        description="For an approval at high or critical risk: the licence conditions that make "
+        "the risk acceptable; each must be one of the decision's conditions, word for word.",
+    )
+
+
 class CaseDecided(Contract):
     """Event: a final decision was recorded on the case."""
 
@@ -121,7 +184,15 @@ class CaseDecided(Contract):
     rationale: str
     conditions: list[str] = Field(default_factory=list)
     grounds: list[DenialGround] = Field(default_factory=list, description="Grounds of a denial.")
-    human_rights_assessment: str = Field(description="Summary of the human-rights assessment.")
+    human_rights_assessment: str = Field(
+        description="Summary of the human-rights assessment: its conclusion (or, for a decision "
+        "recorded before structured assessments, the officer's summary)."
+    )
+    assessment: HumanRightsAssessment | None = Field(
+        default=None,
+        description="The full human-rights assessment; null for a withdrawal and for decisions "
+        "recorded before structured assessments.",
+    )
 
 
 class _AboutCase(Contract):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from schemas.agency import DecisionIssued
 from schemas.application import AmendApplication, SubmitApplication, WithdrawApplication
 from schemas.cases import (
     CaseAmended,
@@ -42,6 +43,7 @@ CONTRACTS: tuple[type[Contract], ...] = (
     ScreeningRequested,
     ScreeningCompleted,
     CaseDecided,
+    DecisionIssued,
     CaseDeadlineApproaching,
     CaseDeadlineBreached,
     CaseEscalationOverdue,

@@ -1,7 +1,14 @@
-"""Kafka topics: one name per flow of events, created with their partitions by the stack."""
+"""Kafka topics: one name per flow of events, created with their partitions by the stack.
+
+Every topic here is internal to caseflow's services except two: agencies write
+`caseflow.intake.submissions`, and each agency reads its own `caseflow.agency.<CODE>.cases`
+(see `agency_topic`), never `caseflow.cases` or another agency's topic.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -16,7 +23,7 @@ class Topic:
 
 SUBMISSIONS = Topic("caseflow.intake.submissions", 4, "Agency submissions, amendments, withdrawals")
 REJECTIONS = Topic("caseflow.intake.rejections", 4, "Submissions refused, with every deficiency")
-CASES = Topic("caseflow.cases", 4, "Case lifecycle events, CaseReceived to CaseDecided")
+CASES = Topic("caseflow.cases", 4, "Case lifecycle events, CaseReceived to CaseDecided (internal)")
 SCREENING_REQUESTS = Topic("caseflow.screening.requests", 4, "Requests to screen a case")
 SCREENING_RESULTS = Topic("caseflow.screening.results", 4, "Screening results with findings")
 CONSULTATION_REQUESTS = Topic("caseflow.consultation.requests", 4, "Requests to consult")
@@ -39,3 +46,24 @@ ALL_TOPICS: tuple[Topic, ...] = (
     REVIEW_ACTIONS,
     PARKED,
 )
+
+AGENCY_TOPIC_PREFIX = "caseflow.agency."
+AGENCY_TOPIC_PARTITIONS = 2
+# Kafka topic names allow these characters only; an agency code becomes part of one.
+_AGENCY_CODE = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def agency_topic(agency: str) -> Topic:
+    """The one topic an agency reads: what it may see of its own cases, and its refusals."""
+    if not _AGENCY_CODE.fullmatch(agency):
+        raise ValueError(f"agency code {agency!r} cannot name a Kafka topic")
+    return Topic(
+        f"{AGENCY_TOPIC_PREFIX}{agency}.cases",
+        AGENCY_TOPIC_PARTITIONS,
+        f"What agency {agency} may see of its own cases, and its refused submissions",
+    )
+
+
+def agency_topics(agencies: Iterable[str]) -> tuple[Topic, ...]:
+    """One delivery topic per agency, in the order given."""
+    return tuple(agency_topic(agency) for agency in agencies)

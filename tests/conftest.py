@@ -1,4 +1,5 @@
-"""One embedded stack per test session, shared by every integration and e2e test."""
+"""One stack per test session, shared by every integration and e2e test: containers when a Docker
+engine answers (tests/containers.py), else the embedded stack."""
 
 from __future__ import annotations
 
@@ -10,10 +11,16 @@ from pathlib import Path
 import psutil
 import pytest
 
+from caseflow.processes import stop_processes
 from caseflow.settings import Endpoints, Settings
 from caseflow.stack import StackError, start_stack, stop_stack
+from caseflow.stack.broker import create_topics
 from caseflow.stack.pidfiles import PidRecord, is_running, own_process
 from caseflow.stack.ports import free_ports
+from caseflow.stack.temporal import register_search_attributes
+from schemas.topics import ALL_TOPICS
+from tests.containers import ServerPath, container_servers, server_path
+from workflows.client import connect
 
 STATE_DIR_PREFIX = "caseflow-stack-"
 OWNER_FILE = "owner.json"  # names the test session that owns a state folder
@@ -40,16 +47,43 @@ def stack_state_dirs() -> Iterator[Callable[[], Path]]:
 
 
 @pytest.fixture(scope="session")
-def stack_settings(stack_state_dirs: Callable[[], Path]) -> Settings:
-    """Settings for the session's stack: a fresh state folder and free ports."""
+def servers() -> ServerPath:
+    """The servers this session's integration tiers use: containers or the embedded stack."""
+    return server_path()
+
+
+@pytest.fixture(scope="session")
+def stack_settings(
+    stack_state_dirs: Callable[[], Path], servers: ServerPath, request: pytest.FixtureRequest
+) -> Settings:
+    """Settings for the session's stack: a fresh state folder and free ports, and the containers'
+    addresses on the container path."""
     kafka_port, temporal_port, temporal_ui_port, codec_port = free_ports(4)
-    return Settings(
+    settings = Settings(
         state_dir=stack_state_dirs(),
         kafka_port=kafka_port,
         temporal_port=temporal_port,
         temporal_ui_port=temporal_ui_port,
         codec_port=codec_port,
     )
+    if servers == "embedded":
+        return settings
+    endpoints: Endpoints = request.getfixturevalue("containers")
+    return settings.model_copy(
+        update={
+            "database_url": endpoints.database_url,
+            "kafka_bootstrap": endpoints.kafka_bootstrap,
+            "temporal_address": endpoints.temporal_address,
+            "temporal_namespace": "caseflow",
+        }
+    )
+
+
+@pytest.fixture(scope="session")
+def containers() -> Iterator[Endpoints]:
+    """PostgreSQL, Apache Kafka and Temporal in containers, for the whole session."""
+    with container_servers("caseflow") as endpoints:
+        yield endpoints
 
 
 def _claim(state_dir: Path) -> None:
@@ -69,17 +103,26 @@ def _remove_abandoned_stacks() -> None:
         except (OSError, ValueError):
             continue  # being created right now, or not a test stack
         if not is_running(own_process(owner)):
+            stop_processes(Settings(state_dir=state_dir))  # and the supervisor of a fault stack
             stop_stack(Settings(state_dir=state_dir))
             shutil.rmtree(state_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
-async def stack_endpoints(stack_settings: Settings) -> AsyncIterator[Endpoints]:
+async def stack_endpoints(
+    stack_settings: Settings, servers: ServerPath
+) -> AsyncIterator[Endpoints]:
     """PostgreSQL, broker and Temporal up for the whole session; torn down at its end."""
     try:
         endpoints = await start_stack(stack_settings)
     except StackError as error:
         stop_stack(stack_settings)
         pytest.fail(f"the embedded stack did not start:\n{error}", pytrace=False)
+    if servers == "containers":
+        # What `stack up` does for the embedded servers, and compose's setup jobs in production.
+        assert endpoints.kafka_bootstrap is not None
+        await create_topics(endpoints.kafka_bootstrap, ALL_TOPICS)
+        client = await connect(stack_settings)
+        await register_search_attributes(client, stack_settings.temporal_namespace)
     yield endpoints
     stop_stack(stack_settings)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer
@@ -67,3 +67,12 @@ async def caseflow(settings: Settings, *arguments: str, status: int = 0) -> str:
     shown = await asyncio.to_thread(CliRunner().invoke, cli, list(arguments), env=environment)
     assert shown.exit_code == status, shown.output
     return shown.output
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], what: str, wait: float = 120.0) -> None:
+    """Wait until `check` holds, failing with `what` after `wait` seconds."""
+    deadline = time.monotonic() + wait
+    while not await check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {wait}s: {what}")
+        await asyncio.sleep(0.2)

@@ -33,6 +33,7 @@ from workflows import search_attributes as sa
 from workflows.client import connect, workflow_id
 from workflows.license_case import LicenseCase
 from workflows.model import CasePolicy, LicenseCaseInput
+from workflows.payload_limits import oversized
 from workflows.policy import load_case_policy
 
 log = structlog.get_logger(__name__)
@@ -127,7 +128,7 @@ async def signal_by_type(client: Client, delivery: Delivery, signals: Signals) -
         return
     contract, signal = signals[kind]
     envelope = await read_or_set_aside(delivery, contract, _logged_only)
-    if envelope is not None:
+    if envelope is not None and not await _set_aside_if_oversized(client, delivery, envelope.data):
         delivered = await signal_case(client, envelope.subject, signal, envelope.data)
         log.info(signal, case_id=envelope.subject, delivered=delivered)
 
@@ -137,9 +138,19 @@ async def start_if_received(client: Client, delivery: Delivery, policy: CasePoli
     if type_of(delivery.body) != CaseReceived.type_name():
         return False
     received = await read_or_set_aside(delivery, CaseReceived, _logged_only)
-    if received is not None:
+    if received is not None and not await _set_aside_if_oversized(client, delivery, received.data):
         started = await start_case(client, received, policy)
         log.info("case workflow", case_id=received.data.case_id, started=started)
+    return True
+
+
+async def _set_aside_if_oversized(client: Client, delivery: Delivery, data: Contract) -> bool:
+    """Set aside (logged, naming the limit) an event too large for a Temporal payload: sending
+    it would fail at the server, again at every redelivery, and hold up its partition."""
+    too_large = await oversized(client, data)
+    if too_large is None:
+        return False
+    await set_aside_unreadable(delivery, f"not sent to Temporal: {too_large}", _logged_only)
     return True
 
 

@@ -9,7 +9,7 @@ from workflows.deadlines import referral_due
 from workflows.escalation import card_lines
 from workflows.model import CaseState, CaseView
 from workflows.review import open_actions
-from workflows.tasks import ViewRequest
+from workflows.tasks import ReviewDecision, ViewRequest
 
 
 def case_view(state: CaseState, viewer: ViewRequest) -> CaseView:
@@ -68,6 +68,8 @@ def case_card(state: CaseState, now: datetime) -> str:
     if state.decided is not None:
         lines.append(f"**Decided** {state.decided.outcome.value} by {state.decided.decided_by}")
         lines += _partners_informed(state)
+    if state.sign_off is not None:
+        lines += ["", "### Human-rights assessment", *assessment_lines(state.sign_off)]
     if state.consultation is not None:
         lines += ["", "### Consultation", *_positions(state)]
     if state.escalation is not None:
@@ -106,6 +108,26 @@ def case_card(state: CaseState, now: datetime) -> str:
         for entry in state.timeline[-8:]
     ]
     return "\n".join(lines)
+
+
+def assessment_lines(signed: ReviewDecision) -> list[str]:
+    """The signed-off decision's human-rights assessment, part by part (Markdown)."""
+    assessment = signed.assessment
+    if assessment is None:
+        return [f"- summary: {signed.human_rights_assessment or '(none recorded)'}"]
+    answered = [f"`{reference}`" for reference in assessment.findings_answered]
+    lines = [
+        f"- **end user:** {assessment.end_user}",
+        f"- **surveillance or repression:** {assessment.misuse_potential}",
+        f"- **destination:** {assessment.destination}",
+        f"- **sources:** {'; '.join(assessment.sources)}",
+        f"- **findings answered:** {', '.join(answered) or 'none'}",
+        f"- **positions answered:** {', '.join(assessment.positions_answered) or 'none'}",
+        f"- **conclusion:** {assessment.conclusion}",
+    ]
+    if assessment.mitigations:
+        lines.append(f"- **mitigations:** {'; '.join(assessment.mitigations)}")
+    return lines
 
 
 def _due(state: CaseState, now: datetime) -> str:

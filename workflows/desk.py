@@ -18,6 +18,7 @@ from workflows import search_attributes as sa
 from workflows.client import workflow_id
 from workflows.license_case import LicenseCase
 from workflows.model import CaseView
+from workflows.payload_limits import oversized
 from workflows.tasks import (
     ActionRecorded,
     ConsultationReferral,
@@ -58,6 +59,10 @@ class CaseSummary:
 
 class ActionRefused(Exception):
     """The workflow refused a reviewer task; the message gives every reason."""
+
+
+class ActionTooLarge(ActionRefused):
+    """The action's payload exceeds the Temporal payload limit; it was not sent."""
 
 
 class CaseNotFound(LookupError):
@@ -153,7 +158,8 @@ decide = ReviewerAction(
     LicenseCase.decide,
     ReviewDecision,
     OFFICERS,
-    "Decide a case you claimed; a denial or a risky approval then awaits a countersignature.",
+    "Decide a case you claimed, with its human-rights assessment; a denial or a risky approval "
+    "then awaits a countersignature.",
 )
 countersign = ReviewerAction(
     "countersign",
@@ -220,6 +226,9 @@ async def _act(
     task: TaskT,
 ) -> ActionRecorded:
     """Run a reviewer task; raises `ActionRefused` with the workflow's reasons."""
+    too_large = await oversized(client, task)
+    if too_large is not None:
+        raise ActionTooLarge(f"{type(task).__name__} not sent: {too_large}")
     handle = client.get_workflow_handle(workflow_id(case_id))
     update_id = str(uuid.uuid4())  # sent again, the same action is recognised, never done twice
     for pause in (*BUSY_PAUSES, None):

@@ -24,7 +24,7 @@ from workflows.clock import Alarm, deadline
 from workflows.deadlines import referral_due
 from workflows.escalation import level_of
 from workflows.model import CaseState
-from workflows.tasks import ReviewerTasks
+from workflows.tasks import ReviewDecision, ReviewerTasks
 
 NearT = TypeVar("NearT", bound=Contract)
 PastT = TypeVar("PastT", bound=Contract)
@@ -100,9 +100,19 @@ def case_decided(state: CaseState) -> CaseDecided:
             "rationale": decided.rationale,
             "conditions": signed.conditions if signed else [],
             "grounds": signed.grounds if signed else [],
-            "human_rights_assessment": signed.human_rights_assessment if signed else "",
+            "human_rights_assessment": _assessment_summary(signed),
+            "assessment": signed.assessment if signed else None,
         }
     )
+
+
+def _assessment_summary(signed: ReviewDecision | None) -> str:
+    """The assessment in one line: its conclusion, or the summary an older decision gave."""
+    if signed is None:
+        return ""
+    if signed.assessment is not None and signed.assessment.conclusion.strip():
+        return signed.assessment.conclusion
+    return signed.human_rights_assessment
 
 
 def escalation_raised(

@@ -27,6 +27,8 @@ with workflow.unsafe.imports_passed_through():
 
 
 PARTNER_CONSULTED_BEFORE_APPROVAL = "partner-consulted-before-approval"
+# Patch: every decision records a complete human-rights assessment (workflows/assessment.py).
+HUMAN_RIGHTS_ASSESSED = "human-rights-assessed"
 
 
 @workflow.defn
@@ -56,6 +58,7 @@ class LicenseCase(EscalationTasks):
             # marker and the search attribute that lists patches.
             workflow.patched(REVIEWER_ACTIONS_PUBLISHED)
             workflow.patched(PARTNER_CONSULTED_BEFORE_APPROVAL)
+            workflow.patched(HUMAN_RIGHTS_ASSESSED)
         if self._case.status is CaseStatus.RECEIVED:
             self._enter(CaseStatus.REGISTERED, f"registered as {self._case.control_number}")
         while self._case.decided is None:
@@ -106,7 +109,10 @@ class LicenseCase(EscalationTasks):
         # Checked again here, as two updates of one task are validated before either runs; a
         # rule added later is behind a patch, so decisions accepted before it replay as they ran.
         partner_rule = workflow.patched(PARTNER_CONSULTED_BEFORE_APPROVAL)
-        self._refuse_if(review.decision_problems(self._case, decision, partner_rule))
+        assessment_rule = workflow.patched(HUMAN_RIGHTS_ASSESSED)
+        self._refuse_if(
+            review.decision_problems(self._case, decision, partner_rule, assessment_rule)
+        )
         self._case.sign_off = decision
         if review.needs_countersignature(self._case, decision):
             self._enter(

@@ -50,7 +50,7 @@ def _eo_12981_levels() -> list[EscalationLevel]:
 
 
 class CasePolicy(BaseModel):
-    """Timelines and thresholds of a case, as policy data with documented defaults (DESIGN.md)."""
+    """Timelines and thresholds of a case: policy data, each default with its source."""
 
     decision_time: timedelta = Field(
         default=timedelta(days=90),
@@ -68,6 +68,11 @@ class CasePolicy(BaseModel):
         default=[RiskLevel.HIGH, RiskLevel.CRITICAL],
         description="Approvals at these risk levels need a senior officer's countersignature "
         "(every denial does).",
+    )
+    mitigated_risk_levels: list[RiskLevel] = Field(
+        default=[RiskLevel.HIGH, RiskLevel.CRITICAL],
+        description="An approval at these risk levels names in its human-rights assessment the "
+        "mitigations (licence conditions) that make the risk acceptable.",
     )
     consultation_time: timedelta = Field(
         default=timedelta(days=30),

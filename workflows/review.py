@@ -7,6 +7,7 @@ from datetime import datetime
 from schemas.cases import CaseStatus, DecisionOutcome
 from schemas.screening import NoticeKind
 from workflows import escalation
+from workflows.assessment import assessment_problems
 from workflows.consultation import APPROVALS, notice_states
 from workflows.model import CaseState
 from workflows.tasks import (
@@ -59,11 +60,15 @@ def release_problems(state: CaseState, task: ReviewerTask) -> list[str]:
 
 
 def decision_problems(
-    state: CaseState, decision: ReviewDecision, partner_rule: bool = True
+    state: CaseState,
+    decision: ReviewDecision,
+    partner_rule: bool = True,
+    assessment_rule: bool = True,
 ) -> list[str]:
     """Every reason the decision cannot be accepted now; empty when it can.
 
-    `partner_rule` is off when replaying decisions accepted before that rule existed."""
+    `partner_rule` and `assessment_rule` are off when replaying decisions accepted before those
+    rules existed."""
     problems = (
         _who(decision.reviewer)
         + _status(state, CaseStatus.UNDER_REVIEW)
@@ -84,7 +89,7 @@ def decision_problems(
         problems.append("a denial needs at least one ground")
     if not denial and decision.grounds:
         problems.append("grounds belong to a denial")
-    return problems
+    return problems + (assessment_problems(state, decision) if assessment_rule else [])
 
 
 def countersign_problems(state: CaseState, signature: Countersignature) -> list[str]:

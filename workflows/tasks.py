@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
-from schemas.cases import CaseStatus, DecisionOutcome, DenialGround
+from schemas.cases import CaseStatus, DecisionOutcome, DenialGround, HumanRightsAssessment
 
 
 class ReviewerRole(StrEnum):
@@ -42,8 +42,15 @@ class ReviewDecision(BaseModel):
     grounds: list[DenialGround] = Field(
         default_factory=list, description="Grounds of a denial; human-rights ones marked."
     )
+    assessment: HumanRightsAssessment | None = Field(
+        default=None,
+        description="The human-rights assessment; every decision needs one (workflows/"
+        "assessment.py says what a complete one holds).",
+    )
     human_rights_assessment: str = Field(
-        default="", description="Why the human-rights risk is acceptable or not."
+        default="",
+        description="A one-line summary, as decisions recorded it before structured "
+        "assessments (kept so that their histories read); the conclusion says it now.",
     )
 
 

@@ -20,6 +20,7 @@ from caseflow.register_client import (
 from caseflow.settings import Settings
 from schemas.cases import CaseStatus
 from schemas.intake import SubmissionRejected
+from workflows.case_card import assessment_lines
 from workflows.client import connect
 from workflows.closed_cases import closed_case_summary, closed_case_view
 from workflows.desk import (
@@ -210,6 +211,8 @@ def show_case(view: CaseView) -> None:
             f"- ground{' (human rights)' if ground.human_rights else ''}: {ground.text}"
             for ground in signed.grounds
         ]
+        lines.append("### Human-rights assessment")
+        lines += assessment_lines(signed)
     if view.decided is not None:
         countersigned = view.decided.countersigned_by
         lines.append(

@@ -12,6 +12,10 @@ from rich.table import Table
 
 from caseflow.cli.cases import console, temporal_client
 from caseflow.cli.consultation import consultation_schema
+from caseflow.consumer_health import ConsumerHealth, read_health
+from caseflow.kafka import kafka_security
+from caseflow.parked_topic import read_parked
+from caseflow.processes import PROCESS_NAMES
 from caseflow.settings import Settings
 from schemas.consultation import ReferralStatus
 from schemas.envelope import utcnow
@@ -27,17 +31,30 @@ class Flow:
     cases: CaseCounts
     intake: IntakeSince | None
     referrals: ReferralCounts
+    consumers: dict[str, ConsumerHealth]
+    unreadable_parked: int
 
 
 def flow() -> None:
-    """Cases per status, overdue, open tasks and referrals; submissions and refusals today."""
+    """Cases per status, overdue, open tasks and referrals; submissions and refusals today;
+    consumers: unreadable batches parked, lag and stalled partitions."""
     now = utcnow()
     shown = asyncio.run(_read(now.replace(hour=0, minute=0, second=0, microsecond=0)))
-    console.print(Columns([_cases_table(shown.cases), _waiting_table(shown), _today(shown)]))
+    console.print(
+        Columns(
+            [
+                _cases_table(shown.cases),
+                _waiting_table(shown),
+                _today(shown),
+                _consumers_table(shown),
+            ]
+        )
+    )
 
 
 async def _read(midnight: datetime) -> Flow:
-    database = Settings().endpoints().database
+    settings = Settings()
+    database = settings.endpoints().database
     cases = await count_cases(await temporal_client())
     try:
         intake = await intake_since(database, midnight)
@@ -45,7 +62,14 @@ async def _read(midnight: datetime) -> Flow:
         intake = None  # intake has never run against this database
     async with consultation_schema() as connection:
         referrals = await referral_counts(connection, utcnow())
-    return Flow(cases, intake, referrals)
+    parked = await read_parked(settings.endpoints().kafka, kafka_security(settings))
+    consumers = {
+        name: health
+        for name in PROCESS_NAMES
+        if (health := await asyncio.to_thread(read_health, settings, name)) is not None
+    }
+    unreadable = sum(1 for p in parked if p.unreadable_batch)
+    return Flow(cases, intake, referrals, consumers, unreadable)
 
 
 def _cases_table(counts: CaseCounts) -> Table:
@@ -76,6 +100,22 @@ def _today(shown: Flow) -> Table:
     table.add_row("refused", _alarm(shown.intake.refused_total))
     for reason, count in sorted(shown.intake.refused.items()):
         table.add_row(f"  {reason}", str(count))
+    return table
+
+
+def _consumers_table(shown: Flow) -> Table:
+    table = Table("consumers", "now", title="Consumers")
+    table.add_row("unreadable batches parked", _alarm(shown.unreadable_parked))
+    if not shown.consumers:
+        table.add_row("no process serves /metrics", "")
+        return table
+    health = list(shown.consumers.values())
+    table.add_row("  since processes started", str(sum(h.unreadable_batches for h in health)))
+    table.add_row("lag (messages unread)", str(sum(h.lag for h in health)))
+    stalled = [p for h in health for p in h.stalled]
+    table.add_row("stalled partitions", _alarm(len(stalled)))
+    for p in stalled:
+        table.add_row(f"  {p.consumer} {p.topic}/{p.partition}", f"lag {p.lag}")
     return table
 
 

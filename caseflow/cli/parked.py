@@ -52,7 +52,8 @@ def list_parked(
         table.add_row(
             p.parked_id[:12],
             f"{p.parked_at:%Y-%m-%d %H:%M:%S}",
-            f"{p.topic}/{p.partition}/{p.offset}",
+            f"{p.topic}/{p.partition}/{p.offset}"
+            + (f"-{p.last_offset} (batch)" if p.unreadable_batch else ""),
             p.case_id or "",
             p.consumer,
             f"{p.error_type}: {p.error}",
@@ -95,6 +96,11 @@ def replay_parked(
         parked = find(asyncio.run(read_parked(bootstrap, security)), parked_id)
     except LookupError as error:
         _fail(str(error))
+    if parked.unreadable_batch:
+        _fail(
+            f"{parked.parked_id} is a record batch no consumer could read; its producer must "
+            "send it again"
+        )
     at = asyncio.run(replay(parked, bootstrap, security))
     console.print(f"replayed {parked.parked_id} (case {parked.case_id}) to {at}", highlight=False)
 

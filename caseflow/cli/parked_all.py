@@ -25,7 +25,9 @@ def choose(
     matching = [
         p
         for p in found.parked
-        if (consumer is None or p.consumer == consumer) and (topic is None or p.topic == topic)
+        if (consumer is None or p.consumer == consumer)
+        and (topic is None or p.topic == topic)
+        and not p.unreadable_batch  # bytes no consumer can read: only the producer can resend
     ]
     chosen = [p for p in matching if again or found.last_replay(p) is None]
     return chosen, len(matching) - len(chosen)

@@ -17,6 +17,7 @@ import typer
 from pydantic import BaseModel
 from rich.console import Console
 
+from caseflow.cli import assessment as hr
 from caseflow.settings import Settings
 from schemas.cases import DecisionOutcome, DenialGround
 from workflows import desk
@@ -94,8 +95,27 @@ def decide(
     human_rights_ground: list[str] = typer.Option(
         [], "--hr-ground", help="A human-rights ground for denial (repeatable)."
     ),
-    assessment: str = typer.Option("", help="The human-rights assessment, in brief."),
+    assessment: str | None = hr.ASSESSMENT_FILE,
+    end_user: str | None = hr.END_USER,
+    misuse: str | None = hr.MISUSE,
+    destination: str | None = hr.DESTINATION,
+    source: list[str] = hr.SOURCE,
+    answers_finding: list[str] = hr.FINDING,
+    answers_position: list[str] = hr.POSITION,
+    conclusion: str | None = hr.CONCLUSION,
+    mitigation: list[str] = hr.MITIGATION,
 ) -> None:
+    assessed = hr.read_assessment(
+        assessment,
+        end_user=end_user,
+        misuse=misuse,
+        destination=destination,
+        sources=source,
+        findings=answers_finding,
+        positions=answers_position,
+        conclusion=conclusion,
+        mitigations=mitigation,
+    )
     decision = ReviewDecision(
         reviewer=Reviewer(id=reviewer, role=role),
         outcome=outcome,
@@ -103,7 +123,7 @@ def decide(
         conditions=condition,
         grounds=[DenialGround(text=text, human_rights=True) for text in human_rights_ground]
         + [DenialGround(text=text) for text in ground],
-        human_rights_assessment=assessment,
+        assessment=assessed,
     )
     _run(desk.decide, reference, decision)
 

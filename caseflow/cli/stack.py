@@ -13,6 +13,7 @@ from rich.table import Table
 from caseflow.settings import Settings
 from caseflow.stack import StackError, StackStatus, stack_status, start_stack, stop_stack
 from caseflow.stack.stack import START_TIMEOUT
+from caseflow.supervisor import start_supervisor
 
 app = typer.Typer(
     help="Run PostgreSQL, a Kafka-protocol broker and Temporal from wheels, no Docker needed.",
@@ -30,11 +31,13 @@ def up(
         START_TIMEOUT, help="Seconds each server may take to answer before `up` fails."
     ),
 ) -> None:
-    """Start every server that has no configured address; running ones are reused."""
+    """Start every server that has no configured address (running ones are reused), and the
+    supervisor that restarts any that crashes."""
     settings = Settings()
     began = time.monotonic()
     try:
         asyncio.run(start_stack(settings, ready_within=ready_within))
+        asyncio.run(start_supervisor(settings))
     except StackError as error:
         errors.print(f"[red]stack up failed[/red]\n{escape(str(error))}", highlight=False)
         raise typer.Exit(1) from error
@@ -63,14 +66,15 @@ def status(
 
 def _show(current: StackStatus) -> None:
     """Print the stack as a table, then where to look next."""
-    table = Table("component", "state", "pid", "address")
-    table.columns[3].overflow = "fold"
+    table = Table("component", "state", "pid", "restarts", "address")
+    table.columns[4].overflow = "fold"
     for component in current.components:
         style = _STATE_STYLES.get(component.state, "")
         table.add_row(
             component.name,
             f"[{style}]{component.state}[/{style}]",
             str(component.pid or ""),
+            str(component.restarts) if component.state != "external" else "",
             component.address or "",
         )
     console.print(table)

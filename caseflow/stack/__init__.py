@@ -17,6 +17,7 @@ from caseflow.stack.stack import (
     StackStatus,
     stack_status,
     start_stack,
+    stop_idle_supervisor,
     stop_stack,
 )
 
@@ -37,6 +38,7 @@ __all__ = [
     "stack_status",
     "start_process",
     "start_stack",
+    "stop_idle_supervisor",
     "stop_process",
     "stop_stack",
 ]

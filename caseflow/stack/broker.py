@@ -20,7 +20,7 @@ from caseflow.stack.processes import (
     process_status,
     start_process,
 )
-from schemas.topics import ALL_TOPICS, Topic
+from schemas.topics import ALL_TOPICS, Topic, agency_topics
 
 NAME = "broker"
 _TOPIC_EXISTS = 36  # Kafka error code TOPIC_ALREADY_EXISTS
@@ -43,12 +43,20 @@ async def ensure_broker(settings: Settings, *, ready_within: float = 30.0) -> st
     await start_process(state_dir, broker_process(settings), ready_within=ready_within)
     bootstrap = broker_address(settings)
     try:
-        await create_topics(bootstrap, ALL_TOPICS)
-        await recreate_auto_created(bootstrap, ALL_TOPICS)
+        await create_topics(bootstrap, stack_topics())
+        await recreate_auto_created(bootstrap, stack_topics())
     except Exception as error:
         output = log_file(state_dir, NAME)
         raise ComponentFailed(NAME, f"creating topics failed: {error}", output) from error
     return bootstrap
+
+
+def stack_topics() -> tuple[Topic, ...]:
+    """Every topic the stack creates: the services' and one per registered agency."""
+    # Intake's registry, read only here: a process starting needs none of the services' modules.
+    from services.intake.config import registered_agencies
+
+    return (*ALL_TOPICS, *agency_topics(registered_agencies()))
 
 
 def broker_process(settings: Settings) -> ManagedProcess:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hashlib
 import os
@@ -31,8 +30,6 @@ from caseflow.stack.errors import ComponentFailed, StackError
 from caseflow.stack.pidfiles import log_file
 from caseflow.stack.processes import (
     ManagedProcess,
-    ProcessState,
-    process_status,
     start_process,
 )
 
@@ -73,8 +70,6 @@ async def ensure_postgres(settings: Settings, *, ready_within: float = 30.0) -> 
     if settings.database_url:
         return settings.database_url.get_secret_value()
     state_dir = settings.state_dir.resolve()
-    if process_status(state_dir, NAME).state is not ProcessState.RUNNING:
-        await asyncio.to_thread(prepare_cluster, settings)
     await start_process(state_dir, postgres_process(settings), ready_within=ready_within)
     await _create_database(settings)
     return postgres_url(settings)
@@ -100,6 +95,7 @@ def postgres_process(settings: Settings) -> ManagedProcess:
         user=_system_user(),
         stop_signal=signal.SIGINT,  # "fast" shutdown: SIGTERM would wait for every client
         ready=lambda: _answer_select_one(settings),
+        prepare=lambda: prepare_cluster(settings),  # also before a restart after a crash
     )
 
 

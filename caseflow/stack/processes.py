@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import os
 import pwd
 import shlex
 import signal
 import subprocess
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -20,7 +21,8 @@ import psutil
 import structlog
 from pydantic import BaseModel
 
-from caseflow.stack.errors import ComponentFailed, StackError
+from caseflow.stack.ending import children, exit_description, kill_session, terminate
+from caseflow.stack.errors import ComponentFailed
 from caseflow.stack.pidfiles import (
     PidRecord,
     is_running,
@@ -30,18 +32,15 @@ from caseflow.stack.pidfiles import (
     read_record,
     write_record,
 )
+from caseflow.stack.restarts import RestartRecord, forget_restarts, note_restart, read_restarts
 
 ReadinessProbe = Callable[[], Awaitable[None]]
 """Returns once the program answers as it should; raises while it does not."""
 
-STOP_TIMEOUT = 20.0
 PROBE_TIMEOUT = 5.0
 _NO_PROBE_GRACE = 0.3
 
 log = structlog.get_logger(__name__)
-
-# Programs started by this interpreter, kept so their exit status is collected (no zombies).
-_children: dict[int, subprocess.Popen[bytes]] = {}
 
 
 class ProcessState(StrEnum):
@@ -63,6 +62,7 @@ class ManagedProcess:
     user: str | None = None  # a system account to run as (needs root)
     stop_signal: signal.Signals = signal.SIGTERM
     ready: ReadinessProbe | None = None
+    prepare: Callable[[], None] | None = None  # runs just before each start (clear stale state)
 
 
 class ProcessStatus(BaseModel):
@@ -73,6 +73,9 @@ class ProcessStatus(BaseModel):
     pid: int | None = None
     started_at: datetime | None = None
     log_file: Path
+    restarts: int = 0  # by the supervisor, since it was last started by hand
+    last_restart_at: datetime | None = None
+    last_exit: str | None = None  # how the run before the last restart ended
 
 
 def process_status(state_dir: Path, name: str) -> ProcessStatus:
@@ -83,12 +86,16 @@ def process_status(state_dir: Path, name: str) -> ProcessStatus:
             name=name, state=ProcessState.STOPPED, log_file=log_file(state_dir, name)
         )
     running = is_running(own_process(record))
+    restarts = read_restarts(state_dir, name)
     return ProcessStatus(
         name=name,
         state=ProcessState.RUNNING if running else ProcessState.EXITED,
         pid=record.pid,
         started_at=datetime.fromtimestamp(record.create_time, UTC),
         log_file=log_file(state_dir, name),
+        restarts=restarts.count if restarts else 0,
+        last_restart_at=restarts.last_at if restarts else None,
+        last_exit=restarts.last_exit if restarts else None,
     )
 
 
@@ -103,83 +110,112 @@ async def start_process(
     state_dir: Path, process: ManagedProcess, *, ready_within: float = 30.0
 ) -> ProcessStatus:
     """Start a program unless it runs already, then wait until its probe answers."""
-    record = read_record(state_dir, process.name)
-    if record is not None and is_running(own_process(record)):
-        if record.argv == list(process.argv):
-            await _await_ready(state_dir, process, record, ready_within)
-            return process_status(state_dir, process.name)
-        log.info("arguments changed, restarting", process=process.name, pid=record.pid)
-        _stop(state_dir, record)
-    elif record is not None:
-        _clear_exited(state_dir, record)
-    record = _spawn(state_dir, process)
+    with _held(state_dir, process.name):
+        record = read_record(state_dir, process.name)
+        reused = record is not None and is_running(own_process(record))
+        if record is not None and reused and record.argv != list(process.argv):
+            log.info("arguments changed, restarting", process=process.name, pid=record.pid)
+            _stop(state_dir, record)
+            reused = False
+        elif record is not None and not reused:
+            _clear_exited(state_dir, record)
+        if not reused:
+            record = await _prepared_spawn(state_dir, process)
+    assert record is not None
+    if reused:
+        await _await_ready(state_dir, process, record, ready_within)
+        return process_status(state_dir, process.name)
     try:
         await _await_ready(state_dir, process, record, ready_within)
     except BaseException:
-        _stop(state_dir, record)
+        with _held(state_dir, process.name):
+            _stop(state_dir, record)
         raise
     return process_status(state_dir, process.name)
 
 
+async def respawn(state_dir: Path, process: ManagedProcess) -> RestartRecord | None:
+    """Start a program again if it exited, counting the restart; None if it runs, or was
+    stopped by hand meanwhile.
+
+    Its readiness is not awaited here: a restarted program that is slow to answer (a service
+    waiting for PostgreSQL) is left to start, never stopped for it.
+    """
+    with _held(state_dir, process.name):
+        record = read_record(state_dir, process.name)
+        if record is None or is_running(own_process(record)):
+            return None
+        ended = exit_description(record.pid)
+        _clear_exited(state_dir, record)
+        restart = note_restart(state_dir, process.name, ended)
+        banner = f"restarts {process.name} (restart {restart.count}; its last run {ended})"
+        try:
+            await _prepared_spawn(state_dir, process, banner)
+        except BaseException:
+            write_record(state_dir, record)  # still wanted: the next attempt finds it exited
+            raise
+        return restart
+
+
+async def await_ready(state_dir: Path, process: ManagedProcess, *, ready_within: float) -> None:
+    """Wait until a running program answers its probe; raise if it exits or time runs out."""
+    record = read_record(state_dir, process.name)
+    if record is None:
+        raise ComponentFailed(process.name, "stopped", log_file(state_dir, process.name))
+    await _await_ready(state_dir, process, record, ready_within)
+
+
 def stop_process(state_dir: Path, name: str) -> ProcessStatus:
     """Stop a program started under this state folder; a no-op if it is not running."""
-    record = read_record(state_dir, name)
-    if record is not None:
-        _stop(state_dir, record)
-        log.info("stopped", process=name, pid=record.pid)
+    with _held(state_dir, name):
+        record = read_record(state_dir, name)
+        if record is not None:
+            _stop(state_dir, record)
+            log.info("stopped", process=name, pid=record.pid)
+        forget_restarts(state_dir, name)
     return process_status(state_dir, name)
 
 
+@contextlib.contextmanager
+def _held(state_dir: Path, name: str) -> Iterator[None]:
+    """One start, restart or stop of a named program at a time, across processes (the CLI and
+    the supervisor); the kernel releases the lock if its holder dies."""
+    lock_path = state_dir / "run" / f"{name}.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+async def _prepared_spawn(
+    state_dir: Path, process: ManagedProcess, banner: str | None = None
+) -> PidRecord:
+    if process.prepare is not None:
+        await asyncio.to_thread(process.prepare)
+    return _spawn(state_dir, process, banner)
+
+
 def _stop(state_dir: Path, record: PidRecord) -> None:
-    """Signal the process, wait for it, kill it if it lingers, and forget its pid file."""
+    """Forget its pid file, signal the process, wait for it, and kill it if it lingers."""
+    # The pid file goes first: the supervisor restarts only what has one, so it never revives
+    # a program that is being stopped.
+    pid_file(state_dir, record.name).unlink(missing_ok=True)
     process = own_process(record)
     if is_running(process):
         assert process is not None
-        _terminate(process, signal.Signals(record.stop_signal))
+        terminate(process, signal.Signals(record.stop_signal))
     _clear_exited(state_dir, record)
 
 
-def _terminate(process: psutil.Process, stop_signal: signal.Signals) -> None:
-    """Ask politely, then kill the whole session."""
-    try:
-        process.send_signal(stop_signal)
-        _wait_for_exit(process, STOP_TIMEOUT)
-    except psutil.NoSuchProcess:
-        return
-    except psutil.TimeoutExpired:
-        log.warning("did not stop in time, killing", pid=process.pid)
-        _kill_session(process.pid)
-        try:
-            _wait_for_exit(process, STOP_TIMEOUT)
-        except psutil.TimeoutExpired as stuck:
-            raise StackError(f"pid {process.pid} survives SIGKILL; is it stuck in I/O?") from stuck
-
-
-def _wait_for_exit(process: psutil.Process, timeout: float) -> None:
-    """Wait for exit; a zombie counts as gone (an init that never reaps leaves them behind)."""
-    child = _children.get(process.pid)
-    if child is not None:
-        try:
-            child.wait(timeout)
-        except subprocess.TimeoutExpired as expired:
-            raise psutil.TimeoutExpired(timeout, process.pid) from expired
-        return
-    deadline = time.monotonic() + timeout
-    while is_running(process):
-        if time.monotonic() >= deadline:
-            raise psutil.TimeoutExpired(timeout, process.pid)
-        time.sleep(0.05)
-
-
-def _spawn(state_dir: Path, process: ManagedProcess) -> PidRecord:
+def _spawn(state_dir: Path, process: ManagedProcess, banner: str | None = None) -> PidRecord:
     """Run the program in a session of its own, output appended to its log file."""
     output = log_file(state_dir, process.name)
     output.parent.mkdir(parents=True, exist_ok=True)
     account = pwd.getpwnam(process.user) if process.user else None
     with output.open("ab") as sink:
         sink.write(
-            f"\n--- {datetime.now(UTC):%Y-%m-%d %H:%M:%S}Z caseflow starts "
-            f"{process.name}: {shlex.join(process.argv)}\n".encode()
+            f"\n--- {datetime.now(UTC):%Y-%m-%d %H:%M:%S}Z caseflow "
+            f"{banner or f'starts {process.name}'}: {shlex.join(process.argv)}\n".encode()
         )
         sink.flush()
         try:
@@ -197,7 +233,7 @@ def _spawn(state_dir: Path, process: ManagedProcess) -> PidRecord:
             )
         except OSError as error:
             raise ComponentFailed(process.name, f"cannot run {process.argv[0]}: {error}") from error
-    _children[child.pid] = child
+    children[child.pid] = child
     record = PidRecord(
         name=process.name,
         pid=child.pid,
@@ -222,7 +258,7 @@ async def _await_ready(
             await asyncio.sleep(_NO_PROBE_GRACE)
         if not is_running(own_process(record)):
             raise ComponentFailed(
-                process.name, f"{_exit_description(record.pid)} while starting", output
+                process.name, f"{exit_description(record.pid)} while starting", output
             )
         if process.ready is None:
             return
@@ -238,21 +274,10 @@ async def _await_ready(
         await asyncio.sleep(0.2)
 
 
-def _exit_description(pid: int) -> str:
-    """How a child ended, when this interpreter started it."""
-    child = _children.get(pid)
-    code = child.poll() if child is not None else None
-    if code is None:
-        return "exited"
-    if code < 0:
-        return f"was killed by {signal.Signals(-code).name}"
-    return f"exited with code {code}"
-
-
 def _clear_exited(state_dir: Path, record: PidRecord) -> None:
     """Collect a dead process, kill what it left in its session, and drop its pid file."""
     process = own_process(record)
-    child = _children.pop(record.pid, None)
+    child = children.pop(record.pid, None)
     if child is not None:
         child.poll()
     elif process is not None:
@@ -261,25 +286,5 @@ def _clear_exited(state_dir: Path, record: PidRecord) -> None:
     # A reused pid means the old session is empty; otherwise orphans may linger in it
     # (postgres backends outliving a killed postmaster hold its shared memory).
     if process is not None or not psutil.pid_exists(record.pid):
-        _kill_session(record.pid)
+        kill_session(record.pid)
     pid_file(state_dir, record.name).unlink(missing_ok=True)
-
-
-def _kill_session(session_id: int) -> None:
-    """SIGKILL every process left in a session the stack created, and wait for them briefly."""
-    try:
-        os.killpg(session_id, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        return
-    deadline = time.monotonic() + 3.0
-    while _session_alive(session_id) and time.monotonic() < deadline:
-        time.sleep(0.05)
-
-
-def _session_alive(session_id: int) -> bool:
-    """Whether a process of the session still runs (zombies do not count)."""
-    for process in psutil.process_iter():
-        with contextlib.suppress(OSError, psutil.Error):
-            if os.getpgid(process.pid) == session_id and is_running(process):
-                return True
-    return False

@@ -6,6 +6,7 @@ import asyncio
 import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Literal, TypeVar
 
@@ -16,7 +17,8 @@ from caseflow.settings import Endpoints, Settings, masked_url
 from caseflow.stack import broker, postgres, temporal
 from caseflow.stack.errors import ComponentFailed, StackError
 from caseflow.stack.pidfiles import log_file
-from caseflow.stack.processes import ProcessState, process_status, stop_process
+from caseflow.stack.processes import ProcessState, list_processes, process_status, stop_process
+from caseflow.stack.restarts import SUPERVISOR
 
 COMPONENTS = (postgres.NAME, broker.NAME, temporal.NAME)
 START_TIMEOUT = 60.0
@@ -34,6 +36,8 @@ class ComponentStatus(BaseModel):
     state: ProcessState | Literal["external"]
     pid: int | None = None
     log_file: Path | None = None
+    restarts: int = 0  # by the supervisor since `stack up`
+    last_restart_at: datetime | None = None
 
 
 class StackStatus(BaseModel):
@@ -80,7 +84,14 @@ def stop_stack(settings: Settings) -> StackStatus:
         for name in reversed(COMPONENTS):
             stop_process(settings.state_dir.resolve(), name)
         settings.stack_file.unlink(missing_ok=True)
+    stop_idle_supervisor(settings.state_dir.resolve())
     return stack_status(settings)
+
+
+def stop_idle_supervisor(state_dir: Path) -> None:
+    """Stop the supervisor once nothing it supervises is left running."""
+    if all(process.name == SUPERVISOR for process in list_processes(state_dir)):
+        stop_process(state_dir, SUPERVISOR)
 
 
 def stack_status(settings: Settings) -> StackStatus:
@@ -107,6 +118,8 @@ def stack_status(settings: Settings) -> StackStatus:
                 state=process.state,
                 pid=process.pid,
                 log_file=process.log_file,
+                restarts=process.restarts,
+                last_restart_at=process.last_restart_at,
             )
         )
     embedded_ui = temporal.temporal_ui_url(settings)

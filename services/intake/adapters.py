@@ -113,3 +113,14 @@ class PostgresIntakeUnitOfWork(PostgresUnitOfWork):
             progress.outcome,
             progress.closed,
         )
+
+    async def agency_of(self, case_id: str) -> str | None:
+        """The agency that submitted the case, if intake registered it."""
+        try:
+            key = uuid.UUID(case_id)
+        except ValueError:
+            return None
+        agency: str | None = await self.connection.fetchval(
+            "SELECT submitting_agency FROM applications WHERE case_id = $1", key
+        )
+        return agency

@@ -13,18 +13,19 @@ from caseflow.messaging import Documented, at_least_once
 from caseflow.service import ServiceRuntime
 from caseflow.settings import Settings
 from caseflow.uow import PostgresStore
+from schemas.agency import AgencyEvents
 from schemas.application import SubmitApplication
 from schemas.cases import CaseReceived, CaseStatusChanged
 from schemas.envelope import Envelope
 from schemas.intake import SubmissionRejected
-from schemas.topics import CASES, REJECTIONS, SUBMISSIONS
+from schemas.topics import CASES, REJECTIONS, SUBMISSIONS, agency_topic
 from services.intake.adapters import PostgresIntakeUnitOfWork
 from services.intake.config import CONSUMER, MIGRATIONS, SCHEMA, load_policy
-from services.intake.handlers import handle_messages
+from services.intake.handlers import follow_case, handle_messages
 from services.intake.metrics import record_batch
 from services.intake.policy import AGENCY_HEADER
 from services.intake.ports import RawSubmission
-from services.intake.progress import read_progress
+from services.intake.unreadable import remember_unreadable
 
 BATCH_SIZE = 500
 
@@ -47,6 +48,13 @@ def build_router(runtime: ServiceRuntime) -> KafkaRouter:
     router.publisher(
         REJECTIONS.name, title="to_submission_rejected", schema=Envelope[SubmissionRejected]
     )
+    for agency in sorted(policy.known_agencies):
+        router.publisher(
+            agency_topic(agency).name,
+            title=f"to_agency_{agency}",
+            description=agency_topic(agency).description,
+            schema=AgencyEvents,
+        )
 
     @at_least_once(
         router,
@@ -82,16 +90,14 @@ def build_router(runtime: ServiceRuntime) -> KafkaRouter:
         CASES,
         group_id=f"{CONSUMER}-cases",
         title="on_case_progress",
-        description="Keeps each case's status for agencies asking where their case stands; a "
-        "decided case can no longer be amended or withdrawn.",
+        description="Keeps each case's status for agencies asking where their case stands (a "
+        "decided case can no longer be amended or withdrawn), and forwards what the case's "
+        "agency may see to its own topic, `caseflow.agency.<CODE>.cases`.",
     )
     async def on_case_progress(
         body: Documented[Envelope[CaseStatusChanged]], message: KafkaMessage
     ) -> None:
-        progress = read_progress(message.body)
-        if progress is not None:
-            async with store.unit_of_work() as uow:
-                await uow.record_progress(progress)
+        await follow_case(message.body, store)
 
     return router
 
@@ -99,4 +105,4 @@ def build_router(runtime: ServiceRuntime) -> KafkaRouter:
 def create_app(settings: Settings) -> FastStream:
     """The intake process: broker, router and the runtime that owns the pool and relay."""
     runtime = ServiceRuntime.from_settings(settings, SCHEMA, MIGRATIONS)
-    return runtime.app(build_router(runtime))
+    return runtime.app(build_router(runtime), on_skipped=remember_unreadable(runtime))

@@ -31,7 +31,12 @@ class AgencyRegistry(BaseModel):
     agencies: list[Agency]
 
 
+def registered_agencies(agencies_file: Path = DEFAULT_AGENCIES) -> tuple[str, ...]:
+    """The codes of the agencies listed in `agencies_file`, in its order."""
+    registry = AgencyRegistry.model_validate(json.loads(agencies_file.read_text()))
+    return tuple(agency.code for agency in registry.agencies)
+
+
 def load_policy(agencies_file: Path = DEFAULT_AGENCIES) -> IntakePolicy:
     """Intake policy with the agencies listed in `agencies_file`."""
-    registry = AgencyRegistry.model_validate(json.loads(agencies_file.read_text()))
-    return IntakePolicy(known_agencies=frozenset(agency.code for agency in registry.agencies))
+    return IntakePolicy(known_agencies=frozenset(registered_agencies(agencies_file)))

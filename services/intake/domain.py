@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pydantic import BaseModel, ValidationError
 
+from caseflow.limits import SUBMISSION_MESSAGE
 from schemas.application import AmendApplication, SubmitApplication, WithdrawApplication
 from schemas.cases import FieldChange
 from schemas.envelope import Contract, EnvelopeHeader
@@ -136,12 +137,10 @@ def _content_deficiencies(
 
 def _decode(raw: bytes, policy: IntakePolicy) -> JsonObject | Deficient:
     """Bytes to a JSON object, or the one deficiency that stops reading."""
-    if len(raw) > policy.max_message_bytes:
-        return _stop(
-            "too_large",
-            "$",
-            f"message of {len(raw)} bytes exceeds the limit of {policy.max_message_bytes} bytes",
-        )
+    limit = replace(SUBMISSION_MESSAGE, max_bytes=policy.max_message_bytes)
+    too_large = limit.exceeded_by(len(raw))
+    if too_large is not None:
+        return _stop("too_large", "$", too_large)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

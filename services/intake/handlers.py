@@ -6,12 +6,14 @@ import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TypeVar
 
 from schemas.application import SubmitApplication
 from schemas.cases import CaseAmended, CaseReceived, CaseWithdrawn
 from schemas.envelope import Contract, Envelope, derived_id, utcnow
 from schemas.intake import Deficiency, SubmissionRejected
 from schemas.topics import CASES, REJECTIONS, Topic
+from services.intake.delivery import agency_facing, refusal_for_agency
 from services.intake.domain import (
     Amendment,
     Deficient,
@@ -24,6 +26,7 @@ from services.intake.domain import (
 )
 from services.intake.policy import IntakePolicy
 from services.intake.ports import (
+    CaseFollowingStore,
     Changes,
     Handled,
     IntakeStore,
@@ -31,8 +34,10 @@ from services.intake.ports import (
     RawSubmission,
     RegisteredCase,
 )
+from services.intake.progress import read_progress
 
 SOURCE = "caseflow/intake"
+ContractT = TypeVar("ContractT", bound=Contract)
 
 
 async def handle_messages(
@@ -47,7 +52,7 @@ async def handle_messages(
         numbers = await uow.next_control_numbers(
             sum(isinstance(item, Submission) for item in examined), policy.control_number_prefix
         )
-        desk = _Registrar(known, numbers)
+        desk = _Registrar(known, numbers, policy.known_agencies)
         outcomes = []
         for raw, item, message_id in zip(batch, examined, message_ids, strict=True):
             first = message_id in fresh
@@ -55,6 +60,21 @@ async def handle_messages(
             outcomes.append(desk.act(raw, item, message_id) if first else Outcome.ALREADY_PROCESSED)
         await uow.save(desk.changes)
     return Handled(outcomes, [rejection for _, rejection in desk.changes.rejections])
+
+
+async def follow_case(raw: bytes, store: CaseFollowingStore) -> None:
+    """Keep a case's status, and forward what its agency may see to that agency's topic, once."""
+    progress = read_progress(raw)
+    facing = agency_facing(raw)
+    if progress is None and facing is None:
+        return
+    async with store.unit_of_work() as uow:
+        if progress is not None:
+            await uow.record_progress(progress)
+        if facing is not None and await uow.first_delivery(facing.source_id):
+            agency = await uow.agency_of(facing.case_id)
+            if agency is not None:  # a case intake never registered has no agency to tell
+                await uow.publish(*facing.to(agency))
 
 
 def _message_id(examined: Examined, raw: RawSubmission) -> uuid.UUID:
@@ -72,9 +92,15 @@ def _key(examined: Examined) -> tuple[str, str] | None:
 class _Registrar:
     """Decides each message against the cases known so far, collecting the batch's changes."""
 
-    def __init__(self, known: dict[tuple[str, str], RegisteredCase], numbers: list[str]) -> None:
+    def __init__(
+        self,
+        known: dict[tuple[str, str], RegisteredCase],
+        numbers: list[str],
+        agencies: frozenset[str],
+    ) -> None:
         self._known = known
         self._numbers = iter(numbers)
+        self._agencies = agencies
         self.changes = Changes()
 
     def act(self, raw: RawSubmission, examined: Examined, message_id: uuid.UUID) -> Outcome:
@@ -193,23 +219,27 @@ class _Registrar:
         self.changes.rejections.append((message_id, rejection))
         subject = f"{deficient.agency or 'unknown'}:{deficient.reference or raw.location}"
         correlation = deficient.header.correlation_id if deficient.header else str(message_id)
-        self._emit(
+        envelope = self._emit(
             REJECTIONS, rejection, subject, correlation, derived_id("rejection", str(message_id))
         )
+        delivery = refusal_for_agency(raw.agency_header, self._agencies, envelope)
+        if delivery is not None:
+            self.changes.events.append(delivery)
         return Outcome.REJECTED
 
     def _emit(
         self,
         topic: Topic,
-        data: Contract,
+        data: ContractT,
         subject: str,
         correlation_id: str,
         event_id: uuid.UUID | None = None,
-    ) -> None:
+    ) -> Envelope[ContractT]:
         envelope = Envelope.wrap(
             data, source=SOURCE, subject=subject, correlation_id=correlation_id, event_id=event_id
         )
         self.changes.events.append((topic, envelope))
+        return envelope
 
 
 def _cannot_change(key: tuple[str, str], case: RegisteredCase | None) -> Deficiency | None:

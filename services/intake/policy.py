@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from caseflow.limits import SUBMISSION_MESSAGE
 from schemas.application import AmendApplication, SubmitApplication, WithdrawApplication
 from schemas.intake import AGENCY_HEADER
 
@@ -15,7 +16,7 @@ class IntakePolicy:
     """Registration thresholds and the agency registry, loaded from policy data."""
 
     known_agencies: frozenset[str]
-    max_message_bytes: int = 256 * 1024
+    max_message_bytes: int = SUBMISSION_MESSAGE.max_bytes
     min_end_use_words: int = 8
     min_due_diligence_words: int = 10
     total_value_tolerance: float = 0.01

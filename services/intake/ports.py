@@ -14,6 +14,7 @@ from schemas.application import SubmitApplication
 from schemas.envelope import Publishable, derived_id
 from schemas.intake import SubmissionRejected
 from schemas.topics import Topic
+from services.intake.progress import CaseProgress
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,21 @@ class IntakeUnitOfWork(Protocol):
     ) -> dict[tuple[str, str], RegisteredCase]: ...
     async def next_control_numbers(self, count: int, prefix: str) -> list[str]: ...
     async def save(self, changes: Changes) -> None: ...
+
+
+class CaseFollowingUnitOfWork(Protocol):
+    """One transaction over a case's status and the agency's deliveries."""
+
+    async def first_delivery(self, message_id: uuid.UUID) -> bool: ...
+    async def record_progress(self, progress: CaseProgress) -> None: ...
+    async def agency_of(self, case_id: str) -> str | None: ...
+    async def publish(self, topic: Topic, envelope: Publishable) -> None: ...
+
+
+class CaseFollowingStore(Protocol):
+    """Where the case-following units of work come from."""
+
+    def unit_of_work(self) -> AbstractAsyncContextManager[CaseFollowingUnitOfWork]: ...
 
 
 class IntakeStore(Protocol):

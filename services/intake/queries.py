@@ -106,3 +106,49 @@ async def standing_of(
         )
     )
     return standing, [Refusal(r["rejected_at"], list(r["codes"])) for r in refusals]
+
+
+@dataclass(frozen=True)
+class UnreadableSubmission:
+    """A batch on the submissions topic no consumer could read: parked, never registered."""
+
+    parked_at: datetime
+    sent_at: datetime | None
+    location: str
+    codec: str
+    reason: str
+    # False when its records could not be read at all: whose it was cannot be told.
+    names_this_reference: bool
+
+
+async def unreadable_for(
+    database_url: str, agency: str, reference: str, since: datetime
+) -> list[UnreadableSubmission]:
+    """Unreadable batches that carry this reference's key, or whose keys could not be seen at
+    all (it may be one of them), parked since `since`, newest first."""
+    connection = await asyncpg.connect(database_url, server_settings={"search_path": SCHEMA})
+    try:
+        rows = await connection.fetch(
+            "SELECT parked_at, sent_at, topic, partition, first_offset, last_offset, codec,"
+            " reason, $1 = ANY(keys) AS named FROM unreadable_submissions"
+            " WHERE ($1 = ANY(keys) OR cardinality(keys) = 0) AND parked_at >= $2"
+            " ORDER BY parked_at DESC LIMIT 10",
+            f"{agency}:{reference}",
+            since,
+        )
+    except asyncpg.UndefinedTableError:
+        return []  # intake has not run since unreadable submissions were recorded
+    finally:
+        await connection.close()
+    return [
+        UnreadableSubmission(
+            parked_at=row["parked_at"],
+            sent_at=row["sent_at"],
+            location=f"{row['topic']}/{row['partition']}/{row['first_offset']}"
+            + (f"-{row['last_offset']}" if row["last_offset"] != row["first_offset"] else ""),
+            codec=row["codec"],
+            reason=row["reason"],
+            names_this_reference=row["named"],
+        )
+        for row in rows
+    ]

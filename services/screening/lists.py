@@ -61,7 +61,8 @@ class CurrentLists:
             await asyncio.sleep(every)
             try:
                 await self.refresh(pool)
-            except (OSError, asyncpg.PostgresError) as error:
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                # A closed connection (PostgreSQL restarting) is an InterfaceError.
                 log.warning("list versions not read; trying again", error=str(error))
 
 

@@ -95,8 +95,20 @@ async def test_an_officer_approves_with_conditions_and_a_senior_officer_counters
     officer, senior = await officers(stack_endpoints.database)
     control_number = await submitted_case_under_review(stack_settings, stack_endpoints)
     page = await browser.new_page()
+    # The desk's pages work under their Content-Security-Policy: nothing of theirs is blocked.
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
 
     await sign_in(page, desk_url, officer)
+    served = await page.request.get(f"{desk_url}/login")
+    assert "default-src 'none'" in served.headers["content-security-policy"]
+    assert served.headers["x-frame-options"] == "DENY"
+    assert await page.evaluate("document.styleSheets[0].cssRules.length") > 0
     await expect(page.get_by_role("heading", name="Tasks awaiting a reviewer")).to_be_visible()
     await page.get_by_role("link", name=control_number).click()
     await expect(page.get_by_role("heading", name=f"Case {control_number}")).to_be_visible()
@@ -107,9 +119,16 @@ async def test_an_officer_approves_with_conditions_and_a_senior_officer_counters
     await form.get_by_label("Conditions").fill(
         "End-use certificate signed by the regulator\nPost-shipment verification within 6 months"
     )
-    await form.get_by_label("Human-rights assessment").fill(
-        "High risk mitigated by oversight and verification."
+    await form.get_by_label("End user and its record").fill("A regulated telecom operator.")
+    await form.get_by_label("Potential for surveillance or repression").fill(
+        "Interception: high, limited by judicial warrants."
     )
+    await form.get_by_label("Destination's human-rights situation").fill(
+        "Judicial oversight of interception in place."
+    )
+    await form.get_by_label("Sources relied on").fill("UN OHCHR country report")
+    await form.get_by_label("Conclusion").fill("High risk mitigated by oversight and verification.")
+    await form.get_by_label("Mitigations").fill("Post-shipment verification within 6 months")
     await form.get_by_role("button", name="Approve with conditions").click()
     await expect(page.locator(".flash.ok")).to_contain_text("signed off")
     await page.get_by_role("button", name="Sign out").click()
@@ -123,6 +142,8 @@ async def test_an_officer_approves_with_conditions_and_a_senior_officer_counters
         page.get_by_role("heading", name="Decided: approved with conditions")
     ).to_be_visible()
     await expect(page.locator("section.decided")).to_contain_text(f"countersigned by {senior}")
+    await expect(page.locator("section.assessment")).to_contain_text("mitigated by oversight")
+    assert blocked == []
 
 
 async def test_only_an_operator_signed_in_at_the_desk_reads_case_data_in_the_temporal_ui(

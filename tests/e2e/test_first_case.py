@@ -52,6 +52,7 @@ async def test_sample_cases_flow_to_review_and_a_reviewer_approves_one_from_the_
         "approved",
         "--rationale",
         "Civil end use confirmed; no concerns.",
+        *ASSESSED,
     )
     assert f"case {low.control_number}: decided — approved" in decided
     [event] = await collect(
@@ -62,6 +63,16 @@ async def test_sample_cases_flow_to_review_and_a_reviewer_approves_one_from_the_
     )
     assert event["data"]["outcome"] == "approved"
     await _audited(stack_settings, low.control_number, "CaseDecided.v1")
+
+
+# The human-rights assessment, part by part, as options of `caseflow decide`.
+ASSESSED = (
+    *("--end-user", "A university laboratory; no record of abuses."),
+    *("--misuse", "Teaching equipment: no potential for surveillance or repression."),
+    *("--destination", "No concerns reported by UN human-rights bodies."),
+    *("--source", "Screening result"),
+    *("--conclusion", "No serious risk of human-rights violations."),
+)
 
 
 async def _audited(settings: Settings, control_number: str, last: str) -> None:

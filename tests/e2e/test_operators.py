@@ -124,6 +124,13 @@ async def test_a_flow_of_cases_moves_the_counters_of_every_process(
     assert total(after["worker"], "caseflow_open_tasks", task="review") >= 5
     assert total(after["worker"], "caseflow_cases", status="referred") >= 1
     assert ("caseflow_cases_overdue", frozenset()) in after["worker"]
+    read = {
+        dict(labels).get("topic")
+        for name, labels in after["intake"]
+        if name == "caseflow_consumer_lag"
+    }
+    assert "caseflow.intake.submissions" in read  # lag per group and partition, read at scrape
+    assert any(name == "caseflow_consumer_stalled" for name, _ in after["screening"])
 
 
 async def test_the_command_line_shows_the_inbox_searches_acts_and_sums_up_the_flow(
@@ -152,6 +159,11 @@ async def test_the_command_line_shows_the_inbox_searches_acts_and_sums_up_the_fl
     summary = await caseflow(stack_settings, "flow")
     for heading in ("Cases", "under_review", "task: review", "submissions", "refused", "schema"):
         assert heading in summary
+    for heading in ("Consumers", "unreadable batches parked", "lag", "stalled partitions"):
+        assert heading in summary
+    status = await caseflow(stack_settings, "services", "status")
+    assert "consumers (since start)" in status
+    assert "lag " in status
 
 
 async def test_a_refused_query_says_why(

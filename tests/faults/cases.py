@@ -90,12 +90,19 @@ async def references_by_workflow(client: Client) -> dict[str, list[str]]:
 
 async def decided_events(kafka: str, case_ids: set[str]) -> dict[str, list[Event]]:
     """Every `CaseDecided` of the cases on caseflow.cases, by case id (read to the end)."""
+    return await events_by_case(kafka, CASES.name, "CaseDecided.v1", case_ids)
+
+
+async def events_by_case(
+    kafka: str, topic: str, event_type: str, case_ids: set[str]
+) -> dict[str, list[Event]]:
+    """Every event of a type on a topic, for these cases, by case id (read to the end)."""
     seen = await collect(
         kafka,
-        CASES.name,
+        topic,
         lambda events: {event["subject"] for event in events} >= case_ids,
-        where=lambda event: event["type"] == "CaseDecided.v1" and event["subject"] in case_ids,
-        timeout=120,
+        where=lambda event: event["type"] == event_type and event["subject"] in case_ids,
+        timeout=180,
         linger=3,
     )
     by_case: dict[str, list[Event]] = defaultdict(list)

@@ -1,5 +1,5 @@
-"""The fault suite's own stack: every server and every caseflow process, with a case policy
-that re-sends unanswered screening requests within seconds."""
+"""The fault suite's own stack: every server and every caseflow process under the supervisor,
+with a case policy that re-sends unanswered screening requests within seconds."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from caseflow.processes import start_processes, stop_processes
 from caseflow.settings import Settings
 from caseflow.stack import StackError, start_stack, stop_stack
 from caseflow.stack.ports import free_ports
+from caseflow.supervisor import start_supervisor
 from workflows.policy import DEFAULT_CASE_POLICY
 
 SCREENING_ANSWER_WAIT = "PT15S"
@@ -28,7 +29,8 @@ def short_case_policy(path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 async def fault_stack(stack_state_dirs: Callable[[], Path]) -> AsyncIterator[Settings]:
-    """PostgreSQL, broker, Temporal and the five caseflow processes, this module's alone."""
+    """PostgreSQL, broker, Temporal, the caseflow processes and their supervisor, this
+    module's alone."""
     kafka_port, temporal_port, ui_port, http_port, codec_port = free_ports(5)
     state_dir = stack_state_dirs()
     settings = Settings(
@@ -47,6 +49,7 @@ async def fault_stack(stack_state_dirs: Callable[[], Path]) -> AsyncIterator[Set
         try:
             await start_stack(settings)
             await start_processes(settings)
+            await start_supervisor(settings)
         except StackError as error:
             stop_processes(settings)
             stop_stack(settings)

@@ -9,6 +9,7 @@ import contextlib
 import httpx
 from temporalio.client import Client
 
+from caseflow.samples import sample_assessment
 from caseflow.settings import Settings
 from schemas.cases import DecisionOutcome, DenialGround
 from schemas.consultation import Position
@@ -38,7 +39,7 @@ SENIOR = Reviewer(id="senior-faults", role=ReviewerRole.SENIOR_OFFICER)
 # grounds (countersigned, and shared with partner states).
 EXPECTED_OUTCOME = {
     "low": DecisionOutcome.APPROVED,
-    "high": DecisionOutcome.APPROVED,
+    "high": DecisionOutcome.APPROVED_WITH_CONDITIONS,
     "critical": DecisionOutcome.DENIED,
 }
 OPEN = "CaseStatus IN ('under_review', 'referred', 'signed_off')"
@@ -118,11 +119,15 @@ def decision(risk_level: str) -> ReviewDecision:
             outcome=DecisionOutcome.DENIED,
             rationale="Designated end user; serious risk of misuse.",
             grounds=[DenialGround(text="Surveillance of journalists", human_rights=True)],
-            human_rights_assessment="Critical: intrusion capability for a designated end user.",
+            assessment=sample_assessment(
+                "Critical: intrusion capability for a designated end user."
+            ),
         )
+    conditions = ["Post-shipment verification"] if risk_level == "high" else []
     return ReviewDecision(
         reviewer=OFFICER,
-        outcome=DecisionOutcome.APPROVED,
+        outcome=EXPECTED_OUTCOME[risk_level],
         rationale="Civil end use confirmed; stakeholders raised no objection.",
-        human_rights_assessment="No human-rights concern found.",
+        conditions=conditions,
+        assessment=sample_assessment("No serious risk once verified.", mitigations=conditions),
     )

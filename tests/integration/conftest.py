@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import httpx
 import pytest
@@ -11,6 +12,7 @@ from temporalio.client import Client
 
 from caseflow.kafka import start_producer
 from caseflow.settings import Endpoints, Settings
+from caseflow.stack import start_stack, stop_stack
 from caseflow.stack.ports import free_ports
 from services.consultation.app import create_app as consultation_app
 from services.intake.app import create_app as intake_app
@@ -74,3 +76,20 @@ async def world(stack_settings: Settings, temporal: Client) -> AsyncIterator[Des
     """The reviewer desk on the session's servers, an account per role, a referral open."""
     async with desk_world(stack_settings, temporal) as world:
         yield world
+
+
+@pytest.fixture
+async def intake_stack(
+    stack_state_dirs: Callable[[], Path], stack_endpoints: Endpoints
+) -> AsyncIterator[Settings]:
+    """A PostgreSQL and broker of the test's own, which it may flood or kill, kept out of the
+    session's (intake needs no Temporal: the session's address stands in)."""
+    [kafka_port] = free_ports(1)
+    settings = Settings(
+        state_dir=stack_state_dirs(),
+        kafka_port=kafka_port,
+        temporal_address=stack_endpoints.temporal,
+    )
+    await start_stack(settings)
+    yield settings
+    stop_stack(settings)

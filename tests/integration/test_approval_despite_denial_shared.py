@@ -14,6 +14,7 @@ import httpx
 import pytest
 from temporalio.client import Client
 
+from caseflow.samples import sample_assessment
 from caseflow.settings import Endpoints
 from schemas.application import Address, Party, PartyKind, SubmitApplication
 from schemas.cases import CaseStatus, DecisionOutcome, DenialGround
@@ -107,8 +108,13 @@ async def test_an_approval_despite_a_consulted_partner_denial_is_shared_once_wit
         f"The ministry's interception is now under judicial warrant; {BROKER} no longer takes "
         "part. The Netherlands' grounds no longer apply."
     )
+    warrant = "Interception only under a judicial warrant, reported to the licensing authority"
     approval = ReviewDecision(
-        reviewer=OFFICER, outcome=DecisionOutcome.APPROVED, rationale=rationale
+        reviewer=OFFICER,
+        outcome=DecisionOutcome.APPROVED_WITH_CONDITIONS,
+        rationale=rationale,
+        conditions=[warrant],
+        assessment=sample_assessment("Acceptable under warrant.", mitigations=[warrant]),
     )
 
     await decided(temporal, case_id, approval)
@@ -117,7 +123,7 @@ async def test_an_approval_despite_a_consulted_partner_denial_is_shared_once_wit
     notice = shared["data"]
     assert notice["overridden"] == [{"state": "NL", "notice_id": notice_id}]
     assert notice["issuing_state"] == "DE"
-    assert notice["decision"] == "approved"
+    assert notice["decision"] == "approved_with_conditions"
     assert notice["explanation"].startswith("The ministry's interception is now under judicial")
     assert "The Netherlands' grounds no longer apply." in notice["explanation"]
     assert notice["destination_country"] == "EG"
@@ -164,6 +170,7 @@ async def test_a_denial_of_a_case_a_partner_also_denied_shares_only_its_own_deni
         outcome=DecisionOutcome.DENIED,
         rationale="The partner's grounds hold.",
         grounds=[DenialGround(text="Risk of use against peaceful protest", human_rights=True)],
+        assessment=sample_assessment("Serious risk of use against peaceful protest."),
     )
 
     await decided(temporal, case.case_id, denial)

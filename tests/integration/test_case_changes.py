@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from caseflow.samples import sample_assessment
 from schemas.cases import CaseStatus, DecisionOutcome
 from schemas.screening import RiskLevel
 from tests.integration.case_harness import OFFICER, CaseHarness
@@ -74,7 +75,10 @@ async def test_amendment_and_withdrawal_after_the_decision_change_nothing(
     case_id = await cases.open_case(RiskLevel.LOW)
     await desk.claim(cases.client, case_id, ReviewerTask(reviewer=OFFICER))
     approval = ReviewDecision(
-        reviewer=OFFICER, outcome=DecisionOutcome.APPROVED, rationale="Teaching equipment."
+        reviewer=OFFICER,
+        outcome=DecisionOutcome.APPROVED,
+        rationale="Teaching equipment.",
+        assessment=sample_assessment(),
     )
     await desk.decide(cases.client, case_id, approval)
     await cases.handle(case_id).result()

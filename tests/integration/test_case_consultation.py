@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from caseflow.kafka import start_producer
+from caseflow.samples import sample_assessment
 from caseflow.settings import Endpoints
 from schemas.cases import CaseStatus, DecisionOutcome
 from schemas.consultation import (
@@ -57,7 +58,12 @@ async def test_a_referred_case_asks_the_stakeholders_and_returns_to_review_when_
         await desk.decide(
             cases.client,
             case_id,
-            ReviewDecision(reviewer=OFFICER, outcome=DecisionOutcome.APPROVED, rationale="x"),
+            ReviewDecision(
+                reviewer=OFFICER,
+                outcome=DecisionOutcome.APPROVED,
+                rationale="x",
+                assessment=sample_assessment(),
+            ),
         )
     await cases.conclude(case_id, Position.NO_OBJECTION, Position.APPROVE_WITH_CONDITIONS)
     view = await cases.until(case_id, lambda view: view.status is CaseStatus.UNDER_REVIEW)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from caseflow.samples import sample_assessment
 from schemas.cases import CaseStatus, DecisionOutcome
 from schemas.consultation import ConsultationOpened
 from schemas.screening import RiskLevel
@@ -116,8 +117,13 @@ async def test_an_unconsulted_partner_state_blocks_approval_until_a_senior_offic
     await cases.until(case_id, lambda view: "not consulted: JP" in view.timeline[-1].note)
     await cases.conclude(case_id, unheard=("JP",))
     await cases.until(case_id, lambda view: view.status is CaseStatus.UNDER_REVIEW)
+    verified = "Post-shipment verification"
     approval = ReviewDecision(
-        reviewer=OFFICER, outcome=DecisionOutcome.APPROVED, rationale="Civil use."
+        reviewer=OFFICER,
+        outcome=DecisionOutcome.APPROVED_WITH_CONDITIONS,
+        rationale="Civil use.",
+        conditions=[verified],
+        assessment=sample_assessment(mitigations=[verified]),
     )
 
     with pytest.raises(desk.ActionRefused, match=r"JP denied .* could not be consulted"):

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from caseflow.samples import sample_assessment
 from schemas.cases import CaseStatus, DecisionOutcome, DenialGround
 from schemas.consultation import Position, StakeholderKind
 from schemas.screening import RiskLevel
@@ -91,6 +92,7 @@ async def test_dissent_at_a_single_level_is_settled_by_a_senior_officer_then_the
         reviewer=OFFICER,
         outcome=DecisionOutcome.RETURNED_WITHOUT_ACTION,
         rationale="The agency must resubmit with the committee's questions answered.",
+        assessment=sample_assessment("Not assessable until the agency answers."),
     )
     recorded = await desk.decide(cases.client, case_id, returned)
     assert recorded.outcome is DecisionOutcome.RETURNED_WITHOUT_ACTION
@@ -142,6 +144,7 @@ async def test_a_decision_not_appealed_in_time_becomes_final_and_returns_to_the_
         outcome=DecisionOutcome.DENIED,
         rationale="As the committee recommends.",
         grounds=[DenialGround(text="Risk of misuse against protesters", human_rights=True)],
+        assessment=sample_assessment("Serious risk of misuse against protesters."),
     )
     signed = await desk.decide(cases.client, case_id, denial)
     assert signed.status is CaseStatus.SIGNED_OFF
@@ -225,6 +228,7 @@ async def test_four_eyes_still_apply_after_an_escalation(cases: CaseHarness) -> 
         outcome=DecisionOutcome.DENIED,
         rationale="As the committee recommends.",
         grounds=[DenialGround(text="Misuse reported", human_rights=True)],
+        assessment=sample_assessment("Misuse reported by civil society."),
     )
     await desk.decide(cases.client, case_id, denial)
     signed = await desk.countersign(cases.client, case_id, Countersignature(reviewer=OTHER_SENIOR))

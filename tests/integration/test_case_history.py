@@ -9,6 +9,7 @@ import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
 
+from caseflow.samples import sample_assessment
 from schemas.cases import CaseStatus, DecisionOutcome
 from schemas.screening import RiskLevel
 from tests.integration.case_harness import OFFICER, OTHER_OFFICER, CaseHarness
@@ -41,7 +42,10 @@ async def test_a_case_whose_history_grows_long_continues_as_new_with_its_whole_s
     await cases.until_listed(f"AssignedReviewer = '{OFFICER.id}' AND RiskLevel = 'medium'", case_id)
 
     approval = ReviewDecision(
-        reviewer=OFFICER, outcome=DecisionOutcome.APPROVED, rationale="Civil use confirmed."
+        reviewer=OFFICER,
+        outcome=DecisionOutcome.APPROVED,
+        rationale="Civil use confirmed.",
+        assessment=sample_assessment(),
     )
     await desk.decide(cases.client, case_id, approval)
     assert (await cases.result(case_id)).outcome is DecisionOutcome.APPROVED

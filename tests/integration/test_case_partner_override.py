@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from caseflow.samples import sample_assessment
 from schemas.cases import CaseStatus, DecisionOutcome, DenialGround
 from schemas.screening import RiskLevel
 from schemas.topics import CONSULTATION_REQUESTS
@@ -33,7 +34,12 @@ async def consulted(cases: CaseHarness, *denied_by: str) -> str:
 
 
 def approval(rationale: str = RATIONALE) -> ReviewDecision:
-    return ReviewDecision(reviewer=OFFICER, outcome=DecisionOutcome.APPROVED, rationale=rationale)
+    return ReviewDecision(
+        reviewer=OFFICER,
+        outcome=DecisionOutcome.APPROVED,
+        rationale=rationale,
+        assessment=sample_assessment(),
+    )
 
 
 async def test_an_approval_despite_a_partner_denial_asks_to_tell_partner_states_why(
@@ -72,6 +78,7 @@ async def test_a_denial_of_such_a_case_or_an_approval_without_a_partner_denial_t
         outcome=DecisionOutcome.DENIED,
         rationale="Same grounds as the partner's denial.",
         grounds=[DenialGround(text="Risk of use against protesters", human_rights=True)],
+        assessment=sample_assessment("Serious risk of use against protesters."),
     )
     await desk.decide(cases.client, denied, denial)
     await desk.countersign(cases.client, denied, Countersignature(reviewer=SENIOR))

@@ -16,7 +16,14 @@ CONDITIONAL = {
     "outcome": "approved_with_conditions",
     "rationale": "Lawful interception under judicial oversight.",
     "conditions": ["Post-shipment verification"],
-    "human_rights_assessment": "High risk, mitigated by verification.",
+    "assessment": {
+        "end_user": "A ministry's lawful-interception unit.",
+        "misuse_potential": "Interception: high potential for surveillance.",
+        "destination": "Judicial oversight of interception since 2024.",
+        "sources": ["UN OHCHR country report 2025"],
+        "conclusion": "High risk, mitigated by verification.",
+        "mitigations": ["Post-shipment verification"],
+    },
 }
 
 

@@ -9,8 +9,6 @@ import signal
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 
 import asyncpg
 import psutil
@@ -19,32 +17,14 @@ import pytest
 from caseflow.agency import publish_submissions
 from caseflow.processes import managed
 from caseflow.samples import sample_applications, submission
-from caseflow.settings import Endpoints, Settings
-from caseflow.stack import process_status, start_process, start_stack, stop_process, stop_stack
-from caseflow.stack.ports import free_ports
+from caseflow.settings import Settings
+from caseflow.stack import process_status, start_process, stop_process
 from schemas.topics import CASES
 from tests.support import collect
 
 pytestmark = pytest.mark.integration
 
 SUBMISSIONS = 2000
-
-
-@pytest.fixture
-async def own_stack(
-    stack_state_dirs: Callable[[], Path], stack_endpoints: Endpoints
-) -> AsyncIterator[Settings]:
-    """A PostgreSQL and broker of this test's own, so its thousands of cases stay out of the
-    session's topics (intake needs no Temporal: the session's address stands in)."""
-    [kafka_port] = free_ports(1)
-    settings = Settings(
-        state_dir=stack_state_dirs(),
-        kafka_port=kafka_port,
-        temporal_address=stack_endpoints.temporal,
-    )
-    await start_stack(settings)
-    yield settings
-    stop_stack(settings)
 
 
 async def registered(database_url: str, run: str) -> int:
@@ -69,10 +49,10 @@ async def wait_for(database_url: str, run: str, at_least: int, timeout: float) -
 
 
 async def test_intake_killed_mid_batch_registers_every_submission_exactly_once(
-    own_stack: Settings,
+    intake_stack: Settings,
 ) -> None:
-    stack_settings = own_stack
-    stack_endpoints = own_stack.endpoints()
+    stack_settings = intake_stack
+    stack_endpoints = intake_stack.endpoints()
     state_dir = stack_settings.state_dir.resolve()
     run = uuid.uuid4().hex[:6]
     messages = [

@@ -12,7 +12,7 @@ from temporalio.client import Client
 
 from caseflow.agency import publish_submissions
 from caseflow.kafka import start_producer
-from caseflow.samples import sample_applications, submission
+from caseflow.samples import sample_applications, sample_assessment, submission
 from caseflow.settings import Endpoints
 from schemas.application import SubmitApplication
 from schemas.cases import (
@@ -105,7 +105,7 @@ async def test_a_case_is_screened_reviewed_denied_countersigned_and_the_agency_t
             rationale="End user is on the Entity List for supplying spyware used against "
             "journalists and activists.",
             grounds=[DenialGround(text="Spyware for a designated end user", human_rights=True)],
-            human_rights_assessment="Critical: intrusion software to a designated end user.",
+            assessment=sample_assessment("Critical: intrusion software to a designated end user."),
         ),
     )
     assert signed.status is CaseStatus.SIGNED_OFF
@@ -167,6 +167,7 @@ async def test_an_invalid_decision_is_refused_with_its_reason_and_the_case_stays
                 reviewer=officer,
                 outcome=DecisionOutcome.APPROVED_WITH_CONDITIONS,
                 rationale="Bank HSMs.",
+                assessment=sample_assessment(),
             ),
         )
     view = await case_view(temporal, case.case_id)

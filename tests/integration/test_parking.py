@@ -28,25 +28,16 @@ from caseflow.parking import RetryBudget
 from caseflow.settings import Endpoints, Settings
 from caseflow.stack.broker import create_topics
 from schemas.topics import Topic
-from tests.support import caseflow
+from tests.support import caseflow, eventually
 
 pytestmark = pytest.mark.integration
 
 # Shortened for the test: three failed deliveries, at least two seconds apart from the first.
 BUDGET = RetryBudget(attempts=3, seconds=2.0)
-WAIT = 120.0
 
 
 class Broken(RuntimeError):
     """The handler's bug: it cannot take this value."""
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], what: str) -> None:
-    deadline = time.monotonic() + WAIT
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {WAIT}s: {what}")
-        await asyncio.sleep(0.2)
 
 
 @asynccontextmanager

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from caseflow.samples import sample_assessment
 from schemas.cases import CaseStatus, DecisionOutcome, DenialGround
 from schemas.screening import RiskLevel
 from schemas.topics import CONSULTATION_REQUESTS
@@ -31,7 +32,16 @@ APPROVAL = ReviewDecision(
     reviewer=OFFICER,
     outcome=DecisionOutcome.APPROVED,
     rationale="Teaching equipment for a university.",
-    human_rights_assessment="Low: civilian end user.",
+    assessment=sample_assessment("Low: civilian end user."),
+)
+VERIFIED = "Post-shipment verification by the embassy within 6 months"
+# An approval at high or critical risk names its mitigations, each one of its conditions.
+MITIGATED_APPROVAL = APPROVAL.model_copy(
+    update={
+        "outcome": DecisionOutcome.APPROVED_WITH_CONDITIONS,
+        "conditions": [VERIFIED],
+        "assessment": sample_assessment("Acceptable once verified.", mitigations=[VERIFIED]),
+    }
 )
 DENIAL = ReviewDecision(
     reviewer=OFFICER,
@@ -41,7 +51,7 @@ DENIAL = ReviewDecision(
         DenialGround(text="Risk of use in surveillance of journalists", human_rights=True),
         DenialGround(text="End user on the Entity List"),
     ],
-    human_rights_assessment="Critical: intrusion software to a designated end user.",
+    assessment=sample_assessment("Critical: intrusion software to a designated end user."),
 )
 
 
@@ -102,6 +112,7 @@ async def test_a_low_risk_approval_is_decided_at_once_and_the_agency_told(
     assert decided["data"]["decided_by"] == "officer-1"
     assert decided["data"]["countersigned_by"] is None
     assert decided["data"]["human_rights_assessment"] == "Low: civilian end user."
+    assert decided["data"]["assessment"]["conclusion"] == "Low: civilian end user."
     assert await cases.handle(case_id).result() is not None
 
 
@@ -189,11 +200,36 @@ async def test_a_denial_on_other_than_human_rights_grounds_is_not_shared_with_pa
 
 async def test_a_high_risk_approval_awaits_a_countersignature(cases: CaseHarness) -> None:
     case_id = await claimed(cases, RiskLevel.HIGH)
-    signed = await desk.decide(cases.client, case_id, APPROVAL)
+    signed = await desk.decide(cases.client, case_id, MITIGATED_APPROVAL)
     assert signed.status is CaseStatus.SIGNED_OFF
     recorded = await desk.countersign(cases.client, case_id, Countersignature(reviewer=SENIOR))
     assert recorded.status is CaseStatus.DECIDED
-    assert recorded.outcome is DecisionOutcome.APPROVED
+    assert recorded.outcome is DecisionOutcome.APPROVED_WITH_CONDITIONS
+    [decided] = cases.published.of(case_id, "CaseDecided")
+    assert decided["data"]["assessment"]["mitigations"] == [VERIFIED]
+    assert f"- **mitigations:** {VERIFIED}" in await cases.card(case_id)
+
+
+async def test_a_critical_risk_approval_without_an_assessment_is_refused_and_leaves_no_trace(
+    cases: CaseHarness,
+) -> None:
+    case_id = await claimed(cases, RiskLevel.CRITICAL)
+    unassessed = MITIGATED_APPROVAL.model_copy(update={"assessment": None})
+    with pytest.raises(desk.ActionRefused) as refusal:
+        await desk.decide(cases.client, case_id, unassessed)
+    refused = str(refusal.value)
+    assert "a human-rights assessment is required, with: the risk from the end user" in refused
+    for part in ("surveillance or repression", "the sources relied on", "the conclusion"):
+        assert part in refused
+    assert "an approval at critical risk needs the mitigations" in refused
+    unmitigated = MITIGATED_APPROVAL.model_copy(update={"assessment": sample_assessment()})
+    with pytest.raises(desk.ActionRefused, match="needs the mitigations that make it acceptable"):
+        await desk.decide(cases.client, case_id, unmitigated)
+    assert await _accepted_decisions(cases, case_id) == []
+    assert (await cases.view(case_id)).status is CaseStatus.UNDER_REVIEW
+    signed = await desk.decide(cases.client, case_id, MITIGATED_APPROVAL)
+    assert signed.status is CaseStatus.SIGNED_OFF
+    assert (await cases.view(case_id)).sign_off == MITIGATED_APPROVAL
 
 
 async def test_a_senior_officer_sends_a_sign_off_back_to_review_with_a_note(
@@ -226,16 +262,20 @@ async def test_an_invalid_decision_is_refused_with_every_reason_and_leaves_no_tr
         await desk.decide(cases.client, case_id, empty_denial)
     assert "a rationale is required" in str(refusal.value)
     assert "a denial needs at least one ground" in str(refusal.value)
+    assert await _accepted_decisions(cases, case_id) == []
+    assert (await cases.view(case_id)).status is CaseStatus.UNDER_REVIEW
+
+
+async def _accepted_decisions(cases: CaseHarness, case_id: str) -> list[object]:
+    """The `decide` Updates the case's history accepted."""
     history = await cases.handle(case_id).fetch_history()
-    accepted = [
+    return [
         event
         for event in history.events
         if event.HasField("workflow_execution_update_accepted_event_attributes")
         and event.workflow_execution_update_accepted_event_attributes.accepted_request.input.name
         == "decide"
     ]
-    assert accepted == []
-    assert (await cases.view(case_id)).status is CaseStatus.UNDER_REVIEW
 
 
 async def test_the_view_lists_the_actions_open_to_the_callers_role(cases: CaseHarness) -> None:

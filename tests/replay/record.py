@@ -14,12 +14,13 @@ import asyncio
 import shutil
 import sys
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 
 from pydantic import SecretStr
 
+from caseflow.samples import sample_assessment
 from caseflow.settings import Settings
 from caseflow.stack import start_stack, stop_stack
 from caseflow.stack.ports import free_ports
@@ -49,6 +50,7 @@ HISTORIES = Path(__file__).parent / "histories"
 OTHER_SENIOR = Reviewer(id="senior-2", role=ReviewerRole.SENIOR_OFFICER)
 CHAIR = Reviewer(id="chair-1", role=ReviewerRole.COMMITTEE_CHAIR)
 Scenario = Callable[[CaseHarness], Awaitable[str]]
+VERIFIED = "Post-shipment verification"
 
 
 async def _claimed(cases: CaseHarness, risk: RiskLevel, policy: CasePolicy | None = None) -> str:
@@ -57,10 +59,24 @@ async def _claimed(cases: CaseHarness, risk: RiskLevel, policy: CasePolicy | Non
     return case_id
 
 
-def _decision(outcome: DecisionOutcome, **fields: object) -> ReviewDecision:
+def _decision(
+    outcome: DecisionOutcome, conditions: Sequence[str] = (), **fields: object
+) -> ReviewDecision:
     return ReviewDecision.model_validate(
-        {"reviewer": OFFICER, "outcome": outcome, "rationale": "Recorded scenario.", **fields}
+        {
+            "reviewer": OFFICER,
+            "outcome": outcome,
+            "rationale": "Recorded scenario.",
+            "conditions": list(conditions),
+            "assessment": sample_assessment("Recorded scenario.", mitigations=conditions),
+            **fields,
+        }
     )
+
+
+def _mitigated_approval() -> ReviewDecision:
+    """An approval at high risk: its condition is the mitigation its assessment names."""
+    return _decision(DecisionOutcome.APPROVED_WITH_CONDITIONS, conditions=(VERIFIED,))
 
 
 async def denied_and_countersigned(cases: CaseHarness) -> str:
@@ -90,7 +106,7 @@ async def list_update_then_sent_back_then_withdrawn(cases: CaseHarness) -> str:
     rescreen = f"{case_id}/rescreen/entity-list@2"
     await cases.screen(case_id, RiskLevel.HIGH, request_id=rescreen, reason="list_update: x")
     await cases.until(case_id, lambda view: bool(view.alert))
-    await desk.decide(cases.client, case_id, _decision(DecisionOutcome.APPROVED))
+    await desk.decide(cases.client, case_id, _mitigated_approval())
     back = Countersignature(reviewer=SENIOR, agree=False, note="Read the new finding.")
     await desk.countersign(cases.client, case_id, back)
     await cases.withdraw(case_id)
@@ -155,7 +171,7 @@ async def referral_late_then_appealed_to_the_acep_and_approved(cases: CaseHarnes
     await cases.until_published(case_id, "CaseEscalationOverdue")
     final = resolution.model_copy(update={"reviewer": CHAIR, "recommendation": "approve"})
     await desk.resolve_escalation(cases.client, case_id, final)
-    await desk.decide(cases.client, case_id, _decision(DecisionOutcome.APPROVED))
+    await desk.decide(cases.client, case_id, _mitigated_approval())
     await desk.countersign(cases.client, case_id, Countersignature(reviewer=SENIOR))
     return case_id
 
@@ -193,7 +209,7 @@ async def partner_unheard_waived_and_approved(cases: CaseHarness) -> str:
     await cases.until(case_id, lambda view: view.status == "under_review")
     waiver = PartnerWaiverRequest(reviewer=SENIOR, states=["JP"], reason="No contact point.")
     await desk.record_partner_waiver(cases.client, case_id, waiver)
-    await desk.decide(cases.client, case_id, _decision(DecisionOutcome.APPROVED))
+    await desk.decide(cases.client, case_id, _mitigated_approval())
     await desk.countersign(cases.client, case_id, Countersignature(reviewer=OTHER_SENIOR))
     return case_id
 

@@ -21,10 +21,15 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from pydantic import SecretStr
 
 from caseflow.auth import KeyRing
-from caseflow.processes import PROCESS_NAMES, READY_FILE_VARIABLE
-from schemas.topics import ALL_TOPICS
+from caseflow.kafka_access import SERVICES, Grant, all_grants
+from caseflow.processes import PROCESS_NAMES, READY_FILE_VARIABLE, faststream_app
+from caseflow.settings import Settings
+from caseflow.stack.broker import stack_topics
+from schemas.topics import ALL_TOPICS, CASES, REJECTIONS, SUBMISSIONS, agency_topic
+from services.intake.config import registered_agencies
 from workflows.search_attributes import ALL_KEYS, CLI_TYPE_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,6 +40,8 @@ PASSWORDS = {
     "TEMPORAL_DB_PASSWORD": "temporal-secret",
     "CASEFLOW_PAYLOAD_KEYS": "k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
     "CASEFLOW_AUTH_KEYS": '[{"kid": "k1", "secret": "a-secret-of-at-least-thirty-two-characters"}]',
+    "KAFKA_ADMIN_PASSWORD": "kafka-admin-secret",
+    **{f"KAFKA_{name.upper()}_PASSWORD": f"kafka-{name}-secret" for name in SERVICES},
 }
 SERVERS = {
     "postgres": "postgres:",
@@ -271,8 +278,119 @@ def test_topic_job_creates_exactly_the_topics_of_schemas_with_their_partitions(
     created = {name: int(partitions) for name, _, partitions in specs}
 
     assert "/deploy/create-topics.sh" in job["entrypoint"]
-    assert created == {topic.name: topic.partitions for topic in ALL_TOPICS}
-    assert len(specs) == len(ALL_TOPICS), "a topic is listed twice"
+    assert created == {topic.name: topic.partitions for topic in stack_topics()}
+    assert len(specs) == len(stack_topics()), "a topic is listed twice"
+    assert {topic.name for topic in ALL_TOPICS} < set(created)
+    assert {agency_topic(agency).name for agency in registered_agencies()} < set(created)
+
+
+def _granted(services: dict[str, Model]) -> list[Grant]:
+    """The ACLs the kafka-access job sets, read back from its arguments."""
+    job = services["kafka-access"]
+    assert "/deploy/set-access.sh" in job["entrypoint"]
+    grants = []
+    for spec in job["command"]:
+        principal, operation, resource, name = spec.split(":")
+        grants.append(Grant(principal, operation, resource, name))
+    return grants
+
+
+def test_access_job_sets_exactly_the_acls_of_the_code(services: dict[str, Model]) -> None:
+    granted = _granted(services)
+
+    assert granted == all_grants(registered_agencies())
+    assert len(set(granted)) == len(granted), "an ACL is listed twice"
+
+
+def test_each_agency_writes_submissions_and_reads_only_its_own_topic(
+    services: dict[str, Model],
+) -> None:
+    granted = _granted(services)
+    for agency in registered_agencies():
+        own = {(g.operation, g.resource, g.name) for g in granted if g.principal == agency}
+        assert own == {
+            ("Write", "topic", SUBMISSIONS.name),
+            ("Read", "topic", agency_topic(agency).name),
+            ("Read", "group", f"caseflow-agency-{agency}.*"),
+        }
+    readers_of = {
+        name: {g.principal for g in granted if g.operation == "Read" and g.name == name}
+        for name in (CASES.name, REJECTIONS.name)
+    }
+    assert not (readers_of[CASES.name] | readers_of[REJECTIONS.name]) & set(registered_agencies())
+    # No agency's group prefix covers another agency's groups.
+    prefixes = [g.name[:-1] for g in granted if g.resource == "group" and g.name.endswith(".*")]
+    for prefix in prefixes:
+        assert [other for other in prefixes if other.startswith(prefix)] == [prefix]
+
+
+def test_each_kafka_facing_service_signs_in_as_its_own_principal_with_its_acls(
+    services: dict[str, Model],
+) -> None:
+    principals = {g.principal for g in _granted(services)}
+    access = services["kafka-access"]["environment"]
+    assert set(access["KAFKA_SERVICES"].split()) == set(SERVICES)
+    for name in SERVICES:
+        environment = services[name]["environment"]
+        assert environment["CASEFLOW_KAFKA_SECURITY_PROTOCOL"] == "SASL_PLAINTEXT"
+        assert environment["CASEFLOW_KAFKA_SASL_MECHANISM"] == "SCRAM-SHA-512"
+        assert environment["CASEFLOW_KAFKA_SASL_USERNAME"] == name
+        password = PASSWORDS[f"KAFKA_{name.upper()}_PASSWORD"]
+        assert environment["CASEFLOW_KAFKA_SASL_PASSWORD"] == password
+        assert access[f"KAFKA_{name.upper()}_PASSWORD"] == password
+        assert name in principals
+        assert _waits_on(services[name])["kafka-access"] == "service_completed_successfully"
+
+
+def test_kafka_refuses_what_no_acl_allows_on_authenticated_listeners(
+    services: dict[str, Model],
+) -> None:
+    kafka = services["kafka"]["environment"]
+    protocols = dict(
+        pair.split(":") for pair in kafka["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(",")
+    )
+
+    assert set(protocols.values()) == {"SASL_PLAINTEXT"}
+    assert kafka["KAFKA_AUTHORIZER_CLASS_NAME"].endswith("StandardAuthorizer")
+    assert kafka["KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND"] == "false"
+    assert kafka["KAFKA_SUPER_USERS"] == "User:admin"
+    assert kafka["KAFKA_LISTENER_NAME_EXTERNAL_SASL_ENABLED_MECHANISMS"] == "SCRAM-SHA-512"
+    assert (
+        PASSWORDS["KAFKA_ADMIN_PASSWORD"]
+        in kafka["KAFKA_LISTENER_NAME_CONTROLLER_PLAIN_SASL_JAAS_CONFIG"]
+    )
+    # The healthcheck and both setup jobs sign in as the admin through as-admin.sh.
+    assert "/deploy/as-admin.sh" in " ".join(services["kafka"]["healthcheck"]["test"])
+    for name in ("kafka", "kafka-topics", "kafka-access"):
+        environment = services[name]["environment"]
+        assert environment["ADMIN_PASSWORD"] == PASSWORDS["KAFKA_ADMIN_PASSWORD"]
+
+
+def test_every_topic_a_service_consumes_or_documents_is_one_it_is_granted() -> None:
+    settings = Settings(
+        kafka_bootstrap="kafka:9092",
+        database_url=SecretStr("postgresql://caseflow@postgres/caseflow"),
+        temporal_address="temporal:7233",
+    )
+    grants = all_grants(registered_agencies())
+    for name in ("intake", "screening", "consultation", "bridge", "audit"):
+        broker = faststream_app(name, settings).broker
+        assert broker is not None
+        mine = [g for g in grants if g.principal == name and g.resource == "topic"]
+
+        def allowed(topic: str, operation: str) -> bool:
+            return any(
+                g.operation == operation
+                and (g.name == topic or (g.name.endswith("*") and topic.startswith(g.name[:-1])))
+                for g in mine  # noqa: B023
+            )
+
+        for subscriber in broker.subscribers:
+            for topic in getattr(subscriber, "topics", []):
+                assert allowed(topic.name, "Read"), f"{name} reads {topic.name} without an ACL"
+        for publisher in broker.publishers:
+            topic = getattr(publisher, "topic", "")
+            assert allowed(topic, "Write"), f"{name} writes {topic} without an ACL"
 
 
 def test_temporal_setup_creates_exactly_the_search_attributes_of_workflows(
@@ -369,7 +487,7 @@ def test_setup_jobs_run_once_and_everything_else_restarts(services: dict[str, Mo
         if condition == "service_completed_successfully"
     }
 
-    assert jobs == {"kafka-topics", "temporal-schema", "temporal-setup"}
+    assert jobs == {"kafka-topics", "kafka-access", "temporal-schema", "temporal-setup"}
     for name, service in services.items():
         restart = service.get("restart", "no")
         if name in jobs:

@@ -47,6 +47,7 @@ def test_each_kafka_facing_service_documents_its_channels_in_asyncapi(tmp_path: 
     assert {"caseflow.intake.submissions", "caseflow.cases", "caseflow.intake.rejections"} <= (
         addresses
     )
+    assert "caseflow.agency.DE-BAFA.cases" in addresses  # each agency's own topic
     assert any("SubmitApplication" in name for name in intake["components"]["schemas"])
     bridge = json.loads((tmp_path / "bridge.asyncapi.json").read_text())
     assert "caseflow.screening.results" in {c["address"] for c in bridge["channels"].values()}

@@ -8,7 +8,7 @@ from typing import Any
 from caseflow.samples import sample_applications, submission
 from schemas.application import AmendApplication, SubmitApplication, WithdrawApplication
 from schemas.envelope import Contract, Envelope
-from schemas.topics import CASES, REJECTIONS
+from schemas.topics import AGENCY_TOPIC_PREFIX, CASES, REJECTIONS, agency_topic
 from services.intake.config import load_policy
 from services.intake.handlers import handle_messages
 from services.intake.ports import Outcome, RawSubmission
@@ -26,8 +26,13 @@ async def handle(message: RawSubmission, store: FakeIntakeStore) -> Outcome:
     return outcome
 
 
-def events(store: FakeIntakeStore, kind: str) -> list[dict[str, Any]]:
-    found = [json.loads(envelope.to_bytes()) for _, envelope in store.published]
+def events(store: FakeIntakeStore, kind: str, topic: str | None = None) -> list[dict[str, Any]]:
+    """Events of `kind` on `topic`; without one, on the internal topics."""
+    found = [
+        json.loads(envelope.to_bytes())
+        for name, envelope in store.published
+        if name == topic or (topic is None and not name.startswith(AGENCY_TOPIC_PREFIX))
+    ]
     return [event for event in found if event["type"] == kind]
 
 
@@ -70,7 +75,7 @@ async def test_different_content_under_a_registered_reference_is_a_conflict() ->
     await handle(raw(submission(application).to_bytes(), 1), store)
     outcome = await handle(raw(submission(changed).to_bytes(), 2), store)
     assert outcome == Outcome.REJECTED
-    topic, event = store.published[-1]
+    topic, event = store.published[-2]
     assert topic == REJECTIONS.name
     [deficiency] = json.loads(event.to_bytes())["data"]["deficiencies"]
     assert deficiency["code"] == "reference_conflict"
@@ -82,9 +87,11 @@ async def test_a_malformed_submission_is_refused_with_every_deficiency_and_its_l
     body = b'{"type": "SubmitApplication.v1", "data": {"submitting_agency": "DE-BAFA"}}'
     outcome = await handle(raw(body, 7), store)
     assert outcome == Outcome.REJECTED
-    [(topic, event)] = store.published
+    [(topic, event), (agency_topic_name, agency_copy)] = store.published
     rejection = json.loads(event.to_bytes())["data"]
     assert topic == REJECTIONS.name
+    assert agency_topic_name == agency_topic("DE-BAFA").name
+    assert json.loads(agency_copy.to_bytes())["data"] == rejection
     assert rejection["raw_message"] == "caseflow.intake.submissions/0/7"
     paths = {deficiency["path"] for deficiency in rejection["deficiencies"]}
     assert {"$.id", "$.source", "$.data.agency_reference", "$.data.items"} <= paths
@@ -192,6 +199,10 @@ async def test_an_agency_cannot_withdraw_another_agencys_case() -> None:
     [rejection] = events(store, "SubmissionRejected.v1")
     assert [d["code"] for d in rejection["data"]["deficiencies"]] == ["not_your_case"]
     assert events(store, "CaseWithdrawn.v1") == []
+    # The refusal goes to the agency that sent the message, never to the case's own agency.
+    [told] = events(store, "SubmissionRejected.v1", agency_topic("NL-CDIU").name)
+    assert told["data"] == rejection["data"]
+    assert events(store, "SubmissionRejected.v1", agency_topic("DE-BAFA").name) == []
 
 
 async def test_withdrawing_an_unknown_reference_is_refused() -> None:
@@ -210,6 +221,8 @@ async def test_a_message_without_the_gateways_agency_header_is_refused() -> None
     assert await handle(raw(body, agency=None), store) == Outcome.REJECTED
     [rejection] = events(store, "SubmissionRejected.v1")
     assert [d["code"] for d in rejection["data"]["deficiencies"]] == ["sender_unknown"]
+    # No agency vouched for: the refusal stays internal.
+    assert [name for name, _ in store.published] == [REJECTIONS.name]
 
 
 async def test_one_batch_registers_each_reference_once_even_when_repeated_inside_it() -> None:

@@ -34,6 +34,7 @@ def _rpc(status: RPCStatusCode) -> RPCError:
         TimeoutError(),
         OSError("Multiple exceptions: [Errno 111] Connect call failed"),
         socket.gaierror(-2, "Name or service not known"),
+        FileNotFoundError(2, "No such file or directory"),  # PostgreSQL's Unix socket is gone
         asyncpg.ConnectionDoesNotExistError("connection was closed in the middle of operation"),
         asyncpg.CannotConnectNowError("the database system is starting up"),
         asyncpg.TooManyConnectionsError("sorry, too many clients already"),
@@ -41,6 +42,11 @@ def _rpc(status: RPCStatusCode) -> RPCError:
         asyncpg.AdminShutdownError("terminating connection due to administrator command"),
         asyncpg.InterfaceError("pool is closing"),
         asyncpg.InterfaceError("cannot call Connection.fetch(): connection is closed"),
+        # PostgreSQL killed: its backend's last words leave the protocol stuck.
+        asyncpg.InternalClientError(
+            "cannot switch to state 11; another operation (2) is in progress"
+        ),
+        asyncpg.InternalClientError('cannot switch to state 11; protocol is in the "failed" state'),
         _rpc(RPCStatusCode.UNAVAILABLE),
         _rpc(RPCStatusCode.DEADLINE_EXCEEDED),
         _rpc(RPCStatusCode.RESOURCE_EXHAUSTED),
@@ -66,6 +72,7 @@ def test_a_server_that_cannot_be_reached_is_an_outage(error: BaseException) -> N
         asyncpg.UniqueViolationError("duplicate key"),
         asyncpg.InterfaceError("cannot perform operation: another operation is in progress"),
         asyncpg.DataError("invalid input for query argument $1"),
+        asyncpg.OutdatedSchemaCacheError("cached statement plan is invalid"),
         _rpc(RPCStatusCode.INVALID_ARGUMENT),
         _rpc(RPCStatusCode.NOT_FOUND),
         kafka_errors.MessageSizeTooLargeError(),

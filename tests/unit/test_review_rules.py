@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from caseflow.samples import sample_applications
+from caseflow.samples import sample_applications, sample_assessment
 from schemas.cases import CaseReceived, CaseStatus, DecisionOutcome, DenialGround
 from schemas.consultation import ConsultationConcluded, Position, StakeholderPosition
 from schemas.screening import NoticeKind, PartnerConsultation, RiskLevel, ScreeningCompleted
@@ -58,7 +58,23 @@ def a_case(risk: RiskLevel = RiskLevel.LOW, claimant: Reviewer | None = OFFICER)
 
 def decision(outcome: DecisionOutcome, **fields: object) -> ReviewDecision:
     return ReviewDecision.model_validate(
-        {"reviewer": OFFICER, "outcome": outcome, "rationale": "Because.", **fields}
+        {
+            "reviewer": OFFICER,
+            "outcome": outcome,
+            "rationale": "Because.",
+            "assessment": sample_assessment(),
+            **fields,
+        }
+    )
+
+
+def mitigated_approval() -> ReviewDecision:
+    """An approval at high risk, its condition named as the mitigation."""
+    condition = "Post-shipment verification"
+    return decision(
+        DecisionOutcome.APPROVED_WITH_CONDITIONS,
+        conditions=[condition],
+        assessment=sample_assessment(mitigations=[condition]),
     )
 
 
@@ -211,7 +227,7 @@ def test_an_approval_waits_for_the_partner_state_that_denied_an_identical_transa
     case.screening = case.screening.model_copy(
         update={"partner_consultations": [consult("DE", NoticeKind.DENIAL, "DE-2026-7")]}
     )
-    problems = review.decision_problems(case, decision(DecisionOutcome.APPROVED))
+    problems = review.decision_problems(case, mitigated_approval())
     assert problems == [
         "DE denied an essentially identical transaction: refer the case for consultation "
         "before approving (EU 2021/821 Art. 16)"
@@ -219,7 +235,7 @@ def test_an_approval_waits_for_the_partner_state_that_denied_an_identical_transa
     denial = decision(DecisionOutcome.DENIED, grounds=[DenialGround(text="x")])
     assert review.decision_problems(case, denial) == []
     case.consultation = concluded_consultation()
-    assert review.decision_problems(case, decision(DecisionOutcome.APPROVED)) == []
+    assert review.decision_problems(case, mitigated_approval()) == []
 
 
 def concluded_consultation(
@@ -276,7 +292,7 @@ def test_a_partner_state_that_could_not_be_referred_holds_approval_until_a_senio
         update={"partner_consultations": [consult("JP", NoticeKind.DENIAL, "JP-2026-3")]}
     )
     case.consultation = concluded_consultation(unheard=["JP"])
-    [problem] = review.decision_problems(case, decision(DecisionOutcome.APPROVED))
+    [problem] = review.decision_problems(case, mitigated_approval())
     assert problem.startswith("JP denied an essentially identical transaction and could not be")
     assert "a senior officer record why" in problem
 
@@ -289,6 +305,6 @@ def test_a_partner_state_that_could_not_be_referred_holds_approval_until_a_senio
     case.partner_waivers.append(
         PartnerWaiver(state="JP", reason="No channel since the embassy closed", by="s", at=NOW)
     )
-    assert review.decision_problems(case, decision(DecisionOutcome.APPROVED)) == []
+    assert review.decision_problems(case, mitigated_approval()) == []
     again = PartnerWaiverRequest(reviewer=SENIOR, states=["JP"], reason="again")
     assert review.waiver_problems(case, again) == ["why JP is not consulted is already recorded"]

@@ -8,6 +8,8 @@ from typing import Any, cast
 
 import pytest
 from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import DataConverter
 from temporalio.service import RPCError, RPCStatusCode
 
 from workflows import desk
@@ -34,9 +36,10 @@ class FakeHandle:
 
 @dataclass
 class FakeClient:
-    """Just enough of a Temporal client to reach one case's handle."""
+    """Just enough of a Temporal client to reach one case's handle (and measure payloads)."""
 
     handle: FakeHandle
+    data_converter: DataConverter = field(default_factory=lambda: pydantic_data_converter)
 
     def get_workflow_handle(self, workflow_id: str) -> FakeHandle:
         return self.handle

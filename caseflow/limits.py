@@ -1,0 +1,35 @@
+"""Input limits, in one place: every size caseflow refuses beyond, each named when it refuses.
+
+Documented defaults (README, "Limits"). Each limit sits below the one of the layer behind it, so
+the refusal comes early and says which limit it was: a desk request body (256 KiB) fits in a
+Temporal payload (512 KiB), which is far below Temporal's own refusals (2 MiB per payload, 4 MiB
+per gRPC message), and a submission (256 KiB) fits below Kafka's default 1 MiB message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+KIB = 1024
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A size limit: its name in refusals and documentation, and how many bytes it allows."""
+
+    name: str
+    max_bytes: int
+    of: str
+
+    def exceeded_by(self, size: int) -> str | None:
+        """Why `size` bytes are refused, naming the limit; None when they fit."""
+        if size <= self.max_bytes:
+            return None
+        return f"{self.of} of {size} bytes exceeds the limit {self.name} of {self.max_bytes} bytes"
+
+
+DESK_REQUEST_BODY = Limit("desk_request_body", 256 * KIB, "the request body")
+SUBMISSION_MESSAGE = Limit("submission_message", 256 * KIB, "the message")
+TEMPORAL_PAYLOAD = Limit("temporal_payload", 512 * KIB, "the encoded payload")
+
+ALL_LIMITS: tuple[Limit, ...] = (DESK_REQUEST_BODY, SUBMISSION_MESSAGE, TEMPORAL_PAYLOAD)
