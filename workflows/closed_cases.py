@@ -15,6 +15,7 @@ from schemas.register import CaseFile, CaseLine, Data, RecordedEvent
 from schemas.screening import ScreeningCompleted
 from workflows.desk import CaseSummary
 from workflows.model import CaseView, Consultation, DecisionRecorded, TimelineEntry
+from workflows.tasks import ReviewDecision
 
 FactT = TypeVar("FactT", ScreeningCompleted, ConsultationOpened, ConsultationConcluded)
 
@@ -49,7 +50,7 @@ def closed_case_view(case: CaseFile) -> CaseView:
         escalation_levels=[_level(event.data) for event in case.escalations if _decided(event)],
         referral_due_at=None,
         referral_missed=False,
-        sign_off=None,
+        sign_off=_sign_off(case.reviewer_actions),
         hold=None,
         decided=DecisionRecorded.model_validate(case.decision) if case.decision else None,
         timeline=[
@@ -87,6 +88,19 @@ def _last(found: list[Data], model: type[FactT]) -> FactT | None:
             return model.model_validate(data)
         except ValidationError:
             continue
+    return None
+
+
+def _sign_off(actions: list[Data]) -> ReviewDecision | None:
+    """The decision as its officer signed it off (assessment included): the last `decide`
+    task the case accepted, as sent."""
+    for action in reversed(actions):
+        task = action.get("task")
+        if action.get("action") == "decide" and isinstance(task, dict):
+            try:
+                return ReviewDecision.model_validate(task)
+            except ValidationError:
+                return None
     return None
 
 

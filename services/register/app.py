@@ -21,17 +21,19 @@ from caseflow.service import ServiceRuntime
 from caseflow.settings import Settings
 from caseflow.uow import PostgresStore
 from schemas.envelope import Contract, Envelope
-from schemas.topics import CASES, CONSULTATION_RESPONSES, REVIEW_ACTIONS, SCREENING_RESULTS, Topic
+from schemas.topics import Topic
 from services.register import adapters
 from services.register.adapters import RegisterUnitOfWork
 from services.register.api import build_api
-from services.register.config import CONSUMER, DEFAULT_HTTP_PORT, MIGRATIONS, SCHEMA
+from services.register.config import (
+    CONSUMER,
+    DEFAULT_HTTP_PORT,
+    MIGRATIONS,
+    REGISTERED,
+    SCHEMA,
+)
 from services.register.handlers import NotAnEvent, record
 from services.register.retention import RetentionPolicy
-
-# The topics whose events make up a case's record (clearances and registry changes that name
-# a case arrive on them too).
-REGISTERED: tuple[Topic, ...] = (CASES, REVIEW_ACTIONS, SCREENING_RESULTS, CONSULTATION_RESPONSES)
 
 
 @dataclass

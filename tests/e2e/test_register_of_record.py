@@ -21,6 +21,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from caseflow.auth import Principal, Role, key_ring, open_accounts
 from caseflow.auth.dependencies import SESSION_COOKIE
 from caseflow.register_client import NotInRegister, RegisterClient
+from caseflow.samples import sample_assessment
 from caseflow.settings import Endpoints, Settings
 from tests.e2e.cli import caseflow
 from tests.e2e.reviews import await_review
@@ -91,6 +92,7 @@ def _essentials(view: dict[str, Any]) -> dict[str, Any]:
         "risk": view["screening"]["risk_level"],
         "findings": view["screening"]["findings"],
         "decided": (decided["outcome"], decided["decided_by"], decided["rationale"]),
+        "signed_off": view["sign_off"],  # the assessment with it
     }
 
 
@@ -118,7 +120,7 @@ async def test_a_decided_case_deleted_from_temporal_shows_in_full_from_the_regis
             json={
                 "outcome": "approved",
                 "rationale": "Civil end use confirmed by the university; no concerns.",
-                "human_rights_assessment": "No risk of misuse for repression found.",
+                "assessment": sample_assessment().model_dump(mode="json"),
             },
             headers=officer,
         )
@@ -132,6 +134,7 @@ async def test_a_decided_case_deleted_from_temporal_shows_in_full_from_the_regis
         assert from_register.status_code == 200, from_register.text
         shown = from_register.json()
         assert _essentials(shown) == _essentials(from_temporal)
+        assert shown["sign_off"]["assessment"]["conclusion"] == sample_assessment().conclusion
         assert "register of record" in shown["alert"]
         assert shown["open_actions"] == []
         assert any(f"claim by {people['officer'].name}" in e["note"] for e in shown["timeline"])
@@ -158,6 +161,8 @@ async def test_a_decided_case_deleted_from_temporal_shows_in_full_from_the_regis
 
     bundle = await _exported(stack_settings, low.control_number, tmp_path)
     assert bundle["case"]["outcome"] == "approved"
+    # CaseDecided gained its structured assessment after the register was built: it flows in.
+    assert bundle["case"]["decision"]["assessment"]["conclusion"] == sample_assessment().conclusion
     assert bundle["audit"]["chain_intact"]
     assert bundle["audit"]["problems"] == []
     assert (tmp_path / f"case-{low.control_number}.html").exists()
