@@ -34,6 +34,7 @@ from caseflow.auth import Authentication, Principal, Role, key_ring, open_accoun
 from caseflow.db import create_pool, migrate
 from caseflow.http import HttpServer
 from caseflow.settings import Settings
+from caseflow.stack import stop_stack
 from caseflow.stack.postgres import ensure_postgres
 from caseflow.uow import HeldPool, PostgresStore
 from services.register.adapters import RegisterUnitOfWork
@@ -157,6 +158,15 @@ async def main(cases: int, reads: int, state_dir: Path) -> dict[str, object]:
     settings = Settings(state_dir=state_dir)
     console.print(f"PostgreSQL in {state_dir} …")
     database = await ensure_postgres(settings)
+    try:
+        return await _measure(settings, database, cases, reads, state_dir)
+    finally:
+        stop_stack(settings)  # the bench's own server: nothing else uses it
+
+
+async def _measure(
+    settings: Settings, database: str, cases: int, reads: int, state_dir: Path
+) -> dict[str, object]:
     connection = await asyncpg.connect(database)
     await connection.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
     await connection.close()
