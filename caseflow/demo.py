@@ -15,6 +15,7 @@ from caseflow.agency import publish_submissions, read_rejections, sample_message
 from caseflow.auth import Principal
 from caseflow.cli.cases import show_cases, show_rejections
 from caseflow.processes import start_processes
+from caseflow.register_client import register_url
 from caseflow.samples import sample_assessment
 from caseflow.settings import Settings
 from caseflow.stack import start_stack
@@ -76,6 +77,11 @@ async def run_demo(settings: Settings, console: Console, *, wait_seconds: float 
         f"{settings.temporal_namespace}/workflows"
     )
     show_desk(settings, accounts, console)
+    register = register_url(settings)
+    console.print(
+        f"[bold]Register of record:[/bold] {register}  (API documentation: {register}/docs; "
+        "closed cases: caseflow register cases)"
+    )
     console.print(
         "next: caseflow cases --status under_review · caseflow case Z… --role licensing_officer · "
         "caseflow claim Z… --reviewer you · caseflow assessment Z… > hr.json (fill it in) · "

@@ -28,6 +28,7 @@ from schemas.topics import (
     agency_topic,
 )
 from services.audit.app import AUDITED
+from services.register.config import REGISTERED
 
 Operation = Literal["Read", "Write"]
 Resource = Literal["topic", "group"]
@@ -68,6 +69,7 @@ SERVICES: dict[str, ServiceAccess] = {
     "bridge": ServiceAccess((CASES, CONSULTATION_RESPONSES, SCREENING_RESULTS), ()),
     "worker": ServiceAccess((), (CASES, SCREENING_REQUESTS, CONSULTATION_REQUESTS, REVIEW_ACTIONS)),
     "audit": ServiceAccess(AUDITED, ()),
+    "register": ServiceAccess(REGISTERED, ()),
 }
 
 

@@ -29,6 +29,7 @@ PORT_OFFSETS = {
     "desk": 5,
     "audit": 6,
     "codec": 7,
+    "register": 8,
 }
 SCRAPE_TIMEOUT = 10.0
 

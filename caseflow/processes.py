@@ -31,6 +31,7 @@ PROCESS_NAMES = (
     "desk",
     "audit",
     "codec",
+    "register",
 )
 TEMPORAL_CLIENTS = ("bridge", "worker", "desk")
 READY_FILE_VARIABLE = "CASEFLOW_READY_FILE"
@@ -97,6 +98,10 @@ def faststream_app(name: str, settings: Settings) -> FastStream:
         from services.audit.app import create_app as audit
 
         return audit(settings)
+    if name == "register":
+        from services.register.app import create_app as register
+
+        return register(settings)
     raise ValueError(f"unknown process '{name}'; known: {', '.join(PROCESS_NAMES)}")
 
 

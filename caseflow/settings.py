@@ -104,6 +104,24 @@ class Settings(BaseSettings):
         description="Port of the reviewer desk; unset: 8400, or any free port while 8400 is "
         "taken (the address is logged and written to <state dir>/run/desk.url).",
     )
+    register_http_host: str = Field(
+        default="127.0.0.1", description="Address the register's HTTP API listens on."
+    )
+    register_http_port: int | None = Field(
+        default=None,
+        description="Port of the register's HTTP API; unset: 8500, or any free port while 8500 "
+        "is taken (the address is logged and written to <state dir>/run/register.url).",
+    )
+    register_url: str | None = Field(
+        default=None,
+        description="Where the desk and the CLI reach the register; unset: the address in "
+        "<state dir>/run/register.url.",
+    )
+    register_retention_file: Path | None = Field(
+        default=None,
+        description="The retention policy (JSON); unset means the shipped "
+        "services/register/data/retention.json.",
+    )
     metrics_host: str = Field(
         default="127.0.0.1", description="Address every process serves /metrics on."
     )

@@ -14,6 +14,7 @@ from caseflow.auth.dependencies import SESSION_COOKIE, authentication_of
 from caseflow.http import refuse_invalid_requests
 from caseflow.http_guards import BodySizeLimit, SecurityHeaders
 from caseflow.limits import DESK_REQUEST_BODY
+from caseflow.register_client import RegisterUnavailable
 from caseflow.service_api import ServiceRefused, ServiceUnavailable
 from desk import api, web
 from desk.handlers import Desk, ReferralNotFound
@@ -69,6 +70,12 @@ def create_app(desk: Desk) -> FastAPI:
     async def service_unavailable(request: Request, error: Exception) -> Response:
         refusal = Refusal(reason="service_unavailable", message=f"{error}; nothing was changed")
         return _refused(request, 503, refusal)
+
+    @app.exception_handler(RegisterUnavailable)
+    async def register_unavailable(request: Request, error: Exception) -> Response:
+        # Temporal no longer has the case and the register did not answer: say so, not 404.
+        refusal = Refusal(reason="register_unavailable", message=str(error))
+        return _refused(request, status.HTTP_503_SERVICE_UNAVAILABLE, refusal)
 
     @app.exception_handler(InvalidQuery)
     async def invalid_query(request: Request, error: Exception) -> Response:

@@ -13,6 +13,7 @@ from temporalio.client import Client
 
 from caseflow.auth import Accounts, KeyRing, Principal
 from caseflow.auth.attempts import SignInAttempts, SignInRefused
+from caseflow.register_client import NotInRegister, RegisterClient
 from caseflow.service_api import Service, ServiceClient, ServiceRefused
 from caseflow.settings import Settings
 from desk.access import (
@@ -22,10 +23,12 @@ from desk.access import (
     may_read_case,
     viewer_role,
 )
+from schemas.cases import CaseStatus
 from schemas.consultation import ReferralAnswered, ReferralCase
 from schemas.screening import HitCleared
 from services.consultation.queries import ReferralState
 from workflows import desk as cases
+from workflows.closed_cases import closed_case_summary, closed_case_view
 from workflows.desk import CaseNotFound, CaseSummary, ReviewerAction
 from workflows.inbox import InboxFilter, open_tasks
 from workflows.model import CaseView
@@ -33,6 +36,8 @@ from workflows.tasks import ActionRecorded
 
 TaskT = TypeVar("TaskT", bound=BaseModel)
 INBOX_LIMIT = 500
+# How long the token the desk signs for its own call to the register lasts.
+REGISTER_CALL = timedelta(minutes=1)
 REFERRAL_ID = re.compile(IDENTIFIER)
 
 
@@ -60,6 +65,7 @@ class Desk:
     keys: KeyRing
     token_lifetime: timedelta
     settings: Settings
+    register: RegisterClient | None = None
 
     def service(self, name: Service) -> ServiceClient:
         """A service's API, where it listens now (it may have started after the desk)."""
@@ -82,15 +88,62 @@ class Desk:
 
     async def inbox(self, principal: Principal, wanted: InboxFilter) -> list[CaseSummary]:
         """The cases the principal may see that match, soonest deadline first."""
-        return await open_tasks(self.temporal, inbox_of(principal, wanted), INBOX_LIMIT)
+        narrowed = inbox_of(principal, wanted)
+        found = await open_tasks(self.temporal, narrowed, INBOX_LIMIT)
+        if wanted.status is not CaseStatus.DECIDED or self.register is None:
+            return found
+        return found + await self._closed_in_register(principal, narrowed, found)
+
+    async def _closed_in_register(
+        self, principal: Principal, wanted: InboxFilter, listed: list[CaseSummary]
+    ) -> list[CaseSummary]:
+        """Decided cases the register keeps and Temporal no longer lists, latest first."""
+        assert self.register is not None
+        if wanted.due_before is not None or wanted.overdue or wanted.reviewer is not None:
+            return []  # a closed case has no deadline, nor a reviewer holding it
+        filters = {
+            key: value
+            for key, value in (
+                ("agency", wanted.agency),
+                ("risk", wanted.risk),
+                ("destination", wanted.destination),
+            )
+            if value is not None
+        }
+        lines = await self.register.closed_cases(
+            self._register_token(principal), {**filters, "limit": INBOX_LIMIT}
+        )
+        shown = {summary.case_id for summary in listed}
+        return [closed_case_summary(line) for line in lines if line.case_id not in shown]
+
+    def _register_token(self, principal: Principal) -> str:
+        """A short token naming the principal, for the desk's own call to the register."""
+        return self.keys.issue(principal, REGISTER_CALL, datetime.now(UTC))
 
     async def case(self, principal: Principal, reference: str) -> CaseView:
-        """The case with the actions open to the principal; `CaseNotFound` if not theirs."""
-        case_id = await cases.resolve_case(self.temporal, reference)
-        view = await cases.case_view(self.temporal, case_id, viewer_role(principal), principal.name)
+        """The case with the actions open to the principal; a closed case Temporal no longer
+        keeps from the register; `CaseNotFound` if there is none, or not theirs."""
+        try:
+            case_id = await cases.resolve_case(self.temporal, reference)
+            view = await cases.case_view(
+                self.temporal, case_id, viewer_role(principal), principal.name
+            )
+        except CaseNotFound:
+            if self.register is None:
+                raise
+            view = await self._from_register(principal, reference)
         if not may_read_case(principal, view.submitting_agency):
             raise CaseNotFound(reference)  # the same answer as for no case: nothing leaks
         return view
+
+    async def _from_register(self, principal: Principal, reference: str) -> CaseView:
+        """The closed case as the register keeps it; `CaseNotFound` if it has none."""
+        assert self.register is not None
+        try:
+            found = await self.register.case_file(reference, self._register_token(principal))
+        except NotInRegister as error:
+            raise CaseNotFound(reference) from error
+        return closed_case_view(found)
 
     async def act(
         self, reference: str, action: ReviewerAction[TaskT], task: TaskT

@@ -13,6 +13,7 @@ import structlog
 from caseflow.auth import key_ring, open_accounts
 from caseflow.auth.attempts import SignInAttempts, SignInPolicy
 from caseflow.http import HttpServer
+from caseflow.register_client import RegisterClient
 from caseflow.settings import Settings
 from desk import DEFAULT_HTTP_PORT
 from desk.app import create_app
@@ -35,6 +36,7 @@ async def open_desk(settings: Settings) -> AsyncIterator[Desk]:
             keys=key_ring(settings),
             token_lifetime=timedelta(minutes=settings.auth_token_minutes),
             settings=settings,
+            register=RegisterClient.of(settings),
         )
 
 

@@ -42,6 +42,7 @@ class CaseflowCommands(LazyCommands):
         "schemas": "caseflow.cli.contracts:app",
         "users": "caseflow.cli.users:app",
         "audit": "caseflow.cli.audit:app",
+        "register": "caseflow.cli.register:app",
         "parked": "caseflow.cli.parked:app",
     }
 

@@ -11,12 +11,26 @@ from rich.table import Table
 from temporalio.client import Client
 from temporalio.service import RPCError
 
+from caseflow.register_client import (
+    NotInRegister,
+    RegisterClient,
+    RegisterUnavailable,
+    cli_token,
+)
 from caseflow.settings import Settings
 from schemas.cases import CaseStatus
 from schemas.intake import SubmissionRejected
 from workflows.case_card import assessment_lines
 from workflows.client import connect
-from workflows.desk import CaseSummary, InvalidQuery, case_view, find_cases, resolve_case
+from workflows.closed_cases import closed_case_summary, closed_case_view
+from workflows.desk import (
+    CaseNotFound,
+    CaseSummary,
+    InvalidQuery,
+    case_view,
+    find_cases,
+    resolve_case,
+)
 from workflows.inbox import task_of
 from workflows.model import CaseView
 from workflows.tasks import ReviewerRole
@@ -39,7 +53,9 @@ def cases(
     if context.invoked_subcommand is not None:
         return
     clauses = [clause for clause in (f"CaseStatus = '{status}'" if status else "", query) if clause]
-    search(" AND ".join(f"({clause})" for clause in clauses), limit)
+    # Decided cases Temporal no longer keeps are in the register (a free query is Temporal's).
+    closed = not query and status in (None, CaseStatus.DECIDED)
+    search(" AND ".join(f"({clause})" for clause in clauses), limit, closed=closed)
 
 
 @app.command()
@@ -48,10 +64,13 @@ def search(
         ..., help="A Temporal visibility query: \"CaseStatus = 'under_review' AND Overdue = true\"."
     ),
     limit: int = LIMIT,
+    closed: bool = typer.Option(
+        False, help="Add the decided cases the register keeps and Temporal no longer does."
+    ),
 ) -> None:
     """Find cases by any of their search attributes, as in the Temporal UI."""
     try:
-        found = asyncio.run(_find(query, limit))
+        found = asyncio.run(_find(query, limit, closed))
     except (InvalidQuery, RPCError) as error:
         console.print(f"[red]query refused:[/red] {error}", highlight=False)
         raise typer.Exit(1) from error
@@ -67,7 +86,11 @@ def case(
     reviewer: str = typer.Option("", envvar="CASEFLOW_REVIEWER", help="Your reviewer id."),
 ) -> None:
     """Show a case: parties, risk, findings, who holds it, what is due, what you can do now."""
-    view = asyncio.run(_view(reference, role, reviewer))
+    try:
+        view = asyncio.run(_view(reference, role, reviewer))
+    except (NotInRegister, RegisterUnavailable) as error:
+        console.print(f"[red]no case {reference}:[/red] {error}", highlight=False)
+        raise typer.Exit(1) from error
     show_case(view)
 
 
@@ -77,13 +100,34 @@ async def temporal_client() -> Client:
     return await connect(settings)
 
 
-async def _find(query: str, limit: int) -> list[CaseSummary]:
-    return await find_cases(await temporal_client(), query, limit)
+async def _find(query: str, limit: int, closed: bool = False) -> list[CaseSummary]:
+    found = await find_cases(await temporal_client(), query, limit)
+    if not closed or len(found) >= limit:
+        return found
+    settings = Settings()
+    try:
+        lines = await RegisterClient.of(settings).closed_cases(
+            cli_token(settings), {"limit": limit - len(found)}
+        )
+    except RegisterUnavailable as error:
+        console.print(
+            f"[yellow]closed cases Temporal no longer keeps are not listed:[/yellow] {error}",
+            highlight=False,
+        )
+        return found
+    listed = {summary.case_id for summary in found}
+    return found + [closed_case_summary(line) for line in lines if line.case_id not in listed]
 
 
 async def _view(reference: str, role: ReviewerRole | None, reviewer: str) -> CaseView:
+    """The case from its workflow or, once Temporal no longer keeps it, from the register."""
     client = await temporal_client()
-    return await case_view(client, await resolve_case(client, reference), role, reviewer)
+    try:
+        return await case_view(client, await resolve_case(client, reference), role, reviewer)
+    except CaseNotFound:
+        settings = Settings()
+        found = await RegisterClient.of(settings).case_file(reference, cli_token(settings))
+        return closed_case_view(found)
 
 
 RISK_COLOURS = {"low": "green", "medium": "yellow", "high": "red", "critical": "bold red"}

@@ -35,9 +35,12 @@ ROLES = {
 
 @pytest.fixture(scope="module")
 async def desk_url(stack_settings: Settings, stack_endpoints: Endpoints) -> AsyncIterator[str]:
-    """The desk, the worker (which answers case queries), and the screening and consultation
-    services (which the desk's clearances and referral answers go to), as their own processes."""
-    await start_processes(stack_settings, ("worker", "screening", "consultation", "desk"))
+    """The desk, the worker (which answers case queries), the screening and consultation services
+    (which the desk's clearances and referral answers go to) and the register (which answers for
+    cases Temporal does not have), as their own processes."""
+    await start_processes(
+        stack_settings, ("worker", "screening", "consultation", "desk", "register")
+    )
     yield desk_server(stack_settings).url_file.read_text()
     stop_processes(stack_settings)
 

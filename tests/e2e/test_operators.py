@@ -101,6 +101,11 @@ async def test_a_flow_of_cases_moves_the_counters_of_every_process(
         "consultation",
         lambda now: total(now, "caseflow_consultation_referrals", status="open") > open_before,
     )
+    await eventually(
+        stack_settings,
+        "register",
+        lambda now: total(now, "caseflow_register_cases", kind="held") >= 6,
+    )
     after = await scrape_all(stack_settings)
 
     def moved(process: str, name: str, **labels: str) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -112,7 +113,10 @@ async def desk_http(desk: Desk) -> AsyncIterator[httpx.AsyncClient]:
 async def desk_world(settings: Settings, temporal: Client) -> AsyncIterator[DeskWorld]:
     """The desk app over HTTP (in process), its accounts signed in, a referral open. The
     screening and consultation services it acts through run already (see conftest's `world`)."""
-    async with open_desk(settings) as desk, case_harness(temporal) as harness:
+    async with open_desk(settings) as opened, case_harness(temporal) as harness:
+        # No register process runs here: closed cases stay in Temporal for these tests
+        # (tests/e2e/test_register_of_record.py reads them from the register).
+        desk = dataclasses.replace(opened, register=None)
         names = await add_accounts(settings)
         async with desk_http(desk) as http:
             headers = {}

@@ -1,0 +1,223 @@
+"""The register in PostgreSQL: events as JSONB, one line per case, searches, pseudonymisation."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+import asyncpg
+
+from caseflow.db import Connection
+from caseflow.uow import PostgresUnitOfWork
+from schemas.register import CaseLine, RecordedEvent
+from services.register.config import CONSUMER
+
+LINE_COLUMNS = (
+    "case_id, control_number, submitting_agency, agency_reference, destination_country,"
+    " control_codes, risk_level, status, outcome, registered_at, decided_at, decided_by"
+)
+
+
+class RegisterUnitOfWork(PostgresUnitOfWork):
+    """The register's transaction: events, case lines, processed ids, dead letters."""
+
+    consumer = CONSUMER
+
+
+async def lock_case(connection: Connection, case_id: str) -> None:
+    """Hold the case until the transaction ends: its events arrive from four topics at once,
+    and each writer must see the others' events before it writes the case's line."""
+    await connection.execute("SELECT pg_advisory_xact_lock(hashtext('register:' || $1))", case_id)
+
+
+async def add_event(connection: Connection, event: RecordedEvent, envelope: str) -> bool:
+    """Keep the event (its envelope as received); False if it is kept already."""
+    kept = await connection.fetchval(
+        "INSERT INTO events (event_id, case_id, topic, event_type, occurred_at, digest, envelope)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) ON CONFLICT (event_id) DO NOTHING"
+        " RETURNING seq",
+        event.event_id,
+        _case_of(event),
+        event.topic,
+        event.type,
+        event.occurred_at,
+        event.digest,
+        envelope,
+    )
+    return kept is not None
+
+
+def _case_of(event: RecordedEvent) -> str:
+    return str(event.data["case_id"])
+
+
+async def events_of(connection: Connection, case_id: str) -> list[RecordedEvent]:
+    """The case's events in the order they happened (then as received)."""
+    rows = await connection.fetch(
+        f"SELECT {EVENT_COLUMNS} FROM events WHERE case_id = $1 ORDER BY occurred_at, seq",
+        case_id,
+    )
+    return [_event(row) for row in rows]
+
+
+EVENT_COLUMNS = "event_id, topic, event_type, occurred_at, digest, envelope->'data' AS data"
+
+
+def _event(row: asyncpg.Record) -> RecordedEvent:
+    return RecordedEvent(
+        event_id=row["event_id"],
+        topic=row["topic"],
+        type=row["event_type"],
+        occurred_at=row["occurred_at"],
+        digest=row["digest"],
+        data=json.loads(row["data"]),
+    )
+
+
+async def case_with_events(
+    connection: Connection, reference: str
+) -> tuple[str, datetime | None, list[RecordedEvent]] | None:
+    """A case by id or control number: its id, when it was pseudonymised, and its events, in
+    one round trip (a case page waits on it); None if the register holds no such case."""
+    rows = await connection.fetch(
+        f"SELECT c.case_id, c.pseudonymised_at, {EVENT_COLUMNS.replace('envelope', 'e.envelope')}"
+        " FROM cases c JOIN events e USING (case_id)"
+        " WHERE c.case_id = (SELECT case_id FROM cases WHERE case_id = $1 UNION ALL"
+        " SELECT case_id FROM cases WHERE control_number = $1 LIMIT 1)"
+        " ORDER BY e.occurred_at, e.seq",
+        reference,
+    )
+    if not rows:
+        return None
+    return rows[0]["case_id"], rows[0]["pseudonymised_at"], [_event(row) for row in rows]
+
+
+async def save_line(connection: Connection, line: CaseLine) -> None:
+    """Write the case's line (every column from the events as they now stand)."""
+    await connection.execute(
+        f"INSERT INTO cases ({LINE_COLUMNS}, updated_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now())"
+        " ON CONFLICT (case_id) DO UPDATE SET control_number = $2, submitting_agency = $3,"
+        " agency_reference = $4, destination_country = $5, control_codes = $6, risk_level = $7,"
+        " status = $8, outcome = $9, registered_at = $10, decided_at = $11, decided_by = $12,"
+        " updated_at = now()",
+        line.case_id,
+        line.control_number,
+        line.submitting_agency,
+        line.agency_reference,
+        line.destination_country,
+        line.control_codes,
+        line.risk_level,
+        line.status,
+        line.outcome,
+        line.registered_at,
+        line.decided_at,
+        line.decided_by,
+    )
+
+
+@dataclass(frozen=True)
+class CaseSearch:
+    """What a list of closed cases is narrowed to; every field optional."""
+
+    agency: str | None = None
+    outcome: str | None = None
+    destination: str | None = None
+    risk: str | None = None
+    control_code: str | None = None
+    decided_from: datetime | None = None
+    decided_to: datetime | None = None
+    text: str | None = None
+
+    def where(self) -> tuple[str, list[object]]:
+        """The SQL conditions and their arguments."""
+        clauses: list[str] = ["decided_at IS NOT NULL"]
+        args: list[object] = []
+        for column, value in (
+            ("submitting_agency =", self.agency),
+            ("outcome =", self.outcome),
+            ("destination_country =", self.destination),
+            ("risk_level =", self.risk),
+            ("decided_at >=", self.decided_from),
+            ("decided_at <", self.decided_to),
+        ):
+            if value is not None:
+                args.append(value)
+                clauses.append(f"{column} ${len(args)}")
+        if self.control_code is not None:
+            args.append(self.control_code)
+            clauses.append(f"${len(args)} = ANY(control_codes)")
+        if self.text:
+            args.append(self.text)
+            clauses.append(f"(control_number = ${len(args)} OR agency_reference = ${len(args)})")
+        return " AND ".join(clauses), args
+
+
+async def closed_cases(
+    connection: Connection, search: CaseSearch, limit: int, offset: int = 0
+) -> list[CaseLine]:
+    """Closed cases matching, latest decision first."""
+    where, args = search.where()
+    rows = await connection.fetch(
+        f"SELECT {LINE_COLUMNS}, pseudonymised_at FROM cases WHERE {where}"
+        f" ORDER BY decided_at DESC, case_id LIMIT ${len(args) + 1} OFFSET ${len(args) + 2}",
+        *args,
+        limit,
+        offset,
+    )
+    return [_line(row) for row in rows]
+
+
+def _line(row: asyncpg.Record) -> CaseLine:
+    values = dict(row)
+    values["pseudonymised"] = values.pop("pseudonymised_at") is not None
+    values["control_codes"] = list(values["control_codes"])
+    return CaseLine.model_validate(values)
+
+
+async def decided_before(connection: Connection, cutoff: datetime) -> list[str]:
+    """Cases decided before the cutoff whose personal data is not pseudonymised yet."""
+    rows = await connection.fetch(
+        "SELECT case_id FROM cases WHERE decided_at < $1 AND pseudonymised_at IS NULL"
+        " ORDER BY decided_at",
+        cutoff,
+    )
+    return [row["case_id"] for row in rows]
+
+
+async def replace_data(connection: Connection, events: list[RecordedEvent]) -> None:
+    """Store pseudonymised data in place of the events' data (their digests stay)."""
+    await connection.executemany(
+        "UPDATE events SET envelope = jsonb_set(envelope, '{data}', $2::jsonb) WHERE event_id = $1",
+        [(event.event_id, json.dumps(event.data)) for event in events],
+    )
+
+
+async def is_pseudonymised(connection: Connection, case_id: str) -> bool:
+    """Whether the case's personal data was pseudonymised already."""
+    return bool(
+        await connection.fetchval(
+            "SELECT pseudonymised_at IS NOT NULL FROM cases WHERE case_id = $1", case_id
+        )
+    )
+
+
+async def mark_pseudonymised(connection: Connection, case_id: str, at: datetime) -> None:
+    """Note when the case's personal data was pseudonymised."""
+    await connection.execute(
+        "UPDATE cases SET pseudonymised_at = $2, decided_by = NULL, updated_at = now()"
+        " WHERE case_id = $1",
+        case_id,
+        at,
+    )
+
+
+async def counts(connection: Connection) -> dict[str, int]:
+    """Cases held, closed ones, and pseudonymised ones (for /metrics)."""
+    row = await connection.fetchrow(
+        "SELECT count(*) AS held, count(decided_at) AS closed,"
+        " count(pseudonymised_at) AS pseudonymised FROM cases"
+    )
+    assert row is not None
+    return dict(row)

@@ -1,0 +1,239 @@
+"""A case's record, built from its events alone: pure functions, no I/O."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+
+from pydantic import JsonValue
+
+from schemas.register import CaseFile, CaseLine, Data, RecordedEvent, Retention, TimelineLine
+from schemas.topics import CONSULTATION_RESPONSES
+from services.audit.domain import canonical  # the audit trail hashes this same form
+
+ESCALATION_EVENTS = frozenset(
+    {
+        "CaseEscalationApproaching",
+        "CaseEscalationOverdue",
+        "CaseEscalationDecided",
+        "CaseEscalationAppealed",
+    }
+)
+
+
+class NotACaseEvent(ValueError):
+    """An event that names no case (a list update, a registry change): nothing to record."""
+
+
+def type_name(envelope_type: str) -> str:
+    """`CaseDecided.v1` → `CaseDecided`."""
+    return envelope_type.rsplit(".v", 1)[0]
+
+
+def digest_of(envelope: Mapping[str, object]) -> str:
+    """SHA-256 of the envelope's canonical JSON: the content the audit trail chains."""
+    return hashlib.sha256(canonical(envelope).encode()).hexdigest()
+
+
+def recorded(envelope: Mapping[str, JsonValue], topic: str) -> RecordedEvent:
+    """The register's entry for an envelope (header fields checked by the caller)."""
+    data = envelope.get("data")
+    case_id = data.get("case_id") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not isinstance(case_id, str) or not case_id:
+        raise NotACaseEvent(f"{envelope.get('type')} names no case")
+    return RecordedEvent(
+        event_id=uuid.UUID(str(envelope["id"])),
+        topic=topic,
+        type=type_name(str(envelope["type"])),
+        occurred_at=datetime.fromisoformat(str(envelope["time"])),
+        digest=digest_of(envelope),
+        data=data,
+    )
+
+
+def _text(data: Data, key: str) -> str:
+    value = data.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def _texts(data: Data, key: str) -> list[str]:
+    value = data.get(key)
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def _of_type(events: Sequence[RecordedEvent], *names: str) -> list[RecordedEvent]:
+    return [event for event in events if event.type in names]
+
+
+def in_order(events: Sequence[RecordedEvent]) -> list[RecordedEvent]:
+    """Events by when they happened (stable: ties keep the order they were received in)."""
+    return sorted(events, key=lambda event: event.occurred_at)
+
+
+def summarise(
+    case_id: str, events: Sequence[RecordedEvent], pseudonymised: bool = False
+) -> CaseLine:
+    """The case's line in lists: who submitted it, where it goes, how it stands or ended."""
+    ordered = in_order(events)
+    received = _of_type(ordered, "CaseReceived")
+    applications = [e.data.get("application") for e in _of_type(ordered, *APPLICATIONS)]
+    application = next((a for a in reversed(applications) if isinstance(a, dict)), {})
+    screenings = _of_type(ordered, "ScreeningCompleted")
+    decided = _of_type(ordered, "CaseDecided")
+    decision = decided[-1].data if decided else None
+    items = application.get("items")
+    codes = (
+        [i.get("control_code") for i in items if isinstance(i, dict)]
+        if isinstance(items, list)
+        else []
+    )
+    first = received[0].data if received else (ordered[0].data if ordered else {})
+    return CaseLine(
+        case_id=case_id,
+        control_number=_text(first, "control_number")
+        or next(
+            (_text(e.data, "control_number") for e in ordered if e.data.get("control_number")), ""
+        ),
+        submitting_agency=_text(application, "submitting_agency"),
+        agency_reference=_text(application, "agency_reference"),
+        destination_country=_text(application, "destination_country"),
+        control_codes=list(dict.fromkeys(code for code in codes if isinstance(code, str))),
+        risk_level=_text(screenings[-1].data, "risk_level") if screenings else "",
+        status=_status(ordered),
+        outcome=_text(decision, "outcome") or None if decision else None,
+        registered_at=received[0].occurred_at if received else None,
+        decided_at=datetime.fromisoformat(_text(decision, "decided_at")) if decision else None,
+        decided_by=_text(decision, "decided_by") or None if decision else None,
+        pseudonymised=pseudonymised,
+    )
+
+
+APPLICATIONS = ("CaseReceived", "CaseAmended")
+
+
+def _status(ordered: Sequence[RecordedEvent]) -> str:
+    """Where the case stands after its last event that says so."""
+    status = ""
+    for event in ordered:
+        status = _status_after(event) or status
+    return status
+
+
+def _status_after(event: RecordedEvent) -> str:
+    if event.type == "CaseReceived":
+        return "received"
+    if event.type == "CaseDecided":
+        return "decided"
+    if event.type in ("CaseStatusChanged", "ReviewerActed"):
+        return _text(event.data, "status")
+    return ""
+
+
+def build_case_file(
+    case_id: str, events: Sequence[RecordedEvent], retention: Retention
+) -> CaseFile:
+    """The case file: summary, application, each kind of fact, and the timeline."""
+    ordered = in_order(events)
+    line = summarise(case_id, ordered)
+    applications = [e.data.get("application") for e in _of_type(ordered, *APPLICATIONS)]
+    application = next((a for a in reversed(applications) if isinstance(a, dict)), None)
+    decided = _of_type(ordered, "CaseDecided")
+    return CaseFile(
+        **line.model_dump(exclude={"decided_by", "pseudonymised"}),
+        closed=bool(decided),
+        application=application,
+        amendments=[e.data for e in _of_type(ordered, "CaseAmended")],
+        screenings=[e.data for e in _of_type(ordered, "ScreeningCompleted")],
+        clearances=[e.data for e in ordered if "Clear" in e.type],
+        consultation=[e for e in ordered if e.topic == CONSULTATION_RESPONSES.name],
+        reviewer_actions=[e.data for e in _of_type(ordered, "ReviewerActed")],
+        escalations=[e for e in ordered if e.type in ESCALATION_EVENTS],
+        decision=decided[-1].data if decided else None,
+        timeline=timeline(ordered),
+        retention=retention,
+        events=list(ordered),
+    )
+
+
+def timeline(ordered: Sequence[RecordedEvent]) -> list[TimelineLine]:
+    """One line per event, in order, with the status the case stood in after it."""
+    lines, status = [], ""
+    for event in ordered:
+        status = _status_after(event) or status
+        note, actor = _told(event)
+        lines.append(
+            TimelineLine(
+                at=event.occurred_at, status=status, event=event.type, note=note, actor=actor
+            )
+        )
+    return lines
+
+
+def _told(event: RecordedEvent) -> tuple[str, str | None]:
+    """What the event says, in a line a reader follows, and who acted."""
+    telling = TELLINGS.get(event.type)
+    if telling is not None:
+        return telling(event.data)
+    return event.type, None
+
+
+def _decided(data: Data) -> tuple[str, str | None]:
+    countersigned = _text(data, "countersigned_by")
+    by = _text(data, "decided_by")
+    note = f"decided: {_text(data, 'outcome')} by {by}"
+    return note + (f", countersigned by {countersigned}" if countersigned else ""), by or None
+
+
+def _acted(data: Data) -> tuple[str, str | None]:
+    by = _text(data, "reviewer_id")
+    return f"{_text(data, 'action')} by {by} ({_text(data, 'reviewer_role')})", by or None
+
+
+def _screened(data: Data) -> tuple[str, str | None]:
+    findings = data.get("findings")
+    count = len(findings) if isinstance(findings, list) else 0
+    return f"screened: {_text(data, 'risk_level')} risk, {count} finding(s)", None
+
+
+def _received(data: Data) -> tuple[str, str | None]:
+    application = data.get("application")
+    agency = _text(application, "submitting_agency") if isinstance(application, dict) else ""
+    return f"registered as {_text(data, 'control_number')} for {agency}", None
+
+
+def _answered(data: Data) -> tuple[str, str | None]:
+    return f"{_text(data, 'stakeholder_id')} answered: {_text(data, 'position')}", None
+
+
+def _concluded(data: Data) -> tuple[str, str | None]:
+    dissent = _text(data, "dissent_summary") if data.get("dissent") else "no dissent"
+    return f"consultation concluded: {dissent}", None
+
+
+def _opened(data: Data) -> tuple[str, str | None]:
+    return f"consultation opened: referred {', '.join(_texts(data, 'referred')) or 'nobody'}", None
+
+
+def _escalation_decided(data: Data) -> tuple[str, str | None]:
+    by = _text(data, "decided_by")
+    return f"{_text(data, 'committee')} decided: {_text(data, 'recommendation')}", by or None
+
+
+TELLINGS: dict[str, Callable[[Data], tuple[str, str | None]]] = {
+    "CaseReceived": _received,
+    "CaseAmended": lambda d: (f"amended: {_text(d, 'reason')}", None),
+    "CaseWithdrawn": lambda d: (f"withdrawn by the agency: {_text(d, 'reason')}", None),
+    "CaseStatusChanged": lambda d: (f"status: {_text(d, 'status')}", None),
+    "ScreeningCompleted": _screened,
+    "ReviewerActed": _acted,
+    "CaseDecided": _decided,
+    "ConsultationOpened": _opened,
+    "ReferralOpened": lambda d: (f"referred to {_text(d, 'stakeholder_name')}", None),
+    "ReferralResponseRecorded": _answered,
+    "ConsultationConcluded": _concluded,
+    "CaseEscalationDecided": _escalation_decided,
+    "CaseDeadlineApproaching": lambda d: ("decision deadline approaching", None),
+    "CaseDeadlineBreached": lambda d: ("decision deadline breached", None),
+}

@@ -1,0 +1,128 @@
+"""The register's use cases: record an event once, read a case file, purge past retention."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import datetime
+
+import structlog
+from pydantic import ValidationError
+
+from caseflow.db import Connection
+from caseflow.messaging import reasons
+from caseflow.uow import PostgresStore
+from schemas.envelope import EnvelopeHeader
+from schemas.register import CaseFile, PurgeChange, PurgeReport, Retention
+from services.register import adapters
+from services.register.adapters import RegisterUnitOfWork
+from services.register.domain import NotACaseEvent, build_case_file, recorded, summarise
+from services.register.retention import RetentionPolicy, keep_until_of, pseudonymise
+
+log = structlog.get_logger(__name__)
+
+
+class NotAnEvent(ValueError):
+    """Bytes that are not an envelope: set aside for operators."""
+
+
+class UnknownCase(LookupError):
+    """The register holds no case of that id or control number."""
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(f"the register holds no case {reference!r}")
+        self.reference = reference
+
+
+def envelope_of(raw: bytes) -> dict[str, object]:
+    """The envelope as the audit trail chains it: the document, its header as validated."""
+    try:
+        header = EnvelopeHeader.model_validate_json(raw)
+    except ValidationError as error:
+        raise NotAnEvent(reasons(error)) from error
+    document = json.loads(raw)
+    if not isinstance(document.get("data"), dict):
+        raise NotAnEvent("data: an object is required")
+    return {**document, **header.model_dump(mode="json")}
+
+
+async def record(uow: RegisterUnitOfWork, raw: bytes, topic: str) -> bool:
+    """Keep a case's event and bring its line up to date; False for a redelivery or an event
+    that names no case."""
+    envelope = envelope_of(raw)
+    try:
+        event = recorded(envelope, topic)  # type: ignore[arg-type]
+    except NotACaseEvent:
+        return False
+    case_id = str(event.data["case_id"])
+    await adapters.lock_case(uow.connection, case_id)
+    if not await uow.first_delivery(event.event_id):
+        return False
+    if not await adapters.add_event(uow.connection, event, json.dumps(envelope)):
+        return False
+    events = await adapters.events_of(uow.connection, case_id)
+    await adapters.save_line(uow.connection, summarise(case_id, events))
+    log.info("registered", type=event.type, case_id=case_id)
+    return True
+
+
+async def case_file(connection: Connection, reference: str, policy: RetentionPolicy) -> CaseFile:
+    """The case file of a case id or control number; `UnknownCase` if the register has none."""
+    found = await adapters.case_with_events(connection, reference)
+    if found is None:
+        raise UnknownCase(reference)
+    case_id, pseudonymised_at, events = found
+    line = summarise(case_id, events)
+    retention = Retention(
+        keep_until=keep_until_of(policy, line.decided_at),
+        source=policy.source,
+        pseudonymised_at=pseudonymised_at,
+    )
+    return build_case_file(case_id, events, retention)
+
+
+async def purge(
+    store: PostgresStore[RegisterUnitOfWork],
+    policy: RetentionPolicy,
+    now: datetime,
+    dry_run: bool,
+) -> PurgeReport:
+    """Pseudonymise the personal data of every case past retention, one case per transaction
+    (the decision kept); with `dry_run`, say what would change and change nothing."""
+    cutoff = policy.cutoff(now)
+    async with store.unit_of_work() as uow:
+        due = await adapters.decided_before(uow.connection, cutoff)
+    changes = []
+    for case_id in due:
+        async with store.unit_of_work() as uow:
+            change = await _pseudonymise_case(uow, case_id, policy, now, dry_run)
+        if change is not None:
+            changes.append(change)
+    return PurgeReport(dry_run=dry_run, source=policy.source, cutoff=cutoff, cases=changes)
+
+
+async def _pseudonymise_case(
+    uow: RegisterUnitOfWork, case_id: str, policy: RetentionPolicy, now: datetime, dry_run: bool
+) -> PurgeChange | None:
+    """What pseudonymising the case changes (done unless `dry_run`); None if another purge
+    did it first."""
+    # Neither a concurrent purge nor an event arriving late writes the case meanwhile.
+    await adapters.lock_case(uow.connection, case_id)
+    if await adapters.is_pseudonymised(uow.connection, case_id):
+        return None
+    events = await adapters.events_of(uow.connection, case_id)
+    line = summarise(case_id, events)
+    assert line.decided_at is not None
+    done = pseudonymise(events, secrets.token_bytes(32))  # the key is not kept
+    if not dry_run:
+        await adapters.replace_data(uow.connection, done.events)
+        await adapters.save_line(uow.connection, summarise(case_id, done.events))
+        await adapters.mark_pseudonymised(uow.connection, case_id, now)
+        log.info("pseudonymised past retention", case_id=case_id, fields=len(done.fields))
+    return PurgeChange(
+        case_id=case_id,
+        control_number=line.control_number,
+        decided_at=line.decided_at,
+        keep_until=policy.keep_until(line.decided_at),
+        fields=done.fields,
+    )
