@@ -102,14 +102,39 @@ class Settings(BaseSettings):
     )
     auth_keys: SecretStr | None = Field(
         default=None,
-        description="Token signing keys, a JSON list of {kid, secret}: the first signs, every "
-        "one verifies (rotate by putting a new key first); unset: keys made in "
-        "<state dir>/auth/keys.json.",
+        description="The issuer's token signing keys (the desk only), a JSON list of {kid, "
+        "private_key} with PEM P-256 (ES256) private keys: the first signs, every one verifies "
+        "(rotate by putting a new key first); unset: keys made in <state dir>/auth/keys.json.",
+    )
+    auth_public_keys: str | None = Field(
+        default=None,
+        description="For verifying processes: the issuer's public keys, a JWKS "
+        '({"keys": [...], "disabled": [...]}); unset: read from the published file.',
+    )
+    auth_public_file: Path | None = Field(
+        default=None,
+        description="Where the issuer publishes its public keys and the disabled accounts, and "
+        "verifiers read them (re-read as they change); unset: <state dir>/auth/public.json.",
+    )
+    token: SecretStr | None = Field(
+        default=None,
+        description="The CLI's bearer token, for scripts (CASEFLOW_TOKEN); unset: the one "
+        "`caseflow login` stored in the token file.",
+    )
+    token_file: Path = Field(
+        default_factory=lambda: Path.home() / ".config" / "caseflow" / "token",
+        description="Where `caseflow login` keeps the CLI's token (readable by its owner only).",
+    )
+    desk_url: str | None = Field(
+        default=None,
+        description="The desk `caseflow login` signs in at (e.g. https://desk.example); unset: "
+        "the embedded desk's address in <state dir>/run/desk.url.",
     )
     auth_token_minutes: int = Field(default=480, description="How long a bearer token lasts.")
     auth_keys_refresh_seconds: float = Field(
         default=60.0,
-        description="How often a running desk re-reads its token keys (a token of a key it does "
+        description="How often a running process re-reads its token keys and the disabled "
+        "accounts (a token of a key it does "
         "not know makes it re-read them at once, at most once a second).",
     )
     auth_sign_in_failures_per_account: int = Field(

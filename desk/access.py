@@ -8,7 +8,7 @@ from typing import Any
 from caseflow.auth import REVIEWERS, Principal, Role
 from workflows.desk import ReviewerAction
 from workflows.inbox import InboxFilter
-from workflows.tasks import Reviewer, ReviewerRole
+from workflows.tasks import ReviewerRole
 
 # Case and referral ids are UUIDs, control numbers one letter and six digits.
 IDENTIFIER = r"[A-Za-z0-9._-]{1,100}"
@@ -34,11 +34,6 @@ def may_read_case(principal: Principal, submitting_agency: str) -> bool:
 def may_answer(principal: Principal, stakeholder_id: str) -> bool:
     """A stakeholder sees and answers only the referrals made to it."""
     return principal.role is Role.STAKEHOLDER and principal.stakeholder == stakeholder_id
-
-
-def reviewer_of(principal: Principal) -> Reviewer:
-    """The reviewer a signed-in officer or chair acts as: their account name and role."""
-    return Reviewer(id=principal.name, role=ReviewerRole(principal.role.value))
 
 
 def roles_of(action: ReviewerAction[Any]) -> tuple[Role, ...]:

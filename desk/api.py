@@ -12,8 +12,8 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, sta
 
 from caseflow.auth import REVIEWERS, Principal, Role, require
 from caseflow.auth.attempts import SignInRefused
-from caseflow.auth.dependencies import client_address
-from desk.access import CASE_READERS, IDENTIFIER, reviewer_of, roles_of
+from caseflow.auth.dependencies import client_address, token_of
+from desk.access import CASE_READERS, IDENTIFIER, roles_of
 from desk.handlers import Desk
 from desk.models import (
     Answer,
@@ -183,8 +183,11 @@ def _add_action(
 ) -> None:
     """POST /cases/{case}/<action>: for the action's roles, its help text as documentation."""
 
-    async def act(principal: Principal, case: CaseRef, body: DeskInput) -> ActionRecorded:
-        task = action.task(reviewer=reviewer_of(principal), **body.model_dump())
+    async def act(
+        request: Request, principal: Principal, case: CaseRef, body: DeskInput
+    ) -> ActionRecorded:
+        # Who acts is the workflow's to verify: the signed-in actor's token goes with the task.
+        task = action.task(token=token_of(request), **body.model_dump())
         return await desk.act(case, action, task)
 
     # FastAPI reads the body's model and the role check from the annotations.

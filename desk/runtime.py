@@ -9,8 +9,9 @@ from datetime import timedelta
 
 import structlog
 
-from caseflow.auth import key_ring, open_accounts
+from caseflow.auth import open_accounts
 from caseflow.auth.attempts import SignInAttempts, SignInPolicy
+from caseflow.auth.tokens import issuer, publish_disabled
 from caseflow.db import create_pool, migrate
 from caseflow.http import HttpServer
 from caseflow.settings import Settings
@@ -34,6 +35,9 @@ async def open_desk(settings: Settings) -> AsyncIterator[Desk]:
     endpoints = settings.endpoints()
     async with AsyncExitStack() as stack:
         accounts = await stack.enter_async_context(open_accounts(endpoints.database))
+        # The desk issues tokens; verifiers refuse those of the accounts it publishes disabled.
+        keys = issuer(settings)
+        publish_disabled(settings, await accounts.disabled_names())
         pools = {}
         for schema, migrations in (
             (consultation.SCHEMA, consultation.MIGRATIONS),
@@ -47,7 +51,7 @@ async def open_desk(settings: Settings) -> AsyncIterator[Desk]:
             temporal=await connect(settings),
             accounts=accounts,
             attempts=SignInAttempts(accounts.pool, SignInPolicy.from_settings(settings)),
-            keys=key_ring(settings),
+            keys=keys,
             token_lifetime=timedelta(minutes=settings.auth_token_minutes),
             consultation_pool=pools[consultation.SCHEMA],
             consultation=PostgresStore(

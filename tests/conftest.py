@@ -14,6 +14,7 @@ from caseflow.settings import Endpoints, Settings
 from caseflow.stack import StackError, start_stack, stop_stack
 from caseflow.stack.pidfiles import PidRecord, is_running, own_process
 from caseflow.stack.ports import free_ports
+from tests.actors import use_stack
 
 STATE_DIR_PREFIX = "caseflow-stack-"
 OWNER_FILE = "owner.json"  # names the test session that owns a state folder
@@ -43,13 +44,15 @@ def stack_state_dirs() -> Iterator[Callable[[], Path]]:
 def stack_settings(stack_state_dirs: Callable[[], Path]) -> Settings:
     """Settings for the session's stack: a fresh state folder and free ports."""
     kafka_port, temporal_port, temporal_ui_port, codec_port = free_ports(4)
-    return Settings(
+    settings = Settings(
         state_dir=stack_state_dirs(),
         kafka_port=kafka_port,
         temporal_port=temporal_port,
         temporal_ui_port=temporal_ui_port,
         codec_port=codec_port,
     )
+    use_stack(settings)  # reviewer tasks carry real tokens of the stack's issuer
+    return settings
 
 
 def _claim(state_dir: Path) -> None:

@@ -15,6 +15,7 @@ from caseflow.agency import publish_submissions, sample_messages
 from caseflow.metrics import url_file
 from caseflow.processes import PROCESS_NAMES
 from caseflow.settings import Endpoints, Settings
+from tests.actors import token_for
 from tests.e2e.reviews import await_review
 from tests.support import caseflow
 from workflows import desk
@@ -81,9 +82,9 @@ async def submit_samples_and_one_malformed(endpoints: Endpoints) -> str:
 async def refer_the_critical_case(settings: Settings, cases: list[CaseSummary]) -> CaseSummary:
     temporal = await connect(settings)
     critical = next(case for case in cases if case.risk_level == "critical")
-    await desk.claim(temporal, critical.case_id, ReviewerTask(reviewer=OFFICER))
+    await desk.claim(temporal, critical.case_id, ReviewerTask(token=token_for(OFFICER)))
     await desk.refer_for_consultation(
-        temporal, critical.case_id, ConsultationReferral(reviewer=OFFICER)
+        temporal, critical.case_id, ConsultationReferral(token=token_for(OFFICER))
     )
     return critical
 

@@ -19,6 +19,7 @@ from schemas.consultation import (
 from schemas.envelope import Envelope
 from schemas.screening import RiskLevel
 from schemas.topics import CONSULTATION_RESPONSES
+from tests.actors import token_for
 from tests.integration.case_harness import OFFICER, CaseHarness
 from workflows import desk
 from workflows.license_case import LicenseCase
@@ -34,8 +35,8 @@ pytestmark = [pytest.mark.integration]
 
 async def referred(cases: CaseHarness, policy: CasePolicy | None = None) -> str:
     case_id = await cases.open_case(RiskLevel.HIGH, policy=policy)
-    await desk.claim(cases.client, case_id, ReviewerTask(reviewer=OFFICER))
-    referral = ConsultationReferral(reviewer=OFFICER, stakeholders=["ngo-1", "mod"])
+    await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
+    referral = ConsultationReferral(token=token_for(OFFICER), stakeholders=["ngo-1", "mod"])
     recorded = await desk.refer_for_consultation(cases.client, case_id, referral)
     assert recorded.status is CaseStatus.REFERRED
     return case_id
@@ -57,7 +58,9 @@ async def test_a_referred_case_asks_the_stakeholders_and_returns_to_review_when_
         await desk.decide(
             cases.client,
             case_id,
-            ReviewDecision(reviewer=OFFICER, outcome=DecisionOutcome.APPROVED, rationale="x"),
+            ReviewDecision(
+                token=token_for(OFFICER), outcome=DecisionOutcome.APPROVED, rationale="x"
+            ),
         )
     await cases.conclude(case_id, Position.NO_OBJECTION, Position.APPROVE_WITH_CONDITIONS)
     view = await cases.until(case_id, lambda view: view.status is CaseStatus.UNDER_REVIEW)

@@ -9,6 +9,7 @@ import pytest
 from schemas.cases import CaseStatus, DecisionOutcome, DenialGround
 from schemas.consultation import Position, StakeholderKind
 from schemas.screening import RiskLevel
+from tests.actors import token_for
 from tests.integration.case_harness import OFFICER, SENIOR, CaseHarness
 from workflows import desk
 from workflows.model import CasePolicy
@@ -48,8 +49,8 @@ async def escalated(cases: CaseHarness, policy: CasePolicy) -> str:
     """A claimed, referred case on which an agency (stakeholder-0) recommends denial and another
     (stakeholder-1) does not object; silent-0 stays silent."""
     case_id = await cases.open_case(RiskLevel.HIGH, policy=policy)
-    await desk.claim(cases.client, case_id, ReviewerTask(reviewer=OFFICER))
-    referral = ConsultationReferral(reviewer=OFFICER, stakeholders=["mod", "energy"])
+    await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
+    referral = ConsultationReferral(token=token_for(OFFICER), stakeholders=["mod", "energy"])
     await desk.refer_for_consultation(cases.client, case_id, referral)
     positions = (Position.RECOMMEND_DENIAL, Position.NO_OBJECTION)
     await cases.conclude(case_id, *positions, silent=1, kind=StakeholderKind.AGENCY)
@@ -59,7 +60,7 @@ async def escalated(cases: CaseHarness, policy: CasePolicy) -> str:
 
 def resolution(chair: Reviewer, recommendation: str = "deny") -> EscalationResolution:
     return EscalationResolution(
-        reviewer=chair, recommendation=recommendation, rationale="Credible misuse reports."
+        token=token_for(chair), recommendation=recommendation, rationale="Credible misuse reports."
     )
 
 
@@ -67,7 +68,9 @@ def appeal(
     reviewer: Reviewer = OTHER_SENIOR, on_behalf_of: str = "stakeholder-1"
 ) -> EscalationAppeal:
     return EscalationAppeal(
-        reviewer=reviewer, on_behalf_of=on_behalf_of, grounds="The end user is a university."
+        token=token_for(reviewer),
+        on_behalf_of=on_behalf_of,
+        grounds="The end user is a university.",
     )
 
 
@@ -88,7 +91,7 @@ async def test_dissent_at_a_single_level_is_settled_by_a_senior_officer_then_the
     assert "recommends deny" in resolved.note
     assert resolved.note.endswith("final (the last level)")
     returned = ReviewDecision(
-        reviewer=OFFICER,
+        token=token_for(OFFICER),
         outcome=DecisionOutcome.RETURNED_WITHOUT_ACTION,
         rationale="The agency must resubmit with the committee's questions answered.",
     )
@@ -138,7 +141,7 @@ async def test_a_decision_not_appealed_in_time_becomes_final_and_returns_to_the_
     with pytest.raises(desk.ActionRefused, match=r"the appeal window closed at .* is final"):
         await desk.appeal_escalation(cases.client, case_id, appeal())
     denial = ReviewDecision(
-        reviewer=OFFICER,
+        token=token_for(OFFICER),
         outcome=DecisionOutcome.DENIED,
         rationale="As the committee recommends.",
         grounds=[DenialGround(text="Risk of misuse against protesters", human_rights=True)],
@@ -210,8 +213,8 @@ async def test_a_risky_case_not_referred_in_time_raises_its_referral_target_and_
     assert cases.published.of(routine, "CaseReferralTargetApproaching") == []
     assert (await cases.view(routine)).referral_due_at is None
 
-    await desk.claim(cases.client, risky, ReviewerTask(reviewer=OFFICER))
-    referral = ConsultationReferral(reviewer=OFFICER, stakeholders=["mod"])
+    await desk.claim(cases.client, risky, ReviewerTask(token=token_for(OFFICER)))
+    referral = ConsultationReferral(token=token_for(OFFICER), stakeholders=["mod"])
     await desk.refer_for_consultation(cases.client, risky, referral)
     assert (await cases.view(risky)).referral_due_at is None
     await cases.until_listed("DeadlineFor = 'decision' AND Overdue = false", risky)
@@ -221,12 +224,14 @@ async def test_four_eyes_still_apply_after_an_escalation(cases: CaseHarness) -> 
     case_id = await escalated(cases, levels(last=1))
     await desk.resolve_escalation(cases.client, case_id, resolution(SENIOR))
     denial = ReviewDecision(
-        reviewer=OFFICER,
+        token=token_for(OFFICER),
         outcome=DecisionOutcome.DENIED,
         rationale="As the committee recommends.",
         grounds=[DenialGround(text="Misuse reported", human_rights=True)],
     )
     await desk.decide(cases.client, case_id, denial)
-    signed = await desk.countersign(cases.client, case_id, Countersignature(reviewer=OTHER_SENIOR))
+    signed = await desk.countersign(
+        cases.client, case_id, Countersignature(token=token_for(OTHER_SENIOR))
+    )
     assert signed.outcome is DecisionOutcome.DENIED
     assert (await cases.result(case_id)).countersigned_by == OTHER_SENIOR.id

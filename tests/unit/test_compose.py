@@ -8,6 +8,7 @@ own lists of processes, topics and search attributes.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -23,10 +24,12 @@ import pytest
 import yaml
 
 from caseflow.auth import KeyRing
+from caseflow.auth.tokens import new_key
 from caseflow.processes import PROCESS_NAMES, READY_FILE_VARIABLE
 from schemas.topics import ALL_TOPICS
 from workflows.search_attributes import ALL_KEYS, CLI_TYPE_NAMES
 
+PRIVATE_KEY = new_key().private_key.get_secret_value()
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 PASSWORDS = {
@@ -34,7 +37,7 @@ PASSWORDS = {
     "CASEFLOW_DB_PASSWORD": "caseflow-secret",
     "TEMPORAL_DB_PASSWORD": "temporal-secret",
     "CASEFLOW_PAYLOAD_KEYS": "k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
-    "CASEFLOW_AUTH_KEYS": '[{"kid": "k1", "secret": "a-secret-of-at-least-thirty-two-characters"}]',
+    "CASEFLOW_AUTH_KEYS": json.dumps([{"kid": "k1", "private_key": PRIVATE_KEY}]),
 }
 SERVERS = {
     "postgres": "postgres:",
@@ -329,8 +332,8 @@ def test_caseflow_processes_start_once_their_servers_are_ready_and_set_up(
 ) -> None:
     for name, service in _caseflow_services(services):
         waits = _waits_on(service)
-        if name in BROWSER_FACING:
-            assert waits == {"postgres": "service_healthy"}, name
+        if name in BROWSER_FACING:  # and the desk, which publishes the token keys it verifies with
+            assert waits == {"postgres": "service_healthy", "desk": "service_started"}, name
             continue
         assert waits.get("postgres") == "service_healthy", name
         assert waits.get("kafka-topics") == "service_completed_successfully", name
@@ -388,6 +391,23 @@ def test_caseflow_processes_scale_out(services: dict[str, Model]) -> None:
                 continue  # the UI calls one address: scale it behind a load balancer
             low, _, high = str(port["published"]).partition("-")
             assert int(high or low) > int(low), f"{name} cannot scale with one published port"
+
+
+def test_only_the_desk_holds_private_token_keys_and_verifiers_read_its_public_ones(
+    services: dict[str, Model],
+) -> None:
+    holders = {
+        name
+        for name, service in services.items()
+        if "CASEFLOW_AUTH_KEYS" in service.get("environment", {})
+    }
+    assert holders == {"desk"}
+    published = services["desk"]["environment"]["CASEFLOW_AUTH_PUBLIC_FILE"]
+    for name in ("worker", "codec"):
+        service = services[name]
+        assert service["environment"]["CASEFLOW_AUTH_PUBLIC_FILE"] == published, name
+        [mount] = [mount for mount in service["volumes"] if mount["source"] == "auth-public"]
+        assert mount["read_only"], f"{name} could change the keys it trusts"
 
 
 def test_the_desk_s_replicas_share_their_token_keys_and_listen_on_their_published_port(
