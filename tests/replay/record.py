@@ -26,7 +26,7 @@ from caseflow.stack.ports import free_ports
 from schemas.cases import DecisionOutcome, DenialGround
 from schemas.consultation import ConsultationOpened, Position, StakeholderKind
 from schemas.screening import RiskLevel
-from tests.actors import token_for
+from tests.actors import token_for, use_stack
 from tests.integration.case_harness import OFFICER, SENIOR, CaseHarness, case_harness
 from tests.replay.keys import REPLAY_KEYS
 from workflows import desk
@@ -268,6 +268,7 @@ async def record(folder: Path, scenarios: tuple[Scenario, ...] = SCENARIOS) -> l
     written: list[Path] = []
     try:
         await start_stack(settings)
+        use_stack(settings)  # the scenarios' reviewers act with the stack's real tokens
         client = await connect(settings)
         async with case_harness(client) as cases:
             for scenario in scenarios:
