@@ -59,6 +59,21 @@ class Settings(BaseSettings):
         default=None, description="Temporal frontend host:port; unset means the dev server."
     )
     temporal_namespace: str = "default"
+    temporal_tls_ca_file: Path | None = Field(
+        default=None,
+        description="With Temporal's mTLS on (docs/security.md): the CA its certificate is "
+        "checked against; the client certificate and key follow.",
+    )
+    temporal_tls_cert_file: Path | None = None
+    temporal_tls_key_file: Path | None = None
+    temporal_tls_server_name: str | None = Field(
+        default=None, description="The name on the Temporal frontend's certificate."
+    )
+    temporal_token: SecretStr | None = Field(
+        default=None,
+        description="With Temporal's JWT authorisation on: this process's service token "
+        "(`caseflow users service-token`), sent with every Temporal call.",
+    )
     temporal_ui_url: str | None = Field(
         default=None, description="Temporal Web UI address shown to operators."
     )

@@ -79,6 +79,12 @@ def build_router(desk: Desk) -> APIRouter:
     """The API's routes on one desk."""
     api = APIRouter(prefix="/api")
 
+    @api.get("/auth/jwks")
+    async def jwks() -> dict[str, list[dict[str, Any]]]:
+        """The public keys tokens are signed with (a JWKS), for Temporal's own authoriser and
+        any other verifier; nothing in it can sign a token."""
+        return {"keys": desk.keys.published.keys}
+
     @api.post("/auth/token", responses=_responses(401, 429))
     async def sign_in(request: Request, credentials: Credentials) -> TokenIssued:
         """Exchange an account's name and password for a bearer token; after repeated failures

@@ -189,10 +189,17 @@ class KeyRing:
             clock=clock,
         )
 
-    def issue(self, principal: Principal, lifetime: timedelta, now: datetime | None = None) -> str:
-        """A token naming the principal, valid for `lifetime`."""
+    def issue(
+        self,
+        principal: Principal,
+        lifetime: timedelta,
+        now: datetime | None = None,
+        permissions: list[str] | None = None,
+    ) -> str:
+        """A token naming the principal, valid for `lifetime`; `permissions` are what Temporal's
+        own authoriser grants it when that is on (`namespace:write`…)."""
         issued = now or datetime.now(UTC)
-        claims = {
+        claims: dict[str, Any] = {
             "iss": ISSUER,
             "aud": AUDIENCE,
             "sub": principal.name,
@@ -202,6 +209,25 @@ class KeyRing:
             "iat": issued,
             "exp": issued + lifetime,
         }
+        if permissions:
+            claims["permissions"] = permissions
+        return self._sign(claims)
+
+    def issue_service(self, name: str, permissions: list[str], lifetime: timedelta) -> str:
+        """A token for a process to call Temporal with (its authoriser reads `permissions`); it
+        names no role, so caseflow's own verifiers refuse it for anything else."""
+        issued = datetime.now(UTC)
+        claims = {
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "sub": name,
+            "permissions": permissions,
+            "iat": issued,
+            "exp": issued + lifetime,
+        }
+        return self._sign(claims)
+
+    def _sign(self, claims: dict[str, Any]) -> str:
         key = self.current
         return jwt.encode(claims, key.signer, algorithm=ALGORITHM, headers={"kid": key.kid})
 
@@ -237,6 +263,16 @@ def principal_of(claims: dict[str, Any]) -> Principal:
         agency=claims.get("agency"),
         stakeholder=claims.get("stakeholder"),
     )
+
+
+def temporal_permissions(role: Role, namespace: str) -> list[str]:
+    """What Temporal's own authoriser lets an account's token do, when it is on: reviewers send
+    Updates from the CLI, operators read; other accounts never call Temporal."""
+    if role in (Role.LICENSING_OFFICER, Role.SENIOR_OFFICER, Role.COMMITTEE_CHAIR):
+        return [f"{namespace}:write"]
+    if role is Role.OPERATOR:
+        return [f"{namespace}:read"]
+    return []
 
 
 def verify_token(token: str, keys: KeyRing) -> Principal:

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import typer
-from pydantic import BaseModel
 from rich.console import Console
 
 from caseflow.cli.session import NotSignedIn, actor_token
@@ -33,10 +32,11 @@ from workflows.tasks import (
     PartnerWaiverRequest,
     ReviewDecision,
     ReviewerTask,
+    SignedTask,
 )
 
 console = Console()
-TaskT = TypeVar("TaskT", bound=BaseModel)
+TaskT = TypeVar("TaskT", bound=SignedTask)
 Command = TypeVar("Command", bound=Callable[..., None])
 
 CASE = typer.Argument(..., help="Case id or control number.")
@@ -180,5 +180,5 @@ def _run(action: ReviewerAction[TaskT], reference: str, task: TaskT) -> None:
 async def _act(
     settings: Settings, action: ReviewerAction[TaskT], reference: str, task: TaskT
 ) -> ActionRecorded:
-    client = await connect(settings)
+    client = await connect(settings, token=task.token)
     return await action(client, await desk.resolve_case(client, reference), task)

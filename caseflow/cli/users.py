@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import timedelta
 
 import typer
 from rich.console import Console
@@ -13,7 +14,7 @@ from rich.table import Table
 from caseflow.auth import AccountRefused, Principal, Role, open_accounts, rotate_keys
 from caseflow.auth.accounts import AccountRecord
 from caseflow.auth.attempts import SignInAttempts, SignInPolicy
-from caseflow.auth.tokens import new_key, publish_disabled
+from caseflow.auth.tokens import issuer, new_key, publish_disabled
 from caseflow.settings import Settings
 
 app = typer.Typer(
@@ -114,6 +115,20 @@ def rotate_key() -> None:
         f"desks sign with it within {settings.auth_keys_refresh_seconds:.0f} seconds (no restart "
         "needed)"
     )
+
+
+@app.command("service-token")
+def service_token(
+    name: str = typer.Argument(..., help="The process it is for, e.g. caseflow-worker."),
+    permission: list[str] = typer.Option(
+        ..., help="What Temporal lets it do, e.g. caseflow:worker (repeatable)."
+    ),
+    days: int = typer.Option(30, help="How long it lasts."),
+) -> None:
+    """Print a token a process sends to Temporal when Temporal's own authorisation is on
+    (CASEFLOW_TEMPORAL_TOKEN); it names no role, so it acts on no case."""
+    token = issuer(Settings()).issue_service(name, permission, timedelta(days=days))
+    print(token)
 
 
 @app.command("new-key")

@@ -20,6 +20,7 @@ from caseflow.auth.tokens import (
     new_key,
     public_file,
     publish_disabled,
+    temporal_permissions,
 )
 from caseflow.settings import Settings
 
@@ -211,3 +212,19 @@ def test_a_key_file_that_cannot_be_read_leaves_the_ring_as_it_was(tmp_path: Path
 
 def _base64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def test_a_service_token_for_temporal_acts_as_no_account(tmp_path: Path) -> None:
+    ring = KeyRing.from_state_dir(tmp_path)
+    token = ring.issue_service("caseflow-worker", ["caseflow:worker"], HOUR)
+    assert jwt.decode(token, options={"verify_signature": False})["permissions"] == [
+        "caseflow:worker"
+    ]
+    with pytest.raises(InvalidToken, match="role"):
+        key_ring(Settings(state_dir=tmp_path)).verify(token)
+
+
+def test_reviewers_tokens_let_temporal_take_their_updates_and_operators_only_read() -> None:
+    assert temporal_permissions(Role.SENIOR_OFFICER, "caseflow") == ["caseflow:write"]
+    assert temporal_permissions(Role.OPERATOR, "caseflow") == ["caseflow:read"]
+    assert temporal_permissions(Role.AGENCY, "caseflow") == []
