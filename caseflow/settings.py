@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -74,6 +74,20 @@ class Settings(BaseSettings):
         description="With Temporal's JWT authorisation on: this process's service token "
         "(`caseflow users service-token`), sent with every Temporal call.",
     )
+
+    @field_validator(
+        "temporal_tls_ca_file",
+        "temporal_tls_cert_file",
+        "temporal_tls_key_file",
+        "temporal_tls_server_name",
+        "temporal_token",
+        mode="before",
+    )
+    @classmethod
+    def _unset_when_empty(cls, value: object) -> object:
+        """Compose passes an unset variable as empty: that means off, not the path '.'."""
+        return None if value == "" else value
+
     temporal_ui_url: str | None = Field(
         default=None, description="Temporal Web UI address shown to operators."
     )

@@ -14,7 +14,7 @@ from rich.table import Table
 from caseflow.auth import AccountRefused, Principal, Role, open_accounts, rotate_keys
 from caseflow.auth.accounts import AccountRecord
 from caseflow.auth.attempts import SignInAttempts, SignInPolicy
-from caseflow.auth.tokens import issuer, new_key, publish_disabled
+from caseflow.auth.tokens import issuer, new_key, publish, publish_disabled
 from caseflow.settings import Settings
 
 app = typer.Typer(
@@ -129,6 +129,17 @@ def service_token(
     (CASEFLOW_TEMPORAL_TOKEN); it names no role, so it acts on no case."""
     token = issuer(Settings()).issue_service(name, permission, timedelta(days=days))
     print(token)
+
+
+@app.command("publish-keys")
+def publish_keys() -> None:
+    """Publish the public halves of the signing keys (CASEFLOW_AUTH_KEYS, or the embedded
+    default's) where verifiers read them, keeping the disabled accounts published before."""
+    settings = Settings()
+    ring = issuer(settings)
+    if not settings.auth_keys:
+        publish(settings.state_dir)
+    console.print(f"published public keys {', '.join(ring.kids)}")
 
 
 @app.command("new-key")

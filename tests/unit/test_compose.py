@@ -332,8 +332,11 @@ def test_caseflow_processes_start_once_their_servers_are_ready_and_set_up(
 ) -> None:
     for name, service in _caseflow_services(services):
         waits = _waits_on(service)
-        if name in BROWSER_FACING:  # and the desk, which publishes the token keys it verifies with
-            assert waits == {"postgres": "service_healthy", "desk": "service_started"}, name
+        if name in BROWSER_FACING:  # and the token keys it verifies with, once published
+            assert waits == {
+                "postgres": "service_healthy",
+                "auth-keys": "service_completed_successfully",
+            }, name
             continue
         assert waits.get("postgres") == "service_healthy", name
         assert waits.get("kafka-topics") == "service_completed_successfully", name
@@ -372,7 +375,7 @@ def test_setup_jobs_run_once_and_everything_else_restarts(services: dict[str, Mo
         if condition == "service_completed_successfully"
     }
 
-    assert jobs == {"kafka-topics", "temporal-schema", "temporal-setup"}
+    assert jobs == {"kafka-topics", "temporal-schema", "temporal-setup", "auth-keys"}
     for name, service in services.items():
         restart = service.get("restart", "no")
         if name in jobs:
@@ -401,13 +404,32 @@ def test_only_the_desk_holds_private_token_keys_and_verifiers_read_its_public_on
         for name, service in services.items()
         if "CASEFLOW_AUTH_KEYS" in service.get("environment", {})
     }
-    assert holders == {"desk"}
+    assert holders == {"desk", "auth-keys"}  # the issuer, and the job publishing its public keys
     published = services["desk"]["environment"]["CASEFLOW_AUTH_PUBLIC_FILE"]
-    for name in ("worker", "codec"):
+    assert services["auth-keys"]["environment"]["CASEFLOW_AUTH_PUBLIC_FILE"] == published
+    for name in ("worker", "codec", "jwks"):
         service = services[name]
-        assert service["environment"]["CASEFLOW_AUTH_PUBLIC_FILE"] == published, name
         [mount] = [mount for mount in service["volumes"] if mount["source"] == "auth-public"]
         assert mount["read_only"], f"{name} could change the keys it trusts"
+    for name in ("worker", "codec"):
+        assert services[name]["environment"]["CASEFLOW_AUTH_PUBLIC_FILE"] == published, name
+
+
+def test_temporal_s_own_authoriser_reads_the_desk_s_public_keys(
+    services: dict[str, Model],
+) -> None:
+    temporal = services["temporal"]["environment"]
+    jwks_url = urlsplit(temporal["TEMPORAL_JWT_KEY_SOURCE1"])
+    jwks = services["jwks"]
+    [mount] = [mount for mount in jwks["volumes"] if mount["source"] == "auth-public"]
+
+    assert {"TEMPORAL_AUTH_AUTHORIZER", "TEMPORAL_AUTH_CLAIM_MAPPER"} <= temporal.keys()
+    assert temporal["TEMPORAL_JWT_PERMISSIONS_CLAIM"] == "permissions"
+    assert jwks_url.hostname == "jwks"
+    assert Path(mount["target"]) / Path(jwks_url.path).name == Path(
+        services["desk"]["environment"]["CASEFLOW_AUTH_PUBLIC_FILE"]
+    )
+    assert _waits_on(services["temporal"])["jwks"] == "service_started"
 
 
 def test_the_desk_s_replicas_share_their_token_keys_and_listen_on_their_published_port(
