@@ -163,14 +163,16 @@ class KeyRing:
         """The issuer's keys on the embedded default, made on first use and published."""
         path = keys_file(state_dir)
         if not _readable_keys(path):
-            _write_keys(path, [new_key()])
+            _make_first_key(path)
+            publish(state_dir)  # the key in the file, whichever process made it
+        elif not public_file(state_dir).exists():
             publish(state_dir)
 
         def read() -> list[SigningKey]:
             return KEY_LIST.validate_json(path.read_text())
 
         def disabled() -> list[str]:
-            return _read_published(public_file(state_dir)).disabled
+            return _disabled_at(public_file(state_dir))
 
         return cls(read(), source=read, refresh_every=refresh_every, clock=clock, disabled=disabled)
 
@@ -384,6 +386,22 @@ def _disabled_at(path: Path) -> list[str]:
         return _read_published(path).disabled if path.exists() else []
     except ValueError:
         return []
+
+
+def _make_first_key(path: Path) -> None:
+    """A first key, unless another process starting beside this one made it first (its key is
+    then the one every process signs and publishes)."""
+    if path.exists():  # keys of an earlier kind: replaced
+        _write_keys(path, [new_key()])
+        return
+    first = path.with_suffix(f".{secrets.token_hex(4)}.new")
+    _write_keys(first, [new_key()])
+    try:
+        os.link(first, path)  # atomic, and refused if the file exists
+    except FileExistsError:
+        pass
+    finally:
+        first.unlink()
 
 
 def _write_keys(path: Path, keys: list[SigningKey]) -> None:

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -228,3 +229,11 @@ def test_reviewers_tokens_let_temporal_take_their_updates_and_operators_only_rea
     assert temporal_permissions(Role.SENIOR_OFFICER, "caseflow") == ["caseflow:write"]
     assert temporal_permissions(Role.OPERATOR, "caseflow") == ["caseflow:read"]
     assert temporal_permissions(Role.AGENCY, "caseflow") == []
+
+
+def test_processes_starting_side_by_side_sign_and_publish_one_key(tmp_path: Path) -> None:
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        rings = list(pool.map(lambda _: KeyRing.from_state_dir(tmp_path), range(8)))
+    assert len({ring.current.kid for ring in rings}) == 1
+    verifier = key_ring(Settings(state_dir=tmp_path))
+    assert verifier.verify(rings[3].issue(STAKEHOLDER, HOUR)) == STAKEHOLDER
