@@ -59,10 +59,16 @@ async def collect(
     return seen
 
 
-async def caseflow(settings: Settings, *arguments: str, status: int = 0) -> str:
+async def caseflow(
+    settings: Settings, *arguments: str, status: int = 0, token: str | None = None
+) -> str:
     """The `caseflow` command's output, run against the session's stack (its servers and its
-    payload keys); it must exit with `status`."""
-    environment = {"CASEFLOW_STATE_DIR": str(settings.state_dir), "COLUMNS": "250"}
+    payload keys); it must exit with `status`. `token` is sent as CASEFLOW_TOKEN."""
+    environment = {
+        "CASEFLOW_STATE_DIR": str(settings.state_dir),
+        "COLUMNS": "250",
+        "CASEFLOW_TOKEN": token,
+    }
     # The command runs its own event loop, so not on this test's.
     shown = await asyncio.to_thread(CliRunner().invoke, cli, list(arguments), env=environment)
     assert shown.exit_code == status, shown.output

@@ -21,7 +21,7 @@ from tests.support import caseflow
 from workflows import desk
 from workflows.client import connect
 from workflows.desk import CaseSummary
-from workflows.tasks import ConsultationReferral, Reviewer, ReviewerTask
+from workflows.tasks import ConsultationReferral, Reviewer, ReviewerRole, ReviewerTask
 
 pytestmark = pytest.mark.e2e
 OFFICER = Reviewer(id="officer-ops")
@@ -138,9 +138,8 @@ async def test_the_command_line_shows_the_inbox_searches_acts_and_sums_up_the_fl
     assert critical.control_number in found
     assert "1 case(s)" in found
 
-    claimed = await caseflow(
-        stack_settings, "act", "claim", critical.control_number, "--reviewer", "officer-cli"
-    )
+    officer = token_for(Reviewer(id="officer-cli", role=ReviewerRole.LICENSING_OFFICER))
+    claimed = await caseflow(stack_settings, "act", "claim", critical.control_number, token=officer)
     assert "claimed by officer-cli" in claimed
     shown = await caseflow(stack_settings, "cases", "show", critical.control_number)
     assert "reviewer officer-cli" in shown
