@@ -48,7 +48,8 @@ def install(verifier: Verifier | None) -> None:
 
 def verified(task: TaskT, roles: tuple[ReviewerRole, ...], action: str) -> TaskT:
     """The task with its actor taken from its verified token; refused (an `ActionRefused`
-    failure with the reason) without a valid token of an enabled account holding `roles`."""
+    failure with the reason) without a valid token of an enabled account holding `roles`.
+    `action` says what is done, for the refusal ("countersign")."""
     if not task.token:
         _refuse(
             "no token: who acts is proven by a signed token (sign in at the desk, or run "
@@ -64,11 +65,8 @@ def verified(task: TaskT, roles: tuple[ReviewerRole, ...], action: str) -> TaskT
     except InvalidToken as error:
         _refuse(f"invalid token: {error}")
     if principal.role.value not in {role.value for role in roles}:
-        allowed = " or a ".join(role.value.replace("_", " ") for role in roles)
-        _refuse(
-            f"{principal.name} is a {principal.role.value.replace('_', ' ')}: only a {allowed} "
-            f"can {action.replace('_', ' ')}"
-        )
+        allowed = " or ".join(_a(role.value) for role in roles)
+        _refuse(f"{principal.name} is {_a(principal.role.value)}: only {allowed} can {action}")
     return _bound(task, Reviewer(id=principal.name, role=ReviewerRole(principal.role.value)))
 
 
@@ -81,6 +79,12 @@ def acting(task: TaskT) -> TaskT:
     claims = jwt.decode(task.token, options={"verify_signature": False})
     principal = principal_of(claims)
     return _bound(task, Reviewer(id=principal.name, role=ReviewerRole(principal.role.value)))
+
+
+def _a(role: str) -> str:
+    """A role as said in a sentence: "a senior officer", "an operator"."""
+    said = role.replace("_", " ")
+    return f"{'an' if said[0] in 'aeiou' else 'a'} {said}"
 
 
 def _bound(task: TaskT, reviewer: Reviewer) -> TaskT:

@@ -54,7 +54,7 @@ class ConsultationTasks(CaseSteps):
 
     @refer_for_consultation.validator
     def _validate_refer_for_consultation(self, referral: ConsultationReferral) -> None:
-        referral = actors.verified(referral, actors.OFFICERS, "refer_for_consultation")
+        referral = actors.verified(referral, actors.OFFICERS, "refer a case for consultation")
         self._refuse_if(review.referral_problems(self._case, referral))
 
     @workflow.update
@@ -74,7 +74,9 @@ class ConsultationTasks(CaseSteps):
 
     @record_partner_waiver.validator
     def _validate_record_partner_waiver(self, waiver: PartnerWaiverRequest) -> None:
-        waiver = actors.verified(waiver, actors.SENIOR, "record_partner_waiver")
+        waiver = actors.verified(
+            waiver, actors.SENIOR, "record why a partner state is not consulted"
+        )
         self._refuse_if(review.waiver_problems(self._case, waiver))
 
     @workflow.signal

@@ -51,7 +51,9 @@ class EscalationTasks(ConsultationTasks):
 
     @resolve_escalation.validator
     def _validate_resolve_escalation(self, resolution: EscalationResolution) -> None:
-        resolution = actors.verified(resolution, actors.CHAIRS, "resolve_escalation")
+        resolution = actors.verified(
+            resolution, actors.CHAIRS, "record an escalation committee's decision"
+        )
         self._refuse_if(review.resolution_problems(self._case, resolution))
 
     @workflow.update
@@ -73,7 +75,7 @@ class EscalationTasks(ConsultationTasks):
 
     @appeal_escalation.validator
     def _validate_appeal_escalation(self, appeal: EscalationAppeal) -> None:
-        appeal = actors.verified(appeal, actors.SENIOR, "appeal_escalation")
+        appeal = actors.verified(appeal, actors.SENIOR, "record an appeal")
         self._refuse_if(review.appeal_problems(self._case, appeal, workflow.now()))
 
     def _raise_escalation_alarms_if_due(self) -> None:

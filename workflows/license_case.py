@@ -166,7 +166,7 @@ class LicenseCase(EscalationTasks):
 
     @request_information.validator
     def _validate_request_information(self, request: InformationRequest) -> None:
-        request = actors.verified(request, actors.OFFICERS, "request_information")
+        request = actors.verified(request, actors.OFFICERS, "ask the agency for information")
         self._refuse_if(review.hold_problems(self._case, request))
 
     @workflow.query

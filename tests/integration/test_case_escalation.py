@@ -84,7 +84,9 @@ async def test_dissent_at_a_single_level_is_settled_by_a_senior_officer_then_the
     assert "**escalated:**" in await cases.card(case_id)
     senior_view = await desk.case_view(cases.client, case_id, SENIOR.role, SENIOR.id)
     assert senior_view.open_actions == ["resolve_escalation"]
-    with pytest.raises(desk.ActionRefused, match="only a senior officer chairs the Operating"):
+    # The token's role is checked first: an officer chairs no committee.
+    officer_refused = "officer-1 is a licensing officer: only a senior officer or a committee chair"
+    with pytest.raises(desk.ActionRefused, match=officer_refused):
         await desk.resolve_escalation(cases.client, case_id, resolution(OFFICER))
     resolved = await desk.resolve_escalation(cases.client, case_id, resolution(SENIOR))
     assert resolved.status is CaseStatus.UNDER_REVIEW
@@ -162,7 +164,7 @@ async def test_an_appeal_goes_to_the_higher_committee_whose_decision_is_final(
         "silent-0 cannot appeal: only an agency that took a position": appeal(
             on_behalf_of="silent-0"
         ),
-        "only a senior officer records an appeal": appeal(reviewer=OFFICER),
+        "only a senior officer can record an appeal": appeal(reviewer=OFFICER),
     }
     for reason, refused in refusals.items():
         with pytest.raises(desk.ActionRefused, match=reason):

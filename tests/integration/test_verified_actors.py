@@ -69,7 +69,7 @@ REFUSED = {
         lambda settings: issuer(settings).issue(
             Principal(name="operator-1", role=Role.OPERATOR), HOUR
         ),
-        "operator-1 is a operator: only a licensing officer or a senior officer can claim",
+        "operator-1 is an operator: only a licensing officer or a senior officer can claim",
     ),
     "unknown key": (
         lambda _settings: KeyRing([new_key()]).issue(OFFICER_ACCOUNT, HOUR),
