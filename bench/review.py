@@ -31,7 +31,7 @@ from temporalio.client import Client
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from caseflow.auth import Principal, Role
-from caseflow.auth.tokens import ALGORITHM, issuer
+from caseflow.auth.tokens import ALGORITHM, issuer, key_ring
 from caseflow.settings import Settings
 from schemas.cases import DecisionOutcome
 from workflows import desk
@@ -121,6 +121,21 @@ async def work_through(
     began = time.perf_counter()
     await asyncio.gather(*(reviewer(number) for number in range(reviewers)))
     return time.perf_counter() - began
+
+
+def verification_timings(settings: Settings, samples: int = 1000) -> Timings:
+    """What verifying one action's token costs a worker (ES256 with its public keys), apart from
+    the round trip it is part of."""
+    verifier = key_ring(settings)
+    token = issuer(settings).issue(
+        Principal(name="bench-officer", role=Role.LICENSING_OFFICER), timedelta(hours=1)
+    )
+    timings: Timings = {}
+    for _ in range(samples):
+        began = time.perf_counter()
+        verifier.verify(token)
+        timings.setdefault("verify", []).append((time.perf_counter() - began) * 1000)
+    return timings
 
 
 async def caseflow_side(settings: Settings, client: Client, count: int, reviewers: int) -> Timings:
@@ -231,6 +246,8 @@ async def main(count: int, reviewers: int) -> None:
     console.print(f"the same on {count} baseline workflows …")
     baseline = await baseline_side(client, count, reviewers)
     line = report(console, cases, baseline)
+    verify = figures(verification_timings(settings), ("verify",))
+    line["token_verify_p99_ms"] = round(verify.percentile(0.99), 2)
     print(json.dumps({"cases": count, "reviewers": reviewers, **line}))
 
 
