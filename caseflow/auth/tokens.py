@@ -288,8 +288,10 @@ def key_ring(settings: Settings) -> KeyRing:
     if settings.auth_public_keys:
         return KeyRing.from_json(settings.auth_public_keys)
     path = settings.auth_public_file or public_file(settings.state_dir)
-    if not path.exists() and settings.auth_public_file is None and not settings.auth_keys:
-        issuer(settings)  # the embedded default: make the keys, and publish them, on first use
+    if not path.exists() and settings.auth_public_file is None:
+        # One machine, one state dir: the first process to start makes the keys and publishes
+        # them; this one keeps only the public ones.
+        issuer(settings)
     return KeyRing.from_published(path, settings.auth_keys_refresh_seconds)
 
 
