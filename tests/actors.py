@@ -3,6 +3,8 @@ sign-in signs them), verified by workers with the published public keys only."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from caseflow.auth import KeyRing, Principal, Role
@@ -12,13 +14,27 @@ from workflows import actors
 from workflows.tasks import Reviewer
 
 _issuers: list[KeyRing] = []
+_stacks: list[Settings] = []
 
 
 def use_stack(settings: Settings) -> None:
     """Issue the tests' tokens with the stack's keys; workers of this process verify them with
     its public keys (workers started as processes read the same published file)."""
     _issuers[:] = [issuer(settings)]
+    _stacks[:] = [settings]
     actors.install(key_ring(settings))
+
+
+@contextmanager
+def acting_on(settings: Settings) -> Iterator[None]:
+    """Tokens of another stack's issuer (a module's own stack) while the block runs."""
+    before = list(_stacks)
+    use_stack(settings)
+    try:
+        yield
+    finally:
+        if before:
+            use_stack(before[0])
 
 
 def token_for(reviewer: Reviewer, lifetime: timedelta = timedelta(hours=1)) -> str:
