@@ -31,6 +31,7 @@ import httpx
 from rich.console import Console
 
 from caseflow.auth import Authentication, Principal, Role, key_ring, open_accounts
+from caseflow.auth.tokens import issuer
 from caseflow.db import create_pool, migrate
 from caseflow.http import HttpServer
 from caseflow.settings import Settings
@@ -185,7 +186,7 @@ async def _measure(
             "register", "127.0.0.1", None, 0, state_dir / "run" / "bench-register.url"
         )
         url = await server.start(api)
-        token = keys.issue(operator, timedelta(hours=2))
+        token = issuer(settings).issue(operator, timedelta(hours=2))
         headers = {"Authorization": f"Bearer {token}"}
         try:
             async with httpx.AsyncClient(base_url=url, headers=headers, timeout=30) as http:

@@ -5,8 +5,8 @@ Pushes N cases to review (as bench/e2e.py does), then reviewers work on them sid
 release, claim again, decide (return without action). Measures each Update's round trip and the
 case-view query (p50, p95, p99). In the same run, a trivial workflow with a one-line Update and
 Query, on the same server and served by a worker process of its own, is worked on the same way;
-the ratio shows what caseflow's rules, search attributes, case card and publishing add to
-Temporal's own round trip.
+the ratio shows what caseflow's rules, search attributes, case card, publishing and the
+verification of each action's signed token add to Temporal's own round trip.
 
     .venv/bin/python bench/review.py --cases 60 --reviewers 6
 """
@@ -20,7 +20,7 @@ import sys
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from common import caseflow_up
 from e2e import Figures, caseflow_run
@@ -30,6 +30,8 @@ from temporalio import workflow
 from temporalio.client import Client
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
+from caseflow.auth import Principal, Role
+from caseflow.auth.tokens import ALGORITHM, issuer, key_ring
 from caseflow.samples import sample_assessment
 from caseflow.settings import Settings
 from schemas.cases import DecisionOutcome
@@ -75,9 +77,12 @@ async def timed(timings: Timings, kind: str, action: Callable[[], Awaitable[obje
     timings.setdefault(kind, []).append((time.perf_counter() - began) * 1000)
 
 
-async def review_case(client: Client, case_id: str, reviewer: Reviewer, timings: Timings) -> None:
-    """One reviewer's work on one case, as the desk commands do it."""
-    task = ReviewerTask(reviewer=reviewer)
+async def review_case(
+    client: Client, case_id: str, reviewer: Reviewer, token: str, timings: Timings
+) -> None:
+    """One reviewer's work on one case, as the desk commands do it: every Update carries the
+    reviewer's signed token, which the workflow's validator verifies (ES256, public keys)."""
+    task = ReviewerTask(token=token)
     role, who = reviewer.role, reviewer.id
     await timed(timings, "view", lambda: desk.case_view(client, case_id, role, who))
     await timed(timings, "claim", lambda: desk.claim(client, case_id, task))
@@ -85,7 +90,7 @@ async def review_case(client: Client, case_id: str, reviewer: Reviewer, timings:
     await timed(timings, "release", lambda: desk.release(client, case_id, task))
     await timed(timings, "claim", lambda: desk.claim(client, case_id, task))
     decision = ReviewDecision(
-        reviewer=reviewer,
+        token=token,
         outcome=DecisionOutcome.RETURNED_WITHOUT_ACTION,
         rationale="benchmark: returned without action",
         assessment=sample_assessment("Returned: no licence is required."),
@@ -120,6 +125,21 @@ async def work_through(
     return time.perf_counter() - began
 
 
+def verification_timings(settings: Settings, samples: int = 1000) -> Timings:
+    """What verifying one action's token costs a worker (ES256 with its public keys), apart from
+    the round trip it is part of."""
+    verifier = key_ring(settings)
+    token = issuer(settings).issue(
+        Principal(name="bench-officer", role=Role.LICENSING_OFFICER), timedelta(hours=1)
+    )
+    timings: Timings = {}
+    for _ in range(samples):
+        began = time.perf_counter()
+        verifier.verify(token)
+        timings.setdefault("verify", []).append((time.perf_counter() - began) * 1000)
+    return timings
+
+
 async def caseflow_side(settings: Settings, client: Client, count: int, reviewers: int) -> Timings:
     """Push `count` cases to review, then work through them."""
     since = datetime.now(UTC)
@@ -127,10 +147,19 @@ async def caseflow_side(settings: Settings, client: Client, count: int, reviewer
     query = f"CaseStatus = 'under_review' AND StartTime >= '{since.isoformat()}'"
     cases = [case.case_id for case in await desk.find_cases(client, query, limit=count + 10)]
     timings: Timings = {}
+    officers = [
+        Reviewer(id=f"bench-officer-{number}", role=ReviewerRole.LICENSING_OFFICER)
+        for number in range(reviewers)
+    ]
+    # Each reviewer signs in once, as at the desk: the desk's issuer signs their tokens.
+    signing = issuer(settings)
+    tokens = [
+        signing.issue(Principal(name=officer.id, role=Role.LICENSING_OFFICER), timedelta(hours=1))
+        for officer in officers
+    ]
 
     async def work(case_id: str, number: int) -> None:
-        officer = Reviewer(id=f"bench-officer-{number}", role=ReviewerRole.LICENSING_OFFICER)
-        await review_case(client, case_id, officer, timings)
+        await review_case(client, case_id, officers[number], tokens[number], timings)
 
     await work_through(cases, reviewers, work)
     return timings
@@ -207,6 +236,7 @@ def report(console: Console, cases: Timings, baseline: Timings) -> dict[str, obj
         figures(cases, UPDATES).percentile(0.99) / figures(baseline, UPDATES).percentile(0.99), 2
     )
     line["target_p99_ms"] = TARGET_P99_MS
+    line["token_verification"] = ALGORITHM
     return line
 
 
@@ -218,6 +248,8 @@ async def main(count: int, reviewers: int) -> None:
     console.print(f"the same on {count} baseline workflows …")
     baseline = await baseline_side(client, count, reviewers)
     line = report(console, cases, baseline)
+    verify = figures(verification_timings(settings), ("verify",))
+    line["token_verify_p99_ms"] = round(verify.percentile(0.99), 2)
     print(json.dumps({"cases": count, "reviewers": reviewers, **line}))
 
 

@@ -19,6 +19,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import psutil
@@ -29,6 +30,8 @@ from rich.table import Table
 from temporalio.client import Client
 
 from caseflow.agency import gateway_headers
+from caseflow.auth import Principal, Role
+from caseflow.auth.tokens import issuer
 from caseflow.kafka import start_producer
 from caseflow.samples import sample_applications, sample_assessment, submission
 from caseflow.stack import list_processes
@@ -121,16 +124,19 @@ async def follow_cases(kafka: str, clocks: Clocks, tasks: asyncio.Queue[tuple[st
         await consumer.stop()
 
 
-async def review(client: Client, tasks: asyncio.Queue[tuple[str, str]], clocks: Clocks) -> None:
-    """An officer claims and approves; a senior officer countersigns (risky approvals)."""
+async def review(
+    client: Client, tasks: asyncio.Queue[tuple[str, str]], clocks: Clocks, tokens: dict[str, str]
+) -> None:
+    """An officer claims and approves; a senior officer countersigns (risky approvals); each
+    acts with their signed token."""
     while True:
         action, case_id = await tasks.get()
         try:
             if action == "decide":
-                await claim(client, case_id, ReviewerTask(reviewer=OFFICER))
+                await claim(client, case_id, ReviewerTask(token=tokens[OFFICER.id]))
                 # With conditions, as a high-risk approval names them as its mitigations.
                 approval = ReviewDecision(
-                    reviewer=OFFICER,
+                    token=tokens[OFFICER.id],
                     outcome=DecisionOutcome.APPROVED_WITH_CONDITIONS,
                     rationale="Soak: approved.",
                     conditions=[SOAK_CONDITION],
@@ -138,7 +144,7 @@ async def review(client: Client, tasks: asyncio.Queue[tuple[str, str]], clocks: 
                 )
                 await decide(client, case_id, approval)
             else:
-                await countersign(client, case_id, Countersignature(reviewer=SENIOR))
+                await countersign(client, case_id, Countersignature(token=tokens[SENIOR.id]))
         except Exception:
             clocks.review_failures += 1
 
@@ -173,7 +179,14 @@ async def soak(rate: float, duration: float, drain: float) -> dict[str, object]:
     clocks, tasks = Clocks(), asyncio.Queue[tuple[str, str]]()
     memory_before = memory_mb(settings.state_dir.resolve())
     helpers = [asyncio.create_task(follow_cases(endpoints.kafka, clocks, tasks))]
-    helpers += [asyncio.create_task(review(client, tasks, clocks)) for _ in range(REVIEWERS)]
+    signing, lasting = issuer(settings), timedelta(seconds=duration + drain + 3600)
+    tokens = {
+        who.id: signing.issue(Principal(name=who.id, role=Role(who.role.value)), lasting)
+        for who in (OFFICER, SENIOR)
+    }
+    helpers += [
+        asyncio.create_task(review(client, tasks, clocks, tokens)) for _ in range(REVIEWERS)
+    ]
     await asyncio.sleep(2)  # the follower has joined the topic before the first submission
     began = time.monotonic()
     console.print(f"submitting {rate:g} per second for {duration:g} s …")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from rich.console import Console
 from rich.progress import Progress
@@ -13,6 +13,7 @@ from temporalio.client import Client
 
 from caseflow.agency import publish_submissions, read_rejections, sample_messages
 from caseflow.auth import Principal
+from caseflow.auth.tokens import issuer
 from caseflow.cli.cases import show_cases, show_rejections
 from caseflow.processes import start_processes
 from caseflow.register_client import register_url
@@ -20,12 +21,12 @@ from caseflow.samples import sample_assessment
 from caseflow.settings import Settings
 from caseflow.stack import start_stack
 from caseflow.supervisor import start_supervisor
-from desk.demo import publishes_passwords, seed_demo_accounts
+from desk.demo import DEMO_ACCOUNTS, publishes_passwords, seed_demo_accounts
 from desk.runtime import desk_server
 from schemas.cases import DecisionOutcome
 from workflows.client import connect
 from workflows.desk import CaseSummary, case_view, claim, decide, find_cases
-from workflows.tasks import ReviewDecision, Reviewer, ReviewerTask
+from workflows.tasks import ReviewDecision, ReviewerTask
 
 SAMPLE_COUNT = 6
 MALFORMED = b'{"type": "SubmitApplication.v1", "data": {"submitting_agency": "DE-BAFA"}}'
@@ -51,25 +52,7 @@ async def run_demo(settings: Settings, console: Console, *, wait_seconds: float 
     cases = await _await_review(client, since, console, wait_seconds)
     low = next((case for case in cases if case.risk_level == "low"), None)
     if low is not None:
-        officer = Reviewer(id="demo-officer")
-        await claim(client, low.case_id, ReviewerTask(reviewer=officer))
-        screened = (await case_view(client, low.case_id)).screening
-        findings = [f.reference for f in screened.findings if f.reference] if screened else []
-        await decide(
-            client,
-            low.case_id,
-            ReviewDecision(
-                reviewer=officer,
-                outcome=DecisionOutcome.APPROVED,
-                rationale="Teaching equipment for a university; no human-rights concern found.",
-                assessment=sample_assessment(
-                    "Low risk: civilian end user, EAR99 item.", findings=findings
-                ),
-            ),
-        )
-        console.print(
-            f"claimed and approved low-risk case {low.control_number} as reviewer demo-officer"
-        )
+        await _approve(settings, client, low, console)
     show_rejections(await read_rejections(endpoints.kafka, since))
     show_cases(await find_cases(client, f"StartTime >= '{since.isoformat()}'"))
     console.print(
@@ -84,11 +67,34 @@ async def run_demo(settings: Settings, console: Console, *, wait_seconds: float 
     )
     console.print(
         "next: caseflow cases --status under_review · caseflow case Z… --role licensing_officer · "
-        "caseflow claim Z… --reviewer you · caseflow assessment Z… > hr.json (fill it in) · "
-        "caseflow decide Z… --reviewer you --outcome denied --rationale … --hr-ground … "
-        "--assessment hr.json · caseflow countersign Z… --reviewer a-senior-officer"
+        "caseflow login officer · caseflow claim Z… · caseflow assessment Z… > hr.json (fill it "
+        "in) · caseflow decide Z… --outcome denied --rationale … --hr-ground … --assessment "
+        "hr.json · caseflow login senior · caseflow countersign Z…"
     )
     console.print(f"ready in {time.monotonic() - began:.0f}s; stop everything with `caseflow down`")
+
+
+async def _approve(settings: Settings, client: Client, low: CaseSummary, console: Console) -> None:
+    """Claim and approve the low-risk case as the demo officer, with a token the desk's issuer
+    signs for that account (as its sign-in would): the workflow verifies it like any other."""
+    officer = next(principal for principal, _ in DEMO_ACCOUNTS if principal.name == "officer")
+    token = issuer(settings).issue(officer, timedelta(minutes=5))
+    await claim(client, low.case_id, ReviewerTask(token=token))
+    screened = (await case_view(client, low.case_id)).screening
+    findings = [f.reference for f in screened.findings if f.reference] if screened else []
+    await decide(
+        client,
+        low.case_id,
+        ReviewDecision(
+            token=token,
+            outcome=DecisionOutcome.APPROVED,
+            rationale="Teaching equipment for a university; no human-rights concern found.",
+            assessment=sample_assessment(
+                "Low risk: civilian end user, EAR99 item.", findings=findings
+            ),
+        ),
+    )
+    console.print(f"claimed and approved low-risk case {low.control_number} as {officer.name}")
 
 
 def show_desk(

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
 import httpx
 from pydantic import TypeAdapter
 
-from caseflow.auth import Principal, Role, key_ring
 from caseflow.settings import Settings
 from schemas.register import CaseFile, CaseLine, PurgeReport
 from services.register.config import DEFAULT_HTTP_PORT
 
 LINES = TypeAdapter(list[CaseLine])
-TOKEN_VARIABLE = "CASEFLOW_TOKEN"  # noqa: S105 - the variable's name, not a secret
-OPERATOR_VARIABLE = "CASEFLOW_OPERATOR"
 TIMEOUT = 30.0
 
 
@@ -37,17 +32,6 @@ def register_url(settings: Settings) -> str:
     if written.exists():
         return written.read_text().strip()
     return f"http://127.0.0.1:{DEFAULT_HTTP_PORT}"
-
-
-def cli_token(settings: Settings) -> str:
-    """The CLI's bearer token: `CASEFLOW_TOKEN`, else (an embedded stack, whose operator holds
-    the keys in the state folder) a short-lived token for the operator account named by
-    `CASEFLOW_OPERATOR` (default `operator`), signed with those keys."""
-    token = os.environ.get(TOKEN_VARIABLE)
-    if token:
-        return token
-    operator = Principal(name=os.environ.get(OPERATOR_VARIABLE, "operator"), role=Role.OPERATOR)
-    return key_ring(settings).issue(operator, timedelta(minutes=5), datetime.now(UTC))
 
 
 @dataclass(frozen=True)

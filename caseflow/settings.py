@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -59,6 +59,35 @@ class Settings(BaseSettings):
         default=None, description="Temporal frontend host:port; unset means the dev server."
     )
     temporal_namespace: str = "default"
+    temporal_tls_ca_file: Path | None = Field(
+        default=None,
+        description="With Temporal's mTLS on (docs/security.md): the CA its certificate is "
+        "checked against; the client certificate and key follow.",
+    )
+    temporal_tls_cert_file: Path | None = None
+    temporal_tls_key_file: Path | None = None
+    temporal_tls_server_name: str | None = Field(
+        default=None, description="The name on the Temporal frontend's certificate."
+    )
+    temporal_token: SecretStr | None = Field(
+        default=None,
+        description="With Temporal's JWT authorisation on: this process's service token "
+        "(`caseflow users service-token`), sent with every Temporal call.",
+    )
+
+    @field_validator(
+        "temporal_tls_ca_file",
+        "temporal_tls_cert_file",
+        "temporal_tls_key_file",
+        "temporal_tls_server_name",
+        "temporal_token",
+        mode="before",
+    )
+    @classmethod
+    def _unset_when_empty(cls, value: object) -> object:
+        """Compose passes an unset variable as empty: that means off, not the path '.'."""
+        return None if value == "" else value
+
     temporal_ui_url: str | None = Field(
         default=None, description="Temporal Web UI address shown to operators."
     )
@@ -138,14 +167,39 @@ class Settings(BaseSettings):
     )
     auth_keys: SecretStr | None = Field(
         default=None,
-        description="Token signing keys, a JSON list of {kid, secret}: the first signs, every "
-        "one verifies (rotate by putting a new key first); unset: keys made in "
-        "<state dir>/auth/keys.json.",
+        description="The issuer's token signing keys (the desk only), a JSON list of {kid, "
+        "private_key} with PEM P-256 (ES256) private keys: the first signs, every one verifies "
+        "(rotate by putting a new key first); unset: keys made in <state dir>/auth/keys.json.",
+    )
+    auth_public_keys: str | None = Field(
+        default=None,
+        description="For verifying processes: the issuer's public keys, a JWKS "
+        '({"keys": [...], "disabled": [...]}); unset: read from the published file.',
+    )
+    auth_public_file: Path | None = Field(
+        default=None,
+        description="Where the issuer publishes its public keys and the disabled accounts, and "
+        "verifiers read them (re-read as they change); unset: <state dir>/auth/public.json.",
+    )
+    token: SecretStr | None = Field(
+        default=None,
+        description="The CLI's bearer token, for scripts (CASEFLOW_TOKEN); unset: the one "
+        "`caseflow login` stored in the token file.",
+    )
+    token_file: Path = Field(
+        default_factory=lambda: Path.home() / ".config" / "caseflow" / "token",
+        description="Where `caseflow login` keeps the CLI's token (readable by its owner only).",
+    )
+    desk_url: str | None = Field(
+        default=None,
+        description="The desk `caseflow login` signs in at (e.g. https://desk.example); unset: "
+        "the embedded desk's address in <state dir>/run/desk.url.",
     )
     auth_token_minutes: int = Field(default=480, description="How long a bearer token lasts.")
     auth_keys_refresh_seconds: float = Field(
         default=60.0,
-        description="How often a running desk re-reads its token keys (a token of a key it does "
+        description="How often a running process re-reads its token keys and the disabled "
+        "accounts (a token of a key it does "
         "not know makes it re-read them at once, at most once a second).",
     )
     auth_sign_in_failures_per_account: int = Field(

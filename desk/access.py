@@ -5,13 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from fastapi import Request
-
 from caseflow.auth import REVIEWERS, Principal, Role
-from caseflow.auth.dependencies import SESSION_COOKIE
 from workflows.desk import ReviewerAction
 from workflows.inbox import InboxFilter
-from workflows.tasks import Reviewer, ReviewerRole
+from workflows.tasks import ReviewerRole
 
 # Case and referral ids are UUIDs, control numbers one letter and six digits.
 IDENTIFIER = r"[A-Za-z0-9._-]{1,100}"
@@ -39,11 +36,6 @@ def may_answer(principal: Principal, stakeholder_id: str) -> bool:
     return principal.role is Role.STAKEHOLDER and principal.stakeholder == stakeholder_id
 
 
-def reviewer_of(principal: Principal) -> Reviewer:
-    """The reviewer a signed-in officer or chair acts as: their account name and role."""
-    return Reviewer(id=principal.name, role=ReviewerRole(principal.role.value))
-
-
 def roles_of(action: ReviewerAction[Any]) -> tuple[Role, ...]:
     """The account roles that may send a reviewer action."""
     return tuple(Role(role.value) for role in action.roles)
@@ -54,12 +46,3 @@ def viewer_role(principal: Principal) -> ReviewerRole | None:
     if principal.role in ACTORS:
         return ReviewerRole(principal.role.value)
     return None
-
-
-def token_of(request: Request) -> str:
-    """The signed token the request was admitted with (its bearer header, else the session
-    cookie), to act with at the services as the same user."""
-    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and credentials.strip():
-        return credentials.strip()
-    return request.cookies.get(SESSION_COOKIE, "")

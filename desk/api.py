@@ -12,8 +12,8 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, sta
 
 from caseflow.auth import REVIEWERS, Principal, Role, require
 from caseflow.auth.attempts import SignInRefused
-from caseflow.auth.dependencies import client_address
-from desk.access import CASE_READERS, IDENTIFIER, reviewer_of, roles_of, token_of
+from caseflow.auth.dependencies import client_address, token_of
+from desk.access import CASE_READERS, IDENTIFIER, roles_of
 from desk.handlers import Desk
 from desk.models import (
     Answer,
@@ -80,6 +80,12 @@ def _responses(*codes: int) -> dict[int | str, dict[str, Any]]:
 def build_router(desk: Desk) -> APIRouter:
     """The API's routes on one desk."""
     api = APIRouter(prefix="/api")
+
+    @api.get("/auth/jwks")
+    async def jwks() -> dict[str, list[dict[str, Any]]]:
+        """The public keys tokens are signed with (a JWKS), for Temporal's own authoriser and
+        any other verifier; nothing in it can sign a token."""
+        return {"keys": desk.keys.published.keys}
 
     @api.post("/auth/token", responses=_responses(401, 429))
     async def sign_in(request: Request, credentials: Credentials) -> TokenIssued:
@@ -194,8 +200,11 @@ def _add_action(
 ) -> None:
     """POST /cases/{case}/<action>: for the action's roles, its help text as documentation."""
 
-    async def act(principal: Principal, case: CaseRef, body: DeskInput) -> ActionRecorded:
-        task = action.task(reviewer=reviewer_of(principal), **body.model_dump())
+    async def act(
+        request: Request, principal: Principal, case: CaseRef, body: DeskInput
+    ) -> ActionRecorded:
+        # Who acts is the workflow's to verify: the signed-in actor's token goes with the task.
+        task = action.task(token=token_of(request), **body.model_dump())
         return await desk.act(case, action, task)
 
     # FastAPI reads the body's model and the role check from the annotations.

@@ -8,8 +8,8 @@ from typing import Any
 from pydantic import BaseModel
 from starlette.datastructures import FormData
 
-from caseflow.auth import Principal, Role
-from desk.access import reviewer_of, roles_of
+from caseflow.auth import Role
+from desk.access import roles_of
 from schemas.cases import DecisionOutcome, DenialGround, HumanRightsAssessment
 from workflows import desk as cases
 from workflows.desk import ReviewerAction
@@ -20,7 +20,6 @@ from workflows.tasks import (
     EscalationResolution,
     InformationRequest,
     ReviewDecision,
-    Reviewer,
     ReviewerTask,
 )
 
@@ -38,21 +37,22 @@ class FormAction:
         return roles_of(self.action)
 
 
-def read_action(name: str, form: FormData, principal: Principal) -> FormAction | None:
-    """The task a submitted action form asks for; None for an action the desk does not know."""
+def read_action(name: str, form: FormData, token: str) -> FormAction | None:
+    """The task a submitted action form asks for, carrying the signed-in actor's token (the
+    workflow takes who acts from it); None for an action the desk does not know."""
     try:
-        return _read_action(name, form, reviewer_of(principal))
+        return _read_action(name, form, token)
     except ValueError:  # fields no form of the desk sends (too long, wrong kind)
         return None
 
 
-def _read_action(name: str, form: FormData, reviewer: Reviewer) -> FormAction | None:
+def _read_action(name: str, form: FormData, token: str) -> FormAction | None:
     if name in ("claim", "release"):
         action = cases.claim if name == "claim" else cases.release
-        return FormAction(action, ReviewerTask(reviewer=reviewer, note=text(form, "note")))
+        return FormAction(action, ReviewerTask(token=token, note=text(form, "note")))
     if name in DecisionOutcome.__members__.values():
         decision = ReviewDecision(
-            reviewer=reviewer,
+            token=token,
             outcome=DecisionOutcome(name),
             rationale=text(form, "rationale"),
             conditions=lines(form, "conditions"),
@@ -63,28 +63,28 @@ def _read_action(name: str, form: FormData, reviewer: Reviewer) -> FormAction | 
         return FormAction(cases.decide, decision)
     if name == "countersign":
         signature = Countersignature(
-            reviewer=reviewer, agree=text(form, "agree") != "no", note=text(form, "note")
+            token=token, agree=text(form, "agree") != "no", note=text(form, "note")
         )
         return FormAction(cases.countersign, signature)
     if name == "request_information":
-        request = InformationRequest(reviewer=reviewer, questions=lines(form, "questions"))
+        request = InformationRequest(token=token, questions=lines(form, "questions"))
         return FormAction(cases.request_information, request)
     if name == "refer_for_consultation":
         stakeholders = [s.strip() for s in text(form, "stakeholders").split(",") if s.strip()]
         referral = ConsultationReferral(
-            reviewer=reviewer, stakeholders=stakeholders, note=text(form, "note")
+            token=token, stakeholders=stakeholders, note=text(form, "note")
         )
         return FormAction(cases.refer_for_consultation, referral)
     if name == "resolve_escalation":
         resolution = EscalationResolution(
-            reviewer=reviewer,
+            token=token,
             recommendation=text(form, "recommendation"),
             rationale=text(form, "rationale"),
         )
         return FormAction(cases.resolve_escalation, resolution)
     if name == "appeal_escalation":
         appeal = EscalationAppeal(
-            reviewer=reviewer,
+            token=token,
             on_behalf_of=text(form, "on_behalf_of"),
             grounds=text(form, "grounds"),
         )

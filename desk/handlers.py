@@ -13,6 +13,7 @@ from temporalio.client import Client
 
 from caseflow.auth import Accounts, KeyRing, Principal
 from caseflow.auth.attempts import SignInAttempts, SignInRefused
+from caseflow.auth.tokens import temporal_permissions
 from caseflow.register_client import NotInRegister, RegisterClient
 from caseflow.service_api import Service, ServiceClient, ServiceRefused
 from caseflow.settings import Settings
@@ -83,7 +84,8 @@ class Desk:
             await self.attempts.failed(address, datetime.now(UTC))
             return None
         await self.attempts.clear(name)
-        token = self.keys.issue(principal, self.token_lifetime, now)
+        permissions = temporal_permissions(principal.role, self.temporal.namespace)
+        token = self.keys.issue(principal, self.token_lifetime, now, permissions)
         return SignedIn(token, principal, now + self.token_lifetime)
 
     async def inbox(self, principal: Principal, wanted: InboxFilter) -> list[CaseSummary]:

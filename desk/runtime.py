@@ -10,8 +10,9 @@ from datetime import timedelta
 
 import structlog
 
-from caseflow.auth import key_ring, open_accounts
+from caseflow.auth import open_accounts
 from caseflow.auth.attempts import SignInAttempts, SignInPolicy
+from caseflow.auth.tokens import issuer, publish_disabled
 from caseflow.http import HttpServer
 from caseflow.register_client import RegisterClient
 from caseflow.settings import Settings
@@ -29,11 +30,14 @@ async def open_desk(settings: Settings) -> AsyncIterator[Desk]:
     endpoints = settings.endpoints()
     async with AsyncExitStack() as stack:
         accounts = await stack.enter_async_context(open_accounts(endpoints.database))
+        # The desk issues tokens; verifiers refuse those of the accounts it publishes disabled.
+        keys = issuer(settings)
+        publish_disabled(settings, await accounts.disabled_names())
         yield Desk(
             temporal=await connect(settings),
             accounts=accounts,
             attempts=SignInAttempts(accounts.pool, SignInPolicy.from_settings(settings)),
-            keys=key_ring(settings),
+            keys=keys,
             token_lifetime=timedelta(minutes=settings.auth_token_minutes),
             settings=settings,
             register=RegisterClient.of(settings),

@@ -15,9 +15,9 @@ from fastapi.templating import Jinja2Templates
 
 from caseflow.auth import REVIEWERS, Principal, Role, current_principal
 from caseflow.auth.attempts import SignInRefused
-from caseflow.auth.dependencies import SESSION_COOKIE, client_address
+from caseflow.auth.dependencies import SESSION_COOKIE, client_address, token_of
 from caseflow.service_api import ServiceRefused
-from desk.access import ACTORS, CASE_READERS, token_of
+from desk.access import ACTORS, CASE_READERS
 from desk.forms import lines, read_action, text
 from desk.handlers import Desk
 from desk.present import register_filters
@@ -149,7 +149,7 @@ def build_router(desk: Desk) -> APIRouter:
     @web.post("/cases/{case}/actions/{name}")
     async def act(request: Request, principal: Visitor, case: str, name: str) -> Response:
         await checked_form(request, principal, *ACTORS)
-        wanted = read_action(name, await request.form(), principal)
+        wanted = read_action(name, await request.form(), token_of(request))
         if wanted is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"no action '{name}'")
         _admit(principal, *wanted.roles)

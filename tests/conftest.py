@@ -19,6 +19,7 @@ from caseflow.stack.pidfiles import PidRecord, is_running, own_process
 from caseflow.stack.ports import free_ports
 from caseflow.stack.temporal import register_search_attributes
 from schemas.topics import ALL_TOPICS
+from tests.actors import use_stack
 from tests.containers import ServerPath, container_servers, server_path
 from workflows.client import connect
 
@@ -66,6 +67,7 @@ def stack_settings(
         temporal_ui_port=temporal_ui_port,
         codec_port=codec_port,
     )
+    use_stack(settings)  # reviewer tasks carry real tokens of the stack's issuer
     if servers == "embedded":
         return settings
     endpoints: Endpoints = request.getfixturevalue("containers")

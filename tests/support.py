@@ -14,7 +14,8 @@ import jwt
 from aiokafka import AIOKafkaConsumer
 from typer.testing import CliRunner
 
-from caseflow.auth import Principal, Role, key_ring, open_accounts
+from caseflow.auth import Principal, Role, open_accounts
+from caseflow.auth.tokens import issuer
 from caseflow.cli import app as cli
 from caseflow.settings import Settings
 
@@ -100,7 +101,7 @@ async def signed_token(
     principal = Principal(name=account, role=role, stakeholder=stakeholder)
     async with open_accounts(settings.endpoints().database) as accounts:
         await accounts.add(principal, TEST_PASSWORD)
-    return key_ring(settings).issue(principal, timedelta(hours=2))
+    return issuer(settings).issue(principal, timedelta(hours=2))
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter, DefaultFailureConverterWithEncodedAttributes
+from temporalio.service import TLSConfig
 
 from caseflow.secret_files import read_or_create
 from caseflow.settings import Settings
@@ -16,12 +17,32 @@ from workflows.encryption import EncryptionCodec, PayloadKeys
 KEY_FILE = Path("keys") / "payload-keys"
 
 
-async def connect(settings: Settings) -> Client:
-    """A Temporal client that carries pydantic models, encrypted with the configured keys."""
+async def connect(settings: Settings, token: str | None = None) -> Client:
+    """A Temporal client that carries pydantic models, encrypted with the configured keys; with
+    Temporal's own authorisation on, over mTLS and with a bearer token (the process's service
+    token, or `token`: a reviewer's own, from the CLI)."""
+    tls = temporal_tls(settings)
+    # A reviewer's token goes to Temporal only over TLS, where its authorisation is on.
+    api_key = settings.temporal_token.get_secret_value() if settings.temporal_token else None
     return await Client.connect(
         settings.endpoints().temporal,
         namespace=settings.temporal_namespace,
         data_converter=data_converter(payload_keys(settings)),
+        tls=tls,
+        api_key=api_key or (token if tls else None),
+    )
+
+
+def temporal_tls(settings: Settings) -> TLSConfig | bool:
+    """mTLS to Temporal when a CA is configured; plain gRPC otherwise (the embedded server)."""
+    if settings.temporal_tls_ca_file is None:
+        return False
+    client = (settings.temporal_tls_cert_file, settings.temporal_tls_key_file)
+    return TLSConfig(
+        server_root_ca_cert=settings.temporal_tls_ca_file.read_bytes(),
+        client_cert=client[0].read_bytes() if client[0] else None,
+        client_private_key=client[1].read_bytes() if client[1] else None,
+        domain=settings.temporal_tls_server_name,
     )
 
 

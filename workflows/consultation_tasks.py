@@ -8,7 +8,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.cases import CaseStatus
     from schemas.consultation import ConsultationConcluded, ConsultationOpened, ReferralExtended
     from schemas.topics import CONSULTATION_REQUESTS
-    from workflows import review
+    from workflows import actors, review
     from workflows.case_steps import CaseSteps
     from workflows.consultation import consultation_requested, opening
     from workflows.model import Consultation, Escalation, PartnerWaiver
@@ -28,6 +28,7 @@ class ConsultationTasks(CaseSteps):
     @workflow.update
     async def refer_for_consultation(self, referral: ConsultationReferral) -> ActionRecorded:
         """The claimant refers the case; stakeholders answer within the policy's time."""
+        referral = actors.acting(referral)
         self._refuse_if(review.referral_problems(self._case, referral))
         case, now = self._case, workflow.now()
         self._cancel_open_consultation("superseded by a new consultation round")
@@ -53,12 +54,14 @@ class ConsultationTasks(CaseSteps):
 
     @refer_for_consultation.validator
     def _validate_refer_for_consultation(self, referral: ConsultationReferral) -> None:
+        referral = actors.verified(referral, actors.OFFICERS, "refer a case for consultation")
         self._refuse_if(review.referral_problems(self._case, referral))
 
     @workflow.update
     async def record_partner_waiver(self, waiver: PartnerWaiverRequest) -> ActionRecorded:
         """A senior officer records why partner states that denied an essentially identical
         transaction cannot be consulted; approval no longer waits for them."""
+        waiver = actors.acting(waiver)
         self._refuse_if(review.waiver_problems(self._case, waiver))
         now, by = workflow.now(), waiver.reviewer.id
         self._case.partner_waivers += [
@@ -71,6 +74,9 @@ class ConsultationTasks(CaseSteps):
 
     @record_partner_waiver.validator
     def _validate_record_partner_waiver(self, waiver: PartnerWaiverRequest) -> None:
+        waiver = actors.verified(
+            waiver, actors.SENIOR, "record why a partner state is not consulted"
+        )
         self._refuse_if(review.waiver_problems(self._case, waiver))
 
     @workflow.signal

@@ -14,6 +14,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.workflow import UpdateMethodMultiParam
 
+from workflows import actors
 from workflows import search_attributes as sa
 from workflows.client import workflow_id
 from workflows.license_case import LicenseCase
@@ -134,10 +135,8 @@ class ReviewerAction(Generic[TaskT]):
         return await _act(client, case_id, self.update, task)
 
 
-OFFICERS = (ReviewerRole.LICENSING_OFFICER, ReviewerRole.SENIOR_OFFICER)
-SENIOR = (ReviewerRole.SENIOR_OFFICER,)
-# A senior officer chairs the first escalation level, a committee chair the higher ones.
-CHAIRS = (ReviewerRole.SENIOR_OFFICER, ReviewerRole.COMMITTEE_CHAIR)
+# The roles each action is open to: the workflow checks them against the verified token.
+OFFICERS, SENIOR, CHAIRS = actors.OFFICERS, actors.SENIOR, actors.CHAIRS
 
 claim = ReviewerAction(
     "claim",

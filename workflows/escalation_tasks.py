@@ -10,7 +10,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from schemas.cases import CaseStatus
     from schemas.topics import CASES
-    from workflows import escalation, events, review
+    from workflows import actors, escalation, events, review
     from workflows.clock import Alarm
     from workflows.consultation_tasks import ConsultationTasks
     from workflows.deadlines import next_referral_alarm, referral_alarm, referral_due
@@ -23,6 +23,7 @@ class EscalationTasks(ConsultationTasks):
     @workflow.update
     async def resolve_escalation(self, resolution: EscalationResolution) -> ActionRecorded:
         """The committee at the case's level decides; it stands once the appeal window closes."""
+        resolution = actors.acting(resolution)
         self._refuse_if(review.resolution_problems(self._case, resolution))
         case, now = self._case, workflow.now()
         decided = case.escalation
@@ -50,11 +51,15 @@ class EscalationTasks(ConsultationTasks):
 
     @resolve_escalation.validator
     def _validate_resolve_escalation(self, resolution: EscalationResolution) -> None:
+        resolution = actors.verified(
+            resolution, actors.CHAIRS, "record an escalation committee's decision"
+        )
         self._refuse_if(review.resolution_problems(self._case, resolution))
 
     @workflow.update
     async def appeal_escalation(self, appeal: EscalationAppeal) -> ActionRecorded:
         """A dissenting agency appeals the committee's decision: the next level decides."""
+        appeal = actors.acting(appeal)
         case, now = self._case, workflow.now()
         self._refuse_if(review.appeal_problems(case, appeal, now))
         assert case.escalation is not None
@@ -70,6 +75,7 @@ class EscalationTasks(ConsultationTasks):
 
     @appeal_escalation.validator
     def _validate_appeal_escalation(self, appeal: EscalationAppeal) -> None:
+        appeal = actors.verified(appeal, actors.SENIOR, "record an appeal")
         self._refuse_if(review.appeal_problems(self._case, appeal, workflow.now()))
 
     def _raise_escalation_alarms_if_due(self) -> None:

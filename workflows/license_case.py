@@ -10,7 +10,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from schemas.cases import CaseAmended, CaseStatus, CaseWithdrawn, DecisionOutcome
     from schemas.screening import ScreeningCompleted
-    from workflows import review
+    from workflows import actors, review
     from workflows.case_card import case_view
     from workflows.case_record import REVIEW_TIMER, REVIEWER_ACTIONS_PUBLISHED
     from workflows.escalation_tasks import EscalationTasks
@@ -84,28 +84,33 @@ class LicenseCase(EscalationTasks):
     @workflow.update
     async def claim(self, task: ReviewerTask) -> ActionRecorded:
         """A reviewer takes the case; only the claimant acts on it from now on."""
+        task = actors.acting(task)
         self._refuse_if(review.claim_problems(self._case, task))
         self._case.claimant = task.reviewer
         return await self._recorded(task, f"claimed by {task.reviewer.id}")
 
     @claim.validator
     def _validate_claim(self, task: ReviewerTask) -> None:
+        task = actors.verified(task, actors.OFFICERS, "claim")
         self._refuse_if(review.claim_problems(self._case, task))
 
     @workflow.update
     async def release(self, task: ReviewerTask) -> ActionRecorded:
         """The claimant hands the case back to the queue."""
+        task = actors.acting(task)
         self._refuse_if(review.release_problems(self._case, task))
         self._case.claimant = None
         return await self._recorded(task, f"released by {task.reviewer.id}")
 
     @release.validator
     def _validate_release(self, task: ReviewerTask) -> None:
+        task = actors.verified(task, actors.OFFICERS, "release")
         self._refuse_if(review.release_problems(self._case, task))
 
     @workflow.update
     async def decide(self, decision: ReviewDecision) -> ActionRecorded:
         """The claimant decides; a denial or a risky approval first awaits a countersignature."""
+        decision = actors.acting(decision)
         # Checked again here, as two updates of one task are validated before either runs; a
         # rule added later is behind a patch, so decisions accepted before it replay as they ran.
         partner_rule = workflow.patched(PARTNER_CONSULTED_BEFORE_APPROVAL)
@@ -126,11 +131,13 @@ class LicenseCase(EscalationTasks):
 
     @decide.validator
     def _validate_decide(self, decision: ReviewDecision) -> None:
+        decision = actors.verified(decision, actors.OFFICERS, "decide")
         self._refuse_if(review.decision_problems(self._case, decision))
 
     @workflow.update
     async def countersign(self, signature: Countersignature) -> ActionRecorded:
         """A second, senior officer countersigns the sign-off (or sends it back to review)."""
+        signature = actors.acting(signature)
         self._refuse_if(review.countersign_problems(self._case, signature))
         signed = self._case.sign_off
         assert signed is not None
@@ -145,11 +152,13 @@ class LicenseCase(EscalationTasks):
 
     @countersign.validator
     def _validate_countersign(self, signature: Countersignature) -> None:
+        signature = actors.verified(signature, actors.SENIOR, "countersign")
         self._refuse_if(review.countersign_problems(self._case, signature))
 
     @workflow.update
     async def request_information(self, request: InformationRequest) -> ActionRecorded:
         """The claimant asks the agency for information; the decision clock stops."""
+        request = actors.acting(request)
         self._refuse_if(review.hold_problems(self._case, request))
         questions = [question for question in request.questions if question.strip()]
         self._case.hold = Hold(
@@ -163,6 +172,7 @@ class LicenseCase(EscalationTasks):
 
     @request_information.validator
     def _validate_request_information(self, request: InformationRequest) -> None:
+        request = actors.verified(request, actors.OFFICERS, "ask the agency for information")
         self._refuse_if(review.hold_problems(self._case, request))
 
     @workflow.query

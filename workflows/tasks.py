@@ -25,17 +25,38 @@ class Reviewer(BaseModel):
     role: ReviewerRole = ReviewerRole.LICENSING_OFFICER
 
 
-class ReviewerTask(BaseModel):
+def _unnamed(reviewer: Reviewer) -> bool:
+    return not reviewer.id
+
+
+class SignedTask(BaseModel):
+    """A task sent by a signed-in actor: the workflow takes who acts from the verified token,
+    never from the payload. Histories recorded before tokens name the reviewer instead, and
+    replay so; a new task without a valid token is refused."""
+
+    reviewer: Reviewer = Field(
+        default_factory=lambda: Reviewer(id=""),
+        exclude_if=_unnamed,
+        description="Who acted, filled in from the verified token (sent only by histories "
+        "recorded before tokens).",
+    )
+    token: str | None = Field(
+        default=None,
+        exclude_if=lambda token: token is None,
+        description="The actor's signed bearer token (from the desk's sign-in or "
+        "`caseflow login`); verified when the task is accepted, never recorded.",
+    )
+
+
+class ReviewerTask(SignedTask):
     """Claim or release a case: only the reviewer and a note."""
 
-    reviewer: Reviewer
     note: str = ""
 
 
-class ReviewDecision(BaseModel):
+class ReviewDecision(SignedTask):
     """The claimant's decision; a denial or a risky approval then awaits a countersignature."""
 
-    reviewer: Reviewer
     outcome: DecisionOutcome
     rationale: str
     conditions: list[str] = Field(default_factory=list)
@@ -54,51 +75,45 @@ class ReviewDecision(BaseModel):
     )
 
 
-class Countersignature(BaseModel):
+class Countersignature(SignedTask):
     """A second, senior officer agrees with a sign-off (or sends it back with a note)."""
 
-    reviewer: Reviewer
     agree: bool = True
     note: str = ""
 
 
-class InformationRequest(BaseModel):
+class InformationRequest(SignedTask):
     """The claimant asks the agency for information: the case goes on hold."""
 
-    reviewer: Reviewer
     questions: list[str] = Field(default_factory=list)
 
 
-class ConsultationReferral(BaseModel):
+class ConsultationReferral(SignedTask):
     """The claimant refers the case to stakeholders (empty: the routing policy proposes them)."""
 
-    reviewer: Reviewer
     stakeholders: list[str] = Field(default_factory=list, description="Stakeholder ids.")
     note: str = ""
 
 
-class EscalationResolution(BaseModel):
+class EscalationResolution(SignedTask):
     """The escalation committee's chair (a senior officer) settles a dissent."""
 
-    reviewer: Reviewer
     recommendation: str = Field(description="What the committee recommends the officer decide.")
     rationale: str
 
 
-class PartnerWaiverRequest(BaseModel):
+class PartnerWaiverRequest(SignedTask):
     """A senior officer records why partner states that denied an essentially identical
     transaction are not consulted before approval (EU 2021/821 Art. 16)."""
 
-    reviewer: Reviewer
     states: list[str] = Field(description="ISO 3166 codes of the partner states.")
     reason: str = Field(description="Why they cannot be consulted, for the record.")
 
 
-class EscalationAppeal(BaseModel):
+class EscalationAppeal(SignedTask):
     """A dissenting agency appeals a committee's decision to the next level; a senior officer
     records the appeal on its behalf."""
 
-    reviewer: Reviewer
     on_behalf_of: str = Field(description="Stakeholder id of the agency that appeals.")
     grounds: str = Field(description="Why the agency disagrees with the committee's decision.")
 

@@ -11,10 +11,11 @@ from temporalio.worker import PollerBehaviorSimpleMaximum, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 import workflows
+from caseflow.auth.tokens import key_ring
 from caseflow.kafka import kafka_security, start_producer
 from caseflow.metrics import scraped_from_store
 from caseflow.settings import Settings
-from workflows import TASK_QUEUE
+from workflows import TASK_QUEUE, actors
 from workflows.activities import CaseActivities
 from workflows.client import connect
 from workflows.license_case import LicenseCase
@@ -62,6 +63,8 @@ async def run_worker(
 ) -> None:
     """Run the worker until cancelled; `on_ready` runs once it polls its task queue."""
     endpoints = settings.endpoints()
+    # Public keys only: the worker verifies actors' tokens, it never signs one.
+    actors.install(key_ring(settings))
     client = await connect(settings)
     producer = await start_producer(endpoints.kafka, "caseflow-worker", kafka_security(settings))
     unexpose = scraped_from_store("cases", case_families(client))

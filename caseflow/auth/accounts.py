@@ -91,6 +91,11 @@ class Accounts:
         )
         return status.endswith(" 1")
 
+    async def disabled_names(self) -> list[str]:
+        """The names of every disabled account, for verifiers to refuse their tokens."""
+        rows = await self.pool.fetch("SELECT name FROM accounts WHERE disabled ORDER BY name")
+        return [row["name"] for row in rows]
+
     async def listing(self) -> list[AccountRecord]:
         """Every account, by role then name."""
         rows = await self.pool.fetch("SELECT * FROM accounts ORDER BY role, name")

@@ -53,7 +53,14 @@ async def current_principal(
         principal.name
     ):
         raise _unauthenticated("the account is disabled")
+    # Kept for the request: an action on a case passes the actor's token on to the workflow.
+    request.state.token = token
     return principal
+
+
+def token_of(request: Request) -> str:
+    """The verified bearer token of the request (set by `current_principal`)."""
+    return cast(str, request.state.token)
 
 
 def require(*roles: Role) -> Callable[..., Awaitable[Principal]]:

@@ -21,6 +21,8 @@ class CaseflowCommands(LazyCommands):
         "tasks": "caseflow.cli.tasks:tasks",
         "cases": "caseflow.cli.cases:app",
         "case": "caseflow.cli.cases:case",
+        "login": "caseflow.cli.session:login",
+        "logout": "caseflow.cli.session:logout",
         "act": "caseflow.cli.review:act",
         "claim": "caseflow.cli.review:claim",
         "release": "caseflow.cli.review:release",

@@ -9,7 +9,7 @@ from typing import Any, NoReturn
 import typer
 from rich.console import Console
 
-from caseflow.cli.credentials import NoToken, cli_token
+from caseflow.cli.session import NotSignedIn, actor_token
 from caseflow.service_api import Service, ServiceClient, ServiceRefused, ServiceUnavailable
 from caseflow.settings import Settings
 
@@ -21,10 +21,11 @@ def call_service(
 ) -> Any:
     """The service's JSON answer to the call, made with the CLI user's token."""
     try:
-        token = cli_token()
-        client = ServiceClient.of(Settings(), service)
+        settings = Settings()
+        token = actor_token(settings)
+        client = ServiceClient.of(settings, service)
         return asyncio.run(client.call(method, path, token, body))
-    except NoToken as error:
+    except NotSignedIn as error:
         _refused(f"{error}")
     except ServiceUnavailable as error:
         _refused(f"{error}", "not done")

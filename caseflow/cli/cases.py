@@ -11,11 +11,11 @@ from rich.table import Table
 from temporalio.client import Client
 from temporalio.service import RPCError
 
+from caseflow.cli.session import NotSignedIn, actor_token
 from caseflow.register_client import (
     NotInRegister,
     RegisterClient,
     RegisterUnavailable,
-    cli_token,
 )
 from caseflow.settings import Settings
 from schemas.cases import CaseStatus
@@ -88,7 +88,7 @@ def case(
     """Show a case: parties, risk, findings, who holds it, what is due, what you can do now."""
     try:
         view = asyncio.run(_view(reference, role, reviewer))
-    except (NotInRegister, RegisterUnavailable) as error:
+    except (NotInRegister, RegisterUnavailable, NotSignedIn) as error:
         console.print(f"[red]no case {reference}:[/red] {error}", highlight=False)
         raise typer.Exit(1) from error
     show_case(view)
@@ -107,9 +107,9 @@ async def _find(query: str, limit: int, closed: bool = False) -> list[CaseSummar
     settings = Settings()
     try:
         lines = await RegisterClient.of(settings).closed_cases(
-            cli_token(settings), {"limit": limit - len(found)}
+            actor_token(settings), {"limit": limit - len(found)}
         )
-    except RegisterUnavailable as error:
+    except (RegisterUnavailable, NotSignedIn) as error:
         console.print(
             f"[yellow]closed cases Temporal no longer keeps are not listed:[/yellow] {error}",
             highlight=False,
@@ -126,7 +126,7 @@ async def _view(reference: str, role: ReviewerRole | None, reviewer: str) -> Cas
         return await case_view(client, await resolve_case(client, reference), role, reviewer)
     except CaseNotFound:
         settings = Settings()
-        found = await RegisterClient.of(settings).case_file(reference, cli_token(settings))
+        found = await RegisterClient.of(settings).case_file(reference, actor_token(settings))
         return closed_case_view(found)
 
 

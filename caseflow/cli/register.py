@@ -12,11 +12,11 @@ from rich.console import Console
 from rich.table import Table
 
 from caseflow.cli.audit import verify_trail
+from caseflow.cli.session import NotSignedIn, actor_token
 from caseflow.register_client import (
     NotInRegister,
     RegisterClient,
     RegisterUnavailable,
-    cli_token,
 )
 from caseflow.register_export import Bundle, check_against_trail, printable, write_pdf
 from caseflow.settings import Settings
@@ -53,7 +53,7 @@ def cases(
     filters: dict[str, str | int] = {k: v for k, v in wanted.items() if v is not None}
     try:
         found = asyncio.run(_closed({**filters, "limit": limit}))
-    except (NotInRegister, RegisterUnavailable) as error:
+    except (NotInRegister, RegisterUnavailable, NotSignedIn) as error:
         raise _refused(error) from error
     table = Table(
         "control no.", "outcome", "decided (UTC)", "by", "agency", "ref.", "dest.", "risk"
@@ -75,7 +75,7 @@ def cases(
 
 async def _closed(filters: dict[str, str | int]) -> list[CaseLine]:
     settings = Settings()
-    return await RegisterClient.of(settings).closed_cases(cli_token(settings), filters)
+    return await RegisterClient.of(settings).closed_cases(actor_token(settings), filters)
 
 
 @app.command()
@@ -87,7 +87,7 @@ def purge(
     """Pseudonymise the personal data of cases past retention; their decisions are kept."""
     try:
         report = asyncio.run(_purge(dry_run))
-    except (NotInRegister, RegisterUnavailable) as error:
+    except (NotInRegister, RegisterUnavailable, NotSignedIn) as error:
         raise _refused(error) from error
     verb = "would pseudonymise" if report.dry_run else "pseudonymised"
     console.print(
@@ -107,7 +107,7 @@ def purge(
 
 async def _purge(dry_run: bool) -> PurgeReport:
     settings = Settings()
-    return await RegisterClient.of(settings).purge(cli_token(settings), dry_run)
+    return await RegisterClient.of(settings).purge(actor_token(settings), dry_run)
 
 
 @app.command()
@@ -120,7 +120,7 @@ def export(
     trail's hash chain (exit 1 if the trail does not vouch for it)."""
     try:
         bundle = asyncio.run(_bundle(case))
-    except (NotInRegister, RegisterUnavailable) as error:
+    except (NotInRegister, RegisterUnavailable, NotSignedIn) as error:
         raise _refused(error, case) from error
     out.mkdir(parents=True, exist_ok=True)
     stem = out / f"case-{bundle.case.control_number or bundle.case.case_id}"
@@ -152,7 +152,7 @@ async def _bundle(reference: str) -> Bundle:
     """The case file from the register, checked against the audit trail as `caseflow audit`
     reads it (its own read functions; the register's tables are not touched)."""
     settings = Settings()
-    found = await RegisterClient.of(settings).case_file(reference, cli_token(settings))
+    found = await RegisterClient.of(settings).case_file(reference, actor_token(settings))
     database = settings.endpoints().database
     check, breaks = await verify_trail(database)
     rows = await _audit_rows(database, found)

@@ -2,9 +2,9 @@
 waive-partner`: reviewer tasks.
 
 Each is a Temporal Update: the workflow refuses an invalid task before it enters the history and
-says every reason. Who acts comes from `--reviewer` and `--role` (or CASEFLOW_REVIEWER and
-CASEFLOW_REVIEWER_ROLE); each command's name, help and default role come from its action in
-workflows/desk.py.
+says every reason. Who acts is proven by the token of `caseflow login` (or CASEFLOW_TOKEN): the
+workflow verifies it and takes the reviewer and role from it. Each command's name and help come
+from its action in workflows/desk.py.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import typer
-from pydantic import BaseModel
 from rich.console import Console
 
 from caseflow.cli import assessment as hr
+from caseflow.cli.session import NotSignedIn, actor_token
 from caseflow.settings import Settings
 from schemas.cases import DecisionOutcome, DenialGround
 from workflows import desk
@@ -32,17 +32,15 @@ from workflows.tasks import (
     InformationRequest,
     PartnerWaiverRequest,
     ReviewDecision,
-    Reviewer,
-    ReviewerRole,
     ReviewerTask,
+    SignedTask,
 )
 
 console = Console()
-TaskT = TypeVar("TaskT", bound=BaseModel)
+TaskT = TypeVar("TaskT", bound=SignedTask)
 Command = TypeVar("Command", bound=Callable[..., None])
 
 CASE = typer.Argument(..., help="Case id or control number.")
-REVIEWER = typer.Option(..., "--reviewer", envvar="CASEFLOW_REVIEWER", help="Your reviewer id.")
 
 act = typer.Typer(
     help="Every reviewer action on a case, each a Temporal Update the workflow checks first.",
@@ -62,32 +60,19 @@ def command(action: ReviewerAction[Any]) -> Callable[[Command], Command]:
     return register
 
 
-def role_option(action: ReviewerAction[Any]) -> Any:
-    """The `--role` option, by default the first role the action is open to."""
-    return typer.Option(
-        action.roles[0], "--role", envvar="CASEFLOW_REVIEWER_ROLE", help="Your role."
-    )
-
-
 @command(desk.claim)
-def claim(
-    reference: str = CASE, reviewer: str = REVIEWER, role: ReviewerRole = role_option(desk.claim)
-) -> None:
-    _run(desk.claim, reference, ReviewerTask(reviewer=Reviewer(id=reviewer, role=role)))
+def claim(reference: str = CASE) -> None:
+    _run(desk.claim, reference, ReviewerTask())
 
 
 @command(desk.release)
-def release(
-    reference: str = CASE, reviewer: str = REVIEWER, role: ReviewerRole = role_option(desk.release)
-) -> None:
-    _run(desk.release, reference, ReviewerTask(reviewer=Reviewer(id=reviewer, role=role)))
+def release(reference: str = CASE) -> None:
+    _run(desk.release, reference, ReviewerTask())
 
 
 @command(desk.decide)
 def decide(
     reference: str = CASE,
-    reviewer: str = REVIEWER,
-    role: ReviewerRole = role_option(desk.decide),
     outcome: DecisionOutcome = typer.Option(..., help="The decision."),
     rationale: str = typer.Option(..., help="Why."),
     condition: list[str] = typer.Option([], help="A licence condition (repeatable)."),
@@ -117,7 +102,6 @@ def decide(
         mitigations=mitigation,
     )
     decision = ReviewDecision(
-        reviewer=Reviewer(id=reviewer, role=role),
         outcome=outcome,
         rationale=rationale,
         conditions=condition,
@@ -131,54 +115,41 @@ def decide(
 @command(desk.countersign)
 def countersign(
     reference: str = CASE,
-    reviewer: str = REVIEWER,
-    role: ReviewerRole = role_option(desk.countersign),
     send_back: bool = typer.Option(False, "--send-back", help="Disagree: back to review."),
     note: str = typer.Option("", help="Why (required when sending back)."),
 ) -> None:
-    signature = Countersignature(
-        reviewer=Reviewer(id=reviewer, role=role), agree=not send_back, note=note
-    )
+    signature = Countersignature(agree=not send_back, note=note)
     _run(desk.countersign, reference, signature)
 
 
 @command(desk.request_information)
 def hold(
     reference: str = CASE,
-    reviewer: str = REVIEWER,
-    role: ReviewerRole = role_option(desk.request_information),
     question: list[str] = typer.Option([], help="A question for the agency (repeatable)."),
 ) -> None:
-    request = InformationRequest(reviewer=Reviewer(id=reviewer, role=role), questions=question)
+    request = InformationRequest(questions=question)
     _run(desk.request_information, reference, request)
 
 
 @command(desk.refer_for_consultation)
 def refer(
     reference: str = CASE,
-    reviewer: str = REVIEWER,
-    role: ReviewerRole = role_option(desk.refer_for_consultation),
     stakeholder: list[str] = typer.Option(
         [], help="A stakeholder id to consult (repeatable; none: the routing policy proposes)."
     ),
     note: str = typer.Option("", help="For the record."),
 ) -> None:
-    referral = ConsultationReferral(
-        reviewer=Reviewer(id=reviewer, role=role), stakeholders=stakeholder, note=note
-    )
+    referral = ConsultationReferral(stakeholders=stakeholder, note=note)
     _run(desk.refer_for_consultation, reference, referral)
 
 
 @command(desk.resolve_escalation)
 def resolve(
     reference: str = CASE,
-    reviewer: str = REVIEWER,
-    role: ReviewerRole = role_option(desk.resolve_escalation),
     recommendation: str = typer.Option(..., help="What the committee recommends, e.g. deny."),
     rationale: str = typer.Option(..., help="Why."),
 ) -> None:
     resolution = EscalationResolution(
-        reviewer=Reviewer(id=reviewer, role=role),
         recommendation=recommendation,
         rationale=rationale,
     )
@@ -188,35 +159,33 @@ def resolve(
 @command(desk.appeal_escalation)
 def appeal(
     reference: str = CASE,
-    reviewer: str = REVIEWER,
-    role: ReviewerRole = role_option(desk.appeal_escalation),
     on_behalf_of: str = typer.Option(..., help="Stakeholder id of the agency that appeals."),
     grounds: str = typer.Option(..., help="Why the agency disagrees with the decision."),
 ) -> None:
-    task = EscalationAppeal(
-        reviewer=Reviewer(id=reviewer, role=role), on_behalf_of=on_behalf_of, grounds=grounds
-    )
+    task = EscalationAppeal(on_behalf_of=on_behalf_of, grounds=grounds)
     _run(desk.appeal_escalation, reference, task)
 
 
 @command(desk.record_partner_waiver)
 def waive_partner(
     reference: str = CASE,
-    reviewer: str = REVIEWER,
-    role: ReviewerRole = role_option(desk.record_partner_waiver),
     state: list[str] = typer.Option(..., help="A partner state's ISO code (repeatable)."),
     reason: str = typer.Option(..., help="Why it cannot be consulted."),
 ) -> None:
-    waiver = PartnerWaiverRequest(
-        reviewer=Reviewer(id=reviewer, role=role), states=state, reason=reason
-    )
+    waiver = PartnerWaiverRequest(states=state, reason=reason)
     _run(desk.record_partner_waiver, reference, waiver)
 
 
 def _run(action: ReviewerAction[TaskT], reference: str, task: TaskT) -> None:
-    """Send the task; print where the case stands, or every reason it was refused."""
+    """Send the task with the actor's token; print where the case stands, or every reason it
+    was refused."""
+    settings = Settings()
     try:
-        recorded = asyncio.run(_act(action, reference, task))
+        signed = task.model_copy(update={"token": actor_token(settings)})
+        recorded = asyncio.run(_act(settings, action, reference, signed))
+    except NotSignedIn as refusal:
+        console.print(f"[red]refused:[/red] {refusal}", highlight=False)
+        raise typer.Exit(1) from refusal
     except desk.ActionRefused as refusal:
         console.print(f"[red]refused:[/red] {refusal}", highlight=False)
         raise typer.Exit(1) from refusal
@@ -228,7 +197,8 @@ def _run(action: ReviewerAction[TaskT], reference: str, task: TaskT) -> None:
     )
 
 
-async def _act(action: ReviewerAction[TaskT], reference: str, task: TaskT) -> ActionRecorded:
-    settings = Settings()
-    client = await connect(settings)
+async def _act(
+    settings: Settings, action: ReviewerAction[TaskT], reference: str, task: TaskT
+) -> ActionRecorded:
+    client = await connect(settings, token=task.token)
     return await action(client, await desk.resolve_case(client, reference), task)

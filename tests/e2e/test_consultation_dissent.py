@@ -22,12 +22,14 @@ from caseflow.settings import Endpoints, Settings
 from schemas.consultation import Position, ReferralAnswered
 from schemas.envelope import Envelope
 from schemas.topics import CASES, CONSULTATION_REQUESTS, CONSULTATION_RESPONSES
+from tests.actors import token_for
 from tests.e2e.cli import caseflow
 from tests.e2e.reviews import await_review
 from tests.support import Event, bearer, collect, signed_token
 from workflows.client import connect
 from workflows.desk import CaseSummary, find_cases
 from workflows.policy import DEFAULT_CASE_POLICY
+from workflows.tasks import Reviewer, ReviewerRole
 
 pytestmark = pytest.mark.e2e
 DENYING, CONDITIONAL, SILENT = "us-dod-dtsa", "us-state-drl", "cso-digital-rights"
@@ -68,11 +70,10 @@ async def test_dissent_with_a_silent_stakeholder_deemed_no_objection_escalates_t
     temporal = await connect(settings)
     risky = [c for c in await await_review(temporal, suffix, 6) if c.risk_level in HIGH_RISK]
     case = min(risky, key=lambda c: HIGH_RISK.index(c.risk_level))
-    caseflow(settings, "claim", case.control_number, "--reviewer", OFFICER)
+    officer = token_for(Reviewer(id=OFFICER, role=ReviewerRole.LICENSING_OFFICER))
+    caseflow(settings, "claim", case.control_number, token=officer)
     stakeholders = [arg for s in (DENYING, CONDITIONAL, SILENT) for arg in ("--stakeholder", s)]
-    referred = caseflow(
-        settings, "refer", case.control_number, "--reviewer", OFFICER, *stakeholders
-    )
+    referred = caseflow(settings, "refer", case.control_number, *stakeholders, token=officer)
     assert f"case {case.control_number}: referred" in referred
 
     opened = {

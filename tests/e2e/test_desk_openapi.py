@@ -15,6 +15,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Ok
 from schemathesis.generation import GenerationMode
 from schemathesis.generation.case import Case
+from schemathesis.schemas import APIOperation
 
 from caseflow.auth import Principal, Role, open_accounts
 from caseflow.processes import start_processes, stop_processes
@@ -71,6 +72,8 @@ def test_no_request_from_any_role_makes_the_desk_fail(
         operations.append(result.ok())
     assert len(operations) >= 14, "the document lost operations"
     for operation in operations:
+        if mode is GenerationMode.NEGATIVE and not _takes_input(operation):
+            continue  # e.g. the public keys: an operation taking no input has none to break
 
         @given(case=operation.as_strategy(generation_mode=mode))
         @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
@@ -81,3 +84,9 @@ def test_no_request_from_any_role_makes_the_desk_fail(
                 )
 
         call()
+
+
+def _takes_input(operation: APIOperation[Any, Any, Any, Any]) -> bool:
+    """Whether the operation reads parameters, a body or credentials."""
+    parameters = list(operation.iter_parameters())
+    return bool(parameters or operation.body.items or operation.definition.raw.get("security"))

@@ -15,12 +15,15 @@ from caseflow.processes import PROCESS_NAMES, start_processes
 from caseflow.settings import Endpoints, Settings
 from caseflow.stack import process_status
 from schemas.topics import CASES, REJECTIONS
+from tests.actors import token_for
 from tests.e2e.cli import caseflow
 from tests.e2e.reviews import await_review
 from tests.support import collect
 from workflows.client import connect
+from workflows.tasks import Reviewer, ReviewerRole
 
 pytestmark = pytest.mark.e2e
+OFFICER = Reviewer(id="officer-e2e", role=ReviewerRole.LICENSING_OFFICER)
 
 
 async def test_sample_cases_flow_to_review_and_a_reviewer_approves_one_from_the_cli(
@@ -40,19 +43,19 @@ async def test_sample_cases_flow_to_review_and_a_reviewer_approves_one_from_the_
     assert "under_review" in shown
     assert "claim" in shown
 
-    claimed = caseflow(stack_settings, "claim", low.control_number, "--reviewer", "officer-e2e")
+    officer = token_for(OFFICER)
+    claimed = caseflow(stack_settings, "claim", low.control_number, token=officer)
     assert f"case {low.control_number}: under_review (claimed by officer-e2e)" in claimed
     decided = caseflow(
         stack_settings,
         "decide",
         low.control_number,
-        "--reviewer",
-        "officer-e2e",
         "--outcome",
         "approved",
         "--rationale",
         "Civil end use confirmed; no concerns.",
         *ASSESSED,
+        token=officer,
     )
     assert f"case {low.control_number}: decided — approved" in decided
     [event] = await collect(
@@ -134,10 +137,9 @@ async def test_a_reviewer_refers_a_critical_case_and_the_consultation_service_re
     temporal = await connect(stack_settings)
     cases = await await_review(temporal, suffix, 6)
     critical = next(case for case in cases if case.risk_level == "critical")
-    caseflow(stack_settings, "claim", critical.control_number, "--reviewer", "officer-e2e")
-    referred = caseflow(
-        stack_settings, "refer", critical.control_number, "--reviewer", "officer-e2e"
-    )
+    officer = token_for(OFFICER)
+    caseflow(stack_settings, "claim", critical.control_number, token=officer)
+    referred = caseflow(stack_settings, "refer", critical.control_number, token=officer)
     assert f"case {critical.control_number}: referred" in referred
     deadline = time.monotonic() + 60
     while "consultation opened" not in (

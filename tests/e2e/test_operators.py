@@ -15,12 +15,13 @@ from caseflow.agency import publish_submissions, sample_messages
 from caseflow.metrics import url_file
 from caseflow.processes import PROCESS_NAMES
 from caseflow.settings import Endpoints, Settings
+from tests.actors import token_for
 from tests.e2e.reviews import await_review
 from tests.support import caseflow
 from workflows import desk
 from workflows.client import connect
 from workflows.desk import CaseSummary
-from workflows.tasks import ConsultationReferral, Reviewer, ReviewerTask
+from workflows.tasks import ConsultationReferral, Reviewer, ReviewerRole, ReviewerTask
 
 pytestmark = pytest.mark.e2e
 OFFICER = Reviewer(id="officer-ops")
@@ -81,9 +82,9 @@ async def submit_samples_and_one_malformed(endpoints: Endpoints) -> str:
 async def refer_the_critical_case(settings: Settings, cases: list[CaseSummary]) -> CaseSummary:
     temporal = await connect(settings)
     critical = next(case for case in cases if case.risk_level == "critical")
-    await desk.claim(temporal, critical.case_id, ReviewerTask(reviewer=OFFICER))
+    await desk.claim(temporal, critical.case_id, ReviewerTask(token=token_for(OFFICER)))
     await desk.refer_for_consultation(
-        temporal, critical.case_id, ConsultationReferral(reviewer=OFFICER)
+        temporal, critical.case_id, ConsultationReferral(token=token_for(OFFICER))
     )
     return critical
 
@@ -149,9 +150,8 @@ async def test_the_command_line_shows_the_inbox_searches_acts_and_sums_up_the_fl
     assert critical.control_number in found
     assert "1 case(s)" in found
 
-    claimed = await caseflow(
-        stack_settings, "act", "claim", critical.control_number, "--reviewer", "officer-cli"
-    )
+    officer = token_for(Reviewer(id="officer-cli", role=ReviewerRole.LICENSING_OFFICER))
+    claimed = await caseflow(stack_settings, "act", "claim", critical.control_number, token=officer)
     assert "claimed by officer-cli" in claimed
     shown = await caseflow(stack_settings, "cases", "show", critical.control_number)
     assert "reviewer officer-cli" in shown

@@ -18,8 +18,9 @@ from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from caseflow.auth import Principal, Role, key_ring, open_accounts
+from caseflow.auth import Principal, Role, open_accounts
 from caseflow.auth.dependencies import SESSION_COOKIE
+from caseflow.auth.tokens import issuer
 from caseflow.register_client import NotInRegister, RegisterClient
 from caseflow.samples import sample_assessment
 from caseflow.settings import Endpoints, Settings
@@ -49,7 +50,7 @@ async def _signed_in(desk: httpx.AsyncClient, name: str) -> dict[str, str]:
 
 
 async def _in_register(settings: Settings, control_number: str, operator: Principal) -> None:
-    token = key_ring(settings).issue(operator, timedelta(minutes=5))
+    token = issuer(settings).issue(operator, timedelta(minutes=5))
     register, deadline = RegisterClient.of(settings), time.monotonic() + 90
     while True:
         try:
@@ -105,7 +106,8 @@ async def test_a_decided_case_deleted_from_temporal_shows_in_full_from_the_regis
 ) -> None:
     suffix = uuid.uuid4().hex[:6]
     people = await _accounts(stack_settings, suffix)
-    monkeypatch.setenv("CASEFLOW_OPERATOR", people["operator"].name)  # the CLI's operator
+    operator = issuer(stack_settings).issue(people["operator"], timedelta(minutes=30))
+    monkeypatch.setenv("CASEFLOW_TOKEN", operator)  # the operator signed in, as a script would
     caseflow(stack_settings, "submit", "--samples", "--suffix", f"-reg{suffix}")
     temporal = await connect(stack_settings)
     low = next(c for c in await await_review(temporal, f"-reg{suffix}", 6) if c.risk_level == "low")

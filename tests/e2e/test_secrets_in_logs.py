@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import os
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -13,6 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from pydantic import SecretStr
 
+from caseflow.auth.tokens import new_key
 from caseflow.processes import start_processes, stop_processes
 from caseflow.settings import Settings
 from caseflow.stack import start_stack, stop_stack
@@ -25,7 +27,8 @@ pytestmark = pytest.mark.e2e
 DB_PASSWORD = "db-pw-4b1c9e"
 SASL_PASSWORD = "sasl-pw-77d0aa"
 PAYLOAD_KEY = base64.b64encode(b"payload-key-32-bytes-of-secret!!").decode()
-AUTH_SECRET = "auth-secret-of-at-least-thirty-two-characters-0f3e"
+AUTH_KEY = new_key().private_key.get_secret_value()
+AUTH_SECRET = AUTH_KEY.splitlines()[1]  # a line of the private key's PEM
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +58,7 @@ async def secret_environment(own_stack: Settings) -> AsyncIterator[dict[str, str
         "CASEFLOW_KAFKA_SASL_USERNAME": "caseflow",
         "CASEFLOW_KAFKA_SASL_PASSWORD": SASL_PASSWORD,
         "CASEFLOW_PAYLOAD_KEYS": f"test-1:{PAYLOAD_KEY}",
-        "CASEFLOW_AUTH_KEYS": f'[{{"kid": "k1", "secret": "{AUTH_SECRET}"}}]',
+        "CASEFLOW_AUTH_KEYS": json.dumps([{"kid": "k1", "private_key": AUTH_KEY}]),
         "CASEFLOW_LOG_LEVEL": "DEBUG",
     }
     saved = {name: os.environ.get(name) for name in secrets}

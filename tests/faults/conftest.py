@@ -14,6 +14,7 @@ from caseflow.settings import Settings
 from caseflow.stack import StackError, start_stack, stop_stack
 from caseflow.stack.ports import free_ports
 from caseflow.supervisor import start_supervisor
+from tests.actors import acting_on
 from workflows.policy import DEFAULT_CASE_POLICY
 
 SCREENING_ANSWER_WAIT = "PT15S"
@@ -42,7 +43,7 @@ async def fault_stack(stack_state_dirs: Callable[[], Path]) -> AsyncIterator[Set
         codec_port=codec_port,
         case_policy_file=short_case_policy(state_dir / "case_policy.json"),
     )
-    with pytest.MonkeyPatch.context() as environment:
+    with pytest.MonkeyPatch.context() as environment, acting_on(settings):
         # The processes read their settings from the environment they inherit.
         environment.setenv("CASEFLOW_CASE_POLICY_FILE", str(settings.case_policy_file))
         environment.setenv("CASEFLOW_CONSULTATION_HTTP_PORT", str(http_port))

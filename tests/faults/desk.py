@@ -14,6 +14,7 @@ from caseflow.samples import sample_assessment
 from caseflow.settings import Settings
 from schemas.cases import DecisionOutcome, DenialGround
 from schemas.consultation import Position
+from tests.actors import token_for
 from tests.support import bearer, signed_token
 from workflows.client import connect
 from workflows.desk import (
@@ -82,19 +83,19 @@ class FaultDesk:
 
     async def _act(self, client: Client, case: CaseSummary) -> None:
         if case.status == "signed_off":
-            await countersign(client, case.case_id, Countersignature(reviewer=SENIOR))
+            await countersign(client, case.case_id, Countersignature(token=token_for(SENIOR)))
         elif case.status == "referred":
             await self._answer_referrals(case.case_id)
         elif case.status == "under_review" and case.risk_level in EXPECTED_OUTCOME:
             if case.assigned_reviewer != OFFICER.id:
-                await claim(client, case.case_id, ReviewerTask(reviewer=OFFICER))
+                await claim(client, case.case_id, ReviewerTask(token=token_for(OFFICER)))
             await self._decide_or_refer(client, case)
 
     async def _decide_or_refer(self, client: Client, case: CaseSummary) -> None:
         if case.risk_level == "high":
             consultation = (await case_view(client, case.case_id)).consultation
             if consultation is None:
-                referral = ConsultationReferral(reviewer=OFFICER)
+                referral = ConsultationReferral(token=token_for(OFFICER))
                 await refer_for_consultation(client, case.case_id, referral)
                 return
             if consultation.concluded is None:
@@ -128,7 +129,7 @@ def decision(risk_level: str) -> ReviewDecision:
     """The decision the officer takes on a case of this risk."""
     if EXPECTED_OUTCOME[risk_level] is DecisionOutcome.DENIED:
         return ReviewDecision(
-            reviewer=OFFICER,
+            token=token_for(OFFICER),
             outcome=DecisionOutcome.DENIED,
             rationale="Designated end user; serious risk of misuse.",
             grounds=[DenialGround(text="Surveillance of journalists", human_rights=True)],
@@ -138,7 +139,7 @@ def decision(risk_level: str) -> ReviewDecision:
         )
     conditions = ["Post-shipment verification"] if risk_level == "high" else []
     return ReviewDecision(
-        reviewer=OFFICER,
+        token=token_for(OFFICER),
         outcome=EXPECTED_OUTCOME[risk_level],
         rationale="Civil end use confirmed; stakeholders raised no objection.",
         conditions=conditions,

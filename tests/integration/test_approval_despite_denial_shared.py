@@ -19,6 +19,7 @@ from caseflow.settings import Endpoints
 from schemas.application import Address, Party, PartyKind, SubmitApplication
 from schemas.cases import CaseStatus, DecisionOutcome, DenialGround
 from schemas.topics import CONSULTATION_RESPONSES, SHARING_NOTICES
+from tests.actors import token_for
 from tests.integration.test_license_case import submit_and_await_review
 from tests.integration.test_screening_findings import (
     denied_by_nl,
@@ -66,9 +67,9 @@ async def consulted(
     """Submit, claim and refer the case; every referred stakeholder (the Netherlands among them)
     answers without objection; the case is back in review. Its id."""
     case = await submit_and_await_review(endpoints, temporal, application)
-    await desk.claim(temporal, case.case_id, ReviewerTask(reviewer=OFFICER))
+    await desk.claim(temporal, case.case_id, ReviewerTask(token=token_for(OFFICER)))
     await desk.refer_for_consultation(
-        temporal, case.case_id, ConsultationReferral(reviewer=OFFICER)
+        temporal, case.case_id, ConsultationReferral(token=token_for(OFFICER))
     )
     [opened] = await about(
         endpoints, CONSULTATION_RESPONSES.name, case.case_id, "ConsultationOpened"
@@ -93,7 +94,7 @@ async def decided(temporal: Client, case_id: str, decision: ReviewDecision) -> N
     """Decide; a sign-off is countersigned by a second, senior officer."""
     recorded = await desk.decide(temporal, case_id, decision)
     if recorded.status is CaseStatus.SIGNED_OFF:
-        await desk.countersign(temporal, case_id, Countersignature(reviewer=SENIOR))
+        await desk.countersign(temporal, case_id, Countersignature(token=token_for(SENIOR)))
 
 
 async def test_an_approval_despite_a_consulted_partner_denial_is_shared_once_with_why(
@@ -110,7 +111,7 @@ async def test_an_approval_despite_a_consulted_partner_denial_is_shared_once_wit
     )
     warrant = "Interception only under a judicial warrant, reported to the licensing authority"
     approval = ReviewDecision(
-        reviewer=OFFICER,
+        token=token_for(OFFICER),
         outcome=DecisionOutcome.APPROVED_WITH_CONDITIONS,
         rationale=rationale,
         conditions=[warrant],
@@ -164,9 +165,9 @@ async def test_a_denial_of_a_case_a_partner_also_denied_shares_only_its_own_deni
 ) -> None:
     application, _ = await ministry_case(stack_endpoints)
     case = await submit_and_await_review(stack_endpoints, temporal, application)
-    await desk.claim(temporal, case.case_id, ReviewerTask(reviewer=OFFICER))
+    await desk.claim(temporal, case.case_id, ReviewerTask(token=token_for(OFFICER)))
     denial = ReviewDecision(
-        reviewer=OFFICER,
+        token=token_for(OFFICER),
         outcome=DecisionOutcome.DENIED,
         rationale="The partner's grounds hold.",
         grounds=[DenialGround(text="Risk of use against peaceful protest", human_rights=True)],

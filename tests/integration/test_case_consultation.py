@@ -20,6 +20,7 @@ from schemas.consultation import (
 from schemas.envelope import Envelope
 from schemas.screening import RiskLevel
 from schemas.topics import CONSULTATION_RESPONSES
+from tests.actors import token_for
 from tests.integration.case_harness import OFFICER, CaseHarness
 from workflows import desk
 from workflows.license_case import LicenseCase
@@ -35,8 +36,8 @@ pytestmark = [pytest.mark.integration]
 
 async def referred(cases: CaseHarness, policy: CasePolicy | None = None) -> str:
     case_id = await cases.open_case(RiskLevel.HIGH, policy=policy)
-    await desk.claim(cases.client, case_id, ReviewerTask(reviewer=OFFICER))
-    referral = ConsultationReferral(reviewer=OFFICER, stakeholders=["ngo-1", "mod"])
+    await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
+    referral = ConsultationReferral(token=token_for(OFFICER), stakeholders=["ngo-1", "mod"])
     recorded = await desk.refer_for_consultation(cases.client, case_id, referral)
     assert recorded.status is CaseStatus.REFERRED
     return case_id
@@ -59,7 +60,7 @@ async def test_a_referred_case_asks_the_stakeholders_and_returns_to_review_when_
             cases.client,
             case_id,
             ReviewDecision(
-                reviewer=OFFICER,
+                token=token_for(OFFICER),
                 outcome=DecisionOutcome.APPROVED,
                 rationale="x",
                 assessment=sample_assessment(),

@@ -11,6 +11,7 @@ from caseflow.samples import sample_assessment
 from schemas.cases import CaseStatus, DecisionOutcome
 from schemas.consultation import ConsultationOpened
 from schemas.screening import RiskLevel
+from tests.actors import token_for
 from tests.integration.case_harness import OFFICER, SENIOR, CaseHarness
 from tests.integration.test_case_consultation import referred
 from workflows import desk
@@ -75,7 +76,9 @@ async def test_a_case_referred_anew_after_an_amendment_cancels_the_round_left_op
     await cases.screen(case_id, RiskLevel.HIGH, request_id=f"{case_id}/screening/2")
     await cases.until(case_id, lambda view: view.status is CaseStatus.UNDER_REVIEW)
 
-    await desk.refer_for_consultation(cases.client, case_id, ConsultationReferral(reviewer=OFFICER))
+    await desk.refer_for_consultation(
+        cases.client, case_id, ConsultationReferral(token=token_for(OFFICER))
+    )
 
     [cancelled] = await cases.until_published(case_id, "ConsultationCancelled")
     assert cancelled["data"]["request_id"] == f"{case_id}/consultation/1"
@@ -101,8 +104,10 @@ async def test_an_unconsulted_partner_state_blocks_approval_until_a_senior_offic
     await cases.until_published(case_id, "ScreeningRequested")
     await cases.screen(case_id, RiskLevel.HIGH, denied_by=("JP",))
     await cases.until(case_id, lambda view: view.status is CaseStatus.UNDER_REVIEW)
-    await desk.claim(cases.client, case_id, ReviewerTask(reviewer=OFFICER))
-    await desk.refer_for_consultation(cases.client, case_id, ConsultationReferral(reviewer=OFFICER))
+    await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
+    await desk.refer_for_consultation(
+        cases.client, case_id, ConsultationReferral(token=token_for(OFFICER))
+    )
     request_id = f"{case_id}/consultation/1"
     opened = ConsultationOpened(
         case_id=case_id,
@@ -119,7 +124,7 @@ async def test_an_unconsulted_partner_state_blocks_approval_until_a_senior_offic
     await cases.until(case_id, lambda view: view.status is CaseStatus.UNDER_REVIEW)
     verified = "Post-shipment verification"
     approval = ReviewDecision(
-        reviewer=OFFICER,
+        token=token_for(OFFICER),
         outcome=DecisionOutcome.APPROVED_WITH_CONDITIONS,
         rationale="Civil use.",
         conditions=[verified],
@@ -129,7 +134,9 @@ async def test_an_unconsulted_partner_state_blocks_approval_until_a_senior_offic
     with pytest.raises(desk.ActionRefused, match=r"JP denied .* could not be consulted"):
         await desk.decide(cases.client, case_id, approval)
     waiver = PartnerWaiverRequest(
-        reviewer=SENIOR, states=["JP"], reason="No channel: the notice names no contact point"
+        token=token_for(SENIOR),
+        states=["JP"],
+        reason="No channel: the notice names no contact point",
     )
     recorded = await desk.record_partner_waiver(cases.client, case_id, waiver)
     assert "JP not consulted, recorded by senior-1" in recorded.note

@@ -9,6 +9,7 @@ import pytest
 
 from schemas.cases import CaseStatus
 from schemas.screening import RiskLevel
+from tests.actors import token_for
 from tests.integration.case_harness import OFFICER, CaseHarness
 from workflows import desk
 from workflows.model import CasePolicy
@@ -48,9 +49,11 @@ async def test_a_hold_stops_the_clock_and_an_amendment_restarts_it_later_by_the_
     case_id = await cases.open_case(RiskLevel.MEDIUM, policy=seconds(4, 1))
     first_deadline = (await cases.view(case_id)).deadline_at
     assert first_deadline is not None
-    await desk.claim(cases.client, case_id, ReviewerTask(reviewer=OFFICER))
+    await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
     await desk.request_information(
-        cases.client, case_id, InformationRequest(reviewer=OFFICER, questions=["Who operates it?"])
+        cases.client,
+        case_id,
+        InformationRequest(token=token_for(OFFICER), questions=["Who operates it?"]),
     )
     await asyncio.sleep(5)  # past the deadline the case had before the hold
     assert cases.published.of(case_id, "CaseDeadlineApproaching") == []
@@ -72,7 +75,7 @@ async def test_reviewer_actions_keep_the_deadline_timer_and_the_deadline_is_stil
     cases: CaseHarness,
 ) -> None:
     case_id = await cases.open_case(RiskLevel.MEDIUM, policy=seconds(10, 5))
-    task = ReviewerTask(reviewer=OFFICER)
+    task = ReviewerTask(token=token_for(OFFICER))
     for _ in range(2):
         await desk.claim(cases.client, case_id, task)
         await desk.release(cases.client, case_id, task)

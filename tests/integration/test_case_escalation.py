@@ -10,6 +10,7 @@ from caseflow.samples import sample_assessment
 from schemas.cases import CaseStatus, DecisionOutcome, DenialGround
 from schemas.consultation import Position, StakeholderKind
 from schemas.screening import RiskLevel
+from tests.actors import token_for
 from tests.integration.case_harness import OFFICER, SENIOR, CaseHarness
 from workflows import desk
 from workflows.model import CasePolicy
@@ -49,8 +50,8 @@ async def escalated(cases: CaseHarness, policy: CasePolicy) -> str:
     """A claimed, referred case on which an agency (stakeholder-0) recommends denial and another
     (stakeholder-1) does not object; silent-0 stays silent."""
     case_id = await cases.open_case(RiskLevel.HIGH, policy=policy)
-    await desk.claim(cases.client, case_id, ReviewerTask(reviewer=OFFICER))
-    referral = ConsultationReferral(reviewer=OFFICER, stakeholders=["mod", "energy"])
+    await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
+    referral = ConsultationReferral(token=token_for(OFFICER), stakeholders=["mod", "energy"])
     await desk.refer_for_consultation(cases.client, case_id, referral)
     positions = (Position.RECOMMEND_DENIAL, Position.NO_OBJECTION)
     await cases.conclude(case_id, *positions, silent=1, kind=StakeholderKind.AGENCY)
@@ -60,7 +61,7 @@ async def escalated(cases: CaseHarness, policy: CasePolicy) -> str:
 
 def resolution(chair: Reviewer, recommendation: str = "deny") -> EscalationResolution:
     return EscalationResolution(
-        reviewer=chair, recommendation=recommendation, rationale="Credible misuse reports."
+        token=token_for(chair), recommendation=recommendation, rationale="Credible misuse reports."
     )
 
 
@@ -68,7 +69,9 @@ def appeal(
     reviewer: Reviewer = OTHER_SENIOR, on_behalf_of: str = "stakeholder-1"
 ) -> EscalationAppeal:
     return EscalationAppeal(
-        reviewer=reviewer, on_behalf_of=on_behalf_of, grounds="The end user is a university."
+        token=token_for(reviewer),
+        on_behalf_of=on_behalf_of,
+        grounds="The end user is a university.",
     )
 
 
@@ -82,14 +85,16 @@ async def test_dissent_at_a_single_level_is_settled_by_a_senior_officer_then_the
     assert "**escalated:**" in await cases.card(case_id)
     senior_view = await desk.case_view(cases.client, case_id, SENIOR.role, SENIOR.id)
     assert senior_view.open_actions == ["resolve_escalation"]
-    with pytest.raises(desk.ActionRefused, match="only a senior officer chairs the Operating"):
+    # The token's role is checked first: an officer chairs no committee.
+    officer_refused = "officer-1 is a licensing officer: only a senior officer or a committee chair"
+    with pytest.raises(desk.ActionRefused, match=officer_refused):
         await desk.resolve_escalation(cases.client, case_id, resolution(OFFICER))
     resolved = await desk.resolve_escalation(cases.client, case_id, resolution(SENIOR))
     assert resolved.status is CaseStatus.UNDER_REVIEW
     assert "recommends deny" in resolved.note
     assert resolved.note.endswith("final (the last level)")
     returned = ReviewDecision(
-        reviewer=OFFICER,
+        token=token_for(OFFICER),
         outcome=DecisionOutcome.RETURNED_WITHOUT_ACTION,
         rationale="The agency must resubmit with the committee's questions answered.",
         assessment=sample_assessment("Not assessable until the agency answers."),
@@ -140,7 +145,7 @@ async def test_a_decision_not_appealed_in_time_becomes_final_and_returns_to_the_
     with pytest.raises(desk.ActionRefused, match=r"the appeal window closed at .* is final"):
         await desk.appeal_escalation(cases.client, case_id, appeal())
     denial = ReviewDecision(
-        reviewer=OFFICER,
+        token=token_for(OFFICER),
         outcome=DecisionOutcome.DENIED,
         rationale="As the committee recommends.",
         grounds=[DenialGround(text="Risk of misuse against protesters", human_rights=True)],
@@ -162,7 +167,7 @@ async def test_an_appeal_goes_to_the_higher_committee_whose_decision_is_final(
         "silent-0 cannot appeal: only an agency that took a position": appeal(
             on_behalf_of="silent-0"
         ),
-        "only a senior officer records an appeal": appeal(reviewer=OFFICER),
+        "only a senior officer can record an appeal": appeal(reviewer=OFFICER),
     }
     for reason, refused in refusals.items():
         with pytest.raises(desk.ActionRefused, match=reason):
@@ -213,8 +218,8 @@ async def test_a_risky_case_not_referred_in_time_raises_its_referral_target_and_
     assert cases.published.of(routine, "CaseReferralTargetApproaching") == []
     assert (await cases.view(routine)).referral_due_at is None
 
-    await desk.claim(cases.client, risky, ReviewerTask(reviewer=OFFICER))
-    referral = ConsultationReferral(reviewer=OFFICER, stakeholders=["mod"])
+    await desk.claim(cases.client, risky, ReviewerTask(token=token_for(OFFICER)))
+    referral = ConsultationReferral(token=token_for(OFFICER), stakeholders=["mod"])
     await desk.refer_for_consultation(cases.client, risky, referral)
     assert (await cases.view(risky)).referral_due_at is None
     await cases.until_listed("DeadlineFor = 'decision' AND Overdue = false", risky)
@@ -224,13 +229,15 @@ async def test_four_eyes_still_apply_after_an_escalation(cases: CaseHarness) -> 
     case_id = await escalated(cases, levels(last=1))
     await desk.resolve_escalation(cases.client, case_id, resolution(SENIOR))
     denial = ReviewDecision(
-        reviewer=OFFICER,
+        token=token_for(OFFICER),
         outcome=DecisionOutcome.DENIED,
         rationale="As the committee recommends.",
         grounds=[DenialGround(text="Misuse reported", human_rights=True)],
         assessment=sample_assessment("Misuse reported by civil society."),
     )
     await desk.decide(cases.client, case_id, denial)
-    signed = await desk.countersign(cases.client, case_id, Countersignature(reviewer=OTHER_SENIOR))
+    signed = await desk.countersign(
+        cases.client, case_id, Countersignature(token=token_for(OTHER_SENIOR))
+    )
     assert signed.outcome is DecisionOutcome.DENIED
     assert (await cases.result(case_id)).countersigned_by == OTHER_SENIOR.id

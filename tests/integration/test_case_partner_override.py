@@ -9,6 +9,7 @@ from caseflow.samples import sample_assessment
 from schemas.cases import CaseStatus, DecisionOutcome, DenialGround
 from schemas.screening import RiskLevel
 from schemas.topics import CONSULTATION_REQUESTS
+from tests.actors import token_for
 from tests.integration.case_harness import OFFICER, SENIOR, CaseHarness
 from workflows import desk
 from workflows.tasks import ConsultationReferral, Countersignature, ReviewDecision, ReviewerTask
@@ -26,8 +27,10 @@ async def consulted(cases: CaseHarness, *denied_by: str) -> str:
     await cases.until_published(case_id, "ScreeningRequested")
     await cases.screen(case_id, RiskLevel.LOW, denied_by=denied_by)
     await cases.until(case_id, lambda view: view.status is CaseStatus.UNDER_REVIEW)
-    await desk.claim(cases.client, case_id, ReviewerTask(reviewer=OFFICER))
-    await desk.refer_for_consultation(cases.client, case_id, ConsultationReferral(reviewer=OFFICER))
+    await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
+    await desk.refer_for_consultation(
+        cases.client, case_id, ConsultationReferral(token=token_for(OFFICER))
+    )
     await cases.conclude(case_id)
     await cases.until(case_id, lambda view: view.status is CaseStatus.UNDER_REVIEW)
     return case_id
@@ -35,7 +38,7 @@ async def consulted(cases: CaseHarness, *denied_by: str) -> str:
 
 def approval(rationale: str = RATIONALE) -> ReviewDecision:
     return ReviewDecision(
-        reviewer=OFFICER,
+        token=token_for(OFFICER),
         outcome=DecisionOutcome.APPROVED,
         rationale=rationale,
         assessment=sample_assessment(),
@@ -74,16 +77,16 @@ async def test_a_denial_of_such_a_case_or_an_approval_without_a_partner_denial_t
 ) -> None:
     denied = await consulted(cases, "JP")
     denial = ReviewDecision(
-        reviewer=OFFICER,
+        token=token_for(OFFICER),
         outcome=DecisionOutcome.DENIED,
         rationale="Same grounds as the partner's denial.",
         grounds=[DenialGround(text="Risk of use against protesters", human_rights=True)],
         assessment=sample_assessment("Serious risk of use against protesters."),
     )
     await desk.decide(cases.client, denied, denial)
-    await desk.countersign(cases.client, denied, Countersignature(reviewer=SENIOR))
+    await desk.countersign(cases.client, denied, Countersignature(token=token_for(SENIOR)))
     plain = await cases.open_case(RiskLevel.LOW)
-    await desk.claim(cases.client, plain, ReviewerTask(reviewer=OFFICER))
+    await desk.claim(cases.client, plain, ReviewerTask(token=token_for(OFFICER)))
     await desk.decide(cases.client, plain, approval())
 
     for case_id in (denied, plain):

@@ -11,6 +11,7 @@ import pytest
 from temporalio.client import Client
 
 from schemas.screening import RiskLevel
+from tests.actors import token_for
 from tests.integration.case_harness import OFFICER, OTHER_OFFICER, CaseHarness
 from workflows import desk
 from workflows.client import workflow_id
@@ -39,7 +40,7 @@ async def test_a_visibility_query_finds_exactly_the_critical_cases_under_review(
     await cases.open_case(RiskLevel.LOW, agency=agency)
     screening = await cases.open_case(None, agency=agency)  # registered, not yet screened
     claimed = await cases.open_case(RiskLevel.CRITICAL, agency=agency)
-    await desk.claim(cases.client, claimed, ReviewerTask(reviewer=OFFICER))
+    await desk.claim(cases.client, claimed, ReviewerTask(token=token_for(OFFICER)))
 
     mine = f"SubmittingAgency = '{agency}'"
     query = f"{mine} AND CaseStatus = 'under_review' AND RiskLevel = 'critical'"
@@ -56,9 +57,9 @@ async def test_a_case_that_continued_as_new_is_listed_once_as_its_latest_run_sta
     case_id = await cases.open_case(policy=CasePolicy(history_events_before_continue=60))
     first_run = (await cases.handle(case_id).describe()).run_id
     for reviewer in [OFFICER, OTHER_OFFICER] * 4:
-        await desk.claim(cases.client, case_id, ReviewerTask(reviewer=reviewer))
-        await desk.release(cases.client, case_id, ReviewerTask(reviewer=reviewer))
-    await desk.claim(cases.client, case_id, ReviewerTask(reviewer=OFFICER))
+        await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(reviewer)))
+        await desk.release(cases.client, case_id, ReviewerTask(token=token_for(reviewer)))
+    await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
     assert (await cases.handle(case_id).describe()).run_id != first_run
 
     this_case = f"WorkflowId = '{workflow_id(case_id)}'"

@@ -3,6 +3,7 @@ referrals answered by their stakeholder, clearances."""
 
 from __future__ import annotations
 
+import jwt
 import pytest
 
 from schemas.consultation import Position
@@ -191,3 +192,20 @@ async def test_a_waiver_for_a_partner_state_whose_notice_did_not_match_is_refuse
     refused = await world.http.post(path, json=waiver, headers=world.as_("senior"))
     assert refused.status_code == 409
     assert "no denial notice of DE matched this case" in refused.json()["message"]
+
+
+async def test_the_desk_publishes_the_public_keys_its_tokens_verify_with(
+    world: DeskWorld,
+) -> None:
+    name = world.names["officer"]
+    signed = await world.http.post("/api/auth/token", json={"name": name, "password": PASSWORD})
+    token = signed.json()["access_token"]
+    jwks = (await world.http.get("/api/auth/jwks")).json()
+
+    assert all(key["kty"] == "EC" and "d" not in key for key in jwks["keys"])
+    [key] = [key for key in jwks["keys"] if key["kid"] == jwt.get_unverified_header(token)["kid"]]
+    claims = jwt.decode(
+        token, jwt.PyJWK(key).key, algorithms=["ES256"], audience="caseflow", issuer="caseflow"
+    )
+    assert (claims["sub"], claims["role"]) == (name, "licensing_officer")
+    assert claims["permissions"] == [f"{world.desk.temporal.namespace}:write"]

@@ -24,6 +24,7 @@ from desk.app import create_app
 from schemas.cases import CaseAmended, FieldChange
 from schemas.envelope import Envelope, utcnow
 from schemas.screening import RiskLevel
+from tests.actors import token_for
 from tests.integration.desk_fixtures import DeskWorld
 from workflows.bridge import CASE_SIGNALS, signal_by_type
 from workflows.desk import ActionTooLarge, claim
@@ -115,12 +116,12 @@ async def test_an_action_too_large_for_temporal_is_refused_naming_the_limit_and_
     case_id = await world.harness.open_case(RiskLevel.LOW)
     client = world.desk.temporal
     officer = Reviewer(id=world.names["officer"], role=ReviewerRole.LICENSING_OFFICER)
-    huge = ReviewerTask(reviewer=officer, note="n" * (TEMPORAL_PAYLOAD.max_bytes + 1))
+    huge = ReviewerTask(token=token_for(officer), note="n" * (TEMPORAL_PAYLOAD.max_bytes + 1))
 
     with pytest.raises(ActionTooLarge, match="temporal_payload of 524288 bytes"):
         await asyncio.wait_for(claim(client, case_id, huge), timeout=10)
 
-    claimed = await claim(client, case_id, ReviewerTask(reviewer=officer))
+    claimed = await claim(client, case_id, ReviewerTask(token=token_for(officer)))
     assert claimed.status == "under_review"
 
 

@@ -26,6 +26,7 @@ from schemas.cases import (
 from schemas.envelope import Contract, Envelope
 from schemas.screening import RiskLevel
 from schemas.topics import CASES
+from tests.actors import token_for
 from tests.support import collect
 from workflows.desk import (
     ActionRefused,
@@ -93,14 +94,14 @@ async def test_a_case_is_screened_reviewed_denied_countersigned_and_the_agency_t
     assert case.control_codes == ["4D004"]
     assert view.open_actions == []  # an operator, not a reviewer
 
-    await claim(temporal, case.case_id, ReviewerTask(reviewer=OFFICER))
+    await claim(temporal, case.case_id, ReviewerTask(token=token_for(OFFICER)))
     mine = await case_view(temporal, case.case_id, ReviewerRole.LICENSING_OFFICER, OFFICER.id)
     assert "denied" in mine.open_actions
     signed = await decide(
         temporal,
         case.case_id,
         ReviewDecision(
-            reviewer=OFFICER,
+            token=token_for(OFFICER),
             outcome=DecisionOutcome.DENIED,
             rationale="End user is on the Entity List for supplying spyware used against "
             "journalists and activists.",
@@ -109,7 +110,7 @@ async def test_a_case_is_screened_reviewed_denied_countersigned_and_the_agency_t
         ),
     )
     assert signed.status is CaseStatus.SIGNED_OFF
-    recorded = await countersign(temporal, case.case_id, Countersignature(reviewer=SENIOR))
+    recorded = await countersign(temporal, case.case_id, Countersignature(token=token_for(SENIOR)))
     assert recorded.outcome is DecisionOutcome.DENIED
     [decided] = await collect(
         stack_endpoints.kafka,
@@ -158,13 +159,13 @@ async def test_an_invalid_decision_is_refused_with_its_reason_and_the_case_stays
 ) -> None:
     case = await submit_and_await_review(stack_endpoints, temporal, fresh(5))
     officer = Reviewer(id="officer-3")
-    await claim(temporal, case.case_id, ReviewerTask(reviewer=officer))
+    await claim(temporal, case.case_id, ReviewerTask(token=token_for(officer)))
     with pytest.raises(ActionRefused, match="needs at least one condition"):
         await decide(
             temporal,
             case.case_id,
             ReviewDecision(
-                reviewer=officer,
+                token=token_for(officer),
                 outcome=DecisionOutcome.APPROVED_WITH_CONDITIONS,
                 rationale="Bank HSMs.",
                 assessment=sample_assessment(),

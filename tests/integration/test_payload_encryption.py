@@ -15,7 +15,8 @@ from temporalio.api.query.v1 import WorkflowQuery
 from temporalio.api.workflowservice.v1 import QueryWorkflowRequest
 from temporalio.client import Client
 
-from caseflow.auth import Principal, Role, key_ring, open_accounts
+from caseflow.auth import Principal, Role, open_accounts
+from caseflow.auth.tokens import issuer
 from caseflow.samples import sample_applications
 from caseflow.settings import Endpoints, Settings
 from caseflow.stack.ports import free_ports
@@ -38,7 +39,7 @@ async def tokens(stack_settings: Settings, stack_endpoints: Endpoints) -> dict[s
             if await accounts.is_active(principal.name):
                 continue
             await accounts.add(principal, "a long enough password")
-    keys = key_ring(stack_settings)
+    keys = issuer(stack_settings)  # the desk's keys: the codec server verifies, never signs
     return {who.role: keys.issue(who, timedelta(hours=1)) for who in (OPERATOR, OFFICER)}
 
 

@@ -13,7 +13,8 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from caseflow.auth import Principal, Role, key_ring, open_accounts
+from caseflow.auth import Principal, Role, open_accounts
+from caseflow.auth.tokens import issuer
 from caseflow.kafka import start_producer
 from caseflow.register_client import NotInRegister, RegisterClient, RegisterUnavailable
 from caseflow.settings import Endpoints, Settings
@@ -47,7 +48,7 @@ async def tokens(stack_settings: Settings, operator_name: str) -> dict[str, str]
         "agency": Principal(name=f"reg-agency-{suffix}", role=Role.AGENCY, agency=AGENCY),
         "other_agency": Principal(name=f"reg-other-{suffix}", role=Role.AGENCY, agency="FR-X"),
     }
-    keys = key_ring(stack_settings)
+    keys = issuer(stack_settings)
     async with open_accounts(stack_settings.endpoints().database) as accounts:
         for principal in principals.values():
             await accounts.add(principal, "register-test-password")
@@ -150,7 +151,7 @@ async def test_purge_dry_run_shows_what_would_change_and_the_purge_keeps_the_dec
     [change] = [c for c in dry.cases if c.control_number == control_number]
     assert "CaseReceived$.application.end_users[0].name" in change.fields
     assert "CaseDecided$.decided_by" in change.fields
-    monkeypatch.setenv("CASEFLOW_OPERATOR", operator_name)  # the operator the CLI signs for
+    monkeypatch.setenv("CASEFLOW_TOKEN", tokens["operator"])  # the operator signed in
     said = await asyncio.to_thread(caseflow, stack_settings, "register", "purge", "--dry-run")
     assert "would pseudonymise" in said
     assert control_number in said

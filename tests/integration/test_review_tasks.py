@@ -10,6 +10,7 @@ from caseflow.samples import sample_assessment
 from schemas.cases import CaseStatus, DecisionOutcome, DenialGround
 from schemas.screening import RiskLevel
 from schemas.topics import CONSULTATION_REQUESTS
+from tests.actors import token_for
 from tests.integration.case_harness import (
     OFFICER,
     OTHER_OFFICER,
@@ -28,36 +29,48 @@ from workflows.tasks import (
 
 pytestmark = [pytest.mark.integration]
 
-APPROVAL = ReviewDecision(
-    reviewer=OFFICER,
-    outcome=DecisionOutcome.APPROVED,
-    rationale="Teaching equipment for a university.",
-    assessment=sample_assessment("Low: civilian end user."),
-)
 VERIFIED = "Post-shipment verification by the embassy within 6 months"
-# An approval at high or critical risk names its mitigations, each one of its conditions.
-MITIGATED_APPROVAL = APPROVAL.model_copy(
-    update={
-        "outcome": DecisionOutcome.APPROVED_WITH_CONDITIONS,
-        "conditions": [VERIFIED],
-        "assessment": sample_assessment("Acceptable once verified.", mitigations=[VERIFIED]),
-    }
-)
-DENIAL = ReviewDecision(
-    reviewer=OFFICER,
-    outcome=DecisionOutcome.DENIED,
-    rationale="End user designated for supplying spyware.",
-    grounds=[
-        DenialGround(text="Risk of use in surveillance of journalists", human_rights=True),
-        DenialGround(text="End user on the Entity List"),
-    ],
-    assessment=sample_assessment("Critical: intrusion software to a designated end user."),
-)
+
+
+def approval() -> ReviewDecision:
+    """A low-risk approval by the officer, with its assessment."""
+    return ReviewDecision(
+        token=token_for(OFFICER),
+        outcome=DecisionOutcome.APPROVED,
+        rationale="Teaching equipment for a university.",
+        assessment=sample_assessment("Low: civilian end user."),
+    )
+
+
+def mitigated_approval() -> ReviewDecision:
+    """An approval at high or critical risk: it names its mitigations, each one of its
+    conditions."""
+    return approval().model_copy(
+        update={
+            "outcome": DecisionOutcome.APPROVED_WITH_CONDITIONS,
+            "conditions": [VERIFIED],
+            "assessment": sample_assessment("Acceptable once verified.", mitigations=[VERIFIED]),
+        }
+    )
+
+
+def denial() -> ReviewDecision:
+    """A denial on human-rights grounds by the officer."""
+    return ReviewDecision(
+        token=token_for(OFFICER),
+        outcome=DecisionOutcome.DENIED,
+        rationale="End user designated for supplying spyware.",
+        grounds=[
+            DenialGround(text="Risk of use in surveillance of journalists", human_rights=True),
+            DenialGround(text="End user on the Entity List"),
+        ],
+        assessment=sample_assessment("Critical: intrusion software to a designated end user."),
+    )
 
 
 async def claimed(cases: CaseHarness, risk: RiskLevel, reviewer: Reviewer = OFFICER) -> str:
     case_id = await cases.open_case(risk)
-    await desk.claim(cases.client, case_id, ReviewerTask(reviewer=reviewer))
+    await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(reviewer)))
     return case_id
 
 
@@ -74,30 +87,30 @@ async def test_only_the_claimant_acts_and_others_are_told_who_holds_the_case(
     cases: CaseHarness,
 ) -> None:
     case_id = await claimed(cases, RiskLevel.LOW)
-    other = APPROVAL.model_copy(update={"reviewer": OTHER_OFFICER})
+    other = approval().model_copy(update={"token": token_for(OTHER_OFFICER)})
     with pytest.raises(desk.ActionRefused, match="only officer-1, who claimed the case"):
         await desk.decide(cases.client, case_id, other)
     with pytest.raises(desk.ActionRefused, match="officer-1 holds the case already"):
-        await desk.claim(cases.client, case_id, ReviewerTask(reviewer=OTHER_OFFICER))
+        await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OTHER_OFFICER)))
     with pytest.raises(desk.ActionRefused, match="only officer-1"):
-        await desk.release(cases.client, case_id, ReviewerTask(reviewer=OTHER_OFFICER))
+        await desk.release(cases.client, case_id, ReviewerTask(token=token_for(OTHER_OFFICER)))
     assert (await cases.view(case_id)).status is CaseStatus.UNDER_REVIEW
 
 
 async def test_an_unclaimed_case_cannot_be_decided(cases: CaseHarness) -> None:
     case_id = await cases.open_case(RiskLevel.LOW)
     with pytest.raises(desk.ActionRefused, match="claim the case first"):
-        await desk.decide(cases.client, case_id, APPROVAL)
+        await desk.decide(cases.client, case_id, approval())
 
 
 async def test_a_released_case_goes_back_to_the_queue_for_anyone_to_claim(
     cases: CaseHarness,
 ) -> None:
     case_id = await claimed(cases, RiskLevel.LOW)
-    released = await desk.release(cases.client, case_id, ReviewerTask(reviewer=OFFICER))
+    released = await desk.release(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
     assert released.note == "released by officer-1"
     assert (await cases.view(case_id)).assigned_reviewer is None
-    await desk.claim(cases.client, case_id, ReviewerTask(reviewer=OTHER_OFFICER))
+    await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OTHER_OFFICER)))
     assert (await cases.view(case_id)).assigned_reviewer == "officer-2"
 
 
@@ -105,7 +118,7 @@ async def test_a_low_risk_approval_is_decided_at_once_and_the_agency_told(
     cases: CaseHarness,
 ) -> None:
     case_id = await claimed(cases, RiskLevel.LOW)
-    recorded = await desk.decide(cases.client, case_id, APPROVAL)
+    recorded = await desk.decide(cases.client, case_id, approval())
     assert recorded.status is CaseStatus.DECIDED
     assert recorded.outcome is DecisionOutcome.APPROVED
     [decided] = cases.published.of(case_id, "CaseDecided")
@@ -120,7 +133,7 @@ async def test_an_approval_with_conditions_carries_its_conditions_to_the_agency(
     cases: CaseHarness,
 ) -> None:
     case_id = await claimed(cases, RiskLevel.MEDIUM)
-    conditional = APPROVAL.model_copy(
+    conditional = approval().model_copy(
         update={
             "outcome": DecisionOutcome.APPROVED_WITH_CONDITIONS,
             "conditions": ["No re-export without prior authorisation"],
@@ -134,7 +147,7 @@ async def test_an_approval_with_conditions_carries_its_conditions_to_the_agency(
 
 async def test_a_case_returned_without_action_is_decided_at_once(cases: CaseHarness) -> None:
     case_id = await claimed(cases, RiskLevel.HIGH)
-    returned = APPROVAL.model_copy(
+    returned = approval().model_copy(
         update={
             "outcome": DecisionOutcome.RETURNED_WITHOUT_ACTION,
             "rationale": "No licence required for EAR99 items to Japan.",
@@ -149,17 +162,17 @@ async def test_a_denial_is_decided_only_once_a_different_senior_officer_counters
 ) -> None:
     case_id = await claimed(cases, RiskLevel.CRITICAL, reviewer=SENIOR)
     signed = await desk.decide(
-        cases.client, case_id, DENIAL.model_copy(update={"reviewer": SENIOR})
+        cases.client, case_id, denial().model_copy(update={"token": token_for(SENIOR)})
     )
     assert signed.status is CaseStatus.SIGNED_OFF
     assert cases.published.of(case_id, "CaseDecided") == []
     with pytest.raises(desk.ActionRefused, match="only a senior officer can countersign"):
-        await desk.countersign(cases.client, case_id, Countersignature(reviewer=OFFICER))
+        await desk.countersign(cases.client, case_id, Countersignature(token=token_for(OFFICER)))
     with pytest.raises(desk.ActionRefused, match="who signed off cannot also countersign"):
-        await desk.countersign(cases.client, case_id, Countersignature(reviewer=SENIOR))
+        await desk.countersign(cases.client, case_id, Countersignature(token=token_for(SENIOR)))
     other_senior = Reviewer(id="senior-2", role=ReviewerRole.SENIOR_OFFICER)
     recorded = await desk.countersign(
-        cases.client, case_id, Countersignature(reviewer=other_senior)
+        cases.client, case_id, Countersignature(token=token_for(other_senior))
     )
     assert recorded.outcome is DecisionOutcome.DENIED
     view = await cases.view(case_id)
@@ -191,18 +204,20 @@ async def test_a_denial_on_other_than_human_rights_grounds_is_not_shared_with_pa
     cases: CaseHarness,
 ) -> None:
     case_id = await claimed(cases, RiskLevel.HIGH)
-    plain = DENIAL.model_copy(update={"grounds": [DenialGround(text="Incomplete licence file")]})
+    plain = denial().model_copy(update={"grounds": [DenialGround(text="Incomplete licence file")]})
     await desk.decide(cases.client, case_id, plain)
-    await desk.countersign(cases.client, case_id, Countersignature(reviewer=SENIOR))
+    await desk.countersign(cases.client, case_id, Countersignature(token=token_for(SENIOR)))
     assert cases.published.of(case_id, "CaseDecided")
     assert cases.published.of(case_id, "ShareNotice") == []
 
 
 async def test_a_high_risk_approval_awaits_a_countersignature(cases: CaseHarness) -> None:
     case_id = await claimed(cases, RiskLevel.HIGH)
-    signed = await desk.decide(cases.client, case_id, MITIGATED_APPROVAL)
+    signed = await desk.decide(cases.client, case_id, mitigated_approval())
     assert signed.status is CaseStatus.SIGNED_OFF
-    recorded = await desk.countersign(cases.client, case_id, Countersignature(reviewer=SENIOR))
+    recorded = await desk.countersign(
+        cases.client, case_id, Countersignature(token=token_for(SENIOR))
+    )
     assert recorded.status is CaseStatus.DECIDED
     assert recorded.outcome is DecisionOutcome.APPROVED_WITH_CONDITIONS
     [decided] = cases.published.of(case_id, "CaseDecided")
@@ -214,7 +229,7 @@ async def test_a_critical_risk_approval_without_an_assessment_is_refused_and_lea
     cases: CaseHarness,
 ) -> None:
     case_id = await claimed(cases, RiskLevel.CRITICAL)
-    unassessed = MITIGATED_APPROVAL.model_copy(update={"assessment": None})
+    unassessed = mitigated_approval().model_copy(update={"assessment": None})
     with pytest.raises(desk.ActionRefused) as refusal:
         await desk.decide(cases.client, case_id, unassessed)
     refused = str(refusal.value)
@@ -222,29 +237,29 @@ async def test_a_critical_risk_approval_without_an_assessment_is_refused_and_lea
     for part in ("surveillance or repression", "the sources relied on", "the conclusion"):
         assert part in refused
     assert "an approval at critical risk needs the mitigations" in refused
-    unmitigated = MITIGATED_APPROVAL.model_copy(update={"assessment": sample_assessment()})
+    unmitigated = mitigated_approval().model_copy(update={"assessment": sample_assessment()})
     with pytest.raises(desk.ActionRefused, match="needs the mitigations that make it acceptable"):
         await desk.decide(cases.client, case_id, unmitigated)
     assert await _accepted_decisions(cases, case_id) == []
     assert (await cases.view(case_id)).status is CaseStatus.UNDER_REVIEW
-    signed = await desk.decide(cases.client, case_id, MITIGATED_APPROVAL)
+    signed = await desk.decide(cases.client, case_id, mitigated_approval())
     assert signed.status is CaseStatus.SIGNED_OFF
-    assert (await cases.view(case_id)).sign_off == MITIGATED_APPROVAL
+    assert (await cases.view(case_id)).sign_off == mitigated_approval()
 
 
 async def test_a_senior_officer_sends_a_sign_off_back_to_review_with_a_note(
     cases: CaseHarness,
 ) -> None:
     case_id = await claimed(cases, RiskLevel.CRITICAL)
-    await desk.decide(cases.client, case_id, DENIAL)
+    await desk.decide(cases.client, case_id, denial())
     with pytest.raises(desk.ActionRefused, match="needs a note"):
         await desk.countersign(
-            cases.client, case_id, Countersignature(reviewer=SENIOR, agree=False)
+            cases.client, case_id, Countersignature(token=token_for(SENIOR), agree=False)
         )
     back = await desk.countersign(
         cases.client,
         case_id,
-        Countersignature(reviewer=SENIOR, agree=False, note="Cite the designation notice."),
+        Countersignature(token=token_for(SENIOR), agree=False, note="Cite the designation notice."),
     )
     assert back.status is CaseStatus.UNDER_REVIEW
     view = await cases.view(case_id)
@@ -257,7 +272,9 @@ async def test_an_invalid_decision_is_refused_with_every_reason_and_leaves_no_tr
     cases: CaseHarness,
 ) -> None:
     case_id = await claimed(cases, RiskLevel.CRITICAL)
-    empty_denial = ReviewDecision(reviewer=OFFICER, outcome=DecisionOutcome.DENIED, rationale="")
+    empty_denial = ReviewDecision(
+        token=token_for(OFFICER), outcome=DecisionOutcome.DENIED, rationale=""
+    )
     with pytest.raises(desk.ActionRefused) as refusal:
         await desk.decide(cases.client, case_id, empty_denial)
     assert "a rationale is required" in str(refusal.value)
@@ -282,14 +299,14 @@ async def test_the_view_lists_the_actions_open_to_the_callers_role(cases: CaseHa
     case_id = await cases.open_case(RiskLevel.CRITICAL)
     assert (await cases.view(case_id, ReviewerRole.LICENSING_OFFICER)).open_actions == ["claim"]
     assert (await cases.view(case_id)).open_actions == []
-    await desk.claim(cases.client, case_id, ReviewerTask(reviewer=OFFICER))
+    await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
     mine = await desk.case_view(cases.client, case_id, ReviewerRole.LICENSING_OFFICER, "officer-1")
     assert {"release", "approved", "denied", "request_information"} <= set(mine.open_actions)
     theirs = await desk.case_view(
         cases.client, case_id, ReviewerRole.LICENSING_OFFICER, "officer-2"
     )
     assert theirs.open_actions == []
-    await desk.decide(cases.client, case_id, DENIAL)
+    await desk.decide(cases.client, case_id, denial())
     senior = await desk.case_view(cases.client, case_id, ReviewerRole.SENIOR_OFFICER, "senior-1")
     assert senior.open_actions == ["countersign", "send_back"]
     officer = await cases.view(case_id, ReviewerRole.LICENSING_OFFICER)
@@ -301,11 +318,13 @@ async def test_a_request_for_information_puts_the_case_on_hold_and_stops_the_clo
 ) -> None:
     case_id = await claimed(cases, RiskLevel.MEDIUM)
     with pytest.raises(desk.ActionRefused, match="at least one question"):
-        await desk.request_information(cases.client, case_id, InformationRequest(reviewer=OFFICER))
+        await desk.request_information(
+            cases.client, case_id, InformationRequest(token=token_for(OFFICER))
+        )
     held = await desk.request_information(
         cases.client,
         case_id,
-        InformationRequest(reviewer=OFFICER, questions=["Who operates the system?"]),
+        InformationRequest(token=token_for(OFFICER), questions=["Who operates the system?"]),
     )
     assert held.status is CaseStatus.ON_HOLD
     view = await cases.view(case_id)
@@ -313,5 +332,5 @@ async def test_a_request_for_information_puts_the_case_on_hold_and_stops_the_clo
     assert view.hold.questions == ["Who operates the system?"]
     assert view.deadline_at is None
     with pytest.raises(desk.ActionRefused, match="the case is on_hold, not under review"):
-        await desk.decide(cases.client, case_id, APPROVAL)
+        await desk.decide(cases.client, case_id, approval())
     assert "**clock stopped** awaiting the agency's information" in await cases.card(case_id)

@@ -27,6 +27,7 @@ from caseflow.stack.ports import free_ports
 from schemas.cases import DecisionOutcome, DenialGround
 from schemas.consultation import ConsultationOpened, Position, StakeholderKind
 from schemas.screening import RiskLevel
+from tests.actors import token_for, use_stack
 from tests.integration.case_harness import OFFICER, SENIOR, CaseHarness, case_harness
 from tests.replay.keys import REPLAY_KEYS
 from workflows import desk
@@ -55,7 +56,7 @@ VERIFIED = "Post-shipment verification"
 
 async def _claimed(cases: CaseHarness, risk: RiskLevel, policy: CasePolicy | None = None) -> str:
     case_id = await cases.open_case(risk, policy=policy)
-    await desk.claim(cases.client, case_id, ReviewerTask(reviewer=OFFICER))
+    await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
     return case_id
 
 
@@ -64,7 +65,7 @@ def _decision(
 ) -> ReviewDecision:
     return ReviewDecision.model_validate(
         {
-            "reviewer": OFFICER,
+            "token": token_for(OFFICER),
             "outcome": outcome,
             "rationale": "Recorded scenario.",
             "conditions": list(conditions),
@@ -83,13 +84,13 @@ async def denied_and_countersigned(cases: CaseHarness) -> str:
     case_id = await _claimed(cases, RiskLevel.CRITICAL)
     ground = DenialGround(text="Surveillance of journalists", human_rights=True)
     await desk.decide(cases.client, case_id, _decision(DecisionOutcome.DENIED, grounds=[ground]))
-    await desk.countersign(cases.client, case_id, Countersignature(reviewer=SENIOR))
+    await desk.countersign(cases.client, case_id, Countersignature(token=token_for(SENIOR)))
     return case_id
 
 
 async def held_amended_and_approved_with_conditions(cases: CaseHarness) -> str:
     case_id = await _claimed(cases, RiskLevel.MEDIUM)
-    request = InformationRequest(reviewer=OFFICER, questions=["Who operates it?"])
+    request = InformationRequest(token=token_for(OFFICER), questions=["Who operates it?"])
     await desk.request_information(cases.client, case_id, request)
     await cases.amend(case_id, "Operated by the university only.")
     await cases.until_published(case_id, "ScreeningRequested", count=2)
@@ -107,7 +108,7 @@ async def list_update_then_sent_back_then_withdrawn(cases: CaseHarness) -> str:
     await cases.screen(case_id, RiskLevel.HIGH, request_id=rescreen, reason="list_update: x")
     await cases.until(case_id, lambda view: bool(view.alert))
     await desk.decide(cases.client, case_id, _mitigated_approval())
-    back = Countersignature(reviewer=SENIOR, agree=False, note="Read the new finding.")
+    back = Countersignature(token=token_for(SENIOR), agree=False, note="Read the new finding.")
     await desk.countersign(cases.client, case_id, back)
     await cases.withdraw(case_id)
     return case_id
@@ -117,8 +118,8 @@ async def deadline_breached_then_released_and_returned(cases: CaseHarness) -> st
     policy = CasePolicy(decision_time=timedelta(seconds=3), deadline_warning=timedelta(seconds=1))
     case_id = await _claimed(cases, RiskLevel.LOW, policy)
     await cases.until_published(case_id, "CaseDeadlineBreached")
-    await desk.release(cases.client, case_id, ReviewerTask(reviewer=OFFICER))
-    await desk.claim(cases.client, case_id, ReviewerTask(reviewer=OFFICER))
+    await desk.release(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
+    await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
     outcome = DecisionOutcome.RETURNED_WITHOUT_ACTION
     await desk.decide(cases.client, case_id, _decision(outcome))
     return case_id
@@ -129,16 +130,18 @@ async def referred_escalated_resolved_and_denied(cases: CaseHarness) -> str:
     one_level = CasePolicy().escalation_levels[:1]
     policy = CasePolicy(consultation_time=timedelta(seconds=1), escalation_levels=one_level)
     case_id = await _claimed(cases, RiskLevel.HIGH, policy)
-    referral = ConsultationReferral(reviewer=OFFICER, stakeholders=["ngo-1"])
+    referral = ConsultationReferral(token=token_for(OFFICER), stakeholders=["ngo-1"])
     await desk.refer_for_consultation(cases.client, case_id, referral)
     await cases.until_published(case_id, "ConsultationDeadlinePassed")
     await cases.conclude(case_id, Position.RECOMMEND_DENIAL, silent=1)
     await cases.until(case_id, lambda view: view.status == "escalated")
-    resolution = EscalationResolution(reviewer=SENIOR, recommendation="deny", rationale="Misuse.")
+    resolution = EscalationResolution(
+        token=token_for(SENIOR), recommendation="deny", rationale="Misuse."
+    )
     await desk.resolve_escalation(cases.client, case_id, resolution)
     ground = DenialGround(text="Misuse reported by civil society", human_rights=True)
     await desk.decide(cases.client, case_id, _decision(DecisionOutcome.DENIED, grounds=[ground]))
-    await desk.countersign(cases.client, case_id, Countersignature(reviewer=OTHER_SENIOR))
+    await desk.countersign(cases.client, case_id, Countersignature(token=token_for(OTHER_SENIOR)))
     return case_id
 
 
@@ -157,22 +160,26 @@ async def referral_late_then_appealed_to_the_acep_and_approved(cases: CaseHarnes
     )
     case_id = await _claimed(cases, RiskLevel.HIGH, policy)
     await cases.until_published(case_id, "CaseReferralTargetMissed")
-    referral = ConsultationReferral(reviewer=OFFICER, stakeholders=["mod", "energy"])
+    referral = ConsultationReferral(token=token_for(OFFICER), stakeholders=["mod", "energy"])
     await desk.refer_for_consultation(cases.client, case_id, referral)
     positions = (Position.RECOMMEND_DENIAL, Position.NO_OBJECTION)
     await cases.conclude(case_id, *positions, kind=StakeholderKind.AGENCY)
     await cases.until(case_id, lambda view: view.status == "escalated")
-    resolution = EscalationResolution(reviewer=SENIOR, recommendation="deny", rationale="Misuse.")
+    resolution = EscalationResolution(
+        token=token_for(SENIOR), recommendation="deny", rationale="Misuse."
+    )
     await desk.resolve_escalation(cases.client, case_id, resolution)
     appeal = EscalationAppeal(
-        reviewer=OTHER_SENIOR, on_behalf_of="stakeholder-1", grounds="A university end user."
+        token=token_for(OTHER_SENIOR),
+        on_behalf_of="stakeholder-1",
+        grounds="A university end user.",
     )
     await desk.appeal_escalation(cases.client, case_id, appeal)
     await cases.until_published(case_id, "CaseEscalationOverdue")
-    final = resolution.model_copy(update={"reviewer": CHAIR, "recommendation": "approve"})
+    final = resolution.model_copy(update={"token": token_for(CHAIR), "recommendation": "approve"})
     await desk.resolve_escalation(cases.client, case_id, final)
     await desk.decide(cases.client, case_id, _mitigated_approval())
-    await desk.countersign(cases.client, case_id, Countersignature(reviewer=SENIOR))
+    await desk.countersign(cases.client, case_id, Countersignature(token=token_for(SENIOR)))
     return case_id
 
 
@@ -181,7 +188,7 @@ async def referred_reminded_then_withdrawn(cases: CaseHarness) -> str:
         consultation_time=timedelta(seconds=4), consultation_reminder_before=timedelta(seconds=2)
     )
     case_id = await _claimed(cases, RiskLevel.HIGH, policy)
-    referral = ConsultationReferral(reviewer=OFFICER, stakeholders=["ngo-1", "mod"])
+    referral = ConsultationReferral(token=token_for(OFFICER), stakeholders=["ngo-1", "mod"])
     await desk.refer_for_consultation(cases.client, case_id, referral)
     [request] = await cases.until_published(case_id, "ConsultationRequested")
     opened = ConsultationOpened(
@@ -203,14 +210,18 @@ async def partner_unheard_waived_and_approved(cases: CaseHarness) -> str:
     await cases.until_published(case_id, "ScreeningRequested")
     await cases.screen(case_id, RiskLevel.HIGH, denied_by=("JP",))
     await cases.until(case_id, lambda view: view.status == "under_review")
-    await desk.claim(cases.client, case_id, ReviewerTask(reviewer=OFFICER))
-    await desk.refer_for_consultation(cases.client, case_id, ConsultationReferral(reviewer=OFFICER))
+    await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
+    await desk.refer_for_consultation(
+        cases.client, case_id, ConsultationReferral(token=token_for(OFFICER))
+    )
     await cases.conclude(case_id, Position.NO_OBJECTION, unheard=("JP",))
     await cases.until(case_id, lambda view: view.status == "under_review")
-    waiver = PartnerWaiverRequest(reviewer=SENIOR, states=["JP"], reason="No contact point.")
+    waiver = PartnerWaiverRequest(
+        token=token_for(SENIOR), states=["JP"], reason="No contact point."
+    )
     await desk.record_partner_waiver(cases.client, case_id, waiver)
     await desk.decide(cases.client, case_id, _mitigated_approval())
-    await desk.countersign(cases.client, case_id, Countersignature(reviewer=OTHER_SENIOR))
+    await desk.countersign(cases.client, case_id, Countersignature(token=token_for(OTHER_SENIOR)))
     return case_id
 
 
@@ -219,8 +230,10 @@ async def partner_consulted_and_approved_despite_denial(cases: CaseHarness) -> s
     await cases.until_published(case_id, "ScreeningRequested")
     await cases.screen(case_id, RiskLevel.MEDIUM, denied_by=("NL", "JP"))
     await cases.until(case_id, lambda view: view.status == "under_review")
-    await desk.claim(cases.client, case_id, ReviewerTask(reviewer=OFFICER))
-    await desk.refer_for_consultation(cases.client, case_id, ConsultationReferral(reviewer=OFFICER))
+    await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
+    await desk.refer_for_consultation(
+        cases.client, case_id, ConsultationReferral(token=token_for(OFFICER))
+    )
     await cases.conclude(case_id, Position.NO_OBJECTION, kind=StakeholderKind.PARTNER_STATE)
     await cases.until(case_id, lambda view: view.status == "under_review")
     conditions = ["End-use check within a year"]
@@ -232,8 +245,8 @@ async def partner_consulted_and_approved_despite_denial(cases: CaseHarness) -> s
 async def continued_as_new(cases: CaseHarness) -> str:
     case_id = await _claimed(cases, RiskLevel.LOW, CasePolicy(history_events_before_continue=50))
     for _ in range(4):
-        await desk.release(cases.client, case_id, ReviewerTask(reviewer=OFFICER))
-        await desk.claim(cases.client, case_id, ReviewerTask(reviewer=OFFICER))
+        await desk.release(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
+        await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
     await desk.decide(cases.client, case_id, _decision(DecisionOutcome.APPROVED))
     return case_id
 
@@ -266,6 +279,7 @@ async def record(folder: Path, scenarios: tuple[Scenario, ...] = SCENARIOS) -> l
     written: list[Path] = []
     try:
         await start_stack(settings)
+        use_stack(settings)  # the scenarios' reviewers act with the stack's real tokens
         client = await connect(settings)
         async with case_harness(client) as cases:
             for scenario in scenarios:

@@ -8,6 +8,7 @@ own lists of processes, topics and search attributes.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -24,6 +25,7 @@ import yaml
 from pydantic import SecretStr
 
 from caseflow.auth import KeyRing
+from caseflow.auth.tokens import new_key
 from caseflow.kafka_access import SERVICES, Grant, all_grants
 from caseflow.processes import PROCESS_NAMES, READY_FILE_VARIABLE, faststream_app
 from caseflow.settings import Settings
@@ -32,6 +34,7 @@ from schemas.topics import ALL_TOPICS, CASES, REJECTIONS, SUBMISSIONS, agency_to
 from services.intake.config import registered_agencies
 from workflows.search_attributes import ALL_KEYS, CLI_TYPE_NAMES
 
+PRIVATE_KEY = new_key().private_key.get_secret_value()
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 PASSWORDS = {
@@ -39,7 +42,7 @@ PASSWORDS = {
     "CASEFLOW_DB_PASSWORD": "caseflow-secret",
     "TEMPORAL_DB_PASSWORD": "temporal-secret",
     "CASEFLOW_PAYLOAD_KEYS": "k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
-    "CASEFLOW_AUTH_KEYS": '[{"kid": "k1", "secret": "a-secret-of-at-least-thirty-two-characters"}]',
+    "CASEFLOW_AUTH_KEYS": json.dumps([{"kid": "k1", "private_key": PRIVATE_KEY}]),
     "KAFKA_ADMIN_PASSWORD": "kafka-admin-secret",
     **{f"KAFKA_{name.upper()}_PASSWORD": f"kafka-{name}-secret" for name in SERVICES},
 }
@@ -447,8 +450,11 @@ def test_caseflow_processes_start_once_their_servers_are_ready_and_set_up(
 ) -> None:
     for name, service in _caseflow_services(services):
         waits = _waits_on(service)
-        if name in BROWSER_FACING:
-            assert waits == {"postgres": "service_healthy"}, name
+        if name in BROWSER_FACING:  # and the token keys it verifies with, once published
+            assert waits == {
+                "postgres": "service_healthy",
+                "auth-keys": "service_completed_successfully",
+            }, name
             continue
         assert waits.get("postgres") == "service_healthy", name
         assert waits.get("kafka-topics") == "service_completed_successfully", name
@@ -487,7 +493,13 @@ def test_setup_jobs_run_once_and_everything_else_restarts(services: dict[str, Mo
         if condition == "service_completed_successfully"
     }
 
-    assert jobs == {"kafka-topics", "kafka-access", "temporal-schema", "temporal-setup"}
+    assert jobs == {
+        "kafka-topics",
+        "kafka-access",
+        "temporal-schema",
+        "temporal-setup",
+        "auth-keys",
+    }
     for name, service in services.items():
         restart = service.get("restart", "no")
         if name in jobs:
@@ -506,6 +518,42 @@ def test_caseflow_processes_scale_out(services: dict[str, Model]) -> None:
                 continue  # the UI calls one address: scale it behind a load balancer
             low, _, high = str(port["published"]).partition("-")
             assert int(high or low) > int(low), f"{name} cannot scale with one published port"
+
+
+def test_only_the_desk_holds_private_token_keys_and_verifiers_read_its_public_ones(
+    services: dict[str, Model],
+) -> None:
+    holders = {
+        name
+        for name, service in services.items()
+        if "CASEFLOW_AUTH_KEYS" in service.get("environment", {})
+    }
+    assert holders == {"desk", "auth-keys"}  # the issuer, and the job publishing its public keys
+    published = services["desk"]["environment"]["CASEFLOW_AUTH_PUBLIC_FILE"]
+    assert services["auth-keys"]["environment"]["CASEFLOW_AUTH_PUBLIC_FILE"] == published
+    for name in ("worker", "codec", "jwks"):
+        service = services[name]
+        [mount] = [mount for mount in service["volumes"] if mount["source"] == "auth-public"]
+        assert mount["read_only"], f"{name} could change the keys it trusts"
+    for name in ("worker", "codec"):
+        assert services[name]["environment"]["CASEFLOW_AUTH_PUBLIC_FILE"] == published, name
+
+
+def test_temporal_s_own_authoriser_reads_the_desk_s_public_keys(
+    services: dict[str, Model],
+) -> None:
+    temporal = services["temporal"]["environment"]
+    jwks_url = urlsplit(temporal["TEMPORAL_JWT_KEY_SOURCE1"])
+    jwks = services["jwks"]
+    [mount] = [mount for mount in jwks["volumes"] if mount["source"] == "auth-public"]
+
+    assert {"TEMPORAL_AUTH_AUTHORIZER", "TEMPORAL_AUTH_CLAIM_MAPPER"} <= temporal.keys()
+    assert temporal["TEMPORAL_JWT_PERMISSIONS_CLAIM"] == "permissions"
+    assert jwks_url.hostname == "jwks"
+    assert Path(mount["target"]) / Path(jwks_url.path).name == Path(
+        services["desk"]["environment"]["CASEFLOW_AUTH_PUBLIC_FILE"]
+    )
+    assert _waits_on(services["temporal"])["jwks"] == "service_started"
 
 
 def test_the_desk_s_replicas_share_their_token_keys_and_listen_on_their_published_port(

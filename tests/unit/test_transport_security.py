@@ -140,7 +140,7 @@ def test_settings_and_endpoints_never_show_a_secret(tmp_path: Path) -> None:
         tmp_path,
         kafka_sasl_password=PASSWORD,
         payload_keys="k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
-        auth_keys='[{"kid": "k", "secret": "a secret of at least thirty-two characters"}]',
+        auth_keys='[{"kid": "k", "private_key": "a private key of at least thirty-two chars"}]',
     )
     shown = repr(settings) + str(settings) + repr(settings.endpoints())
     shown += str(settings.endpoints().public())
