@@ -75,7 +75,7 @@ async def caseflow(
         "COLUMNS": "250",
         "CASEFLOW_TOKEN": token or "",
         # No token file of the user running the tests: without `token`, no token at all.
-        "XDG_CONFIG_HOME": str(settings.state_dir / "test-user-config"),
+        "CASEFLOW_TOKEN_FILE": str(settings.state_dir / "test-user-config" / "token"),
     }
     # The command runs its own event loop, so not on this test's.
     shown = await asyncio.to_thread(CliRunner().invoke, cli, list(arguments), env=environment)

@@ -37,7 +37,7 @@ class NotSignedIn(Exception):
 def actor_token(settings: Settings) -> str:
     """The token acting commands send: CASEFLOW_TOKEN, else the one `caseflow login` stored;
     `NotSignedIn` without one, or when it has expired (the workflow checks the rest)."""
-    if settings.token is not None:
+    if settings.token is not None and settings.token.get_secret_value().strip():
         token, where = settings.token.get_secret_value().strip(), "CASEFLOW_TOKEN"
     elif settings.token_file.exists():
         token, where = settings.token_file.read_text().strip(), str(settings.token_file)

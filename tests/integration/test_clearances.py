@@ -111,7 +111,7 @@ async def test_clearances_without_a_reviewer_token_or_sound_input_are_refused_sa
     assert (nobody.status_code, nobody.json()["detail"]) == (401, "no bearer token")
     assert garbage.status_code == 401
     assert garbage.json()["detail"].startswith("invalid token")
-    assert "no token: sign in with `caseflow login`" in anonymous
+    assert "not signed in: run `caseflow login" in anonymous
     assert "for licensing_officer, senior_officer only" in as_operator
     assert "invalid token" in forged
     assert "no current list has an entry 'no-such-entry'" in unknown

@@ -445,7 +445,7 @@ async def test_the_registry_changes_only_for_an_operator_with_a_genuine_token(
         )
         as_stakeholder = await bare.get("/stakeholders", headers=bearer(stakeholder_token))
 
-    assert "no token: sign in with `caseflow login`, or set CASEFLOW_TOKEN" in anonymous
+    assert "not signed in: run `caseflow login NAME` (or set CASEFLOW_TOKEN)" in anonymous
     assert "for operator only" in as_officer
     assert "invalid token" in with_forgery
     assert over_http.status_code == 200  # the fixture's operator token: the control
