@@ -33,3 +33,25 @@ SUBMISSION_MESSAGE = Limit("submission_message", 256 * KIB, "the message")
 TEMPORAL_PAYLOAD = Limit("temporal_payload", 512 * KIB, "the encoded payload")
 
 ALL_LIMITS: tuple[Limit, ...] = (DESK_REQUEST_BODY, SUBMISSION_MESSAGE, TEMPORAL_PAYLOAD)
+
+
+@dataclass(frozen=True)
+class CountLimit:
+    """A limit on how many of something a field holds: characters of a text, items of a list."""
+
+    name: str
+    most: int
+    unit: str
+
+    def exceeded_by(self, where: str, count: int) -> str | None:
+        """Why `count` is refused at `where`, naming the limit; None when it fits."""
+        if count <= self.most:
+            return None
+        return f"{where} has {count} {self.unit}: the limit {self.name} is {self.most}"
+
+
+# Every text and list of a reviewer's task (a rationale, conditions, grounds, questions,
+# stakeholders), checked by the case's validator before anything else, whoever sends the task
+# (the desk, the CLI, a raw Update); both sit well inside TEMPORAL_PAYLOAD.
+REVIEWER_TEXT = CountLimit("reviewer_text", 10_000, "characters")
+REVIEWER_LIST = CountLimit("reviewer_list", 50, "items")

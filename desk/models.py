@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, Field, field_validator
 
 from caseflow.auth import Principal
+from caseflow.limits import REVIEWER_LIST
 from schemas.cases import DecisionOutcome, DenialGround, HumanRightsAssessment
 from schemas.consultation import Position, ReferralCase
 from schemas.types import Name, Text
@@ -16,6 +17,7 @@ from services.consultation.queries import ReferralState
 from workflows.desk import CaseSummary
 
 Short = Field(default="", max_length=2_000)
+MOST = REVIEWER_LIST.most  # items in any list a reviewer sends
 
 
 def _plain(value: Any) -> Any:
@@ -96,8 +98,12 @@ class Decision(DeskInput):
 
     outcome: DecisionOutcome
     rationale: Text
-    conditions: list[Text] = Field(default_factory=list, description="For an approval with them.")
-    grounds: list[DenialGround] = Field(default_factory=list, description="For a denial.")
+    conditions: list[Text] = Field(
+        default_factory=list, max_length=MOST, description="For an approval with them."
+    )
+    grounds: list[DenialGround] = Field(
+        default_factory=list, max_length=MOST, description="For a denial."
+    )
     assessment: HumanRightsAssessment | None = Field(
         default=None,
         description="The human-rights assessment; required (a decision without a complete one "
@@ -115,13 +121,13 @@ class Countersigning(DeskInput):
 class InformationWanted(DeskInput):
     """Questions for the agency; the case goes on hold."""
 
-    questions: list[Text] = Field(min_length=1)
+    questions: list[Text] = Field(min_length=1, max_length=MOST)
 
 
 class ConsultationWanted(DeskInput):
     """Stakeholders to consult (none: the routing policy proposes them)."""
 
-    stakeholders: list[Name] = Field(default_factory=list)
+    stakeholders: list[Name] = Field(default_factory=list, max_length=MOST)
     note: str = Short
 
 
@@ -142,7 +148,7 @@ class Appeal(DeskInput):
 class PartnerWaiver(DeskInput):
     """Why partner states whose denial notice matched are not consulted, for the record."""
 
-    states: list[str] = Field(description="ISO 3166 codes of the partner states.")
+    states: list[str] = Field(max_length=MOST, description="ISO 3166 codes of the partner states.")
     reason: Text
 
 
@@ -151,7 +157,9 @@ class Answer(DeskInput):
 
     position: Position = Field(description="`need_more_time` asks for the one extension.")
     rationale: Text = Field(default="", description="Why; required unless no objection.")
-    conditions: list[Text] = Field(default_factory=list, description="Conditions proposed.")
+    conditions: list[Text] = Field(
+        default_factory=list, max_length=MOST, description="Conditions proposed."
+    )
 
 
 class ReferralDetail(BaseModel):

@@ -19,6 +19,7 @@ from temporalio.exceptions import ApplicationError
 
 from caseflow.auth.model import InvalidToken, Principal
 from caseflow.auth.tokens import principal_of
+from workflows.task_limits import oversized
 from workflows.tasks import Reviewer, ReviewerRole, SignedTask
 
 TaskT = TypeVar("TaskT", bound=SignedTask)
@@ -49,7 +50,10 @@ def install(verifier: Verifier | None) -> None:
 def verified(task: TaskT, roles: tuple[ReviewerRole, ...], action: str) -> TaskT:
     """The task with its actor taken from its verified token; refused (an `ActionRefused`
     failure with the reason) without a valid token of an enabled account holding `roles`.
-    `action` says what is done, for the refusal ("countersign")."""
+    `action` says what is done, for the refusal ("countersign"). A text or list beyond its
+    limit is refused first, each one named."""
+    if too_long := oversized(task):
+        _refuse("; ".join(too_long))
     if not task.token:
         _refuse(
             "no token: who acts is proven by a signed token (sign in at the desk, or run "

@@ -16,7 +16,7 @@ from structlog.testing import capture_logs
 from temporalio.client import Client
 
 from caseflow.http import HttpServer
-from caseflow.limits import DESK_REQUEST_BODY, TEMPORAL_PAYLOAD
+from caseflow.limits import DESK_REQUEST_BODY, REVIEWER_TEXT, TEMPORAL_PAYLOAD
 from caseflow.messaging import Delivery
 from caseflow.samples import sample_applications
 from caseflow.stack.ports import free_ports
@@ -27,7 +27,7 @@ from schemas.screening import RiskLevel
 from tests.actors import token_for
 from tests.integration.desk_fixtures import DeskWorld
 from workflows.bridge import CASE_SIGNALS, signal_by_type
-from workflows.desk import ActionTooLarge, claim
+from workflows.desk import ActionRefused, ActionTooLarge, claim
 from workflows.tasks import Reviewer, ReviewerRole, ReviewerTask
 
 pytestmark = pytest.mark.integration
@@ -147,3 +147,19 @@ async def test_the_bridge_sets_aside_an_event_too_large_for_temporal_naming_the_
     [set_aside] = [entry for entry in logs if entry["event"] == "unreadable message set aside"]
     assert "limit temporal_payload of 524288 bytes" in set_aside["reason"]
     assert set_aside["location"] == "caseflow.cases/0/1"
+
+
+async def test_a_text_over_its_limit_is_refused_by_the_case_naming_it_and_nothing_is_recorded(
+    world: DeskWorld,
+) -> None:
+    case_id = await world.harness.open_case(RiskLevel.LOW)
+    client = world.desk.temporal
+    officer = Reviewer(id=world.names["officer"], role=ReviewerRole.LICENSING_OFFICER)
+    wordy = ReviewerTask(token=token_for(officer), note="n" * (REVIEWER_TEXT.most + 1))
+
+    with pytest.raises(ActionRefused, match="note has 10001 characters: the limit reviewer_text"):
+        await claim(client, case_id, wordy)
+
+    claimed = await claim(client, case_id, ReviewerTask(token=token_for(officer)))
+    assert claimed.status == "under_review"
+    assert claimed.note == f"claimed by {officer.id}"
