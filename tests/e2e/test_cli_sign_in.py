@@ -82,6 +82,11 @@ async def test_the_cli_acts_only_with_a_real_token_and_a_senior_officer_counters
         "End user linked to the surveillance of journalists.",
         "--hr-ground",
         "Risk of use in internal repression",
+        *("--end-user", "An agency with a record of surveilling journalists."),
+        *("--misuse", "Interception equipment: high potential for repression."),
+        *("--destination", "Reports of arbitrary surveillance by UN special rapporteurs."),
+        *("--source", "Screening result"),
+        *("--conclusion", "A clear risk of use in internal repression."),
     )
     assert "signed_off" in denial
     refused = caseflow(settings, "countersign", number, ok=(1,))

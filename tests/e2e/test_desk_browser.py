@@ -116,7 +116,7 @@ async def test_an_officer_approves_with_conditions_and_a_senior_officer_counters
     await expect(page.locator(".flash.ok")).to_contain_text("under review")
     form = page.locator("details", has_text="Approve with conditions").locator("form")
     await form.get_by_label("Rationale").fill("Lawful interception under judicial oversight.")
-    await form.get_by_label("Conditions").fill(
+    await form.get_by_label("Conditions, one per line").fill(
         "End-use certificate signed by the regulator\nPost-shipment verification within 6 months"
     )
     await form.get_by_label("End user and its record").fill("A regulated telecom operator.")

@@ -244,7 +244,12 @@ async def test_a_critical_risk_approval_without_an_assessment_is_refused_and_lea
     assert (await cases.view(case_id)).status is CaseStatus.UNDER_REVIEW
     signed = await desk.decide(cases.client, case_id, mitigated_approval())
     assert signed.status is CaseStatus.SIGNED_OFF
-    assert (await cases.view(case_id)).sign_off == mitigated_approval()
+    recorded = (await cases.view(case_id)).sign_off
+    assert recorded is not None
+    assert recorded.reviewer.id == OFFICER.id
+    assert recorded.token is None  # verified, then dropped: never recorded
+    sent = mitigated_approval().model_dump(exclude={"token", "reviewer"})
+    assert recorded.model_dump(exclude={"token", "reviewer"}) == sent
 
 
 async def test_a_senior_officer_sends_a_sign_off_back_to_review_with_a_note(

@@ -15,6 +15,7 @@ from temporalio.client import WorkflowUpdateFailedError
 
 from caseflow.auth import KeyRing, Principal, Role
 from caseflow.auth.tokens import issuer, key_ring, new_key, public_file, publish_disabled
+from caseflow.samples import sample_assessment
 from caseflow.settings import Settings
 from schemas.cases import DecisionOutcome
 from schemas.screening import RiskLevel
@@ -136,7 +137,10 @@ async def test_the_token_is_never_recorded_in_events_the_audit_feed_or_the_case_
     token = token_for(OFFICER)
     await desk.claim(cases.client, case_id, ReviewerTask(token=token))
     approval = ReviewDecision(
-        token=token, outcome=DecisionOutcome.APPROVED, rationale="Civilian end user."
+        token=token,
+        outcome=DecisionOutcome.APPROVED,
+        rationale="Civilian end user.",
+        assessment=sample_assessment(),
     )
     await desk.decide(cases.client, case_id, approval)
 
