@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 
 import pycountry
 from anyascii import anyascii
@@ -153,3 +154,36 @@ CJK_WORDS: frozenset[str] = frozenset(
     | set(PLACE_SPELLINGS)
 )
 LONGEST_CJK_WORD = 6
+
+# Titles, honorifics and ranks written before a name ("Dr.", "Sheikh", "Col."), and generational
+# or academic affixes after it ("Jr.", "II"): dropped from either name before comparing.
+_TITLES = """mr mrs ms miss mx dr doctor prof professor sir dame lord lady sheikh shaikh shaykh
+sheik hajji haji hajj alhaji sayyid sayed syed sayyed mullah maulana maulvi imam ayatollah col
+colonel gen maj major capt captain lt lieutenant brig brigadier adm admiral sgt cdr eng engr ing
+dipl rev reverend hon honourable honorable excellency amb ambassador mme mlle herr frau sr sra
+srta dott ustad ustaz"""
+TITLES: frozenset[str] = frozenset(_TITLES.split())
+_AFFIXES = "jr jnr junior sr snr senior ii iii iv 2nd 3rd esq phd"
+AFFIXES: frozenset[str] = frozenset(_AFFIXES.split())
+
+# Words naming a public body ("Public Security Bureau", "National Police"): what tells one
+# apart from another is its country or region, so they weigh as generic words.
+_PUBLIC_BODY = """police ministry bureau department directorate agency intelligence guard army
+forces force command national public government committee administration authority prison
+penitentiary interior affairs state federal provincial municipal regional people peoples
+militia gendarmerie office council commission corps detention headquarters"""
+PUBLIC_BODY_WORDS: frozenset[str] = frozenset(_PUBLIC_BODY.split())
+
+_GIVEN_NAMES = Path(__file__).parent.parent / "data" / "given_names.txt"
+
+
+@cache
+def name_variants() -> dict[str, frozenset[int]]:
+    """Each rendering of a given or family name, with the lines (names) it belongs to."""
+    lines: dict[str, set[int]] = {}
+    text = _GIVEN_NAMES.read_text(encoding="utf-8")
+    for number, line in enumerate(text.splitlines()):
+        if line.strip() and not line.startswith("#"):
+            for word in line.split():
+                lines.setdefault(word, set()).add(number)
+    return {word: frozenset(numbers) for word, numbers in lines.items()}

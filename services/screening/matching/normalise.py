@@ -9,7 +9,16 @@ from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA
+
 from services.screening.matching import lexicon
+from services.screening.matching.folds import (
+    fold_digits,
+    is_vowel_dropped,
+    ocr_key,
+    spelling_key,
+    vowel_key,
+)
 from services.screening.matching.scripts import (
     ABJADS,
     LOOKALIKE_SCRIPTS,
@@ -53,6 +62,9 @@ class NormalisedName:
     transliterated_from: tuple[str, ...] = ()
     lookalikes_folded: int = 0
     invisible_removed: int = 0
+    titles: tuple[str, ...] = ()  # titles and generational affixes dropped ("prof", "jr")
+    digits_read: tuple[str, ...] = ()  # words whose digits were read as letters ("ns0")
+    words_read: tuple[tuple[str, str], ...] = ()  # (as written, as read): "cornpany", "company"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,14 +83,20 @@ def normalise_name(raw: str) -> NormalisedName:
     raw_words = text.split()
     latin_context = any(_mostly_latin(word) for word in raw_words)
     words = [_romanise_word(word, latin_context) for word in raw_words]
-    flat = [(token, word.abjad) for word in words for token in word.tokens]
-    kept, legal_forms = _strip_legal_forms([token for token, _ in flat])
+    flat = [(fold_digits(token), word.abjad) for word in words for token in word.tokens]
+    digits_read = tuple(t for word in words for t in word.tokens if fold_digits(t) != t)
+    written = [token for token, _ in flat]
+    read = [_known_word(token) for token in written]
+    kept, legal_forms, titles = _strip_affixes(read)
     abjad_of = dict(flat)
     tokens = tuple(_classify(token, abjad_of.get(token, False)) for token in kept)
     if not tokens and flat:
         # A name made only of legal-form words ("Limited") is still a name.
         tokens = tuple(NameToken(token, TokenKind.DISTINCTIVE) for token, _ in flat)
-        legal_forms = []
+        legal_forms, titles = [], []
+    words_read = tuple(
+        (before, after) for before, after in zip(written, read, strict=True) if before != after
+    )
     scripts = tuple(dict.fromkeys(str(word.script) for word in words if word.script is not None))
     return NormalisedName(
         tokens=tokens,
@@ -86,6 +104,9 @@ def normalise_name(raw: str) -> NormalisedName:
         transliterated_from=scripts,
         lookalikes_folded=sum(word.folded for word in words),
         invisible_removed=invisible,
+        titles=tuple(titles),
+        digits_read=digits_read,
+        words_read=tuple(dict.fromkeys(words_read)),
     )
 
 
@@ -174,12 +195,22 @@ def _unknown_run(syllables: Sequence[str]) -> list[str]:
     return ["".join(syllables[i : i + 2]) for i in range(0, len(syllables), 2)]
 
 
-def _strip_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
-    """Remove legal forms at either end, and unambiguous ones (3+ letters) anywhere."""
+def _strip_affixes(tokens: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """Remove titles before a name, generational affixes after it and legal forms at either
+    end, and unambiguous legal forms (3+ letters) anywhere; one word at least is kept."""
     removed: list[str] = []
+    titles: list[str] = []
     changed = True
-    while changed and tokens:
+    while changed and len(tokens) > 1:
         changed = False
+        if tokens[0] in lexicon.TITLES:
+            titles.append(tokens[0])
+            tokens, changed = tokens[1:], True
+            continue
+        if tokens[-1] in lexicon.AFFIXES:
+            titles.append(tokens[-1])
+            tokens, changed = tokens[:-1], True
+            continue
         for length in range(min(lexicon.LONGEST_LEGAL_FORM, len(tokens)), 0, -1):
             if tuple(tokens[-length:]) in lexicon.LEGAL_FORMS:
                 removed.append(" ".join(tokens[-length:]))
@@ -195,7 +226,60 @@ def _strip_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
             removed.append(token)
         else:
             kept.append(token)
-    return kept, removed
+    return kept, removed, titles
+
+
+def _fold_keys(word: str) -> set[str]:
+    keys = set()
+    if len(word) >= 3:
+        keys.add("s:" + spelling_key(word))
+    if len(word) >= 5:
+        keys.add("v:" + vowel_key(word))
+    return keys
+
+
+@lru_cache(maxsize=1)
+def _known_by_fold() -> dict[str, str]:
+    """Legal-form and trade words by their folded spellings (OCR, phonetic, vowels dropped),
+    keeping only keys that stand for one word."""
+    known = {form[0] for form in lexicon.LEGAL_FORMS if len(form) == 1} | set(
+        lexicon.GENERIC_CANONICAL
+    )
+    owners: dict[str, set[str]] = {}
+    for word in known:
+        for key in _fold_keys(word):
+            owners.setdefault(key, set()).add(word)
+    return {key: next(iter(words)) for key, words in owners.items() if len(words) == 1}
+
+
+_LONG_LEGAL_WORDS = tuple(
+    sorted({w for form in lexicon.LEGAL_FORMS for w in form if len(w) >= 6 and w.isalpha()})
+)
+
+
+@lru_cache(maxsize=1 << 18)
+def _known_word(token: str) -> str:
+    """A legal-form or trade word written through a fold ("Cornpany", "Trdng", "kompany"), or
+    with one slip in a long legal-form word ("Lmiited", "Compant"), read as that word."""
+    if (token,) in lexicon.LEGAL_FORMS or token in lexicon.GENERIC_CANONICAL or token.isdigit():
+        return token
+    read = ocr_key(token)
+    if (read,) in lexicon.LEGAL_FORMS or read in lexicon.GENERIC_CANONICAL:
+        return read
+    if len(token) < 3:
+        return token
+    folded = _known_by_fold()
+    candidates = ["s:" + spelling_key(token)]
+    if is_vowel_dropped(token):
+        candidates.append("v:" + vowel_key(token))
+    for key in candidates:
+        if key in folded:
+            return folded[key]
+    if len(token) >= 6:
+        for form in _LONG_LEGAL_WORDS:
+            if abs(len(form) - len(token)) <= 1 and OSA.distance(token, form, score_cutoff=1) <= 1:
+                return form
+    return token
 
 
 @lru_cache(maxsize=1 << 18)
@@ -205,6 +289,8 @@ def _classify(token: str, abjad: bool) -> NameToken:
         return NameToken(canonical, TokenKind.GENERIC, abjad)
     if token in lexicon.STOPWORDS:
         return NameToken(token, TokenKind.FILLER, abjad)
+    if token in lexicon.PUBLIC_BODY_WORDS:
+        return NameToken(token, TokenKind.GENERIC, abjad)
     place = lexicon.PLACE_SPELLINGS.get(token, token)
     if place in lexicon.place_words():
         return NameToken(place, TokenKind.PLACE, abjad)
