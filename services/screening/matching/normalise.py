@@ -231,6 +231,8 @@ def _strip_affixes(tokens: list[str]) -> tuple[list[str], list[str], list[str]]:
 
 def _fold_keys(word: str) -> set[str]:
     keys = set()
+    if (word,) in lexicon.LEGAL_FORMS and len(single := _single(word)) >= 2:
+        keys.add("d:" + single)  # doubled letters written once ("LC" for "LLC")
     if len(word) >= 3:
         keys.add("s:" + spelling_key(word))
     if len(word) >= 5:
@@ -257,6 +259,10 @@ _LONG_LEGAL_WORDS = tuple(
 )
 
 
+def _single(word: str) -> str:
+    return "".join(c for i, c in enumerate(word) if i == 0 or c != word[i - 1])
+
+
 @lru_cache(maxsize=1 << 18)
 def _known_word(token: str) -> str:
     """A legal-form or trade word written through a fold ("Cornpany", "Trdng", "kompany"), or
@@ -266,9 +272,11 @@ def _known_word(token: str) -> str:
     read = ocr_key(token)
     if (read,) in lexicon.LEGAL_FORMS or read in lexicon.GENERIC_CANONICAL:
         return read
+    folded = _known_by_fold()
+    if "d:" + token in folded:
+        return folded["d:" + token]
     if len(token) < 3:
         return token
-    folded = _known_by_fold()
     candidates = ["s:" + spelling_key(token)]
     if is_vowel_dropped(token):
         candidates.append("v:" + vowel_key(token))

@@ -48,6 +48,9 @@ class MatchPolicy:
     - prefix_similarity 0.9, field_lengths (20, 35): a party name exactly as long as a common
       field limit may have been cut: its last word matches a listed word it begins, and the
       listed words after that one are not counted as missing.
+    - conflicting_word_penalty 0.05: taken off when each name has a telling word the other
+      lacks (a different name in its place, "Jose Petrossian" for "Jose Eduardo"), not only
+      words left out.
     - same_country_bonus 0.05, country_mismatch_penalty 0.10: added to or taken from the name
       score when party and entry countries are both known.
     - candidates 40: list names scored in full after the index's prefilter, per party.
@@ -75,6 +78,7 @@ class MatchPolicy:
     name_variant_similarity: float = 0.9
     prefix_similarity: float = 0.9
     field_lengths: tuple[int, ...] = (20, 35)
+    conflicting_word_penalty: float = 0.05
     same_country_bonus: float = 0.05
     country_mismatch_penalty: float = 0.10
     candidates: int = 40

@@ -220,6 +220,8 @@ def compare_names(
     weak = len(listed_used) < len(listed) and evidence < policy.min_partial_evidence
     if not shares or weak:
         score = min(score, policy.no_distinctive_cap)
+    elif _conflicting(party, listed, party_used, listed_used | excused):
+        score = max(0.0, score - policy.conflicting_word_penalty)
     order = [j for _, ids, _, _ in sorted(matches) for j in ids]
     return NameComparison(
         score=score,
@@ -366,6 +368,23 @@ def _misspelt_generic_pairs(
                 used_listed.add(j)
                 break
     return found
+
+
+def _conflicting(
+    party: Sequence[WeightedToken],
+    listed: Sequence[WeightedToken],
+    party_used: set[int],
+    listed_used: set[int],
+) -> bool:
+    """Each side has a telling word (2+ letters) the other lacks: a different name in its
+    place ("Jose Petrossian" for "Jose Eduardo"), not a word left out."""
+    return any(
+        t.kind is TokenKind.DISTINCTIVE and len(t.text) > 1 and i not in party_used
+        for i, t in enumerate(party)
+    ) and any(
+        t.kind is TokenKind.DISTINCTIVE and len(t.text) > 1 and j not in listed_used
+        for j, t in enumerate(listed)
+    )
 
 
 def _shares_distinctive(
