@@ -1,43 +1,21 @@
-"""ssb's evasion suites: its generator run over its fixture and over caseflow's seed list.
+"""ssb's evasion suites: its generator run over its fixture, caseflow's seed list and a
+held-back sample of the synthetic list.
 
 The PyPI package `sanctions-screening-benchmark` (ssb, the bench extra) perturbs each listed
 name by documented classes (initials, vowel_drop, ocr, truncate, ...) and makes negatives
-(cross_pair, token_swap, edit_beyond). Here its cases are turned into labelled parties; the
-matchers of `screening_peers` then screen each party against the same small pool of entries.
+(cross_pair, token_swap, edit_beyond). Its cases become labelled parties here; the matchers of
+`screening_peers` then screen each party against the same pool of entries.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
+
+from screening_sets import HELD_BACK_SEED, Party, Suite, synthetic_list_entries
 
 from services.screening.matching import RestrictedPartyEntry, load_seed_list
 
-SSB_SEEDS = (0, 1, 2)  # the generator's seeds; cases repeated across seeds count once
-
-
-@dataclass(frozen=True)
-class Party:
-    """A name to screen, the entry it names (None for a negative) and its class."""
-
-    name: str
-    entry_id: str | None
-    kind: str  # the perturbation or negative class
-    person: bool  # screened as a person (the screener knows a person from a company)
-    country: str | None = None
-
-
-@dataclass(frozen=True)
-class Suite:
-    """A pool of list entries and the labelled parties screened against it."""
-
-    name: str
-    entries: list[RestrictedPartyEntry]
-    parties: list[Party]
-    persons: frozenset[str]  # entry ids of persons
-
-    def held_back(self) -> bool:
-        """Whether the suite's rules were set without looking at it (seed-list suites)."""
-        return self.name.endswith("seed list")
+SSB_SEEDS = (0, 1, 2)  # the generator's seeds; a case made by several seeds counts once
 
 
 def ssb_available() -> bool:
@@ -50,60 +28,64 @@ def ssb_available() -> bool:
 
 
 def fixture_suite() -> Suite:
-    """ssb's generator over its own bundled synthetic fixture (persons and two companies)."""
+    """ssb's generator over its own bundled synthetic fixture (ten persons, two companies)."""
     from ssb import sources
 
-    snapshot = sources.load_fixture()
-    return _suite("ssb fixture", snapshot)
+    return _suite("ssb fixture", sources.load_fixture())
 
 
 def seed_list_suite() -> Suite:
     """ssb's generator over caseflow's seed Entity List (organisations)."""
+    return _from_entries("ssb on seed list", load_seed_list(), held_back=False)
+
+
+def synthetic_list_suite(size: int = 40) -> Suite:
+    """ssb's generator over a sample of the held-back synthetic list (organisations)."""
+    entries = synthetic_list_entries(size, HELD_BACK_SEED)
+    return _from_entries("ssb on synthetic list", entries, held_back=True)
+
+
+def _from_entries(name: str, entries: list[RestrictedPartyEntry], held_back: bool) -> Suite:
     from ssb import sources
 
     entities = [
-        sources.Entity(
-            entity_id=entry.entry_id,
-            primary_name=entry.name,
-            entity_type="entity",
-            aliases=list(entry.alt_names),
-        )
-        for entry in load_seed_list()
+        sources.Entity(entry.entry_id, entry.name, "entity", aliases=list(entry.alt_names))
+        for entry in entries
     ]
-    snapshot = sources.ListSnapshot("caseflow seed", "", entities)
-    return _suite("ssb on seed list", snapshot, load_seed_list())
+    return _suite(name, sources.ListSnapshot(name, "", entities), entries, held_back)
 
 
-def _suite(name: str, snapshot: object, entries: list[RestrictedPartyEntry] | None = None) -> Suite:
+def _suite(
+    name: str,
+    snapshot: Any,
+    entries: list[RestrictedPartyEntry] | None = None,
+    held_back: bool = False,
+) -> Suite:
     from ssb import benchmark
 
+    persons = frozenset(
+        e.entity_id for e in snapshot.entities if e.entity_type.lower().startswith("individual")
+    )
+    primary = {e.primary_name: e.entity_id for e in snapshot.entities}
     parties: dict[tuple[str, str | None, str], Party] = {}
     pool_ids: set[str] = set()
-    persons = {
-        e.entity_id
-        for e in snapshot.entities  # type: ignore[attr-defined]
-        if e.entity_type.lower().startswith("individual")
-    }
-    primary = {e.primary_name: e.entity_id for e in snapshot.entities}  # type: ignore[attr-defined]
     for seed in SSB_SEEDS:
         generated = benchmark.build(snapshot, limit=None, seed=seed, individuals_only=False)
         pool_ids.update(generated.candidates)
         for case in generated.cases:
-            source_id = case.expected_entity_id or primary.get(case.source_name or "")
-            party = Party(
-                case.query, case.expected_entity_id, case.perturbation, source_id in persons
-            )
+            source = case.expected_entity_id or primary.get(case.source_name or "")
+            party = Party(case.query, case.expected_entity_id, case.perturbation, source in persons)
             parties.setdefault((party.name, party.entry_id, party.kind), party)
     if entries is None:
         entries = [
             RestrictedPartyEntry(
-                source="ssb fixture",
+                source=name,
                 entry_id=e.entity_id,
                 name=e.primary_name,
                 alt_names=tuple(e.aliases),
                 type="Individual" if e.entity_id in persons else "Entity",
             )
-            for e in snapshot.entities  # type: ignore[attr-defined]
+            for e in snapshot.entities
         ]
     pool = [entry for entry in entries if entry.entry_id in pool_ids]
-    return Suite(name, pool, list(parties.values()), frozenset(persons))
+    return Suite(name, pool, list(parties.values()), persons, held_back)
