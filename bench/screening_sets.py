@@ -633,7 +633,7 @@ class Suite:
 
 
 DEVELOPMENT_SEED = 20261123  # the list seed of the set the rules were developed on
-HELD_BACK_SEED = 8_675_309  # a list seed never looked at while setting the rules
+HELD_BACK_SEED = 31_415_927  # a list seed never looked at while setting the rules
 
 _BODY_COUNTRIES = {
     "CO": "Colombia",

@@ -91,6 +91,28 @@ _GENERIC = {
     "computer": "computer computers computing",
     "defence": "defence defense savunma oboronnyy",
 }
+# Words naming a public body ("Public Security Bureau", "Policia Nacional"), in the languages
+# lists write them in: what tells one body from another is its country or region, so these
+# weigh as generic words and the place must match (scoring._shares_distinctive).
+_PUBLIC_BODY = {
+    "police": "police policia polizia politsiya politsii policja polis polisi",
+    "national": "national nacional nazionale nationale natsionalnaya natsionalnoy milli",
+    "ministry": "ministry ministerio ministere ministero ministerstvo ministerium bakanligi",
+    "interior": "interior interieur interno vnutrennikh vnutrennih dakhiliya",
+    "center": "center centre centro tsentr zentrum",
+    "public": "public publica publique",
+    "state": "state estado etat gosudarstvennoy",
+    "guard": "guard guards guardia garde",
+    "army": "army ejercito armee armiya",
+    "force": "force forces fuerzas",
+}
+_PUBLIC_BODY_WORDS = """bureau department directorate agency intelligence command government
+committee administration authority prison penitentiary affairs federal provincial municipal
+regional people peoples militia gendarmerie council commission corps detention headquarters"""
+for _word in _PUBLIC_BODY_WORDS.split():
+    _PUBLIC_BODY[_word] = _word
+_GENERIC |= _PUBLIC_BODY
+PUBLIC_BODY_WORDS: frozenset[str] = frozenset(_PUBLIC_BODY)
 GENERIC_CANONICAL: dict[str, str] = {
     variant: canonical for canonical, variants in _GENERIC.items() for variant in variants.split()
 }
@@ -165,14 +187,6 @@ srta dott ustad ustaz"""
 TITLES: frozenset[str] = frozenset(_TITLES.split())
 _AFFIXES = "jr jnr junior sr snr senior ii iii iv 2nd 3rd esq phd"
 AFFIXES: frozenset[str] = frozenset(_AFFIXES.split())
-
-# Words naming a public body ("Public Security Bureau", "National Police"): what tells one
-# apart from another is its country or region, so they weigh as generic words.
-_PUBLIC_BODY = """police ministry bureau department directorate agency intelligence guard army
-forces force command national public government committee administration authority prison
-penitentiary interior affairs state federal provincial municipal regional people peoples
-militia gendarmerie office council commission corps detention headquarters"""
-PUBLIC_BODY_WORDS: frozenset[str] = frozenset(_PUBLIC_BODY.split())
 
 _GIVEN_NAMES = Path(__file__).parent.parent / "data" / "given_names.txt"
 

@@ -85,7 +85,7 @@ def normalise_name(raw: str) -> NormalisedName:
     words = [_romanise_word(word, latin_context) for word in raw_words]
     flat = [(fold_digits(token), word.abjad) for word in words for token in word.tokens]
     digits_read = tuple(t for word in words for t in word.tokens if fold_digits(t) != t)
-    written = [token for token, _ in flat]
+    written = _join_split_known_words([token for token, _ in flat])
     read = [_known_word(token) for token in written]
     kept, legal_forms, titles = _strip_affixes(read)
     abjad_of = dict(flat)
@@ -195,14 +195,36 @@ def _unknown_run(syllables: Sequence[str]) -> list[str]:
     return ["".join(syllables[i : i + 2]) for i in range(0, len(syllables), 2)]
 
 
+def _is_known(token: str) -> bool:
+    return (token,) in lexicon.LEGAL_FORMS or token in lexicon.GENERIC_CANONICAL
+
+
+def _join_split_known_words(tokens: list[str]) -> list[str]:
+    """A legal-form or trade word split by a space ("Com pany", "Serv ice"), written whole."""
+    joined: list[str] = []
+    for token in tokens:
+        whole = joined[-1] + token if joined else ""
+        parts_unknown = bool(joined) and not _is_known(token) and not _is_known(joined[-1])
+        if parts_unknown and len(whole) >= 4 and _is_known(whole):
+            joined[-1] = whole
+            continue
+        joined.append(token)
+    return joined
+
+
 def _strip_affixes(tokens: list[str]) -> tuple[list[str], list[str], list[str]]:
     """Remove titles before a name, generational affixes after it and legal forms at either
     end, and unambiguous legal forms (3+ letters) anywhere; one word at least is kept."""
     removed: list[str] = []
     titles: list[str] = []
-    changed = True
+    changed, slips = True, 1
     while changed and len(tokens) > 1:
         changed = False
+        if removed and slips and _slipped_legal_word(tokens[-1]):
+            # A legal-form word mistyped beside a legal form ("Pre. Ltd.", "Vo., Ltd.").
+            removed.append(tokens[-1])
+            tokens, changed, slips = tokens[:-1], True, 0
+            continue
         if tokens[0] in lexicon.TITLES:
             titles.append(tokens[0])
             tokens, changed = tokens[1:], True
@@ -227,6 +249,31 @@ def _strip_affixes(tokens: list[str]) -> tuple[list[str], list[str], list[str]]:
         else:
             kept.append(token)
     return kept, removed, titles
+
+
+_SHORT_LEGAL_WORDS = tuple(
+    sorted({w for form in lexicon.LEGAL_FORMS for w in form if 2 <= len(w) <= 3 and w.isalpha()})
+)
+
+
+def _slipped_legal_word(token: str) -> bool:
+    """One letter in place of another in a legal-form word of two or three letters ("pre" for
+    "pte", "vo" for "co")."""
+    if (token,) in lexicon.LEGAL_FORMS or not token.isalpha() or len(token) < 2:
+        return False
+    return any(
+        len(form) == len(token) and OSA.distance(token, form, score_cutoff=1) <= 1
+        for form in _SHORT_LEGAL_WORDS
+    )
+
+
+def _transposed_legal_word(token: str) -> str | None:
+    """A legal-form word of 3+ letters with two neighbouring letters swapped ("ldt")."""
+    for i in range(len(token) - 1):
+        swapped = token[:i] + token[i + 1] + token[i] + token[i + 2 :]
+        if swapped != token and (swapped,) in lexicon.LEGAL_FORMS:
+            return swapped
+    return None
 
 
 def _fold_keys(word: str) -> set[str]:
@@ -277,6 +324,9 @@ def _known_word(token: str) -> str:
         return folded["d:" + token]
     if len(token) < 3:
         return token
+    transposed = _transposed_legal_word(token)
+    if transposed is not None:
+        return transposed
     candidates = ["s:" + spelling_key(token)]
     if is_vowel_dropped(token):
         candidates.append("v:" + vowel_key(token))
@@ -297,8 +347,6 @@ def _classify(token: str, abjad: bool) -> NameToken:
         return NameToken(canonical, TokenKind.GENERIC, abjad)
     if token in lexicon.STOPWORDS:
         return NameToken(token, TokenKind.FILLER, abjad)
-    if token in lexicon.PUBLIC_BODY_WORDS:
-        return NameToken(token, TokenKind.GENERIC, abjad)
     place = lexicon.PLACE_SPELLINGS.get(token, token)
     if place in lexicon.place_words():
         return NameToken(place, TokenKind.PLACE, abjad)

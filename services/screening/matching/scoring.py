@@ -217,7 +217,12 @@ def compare_names(
         if listed[j].kind is TokenKind.DISTINCTIVE
     )
     # A partial match must rest on a telling word, not only on words common in the list.
-    weak = len(listed_used) < len(listed) and evidence < policy.min_partial_evidence
+    missing = any(
+        j not in listed_used and j not in excused and t.kind is not TokenKind.FILLER
+        for j, t in enumerate(listed)
+    )
+    has_distinctive = any(t.kind is TokenKind.DISTINCTIVE for t in listed)
+    weak = missing and has_distinctive and evidence < policy.min_partial_evidence
     if not shares or weak:
         score = min(score, policy.no_distinctive_cap)
     elif _conflicting(party, listed, party_used, listed_used | excused):
@@ -393,12 +398,17 @@ def _shares_distinctive(
     party_used: set[int],
     listed_used: set[int],
 ) -> bool:
-    """A distinctive word in common; a name without one must be matched whole."""
+    """A distinctive word in common. A name without one (a public body: "Xinjiang Public
+    Security Bureau") must have every place matched, its country or region being what tells
+    it apart; a name with neither must be matched whole."""
     for tokens, used in ((listed, listed_used), (party, party_used)):
         distinctive = [i for i, t in enumerate(tokens) if t.kind is TokenKind.DISTINCTIVE]
-        if distinctive and not used.intersection(distinctive):
-            return False
-        telling = [i for i, t in enumerate(tokens) if t.kind is not TokenKind.FILLER]
-        if not distinctive and not used.issuperset(telling):
+        if distinctive:
+            if not used.intersection(distinctive):
+                return False
+            continue
+        places = [i for i, t in enumerate(tokens) if t.kind is TokenKind.PLACE]
+        telling = places or [i for i, t in enumerate(tokens) if t.kind is not TokenKind.FILLER]
+        if not used.issuperset(telling):
             return False
     return True
