@@ -11,6 +11,7 @@ from itertools import pairwise
 import numpy as np
 import numpy.typing as npt
 
+from services.screening.matching import lexicon
 from services.screening.matching.explain import country_note, explain_hit
 from services.screening.matching.folds import spelling_key
 from services.screening.matching.model import Hit, RestrictedPartyEntry
@@ -96,6 +97,7 @@ class RestrictedPartyIndex:
         if not tokens:
             return []
         truncated = self._truncated(party_name)
+        tokens = self._without_cut_legal_form(tokens, truncated)
         best: dict[int, tuple[int, NameComparison]] = {}
         for name in self._candidate_names(tokens, country, truncated).tolist():
             comparison = compare_names(tokens, self._listed_tokens(name), self.policy, truncated)
@@ -133,6 +135,7 @@ class RestrictedPartyIndex:
         if not tokens or first == last:
             return None
         truncated = self._truncated(party_name)
+        tokens = self._without_cut_legal_form(tokens, truncated)
         compared = [
             (compare_names(tokens, self._listed_tokens(name), self.policy, truncated), name)
             for name in range(int(first), int(last))
@@ -143,6 +146,14 @@ class RestrictedPartyIndex:
     def _truncated(self, party_name: str) -> bool:
         """Whether the name is as long as a common field limit, so it may have been cut."""
         return len(party_name.strip()) in self.policy.field_lengths
+
+    def _without_cut_legal_form(
+        self, tokens: list[WeightedToken], truncated: bool
+    ) -> list[WeightedToken]:
+        """A cut name's last word that begins a legal-form word ("Gmb") is that legal form."""
+        last = tokens[-1].text if tokens else ""
+        cut_form = last in lexicon.LEGAL_FORM_BEGINNINGS and last not in self.vocabulary.ids
+        return tokens[:-1] if truncated and len(tokens) > 1 and cut_form else tokens
 
     def _party_tokens(self, party: NormalisedName) -> list[WeightedToken]:
         return [

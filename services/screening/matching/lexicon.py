@@ -38,6 +38,10 @@ LEGAL_FORMS: frozenset[tuple[str, ...]] = frozenset(
     tuple(form.split()) for form in _LEGAL_FORMS.replace("\n", " ").split(";") if form.strip()
 )
 LONGEST_LEGAL_FORM = max(len(form) for form in LEGAL_FORMS)
+# Beginnings (2+ letters) of legal-form words: what is left of one cut at a field limit.
+LEGAL_FORM_BEGINNINGS: frozenset[str] = frozenset(
+    word[:end] for form in LEGAL_FORMS for word in form for end in range(2, len(word))
+)
 
 # Generic words, with their spelling in other languages folded onto one canonical word so that
 # "Tekhnologii" and "Technologies" count as the same (weak) evidence.
@@ -63,6 +67,7 @@ _GENERIC = {
     "development": "development developments fazhan",
     "investment": "investment investments invest touzi",
     "logistics": "logistics logistic logistik logistika wuliu",
+    "shipping": "shipping maritime marine navigation",
     "communications": "communications communication telecom telecommunications tongxin",
     "software": "software yazilim ruanjian",
     "security": "security securities anquan",
@@ -154,7 +159,8 @@ def place_words() -> frozenset[str]:
     for country in pycountry.countries:
         for attribute in ("name", "common_name", "official_name"):
             words.update(_plain_words(getattr(country, attribute, "")))
-    return frozenset(words - STOPWORDS - {"republic", "state", "states", "united"})
+    kept = words - STOPWORDS - {"republic", "state", "states", "united"}
+    return frozenset(word for word in kept if len(word) > 1)  # a letter is an initial
 
 
 # Place names that anyascii spells with a character's other reading (成都 "Chengdou").

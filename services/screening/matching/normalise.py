@@ -220,6 +220,10 @@ def _strip_affixes(tokens: list[str]) -> tuple[list[str], list[str], list[str]]:
     changed, slips = True, 1
     while changed and len(tokens) > 1:
         changed = False
+        if not removed and len(tokens) > 2 and _respelt_short_legal_word(tokens[-1]):
+            removed.append(tokens[-1])  # "Ko." for "Co.", "z.A." for "S.A." at a name's end
+            tokens, changed = tokens[:-1], True
+            continue
         if removed and slips and _slipped_legal_word(tokens[-1]):
             # A legal-form word mistyped beside a legal form ("Pre. Ltd.", "Vo., Ltd.").
             removed.append(tokens[-1])
@@ -256,6 +260,9 @@ _SHORT_LEGAL_WORDS = tuple(
 )
 
 
+_SHORT_LEGAL_KEYS = frozenset(spelling_key(w) for w in _SHORT_LEGAL_WORDS if len(w) == 2)
+
+
 def _slipped_legal_word(token: str) -> bool:
     """One letter in place of another in a legal-form word of two or three letters ("pre" for
     "pte", "vo" for "co")."""
@@ -265,6 +272,12 @@ def _slipped_legal_word(token: str) -> bool:
         len(form) == len(token) and OSA.distance(token, form, score_cutoff=1) <= 1
         for form in _SHORT_LEGAL_WORDS
     )
+
+
+def _respelt_short_legal_word(token: str) -> bool:
+    """A two-letter legal-form word respelt phonetically (c/k, s/z): "ko", "za"."""
+    key = spelling_key(token)
+    return len(token) == 2 and (token,) not in lexicon.LEGAL_FORMS and key in _SHORT_LEGAL_KEYS
 
 
 def _transposed_legal_word(token: str) -> str | None:

@@ -10,6 +10,7 @@ from rapidfuzz.distance import OSA
 
 from services.screening.matching import lexicon
 from services.screening.matching.folds import (
+    consonant_key,
     is_vowel_dropped,
     ocr_key,
     spelling_key,
@@ -139,10 +140,13 @@ def _name_variants(first: str, second: str) -> bool:
 
 
 def _vowels_dropped(short: str, full: str) -> bool:
-    """`short` is `full` written without its inner vowels ("mhmmd" for "muhammad")."""
-    return (
-        len(short) < len(full) and is_vowel_dropped(short) and vowel_key(full) == vowel_key(short)
-    )
+    """`short` is `full` written without its inner vowels ("mhmmd" for "muhammad"), or without
+    every vowel after its first letter ("frrn" for "farrani")."""
+    if len(short) >= len(full) or not is_vowel_dropped(short):
+        return False
+    if vowel_key(full) == vowel_key(short):
+        return True
+    return is_vowel_dropped(short + "x") and consonant_key(full) == consonant_key(short)
 
 
 def _initial(letter: str, word: str) -> bool:
