@@ -348,8 +348,11 @@ def _runs_matching(
         for j, word in enumerate(together):
             if j in used_together or abs(len(word.text) - len(text)) > 2:
                 continue
-            similarity = word_similarity(text, word.text, False, policy)
-            if similarity >= cutoff if cutoff >= 1.0 else similarity > cutoff:
+            if cutoff >= 1.0:
+                joins = text == word.text
+            else:
+                joins = word_similarity(text, word.text, False, policy) > cutoff
+            if joins:
                 found.append((ids, j))
                 used_apart.update(ids)
                 used_together.add(j)

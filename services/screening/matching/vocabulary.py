@@ -67,7 +67,9 @@ class Vocabulary:
             if len(word) >= 4 and word.isalpha()
             for key in {vowel_key(word), consonant_key(word)} - {word}
         )
-        self._alphabetical = sorted(range(len(words)), key=words.__getitem__)
+        self._alphabetical = np.array(
+            sorted(range(len(words)), key=words.__getitem__), dtype=np.int32
+        )
         self._consonant_keys, self._consonant_words = _sorted_keys(
             (word_id, skeleton)
             for word_id, word in enumerate(words)
@@ -129,9 +131,9 @@ class Vocabulary:
     def beginning_with(self, text: str, limit: int) -> list[int]:
         """Up to `limit` listed words longer than `text` that begin with it (a cut word)."""
         words = self.words
-        start = bisect_left(self._alphabetical, text, key=words.__getitem__)
+        start = bisect_left(self._alphabetical, text, key=lambda word_id: words[word_id])
         found = []
-        for word_id in self._alphabetical[start : start + limit + 1]:
+        for word_id in self._alphabetical[start : start + limit + 1].tolist():
             word = words[word_id]
             if not word.startswith(text):
                 break
