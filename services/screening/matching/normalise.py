@@ -344,8 +344,10 @@ def _known_word(token: str) -> str:
     if is_vowel_dropped(token):
         candidates.append("v:" + vowel_key(token))
     for key in candidates:
-        if key in folded:
-            return folded[key]
+        word = folded.get(key)
+        # A short word is read only letter for letter ("llk"), never out of a longer one.
+        if word is not None and (len(word) >= 4 or len(word) == len(token)):
+            return word
     if len(token) >= 6:
         for form in _LONG_LEGAL_WORDS:
             if abs(len(form) - len(token)) <= 1 and OSA.distance(token, form, score_cutoff=1) <= 1:

@@ -405,17 +405,19 @@ def _shares_distinctive(
     party_used: set[int],
     listed_used: set[int],
 ) -> bool:
-    """A distinctive word in common. A name without one (a public body: "Xinjiang Public
-    Security Bureau") must have every place matched, its country or region being what tells
-    it apart; a name with neither must be matched whole."""
-    for tokens, used in ((listed, listed_used), (party, party_used)):
+    """A distinctive word in common; a name without one must be matched whole. Except for a
+    party named like a public body, by places and generic words only ("Xinjiang Municipal
+    Public Security Bureau"), against a listed name without a distinctive word either: its
+    places must all match (a country or region is what tells a public body apart)."""
+    listed_plain = not any(t.kind is TokenKind.DISTINCTIVE for t in listed)
+    for tokens, used, whole in ((listed, listed_used, True), (party, party_used, not listed_plain)):
         distinctive = [i for i, t in enumerate(tokens) if t.kind is TokenKind.DISTINCTIVE]
         if distinctive:
             if not used.intersection(distinctive):
                 return False
             continue
         places = [i for i, t in enumerate(tokens) if t.kind is TokenKind.PLACE]
-        telling = places or [i for i, t in enumerate(tokens) if t.kind is not TokenKind.FILLER]
-        if not used.issuperset(telling):
+        telling = [i for i, t in enumerate(tokens) if t.kind is not TokenKind.FILLER]
+        if not used.issuperset(telling if whole or not places else places):
             return False
     return True
