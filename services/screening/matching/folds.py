@@ -6,6 +6,7 @@ matcher compares two words by these keys and names the fold in a hit's explanati
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 _VOWELS = frozenset("aeiou")
@@ -38,6 +39,7 @@ _SPELLINGS = (
 _OCR_SHAPES = (("rn", "m"), ("cl", "d"), ("vv", "w"))
 # Digits read for the letters they look like, inside a word that has letters ("NS0", "2rt").
 DIGIT_LETTERS = str.maketrans("0125836", "olzsbeg")
+_DIGIT = re.compile(r"\d")
 
 
 def _single(text: str) -> str:
@@ -78,6 +80,6 @@ def is_vowel_dropped(text: str) -> bool:
 
 def fold_digits(token: str) -> str:
     """Digits inside a word read as the letters they look like; all-digit words unchanged."""
-    if token.isdigit() or not any(c.isdigit() for c in token):
+    if token.isalpha() or token.isdigit() or _DIGIT.search(token) is None:
         return token
     return token.translate(DIGIT_LETTERS)

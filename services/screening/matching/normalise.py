@@ -83,8 +83,9 @@ def normalise_name(raw: str) -> NormalisedName:
     raw_words = text.split()
     latin_context = any(_mostly_latin(word) for word in raw_words)
     words = [_romanise_word(word, latin_context) for word in raw_words]
-    flat = [(fold_digits(token), word.abjad) for word in words for token in word.tokens]
-    digits_read = tuple(t for word in words for t in word.tokens if fold_digits(t) != t)
+    pairs = [(token, fold_digits(token), word.abjad) for word in words for token in word.tokens]
+    flat = [(read, abjad) for _, read, abjad in pairs]
+    digits_read = tuple(token for token, read, _ in pairs if read != token)
     written = _join_split_known_words([token for token, _ in flat])
     read = [_known_word(token) for token in written]
     kept, legal_forms, titles = _strip_affixes(read)
@@ -263,6 +264,7 @@ _SHORT_LEGAL_WORDS = tuple(
 _SHORT_LEGAL_KEYS = frozenset(spelling_key(w) for w in _SHORT_LEGAL_WORDS if len(w) == 2)
 
 
+@lru_cache(maxsize=1 << 16)
 def _slipped_legal_word(token: str) -> bool:
     """One letter in place of another in a legal-form word of two or three letters ("pre" for
     "pte", "vo" for "co")."""
@@ -276,12 +278,18 @@ def _slipped_legal_word(token: str) -> bool:
 
 def _respelt_short_legal_word(token: str) -> bool:
     """A two-letter legal-form word respelt phonetically (c/k, s/z): "ko", "za"."""
-    key = spelling_key(token)
-    return len(token) == 2 and (token,) not in lexicon.LEGAL_FORMS and key in _SHORT_LEGAL_KEYS
+    if len(token) != 2 or (token,) in lexicon.LEGAL_FORMS:
+        return False
+    return spelling_key(token) in _SHORT_LEGAL_KEYS
+
+
+_LEGAL_LETTERS = frozenset("".join(sorted(w)) for form in lexicon.LEGAL_FORMS for w in form)
 
 
 def _transposed_legal_word(token: str) -> str | None:
     """A legal-form word of 3+ letters with two neighbouring letters swapped ("ldt")."""
+    if "".join(sorted(token)) not in _LEGAL_LETTERS:
+        return None
     for i in range(len(token) - 1):
         swapped = token[:i] + token[i + 1] + token[i] + token[i + 2 :]
         if swapped != token and (swapped,) in lexicon.LEGAL_FORMS:
@@ -317,6 +325,10 @@ def _known_by_fold() -> dict[str, str]:
 _LONG_LEGAL_WORDS = tuple(
     sorted({w for form in lexicon.LEGAL_FORMS for w in form if len(w) >= 6 and w.isalpha()})
 )
+_LONG_LEGAL_BY_LETTER: dict[str, tuple[str, ...]] = {
+    letter: tuple(w for w in _LONG_LEGAL_WORDS if letter in w[:2])
+    for letter in {w[i] for w in _LONG_LEGAL_WORDS for i in (0, 1)}
+}
 
 
 def _single(word: str) -> str:
@@ -349,7 +361,9 @@ def _known_word(token: str) -> str:
         if word is not None and (len(word) >= 4 or len(word) == len(token)):
             return word
     if len(token) >= 6:
-        for form in _LONG_LEGAL_WORDS:
+        # One slip keeps the first or the second letter in place (a swap of the two keeps both).
+        near = _LONG_LEGAL_BY_LETTER.get(token[0], ()) + _LONG_LEGAL_BY_LETTER.get(token[1], ())
+        for form in near:
             if abs(len(form) - len(token)) <= 1 and OSA.distance(token, form, score_cutoff=1) <= 1:
                 return form
     return token
