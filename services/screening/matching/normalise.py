@@ -225,6 +225,15 @@ def _strip_affixes(tokens: list[str]) -> tuple[list[str], list[str], list[str]]:
             removed.append(tokens[-1])  # "Ko." for "Co.", "z.A." for "S.A." at a name's end
             tokens, changed = tokens[:-1], True
             continue
+        for end in (-1, 0):
+            transposed = _transposed_legal_word(tokens[end])
+            if transposed is not None:  # "Ldt", "POA" at either end of the name
+                removed.append(f"{tokens[end]} ({transposed})")
+                tokens = tokens[:-1] if end == -1 else tokens[1:]
+                changed = True
+                break
+        if changed:
+            continue
         if removed and slips and _slipped_legal_word(tokens[-1]):
             # A legal-form word mistyped beside a legal form ("Pre. Ltd.", "Vo., Ltd.").
             removed.append(tokens[-1])
@@ -301,8 +310,8 @@ def _fold_keys(word: str) -> set[str]:
     keys = set()
     if (word,) in lexicon.LEGAL_FORMS and len(single := _single(word)) >= 2:
         keys.add("d:" + single)  # doubled letters written once ("LC" for "LLC")
-    if len(word) >= 3:
-        keys.add("s:" + spelling_key(word))
+    if len(word) >= 3 and (word,) in lexicon.LEGAL_FORMS:
+        keys.add("s:" + spelling_key(word))  # a brand respelt may be a trade word: not those
     if len(word) >= 5:
         keys.add("v:" + vowel_key(word))
     return keys
@@ -349,9 +358,6 @@ def _known_word(token: str) -> str:
         return folded["d:" + token]
     if len(token) < 3:
         return token
-    transposed = _transposed_legal_word(token)
-    if transposed is not None:
-        return transposed
     candidates = ["s:" + spelling_key(token)]
     if is_vowel_dropped(token):
         candidates.append("v:" + vowel_key(token))

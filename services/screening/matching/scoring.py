@@ -221,12 +221,14 @@ def compare_names(
         if listed[j].kind is TokenKind.DISTINCTIVE
     )
     # A partial match must rest on a telling word, not only on words common in the list.
+    # Listed words missing: a telling one; or joining words, in a name with nothing but them
+    # and trade words to tell it ("De Da Holdings"), not "of" in "National Police of Peru".
+    plain = all(t.kind in (TokenKind.GENERIC, TokenKind.FILLER) for t in listed)
     missing = any(
-        j not in listed_used and j not in excused and t.kind is not TokenKind.FILLER
+        j not in listed_used and j not in excused and (t.kind is not TokenKind.FILLER or plain)
         for j, t in enumerate(listed)
     )
-    has_distinctive = any(t.kind is TokenKind.DISTINCTIVE for t in listed)
-    weak = missing and has_distinctive and evidence < policy.min_partial_evidence
+    weak = missing and evidence < policy.min_partial_evidence
     if not shares or weak:
         score = min(score, policy.no_distinctive_cap)
     elif _conflicting(party, listed, party_used, listed_used | excused):
