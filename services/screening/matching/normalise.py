@@ -296,8 +296,9 @@ _LEGAL_LETTERS = frozenset("".join(sorted(w)) for form in lexicon.LEGAL_FORMS fo
 
 
 def _transposed_legal_word(token: str) -> str | None:
-    """A legal-form word of 3+ letters with two neighbouring letters swapped ("ldt")."""
-    if "".join(sorted(token)) not in _LEGAL_LETTERS:
+    """A legal-form word of three or four letters with two neighbouring letters swapped
+    ("ldt", "poa"); longer ones are read with one slip anywhere (`_known_word`)."""
+    if not 3 <= len(token) <= 4 or "".join(sorted(token)) not in _LEGAL_LETTERS:
         return None
     for i in range(len(token) - 1):
         swapped = token[:i] + token[i + 1] + token[i] + token[i + 2 :]
