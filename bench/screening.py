@@ -1,813 +1,54 @@
-"""Restricted-party screening benchmark: synthetic lists, labelled name variants, and peers.
+"""Restricted-party screening benchmark: speed at list sizes, and quality side by side.
 
-Run: .venv/bin/python bench/screening.py [--sizes 10000,100000,1000000] [--quick]
+Run: .venv/bin/python bench/screening.py [--sizes 10000,100000,1000000] [--quick] [--no-sizes]
 
-Each list size runs in its own process (clean time and memory figures). Per size: index build
-time and memory, per-party latency (p50, p99), parties per second, recall and precision on the
-labelled variants; a baseline of rapidfuzz process.extract with WRatio over the whole list on
-a sample; and, at the smallest size, the peer nomenklatura LogicV2 on the same (query, entry)
-pairs. The last line printed is one JSON object with the figures.
+Two parts, one JSON line at the end:
+
+- Speed (bench/screening_measures.py): each list size runs in its own process (clean time and
+  memory figures): index build time and memory, per-party latency (p50, p99), parties per
+  second, recall and precision of the project's variant set screened against the whole list,
+  and a rapidfuzz WRatio scan of the list as the no-index baseline.
+- Quality side by side (one table): caseflow, nomenklatura's logic-v2 and ssb's baseline
+  (bench/screening_peers.py), each at its own threshold, per class: recall on true variants,
+  false-alert rate on negatives. Suites (bench/screening_sets.py, bench/screening_ssb.py):
+  ssb's generator over its fixture, over caseflow's seed Entity List and over a held-back
+  sample of the synthetic list; public bodies of other countries and regions; the project's
+  own variant set, development and held-back seeds (pair by pair).
 """
-
-# ruff: noqa: RUF001, SIM905
-# (name tables are written in their own scripts, and as strings of words)
 
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import random
 import subprocess
 import sys
-import time
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import psutil
-from anyascii import anyascii
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-
-from services.screening.matching import RestrictedPartyEntry, RestrictedPartyIndex
-
-Figures = dict[str, Any]  # one size's measurements, as printed in the JSON line
-
-WRATIO_CUTOFF = 90.0
-PEER_THRESHOLD = 0.6
-
-
-# ---------------------------------------------------------------------------------------------
-# Synthetic lists. Each entry is built from parts (place, brand, generic word, legal form), each
-# with its listed Latin spelling and, for names from other scripts, the native spelling. Entry i
-# is generated from its own seeded generator, so its parts are re-derived when variants are made.
-
-_WEST_BRANDS = (
-    "Apex Nova Vertex Orion Helix Quantum Stellar Vector Zenith Aurora Titan Atlas Nimbus "
-    "Cobalt Falcon Sigma Delta Omega Lumen Arcad Boreal Cypher Dynamo Ember Fusion Granit Horizon "
-    "Krypton Lynx Meridian Nexus Onyx Pinnacle Quasar Raven Sable Tundra Umbra Vanguard Wolfram "
-    "Xenon Yukon Zephyr Argent Beacon Cascade Dorado Eclipse Fortis Galen Halcyon Icarus Juno "
-    "Kestrel Magnus Nordic Octa Polar Regal Solaris Terra Valor Westwind"
-).split()
-_WEST_SUFFIXES = (
-    "tek tron ix soft net link wave core gen sys com on ia ex lab point gate star line".split()
-)
-_SURNAMES = (
-    "Harrington Keller Novak Brennan Larsen Moreau Rossi Schmidt Okafor Lindqvist Varga Kowalski "
-    "Dimitrov Fischer Weber Dubois Laurent Bianchi Romano Jensen Nielsen Haddad Mansour Tanaka "
-    "Sato Nguyen Silva Costa Garcia Lopez Murphy Walsh Becker Hoffmann Lambert Mercier Conti "
-    "Greco Andersen Berg Holm Sandoval Ortega Navarro"
-).split()
-# Trade words as lists write them; the last four are not in the matcher's lexicon on purpose.
-_WEST_GENERIC = (
-    "Technologies Systems Solutions Electronics International Group Holdings Trading Industries "
-    "Engineering Services Logistics Software Communications Security Networks Global Research "
-    "Instruments Aerospace Dynamics Analytics Devices Labs"
-).split()
-_WEST = {  # country: (legal forms, places)
-    "US": ("Inc.|LLC|Corp.|Corporation", "Boston|Houston|Delaware"),
-    "GB": ("Ltd|Limited|PLC", "London|Manchester|Cambridge"),
-    "DE": ("GmbH|AG", "Berlin|Hamburg|Munich"),
-    "FR": ("SARL|SA|SAS", "Paris|Lyon"),
-    "NL": ("B.V.", "Rotterdam|Amsterdam"),
-    "SG": ("Pte. Ltd.", "Singapore"),
-    "AE": ("FZE|FZCO|LLC", "Dubai|Sharjah"),
-    "HK": ("Limited|Co., Limited", "Hong Kong|Kowloon"),
-    "IT": ("S.p.A.|S.r.l.", "Milano|Torino"),
-    "MY": ("Sdn. Bhd.", "Kuala Lumpur|Penang"),
-    "IL": ("Ltd.", "Herzliya|Haifa"),
-    "CY": ("Ltd", "Limassol|Nicosia"),
-}
-_RU_MORPHEMES = (
-    "Сиб Волго Урал Техно Пром Энерго Авто Радио Спец Строй Нефте Газо Мет Приб Оптик Снаб "
-    "Комплект Транс Инвест Альфа Вектор Гранит Кедр Ладога Север Восток Звезда Монолит Кристалл "
-    "Импульс Сигнал Электрон Аэро Гидро Микро Нано Термо Юг Дон Кама Нева Амур Байкал Алтай "
-    "Орион Сокол Беркут Рубин Топаз Агат Титан Кварц Феникс Гелиос Зенит Полюс Меридиан Щит Цент"
-).split()
-_RU_GENERIC = [
-    ("Технологии", "Technologies"),
-    ("Системы", "Systems"),
-    ("Групп", "Group"),
-    ("Холдинг", "Holding"),
-    ("Инжиниринг", "Engineering"),
-    ("Сервис", "Service"),
-    ("Электроникс", "Electronics"),
-]
-_RU_LEGAL = [("ООО", "LLC"), ("АО", "JSC"), ("ЗАО", "CJSC"), ("ПАО", "PJSC")]
-# Romanisations differ between lists: BGN/PCGN-like by default, with common alternatives.
-_RU_LETTERS = dict(
-    zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-        "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya".split(),
-        strict=True,
-    )
-)
-_RU_ALTERNATIVES = {"х": "h", "ц": "c", "ж": "j", "й": "i", "ю": "iu", "я": "ia", "щ": "sch"}
-_ZH_PLACES = {
-    "深圳": "Shenzhen",
-    "北京": "Beijing",
-    "上海": "Shanghai",
-    "广州": "Guangzhou",
-    "天津": "Tianjin",
-    "武汉": "Wuhan",
-    "成都": "Chengdu",
-    "杭州": "Hangzhou",
-    "南京": "Nanjing",
-    "苏州": "Suzhou",
-    "大连": "Dalian",
-    "青岛": "Qingdao",
-    "厦门": "Xiamen",
-    "合肥": "Hefei",
-    "东莞": "Dongguan",
-    "宁波": "Ningbo",
-    "长沙": "Changsha",
-    "郑州": "Zhengzhou",
-}
-_ZH_CHARS = dict(
-    zip(
-        "华信中科金龙鹏泰宏瑞达兴海天星光明安凯博通恒嘉振源盛德康联创飞腾远东南北新力威正和汇永云峰晶锐芯微智祥宇航亿万利丰美",
-        (
-            "hua xin zhong ke jin long peng tai hong rui da xing hai tian xing guang ming an kai "
-            "bo tong heng jia zhen yuan sheng de kang lian chuang fei teng yuan dong nan bei xin "
-            "li wei zheng he hui yong yun feng jing rui xin wei zhi xiang yu hang yi wan li feng "
-            "mei"
-        ).split(),
-        strict=True,
-    )
-)
-_ZH_INDUSTRY = {
-    "电子": ("Electronics", "Dianzi"),
-    "科技": ("Technology", "Keji"),
-    "技术": ("Technologies", "Jishu"),
-    "贸易": ("Trading", "Maoyi"),
-    "国际": ("International", "Guoji"),
-    "控股": ("Holdings", "Konggu"),
-    "信息": ("Information", "Xinxi"),
-    "通信": ("Communications", "Tongxin"),
-    "软件": ("Software", "Ruanjian"),
-    "设备": ("Equipment", "Shebei"),
-    "仪器": ("Instruments", "Yiqi"),
-    "机械": ("Machinery", "Jixie"),
-}
-_ZH_LEGAL = [
-    ("有限公司", "Co., Ltd."),
-    ("有限公司", "Company Limited"),
-    ("股份有限公司", "Co., Ltd."),
-]
-_FA_STEMS = [
-    tuple(pair.split(":"))
-    for pair in (
-        "Pars:پارس Kimia:کیمیا Tadbir:تدبیر Sepehr:سپهر Faraz:فراز Rayan:رایان Behsaz:بهساز "
-        "Nasr:نصر Noor:نور Amin:امین Saba:صبا Kaveh:کاوه Tavan:توان Pishro:پیشرو "
-        "Andisheh:اندیشه Mehr:مهر Negin:نگین Rashid:رشید Khalij:خلیج Fajr:فجر Sadra:صدرا "
-        "Azar:آذر Baran:باران Dena:دنا Ehsan:احسان Farzan:فرزان Golestan:گلستان Hirad:هیراد "
-        "Jahan:جهان Laleh:لاله Mahan:ماهان Nima:نیما Omid:امید Parsian:پارسیان Ramin:رامین "
-        "Sina:سینا Vahid:وحید Zagros:زاگرس Alborz:البرز Damavand:دماوند Kavir:کویر "
-        "Setareh:ستاره Shahab:شهاب Arman:آرمان Pouya:پویا Novin:نوین Payam:پیام Saman:سامان "
-        "Taban:تابان"
-    ).split()
-]
-_FA_SUFFIXES = [
-    ("", ""),
-    ("", ""),
-    ("gostar", "گستر"),
-    ("sazan", "سازان"),
-    ("pardaz", "پرداز"),
-    ("ara", "آرا"),
-    ("nik", "نیک"),
-    ("tak", "تک"),
-]
-_FA_GENERIC = [
-    ("Sanat", "صنعت"),
-    ("Tejarat", "تجارت"),
-    ("Fanavari", "فناوری"),
-    ("Mohandesi", "مهندسی"),
-    ("Bazargani", "بازرگانی"),
-]
-_EL_STEMS = (
-    "Ερμής Αθηνά Ολυμπος Ποσειδών Ήλιος Αιγαίο Δελφοί Πήγασος Ωκεανός Ίκαρος Αρτεμις Απόλλων "
-    "Ορφέας Νίκη Θησέας Περσέας Αχιλλέας Δήμητρα Φοίνιξ Κένταυρος Ηρακλής Αριάδνη Καλλιστώ "
-    "Ζέφυρος Ιάσων Οδυσσέας Κυκλάδες Πυθία Αργώ Ευρώπη"
-).split()
-_EL_GENERIC = [
-    ("Ηλεκτρονική", "Electronics"),
-    ("Τεχνολογίες", "Technologies"),
-    ("Συστήματα", "Systems"),
-    ("Εμπορική", "Trading"),
-]
-_EL_LEGAL = [("Α.Ε.", "S.A."), ("Α.Ε.", "A.E."), ("Ε.Π.Ε.", "EPE"), ("Ι.Κ.Ε.", "IKE")]
-_TR_STEMS = (
-    "Güneş Yıldız Anadolu Ege Marmara Kartal Aslan Doğan Özgür Birlik Karadeniz Toros Fırat "
-    "Ayyıldız Bozkurt Çelik Demir Yılmaz Şahin Öztürk Aydın Kaya Arslan Ertuğrul Tuna Mavi Umut "
-    "Zafer Akdeniz Erciyes"
-).split()
-_TR_SUFFIXES = ["", "", "san", "tek", "sis", "taş", "el", "kom"]
-_TR_GENERIC = "Elektronik|Teknoloji|Savunma|Sanayi ve Ticaret|Mühendislik|Yazılım".split("|")
-_STYLES = ("west", "ru", "zh", "fa", "el", "tr")
-_STYLE_WEIGHTS = (39, 20, 25, 8, 2, 6)
-# Syllables of made-up Western brand names ("Corvelan", "Tristavor").
-_WEST_SYLLABLES = (
-    "ar bel cor dan el fen gor hal in jor kel lan mor nor ol per quin ros sel tor ul ven wil zan "
-    "bra cre dro fla gri klo pre sta tri vor len mir nal sar tan ver dor lis mon tel cas rin "
-    "val ber sol mat ren tas lor gan"
-).split()
-_GENERIC_BY_STYLE = {
-    "west": _WEST_GENERIC,
-    "ru": [g for _, g in _RU_GENERIC],
-    "zh": [g for g, _ in _ZH_INDUSTRY.values()],
-    "fa": [g for g, _ in _FA_GENERIC],
-    "el": [g for _, g in _EL_GENERIC],
-    "tr": _TR_GENERIC,
-}
-
-
-@dataclass
-class Part:
-    """One word group of a synthetic name, as listed and as written natively."""
-
-    role: str  # place, brand, generic, legal
-    latin: str
-    native: str | None = None
-
-
-@dataclass
-class Spec:
-    """How a synthetic entry's name is made, kept to derive labelled variants from it."""
-
-    style: str
-    parts: list[Part]
-    country: str
-    aliases: list[list[Part]] = field(default_factory=list)
-
-    def native(self) -> str | None:
-        """The name in its own script, if it has one."""
-        if not any(p.native for p in self.parts):
-            return None
-        joiner = "" if self.style == "zh" else " "
-        return joiner.join(p.native or p.latin for p in self.parts)
-
-
-def render(parts: list[Part]) -> str:
-    """The listed (Latin) name."""
-    return " ".join(p.latin for p in parts)
-
-
-def romanise_ru(text: str, rng: random.Random) -> str:
-    """Cyrillic to Latin the way a list might have done it (letters vary by system)."""
-    alternative = rng.random() < 0.35
-    out = []
-    for char in text:
-        lower = char.lower()
-        latin = _RU_LETTERS.get(lower, lower)
-        if alternative and lower in _RU_ALTERNATIVES:
-            latin = _RU_ALTERNATIVES[lower]
-        latin = "" if latin == "-" else latin
-        out.append(latin.capitalize() if char.isupper() else latin)
-    return "".join(out)
-
-
-def romanise_el(text: str, rng: random.Random) -> str:
-    """Greek to Latin, with the usual variation (upsilon as y or i, chi as ch or h)."""
-    if rng.random() < 0.3:
-        text = text.replace("υ", "i").replace("χ", "h")
-    return anyascii(text)
-
-
-def make_spec(position: int, seed: int) -> Spec:
-    """Entry `position` of the list made with `seed` (deterministic)."""
-    rng = random.Random(seed * 1_000_003 + position)
-    style = rng.choices(_STYLES, _STYLE_WEIGHTS)[0]
-    spec = _MAKERS[style](rng)
-    alias_count = rng.choices((0, 1, 2), (55, 35, 10))[0]
-    for _ in range(alias_count):
-        spec.aliases.append(_brands_like(spec, _MAKERS[style](rng)))
-    return spec
-
-
-def _brands_like(spec: Spec, other: Spec) -> list[Part]:
-    """`spec`'s roles filled with `other`'s brands: a former or trading name."""
-    brands = [p for p in other.parts if p.role == "brand"] or [Part("brand", "Alter")]
-    return [brands[i % len(brands)] if p.role == "brand" else p for i, p in enumerate(spec.parts)]
-
-
-def _west(rng: random.Random) -> Spec:
-    country = rng.choice(list(_WEST))
-    legal, places = (options.split("|") for options in _WEST[country])
-    if rng.random() < 0.3:
-        brand = rng.choice(_WEST_BRANDS) + rng.choice([*_WEST_SUFFIXES, "", "", ""])
-    else:
-        brand = "".join(
-            rng.choices(_WEST_SYLLABLES, k=rng.choices((2, 3), (20, 80))[0])
-        ).capitalize()
-    parts = []
-    if rng.random() < 0.15:
-        parts.append(Part("place", rng.choice(places)))
-    parts.append(Part("brand", brand))
-    if rng.random() < 0.6:
-        parts.append(Part("brand", rng.choice(_SURNAMES)))
-    for generic in rng.sample(_WEST_GENERIC, rng.choices((0, 1, 2), (10, 60, 30))[0]):
-        parts.append(Part("generic", generic))
-    parts.append(Part("legal", rng.choice(legal)))
-    return Spec("west", parts, country)
-
-
-def _ru(rng: random.Random) -> Spec:
-    morphemes = rng.sample(_RU_MORPHEMES, rng.choices((2, 3), (5, 95))[0])
-    cyrillic = morphemes[0] + "".join(m.lower() for m in morphemes[1:])
-    native_generic, english_generic = rng.choice(_RU_GENERIC)
-    native_legal, english_legal = rng.choice(_RU_LEGAL)
-    brand = Part("brand", romanise_ru(cyrillic, rng), cyrillic)
-    generic_latin = english_generic if rng.random() < 0.5 else romanise_ru(native_generic, rng)
-    generic = Part("generic", generic_latin, native_generic)
-    if rng.random() < 0.5:
-        parts = [Part("legal", romanise_ru(native_legal, rng), native_legal), brand, generic]
-    else:
-        parts = [brand, generic, Part("legal", english_legal, native_legal)]
-    return Spec("ru", parts, rng.choice(("RU", "RU", "RU", "BY", "KZ")))
-
-
-def _zh(rng: random.Random) -> Spec:
-    chars = "".join(rng.sample(list(_ZH_CHARS), rng.choices((2, 3), (30, 70))[0]))
-    syllables = [_ZH_CHARS[c] for c in chars]
-    brand_latin = (
-        " ".join(s.capitalize() for s in syllables)
-        if rng.random() < 0.15
-        else "".join(syllables).capitalize()
-    )
-    industry = rng.choice(list(_ZH_INDUSTRY))
-    english, pinyin = _ZH_INDUSTRY[industry]
-    native_legal, latin_legal = rng.choice(_ZH_LEGAL)
-    pinyin_listing = rng.random() < 0.15
-    parts = []
-    if rng.random() < 0.8:
-        place = rng.choice(list(_ZH_PLACES))
-        parts.append(Part("place", _ZH_PLACES[place], place))
-    parts.append(Part("brand", brand_latin, chars))
-    parts.append(Part("generic", pinyin if pinyin_listing else english, industry))
-    legal = "Youxian Gongsi" if pinyin_listing else latin_legal
-    parts.append(Part("legal", legal, native_legal))
-    return Spec("zh", parts, rng.choice(("CN",) * 8 + ("HK", "MO")))
-
-
-def _fa(rng: random.Random) -> Spec:
-    parts = []
-    for latin, native in rng.sample(_FA_STEMS, rng.choice((2, 2, 3))):
-        suffix_latin, suffix_native = rng.choice(_FA_SUFFIXES)
-        parts.append(Part("brand", latin + suffix_latin, native + suffix_native))
-    generic_latin, generic_native = rng.choice(_FA_GENERIC)
-    parts.append(Part("generic", generic_latin, generic_native))
-    if rng.random() < 0.5:
-        parts.insert(0, Part("legal", "Sherkat-e", "شرکت"))
-    else:
-        parts.append(Part("legal", rng.choice(("Co.", "Company", "Sahami Khas")), "سهامی خاص"))
-    return Spec("fa", parts, rng.choice(("IR",) * 6 + ("AE",)))
-
-
-def _el(rng: random.Random) -> Spec:
-    stems = rng.sample(_EL_STEMS, rng.choices((2, 3), (10, 90))[0])
-    generic_native, generic_latin = rng.choice(_EL_GENERIC)
-    legal_native, legal_latin = rng.choice(_EL_LEGAL)
-    parts = [Part("brand", romanise_el(stem, rng), stem) for stem in stems]
-    parts += [
-        Part("generic", generic_latin, generic_native),
-        Part("legal", legal_latin, legal_native),
-    ]
-    return Spec("el", parts, rng.choice(("GR", "GR", "GR", "CY")))
-
-
-def _tr(rng: random.Random) -> Spec:
-    brands = [s + rng.choice(_TR_SUFFIXES) for s in rng.sample(_TR_STEMS, rng.choice((2, 2, 3)))]
-    fold = rng.random() < 0.5  # many lists drop Turkish diacritics
-    parts = [Part("brand", anyascii(b) if fold else b) for b in brands]
-    generic = rng.choice(_TR_GENERIC)
-    parts.append(Part("generic", anyascii(generic) if fold else generic))
-    parts.append(Part("legal", rng.choice(("A.Ş.", "Ltd. Şti.", "A.S."))))
-    return Spec("tr", parts, "TR")
-
-
-_MAKERS = {"west": _west, "ru": _ru, "zh": _zh, "fa": _fa, "el": _el, "tr": _tr}
-
-
-def make_list(size: int, seed: int) -> list[RestrictedPartyEntry]:
-    """A synthetic restricted-party list of `size` entries."""
-    entries = []
-    countries: dict[str, tuple[str, ...]] = {}
-    for position in range(size):
-        spec = make_spec(position, seed)
-        entries.append(
-            RestrictedPartyEntry(
-                source="Synthetic List",
-                entry_id=f"syn-{position}",
-                name=render(spec.parts),
-                alt_names=tuple(render(alias) for alias in spec.aliases),
-                countries=countries.setdefault(spec.country, (spec.country,)),
-            )
-        )
-    return entries
-
-
-# ---------------------------------------------------------------------------------------------
-# Labelled queries: true variants of an entry's name, and near misses that must not hit it.
-
-_TRUE_KINDS = {
-    "transliteration": 14,
-    "legal_form": 12,
-    "typo": 14,
-    "alias": 10,
-    "reorder": 10,
-    "invisible": 10,
-    "homoglyph": 10,
-    "dropped_token": 10,
-    "combined": 10,
-}
-_COMBINATIONS = [
-    ("legal_form", "homoglyph"),
-    ("typo", "reorder"),
-    ("dropped_token", "invisible"),
-    ("alias", "homoglyph"),
-]
-_INVISIBLES = "\u200b\u200c\u200d\u00ad\ufeff\u2060"
-_HOMOGLYPHS = dict(zip("aeopcxyisjABEKMHOPCTXvNZI", "аеорсхуіѕјАВЕКМНОРСТХνΝΖΙ", strict=True))
-_OTHER_COUNTRIES = ("US", "GB", "DE", "TR", "AE", "HK", "SG", "RU", "CN", "IR")
-_LEGAL_SWAPS = (
-    "Ltd",
-    "Limited",
-    "LLC",
-    "Co.",
-    "Inc.",
-    "Corporation",
-    "Company",
-    "GmbH",
-    "S.A.",
-    "",
-)
-
-
-@dataclass(frozen=True)
-class Query:
-    """A party name to screen, labelled with the entry it names (or nearly names)."""
-
-    name: str
-    country: str | None
-    position: int
-    entry_id: str
-    is_match: bool
-    kind: str
-
-
-def make_queries(
-    entries: list[RestrictedPartyEntry], list_seed: int, count: int, seed: int
-) -> list[Query]:
-    """`count` labelled queries: 70% true variants, 30% near misses, over random entries."""
-    rng = random.Random(seed)
-    held_out = HeldOutWords(entries, rng)
-    queries = []
-    for _ in range(count):
-        position = rng.randrange(len(entries))
-        spec, entry = make_spec(position, list_seed), entries[position]
-        if rng.random() < 0.7:
-            kind = rng.choices(list(_TRUE_KINDS), list(_TRUE_KINDS.values()))[0]
-            name, kind = true_variant(kind, spec, entry, rng)
-            roll = rng.random()
-            country = (
-                spec.country
-                if roll < 0.75
-                else None
-                if roll < 0.9
-                else rng.choice([c for c in _OTHER_COUNTRIES if c != spec.country])
-            )
-            queries.append(Query(name, country, position, entry.entry_id, True, kind))
-        else:
-            kind = rng.choice(("generic_words", "other_entity"))
-            name = near_miss(kind, spec, rng, held_out)
-            queries.append(Query(name, spec.country, position, entry.entry_id, False, kind))
-    return queries
-
-
-def true_variant(
-    kind: str, spec: Spec, entry: RestrictedPartyEntry, rng: random.Random
-) -> tuple[str, str]:
-    """A spelling of the entry's name that a screening system must still recognise."""
-    if kind == "combined":
-        first, second = rng.choice(_COMBINATIONS)
-        name, _ = true_variant(first, spec, entry, rng)
-        return _mangle(second, name, rng) if second in ("homoglyph", "invisible") else name, kind
-    if kind == "transliteration":
-        native = spec.native()
-        if native:
-            return native, kind
-        kind = "legal_form"
-    if kind == "alias":
-        if entry.alt_names:
-            return rng.choice(entry.alt_names), kind
-        kind = "typo"
-    parts = [Part(p.role, p.latin, p.native) for p in spec.parts]
-    if kind == "legal_form":
-        legal = [p for p in parts if p.role == "legal"]
-        if legal:
-            legal[0].latin = rng.choice([f for f in _LEGAL_SWAPS if f != legal[0].latin])
-    elif kind == "reorder":
-        parts = _reorder(parts, rng)
-    elif kind == "dropped_token":
-        # A place, a trade word or a second brand word; never the name's first brand word.
-        droppable = [p for p in parts if p.role in ("place", "generic")]
-        droppable += [p for p in parts if p.role == "brand"][1:]
-        if droppable:
-            parts.remove(rng.choice(droppable))
-        else:
-            kind = "typo"
-    if kind == "typo":
-        _typo(parts, rng)
-    name = " ".join(p.latin for p in parts if p.latin)
-    if kind in ("homoglyph", "invisible"):
-        name = _mangle(kind, name, rng)
-    return name, kind
-
-
-def _reorder(parts: list[Part], rng: random.Random) -> list[Part]:
-    words = [p for p in parts if p.role != "legal"]
-    legal = [p for p in parts if p.role == "legal"]
-    if len(words) < 2:
-        return legal + words if parts[-1].role == "legal" else words + legal
-    shuffled = words[:]
-    while shuffled == words:
-        rng.shuffle(shuffled)
-    return (legal + shuffled) if parts[0].role == "legal" else (shuffled + legal)
-
-
-def _typo(parts: list[Part], rng: random.Random) -> None:
-    """One edit in a brand word; sometimes a second edit in another word."""
-    brands = [p for p in parts if p.role == "brand" and max(map(len, p.latin.split())) >= 4]
-    others = [p for p in parts if p.role in ("place", "generic") and len(p.latin) >= 5]
-    targets = [rng.choice(brands)] if brands else others[:1]
-    if others and rng.random() < 0.3:
-        targets.append(rng.choice(others))
-    for part in targets:
-        words = part.latin.split()
-        long_words = [i for i, w in enumerate(words) if len(w) >= 4]
-        if long_words:
-            i = rng.choice(long_words)
-            words[i] = _edit(words[i], rng)
-            part.latin = " ".join(words)
-
-
-def _edit(word: str, rng: random.Random) -> str:
-    i = rng.randrange(1, len(word) - 1)
-    letter = rng.choice("abcdefghiklmnoprstuvyz")
-    operation = rng.choice(("delete", "insert", "substitute", "transpose"))
-    if operation == "delete":
-        return word[:i] + word[i + 1 :]
-    if operation == "insert":
-        return word[:i] + letter + word[i:]
-    if operation == "substitute":
-        return word[:i] + (letter if letter != word[i] else "q") + word[i + 1 :]
-    return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
-
-
-def _mangle(kind: str, name: str, rng: random.Random) -> str:
-    """Evasion: invisible characters inside words, or Latin letters swapped for look-alikes."""
-    chars = list(name)
-    if kind == "invisible":
-        inside = [i for i in range(1, len(chars)) if chars[i - 1].isalpha() and chars[i].isalpha()]
-        for i in sorted(rng.sample(inside, min(len(inside), rng.randint(1, 3))), reverse=True):
-            chars.insert(i, rng.choice(_INVISIBLES))
-    else:
-        swappable = [i for i, c in enumerate(chars) if c in _HOMOGLYPHS]
-        for i in rng.sample(swappable, min(len(swappable), rng.randint(1, 3))):
-            chars[i] = _HOMOGLYPHS[chars[i]]
-    return "".join(chars)
-
-
-def near_miss(kind: str, spec: Spec, rng: random.Random, held_out: HeldOutWords) -> str:
-    """A different party sharing the entry's generic words, places or legal form."""
-    if kind == "other_entity":
-        return render(
-            [Part("brand", held_out.word()) if p.role == "brand" else p for p in spec.parts]
-        )
-    generics = rng.sample(_GENERIC_BY_STYLE[spec.style], rng.choice((1, 2)))
-    parts: list[Part] = []
-    for part in spec.parts:
-        if part.role in ("brand", "generic"):
-            parts += [Part("generic", g) for g in generics]
-            generics = []
-        else:
-            parts.append(part)
-    return render(parts)
-
-
-class HeldOutWords:
-    """Made-up brand words more than two edits from every word of the list."""
-
-    def __init__(self, entries: list[RestrictedPartyEntry], rng: random.Random) -> None:
-        words = {w.lower() for e in entries for n in e.names for w in n.split() if len(w) > 2}
-        self.words = sorted(words)
-        self.rng = rng
-
-    def word(self) -> str:
-        """A new brand-like word (for example 'Dovakemir')."""
-        while True:
-            syllables = self.rng.randint(3, 4)
-            word = "".join(
-                self.rng.choice("bdfgklmnprstvz") + self.rng.choice("aeiou")
-                for _ in range(syllables)
-            )
-            if (
-                process.extractOne(word, self.words, scorer=Levenshtein.distance, score_cutoff=2)
-                is None
-            ):
-                return word.capitalize()
-
-
-# ---------------------------------------------------------------------------------------------
-# Measurements.
-
-
-def rss_mb() -> float:
-    """Resident memory of this process in MiB."""
-    return float(psutil.Process().memory_info().rss) / 2**20
-
-
-def run_size(size: int, queries: int, baseline_queries: int, peer: bool, seed: int) -> Figures:
-    """Everything measured for one list size (runs in a worker process)."""
-    before = rss_mb()
-    started = time.perf_counter()
-    entries = make_list(size, seed)
-    generated_s = time.perf_counter() - started
-    entries_mb = rss_mb() - before
-    before = rss_mb()
-    started = time.perf_counter()
-    index = RestrictedPartyIndex.build(entries)
-    build_s = time.perf_counter() - started
-    index_mb = rss_mb() - before
-    variant_set = make_queries(entries, seed, queries, seed + 1)
-    index.screen("warm up caches", None)
-    result = {
-        "size": size,
-        "names": index.name_count,
-        "words": len(index.vocabulary),
-        "generate_s": generated_s,
-        "entries_mb": entries_mb,
-        "build_s": build_s,
-        "index_mb": index_mb,
-        "queries": len(variant_set),
-        "true_variants": sum(q.is_match for q in variant_set),
-    }
-    result |= screen_all(index, variant_set)
-    result |= pairwise(index, variant_set)
-    result |= baseline(index, variant_set[:baseline_queries])
-    if peer:
-        result |= peer_logic_v2(index, variant_set)
-    return result
-
-
-def screen_all(index: RestrictedPartyIndex, queries: list[Query]) -> Figures:
-    """Screen every query against the whole index: latency and quality as an analyst sees it."""
-    latencies: list[float] = []
-    outcomes: list[tuple[Query, set[str], int]] = []
-    for query in queries:
-        started = time.perf_counter()
-        hits = index.screen(query.name, query.country)
-        latencies.append(time.perf_counter() - started)
-        outcomes.append((query, {hit.entry_id for hit in hits}, len(hits)))
-    quality = score_outcomes(outcomes)
-    correct_hits = sum(1 for q, ids, _ in outcomes if q.is_match and q.entry_id in ids)
-    all_hits = sum(count for _, _, count in outcomes)
-    by_kind = Counter(q.kind for q, ids, _ in outcomes if q.is_match and q.entry_id not in ids)
-    fp_kind = Counter(q.kind for q, ids, _ in outcomes if not q.is_match and ids)
-    return {
-        "p50_ms": percentile(latencies, 50) * 1000,
-        "p99_ms": percentile(latencies, 99) * 1000,
-        "parties_per_s": len(queries) / sum(latencies),
-        **quality,
-        "hit_precision": correct_hits / all_hits if all_hits else 1.0,
-        "missed_by_kind": dict(by_kind),
-        "false_alerts_by_kind": dict(fp_kind),
-    }
-
-
-def pairwise(index: RestrictedPartyIndex, queries: list[Query]) -> Figures:
-    """Score each query against its own entry only: the task the peer is measured on."""
-    threshold = index.policy.hit_threshold
-    started = time.perf_counter()
-    decided = []
-    for query in queries:
-        hit = index.score_entry(query.name, query.country, query.position)
-        decided.append((query, hit is not None and hit.score >= threshold))
-    elapsed = time.perf_counter() - started
-    return {f"pair_{k}": v for k, v in pair_quality(decided).items()} | {
-        "pair_ms": elapsed / len(queries) * 1000
-    }
-
-
-def baseline(index: RestrictedPartyIndex, queries: list[Query]) -> Figures:
-    """rapidfuzz process.extract with WRatio over every listed name, no index."""
-    from rapidfuzz import fuzz, process, utils
-
-    owners: list[str] = []
-    choices: list[str] = []
-    for entry in index.entries:
-        for name in entry.names:
-            owners.append(entry.entry_id)
-            choices.append(utils.default_process(name))
-    latencies: list[float] = []
-    outcomes: list[tuple[Query, set[str], int]] = []
-    for query in queries:
-        started = time.perf_counter()
-        found = process.extract(
-            utils.default_process(query.name),
-            choices,
-            scorer=fuzz.WRatio,
-            processor=None,
-            limit=10,
-            score_cutoff=WRATIO_CUTOFF,
-        )
-        latencies.append(time.perf_counter() - started)
-        outcomes.append((query, {owners[position] for _, _, position in found}, len(found)))
-    quality = score_outcomes(outcomes)
-    return {
-        "baseline_queries": len(queries),
-        "baseline_p50_ms": percentile(latencies, 50) * 1000,
-        "baseline_p99_ms": percentile(latencies, 99) * 1000,
-        "baseline_recall": quality["recall"],
-        "baseline_precision": quality["precision"],
-    }
-
-
-def peer_logic_v2(index: RestrictedPartyIndex, queries: list[Query]) -> Figures:
-    """nomenklatura's LogicV2 on the same (query, entry) pairs, at its threshold 0.6."""
-    try:
-        from followthemoney import model
-        from nomenklatura.matching import LogicV2, ScoringConfig
-    except ImportError:
-        return {"peer": "nomenklatura not installed (pip install -e '.[bench]')"}
-    config = ScoringConfig.defaults()
-    decided = []
-    elapsed = 0.0
-    for number, query in enumerate(queries):
-        entry = index.entries[query.position]
-        left = model.make_entity("Organization")
-        left.id = f"q{number}"  # LogicV2 caches by entity id: every pair gets fresh ids
-        left.add("name", query.name)
-        if query.country:
-            left.add("country", query.country.lower())
-        right = model.make_entity("Organization")
-        right.id = f"e{number}"
-        right.add("name", list(entry.names))
-        right.add("country", [country.lower() for country in entry.countries])
-        started = time.perf_counter()
-        score = LogicV2.compare(left, right, config).score
-        elapsed += time.perf_counter() - started
-        decided.append((query, score >= PEER_THRESHOLD))
-    quality = pair_quality(decided)
-    return {
-        "peer": "nomenklatura LogicV2",
-        "peer_recall": quality["recall"],
-        "peer_precision": quality["precision"],
-        "peer_ms_per_pair": elapsed / len(queries) * 1000,
-        "peer_missed_by_kind": quality["missed_by_kind"],
-        "peer_false_alerts_by_kind": quality["false_alerts_by_kind"],
-    }
-
-
-def score_outcomes(outcomes: list[tuple[Query, set[str], int]]) -> Figures:
-    """Per party: found its entry (true positive), missed it, or alerted on a wrong entry."""
-    tp = sum(1 for q, ids, _ in outcomes if q.is_match and q.entry_id in ids)
-    fn = sum(1 for q, ids, _ in outcomes if q.is_match and q.entry_id not in ids)
-    fp = sum(1 for q, ids, _ in outcomes if ids and not (q.is_match and q.entry_id in ids))
-    return {
-        "recall": tp / (tp + fn) if tp + fn else 1.0,
-        "precision": tp / (tp + fp) if tp + fp else 1.0,
-    }
-
-
-def pair_quality(decided: list[tuple[Query, bool]]) -> Figures:
-    """Recall and precision of match decisions on (query, entry) pairs."""
-    tp = sum(1 for q, yes in decided if yes and q.is_match)
-    fp = sum(1 for q, yes in decided if yes and not q.is_match)
-    fn = sum(1 for q, yes in decided if not yes and q.is_match)
-    return {
-        "recall": tp / (tp + fn) if tp + fn else 1.0,
-        "precision": tp / (tp + fp) if tp + fp else 1.0,
-        "missed_by_kind": dict(Counter(q.kind for q, yes in decided if q.is_match and not yes)),
-        "false_alerts_by_kind": dict(
-            Counter(q.kind for q, yes in decided if yes and not q.is_match)
-        ),
-    }
-
-
-def percentile(values: list[float], rank: float) -> float:
-    """The rank-th percentile (nearest rank) of the values."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(rank / 100 * len(ordered)) - 1))]
-
-
-def report(results: list[Figures]) -> Figures:
-    """Print a readable table and return the summary figures."""
-    print(f"\nScreening benchmark on {os.cpu_count()} CPU(s), one process per list size")
+from screening_measures import WRATIO_CUTOFF, Figures, own_set_suite, run_size, suite_rows
+from screening_peers import matchers, peers_available
+from screening_sets import DEVELOPMENT_SEED, HELD_BACK_SEED, Suite, public_body_suite
+from screening_ssb import fixture_suite, seed_list_suite, ssb_available, synthetic_list_suite
+
+
+def quality_suites(own_set_size: int, own_set_queries: int) -> list[Suite]:
+    """Every suite of the side-by-side table (ssb's only if it is installed)."""
+    suites = []
+    if ssb_available():
+        suites += [fixture_suite(), seed_list_suite(), synthetic_list_suite()]
+    suites.append(public_body_suite(DEVELOPMENT_SEED))
+    suites.append(own_set_suite(own_set_size, DEVELOPMENT_SEED, own_set_queries, False))
+    suites.append(own_set_suite(own_set_size, HELD_BACK_SEED, own_set_queries, True))
+    return suites
+
+
+def print_sizes(results: list[Figures]) -> None:
+    """The speed table, and the quality detail of each size."""
+    print(f"\nScreening speed on {os.cpu_count()} CPU(s), one process per list size")
     header = (
         f"{'entries':>9} {'names':>9} {'build s':>8} {'index MiB':>9} {'p50 ms':>7} "
         f"{'p99 ms':>7} {'parties/s':>9} {'recall':>7} {'precision':>9} {'WRatio p50':>10} "
@@ -823,97 +64,120 @@ def report(results: list[Figures]) -> Figures:
             f"{r['recall']:>7.3f} {r['precision']:>9.3f} {r['baseline_p50_ms']:>10.1f} "
             f"{speedup:>7.0f}x"
         )
-    print("\nQuality detail per size (parties screened against the whole list):")
+    print("\nQuality per size (the project's variant set screened against the whole list):")
     for r in results:
         print(
             f"  {r['size']:>9,}: {r['queries']} parties ({r['true_variants']} true variants); "
             f"hit precision {r['hit_precision']:.3f}; missed {r['missed_by_kind'] or 'none'}; "
             f"false alerts {r['false_alerts_by_kind'] or 'none'}; "
-            f"baseline WRatio>={WRATIO_CUTOFF:.0f} on {r['baseline_queries']}: "
-            f"recall {r['baseline_recall']:.3f}, "
-            f"precision {r['baseline_precision']:.3f}"
+            f"WRatio>={WRATIO_CUTOFF:.0f} on {r['baseline_queries']}: "
+            f"recall {r['baseline_recall']:.3f}, precision {r['baseline_precision']:.3f}"
         )
-    peer = next((r for r in results if "peer_recall" in r), None)
-    if peer:
-        print(f"\nSame (query, entry) pairs, {peer['queries']} from the {peer['size']:,} list:")
-        print(
-            f"  caseflow  recall {peer['pair_recall']:.3f} precision {peer['pair_precision']:.3f} "
-            f"{peer['pair_ms']:.3f} ms/pair; missed {peer['pair_missed_by_kind'] or 'none'}; "
-            f"false alerts {peer['pair_false_alerts_by_kind'] or 'none'}"
-        )
-        print(
-            f"  LogicV2   recall {peer['peer_recall']:.3f} precision {peer['peer_precision']:.3f} "
-            f"{peer['peer_ms_per_pair']:.3f} ms/pair; "
-            f"missed {peer['peer_missed_by_kind'] or 'none'}; "
-            f"false alerts {peer['peer_false_alerts_by_kind'] or 'none'}"
-        )
-    elif any("peer" in r for r in results):
-        print(f"\nPeer: {next(r['peer'] for r in results if 'peer' in r)}")
-    return summary(results, peer)
 
 
-def summary(results: list[Figures], peer: Figures | None) -> Figures:
+def print_quality(rows: list[Figures], names: list[str]) -> None:
+    """The side-by-side table: one line per suite and class."""
+    print("\nQuality side by side (recall on true variants; false-alert rate on negatives)")
+    print("thresholds: caseflow 0.75 (policy), logic-v2 0.7, ssb baseline 0.85")
+    header = f"{'suite':<34} {'class':<18} {'measure':<12} {'n':>5} " + " ".join(
+        f"{name:>12}" for name in names
+    )
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        if "seconds" in row:
+            continue
+        suite = row["suite"] + (
+            " (held back)" if row["held_back"] and "held" not in row["suite"] else ""
+        )
+        print(
+            f"{suite:<34} {row['class']:<18} {row['measure']:<12} {row['n']:>5} "
+            + " ".join(f"{row[name]:>12.3f}" if name in row else f"{'-':>12}" for name in names)
+        )
+
+
+def summary(results: list[Figures], rows: list[Figures], names: list[str]) -> Figures:
     """The figures of the final JSON line."""
-    largest = results[-1]
-    figures: dict[str, object] = {}
+    figures: dict[str, Any] = {}
     for r in results:
         key = f"size_{r['size']}"
         figures |= {
             f"{key}_p50_ms": round(r["p50_ms"], 3),
             f"{key}_p99_ms": round(r["p99_ms"], 3),
+            f"{key}_parties_per_s": round(r["parties_per_s"], 1),
             f"{key}_build_s": round(r["build_s"], 1),
             f"{key}_index_mb": round(r["index_mb"], 1),
-            f"{key}_baseline_p50_ms": round(r["baseline_p50_ms"], 1),
+            f"{key}_recall": round(r["recall"], 4),
+            f"{key}_precision": round(r["precision"], 4),
         }
-    figures |= {
-        "largest_size": largest["size"],
-        "parties_per_s": round(largest["parties_per_s"], 1),
-        "recall": round(largest["recall"], 4),
-        "precision": round(largest["precision"], 4),
-        "baseline_recall": round(largest["baseline_recall"], 4),
-        "baseline_precision": round(largest["baseline_precision"], 4),
-        "speedup_vs_wratio": round(largest["baseline_p50_ms"] / largest["p50_ms"], 1),
-    }
-    if peer:
+    if results:
+        largest = results[-1]
         figures |= {
-            "pair_recall": round(peer["pair_recall"], 4),
-            "pair_precision": round(peer["pair_precision"], 4),
-            "peer_recall": round(peer["peer_recall"], 4),
-            "peer_precision": round(peer["peer_precision"], 4),
-            "peer_ms_per_pair": round(peer["peer_ms_per_pair"], 4),
+            "largest_size": largest["size"],
+            "parties_per_s": round(largest["parties_per_s"], 1),
+            "p99_ms": round(largest["p99_ms"], 3),
+            "recall": round(largest["recall"], 4),
+            "precision": round(largest["precision"], 4),
         }
+    for row in rows:
+        if "seconds" in row or row["class"] != "(all)":
+            continue
+        key = f"{row['suite']}|{row['measure']}".replace(" ", "_").replace(",", "")
+        figures[key] = {name: round(row[name], 4) for name in names if name in row}
+    for name in names:
+        recalls = [
+            row[name]
+            for row in rows
+            if "seconds" not in row
+            and row["measure"] == "recall"
+            and row["class"] != "(all)"
+            and row["suite"].startswith("ssb")
+        ]
+        if recalls:
+            figures[f"ssb_min_class_recall|{name}"] = round(min(recalls), 4)
     return figures
 
 
 def main() -> None:
-    """Run every size in a worker process, then report."""
+    """Run every size in a worker process, then the side-by-side suites, then report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--baseline-queries", type=int, default=40)
-    parser.add_argument("--seed", type=int, default=20261123)
+    parser.add_argument("--seed", type=int, default=DEVELOPMENT_SEED)
     parser.add_argument("--quick", action="store_true", help="10k entries, 400 parties")
-    parser.add_argument("--no-peer", action="store_true")
+    parser.add_argument("--no-sizes", action="store_true", help="only the side-by-side table")
+    parser.add_argument("--no-quality", action="store_true", help="only the speed table")
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--peer", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        figures = run_size(args.worker, args.queries, args.baseline_queries, args.peer, args.seed)
+        figures = run_size(args.worker, args.queries, args.baseline_queries, args.seed)
         print(json.dumps(figures))
         return
     sizes = [10_000] if args.quick else [int(size) for size in args.sizes.split(",")]
     queries = 400 if args.quick else args.queries
     baseline_queries = min(args.baseline_queries, 20) if args.quick else args.baseline_queries
     results = []
-    for number, size in enumerate(sorted(sizes)):
+    for size in [] if args.no_sizes else sorted(sizes):
         command = [sys.executable, __file__, "--worker", str(size), "--queries", str(queries)]
         command += ["--baseline-queries", str(baseline_queries), "--seed", str(args.seed)]
-        if number == 0 and not args.no_peer:
-            command.append("--peer")
         print(f"running {size:,} entries ...", file=sys.stderr, flush=True)
         output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         results.append(json.loads(output.strip().splitlines()[-1]))
-    print(json.dumps(report(results)))
+    rows: list[Figures] = []
+    names = [matcher.name for matcher in matchers()]
+    if not args.no_quality:
+        missing = {"logic-v2", "ssb baseline"} - set(peers_available())
+        if missing:
+            print(f"peers not installed: {sorted(missing)} (pip install -e '.[bench]')")
+        for suite in quality_suites(10_000, 400 if args.quick else 1000):
+            print(f"scoring {suite.name} ...", file=sys.stderr, flush=True)
+            rows += suite_rows(suite, matchers())
+    if results:
+        print_sizes(results)
+    if rows:
+        print_quality(rows, names)
+    print(json.dumps(summary(results, rows, names)))
 
 
 if __name__ == "__main__":

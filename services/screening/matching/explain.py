@@ -55,7 +55,25 @@ def _normalisation_notes(party: NormalisedName) -> list[str]:
     if party.invisible_removed:
         count = party.invisible_removed
         notes.append(f"{count} invisible character{'s' if count > 1 else ''} removed")
+    if party.titles:
+        notes.append(f"title dropped: {', '.join(repr(t) for t in party.titles)}")
+    if party.digits_read:
+        shown = ", ".join(repr(word) for word in party.digits_read)
+        notes.append(f"OCR-folded: digits read as letters in {shown}")
+    for written, read in party.words_read:
+        notes.append(f"'{written}' read as '{read}' (OCR, phonetic or vowel-dropped spelling)")
     return notes
+
+
+_PAIR_NOTES = {
+    PairKind.CONSONANTS: "consonants of '{party}' match '{listed}'",
+    PairKind.JOINED: "split/joined word: '{party}' written as '{listed}'",
+    PairKind.INITIAL: "initials matched: '{party}' for '{listed}'",
+    PairKind.VOWELS: "vowel-dropped: '{party}' for '{listed}'",
+    PairKind.OCR: "OCR-folded: '{party}' read as '{listed}'",
+    PairKind.NAME_VARIANT: "transliteration variant: '{party}' for '{listed}'",
+    PairKind.TRUNCATED: "truncated at a field limit: '{party}' begins '{listed}'",
+}
 
 
 def _word_notes(comparison: NameComparison) -> list[str]:
@@ -67,12 +85,10 @@ def _word_notes(comparison: NameComparison) -> list[str]:
     variants = [pair for pair in comparison.pairs if pair.how is PairKind.SPELLING]
     if variants:
         shown = ", ".join(f"'{pair.party}'~'{pair.listed}'" for pair in variants)
-        notes.append(f"spelling variant{'s' if len(variants) > 1 else ''} ({shown})")
+        notes.append(f"phonetic/spelling variant{'s' if len(variants) > 1 else ''} ({shown})")
     for pair in comparison.pairs:
-        if pair.how is PairKind.CONSONANTS:
-            notes.append(f"consonants of '{pair.party}' match '{pair.listed}'")
-        elif pair.how is PairKind.JOINED:
-            notes.append(f"'{pair.party}' written as '{pair.listed}'")
+        if pair.how in _PAIR_NOTES:
+            notes.append(_PAIR_NOTES[pair.how].format(party=pair.party, listed=pair.listed))
     if comparison.reordered:
         notes.append("word order differs")
     if comparison.unmatched_listed:

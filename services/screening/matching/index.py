@@ -11,7 +11,9 @@ from itertools import pairwise
 import numpy as np
 import numpy.typing as npt
 
+from services.screening.matching import lexicon
 from services.screening.matching.explain import country_note, explain_hit
+from services.screening.matching.folds import spelling_key
 from services.screening.matching.model import Hit, RestrictedPartyEntry
 from services.screening.matching.normalise import (
     NameToken,
@@ -20,15 +22,11 @@ from services.screening.matching.normalise import (
     normalise_name,
 )
 from services.screening.matching.policy import MatchPolicy
-from services.screening.matching.scoring import (
-    NameComparison,
-    WeightedToken,
-    compare_names,
-    spelling_key,
-)
+from services.screening.matching.scoring import NameComparison, WeightedToken, compare_names
 from services.screening.matching.vocabulary import Vocabulary
 
 Int32s = npt.NDArray[np.int32]
+_CUT_WORD_CANDIDATES = 50  # listed words a word cut at a field limit may be the beginning of
 
 
 class RestrictedPartyIndex:
@@ -98,9 +96,11 @@ class RestrictedPartyIndex:
         tokens = self._party_tokens(party)
         if not tokens:
             return []
+        truncated = self._truncated(party_name)
+        tokens = self._without_cut_legal_form(tokens, truncated)
         best: dict[int, tuple[int, NameComparison]] = {}
-        for name in self._candidate_names(tokens, country).tolist():
-            comparison = compare_names(tokens, self._listed_tokens(name), self.policy)
+        for name in self._candidate_names(tokens, country, truncated).tolist():
+            comparison = compare_names(tokens, self._listed_tokens(name), self.policy, truncated)
             entry = int(self._name_entry[name])
             if entry not in best or comparison.score > best[entry][1].score:
                 best[entry] = (name, comparison)
@@ -112,7 +112,15 @@ class RestrictedPartyIndex:
             if comparison.score >= floor
         ]
         hits = [hit for hit in hits if hit.score >= self.policy.hit_threshold]
-        hits.sort(key=lambda hit: hit.score, reverse=True)
+        # Among equal scores, the entry whose name has the party's legal form first.
+        forms = set(party.legal_forms)
+        hits.sort(
+            key=lambda hit: (
+                hit.score,
+                bool(forms) and bool(forms & set(normalise_name(hit.matched_name).legal_forms)),
+            ),
+            reverse=True,
+        )
         if len(hits) <= self.policy.max_hits:
             return hits
         # Entries tied with the last one reported are reported too: equal names, equal claims.
@@ -126,12 +134,26 @@ class RestrictedPartyIndex:
         first, last = self._entry_first_name[position], self._entry_first_name[position + 1]
         if not tokens or first == last:
             return None
+        truncated = self._truncated(party_name)
+        tokens = self._without_cut_legal_form(tokens, truncated)
         compared = [
-            (compare_names(tokens, self._listed_tokens(name), self.policy), name)
+            (compare_names(tokens, self._listed_tokens(name), self.policy, truncated), name)
             for name in range(int(first), int(last))
         ]
         comparison, name = max(compared, key=lambda pair: pair[0].score)
         return self._hit(party, country, name, comparison)
+
+    def _truncated(self, party_name: str) -> bool:
+        """Whether the name is as long as a common field limit, so it may have been cut."""
+        return len(party_name.strip()) in self.policy.field_lengths
+
+    def _without_cut_legal_form(
+        self, tokens: list[WeightedToken], truncated: bool
+    ) -> list[WeightedToken]:
+        """A cut name's last word that begins a legal-form word ("Gmb") is that legal form."""
+        last = tokens[-1].text if tokens else ""
+        cut_form = last in lexicon.LEGAL_FORM_BEGINNINGS and last not in self.vocabulary.ids
+        return tokens[:-1] if truncated and len(tokens) > 1 and cut_form else tokens
 
     def _party_tokens(self, party: NormalisedName) -> list[WeightedToken]:
         return [
@@ -145,9 +167,18 @@ class RestrictedPartyIndex:
         start, end = int(self._name_offsets[name]), int(self._name_offsets[name + 1])
         return [self.vocabulary.token(word) for word in self._name_words[start:end].tolist()]
 
-    def _candidate_names(self, weighted: Sequence[WeightedToken], country: str | None) -> Int32s:
+    def _candidate_names(
+        self, weighted: Sequence[WeightedToken], country: str | None, truncated: bool
+    ) -> Int32s:
         """Names sharing the party's telling words, ranked by weighted overlap; the top few."""
         matched = self._matched_words(weighted)
+        if truncated:  # the last word may be the beginning of a listed word
+            cut = weighted[-1].text
+            limit = _CUT_WORD_CANDIDATES
+            matched += [
+                (w, self.policy.prefix_similarity)
+                for w in self.vocabulary.beginning_with(cut, limit)
+            ]
         limit = self.policy.retrieval_max_names
         counts = self._posting_offsets[1:] - self._posting_offsets[:-1]
         usable = [(word, sim) for word, sim in matched if counts[word] <= limit]
@@ -207,6 +238,8 @@ class RestrictedPartyIndex:
     def _matched_words(self, party: Sequence[WeightedToken]) -> list[tuple[int, float]]:
         telling = [t for t in party if t.kind is not TokenKind.GENERIC] or list(party)
         matched = [pair for token in telling for pair in self.vocabulary.lookup(token)]
+        if not matched:  # no telling word found: the trade words and places then
+            matched = [pair for token in party for pair in self.vocabulary.lookup(token)]
         for first, second in pairwise(party):
             joined = self.vocabulary.ids.get(first.text + second.text)
             if joined is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 
 import pycountry
 from anyascii import anyascii
@@ -37,6 +38,10 @@ LEGAL_FORMS: frozenset[tuple[str, ...]] = frozenset(
     tuple(form.split()) for form in _LEGAL_FORMS.replace("\n", " ").split(";") if form.strip()
 )
 LONGEST_LEGAL_FORM = max(len(form) for form in LEGAL_FORMS)
+# Beginnings (2+ letters) of legal-form words: what is left of one cut at a field limit.
+LEGAL_FORM_BEGINNINGS: frozenset[str] = frozenset(
+    word[:end] for form in LEGAL_FORMS for word in form for end in range(2, len(word))
+)
 
 # Generic words, with their spelling in other languages folded onto one canonical word so that
 # "Tekhnologii" and "Technologies" count as the same (weak) evidence.
@@ -62,6 +67,7 @@ _GENERIC = {
     "development": "development developments fazhan",
     "investment": "investment investments invest touzi",
     "logistics": "logistics logistic logistik logistika wuliu",
+    "shipping": "shipping maritime marine navigation",
     "communications": "communications communication telecom telecommunications tongxin",
     "software": "software yazilim ruanjian",
     "security": "security securities anquan",
@@ -90,6 +96,28 @@ _GENERIC = {
     "computer": "computer computers computing",
     "defence": "defence defense savunma oboronnyy",
 }
+# Words naming a public body ("Public Security Bureau", "Policia Nacional"), in the languages
+# lists write them in: what tells one body from another is its country or region, so these
+# weigh as generic words and the place must match (scoring._shares_distinctive).
+_PUBLIC_BODY = {
+    "police": "police policia polizia politsiya politsii policja polis polisi",
+    "national": "national nacional nazionale nationale natsionalnaya natsionalnoy milli",
+    "ministry": "ministry ministerio ministere ministero ministerstvo ministerium bakanligi",
+    "interior": "interior interieur interno vnutrennikh vnutrennih dakhiliya",
+    "center": "center centre centro tsentr zentrum",
+    "public": "public publica publique",
+    "state": "state estado etat gosudarstvennoy",
+    "guard": "guard guards guardia garde",
+    "army": "army ejercito armee armiya",
+    "force": "force forces fuerzas",
+}
+_PUBLIC_BODY_WORDS = """bureau department directorate agency intelligence command government
+committee administration authority prison penitentiary affairs federal provincial municipal
+regional people peoples militia gendarmerie council commission corps detention headquarters"""
+for _word in _PUBLIC_BODY_WORDS.split():
+    _PUBLIC_BODY[_word] = _word
+_GENERIC |= _PUBLIC_BODY
+PUBLIC_BODY_WORDS: frozenset[str] = frozenset(_PUBLIC_BODY)
 GENERIC_CANONICAL: dict[str, str] = {
     variant: canonical for canonical, variants in _GENERIC.items() for variant in variants.split()
 }
@@ -131,7 +159,8 @@ def place_words() -> frozenset[str]:
     for country in pycountry.countries:
         for attribute in ("name", "common_name", "official_name"):
             words.update(_plain_words(getattr(country, attribute, "")))
-    return frozenset(words - STOPWORDS - {"republic", "state", "states", "united"})
+    kept = words - STOPWORDS - {"republic", "state", "states", "united"}
+    return frozenset(word for word in kept if len(word) > 1)  # a letter is an initial
 
 
 # Place names that anyascii spells with a character's other reading (成都 "Chengdou").
@@ -153,3 +182,28 @@ CJK_WORDS: frozenset[str] = frozenset(
     | set(PLACE_SPELLINGS)
 )
 LONGEST_CJK_WORD = 6
+
+# Titles, honorifics and ranks written before a name ("Dr.", "Sheikh", "Col."), and generational
+# or academic affixes after it ("Jr.", "II"): dropped from either name before comparing.
+_TITLES = """mr mrs ms miss mx dr doctor prof professor sir dame lord lady sheikh shaikh shaykh
+sheik hajji haji hajj alhaji sayyid sayed syed sayyed mullah maulana maulvi imam ayatollah col
+colonel gen maj major capt captain lt lieutenant brig brigadier adm admiral sgt cdr eng engr ing
+dipl rev reverend hon honourable honorable excellency amb ambassador mme mlle herr frau sr sra
+srta dott ustad ustaz"""
+TITLES: frozenset[str] = frozenset(_TITLES.split())
+_AFFIXES = "jr jnr junior sr snr senior ii iii iv 2nd 3rd esq phd"
+AFFIXES: frozenset[str] = frozenset(_AFFIXES.split())
+
+_GIVEN_NAMES = Path(__file__).parent.parent / "data" / "given_names.txt"
+
+
+@cache
+def name_variants() -> dict[str, frozenset[int]]:
+    """Each rendering of a given or family name, with the lines (names) it belongs to."""
+    lines: dict[str, set[int]] = {}
+    text = _GIVEN_NAMES.read_text(encoding="utf-8")
+    for number, line in enumerate(text.splitlines()):
+        if line.strip() and not line.startswith("#"):
+            for word in line.split():
+                lines.setdefault(word, set()).add(number)
+    return {word: frozenset(numbers) for word, numbers in lines.items()}

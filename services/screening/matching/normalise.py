@@ -9,7 +9,16 @@ from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA
+
 from services.screening.matching import lexicon
+from services.screening.matching.folds import (
+    fold_digits,
+    is_vowel_dropped,
+    ocr_key,
+    spelling_key,
+    vowel_key,
+)
 from services.screening.matching.scripts import (
     ABJADS,
     LOOKALIKE_SCRIPTS,
@@ -53,6 +62,9 @@ class NormalisedName:
     transliterated_from: tuple[str, ...] = ()
     lookalikes_folded: int = 0
     invisible_removed: int = 0
+    titles: tuple[str, ...] = ()  # titles and generational affixes dropped ("prof", "jr")
+    digits_read: tuple[str, ...] = ()  # words whose digits were read as letters ("ns0")
+    words_read: tuple[tuple[str, str], ...] = ()  # (as written, as read): "cornpany", "company"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,14 +83,21 @@ def normalise_name(raw: str) -> NormalisedName:
     raw_words = text.split()
     latin_context = any(_mostly_latin(word) for word in raw_words)
     words = [_romanise_word(word, latin_context) for word in raw_words]
-    flat = [(token, word.abjad) for word in words for token in word.tokens]
-    kept, legal_forms = _strip_legal_forms([token for token, _ in flat])
+    pairs = [(token, fold_digits(token), word.abjad) for word in words for token in word.tokens]
+    flat = [(read, abjad) for _, read, abjad in pairs]
+    digits_read = tuple(token for token, read, _ in pairs if read != token)
+    written = _join_split_known_words([token for token, _ in flat])
+    read = [_known_word(token) for token in written]
+    kept, legal_forms, titles = _strip_affixes(read)
     abjad_of = dict(flat)
     tokens = tuple(_classify(token, abjad_of.get(token, False)) for token in kept)
     if not tokens and flat:
         # A name made only of legal-form words ("Limited") is still a name.
         tokens = tuple(NameToken(token, TokenKind.DISTINCTIVE) for token, _ in flat)
-        legal_forms = []
+        legal_forms, titles = [], []
+    words_read = tuple(
+        (before, after) for before, after in zip(written, read, strict=True) if before != after
+    )
     scripts = tuple(dict.fromkeys(str(word.script) for word in words if word.script is not None))
     return NormalisedName(
         tokens=tokens,
@@ -86,6 +105,9 @@ def normalise_name(raw: str) -> NormalisedName:
         transliterated_from=scripts,
         lookalikes_folded=sum(word.folded for word in words),
         invisible_removed=invisible,
+        titles=tuple(titles),
+        digits_read=digits_read,
+        words_read=tuple(dict.fromkeys(words_read)),
     )
 
 
@@ -174,12 +196,57 @@ def _unknown_run(syllables: Sequence[str]) -> list[str]:
     return ["".join(syllables[i : i + 2]) for i in range(0, len(syllables), 2)]
 
 
-def _strip_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
-    """Remove legal forms at either end, and unambiguous ones (3+ letters) anywhere."""
+def _is_known(token: str) -> bool:
+    return (token,) in lexicon.LEGAL_FORMS or token in lexicon.GENERIC_CANONICAL
+
+
+def _join_split_known_words(tokens: list[str]) -> list[str]:
+    """A legal-form or trade word split by a space ("Com pany", "Serv ice"), written whole."""
+    joined: list[str] = []
+    for token in tokens:
+        whole = joined[-1] + token if joined else ""
+        parts_unknown = bool(joined) and not _is_known(token) and not _is_known(joined[-1])
+        if parts_unknown and len(whole) >= 4 and _is_known(whole):
+            joined[-1] = whole
+            continue
+        joined.append(token)
+    return joined
+
+
+def _strip_affixes(tokens: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """Remove titles before a name, generational affixes after it and legal forms at either
+    end, and unambiguous legal forms (3+ letters) anywhere; one word at least is kept."""
     removed: list[str] = []
-    changed = True
-    while changed and tokens:
+    titles: list[str] = []
+    changed, slips = True, 1
+    while changed and len(tokens) > 1:
         changed = False
+        if not removed and len(tokens) > 2 and _respelt_short_legal_word(tokens[-1]):
+            removed.append(tokens[-1])  # "Ko." for "Co.", "z.A." for "S.A." at a name's end
+            tokens, changed = tokens[:-1], True
+            continue
+        for end in (-1, 0):
+            transposed = _transposed_legal_word(tokens[end])
+            if transposed is not None:  # "Ldt", "POA" at either end of the name
+                removed.append(f"{tokens[end]} ({transposed})")
+                tokens = tokens[:-1] if end == -1 else tokens[1:]
+                changed = True
+                break
+        if changed:
+            continue
+        if removed and slips and _slipped_legal_word(tokens[-1]):
+            # A legal-form word mistyped beside a legal form ("Pre. Ltd.", "Vo., Ltd.").
+            removed.append(tokens[-1])
+            tokens, changed, slips = tokens[:-1], True, 0
+            continue
+        if tokens[0] in lexicon.TITLES:
+            titles.append(tokens[0])
+            tokens, changed = tokens[1:], True
+            continue
+        if tokens[-1] in lexicon.AFFIXES:
+            titles.append(tokens[-1])
+            tokens, changed = tokens[:-1], True
+            continue
         for length in range(min(lexicon.LONGEST_LEGAL_FORM, len(tokens)), 0, -1):
             if tuple(tokens[-length:]) in lexicon.LEGAL_FORMS:
                 removed.append(" ".join(tokens[-length:]))
@@ -195,7 +262,118 @@ def _strip_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
             removed.append(token)
         else:
             kept.append(token)
-    return kept, removed
+    return kept, removed, titles
+
+
+_SHORT_LEGAL_WORDS = tuple(
+    sorted({w for form in lexicon.LEGAL_FORMS for w in form if 2 <= len(w) <= 3 and w.isalpha()})
+)
+
+
+_SHORT_LEGAL_KEYS = frozenset(spelling_key(w) for w in _SHORT_LEGAL_WORDS if len(w) == 2)
+
+
+@lru_cache(maxsize=1 << 16)
+def _slipped_legal_word(token: str) -> bool:
+    """One letter in place of another in a legal-form word of two or three letters ("pre" for
+    "pte", "vo" for "co")."""
+    if (token,) in lexicon.LEGAL_FORMS or not token.isalpha() or len(token) < 2:
+        return False
+    return any(
+        len(form) == len(token) and OSA.distance(token, form, score_cutoff=1) <= 1
+        for form in _SHORT_LEGAL_WORDS
+    )
+
+
+def _respelt_short_legal_word(token: str) -> bool:
+    """A two-letter legal-form word respelt phonetically (c/k, s/z): "ko", "za"."""
+    if len(token) != 2 or (token,) in lexicon.LEGAL_FORMS:
+        return False
+    return spelling_key(token) in _SHORT_LEGAL_KEYS
+
+
+_LEGAL_LETTERS = frozenset("".join(sorted(w)) for form in lexicon.LEGAL_FORMS for w in form)
+
+
+def _transposed_legal_word(token: str) -> str | None:
+    """A legal-form word of three or four letters with two neighbouring letters swapped
+    ("ldt", "poa"); longer ones are read with one slip anywhere (`_known_word`)."""
+    if not 3 <= len(token) <= 4 or "".join(sorted(token)) not in _LEGAL_LETTERS:
+        return None
+    for i in range(len(token) - 1):
+        swapped = token[:i] + token[i + 1] + token[i] + token[i + 2 :]
+        if swapped != token and (swapped,) in lexicon.LEGAL_FORMS:
+            return swapped
+    return None
+
+
+def _fold_keys(word: str) -> set[str]:
+    keys = set()
+    if (word,) in lexicon.LEGAL_FORMS and len(single := _single(word)) >= 2:
+        keys.add("d:" + single)  # doubled letters written once ("LC" for "LLC")
+    if len(word) >= 3 and (word,) in lexicon.LEGAL_FORMS:
+        keys.add("s:" + spelling_key(word))  # a brand respelt may be a trade word: not those
+    if len(word) >= 5:
+        keys.add("v:" + vowel_key(word))
+    return keys
+
+
+@lru_cache(maxsize=1)
+def _known_by_fold() -> dict[str, str]:
+    """Legal-form and trade words by their folded spellings (OCR, phonetic, vowels dropped),
+    keeping only keys that stand for one word."""
+    known = {form[0] for form in lexicon.LEGAL_FORMS if len(form) == 1} | set(
+        lexicon.GENERIC_CANONICAL
+    )
+    owners: dict[str, set[str]] = {}
+    for word in known:
+        for key in _fold_keys(word):
+            owners.setdefault(key, set()).add(word)
+    return {key: next(iter(words)) for key, words in owners.items() if len(words) == 1}
+
+
+_LONG_LEGAL_WORDS = tuple(
+    sorted({w for form in lexicon.LEGAL_FORMS for w in form if len(w) >= 6 and w.isalpha()})
+)
+_LONG_LEGAL_BY_LETTER: dict[str, tuple[str, ...]] = {
+    letter: tuple(w for w in _LONG_LEGAL_WORDS if letter in w[:2])
+    for letter in {w[i] for w in _LONG_LEGAL_WORDS for i in (0, 1)}
+}
+
+
+def _single(word: str) -> str:
+    return "".join(c for i, c in enumerate(word) if i == 0 or c != word[i - 1])
+
+
+@lru_cache(maxsize=1 << 18)
+def _known_word(token: str) -> str:
+    """A legal-form or trade word written through a fold ("Cornpany", "Trdng", "kompany"), or
+    with one slip in a long legal-form word ("Lmiited", "Compant"), read as that word."""
+    if (token,) in lexicon.LEGAL_FORMS or token in lexicon.GENERIC_CANONICAL or token.isdigit():
+        return token
+    read = ocr_key(token)
+    if (read,) in lexicon.LEGAL_FORMS or read in lexicon.GENERIC_CANONICAL:
+        return read
+    folded = _known_by_fold()
+    if "d:" + token in folded:
+        return folded["d:" + token]
+    if len(token) < 3:
+        return token
+    candidates = ["s:" + spelling_key(token)]
+    if is_vowel_dropped(token):
+        candidates.append("v:" + vowel_key(token))
+    for key in candidates:
+        word = folded.get(key)
+        # A short word is read only letter for letter ("llk"), never out of a longer one.
+        if word is not None and (len(word) >= 4 or len(word) == len(token)):
+            return word
+    if len(token) >= 6:
+        # One slip keeps the first or the second letter in place (a swap of the two keeps both).
+        near = _LONG_LEGAL_BY_LETTER.get(token[0], ()) + _LONG_LEGAL_BY_LETTER.get(token[1], ())
+        for form in near:
+            if abs(len(form) - len(token)) <= 1 and OSA.distance(token, form, score_cutoff=1) <= 1:
+                return form
+    return token
 
 
 @lru_cache(maxsize=1 << 18)

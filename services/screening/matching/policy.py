@@ -35,6 +35,22 @@ class MatchPolicy:
       whose consonants match a listed word's ("prs" for "Pars").
     - spelling_similarity 0.92: the credit for a word that differs only by romanisation
       ("Tsement"/"Cement", "Kytrox"/"Cytrox"), times the similarity of the folded spellings.
+    - initial_similarity 0.8, initial_weight 0.3: a single letter matches a word it begins
+      ("K." for "Karimov") at 0.8, and a single letter weighs 0.3 of a word, on either side;
+      an initial is never the telling word a partial match must share.
+    - vowel_dropped_similarity 0.85: a word written without its inner vowels ("Mhmmd",
+      "Trdng") for a listed word with the same first and last letters and consonants.
+    - ocr_similarity 0.95: a word with letter shapes a text recogniser confuses ("rn" for "m",
+      "cl" for "d", "vv" for "w"); digits inside a word are read as the letters they resemble
+      (0/o, 1/l, 2/z, 5/s, 8/b, 3/e, 6/g) before anything else.
+    - name_variant_similarity 0.9: two renderings of one given or family name across
+      transliteration systems (services/screening/data/given_names.txt, sources named there).
+    - prefix_similarity 0.9, field_lengths (20, 35): a party name exactly as long as a common
+      field limit may have been cut: its last word matches a listed word it begins, and the
+      listed words after that one are not counted as missing.
+    - conflicting_word_penalty 0.05: taken off when each name has a telling word the other
+      lacks (a different name in its place, "Jose Petrossian" for "Jose Eduardo"), not only
+      words left out.
     - same_country_bonus 0.05, country_mismatch_penalty 0.10: added to or taken from the name
       score when party and entry countries are both known.
     - candidates 40: list names scored in full after the index's prefilter, per party.
@@ -42,7 +58,7 @@ class MatchPolicy:
     - max_hits 10: hits reported per party, best first (more if tied with the tenth).
     """
 
-    version: str = "name-matching/2026-11-23"
+    version: str = "name-matching/2026-12-06"
     hit_threshold: float = 0.75
     distinctive_weight: float = 1.0
     place_weight: float = 0.35
@@ -55,6 +71,14 @@ class MatchPolicy:
     min_partial_evidence: float = 0.4
     consonant_similarity: float = 0.85
     spelling_similarity: float = 0.92
+    initial_similarity: float = 0.8
+    initial_weight: float = 0.3
+    vowel_dropped_similarity: float = 0.85
+    ocr_similarity: float = 0.95
+    name_variant_similarity: float = 0.9
+    prefix_similarity: float = 0.9
+    field_lengths: tuple[int, ...] = (20, 35)
+    conflicting_word_penalty: float = 0.05
     same_country_bonus: float = 0.05
     country_mismatch_penalty: float = 0.10
     candidates: int = 40
@@ -73,6 +97,10 @@ class MatchPolicy:
             default = getattr(defaults, key)
             if isinstance(default, float) and type(value) in (int, float):
                 converted[key] = float(value)  # type: ignore[arg-type]
+            elif isinstance(default, tuple) and isinstance(value, list | tuple):
+                if not all(type(item) is int for item in value):
+                    raise ValueError(f"name-matching policy key {key} must be a list of integers")
+                converted[key] = tuple(value)
             elif type(value) is type(default):
                 converted[key] = value
             else:

@@ -9,33 +9,19 @@ from enum import StrEnum
 from rapidfuzz.distance import OSA
 
 from services.screening.matching import lexicon
+from services.screening.matching.folds import (
+    consonant_key,
+    is_vowel_dropped,
+    ocr_key,
+    spelling_key,
+    vowel_key,
+)
 from services.screening.matching.normalise import TokenKind
 from services.screening.matching.policy import MatchPolicy
 
 _NOT_CONSONANTS = str.maketrans("", "", "aeiouywv")
 # Arabic letters Persian pronounces differently from Arabic (dhal: dh/z, tha: th/s).
 _ABJAD_SPELLINGS = (("dh", "z"), ("th", "s"))
-# Letters and digraphs that romanisation systems render differently (Cyrillic kha: kh/h,
-# tse: ts/c, zhe: zh/j; Greek upsilon: y/i, xi: x/ks; w/v; ph/f), folded to one spelling.
-_SPELLINGS = (
-    ("shch", "sh"),
-    ("sch", "sh"),
-    ("kh", "h"),
-    ("zh", "j"),
-    ("tz", "c"),
-    ("ts", "c"),
-    ("ph", "f"),
-    ("ck", "k"),
-    ("yu", "u"),
-    ("iu", "u"),
-    ("ya", "a"),
-    ("ia", "a"),
-    ("w", "v"),
-    ("q", "k"),
-    ("x", "ks"),
-    ("y", "i"),
-    ("c", "k"),
-)
 
 
 class PairKind(StrEnum):
@@ -46,6 +32,11 @@ class PairKind(StrEnum):
     SPELLING = "spelling"
     CONSONANTS = "consonants"
     JOINED = "joined"
+    INITIAL = "initial"  # a single letter for a word it begins
+    VOWELS = "vowels dropped"
+    OCR = "OCR"  # letter shapes a text recogniser confuses (rn/m, cl/d)
+    NAME_VARIANT = "name variant"  # one given name in two transliteration systems
+    TRUNCATED = "truncated"  # the last word of a name cut at a field limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,13 +84,6 @@ def allowed_between(first: str, second: str) -> int:
     return allowed_edits(max(len(first), len(second)))
 
 
-def spelling_key(text: str) -> str:
-    """A word with romanisation variants folded ("Tsement", "Cement" -> "kement")."""
-    for written, folded in _SPELLINGS:
-        text = text.replace(written, folded)
-    return "".join(c for i, c in enumerate(text) if i == 0 or c != text[i - 1])
-
-
 def consonants(text: str) -> str:
     """A word's consonant skeleton, doubled letters once ("Pars" and Arabic "prs" -> "prs")."""
     for written, folded in _ABJAD_SPELLINGS:
@@ -124,13 +108,50 @@ def token_similarity(
     if party.kind in _RECOGNISED and listed.kind is not party.kind:
         return 0.0, PairKind.EXACT  # a correctly spelt place or trade word is not a brand typo
     found = (0.0, PairKind.EXACT)
-    if not (party.text.isdigit() or listed.text.isdigit()):
-        typo = _edit_similarity(party.text, listed.text)
-        variant = _edit_similarity(party.spelling, listed.spelling) * policy.spelling_similarity
-        found = max((typo, PairKind.TYPO), (variant, PairKind.SPELLING), key=lambda f: f[0])
+    if party.text.isdigit() or listed.text.isdigit():
+        return found
+    typo = _edit_similarity(party.text, listed.text)
+    same_spelling = party.spelling == listed.spelling and len(party.text) > 1
+    variant = (
+        1.0 if same_spelling else _edit_similarity(party.spelling, listed.spelling)
+    ) * policy.spelling_similarity
+    found = max((typo, PairKind.TYPO), (variant, PairKind.SPELLING), key=lambda f: f[0])
+    if found[0] >= policy.ocr_similarity:
+        return found
+    candidates = [found]
     if (party.abjad or listed.abjad) and _same_consonants(party.text, listed.text):
-        found = max(found, (policy.consonant_similarity, PairKind.CONSONANTS), key=lambda f: f[0])
-    return found
+        candidates.append((policy.consonant_similarity, PairKind.CONSONANTS))
+    if ocr_key(party.text) == ocr_key(listed.text):
+        candidates.append((policy.ocr_similarity, PairKind.OCR))
+    if _name_variants(party.text, listed.text):
+        candidates.append((policy.name_variant_similarity, PairKind.NAME_VARIANT))
+    if _vowels_dropped(party.text, listed.text) or _vowels_dropped(listed.text, party.text):
+        candidates.append((policy.vowel_dropped_similarity, PairKind.VOWELS))
+    if _initial(party.text, listed.text) or _initial(listed.text, party.text):
+        candidates.append((policy.initial_similarity, PairKind.INITIAL))
+    return max(candidates, key=lambda f: f[0])
+
+
+def _name_variants(first: str, second: str) -> bool:
+    """Two renderings of one given or family name (a line of data/given_names.txt)."""
+    variants = lexicon.name_variants()
+    lines = variants.get(first)
+    return bool(lines and lines & variants.get(second, frozenset()))
+
+
+def _vowels_dropped(short: str, full: str) -> bool:
+    """`short` is `full` written without its inner vowels ("mhmmd" for "muhammad"), or without
+    every vowel after its first letter ("frrn" for "farrani")."""
+    if len(short) >= len(full) or not is_vowel_dropped(short):
+        return False
+    if vowel_key(full) == vowel_key(short):
+        return True
+    return is_vowel_dropped(short + "x") and consonant_key(full) == consonant_key(short)
+
+
+def _initial(letter: str, word: str) -> bool:
+    """A single letter standing for a word it begins ("k" for "karimov")."""
+    return len(letter) == 1 and len(word) > 1 and letter.isalpha() and word[0] == letter
 
 
 def _same_consonants(party: str, listed: str) -> bool:
@@ -153,22 +174,46 @@ def _edit_similarity(first: str, second: str) -> float:
 
 
 def compare_names(
-    party: Sequence[WeightedToken], listed: Sequence[WeightedToken], policy: MatchPolicy
+    party: Sequence[WeightedToken],
+    listed: Sequence[WeightedToken],
+    policy: MatchPolicy,
+    truncated: bool = False,
 ) -> NameComparison:
-    """Align words (any order, typos, joined words) and score the weighted overlap."""
-    matches = _best_pairs(party, listed, policy)
+    """Align words (any order, typos, joined words) and score the weighted overlap.
+
+    `truncated`: the party name is as long as a common field limit, so its last word may be
+    the beginning of a listed word, and the listed words after that one may have been cut off.
+    """
+    matches = _joined_pairs(party, listed, [], policy, whole_words_only=True)
+    matches += _best_pairs(party, listed, policy, matches)
     matches += _joined_pairs(party, listed, matches, policy)
     matches += _misspelt_generic_pairs(party, listed, matches)
+    excused: set[int] = set()
+    if truncated:
+        matches, excused = _truncated_pair(party, listed, matches, policy)
     party_used = {i for party_ids, _, _, _ in matches for i in party_ids}
     listed_used = {j for _, listed_ids, _, _ in matches for j in listed_ids}
     found_party = sum(party[i].weight * sim for ids, _, sim, _ in matches for i in ids)
     found_listed = sum(listed[j].weight * sim for _, ids, sim, _ in matches for j in ids)
     precision = found_party / (sum(t.weight for t in party) or 1.0)
-    recall = found_listed / (sum(t.weight for t in listed) or 1.0)
+    listed_weight = sum(t.weight for j, t in enumerate(listed) if j not in excused)
+    recall = found_listed / (listed_weight or 1.0)
     beta2 = policy.missing_listed_word_weight
     denominator = beta2 * precision + recall
     score = (1 + beta2) * precision * recall / denominator if denominator else 0.0
-    shares = _shares_distinctive(party, listed, party_used, listed_used)
+    # A single letter or a cut word is no telling word in common on its own.
+    telling = [
+        m
+        for m in matches
+        if m[3] is not PairKind.INITIAL
+        and not (m[3] is PairKind.TRUNCATED and len(party[m[0][0]].text) < 3)
+    ]
+    shares = _shares_distinctive(
+        party,
+        listed,
+        {i for ids, _, _, _ in telling for i in ids},
+        {j for _, ids, _, _ in telling for j in ids} | excused,
+    )
     evidence = sum(
         listed[j].weight * sim
         for _, ids, sim, _ in matches
@@ -176,9 +221,18 @@ def compare_names(
         if listed[j].kind is TokenKind.DISTINCTIVE
     )
     # A partial match must rest on a telling word, not only on words common in the list.
-    weak = len(listed_used) < len(listed) and evidence < policy.min_partial_evidence
+    # Listed words missing: a telling one; or joining words, in a name with nothing but them
+    # and trade words to tell it ("De Da Holdings"), not "of" in "National Police of Peru".
+    plain = all(t.kind in (TokenKind.GENERIC, TokenKind.FILLER) for t in listed)
+    missing = any(
+        j not in listed_used and j not in excused and (t.kind is not TokenKind.FILLER or plain)
+        for j, t in enumerate(listed)
+    )
+    weak = missing and evidence < policy.min_partial_evidence
     if not shares or weak:
         score = min(score, policy.no_distinctive_cap)
+    elif _conflicting(party, listed, party_used, listed_used | excused):
+        score = max(0.0, score - policy.conflicting_word_penalty)
     order = [j for _, ids, _, _ in sorted(matches) for j in ids]
     return NameComparison(
         score=score,
@@ -189,7 +243,9 @@ def compare_names(
             for p, c, s, how in sorted(matches)
         ),
         unmatched_party=tuple(t.text for i, t in enumerate(party) if i not in party_used),
-        unmatched_listed=tuple(t.text for j, t in enumerate(listed) if j not in listed_used),
+        unmatched_listed=tuple(
+            t.text for j, t in enumerate(listed) if j not in listed_used and j not in excused
+        ),
         reordered=order != sorted(order),
         shares_distinctive=shares and not weak,
     )
@@ -199,18 +255,25 @@ _Match = tuple[tuple[int, ...], tuple[int, ...], float, PairKind]
 
 
 def _best_pairs(
-    party: Sequence[WeightedToken], listed: Sequence[WeightedToken], policy: MatchPolicy
+    party: Sequence[WeightedToken],
+    listed: Sequence[WeightedToken],
+    policy: MatchPolicy,
+    taken: list[_Match],
 ) -> list[_Match]:
+    used_party = {i for ids, _, _, _ in taken for i in ids}
+    used_listed = {j for _, ids, _, _ in taken for j in ids}
     scored = []
     for i, p in enumerate(party):
+        if i in used_party:
+            continue
         for j, c in enumerate(listed):
+            if j in used_listed:
+                continue
             similarity, how = token_similarity(p, c, policy)
             if similarity > 0:
                 scored.append((similarity, p.weight + c.weight, i, j, how))
     scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
     matches: list[_Match] = []
-    used_party: set[int] = set()
-    used_listed: set[int] = set()
     for similarity, _, i, j, how in scored:
         if i not in used_party and j not in used_listed:
             used_party.add(i)
@@ -224,17 +287,49 @@ def _joined_pairs(
     listed: Sequence[WeightedToken],
     matches: list[_Match],
     policy: MatchPolicy,
+    whole_words_only: bool = False,
 ) -> list[_Match]:
-    """Words written together on one side and apart on the other ("NSOGroup", "Hua Xin")."""
+    """Words written together on one side and apart on the other ("NSOGroup", "Hua Xin",
+    "Shippi ng"). With `whole_words_only`, only runs of words that are not listed words
+    themselves, joined into exactly a word of the other side (looked at first)."""
     used_party = {i for ids, _, _, _ in matches for i in ids}
     used_listed = {j for _, ids, _, _ in matches for j in ids}
+    if whole_words_only:
+        listed_words = {t.text for t in listed}
+        party_words = {t.text for t in party}
+        used_party |= {i for i, t in enumerate(party) if t.text in listed_words}
+        used_listed |= {j for j, t in enumerate(listed) if t.text in party_words}
+    cutoff = 1.0 if whole_words_only else 0.85
     joined: list[_Match] = []
     for run in (3, 2):
-        for ids, j in _runs_matching(party, listed, used_party, used_listed, run, policy):
+        for ids, j in _runs_matching(party, listed, used_party, used_listed, run, policy, cutoff):
             joined.append((ids, (j,), 1.0, PairKind.JOINED))
-        for ids, i in _runs_matching(listed, party, used_listed, used_party, run, policy):
+        for ids, i in _runs_matching(listed, party, used_listed, used_party, run, policy, cutoff):
             joined.append(((i,), ids, 1.0, PairKind.JOINED))
     return joined
+
+
+def _truncated_pair(
+    party: Sequence[WeightedToken],
+    listed: Sequence[WeightedToken],
+    matches: list[_Match],
+    policy: MatchPolicy,
+) -> tuple[list[_Match], set[int]]:
+    """The party's last word as the beginning of a listed word; the listed words after it
+    were cut off with it (excused from the score)."""
+    last = len(party) - 1
+    current = next((m for m in matches if last in m[0]), None)
+    if current is not None and current[2] >= policy.prefix_similarity:
+        return matches, set()
+    cut = party[last].text
+    taken = {j for m in matches if m is not current for j in m[1]}
+    for j, word in enumerate(listed):
+        if j not in taken and len(word.text) > len(cut) and word.text.startswith(cut):
+            kept = [m for m in matches if m is not current]
+            kept.append(((last,), (j,), policy.prefix_similarity, PairKind.TRUNCATED))
+            after = {k for k in range(j + 1, len(listed)) if k not in taken}
+            return kept, after
+    return matches, set()
 
 
 def _runs_matching(
@@ -244,6 +339,7 @@ def _runs_matching(
     used_together: set[int],
     run: int,
     policy: MatchPolicy,
+    cutoff: float,
 ) -> list[tuple[tuple[int, ...], int]]:
     found = []
     for start in range(len(apart) - run + 1):
@@ -254,7 +350,11 @@ def _runs_matching(
         for j, word in enumerate(together):
             if j in used_together or abs(len(word.text) - len(text)) > 2:
                 continue
-            if word_similarity(text, word.text, False, policy) > 0.85:
+            if cutoff >= 1.0:
+                joins = text == word.text
+            else:
+                joins = word_similarity(text, word.text, False, policy) > cutoff
+            if joins:
                 found.append((ids, j))
                 used_apart.update(ids)
                 used_together.add(j)
@@ -284,18 +384,42 @@ def _misspelt_generic_pairs(
     return found
 
 
+def _conflicting(
+    party: Sequence[WeightedToken],
+    listed: Sequence[WeightedToken],
+    party_used: set[int],
+    listed_used: set[int],
+) -> bool:
+    """Each side has a telling word (2+ letters) the other lacks: a different name in its
+    place ("Jose Petrossian" for "Jose Eduardo"), not a word left out."""
+    return any(
+        t.kind is TokenKind.DISTINCTIVE and len(t.text) > 1 and i not in party_used
+        for i, t in enumerate(party)
+    ) and any(
+        t.kind is TokenKind.DISTINCTIVE and len(t.text) > 1 and j not in listed_used
+        for j, t in enumerate(listed)
+    )
+
+
 def _shares_distinctive(
     party: Sequence[WeightedToken],
     listed: Sequence[WeightedToken],
     party_used: set[int],
     listed_used: set[int],
 ) -> bool:
-    """A distinctive word in common; a name without one must be matched whole."""
-    for tokens, used in ((listed, listed_used), (party, party_used)):
+    """A distinctive word in common; a name without one must be matched whole. Except for a
+    party named like a public body, by places and generic words only ("Xinjiang Municipal
+    Public Security Bureau"), against a listed name without a distinctive word either: its
+    places must all match (a country or region is what tells a public body apart)."""
+    listed_plain = not any(t.kind is TokenKind.DISTINCTIVE for t in listed)
+    for tokens, used, whole in ((listed, listed_used, True), (party, party_used, not listed_plain)):
         distinctive = [i for i, t in enumerate(tokens) if t.kind is TokenKind.DISTINCTIVE]
-        if distinctive and not used.intersection(distinctive):
-            return False
+        if distinctive:
+            if not used.intersection(distinctive):
+                return False
+            continue
+        places = [i for i, t in enumerate(tokens) if t.kind is TokenKind.PLACE]
         telling = [i for i, t in enumerate(tokens) if t.kind is not TokenKind.FILLER]
-        if not distinctive and not used.issuperset(telling):
+        if not used.issuperset(telling if whole or not places else places):
             return False
     return True

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
+from functools import cache
 
 import numpy as np
 import numpy.typing as npt
 
+from services.screening.matching import lexicon
+from services.screening.matching.folds import (
+    consonant_key,
+    is_vowel_dropped,
+    ocr_key,
+    spelling_key,
+    vowel_key,
+)
 from services.screening.matching.normalise import NameToken, TokenKind
 from services.screening.matching.policy import MatchPolicy
-from services.screening.matching.scoring import (
-    WeightedToken,
-    consonants,
-    spelling_key,
-    token_similarity,
-)
+from services.screening.matching.scoring import WeightedToken, consonants, token_similarity
 
 WordIds = npt.NDArray[np.int32]
 
@@ -26,7 +31,9 @@ class Vocabulary:
     spelling, and each of their one-letter deletions, stored as sorted 64-bit hashes): two
     words within one edit, or two with one letter deleted on each side, share a key.
     Candidates are then checked by edit distance.
-    Words romanised from Arabic or Hebrew letters are looked up by their consonants.
+    Words romanised from Arabic or Hebrew letters are looked up by their consonants, words
+    written without inner vowels by their vowel-less key, given names by their renderings in
+    other transliteration systems, and a word cut at a field limit by its beginning.
     """
 
     def __init__(
@@ -46,11 +53,22 @@ class Vocabulary:
         base = np.array([policy.base_weight(kind) for kind in TokenKind], np.float32)[kinds]
         rarity = 1.0 / (1.0 + np.log10(1.0 + names_per_word / policy.common_word_names))
         self.weights = (base * np.maximum(rarity, policy.min_weight_factor)).astype(np.float32)
+        letters = np.array([len(word) == 1 for word in words], dtype=np.bool_)
+        self.weights[letters] = np.minimum(self.weights[letters], policy.initial_weight)
         self._variant_keys, self._variant_words = _sorted_keys(
             (word_id, variant)
             for word_id, word in enumerate(words)
             if len(word) >= 3 and not word.isdigit()
-            for variant in _deletions(word) | _deletions(self.spellings[word_id])
+            for variant in _variant_texts(word, self.spellings[word_id])
+        )
+        self._vowel_keys, self._vowel_words = _sorted_keys(
+            (word_id, key)
+            for word_id, word in enumerate(words)
+            if len(word) >= 4 and word.isalpha()
+            for key in {vowel_key(word), consonant_key(word)} - {word}
+        )
+        self._alphabetical = np.array(
+            sorted(range(len(words)), key=words.__getitem__), dtype=np.int32
         )
         self._consonant_keys, self._consonant_words = _sorted_keys(
             (word_id, skeleton)
@@ -65,7 +83,8 @@ class Vocabulary:
         """The listed weight of a word, or its kind's base weight if no listed name has it."""
         word_id = self.ids.get(token.text)
         if word_id is None:
-            return self.policy.base_weight(token.kind)
+            weight = self.policy.base_weight(token.kind)
+            return min(weight, self.policy.initial_weight) if len(token.text) == 1 else weight
         return float(self.weights[word_id])
 
     def token(self, word_id: int) -> WeightedToken:
@@ -85,7 +104,7 @@ class Vocabulary:
         if exact is not None:
             found[exact] = 1.0
         if len(party.text) >= 3 and not party.text.isdigit():
-            variants = _deletions(party.text) | _deletions(party.spelling)
+            variants = _variant_texts(party.text, party.spelling)
             for word_id in _search(self._variant_keys, self._variant_words, variants):
                 if word_id not in found:
                     similarity, _ = token_similarity(party, self.token(word_id), self.policy)
@@ -95,9 +114,32 @@ class Vocabulary:
             skeletons = {skeleton, skeleton[1:]} if skeleton[0] == "l" else {skeleton}
             for word_id in _search(self._consonant_keys, self._consonant_words, skeletons):
                 found.setdefault(word_id, self.policy.consonant_similarity)
+        if is_vowel_dropped(party.text):
+            keys = {vowel_key(party.text), consonant_key(party.text)}
+            for word_id in _search(self._vowel_keys, self._vowel_words, keys):
+                if word_id not in found and len(self.words[word_id]) > len(party.text):
+                    found[word_id] = self.policy.vowel_dropped_similarity
+        for line in lexicon.name_variants().get(party.text, ()):
+            for variant in _name_lines()[line]:
+                variant_id = self.ids.get(variant)
+                if variant_id is not None:
+                    found.setdefault(variant_id, self.policy.name_variant_similarity)
         for word_id in self._halves(party.text):
             found.setdefault(word_id, 1.0)
         return list(found.items())
+
+    def beginning_with(self, text: str, limit: int) -> list[int]:
+        """Up to `limit` listed words longer than `text` that begin with it (a cut word)."""
+        words = self.words
+        start = bisect_left(self._alphabetical, text, key=lambda word_id: words[word_id])
+        found = []
+        for word_id in self._alphabetical[start : start + limit + 1].tolist():
+            word = words[word_id]
+            if not word.startswith(text):
+                break
+            if len(word) > len(text):
+                found.append(word_id)
+        return found[:limit]
 
     def _halves(self, text: str) -> list[int]:
         """Listed words a party word is made of, written together ("nsogroup", "yongboxin")."""
@@ -117,6 +159,22 @@ class Vocabulary:
 
 def _deletions(word: str) -> set[str]:
     return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _variant_texts(word: str, spelling: str) -> set[str]:
+    """A word's one-letter deletions, of its folded spelling, and of its OCR reading."""
+    texts = _deletions(word) | _deletions(spelling)
+    read = ocr_key(word)
+    return texts | _deletions(read) if read != word else texts
+
+
+@cache
+def _name_lines() -> dict[int, list[str]]:
+    lines: dict[int, list[str]] = {}
+    for word, numbers in lexicon.name_variants().items():
+        for number in numbers:
+            lines.setdefault(number, []).append(word)
+    return lines
 
 
 def _sorted_keys(pairs: Iterable[tuple[int, str]]) -> tuple[npt.NDArray[np.int64], WordIds]:
