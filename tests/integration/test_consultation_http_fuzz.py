@@ -47,7 +47,12 @@ async def test_bad_bodies_and_referral_ids_get_a_4xx_with_its_reason_never_a_ser
     base_url = str(consultation.base_url)
 
     def fuzz() -> None:
-        with httpx.Client(base_url=base_url, timeout=30, auth=consultation.auth) as client:
+        # A connection of its own per request: a kept-alive one the server closes while idle
+        # (between slow examples) would read as a dropped answer.
+        fresh = httpx.Limits(max_keepalive_connections=0)
+        with httpx.Client(
+            base_url=base_url, timeout=30, auth=consultation.auth, limits=fresh
+        ) as client:
 
             @settings(
                 max_examples=150,
