@@ -8,7 +8,12 @@ Query, on the same server and served by a worker process of its own, is worked o
 the ratio shows what caseflow's rules, search attributes, case card, publishing and the
 verification of each action's signed token add to Temporal's own round trip.
 
-    .venv/bin/python bench/review.py --cases 60 --reviewers 6
+Reviewers read before they act: each waits a think time before every step (drawn around
+`--think`, the same draws on both sides), so the load is a busy desk's rather than a stress
+test's. `--think 0` runs them back to back, every core busy, to show where latency goes under
+saturation. Reviewers start once every consumer has handled the burst that opened the cases.
+
+    .venv/bin/python bench/review.py --cases 60 --reviewers 6 --think 1
 """
 
 from __future__ import annotations
@@ -16,13 +21,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import random
 import sys
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from common import caseflow_up
+from common import caseflow_up, settled
 from e2e import Figures, caseflow_run
 from rich.console import Console
 from rich.table import Table
@@ -41,6 +48,20 @@ from workflows.tasks import ReviewDecision, Reviewer, ReviewerRole, ReviewerTask
 
 TARGET_P99_MS = 200
 Timings = dict[str, list[float]]
+
+
+@dataclass
+class Pace:
+    """How long a reviewer reads before each step: uniform around `think` seconds, drawn from
+    one seeded generator per side, so both sides pause alike."""
+
+    think: float
+    draws: random.Random = field(default_factory=lambda: random.Random(7))
+
+    async def read(self) -> None:
+        """Pause as a reviewer reading the page would."""
+        if self.think > 0:
+            await asyncio.sleep(self.draws.uniform(0.5, 1.5) * self.think)
 
 
 @workflow.defn
@@ -70,42 +91,50 @@ class BaselineDesk:
         self._closed = True
 
 
-async def timed(timings: Timings, kind: str, action: Callable[[], Awaitable[object]]) -> None:
-    """Run `action`, adding its round trip in milliseconds under `kind`."""
-    began = time.perf_counter()
-    await action()
-    timings.setdefault(kind, []).append((time.perf_counter() - began) * 1000)
+@dataclass
+class Stopwatch:
+    """Times each action after its reader's pause."""
+
+    pace: Pace
+    timings: Timings = field(default_factory=dict)
+
+    async def timed(self, kind: str, action: Callable[[], Awaitable[object]]) -> None:
+        """Read, then run `action`, adding its round trip in milliseconds under `kind`."""
+        await self.pace.read()
+        began = time.perf_counter()
+        await action()
+        self.timings.setdefault(kind, []).append((time.perf_counter() - began) * 1000)
 
 
 async def review_case(
-    client: Client, case_id: str, reviewer: Reviewer, token: str, timings: Timings
+    client: Client, case_id: str, reviewer: Reviewer, token: str, watch: Stopwatch
 ) -> None:
     """One reviewer's work on one case, as the desk commands do it: every Update carries the
     reviewer's signed token, which the workflow's validator verifies (ES256, public keys)."""
     task = ReviewerTask(token=token)
     role, who = reviewer.role, reviewer.id
-    await timed(timings, "view", lambda: desk.case_view(client, case_id, role, who))
-    await timed(timings, "claim", lambda: desk.claim(client, case_id, task))
-    await timed(timings, "view", lambda: desk.case_view(client, case_id, role, who))
-    await timed(timings, "release", lambda: desk.release(client, case_id, task))
-    await timed(timings, "claim", lambda: desk.claim(client, case_id, task))
+    await watch.timed("view", lambda: desk.case_view(client, case_id, role, who))
+    await watch.timed("claim", lambda: desk.claim(client, case_id, task))
+    await watch.timed("view", lambda: desk.case_view(client, case_id, role, who))
+    await watch.timed("release", lambda: desk.release(client, case_id, task))
+    await watch.timed("claim", lambda: desk.claim(client, case_id, task))
     decision = ReviewDecision(
         token=token,
         outcome=DecisionOutcome.RETURNED_WITHOUT_ACTION,
         rationale="benchmark: returned without action",
         assessment=sample_assessment("Returned: no licence is required."),
     )
-    await timed(timings, "decide", lambda: desk.decide(client, case_id, decision))
+    await watch.timed("decide", lambda: desk.decide(client, case_id, decision))
 
 
-async def review_baseline(client: Client, workflow_id: str, who: str, timings: Timings) -> None:
+async def review_baseline(client: Client, workflow_id: str, who: str, watch: Stopwatch) -> None:
     """The same steps on the trivial workflow (its one Update stands for every action)."""
     handle = client.get_workflow_handle(workflow_id)
     for kind in ("view", "claim", "view", "release", "claim", "decide"):
         if kind == "view":
-            await timed(timings, kind, lambda: handle.query(BaselineDesk.view))
+            await watch.timed(kind, lambda: handle.query(BaselineDesk.view))
         else:
-            await timed(timings, kind, lambda: handle.execute_update(BaselineDesk.hold, who))
+            await watch.timed(kind, lambda: handle.execute_update(BaselineDesk.hold, who))
 
 
 async def work_through(
@@ -140,13 +169,17 @@ def verification_timings(settings: Settings, samples: int = 1000) -> Timings:
     return timings
 
 
-async def caseflow_side(settings: Settings, client: Client, count: int, reviewers: int) -> Timings:
+async def caseflow_side(
+    settings: Settings, client: Client, count: int, reviewers: int, think: float
+) -> Timings:
     """Push `count` cases to review, then work through them."""
     since = datetime.now(UTC)
     await caseflow_run(settings, client, count)
     query = f"CaseStatus = 'under_review' AND StartTime >= '{since.isoformat()}'"
     cases = [case.case_id for case in await desk.find_cases(client, query, limit=count + 10)]
-    timings: Timings = {}
+    waited = await settled(settings.endpoints().kafka)
+    print(f"every consumer settled after {waited:.1f} s; reviewers at work …", flush=True)
+    watch = Stopwatch(Pace(think))
     officers = [
         Reviewer(id=f"bench-officer-{number}", role=ReviewerRole.LICENSING_OFFICER)
         for number in range(reviewers)
@@ -159,10 +192,10 @@ async def caseflow_side(settings: Settings, client: Client, count: int, reviewer
     ]
 
     async def work(case_id: str, number: int) -> None:
-        await review_case(client, case_id, officers[number], tokens[number], timings)
+        await review_case(client, case_id, officers[number], tokens[number], watch)
 
     await work_through(cases, reviewers, work)
-    return timings
+    return watch.timings
 
 
 async def serve_baseline(queue: str) -> None:
@@ -174,13 +207,13 @@ async def serve_baseline(queue: str) -> None:
     await Worker(client, task_queue=queue, workflows=[BaselineDesk], workflow_runner=runner).run()
 
 
-async def baseline_side(client: Client, count: int, reviewers: int) -> Timings:
+async def baseline_side(client: Client, count: int, reviewers: int, think: float) -> Timings:
     """Start `count` trivial workflows and work through them the same way."""
     queue = f"bench-desk-{uuid.uuid4().hex[:6]}"
     worker = await asyncio.create_subprocess_exec(
         sys.executable, __file__, "--serve-baseline", queue
     )
-    timings: Timings = {}
+    watch = Stopwatch(Pace(think))
     try:
         ids = [f"{queue}-{index}" for index in range(count)]
         for workflow_id in ids:
@@ -189,7 +222,7 @@ async def baseline_side(client: Client, count: int, reviewers: int) -> Timings:
         await client.get_workflow_handle(ids[0]).execute_update(BaselineDesk.hold, "warm-up")
 
         async def work(workflow_id: str, number: int) -> None:
-            await review_baseline(client, workflow_id, f"bench-officer-{number}", timings)
+            await review_baseline(client, workflow_id, f"bench-officer-{number}", watch)
 
         await work_through(ids, reviewers, work)
         for workflow_id in ids:
@@ -197,7 +230,7 @@ async def baseline_side(client: Client, count: int, reviewers: int) -> Timings:
     finally:
         worker.terminate()
         await worker.wait()
-    return timings
+    return watch.timings
 
 
 def figures(timings: Timings, kinds: tuple[str, ...]) -> Figures:
@@ -240,26 +273,35 @@ def report(console: Console, cases: Timings, baseline: Timings) -> dict[str, obj
     return line
 
 
-async def main(count: int, reviewers: int) -> None:
+async def main(count: int, reviewers: int, think: float) -> None:
     console = Console()
     settings, client = await caseflow_up(console)
-    console.print(f"pushing {count} cases to review, then {reviewers} reviewers work on them …")
-    cases = await caseflow_side(settings, client, count, reviewers)
+    console.print(
+        f"pushing {count} cases to review, then {reviewers} reviewers work on them "
+        f"(about {think:g} s reading before each step) …"
+    )
+    cases = await caseflow_side(settings, client, count, reviewers, think)
     console.print(f"the same on {count} baseline workflows …")
-    baseline = await baseline_side(client, count, reviewers)
+    baseline = await baseline_side(client, count, reviewers, think)
     line = report(console, cases, baseline)
     verify = figures(verification_timings(settings), ("verify",))
     line["token_verify_p99_ms"] = round(verify.percentile(0.99), 2)
-    print(json.dumps({"cases": count, "reviewers": reviewers, **line}))
+    print(json.dumps({"cases": count, "reviewers": reviewers, "think_s": think, **line}))
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=60, help="How many cases to review.")
     parser.add_argument("--reviewers", type=int, default=6, help="Reviewers working at once.")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=1.0,
+        help="Seconds a reviewer reads before each step, on average (0: back to back).",
+    )
     parser.add_argument("--serve-baseline", metavar="QUEUE", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.serve_baseline:
         asyncio.run(serve_baseline(arguments.serve_baseline))
     else:
-        asyncio.run(main(arguments.cases, arguments.reviewers))
+        asyncio.run(main(arguments.cases, arguments.reviewers, arguments.think))

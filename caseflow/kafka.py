@@ -97,9 +97,14 @@ def _compression() -> str | None:
 
 
 async def start_producer(
-    bootstrap: str, client_id: str, security: BaseSecurity | None = None
+    bootstrap: str,
+    client_id: str,
+    security: BaseSecurity | None = None,
+    *,
+    linger_ms: int = 5,
 ) -> AIOKafkaProducer:
-    """A started producer that waits for every in-sync replica.
+    """A started producer that waits for every in-sync replica; it waits `linger_ms` for more
+    messages to batch with the first.
 
     Idempotence stays off: the embedded broker refuses it, and consumers deduplicate anyway.
     """
@@ -108,7 +113,7 @@ async def start_producer(
         client_id=client_id,
         acks="all",
         enable_idempotence=False,
-        linger_ms=5,
+        linger_ms=linger_ms,
         compression_type=_compression(),
         **parse_security(security),
     )

@@ -66,7 +66,11 @@ async def run_worker(
     # Public keys only: the worker verifies actors' tokens, it never signs one.
     actors.install(key_ring(settings))
     client = await connect(settings)
-    producer = await start_producer(endpoints.kafka, "caseflow-worker", kafka_security(settings))
+    # No lingering: a case's local activity holds its workflow task open until the broker
+    # acknowledges, and a batch is one activity's events, all sent at once.
+    producer = await start_producer(
+        endpoints.kafka, "caseflow-worker", kafka_security(settings), linger_ms=0
+    )
     unexpose = scraped_from_store("cases", case_families(client))
     try:
         log.info("worker running", task_queue=TASK_QUEUE, temporal=endpoints.temporal)
