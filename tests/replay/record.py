@@ -1,11 +1,11 @@
 """Record LicenseCase histories for the replay test.
 
-    .venv/bin/python -m tests.replay.record v5-escalation-levels [scenario …]
+    .venv/bin/python -m tests.replay.record v11-story [scenario …]
 
 Starts a throwaway embedded stack, runs each scenario through the real workflow (publishing
 faked, screening answered here) and writes every run's history to `tests/replay/histories/<label>/`.
-Keep the folders of earlier versions: cases started under them may still be open, so today's code
-must replay them too (a change to what the workflow does goes behind `workflow.patched`).
+Each build records its own generation and keeps the previous build's, whose cases may still be
+open (workflows/versions.py lists both; docs/workflow-versions.md says when an older one goes).
 """
 
 from __future__ import annotations
