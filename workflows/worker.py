@@ -20,6 +20,7 @@ from workflows.activities import CaseActivities
 from workflows.client import connect
 from workflows.license_case import LicenseCase
 from workflows.telemetry import case_families
+from workflows.version_gate import refuse_unsupported_cases
 
 log = structlog.get_logger(__name__)
 
@@ -66,6 +67,7 @@ async def run_worker(
     # Public keys only: the worker verifies actors' tokens, it never signs one.
     actors.install(key_ring(settings))
     client = await connect(settings)
+    await refuse_unsupported_cases(client)
     producer = await start_producer(endpoints.kafka, "caseflow-worker", kafka_security(settings))
     unexpose = scraped_from_store("cases", case_families(client))
     try:
