@@ -37,13 +37,18 @@ def due_alarm(state: CaseState, now: datetime) -> Alarm | None:
     return None
 
 
-def time_to_next_alarm(state: CaseState, now: datetime) -> timedelta | None:
-    """How long until the next deadline event; None when none is to come."""
+def next_alarm(state: CaseState) -> datetime | None:
+    """When the next deadline event falls due; None when none is to come."""
     due = deadline(state)
     if due is None or state.decided is not None or state.breached:
         return None
-    at = due if state.warned else due - state.policy.deadline_warning
-    return max(at - now, SHORTEST_WAIT)
+    return due if state.warned else due - state.policy.deadline_warning
+
+
+def time_to_next_alarm(state: CaseState, now: datetime) -> timedelta | None:
+    """How long until the next deadline event; None when none is to come."""
+    at = next_alarm(state)
+    return None if at is None else max(at - now, SHORTEST_WAIT)
 
 
 def time_on_hold(state: CaseState, now: datetime) -> timedelta:

@@ -41,9 +41,8 @@ def appealed(
     )
 
 
-def due_alarm(state: CaseState, now: datetime, warn: bool = True) -> Alarm | None:
-    """The committee's deadline event to raise now, if any (each once; `warn` off: only the
-    breach, as escalations opened before levels existed)."""
+def due_alarm(state: CaseState, now: datetime) -> Alarm | None:
+    """The committee's deadline event to raise now, if any (each once)."""
     escalation = state.escalation
     if state.decided is not None or escalation is None or escalation.resolved_by is not None:
         return None
@@ -52,12 +51,12 @@ def due_alarm(state: CaseState, now: datetime, warn: bool = True) -> Alarm | Non
     if now >= escalation.due_at:
         return Alarm.BREACHED
     warning = level_of(state.policy, escalation).warning
-    if warn and not escalation.warned and now >= escalation.due_at - warning:
+    if not escalation.warned and now >= escalation.due_at - warning:
         return Alarm.APPROACHING
     return None
 
 
-def next_moment(state: CaseState, warn: bool = True) -> datetime | None:
+def next_moment(state: CaseState) -> datetime | None:
     """When the escalation next needs the case awake: an alarm, or its appeal window closing."""
     escalation = state.escalation
     if state.decided is not None or escalation is None:
@@ -66,7 +65,7 @@ def next_moment(state: CaseState, warn: bool = True) -> datetime | None:
         return None if escalation.final else escalation.appeal_due_at
     if escalation.due_at is None or escalation.overdue_raised:
         return None
-    if warn and not escalation.warned:
+    if not escalation.warned:
         return escalation.due_at - level_of(state.policy, escalation).warning
     return escalation.due_at
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from temporalio import workflow
@@ -14,13 +13,9 @@ with workflow.unsafe.imports_passed_through():
     from schemas.topics import Topic
     from workflows.activities import CaseActivities
     from workflows.model import CaseState, OutgoingEvent, OutgoingEvents
+    from workflows.versions import LOCAL_PUBLISHING, retired
 
 SOURCE = "caseflow/workflows"
-# Patch: events published in one activity per flush rather than one activity per event.
-BATCHED_PUBLISHING = "batched-publishing"
-# Patch: the batch published by a local activity, within the workflow task that queued it: no
-# activity task travels through the server, and no further workflow task waits for its result.
-LOCAL_PUBLISHING = "local-publishing"
 PUBLISH_TIMEOUT = timedelta(seconds=30)
 PUBLISH_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)
@@ -60,28 +55,18 @@ class CaseOutbox:
         )
 
     async def flush(self) -> None:
-        """Publish every queued event, oldest first, in one activity (so the order holds)."""
+        """Publish every queued event, oldest first, in one local activity (so the order holds):
+        within the workflow task that queued them, no activity task travels through the server
+        and no further workflow task waits for the result."""
         async with self._publishing:
-            if self._queued and workflow.patched(LOCAL_PUBLISHING):
-                await self._publish_batch(workflow.execute_local_activity_method)
-            if self._queued and workflow.patched(BATCHED_PUBLISHING):
-                await self._publish_batch(workflow.execute_activity_method)
-            while self._queued:  # cases recorded before batching replay one event at a time
-                await workflow.execute_activity_method(
-                    CaseActivities.publish_event,
-                    self._queued[0],
-                    start_to_close_timeout=PUBLISH_TIMEOUT,
-                    retry_policy=PUBLISH_RETRY,
-                )
-                self._queued.pop(0)
-
-    async def _publish_batch(self, execute: Callable[..., Awaitable[object]]) -> None:
-        """Publish every queued event in one (local or ordinary) activity."""
-        batch = list(self._queued)
-        await execute(
-            CaseActivities.publish_events,
-            OutgoingEvents(events=batch),
-            start_to_close_timeout=PUBLISH_TIMEOUT,
-            retry_policy=PUBLISH_RETRY,
-        )
-        del self._queued[: len(batch)]
+            if not self._queued:
+                return
+            retired(LOCAL_PUBLISHING)
+            batch = list(self._queued)
+            await workflow.execute_local_activity_method(
+                CaseActivities.publish_events,
+                OutgoingEvents(events=batch),
+                start_to_close_timeout=PUBLISH_TIMEOUT,
+                retry_policy=PUBLISH_RETRY,
+            )
+            del self._queued[: len(batch)]

@@ -59,16 +59,8 @@ def release_problems(state: CaseState, task: ReviewerTask) -> list[str]:
     )
 
 
-def decision_problems(
-    state: CaseState,
-    decision: ReviewDecision,
-    partner_rule: bool = True,
-    assessment_rule: bool = True,
-) -> list[str]:
-    """Every reason the decision cannot be accepted now; empty when it can.
-
-    `partner_rule` and `assessment_rule` are off when replaying decisions accepted before those
-    rules existed."""
+def decision_problems(state: CaseState, decision: ReviewDecision) -> list[str]:
+    """Every reason the decision cannot be accepted now; empty when it can."""
     problems = (
         _who(decision.reviewer)
         + _status(state, CaseStatus.UNDER_REVIEW)
@@ -83,13 +75,13 @@ def decision_problems(
         problems.append("approval with conditions needs at least one condition")
     if not conditional and decision.conditions:
         problems.append("conditions belong to an approval with conditions")
-    problems += _partner_not_heard(state, decision) if partner_rule else []
+    problems += _partner_not_heard(state, decision)
     denial = decision.outcome is DecisionOutcome.DENIED
     if denial and not any(ground.text.strip() for ground in decision.grounds):
         problems.append("a denial needs at least one ground")
     if not denial and decision.grounds:
         problems.append("grounds belong to a denial")
-    return problems + (assessment_problems(state, decision) if assessment_rule else [])
+    return problems + assessment_problems(state, decision)
 
 
 def countersign_problems(state: CaseState, signature: Countersignature) -> list[str]:

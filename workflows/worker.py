@@ -20,6 +20,7 @@ from workflows.activities import CaseActivities
 from workflows.client import connect
 from workflows.license_case import LicenseCase
 from workflows.telemetry import case_families
+from workflows.version_gate import refuse_unsupported_cases
 
 log = structlog.get_logger(__name__)
 
@@ -66,6 +67,7 @@ async def run_worker(
     # Public keys only: the worker verifies actors' tokens, it never signs one.
     actors.install(key_ring(settings))
     client = await connect(settings)
+    await refuse_unsupported_cases(client)
     # No lingering: a case's local activity holds its workflow task open until the broker
     # acknowledges, and a batch is one activity's events, all sent at once.
     producer = await start_producer(

@@ -1,11 +1,11 @@
 """Record LicenseCase histories for the replay test.
 
-    .venv/bin/python -m tests.replay.record v5-escalation-levels [scenario …]
+    .venv/bin/python -m tests.replay.record v11-story [scenario …]
 
 Starts a throwaway embedded stack, runs each scenario through the real workflow (publishing
 faked, screening answered here) and writes every run's history to `tests/replay/histories/<label>/`.
-Keep the folders of earlier versions: cases started under them may still be open, so today's code
-must replay them too (a change to what the workflow does goes behind `workflow.patched`).
+Each build records its own generation and keeps the previous build's, whose cases may still be
+open (workflows/versions.py lists both; docs/workflow-versions.md says when an older one goes).
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ async def _claimed(cases: CaseHarness, risk: RiskLevel, policy: CasePolicy | Non
     return case_id
 
 
-def _decision(
+def a_decision(
     outcome: DecisionOutcome, conditions: Sequence[str] = (), **fields: object
 ) -> ReviewDecision:
     return ReviewDecision.model_validate(
@@ -77,13 +77,13 @@ def _decision(
 
 def _mitigated_approval() -> ReviewDecision:
     """An approval at high risk: its condition is the mitigation its assessment names."""
-    return _decision(DecisionOutcome.APPROVED_WITH_CONDITIONS, conditions=(VERIFIED,))
+    return a_decision(DecisionOutcome.APPROVED_WITH_CONDITIONS, conditions=(VERIFIED,))
 
 
 async def denied_and_countersigned(cases: CaseHarness) -> str:
     case_id = await _claimed(cases, RiskLevel.CRITICAL)
     ground = DenialGround(text="Surveillance of journalists", human_rights=True)
-    await desk.decide(cases.client, case_id, _decision(DecisionOutcome.DENIED, grounds=[ground]))
+    await desk.decide(cases.client, case_id, a_decision(DecisionOutcome.DENIED, grounds=[ground]))
     await desk.countersign(cases.client, case_id, Countersignature(token=token_for(SENIOR)))
     return case_id
 
@@ -98,7 +98,7 @@ async def held_amended_and_approved_with_conditions(cases: CaseHarness) -> str:
     await cases.until(case_id, lambda view: view.status == "under_review")
     conditions = ["No re-export"]
     outcome = DecisionOutcome.APPROVED_WITH_CONDITIONS
-    await desk.decide(cases.client, case_id, _decision(outcome, conditions=conditions))
+    await desk.decide(cases.client, case_id, a_decision(outcome, conditions=conditions))
     return case_id
 
 
@@ -121,7 +121,7 @@ async def deadline_breached_then_released_and_returned(cases: CaseHarness) -> st
     await desk.release(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
     await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
     outcome = DecisionOutcome.RETURNED_WITHOUT_ACTION
-    await desk.decide(cases.client, case_id, _decision(outcome))
+    await desk.decide(cases.client, case_id, a_decision(outcome))
     return case_id
 
 
@@ -140,7 +140,7 @@ async def referred_escalated_resolved_and_denied(cases: CaseHarness) -> str:
     )
     await desk.resolve_escalation(cases.client, case_id, resolution)
     ground = DenialGround(text="Misuse reported by civil society", human_rights=True)
-    await desk.decide(cases.client, case_id, _decision(DecisionOutcome.DENIED, grounds=[ground]))
+    await desk.decide(cases.client, case_id, a_decision(DecisionOutcome.DENIED, grounds=[ground]))
     await desk.countersign(cases.client, case_id, Countersignature(token=token_for(OTHER_SENIOR)))
     return case_id
 
@@ -237,7 +237,7 @@ async def partner_consulted_and_approved_despite_denial(cases: CaseHarness) -> s
     await cases.conclude(case_id, Position.NO_OBJECTION, kind=StakeholderKind.PARTNER_STATE)
     await cases.until(case_id, lambda view: view.status == "under_review")
     conditions = ["End-use check within a year"]
-    approval = _decision(DecisionOutcome.APPROVED_WITH_CONDITIONS, conditions=conditions)
+    approval = a_decision(DecisionOutcome.APPROVED_WITH_CONDITIONS, conditions=conditions)
     await desk.decide(cases.client, case_id, approval)
     return case_id
 
@@ -247,7 +247,7 @@ async def continued_as_new(cases: CaseHarness) -> str:
     for _ in range(4):
         await desk.release(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
         await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
-    await desk.decide(cases.client, case_id, _decision(DecisionOutcome.APPROVED))
+    await desk.decide(cases.client, case_id, a_decision(DecisionOutcome.APPROVED))
     return case_id
 
 

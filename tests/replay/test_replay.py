@@ -1,7 +1,9 @@
 """Recorded cases replay on today's workflow code: a change that breaks determinism fails here.
 
-A change to what the workflow does goes behind `workflow.patched(...)`, so that histories
-recorded before it replay as they ran. Record histories with `python -m tests.replay.record`.
+Only the supported generations are kept (workflows/versions.py, docs/workflow-versions.md): the
+previous build's, whose cases may still be open, and this build's own. A change to what the
+workflow does goes behind `workflow.patched(...)`; record a new generation with
+`python -m tests.replay.record <label>`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 from temporalio.workflow import NondeterminismError
 
+from workflows import versions
 from workflows.license_case import LicenseCase
 from workflows.model import DecisionRecorded, LicenseCaseInput
 
@@ -22,7 +25,10 @@ with workflow.unsafe.imports_passed_through():
     from tests.replay.keys import REPLAY_KEYS
     from workflows.client import data_converter
 
-HISTORIES = sorted((Path(__file__).parent / "histories").glob("*/*.json"))
+FOLDER = Path(__file__).parent / "histories"
+HISTORIES = sorted(FOLDER.glob("*/*.json"))
+# This build's own recordings: they carry the retired patches' markers as deprecated.
+THIS_BUILD = [path for path in HISTORIES if path.parent.name == versions.SUPPORTED_GENERATIONS[-1]]
 
 
 def named(path: Path) -> str:
@@ -46,23 +52,8 @@ async def test_a_recorded_case_replays_on_the_current_workflow_code(path: Path) 
     await replayer.replay_workflow(recorded(path))
 
 
-# Recorded without the payload codec (v8-resend-consultation-request was recorded alongside the
-# codec's introduction, before it reached the recorder); every other recording is encrypted.
-PLAINTEXT = {
-    "v1-per-event-publishing",
-    "v2-batched-publishing",
-    "v3-consultation",
-    "v4-escalation-deadline",
-    "v5-escalation-levels",
-    "v6-consultation-follow-up",
-    "v7-local-publishing",
-    "v8-resend-consultation-request",
-}
-ENCRYPTED = [path for path in HISTORIES if path.parent.name not in PLAINTEXT]
-
-
-@pytest.mark.parametrize("path", ENCRYPTED, ids=named)
-def test_a_history_recorded_since_encryption_holds_no_plaintext_party(path: Path) -> None:
+@pytest.mark.parametrize("path", HISTORIES, ids=named)
+def test_a_recorded_history_holds_no_plaintext_party(path: Path) -> None:
     from caseflow.samples import sample_applications  # here: the sandbox re-imports this module
 
     stored = b"".join(event.SerializeToString() for event in recorded(path).events)
@@ -72,30 +63,53 @@ def test_a_history_recorded_since_encryption_holds_no_plaintext_party(path: Path
             assert party.name.encode() not in stored, party.name
 
 
+def test_the_supported_generations_and_only_they_are_kept() -> None:
+    kept = sorted(folder.name for folder in FOLDER.iterdir() if folder.is_dir())
+    assert kept == sorted(versions.SUPPORTED_GENERATIONS)
+
+
+@pytest.mark.parametrize("path", THIS_BUILD, ids=named)
+async def test_the_next_build_may_drop_the_retired_markers(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The next build deletes every `retired(...)` call once no case of the previous build is
+    # open: this build's histories must replay without them (workflows is passed through the
+    # sandbox, so the switch reaches the replayed workflow).
+    from workflows.worker import workflow_runner
+
+    monkeypatch.setattr(versions, "marking", False)
+    replayer = Replayer(
+        workflows=[LicenseCase],
+        data_converter=data_converter(REPLAY_KEYS),
+        workflow_runner=workflow_runner(),
+    )
+    await replayer.replay_workflow(recorded(path))
+
+
 def test_every_scenario_has_been_recorded() -> None:
     # Imported here: the sandbox re-imports this module, and the recorder's imports are not
     # allowed in a workflow.
     from tests.replay.record import SCENARIOS
 
-    recorded_runs = {path.stem.rsplit("-run", 1)[0] for path in HISTORIES}
+    recorded_runs = {path.stem.rsplit("-run", 1)[0] for path in THIS_BUILD}
     assert {scenario.__name__ for scenario in SCENARIOS} <= recorded_runs
 
 
 @workflow.defn(name="LicenseCase")
-class LicenseCaseWithoutSearchAttributes(LicenseCase):
-    """An incompatible change made without a patch: search attributes no longer pushed."""
+class LicenseCaseWithoutRetiredMarkers(LicenseCase):
+    """Retired patches dropped while histories that carry their markers are still supported."""
 
     @workflow.run
     async def run(self, start: LicenseCaseInput) -> DecisionRecorded:
         return await super().run(start)
 
-    def _show(self) -> None:
-        workflow.set_current_details("")
+    def _mark_retired_patches(self) -> None:
+        pass
 
 
 async def test_a_change_to_what_the_workflow_does_fails_the_replay() -> None:
     replayer = Replayer(
-        workflows=[LicenseCaseWithoutSearchAttributes],
+        workflows=[LicenseCaseWithoutRetiredMarkers],
         data_converter=data_converter(REPLAY_KEYS),
     )
     with pytest.raises(NondeterminismError):

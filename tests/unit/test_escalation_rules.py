@@ -128,7 +128,6 @@ def test_a_committee_is_warned_of_then_overdue_and_an_appeal_opens_the_next_leve
     case = escalated()
     assert escalation.due_alarm(case, NOW + timedelta(days=10)) is None
     assert escalation.due_alarm(case, NOW + timedelta(days=11)) is Alarm.APPROACHING
-    assert escalation.due_alarm(case, NOW + timedelta(days=11), warn=False) is None
     assert escalation.due_alarm(case, NOW + timedelta(days=14)) is Alarm.BREACHED
     assert case.escalation is not None
     upper = escalation.appealed(case.policy, case.escalation, appeal(), NOW)

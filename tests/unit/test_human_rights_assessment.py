@@ -165,11 +165,6 @@ def test_which_risk_levels_need_mitigations_is_policy() -> None:
     assert problem.startswith("an approval at medium risk needs the mitigations")
 
 
-def test_decisions_replayed_from_before_the_rule_are_not_held_to_it() -> None:
-    bare = decision(DecisionOutcome.APPROVED, assessment=None)
-    assert review.decision_problems(a_case(RiskLevel.CRITICAL), bare, assessment_rule=False) == []
-
-
 def test_the_case_card_shows_the_signed_off_assessment_part_by_part() -> None:
     state = a_case(RiskLevel.HIGH)
     state.sign_off = decision(

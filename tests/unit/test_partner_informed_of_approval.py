@@ -85,12 +85,12 @@ def test_an_approval_without_rationale_despite_a_partner_denial_is_refused_sayin
     case.decided = None
     silent = decision(DecisionOutcome.APPROVED, rationale="  ")
 
-    problems = review.decision_problems(case, silent, partner_rule=False)
+    problems = review.decision_problems(case, silent)
 
-    assert problems == [
+    assert (
         "a rationale is required: JP denied an essentially identical transaction, and partner "
         "states are told why it is approved (EU 2021/821 Art. 16)"
-    ]
+    ) in problems
     plain = review.decision_problems(a_case(), silent)
     assert plain == ["a rationale is required"]
 

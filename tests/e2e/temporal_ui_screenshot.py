@@ -1,0 +1,122 @@
+"""Take the Temporal UI's workflow list, with caseflow's search-attribute columns, for the docs.
+
+    .venv/bin/python -m tests.e2e.temporal_ui_screenshot docs/temporal-ui-workflow-list.png
+
+Starts a throwaway embedded stack, opens cases in several states through the real workflow
+(publishing faked, as tests/replay/record.py does), adds the columns in the UI as an operator
+would (docs/operations.md) and saves the list.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.async_api import Page, async_playwright
+from pydantic import SecretStr
+
+from caseflow.settings import Settings
+from caseflow.stack import start_stack, stop_stack
+from caseflow.stack.ports import free_ports
+from schemas.cases import DecisionOutcome, DenialGround
+from schemas.consultation import Position
+from schemas.screening import RiskLevel
+from tests.actors import token_for, use_stack
+from tests.e2e.test_desk_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.integration.case_harness import OFFICER, CaseHarness, case_harness
+from tests.replay.keys import REPLAY_KEYS
+from tests.replay.record import a_decision
+from workflows import desk
+from workflows.client import connect
+from workflows.tasks import ConsultationReferral, InformationRequest, ReviewerTask
+
+# The operator's columns (docs/operations.md), and the default ones they make room for.
+COLUMNS = (
+    "ControlNumber",
+    "CaseStatus",
+    "RiskLevel",
+    "AssignedReviewer",
+    "DeadlineFor",
+    "DeadlineAt",
+    "Overdue",
+)
+DROPPED = ("Run ID", "Type", "Start", "End")
+
+
+async def _cases(cases: CaseHarness) -> None:
+    """A handful of cases, each at another step."""
+    await cases.open_case(RiskLevel.LOW)
+    claimed = await cases.open_case(RiskLevel.MEDIUM, sample=1)
+    await desk.claim(cases.client, claimed, ReviewerTask(token=token_for(OFFICER)))
+    held = await cases.open_case(RiskLevel.MEDIUM, sample=2)
+    await desk.claim(cases.client, held, ReviewerTask(token=token_for(OFFICER)))
+    request = InformationRequest(token=token_for(OFFICER), questions=["Who operates it?"])
+    await desk.request_information(cases.client, held, request)
+    referred = await cases.open_case(RiskLevel.HIGH, sample=1)
+    await desk.claim(cases.client, referred, ReviewerTask(token=token_for(OFFICER)))
+    referral = ConsultationReferral(token=token_for(OFFICER), stakeholders=["ngo-1"])
+    await desk.refer_for_consultation(cases.client, referred, referral)
+    escalated = await cases.open_case(RiskLevel.HIGH)
+    await desk.claim(cases.client, escalated, ReviewerTask(token=token_for(OFFICER)))
+    await desk.refer_for_consultation(cases.client, escalated, referral)
+    await cases.conclude(escalated, Position.RECOMMEND_DENIAL, Position.NO_OBJECTION)
+    await cases.until(escalated, lambda view: view.status == "escalated")
+    denied = await cases.open_case(RiskLevel.CRITICAL, sample=1)
+    await desk.claim(cases.client, denied, ReviewerTask(token=token_for(OFFICER)))
+    ground = DenialGround(text="Surveillance of journalists", human_rights=True)
+    await desk.decide(cases.client, denied, a_decision(DecisionOutcome.DENIED, grounds=[ground]))
+    await cases.open_case(risk=None)  # screening
+
+
+async def _add_columns(page: Page) -> None:
+    """Add caseflow's columns through the UI's column settings ("Configure Columns")."""
+    configure = page.get_by_test_id("workflows-summary-table-configuration-button")
+    await configure.wait_for(state="visible")
+    await configure.click(no_wait_after=True)
+    for column in DROPPED:
+        await page.get_by_test_id(f"orderable-list-item-{column}-remove-button").click()
+    for column in COLUMNS:
+        await page.get_by_test_id(f"orderable-list-item-{column}-add-button").click()
+    await page.get_by_test_id("drawer-close-button").click()
+    await page.get_by_role("columnheader", name=COLUMNS[-1]).wait_for(state="visible")
+
+
+async def screenshot(path: Path) -> None:
+    """Open cases on a throwaway stack and save the UI's workflow list to `path`."""
+    state_dir = Path(tempfile.mkdtemp(prefix="caseflow-ui-"))
+    kafka_port, temporal_port, ui_port = free_ports(3)
+    settings = Settings(
+        state_dir=state_dir,
+        kafka_port=kafka_port,
+        temporal_port=temporal_port,
+        temporal_ui_port=ui_port,
+        payload_keys=SecretStr(REPLAY_KEYS.format()),
+    )
+    try:
+        await start_stack(settings)
+        use_stack(settings)
+        client = await connect(settings)
+        async with case_harness(client) as cases:
+            await _cases(cases)
+            await asyncio.sleep(2)  # visibility catches up
+            async with async_playwright() as playwright:
+                browser = await playwright.chromium.launch(
+                    executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+                )
+                page = await browser.new_page(viewport={"width": 2000, "height": 680})
+                page.set_default_timeout(120_000)  # the UI is slow to start on a busy machine
+                await page.goto(f"http://127.0.0.1:{ui_port}/namespaces/default/workflows")
+                await _add_columns(page)
+                await page.wait_for_timeout(2000)
+                await page.screenshot(path=str(path))
+                await browser.close()
+    finally:
+        stop_stack(settings)
+        shutil.rmtree(state_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    asyncio.run(screenshot(Path(sys.argv[1])))
