@@ -1,10 +1,10 @@
 """FastStream helpers: handlers that see raw bytes while AsyncAPI shows the contract.
 
 A message whose handler keeps failing is parked once its retry budget is spent
-(`caseflow.parking`), so its partition moves on; a message no contract can read is parked at
-once. The parked topic is the one home of bad messages, for every consumer. The price is order:
-a later event of the same case may be handled before the parked one, until an operator fixes
-the cause and replays it (`caseflow parked replay ID`; consumers are idempotent).
+(`caseflow.parking`), so its partition moves on; a message no contract can read is
+parked at once. The parked topic is the one home of bad messages, for every consumer. The price
+is order: a later event of the same case may be handled before the parked one, until an
+operator fixes the cause and replays it (`caseflow parked replay ID`; consumers are idempotent).
 """
 
 from __future__ import annotations
