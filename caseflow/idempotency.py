@@ -25,17 +25,3 @@ async def first_deliveries(
 async def first_delivery(connection: Connection, consumer: str, message_id: uuid.UUID) -> bool:
     """Record `message_id` as processed; False if it was already (call inside the effect's tx)."""
     return message_id in await first_deliveries(connection, consumer, [message_id])
-
-
-async def set_aside(
-    connection: Connection, consumer: str, location: str, error: str, payload: bytes
-) -> None:
-    """Keep an unreadable message for operators, so the consumer can move past it."""
-    await connection.execute(
-        "INSERT INTO dead_letters (location, consumer, error, payload) VALUES ($1, $2, $3, $4)"
-        " ON CONFLICT (location) DO NOTHING",
-        location,
-        consumer,
-        error[:2000],
-        payload,
-    )

@@ -1,16 +1,17 @@
 """FastStream helpers: handlers that see raw bytes while AsyncAPI shows the contract.
 
 A message whose handler keeps failing is parked once its retry budget is spent
-(`caseflow.parking`), so its partition moves on. The price is order: a later event of the same
-case may be handled before the parked one, until an operator fixes the cause and replays it
-(`caseflow parked replay ID`; consumers are idempotent).
+(`caseflow.parking`), so its partition moves on; a message no contract can read is
+parked at once. The parked topic is the one home of bad messages, for every consumer. The price
+is order: a later event of the same case may be handled before the parked one, until an
+operator fixes the cause and replays it (`caseflow parked replay ID`; consumers are idempotent).
 """
 
 from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
@@ -22,8 +23,8 @@ from faststream.kafka.publisher.usecase import DefaultPublisher
 from faststream.message import StreamMessage
 from pydantic import ValidationError, WrapValidator
 
-from caseflow.parked import ParkedMessage
-from caseflow.parking import Parking, RetryBudget
+from caseflow.parked import Consumed, ParkedMessage, unreadable_message
+from caseflow.parking import PARKED_TOTAL, Parking, RetryBudget
 from caseflow.settings import Settings
 from schemas.envelope import Contract, Envelope, EnvelopeHeader
 from schemas.topics import PARKED, Topic
@@ -57,8 +58,8 @@ class UnreadableMessage(ValueError):
     """A message that is not a valid envelope of the expected contract."""
 
 
-# Where a service keeps an unreadable message: (location, reason, raw bytes).
-SetAside = Callable[[str, str, bytes], Awaitable[None]]
+# Where a consumer keeps a message it cannot read or act on, with the reason.
+SetAside = Callable[["StreamMessage[object] | Delivery", str], Awaitable[None]]
 
 
 def read_envelope(raw: bytes, contract: type[C]) -> Envelope[C]:
@@ -107,9 +108,36 @@ async def set_aside_unreadable(
     message: StreamMessage[object] | Delivery, reason: str, set_aside: SetAside
 ) -> None:
     """Keep a message that cannot be acted on, with the reason, and log where it lies."""
-    location = message.location if isinstance(message, Delivery) else location_of(message)
-    await set_aside(location, reason, message.body)
-    log.error("unreadable message set aside", location=location, reason=reason[:500])
+    await set_aside(message, reason)
+    log.error("unreadable message set aside", location=_location(message), reason=reason[:500])
+
+
+def set_aside_on_parked(router: KafkaRouter, consumer: str) -> SetAside:
+    """Set aside `consumer`'s unreadable messages on the parked topic, listed and replayed by
+    `caseflow parked` with the messages whose handler kept failing."""
+    publisher = _parked_to(router)
+
+    async def set_aside(message: StreamMessage[object] | Delivery, reason: str) -> None:
+        parked = unreadable_message(_consumed(message), message.body, consumer, reason)
+        key = parked.case_id.encode() if parked.case_id else None
+        await publisher.publish(parked.model_dump_json().encode(), key=key)
+        PARKED_TOTAL.labels(consumer, parked.topic).inc()
+
+    return set_aside
+
+
+def _location(message: StreamMessage[object] | Delivery) -> str:
+    return message.location if isinstance(message, Delivery) else location_of(message)
+
+
+def _consumed(message: StreamMessage[object] | Delivery) -> Consumed:
+    """Where the message lay, its key and its headers."""
+    if isinstance(message, Delivery):
+        return Consumed.at(message.location, message.key, message.headers)
+    record = message.raw_message
+    return Consumed.at(
+        location_of(message), getattr(record, "key", None), getattr(record, "headers", ())
+    )
 
 
 def location_of(message: StreamMessage[object], record: object | None = None) -> str:
@@ -175,8 +203,9 @@ def _parked_to(router: KafkaRouter) -> DefaultPublisher:
         _parked_publishers[router] = router.publisher(
             PARKED.name,
             title="to_parked",
-            description="A message whose handler kept failing past its retry budget, "
-            "set aside so its partition moves on (see `caseflow parked`).",
+            description="A message whose handler kept failing past its retry budget, or that "
+            "no contract of its consumer could read, set aside so its partition moves on "
+            "(see `caseflow parked`).",
             schema=ParkedMessage,
         )
     return _parked_publishers[router]
@@ -189,6 +218,7 @@ class Delivery:
     body: bytes
     key: bytes | None
     location: str
+    headers: Sequence[tuple[str, bytes]] = ()
 
 
 def deliveries(message: KafkaMessage) -> list[Delivery]:
@@ -196,7 +226,7 @@ def deliveries(message: KafkaMessage) -> list[Delivery]:
     records = message.raw_message
     assert isinstance(records, tuple), "a subscriber with `batch_size` gets batches"
     return [
-        Delivery(record.value or b"", record.key, location_of(message, record))
+        Delivery(record.value or b"", record.key, location_of(message, record), record.headers)
         for record in records
     ]
 

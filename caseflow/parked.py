@@ -1,10 +1,16 @@
-"""A parked message: where it lay, what it held, why its handler kept failing; and its replay."""
+"""A parked message: where it lay, what it held, why it could not be handled; and its replay.
+
+The parked topic is the one home of bad messages: those a handler kept failing on, those no
+contract could read, and record batches no consumer could read.
+"""
 
 from __future__ import annotations
 
 import base64
 import re
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeAlias
 
@@ -87,26 +93,72 @@ def parked_message(
     failed: tuple[datetime, datetime],
 ) -> ParkedMessage:
     """The parked form of a consumed record that failed `attempts` times, first to last."""
-    raw = record.value or b""
-    key = record.key.decode("utf-8", "replace") if record.key is not None else None
+    return _parked(
+        Consumed(record.topic, record.partition, record.offset, record.key, record.headers),
+        record.value or b"",
+        consumer,
+        (type(error).__name__, error_text(error)),
+        attempts,
+        failed,
+    )
+
+
+def unreadable_message(
+    consumed: Consumed, body: bytes, consumer: str, reason: str
+) -> ParkedMessage:
+    """The parked form of a message no contract of its consumer can read (or act on)."""
+    now = utcnow()
+    return _parked(
+        consumed, body, consumer, ("UnreadableMessage", error_text(reason)), 1, (now, now)
+    )
+
+
+@dataclass(frozen=True)
+class Consumed:
+    """Where a consumed message lay, with its key and headers."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    headers: Sequence[tuple[str, bytes]]
+
+    @classmethod
+    def at(cls, location: str, key: bytes | None, headers: Sequence[tuple[str, bytes]]) -> Consumed:
+        """From a `topic/partition/offset` location."""
+        topic, partition, offset = location.rsplit("/", 2)
+        return cls(topic, int(partition), int(offset), key, headers)
+
+
+def _parked(
+    consumed: Consumed,
+    raw: bytes,
+    consumer: str,
+    error: tuple[str, str],
+    attempts: int,
+    failed: tuple[datetime, datetime],
+) -> ParkedMessage:
+    key = consumed.key.decode("utf-8", "replace") if consumed.key is not None else None
     try:
         body: str | None = raw.decode("utf-8")
     except UnicodeDecodeError:
         body = None
+    place = f"{consumed.topic}/{consumed.partition}/{consumed.offset}"
     return ParkedMessage(
-        parked_id=uuid.uuid4().hex,
+        # One id per consumer and place: parking the same delivery again is recognised.
+        parked_id=uuid.uuid5(uuid.NAMESPACE_URL, f"caseflow-parked:{consumer}:{place}").hex,
         parked_at=utcnow(),
         consumer=consumer,
-        topic=record.topic,
-        partition=record.partition,
-        offset=record.offset,
+        topic=consumed.topic,
+        partition=consumed.partition,
+        offset=consumed.offset,
         key=key,
         case_id=_subject(raw) or key,
-        headers=[(name, base64.b64encode(value).decode()) for name, value in record.headers],
+        headers=[(name, base64.b64encode(value).decode()) for name, value in consumed.headers],
         body=body,
         body_base64=None if body is not None else base64.b64encode(raw).decode(),
-        error_type=type(error).__name__,
-        error=error_text(error),
+        error_type=error[0],
+        error=error[1],
         attempts=attempts,
         first_failed_at=failed[0],
         last_failed_at=failed[1],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -32,10 +33,18 @@ class ParkedTopic:
 
 async def read_parked_topic(bootstrap: str, security: BaseSecurity | None = None) -> ParkedTopic:
     """Everything on the parked topic, oldest first (read without a consumer group)."""
+    return parked_topic_of(await _read_all(bootstrap, security))
+
+
+def parked_topic_of(values: Iterable[bytes | None]) -> ParkedTopic:
+    """The parked messages and replays among the parked topic's values, oldest first."""
     found = ParkedTopic([])
-    for value in await _read_all(bootstrap, security):
+    seen: set[str] = set()
+    for value in values:
         entry = _entry(value)
-        if isinstance(entry, ParkedMessage):
+        # A delivery parked twice (its consumer stopped before committing) is listed once.
+        if isinstance(entry, ParkedMessage) and entry.parked_id not in seen:
+            seen.add(entry.parked_id)
             found.parked.append(entry)
         elif isinstance(entry, ParkedReplay):
             found.replays.setdefault(entry.replay_of, []).append(entry)

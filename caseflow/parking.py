@@ -49,8 +49,9 @@ FORGET_AFTER = timedelta(hours=6)
 
 PARKED_TOTAL = Counter(
     "caseflow_messages_parked",
-    "Messages set aside on caseflow.parked after their handler kept failing, by consumer group "
-    "and topic; each one waits for an operator's replay.",
+    "Messages set aside on caseflow.parked after their handler kept failing, or because no "
+    "contract of their consumer could read them, by consumer group and topic; each one waits "
+    "for an operator's replay.",
     ["consumer", "topic"],
 )
 REDELIVERIES_TOTAL = Counter(

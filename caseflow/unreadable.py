@@ -3,9 +3,10 @@
 aiokafka raises while fetching when a batch is corrupt or compressed with a codec it cannot
 decode, before any handler sees a record; it raises again at every poll, so the partition would
 stand still forever. `ParkingConsumer` catches that error, fetches the partition's bytes at its
-position itself, finds the first batch that cannot be read (`caseflow.record_batches`), parks
-it on `caseflow.parked` with its offsets, bytes and reason, commits past it and reads on. Records
-of the same fetch before the bad batch are handed out first, so nothing readable is skipped.
+position itself, finds the first batch that cannot be read
+(`caseflow.record_batches`), parks it on `caseflow.parked` with its offsets,
+bytes and reason, commits past it and reads on. Records of the same fetch before the bad batch
+are handed out first, so nothing readable is skipped.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from typing import ClassVar, Generic, Protocol, TypeVar
 import asyncpg
 
 from caseflow.db import Connection
-from caseflow.idempotency import first_deliveries, first_delivery, set_aside
+from caseflow.idempotency import first_deliveries, first_delivery
 from caseflow.outbox import enqueue, enqueue_many
 from schemas.envelope import Publishable
 from schemas.topics import Topic
@@ -40,10 +40,6 @@ class PostgresUnitOfWork:
     async def publish(self, topic: Topic, envelope: Publishable) -> None:
         """Queue the event in the outbox, committed with the records."""
         await enqueue(self.connection, topic, envelope)
-
-    async def set_aside(self, location: str, error: str, payload: bytes) -> None:
-        """Keep an unreadable message for operators."""
-        await set_aside(self.connection, self.consumer, location, error, payload)
 
 
 UnitT = TypeVar("UnitT", bound=PostgresUnitOfWork)
@@ -75,8 +71,3 @@ class PostgresStore(Generic[UnitT]):
         """A transaction that commits when the block ends without error."""
         async with self._owner.pool.acquire() as connection, connection.transaction():
             yield self._unit(connection)
-
-    async def set_aside(self, location: str, error: str, payload: bytes) -> None:
-        """Keep an unreadable message for operators, in a transaction of its own."""
-        async with self.unit_of_work() as uow:
-            await uow.set_aside(location, error, payload)

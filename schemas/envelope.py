@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime
 from typing import ClassVar, Generic, Protocol, TypeVar, get_args
@@ -24,6 +25,12 @@ class Contract(BaseModel):
 
 
 DataT = TypeVar("DataT", bound=Contract)
+
+
+def canonical_json(value: object) -> str:
+    """JSON with sorted keys and no spaces: the same value always hashes the same (the form the
+    audit trail chains and the register digests)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def utcnow() -> datetime:

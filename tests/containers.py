@@ -17,8 +17,8 @@ from typing import Any, Literal
 
 import yaml
 
+from caseflow.loopback import free_ports
 from caseflow.settings import Endpoints
-from caseflow.stack.ports import free_ports
 
 COMPOSE_FILE = Path(__file__).resolve().parents[1] / "docker-compose.yml"
 SERVERS_VARIABLE = "CASEFLOW_TEST_SERVERS"

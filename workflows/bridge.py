@@ -15,10 +15,12 @@ from caseflow.kafka import kafka_security, make_broker
 from caseflow.messaging import (
     Delivery,
     Documented,
+    SetAside,
     at_least_once,
     case_by_case,
     deliveries,
     read_or_set_aside,
+    set_aside_on_parked,
     set_aside_unreadable,
     type_of,
 )
@@ -118,44 +120,51 @@ async def signal_case(client: Client, case_id: str, signal: str, data: Contract)
     return True
 
 
-async def signal_by_type(client: Client, delivery: Delivery, signals: Signals) -> None:
-    """Signal the message into its case (the envelope's subject) if its type is in `signals`."""
+async def signal_by_type(
+    client: Client, delivery: Delivery, signals: Signals, set_aside: SetAside
+) -> None:
+    """Signal the message into its case (the envelope's subject) if its type is in `signals`;
+    set aside (on the parked topic) one that cannot be read or sent to Temporal."""
     kind = type_of(delivery.body)
     if kind is None:
-        await set_aside_unreadable(delivery, "not an envelope", _logged_only)
+        await set_aside_unreadable(delivery, "not an envelope", set_aside)
         return
     if kind not in signals:
         return
     contract, signal = signals[kind]
-    envelope = await read_or_set_aside(delivery, contract, _logged_only)
-    if envelope is not None and not await _set_aside_if_oversized(client, delivery, envelope.data):
+    envelope = await read_or_set_aside(delivery, contract, set_aside)
+    if envelope is not None and not await _set_aside_if_oversized(
+        client, delivery, envelope.data, set_aside
+    ):
         delivered = await signal_case(client, envelope.subject, signal, envelope.data)
         log.info(signal, case_id=envelope.subject, delivered=delivered)
 
 
-async def start_if_received(client: Client, delivery: Delivery, policy: CasePolicy) -> bool:
+async def start_if_received(
+    client: Client, delivery: Delivery, policy: CasePolicy, set_aside: SetAside
+) -> bool:
     """Start the case's workflow if the message is a `CaseReceived`; False if it is not."""
     if type_of(delivery.body) != CaseReceived.type_name():
         return False
-    received = await read_or_set_aside(delivery, CaseReceived, _logged_only)
-    if received is not None and not await _set_aside_if_oversized(client, delivery, received.data):
+    received = await read_or_set_aside(delivery, CaseReceived, set_aside)
+    if received is not None and not await _set_aside_if_oversized(
+        client, delivery, received.data, set_aside
+    ):
         started = await start_case(client, received, policy)
         log.info("case workflow", case_id=received.data.case_id, started=started)
     return True
 
 
-async def _set_aside_if_oversized(client: Client, delivery: Delivery, data: Contract) -> bool:
+async def _set_aside_if_oversized(
+    client: Client, delivery: Delivery, data: Contract, set_aside: SetAside
+) -> bool:
     """Set aside (logged, naming the limit) an event too large for a Temporal payload: sending
     it would fail at the server, again at every redelivery, and hold up its partition."""
     too_large = await oversized(client, data)
     if too_large is None:
         return False
-    await set_aside_unreadable(delivery, f"not sent to Temporal: {too_large}", _logged_only)
+    await set_aside_unreadable(delivery, f"not sent to Temporal: {too_large}", set_aside)
     return True
-
-
-async def _logged_only(location: str, reason: str, payload: bytes) -> None:
-    """The bridge keeps no database: the log line naming the delivery is its record."""
 
 
 class TemporalLink:
@@ -179,6 +188,10 @@ class TemporalLink:
 def build_router(temporal: TemporalLink, policy: CasePolicy) -> KafkaRouter:
     """Subscribers of the bridge."""
     router = KafkaRouter()
+    set_aside = {
+        group: set_aside_on_parked(router, group)
+        for group in (CASES_GROUP, CONSULTATION_GROUP, SCREENING_GROUP)
+    }
 
     @at_least_once(
         router,
@@ -193,8 +206,9 @@ def build_router(temporal: TemporalLink, policy: CasePolicy) -> KafkaRouter:
         body: Documented[list[Envelope[CaseReceived]]], message: KafkaMessage
     ) -> None:
         async def start_or_signal(delivery: Delivery) -> None:
-            if not await start_if_received(temporal.client, delivery, policy):
-                await signal_by_type(temporal.client, delivery, CASE_SIGNALS)
+            cases = set_aside[CASES_GROUP]
+            if not await start_if_received(temporal.client, delivery, policy, cases):
+                await signal_by_type(temporal.client, delivery, CASE_SIGNALS, cases)
 
         await case_by_case(deliveries(message), start_or_signal)
 
@@ -212,7 +226,9 @@ def build_router(temporal: TemporalLink, policy: CasePolicy) -> KafkaRouter:
     ) -> None:
         await case_by_case(
             deliveries(message),
-            lambda delivery: signal_by_type(temporal.client, delivery, CONSULTATION_SIGNALS),
+            lambda delivery: signal_by_type(
+                temporal.client, delivery, CONSULTATION_SIGNALS, set_aside[CONSULTATION_GROUP]
+            ),
         )
 
     @at_least_once(
@@ -228,7 +244,9 @@ def build_router(temporal: TemporalLink, policy: CasePolicy) -> KafkaRouter:
     ) -> None:
         await case_by_case(
             deliveries(message),
-            lambda delivery: signal_by_type(temporal.client, delivery, SCREENING_SIGNALS),
+            lambda delivery: signal_by_type(
+                temporal.client, delivery, SCREENING_SIGNALS, set_aside[SCREENING_GROUP]
+            ),
         )
 
     return router

@@ -14,8 +14,8 @@ from prometheus_client.registry import Collector
 from temporalio.client import Client
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 
+from caseflow.loopback import free_ports
 from caseflow.metrics import Families, gauge
-from caseflow.stack.ports import free_ports
 from workflows.case_counts import count_cases
 
 log = structlog.get_logger(__name__)

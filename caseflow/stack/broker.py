@@ -10,10 +10,11 @@ import structlog
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
+from caseflow.loopback import LOOPBACK
 from caseflow.settings import Settings
 from caseflow.stack.errors import ComponentFailed
 from caseflow.stack.pidfiles import log_file
-from caseflow.stack.ports import LOOPBACK, ensure_port_free
+from caseflow.stack.ports import ensure_port_free
 from caseflow.stack.processes import (
     ManagedProcess,
     ProcessState,

@@ -1,4 +1,4 @@
-"""TCP ports on the loopback interface: is one free, who holds it, which one is free."""
+"""TCP ports on the loopback interface: is one free, and who holds it."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ import socket
 
 import psutil
 
+from caseflow.loopback import LOOPBACK
 from caseflow.stack.errors import PortTaken
-
-LOOPBACK = "127.0.0.1"
 
 
 def ensure_port_free(component: str, port: int, setting: str) -> None:
@@ -38,15 +37,3 @@ def port_holder(port: int) -> str:
             except psutil.Error:
                 return f"pid {connection.pid}"
     return "another process"
-
-
-def free_ports(count: int) -> list[int]:
-    """Distinct TCP ports nobody listens on right now (for tests and throwaway stacks)."""
-    probes = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(count)]
-    try:
-        for probe in probes:
-            probe.bind((LOOPBACK, 0))
-        return [int(probe.getsockname()[1]) for probe in probes]
-    finally:
-        for probe in probes:
-            probe.close()

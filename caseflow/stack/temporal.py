@@ -16,10 +16,11 @@ from temporalio.api.operatorservice.v1 import (
 from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
 from temporalio.client import Client
 
+from caseflow.loopback import LOOPBACK
 from caseflow.settings import Settings
 from caseflow.stack.errors import ComponentFailed, StackError
 from caseflow.stack.pidfiles import log_file
-from caseflow.stack.ports import LOOPBACK, ensure_port_free
+from caseflow.stack.ports import ensure_port_free
 from caseflow.stack.processes import (
     ManagedProcess,
     ProcessState,

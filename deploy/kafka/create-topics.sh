@@ -30,8 +30,11 @@ partition_count() {
 for spec in "$@"; do
   name="${spec%:*}"
   partitions="${spec##*:}"
+  # Parked messages (the one home of bad messages) wait for an operator: never deleted by age.
+  kept=()
+  [[ "$name" == caseflow.parked ]] && kept=(--config retention.ms=-1)
   topics --bootstrap-server "$bootstrap" --create --if-not-exists \
-    --topic "$name" --partitions "$partitions" --replication-factor "$replication"
+    --topic "$name" --partitions "$partitions" --replication-factor "$replication" "${kept[@]}"
   current="$(partition_count "$name")"
   if ((current < partitions)); then
     topics --bootstrap-server "$bootstrap" --alter --topic "$name" --partitions "$partitions"

@@ -6,7 +6,12 @@ from faststream import FastStream
 from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 
-from caseflow.messaging import Documented, at_least_once, set_aside_unreadable
+from caseflow.messaging import (
+    Documented,
+    at_least_once,
+    set_aside_on_parked,
+    set_aside_unreadable,
+)
 from caseflow.service import ServiceRuntime
 from caseflow.settings import Settings
 from caseflow.uow import PostgresStore, PostgresUnitOfWork
@@ -35,7 +40,7 @@ AUDITED: tuple[Topic, ...] = (
 
 
 class AuditUnitOfWork(PostgresUnitOfWork):
-    """The trail's transaction (and the dead letters of this consumer)."""
+    """The trail's transaction."""
 
     consumer = CONSUMER
 
@@ -50,10 +55,13 @@ def build_router(runtime: ServiceRuntime) -> KafkaRouter:
 
 
 def _audit(router: KafkaRouter, topic: Topic, store: PostgresStore[AuditUnitOfWork]) -> None:
+    group = f"{CONSUMER}-{topic.name}"
+    set_aside = set_aside_on_parked(router, group)
+
     @at_least_once(
         router,
         topic,
-        group_id=f"{CONSUMER}-{topic.name}",
+        group_id=group,
         title=f"on_{topic.name.rsplit('.', 1)[-1]}_audited",
         description=f"Chains every message of {topic.name} onto the audit trail, once.",
     )
@@ -62,7 +70,7 @@ def _audit(router: KafkaRouter, topic: Topic, store: PostgresStore[AuditUnitOfWo
             async with store.unit_of_work() as uow:
                 await record(uow.connection, message.body, topic.name)
         except NotAnEvent as error:
-            await set_aside_unreadable(message, str(error), store.set_aside)
+            await set_aside_unreadable(message, str(error), set_aside)
 
 
 def create_app(settings: Settings) -> FastStream:

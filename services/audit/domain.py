@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from schemas.envelope import canonical_json
 
 GENESIS = "0" * 64  # the previous hash of the first row
 
@@ -36,7 +37,7 @@ class AuditEntry:
             event_type=str(envelope["type"]),
             source=f"{envelope['source']} via {topic}",
             occurred_at=datetime.fromisoformat(str(envelope["time"])),
-            content=canonical(envelope),
+            content=canonical_json(envelope),
         )
 
 
@@ -60,11 +61,6 @@ class ChainBreak:
 
     def __str__(self) -> str:
         return f"row {self.seq}: {self.problem}"
-
-
-def canonical(value: object) -> str:
-    """JSON with sorted keys and no spaces: the same value always hashes the same."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def row_hash(seq: int, prev_hash: str, entry: AuditEntry, recorded_at: datetime) -> str:

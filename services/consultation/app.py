@@ -15,6 +15,7 @@ from caseflow.messaging import (
     Documented,
     at_least_once,
     read_or_set_aside,
+    set_aside_on_parked,
     set_aside_unreadable,
     type_of,
 )
@@ -55,6 +56,7 @@ def build_router(process: ConsultationRuntime) -> KafkaRouter:
     router = KafkaRouter()
     policy = process.policy
     store = process.store()
+    set_aside = set_aside_on_parked(router, CONSUMER)
     # Documented only: the outbox relay publishes these, after the transaction that caused them.
     router.publisher(
         CONSULTATION_RESPONSES.name, title="to_consultation_responses", schema=ConsultationFacts
@@ -68,7 +70,7 @@ def build_router(process: ConsultationRuntime) -> KafkaRouter:
     async def with_contract(
         message: KafkaMessage, contract: type[C], act: Callable[[Envelope[C]], Awaitable[Handled]]
     ) -> None:
-        envelope = await read_or_set_aside(message, contract, store.set_aside)
+        envelope = await read_or_set_aside(message, contract, set_aside)
         if envelope is None:
             return
         handled = await act(envelope)
@@ -132,7 +134,7 @@ def build_router(process: ConsultationRuntime) -> KafkaRouter:
             )
         else:
             reason = f"not a consultation command: {kind}"
-            await set_aside_unreadable(message, reason, store.set_aside)
+            await set_aside_unreadable(message, reason, set_aside)
 
     return router
 

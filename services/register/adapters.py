@@ -20,7 +20,7 @@ LINE_COLUMNS = (
 
 
 class RegisterUnitOfWork(PostgresUnitOfWork):
-    """The register's transaction: events, case lines, processed ids, dead letters."""
+    """The register's transaction: events, case lines, processed ids."""
 
     consumer = CONSUMER
 

@@ -15,7 +15,12 @@ from prometheus_client.metrics_core import Metric
 from caseflow.auth import Authentication, KeyRing, key_ring, open_accounts
 from caseflow.http import HttpServer
 from caseflow.kafka import make_broker
-from caseflow.messaging import Documented, at_least_once, set_aside_unreadable
+from caseflow.messaging import (
+    Documented,
+    at_least_once,
+    set_aside_on_parked,
+    set_aside_unreadable,
+)
 from caseflow.metrics import Families, gauge, scraped_from_store
 from caseflow.service import ServiceRuntime
 from caseflow.settings import Settings
@@ -119,10 +124,13 @@ def build_router(process: RegisterRuntime) -> KafkaRouter:
 
 
 def _register(router: KafkaRouter, topic: Topic, store: PostgresStore[RegisterUnitOfWork]) -> None:
+    group = f"{CONSUMER}-{topic.name}"
+    set_aside = set_aside_on_parked(router, group)
+
     @at_least_once(
         router,
         topic,
-        group_id=f"{CONSUMER}-{topic.name}",
+        group_id=group,
         title=f"on_{topic.name.rsplit('.', 1)[-1]}_registered",
         description=f"Keeps every case event of {topic.name} in the register of record, once.",
     )
@@ -131,7 +139,7 @@ def _register(router: KafkaRouter, topic: Topic, store: PostgresStore[RegisterUn
             async with store.unit_of_work() as uow:
                 await record(uow, message.body, topic.name)
         except NotAnEvent as error:
-            await set_aside_unreadable(message, str(error), store.set_aside)
+            await set_aside_unreadable(message, str(error), set_aside)
 
 
 def create_app(settings: Settings) -> FastStream:

@@ -9,9 +9,9 @@ from datetime import datetime
 
 from pydantic import JsonValue
 
+from schemas.envelope import canonical_json  # the audit trail hashes this same form
 from schemas.register import CaseFile, CaseLine, Data, RecordedEvent, Retention, TimelineLine
 from schemas.topics import CONSULTATION_RESPONSES
-from services.audit.domain import canonical  # the audit trail hashes this same form
 
 ESCALATION_EVENTS = frozenset(
     {
@@ -34,7 +34,7 @@ def type_name(envelope_type: str) -> str:
 
 def digest_of(envelope: Mapping[str, object]) -> str:
     """SHA-256 of the envelope's canonical JSON: the content the audit trail chains."""
-    return hashlib.sha256(canonical(envelope).encode()).hexdigest()
+    return hashlib.sha256(canonical_json(envelope).encode()).hexdigest()
 
 
 def recorded(envelope: Mapping[str, JsonValue], topic: str) -> RecordedEvent:

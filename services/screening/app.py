@@ -18,6 +18,7 @@ from caseflow.messaging import (
     case_by_case,
     deliveries,
     read_or_set_aside,
+    set_aside_on_parked,
     type_of,
 )
 from caseflow.settings import Settings
@@ -66,8 +67,15 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
         "the reviewer and role its token names).",
     )
 
-    async def readable(message: KafkaMessage | Delivery, contract: type[C]) -> Envelope[C] | None:
-        return await read_or_set_aside(message, contract, store.set_aside)
+    set_aside = {
+        group: set_aside_on_parked(router, group)
+        for group in (CONSUMER, CASES_CONSUMER, NOTICES_CONSUMER)
+    }
+
+    async def readable(
+        message: KafkaMessage | Delivery, contract: type[C], group: str = CONSUMER
+    ) -> Envelope[C] | None:
+        return await read_or_set_aside(message, contract, set_aside[group])
 
     async def take_list_update(delivery: Delivery) -> None:
         update = await readable(delivery, ListUpdated)
@@ -129,9 +137,9 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
         closing: Envelope[CaseDecided] | Envelope[CaseWithdrawn] | None
         kind = type_of(message.body)
         if kind == CaseDecided.type_name():
-            closing = await readable(message, CaseDecided)
+            closing = await readable(message, CaseDecided, CASES_CONSUMER)
         elif kind == CaseWithdrawn.type_name():
-            closing = await readable(message, CaseWithdrawn)
+            closing = await readable(message, CaseWithdrawn, CASES_CONSUMER)
         else:
             return  # the other case events say nothing screening keeps
         if closing is not None:
@@ -153,9 +161,9 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
         kind = type_of(message.body)
         notice: Envelope[PartnerNotice] | Envelope[ApprovalDespiteDenial] | None
         if kind == PartnerNotice.type_name():
-            notice = await readable(message, PartnerNotice)
+            notice = await readable(message, PartnerNotice, NOTICES_CONSUMER)
         elif kind == ApprovalDespiteDenial.type_name():
-            notice = await readable(message, ApprovalDespiteDenial)
+            notice = await readable(message, ApprovalDespiteDenial, NOTICES_CONSUMER)
         else:
             return  # nothing else travels here that screening keeps
         if notice is not None:

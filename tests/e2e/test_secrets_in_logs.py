@@ -15,10 +15,10 @@ import pytest
 from pydantic import SecretStr
 
 from caseflow.auth.tokens import new_key
+from caseflow.loopback import free_ports
 from caseflow.processes import start_processes, stop_processes
 from caseflow.settings import Settings
 from caseflow.stack import start_stack, stop_stack
-from caseflow.stack.ports import free_ports
 from tests.e2e.cli import caseflow
 from workflows.client import connect, payload_keys
 from workflows.desk import find_cases

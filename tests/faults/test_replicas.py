@@ -12,10 +12,10 @@ import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 
 from caseflow.agency import publish_submissions
+from caseflow.loopback import free_ports
 from caseflow.processes import start_processes, stop_processes
 from caseflow.settings import Settings
 from caseflow.stack import process_status, stop_process
-from caseflow.stack.ports import free_ports
 from caseflow.stack.restarts import SUPERVISOR
 from schemas.envelope import derived_id
 from schemas.topics import CASES, SCREENING_REQUESTS, SCREENING_RESULTS

@@ -13,9 +13,9 @@ from temporalio.client import Client
 
 from caseflow.auth import Role
 from caseflow.kafka import start_producer
+from caseflow.loopback import free_ports
 from caseflow.settings import Endpoints, Settings
 from caseflow.stack import start_stack, stop_stack
-from caseflow.stack.ports import free_ports
 from services.consultation.app import create_app as consultation_app
 from services.consultation.policy import StakeholderRegistry
 from services.intake.app import create_app as intake_app

@@ -13,12 +13,14 @@ import pytest
 
 from caseflow.cli.audit import verify_trail
 from caseflow.kafka import start_producer
+from caseflow.parked_topic import read_parked
 from caseflow.settings import Endpoints, Settings
 from schemas.cases import CaseStatus
 from schemas.envelope import Contract, Envelope
 from schemas.review import ReviewerActed
 from schemas.topics import CASES, REVIEW_ACTIONS, Topic
 from services.audit.app import create_app as audit_app
+from services.audit.config import CONSUMER
 from tests.integration.test_outbox_relay import status_event
 
 pytestmark = [pytest.mark.integration]
@@ -103,7 +105,12 @@ async def test_every_event_is_recorded_once_and_garbage_is_set_aside(
         "SELECT event_type FROM trail WHERE case_id = $1 ORDER BY seq", case_id
     )
     assert sorted(r["event_type"] for r in types) == ["CaseStatusChanged.v1", "ReviewerActed.v1"]
-    assert await superuser.fetchval("SELECT count(*) FROM dead_letters WHERE payload = $1", GARBAGE)
+    [garbage] = [
+        parked
+        for parked in await read_parked(stack_endpoints.kafka)
+        if parked.key == case_id and parked.consumer == f"{CONSUMER}-{REVIEW_ACTIONS.name}"
+    ]
+    assert (garbage.raw_body(), garbage.error_type) == (GARBAGE, "UnreadableMessage")
     check, problems = await verify_trail(stack_endpoints.database)
     assert problems == []
     assert check.rows >= 2

@@ -7,12 +7,12 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 
 from caseflow.auth import Role
 from caseflow.kafka import start_producer
+from caseflow.parked_topic import read_parked
 from caseflow.settings import Endpoints, Settings
 from schemas.consultation import (
     ConsultationDeadlinePassed,
@@ -24,6 +24,7 @@ from schemas.consultation import (
 from schemas.envelope import Contract, Envelope, utcnow
 from schemas.screening import NoticeKind
 from schemas.topics import CONSULTATION_REQUESTS, CONSULTATION_RESPONSES, SHARING_NOTICES
+from services.consultation.config import CONSUMER
 from tests.support import Event, caseflow, collect, signed_token
 from tests.unit.test_consultation_routing import BROKER, surveillance_request
 
@@ -205,14 +206,14 @@ async def test_an_unreadable_command_is_set_aside_and_the_next_one_is_still_hand
     await send(stack_endpoints.kafka, (request.case_id, request))
 
     assert len(await responses(stack_endpoints.kafka, request.case_id, "ReferralOpened", 3)) == 3
-    connection = await asyncpg.connect(stack_endpoints.database)
-    try:
-        kept = await connection.fetchval(
-            "SELECT count(*) FROM consultation.dead_letters WHERE payload = $1", b"\xff not json"
-        )
-    finally:
-        await connection.close()
-    assert kept >= 1
+    [kept] = [
+        parked
+        for parked in await read_parked(stack_endpoints.kafka)
+        if parked.key == request.case_id and parked.topic == CONSULTATION_REQUESTS.name
+    ]
+    assert (kept.consumer, kept.error_type) == (CONSUMER, "UnreadableMessage")
+    assert kept.raw_body() == b"\xff not json"
+    assert kept.error  # the reason, for the operator who reads `caseflow parked list`
 
 
 async def test_an_answer_by_event_to_an_unknown_referral_is_refused_by_event(

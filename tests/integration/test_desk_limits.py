@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from faststream.message import StreamMessage
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from structlog.testing import capture_logs
@@ -17,9 +18,9 @@ from temporalio.client import Client
 
 from caseflow.http import HttpServer
 from caseflow.limits import DESK_REQUEST_BODY, REVIEWER_TEXT, TEMPORAL_PAYLOAD
+from caseflow.loopback import free_ports
 from caseflow.messaging import Delivery
 from caseflow.samples import sample_applications
-from caseflow.stack.ports import free_ports
 from desk.app import create_app
 from schemas.cases import CaseAmended, FieldChange
 from schemas.envelope import Envelope, utcnow
@@ -141,12 +142,21 @@ async def test_the_bridge_sets_aside_an_event_too_large_for_temporal_naming_the_
     envelope = Envelope.wrap(amended, source="tests", subject=case_id, correlation_id="c")
     delivery = Delivery(envelope.to_bytes(), case_id.encode(), "caseflow.cases/0/1")
 
-    with capture_logs() as logs:
-        await asyncio.wait_for(signal_by_type(temporal, delivery, CASE_SIGNALS), timeout=30)
+    parked: list[tuple[str, str]] = []
 
-    [set_aside] = [entry for entry in logs if entry["event"] == "unreadable message set aside"]
-    assert "limit temporal_payload of 524288 bytes" in set_aside["reason"]
-    assert set_aside["location"] == "caseflow.cases/0/1"
+    async def park(message: StreamMessage[object] | Delivery, reason: str) -> None:
+        assert isinstance(message, Delivery)  # the bridge reads batches
+        parked.append((message.location, reason))
+
+    with capture_logs() as logs:
+        await asyncio.wait_for(signal_by_type(temporal, delivery, CASE_SIGNALS, park), timeout=30)
+
+    [logged] = [entry for entry in logs if entry["event"] == "unreadable message set aside"]
+    assert "limit temporal_payload of 524288 bytes" in logged["reason"]
+    assert logged["location"] == "caseflow.cases/0/1"
+    [(location, reason)] = parked
+    assert location == "caseflow.cases/0/1"
+    assert "limit temporal_payload of 524288 bytes" in reason
 
 
 async def test_a_text_over_its_limit_is_refused_by_the_case_naming_it_and_nothing_is_recorded(

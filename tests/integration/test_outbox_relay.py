@@ -13,10 +13,10 @@ import pytest
 
 from caseflow.db import migrate
 from caseflow.kafka import start_producer
+from caseflow.loopback import free_ports
 from caseflow.outbox import OutboxRelay, enqueue
 from caseflow.settings import Endpoints, Settings
 from caseflow.stack import start_stack, stop_process, stop_stack
-from caseflow.stack.ports import free_ports
 from schemas.cases import CaseStatus, CaseStatusChanged
 from schemas.envelope import Envelope, utcnow
 from schemas.topics import CASES

@@ -19,6 +19,7 @@ from temporalio.client import Client
 from typer.testing import CliRunner
 
 from caseflow.cli.stack import app as stack_cli
+from caseflow.loopback import free_ports
 from caseflow.settings import Endpoints, Settings
 from caseflow.stack import (
     ComponentFailed,
@@ -33,7 +34,6 @@ from caseflow.stack import (
     stop_process,
     stop_stack,
 )
-from caseflow.stack.ports import free_ports
 from caseflow.stack.temporal import database_file, temporal_executable, temporal_process
 from schemas.topics import ALL_TOPICS
 from workflows.search_attributes import ALL_KEYS

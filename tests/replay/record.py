@@ -20,10 +20,10 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
+from caseflow.loopback import free_ports
 from caseflow.samples import sample_assessment
 from caseflow.settings import Settings
 from caseflow.stack import start_stack, stop_stack
-from caseflow.stack.ports import free_ports
 from schemas.cases import DecisionOutcome, DenialGround
 from schemas.consultation import ConsultationOpened, Position, StakeholderKind
 from schemas.screening import RiskLevel

@@ -17,7 +17,7 @@ from faststream.message import StreamMessage
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from caseflow.messaging import read_or_set_aside, type_of
+from caseflow.messaging import Delivery, location_of, read_or_set_aside, type_of
 from schemas.envelope import Contract
 from schemas.registry import CONTRACTS
 from services.audit.handlers import NotAnEvent, entry_of
@@ -92,13 +92,14 @@ class FakeRecord:
 
 
 @dataclass
-class FakeDeadLetters:
-    """A service's dead-letter table in a list."""
+class FakeParkedTopic:
+    """The parked topic in a list: where each unreadable message lay, why, and its bytes."""
 
     kept: list[tuple[str, str, bytes]] = field(default_factory=list)
 
-    async def set_aside(self, location: str, reason: str, payload: bytes) -> None:
-        self.kept.append((location, reason, payload))
+    async def set_aside(self, message: StreamMessage[object] | Delivery, reason: str) -> None:
+        assert isinstance(message, StreamMessage)
+        self.kept.append((location_of(message), reason, message.body))
 
 
 def _message(raw: bytes) -> StreamMessage[object]:
@@ -113,15 +114,15 @@ FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 async def test_a_consumer_sets_aside_what_it_cannot_read_with_the_reason(
     raw: bytes, contract: type[Contract]
 ) -> None:
-    dead_letters = FakeDeadLetters()
-    envelope = await read_or_set_aside(_message(raw), contract, dead_letters.set_aside)
+    parked = FakeParkedTopic()
+    envelope = await read_or_set_aside(_message(raw), contract, parked.set_aside)
     if envelope is None:
-        [(location, reason, payload)] = dead_letters.kept
+        [(location, reason, payload)] = parked.kept
         assert (location, payload) == ("caseflow.fuzz/0/7", raw)
         assert reason.strip()
     else:
         assert envelope.type == contract.type_name()
-        assert dead_letters.kept == []
+        assert parked.kept == []
     type_of(raw)  # routing by type never raises either
 
 
@@ -163,16 +164,16 @@ async def test_an_oversized_message_is_refused_by_every_decode_path() -> None:
     [rejection] = store.rejections.values()
     assert "exceeds the limit" in rejection.deficiencies[0].message
     for contract in BRIDGED:
-        dead_letters = FakeDeadLetters()
-        assert await read_or_set_aside(_message(raw), contract, dead_letters.set_aside) is None
-        assert dead_letters.kept[0][1]
+        parked = FakeParkedTopic()
+        assert await read_or_set_aside(_message(raw), contract, parked.set_aside) is None
+        assert parked.kept[0][1]
 
 
 @pytest.mark.parametrize("depth", [1_000, 100_000])
 async def test_json_nested_beyond_any_contract_is_set_aside(depth: int) -> None:
-    dead_letters = FakeDeadLetters()
+    parked = FakeParkedTopic()
     envelope = _envelope("ScreeningRequested.v1", None)
     raw = json.dumps(envelope).encode().replace(b"null", _nested(depth))
-    assert await read_or_set_aside(_message(raw), DECODED[0], dead_letters.set_aside) is None
-    [(_, reason, _)] = dead_letters.kept
+    assert await read_or_set_aside(_message(raw), DECODED[0], parked.set_aside) is None
+    [(_, reason, _)] = parked.kept
     assert "recursion limit exceeded" in reason

@@ -13,16 +13,19 @@ from caseflow.cli.parked import find
 from caseflow.cli.parked_all import choose
 from caseflow.parked import (
     REPLAYED_FROM_HEADER,
+    Consumed,
     ParkedMessage,
     ParkedReplay,
     Record,
     error_text,
     parked_message,
+    unreadable_message,
 )
-from caseflow.parked_topic import ParkedTopic
+from caseflow.parked_topic import ParkedTopic, parked_topic_of
 from caseflow.parking import LONGEST_REDELIVERY_PAUSE, Parking, RetryBudget
 
 BUDGET = RetryBudget(attempts=3, seconds=60)
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 def record(offset: int, value: bytes = b"{}", key: bytes | None = b"case-1") -> Record:
@@ -305,3 +308,40 @@ def test_replay_all_chooses_by_consumer_and_topic_and_leaves_out_those_replayed_
     assert choose(found, consumer="bridge", topic=None, again=False) == ([parked[1]], 1)
     assert choose(found, consumer="bridge", topic=None, again=True) == (parked[:2], 0)
     assert choose(found, consumer=None, topic="caseflow.other", again=True) == ([], 0)
+
+
+def test_an_unreadable_message_is_parked_with_its_key_headers_bytes_and_reason() -> None:
+    place = Consumed("caseflow.cases", 2, 41, b"case-9", [("caseflow-agency", b"DE-BAFA")])
+
+    parked = unreadable_message(place, b"\xff not json", "caseflow-audit-caseflow.cases", "bad")
+
+    assert (parked.topic, parked.partition, parked.offset) == ("caseflow.cases", 2, 41)
+    assert (parked.key, parked.case_id, parked.attempts) == ("case-9", "case-9", 1)
+    assert (parked.error_type, parked.error) == ("UnreadableMessage", "bad")
+    assert parked.raw_body() == b"\xff not json"
+    assert parked.replay_headers()[0] == ("caseflow-agency", b"DE-BAFA")
+
+
+def test_the_same_delivery_parked_twice_is_recognised_and_listed_once() -> None:
+    place = Consumed.at("caseflow.cases/2/41", b"case-9", [])
+    first = unreadable_message(place, b"x", "caseflow-bridge-cases", "bad")
+    again = unreadable_message(place, b"x", "caseflow-bridge-cases", "bad")
+    elsewhere = unreadable_message(place, b"x", "caseflow-register-caseflow.cases", "bad")
+    failing = parked_message(record(41), "caseflow-bridge-cases", ValueError("x"), 3, (NOW, NOW))
+
+    assert first.parked_id == again.parked_id
+    assert elsewhere.parked_id != first.parked_id  # another consumer's copy is its own
+    assert (
+        parked_message(
+            record(41), "caseflow-bridge-cases", ValueError("y"), 4, (NOW, NOW)
+        ).parked_id
+        == failing.parked_id
+    )
+    assert entries_of([first, again, elsewhere]) == [first.parked_id, elsewhere.parked_id]
+
+
+def entries_of(parked: list[ParkedMessage]) -> list[str]:
+    """The ids `caseflow parked list` shows for what lies on the topic, in order."""
+    return [
+        p.parked_id for p in parked_topic_of([p.model_dump_json().encode() for p in parked]).parked
+    ]
