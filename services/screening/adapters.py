@@ -14,7 +14,7 @@ from schemas.application import SubmitApplication
 from schemas.screening import PartnerNotice, ScreeningCompleted
 from schemas.sharing import APPROVAL_DESPITE_DENIAL, ApprovalDespiteDenial
 from services.screening.config import CONSUMER
-from services.screening.list_store import PostgresListStorage
+from services.screening.list_storage import PostgresListStorage
 from services.screening.rescreening import OpenCase
 from services.screening.rules.parties import Clearance
 

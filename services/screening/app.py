@@ -34,9 +34,9 @@ from schemas.sharing import ApprovalDespiteDenial
 from schemas.topics import CASES, SCREENING_REQUESTS, SCREENING_RESULTS, SHARING_NOTICES
 from services.screening.bootstrap import ScreeningRuntime
 from services.screening.config import CASES_CONSUMER, CONSUMER, NOTICES_CONSUMER
+from services.screening.current_lists import CurrentLists
 from services.screening.domain import Knowledge
 from services.screening.handlers import close_case, record_partner_notice, screen_case
-from services.screening.lists import CurrentLists
 from services.screening.metrics import RESCREENED, record_screening
 from services.screening.policy import ScreeningPolicy
 from services.screening.rescreening import rescreen_open_cases

@@ -17,8 +17,8 @@ from caseflow.uow import PostgresStore
 from services.screening.adapters import PostgresScreeningUnitOfWork
 from services.screening.api import build_api
 from services.screening.config import MIGRATIONS, SCHEMA
-from services.screening.list_loading import ensure_seed_list
-from services.screening.lists import CurrentLists
+from services.screening.current_lists import CurrentLists
+from services.screening.list_updates import ensure_seed_list
 
 log = structlog.get_logger(__name__)
 DEFAULT_HTTP_PORT = 8310

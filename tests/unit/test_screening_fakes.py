@@ -20,8 +20,8 @@ from schemas.envelope import Envelope, Publishable
 from schemas.screening import ListUpdated, PartnerNotice, ScreeningCompleted, ScreeningRequested
 from schemas.sharing import ApprovalDespiteDenial
 from schemas.topics import Topic
-from services.screening.list_loading import Progress
-from services.screening.list_versions import ListDelta
+from services.screening.list_diff import ListDelta
+from services.screening.list_updates import Progress
 from services.screening.matching import RestrictedPartyEntry
 from services.screening.rescreening import ListChange, OpenCase
 from services.screening.rules.parties import Clearance

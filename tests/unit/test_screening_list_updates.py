@@ -17,16 +17,16 @@ from schemas.screening import (
 )
 from services.screening.clearing import ClearHit, clear_hit
 from services.screening.config import SEED_LIST
+from services.screening.current_lists import CurrentLists
 from services.screening.domain import Knowledge, ScreeningPolicy
 from services.screening.handlers import close_case, screen_case
-from services.screening.list_loading import ensure_seed_list, load_list_version
-from services.screening.list_versions import (
+from services.screening.list_diff import (
     compute_delta,
     entry_digest,
     entry_from_json,
     entry_to_json,
 )
-from services.screening.lists import CurrentLists
+from services.screening.list_updates import ensure_seed_list, load_list_version
 from services.screening.matching import RestrictedPartyIndex, load_list, parse_csv
 from services.screening.rescreening import rescreen_open_cases
 from services.screening.rules.destination import DestinationRegister

@@ -12,8 +12,8 @@ import asyncpg
 
 from caseflow.db import Connection
 from schemas.screening import ListUpdated
-from services.screening.list_loading import Progress
-from services.screening.list_versions import ListDelta, entry_from_json, entry_to_json
+from services.screening.list_diff import ListDelta, entry_from_json, entry_to_json
+from services.screening.list_updates import Progress
 from services.screening.matching import RestrictedPartyEntry
 from services.screening.rescreening import ListChange
 

@@ -8,8 +8,8 @@ import asyncpg
 import structlog
 
 from services.screening.config import LIST_POLL_SECONDS, SEED_LIST
-from services.screening.list_store import current_entries, list_versions
-from services.screening.list_versions import combined_label
+from services.screening.list_diff import combined_label
+from services.screening.list_storage import current_entries, list_versions
 from services.screening.matching import Hit, MatchPolicy, RestrictedPartyIndex, load_list
 from services.screening.policy import ScreeningPolicy
 
