@@ -9,9 +9,11 @@ cut at a field limit. Each of those ways is a family of keys below, computed the
 both sides, so a pair the matcher can compare always shares a key. The keys over-select (a
 shared key is no hit); the candidates are screened in full, which decides.
 
-A listed name with a distinctive word hits only through one of them, so only those are looked
-up; a name of places and trade words only ("Municipal Public Security Bureau") must be matched
-whole, so any of its words finds the candidates.
+A listed name with distinctive words hits only through them, and a partial match must rest on
+matched distinctive words weighing at least `min_partial_evidence` (the matcher's rule): the
+lightest of them (words common in the list), together under that weight, cannot make a hit on
+their own, so only the others are looked up. A name of places and trade words only ("Municipal
+Public Security Bureau") must be matched whole, so any of its words finds the candidates.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from itertools import pairwise
+from typing import Protocol
 
 from services.screening.matching import RestrictedPartyEntry, normalise_name
 from services.screening.matching.folds import (
@@ -48,16 +51,40 @@ def party_keys(name: str, field_lengths: Iterable[int] = (20, 35)) -> set[MatchK
     return {_digest(text) for text in texts}
 
 
-def listed_keys(entry: RestrictedPartyEntry) -> set[MatchKey]:
+class WordWeights(Protocol):
+    """How much a listed word weighs in the current lists (words common in them weigh less)."""
+
+    def word_weight(self, token: NameToken) -> float: ...
+
+
+def listed_keys(
+    entry: RestrictedPartyEntry, weights: WordWeights | None = None, min_evidence: float = 0.0
+) -> set[MatchKey]:
     """The keys a party matching any of the entry's names shares with it."""
     texts: set[str] = set()
     for name in entry.names:
         tokens = [t for t in normalise_name(name).tokens if t.kind is not TokenKind.FILLER]
-        telling = [t for t in tokens if t.kind is TokenKind.DISTINCTIVE and len(t.text) > 1]
-        for token in telling or tokens:
+        distinctive = [t for t in tokens if t.kind is TokenKind.DISTINCTIVE]
+        for token in _telling(distinctive, weights, min_evidence) or tokens:
             texts |= _word_texts(token, party=False)
             texts |= {"p:" + token.text[:cut] for cut in range(1, len(token.text))}
     return {_digest(text) for text in texts}
+
+
+def _telling(
+    distinctive: list[NameToken], weights: WordWeights | None, min_evidence: float
+) -> list[NameToken]:
+    """The distinctive words a hit must match one of: all but the lightest few that together
+    weigh less than `min_evidence` (and the heaviest, always)."""
+    if weights is None or not distinctive:
+        return distinctive
+    ranked = sorted(distinctive, key=weights.word_weight)
+    light = 0.0
+    for position, token in enumerate(ranked[:-1]):
+        light += weights.word_weight(token)
+        if light >= min_evidence:
+            return ranked[position:]
+    return ranked[-1:]
 
 
 def hit_key(entry_id: str) -> MatchKey:

@@ -10,9 +10,9 @@ matters: a hit on an added or changed entry, or a hit gone.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from schemas.application import SubmitApplication
 from schemas.envelope import Envelope, utcnow
@@ -20,9 +20,10 @@ from schemas.screening import ListUpdated, ScreeningCompleted
 from services.screening.domain import Knowledge, Screening, ScreeningPolicy, screening_result
 from services.screening.handlers import KnowledgeSource, knowledge_for, publish_result
 from services.screening.list_diff import ListChange
-from services.screening.match_keys import MatchKey, hit_key, listed_keys
+from services.screening.match_keys import MatchKey, WordWeights, hit_key, listed_keys
 from services.screening.ports import Store, Transaction
 from services.screening.screened_subjects import (
+    Candidate,
     ScreenedSubject,
     ScreenedSubjects,
     keep_screened,
@@ -50,16 +51,62 @@ class Rescreened:
     cases: list[str] = field(default_factory=list)
 
 
-def affected_keys(changes: Sequence[ListChange]) -> set[MatchKey]:
+@runtime_checkable
+class PairScorer(WordWeights, Protocol):
+    """Scores one party against one indexed entry, as screening would (the current lists)."""
+
+    def entry_positions(self, entry_ids: Collection[str]) -> dict[str, list[int]]: ...
+    def pair_score(self, party_name: str, country: str | None, position: int) -> float: ...
+
+
+@dataclass(frozen=True)
+class UpdateKeys:
+    """The keys an update looks subjects up by, and which changed entry each key stands for."""
+
+    entries_by_key: dict[MatchKey, set[str]]
+    touched: frozenset[str]  # entries changed or removed: subjects that matched them count
+
+    @property
+    def keys(self) -> set[MatchKey]:
+        """Every key: the changed entries' names, and the hits on changed or removed entries."""
+        return {*self.entries_by_key, *(hit_key(entry_id) for entry_id in self.touched)}
+
+
+def affected_keys(
+    changes: Sequence[ListChange], weights: WordWeights | None = None, min_evidence: float = 0.0
+) -> UpdateKeys:
     """The keys of the subjects an update may affect: parties that could match an added or
     changed entry, and subjects whose latest result matched a changed or removed one."""
-    keys: set[MatchKey] = set()
+    entries_by_key: dict[MatchKey, set[str]] = {}
     for change in changes:
         if change.entry is not None:
-            keys |= listed_keys(change.entry)
-        if change.change != "added":
-            keys.add(hit_key(change.entry_id))
-    return keys
+            for key in listed_keys(change.entry, weights, min_evidence):
+                entries_by_key.setdefault(key, set()).add(change.entry_id)
+    touched = frozenset(change.entry_id for change in changes if change.change != "added")
+    return UpdateKeys(entries_by_key, touched)
+
+
+def could_change(
+    candidate: Candidate,
+    found: UpdateKeys,
+    scorer: PairScorer | None,
+    positions: dict[str, list[int]],
+    threshold: float,
+) -> bool:
+    """Whether screening the candidate again may change its result: it matched a changed or
+    removed entry, or one of its parties scores a hit against an entry it shares a key with."""
+    subject = candidate.subject
+    if subject.hits & found.touched:
+        return True
+    entries = {e for key in candidate.keys for e in found.entries_by_key.get(key, ())}
+    if scorer is None:
+        return bool(entries)
+    return any(
+        scorer.pair_score(party.name, party.address.country, position) >= threshold
+        for _, party in subject.application.parties()
+        for entry_id in entries
+        for position in positions.get(entry_id, ())
+    )
 
 
 def what_changed(
@@ -99,17 +146,27 @@ async def rescreen_affected(
     `standing.screener` must index the update's version: results record the lists they used.
     """
     listed = update.data
+    scorer = standing.screener if isinstance(standing.screener, PairScorer) else None
+    match = policy.match_policy()
     async with store.unit_of_work() as uow:
         if not await uow.first_delivery(update.id):
             return Rescreened()
         changes = await uow.list_changes(listed.list_name, listed.number)
-        subjects = await uow.subjects_sharing(affected_keys(changes)) if changes else []
+        if not changes:
+            return Rescreened()
+        found = affected_keys(changes, scorer, match.min_partial_evidence)
+        candidates = await uow.subjects_sharing(found.keys)
+        positions = (
+            scorer.entry_positions(found.touched | {c.entry_id for c in changes}) if scorer else {}
+        )
         rescreened = []
-        for subject in subjects:
+        for candidate in candidates:
             await asyncio.sleep(0)  # many subjects: let heartbeats and other messages run
-            if await _rescreen(uow, subject, update, changes, policy, standing):
-                rescreened.append(subject.case_id)
-        return Rescreened(len(subjects), rescreened)
+            if not could_change(candidate, found, scorer, positions, match.hit_threshold):
+                continue
+            if await _rescreen(uow, candidate.subject, update, changes, policy, standing):
+                rescreened.append(candidate.subject.case_id)
+        return Rescreened(len(candidates), rescreened)
 
 
 async def _rescreen(

@@ -35,12 +35,20 @@ class ScreenedSubject:
         return self.case_id if self.kind == CASE else f"{self.kind}:{self.subject_id}"
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """A subject found by match keys, with the keys it shares."""
+
+    subject: ScreenedSubject
+    keys: frozenset[MatchKey]
+
+
 class ScreenedSubjects(Protocol):
     """The subjects screening keeps current, found by match key."""
 
     async def keep_subject(self, subject: ScreenedSubject, keys: Collection[MatchKey]) -> None: ...
     async def drop_subject(self, kind: str, subject_id: str) -> None: ...
-    async def subjects_sharing(self, keys: Collection[MatchKey]) -> list[ScreenedSubject]: ...
+    async def subjects_sharing(self, keys: Collection[MatchKey]) -> list[Candidate]: ...
 
 
 def open_case(

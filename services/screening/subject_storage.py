@@ -8,7 +8,7 @@ from collections.abc import Collection
 from caseflow.db import Connection
 from schemas.application import SubmitApplication
 from services.screening.match_keys import MatchKey
-from services.screening.screened_subjects import ScreenedSubject
+from services.screening.screened_subjects import Candidate, ScreenedSubject
 
 
 class PostgresSubjectStorage:
@@ -48,22 +48,25 @@ class PostgresSubjectStorage:
             "DELETE FROM screened_subjects WHERE kind = $1 AND subject_id = $2", kind, subject_id
         )
 
-    async def subjects_sharing(self, keys: Collection[MatchKey]) -> list[ScreenedSubject]:
-        """The subjects with at least one of these keys, by kind and id."""
+    async def subjects_sharing(self, keys: Collection[MatchKey]) -> list[Candidate]:
+        """The subjects with at least one of these keys, each with the keys it shares."""
         rows = await self.connection.fetch(
-            "SELECT s.kind, s.subject_id, s.case_id, s.application, s.hits"
-            " FROM screened_subjects s WHERE (s.kind, s.subject_id) IN"
-            " (SELECT kind, subject_id FROM subject_keys WHERE key = ANY($1::bigint[]))"
-            " ORDER BY s.kind, s.subject_id",
+            "SELECT s.kind, s.subject_id, s.case_id, s.application, s.hits, k.shared"
+            " FROM screened_subjects s JOIN (SELECT kind, subject_id, array_agg(key) AS shared"
+            " FROM subject_keys WHERE key = ANY($1::bigint[]) GROUP BY kind, subject_id) k"
+            " USING (kind, subject_id) ORDER BY s.kind, s.subject_id",
             list(keys),
         )
         return [
-            ScreenedSubject(
-                row["kind"],
-                row["subject_id"],
-                str(row["case_id"]),
-                SubmitApplication.model_validate_json(row["application"]),
-                frozenset(row["hits"]),
+            Candidate(
+                ScreenedSubject(
+                    row["kind"],
+                    row["subject_id"],
+                    str(row["case_id"]),
+                    SubmitApplication.model_validate_json(row["application"]),
+                    frozenset(row["hits"]),
+                ),
+                frozenset(row["shared"]),
             )
             for row in rows
         ]

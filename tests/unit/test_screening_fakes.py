@@ -25,7 +25,7 @@ from services.screening.list_updates import Progress
 from services.screening.match_keys import MatchKey
 from services.screening.matching import RestrictedPartyEntry
 from services.screening.rules.parties import Clearance
-from services.screening.screened_subjects import CASE, ScreenedSubject
+from services.screening.screened_subjects import CASE, Candidate, ScreenedSubject
 
 
 @dataclass
@@ -108,10 +108,10 @@ class FakeScreeningUnitOfWork:
     async def drop_subject(self, kind: str, subject_id: str) -> None:
         self.state.subjects.pop((kind, subject_id), None)
 
-    async def subjects_sharing(self, keys: Collection[MatchKey]) -> list[ScreenedSubject]:
+    async def subjects_sharing(self, keys: Collection[MatchKey]) -> list[Candidate]:
         wanted = set(keys)
         return [
-            subject
+            Candidate(subject, kept & wanted)
             for _, (subject, kept) in sorted(self.state.subjects.items())
             if not wanted.isdisjoint(kept)
         ]

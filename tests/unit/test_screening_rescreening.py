@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from schemas.screening import ScreeningCompleted
+from services.screening.current_lists import CurrentLists
 from services.screening.domain import ScreeningPolicy
 from services.screening.handlers import screen_case
 from services.screening.list_diff import ListChange, compute_delta, entry_digest
 from services.screening.list_updates import load_list_version
 from services.screening.match_keys import listed_keys, party_keys
 from services.screening.matching import RestrictedPartyEntry, RestrictedPartyIndex, parse_csv
-from services.screening.rescreening import affected_keys, rescreen_affected
+from services.screening.rescreening import affected_keys, could_change, rescreen_affected
+from services.screening.screened_subjects import Candidate, open_case
 from tests.unit.test_screening_fakes import FakeScreeningStore, screening_request, with_end_user
 from tests.unit.test_screening_list_updates import knowing, published_update
 
@@ -94,8 +98,8 @@ def test_a_party_with_nothing_of_an_entrys_telling_words_shares_no_key_with_it(p
 def test_an_entry_removed_or_changed_finds_the_cases_that_matched_it_by_its_id() -> None:
     removed = affected_keys([ListChange("t-2", "removed")])
     added = affected_keys([ListChange("t-3", "added", ENTRIES[4])])
-    assert len(removed) == 1
-    assert added == listed_keys(ENTRIES[4])
+    assert len(removed.keys) == 1
+    assert added.keys == listed_keys(ENTRIES[4])
 
 
 def rescreens(store: FakeScreeningStore) -> dict[str, ScreeningCompleted]:
@@ -153,3 +157,24 @@ async def test_a_case_re_screened_is_found_by_its_new_hits_at_the_next_update() 
     assert rescreens(store)[case.data.case_id].reason == (
         "list_update: test 3: no longer matches removed entry 't-3'"
     )
+
+
+def test_a_candidate_sharing_only_a_word_with_an_added_entry_is_not_screened_again() -> None:
+    added = parse_csv(HEADER + "t-9,Zephyr Optical Devices,,AE,\n", "test")[0]
+    listed = parse_csv(AFTER + "t-9,Zephyr Optical Devices,,AE,\n", "test")
+    lists = CurrentLists(RestrictedPartyIndex.build(listed), {"test": 2}, POLICY.match_policy())
+    found = affected_keys([ListChange("t-9", "added", added)], lists, 0.4)
+    positions = lists.entry_positions(["t-9"])
+
+    def candidate(end_user: str) -> Candidate:
+        application = with_end_user(end_user)
+        keys = set()
+        for _, party in application.parties():
+            keys |= party_keys(party.name)
+        subject = open_case(str(uuid.uuid4()), application, frozenset())
+        return Candidate(subject, frozenset(keys & found.keys))
+
+    near, same = candidate("Acme Optical Devices"), candidate("Zephyr Optical Devices FZE")
+    assert near.keys, "a candidate: it shares the words 'optical devices'"
+    assert not could_change(near, found, lists, positions, POLICY.match_policy().hit_threshold)
+    assert could_change(same, found, lists, positions, POLICY.match_policy().hit_threshold)
