@@ -83,7 +83,7 @@ def faststream_app(name: str, settings: Settings) -> FastStream:
         return intake(settings)
     if name == "screening":
         from services.screening.app import create_app as screening
-        from services.screening.lists import load_screener
+        from services.screening.current_lists import load_screener
 
         return screening(settings, load_screener())
     if name == "consultation":

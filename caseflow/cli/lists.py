@@ -23,8 +23,8 @@ from schemas.screening import HitCleared
 from services.screening.adapters import PostgresScreeningUnitOfWork
 from services.screening.api import ClearanceListed
 from services.screening.config import MIGRATIONS, SCHEMA
-from services.screening.list_loading import ListLoaded, load_list_version
-from services.screening.list_store import ListVersionRecord
+from services.screening.list_storage import ListVersionRecord
+from services.screening.list_updates import ListLoaded, load_list_version
 from services.screening.matching import ListFormatError, RestrictedPartyEntry, load_list
 
 if TYPE_CHECKING:

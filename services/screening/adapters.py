@@ -14,9 +14,10 @@ from schemas.application import SubmitApplication
 from schemas.screening import PartnerNotice, ScreeningCompleted
 from schemas.sharing import APPROVAL_DESPITE_DENIAL, ApprovalDespiteDenial
 from services.screening.config import CONSUMER
-from services.screening.list_store import PostgresListStorage
-from services.screening.rescreening import OpenCase
+from services.screening.list_storage import PostgresListStorage
 from services.screening.rules.parties import Clearance
+from services.screening.screened_subjects import CASE
+from services.screening.subject_storage import PostgresSubjectStorage
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class ClearanceRecord:
     reason: str
 
 
-class PostgresScreeningUnitOfWork(PostgresListStorage, PostgresUnitOfWork):
+class PostgresScreeningUnitOfWork(PostgresListStorage, PostgresSubjectStorage, PostgresUnitOfWork):
     """Screening's records (results, cases, lists, notices, clearances) and outbox, in one tx."""
 
     consumer = CONSUMER
@@ -54,16 +55,17 @@ class PostgresScreeningUnitOfWork(PostgresListStorage, PostgresUnitOfWork):
             result.screened_at,
         )
 
-    async def keep_open_case(self, case_id: str, application: SubmitApplication) -> None:
-        """Remember the case's application as last screened, unless the case is closed."""
-        await self.connection.execute(
+    async def keep_open_case(self, case_id: str, application: SubmitApplication) -> bool:
+        """Remember the case's application as last screened; False if the case is closed."""
+        kept = await self.connection.fetchval(
             "INSERT INTO cases (case_id, application, screened_at) VALUES ($1, $2::jsonb, now())"
             " ON CONFLICT (case_id) DO UPDATE"
             " SET application = EXCLUDED.application, screened_at = EXCLUDED.screened_at"
-            " WHERE cases.closed_at IS NULL",
+            " WHERE cases.closed_at IS NULL RETURNING true",
             uuid.UUID(case_id),
             application.model_dump_json(),
         )
+        return bool(kept)
 
     async def close_case(self, case_id: str, closed_by: str) -> None:
         """Stop re-screening the case (also when the closing event arrives first)."""
@@ -74,17 +76,7 @@ class PostgresScreeningUnitOfWork(PostgresListStorage, PostgresUnitOfWork):
             uuid.UUID(case_id),
             closed_by,
         )
-
-    async def open_cases(self) -> list[OpenCase]:
-        """Every screened case not decided or withdrawn."""
-        rows = await self.connection.fetch(
-            "SELECT case_id, application FROM cases"
-            " WHERE closed_at IS NULL AND application IS NOT NULL ORDER BY case_id"
-        )
-        return [
-            OpenCase(str(row["case_id"]), SubmitApplication.model_validate_json(row["application"]))
-            for row in rows
-        ]
+        await self.drop_subject(CASE, case_id)
 
     async def clearances_for(self, party_keys: Sequence[str]) -> list[Clearance]:
         """The latest clearance of each (party, entry) pair for these parties."""

@@ -35,12 +35,12 @@ from schemas.sharing import ApprovalDespiteDenial
 from schemas.topics import CASES, SCREENING_REQUESTS, SCREENING_RESULTS, SHARING_NOTICES
 from services.screening.bootstrap import ScreeningRuntime
 from services.screening.config import CASES_CONSUMER, CONSUMER, NOTICES_CONSUMER
+from services.screening.current_lists import CurrentLists
 from services.screening.domain import Knowledge
 from services.screening.handlers import close_case, record_partner_notice, screen_case
-from services.screening.lists import CurrentLists
 from services.screening.metrics import RESCREENED, record_screening
 from services.screening.policy import ScreeningPolicy
-from services.screening.rescreening import rescreen_open_cases
+from services.screening.rescreening import rescreen_affected
 from services.screening.rules.destination import DestinationRegister
 
 log = structlog.get_logger(__name__)
@@ -81,9 +81,14 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
         update = await readable(delivery, ListUpdated)
         if update is not None:
             await process.lists.refresh(process.pool)
-            cases = await rescreen_open_cases(update, store, policy, standing)
-            RESCREENED.inc(len(cases))
-            log.info("list update", list=update.data.list_version, rescreened=len(cases))
+            rescreened = await rescreen_affected(update, store, policy, standing)
+            RESCREENED.inc(len(rescreened.cases))
+            log.info(
+                "list update",
+                list=update.data.list_version,
+                candidates=rescreened.candidates,
+                rescreened=len(rescreened.cases),
+            )
 
     async def screen(delivery: Delivery) -> None:
         request = await readable(delivery, ScreeningRequested)
@@ -104,8 +109,8 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
         group_id=CONSUMER,
         title="on_screening_requested",
         description="Screens the parties and items of a case (a re-sent request is answered "
-        "again with the stored result); on ListUpdated, re-screens the open cases that the "
-        "list's new or changed entries match.",
+        "again with the stored result); on ListUpdated, re-screens the open cases whose result "
+        "the update changes (found by match keys, not by screening every case).",
         batch_size=REQUEST_BATCH,
     )
     async def on_screening_requested(

@@ -17,8 +17,10 @@ from caseflow.uow import PostgresStore
 from services.screening.adapters import PostgresScreeningUnitOfWork
 from services.screening.api import build_api
 from services.screening.config import MIGRATIONS, SCHEMA
-from services.screening.list_loading import ensure_seed_list
-from services.screening.lists import CurrentLists
+from services.screening.current_lists import CurrentLists
+from services.screening.list_updates import ensure_seed_list
+from services.screening.policy import ScreeningPolicy
+from services.screening.rescreening import register_earlier_open_cases
 
 log = structlog.get_logger(__name__)
 DEFAULT_HTTP_PORT = 8310
@@ -66,6 +68,9 @@ class ScreeningRuntime:
         seeded = await ensure_seed_list(self.store())
         if seeded is not None:
             log.info("seed list loaded", list_version=seeded.list_version)
+        registered = await register_earlier_open_cases(self.store(), ScreeningPolicy.load())
+        if registered:
+            log.info("open cases registered for re-screening", cases=registered)
         await self.lists.refresh(self.pool)
         self._polling = asyncio.create_task(self.lists.keep_current(self.pool))
         await self.http.start(build_api(self.store(), await self.authentication.start()))

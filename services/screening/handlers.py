@@ -22,6 +22,12 @@ from services.screening.domain import (
 )
 from services.screening.ports import Store, Transaction
 from services.screening.rules.parties import party_keys
+from services.screening.screened_subjects import (
+    ScreenedSubjects,
+    keep_screened,
+    open_case,
+    uncleared_hits,
+)
 
 SOURCE = "caseflow/screening"
 
@@ -50,12 +56,12 @@ class KnowledgeSource(Protocol):
     async def approvals_for(self, destination: str) -> list[ApprovalDespiteDenial]: ...
 
 
-class ScreeningUnitOfWork(Transaction, KnowledgeSource, Protocol):
-    """One transaction over screening's results, cases, notices and outbox."""
+class ScreeningUnitOfWork(Transaction, KnowledgeSource, ScreenedSubjects, Protocol):
+    """One transaction over screening's results, cases, subjects, notices and outbox."""
 
     async def find_result(self, request_id: str) -> ScreeningCompleted | None: ...
     async def add_result(self, result: ScreeningCompleted) -> None: ...
-    async def keep_open_case(self, case_id: str, application: SubmitApplication) -> None: ...
+    async def keep_open_case(self, case_id: str, application: SubmitApplication) -> bool: ...
     async def close_case(self, case_id: str, closed_by: str) -> None: ...
     async def add_partner_notice(self, notice: PartnerNotice | ApprovalDespiteDenial) -> None: ...
 
@@ -83,7 +89,10 @@ async def screen_case(
             await uow.add_result(result)
             outcome = Outcome.SCREENED
         # Kept for re-screening when a list changes, until the case is decided.
-        await uow.keep_open_case(request.data.case_id, request.data.application)
+        case_id, application = request.data.case_id, request.data.application
+        if await uow.keep_open_case(case_id, application):
+            hits = uncleared_hits(result, policy)
+            await keep_screened(uow, open_case(case_id, application, hits), policy)
         # The answer's id derives from this delivery, so a re-sent request is answered anew.
         await publish_result(uow, result, request.correlation_id, str(request.id))
         return Screened(outcome, result)

@@ -1,42 +1,41 @@
-"""Use case: after a list update, screen again the open cases its new or changed entries match."""
+"""Use case: after a list update, screen again the subjects whose result the update changes.
+
+The work grows with what the update changed, not with the list or the open caseload: the
+changed entries' match keys find the subjects whose parties could match them, and the entries
+an update changed or removed find the subjects that matched them; only those are screened
+again, in full, against the updated lists. A result is published where it differs in what
+matters: a hit on an added or changed entry, or a hit gone.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Protocol, runtime_checkable
 
 from schemas.application import SubmitApplication
 from schemas.envelope import Envelope, utcnow
 from schemas.screening import ListUpdated, ScreeningCompleted
 from services.screening.domain import Knowledge, Screening, ScreeningPolicy, screening_result
 from services.screening.handlers import KnowledgeSource, knowledge_for, publish_result
-from services.screening.matching import RestrictedPartyEntry, RestrictedPartyIndex
+from services.screening.list_diff import ListChange
+from services.screening.match_keys import MatchKey, WordWeights, hit_key, listed_keys
 from services.screening.ports import Store, Transaction
-from services.screening.rules.parties import list_update_matches
+from services.screening.screened_subjects import (
+    Candidate,
+    ScreenedSubject,
+    ScreenedSubjects,
+    keep_screened,
+    open_case,
+    uncleared_hits,
+)
 
 
-@dataclass(frozen=True)
-class OpenCase:
-    """A case screened and not decided yet, with its application as last screened."""
-
-    case_id: str
-    application: SubmitApplication
-
-
-@dataclass(frozen=True)
-class ListChange:
-    """An entry a list version added or changed."""
-
-    entry: RestrictedPartyEntry
-    change: str  # "added" or "changed"
-
-
-class RescreeningUnitOfWork(Transaction, KnowledgeSource, Protocol):
-    """One transaction over the list changes, the open cases, the results and the outbox."""
+class RescreeningUnitOfWork(Transaction, KnowledgeSource, ScreenedSubjects, Protocol):
+    """One transaction over the list changes, the subjects, the results and the outbox."""
 
     async def list_changes(self, name: str, version: int) -> list[ListChange]: ...
-    async def open_cases(self) -> list[OpenCase]: ...
     async def find_result(self, request_id: str) -> ScreeningCompleted | None: ...
     async def add_result(self, result: ScreeningCompleted) -> None: ...
 
@@ -44,52 +43,175 @@ class RescreeningUnitOfWork(Transaction, KnowledgeSource, Protocol):
 RescreeningStore = Store[RescreeningUnitOfWork]
 
 
-async def rescreen_open_cases(
+@dataclass(frozen=True)
+class Rescreened:
+    """What a list update did: subjects looked at, and the cases given a new result."""
+
+    candidates: int = 0
+    cases: list[str] = field(default_factory=list)
+
+
+@runtime_checkable
+class PairScorer(WordWeights, Protocol):
+    """Scores one party against one indexed entry, as screening would (the current lists)."""
+
+    def entry_positions(self, entry_ids: Collection[str]) -> dict[str, list[int]]: ...
+    def pair_score(self, party_name: str, country: str | None, position: int) -> float: ...
+
+
+@dataclass(frozen=True)
+class UpdateKeys:
+    """The keys an update looks subjects up by, and which changed entry each key stands for."""
+
+    entries_by_key: dict[MatchKey, set[str]]
+    touched: frozenset[str]  # entries changed or removed: subjects that matched them count
+
+    @property
+    def keys(self) -> set[MatchKey]:
+        """Every key: the changed entries' names, and the hits on changed or removed entries."""
+        return {*self.entries_by_key, *(hit_key(entry_id) for entry_id in self.touched)}
+
+
+def affected_keys(
+    changes: Sequence[ListChange], weights: WordWeights | None = None, min_evidence: float = 0.0
+) -> UpdateKeys:
+    """The keys of the subjects an update may affect: parties that could match an added or
+    changed entry, and subjects whose latest result matched a changed or removed one."""
+    entries_by_key: dict[MatchKey, set[str]] = {}
+    for change in changes:
+        if change.entry is not None:
+            for key in listed_keys(change.entry, weights, min_evidence):
+                entries_by_key.setdefault(key, set()).add(change.entry_id)
+    touched = frozenset(change.entry_id for change in changes if change.change != "added")
+    return UpdateKeys(entries_by_key, touched)
+
+
+def could_change(
+    candidate: Candidate,
+    found: UpdateKeys,
+    scorer: PairScorer | None,
+    positions: dict[str, list[int]],
+    threshold: float,
+) -> bool:
+    """Whether screening the candidate again may change its result: it matched a changed or
+    removed entry, or one of its parties scores a hit against an entry it shares a key with."""
+    subject = candidate.subject
+    if subject.hits & found.touched:
+        return True
+    entries = {e for key in candidate.keys for e in found.entries_by_key.get(key, ())}
+    if scorer is None:
+        return bool(entries)
+    return any(
+        scorer.pair_score(party.name, party.address.country, position) >= threshold
+        for _, party in subject.application.parties()
+        for entry_id in entries
+        for position in positions.get(entry_id, ())
+    )
+
+
+def what_changed(
+    before: frozenset[str],
+    result: ScreeningCompleted,
+    policy: ScreeningPolicy,
+    changes: Sequence[ListChange],
+) -> list[str]:
+    """Why a new result matters, in words: hits on added or changed entries, hits gone."""
+    change_of = {change.entry_id: change for change in changes}
+    now = uncleared_hits(result, policy)
+    reasons = [
+        f"{finding.evidence} matches {change.change} entry '{change.entry.name}'"
+        for finding in result.findings
+        if finding.reference in now
+        and (change := change_of.get(finding.reference)) is not None
+        and change.entry is not None
+    ]
+    for entry_id in sorted(before - now):
+        change = change_of.get(entry_id)
+        if change is None:
+            reasons.append(f"no longer matches entry '{entry_id}'")
+        else:
+            name = change.entry.name if change.entry is not None else entry_id
+            reasons.append(f"no longer matches {change.change} entry '{name}'")
+    return list(dict.fromkeys(reasons))
+
+
+async def rescreen_affected(
     update: Envelope[ListUpdated],
     store: RescreeningStore,
     policy: ScreeningPolicy,
     standing: Knowledge,
-) -> list[str]:
-    """Publish a new result for each open case a new or changed entry matches; their ids.
+) -> Rescreened:
+    """Publish a new result for each subject the update changes; the cases re-screened.
 
     `standing.screener` must index the update's version: results record the lists they used.
     """
     listed = update.data
+    scorer = standing.screener if isinstance(standing.screener, PairScorer) else None
+    match = policy.match_policy()
     async with store.unit_of_work() as uow:
         if not await uow.first_delivery(update.id):
-            return []
-        cases = await uow.open_cases()
-        changes = await uow.list_changes(listed.list_name, listed.number) if cases else []
+            return Rescreened()
+        changes = await uow.list_changes(listed.list_name, listed.number)
         if not changes:
-            return []
-        # Only the update's entries are looked at first: every open case quickly. A first load
-        # of a large list is a large index: built off the event loop.
-        update_index = await asyncio.to_thread(
-            RestrictedPartyIndex.build,
-            [change.entry for change in changes],
-            policy.match_policy(),
+            return Rescreened()
+        found = affected_keys(changes, scorer, match.min_partial_evidence)
+        candidates = await uow.subjects_sharing(found.keys)
+        positions = (
+            scorer.entry_positions(found.touched | {c.entry_id for c in changes}) if scorer else {}
         )
-        change_of = {change.entry.entry_id: change.change for change in changes}
         rescreened = []
-        for case in cases:
-            await asyncio.sleep(0)  # thousands of cases: let heartbeats and other messages run
-            if not list_update_matches(case.application, update_index, change_of):
+        for candidate in candidates:
+            await asyncio.sleep(0)  # many subjects: let heartbeats and other messages run
+            if not could_change(candidate, found, scorer, positions, match.hit_threshold):
                 continue
-            # The workflow takes a re-screen whose id names the list versions the result records.
-            request_id = f"{case.case_id}/rescreen/{standing.screener.list_version}"
-            if await uow.find_result(request_id) is not None:
-                continue
-            knowledge = await knowledge_for(uow, case.application, standing)
-            # A reviewer may have cleared the very pair the update matched.
-            matched = list_update_matches(
-                case.application, update_index, change_of, knowledge.clearances
-            )
-            if not matched:
-                continue
-            reason = f"list_update: {listed.list_name} {listed.number}: {'; '.join(matched)}"
-            screening = Screening(request_id, case.case_id, case.application, reason)
-            result = screening_result(screening, policy, knowledge, utcnow())
-            await uow.add_result(result)
-            await publish_result(uow, result, update.correlation_id, request_id)
-            rescreened.append(case.case_id)
-        return rescreened
+            if await _rescreen(uow, candidate.subject, update, changes, policy, standing):
+                rescreened.append(candidate.subject.case_id)
+        return Rescreened(len(candidates), rescreened)
+
+
+async def _rescreen(
+    uow: RescreeningUnitOfWork,
+    subject: ScreenedSubject,
+    update: Envelope[ListUpdated],
+    changes: Sequence[ListChange],
+    policy: ScreeningPolicy,
+    standing: Knowledge,
+) -> bool:
+    """Screen one subject again; publish and keep the result if the update changed it."""
+    # The workflow takes a re-screen whose id names the list versions the result records.
+    request_id = f"{subject.reference}/rescreen/{standing.screener.list_version}"
+    if await uow.find_result(request_id) is not None:
+        return False
+    knowledge = await knowledge_for(uow, subject.application, standing)
+    screening = Screening(request_id, subject.case_id, subject.application)
+    result = screening_result(screening, policy, knowledge, utcnow())
+    # A hit a reviewer has since cleared is no news either way.
+    cleared = {clearance.entry_id for clearance in knowledge.clearances}
+    reasons = what_changed(subject.hits - cleared, result, policy, changes)
+    if not reasons:
+        return False  # a near name, or a match a reviewer cleared: nothing new to tell
+    listed = update.data
+    reason = f"list_update: {listed.list_name} {listed.number}: {'; '.join(reasons)}"
+    result = result.model_copy(update={"reason": reason})
+    await uow.add_result(result)
+    await publish_result(uow, result, update.correlation_id, request_id)
+    hits = uncleared_hits(result, policy)
+    await keep_screened(uow, replace(subject, hits=hits), policy)
+    return True
+
+
+class EarlierCases(ScreenedSubjects, Protocol):
+    """Open cases kept before screened subjects were, with their latest result."""
+
+    async def unregistered_open_cases(self) -> list[tuple[str, SubmitApplication, str | None]]: ...
+
+
+async def register_earlier_open_cases(store: Store[EarlierCases], policy: ScreeningPolicy) -> int:
+    """Register as subjects the open cases screened before subjects were kept; how many."""
+    async with store.unit_of_work() as uow:
+        earlier = await uow.unregistered_open_cases()
+        for case_id, application, latest in earlier:
+            result = None if latest is None else ScreeningCompleted.model_validate_json(latest)
+            hits = frozenset() if result is None else uncleared_hits(result, policy)
+            await keep_screened(uow, open_case(case_id, application, hits), policy)
+        return len(earlier)

@@ -20,7 +20,7 @@ from services.consultation.app import create_app as consultation_app
 from services.consultation.policy import StakeholderRegistry
 from services.intake.app import create_app as intake_app
 from services.screening.app import create_app as screening_app
-from services.screening.lists import load_screener
+from services.screening.current_lists import load_screener
 from tests.integration.case_harness import CaseHarness, case_harness
 from tests.integration.desk_fixtures import DeskWorld, desk_world
 from tests.support import bearer, signed_token

@@ -6,8 +6,8 @@ import pytest
 
 from caseflow.samples import sample_applications
 from schemas.screening import FindingCategory, RiskLevel
+from services.screening.current_lists import load_screener
 from services.screening.domain import Knowledge, ScreeningPolicy, assess
-from services.screening.lists import load_screener
 from services.screening.rules.destination import DestinationRegister
 
 POLICY = ScreeningPolicy.load()

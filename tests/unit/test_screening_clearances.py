@@ -9,10 +9,10 @@ import pytest
 from schemas.envelope import Envelope
 from schemas.screening import FindingCategory, HitCleared, RiskLevel, ScreeningCompleted
 from services.screening.clearing import ClearanceRefused, ClearHit, UnknownEntry, clear_hit
+from services.screening.current_lists import load_screener
 from services.screening.domain import Knowledge, ScreeningPolicy
 from services.screening.handlers import screen_case
-from services.screening.list_loading import ensure_seed_list
-from services.screening.lists import load_screener
+from services.screening.list_updates import ensure_seed_list
 from services.screening.rules.destination import DestinationRegister
 from tests.unit.test_screening_fakes import FakeScreeningStore, screening_request, with_end_user
 

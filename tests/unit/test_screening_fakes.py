@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -20,11 +20,12 @@ from schemas.envelope import Envelope, Publishable
 from schemas.screening import ListUpdated, PartnerNotice, ScreeningCompleted, ScreeningRequested
 from schemas.sharing import ApprovalDespiteDenial
 from schemas.topics import Topic
-from services.screening.list_loading import Progress
-from services.screening.list_versions import ListDelta
+from services.screening.list_diff import ListChange, ListDelta
+from services.screening.list_updates import Progress
+from services.screening.match_keys import MatchKey
 from services.screening.matching import RestrictedPartyEntry
-from services.screening.rescreening import ListChange, OpenCase
 from services.screening.rules.parties import Clearance
+from services.screening.screened_subjects import CASE, Candidate, ScreenedSubject
 
 
 @dataclass
@@ -43,6 +44,9 @@ class ScreeningState:
         default_factory=dict
     )
     clearances: list[tuple[Clearance, str]] = field(default_factory=list)
+    subjects: dict[tuple[str, str], tuple[ScreenedSubject, frozenset[MatchKey]]] = field(
+        default_factory=dict
+    )
     published: list[tuple[str, Publishable]] = field(default_factory=list)
 
 
@@ -88,18 +92,28 @@ class FakeScreeningUnitOfWork:
     async def add_result(self, result: ScreeningCompleted) -> None:
         self.state.results[result.request_id] = result
 
-    async def keep_open_case(self, case_id: str, application: SubmitApplication) -> None:
-        if case_id not in self.state.closed:
-            self.state.applications[case_id] = application
+    async def keep_open_case(self, case_id: str, application: SubmitApplication) -> bool:
+        if case_id in self.state.closed:
+            return False
+        self.state.applications[case_id] = application
+        return True
 
     async def close_case(self, case_id: str, closed_by: str) -> None:
         self.state.closed.setdefault(case_id, closed_by)
+        await self.drop_subject(CASE, case_id)
 
-    async def open_cases(self) -> list[OpenCase]:
+    async def keep_subject(self, subject: ScreenedSubject, keys: Collection[MatchKey]) -> None:
+        self.state.subjects[(subject.kind, subject.subject_id)] = (subject, frozenset(keys))
+
+    async def drop_subject(self, kind: str, subject_id: str) -> None:
+        self.state.subjects.pop((kind, subject_id), None)
+
+    async def subjects_sharing(self, keys: Collection[MatchKey]) -> list[Candidate]:
+        wanted = set(keys)
         return [
-            OpenCase(case_id, application)
-            for case_id, application in sorted(self.state.applications.items())
-            if case_id not in self.state.closed
+            Candidate(subject, kept & wanted)
+            for _, (subject, kept) in sorted(self.state.subjects.items())
+            if not wanted.isdisjoint(kept)
         ]
 
     async def clearances_for(self, party_keys: Sequence[str]) -> list[Clearance]:
@@ -149,10 +163,7 @@ class FakeScreeningUnitOfWork:
             del entries[entry_id]
         for entry in (*delta.added, *delta.changed):
             entries[entry.entry_id] = (delta.digests[entry.entry_id], entry)
-        self.state.changes[(name, update.number)] = [
-            *(ListChange(entry, "added") for entry in delta.added),
-            *(ListChange(entry, "changed") for entry in delta.changed),
-        ]
+        self.state.changes[(name, update.number)] = delta.changes()
         progress(len(delta.added) + len(delta.changed), len(delta.added) + len(delta.changed))
 
     async def list_changes(self, name: str, version: int) -> list[ListChange]:

@@ -17,18 +17,18 @@ from schemas.screening import (
 )
 from services.screening.clearing import ClearHit, clear_hit
 from services.screening.config import SEED_LIST
+from services.screening.current_lists import CurrentLists
 from services.screening.domain import Knowledge, ScreeningPolicy
 from services.screening.handlers import close_case, screen_case
-from services.screening.list_loading import ensure_seed_list, load_list_version
-from services.screening.list_versions import (
+from services.screening.list_diff import (
     compute_delta,
     entry_digest,
     entry_from_json,
     entry_to_json,
 )
-from services.screening.lists import CurrentLists
+from services.screening.list_updates import ensure_seed_list, load_list_version
 from services.screening.matching import RestrictedPartyIndex, load_list, parse_csv
-from services.screening.rescreening import rescreen_open_cases
+from services.screening.rescreening import rescreen_affected
 from services.screening.rules.destination import DestinationRegister
 from tests.unit.test_screening_fakes import FakeScreeningStore, screening_request, with_end_user
 
@@ -113,7 +113,7 @@ async def test_an_open_case_matching_an_added_entry_is_screened_again_with_the_r
     await load_list_version("test", parse_csv(VERSION_2, "test"), "v2.csv", store)
     lists = knowing(VERSION_2, 2)
 
-    rescreened = await rescreen_open_cases(published_update(store), store, POLICY, lists)
+    rescreened = (await rescreen_affected(published_update(store), store, POLICY, lists)).cases
 
     assert rescreened == [request.data.case_id]
     [result] = rescreen_results(store)
@@ -135,7 +135,7 @@ async def test_a_decided_case_and_an_unrelated_case_are_not_screened_again() -> 
     await close_case(decision(decided.data.case_id), store)
     await load_list_version("test", parse_csv(VERSION_1, "test"), "v1.csv", store)
 
-    rescreened = await rescreen_open_cases(published_update(store), store, POLICY, lists)
+    rescreened = (await rescreen_affected(published_update(store), store, POLICY, lists)).cases
 
     assert rescreened == []
     assert rescreen_results(store) == []
@@ -147,8 +147,8 @@ async def test_a_list_update_delivered_twice_re_screens_once() -> None:
     await screen_case(screening_request(with_end_user("Orison Signal Works")), store, POLICY, lists)
     await load_list_version("test", parse_csv(VERSION_1, "test"), "v1.csv", store)
     update = published_update(store)
-    assert len(await rescreen_open_cases(update, store, POLICY, lists)) == 1
-    assert await rescreen_open_cases(update, store, POLICY, lists) == []
+    assert len((await rescreen_affected(update, store, POLICY, lists)).cases) == 1
+    assert (await rescreen_affected(update, store, POLICY, lists)).cases == []
     assert len(store.published_of("ScreeningCompleted")) == 2  # the first answer, the re-screen
 
 
@@ -175,7 +175,7 @@ async def test_a_list_update_leaves_alone_a_case_whose_match_a_reviewer_cleared(
     reason = "Dubai trading house, unrelated to the listed Russian firm"
     cleared = ClearHit("Orison Signal Works", "AE", "t-2", reason, "officer-17", "senior_officer")
     await clear_hit(cleared, at=utcnow(), store=store)
-    assert await rescreen_open_cases(published_update(store), store, POLICY, lists) == []
+    assert (await rescreen_affected(published_update(store), store, POLICY, lists)).cases == []
 
 
 def test_a_file_that_is_not_a_list_is_refused_before_anything_is_stored(tmp_path: Path) -> None:

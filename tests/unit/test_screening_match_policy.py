@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.screening.lists import load_screener
+from services.screening.current_lists import load_screener
 from services.screening.policy import ScreeningPolicy
 
 POLICY = ScreeningPolicy.load()

@@ -18,9 +18,9 @@ from schemas.screening import (
     ScreeningRequested,
 )
 from schemas.sharing import ApprovalDespiteDenial, OverriddenDenial
+from services.screening.current_lists import load_screener
 from services.screening.domain import Knowledge, ScreeningPolicy
 from services.screening.handlers import record_partner_notice, screen_case
-from services.screening.lists import load_screener
 from services.screening.rules.destination import DestinationRegister
 from tests.unit.test_screening_fakes import (
     FakeScreeningStore,

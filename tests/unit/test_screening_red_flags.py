@@ -10,8 +10,8 @@ import pytest
 
 from schemas.application import DueDiligenceAttestation, Item, TechnologyCategory
 from schemas.screening import Finding, FindingCategory, RiskLevel
+from services.screening.current_lists import load_screener
 from services.screening.domain import Assessment, Knowledge, ScreeningPolicy, assess
-from services.screening.lists import load_screener
 from services.screening.rules.destination import DEFAULT_REGISTER, DestinationRegister
 from tests.unit.test_screening_fakes import application, party
 

@@ -1,7 +1,7 @@
 """Restricted-party name matching: normalise, index, score and explain (pure logic, no I/O)."""
 
 from services.screening.matching.index import RestrictedPartyIndex
-from services.screening.matching.lists import (
+from services.screening.matching.list_files import (
     ListFormatError,
     load_list,
     load_seed_list,

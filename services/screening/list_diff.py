@@ -58,6 +58,15 @@ def combined_label(versions: Mapping[str, int]) -> str:
 
 
 @dataclass(frozen=True)
+class ListChange:
+    """One entry a list version added, changed or removed (a removed one has no entry left)."""
+
+    entry_id: str
+    change: str  # "added", "changed" or "removed"
+    entry: RestrictedPartyEntry | None = None
+
+
+@dataclass(frozen=True)
 class ListDelta:
     """What a new version of a list changes against the current one."""
 
@@ -71,6 +80,14 @@ class ListDelta:
     def is_empty(self) -> bool:
         """True when the new version says nothing the current one does not."""
         return not (self.added or self.changed or self.removed)
+
+    def changes(self) -> list[ListChange]:
+        """Entry by entry, what the new version adds, changes and removes."""
+        return [
+            *(ListChange(entry.entry_id, "added", entry) for entry in self.added),
+            *(ListChange(entry.entry_id, "changed", entry) for entry in self.changed),
+            *(ListChange(entry_id, "removed") for entry_id in self.removed),
+        ]
 
     def summary(self) -> str:
         """`3 added, 1 changed, 0 removed`."""

@@ -10,7 +10,7 @@ from schemas.envelope import Envelope, derived_id, utcnow
 from schemas.screening import ListUpdated
 from schemas.topics import SCREENING_REQUESTS
 from services.screening.config import SEED_LIST, SEED_LIST_NAME
-from services.screening.list_versions import ListDelta, compute_delta, list_label
+from services.screening.list_diff import ListDelta, compute_delta, list_label
 from services.screening.matching import RestrictedPartyEntry, load_list
 from services.screening.ports import Store, Transaction
 

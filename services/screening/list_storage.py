@@ -12,10 +12,9 @@ import asyncpg
 
 from caseflow.db import Connection
 from schemas.screening import ListUpdated
-from services.screening.list_loading import Progress
-from services.screening.list_versions import ListDelta, entry_from_json, entry_to_json
+from services.screening.list_diff import ListChange, ListDelta, entry_from_json, entry_to_json
+from services.screening.list_updates import Progress
 from services.screening.matching import RestrictedPartyEntry
-from services.screening.rescreening import ListChange
 
 BATCH = 5_000
 
@@ -95,16 +94,22 @@ class PostgresListStorage:
         )
 
     async def list_changes(self, name: str, version: int) -> list[ListChange]:
-        """The entries version `version` of the list added or changed (as they stand now)."""
+        """What version `version` of the list added, changed (entries as they stand now) and
+        removed."""
         rows = await self.connection.fetch(
-            "SELECT e.entry, c.change FROM list_changes c JOIN list_entries e"
+            "SELECT c.entry_id, c.change, e.entry FROM list_changes c LEFT JOIN list_entries e"
             " ON e.name = c.name AND e.entry_id = c.entry_id"
-            " WHERE c.name = $1 AND c.version = $2 AND c.change IN ('added', 'changed')",
+            " WHERE c.name = $1 AND c.version = $2 ORDER BY c.entry_id",
             name,
             version,
         )
         return [
-            ListChange(entry_from_json(json.loads(row["entry"])), row["change"]) for row in rows
+            ListChange(
+                row["entry_id"],
+                row["change"],
+                None if row["entry"] is None else entry_from_json(json.loads(row["entry"])),
+            )
+            for row in rows
         ]
 
     async def version_history(self) -> list[ListVersionRecord]:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from collections import defaultdict
+from collections.abc import Collection
 
 import asyncpg
 import structlog
 
 from services.screening.config import LIST_POLL_SECONDS, SEED_LIST
-from services.screening.list_store import current_entries, list_versions
-from services.screening.list_versions import combined_label
+from services.screening.list_diff import combined_label
+from services.screening.list_storage import current_entries, list_versions
 from services.screening.matching import Hit, MatchPolicy, RestrictedPartyIndex, load_list
+from services.screening.matching.normalise import NameToken
 from services.screening.policy import ScreeningPolicy
 
 log = structlog.get_logger(__name__)
@@ -42,6 +45,23 @@ class CurrentLists:
     def screen(self, party_name: str, country: str | None = None) -> list[Hit]:
         """Hits for one party against every current list."""
         return self._index.screen(party_name, country)
+
+    def word_weight(self, token: NameToken) -> float:
+        """How much a word weighs in the current lists (common words weigh less)."""
+        return self._index.vocabulary.weight_of(token)
+
+    def entry_positions(self, entry_ids: Collection[str]) -> dict[str, list[int]]:
+        """Where entries with these ids stand in the index (one pass over it)."""
+        wanted, found = set(entry_ids), defaultdict(list)
+        for position, entry in enumerate(self._index.entries):
+            if entry.entry_id in wanted:
+                found[entry.entry_id].append(position)
+        return dict(found)
+
+    def pair_score(self, party_name: str, country: str | None, position: int) -> float:
+        """The party's score against one indexed entry, as screening would weigh it."""
+        hit = self._index.score_entry(party_name, country, position)
+        return 0.0 if hit is None else hit.score
 
     async def refresh(self, pool: asyncpg.Pool) -> bool:
         """Rebuild the index if PostgreSQL holds other list versions; True if it was rebuilt."""

@@ -1,0 +1,90 @@
+"""PostgreSQL storage of the screened subjects and their match keys."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+
+from caseflow.db import Connection
+from schemas.application import SubmitApplication
+from services.screening.match_keys import MatchKey
+from services.screening.screened_subjects import Candidate, ScreenedSubject
+
+
+class PostgresSubjectStorage:
+    """The subjects half of screening's unit of work (mixed into it, on its connection)."""
+
+    connection: Connection
+
+    async def keep_subject(self, subject: ScreenedSubject, keys: Collection[MatchKey]) -> None:
+        """Record the subject as it now stands, found by these keys only."""
+        await self.connection.execute(
+            "INSERT INTO screened_subjects (kind, subject_id, case_id, application, hits,"
+            " kept_at) VALUES ($1, $2, $3, $4::jsonb, $5, now())"
+            " ON CONFLICT (kind, subject_id) DO UPDATE SET application = EXCLUDED.application,"
+            " hits = EXCLUDED.hits, kept_at = EXCLUDED.kept_at",
+            subject.kind,
+            subject.subject_id,
+            uuid.UUID(subject.case_id),
+            subject.application.model_dump_json(),
+            sorted(subject.hits),
+        )
+        await self.connection.execute(
+            "DELETE FROM subject_keys WHERE kind = $1 AND subject_id = $2",
+            subject.kind,
+            subject.subject_id,
+        )
+        await self.connection.execute(
+            "INSERT INTO subject_keys (key, kind, subject_id)"
+            " SELECT DISTINCT unnest($1::bigint[]), $2, $3",
+            list(keys),
+            subject.kind,
+            subject.subject_id,
+        )
+
+    async def drop_subject(self, kind: str, subject_id: str) -> None:
+        """No longer re-screen the subject (its keys go with it)."""
+        await self.connection.execute(
+            "DELETE FROM screened_subjects WHERE kind = $1 AND subject_id = $2", kind, subject_id
+        )
+
+    async def subjects_sharing(self, keys: Collection[MatchKey]) -> list[Candidate]:
+        """The subjects with at least one of these keys, each with the keys it shares."""
+        rows = await self.connection.fetch(
+            "SELECT s.kind, s.subject_id, s.case_id, s.application, s.hits, k.shared"
+            " FROM screened_subjects s JOIN (SELECT kind, subject_id, array_agg(key) AS shared"
+            " FROM subject_keys WHERE key = ANY($1::bigint[]) GROUP BY kind, subject_id) k"
+            " USING (kind, subject_id) ORDER BY s.kind, s.subject_id",
+            list(keys),
+        )
+        return [
+            Candidate(
+                ScreenedSubject(
+                    row["kind"],
+                    row["subject_id"],
+                    str(row["case_id"]),
+                    SubmitApplication.model_validate_json(row["application"]),
+                    frozenset(row["hits"]),
+                ),
+                frozenset(row["shared"]),
+            )
+            for row in rows
+        ]
+
+    async def unregistered_open_cases(self) -> list[tuple[str, SubmitApplication, str | None]]:
+        """Open cases kept before subjects were (case, application, latest result JSON)."""
+        rows = await self.connection.fetch(
+            "SELECT c.case_id, c.application, (SELECT r.result FROM results r"
+            " WHERE r.case_id = c.case_id ORDER BY r.completed_at DESC LIMIT 1) AS result"
+            " FROM cases c WHERE c.closed_at IS NULL AND c.application IS NOT NULL"
+            " AND NOT EXISTS (SELECT 1 FROM screened_subjects s"
+            " WHERE s.kind = 'case' AND s.subject_id = c.case_id::text)"
+        )
+        return [
+            (
+                str(row["case_id"]),
+                SubmitApplication.model_validate_json(row["application"]),
+                row["result"],
+            )
+            for row in rows
+        ]

@@ -1,0 +1,92 @@
+"""A list update on real servers: only the cases it changes are screened again, in workflows."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from pathlib import Path
+
+import asyncpg
+import pytest
+from temporalio.client import Client
+
+from caseflow.settings import Endpoints, Settings
+from tests.integration.test_license_case import submit_and_await_review
+from tests.integration.test_screening_service import caseflow, with_end_user
+from workflows.desk import case_view
+from workflows.model import CaseView
+
+pytestmark = [pytest.mark.integration]
+
+
+async def open_case(endpoints: Endpoints, temporal: Client, end_user: str) -> str:
+    """A case submitted through intake and awaiting review; its id."""
+    application = with_end_user(end_user, "AE").model_copy(
+        update={"agency_reference": f"BAFA-LIST-{uuid.uuid4().hex[:10]}"}
+    )
+    return (await submit_and_await_review(endpoints, temporal, application)).case_id
+
+
+async def view_once(temporal: Client, case_id: str, version: str) -> CaseView:
+    """The case once its workflow has taken in the list update `version`."""
+    deadline = time.monotonic() + 90
+    while version not in (view := await case_view(temporal, case_id)).alert:
+        assert time.monotonic() < deadline, f"{case_id}: no {version} alert: {view.timeline}"
+        await asyncio.sleep(0.5)
+    return view
+
+
+async def rescreened_for(endpoints: Endpoints, version: str) -> set[str]:
+    """The cases screening re-screened for a list version (every open case of the session)."""
+    connection = await asyncpg.connect(endpoints.database)
+    try:
+        rows = await connection.fetch(
+            "SELECT case_id FROM screening.results WHERE request_id LIKE $1",
+            f"%/rescreen/%{version}%",
+        )
+    finally:
+        await connection.close()
+    return {str(row["case_id"]) for row in rows}
+
+
+async def test_a_list_update_re_screens_only_the_cases_it_changes_and_a_removed_hit_goes(
+    case_services: None,
+    stack_settings: Settings,
+    stack_endpoints: Endpoints,
+    temporal: Client,
+    tmp_path: Path,
+) -> None:
+    name = f"update-{uuid.uuid4().hex[:8]}"
+    removed, added = (f"{word} {uuid.uuid4().hex[:6].upper()} Dynamics" for word in "QV")
+    hit_then_removed = await open_case(stack_endpoints, temporal, f"{removed} FZE")
+    matches_added = await open_case(stack_endpoints, temporal, f"{added} LLC")
+    unrelated = await open_case(stack_endpoints, temporal, "Kyoto Instruments Trading")
+    listed = tmp_path / "list.csv"
+    listed.write_text(f"id,name,country\n{name}-1,{removed},AE\n")
+    await caseflow(stack_settings, "lists", "load", str(listed), "--source", name)
+    first = await view_once(temporal, hit_then_removed, f"{name}@1")
+    assert first.screening is not None
+    assert first.screening.risk_level == "critical"
+
+    listed.write_text(f"id,name,country\n{name}-2,{added},AE\n")
+    loaded = await caseflow(stack_settings, "lists", "load", str(listed), "--source", name)
+    assert f"{name}@2: 1 added, 0 changed, 1 removed" in loaded
+
+    lost = await view_once(temporal, hit_then_removed, f"{name}@2")
+    assert lost.screening is not None
+    assert lost.screening.risk_level == "low"
+    assert lost.screening.reason == (
+        f"list_update: {name} 2: no longer matches removed entry '{name}-1'"
+    )
+    assert "low risk (was critical)" in lost.alert
+    gained = await view_once(temporal, matches_added, f"{name}@2")
+    assert gained.screening is not None
+    assert gained.screening.risk_level == "critical"
+    assert f"matches added entry '{added}'" in gained.screening.reason
+    # Of every open case of the session, these two alone were screened again.
+    assert await rescreened_for(stack_endpoints, f"{name}@2") == {hit_then_removed, matches_added}
+    untouched = await case_view(temporal, unrelated)
+    assert untouched.alert == ""
+    assert untouched.screening is not None
+    assert untouched.screening.risk_level == "low"

@@ -1,0 +1,180 @@
+"""Re-screening after a list update: the diff, and only the cases it can change screened again."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from schemas.screening import ScreeningCompleted
+from services.screening.current_lists import CurrentLists
+from services.screening.domain import ScreeningPolicy
+from services.screening.handlers import screen_case
+from services.screening.list_diff import ListChange, compute_delta, entry_digest
+from services.screening.list_updates import load_list_version
+from services.screening.match_keys import listed_keys, party_keys
+from services.screening.matching import RestrictedPartyEntry, RestrictedPartyIndex, parse_csv
+from services.screening.rescreening import affected_keys, could_change, rescreen_affected
+from services.screening.screened_subjects import Candidate, open_case
+from tests.unit.test_screening_fakes import FakeScreeningStore, screening_request, with_end_user
+from tests.unit.test_screening_list_updates import knowing, published_update
+
+POLICY = ScreeningPolicy.load()
+HEADER = "id,name,alt_names,country,remarks\n"
+BEFORE = HEADER + (
+    "t-1,Zephyr Lattice Analytics,,AE,surveillance integrator\n"
+    "t-2,Orison Signal Works,,RU,interception\n"
+    "t-4,Halvorsen Maritime Tracking,,NO,vessel tracking\n"
+)
+# t-1 renamed, t-2 removed, t-3 added, t-4 unchanged.
+AFTER = HEADER + (
+    "t-1,Zephyr Lumen Analytics,,AE,surveillance integrator\n"
+    "t-3,Kestrel Vantage Systems,,AE,spyware reseller\n"
+    "t-4,Halvorsen Maritime Tracking,,NO,vessel tracking\n"
+)
+
+
+def test_the_diff_names_each_added_changed_and_removed_entry_and_nothing_unchanged() -> None:
+    current = {entry.entry_id: entry_digest(entry) for entry in parse_csv(BEFORE, "test")}
+    changes = compute_delta(current, parse_csv(AFTER, "test")).changes()
+    assert [(change.entry_id, change.change) for change in changes] == [
+        ("t-3", "added"),
+        ("t-1", "changed"),
+        ("t-2", "removed"),
+    ]
+    assert changes[1].entry is not None
+    assert changes[1].entry.name == "Zephyr Lumen Analytics"
+    assert changes[2].entry is None
+
+
+ENTRIES = [
+    RestrictedPartyEntry("Test List", "p-1", "SULTANOV, Timur Bakhtiyarovich", countries=("UZ",)),
+    RestrictedPartyEntry("Test List", "p-2", "Hassan Rahimi Tabrizi", countries=("IR",)),
+    RestrictedPartyEntry("Test List", "p-3", "Mohammed Yusuf Karimov", countries=("UZ",)),
+    RestrictedPartyEntry("Test List", "o-1", "Granitex Maritime Holdings Ltd", countries=("CY",)),
+    RestrictedPartyEntry("Test List", "o-2", "Veltrano Systems GmbH", countries=("DE",)),
+    RestrictedPartyEntry("Test List", "o-3", "Pars Kimia Sanat Co.", countries=("IR",)),
+    RestrictedPartyEntry("Test List", "o-4", "NSO Group Technologies", countries=("IL",)),
+    RestrictedPartyEntry("Test List", "b-1", "Xinjiang Public Security Bureau", countries=("CN",)),
+]
+# One way of writing a listed name differently per evasion class the matcher folds.
+VARIANTS = [
+    ("p-1", "T. B. Sultanov"),  # initials
+    ("p-1", "SLTNV, Tmr Bkhtyrvch"),  # vowels dropped
+    ("p-1", "Prof. Timur Sultanov Jr."),  # titles and affixes
+    ("p-2", "Hasan Rahimi Tabrizy"),  # typos and respelling
+    ("p-3", "Muhammad Yusuf Karimov"),  # another transliteration of a given name
+    ("p-3", "KARIMOV, Mohammed Yu"),  # cut at a field limit of 20
+    ("o-1", "Granitex Maritirne Holdings"),  # OCR: rn for m
+    ("o-1", "Gran1tex Maritime Holdings Ltd"),  # a digit for a letter
+    ("o-2", "Veltrano Sys tems GmbH"),  # a word split
+    ("o-3", "Prs Kimia Snt"),  # Arabic-script consonants
+    ("o-4", "NSOGroup Technologies"),  # words joined
+    ("o-4", "Group NSO"),  # reordered, a word dropped
+    ("o-4", "NЅО Group Technologies"),  # homoglyphs
+    ("b-1", "Xinjiang Public Security Bureau"),  # a public body, places and trade words
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> RestrictedPartyIndex:
+    return RestrictedPartyIndex.build(ENTRIES, POLICY.match_policy())
+
+
+@pytest.mark.parametrize(("entry_id", "variant"), VARIANTS)
+def test_a_party_the_matcher_pairs_with_an_entry_shares_a_match_key_with_it(
+    index: RestrictedPartyIndex, entry_id: str, variant: str
+) -> None:
+    assert entry_id in {hit.entry_id for hit in index.screen(variant)}, "the matcher hits it"
+    entry = next(entry for entry in ENTRIES if entry.entry_id == entry_id)
+    assert party_keys(variant) & listed_keys(entry)
+
+
+@pytest.mark.parametrize("party", ["Kyoto University", "Shenzhen Electronics Co Ltd", "Acme"])
+def test_a_party_with_nothing_of_an_entrys_telling_words_shares_no_key_with_it(party: str) -> None:
+    assert not party_keys(party) & listed_keys(ENTRIES[3])
+
+
+def test_an_entry_removed_or_changed_finds_the_cases_that_matched_it_by_its_id() -> None:
+    removed = affected_keys([ListChange("t-2", "removed")])
+    added = affected_keys([ListChange("t-3", "added", ENTRIES[4])])
+    assert len(removed.keys) == 1
+    assert added.keys == listed_keys(ENTRIES[4])
+
+
+def rescreens(store: FakeScreeningStore) -> dict[str, ScreeningCompleted]:
+    return {
+        result.case_id: result
+        for result in store.state.results.values()
+        if "/rescreen/" in result.request_id
+    }
+
+
+async def test_only_the_cases_an_update_can_change_are_screened_again() -> None:
+    store = FakeScreeningStore()
+    await load_list_version("test", parse_csv(BEFORE, "test"), "before.csv", store)
+    before = knowing(BEFORE, 1)
+    hit_removed = screening_request(with_end_user("Orison Signal Works LLC", "RU"))
+    hit_renamed = screening_request(with_end_user("Zephyr Lattice Analytics FZE"))
+    matches_added = screening_request(with_end_user("Kestrel Vantage Systems LLC"))
+    hit_unchanged = screening_request(with_end_user("Halvorsen Maritime Tracking AS", "NO"))
+    unrelated = screening_request(with_end_user("Kyoto University", "JP"))
+    requests = (hit_removed, hit_renamed, matches_added, hit_unchanged, unrelated)
+    for request in requests:
+        await screen_case(request, store, POLICY, before)
+    await load_list_version("test", parse_csv(AFTER, "test"), "after.csv", store)
+
+    rescreened = await rescreen_affected(published_update(store), store, POLICY, knowing(AFTER, 2))
+
+    removed, renamed, added = (r.data.case_id for r in (hit_removed, hit_renamed, matches_added))
+    assert rescreened.candidates == 3  # the unchanged entry's and the unrelated case: not read
+    assert sorted(rescreened.cases) == sorted([removed, renamed, added])
+    results = rescreens(store)
+    assert results[removed].reason == "list_update: test 2: no longer matches removed entry 't-2'"
+    assert results[removed].risk_level == "low"
+    assert results[renamed].reason == (
+        "list_update: test 2: no longer matches changed entry 'Zephyr Lumen Analytics'"
+    )
+    assert results[added].reason == (
+        "list_update: test 2: end user 'Kestrel Vantage Systems LLC' (AE) matches added entry "
+        "'Kestrel Vantage Systems'"
+    )
+    assert results[added].risk_level == "critical"
+
+
+async def test_a_case_re_screened_is_found_by_its_new_hits_at_the_next_update() -> None:
+    store = FakeScreeningStore()
+    await load_list_version("test", parse_csv(BEFORE, "test"), "before.csv", store)
+    case = screening_request(with_end_user("Kestrel Vantage Systems LLC"))
+    await screen_case(case, store, POLICY, knowing(BEFORE, 1))
+    await load_list_version("test", parse_csv(AFTER, "test"), "after.csv", store)
+    await rescreen_affected(published_update(store), store, POLICY, knowing(AFTER, 2))
+    await load_list_version("test", parse_csv(BEFORE, "test"), "before.csv", store)
+
+    third = await rescreen_affected(published_update(store), store, POLICY, knowing(BEFORE, 3))
+
+    assert third.cases == [case.data.case_id]
+    assert rescreens(store)[case.data.case_id].reason == (
+        "list_update: test 3: no longer matches removed entry 't-3'"
+    )
+
+
+def test_a_candidate_sharing_only_a_word_with_an_added_entry_is_not_screened_again() -> None:
+    added = parse_csv(HEADER + "t-9,Zephyr Optical Devices,,AE,\n", "test")[0]
+    listed = parse_csv(AFTER + "t-9,Zephyr Optical Devices,,AE,\n", "test")
+    lists = CurrentLists(RestrictedPartyIndex.build(listed), {"test": 2}, POLICY.match_policy())
+    found = affected_keys([ListChange("t-9", "added", added)], lists, 0.4)
+    positions = lists.entry_positions(["t-9"])
+
+    def candidate(end_user: str) -> Candidate:
+        application = with_end_user(end_user)
+        keys = set()
+        for _, party in application.parties():
+            keys |= party_keys(party.name)
+        subject = open_case(str(uuid.uuid4()), application, frozenset())
+        return Candidate(subject, frozenset(keys & found.keys))
+
+    near, same = candidate("Acme Optical Devices"), candidate("Zephyr Optical Devices FZE")
+    assert near.keys, "a candidate: it shares the words 'optical devices'"
+    assert not could_change(near, found, lists, positions, POLICY.match_policy().hit_threshold)
+    assert could_change(same, found, lists, positions, POLICY.match_policy().hit_threshold)
