@@ -18,9 +18,9 @@ from pathlib import Path
 from playwright.async_api import Page, async_playwright
 from pydantic import SecretStr
 
+from caseflow.loopback import free_ports
 from caseflow.settings import Settings
 from caseflow.stack import start_stack, stop_stack
-from caseflow.stack.ports import free_ports
 from schemas.cases import DecisionOutcome, DenialGround
 from schemas.consultation import Position
 from schemas.screening import RiskLevel
