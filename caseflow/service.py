@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import asyncpg
 import structlog
@@ -22,6 +23,13 @@ from caseflow.unreadable import OnSkipped
 from caseflow.waiting import until_available
 
 log = structlog.get_logger(__name__)
+
+
+class Resources(Protocol):
+    """What a service holds beside its pool and relay (an HTTP API, lists kept current)."""
+
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
 
 
 @dataclass
@@ -70,10 +78,17 @@ class ServiceRuntime:
             schema, migrations, endpoints.database, endpoints.kafka, kafka_security(settings)
         )
 
-    def app(self, router: KafkaRouter, on_skipped: OnSkipped | None = None) -> FastStream:
+    def app(
+        self,
+        router: KafkaRouter,
+        on_skipped: OnSkipped | None = None,
+        *,
+        resources: Resources | None = None,
+    ) -> FastStream:
         """The service's process: its router on a broker, this runtime started first.
 
-        `on_skipped` hears of each record batch its consumers could not read and parked.
+        `on_skipped` hears of each record batch its consumers could not read and parked. The
+        service's own `resources` start once this runtime has, and stop before it does.
         """
         broker = make_broker(
             self.kafka_bootstrap,
@@ -82,7 +97,13 @@ class ServiceRuntime:
             on_skipped=on_skipped,
         )
         broker.include_router(router)
-        return FastStream(broker, on_startup=[self.start], after_shutdown=[self.stop])
+        if resources is None:
+            return FastStream(broker, on_startup=[self.start], after_shutdown=[self.stop])
+        return FastStream(
+            broker,
+            on_startup=[self.start, resources.start],
+            after_shutdown=[resources.stop, self.stop],
+        )
 
     async def stop(self) -> None:
         """Stop the relay, then close the producer and the pool."""

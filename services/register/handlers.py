@@ -66,6 +66,13 @@ async def record(uow: RegisterUnitOfWork, raw: bytes, topic: str) -> bool:
     return True
 
 
+async def register(store: PostgresStore[RegisterUnitOfWork], raw: bytes, topic: str) -> bool:
+    """Keep a message read from `topic` in a transaction of its own; `NotAnEvent` for bytes
+    that are no envelope."""
+    async with store.unit_of_work() as uow:
+        return await record(uow, raw, topic)
+
+
 async def case_file(connection: Connection, reference: str, policy: RetentionPolicy) -> CaseFile:
     """The case file of a case id or control number; `UnknownCase` if the register has none."""
     found = await adapters.case_with_events(connection, reference)
