@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 
-from caseflow.messaging import Raw, at_least_once
+from caseflow.messaging import HandlerTable, Raw, SetAside, at_least_once
 from caseflow.parking import RetryBudget
 from schemas.agency import AgencyEvents
 from schemas.application import SubmitApplication
@@ -17,10 +17,10 @@ from schemas.envelope import Envelope
 from schemas.intake import SubmissionRejected
 from schemas.topics import CASES, REJECTIONS, SUBMISSIONS, agency_topic
 from services.intake.config import CONSUMER
-from services.intake.handlers import follow_case, handle_messages
+from services.intake.handlers import handle_messages
 from services.intake.metrics import record_batch
 from services.intake.policy import AGENCY_HEADER, IntakePolicy
-from services.intake.ports import CaseFollowingStore, IntakeStore, RawSubmission
+from services.intake.ports import IntakeStore, RawSubmission
 
 BATCH_SIZE = 500
 
@@ -35,8 +35,9 @@ def _agency_header(headers: Sequence[tuple[str, bytes]]) -> str | None:
 
 def build_router(
     registering: IntakeStore,
-    following: CaseFollowingStore,
     policy: IntakePolicy,
+    cases: HandlerTable[None],
+    set_aside: SetAside,
     budget: RetryBudget,
 ) -> KafkaRouter:
     """Subscribers and (documented) publishers of intake."""
@@ -94,7 +95,9 @@ def build_router(
         "agency may see to its own topic, `caseflow.agency.<CODE>.cases`.",
         budget=budget,
     )
-    async def on_case_progress(body: Raw[Envelope[CaseStatusChanged]]) -> None:
-        await follow_case(body, following)
+    async def on_case_progress(
+        body: Raw[Envelope[CaseStatusChanged]], message: KafkaMessage
+    ) -> None:
+        await cases.dispatch(message, set_aside, others="skip")
 
     return router

@@ -11,6 +11,7 @@ from caseflow.uow import PostgresStore
 from services.intake.adapters import PostgresIntakeUnitOfWork
 from services.intake.app import build_router
 from services.intake.config import MIGRATIONS, SCHEMA, load_policy
+from services.intake.handlers import case_table
 from services.intake.policy import IntakePolicy
 from services.intake.unreadable import remember_unreadable
 
@@ -21,6 +22,10 @@ def bootstrap(settings: Settings, *, policy: IntakePolicy | None = None) -> Fast
     runtime = ServiceRuntime.from_settings(settings, SCHEMA, MIGRATIONS)
     store = PostgresStore(runtime, PostgresIntakeUnitOfWork)
     router = build_router(
-        store, store, policy or load_policy(), RetryBudget.from_settings(settings)
+        store,
+        policy or load_policy(),
+        case_table(store),
+        store.set_aside,
+        RetryBudget.from_settings(settings),
     )
     return runtime.app(router, on_skipped=remember_unreadable(runtime))
