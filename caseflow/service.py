@@ -18,7 +18,7 @@ from faststream.security import BaseSecurity
 from caseflow.db import create_pool, migrate
 from caseflow.kafka import kafka_security, make_broker, start_producer
 from caseflow.outbox import OutboxRelay
-from caseflow.settings import Settings
+from caseflow.settings import Codec, Settings
 from caseflow.unreadable import OnSkipped
 from caseflow.waiting import until_available
 
@@ -41,6 +41,7 @@ class ServiceRuntime:
     database_url: str
     kafka_bootstrap: str
     kafka_security: BaseSecurity | None = field(default=None, repr=False)
+    compression: Codec | None = None
     _pool: asyncpg.Pool | None = None
     _producer: AIOKafkaProducer | None = None
     _relay: asyncio.Task[None] | None = field(default=None, repr=False)
@@ -64,7 +65,10 @@ class ServiceRuntime:
             purpose=f"connection pool {self.schema}",
         )
         self._producer = await start_producer(
-            self.kafka_bootstrap, f"caseflow-{self.schema}", self.kafka_security
+            self.kafka_bootstrap,
+            f"caseflow-{self.schema}",
+            self.kafka_security,
+            compression=self.compression,
         )
         relay = OutboxRelay(self.database_url, self.schema, self._producer)
         self._relay = asyncio.create_task(relay.run(), name=f"outbox-relay-{self.schema}")
@@ -75,7 +79,12 @@ class ServiceRuntime:
         """The runtime of a service on the configured PostgreSQL and Kafka."""
         endpoints = settings.endpoints()
         return cls(
-            schema, migrations, endpoints.database, endpoints.kafka, kafka_security(settings)
+            schema,
+            migrations,
+            endpoints.database,
+            endpoints.kafka,
+            kafka_security(settings),
+            settings.kafka_compression,
         )
 
     def app(
@@ -95,6 +104,7 @@ class ServiceRuntime:
             f"caseflow-{self.schema}",
             self.kafka_security,
             on_skipped=on_skipped,
+            compression=self.compression,
         )
         broker.include_router(router)
         if resources is None:
