@@ -25,7 +25,7 @@ from desk.demo import DEMO_ACCOUNTS, publishes_passwords, seed_demo_accounts
 from desk.runtime import desk_server
 from schemas.cases import DecisionOutcome
 from workflows.client import connect
-from workflows.desk import CaseSummary, case_view, claim, decide, find_cases
+from workflows.desk import CaseListing, case_view, claim, decide, find_cases
 from workflows.tasks import ReviewDecision, ReviewerTask
 
 SAMPLE_COUNT = 6
@@ -74,7 +74,7 @@ async def run_demo(settings: Settings, console: Console, *, wait_seconds: float 
     console.print(f"ready in {time.monotonic() - began:.0f}s; stop everything with `caseflow down`")
 
 
-async def _approve(settings: Settings, client: Client, low: CaseSummary, console: Console) -> None:
+async def _approve(settings: Settings, client: Client, low: CaseListing, console: Console) -> None:
     """Claim and approve the low-risk case as the demo officer, with a token the desk's issuer
     signs for that account (as its sign-in would): the workflow verifies it like any other."""
     officer = next(principal for principal, _ in DEMO_ACCOUNTS if principal.name == "officer")
@@ -119,7 +119,7 @@ def show_desk(
 
 async def _await_review(
     client: Client, since: datetime, console: Console, wait_seconds: float
-) -> list[CaseSummary]:
+) -> list[CaseListing]:
     """Wait until every sample case is screened and waits for a reviewer."""
     query = f"StartTime >= '{since.isoformat()}'"
     deadline = time.monotonic() + wait_seconds

@@ -13,7 +13,7 @@ from faststream.kafka.security import parse_security
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 
 from caseflow.parked import ParkedMessage
-from caseflow.settings import Settings
+from caseflow.settings import Codec, Settings
 from caseflow.unreadable import OnSkipped, ParkingConsumer
 from schemas.topics import PARKED
 
@@ -74,6 +74,7 @@ def make_broker(
     security: BaseSecurity | None = None,
     *,
     on_skipped: OnSkipped | None = None,
+    compression: Codec | None = None,
 ) -> KafkaBroker:
     """The FastStream broker of one service (subscribers and documented publishers).
 
@@ -86,14 +87,15 @@ def make_broker(
         client_id=client_id,
         security=security,
         acks="all",
-        compression_type=_compression(),
+        compression_type=_compression(compression),
         on_skipped=on_skipped,
     )
 
 
-def _compression() -> str | None:
-    codec = Settings().kafka_compression
-    return None if codec == "none" else codec
+def _compression(codec: Codec | None) -> str | None:
+    """The codec as aiokafka names it; `None` (a tool that was given none) reads the settings."""
+    chosen = Settings().kafka_compression if codec is None else codec
+    return None if chosen == "none" else chosen
 
 
 async def start_producer(
@@ -101,6 +103,7 @@ async def start_producer(
     client_id: str,
     security: BaseSecurity | None = None,
     *,
+    compression: Codec | None = None,
     linger_ms: int = 5,
 ) -> AIOKafkaProducer:
     """A started producer that waits for every in-sync replica; it waits `linger_ms` for more
@@ -114,7 +117,7 @@ async def start_producer(
         acks="all",
         enable_idempotence=False,
         linger_ms=linger_ms,
-        compression_type=_compression(),
+        compression_type=_compression(compression),
         **parse_security(security),
     )
     await producer.start()

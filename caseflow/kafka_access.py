@@ -27,7 +27,7 @@ from schemas.topics import (
     Topic,
     agency_topic,
 )
-from services.audit.app import AUDITED
+from services.audit.config import AUDITED
 from services.register.config import REGISTERED
 
 Operation = Literal["Read", "Write"]

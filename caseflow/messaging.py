@@ -13,7 +13,7 @@ import asyncio
 import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeVar
 
 import structlog
 from faststream import AckPolicy
@@ -25,13 +25,13 @@ from pydantic import ValidationError, WrapValidator
 
 from caseflow.parked import Consumed, ParkedMessage, unreadable_message
 from caseflow.parking import PARKED_TOTAL, Parking, RetryBudget
-from caseflow.settings import Settings
 from schemas.envelope import Contract, Envelope, EnvelopeHeader
 from schemas.topics import PARKED, Topic
 
 log = structlog.get_logger(__name__)
 ContractT = TypeVar("ContractT")
 C = TypeVar("C", bound=Contract)
+R = TypeVar("R")
 Handler = TypeVar("Handler", bound=Callable[..., Awaitable[None]])
 
 # One documented publisher of parked messages per router.
@@ -45,8 +45,25 @@ def _unchecked(value: object, _handler: object) -> object:
     return value
 
 
-# A body documented as `T` in AsyncAPI but handed over as the raw bytes (with `raw_bytes`).
-Documented = Annotated[ContractT, WrapValidator(_unchecked)]
+if TYPE_CHECKING:
+
+    class Raw(bytes, Generic[ContractT]):
+        """A message body as it arrived, documented in AsyncAPI as `ContractT`."""
+
+else:
+
+    class Raw:
+        """A message body as it arrived, documented in AsyncAPI as `ContractT`.
+
+        With the `raw_bytes` decoder a handler gets the bytes themselves, so that it reads them
+        with the service's own precise refusals: `Raw[Envelope[X]]` is bytes to the type checker,
+        and to FastStream the envelope of X that the channel carries, left unvalidated. (FastStream
+        names a channel's payload after the model it finds in the annotation, hence the two
+        faces.)
+        """
+
+        def __class_getitem__(cls, documented: object) -> object:
+            return Annotated[documented, WrapValidator(_unchecked)]
 
 
 async def raw_bytes(message: StreamMessage[object]) -> bytes:
@@ -157,8 +174,8 @@ def at_least_once(
     group_id: str,
     title: str,
     description: str,
+    budget: RetryBudget,
     batch_size: int | None = None,
-    budget: RetryBudget | None = None,
 ) -> Callable[[Handler], Handler]:
     """Subscribe a handler that sees raw bytes and commits only after it returns.
 
@@ -166,8 +183,9 @@ def at_least_once(
     first started is missed. With `batch_size`, the handler gets up to that many messages at once.
     A handler that raises (a server it needs is away) has its messages delivered again after a
     pause, not committed: unreadable messages are the handler's to set aside, not to raise. Past
-    the retry `budget` (settings CASEFLOW_PARK_AFTER_…) a message that still fails is parked
-    (`caseflow.parking`) and committed. Batch handlers read the records from `message`.
+    the retry `budget` (which the service's bootstrap reads from settings) a message that still
+    fails is parked (`caseflow.parking`) and committed. Batch handlers read the records from
+    `message`.
     """
     subscriber = router.subscriber(
         topic.name,
@@ -188,7 +206,7 @@ def at_least_once(
         key = parked.case_id.encode() if parked.case_id else None
         await publisher.publish(parked.model_dump_json().encode(), key=key)
 
-    parking = Parking(group_id, budget or RetryBudget.from_settings(Settings()), park)
+    parking = Parking(group_id, budget, park)
 
     def subscribe(handler: Handler) -> Handler:
         subscriber(parking.guard(handler))
@@ -250,3 +268,62 @@ async def case_by_case(
     for outcome in outcomes:
         if isinstance(outcome, BaseException):
             raise outcome
+
+
+class HandlerTable(Generic[R]):
+    """Which use case handles each contract a consumer reads: `{Contract: handler}`.
+
+    Built with `on`, so the type checker ties each contract to its handler's argument. `what`
+    names the messages handled ("a consultation command") in the reason a stray one is set aside.
+    """
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self._handlers: dict[str, tuple[type[Contract], Callable[[Any], Awaitable[R]]]] = {}
+
+    def on(
+        self, contract: type[C], handler: Callable[[Envelope[C]], Awaitable[R]]
+    ) -> HandlerTable[R]:
+        """Hand the envelopes of `contract` to `handler`."""
+        self._handlers[contract.type_name()] = (contract, handler)
+        return self
+
+    @property
+    def contracts(self) -> list[type[Contract]]:
+        """The contracts this table handles, in the order they were added."""
+        return [contract for contract, _ in self._handlers.values()]
+
+    async def dispatch(
+        self,
+        message: StreamMessage[object] | Delivery,
+        set_aside: SetAside,
+        *,
+        others: Literal["set aside", "skip"] = "set aside",
+    ) -> Dispatched[R] | None:
+        """Read the message as its type's contract and hand it to that contract's handler.
+
+        A message of a type the table has no handler for is set aside as unreadable, or, with
+        `others="skip"` (a topic carrying other services' events too), skipped. A message of a
+        handled type that does not validate is set aside with every reason. None when no handler
+        ran.
+        """
+        kind = type_of(message.body)
+        entry = self._handlers.get(kind) if kind is not None else None
+        if entry is None:
+            if others == "set aside":
+                await set_aside_unreadable(message, f"not {self.what}: {kind}", set_aside)
+            return None
+        contract, handler = entry
+        envelope = await read_or_set_aside(message, contract, set_aside)
+        if envelope is None:
+            return None
+        return Dispatched(envelope.type, envelope.subject, await handler(envelope))
+
+
+@dataclass(frozen=True)
+class Dispatched(Generic[R]):
+    """A message a handler acted on: its type, its subject (the case) and the handler's outcome."""
+
+    type: str
+    subject: str
+    outcome: R

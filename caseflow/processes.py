@@ -78,16 +78,16 @@ async def _serve(name: str, settings: Settings) -> None:
 def faststream_app(name: str, settings: Settings) -> FastStream:
     """The FastStream app of a Kafka-facing process (also the source of its AsyncAPI)."""
     if name == "intake":
-        from services.intake.app import create_app as intake
+        from services.intake.bootstrap import bootstrap as intake
 
         return intake(settings)
     if name == "screening":
-        from services.screening.app import create_app as screening
+        from services.screening.bootstrap import bootstrap as screening
         from services.screening.current_lists import load_screener
 
         return screening(settings, load_screener())
     if name == "consultation":
-        from services.consultation.app import create_app as consultation
+        from services.consultation.bootstrap import bootstrap as consultation
 
         return consultation(settings)
     if name == "bridge":
@@ -95,11 +95,11 @@ def faststream_app(name: str, settings: Settings) -> FastStream:
 
         return bridge(settings)
     if name == "audit":
-        from services.audit.app import create_app as audit
+        from services.audit.bootstrap import bootstrap as audit
 
         return audit(settings)
     if name == "register":
-        from services.register.app import create_app as register
+        from services.register.bootstrap import bootstrap as register
 
         return register(settings)
     raise ValueError(f"unknown process '{name}'; known: {', '.join(PROCESS_NAMES)}")

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import asyncpg
 import structlog
@@ -17,11 +18,18 @@ from faststream.security import BaseSecurity
 from caseflow.db import create_pool, migrate
 from caseflow.kafka import kafka_security, make_broker, start_producer
 from caseflow.outbox import OutboxRelay
-from caseflow.settings import Settings
+from caseflow.settings import Codec, Settings
 from caseflow.unreadable import OnSkipped
 from caseflow.waiting import until_available
 
 log = structlog.get_logger(__name__)
+
+
+class Resources(Protocol):
+    """What a service holds beside its pool and relay (an HTTP API, lists kept current)."""
+
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
 
 
 @dataclass
@@ -33,6 +41,7 @@ class ServiceRuntime:
     database_url: str
     kafka_bootstrap: str
     kafka_security: BaseSecurity | None = field(default=None, repr=False)
+    compression: Codec | None = None
     _pool: asyncpg.Pool | None = None
     _producer: AIOKafkaProducer | None = None
     _relay: asyncio.Task[None] | None = field(default=None, repr=False)
@@ -56,7 +65,10 @@ class ServiceRuntime:
             purpose=f"connection pool {self.schema}",
         )
         self._producer = await start_producer(
-            self.kafka_bootstrap, f"caseflow-{self.schema}", self.kafka_security
+            self.kafka_bootstrap,
+            f"caseflow-{self.schema}",
+            self.kafka_security,
+            compression=self.compression,
         )
         relay = OutboxRelay(self.database_url, self.schema, self._producer)
         self._relay = asyncio.create_task(relay.run(), name=f"outbox-relay-{self.schema}")
@@ -67,22 +79,41 @@ class ServiceRuntime:
         """The runtime of a service on the configured PostgreSQL and Kafka."""
         endpoints = settings.endpoints()
         return cls(
-            schema, migrations, endpoints.database, endpoints.kafka, kafka_security(settings)
+            schema,
+            migrations,
+            endpoints.database,
+            endpoints.kafka,
+            kafka_security(settings),
+            settings.kafka_compression,
         )
 
-    def app(self, router: KafkaRouter, on_skipped: OnSkipped | None = None) -> FastStream:
+    def app(
+        self,
+        router: KafkaRouter,
+        on_skipped: OnSkipped | None = None,
+        *,
+        resources: Resources | None = None,
+    ) -> FastStream:
         """The service's process: its router on a broker, this runtime started first.
 
-        `on_skipped` hears of each record batch its consumers could not read and parked.
+        `on_skipped` hears of each record batch its consumers could not read and parked. The
+        service's own `resources` start once this runtime has, and stop before it does.
         """
         broker = make_broker(
             self.kafka_bootstrap,
             f"caseflow-{self.schema}",
             self.kafka_security,
             on_skipped=on_skipped,
+            compression=self.compression,
         )
         broker.include_router(router)
-        return FastStream(broker, on_startup=[self.start], after_shutdown=[self.stop])
+        if resources is None:
+            return FastStream(broker, on_startup=[self.start], after_shutdown=[self.stop])
+        return FastStream(
+            broker,
+            on_startup=[self.start, resources.start],
+            after_shutdown=[resources.stop, self.stop],
+        )
 
     async def stop(self) -> None:
         """Stop the relay, then close the producer and the pool."""

@@ -10,6 +10,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# The codecs caseflow's producers may compress with.
+Codec = Literal["none", "gzip", "snappy", "lz4", "zstd"]
+
 
 class Settings(BaseSettings):
     """Where caseflow's servers are and where its state lives."""
@@ -241,7 +244,7 @@ class Settings(BaseSettings):
         description="A consumer whose position has not moved for this long while its partition "
         "holds messages counts as stalled (metric caseflow_consumer_stalled, `caseflow flow`).",
     )
-    kafka_compression: Literal["none", "gzip", "snappy", "lz4", "zstd"] = Field(
+    kafka_compression: Codec = Field(
         default="none",
         description="The codec caseflow's producers compress with; consumers read all of them.",
     )

@@ -30,7 +30,7 @@ from schemas.screening import HitCleared
 from services.consultation.queries import ReferralState
 from workflows import desk as cases
 from workflows.closed_cases import closed_case_summary, closed_case_view
-from workflows.desk import CaseNotFound, CaseSummary, ReviewerAction
+from workflows.desk import CaseListing, CaseNotFound, ReviewerAction
 from workflows.inbox import InboxFilter, open_tasks
 from workflows.model import CaseView
 from workflows.tasks import ActionRecorded
@@ -88,7 +88,7 @@ class Desk:
         token = self.keys.issue(principal, self.token_lifetime, now, permissions)
         return SignedIn(token, principal, now + self.token_lifetime)
 
-    async def inbox(self, principal: Principal, wanted: InboxFilter) -> list[CaseSummary]:
+    async def inbox(self, principal: Principal, wanted: InboxFilter) -> list[CaseListing]:
         """The cases the principal may see that match, soonest deadline first."""
         narrowed = inbox_of(principal, wanted)
         found = await open_tasks(self.temporal, narrowed, INBOX_LIMIT)
@@ -97,8 +97,8 @@ class Desk:
         return found + await self._closed_in_register(principal, narrowed, found)
 
     async def _closed_in_register(
-        self, principal: Principal, wanted: InboxFilter, listed: list[CaseSummary]
-    ) -> list[CaseSummary]:
+        self, principal: Principal, wanted: InboxFilter, listed: list[CaseListing]
+    ) -> list[CaseListing]:
         """Decided cases the register keeps and Temporal no longer lists, latest first."""
         assert self.register is not None
         if wanted.due_before is not None or wanted.overdue or wanted.reviewer is not None:

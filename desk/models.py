@@ -14,7 +14,7 @@ from schemas.cases import DecisionOutcome, DenialGround, HumanRightsAssessment
 from schemas.consultation import Position, ReferralCase
 from schemas.types import Name, Text
 from services.consultation.queries import ReferralState
-from workflows.desk import CaseSummary
+from workflows.desk import CaseListing
 
 Short = Field(default="", max_length=2_000)
 MOST = REVIEWER_LIST.most  # items in any list a reviewer sends
@@ -75,7 +75,7 @@ class Task(BaseModel):
     overdue: bool
 
     @classmethod
-    def of(cls, summary: CaseSummary) -> Task:
+    def of(cls, summary: CaseListing) -> Task:
         """The task of a case summary."""
         return cls(**asdict(summary))
 

@@ -14,7 +14,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from caseflow.kafka import kafka_security, make_broker
 from caseflow.messaging import (
     Delivery,
-    Documented,
+    Raw,
     SetAside,
     at_least_once,
     case_by_case,
@@ -24,6 +24,7 @@ from caseflow.messaging import (
     set_aside_unreadable,
     type_of,
 )
+from caseflow.parking import RetryBudget
 from caseflow.settings import Settings
 from schemas.cases import CaseAmended, CaseReceived, CaseWithdrawn
 from schemas.consultation import ConsultationConcluded, ConsultationOpened, ReferralExtended
@@ -185,7 +186,7 @@ class TemporalLink:
         return self._client
 
 
-def build_router(temporal: TemporalLink, policy: CasePolicy) -> KafkaRouter:
+def build_router(temporal: TemporalLink, policy: CasePolicy, budget: RetryBudget) -> KafkaRouter:
     """Subscribers of the bridge."""
     router = KafkaRouter()
     set_aside = {
@@ -201,10 +202,9 @@ def build_router(temporal: TemporalLink, policy: CasePolicy) -> KafkaRouter:
         description="Starts the LicenseCase workflow of a newly registered case (once); "
         "signals amendments and withdrawals into it. Other case events are skipped.",
         batch_size=BATCH_SIZE,
+        budget=budget,
     )
-    async def on_case_event(
-        body: Documented[list[Envelope[CaseReceived]]], message: KafkaMessage
-    ) -> None:
+    async def on_case_event(body: list[Raw[Envelope[CaseReceived]]], message: KafkaMessage) -> None:
         async def start_or_signal(delivery: Delivery) -> None:
             cases = set_aside[CASES_GROUP]
             if not await start_if_received(temporal.client, delivery, policy, cases):
@@ -220,9 +220,10 @@ def build_router(temporal: TemporalLink, policy: CasePolicy) -> KafkaRouter:
         description="Signals an opened or concluded consultation and extended referrals into "
         "the case's workflow. Other consultation events are skipped.",
         batch_size=BATCH_SIZE,
+        budget=budget,
     )
     async def on_consultation_event(
-        body: Documented[list[Envelope[ConsultationConcluded]]], message: KafkaMessage
+        body: list[Raw[Envelope[ConsultationConcluded]]], message: KafkaMessage
     ) -> None:
         await case_by_case(
             deliveries(message),
@@ -238,9 +239,10 @@ def build_router(temporal: TemporalLink, policy: CasePolicy) -> KafkaRouter:
         title="on_screening_completed",
         description="Signals a screening result into its case's workflow.",
         batch_size=BATCH_SIZE,
+        budget=budget,
     )
     async def on_screening_completed(
-        body: Documented[list[Envelope[ScreeningCompleted]]], message: KafkaMessage
+        body: list[Raw[Envelope[ScreeningCompleted]]], message: KafkaMessage
     ) -> None:
         await case_by_case(
             deliveries(message),
@@ -258,6 +260,10 @@ def create_app(settings: Settings, policy: CasePolicy | None = None) -> FastStre
     temporal = TemporalLink(settings)
     broker = make_broker(endpoints.kafka, "caseflow-bridge", kafka_security(settings))
     broker.include_router(
-        build_router(temporal, policy or load_case_policy(settings.case_policy_file))
+        build_router(
+            temporal,
+            policy or load_case_policy(settings.case_policy_file),
+            RetryBudget.from_settings(settings),
+        )
     )
     return FastStream(broker, on_startup=[temporal.connect])

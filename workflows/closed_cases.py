@@ -13,7 +13,7 @@ from schemas.cases import CaseStatus, FieldChange
 from schemas.consultation import ConsultationConcluded, ConsultationOpened
 from schemas.register import CaseFile, CaseLine, Data, RecordedEvent
 from schemas.screening import ScreeningCompleted
-from workflows.desk import CaseSummary
+from workflows.desk import CaseListing
 from workflows.model import CaseView, Consultation, DecisionRecorded, TimelineEntry
 from workflows.tasks import ReviewDecision
 
@@ -61,9 +61,9 @@ def closed_case_view(case: CaseFile) -> CaseView:
     )
 
 
-def closed_case_summary(line: CaseLine) -> CaseSummary:
+def closed_case_summary(line: CaseLine) -> CaseListing:
     """A closed case's line in the desk's and the CLI's lists."""
-    return CaseSummary(
+    return CaseListing(
         case_id=line.case_id,
         control_number=line.control_number,
         status=line.status,

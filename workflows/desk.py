@@ -43,7 +43,7 @@ BUSY_PAUSES = (0.5, 1.0, 2.0, 4.0)
 
 
 @dataclass(frozen=True)
-class CaseSummary:
+class CaseListing:
     """One line of a case list, from Temporal's visibility store."""
 
     case_id: str
@@ -74,10 +74,10 @@ class InvalidQuery(ValueError):
     """Temporal's visibility store could not read the query; the message says why."""
 
 
-async def find_cases(client: Client, query: str = "", limit: int = 100) -> list[CaseSummary]:
+async def find_cases(client: Client, query: str = "", limit: int = 100) -> list[CaseListing]:
     """Cases matching a visibility query (e.g. `CaseStatus = 'under_review'`), newest first,
     each once, as its latest run stands."""
-    summaries: dict[str, CaseSummary] = {}
+    summaries: dict[str, CaseListing] = {}
     query = f"WorkflowType = 'LicenseCase' AND {CURRENT_RUN}{f' AND ({query})' if query else ''}"
     try:
         async for execution in client.list_workflows(query, limit=limit):
@@ -90,10 +90,10 @@ async def find_cases(client: Client, query: str = "", limit: int = 100) -> list[
     return list(summaries.values())
 
 
-def _summary(execution: WorkflowExecution) -> CaseSummary:
+def _summary(execution: WorkflowExecution) -> CaseListing:
     """A case list line from a workflow's search attributes."""
     attributes = execution.typed_search_attributes
-    return CaseSummary(
+    return CaseListing(
         case_id=execution.id.removeprefix(workflow_id("")),
         control_number=attributes.get(sa.CONTROL_NUMBER) or "",
         status=attributes.get(sa.CASE_STATUS) or "",

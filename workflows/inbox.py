@@ -11,7 +11,7 @@ from temporalio.client import Client
 from schemas.cases import CaseStatus
 from schemas.screening import RiskLevel
 from workflows import search_attributes as sa
-from workflows.desk import CaseSummary, find_cases
+from workflows.desk import CaseListing, find_cases
 
 # The statuses in which a case waits on a reviewer, and the task each one is.
 TASKS = {
@@ -70,13 +70,13 @@ def _in_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-async def open_tasks(client: Client, wanted: InboxFilter, limit: int = 500) -> list[CaseSummary]:
+async def open_tasks(client: Client, wanted: InboxFilter, limit: int = 500) -> list[CaseListing]:
     """Cases waiting on a reviewer, soonest deadline first (a stopped clock last)."""
     found = await find_cases(client, wanted.query(), limit)
     return sorted(found, key=lambda case: case.deadline_at or NO_DEADLINE)
 
 
-def task_of(summary: CaseSummary) -> str:
+def task_of(summary: CaseListing) -> str:
     """What the reviewer is asked to do next on the case."""
     return next((task for status, task in TASKS.items() if status == summary.status), "")
 

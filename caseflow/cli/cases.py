@@ -24,8 +24,8 @@ from workflows.case_card import assessment_lines
 from workflows.client import connect
 from workflows.closed_cases import closed_case_summary, closed_case_view
 from workflows.desk import (
+    CaseListing,
     CaseNotFound,
-    CaseSummary,
     InvalidQuery,
     case_view,
     find_cases,
@@ -100,7 +100,7 @@ async def temporal_client() -> Client:
     return await connect(settings)
 
 
-async def _find(query: str, limit: int, closed: bool = False) -> list[CaseSummary]:
+async def _find(query: str, limit: int, closed: bool = False) -> list[CaseListing]:
     found = await find_cases(await temporal_client(), query, limit)
     if not closed or len(found) >= limit:
         return found
@@ -133,7 +133,7 @@ async def _view(reference: str, role: ReviewerRole | None, reviewer: str) -> Cas
 RISK_COLOURS = {"low": "green", "medium": "yellow", "high": "red", "critical": "bold red"}
 
 
-def show_cases(found: list[CaseSummary], *, tasks: bool = False) -> None:
+def show_cases(found: list[CaseListing], *, tasks: bool = False) -> None:
     """Cases as a table; with `tasks`, what each waits for from a reviewer."""
     table = Table("control no.", "status", "risk", "reviewer", "agency", "dest.", "codes", "due")
     if tasks:

@@ -9,7 +9,7 @@ import typer
 from caseflow.cli.cases import console, show_cases, temporal_client
 from schemas.cases import CaseStatus
 from schemas.screening import RiskLevel
-from workflows.desk import CaseSummary
+from workflows.desk import CaseListing
 from workflows.inbox import TASKS, InboxFilter, open_tasks
 
 
@@ -42,5 +42,5 @@ def tasks(
         console.print(f"[bold red]{overdue} overdue[/bold red]")
 
 
-async def _open_tasks(wanted: InboxFilter, limit: int) -> list[CaseSummary]:
+async def _open_tasks(wanted: InboxFilter, limit: int) -> list[CaseListing]:
     return await open_tasks(await temporal_client(), wanted, limit)

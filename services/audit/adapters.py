@@ -8,7 +8,16 @@ from datetime import UTC, datetime
 import asyncpg
 
 from caseflow.db import Connection
+from caseflow.uow import PostgresUnitOfWork
+from services.audit.config import CONSUMER
 from services.audit.domain import AuditEntry, ChainedRow, link
+
+
+class AuditUnitOfWork(PostgresUnitOfWork):
+    """The trail's transaction (and the dead letters of this consumer)."""
+
+    consumer = CONSUMER
+
 
 COLUMNS = (
     "seq, event_id, case_id, control_number, event_type, source, occurred_at, recorded_at,"

@@ -1,60 +1,32 @@
-"""The audit process: every event and reviewer action on caseflow's topics, onto the trail."""
+"""The audit router: every event and reviewer action on caseflow's topics, onto the trail."""
 
 from __future__ import annotations
 
-from faststream import FastStream
+from collections.abc import Awaitable, Callable
+
 from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 
-from caseflow.messaging import (
-    Documented,
-    at_least_once,
-    set_aside_on_parked,
-    set_aside_unreadable,
-)
-from caseflow.service import ServiceRuntime
-from caseflow.settings import Settings
-from caseflow.uow import PostgresStore, PostgresUnitOfWork
+from caseflow.messaging import Raw, at_least_once, set_aside_on_parked, set_aside_unreadable
+from caseflow.parking import RetryBudget
 from schemas.envelope import Contract, Envelope
-from schemas.topics import (
-    CASES,
-    CONSULTATION_RESPONSES,
-    REJECTIONS,
-    REVIEW_ACTIONS,
-    SCREENING_RESULTS,
-    SHARING_NOTICES,
-    Topic,
-)
-from services.audit.config import CONSUMER, MIGRATIONS, SCHEMA
-from services.audit.handlers import NotAnEvent, record
+from schemas.topics import Topic
+from services.audit.config import AUDITED, CONSUMER
+from services.audit.handlers import NotAnEvent
 
-# Every topic of events (commands and raw submissions are recorded through their outcomes).
-AUDITED: tuple[Topic, ...] = (
-    CASES,
-    REVIEW_ACTIONS,
-    REJECTIONS,
-    SCREENING_RESULTS,
-    CONSULTATION_RESPONSES,
-    SHARING_NOTICES,
-)
+# Chains one message read from a topic onto the trail.
+Record = Callable[[bytes, str], Awaitable[object]]
 
 
-class AuditUnitOfWork(PostgresUnitOfWork):
-    """The trail's transaction."""
-
-    consumer = CONSUMER
-
-
-def build_router(runtime: ServiceRuntime) -> KafkaRouter:
+def build_router(record: Record, budget: RetryBudget) -> KafkaRouter:
     """One subscriber (and consumer group) per audited topic."""
     router = KafkaRouter()
-    store = PostgresStore(runtime, AuditUnitOfWork)
     for topic in AUDITED:
-        _audit(router, topic, store)
+        _audit(router, topic, record, budget)
     return router
 
 
-def _audit(router: KafkaRouter, topic: Topic, store: PostgresStore[AuditUnitOfWork]) -> None:
+def _audit(router: KafkaRouter, topic: Topic, record: Record, budget: RetryBudget) -> None:
     group = f"{CONSUMER}-{topic.name}"
     set_aside = set_aside_on_parked(router, group)
 
@@ -64,16 +36,10 @@ def _audit(router: KafkaRouter, topic: Topic, store: PostgresStore[AuditUnitOfWo
         group_id=group,
         title=f"on_{topic.name.rsplit('.', 1)[-1]}_audited",
         description=f"Chains every message of {topic.name} onto the audit trail, once.",
+        budget=budget,
     )
-    async def on_event(body: Documented[Envelope[Contract]], message: KafkaMessage) -> None:
+    async def on_event(body: Raw[Envelope[Contract]], message: KafkaMessage) -> None:
         try:
-            async with store.unit_of_work() as uow:
-                await record(uow.connection, message.body, topic.name)
+            await record(body, topic.name)
         except NotAnEvent as error:
             await set_aside_unreadable(message, str(error), set_aside)
-
-
-def create_app(settings: Settings) -> FastStream:
-    """The audit process: broker, router, and the runtime owning the pool."""
-    runtime = ServiceRuntime.from_settings(settings, SCHEMA, MIGRATIONS)
-    return runtime.app(build_router(runtime))

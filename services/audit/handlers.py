@@ -12,6 +12,7 @@ from caseflow.messaging import reasons
 from schemas.envelope import EnvelopeHeader
 from services.audit.adapters import append
 from services.audit.domain import AuditEntry
+from services.audit.ports import TrailStore
 
 log = structlog.get_logger(__name__)
 
@@ -39,3 +40,10 @@ async def record(connection: Connection, raw: bytes, topic: str) -> bool:
     if row is not None:
         log.info("audited", seq=row.seq, type=entry.event_type, case_id=entry.case_id)
     return row is not None
+
+
+async def audit(store: TrailStore, raw: bytes, topic: str) -> bool:
+    """Chain a message read from `topic` onto the trail, in a transaction of its own; False for
+    a redelivery; `NotAnEvent` for bytes that are no envelope."""
+    async with store.unit_of_work() as uow:
+        return await record(uow.connection, raw, topic)

@@ -22,7 +22,7 @@ from schemas.sharing import ApprovalDespiteDenial
 from services.consultation.config import CONSUMER
 from services.consultation.domain import Referral
 from services.consultation.policy import StakeholderEntry, StakeholderRegistry
-from services.consultation.ports import Consultation
+from services.consultation.ports import ConsultationRecord
 from services.consultation.registry_store import entry_of
 from services.consultation.routing import Routing
 
@@ -87,7 +87,7 @@ class PostgresConsultationUnitOfWork(PostgresUnitOfWork):
         )
         return {row["stakeholder_id"]: row["disabled_at"] for row in rows}
 
-    async def find_consultation(self, request_id: str) -> Consultation | None:
+    async def find_consultation(self, request_id: str) -> ConsultationRecord | None:
         """The consultation of this request, if opened; locked until commit, so that changes to
         one consultation's referrals take their locks in one order."""
         row = await self.connection.fetchrow(
@@ -99,7 +99,7 @@ class PostgresConsultationUnitOfWork(PostgresUnitOfWork):
 
     async def add_consultation(
         self,
-        consultation: Consultation,
+        consultation: ConsultationRecord,
         routing: Routing,
         policy_version: str,
         referrals: Sequence[ReferralOpened],
@@ -146,7 +146,7 @@ class PostgresConsultationUnitOfWork(PostgresUnitOfWork):
             ],
         )
 
-    async def lock_referral(self, referral_id: str) -> tuple[Referral, Consultation] | None:
+    async def lock_referral(self, referral_id: str) -> tuple[Referral, ConsultationRecord] | None:
         """The referral and its consultation, locked until commit (answers serialise per case)."""
         row = await self.connection.fetchrow(
             "SELECT c.correlation_id, c.opened, c.outcome,"
@@ -256,9 +256,9 @@ def referral_of(row: asyncpg.Record) -> Referral:
     )
 
 
-def _consultation(row: asyncpg.Record) -> Consultation:
+def _consultation(row: asyncpg.Record) -> ConsultationRecord:
     opened, outcome = row["opened"], row["outcome"]
-    return Consultation(
+    return ConsultationRecord(
         request_id=row["request_id"],
         case_id=row["case_id"],
         correlation_id=row["correlation_id"],

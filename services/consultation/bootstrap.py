@@ -1,4 +1,4 @@
-"""Consultation's process resources: the platform runtime, the registry seed, the HTTP API."""
+"""Consultation wired: settings and policy read once, here, and handed to what needs them."""
 
 from __future__ import annotations
 
@@ -7,16 +7,20 @@ from dataclasses import dataclass, field
 
 import asyncpg
 import structlog
+from faststream import FastStream
 
 from caseflow.http import HttpServer
 from caseflow.metrics import scraped_from_store
+from caseflow.parking import RetryBudget
 from caseflow.service import ServiceRuntime
 from caseflow.service_auth import ServiceAuthentication
 from caseflow.settings import Settings
 from caseflow.uow import PostgresStore
 from services.consultation.adapters import PostgresConsultationUnitOfWork
 from services.consultation.api import build_api
+from services.consultation.app import build_router
 from services.consultation.config import MIGRATIONS, SCHEMA
+from services.consultation.handlers import handler_table
 from services.consultation.metrics import referral_families
 from services.consultation.policy import RoutingPolicy, StakeholderRegistry
 
@@ -24,35 +28,50 @@ log = structlog.get_logger(__name__)
 DEFAULT_HTTP_PORT = 8300
 
 
+def bootstrap(
+    settings: Settings,
+    *,
+    policy: RoutingPolicy | None = None,
+    registry: StakeholderRegistry | None = None,
+) -> FastStream:
+    """The consultation process: its router, runtime (pool, relay) and HTTP API; `policy` and
+    `registry` replace the policy files."""
+    runtime = ServiceRuntime.from_settings(settings, SCHEMA, MIGRATIONS)
+    resources = ConsultationResources(
+        runtime,
+        policy or RoutingPolicy.load(),
+        registry or StakeholderRegistry.load(),
+        HttpServer(
+            "consultation",
+            settings.consultation_http_host,
+            settings.consultation_http_port,
+            DEFAULT_HTTP_PORT,
+            settings.state_dir / "run" / "consultation.url",
+        ),
+        ServiceAuthentication(settings),
+    )
+    store = resources.store()
+    router = build_router(
+        handler_table(store, resources.policy),
+        RetryBudget.from_settings(settings),
+    )
+    return runtime.app(router, resources=resources)
+
+
 @dataclass
-class ConsultationRuntime:
-    """Migrations, pool and outbox relay; the stakeholder registry seeded; the HTTP API."""
+class ConsultationResources:
+    """Beside the pool and relay: the stakeholder registry seeded, the gauges, the HTTP API."""
 
     runtime: ServiceRuntime
     policy: RoutingPolicy
+    registry: StakeholderRegistry
     http: HttpServer
     authentication: ServiceAuthentication
     _unexpose: Callable[[], None] | None = field(default=None, repr=False)
 
-    @classmethod
-    def from_settings(cls, settings: Settings, policy: RoutingPolicy) -> ConsultationRuntime:
-        """The runtime on the configured PostgreSQL, Kafka and HTTP address."""
-        return cls(
-            ServiceRuntime.from_settings(settings, SCHEMA, MIGRATIONS),
-            policy,
-            HttpServer(
-                "consultation",
-                settings.consultation_http_host,
-                settings.consultation_http_port,
-                DEFAULT_HTTP_PORT,
-                settings.state_dir / "run" / "consultation.url",
-            ),
-            ServiceAuthentication(settings),
-        )
-
     @property
     def pool(self) -> asyncpg.Pool:
-        """Consultation's connection pool (after `start`)."""
+        """Consultation's connection pool (after the runtime starts)."""
         return self.runtime.pool
 
     def store(self) -> PostgresStore[PostgresConsultationUnitOfWork]:
@@ -60,19 +79,17 @@ class ConsultationRuntime:
         return PostgresStore(self.runtime, PostgresConsultationUnitOfWork)
 
     async def start(self) -> None:
-        """Start the platform runtime, bring the registry up to its seed file, serve HTTP."""
-        await self.runtime.start()
+        """Bring the registry up to its seed file, expose the gauges, serve HTTP."""
         async with self.store().unit_of_work() as uow:
-            changed = await uow.seed_stakeholders(StakeholderRegistry.load())
+            changed = await uow.seed_stakeholders(self.registry)
         log.info("stakeholder registry ready", added_or_updated=changed)
         self._unexpose = scraped_from_store("consultation", referral_families(self))
         authentication = await self.authentication.start()
         await self.http.start(build_api(self, self.store(), self.policy, authentication))
 
     async def stop(self) -> None:
-        """Stop serving HTTP, then the platform runtime."""
+        """Stop serving HTTP and exposing the gauges."""
         await self.http.stop()
         await self.authentication.stop()
         if self._unexpose is not None:
             self._unexpose()
-        await self.runtime.stop()

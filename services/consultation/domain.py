@@ -51,7 +51,7 @@ class ExtensionAlreadyGranted(ResponseRefused):
     reason = "extension_already_granted"
 
 
-class ReferralCancelled(ResponseRefused):
+class ReferralAlreadyCancelled(ResponseRefused):
     """The case ended before the referral was answered: no answer is taken any more."""
 
     reason = "cancelled"
@@ -173,7 +173,7 @@ class Referral:
     def _refuse_if_cancelled(self) -> None:
         if self.status is ReferralStatus.CANCELLED:
             at = self.cancelled_at.isoformat() if self.cancelled_at else "before"
-            raise ReferralCancelled(
+            raise ReferralAlreadyCancelled(
                 f"referral {self.referral_id} was cancelled at {at}: {self.cancel_reason}; "
                 "no answer is taken"
             )

@@ -16,7 +16,7 @@ from schemas.consultation import (
 )
 from schemas.envelope import Envelope, derived_id
 from services.consultation.domain import Referral
-from services.consultation.handlers import CommandT, Handled, emit, handle_once
+from services.consultation.effects import CommandT, Handled, emit, handle_once
 from services.consultation.ports import ConsultationStore, ConsultationUnitOfWork
 
 log = structlog.get_logger(__name__)

@@ -2,44 +2,43 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from enum import StrEnum
-from typing import TypeVar
 
 import structlog
 
+from caseflow.messaging import HandlerTable
 from schemas.consultation import (
+    ConsultationCancelled,
     ConsultationConcluded,
     ConsultationDeadlinePassed,
     ConsultationOpened,
+    ConsultationReminderDue,
     ConsultationRequested,
     ReferralAnswered,
     ReferralExtended,
     ReferralExtensionGranted,
     ReferralResponseRecorded,
-    ReferralResponseRefused,
+    ShareNotice,
 )
-from schemas.envelope import Contract, Envelope, derived_id
-from schemas.topics import CONSULTATION_RESPONSES
-from services.consultation.config import SOURCE
+from schemas.envelope import Envelope, derived_id, utcnow
+from schemas.sharing import ShareApprovalDespiteDenial
 from services.consultation.disclosure import referral_opened
-from services.consultation.domain import Referral, ResponseRefused, UnknownReferral, outcome
+from services.consultation.domain import Referral, UnknownReferral, outcome
+from services.consultation.effects import Handled, emit, handle_once
+from services.consultation.follow_up import cancel_consultation, remind_stakeholders
 from services.consultation.policy import RoutingPolicy
-from services.consultation.ports import Consultation, ConsultationStore, ConsultationUnitOfWork
+from services.consultation.ports import (
+    ConsultationRecord,
+    ConsultationStore,
+    ConsultationUnitOfWork,
+)
 from services.consultation.routing import route
+from services.consultation.sharing import share_approval, share_notice
 
 log = structlog.get_logger(__name__)
-CommandT = TypeVar("CommandT", bound=Contract)
-
-
-class Handled(StrEnum):
-    """What happened to one command."""
-
-    DONE = "done"
-    REFUSED = "refused"
-    ALREADY_PROCESSED = "already_processed"
+# Where a use case reads the time: the wall clock in the service, a fixed one in tests.
+Clock = Callable[[], datetime]
 
 
 async def open_consultation(
@@ -127,23 +126,6 @@ async def deadline_passed(
     return await handle_once(store, message, act)
 
 
-async def handle_once(
-    store: ConsultationStore,
-    message: Envelope[CommandT],
-    act: Callable[[ConsultationUnitOfWork], Awaitable[Handled]],
-) -> Handled:
-    """Act on a message once, in one transaction; a refused command is told by event."""
-    async with store.unit_of_work() as uow:
-        if not await uow.first_delivery(message.id):
-            return Handled.ALREADY_PROCESSED
-        try:
-            return await act(uow)
-        except ResponseRefused as refusal:
-            referral_id = getattr(message.data, "referral_id", "")
-            await _refuse(uow, message, referral_id, refusal)
-            return Handled.REFUSED
-
-
 async def _refer(
     uow: ConsultationUnitOfWork,
     request: Envelope[ConsultationRequested],
@@ -173,7 +155,9 @@ async def _refer(
         due_at=due_at,
         policy_version=policy.version,
     )
-    consultation = Consultation(asked.request_id, asked.case_id, request.correlation_id, summary)
+    consultation = ConsultationRecord(
+        asked.request_id, asked.case_id, request.correlation_id, summary
+    )
     await uow.add_consultation(
         consultation,
         routing,
@@ -213,7 +197,7 @@ async def _answer(
 
 
 async def _extended(
-    uow: ConsultationUnitOfWork, consultation: Consultation, referral: Referral
+    uow: ConsultationUnitOfWork, consultation: ConsultationRecord, referral: Referral
 ) -> None:
     await uow.save_referral(referral, "extension")
     extended = ReferralExtended(
@@ -223,7 +207,7 @@ async def _extended(
 
 
 async def _conclude_if_complete(
-    uow: ConsultationUnitOfWork, consultation: Consultation, now: datetime
+    uow: ConsultationUnitOfWork, consultation: ConsultationRecord, now: datetime
 ) -> None:
     """Publish the outcome once, when the last referral is answered or expired."""
     result = outcome(await uow.lock_referrals(consultation.request_id))
@@ -243,38 +227,18 @@ async def _conclude_if_complete(
     await emit(uow, consultation, concluded, derived_id(consultation.request_id, "concluded"))
 
 
-async def _refuse(
-    uow: ConsultationUnitOfWork,
-    message: Envelope[CommandT],
-    referral_id: str,
-    refusal: ResponseRefused,
-) -> None:
-    """Tell the sender why its command changed nothing."""
-    found = await uow.lock_referral(referral_id)
-    consultation = (
-        found[1]
-        if found is not None
-        else Consultation("", f"referral:{referral_id}", message.correlation_id)
+def handler_table(
+    store: ConsultationStore, policy: RoutingPolicy, clock: Clock = utcnow
+) -> HandlerTable[Handled]:
+    """Each consultation command and the use case that handles it."""
+    return (
+        HandlerTable[Handled]("a consultation command")
+        .on(ConsultationRequested, lambda e: open_consultation(e, store, policy, clock()))
+        .on(ReferralAnswered, lambda e: on_referral_answered(e, store, policy, clock()))
+        .on(ConsultationDeadlinePassed, lambda e: deadline_passed(e, store, clock()))
+        .on(ReferralExtensionGranted, lambda e: grant_extension(e, store, policy))
+        .on(ConsultationReminderDue, lambda e: remind_stakeholders(e, store, clock()))
+        .on(ConsultationCancelled, lambda e: cancel_consultation(e, store, clock()))
+        .on(ShareNotice, lambda e: share_notice(e, store, clock()))
+        .on(ShareApprovalDespiteDenial, lambda e: share_approval(e, store, clock()))
     )
-    refused = ReferralResponseRefused(
-        referral_id=referral_id,
-        case_id=found[1].case_id if found is not None else None,
-        reason=refusal.reason,
-        message=refusal.message,
-    )
-    await emit(uow, consultation, refused, derived_id(str(message.id), "refused"))
-    log.info("response refused", referral_id=referral_id, reason=refusal.reason)
-
-
-async def emit(
-    uow: ConsultationUnitOfWork, consultation: Consultation, data: Contract, event_id: uuid.UUID
-) -> None:
-    """Publish an event about the consultation's case, through the outbox."""
-    envelope = Envelope.wrap(
-        data,
-        source=SOURCE,
-        subject=consultation.case_id,
-        correlation_id=consultation.correlation_id,
-        event_id=event_id,
-    )
-    await uow.publish(CONSULTATION_RESPONSES, envelope)

@@ -12,7 +12,7 @@ from schemas.sharing import ApprovalDespiteDenial, ShareApprovalDespiteDenial
 from schemas.topics import SHARING_NOTICES
 from services.consultation.config import SOURCE
 from services.consultation.disclosure import approval_notice, partner_notice
-from services.consultation.handlers import Handled
+from services.consultation.effects import Handled
 from services.consultation.ports import ConsultationStore
 
 

@@ -1,31 +1,26 @@
-"""Intake's FastStream app: consume submissions, register them; the outbox publishes the rest."""
+"""Intake's FastStream router: submissions and case progress in; the outbox publishes the rest."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
 
-from faststream import FastStream
 from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 
-from caseflow.messaging import Documented, at_least_once
-from caseflow.service import ServiceRuntime
-from caseflow.settings import Settings
-from caseflow.uow import PostgresStore
+from caseflow.messaging import HandlerTable, Raw, at_least_once, set_aside_on_parked
+from caseflow.parking import RetryBudget
 from schemas.agency import AgencyEvents
 from schemas.application import SubmitApplication
 from schemas.cases import CaseReceived, CaseStatusChanged
 from schemas.envelope import Envelope
 from schemas.intake import SubmissionRejected
 from schemas.topics import CASES, REJECTIONS, SUBMISSIONS, agency_topic
-from services.intake.adapters import PostgresIntakeUnitOfWork
-from services.intake.config import CONSUMER, MIGRATIONS, SCHEMA, load_policy
-from services.intake.handlers import follow_case, handle_messages
+from services.intake.config import CONSUMER
+from services.intake.handlers import handle_messages
 from services.intake.metrics import record_batch
-from services.intake.policy import AGENCY_HEADER
-from services.intake.ports import RawSubmission
-from services.intake.unreadable import remember_unreadable
+from services.intake.policy import AGENCY_HEADER, IntakePolicy
+from services.intake.ports import IntakeStore, RawSubmission
 
 BATCH_SIZE = 500
 
@@ -38,11 +33,15 @@ def _agency_header(headers: Sequence[tuple[str, bytes]]) -> str | None:
     return None
 
 
-def build_router(runtime: ServiceRuntime) -> KafkaRouter:
+def build_router(
+    registering: IntakeStore,
+    policy: IntakePolicy,
+    cases: HandlerTable[None],
+    budget: RetryBudget,
+) -> KafkaRouter:
     """Subscribers and (documented) publishers of intake."""
     router = KafkaRouter()
-    policy = load_policy()
-    store = PostgresStore(runtime, PostgresIntakeUnitOfWork)
+    set_aside = set_aside_on_parked(router, f"{CONSUMER}-cases")
     # Documented only: the outbox relay publishes these, after the registering transaction.
     router.publisher(CASES.name, title="to_case_received", schema=Envelope[CaseReceived])
     router.publisher(
@@ -65,9 +64,10 @@ def build_router(runtime: ServiceRuntime) -> KafkaRouter:
         "every deficiency. Any bytes are accepted: non-JSON, non-UTF-8 or oversized messages are "
         "refused too. The agency is the one named by the gateway's `caseflow-agency` header.",
         batch_size=BATCH_SIZE,
+        budget=budget,
     )
     async def on_submission(
-        body: Documented[list[Envelope[SubmitApplication]]], message: KafkaMessage
+        body: list[Raw[Envelope[SubmitApplication]]], message: KafkaMessage
     ) -> None:
         records = message.raw_message
         assert isinstance(records, tuple), "intake reads messages in batches"
@@ -82,7 +82,7 @@ def build_router(runtime: ServiceRuntime) -> KafkaRouter:
             for record in records
         ]
         began = time.perf_counter()
-        handled = await handle_messages(batch, store, policy)
+        handled = await handle_messages(batch, registering, policy)
         record_batch(len(batch), handled, time.perf_counter() - began)
 
     @at_least_once(
@@ -93,16 +93,11 @@ def build_router(runtime: ServiceRuntime) -> KafkaRouter:
         description="Keeps each case's status for agencies asking where their case stands (a "
         "decided case can no longer be amended or withdrawn), and forwards what the case's "
         "agency may see to its own topic, `caseflow.agency.<CODE>.cases`.",
+        budget=budget,
     )
     async def on_case_progress(
-        body: Documented[Envelope[CaseStatusChanged]], message: KafkaMessage
+        body: Raw[Envelope[CaseStatusChanged]], message: KafkaMessage
     ) -> None:
-        await follow_case(message.body, store)
+        await cases.dispatch(message, set_aside, others="skip")
 
     return router
-
-
-def create_app(settings: Settings) -> FastStream:
-    """The intake process: broker, router and the runtime that owns the pool and relay."""
-    runtime = ServiceRuntime.from_settings(settings, SCHEMA, MIGRATIONS)
-    return runtime.app(build_router(runtime), on_skipped=remember_unreadable(runtime))

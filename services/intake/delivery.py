@@ -10,11 +10,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from pydantic import ValidationError
-
 from schemas.agency import DecisionIssued
 from schemas.cases import CaseAmended, CaseDecided, CaseReceived, CaseStatusChanged, CaseWithdrawn
-from schemas.envelope import Contract, Envelope, EnvelopeHeader, derived_id
+from schemas.envelope import Contract, Envelope, derived_id
 from schemas.intake import SubmissionRejected
 from schemas.topics import Topic, agency_topic
 
@@ -29,10 +27,8 @@ AS_THEY_ARE: tuple[type[Contract], ...] = (
     CaseWithdrawn,
     CaseStatusChanged,
 )
-_DECIDED: tuple[type[Contract], ...] = (CaseDecided,)
-FORWARDED: dict[str, type[Contract]] = {
-    contract.type_name(): contract for contract in AS_THEY_ARE + _DECIDED
-}
+# Every case event intake follows: those it forwards, and the decision (forwarded as issued).
+FOLLOWED: tuple[type[Contract], ...] = (*AS_THEY_ARE, CaseDecided)
 
 
 @dataclass(frozen=True)
@@ -56,17 +52,11 @@ class AgencyFacing:
         return agency_topic(agency), envelope
 
 
-def agency_facing(raw: bytes) -> AgencyFacing | None:
+def agency_facing(envelope: Envelope[Contract]) -> AgencyFacing | None:
     """The agency's view of a cases-topic event, or None for events agencies do not see."""
-    try:
-        kind = EnvelopeHeader.model_validate_json(raw).type
-        contract = FORWARDED.get(kind)
-        if contract is None:
-            return None
-        envelope = Envelope[contract].model_validate_json(raw)  # type: ignore[valid-type]
-    except ValidationError:
-        return None  # the internal consumers set unreadable events aside; nothing to forward
     data: Contract = envelope.data
+    if not isinstance(data, FOLLOWED):
+        return None
     if isinstance(data, CaseDecided):
         data = DecisionIssued.of(data)
     return AgencyFacing(envelope.id, envelope.subject, envelope.correlation_id, data)

@@ -8,12 +8,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TypeVar
 
+from caseflow.messaging import HandlerTable
 from schemas.application import SubmitApplication
 from schemas.cases import CaseAmended, CaseReceived, CaseWithdrawn
 from schemas.envelope import Contract, Envelope, derived_id, utcnow
 from schemas.intake import Deficiency, SubmissionRejected
 from schemas.topics import CASES, REJECTIONS, Topic
-from services.intake.delivery import agency_facing, refusal_for_agency
+from services.intake.delivery import FOLLOWED, agency_facing, refusal_for_agency
 from services.intake.domain import (
     Amendment,
     Deficient,
@@ -34,7 +35,7 @@ from services.intake.ports import (
     RawSubmission,
     RegisteredCase,
 )
-from services.intake.progress import read_progress
+from services.intake.progress import progress_of
 
 SOURCE = "caseflow/intake"
 ContractT = TypeVar("ContractT", bound=Contract)
@@ -62,12 +63,10 @@ async def handle_messages(
     return Handled(outcomes, [rejection for _, rejection in desk.changes.rejections])
 
 
-async def follow_case(raw: bytes, store: CaseFollowingStore) -> None:
+async def follow_case(event: Envelope[Contract], store: CaseFollowingStore) -> None:
     """Keep a case's status, and forward what its agency may see to that agency's topic, once."""
-    progress = read_progress(raw)
-    facing = agency_facing(raw)
-    if progress is None and facing is None:
-        return
+    progress = progress_of(event.data)
+    facing = agency_facing(event)
     async with store.unit_of_work() as uow:
         if progress is not None:
             await uow.record_progress(progress)
@@ -75,6 +74,15 @@ async def follow_case(raw: bytes, store: CaseFollowingStore) -> None:
             agency = await uow.agency_of(facing.case_id)
             if agency is not None:  # a case intake never registered has no agency to tell
                 await uow.publish(*facing.to(agency))
+
+
+def case_table(store: CaseFollowingStore) -> HandlerTable[None]:
+    """The case events intake follows, each kept and forwarded by `follow_case`; the cases topic
+    carries others, skipped."""
+    table = HandlerTable[None]("a case event intake follows")
+    for contract in FOLLOWED:
+        table.on(contract, lambda event: follow_case(event, store))
+    return table
 
 
 def _message_id(examined: Examined, raw: RawSubmission) -> uuid.UUID:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pydantic import ValidationError
-
 from schemas.cases import CaseDecided, CaseStatusChanged
-from schemas.envelope import Envelope, EnvelopeHeader
+from schemas.envelope import Contract
 
 
 @dataclass(frozen=True)
@@ -24,16 +22,10 @@ class CaseProgress:
         return self.outcome is not None
 
 
-def read_progress(raw: bytes) -> CaseProgress | None:
-    """The progress a cases-topic event reports, or None for events that report none."""
-    try:
-        kind = EnvelopeHeader.model_validate_json(raw).type
-        if kind == CaseStatusChanged.type_name():
-            changed = Envelope[CaseStatusChanged].model_validate_json(raw).data
-            return CaseProgress(changed.case_id, changed.status.value)
-        if kind == CaseDecided.type_name():
-            decided = Envelope[CaseDecided].model_validate_json(raw).data
-            return CaseProgress(decided.case_id, "decided", decided.outcome.value)
-    except ValidationError:
-        return None
+def progress_of(event: Contract) -> CaseProgress | None:
+    """The progress a case event reports, or None for events that report none."""
+    if isinstance(event, CaseStatusChanged):
+        return CaseProgress(event.case_id, event.status.value)
+    if isinstance(event, CaseDecided):
+        return CaseProgress(event.case_id, "decided", event.outcome.value)
     return None

@@ -24,6 +24,38 @@ class RegisterUnitOfWork(PostgresUnitOfWork):
 
     consumer = CONSUMER
 
+    async def lock_case(self, case_id: str) -> None:
+        """Hold the case until the transaction ends (see `lock_case`)."""
+        await lock_case(self.connection, case_id)
+
+    async def add_event(self, event: RecordedEvent, envelope: str) -> bool:
+        """Keep the event; False if it is there already."""
+        return await add_event(self.connection, event, envelope)
+
+    async def events_of(self, case_id: str) -> list[RecordedEvent]:
+        """The case's events in order."""
+        return await events_of(self.connection, case_id)
+
+    async def save_line(self, line: CaseLine) -> None:
+        """Write the case's line."""
+        await save_line(self.connection, line)
+
+    async def decided_before(self, cutoff: datetime) -> list[str]:
+        """Cases decided before the cutoff, not pseudonymised yet."""
+        return await decided_before(self.connection, cutoff)
+
+    async def is_pseudonymised(self, case_id: str) -> bool:
+        """Whether the case's personal data was pseudonymised already."""
+        return await is_pseudonymised(self.connection, case_id)
+
+    async def replace_data(self, events: list[RecordedEvent]) -> None:
+        """Store pseudonymised data in place of the events' data."""
+        await replace_data(self.connection, events)
+
+    async def mark_pseudonymised(self, case_id: str, at: datetime) -> None:
+        """Note when the case's personal data was pseudonymised."""
+        await mark_pseudonymised(self.connection, case_id, at)
+
 
 async def lock_case(connection: Connection, case_id: str) -> None:
     """Hold the case until the transaction ends: its events arrive from four topics at once,

@@ -11,12 +11,11 @@ from pydantic import ValidationError
 
 from caseflow.db import Connection
 from caseflow.messaging import reasons
-from caseflow.uow import PostgresStore
 from schemas.envelope import EnvelopeHeader
 from schemas.register import CaseFile, PurgeChange, PurgeReport, Retention
 from services.register import adapters
-from services.register.adapters import RegisterUnitOfWork
 from services.register.domain import NotACaseEvent, build_case_file, recorded, summarise
+from services.register.ports import RegisterStore, RegisterTransaction
 from services.register.retention import RetentionPolicy, keep_until_of, pseudonymise
 
 log = structlog.get_logger(__name__)
@@ -46,7 +45,7 @@ def envelope_of(raw: bytes) -> dict[str, object]:
     return {**document, **header.model_dump(mode="json")}
 
 
-async def record(uow: RegisterUnitOfWork, raw: bytes, topic: str) -> bool:
+async def record(uow: RegisterTransaction, raw: bytes, topic: str) -> bool:
     """Keep a case's event and bring its line up to date; False for a redelivery or an event
     that names no case."""
     envelope = envelope_of(raw)
@@ -55,15 +54,22 @@ async def record(uow: RegisterUnitOfWork, raw: bytes, topic: str) -> bool:
     except NotACaseEvent:
         return False
     case_id = str(event.data["case_id"])
-    await adapters.lock_case(uow.connection, case_id)
+    await uow.lock_case(case_id)
     if not await uow.first_delivery(event.event_id):
         return False
-    if not await adapters.add_event(uow.connection, event, json.dumps(envelope)):
+    if not await uow.add_event(event, json.dumps(envelope)):
         return False
-    events = await adapters.events_of(uow.connection, case_id)
-    await adapters.save_line(uow.connection, summarise(case_id, events))
+    events = await uow.events_of(case_id)
+    await uow.save_line(summarise(case_id, events))
     log.info("registered", type=event.type, case_id=case_id)
     return True
+
+
+async def register(store: RegisterStore, raw: bytes, topic: str) -> bool:
+    """Keep a message read from `topic` in a transaction of its own; `NotAnEvent` for bytes
+    that are no envelope."""
+    async with store.unit_of_work() as uow:
+        return await record(uow, raw, topic)
 
 
 async def case_file(connection: Connection, reference: str, policy: RetentionPolicy) -> CaseFile:
@@ -82,7 +88,7 @@ async def case_file(connection: Connection, reference: str, policy: RetentionPol
 
 
 async def purge(
-    store: PostgresStore[RegisterUnitOfWork],
+    store: RegisterStore,
     policy: RetentionPolicy,
     now: datetime,
     dry_run: bool,
@@ -91,7 +97,7 @@ async def purge(
     (the decision kept); with `dry_run`, say what would change and change nothing."""
     cutoff = policy.cutoff(now)
     async with store.unit_of_work() as uow:
-        due = await adapters.decided_before(uow.connection, cutoff)
+        due = await uow.decided_before(cutoff)
     changes = []
     for case_id in due:
         async with store.unit_of_work() as uow:
@@ -102,22 +108,22 @@ async def purge(
 
 
 async def _pseudonymise_case(
-    uow: RegisterUnitOfWork, case_id: str, policy: RetentionPolicy, now: datetime, dry_run: bool
+    uow: RegisterTransaction, case_id: str, policy: RetentionPolicy, now: datetime, dry_run: bool
 ) -> PurgeChange | None:
     """What pseudonymising the case changes (done unless `dry_run`); None if another purge
     did it first."""
     # Neither a concurrent purge nor an event arriving late writes the case meanwhile.
-    await adapters.lock_case(uow.connection, case_id)
-    if await adapters.is_pseudonymised(uow.connection, case_id):
+    await uow.lock_case(case_id)
+    if await uow.is_pseudonymised(case_id):
         return None
-    events = await adapters.events_of(uow.connection, case_id)
+    events = await uow.events_of(case_id)
     line = summarise(case_id, events)
     assert line.decided_at is not None
     done = pseudonymise(events, secrets.token_bytes(32))  # the key is not kept
     if not dry_run:
-        await adapters.replace_data(uow.connection, done.events)
-        await adapters.save_line(uow.connection, summarise(case_id, done.events))
-        await adapters.mark_pseudonymised(uow.connection, case_id, now)
+        await uow.replace_data(done.events)
+        await uow.save_line(summarise(case_id, done.events))
+        await uow.mark_pseudonymised(case_id, now)
         log.info("pseudonymised past retention", case_id=case_id, fields=len(done.fields))
     return PurgeChange(
         case_id=case_id,

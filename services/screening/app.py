@@ -1,29 +1,24 @@
-"""Screening's FastStream app: requests, list updates, case events and notices in; results out."""
+"""Screening's FastStream router: requests, list updates, case events and notices in; results
+out."""
 
 from __future__ import annotations
 
-import time
-from typing import TypeVar
-
-import structlog
-from faststream import FastStream
 from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 
-from caseflow.kafka import make_broker
 from caseflow.messaging import (
     Delivery,
-    Documented,
+    HandlerTable,
+    Raw,
     at_least_once,
     case_by_case,
     deliveries,
-    read_or_set_aside,
     set_aside_on_parked,
     type_of,
 )
-from caseflow.settings import Settings
-from schemas.cases import CaseDecided, CaseWithdrawn
-from schemas.envelope import Contract, Envelope
+from caseflow.parking import RetryBudget
+from schemas.cases import CaseDecided
+from schemas.envelope import Envelope
 from schemas.screening import (
     HitCleared,
     ListUpdated,
@@ -33,28 +28,24 @@ from schemas.screening import (
 )
 from schemas.sharing import ApprovalDespiteDenial
 from schemas.topics import CASES, SCREENING_REQUESTS, SCREENING_RESULTS, SHARING_NOTICES
-from services.screening.bootstrap import ScreeningRuntime
 from services.screening.config import CASES_CONSUMER, CONSUMER, NOTICES_CONSUMER
-from services.screening.current_lists import CurrentLists
-from services.screening.domain import Knowledge
-from services.screening.handlers import close_case, record_partner_notice, screen_case
-from services.screening.metrics import RESCREENED, record_screening
-from services.screening.policy import ScreeningPolicy
-from services.screening.rescreening import rescreen_affected
-from services.screening.rules.destination import DestinationRegister
 
-log = structlog.get_logger(__name__)
-C = TypeVar("C", bound=Contract)
 # Requests read at once: different cases are screened side by side (each in its transaction).
 REQUEST_BATCH = 50
 
 
-def build_router(process: ScreeningRuntime) -> KafkaRouter:
+def build_router(
+    requests: HandlerTable[None],
+    closing: HandlerTable[bool],
+    notices: HandlerTable[bool],
+    budget: RetryBudget,
+) -> KafkaRouter:
     """Subscribers and (documented) publishers of screening."""
     router = KafkaRouter()
-    policy = ScreeningPolicy.load()
-    standing = Knowledge(process.lists, DestinationRegister.load())
-    store = process.store()
+    set_aside = {
+        group: set_aside_on_parked(router, group)
+        for group in (CONSUMER, CASES_CONSUMER, NOTICES_CONSUMER)
+    }
     # Documented only: the outbox relay publishes them, after the screening transaction.
     router.publisher(
         SCREENING_RESULTS.name, title="to_screening_completed", schema=Envelope[ScreeningCompleted]
@@ -67,41 +58,8 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
         "the reviewer and role its token names).",
     )
 
-    set_aside = {
-        group: set_aside_on_parked(router, group)
-        for group in (CONSUMER, CASES_CONSUMER, NOTICES_CONSUMER)
-    }
-
-    async def readable(
-        message: KafkaMessage | Delivery, contract: type[C], group: str = CONSUMER
-    ) -> Envelope[C] | None:
-        return await read_or_set_aside(message, contract, set_aside[group])
-
-    async def take_list_update(delivery: Delivery) -> None:
-        update = await readable(delivery, ListUpdated)
-        if update is not None:
-            await process.lists.refresh(process.pool)
-            rescreened = await rescreen_affected(update, store, policy, standing)
-            RESCREENED.inc(len(rescreened.cases))
-            log.info(
-                "list update",
-                list=update.data.list_version,
-                candidates=rescreened.candidates,
-                rescreened=len(rescreened.cases),
-            )
-
-    async def screen(delivery: Delivery) -> None:
-        request = await readable(delivery, ScreeningRequested)
-        if request is not None:
-            began = time.perf_counter()
-            screened = await screen_case(request, store, policy, standing)
-            parties = len(request.data.application.parties())
-            record_screening(screened, parties, time.perf_counter() - began)
-            log.info(
-                "screening request handled",
-                case_id=request.data.case_id,
-                outcome=screened.outcome,
-            )
+    async def request(delivery: Delivery) -> None:
+        await requests.dispatch(delivery, set_aside[CONSUMER])
 
     @at_least_once(
         router,
@@ -112,22 +70,23 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
         "again with the stored result); on ListUpdated, re-screens the open cases whose result "
         "the update changes (found by match keys, not by screening every case).",
         batch_size=REQUEST_BATCH,
+        budget=budget,
     )
     async def on_screening_requested(
-        body: Documented[list[Envelope[ScreeningRequested] | Envelope[ListUpdated]]],
+        body: list[Raw[Envelope[ScreeningRequested] | Envelope[ListUpdated]]],
         message: KafkaMessage,
     ) -> None:
         # A list update is taken in where it stands: requests before it are screened first,
         # those after it against the updated lists.
-        requests: list[Delivery] = []
+        pending: list[Delivery] = []
         for delivery in deliveries(message):
             if type_of(delivery.body) == ListUpdated.type_name():
-                await case_by_case(requests, screen)
-                requests = []
-                await take_list_update(delivery)
+                await case_by_case(pending, request)
+                pending = []
+                await request(delivery)
             else:
-                requests.append(delivery)
-        await case_by_case(requests, screen)
+                pending.append(delivery)
+        await case_by_case(pending, request)
 
     @at_least_once(
         router,
@@ -135,20 +94,10 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
         group_id=CASES_CONSUMER,
         title="on_case_decided",
         description="A decided or withdrawn case is no longer re-screened on list updates.",
+        budget=budget,
     )
-    async def on_case_decided(
-        body: Documented[Envelope[CaseDecided]], message: KafkaMessage
-    ) -> None:
-        closing: Envelope[CaseDecided] | Envelope[CaseWithdrawn] | None
-        kind = type_of(message.body)
-        if kind == CaseDecided.type_name():
-            closing = await readable(message, CaseDecided, CASES_CONSUMER)
-        elif kind == CaseWithdrawn.type_name():
-            closing = await readable(message, CaseWithdrawn, CASES_CONSUMER)
-        else:
-            return  # the other case events say nothing screening keeps
-        if closing is not None:
-            await close_case(closing, store)
+    async def on_case_decided(body: Raw[Envelope[CaseDecided]], message: KafkaMessage) -> None:
+        await closing.dispatch(message, set_aside[CASES_CONSUMER], others="skip")
 
     @at_least_once(
         router,
@@ -158,30 +107,12 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
         description="Keeps partner states' denial and risk notices, and their approvals despite "
         "a denial (ApprovalDespiteDenial); later screenings of an essentially identical "
         "transaction find them, with why a state approved despite the denial.",
+        budget=budget,
     )
     async def on_partner_notice(
-        body: Documented[Envelope[PartnerNotice] | Envelope[ApprovalDespiteDenial]],
+        body: Raw[Envelope[PartnerNotice] | Envelope[ApprovalDespiteDenial]],
         message: KafkaMessage,
     ) -> None:
-        kind = type_of(message.body)
-        notice: Envelope[PartnerNotice] | Envelope[ApprovalDespiteDenial] | None
-        if kind == PartnerNotice.type_name():
-            notice = await readable(message, PartnerNotice, NOTICES_CONSUMER)
-        elif kind == ApprovalDespiteDenial.type_name():
-            notice = await readable(message, ApprovalDespiteDenial, NOTICES_CONSUMER)
-        else:
-            return  # nothing else travels here that screening keeps
-        if notice is not None:
-            await record_partner_notice(notice, store)
-            log.info("partner notice kept", notice=notice.data.notice_id, kind=kind)
+        await notices.dispatch(message, set_aside[NOTICES_CONSUMER], others="skip")
 
     return router
-
-
-def create_app(settings: Settings, lists: CurrentLists) -> FastStream:
-    """The screening process: broker, router and the runtime that owns pool, relay and lists."""
-    process = ScreeningRuntime.from_settings(settings, lists)
-    runtime = process.runtime
-    broker = make_broker(runtime.kafka_bootstrap, "caseflow-screening", runtime.kafka_security)
-    broker.include_router(build_router(process))
-    return FastStream(broker, on_startup=[process.start], after_shutdown=[process.stop])

@@ -1,4 +1,4 @@
-"""Screening's process resources: the platform runtime and lists kept current from PostgreSQL."""
+"""Screening wired: settings and policy read once, here, and handed to what needs them."""
 
 from __future__ import annotations
 
@@ -8,54 +8,81 @@ from dataclasses import dataclass, field
 
 import asyncpg
 import structlog
+from faststream import FastStream
 
 from caseflow.http import HttpServer
+from caseflow.parking import RetryBudget
 from caseflow.service import ServiceRuntime
 from caseflow.service_auth import ServiceAuthentication
 from caseflow.settings import Settings
 from caseflow.uow import PostgresStore
 from services.screening.adapters import PostgresScreeningUnitOfWork
 from services.screening.api import build_api
+from services.screening.app import build_router
 from services.screening.config import MIGRATIONS, SCHEMA
 from services.screening.current_lists import CurrentLists
+from services.screening.domain import Knowledge
+from services.screening.handlers import closing_table, notice_table
 from services.screening.list_updates import ensure_seed_list
 from services.screening.policy import ScreeningPolicy
+from services.screening.requests import request_table
 from services.screening.rescreening import register_earlier_open_cases
+from services.screening.rules.destination import DestinationRegister
 
 log = structlog.get_logger(__name__)
 DEFAULT_HTTP_PORT = 8310
 
 
+def bootstrap(
+    settings: Settings,
+    lists: CurrentLists,
+    *,
+    policy: ScreeningPolicy | None = None,
+    destinations: DestinationRegister | None = None,
+) -> FastStream:
+    """The screening process: its router, runtime (pool, relay), current lists and HTTP API;
+    `policy` and `destinations` replace the policy files."""
+    runtime = ServiceRuntime.from_settings(settings, SCHEMA, MIGRATIONS)
+    policy = policy or ScreeningPolicy.load()
+    resources = ScreeningResources(
+        runtime,
+        lists,
+        policy,
+        HttpServer(
+            "screening",
+            settings.screening_http_host,
+            settings.screening_http_port,
+            DEFAULT_HTTP_PORT,
+            settings.state_dir / "run" / "screening.url",
+        ),
+        ServiceAuthentication(settings),
+    )
+    store = resources.store()
+    standing = Knowledge(lists, destinations or DestinationRegister.load())
+    router = build_router(
+        request_table(store, store, policy, standing, lists, resources),
+        closing_table(store),
+        notice_table(store),
+        RetryBudget.from_settings(settings),
+    )
+    return runtime.app(router, resources=resources)
+
+
 @dataclass
-class ScreeningRuntime:
-    """Migrations, pool and outbox relay, the seed list on first start, a current index, and
-    the HTTP API reviewers clear hits through."""
+class ScreeningResources:
+    """Beside the pool and relay: the seed list on first start, a current index, and the HTTP
+    API reviewers clear hits through."""
 
     runtime: ServiceRuntime
     lists: CurrentLists
+    policy: ScreeningPolicy
     http: HttpServer
     authentication: ServiceAuthentication
     _polling: asyncio.Task[None] | None = field(default=None, repr=False)
 
-    @classmethod
-    def from_settings(cls, settings: Settings, lists: CurrentLists) -> ScreeningRuntime:
-        """The runtime on the configured PostgreSQL and Kafka."""
-        return cls(
-            ServiceRuntime.from_settings(settings, SCHEMA, MIGRATIONS),
-            lists,
-            HttpServer(
-                "screening",
-                settings.screening_http_host,
-                settings.screening_http_port,
-                DEFAULT_HTTP_PORT,
-                settings.state_dir / "run" / "screening.url",
-            ),
-            ServiceAuthentication(settings),
-        )
-
     @property
     def pool(self) -> asyncpg.Pool:
-        """Screening's connection pool (after `start`)."""
+        """Screening's connection pool (after the runtime starts)."""
         return self.runtime.pool
 
     def store(self) -> PostgresStore[PostgresScreeningUnitOfWork]:
@@ -63,12 +90,11 @@ class ScreeningRuntime:
         return PostgresStore(self.runtime, PostgresScreeningUnitOfWork)
 
     async def start(self) -> None:
-        """Start the platform runtime, load the seed list once, index the current lists."""
-        await self.runtime.start()
+        """Load the seed list once, index the current lists, serve HTTP."""
         seeded = await ensure_seed_list(self.store())
         if seeded is not None:
             log.info("seed list loaded", list_version=seeded.list_version)
-        registered = await register_earlier_open_cases(self.store(), ScreeningPolicy.load())
+        registered = await register_earlier_open_cases(self.store(), self.policy)
         if registered:
             log.info("open cases registered for re-screening", cases=registered)
         await self.lists.refresh(self.pool)
@@ -76,11 +102,10 @@ class ScreeningRuntime:
         await self.http.start(build_api(self.store(), await self.authentication.start()))
 
     async def stop(self) -> None:
-        """Stop serving HTTP and polling the lists, then the platform runtime."""
+        """Stop serving HTTP and polling the lists."""
         await self.http.stop()
         await self.authentication.stop()
         if self._polling is not None:
             self._polling.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._polling
-        await self.runtime.stop()

@@ -7,6 +7,9 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Protocol
 
+import structlog
+
+from caseflow.messaging import HandlerTable
 from schemas.application import SubmitApplication
 from schemas.cases import CaseDecided, CaseWithdrawn
 from schemas.envelope import Envelope, derived_id, utcnow
@@ -30,6 +33,7 @@ from services.screening.screened_subjects import (
 )
 
 SOURCE = "caseflow/screening"
+log = structlog.get_logger(__name__)
 
 
 class Outcome(StrEnum):
@@ -146,4 +150,23 @@ async def record_partner_notice(
         if not await uow.first_delivery(notice.id):
             return False
         await uow.add_partner_notice(notice.data)
-        return True
+    log.info("partner notice kept", notice=notice.data.notice_id, kind=notice.type)
+    return True
+
+
+def closing_table(store: ScreeningStore) -> HandlerTable[bool]:
+    """The case events that end re-screening; the cases topic carries others, skipped."""
+    return (
+        HandlerTable[bool]("a case closing")
+        .on(CaseDecided, lambda event: close_case(event, store))
+        .on(CaseWithdrawn, lambda event: close_case(event, store))
+    )
+
+
+def notice_table(store: ScreeningStore) -> HandlerTable[bool]:
+    """The partner states' notices screening keeps; others on their topic are skipped."""
+    return (
+        HandlerTable[bool]("a partner notice")
+        .on(PartnerNotice, lambda notice: record_partner_notice(notice, store))
+        .on(ApprovalDespiteDenial, lambda notice: record_partner_notice(notice, store))
+    )

@@ -7,10 +7,10 @@ import time
 
 from temporalio.client import Client
 
-from workflows.desk import CaseSummary, find_cases
+from workflows.desk import CaseListing, find_cases
 
 
-async def await_review(temporal: Client, suffix: str, count: int) -> list[CaseSummary]:
+async def await_review(temporal: Client, suffix: str, count: int) -> list[CaseListing]:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         found = await find_cases(temporal, "CaseStatus = 'under_review'")
@@ -21,7 +21,7 @@ async def await_review(temporal: Client, suffix: str, count: int) -> list[CaseSu
     raise AssertionError(f"fewer than {count} cases with suffix {suffix} reached review")
 
 
-async def _reference_ends(temporal: Client, case: CaseSummary, suffix: str) -> bool:
+async def _reference_ends(temporal: Client, case: CaseListing, suffix: str) -> bool:
     description = await temporal.get_workflow_handle(f"license-case-{case.case_id}").describe()
     memo = await description.memo()
     return str(memo.get("agency_reference", "")).endswith(suffix)

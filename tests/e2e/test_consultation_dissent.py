@@ -27,7 +27,7 @@ from tests.e2e.cli import caseflow
 from tests.e2e.reviews import await_review
 from tests.support import Event, bearer, collect, signed_token
 from workflows.client import connect
-from workflows.desk import CaseSummary, find_cases
+from workflows.desk import CaseListing, find_cases
 from workflows.policy import DEFAULT_CASE_POLICY
 from workflows.tasks import Reviewer, ReviewerRole
 
@@ -122,7 +122,7 @@ def at(timestamp: str) -> datetime:
 
 async def about(
     kafka: str,
-    case: CaseSummary,
+    case: CaseListing,
     kind: str,
     count: int = 1,
     *,
@@ -155,7 +155,7 @@ async def recommend_denial_over_http(settings: Settings, referral_id: str) -> No
     assert answered.status_code == 201, answered.text
 
 
-async def approve_with_conditions_by_event(kafka: str, case: CaseSummary, referral_id: str) -> None:
+async def approve_with_conditions_by_event(kafka: str, case: CaseListing, referral_id: str) -> None:
     """The human-rights bureau answers through its Kafka gateway."""
     answer = ReferralAnswered(
         referral_id=referral_id,
@@ -176,7 +176,7 @@ async def approve_with_conditions_by_event(kafka: str, case: CaseSummary, referr
         await producer.stop()
 
 
-async def reminded_only_while_silent(kafka: str, case: CaseSummary, recorded: list[Event]) -> None:
+async def reminded_only_while_silent(kafka: str, case: CaseListing, recorded: list[Event]) -> None:
     """The reminder reached the silent stakeholder once, and nobody who had answered by then."""
     reminded = await about(kafka, case, "ReferralReminded", linger=1.0)
     assert [e["data"]["stakeholder_id"] for e in reminded].count(SILENT) == 1
@@ -188,7 +188,7 @@ async def reminded_only_while_silent(kafka: str, case: CaseSummary, recorded: li
 
 
 async def escalated_as_the_officer_sees_it(
-    settings: Settings, temporal: Client, kafka: str, case: CaseSummary
+    settings: Settings, temporal: Client, kafka: str, case: CaseListing
 ) -> None:
     """The agency's status event, the search attributes and the case view all say escalated."""
     await collect(

@@ -20,7 +20,7 @@ from tests.e2e.reviews import await_review
 from tests.support import caseflow
 from workflows import desk
 from workflows.client import connect
-from workflows.desk import CaseSummary
+from workflows.desk import CaseListing
 from workflows.tasks import ConsultationReferral, Reviewer, ReviewerRole, ReviewerTask
 
 pytestmark = pytest.mark.e2e
@@ -79,7 +79,7 @@ async def submit_samples_and_one_malformed(endpoints: Endpoints) -> str:
     return suffix
 
 
-async def refer_the_critical_case(settings: Settings, cases: list[CaseSummary]) -> CaseSummary:
+async def refer_the_critical_case(settings: Settings, cases: list[CaseListing]) -> CaseListing:
     temporal = await connect(settings)
     critical = next(case for case in cases if case.risk_level == "critical")
     await desk.claim(temporal, critical.case_id, ReviewerTask(token=token_for(OFFICER)))

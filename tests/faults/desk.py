@@ -18,7 +18,7 @@ from tests.actors import token_for
 from tests.support import bearer, signed_token
 from workflows.client import connect
 from workflows.desk import (
-    CaseSummary,
+    CaseListing,
     case_view,
     claim,
     countersign,
@@ -75,13 +75,13 @@ class FaultDesk:
         """End after the current round."""
         self._stopped.set()
 
-    async def _act_within_timeout(self, client: Client, case: CaseSummary) -> None:
+    async def _act_within_timeout(self, client: Client, case: CaseListing) -> None:
         try:
             await asyncio.wait_for(self._act(client, case), ACTION_TIMEOUT)
         except Exception as error:  # refused (visibility lags) or interrupted: next round
             self.failures.append(f"{case.control_number} {case.status}: {error!r}")
 
-    async def _act(self, client: Client, case: CaseSummary) -> None:
+    async def _act(self, client: Client, case: CaseListing) -> None:
         if case.status == "signed_off":
             await countersign(client, case.case_id, Countersignature(token=token_for(SENIOR)))
         elif case.status == "referred":
@@ -91,7 +91,7 @@ class FaultDesk:
                 await claim(client, case.case_id, ReviewerTask(token=token_for(OFFICER)))
             await self._decide_or_refer(client, case)
 
-    async def _decide_or_refer(self, client: Client, case: CaseSummary) -> None:
+    async def _decide_or_refer(self, client: Client, case: CaseListing) -> None:
         if case.risk_level == "high":
             consultation = (await case_view(client, case.case_id)).consultation
             if consultation is None:

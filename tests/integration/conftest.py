@@ -16,10 +16,10 @@ from caseflow.kafka import start_producer
 from caseflow.loopback import free_ports
 from caseflow.settings import Endpoints, Settings
 from caseflow.stack import start_stack, stop_stack
-from services.consultation.app import create_app as consultation_app
+from services.consultation.bootstrap import bootstrap as consultation_app
 from services.consultation.policy import StakeholderRegistry
-from services.intake.app import create_app as intake_app
-from services.screening.app import create_app as screening_app
+from services.intake.bootstrap import bootstrap as intake_app
+from services.screening.bootstrap import bootstrap as screening_app
 from services.screening.current_lists import load_screener
 from tests.integration.case_harness import CaseHarness, case_harness
 from tests.integration.desk_fixtures import DeskWorld, desk_world

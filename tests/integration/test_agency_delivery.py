@@ -20,7 +20,7 @@ from caseflow.settings import Endpoints, Settings
 from schemas.cases import CaseDecided, CaseEscalationDecided, CaseStatus, CaseStatusChanged
 from schemas.envelope import Contract, Envelope, utcnow
 from schemas.topics import CASES, SUBMISSIONS, agency_topic
-from services.intake.app import create_app
+from services.intake.bootstrap import bootstrap as intake_app
 from tests.support import Event, caseflow, collect
 
 pytestmark = pytest.mark.integration
@@ -30,7 +30,7 @@ A, B = "DE-BAFA", "NL-CDIU"
 
 @pytest.fixture
 async def intake(stack_settings: Settings, stack_endpoints: Endpoints) -> AsyncIterator[None]:
-    async with create_app(stack_settings):
+    async with intake_app(stack_settings):
         yield
 
 

@@ -19,7 +19,7 @@ from schemas.cases import CaseStatus
 from schemas.envelope import Contract, Envelope
 from schemas.review import ReviewerActed
 from schemas.topics import CASES, REVIEW_ACTIONS, Topic
-from services.audit.app import create_app as audit_app
+from services.audit.bootstrap import bootstrap as audit_app
 from services.audit.config import CONSUMER
 from tests.integration.test_outbox_relay import status_event
 

@@ -15,7 +15,7 @@ from caseflow.auth import Role
 from caseflow.service_api import service_url
 from caseflow.settings import Endpoints, Settings
 from schemas.topics import SCREENING_RESULTS
-from services.audit.app import create_app as audit_app
+from services.audit.bootstrap import bootstrap as audit_app
 from tests.integration.test_screening_findings import findings, screened
 from tests.integration.test_screening_service import until_true, with_end_user
 from tests.support import bearer, caseflow, collect, forge, signed_token

@@ -25,13 +25,14 @@ from caseflow.kafka import make_broker
 from caseflow.messaging import at_least_once
 from caseflow.parked import ParkedMessage
 from caseflow.parked_topic import read_parked
+from caseflow.parking import RetryBudget
 from caseflow.samples import sample_applications, submission
 from caseflow.settings import Endpoints, Settings
 from caseflow.stack.broker import create_topics
 from caseflow.unreadable import ParkingConsumer
 from schemas.intake import AGENCY_HEADER
 from schemas.topics import SUBMISSIONS, Topic
-from services.intake.app import create_app
+from services.intake.bootstrap import bootstrap as intake_app
 from services.intake.config import CONSUMER
 from services.intake.queries import standing_of
 from tests.support import caseflow, eventually
@@ -41,7 +42,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 async def intake(stack_settings: Settings, stack_endpoints: Endpoints) -> AsyncIterator[None]:
-    async with create_app(stack_settings):
+    async with intake_app(stack_settings):
         yield
 
 
@@ -194,7 +195,10 @@ async def test_a_message_by_message_consumer_parks_a_corrupt_batch_and_reads_on(
     async def on_test(body: bytes, message: KafkaMessage) -> None:
         handled.append(message.body)
 
-    at_least_once(router, topic, group_id=group, title="on_test", description="")(on_test)
+    budget = RetryBudget.from_settings(Settings())
+    at_least_once(router, topic, group_id=group, title="on_test", description="", budget=budget)(
+        on_test
+    )
     broker = make_broker(bootstrap, "test-codecs")
     broker.include_router(router)
     async with FastStream(broker):

@@ -18,7 +18,7 @@ from caseflow.settings import Endpoints, Settings
 from schemas.application import AmendApplication, WithdrawApplication
 from schemas.envelope import Contract, Envelope
 from schemas.topics import CASES, REJECTIONS
-from services.intake.app import create_app
+from services.intake.bootstrap import bootstrap as intake_app
 from services.intake.queries import standing_of
 from tests.support import collect
 
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 async def intake(stack_settings: Settings, stack_endpoints: Endpoints) -> AsyncIterator[None]:
-    async with create_app(stack_settings):
+    async with intake_app(stack_settings):
         yield
 
 
@@ -191,7 +191,7 @@ async def test_intake_logs_no_personal_data(
     caplog.set_level(logging.DEBUG)
     quiet_libraries("DEBUG")  # as `caseflow run` configures logging, even at DEBUG
     application = sample_applications(f"-{uuid.uuid4().hex[:6]}")[2]
-    async with create_app(stack_settings):
+    async with intake_app(stack_settings):
         await publish_submissions(stack_endpoints.kafka, [envelope_of(application)])
         await collect(
             stack_endpoints.kafka,

@@ -30,7 +30,7 @@ from tests.actors import token_for
 from tests.support import collect
 from workflows.desk import (
     ActionRefused,
-    CaseSummary,
+    CaseListing,
     case_view,
     claim,
     countersign,
@@ -51,7 +51,7 @@ pytestmark = [pytest.mark.integration]
 
 async def submit_and_await_review(
     endpoints: Endpoints, temporal: Client, application: SubmitApplication, copies: int = 1
-) -> CaseSummary:
+) -> CaseListing:
     envelope = submission(application)
     await publish_submissions(endpoints.kafka, [(envelope.subject, envelope.to_bytes())] * copies)
     deadline = time.monotonic() + 180  # other tests of the session may leave a backlog
@@ -69,7 +69,7 @@ async def submit_and_await_review(
     raise AssertionError(f"{application.agency_reference} did not reach review")
 
 
-async def _memo_reference(temporal: Client, case: CaseSummary) -> str:
+async def _memo_reference(temporal: Client, case: CaseListing) -> str:
     description = await temporal.get_workflow_handle(f"license-case-{case.case_id}").describe()
     return str((await description.memo()).get("agency_reference", ""))
 

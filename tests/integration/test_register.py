@@ -19,7 +19,7 @@ from caseflow.kafka import start_producer
 from caseflow.register_client import NotInRegister, RegisterClient, RegisterUnavailable
 from caseflow.settings import Endpoints, Settings
 from schemas.register import CaseFile, RecordedEvent
-from services.register.app import create_app as register_app
+from services.register.bootstrap import bootstrap as register_app
 from services.register.samples import END_USER, decided_case
 from tests.e2e.cli import caseflow
 

@@ -18,7 +18,7 @@ from schemas.application import TechnologyCategory
 from schemas.consultation import ConsultationOpened, ConsultationRequested, ShareNotice
 from schemas.screening import NoticeKind, NoticeParty, PartnerNotice
 from schemas.topics import CONSULTATION_RESPONSES, SHARING_NOTICES
-from services.audit.app import create_app as audit_app
+from services.audit.bootstrap import bootstrap as audit_app
 from services.screening.adapters import PostgresScreeningUnitOfWork
 from services.screening.config import MIGRATIONS as SCREENING_MIGRATIONS
 from services.screening.config import SCHEMA as SCREENING_SCHEMA

@@ -11,8 +11,9 @@ from schemas.consultation import (
     Position,
     ReferralStatus,
 )
+from services.consultation.effects import Handled
 from services.consultation.follow_up import cancel_consultation, remind_stakeholders
-from services.consultation.handlers import Handled, deadline_passed
+from services.consultation.handlers import deadline_passed
 from tests.unit.test_consultation_handlers import (
     NOW,
     THREE,

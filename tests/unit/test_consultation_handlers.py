@@ -26,14 +26,14 @@ from schemas.sharing import ApprovalDespiteDenial
 from schemas.topics import Topic
 from services.consultation.disclosure import referral_from
 from services.consultation.domain import Referral
+from services.consultation.effects import Handled
 from services.consultation.handlers import (
-    Handled,
     deadline_passed,
     on_referral_answered,
     open_consultation,
 )
 from services.consultation.policy import RoutingPolicy, StakeholderEntry, StakeholderRegistry
-from services.consultation.ports import Consultation
+from services.consultation.ports import ConsultationRecord
 from services.consultation.routing import Routing
 from tests.unit.test_consultation_routing import surveillance_request
 
@@ -52,7 +52,7 @@ class FakeConsultationStore:
     )
     disabled: dict[str, datetime] = field(default_factory=dict)
     processed: set[uuid.UUID] = field(default_factory=set)
-    consultations: dict[str, Consultation] = field(default_factory=dict)
+    consultations: dict[str, ConsultationRecord] = field(default_factory=dict)
     referrals: dict[str, Referral] = field(default_factory=dict)
     notices: dict[str, PartnerNotice | ApprovalDespiteDenial] = field(default_factory=dict)
     published: list[tuple[str, Publishable]] = field(default_factory=list)
@@ -93,12 +93,12 @@ class FakeConsultationUnitOfWork:
     async def disabled_stakeholders(self) -> dict[str, datetime]:
         return self._store.disabled
 
-    async def find_consultation(self, request_id: str) -> Consultation | None:
+    async def find_consultation(self, request_id: str) -> ConsultationRecord | None:
         return self._store.consultations.get(request_id)
 
     async def add_consultation(
         self,
-        consultation: Consultation,
+        consultation: ConsultationRecord,
         routing: Routing,
         policy_version: str,
         referrals: Sequence[ReferralOpened],
@@ -106,7 +106,7 @@ class FakeConsultationUnitOfWork:
         self._store.consultations[consultation.request_id] = consultation
         self._store.referrals.update({r.referral_id: referral_from(r) for r in referrals})
 
-    async def lock_referral(self, referral_id: str) -> tuple[Referral, Consultation] | None:
+    async def lock_referral(self, referral_id: str) -> tuple[Referral, ConsultationRecord] | None:
         referral = self._store.referrals.get(referral_id)
         if referral is None:
             return None

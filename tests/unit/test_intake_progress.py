@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from schemas.cases import CaseDecided, CaseStatus, CaseStatusChanged, DecisionOutcome
-from schemas.envelope import Envelope
-from services.intake.progress import CaseProgress, read_progress
+from schemas.cases import (
+    CaseDeadlineBreached,
+    CaseDecided,
+    CaseStatus,
+    CaseStatusChanged,
+    DecisionOutcome,
+)
+from services.intake.progress import CaseProgress, progress_of
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -20,8 +25,7 @@ def test_a_status_change_moves_the_case_without_closing_it() -> None:
         status=CaseStatus.UNDER_REVIEW,
         changed_at=NOW,
     )
-    raw = Envelope.wrap(changed, source="w", subject="c1", correlation_id="x").to_bytes()
-    progress = read_progress(raw)
+    progress = progress_of(changed)
     assert progress == CaseProgress("c1", "under_review")
     assert not progress.closed
 
@@ -38,12 +42,18 @@ def test_a_decision_closes_the_case_with_its_outcome() -> None:
         rationale="Designated end user",
         human_rights_assessment="Critical risk",
     )
-    raw = Envelope.wrap(decided, source="w", subject="c1", correlation_id="x").to_bytes()
-    progress = read_progress(raw)
+    progress = progress_of(decided)
     assert progress == CaseProgress("c1", "decided", "denied")
     assert progress.closed
 
 
-def test_other_and_unreadable_events_report_nothing() -> None:
-    assert read_progress(b"not json") is None
-    assert read_progress(b'{"type": "CaseReceived.v1"}') is None
+def test_other_events_report_nothing() -> None:
+    received = CaseDeadlineBreached(
+        case_id="c1",
+        control_number="Z100001",
+        submitting_agency="DE-BAFA",
+        agency_reference="R1",
+        deadline_at=NOW,
+        raised_at=NOW,
+    )
+    assert progress_of(received) is None

@@ -12,7 +12,7 @@ from schemas.screening import NoticeKind
 from schemas.sharing import OverriddenDenial, ShareApprovalDespiteDenial
 from schemas.topics import SHARING_NOTICES
 from services.consultation.disclosure import INDIVIDUAL_WITHHELD, approval_notice
-from services.consultation.handlers import Handled
+from services.consultation.effects import Handled
 from services.consultation.sharing import share_approval as publish_approval
 from tests.unit.test_consultation_handlers import FakeConsultationStore
 from tests.unit.test_consultation_routing import BROKER, surveillance_request

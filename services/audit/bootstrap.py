@@ -1,0 +1,24 @@
+"""The audit service wired: settings read once, here, and handed to what needs them."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from faststream import FastStream
+
+from caseflow.parking import RetryBudget
+from caseflow.service import ServiceRuntime
+from caseflow.settings import Settings
+from caseflow.uow import PostgresStore
+from services.audit.adapters import AuditUnitOfWork
+from services.audit.app import build_router
+from services.audit.config import MIGRATIONS, SCHEMA
+from services.audit.handlers import audit
+
+
+def bootstrap(settings: Settings) -> FastStream:
+    """The audit process: its router on the runtime that owns the pool."""
+    runtime = ServiceRuntime.from_settings(settings, SCHEMA, MIGRATIONS)
+    store = PostgresStore(runtime, AuditUnitOfWork)
+    router = build_router(partial(audit, store), RetryBudget.from_settings(settings))
+    return runtime.app(router)

@@ -1,0 +1,57 @@
+"""What the requests topic carries and the use case for each: a screening request is screened
+(timed and counted); a list update brings the index up to date and re-screens open cases."""
+
+from __future__ import annotations
+
+import time
+
+import structlog
+
+from caseflow.messaging import HandlerTable
+from caseflow.uow import PoolOwner
+from schemas.envelope import Envelope
+from schemas.screening import ListUpdated, ScreeningRequested
+from services.screening.current_lists import CurrentLists
+from services.screening.domain import Knowledge, ScreeningPolicy
+from services.screening.handlers import ScreeningStore, screen_case
+from services.screening.metrics import RESCREENED, record_screening
+from services.screening.rescreening import RescreeningStore, rescreen_affected
+
+log = structlog.get_logger(__name__)
+
+
+def request_table(
+    store: ScreeningStore,
+    rescreening: RescreeningStore,
+    policy: ScreeningPolicy,
+    standing: Knowledge,
+    lists: CurrentLists,
+    owner: PoolOwner,
+) -> HandlerTable[None]:
+    """Screening requests and list updates, each to its use case."""
+
+    async def screen(request: Envelope[ScreeningRequested]) -> None:
+        began = time.perf_counter()
+        screened = await screen_case(request, store, policy, standing)
+        parties = len(request.data.application.parties())
+        record_screening(screened, parties, time.perf_counter() - began)
+        log.info(
+            "screening request handled", case_id=request.data.case_id, outcome=screened.outcome
+        )
+
+    async def take_list_update(update: Envelope[ListUpdated]) -> None:
+        await lists.refresh(owner.pool)
+        rescreened = await rescreen_affected(update, rescreening, policy, standing)
+        RESCREENED.inc(len(rescreened.cases))
+        log.info(
+            "list update",
+            list=update.data.list_version,
+            candidates=rescreened.candidates,
+            rescreened=len(rescreened.cases),
+        )
+
+    return (
+        HandlerTable[None]("a screening request")
+        .on(ScreeningRequested, screen)
+        .on(ListUpdated, take_list_update)
+    )
