@@ -75,6 +75,13 @@ class PostgresScreeningUnitOfWork(PostgresListStorage, PostgresUnitOfWork):
             closed_by,
         )
 
+    async def reopen_case(self, case_id: str) -> None:
+        """Re-screen the case again on list updates: it was approved, its licence is in force."""
+        await self.connection.execute(
+            "UPDATE cases SET closed_at = NULL, closed_by = NULL WHERE case_id = $1",
+            uuid.UUID(case_id),
+        )
+
     async def open_cases(self) -> list[OpenCase]:
         """Every screened case not decided or withdrawn."""
         rows = await self.connection.fetch(

@@ -23,6 +23,7 @@ from caseflow.messaging import (
 from caseflow.settings import Settings
 from schemas.cases import CaseDecided, CaseWithdrawn
 from schemas.envelope import Contract, Envelope
+from schemas.licences import LicenceStatusChanged
 from schemas.screening import (
     HitCleared,
     ListUpdated,
@@ -121,17 +122,22 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
         CASES,
         group_id=CASES_CONSUMER,
         title="on_case_decided",
-        description="A decided or withdrawn case is no longer re-screened on list updates.",
+        description="A decided or withdrawn case is no longer re-screened on list updates; an "
+        "approved one is, for its licence, until LicenceStatusChanged says revoked or expired.",
     )
     async def on_case_decided(
         body: Documented[Envelope[CaseDecided]], message: KafkaMessage
     ) -> None:
-        closing: Envelope[CaseDecided] | Envelope[CaseWithdrawn] | None
+        closing: (
+            Envelope[CaseDecided] | Envelope[CaseWithdrawn] | Envelope[LicenceStatusChanged] | None
+        )
         kind = type_of(message.body)
         if kind == CaseDecided.type_name():
             closing = await readable(message, CaseDecided)
         elif kind == CaseWithdrawn.type_name():
             closing = await readable(message, CaseWithdrawn)
+        elif kind == LicenceStatusChanged.type_name():
+            closing = await readable(message, LicenceStatusChanged)
         else:
             return  # the other case events say nothing screening keeps
         if closing is not None:

@@ -10,6 +10,7 @@ from typing import Protocol
 from schemas.application import SubmitApplication
 from schemas.cases import CaseDecided, CaseWithdrawn
 from schemas.envelope import Envelope, derived_id, utcnow
+from schemas.licences import APPROVING, LicenceStatus, LicenceStatusChanged
 from schemas.screening import PartnerNotice, ScreeningCompleted, ScreeningRequested
 from schemas.sharing import ApprovalDespiteDenial
 from schemas.topics import SCREENING_RESULTS
@@ -24,6 +25,9 @@ from services.screening.ports import Store, Transaction
 from services.screening.rules.parties import party_keys
 
 SOURCE = "caseflow/screening"
+
+# A licence ends here: its case is no longer re-screened for it.
+LICENCE_ENDED = (LicenceStatus.REVOKED, LicenceStatus.EXPIRED)
 
 
 class Outcome(StrEnum):
@@ -57,6 +61,7 @@ class ScreeningUnitOfWork(Transaction, KnowledgeSource, Protocol):
     async def add_result(self, result: ScreeningCompleted) -> None: ...
     async def keep_open_case(self, case_id: str, application: SubmitApplication) -> None: ...
     async def close_case(self, case_id: str, closed_by: str) -> None: ...
+    async def reopen_case(self, case_id: str) -> None: ...
     async def add_partner_notice(self, notice: PartnerNotice | ApprovalDespiteDenial) -> None: ...
 
 
@@ -118,13 +123,22 @@ async def knowledge_for(
 
 
 async def close_case(
-    event: Envelope[CaseDecided] | Envelope[CaseWithdrawn], store: ScreeningStore
+    event: Envelope[CaseDecided] | Envelope[CaseWithdrawn] | Envelope[LicenceStatusChanged],
+    store: ScreeningStore,
 ) -> bool:
-    """A decided or withdrawn case is no longer re-screened; False for a repeated delivery."""
+    """A decided or withdrawn case is no longer re-screened, unless it was approved: its
+    licence's parties are, until the licence is revoked or expires (a later approval, after an
+    appeal, opens the case again); False for a repeated delivery."""
+    data = event.data
+    if isinstance(data, LicenceStatusChanged) and data.status not in LICENCE_ENDED:
+        return False
     async with store.unit_of_work() as uow:
         if not await uow.first_delivery(event.id):
             return False
-        await uow.close_case(event.data.case_id, event.type)
+        if isinstance(data, CaseDecided) and data.outcome.value in APPROVING:
+            await uow.reopen_case(data.case_id)
+        else:
+            await uow.close_case(data.case_id, event.type)
         return True
 
 

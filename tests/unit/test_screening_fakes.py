@@ -95,6 +95,9 @@ class FakeScreeningUnitOfWork:
     async def close_case(self, case_id: str, closed_by: str) -> None:
         self.state.closed.setdefault(case_id, closed_by)
 
+    async def reopen_case(self, case_id: str) -> None:
+        self.state.closed.pop(case_id, None)
+
     async def open_cases(self) -> list[OpenCase]:
         return [
             OpenCase(case_id, application)
