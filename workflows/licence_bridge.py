@@ -132,7 +132,7 @@ async def check_shipment_if_reported(
 
 async def _not_in_force(client: Client, case_id: str, number: str) -> str:
     """Why a licence whose workflow does not run takes no shipment: ended, or never issued."""
-    handle = client.get_workflow_handle(licence_workflow_id(case_id))
+    handle = client.get_workflow_handle_for(Licence.run, licence_workflow_id(case_id))
     try:
         described = await handle.describe()
         ended = await handle.result() if described.status is COMPLETED else None

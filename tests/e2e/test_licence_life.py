@@ -128,7 +128,7 @@ def _application(suffix: str, end_user: str) -> Any:
 
 def _shipment(case_reference: str, number: str, reference: str, quantity: int) -> Any:
     today = datetime.now(UTC).date()
-    return analysers(case_reference, number, reference, quantity, 8_400 * quantity, today)
+    return analysers(case_reference, number, reference, quantity, 1_000 * quantity, today)
 
 
 def _file(folder: Path, name: str, data: Any) -> Path:

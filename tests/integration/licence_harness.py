@@ -124,6 +124,11 @@ class LicenceHarness:
     def handle(self, case_id: str) -> WorkflowHandle[Any, Any]:
         return self.client.get_workflow_handle(licence_workflow_id(case_id))
 
+    async def result(self, case_id: str) -> LicenceView:
+        """The licence as its ended workflow returned it."""
+        handle = self.client.get_workflow_handle_for(Licence.run, licence_workflow_id(case_id))
+        return await handle.result()
+
     async def view(self, case_id: str) -> LicenceView:
         return await self.handle(case_id).query(Licence.view)
 

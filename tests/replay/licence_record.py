@@ -109,7 +109,7 @@ async def record(folder: Path, scenarios: tuple[Scenario, ...] = SCENARIOS) -> l
         async with licence_harness(client) as licences:
             for scenario in scenarios:
                 case_id = await scenario(licences)
-                await licences.handle(case_id).result()
+                await licences.result(case_id)
                 query = f"WorkflowId = '{licence_workflow_id(case_id)}'"
                 runs = [run async for run in client.list_workflows(query)]
                 for number, run in enumerate(sorted(runs, key=lambda run: run.start_time), 1):
