@@ -203,6 +203,9 @@ def build_router(
     router = KafkaRouter()
     licence_policy = licences or load_licence_policy()
 
+    # Documented: the refusal of a shipment whose licence's workflow is no longer running.
+    router.publisher(CASES.name, title="to_shipment_refused", schema=Envelope[ShipmentRefused])
+
     async def publish_refusal(topic: str, envelope: Envelope[ShipmentRefused]) -> None:
         assert publish is not None, "the bridge publishes refusals through its broker"
         await publish(topic, envelope)
