@@ -139,12 +139,13 @@ class Licence:
 
     @workflow.signal
     def list_update_matched(self, result: ScreeningCompleted) -> None:
-        """A list update matched a party of the licence: a review opens."""
+        """A list update or a partner's notice matched a party of the licence: a review opens."""
         licence = self._licence
         if licence.status in ENDED or result.request_id in licence.screening_seen:
             return
         licence.screening_seen.append(result.request_id)
-        self._open_review("list_update", result.reason, raised_by=None)
+        trigger = result.reason.split(":", 1)[0]  # `list_update` or `partner_notice`
+        self._open_review(trigger, result.reason, raised_by=None)
 
     @workflow.update
     async def record_information(self, task: LicenceInformation) -> LicenceActionRecorded:

@@ -35,6 +35,8 @@ from workflows.tasks import ViewRequest
 log = structlog.get_logger(__name__)
 SOURCE = "caseflow/bridge"
 COMPLETED = WorkflowExecutionStatus.COMPLETED
+# Why screening ran unasked, as a result's reason begins: each opens a review of a licence.
+RESCREENED = ("list_update", "partner_notice")
 
 # Publishes an envelope on a topic, keyed by the case: the bridge's own refusals.
 Publish = Callable[[str, Envelope[ShipmentRefused]], Awaitable[None]]
@@ -168,8 +170,9 @@ def _refusal(reported: Envelope[ShipmentReported], reason: str) -> Envelope[Ship
 
 
 async def tell_licence_of_list_update(client: Client, result: ScreeningCompleted) -> bool:
-    """Signal a list update's re-screening into the case's licence, if it has one in force."""
-    if not result.reason.startswith("list_update"):
+    """Signal a re-screening after a list update or a partner's notice into the case's licence,
+    if it has one in force."""
+    if not result.reason.startswith(RESCREENED):
         return False
     handle = client.get_workflow_handle(licence_workflow_id(result.case_id))
     try:

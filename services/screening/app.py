@@ -39,6 +39,7 @@ from services.screening.domain import Knowledge
 from services.screening.handlers import close_case, record_partner_notice, screen_case
 from services.screening.lists import CurrentLists
 from services.screening.metrics import RESCREENED, record_screening
+from services.screening.notice_rescreening import keep_notice_and_rescreen
 from services.screening.policy import ScreeningPolicy
 from services.screening.rescreening import rescreen_open_cases
 from services.screening.rules.destination import DestinationRegister
@@ -150,7 +151,8 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
         title="on_partner_notice",
         description="Keeps partner states' denial and risk notices, and their approvals despite "
         "a denial (ApprovalDespiteDenial); later screenings of an essentially identical "
-        "transaction find them, with why a state approved despite the denial.",
+        "transaction find them, with why a state approved despite the denial. A new notice "
+        "re-screens the open and licensed cases it matches (reason `partner_notice: …`).",
     )
     async def on_partner_notice(
         body: Documented[Envelope[PartnerNotice] | Envelope[ApprovalDespiteDenial]],
@@ -159,8 +161,12 @@ def build_router(process: ScreeningRuntime) -> KafkaRouter:
         kind = type_of(message.body)
         notice: Envelope[PartnerNotice] | Envelope[ApprovalDespiteDenial] | None
         if kind == PartnerNotice.type_name():
-            notice = await readable(message, PartnerNotice)
-        elif kind == ApprovalDespiteDenial.type_name():
+            issued = await readable(message, PartnerNotice)
+            if issued is not None:
+                cases = await keep_notice_and_rescreen(issued, store, policy, standing)
+                log.info("partner notice kept", notice=issued.data.notice_id, rescreened=cases)
+            return
+        if kind == ApprovalDespiteDenial.type_name():
             notice = await readable(message, ApprovalDespiteDenial)
         else:
             return  # nothing else travels here that screening keeps

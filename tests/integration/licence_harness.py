@@ -156,15 +156,21 @@ class LicenceHarness:
         )
         return checked
 
-    async def list_update(self, case_id: str, version: str = "test@2") -> None:
-        """Screening's re-screen after a list update matched the licence's end user."""
+    async def list_update(
+        self,
+        case_id: str,
+        version: str = "test@2",
+        reason: str = "list_update: test 2: end user 'Kyoto University' matches added entry",
+    ) -> None:
+        """Screening's re-screen after a list update (or a partner's notice) matched the
+        licence's end user."""
         result = ScreeningCompleted(
             request_id=f"{case_id}/rescreen/{version}",
             case_id=case_id,
             risk_level=RiskLevel.CRITICAL,
             policy_version="test",
             screened_at=datetime.now(UTC),
-            reason="list_update: test 2: end user 'Kyoto University' matches added entry",
+            reason=reason,
             list_version=version,
         )
         await self.handle(case_id).signal(Licence.list_update_matched, result)

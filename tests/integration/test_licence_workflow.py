@@ -101,6 +101,16 @@ async def test_a_list_update_opens_a_review_a_senior_officer_suspends_and_then_r
     assert "senior-1" not in str(changes)  # the agency is told the grounds, not the officer
 
 
+async def test_a_partner_notice_opens_a_review_named_for_it(licences: LicenceHarness) -> None:
+    case_id = await licences.issue()
+    await licences.list_update(
+        case_id, "notice", "partner_notice: denial notice NL-1 from NL: end user 'Kyoto University'"
+    )
+    view = await licences.until(case_id, lambda v: v.status is LicenceStatus.UNDER_REVIEW)
+    assert view.review is not None
+    assert view.review.trigger == "partner_notice"
+
+
 async def test_an_officers_information_is_decided_by_another_senior_officer(
     licences: LicenceHarness, temporal: Client
 ) -> None:
