@@ -313,15 +313,20 @@ class Licence:
     def _show(self) -> None:
         """Push the status and the next due date to the search attributes and the details."""
         licence = self._licence
+        issued = licence.issued
         due = next_due(licence.conditions, licence.policy.reminder_before)
+        # All of them, whoever started the workflow: operators and the desk search by them.
         workflow.upsert_search_attributes(
             [
                 sa.LICENCE_STATUS.value_set(licence.status.value),
+                sa.CONTROL_NUMBER.value_set(issued.control_number),
+                sa.SUBMITTING_AGENCY.value_set(issued.submitting_agency),
+                sa.DESTINATION_COUNTRY.value_set(issued.destination_country),
+                sa.CONTROL_CODES.value_set([item.control_code for item in issued.items]),
                 sa.DEADLINE_AT.value_set(due or licence.issued.valid_until),
                 sa.DEADLINE_FOR.value_set("condition" if due else "expiry"),
             ]
         )
-        issued = licence.issued
         workflow.set_current_details(
             f"**{issued.licence_number}** · {licence.status.value}\n\n"
             f"holder {issued.holder} → {issued.destination_country}, valid until "
