@@ -136,6 +136,16 @@ class LicenceHarness:
         self, case_id: str, reference: str, quantity: int, value: int, on: date | None = None
     ) -> ShipmentChecked:
         """Report a shipment of the licence's analysers, as the bridge passes it on."""
+        reported = await self.reported(case_id, reference, quantity, value, on)
+        checked: ShipmentChecked = await self.handle(case_id).execute_update(
+            Licence.report_shipment, reported
+        )
+        return checked
+
+    async def reported(
+        self, case_id: str, reference: str, quantity: int, value: int, on: date | None = None
+    ) -> ShipmentReported:
+        """A shipment of the licence's analysers as intake passes it on."""
         licence = (await self.view(case_id)).licence
         shipment = analysers(
             licence.agency_reference,
@@ -145,16 +155,12 @@ class LicenceHarness:
             value,
             on or datetime.now(UTC).date(),
         )
-        reported = ShipmentReported(
+        return ShipmentReported(
             case_id=case_id,
             control_number=licence.control_number,
             reported_at=datetime.now(UTC),
             shipment=shipment,
         )
-        checked: ShipmentChecked = await self.handle(case_id).execute_update(
-            Licence.report_shipment, reported
-        )
-        return checked
 
     async def list_update(
         self,

@@ -9,11 +9,14 @@ from decimal import Decimal
 import pytest
 from temporalio.client import Client
 
-from schemas.licences import LicenceStatus
+from caseflow.messaging import Delivery
+from schemas.envelope import Envelope
+from schemas.licences import LicenceStatus, ShipmentRefused, ShipmentReported
 from tests.actors import token_for
 from tests.integration.licence_harness import LicenceHarness, licence_harness, quick_conditions
 from workflows import licence_desk
 from workflows.desk import ActionRefused
+from workflows.licence_bridge import check_shipment_if_reported
 from workflows.licence_model import (
     ConditionFulfilled,
     LicenceInformation,
@@ -91,8 +94,12 @@ async def test_a_list_update_opens_a_review_a_senior_officer_suspends_and_then_r
         temporal, case_id, decision(ReviewAction.REVOKE, "end user confirmed as listed")
     )
     assert revoked.status is LicenceStatus.REVOKED
+    late = await licences.reported(case_id, "SHIP-3", 1, 1)
     ended = await licences.result(case_id)
     assert ended.status is LicenceStatus.REVOKED
+    assert await _refused_by_the_bridge(temporal, late) == [
+        f"licence {ended.licence.licence_number} is revoked: no shipment may be made under it"
+    ]
     changes = licences.published.of(case_id, "LicenceStatusChanged")
     assert [(c["data"]["status"], c["data"]["grounds"]) for c in changes] == [
         ("suspended", "end user added to the Entity List"),
@@ -164,3 +171,22 @@ async def test_a_condition_is_reminded_then_raised_when_not_met_and_a_met_one_is
         (True, False),
         (False, True),
     ]
+
+
+async def _refused_by_the_bridge(temporal: Client, reported: ShipmentReported) -> list[str]:
+    """The reasons the bridge gives for a shipment whose licence's workflow has ended."""
+    published: list[Envelope[ShipmentRefused]] = []
+
+    async def publish(topic: str, envelope: Envelope[ShipmentRefused]) -> None:
+        published.append(envelope)
+
+    async def set_aside(location: str, reason: str, body: bytes) -> None:
+        raise AssertionError(reason)
+
+    envelope = Envelope.wrap(
+        reported, source="tests", subject=reported.case_id, correlation_id="test"
+    )
+    delivery = Delivery(envelope.to_bytes(), reported.case_id.encode(), "test/0/0")
+    assert await check_shipment_if_reported(temporal, delivery, publish, set_aside)
+    [refusal] = published
+    return refusal.data.reasons
