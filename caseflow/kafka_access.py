@@ -66,7 +66,8 @@ SERVICES: dict[str, ServiceAccess] = {
     "consultation": ServiceAccess(
         (CONSULTATION_REQUESTS,), (CONSULTATION_RESPONSES, SHARING_NOTICES)
     ),
-    "bridge": ServiceAccess((CASES, CONSULTATION_RESPONSES, SCREENING_RESULTS), ()),
+    # The bridge writes one thing: the refusal of a shipment no licence workflow can check.
+    "bridge": ServiceAccess((CASES, CONSULTATION_RESPONSES, SCREENING_RESULTS), (CASES,)),
     "worker": ServiceAccess((), (CASES, SCREENING_REQUESTS, CONSULTATION_REQUESTS, REVIEW_ACTIONS)),
     "audit": ServiceAccess(AUDITED, ()),
     "register": ServiceAccess(REGISTERED, ()),

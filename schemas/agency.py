@@ -17,6 +17,14 @@ from schemas.cases import (
 )
 from schemas.envelope import Contract, Envelope
 from schemas.intake import SubmissionRejected
+from schemas.licences import (
+    LicenceConditionBreached,
+    LicenceConditionDue,
+    LicenceIssued,
+    LicenceStatusChanged,
+    ShipmentRecorded,
+    ShipmentRefused,
+)
 
 
 class DecisionIssued(Contract):
@@ -51,5 +59,11 @@ AgencyEvents = (
     | Envelope[CaseStatusChanged]
     | Envelope[DecisionIssued]
     | Envelope[SubmissionRejected]
+    | Envelope[LicenceIssued]
+    | Envelope[ShipmentRecorded]
+    | Envelope[ShipmentRefused]
+    | Envelope[LicenceStatusChanged]
+    | Envelope[LicenceConditionDue]
+    | Envelope[LicenceConditionBreached]
 )
 """Every event on an agency's own topic, `caseflow.agency.<CODE>.cases`."""

@@ -22,6 +22,7 @@ from schemas.cases import (
 from schemas.consultation_messages import ConsultationCommands, ConsultationFacts
 from schemas.envelope import Contract, contracts_of
 from schemas.intake import SubmissionRejected
+from schemas.licences import LICENCE_EVENTS, ReportShipment
 from schemas.review import ReviewerActed
 from schemas.screening import (
     HitCleared,
@@ -60,6 +61,8 @@ CONTRACTS: tuple[type[Contract], ...] = (
     *contracts_of(ConsultationFacts),
     ApprovalDespiteDenial,
     ReviewerActed,
+    ReportShipment,
+    *LICENCE_EVENTS,
 )
 
 BY_TYPE: dict[str, type[Contract]] = {contract.type_name(): contract for contract in CONTRACTS}

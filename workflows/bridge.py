@@ -29,11 +29,19 @@ from caseflow.settings import Settings
 from schemas.cases import CaseAmended, CaseReceived, CaseWithdrawn
 from schemas.consultation import ConsultationConcluded, ConsultationOpened, ReferralExtended
 from schemas.envelope import Contract, Envelope
+from schemas.licences import ShipmentRefused
 from schemas.screening import ScreeningCompleted
 from schemas.topics import CASES, CONSULTATION_RESPONSES, SCREENING_RESULTS
 from workflows import TASK_QUEUE
 from workflows import search_attributes as sa
 from workflows.client import connect, workflow_id
+from workflows.licence_bridge import (
+    Publish,
+    check_shipment_if_reported,
+    start_licence_if_approved,
+    tell_licence_of_list_update,
+)
+from workflows.licence_policy import LicencePolicy, load_licence_policy
 from workflows.license_case import LicenseCase
 from workflows.model import CasePolicy, LicenseCaseInput
 from workflows.payload_limits import oversized
@@ -66,6 +74,19 @@ CONSULTATION_SIGNALS: Signals = {
 SCREENING_SIGNALS: Signals = {
     ScreeningCompleted.type_name(): (ScreeningCompleted, LicenseCase.screening_completed.__name__)
 }
+
+
+async def _start_or_tell_licence(
+    client: Client,
+    delivery: Delivery,
+    policy: LicencePolicy,
+    publish: Publish,
+    set_aside: SetAside,
+) -> bool:
+    """Issue a licence on an approving decision, or take a shipment to its licence."""
+    return await start_licence_if_approved(
+        client, delivery, policy, set_aside
+    ) or await check_shipment_if_reported(client, delivery, publish, set_aside)
 
 
 async def start_case(
@@ -186,13 +207,27 @@ class TemporalLink:
         return self._client
 
 
-def build_router(temporal: TemporalLink, policy: CasePolicy, budget: RetryBudget) -> KafkaRouter:
+def build_router(
+    temporal: TemporalLink,
+    policy: CasePolicy,
+    budget: RetryBudget,
+    licences: LicencePolicy | None = None,
+    publish: Publish | None = None,
+) -> KafkaRouter:
     """Subscribers of the bridge."""
     router = KafkaRouter()
     set_aside = {
         group: set_aside_on_parked(router, group)
         for group in (CASES_GROUP, CONSULTATION_GROUP, SCREENING_GROUP)
     }
+    licence_policy = licences or load_licence_policy()
+
+    # Documented: the refusal of a shipment whose licence's workflow is no longer running.
+    router.publisher(CASES.name, title="to_shipment_refused", schema=Envelope[ShipmentRefused])
+
+    async def publish_refusal(topic: str, envelope: Envelope[ShipmentRefused]) -> None:
+        assert publish is not None, "the bridge publishes refusals through its broker"
+        await publish(topic, envelope)
 
     @at_least_once(
         router,
@@ -200,14 +235,20 @@ def build_router(temporal: TemporalLink, policy: CasePolicy, budget: RetryBudget
         group_id=CASES_GROUP,
         title="on_case_event",
         description="Starts the LicenseCase workflow of a newly registered case (once); "
-        "signals amendments and withdrawals into it. Other case events are skipped.",
+        "signals amendments and withdrawals into it; starts a Licence workflow on an approving "
+        "CaseDecided (once per case) and takes ShipmentReported to it (a shipment no licence "
+        "workflow can check is refused here with ShipmentRefused). Other case events are skipped.",
         batch_size=BATCH_SIZE,
         budget=budget,
     )
     async def on_case_event(body: list[Raw[Envelope[CaseReceived]]], message: KafkaMessage) -> None:
         async def start_or_signal(delivery: Delivery) -> None:
             cases = set_aside[CASES_GROUP]
-            if not await start_if_received(temporal.client, delivery, policy, cases):
+            if await start_if_received(temporal.client, delivery, policy, cases):
+                return
+            if not await _start_or_tell_licence(
+                temporal.client, delivery, licence_policy, publish_refusal, cases
+            ):
                 await signal_by_type(temporal.client, delivery, CASE_SIGNALS, cases)
 
         await case_by_case(deliveries(message), start_or_signal)
@@ -237,19 +278,28 @@ def build_router(temporal: TemporalLink, policy: CasePolicy, budget: RetryBudget
         SCREENING_RESULTS,
         group_id=SCREENING_GROUP,
         title="on_screening_completed",
-        description="Signals a screening result into its case's workflow.",
+        description="Signals a screening result into its case's workflow, and a re-screening "
+        "after a list update into the case's licence, if it has one in force.",
         batch_size=BATCH_SIZE,
         budget=budget,
     )
     async def on_screening_completed(
         body: list[Raw[Envelope[ScreeningCompleted]]], message: KafkaMessage
     ) -> None:
-        await case_by_case(
-            deliveries(message),
-            lambda delivery: signal_by_type(
+        async def signal_case_and_licence(delivery: Delivery) -> None:
+            await signal_by_type(
                 temporal.client, delivery, SCREENING_SIGNALS, set_aside[SCREENING_GROUP]
-            ),
-        )
+            )
+            if type_of(delivery.body) == ScreeningCompleted.type_name():
+                result = await read_or_set_aside(
+                    delivery, ScreeningCompleted, set_aside[SCREENING_GROUP]
+                )
+                if result is not None and await tell_licence_of_list_update(
+                    temporal.client, result.data
+                ):
+                    log.info("licence told of a list update", case_id=result.subject)
+
+        await case_by_case(deliveries(message), signal_case_and_licence)
 
     return router
 
@@ -259,11 +309,17 @@ def create_app(settings: Settings, policy: CasePolicy | None = None) -> FastStre
     endpoints = settings.endpoints()
     temporal = TemporalLink(settings)
     broker = make_broker(endpoints.kafka, "caseflow-bridge", kafka_security(settings))
+
+    async def publish(topic: str, envelope: Envelope[ShipmentRefused]) -> None:
+        await broker.publish(envelope.to_bytes(), topic=topic, key=envelope.subject.encode())
+
     broker.include_router(
         build_router(
             temporal,
             policy or load_case_policy(settings.case_policy_file),
             RetryBudget.from_settings(settings),
+            load_licence_policy(),
+            publish,
         )
     )
     return FastStream(broker, on_startup=[temporal.connect])

@@ -21,6 +21,8 @@ DEADLINE_AT = SearchAttributeKey.for_datetime("DeadlineAt")
 OVERDUE = SearchAttributeKey.for_bool("Overdue")
 # What DeadlineAt is for: decision, referral (target), committee or appeal (window).
 DEADLINE_FOR = SearchAttributeKey.for_keyword("DeadlineFor")
+# A licence's status (workflows/licence.py): valid, under_review, suspended, revoked, expired.
+LICENCE_STATUS = SearchAttributeKey.for_keyword("LicenceStatus")
 
 ALL_KEYS = (
     CASE_STATUS,
@@ -33,6 +35,7 @@ ALL_KEYS = (
     DEADLINE_AT,
     OVERDUE,
     DEADLINE_FOR,
+    LICENCE_STATUS,
 )
 
 # Names the `temporal` command line uses for each indexed value type.

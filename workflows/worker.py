@@ -18,6 +18,7 @@ from caseflow.settings import Settings
 from workflows import TASK_QUEUE, actors
 from workflows.activities import CaseActivities
 from workflows.client import connect
+from workflows.licence import Licence
 from workflows.license_case import LicenseCase
 from workflows.telemetry import case_families
 from workflows.version_gate import refuse_unsupported_cases
@@ -48,7 +49,7 @@ def build_worker(
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[LicenseCase],
+        workflows=[LicenseCase, Licence],
         activities=[activities.publish_event, activities.publish_events],
         workflow_runner=workflow_runner(),
         # A new case's first task comes on the shared queue, later ones on this worker's own

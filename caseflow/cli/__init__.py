@@ -37,6 +37,8 @@ class CaseflowCommands(LazyCommands):
         "submit": "caseflow.cli.agency:submit",
         "status": "caseflow.cli.agency:status",
         "follow": "caseflow.cli.agency:follow",
+        "licences": "caseflow.cli.licences:licences",
+        "licence": "caseflow.cli.licences:licence",
         "lists": "caseflow.cli.lists:app",
         "consultation": "caseflow.cli.consultation:app",
         "stakeholders": "caseflow.cli.stakeholders:app",

@@ -41,6 +41,7 @@ class PostgresIntakeUnitOfWork(PostgresUnitOfWork):
                 application=SubmitApplication.model_validate_json(row["application"]),
                 correlation_id=row["correlation_id"],
                 closed=row["closed"],
+                outcome=row["outcome"],
             )
             for row in rows
         }

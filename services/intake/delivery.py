@@ -14,18 +14,21 @@ from schemas.agency import DecisionIssued
 from schemas.cases import CaseAmended, CaseDecided, CaseReceived, CaseStatusChanged, CaseWithdrawn
 from schemas.envelope import Contract, Envelope, derived_id
 from schemas.intake import SubmissionRejected
+from schemas.licences import AGENCY_LICENCE_EVENTS
 from schemas.topics import Topic, agency_topic
 
 SOURCE = "caseflow/intake"
 
 # Case events an agency sees as they are: its own application, amendments, withdrawals and the
-# statuses it is told of (on_hold: information was requested). Deadlines, escalations and
+# statuses it is told of (on_hold: information was requested), and its licences' events (issue,
+# shipments recorded or refused, suspension, revocation, conditions due). Deadlines, escalations and
 # committee business stay internal.
 AS_THEY_ARE: tuple[type[Contract], ...] = (
     CaseReceived,
     CaseAmended,
     CaseWithdrawn,
     CaseStatusChanged,
+    *AGENCY_LICENCE_EVENTS,
 )
 # Every case event intake follows: those it forwards, and the decision (forwarded as issued).
 FOLLOWED: tuple[type[Contract], ...] = (*AS_THEY_ARE, CaseDecided)

@@ -14,6 +14,7 @@ from schemas.application import AmendApplication, SubmitApplication, WithdrawApp
 from schemas.cases import FieldChange
 from schemas.envelope import Contract, EnvelopeHeader
 from schemas.intake import Deficiency
+from schemas.licences import ReportShipment
 from services.intake.policy import AGENCY_HEADER, IntakePolicy
 from services.intake.rules import RULES
 
@@ -26,6 +27,7 @@ APPLICATION_PATHS: dict[str, tuple[type[Contract], str | None]] = {
     SubmitApplication.type_name(): (SubmitApplication, ""),
     AmendApplication.type_name(): (AmendApplication, "application"),
     WithdrawApplication.type_name(): (WithdrawApplication, None),
+    ReportShipment.type_name(): (ReportShipment, None),
 }
 
 
@@ -54,6 +56,14 @@ class Withdrawal:
 
 
 @dataclass(frozen=True)
+class Shipment:
+    """A well-formed shipment report; the licence's workflow checks it against the licence."""
+
+    header: EnvelopeHeader
+    command: ReportShipment
+
+
+@dataclass(frozen=True)
 class Deficient:
     """A message that cannot be acted on, with every deficiency found."""
 
@@ -63,7 +73,7 @@ class Deficient:
     header: EnvelopeHeader | None = None
 
 
-Examined = Submission | Amendment | Withdrawal | Deficient
+Examined = Submission | Amendment | Withdrawal | Shipment | Deficient
 
 
 def examine_message(raw: bytes, policy: IntakePolicy, agency_header: str | None) -> Examined:
@@ -86,6 +96,8 @@ def examine_message(raw: bytes, policy: IntakePolicy, agency_header: str | None)
         return Submission(header, command)
     if isinstance(command, AmendApplication):
         return Amendment(header, command)
+    if isinstance(command, ReportShipment):
+        return Shipment(header, command)
     assert isinstance(command, WithdrawApplication)
     return Withdrawal(header, command)
 

@@ -19,6 +19,7 @@ from services.intake.domain import (
     Amendment,
     Deficient,
     Examined,
+    Shipment,
     Submission,
     Withdrawal,
     changes_between,
@@ -36,6 +37,7 @@ from services.intake.ports import (
     RegisteredCase,
 )
 from services.intake.progress import progress_of
+from services.intake.shipments import shipment_deficiency, shipment_reported
 
 SOURCE = "caseflow/intake"
 ContractT = TypeVar("ContractT", bound=Contract)
@@ -92,7 +94,7 @@ def _message_id(examined: Examined, raw: RawSubmission) -> uuid.UUID:
 def _key(examined: Examined) -> tuple[str, str] | None:
     if isinstance(examined, Submission):
         return examined.application.submitting_agency, examined.application.agency_reference
-    if isinstance(examined, Amendment | Withdrawal):
+    if isinstance(examined, Amendment | Withdrawal | Shipment):
         return examined.command.submitting_agency, examined.command.agency_reference
     return None
 
@@ -120,6 +122,8 @@ class _Registrar:
         case = self._known.get(key)
         if isinstance(examined, Submission):
             return self._register(raw, message_id, examined, case)
+        if isinstance(examined, Shipment):
+            return self._take_shipment(raw, message_id, examined, case, key)
         problem = _cannot_change(key, case)
         if problem is not None:
             return self._refuse(raw, message_id, _deficient(problem, key, examined))
@@ -215,6 +219,23 @@ class _Registrar:
         self._emit(CASES, event, case.case_id, withdrawal.header.correlation_id)
         return Outcome.WITHDRAWN
 
+    def _take_shipment(
+        self,
+        raw: RawSubmission,
+        message_id: uuid.UUID,
+        shipment: Shipment,
+        case: RegisteredCase | None,
+        key: tuple[str, str],
+    ) -> Outcome:
+        """A shipment against the agency's own licence goes to the licence's workflow."""
+        problem = shipment_deficiency(case, shipment.command)
+        if problem is not None:
+            return self._refuse(raw, message_id, _deficient(problem, key, shipment))
+        assert case is not None
+        reported = shipment_reported(case, shipment.command)
+        self._emit(CASES, reported, case.case_id, shipment.header.correlation_id)
+        return Outcome.SHIPMENT_REPORTED
+
     def _refuse(self, raw: RawSubmission, message_id: uuid.UUID, deficient: Deficient) -> Outcome:
         """Record the refusal and tell the agency, in the same transaction."""
         rejection = SubmissionRejected(
@@ -272,7 +293,7 @@ def _of_reference(code: str, message: str) -> Deficiency:
 def _deficient(
     deficiency: Deficiency,
     key: tuple[str, str] | None,
-    examined: Submission | Amendment | Withdrawal,
+    examined: Submission | Amendment | Withdrawal | Shipment,
 ) -> Deficient:
     agency, reference = key or (None, None)
     return Deficient([deficiency], agency, reference, examined.header)

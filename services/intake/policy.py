@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from caseflow.limits import SUBMISSION_MESSAGE
 from schemas.application import AmendApplication, SubmitApplication, WithdrawApplication
 from schemas.intake import AGENCY_HEADER
+from schemas.licences import ReportShipment
 
 __all__ = ["AGENCY_HEADER", "IntakePolicy"]
 
@@ -26,5 +27,6 @@ class IntakePolicy:
             SubmitApplication.type_name(),
             AmendApplication.type_name(),
             WithdrawApplication.type_name(),
+            ReportShipment.type_name(),
         )
     )

@@ -49,6 +49,7 @@ class RegisteredCase:
     application: SubmitApplication
     correlation_id: str
     closed: bool = False
+    outcome: str | None = None
 
 
 class Outcome(StrEnum):
@@ -57,6 +58,7 @@ class Outcome(StrEnum):
     REGISTERED = "registered"
     AMENDED = "amended"
     WITHDRAWN = "withdrawn"
+    SHIPMENT_REPORTED = "shipment_reported"
     REJECTED = "rejected"
     REDELIVERED = "redelivered"
     ALREADY_PROCESSED = "already_processed"

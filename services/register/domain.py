@@ -221,7 +221,44 @@ def _escalation_decided(data: Data) -> tuple[str, str | None]:
     return f"{_text(data, 'committee')} decided: {_text(data, 'recommendation')}", by or None
 
 
+def _shipment_refused(data: Data) -> tuple[str, str | None]:
+    reasons = "; ".join(_texts(data, "reasons"))
+    return f"shipment {_text(data, 'shipment_reference')} refused: {reasons}", None
+
+
+def _licence_status(data: Data) -> tuple[str, str | None]:
+    return f"licence {_text(data, 'status')}: {_text(data, 'grounds')}", None
+
+
+def _condition(said: str) -> Callable[[Data], tuple[str, str | None]]:
+    def telling(data: Data) -> tuple[str, str | None]:
+        condition = data.get("condition")
+        text = _text(condition, "text") if isinstance(condition, dict) else ""
+        return f"licence condition {said}: {text}", None
+
+    return telling
+
+
+# Licences (workflows/licence.py): issue, shipments, review, suspension, revocation, conditions.
+LICENCE_TELLINGS: dict[str, Callable[[Data], tuple[str, str | None]]] = {
+    "LicenceIssued": lambda d: (
+        f"licence {_text(d, 'licence_number')} issued, valid until {_text(d, 'valid_until')[:10]}",
+        None,
+    ),
+    "ShipmentReported": lambda d: ("shipment reported", None),
+    "ShipmentRecorded": lambda d: (f"shipment {_text(d, 'shipment_reference')} recorded", None),
+    "ShipmentRefused": _shipment_refused,
+    "LicenceReviewOpened": lambda d: (
+        f"licence under review ({_text(d, 'trigger')}): {_text(d, 'information')}",
+        None,
+    ),
+    "LicenceStatusChanged": _licence_status,
+    "LicenceConditionDue": _condition("due"),
+    "LicenceConditionBreached": _condition("breached"),
+}
+
 TELLINGS: dict[str, Callable[[Data], tuple[str, str | None]]] = {
+    **LICENCE_TELLINGS,
     "CaseReceived": _received,
     "CaseAmended": lambda d: (f"amended: {_text(d, 'reason')}", None),
     "CaseWithdrawn": lambda d: (f"withdrawn by the agency: {_text(d, 'reason')}", None),

@@ -15,6 +15,7 @@ from schemas.screening import PartnerNotice, ScreeningCompleted
 from schemas.sharing import APPROVAL_DESPITE_DENIAL, ApprovalDespiteDenial
 from services.screening.config import CONSUMER
 from services.screening.list_storage import PostgresListStorage
+from services.screening.notice_rescreening import OpenCase
 from services.screening.rules.parties import Clearance
 from services.screening.screened_subjects import CASE
 from services.screening.subject_storage import PostgresSubjectStorage
@@ -77,6 +78,24 @@ class PostgresScreeningUnitOfWork(PostgresListStorage, PostgresSubjectStorage, P
             closed_by,
         )
         await self.drop_subject(CASE, case_id)
+
+    async def reopen_case(self, case_id: str) -> None:
+        """Re-screen the case again on list updates: it was approved, its licence is in force."""
+        await self.connection.execute(
+            "UPDATE cases SET closed_at = NULL, closed_by = NULL WHERE case_id = $1",
+            uuid.UUID(case_id),
+        )
+
+    async def open_cases(self) -> list[OpenCase]:
+        """Every screened case not decided or withdrawn."""
+        rows = await self.connection.fetch(
+            "SELECT case_id, application FROM cases"
+            " WHERE closed_at IS NULL AND application IS NOT NULL ORDER BY case_id"
+        )
+        return [
+            OpenCase(str(row["case_id"]), SubmitApplication.model_validate_json(row["application"]))
+            for row in rows
+        ]
 
     async def clearances_for(self, party_keys: Sequence[str]) -> list[Clearance]:
         """The latest clearance of each (party, entry) pair for these parties."""

@@ -93,7 +93,8 @@ def build_router(
         CASES,
         group_id=CASES_CONSUMER,
         title="on_case_decided",
-        description="A decided or withdrawn case is no longer re-screened on list updates.",
+        description="A decided or withdrawn case is no longer re-screened on list updates; an "
+        "approved one is, for its licence, until LicenceStatusChanged says revoked or expired.",
         budget=budget,
     )
     async def on_case_decided(body: Raw[Envelope[CaseDecided]], message: KafkaMessage) -> None:
@@ -106,7 +107,8 @@ def build_router(
         title="on_partner_notice",
         description="Keeps partner states' denial and risk notices, and their approvals despite "
         "a denial (ApprovalDespiteDenial); later screenings of an essentially identical "
-        "transaction find them, with why a state approved despite the denial.",
+        "transaction find them, with why a state approved despite the denial. A new notice "
+        "re-screens the open and licensed cases it matches (reason `partner_notice: …`).",
         budget=budget,
     )
     async def on_partner_notice(

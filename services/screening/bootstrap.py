@@ -22,8 +22,9 @@ from services.screening.app import build_router
 from services.screening.config import MIGRATIONS, SCHEMA
 from services.screening.current_lists import CurrentLists
 from services.screening.domain import Knowledge
-from services.screening.handlers import closing_table, notice_table
+from services.screening.handlers import closing_table
 from services.screening.list_updates import ensure_seed_list
+from services.screening.notice_rescreening import notice_table
 from services.screening.policy import ScreeningPolicy
 from services.screening.requests import request_table
 from services.screening.rescreening import register_earlier_open_cases
@@ -62,7 +63,7 @@ def bootstrap(
     router = build_router(
         request_table(store, store, policy, standing, lists, resources),
         closing_table(store),
-        notice_table(store),
+        notice_table(store, policy, standing),
         RetryBudget.from_settings(settings),
     )
     return runtime.app(router, resources=resources)

@@ -13,6 +13,7 @@ from caseflow.messaging import HandlerTable
 from schemas.application import SubmitApplication
 from schemas.cases import CaseDecided, CaseWithdrawn
 from schemas.envelope import Envelope, derived_id, utcnow
+from schemas.licences import APPROVING, LicenceStatus, LicenceStatusChanged
 from schemas.screening import PartnerNotice, ScreeningCompleted, ScreeningRequested
 from schemas.sharing import ApprovalDespiteDenial
 from schemas.topics import SCREENING_RESULTS
@@ -34,6 +35,9 @@ from services.screening.screened_subjects import (
 
 SOURCE = "caseflow/screening"
 log = structlog.get_logger(__name__)
+
+# A licence ends here: its case is no longer re-screened for it.
+LICENCE_ENDED = (LicenceStatus.REVOKED, LicenceStatus.EXPIRED)
 
 
 class Outcome(StrEnum):
@@ -67,6 +71,7 @@ class ScreeningUnitOfWork(Transaction, KnowledgeSource, ScreenedSubjects, Protoc
     async def add_result(self, result: ScreeningCompleted) -> None: ...
     async def keep_open_case(self, case_id: str, application: SubmitApplication) -> bool: ...
     async def close_case(self, case_id: str, closed_by: str) -> None: ...
+    async def reopen_case(self, case_id: str) -> None: ...
     async def add_partner_notice(self, notice: PartnerNotice | ApprovalDespiteDenial) -> None: ...
 
 
@@ -131,13 +136,22 @@ async def knowledge_for(
 
 
 async def close_case(
-    event: Envelope[CaseDecided] | Envelope[CaseWithdrawn], store: ScreeningStore
+    event: Envelope[CaseDecided] | Envelope[CaseWithdrawn] | Envelope[LicenceStatusChanged],
+    store: ScreeningStore,
 ) -> bool:
-    """A decided or withdrawn case is no longer re-screened; False for a repeated delivery."""
+    """A decided or withdrawn case is no longer re-screened, unless it was approved: its
+    licence's parties are, until the licence is revoked or expires (a later approval, after an
+    appeal, opens the case again); False for a repeated delivery."""
+    data = event.data
+    if isinstance(data, LicenceStatusChanged) and data.status not in LICENCE_ENDED:
+        return False
     async with store.unit_of_work() as uow:
         if not await uow.first_delivery(event.id):
             return False
-        await uow.close_case(event.data.case_id, event.type)
+        if isinstance(data, CaseDecided) and data.outcome.value in APPROVING:
+            await uow.reopen_case(data.case_id)
+        else:
+            await uow.close_case(data.case_id, event.type)
         return True
 
 
@@ -160,13 +174,5 @@ def closing_table(store: ScreeningStore) -> HandlerTable[bool]:
         HandlerTable[bool]("a case closing")
         .on(CaseDecided, lambda event: close_case(event, store))
         .on(CaseWithdrawn, lambda event: close_case(event, store))
-    )
-
-
-def notice_table(store: ScreeningStore) -> HandlerTable[bool]:
-    """The partner states' notices screening keeps; others on their topic are skipped."""
-    return (
-        HandlerTable[bool]("a partner notice")
-        .on(PartnerNotice, lambda notice: record_partner_notice(notice, store))
-        .on(ApprovalDespiteDenial, lambda notice: record_partner_notice(notice, store))
+        .on(LicenceStatusChanged, lambda event: close_case(event, store))
     )

@@ -17,6 +17,7 @@ from temporalio.worker import Replayer
 from temporalio.workflow import NondeterminismError
 
 from workflows import versions
+from workflows.licence import Licence
 from workflows.license_case import LicenseCase
 from workflows.model import DecisionRecorded, LicenseCaseInput
 
@@ -45,7 +46,7 @@ async def test_a_recorded_case_replays_on_the_current_workflow_code(path: Path) 
     from workflows.worker import workflow_runner
 
     replayer = Replayer(
-        workflows=[LicenseCase],
+        workflows=[LicenseCase, Licence],
         data_converter=data_converter(REPLAY_KEYS),
         workflow_runner=workflow_runner(),
     )
@@ -89,10 +90,13 @@ async def test_the_next_build_may_drop_the_retired_markers(
 def test_every_scenario_has_been_recorded() -> None:
     # Imported here: the sandbox re-imports this module, and the recorder's imports are not
     # allowed in a workflow.
+    from tests.replay.licence_record import SCENARIOS as LICENCE_SCENARIOS
     from tests.replay.record import SCENARIOS
 
     recorded_runs = {path.stem.rsplit("-run", 1)[0] for path in THIS_BUILD}
     assert {scenario.__name__ for scenario in SCENARIOS} <= recorded_runs
+    recorded_runs = {path.stem.rsplit("-run", 1)[0] for path in HISTORIES}
+    assert {scenario.__name__ for scenario in SCENARIOS + LICENCE_SCENARIOS} <= recorded_runs
 
 
 @workflow.defn(name="LicenseCase")

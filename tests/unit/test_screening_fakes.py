@@ -24,6 +24,7 @@ from services.screening.list_diff import ListChange, ListDelta
 from services.screening.list_updates import Progress
 from services.screening.match_keys import MatchKey
 from services.screening.matching import RestrictedPartyEntry
+from services.screening.notice_rescreening import OpenCase
 from services.screening.rules.parties import Clearance
 from services.screening.screened_subjects import CASE, Candidate, ScreenedSubject
 
@@ -114,6 +115,16 @@ class FakeScreeningUnitOfWork:
             Candidate(subject, kept & wanted)
             for _, (subject, kept) in sorted(self.state.subjects.items())
             if not wanted.isdisjoint(kept)
+        ]
+
+    async def reopen_case(self, case_id: str) -> None:
+        self.state.closed.pop(case_id, None)
+
+    async def open_cases(self) -> list[OpenCase]:
+        return [
+            OpenCase(case_id, application)
+            for case_id, application in sorted(self.state.applications.items())
+            if case_id not in self.state.closed
         ]
 
     async def clearances_for(self, party_keys: Sequence[str]) -> list[Clearance]:

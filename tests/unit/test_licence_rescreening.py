@@ -1,0 +1,103 @@
+"""Screening keeps a licensed case's parties under watch: an approval keeps the case open for
+re-screening, a partner's new notice re-screens the cases it matches, a revoked licence ends it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from schemas.cases import CaseDecided, DecisionOutcome
+from schemas.envelope import Envelope
+from schemas.licences import LicenceStatus, LicenceStatusChanged
+from services.screening.handlers import close_case, screen_case
+from services.screening.notice_rescreening import keep_notice_and_rescreen
+from tests.unit.test_screening_fakes import FakeScreeningStore
+from tests.unit.test_screening_partner_notices import (
+    KNOWN,
+    POLICY,
+    denial,
+    surveillance_to_the_ministry,
+)
+
+
+def decided(case_id: str, outcome: DecisionOutcome) -> Envelope[CaseDecided]:
+    decision = CaseDecided(
+        case_id=case_id,
+        control_number="Z100001",
+        submitting_agency="DE-BAFA",
+        agency_reference="BAFA-1",
+        outcome=outcome,
+        decided_at=datetime.now(UTC),
+        decided_by="officer-1",
+        rationale="r",
+        human_rights_assessment="a",
+    )
+    return Envelope.wrap(decision, source="test", subject=case_id, correlation_id=case_id)
+
+
+def licence_ended(case_id: str, status: LicenceStatus) -> Envelope[LicenceStatusChanged]:
+    changed = LicenceStatusChanged(
+        licence_number="LIC-Z100001",
+        case_id=case_id,
+        control_number="Z100001",
+        submitting_agency="DE-BAFA",
+        agency_reference="BAFA-1",
+        status=status,
+        changed_at=datetime.now(UTC),
+        grounds="g",
+    )
+    return Envelope.wrap(changed, source="test", subject=case_id, correlation_id=case_id)
+
+
+def notice_results(store: FakeScreeningStore) -> list[str]:
+    return [r.case_id for r in store.state.results.values() if "/notice/" in r.request_id]
+
+
+async def test_a_partner_notice_re_screens_an_approved_case_and_not_a_denied_one() -> None:
+    store = FakeScreeningStore()
+    approved, denied = surveillance_to_the_ministry(), surveillance_to_the_ministry()
+    for request in (approved, denied):
+        await screen_case(request, store, POLICY, KNOWN)
+    await close_case(decided(approved.data.case_id, DecisionOutcome.APPROVED), store)
+    await close_case(decided(denied.data.case_id, DecisionOutcome.DENIED), store)
+
+    rescreened = await keep_notice_and_rescreen(denial(), store, POLICY, KNOWN)
+
+    assert rescreened == [approved.data.case_id]
+    [result] = [r for r in store.state.results.values() if "/notice/" in r.request_id]
+    assert result.request_id == f"{approved.data.case_id}/notice/NL/NL-2026-0042"
+    assert result.reason.startswith("partner_notice: denial notice NL-2026-0042 from NL")
+
+
+async def test_a_notice_delivered_twice_re_screens_once() -> None:
+    store = FakeScreeningStore()
+    await screen_case(surveillance_to_the_ministry(), store, POLICY, KNOWN)
+    notice = denial()
+    assert await keep_notice_and_rescreen(notice, store, POLICY, KNOWN)
+    assert await keep_notice_and_rescreen(notice, store, POLICY, KNOWN) is None
+    assert len(notice_results(store)) == 1
+
+
+async def test_a_revoked_licence_is_no_longer_watched_and_a_suspended_one_still_is() -> None:
+    store = FakeScreeningStore()
+    suspended, revoked = surveillance_to_the_ministry(), surveillance_to_the_ministry()
+    for request in (suspended, revoked):
+        await screen_case(request, store, POLICY, KNOWN)
+        await close_case(decided(request.data.case_id, DecisionOutcome.APPROVED), store)
+    await close_case(licence_ended(suspended.data.case_id, LicenceStatus.SUSPENDED), store)
+    await close_case(licence_ended(revoked.data.case_id, LicenceStatus.REVOKED), store)
+
+    await keep_notice_and_rescreen(denial(), store, POLICY, KNOWN)
+
+    assert notice_results(store) == [suspended.data.case_id]
+
+
+async def test_an_approval_after_a_denial_watches_the_case_again() -> None:
+    store = FakeScreeningStore()
+    request = surveillance_to_the_ministry()
+    await screen_case(request, store, POLICY, KNOWN)
+    await close_case(decided(request.data.case_id, DecisionOutcome.DENIED), store)
+    await close_case(decided(request.data.case_id, DecisionOutcome.APPROVED), store)
+
+    await keep_notice_and_rescreen(denial(), store, POLICY, KNOWN)
+
+    assert notice_results(store) == [request.data.case_id]
