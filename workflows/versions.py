@@ -11,6 +11,8 @@ from temporalio import workflow
 # The recorded generations under tests/replay/histories that must replay on this code: the one
 # the previous build recorded (its cases may still be open) and this build's own.
 SUPPORTED_GENERATIONS = ("v10-human-rights-assessed", "v11-story")
+# The Licence workflow's recorded generations (it has retired no patch yet).
+SUPPORTED_LICENCE_GENERATIONS = ("v11-licence",)
 
 # The oldest supported generation's newest patch: every run it (or a later build) started lists
 # it in the TemporalChangeVersion search attribute, so a run that does not is older.
