@@ -223,12 +223,15 @@ def compare_names(
     beta2 = policy.missing_listed_word_weight
     denominator = beta2 * precision + recall
     score = (1 + beta2) * precision * recall / denominator if denominator else 0.0
-    # A single letter or a cut word is no telling word in common on its own.
+    # A single letter, a cut word, or syllables joined into a place or trade word ("Tian Jin"
+    # for "Tianjin") is no telling word in common on its own.
+    known = [m for m in matches if _joined_into_known_word(m, party, listed)]
     telling = [
         m
         for m in matches
         if m[3] is not PairKind.INITIAL
         and not (m[3] is PairKind.TRUNCATED and len(party[m[0][0]].text) < 3)
+        and m not in known
     ]
     shares = _shares_distinctive(
         party,
@@ -238,7 +241,7 @@ def compare_names(
     )
     evidence = sum(
         listed[j].weight * sim
-        for _, ids, sim, _ in matches
+        for _, ids, sim, _ in (m for m in matches if m not in known)
         for j in ids
         if listed[j].kind is TokenKind.DISTINCTIVE
     )
@@ -274,6 +277,17 @@ def compare_names(
 
 
 _Match = tuple[tuple[int, ...], tuple[int, ...], float, PairKind]
+
+
+def _joined_into_known_word(
+    match: _Match, party: Sequence[WeightedToken], listed: Sequence[WeightedToken]
+) -> bool:
+    """Words on one side written together into a place or trade word of the other."""
+    party_ids, listed_ids, _, how = match
+    if how is not PairKind.JOINED:
+        return False
+    whole = party[party_ids[0]] if len(party_ids) == 1 else listed[listed_ids[0]]
+    return whole.kind in _RECOGNISED
 
 
 def _best_pairs(
