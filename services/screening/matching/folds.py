@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 
 _VOWELS = frozenset("aeiou")
+_NO_VOWELS = str.maketrans("", "", "aeiou")
 # Letters and digraphs that romanisation systems and phonetic respellings render differently
 # (Cyrillic kha: kh/h, tse: ts/c, zhe: zh/j; Greek upsilon: y/i, xi: x/ks; w/v; ph/f; c/k;
 # s/z; gh/g; ie/ei), folded to one spelling.
@@ -42,8 +43,12 @@ DIGIT_LETTERS = str.maketrans("0125836", "olzsbeg")
 _DIGIT = re.compile(r"\d")
 
 
-def _single(text: str) -> str:
-    return "".join(c for i, c in enumerate(text) if i == 0 or c != text[i - 1])
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+def single_letters(text: str) -> str:
+    """Doubled (or longer) runs of one letter written once ("mohammad" -> "mohamad")."""
+    return _DOUBLED.sub(r"\1", text) if _DOUBLED.search(text) else text
 
 
 @lru_cache(maxsize=1 << 18)
@@ -51,7 +56,7 @@ def spelling_key(text: str) -> str:
     """A word with romanisation and phonetic variants folded ("Tsement", "Cement" -> "kement")."""
     for written, folded in _SPELLINGS:
         text = text.replace(written, folded)
-    return _single(text)
+    return single_letters(text)
 
 
 def ocr_key(text: str) -> str:
@@ -65,12 +70,12 @@ def vowel_key(text: str) -> str:
     """First letter, the inner letters without vowels, last letter, doubled letters once."""
     if len(text) < 3:
         return text
-    return _single(text[0] + "".join(c for c in text[1:-1] if c not in _VOWELS) + text[-1])
+    return single_letters(text[0] + text[1:-1].translate(_NO_VOWELS) + text[-1])
 
 
 def consonant_key(text: str) -> str:
     """First letter, then the consonants after it, doubled letters once ("Farrani" -> "frn")."""
-    return _single(text[:1] + "".join(c for c in text[1:] if c not in _VOWELS))
+    return single_letters(text[:1] + text[1:].translate(_NO_VOWELS))
 
 
 def is_vowel_dropped(text: str) -> bool:

@@ -16,6 +16,7 @@ from services.screening.matching.folds import (
     fold_digits,
     is_vowel_dropped,
     ocr_key,
+    single_letters,
     spelling_key,
     vowel_key,
 )
@@ -205,8 +206,8 @@ def _join_split_known_words(tokens: list[str]) -> list[str]:
     joined: list[str] = []
     for token in tokens:
         whole = joined[-1] + token if joined else ""
-        parts_unknown = bool(joined) and not _is_known(token) and not _is_known(joined[-1])
-        if parts_unknown and len(whole) >= 4 and _is_known(whole):
+        known = len(whole) >= 4 and _is_known(whole)  # cheapest test first
+        if known and not _is_known(token) and not _is_known(joined[-1]):
             joined[-1] = whole
             continue
         joined.append(token)
@@ -218,7 +219,9 @@ def _strip_affixes(tokens: list[str]) -> tuple[list[str], list[str], list[str]]:
     end, and unambiguous legal forms (3+ letters) anywhere; one word at least is kept."""
     removed: list[str] = []
     titles: list[str] = []
-    changed, slips = True, 1
+    # Every rule below starts from a word at one end of the name: most names have none.
+    changed = len(tokens) > 1 and (_may_be_affix(tokens[0]) or _may_be_affix(tokens[-1]))
+    slips = 1
     while changed and len(tokens) > 1:
         changed = False
         if not removed and len(tokens) > 2 and _respelt_short_legal_word(tokens[-1]):
@@ -265,6 +268,22 @@ def _strip_affixes(tokens: list[str]) -> tuple[list[str], list[str], list[str]]:
     return kept, removed, titles
 
 
+_LEGAL_WORDS = frozenset(word for form in lexicon.LEGAL_FORMS for word in form)
+
+
+@lru_cache(maxsize=1 << 18)
+def _may_be_affix(token: str) -> bool:
+    """A title, an affix, a legal-form word or one respelt, transposed or mistyped."""
+    return (
+        token in lexicon.TITLES
+        or token in lexicon.AFFIXES
+        or token in _LEGAL_WORDS
+        or _respelt_short_legal_word(token)
+        or _transposed_legal_word(token) is not None
+        or _slipped_legal_word(token)
+    )
+
+
 _SHORT_LEGAL_WORDS = tuple(
     sorted({w for form in lexicon.LEGAL_FORMS for w in form if 2 <= len(w) <= 3 and w.isalpha()})
 )
@@ -309,7 +328,7 @@ def _transposed_legal_word(token: str) -> str | None:
 
 def _fold_keys(word: str) -> set[str]:
     keys = set()
-    if (word,) in lexicon.LEGAL_FORMS and len(single := _single(word)) >= 2:
+    if (word,) in lexicon.LEGAL_FORMS and len(single := single_letters(word)) >= 2:
         keys.add("d:" + single)  # doubled letters written once ("LC" for "LLC")
     if len(word) >= 3 and (word,) in lexicon.LEGAL_FORMS:
         keys.add("s:" + spelling_key(word))  # a brand respelt may be a trade word: not those
@@ -339,10 +358,6 @@ _LONG_LEGAL_BY_LETTER: dict[str, tuple[str, ...]] = {
     letter: tuple(w for w in _LONG_LEGAL_WORDS if letter in w[:2])
     for letter in {w[i] for w in _LONG_LEGAL_WORDS for i in (0, 1)}
 }
-
-
-def _single(word: str) -> str:
-    return "".join(c for i, c in enumerate(word) if i == 0 or c != word[i - 1])
 
 
 @lru_cache(maxsize=1 << 18)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 
@@ -84,12 +84,21 @@ class MatchPolicy:
     candidates: int = 40
     retrieval_max_names: int = 200_000
     max_hits: int = 10
+    # Computed once: the policy keys the matcher's caches of word similarities.
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        values = tuple(getattr(self, f.name) for f in fields(self) if f.compare)
+        object.__setattr__(self, "_hash", hash(values))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, object]) -> MatchPolicy:
         """A policy from a policy file section: unknown keys fail, missing ones keep defaults."""
         defaults = cls()
-        unknown = sorted(set(values) - {field.name for field in fields(cls)})
+        unknown = sorted(set(values) - {each.name for each in fields(cls) if each.init})
         if unknown:
             raise ValueError(f"unknown name-matching policy keys: {', '.join(unknown)}")
         converted: dict[str, Any] = {}

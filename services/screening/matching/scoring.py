@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
@@ -13,6 +14,7 @@ from services.screening.matching.folds import (
     consonant_key,
     is_vowel_dropped,
     ocr_key,
+    single_letters,
     spelling_key,
     vowel_key,
 )
@@ -88,10 +90,10 @@ def consonants(text: str) -> str:
     """A word's consonant skeleton, doubled letters once ("Pars" and Arabic "prs" -> "prs")."""
     for written, folded in _ABJAD_SPELLINGS:
         text = text.replace(written, folded)
-    stripped = text.translate(_NOT_CONSONANTS)
-    return "".join(c for i, c in enumerate(stripped) if i == 0 or c != stripped[i - 1])
+    return single_letters(text.translate(_NOT_CONSONANTS))
 
 
+@lru_cache(maxsize=1 << 16)
 def word_similarity(party: str, listed: str, abjad: bool, policy: MatchPolicy) -> float:
     """1 for the same word, less for a typo, a romanisation variant or matching consonants."""
     party_token = WeightedToken(party, TokenKind.DISTINCTIVE, 1.0, abjad, spelling_key(party))
@@ -107,27 +109,47 @@ def token_similarity(
         return 1.0, PairKind.EXACT
     if party.kind in _RECOGNISED and listed.kind is not party.kind:
         return 0.0, PairKind.EXACT  # a correctly spelt place or trade word is not a brand typo
+    # The same pairs of words recur across a party's candidates and across parties.
+    return _similarity(
+        party.text,
+        party.spelling or spelling_key(party.text),
+        listed.text,
+        listed.spelling or spelling_key(listed.text),
+        party.abjad or listed.abjad,
+        policy,
+    )
+
+
+@lru_cache(maxsize=1 << 20)
+def _similarity(
+    party: str,
+    party_spelling: str,
+    listed: str,
+    listed_spelling: str,
+    abjad: bool,
+    policy: MatchPolicy,
+) -> tuple[float, PairKind]:
     found = (0.0, PairKind.EXACT)
-    if party.text.isdigit() or listed.text.isdigit():
+    if party.isdigit() or listed.isdigit():
         return found
-    typo = _edit_similarity(party.text, listed.text)
-    same_spelling = party.spelling == listed.spelling and len(party.text) > 1
+    typo = _edit_similarity(party, listed)
+    same_spelling = party_spelling == listed_spelling and len(party) > 1
     variant = (
-        1.0 if same_spelling else _edit_similarity(party.spelling, listed.spelling)
+        1.0 if same_spelling else _edit_similarity(party_spelling, listed_spelling)
     ) * policy.spelling_similarity
     found = max((typo, PairKind.TYPO), (variant, PairKind.SPELLING), key=lambda f: f[0])
     if found[0] >= policy.ocr_similarity:
         return found
     candidates = [found]
-    if (party.abjad or listed.abjad) and _same_consonants(party.text, listed.text):
+    if abjad and _same_consonants(party, listed):
         candidates.append((policy.consonant_similarity, PairKind.CONSONANTS))
-    if ocr_key(party.text) == ocr_key(listed.text):
+    if ocr_key(party) == ocr_key(listed):
         candidates.append((policy.ocr_similarity, PairKind.OCR))
-    if _name_variants(party.text, listed.text):
+    if _name_variants(party, listed):
         candidates.append((policy.name_variant_similarity, PairKind.NAME_VARIANT))
-    if _vowels_dropped(party.text, listed.text) or _vowels_dropped(listed.text, party.text):
+    if _vowels_dropped(party, listed) or _vowels_dropped(listed, party):
         candidates.append((policy.vowel_dropped_similarity, PairKind.VOWELS))
-    if _initial(party.text, listed.text) or _initial(listed.text, party.text):
+    if _initial(party, listed) or _initial(listed, party):
         candidates.append((policy.initial_similarity, PairKind.INITIAL))
     return max(candidates, key=lambda f: f[0])
 
@@ -201,12 +223,15 @@ def compare_names(
     beta2 = policy.missing_listed_word_weight
     denominator = beta2 * precision + recall
     score = (1 + beta2) * precision * recall / denominator if denominator else 0.0
-    # A single letter or a cut word is no telling word in common on its own.
+    # A single letter, a cut word, or syllables joined into a place or trade word ("Tian Jin"
+    # for "Tianjin") is no telling word in common on its own.
+    known = [m for m in matches if _joined_into_known_word(m, party, listed)]
     telling = [
         m
         for m in matches
         if m[3] is not PairKind.INITIAL
         and not (m[3] is PairKind.TRUNCATED and len(party[m[0][0]].text) < 3)
+        and m not in known
     ]
     shares = _shares_distinctive(
         party,
@@ -216,7 +241,7 @@ def compare_names(
     )
     evidence = sum(
         listed[j].weight * sim
-        for _, ids, sim, _ in matches
+        for _, ids, sim, _ in (m for m in matches if m not in known)
         for j in ids
         if listed[j].kind is TokenKind.DISTINCTIVE
     )
@@ -252,6 +277,17 @@ def compare_names(
 
 
 _Match = tuple[tuple[int, ...], tuple[int, ...], float, PairKind]
+
+
+def _joined_into_known_word(
+    match: _Match, party: Sequence[WeightedToken], listed: Sequence[WeightedToken]
+) -> bool:
+    """Words on one side written together into a place or trade word of the other."""
+    party_ids, listed_ids, _, how = match
+    if how is not PairKind.JOINED:
+        return False
+    whole = party[party_ids[0]] if len(party_ids) == 1 else listed[listed_ids[0]]
+    return whole.kind in _RECOGNISED
 
 
 def _best_pairs(
@@ -301,6 +337,9 @@ def _joined_pairs(
         used_listed |= {j for j, t in enumerate(listed) if t.text in party_words}
     cutoff = 1.0 if whole_words_only else 0.85
     joined: list[_Match] = []
+    free_party, free_listed = len(party) - len(used_party), len(listed) - len(used_listed)
+    if min(free_party, free_listed) < 1 or max(free_party, free_listed) < 2:
+        return joined  # no run of two free words beside a free word: nothing to join
     for run in (3, 2):
         for ids, j in _runs_matching(party, listed, used_party, used_listed, run, policy, cutoff):
             joined.append((ids, (j,), 1.0, PairKind.JOINED))
@@ -375,13 +414,19 @@ def _misspelt_generic_pairs(
         for j, generic in enumerate(listed):
             if j in used_listed or generic.kind is not TokenKind.GENERIC:
                 continue
-            spellings = lexicon.GENERIC_SPELLINGS.get(generic.text, ())
-            similarity = max((_edit_similarity(word.text, s) for s in spellings), default=0.0)
+            similarity = _generic_typo(word.text, generic.text)
             if similarity:
                 found.append(((i,), (j,), similarity, PairKind.TYPO))
                 used_listed.add(j)
                 break
     return found
+
+
+@lru_cache(maxsize=1 << 16)
+def _generic_typo(word: str, generic: str) -> float:
+    """How near a word is to the nearest spelling of a generic word (0 if beyond a typo)."""
+    spellings = lexicon.GENERIC_SPELLINGS.get(generic, ())
+    return max((_edit_similarity(word, spelling) for spelling in spellings), default=0.0)
 
 
 def _conflicting(

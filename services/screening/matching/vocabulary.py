@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from functools import cache
+from itertools import repeat
 
 import numpy as np
 import numpy.typing as npt
@@ -50,28 +52,27 @@ class Vocabulary:
         self.kinds = kinds
         self.abjad = abjad
         self.policy = policy
+        self._tokens: dict[int, WeightedToken] = {}  # the words screened against, as tokens
         base = np.array([policy.base_weight(kind) for kind in TokenKind], np.float32)[kinds]
         rarity = 1.0 / (1.0 + np.log10(1.0 + names_per_word / policy.common_word_names))
         self.weights = (base * np.maximum(rarity, policy.min_weight_factor)).astype(np.float32)
         letters = np.array([len(word) == 1 for word in words], dtype=np.bool_)
         self.weights[letters] = np.minimum(self.weights[letters], policy.initial_weight)
         self._variant_keys, self._variant_words = _sorted_keys(
-            (word_id, variant)
+            (word_id, _variant_texts(word, self.spellings[word_id]))
             for word_id, word in enumerate(words)
             if len(word) >= 3 and not word.isdigit()
-            for variant in _variant_texts(word, self.spellings[word_id])
         )
         self._vowel_keys, self._vowel_words = _sorted_keys(
-            (word_id, key)
+            (word_id, {vowel_key(word), consonant_key(word)} - {word})
             for word_id, word in enumerate(words)
             if len(word) >= 4 and word.isalpha()
-            for key in {vowel_key(word), consonant_key(word)} - {word}
         )
         self._alphabetical = np.array(
             sorted(range(len(words)), key=words.__getitem__), dtype=np.int32
         )
         self._consonant_keys, self._consonant_words = _sorted_keys(
-            (word_id, skeleton)
+            (word_id, (skeleton,))
             for word_id, word in enumerate(words)
             if len(skeleton := consonants(word)) >= 2
         )
@@ -89,13 +90,16 @@ class Vocabulary:
 
     def token(self, word_id: int) -> WeightedToken:
         """The listed word as a weighted token."""
-        return WeightedToken(
-            self.words[word_id],
-            TokenKind(int(self.kinds[word_id])),
-            float(self.weights[word_id]),
-            bool(self.abjad[word_id]),
-            self.spellings[word_id],
-        )
+        token = self._tokens.get(word_id)
+        if token is None:
+            token = self._tokens[word_id] = WeightedToken(
+                self.words[word_id],
+                TokenKind(int(self.kinds[word_id])),
+                float(self.weights[word_id]),
+                bool(self.abjad[word_id]),
+                self.spellings[word_id],
+            )
+        return token
 
     def lookup(self, party: WeightedToken) -> list[tuple[int, float]]:
         """Listed words this party word may be: (word id, similarity), exact match first."""
@@ -177,15 +181,18 @@ def _name_lines() -> dict[int, list[str]]:
     return lines
 
 
-def _sorted_keys(pairs: Iterable[tuple[int, str]]) -> tuple[npt.NDArray[np.int64], WordIds]:
-    owners: list[int] = []
-    keys: list[int] = []
-    for owner, text in pairs:
-        owners.append(owner)
-        keys.append(hash(text))
-    key_array = np.array(keys, dtype=np.int64)
+def _sorted_keys(
+    owned: Iterable[tuple[int, Collection[str]]],
+) -> tuple[npt.NDArray[np.int64], WordIds]:
+    """Hashes of each word's key texts, sorted, with the word each came from."""
+    owners = array("i")
+    keys = array("q")
+    for owner, texts in owned:
+        keys.extend(map(hash, texts))
+        owners.extend(repeat(owner, len(texts)))
+    key_array = np.frombuffer(keys, dtype=np.int64)
     order = np.argsort(key_array, kind="stable")
-    return key_array[order], np.array(owners, dtype=np.int32)[order]
+    return key_array[order], np.frombuffer(owners, dtype=np.int32)[order]
 
 
 def _search(

@@ -296,6 +296,24 @@ def test_generic_words_places_and_legal_forms_alone_do_not_hit(
     assert index.screen(party) == []
 
 
+@pytest.mark.parametrize(
+    ("listed", "party", "named"),
+    [
+        ("Tian Jin Hongda Electronics Co Ltd", "Tianjin Electronics Co Ltd", "Tianjin Hongda"),
+        ("Bei Jing Zhongke Trading", "Beijing Trading Co", "Beijing Zhongke Trading"),
+        ("Tianjin Hongda Electronics", "Tian Jin Electronics Ltd", "Tian Jin Hongda"),
+    ],
+)
+def test_syllables_joined_into_a_place_are_no_telling_word(
+    listed: str, party: str, named: str
+) -> None:
+    index = RestrictedPartyIndex.build(
+        [RestrictedPartyEntry("T", "o-9", listed, countries=("CN",))]
+    )
+    assert index.screen(party, "CN") == []
+    assert index.screen(named, "CN"), f"{named!r} names {listed!r} and must hit"
+
+
 def test_a_country_mismatch_weighs_against_a_hit(index: RestrictedPartyIndex) -> None:
     same = first(index, "Granitex Maritime Holdings", "CY")
     other = first(index, "Granitex Maritime Holdings", "PA")
