@@ -23,6 +23,7 @@ from caseflow.messaging import (
     type_of,
 )
 from caseflow.settings import Settings
+from schemas.appeals import AppealFiled
 from schemas.cases import CaseAmended, CaseReceived, CaseWithdrawn
 from schemas.consultation import ConsultationConcluded, ConsultationOpened, ReferralExtended
 from schemas.envelope import Contract, Envelope
@@ -30,11 +31,13 @@ from schemas.screening import ScreeningCompleted
 from schemas.topics import CASES, CONSULTATION_RESPONSES, SCREENING_RESULTS
 from workflows import TASK_QUEUE
 from workflows import search_attributes as sa
+from workflows.appeal import Appeal, appeal_workflow_id
+from workflows.appeal_rules import AppealInput, AppealPolicy
 from workflows.client import connect, workflow_id
 from workflows.license_case import LicenseCase
 from workflows.model import CasePolicy, LicenseCaseInput
 from workflows.payload_limits import oversized
-from workflows.policy import load_case_policy
+from workflows.policy import load_appeal_policy, load_case_policy
 
 log = structlog.get_logger(__name__)
 # One consumer group per topic: members of one group with different subscriptions would
@@ -103,6 +106,57 @@ async def start_case(
         )
     except WorkflowAlreadyStartedError:
         return False
+    return True
+
+
+async def start_appeal(
+    client: Client,
+    envelope: Envelope[AppealFiled],
+    policy: AppealPolicy,
+    task_queue: str = TASK_QUEUE,
+) -> bool:
+    """Start the appeal's workflow; False when it exists already (a redelivery)."""
+    filed = envelope.data
+    try:
+        await client.start_workflow(
+            Appeal.run,
+            AppealInput(filed=filed, correlation_id=envelope.correlation_id, policy=policy),
+            id=appeal_workflow_id(filed.case_id),
+            task_queue=task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            search_attributes=TypedSearchAttributes(
+                [
+                    SearchAttributePair(sa.CASE_STATUS, "appeal_awaiting_ruling"),
+                    SearchAttributePair(sa.CONTROL_NUMBER, filed.control_number),
+                    SearchAttributePair(sa.SUBMITTING_AGENCY, filed.submitting_agency),
+                    SearchAttributePair(sa.DEADLINE_AT, filed.filed_at + policy.rule_within),
+                    SearchAttributePair(sa.DEADLINE_FOR, "appeal ruling"),
+                    SearchAttributePair(sa.OVERDUE, False),
+                ]
+            ),
+            memo={
+                "appeal_id": filed.appeal_id,
+                "control_number": filed.control_number,
+                "agency_reference": filed.agency_reference,
+                "appealed_outcome": filed.appealed_outcome.value,
+                "filed_at": filed.filed_at.isoformat(),
+            },
+            static_summary=f"appeal of {filed.control_number} · {filed.submitting_agency} "
+            f"{filed.agency_reference} · {filed.appealed_outcome.value.replace('_', ' ')}",
+        )
+    except WorkflowAlreadyStartedError:
+        return False
+    return True
+
+
+async def start_if_appealed(client: Client, delivery: Delivery, policy: AppealPolicy) -> bool:
+    """Start the appeal's workflow if the message is an `AppealFiled`; False if it is not."""
+    if type_of(delivery.body) != AppealFiled.type_name():
+        return False
+    filed = await read_or_set_aside(delivery, AppealFiled, _logged_only)
+    if filed is not None and not await _set_aside_if_oversized(client, delivery, filed.data):
+        started = await start_appeal(client, filed, policy)
+        log.info("appeal workflow", case_id=filed.data.case_id, started=started)
     return True
 
 
@@ -176,24 +230,30 @@ class TemporalLink:
         return self._client
 
 
-def build_router(temporal: TemporalLink, policy: CasePolicy) -> KafkaRouter:
+def build_router(
+    temporal: TemporalLink, policy: CasePolicy, appeals: AppealPolicy | None = None
+) -> KafkaRouter:
     """Subscribers of the bridge."""
     router = KafkaRouter()
+    appeal_policy = appeals or load_appeal_policy()
 
     @at_least_once(
         router,
         CASES,
         group_id=CASES_GROUP,
         title="on_case_event",
-        description="Starts the LicenseCase workflow of a newly registered case (once); "
-        "signals amendments and withdrawals into it. Other case events are skipped.",
+        description="Starts the LicenseCase workflow of a newly registered case (once) and the "
+        "Appeal workflow of a filed appeal (once); signals amendments and withdrawals into the "
+        "case. Other case events are skipped.",
         batch_size=BATCH_SIZE,
     )
     async def on_case_event(
         body: Documented[list[Envelope[CaseReceived]]], message: KafkaMessage
     ) -> None:
         async def start_or_signal(delivery: Delivery) -> None:
-            if not await start_if_received(temporal.client, delivery, policy):
+            if await start_if_received(temporal.client, delivery, policy):
+                return
+            if not await start_if_appealed(temporal.client, delivery, appeal_policy):
                 await signal_by_type(temporal.client, delivery, CASE_SIGNALS)
 
         await case_by_case(deliveries(message), start_or_signal)

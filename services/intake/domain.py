@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from pydantic import BaseModel, ValidationError
 
 from caseflow.limits import SUBMISSION_MESSAGE
+from schemas.appeals import AppealDecision
 from schemas.application import AmendApplication, SubmitApplication, WithdrawApplication
 from schemas.cases import FieldChange
 from schemas.envelope import Contract, EnvelopeHeader
@@ -26,6 +27,7 @@ APPLICATION_PATHS: dict[str, tuple[type[Contract], str | None]] = {
     SubmitApplication.type_name(): (SubmitApplication, ""),
     AmendApplication.type_name(): (AmendApplication, "application"),
     WithdrawApplication.type_name(): (WithdrawApplication, None),
+    AppealDecision.type_name(): (AppealDecision, None),
 }
 
 
@@ -54,6 +56,15 @@ class Withdrawal:
 
 
 @dataclass(frozen=True)
+class Appeal:
+    """A well-formed appeal of a decided case (whether it may be filed is checked against the
+    case: `services.intake.appeals`)."""
+
+    header: EnvelopeHeader
+    command: AppealDecision
+
+
+@dataclass(frozen=True)
 class Deficient:
     """A message that cannot be acted on, with every deficiency found."""
 
@@ -63,7 +74,7 @@ class Deficient:
     header: EnvelopeHeader | None = None
 
 
-Examined = Submission | Amendment | Withdrawal | Deficient
+Examined = Submission | Amendment | Withdrawal | Appeal | Deficient
 
 
 def examine_message(raw: bytes, policy: IntakePolicy, agency_header: str | None) -> Examined:
@@ -86,6 +97,8 @@ def examine_message(raw: bytes, policy: IntakePolicy, agency_header: str | None)
         return Submission(header, command)
     if isinstance(command, AmendApplication):
         return Amendment(header, command)
+    if isinstance(command, AppealDecision):
+        return Appeal(header, command)
     assert isinstance(command, WithdrawApplication)
     return Withdrawal(header, command)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from pydantic import ValidationError
 
@@ -17,6 +18,9 @@ class CaseProgress:
     case_id: str
     status: str
     outcome: str | None = None
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    countersigned_by: str | None = None
 
     @property
     def closed(self) -> bool:
@@ -33,7 +37,14 @@ def read_progress(raw: bytes) -> CaseProgress | None:
             return CaseProgress(changed.case_id, changed.status.value)
         if kind == CaseDecided.type_name():
             decided = Envelope[CaseDecided].model_validate_json(raw).data
-            return CaseProgress(decided.case_id, "decided", decided.outcome.value)
+            return CaseProgress(
+                decided.case_id,
+                "decided",
+                decided.outcome.value,
+                decided.decided_at,
+                decided.decided_by,
+                decided.countersigned_by,
+            )
     except ValidationError:
         return None
     return None

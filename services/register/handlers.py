@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 
 import structlog
@@ -16,7 +17,13 @@ from schemas.envelope import EnvelopeHeader
 from schemas.register import CaseFile, PurgeChange, PurgeReport, Retention
 from services.register import adapters
 from services.register.adapters import RegisterUnitOfWork
-from services.register.domain import NotACaseEvent, build_case_file, recorded, summarise
+from services.register.domain import (
+    NotACaseEvent,
+    build_case_file,
+    notice_of,
+    recorded,
+    summarise,
+)
 from services.register.retention import RetentionPolicy, keep_until_of, pseudonymise
 
 log = structlog.get_logger(__name__)
@@ -53,7 +60,7 @@ async def record(uow: RegisterUnitOfWork, raw: bytes, topic: str) -> bool:
     try:
         event = recorded(envelope, topic)  # type: ignore[arg-type]
     except NotACaseEvent:
-        return False
+        return await _record_notice(uow, envelope, topic)
     case_id = str(event.data["case_id"])
     await adapters.lock_case(uow.connection, case_id)
     if not await uow.first_delivery(event.event_id):
@@ -64,6 +71,42 @@ async def record(uow: RegisterUnitOfWork, raw: bytes, topic: str) -> bool:
     await adapters.save_line(uow.connection, summarise(case_id, events))
     log.info("registered", type=event.type, case_id=case_id)
     return True
+
+
+async def _record_notice(uow: RegisterUnitOfWork, envelope: dict[str, object], topic: str) -> bool:
+    """Keep a notice between states (it names no case), once; False for anything else."""
+    notice = notice_of(envelope, topic)
+    if notice is None or not await uow.first_delivery(notice.event_id):
+        return False
+    return await adapters.add_notice(uow.connection, notice, json.dumps(envelope))
+
+
+async def record_many(uow: RegisterUnitOfWork, deliveries: Sequence[tuple[bytes, str]]) -> int:
+    """Keep many events at once (a backlog loaded, a year generated): the same checks and the
+    same lines as `record`, in one transaction; the number of events newly kept. Bytes that are
+    not an envelope raise `NotAnEvent` and keep nothing."""
+    events = []
+    for raw, topic in deliveries:
+        envelope = envelope_of(raw)
+        try:
+            events.append((recorded(envelope, topic), json.dumps(envelope)))  # type: ignore[arg-type]
+        except NotACaseEvent:
+            continue
+    if not events:
+        return 0
+    case_ids = sorted({str(event.data["case_id"]) for event, _ in events})
+    await adapters.lock_cases(uow.connection, case_ids)
+    fresh = await uow.first_deliveries([event.event_id for event, _ in events])
+    kept = await adapters.add_events(
+        uow.connection, [(event, text) for event, text in events if event.event_id in fresh]
+    )
+    touched = sorted({str(event.data["case_id"]) for event, _ in events if event.event_id in kept})
+    by_case = await adapters.events_of_cases(uow.connection, touched)
+    await adapters.save_lines(
+        uow.connection, [summarise(case_id, by_case[case_id]) for case_id in touched]
+    )
+    log.info("registered a batch", events=len(kept), cases=len(touched))
+    return len(kept)
 
 
 async def case_file(connection: Connection, reference: str, policy: RetentionPolicy) -> CaseFile:
