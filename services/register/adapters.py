@@ -14,7 +14,13 @@ from caseflow.db import Connection
 from caseflow.uow import PostgresUnitOfWork
 from schemas.register import CaseLine, RecordedEvent
 from services.register.config import CONSUMER
-from services.register.domain import KeptNotice
+from services.register.domain import (
+    KeptNotice,
+    ReportFacts,
+    consultation_facts,
+    report_facts,
+    summarise,
+)
 
 LINE_COLUMNS = (
     "case_id, control_number, submitting_agency, agency_reference, destination_country,"
@@ -193,6 +199,45 @@ async def save_line(connection: Connection, line: CaseLine) -> None:
 async def save_lines(connection: Connection, lines: Sequence[CaseLine]) -> None:
     """Write these cases' lines."""
     await connection.executemany(SAVE_LINE, [_line_values(line) for line in lines])
+
+
+async def save_cases(
+    connection: Connection, events_by_case: dict[str, list[RecordedEvent]]
+) -> None:
+    """Write each case's line and what the annual report counts of it, from its events."""
+    await save_lines(
+        connection, [summarise(case_id, events) for case_id, events in events_by_case.items()]
+    )
+    await save_report_facts(
+        connection,
+        [report_facts(case_id, events) for case_id, events in events_by_case.items()],
+    )
+
+
+async def add_consultations(connection: Connection, events: Sequence[RecordedEvent]) -> None:
+    """Keep the positions of the concluded consultations among these (newly kept) events."""
+    found = [facts for event in events if (facts := consultation_facts(event)) is not None]
+    await connection.executemany(
+        "INSERT INTO consultations (event_id, case_id, concluded_at, dissent, stakeholder_kinds,"
+        " positions, deemed) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+        [
+            (f.event_id, f.case_id, f.concluded_at, f.dissent, f.stakeholder_kinds, f.positions,
+             f.deemed)
+            for f in found
+        ],
+    )  # fmt: skip
+
+
+async def save_report_facts(connection: Connection, facts: Sequence[ReportFacts]) -> None:
+    """Write what the annual report counts of these cases (their lines are written)."""
+    await connection.executemany(
+        "UPDATE cases SET technologies = $2, human_rights_grounds = $3, deadline_breached = $4"
+        " WHERE case_id = $1",
+        [
+            (fact.case_id, fact.technologies, fact.human_rights_grounds, fact.deadline_breached)
+            for fact in facts
+        ],
+    )
 
 
 @dataclass(frozen=True)

@@ -149,6 +149,74 @@ def summarise(
 APPLICATIONS = ("CaseReceived", "CaseAmended")
 
 
+@dataclass(frozen=True)
+class ReportFacts:
+    """What the annual report counts of a case beyond its line."""
+
+    case_id: str
+    technologies: list[str]
+    human_rights_grounds: list[str]
+    deadline_breached: bool
+
+
+@dataclass(frozen=True)
+class ConsultationFacts:
+    """A concluded consultation as the annual report counts it: when, dissent, each position."""
+
+    event_id: uuid.UUID
+    case_id: str
+    concluded_at: datetime
+    dissent: bool
+    stakeholder_kinds: list[str]
+    positions: list[str]
+    deemed: list[bool]
+
+
+def consultation_facts(event: RecordedEvent) -> ConsultationFacts | None:
+    """The consultation a `ConsultationConcluded` event reports; None for any other event."""
+    if event.type != "ConsultationConcluded":
+        return None
+    positions = event.data.get("positions")
+    told = [p for p in (positions if isinstance(positions, list) else []) if isinstance(p, dict)]
+    return ConsultationFacts(
+        event_id=event.event_id,
+        case_id=_text(event.data, "case_id"),
+        concluded_at=event.occurred_at,
+        dissent=event.data.get("dissent") is True,
+        stakeholder_kinds=[_text(p, "stakeholder_kind") for p in told],
+        positions=[_text(p, "position") for p in told],
+        deemed=[p.get("deemed_no_objection") is True for p in told],
+    )
+
+
+def report_facts(case_id: str, events: Sequence[RecordedEvent]) -> ReportFacts:
+    """The declared technologies of the application as it last stood, the human-rights grounds
+    of the last decision, and whether the decision deadline was ever breached."""
+    ordered = in_order(events)
+    applications = [e.data.get("application") for e in _of_type(ordered, *APPLICATIONS)]
+    application = next((a for a in reversed(applications) if isinstance(a, dict)), {})
+    items = application.get("items")
+    technologies = [
+        tech
+        for item in (items if isinstance(items, list) else [])
+        if isinstance(item, dict)
+        for tech in _texts(item, "technology_categories")
+    ]
+    decided = _of_type(ordered, "CaseDecided")
+    grounds = decided[-1].data.get("grounds") if decided else None
+    human_rights = [
+        ground.get("text")
+        for ground in (grounds if isinstance(grounds, list) else [])
+        if isinstance(ground, dict) and ground.get("human_rights") is True
+    ]
+    return ReportFacts(
+        case_id=case_id,
+        technologies=sorted(set(technologies)),
+        human_rights_grounds=sorted({text for text in human_rights if isinstance(text, str)}),
+        deadline_breached=any(e.type == "CaseDeadlineBreached" for e in ordered),
+    )
+
+
 def _status(ordered: Sequence[RecordedEvent]) -> str:
     """Where the case stands after its last event that says so."""
     status = ""

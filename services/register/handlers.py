@@ -67,8 +67,9 @@ async def record(uow: RegisterUnitOfWork, raw: bytes, topic: str) -> bool:
         return False
     if not await adapters.add_event(uow.connection, event, json.dumps(envelope)):
         return False
+    await adapters.add_consultations(uow.connection, [event])
     events = await adapters.events_of(uow.connection, case_id)
-    await adapters.save_line(uow.connection, summarise(case_id, events))
+    await adapters.save_cases(uow.connection, {case_id: events})
     log.info("registered", type=event.type, case_id=case_id)
     return True
 
@@ -100,10 +101,12 @@ async def record_many(uow: RegisterUnitOfWork, deliveries: Sequence[tuple[bytes,
     kept = await adapters.add_events(
         uow.connection, [(event, text) for event, text in events if event.event_id in fresh]
     )
+    await adapters.add_consultations(
+        uow.connection, [event for event, _ in events if event.event_id in kept]
+    )
     touched = sorted({str(event.data["case_id"]) for event, _ in events if event.event_id in kept})
-    by_case = await adapters.events_of_cases(uow.connection, touched)
-    await adapters.save_lines(
-        uow.connection, [summarise(case_id, by_case[case_id]) for case_id in touched]
+    await adapters.save_cases(
+        uow.connection, await adapters.events_of_cases(uow.connection, touched)
     )
     log.info("registered a batch", events=len(kept), cases=len(touched))
     return len(kept)
@@ -159,7 +162,7 @@ async def _pseudonymise_case(
     done = pseudonymise(events, secrets.token_bytes(32))  # the key is not kept
     if not dry_run:
         await adapters.replace_data(uow.connection, done.events)
-        await adapters.save_line(uow.connection, summarise(case_id, done.events))
+        await adapters.save_cases(uow.connection, {case_id: done.events})
         await adapters.mark_pseudonymised(uow.connection, case_id, now)
         log.info("pseudonymised past retention", case_id=case_id, fields=len(done.fields))
     return PurgeChange(
