@@ -4,6 +4,7 @@ CLI writes it as JSON, CSV, an HTML page with charts and a PDF, through the regi
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from collections import Counter, defaultdict
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import numpy
 import pytest
+from temporalio.client import Client
 
 from caseflow.auth import Authentication, Principal, Role, key_ring, open_accounts
 from caseflow.auth.tokens import issuer
@@ -22,6 +24,7 @@ from caseflow.http import HttpServer
 from caseflow.register_client import RegisterClient, RegisterUnavailable
 from caseflow.settings import Endpoints, Settings
 from caseflow.uow import HeldPool, PostgresStore
+from desk.runtime import open_desk
 from schemas.report import AnnualReport
 from schemas.topics import SHARING_NOTICES
 from services.register.adapters import RegisterUnitOfWork
@@ -30,6 +33,7 @@ from services.register.config import MIGRATIONS
 from services.register.handlers import record, record_many
 from services.register.retention import RetentionPolicy
 from services.register.sample_year import CaseFacts, NoticeFacts, generate_year
+from tests.integration.desk_fixtures import PASSWORD, add_accounts, desk_http
 from tests.support import caseflow
 
 pytestmark = [pytest.mark.integration]
@@ -254,3 +258,26 @@ async def test_the_cli_writes_json_csv_html_with_charts_and_pdf(
     page = (tmp_path / f"annual-report-{YEAR}.html").read_text()
     assert page.count("<svg") == 5
     assert (tmp_path / f"annual-report-{YEAR}.pdf").read_bytes().startswith(b"%PDF-")
+
+
+async def test_the_desk_shows_the_report_with_its_charts_and_serves_its_csv(
+    year: Year, stack_settings: Settings, temporal: Client
+) -> None:
+    async with open_desk(stack_settings) as opened:
+        desk = dataclasses.replace(opened, register=RegisterClient(lambda: year.url))
+        names = await add_accounts(stack_settings)
+        async with desk_http(desk) as http:
+            signed = await http.post("/login", data={"name": names["senior"], "password": PASSWORD})
+            assert signed.status_code == 303, signed.text
+
+            shown = await http.get("/report", params={"year": YEAR})
+            table = await http.get("/report", params={"year": YEAR, "format": "csv"})
+            await http.post("/login", data={"name": names["agency"], "password": PASSWORD})
+            refused = await http.get("/report", params={"year": YEAR})
+
+    expected = _expected(year.cases, year.notices)
+    assert shown.status_code == 200
+    assert shown.text.count("<svg") == 5
+    assert f"<td>{expected['decisions']}</td>" in shown.text
+    assert f"decisions,all,,{expected['decisions']}" in table.text.splitlines()
+    assert refused.status_code == 403
