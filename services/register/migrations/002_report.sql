@@ -36,3 +36,39 @@ CREATE TABLE consultations (
     deemed           boolean[] NOT NULL
 );
 CREATE INDEX consultations_by_time ON consultations (concluded_at);
+
+-- Cases and consultations recorded before these existed: counted from their events once.
+UPDATE cases c SET
+    technologies = coalesce((
+        SELECT array_agg(DISTINCT t ORDER BY t)
+        FROM (SELECT e.envelope->'data'->'application' AS app FROM events e
+              WHERE e.case_id = c.case_id AND e.event_type IN ('CaseReceived', 'CaseAmended')
+              ORDER BY e.occurred_at DESC, e.seq DESC LIMIT 1) a,
+             jsonb_array_elements(coalesce(a.app->'items', '[]')) AS item,
+             jsonb_array_elements_text(coalesce(item->'technology_categories', '[]')) AS t
+    ), '{}'),
+    human_rights_grounds = coalesce((
+        SELECT array_agg(DISTINCT g->>'text' ORDER BY g->>'text')
+        FROM (SELECT e.envelope->'data' AS d FROM events e
+              WHERE e.case_id = c.case_id AND e.event_type = 'CaseDecided'
+              ORDER BY e.occurred_at DESC, e.seq DESC LIMIT 1) x,
+             jsonb_array_elements(coalesce(x.d->'grounds', '[]')) AS g
+        WHERE (g->>'human_rights')::boolean
+    ), '{}'),
+    deadline_breached = EXISTS (
+        SELECT 1 FROM events e WHERE e.case_id = c.case_id AND e.event_type = 'CaseDeadlineBreached'
+    );
+
+INSERT INTO consultations (event_id, case_id, concluded_at, dissent, stakeholder_kinds, positions,
+                           deemed)
+SELECT e.event_id, e.case_id, e.occurred_at,
+       coalesce((e.envelope->'data'->>'dissent')::boolean, false),
+       ARRAY(SELECT p->>'stakeholder_kind' FROM jsonb_array_elements(e.envelope->'data'->'positions')
+             WITH ORDINALITY AS x(p, n) ORDER BY n),
+       ARRAY(SELECT p->>'position' FROM jsonb_array_elements(e.envelope->'data'->'positions')
+             WITH ORDINALITY AS x(p, n) ORDER BY n),
+       ARRAY(SELECT coalesce((p->>'deemed_no_objection')::boolean, false)
+             FROM jsonb_array_elements(e.envelope->'data'->'positions')
+             WITH ORDINALITY AS x(p, n) ORDER BY n)
+FROM events e WHERE e.event_type = 'ConsultationConcluded'
+ON CONFLICT DO NOTHING;
