@@ -27,7 +27,7 @@ from schemas.topics import CASES, REJECTIONS
 from services.register.app import create_app as register_app
 from tests.actors import token_for
 from tests.e2e.reviews import await_review
-from tests.support import Event, collect, eventually
+from tests.support import Event, caseflow, collect, eventually
 from workflows import appeal_desk, desk
 from workflows.appeal_rules import (
     AppealCountersignature,
@@ -187,6 +187,12 @@ async def test_an_appeal_overturns_a_denial_and_the_case_is_approved_naming_it(
         temporal, case.case_id, AppealCountersignature(token=token_for(appeal_senior))
     )
     assert decided.status is AppealStatus.OVERTURNED
+    shown = await caseflow(stack_settings, "appeals", "show", case.control_number)
+    assert "overturned" in shown
+    assert case.control_number in await caseflow(stack_settings, "appeals")
+    late = ("appeals", "decide", case.control_number, "--result", "upheld", "--rationale", "x")
+    refused_late = await caseflow(stack_settings, *late, status=1, token=token_for(appeal_officer))
+    assert "no open appeal" in refused_late  # decided: its workflow has ended
 
     # The case is approved anew, the appeal named: a licence follows as for any approval.
     events = await collect(
