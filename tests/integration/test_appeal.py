@@ -214,6 +214,20 @@ async def test_an_appeal_overturns_a_denial_and_the_case_is_approved_naming_it(
     )
     assert len([e for e in events if e["type"] == "AppealFiled.v1"]) == 1
 
+    # The agency reads the approval on its own topic, the appeal named.
+    issued = await collect(
+        stack_endpoints.kafka,
+        f"caseflow.agency.{AGENCY}.cases",
+        bool,
+        where=lambda event: (
+            event["subject"] == case.case_id
+            and event["type"].startswith("DecisionIssued")
+            and event["data"].get("appeal_id") == view.appeal_id
+        ),
+    )
+    assert issued[0]["data"]["outcome"] == "approved"
+    assert "decided_by" not in issued[0]["data"]  # the officers stay inside caseflow
+
     # Everything is on the register: the appeal's events, and the case approved.
     operator = await _operator_token(stack_settings)
     record = await _register_shows(register, operator, case.control_number, "approved")
