@@ -40,7 +40,8 @@ def test_a_decision_closes_the_case_with_its_outcome() -> None:
     )
     raw = Envelope.wrap(decided, source="w", subject="c1", correlation_id="x").to_bytes()
     progress = read_progress(raw)
-    assert progress == CaseProgress("c1", "decided", "denied")
+    # The decision's time and officers too: an appeal is checked against them.
+    assert progress == CaseProgress("c1", "decided", "denied", NOW, "officer-1", None)
     assert progress.closed
 
 
