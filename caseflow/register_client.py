@@ -10,6 +10,7 @@ from pydantic import TypeAdapter
 
 from caseflow.settings import Settings
 from schemas.register import CaseFile, CaseLine, PurgeReport
+from schemas.report import AnnualReport
 from services.register.config import DEFAULT_HTTP_PORT
 
 LINES = TypeAdapter(list[CaseLine])
@@ -63,6 +64,11 @@ class RegisterClient:
         `control_code`, `q`, `limit`, `offset`)."""
         answer = await self._get("/cases", token, dict(filters or {}))
         return LINES.validate_json(answer.content)
+
+    async def annual_report(self, token: str, year: int) -> AnnualReport:
+        """The year's report, as the register computes it from its records."""
+        answer = await self._get("/reports/annual", token, {"year": year})
+        return AnnualReport.model_validate_json(answer.content)
 
     async def purge(self, token: str, dry_run: bool) -> PurgeReport:
         """Pseudonymise cases past retention (operators only); with `dry_run`, only say what."""

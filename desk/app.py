@@ -16,7 +16,7 @@ from caseflow.http_guards import BodySizeLimit, SecurityHeaders
 from caseflow.limits import DESK_REQUEST_BODY
 from caseflow.register_client import RegisterUnavailable
 from caseflow.service_api import ServiceRefused, ServiceUnavailable
-from desk import api, licences, web
+from desk import after_decision, api, licences, web
 from desk.handlers import Desk, ReferralNotFound
 from desk.models import Refusal
 from workflows.desk import ActionRefused, ActionTooLarge, CaseNotFound, InvalidQuery
@@ -40,6 +40,7 @@ def create_app(desk: Desk) -> FastAPI:
     app.include_router(api.build_router(desk))
     app.include_router(web.build_router(desk))
     app.include_router(licences.build_router(desk))
+    app.include_router(after_decision.build_router(desk))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), "static")
     # The last added runs first: headers go on every answer, the 413 included.
     app.add_middleware(BodySizeLimit, limit=DESK_REQUEST_BODY)

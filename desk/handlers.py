@@ -14,7 +14,7 @@ from temporalio.client import Client
 from caseflow.auth import Accounts, KeyRing, Principal
 from caseflow.auth.attempts import SignInAttempts, SignInRefused
 from caseflow.auth.tokens import temporal_permissions
-from caseflow.register_client import NotInRegister, RegisterClient
+from caseflow.register_client import NotInRegister, RegisterClient, RegisterUnavailable
 from caseflow.service_api import Service, ServiceClient, ServiceRefused
 from caseflow.settings import Settings
 from desk.access import (
@@ -26,6 +26,7 @@ from desk.access import (
 )
 from schemas.cases import CaseStatus
 from schemas.consultation import ReferralAnswered, ReferralCase
+from schemas.report import AnnualReport
 from schemas.screening import HitCleared
 from services.consultation.queries import ReferralState
 from workflows import desk as cases
@@ -117,6 +118,12 @@ class Desk:
         )
         shown = {summary.case_id for summary in listed}
         return [closed_case_summary(line) for line in lines if line.case_id not in shown]
+
+    async def annual_report(self, principal: Principal, year: int) -> AnnualReport:
+        """The year's report from the register (`RegisterUnavailable` without one)."""
+        if self.register is None:
+            raise RegisterUnavailable("this desk has no register configured")
+        return await self.register.annual_report(self._register_token(principal), year)
 
     def _register_token(self, principal: Principal) -> str:
         """A short token naming the principal, for the desk's own call to the register."""

@@ -45,6 +45,11 @@ class DecisionIssued(Contract):
     conditions: list[str] = Field(default_factory=list)
     grounds: list[DenialGround] = Field(default_factory=list, description="Grounds of a denial.")
     human_rights_assessment: str = Field(description="Summary of the human-rights assessment.")
+    appeal_id: str | None = Field(
+        default=None,
+        description="The agency's appeal this decision rules on (an overturned denial or return "
+        "without action); null for the case's first decision.",
+    )
 
     @classmethod
     def of(cls, decided: CaseDecided) -> DecisionIssued:

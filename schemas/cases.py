@@ -193,6 +193,11 @@ class CaseDecided(Contract):
         description="The full human-rights assessment; null for a withdrawal and for decisions "
         "recorded before structured assessments.",
     )
+    appeal_id: str | None = Field(
+        default=None,
+        description="The appeal whose ruling this decision is (an overturned denial or return "
+        "without action); null for the case's first decision.",
+    )
 
 
 class _AboutCase(Contract):

@@ -69,6 +69,9 @@ class CaseFile(CaseHeading):
     consultation: list[RecordedEvent] = Field(description="Referrals, answers, conclusions.")
     reviewer_actions: list[Data] = Field(description="`ReviewerActed`: each with its actor.")
     escalations: list[RecordedEvent]
+    appeals: list[RecordedEvent] = Field(
+        default_factory=list, description="The applicant's appeal: filed, ruled, decided."
+    )
     decision: Data | None = Field(description="`CaseDecided`, assessment and countersignature.")
     timeline: list[TimelineLine]
     retention: Retention

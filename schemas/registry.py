@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 from schemas.agency import DecisionIssued
+from schemas.appeals import (
+    AppealDecided,
+    AppealDecision,
+    AppealFiled,
+    AppealRuled,
+    AppealSentBack,
+)
 from schemas.application import AmendApplication, SubmitApplication, WithdrawApplication
 from schemas.cases import (
     CaseAmended,
@@ -63,6 +70,11 @@ CONTRACTS: tuple[type[Contract], ...] = (
     ReviewerActed,
     ReportShipment,
     *LICENCE_EVENTS,
+    AppealDecision,
+    AppealFiled,
+    AppealRuled,
+    AppealSentBack,
+    AppealDecided,
 )
 
 BY_TYPE: dict[str, type[Contract]] = {contract.type_name(): contract for contract in CONTRACTS}

@@ -26,6 +26,7 @@ from caseflow.messaging import (
 )
 from caseflow.parking import RetryBudget
 from caseflow.settings import Settings
+from schemas.appeals import AppealFiled
 from schemas.cases import CaseAmended, CaseReceived, CaseWithdrawn
 from schemas.consultation import ConsultationConcluded, ConsultationOpened, ReferralExtended
 from schemas.envelope import Contract, Envelope
@@ -34,6 +35,8 @@ from schemas.screening import ScreeningCompleted
 from schemas.topics import CASES, CONSULTATION_RESPONSES, SCREENING_RESULTS
 from workflows import TASK_QUEUE
 from workflows import search_attributes as sa
+from workflows.appeal import Appeal, appeal_workflow_id
+from workflows.appeal_rules import AppealInput, AppealPolicy
 from workflows.client import connect, workflow_id
 from workflows.licence_bridge import (
     Publish,
@@ -45,7 +48,7 @@ from workflows.licence_policy import LicencePolicy, load_licence_policy
 from workflows.license_case import LicenseCase
 from workflows.model import CasePolicy, LicenseCaseInput
 from workflows.payload_limits import oversized
-from workflows.policy import load_case_policy
+from workflows.policy import load_appeal_policy, load_case_policy
 
 log = structlog.get_logger(__name__)
 # One consumer group per topic: members of one group with different subscriptions would
@@ -127,6 +130,61 @@ async def start_case(
         )
     except WorkflowAlreadyStartedError:
         return False
+    return True
+
+
+async def start_appeal(
+    client: Client,
+    envelope: Envelope[AppealFiled],
+    policy: AppealPolicy,
+    task_queue: str = TASK_QUEUE,
+) -> bool:
+    """Start the appeal's workflow; False when it exists already (a redelivery)."""
+    filed = envelope.data
+    try:
+        await client.start_workflow(
+            Appeal.run,
+            AppealInput(filed=filed, correlation_id=envelope.correlation_id, policy=policy),
+            id=appeal_workflow_id(filed.case_id),
+            task_queue=task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            search_attributes=TypedSearchAttributes(
+                [
+                    SearchAttributePair(sa.CASE_STATUS, "appeal_awaiting_ruling"),
+                    SearchAttributePair(sa.CONTROL_NUMBER, filed.control_number),
+                    SearchAttributePair(sa.SUBMITTING_AGENCY, filed.submitting_agency),
+                    SearchAttributePair(sa.DEADLINE_AT, filed.filed_at + policy.rule_within),
+                    SearchAttributePair(sa.DEADLINE_FOR, "appeal ruling"),
+                    SearchAttributePair(sa.OVERDUE, False),
+                ]
+            ),
+            memo={
+                "appeal_id": filed.appeal_id,
+                "control_number": filed.control_number,
+                "agency_reference": filed.agency_reference,
+                "appealed_outcome": filed.appealed_outcome.value,
+                "filed_at": filed.filed_at.isoformat(),
+            },
+            static_summary=f"appeal of {filed.control_number} · {filed.submitting_agency} "
+            f"{filed.agency_reference} · {filed.appealed_outcome.value.replace('_', ' ')}",
+        )
+    except WorkflowAlreadyStartedError:
+        return False
+    return True
+
+
+async def start_if_appealed(
+    client: Client, delivery: Delivery, policy: AppealPolicy, set_aside: SetAside
+) -> bool:
+    """Start the appeal's workflow if the message is an `AppealFiled`; False if it is not."""
+    if type_of(delivery.body) != AppealFiled.type_name():
+        return False
+    filed = await read_or_set_aside(delivery, AppealFiled, set_aside)
+    if filed is not None and not await _set_aside_if_oversized(
+        client, delivery, filed.data, set_aside
+    ):
+        started = await start_appeal(client, filed, policy)
+        log.info("appeal workflow", case_id=filed.data.case_id, started=started)
     return True
 
 
@@ -213,6 +271,7 @@ def build_router(
     budget: RetryBudget,
     licences: LicencePolicy | None = None,
     publish: Publish | None = None,
+    appeals: AppealPolicy | None = None,
 ) -> KafkaRouter:
     """Subscribers of the bridge."""
     router = KafkaRouter()
@@ -221,6 +280,7 @@ def build_router(
         for group in (CASES_GROUP, CONSULTATION_GROUP, SCREENING_GROUP)
     }
     licence_policy = licences or load_licence_policy()
+    appeal_policy = appeals or load_appeal_policy()
 
     # Documented: the refusal of a shipment whose licence's workflow is no longer running.
     router.publisher(CASES.name, title="to_shipment_refused", schema=Envelope[ShipmentRefused])
@@ -234,10 +294,11 @@ def build_router(
         CASES,
         group_id=CASES_GROUP,
         title="on_case_event",
-        description="Starts the LicenseCase workflow of a newly registered case (once); "
-        "signals amendments and withdrawals into it; starts a Licence workflow on an approving "
-        "CaseDecided (once per case) and takes ShipmentReported to it (a shipment no licence "
-        "workflow can check is refused here with ShipmentRefused). Other case events are skipped.",
+        description="Starts the LicenseCase workflow of a newly registered case (once) and the "
+        "Appeal workflow of a filed appeal (once); signals amendments and withdrawals into the "
+        "case; starts a Licence workflow on an approving CaseDecided (once per case) and takes "
+        "ShipmentReported to it (a shipment no licence workflow can check is refused here with "
+        "ShipmentRefused). Other case events are skipped.",
         batch_size=BATCH_SIZE,
         budget=budget,
     )
@@ -245,6 +306,8 @@ def build_router(
         async def start_or_signal(delivery: Delivery) -> None:
             cases = set_aside[CASES_GROUP]
             if await start_if_received(temporal.client, delivery, policy, cases):
+                return
+            if await start_if_appealed(temporal.client, delivery, appeal_policy, cases):
                 return
             if not await _start_or_tell_licence(
                 temporal.client, delivery, licence_policy, publish_refusal, cases

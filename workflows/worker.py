@@ -17,6 +17,7 @@ from caseflow.metrics import scraped_from_store
 from caseflow.settings import Settings
 from workflows import TASK_QUEUE, actors
 from workflows.activities import CaseActivities
+from workflows.appeal import Appeal
 from workflows.client import connect
 from workflows.licence import Licence
 from workflows.license_case import LicenseCase
@@ -45,11 +46,11 @@ def workflow_runner() -> SandboxedWorkflowRunner:
 def build_worker(
     client: Client, activities: CaseActivities, task_queue: str = TASK_QUEUE
 ) -> Worker:
-    """A worker for the LicenseCase workflow on `task_queue`."""
+    """A worker for the LicenseCase and Appeal workflows on `task_queue`."""
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[LicenseCase, Licence],
+        workflows=[LicenseCase, Licence, Appeal],
         activities=[activities.publish_event, activities.publish_events],
         workflow_runner=workflow_runner(),
         # A new case's first task comes on the shared queue, later ones on this worker's own

@@ -33,6 +33,8 @@ class CaseflowCommands(LazyCommands):
         "refer": "caseflow.cli.review:refer",
         "resolve": "caseflow.cli.review:resolve",
         "appeal": "caseflow.cli.review:appeal",
+        "appeals": "caseflow.cli.appeals:app",
+        "report": "caseflow.cli.report:report",
         "waive-partner": "caseflow.cli.review:waive_partner",
         "submit": "caseflow.cli.agency:submit",
         "status": "caseflow.cli.agency:status",

@@ -25,9 +25,10 @@ class PostgresIntakeUnitOfWork(PostgresUnitOfWork):
         if not keys:
             return {}
         rows = await self.connection.fetch(
-            "SELECT a.* FROM applications a"
+            "SELECT a.*, p.content_hash AS appeal_hash FROM applications a"
             " JOIN unnest($1::text[], $2::text[]) AS k(agency, reference)"
             " ON a.submitting_agency = k.agency AND a.agency_reference = k.reference"
+            " LEFT JOIN appeals p ON p.case_id = a.case_id"
             " ORDER BY a.case_id FOR UPDATE OF a",
             [agency for agency, _ in keys],
             [reference for _, reference in keys],
@@ -42,6 +43,10 @@ class PostgresIntakeUnitOfWork(PostgresUnitOfWork):
                 correlation_id=row["correlation_id"],
                 closed=row["closed"],
                 outcome=row["outcome"],
+                decided_at=row["decided_at"],
+                decided_by=row["decided_by"],
+                countersigned_by=row["countersigned_by"],
+                appeal_hash=row["appeal_hash"],
             )
             for row in rows
         }
@@ -88,6 +93,20 @@ class PostgresIntakeUnitOfWork(PostgresUnitOfWork):
             [(uuid.UUID(case.case_id),) for case in changes.closed_cases],
         )
         await self.connection.executemany(
+            "INSERT INTO appeals (appeal_id, case_id, content_hash, grounds, filed_at)"
+            " VALUES ($1, $2, $3, $4, $5)",
+            [
+                (
+                    uuid.UUID(filed.appeal_id),
+                    uuid.UUID(filed.case_id),
+                    content_hash,
+                    filed.grounds,
+                    filed.filed_at,
+                )
+                for filed, content_hash in changes.appeals
+            ],
+        )
+        await self.connection.executemany(
             "INSERT INTO rejections (message_id, submitting_agency, agency_reference,"
             " deficiencies, raw_message, rejected_at) VALUES ($1, $2, $3, $4::jsonb, $5, $6)",
             [
@@ -108,11 +127,17 @@ class PostgresIntakeUnitOfWork(PostgresUnitOfWork):
         """Keep a case's latest status; a decision closes it."""
         await self.connection.execute(
             "UPDATE applications SET status = $2, outcome = coalesce($3, outcome),"
-            " closed = closed OR $4, updated_at = now() WHERE case_id = $1",
+            " closed = closed OR $4, decided_at = coalesce($5, decided_at),"
+            " decided_by = coalesce($6, decided_by),"
+            " countersigned_by = CASE WHEN $5 IS NULL THEN countersigned_by ELSE $7 END,"
+            " updated_at = now() WHERE case_id = $1",
             uuid.UUID(progress.case_id),
             progress.status,
             progress.outcome,
             progress.closed,
+            progress.decided_at,
+            progress.decided_by,
+            progress.countersigned_by,
         )
 
     async def agency_of(self, case_id: str) -> str | None:

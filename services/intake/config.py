@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -10,6 +11,7 @@ from pydantic import BaseModel
 from services.intake.policy import IntakePolicy
 
 DEFAULT_AGENCIES = Path(__file__).parent / "data" / "agencies.json"
+DEFAULT_APPEALS = Path(__file__).parent / "data" / "appeals.json"
 SCHEMA = "intake"
 MIGRATIONS = Path(__file__).parent / "migrations"
 CONSUMER = "caseflow-intake"
@@ -37,6 +39,27 @@ def registered_agencies(agencies_file: Path = DEFAULT_AGENCIES) -> tuple[str, ..
     return tuple(agency.code for agency in registry.agencies)
 
 
-def load_policy(agencies_file: Path = DEFAULT_AGENCIES) -> IntakePolicy:
-    """Intake policy with the agencies listed in `agencies_file`."""
-    return IntakePolicy(known_agencies=frozenset(registered_agencies(agencies_file)))
+class AppealPolicyFile(BaseModel):
+    """The versioned appeal policy file: the window to appeal in, and its source."""
+
+    version: str
+    window_days: int
+    source: str
+
+
+def load_appeal_policy(appeals_file: Path = DEFAULT_APPEALS) -> AppealPolicyFile:
+    """The appeal policy in `appeals_file`."""
+    return AppealPolicyFile.model_validate(json.loads(appeals_file.read_text()))
+
+
+def load_policy(
+    agencies_file: Path = DEFAULT_AGENCIES, appeals_file: Path = DEFAULT_APPEALS
+) -> IntakePolicy:
+    """Intake policy with the agencies listed in `agencies_file` and the appeal window of
+    `appeals_file`."""
+    appeals = load_appeal_policy(appeals_file)
+    return IntakePolicy(
+        known_agencies=frozenset(registered_agencies(agencies_file)),
+        appeal_window=timedelta(days=appeals.window_days),
+        appeal_window_source=appeals.source,
+    )

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from pydantic import BaseModel, ValidationError
 
 from caseflow.limits import SUBMISSION_MESSAGE
+from schemas.appeals import AppealDecision
 from schemas.application import AmendApplication, SubmitApplication, WithdrawApplication
 from schemas.cases import FieldChange
 from schemas.envelope import Contract, EnvelopeHeader
@@ -28,6 +29,7 @@ APPLICATION_PATHS: dict[str, tuple[type[Contract], str | None]] = {
     AmendApplication.type_name(): (AmendApplication, "application"),
     WithdrawApplication.type_name(): (WithdrawApplication, None),
     ReportShipment.type_name(): (ReportShipment, None),
+    AppealDecision.type_name(): (AppealDecision, None),
 }
 
 
@@ -64,6 +66,15 @@ class Shipment:
 
 
 @dataclass(frozen=True)
+class Appeal:
+    """A well-formed appeal of a decided case (whether it may be filed is checked against the
+    case: `services.intake.appeals`)."""
+
+    header: EnvelopeHeader
+    command: AppealDecision
+
+
+@dataclass(frozen=True)
 class Deficient:
     """A message that cannot be acted on, with every deficiency found."""
 
@@ -73,7 +84,7 @@ class Deficient:
     header: EnvelopeHeader | None = None
 
 
-Examined = Submission | Amendment | Withdrawal | Shipment | Deficient
+Examined = Submission | Amendment | Withdrawal | Shipment | Appeal | Deficient
 
 
 def examine_message(raw: bytes, policy: IntakePolicy, agency_header: str | None) -> Examined:
@@ -98,6 +109,8 @@ def examine_message(raw: bytes, policy: IntakePolicy, agency_header: str | None)
         return Amendment(header, command)
     if isinstance(command, ReportShipment):
         return Shipment(header, command)
+    if isinstance(command, AppealDecision):
+        return Appeal(header, command)
     assert isinstance(command, WithdrawApplication)
     return Withdrawal(header, command)
 

@@ -14,9 +14,11 @@ from schemas.cases import CaseAmended, CaseReceived, CaseWithdrawn
 from schemas.envelope import Contract, Envelope, derived_id, utcnow
 from schemas.intake import Deficiency, SubmissionRejected
 from schemas.topics import CASES, REJECTIONS, Topic
+from services.intake.appeals import appeal_deficiencies, appeal_hash, filed
 from services.intake.delivery import FOLLOWED, agency_facing, refusal_for_agency
 from services.intake.domain import (
     Amendment,
+    Appeal,
     Deficient,
     Examined,
     Shipment,
@@ -55,7 +57,7 @@ async def handle_messages(
         numbers = await uow.next_control_numbers(
             sum(isinstance(item, Submission) for item in examined), policy.control_number_prefix
         )
-        desk = _Registrar(known, numbers, policy.known_agencies)
+        desk = _Registrar(known, numbers, policy)
         outcomes = []
         for raw, item, message_id in zip(batch, examined, message_ids, strict=True):
             first = message_id in fresh
@@ -94,7 +96,7 @@ def _message_id(examined: Examined, raw: RawSubmission) -> uuid.UUID:
 def _key(examined: Examined) -> tuple[str, str] | None:
     if isinstance(examined, Submission):
         return examined.application.submitting_agency, examined.application.agency_reference
-    if isinstance(examined, Amendment | Withdrawal | Shipment):
+    if isinstance(examined, Amendment | Withdrawal | Shipment | Appeal):
         return examined.command.submitting_agency, examined.command.agency_reference
     return None
 
@@ -106,11 +108,12 @@ class _Registrar:
         self,
         known: dict[tuple[str, str], RegisteredCase],
         numbers: list[str],
-        agencies: frozenset[str],
+        policy: IntakePolicy,
     ) -> None:
         self._known = known
         self._numbers = iter(numbers)
-        self._agencies = agencies
+        self._policy = policy
+        self._agencies = policy.known_agencies
         self.changes = Changes()
 
     def act(self, raw: RawSubmission, examined: Examined, message_id: uuid.UUID) -> Outcome:
@@ -124,6 +127,8 @@ class _Registrar:
             return self._register(raw, message_id, examined, case)
         if isinstance(examined, Shipment):
             return self._take_shipment(raw, message_id, examined, case, key)
+        if isinstance(examined, Appeal):
+            return self._appeal(raw, message_id, examined, case, key)
         problem = _cannot_change(key, case)
         if problem is not None:
             return self._refuse(raw, message_id, _deficient(problem, key, examined))
@@ -236,6 +241,36 @@ class _Registrar:
         self._emit(CASES, reported, case.case_id, shipment.header.correlation_id)
         return Outcome.SHIPMENT_REPORTED
 
+    def _appeal(
+        self,
+        raw: RawSubmission,
+        message_id: uuid.UUID,
+        appeal: Appeal,
+        case: RegisteredCase | None,
+        key: tuple[str, str],
+    ) -> Outcome:
+        """An appeal in time against the agency's own denied or returned case is filed (once);
+        the same appeal again is a redelivery; any other is refused with every reason."""
+        if case is None:
+            unknown = _of_reference(
+                "unknown_reference",
+                f"agency '{key[0]}' has no case registered under reference '{key[1]}'",
+            )
+            return self._refuse(raw, message_id, _deficient(unknown, key, appeal))
+        content = appeal_hash(appeal.command)
+        if case.appeal_hash == content:
+            return Outcome.REDELIVERED
+        now = utcnow()
+        problems = appeal_deficiencies(case, appeal.command, now, self._policy)
+        if problems:
+            return self._refuse(raw, message_id, Deficient(problems, *key, appeal.header))
+        appeal_id = str(derived_id("appeal", case.case_id))
+        event = filed(case, appeal.command, appeal_id, now, self._policy)
+        self._known[key] = replace(case, appeal_hash=content)
+        self.changes.appeals.append((event, content))
+        self._emit(CASES, event, case.case_id, appeal.header.correlation_id)
+        return Outcome.APPEALED
+
     def _refuse(self, raw: RawSubmission, message_id: uuid.UUID, deficient: Deficient) -> Outcome:
         """Record the refusal and tell the agency, in the same transaction."""
         rejection = SubmissionRejected(
@@ -293,7 +328,7 @@ def _of_reference(code: str, message: str) -> Deficiency:
 def _deficient(
     deficiency: Deficiency,
     key: tuple[str, str] | None,
-    examined: Submission | Amendment | Withdrawal | Shipment,
+    examined: Submission | Amendment | Withdrawal | Shipment | Appeal,
 ) -> Deficient:
     agency, reference = key or (None, None)
     return Deficient([deficiency], agency, reference, examined.header)

@@ -10,6 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from schemas.appeals import AppealFiled
 from schemas.application import SubmitApplication
 from schemas.envelope import Publishable, derived_id
 from schemas.intake import SubmissionRejected
@@ -50,6 +51,10 @@ class RegisteredCase:
     correlation_id: str
     closed: bool = False
     outcome: str | None = None
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    countersigned_by: str | None = None
+    appeal_hash: str | None = None  # the content of the appeal filed, if one was
 
 
 class Outcome(StrEnum):
@@ -59,6 +64,7 @@ class Outcome(StrEnum):
     AMENDED = "amended"
     WITHDRAWN = "withdrawn"
     SHIPMENT_REPORTED = "shipment_reported"
+    APPEALED = "appealed"
     REJECTED = "rejected"
     REDELIVERED = "redelivered"
     ALREADY_PROCESSED = "already_processed"
@@ -71,6 +77,7 @@ class Changes:
     new_cases: list[RegisteredCase] = field(default_factory=list)
     amended_cases: list[RegisteredCase] = field(default_factory=list)
     closed_cases: list[RegisteredCase] = field(default_factory=list)
+    appeals: list[tuple[AppealFiled, str]] = field(default_factory=list)
     rejections: list[tuple[uuid.UUID, SubmissionRejected]] = field(default_factory=list)
     events: list[tuple[Topic, Publishable]] = field(default_factory=list)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from schemas.cases import CaseDecided, CaseStatusChanged
 from schemas.envelope import Contract
@@ -15,6 +16,9 @@ class CaseProgress:
     case_id: str
     status: str
     outcome: str | None = None
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    countersigned_by: str | None = None
 
     @property
     def closed(self) -> bool:
@@ -27,5 +31,12 @@ def progress_of(event: Contract) -> CaseProgress | None:
     if isinstance(event, CaseStatusChanged):
         return CaseProgress(event.case_id, event.status.value)
     if isinstance(event, CaseDecided):
-        return CaseProgress(event.case_id, "decided", event.outcome.value)
+        return CaseProgress(
+            event.case_id,
+            "decided",
+            event.outcome.value,
+            event.decided_at,
+            event.decided_by,
+            event.countersigned_by,
+        )
     return None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,6 +14,13 @@ from caseflow.db import Connection
 from caseflow.uow import PostgresUnitOfWork
 from schemas.register import CaseLine, RecordedEvent
 from services.register.config import CONSUMER
+from services.register.domain import (
+    KeptNotice,
+    ReportFacts,
+    consultation_facts,
+    report_facts,
+    summarise,
+)
 
 LINE_COLUMNS = (
     "case_id, control_number, submitting_agency, agency_reference, destination_country,"
@@ -39,6 +48,18 @@ class RegisterUnitOfWork(PostgresUnitOfWork):
     async def save_line(self, line: CaseLine) -> None:
         """Write the case's line."""
         await save_line(self.connection, line)
+
+    async def save_case(self, case_id: str, events: list[RecordedEvent]) -> None:
+        """Write the case's line and its report facts, from its events."""
+        await save_cases(self.connection, {case_id: events})
+
+    async def add_consultations(self, events: list[RecordedEvent]) -> None:
+        """Keep the consultations the events conclude, for the report."""
+        await add_consultations(self.connection, events)
+
+    async def add_notice(self, notice: KeptNotice, envelope: str) -> bool:
+        """Keep a notice between states; False if it is kept already."""
+        return await add_notice(self.connection, notice, envelope)
 
     async def decided_before(self, cutoff: datetime) -> list[str]:
         """Cases decided before the cutoff, not pseudonymised yet."""
@@ -75,6 +96,68 @@ async def add_event(connection: Connection, event: RecordedEvent, envelope: str)
         event.type,
         event.occurred_at,
         event.digest,
+        envelope,
+    )
+    return kept is not None
+
+
+async def lock_cases(connection: Connection, case_ids: Sequence[str]) -> None:
+    """Hold every one of these cases until the transaction ends (in one order, so two batches
+    never wait on each other)."""
+    await connection.execute(
+        "SELECT pg_advisory_xact_lock(hashtext('register:' || c))"
+        " FROM unnest($1::text[]) AS c ORDER BY c",
+        sorted(set(case_ids)),
+    )
+
+
+async def add_events(
+    connection: Connection, events: Sequence[tuple[RecordedEvent, str]]
+) -> set[uuid.UUID]:
+    """Keep each event not kept already (its envelope as received); the ids newly kept."""
+    rows = await connection.fetch(
+        "INSERT INTO events (event_id, case_id, topic, event_type, occurred_at, digest, envelope)"
+        " SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[],"
+        " $5::timestamptz[], $6::text[], $7::jsonb[])"
+        " ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
+        [event.event_id for event, _ in events],
+        [_case_of(event) for event, _ in events],
+        [event.topic for event, _ in events],
+        [event.type for event, _ in events],
+        [event.occurred_at for event, _ in events],
+        [event.digest for event, _ in events],
+        [envelope for _, envelope in events],
+    )
+    return {row["event_id"] for row in rows}
+
+
+async def events_of_cases(
+    connection: Connection, case_ids: Sequence[str]
+) -> dict[str, list[RecordedEvent]]:
+    """Each case's events in the order they happened (then as received)."""
+    rows = await connection.fetch(
+        f"SELECT case_id, {EVENT_COLUMNS} FROM events WHERE case_id = ANY($1::text[])"
+        " ORDER BY case_id, occurred_at, seq",
+        list(case_ids),
+    )
+    found: dict[str, list[RecordedEvent]] = {case_id: [] for case_id in case_ids}
+    for row in rows:
+        found[row["case_id"]].append(_event(row))
+    return found
+
+
+async def add_notice(connection: Connection, notice: KeptNotice, envelope: str) -> bool:
+    """Keep a notice between states; False if it is kept already."""
+    kept = await connection.fetchval(
+        "INSERT INTO notices (event_id, notice_type, kind, direction, issuing_state, occurred_at,"
+        " envelope) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) ON CONFLICT (event_id) DO NOTHING"
+        " RETURNING 1",
+        notice.event_id,
+        notice.notice_type,
+        notice.kind,
+        notice.direction,
+        notice.issuing_state,
+        notice.occurred_at,
         envelope,
     )
     return kept is not None
@@ -125,15 +208,18 @@ async def case_with_events(
     return rows[0]["case_id"], rows[0]["pseudonymised_at"], [_event(row) for row in rows]
 
 
-async def save_line(connection: Connection, line: CaseLine) -> None:
-    """Write the case's line (every column from the events as they now stand)."""
-    await connection.execute(
-        f"INSERT INTO cases ({LINE_COLUMNS}, updated_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now())"
-        " ON CONFLICT (case_id) DO UPDATE SET control_number = $2, submitting_agency = $3,"
-        " agency_reference = $4, destination_country = $5, control_codes = $6, risk_level = $7,"
-        " status = $8, outcome = $9, registered_at = $10, decided_at = $11, decided_by = $12,"
-        " updated_at = now()",
+SAVE_LINE = (
+    f"INSERT INTO cases ({LINE_COLUMNS}, updated_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now())"
+    " ON CONFLICT (case_id) DO UPDATE SET control_number = $2, submitting_agency = $3,"
+    " agency_reference = $4, destination_country = $5, control_codes = $6, risk_level = $7,"
+    " status = $8, outcome = $9, registered_at = $10, decided_at = $11, decided_by = $12,"
+    " updated_at = now()"
+)
+
+
+def _line_values(line: CaseLine) -> tuple[object, ...]:
+    return (
         line.case_id,
         line.control_number,
         line.submitting_agency,
@@ -146,6 +232,55 @@ async def save_line(connection: Connection, line: CaseLine) -> None:
         line.registered_at,
         line.decided_at,
         line.decided_by,
+    )
+
+
+async def save_line(connection: Connection, line: CaseLine) -> None:
+    """Write the case's line (every column from the events as they now stand)."""
+    await connection.execute(SAVE_LINE, *_line_values(line))
+
+
+async def save_lines(connection: Connection, lines: Sequence[CaseLine]) -> None:
+    """Write these cases' lines."""
+    await connection.executemany(SAVE_LINE, [_line_values(line) for line in lines])
+
+
+async def save_cases(
+    connection: Connection, events_by_case: dict[str, list[RecordedEvent]]
+) -> None:
+    """Write each case's line and what the annual report counts of it, from its events."""
+    await save_lines(
+        connection, [summarise(case_id, events) for case_id, events in events_by_case.items()]
+    )
+    await save_report_facts(
+        connection,
+        [report_facts(case_id, events) for case_id, events in events_by_case.items()],
+    )
+
+
+async def add_consultations(connection: Connection, events: Sequence[RecordedEvent]) -> None:
+    """Keep the positions of the concluded consultations among these (newly kept) events."""
+    found = [facts for event in events if (facts := consultation_facts(event)) is not None]
+    await connection.executemany(
+        "INSERT INTO consultations (event_id, case_id, concluded_at, dissent, stakeholder_kinds,"
+        " positions, deemed) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+        [
+            (f.event_id, f.case_id, f.concluded_at, f.dissent, f.stakeholder_kinds, f.positions,
+             f.deemed)
+            for f in found
+        ],
+    )  # fmt: skip
+
+
+async def save_report_facts(connection: Connection, facts: Sequence[ReportFacts]) -> None:
+    """Write what the annual report counts of these cases (their lines are written)."""
+    await connection.executemany(
+        "UPDATE cases SET technologies = $2, human_rights_grounds = $3, deadline_breached = $4"
+        " WHERE case_id = $1",
+        [
+            (fact.case_id, fact.technologies, fact.human_rights_grounds, fact.deadline_breached)
+            for fact in facts
+        ],
     )
 
 

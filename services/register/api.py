@@ -16,14 +16,18 @@ from caseflow.http import refuse_invalid_requests
 from caseflow.uow import PoolOwner, PostgresStore
 from schemas.envelope import utcnow
 from schemas.register import CaseFile, CaseLine, PurgeReport, RegisterRefusal
+from schemas.report import AnnualReport
 from services.register import adapters
 from services.register.adapters import CaseSearch, RegisterUnitOfWork
 from services.register.handlers import UnknownCase, case_file, purge
+from services.register.report import annual_report
 from services.register.retention import RetentionPolicy
 
 READERS = (*REVIEWERS, Role.COMMITTEE_CHAIR, Role.OPERATOR, Role.AGENCY)
 Reader = Annotated[Principal, Depends(require(*READERS))]
 Operator = Annotated[Principal, Depends(require(Role.OPERATOR))]
+# The annual report counts every agency's cases: staff read it, an agency does not.
+Staff = Annotated[Principal, Depends(require(*REVIEWERS, Role.COMMITTEE_CHAIR, Role.OPERATOR))]
 CaseRef = Annotated[
     str, Path(pattern=r"^[A-Za-z0-9._-]{1,100}$", description="Case id or control number.")
 ]
@@ -110,6 +114,21 @@ def build_api(
     ) -> PurgeReport:
         """Pseudonymise the personal data of cases past retention, keeping their decisions."""
         return await purge(store, policy, clock(), dry_run)
+
+    @api.get("/reports/annual", responses=REFUSALS)
+    async def get_annual_report(
+        principal: Staff,
+        year: Annotated[int, Query(ge=2000, le=2100, description="The calendar year (UTC).")],
+    ) -> AnnualReport:
+        """The year's figures from the register alone: applications; decisions by outcome,
+        destination, control category and technology; human-rights denials and their grounds;
+        consultations and positions; processing times and deadline breaches; notices; appeals."""
+        async with (
+            owner.pool.acquire() as connection,
+            # One snapshot: every section counts the same register.
+            connection.transaction(isolation="repeatable_read", readonly=True),
+        ):
+            return await annual_report(connection, year, clock())
 
     @api.get("/health")
     async def health() -> dict[str, str]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from pydantic import JsonValue
 
 from schemas.envelope import canonical_json  # the audit trail hashes this same form
 from schemas.register import CaseFile, CaseLine, Data, RecordedEvent, Retention, TimelineLine
-from schemas.topics import CONSULTATION_RESPONSES
+from schemas.topics import CONSULTATION_RESPONSES, SHARING_NOTICES
 
 ESCALATION_EVENTS = frozenset(
     {
@@ -21,6 +22,8 @@ ESCALATION_EVENTS = frozenset(
         "CaseEscalationAppealed",
     }
 )
+
+APPEAL_EVENTS = frozenset({"AppealFiled", "AppealRuled", "AppealSentBack", "AppealDecided"})
 
 
 class NotACaseEvent(ValueError):
@@ -50,6 +53,39 @@ def recorded(envelope: Mapping[str, JsonValue], topic: str) -> RecordedEvent:
         occurred_at=datetime.fromisoformat(str(envelope["time"])),
         digest=digest_of(envelope),
         data=data,
+    )
+
+
+# The service that shares this state's notices; any other source is a partner state's.
+SHARING_SOURCE = "caseflow/consultation"
+NOTICE_TYPES = frozenset({"PartnerNotice", "ApprovalDespiteDenial"})
+
+
+@dataclass(frozen=True)
+class KeptNotice:
+    """A notice between states as the register keeps it (the annual report counts them)."""
+
+    event_id: uuid.UUID
+    notice_type: str
+    kind: str
+    direction: str
+    issuing_state: str
+    occurred_at: datetime
+
+
+def notice_of(envelope: Mapping[str, object], topic: str) -> KeptNotice | None:
+    """The notice an envelope on the sharing topic carries; None for anything else."""
+    data = envelope.get("data")
+    kind = type_name(str(envelope.get("type")))
+    if topic != SHARING_NOTICES.name or kind not in NOTICE_TYPES or not isinstance(data, dict):
+        return None
+    return KeptNotice(
+        event_id=uuid.UUID(str(envelope["id"])),
+        notice_type=kind,
+        kind=_text(data, "kind"),
+        direction="shared" if envelope.get("source") == SHARING_SOURCE else "received",
+        issuing_state=_text(data, "issuing_state"),
+        occurred_at=datetime.fromisoformat(str(envelope["time"])),
     )
 
 
@@ -113,6 +149,74 @@ def summarise(
 APPLICATIONS = ("CaseReceived", "CaseAmended")
 
 
+@dataclass(frozen=True)
+class ReportFacts:
+    """What the annual report counts of a case beyond its line."""
+
+    case_id: str
+    technologies: list[str]
+    human_rights_grounds: list[str]
+    deadline_breached: bool
+
+
+@dataclass(frozen=True)
+class ConsultationFacts:
+    """A concluded consultation as the annual report counts it: when, dissent, each position."""
+
+    event_id: uuid.UUID
+    case_id: str
+    concluded_at: datetime
+    dissent: bool
+    stakeholder_kinds: list[str]
+    positions: list[str]
+    deemed: list[bool]
+
+
+def consultation_facts(event: RecordedEvent) -> ConsultationFacts | None:
+    """The consultation a `ConsultationConcluded` event reports; None for any other event."""
+    if event.type != "ConsultationConcluded":
+        return None
+    positions = event.data.get("positions")
+    told = [p for p in (positions if isinstance(positions, list) else []) if isinstance(p, dict)]
+    return ConsultationFacts(
+        event_id=event.event_id,
+        case_id=_text(event.data, "case_id"),
+        concluded_at=event.occurred_at,
+        dissent=event.data.get("dissent") is True,
+        stakeholder_kinds=[_text(p, "stakeholder_kind") for p in told],
+        positions=[_text(p, "position") for p in told],
+        deemed=[p.get("deemed_no_objection") is True for p in told],
+    )
+
+
+def report_facts(case_id: str, events: Sequence[RecordedEvent]) -> ReportFacts:
+    """The declared technologies of the application as it last stood, the human-rights grounds
+    of the last decision, and whether the decision deadline was ever breached."""
+    ordered = in_order(events)
+    applications = [e.data.get("application") for e in _of_type(ordered, *APPLICATIONS)]
+    application = next((a for a in reversed(applications) if isinstance(a, dict)), {})
+    items = application.get("items")
+    technologies = [
+        tech
+        for item in (items if isinstance(items, list) else [])
+        if isinstance(item, dict)
+        for tech in _texts(item, "technology_categories")
+    ]
+    decided = _of_type(ordered, "CaseDecided")
+    grounds = decided[-1].data.get("grounds") if decided else None
+    human_rights = [
+        ground.get("text")
+        for ground in (grounds if isinstance(grounds, list) else [])
+        if isinstance(ground, dict) and ground.get("human_rights") is True
+    ]
+    return ReportFacts(
+        case_id=case_id,
+        technologies=sorted(set(technologies)),
+        human_rights_grounds=sorted({text for text in human_rights if isinstance(text, str)}),
+        deadline_breached=any(e.type == "CaseDeadlineBreached" for e in ordered),
+    )
+
+
 def _status(ordered: Sequence[RecordedEvent]) -> str:
     """Where the case stands after its last event that says so."""
     status = ""
@@ -124,8 +228,10 @@ def _status(ordered: Sequence[RecordedEvent]) -> str:
 def _status_after(event: RecordedEvent) -> str:
     if event.type == "CaseReceived":
         return "received"
-    if event.type == "CaseDecided":
+    if event.type in ("CaseDecided", "AppealDecided"):
         return "decided"
+    if event.type == "AppealFiled":
+        return "appealed"
     if event.type in ("CaseStatusChanged", "ReviewerActed"):
         return _text(event.data, "status")
     return ""
@@ -150,6 +256,7 @@ def build_case_file(
         consultation=[e for e in ordered if e.topic == CONSULTATION_RESPONSES.name],
         reviewer_actions=[e.data for e in _of_type(ordered, "ReviewerActed")],
         escalations=[e for e in ordered if e.type in ESCALATION_EVENTS],
+        appeals=[e for e in ordered if e.type in APPEAL_EVENTS],
         decision=decided[-1].data if decided else None,
         timeline=timeline(ordered),
         retention=retention,
@@ -257,6 +364,29 @@ LICENCE_TELLINGS: dict[str, Callable[[Data], tuple[str, str | None]]] = {
     "LicenceConditionBreached": _condition("breached"),
 }
 
+
+def _appeal_filed(data: Data) -> tuple[str, str | None]:
+    return (
+        f"appeal filed by {_text(data, 'submitting_agency')} against the "
+        f"{_text(data, 'appealed_outcome').replace('_', ' ')}: {_text(data, 'grounds')}",
+        None,
+    )
+
+
+def _appeal_ruled(data: Data) -> tuple[str, str | None]:
+    by = _text(data, "ruled_by")
+    return f"appeal ruled {_text(data, 'result')} by {by}, awaiting countersignature", by or None
+
+
+def _appeal_decided(data: Data) -> tuple[str, str | None]:
+    by = _text(data, "decided_by")
+    return (
+        f"appeal {_text(data, 'result')} by {by}, countersigned by "
+        f"{_text(data, 'countersigned_by')}",
+        by or None,
+    )
+
+
 TELLINGS: dict[str, Callable[[Data], tuple[str, str | None]]] = {
     **LICENCE_TELLINGS,
     "CaseReceived": _received,
@@ -273,4 +403,11 @@ TELLINGS: dict[str, Callable[[Data], tuple[str, str | None]]] = {
     "CaseEscalationDecided": _escalation_decided,
     "CaseDeadlineApproaching": lambda d: ("decision deadline approaching", None),
     "CaseDeadlineBreached": lambda d: ("decision deadline breached", None),
+    "AppealFiled": _appeal_filed,
+    "AppealRuled": _appeal_ruled,
+    "AppealSentBack": lambda d: (
+        f"appeal ruling sent back by {_text(d, 'sent_back_by')}: {_text(d, 'note')}",
+        _text(d, "sent_back_by") or None,
+    ),
+    "AppealDecided": _appeal_decided,
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 
 import structlog
@@ -14,7 +15,14 @@ from caseflow.messaging import reasons
 from schemas.envelope import EnvelopeHeader
 from schemas.register import CaseFile, PurgeChange, PurgeReport, Retention
 from services.register import adapters
-from services.register.domain import NotACaseEvent, build_case_file, recorded, summarise
+from services.register.adapters import RegisterUnitOfWork
+from services.register.domain import (
+    NotACaseEvent,
+    build_case_file,
+    notice_of,
+    recorded,
+    summarise,
+)
 from services.register.ports import RegisterStore, RegisterTransaction
 from services.register.retention import RetentionPolicy, keep_until_of, pseudonymise
 
@@ -52,15 +60,15 @@ async def record(uow: RegisterTransaction, raw: bytes, topic: str) -> bool:
     try:
         event = recorded(envelope, topic)  # type: ignore[arg-type]
     except NotACaseEvent:
-        return False
+        return await _record_notice(uow, envelope, topic)
     case_id = str(event.data["case_id"])
     await uow.lock_case(case_id)
     if not await uow.first_delivery(event.event_id):
         return False
     if not await uow.add_event(event, json.dumps(envelope)):
         return False
-    events = await uow.events_of(case_id)
-    await uow.save_line(summarise(case_id, events))
+    await uow.add_consultations([event])
+    await uow.save_case(case_id, await uow.events_of(case_id))
     log.info("registered", type=event.type, case_id=case_id)
     return True
 
@@ -70,6 +78,44 @@ async def register(store: RegisterStore, raw: bytes, topic: str) -> bool:
     that are no envelope."""
     async with store.unit_of_work() as uow:
         return await record(uow, raw, topic)
+
+
+async def _record_notice(uow: RegisterTransaction, envelope: dict[str, object], topic: str) -> bool:
+    """Keep a notice between states (it names no case), once; False for anything else."""
+    notice = notice_of(envelope, topic)
+    if notice is None or not await uow.first_delivery(notice.event_id):
+        return False
+    return await uow.add_notice(notice, json.dumps(envelope))
+
+
+async def record_many(uow: RegisterUnitOfWork, deliveries: Sequence[tuple[bytes, str]]) -> int:
+    """Keep many events at once (a backlog loaded, a year generated): the same checks and the
+    same lines as `record`, in one transaction; the number of events newly kept. Bytes that are
+    not an envelope raise `NotAnEvent` and keep nothing."""
+    events = []
+    for raw, topic in deliveries:
+        envelope = envelope_of(raw)
+        try:
+            events.append((recorded(envelope, topic), json.dumps(envelope)))  # type: ignore[arg-type]
+        except NotACaseEvent:
+            continue
+    if not events:
+        return 0
+    case_ids = sorted({str(event.data["case_id"]) for event, _ in events})
+    await adapters.lock_cases(uow.connection, case_ids)
+    fresh = await uow.first_deliveries([event.event_id for event, _ in events])
+    kept = await adapters.add_events(
+        uow.connection, [(event, text) for event, text in events if event.event_id in fresh]
+    )
+    await adapters.add_consultations(
+        uow.connection, [event for event, _ in events if event.event_id in kept]
+    )
+    touched = sorted({str(event.data["case_id"]) for event, _ in events if event.event_id in kept})
+    await adapters.save_cases(
+        uow.connection, await adapters.events_of_cases(uow.connection, touched)
+    )
+    log.info("registered a batch", events=len(kept), cases=len(touched))
+    return len(kept)
 
 
 async def case_file(connection: Connection, reference: str, policy: RetentionPolicy) -> CaseFile:
@@ -122,7 +168,7 @@ async def _pseudonymise_case(
     done = pseudonymise(events, secrets.token_bytes(32))  # the key is not kept
     if not dry_run:
         await uow.replace_data(done.events)
-        await uow.save_line(summarise(case_id, done.events))
+        await uow.save_case(case_id, done.events)
         await uow.mark_pseudonymised(case_id, now)
         log.info("pseudonymised past retention", case_id=case_id, fields=len(done.fields))
     return PurgeChange(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from schemas.envelope import Publishable
 from schemas.intake import SubmissionRejected
@@ -61,5 +61,8 @@ class FakeIntakeUnitOfWork:
         for case in changes.new_cases + changes.amended_cases + changes.closed_cases:
             application = case.application
             self._store.cases[(application.submitting_agency, application.agency_reference)] = case
+        for filed, content_hash in changes.appeals:
+            key = (filed.submitting_agency, filed.agency_reference)
+            self._store.cases[key] = replace(self._store.cases[key], appeal_hash=content_hash)
         self._store.rejections.update(dict(changes.rejections))
         self._store.published += [(topic.name, envelope) for topic, envelope in changes.events]

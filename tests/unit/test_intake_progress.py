@@ -43,7 +43,8 @@ def test_a_decision_closes_the_case_with_its_outcome() -> None:
         human_rights_assessment="Critical risk",
     )
     progress = progress_of(decided)
-    assert progress == CaseProgress("c1", "decided", "denied")
+    # The decision's time and officers too: an appeal is checked against them.
+    assert progress == CaseProgress("c1", "decided", "denied", NOW, "officer-1", None)
     assert progress.closed
 
 
