@@ -11,7 +11,7 @@ import httpx
 
 from caseflow.settings import Settings
 
-Service = Literal["screening", "consultation"]
+Service = Literal["screening", "consultation", "sharing"]
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 
 

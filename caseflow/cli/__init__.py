@@ -41,6 +41,7 @@ class CaseflowCommands(LazyCommands):
         "consultation": "caseflow.cli.consultation:app",
         "stakeholders": "caseflow.cli.stakeholders:app",
         "notices": "caseflow.cli.notices:app",
+        "partners": "caseflow.cli.partners:app",
         "schemas": "caseflow.cli.contracts:app",
         "users": "caseflow.cli.users:app",
         "audit": "caseflow.cli.audit:app",
