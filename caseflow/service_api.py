@@ -49,11 +49,13 @@ class ServiceClient:
 
     url: str
     service: Service
+    verify: str | bool = True  # a CA bundle for a service's own certificate (the sharing one)
 
     @classmethod
     def of(cls, settings: Settings, service: Service) -> ServiceClient:
         """The client of a service as the settings locate it."""
-        return cls(service_url(settings, service), service)
+        cafile = settings.sharing_tls_cafile if service == "sharing" else None
+        return cls(service_url(settings, service), service, str(cafile) if cafile else True)
 
     async def call(
         self, method: str, path: str, token: str, body: dict[str, Any] | None = None
@@ -61,7 +63,9 @@ class ServiceClient:
         """The JSON answer; `ServiceRefused` for a 4xx, `ServiceUnavailable` otherwise."""
         headers = {"Authorization": f"Bearer {token}"}
         try:
-            async with httpx.AsyncClient(base_url=self.url, timeout=TIMEOUT) as http:
+            async with httpx.AsyncClient(
+                base_url=self.url, timeout=TIMEOUT, verify=self.verify
+            ) as http:
                 reply = await http.request(method, path, json=body, headers=headers)
         except httpx.HTTPError as error:
             raise ServiceUnavailable(

@@ -3,6 +3,7 @@ refused and on their way to partners."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -190,19 +191,20 @@ class PostgresSharingUnitOfWork(PostgresUnitOfWork):
         await self.connection.execute("DELETE FROM seen_nonces WHERE seen_at < $1", before)
 
     async def keep_received(
-        self, state: str, notice_id: str, kind: str, key_id: str, signature: str, body: str,
-        at: datetime,
+        self, state: str, notice_id: str, kind: str, key_id: str, headers: dict[str, str],
+        body: str, at: datetime,
     ) -> bool:  # fmt: skip
-        """Keep a verified notice; False when it was received before."""
+        """Keep a verified notice with the headers it was signed with; False when it was
+        received before."""
         kept = await self.connection.fetchval(
-            "INSERT INTO received_notices (issuing_state, notice_id, kind, key_id, signature,"
-            " body, received_at) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)"
+            "INSERT INTO received_notices (issuing_state, notice_id, kind, key_id,"
+            " signed_headers, body, received_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)"
             " ON CONFLICT DO NOTHING RETURNING true",
             state,
             notice_id,
             kind,
             key_id,
-            signature,
+            json.dumps(headers),
             body,
             at,
         )

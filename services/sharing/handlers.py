@@ -116,7 +116,7 @@ async def _take_in(
         await _follow_rotation(uow, content, signed, now)
     kept = await uow.keep_received(
         signed.sender, exchanged.notice_id, exchanged.kind.value, signed.key_id,
-        signed.signature, incoming.body.decode(), now,
+        signed.as_headers(), incoming.body.decode(), now,
     )  # fmt: skip
     if not kept:
         return Receipt.DUPLICATE

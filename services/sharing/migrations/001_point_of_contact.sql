@@ -53,8 +53,8 @@ CREATE TABLE received_notices (
     notice_id      text NOT NULL,
     kind           text NOT NULL,
     key_id         text NOT NULL,
-    signature      text NOT NULL,
-    body           jsonb NOT NULL,
+    signed_headers jsonb NOT NULL,  -- as received: signature, time, nonce, addressee
+    body           text NOT NULL,   -- the exact bytes the signature covers
     received_at    timestamptz NOT NULL,
     PRIMARY KEY (issuing_state, notice_id)
 );
