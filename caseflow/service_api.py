@@ -3,6 +3,7 @@ listens, and its answer or refusal in words a user reads."""
 
 from __future__ import annotations
 
+import ssl
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -49,13 +50,14 @@ class ServiceClient:
 
     url: str
     service: Service
-    verify: str | bool = True  # a CA bundle for a service's own certificate (the sharing one)
+    verify: ssl.SSLContext | bool = True  # the CA of a service's own certificate (sharing's)
 
     @classmethod
     def of(cls, settings: Settings, service: Service) -> ServiceClient:
         """The client of a service as the settings locate it."""
         cafile = settings.sharing_tls_cafile if service == "sharing" else None
-        return cls(service_url(settings, service), service, str(cafile) if cafile else True)
+        verify = ssl.create_default_context(cafile=str(cafile)) if cafile else True
+        return cls(service_url(settings, service), service, verify)
 
     async def call(
         self, method: str, path: str, token: str, body: dict[str, Any] | None = None

@@ -113,7 +113,7 @@ def plan_states(
     if not 2 <= count <= len(STATES):
         raise ValueError(f"between 2 and {len(STATES)} states")
     tls = local_certificates(root / "tls")
-    ports = iter(free_ports(4 * count))
+    ports = iter(free_ports(5 * count))
     deployments = []
     for position, (code, name) in enumerate(STATES[:count]):
         settings = Settings(
@@ -122,6 +122,8 @@ def plan_states(
             temporal_port=next(ports),
             temporal_ui_port=next(ports),
             codec_port=next(ports),
+            # Fixed: partners keep this address, a restart must come back to it.
+            sharing_http_port=next(ports),
             state_code=code,
             state_name=name,
             sharing_tls_certfile=tls.certificate,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ssl
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -98,7 +99,7 @@ class SharingRuntime:
         cafile = self.settings.sharing_tls_cafile
         self._client = httpx.AsyncClient(
             timeout=httpx.Timeout(10.0, connect=3.0),
-            verify=str(cafile) if cafile else True,
+            verify=ssl.create_default_context(cafile=str(cafile)) if cafile else True,
         )
         courier = Courier(
             self.store(), self.identity, self._client, self.settings.sharing_retry_max_seconds

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import ssl
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -172,7 +173,7 @@ async def test_a_forged_and_a_replayed_request_are_refused_at_italy_and_change_n
         await connection.close()
     assert kept is not None
     italian = ServiceClient.of(italy.settings, "sharing")
-    verify = str(italy.settings.sharing_tls_cafile)
+    verify = ssl.create_default_context(cafile=str(italy.settings.sharing_tls_cafile))
     before = await received(italy)
     async with httpx.AsyncClient(base_url=italian.url, verify=verify) as client:
         replayed = await client.post(
