@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, JsonValue
 
@@ -109,4 +109,20 @@ class ExchangedNotice(Contract):
     notice: dict[str, JsonValue] = Field(
         description="The notice itself: a PartnerNotice (denial, risk), an ApprovalDespiteDenial "
         "or a KeyRotated, by `kind`."
+    )
+
+
+class RiskNoticeDraft(Contract):
+    """What an officer writes to warn partner states of a risk; shared once a senior officer
+    countersigns it (one PartnerNotice of kind `risk` per destination)."""
+
+    event_type = "RiskNoticeDraft"
+
+    technology_categories: list[TechnologyCategory] = Field(min_length=1, max_length=20)
+    control_codes: list[ControlCode] = Field(default_factory=list, max_length=50)
+    destinations: list[CountryCode] = Field(min_length=1, max_length=50)
+    end_users: list[NoticeParty] = Field(min_length=1, max_length=50)
+    risk: Text = Field(min_length=10, description="The risk seen, in the officer's words.")
+    sources: list[Annotated[str, Field(min_length=3, max_length=500)]] = Field(
+        min_length=1, max_length=20, description="Where it is known from (reports, findings)."
     )

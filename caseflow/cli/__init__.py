@@ -42,6 +42,7 @@ class CaseflowCommands(LazyCommands):
         "stakeholders": "caseflow.cli.stakeholders:app",
         "notices": "caseflow.cli.notices:app",
         "partners": "caseflow.cli.partners:app",
+        "risk-notices": "caseflow.cli.risk_notices:app",
         "schemas": "caseflow.cli.contracts:app",
         "users": "caseflow.cli.users:app",
         "audit": "caseflow.cli.audit:app",

@@ -324,3 +324,41 @@ class PostgresSharingUnitOfWork(PostgresUnitOfWork):
             limit,
         )
         return [dict(row) for row in rows]
+
+    async def add_risk_notice(self, draft: str, written_by: str, at: datetime) -> int:
+        """Keep an officer's risk notice until it is countersigned; its number."""
+        number: int = await self.connection.fetchval(
+            "INSERT INTO risk_notices (draft, written_by, written_at) VALUES ($1::jsonb, $2, $3)"
+            " RETURNING id",
+            draft,
+            written_by,
+            at,
+        )
+        return number
+
+    async def risk_notice_to_countersign(self, number: int) -> dict[str, Any] | None:
+        """A risk notice, locked until the transaction ends; None if there is none."""
+        row = await self.connection.fetchrow(
+            "SELECT draft::text AS draft, written_by, countersigned_by FROM risk_notices"
+            " WHERE id = $1 FOR UPDATE",
+            number,
+        )
+        return dict(row) if row else None
+
+    async def countersign_risk_notice(self, number: int, by: str, at: datetime) -> None:
+        """Record the second officer's countersignature."""
+        await self.connection.execute(
+            "UPDATE risk_notices SET countersigned_by = $2, countersigned_at = $3 WHERE id = $1",
+            number,
+            by,
+            at,
+        )
+
+    async def risk_notices(self, limit: int) -> list[dict[str, Any]]:
+        """The latest risk notices, newest first."""
+        rows = await self.connection.fetch(
+            "SELECT id, draft::text AS draft, written_by, written_at, countersigned_by,"
+            " countersigned_at FROM risk_notices ORDER BY id DESC LIMIT $1",
+            limit,
+        )
+        return [dict(row) for row in rows]

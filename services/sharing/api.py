@@ -9,10 +9,11 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 
-from caseflow.auth import Principal, Role, require
+from caseflow.auth import REVIEWERS, Principal, Role, require
 from caseflow.auth.dependencies import Authentication, install
 from caseflow.http import refuse_invalid_requests
 from schemas.envelope import utcnow
+from schemas.sharing import RiskNoticeDraft
 from services.sharing.config import EXCHANGE_PATH
 from services.sharing.handlers import (
     Incoming,
@@ -31,9 +32,17 @@ from services.sharing.registry import (
     revoke_partner_keys,
     rotate_partner_key,
 )
+from services.sharing.risk_notices import (
+    CountersignatureRefused,
+    countersign_risk_notice,
+    list_risk_notices,
+    write_risk_notice,
+)
 from services.sharing.signing import ExchangeRules, RefusalReason, Refused
 
 Operator = Annotated[Principal, Depends(require(Role.OPERATOR))]
+Officer = Annotated[Principal, Depends(require(*REVIEWERS))]
+Reader = Annotated[Principal, Depends(require(*REVIEWERS, Role.OPERATOR))]
 # The status each refusal answers with: the sender's retry logic reads it.
 REFUSAL_STATUS = {
     RefusalReason.UNSIGNED: 401,
@@ -71,6 +80,7 @@ def build_api(contact: PointOfContact, authentication: Authentication) -> FastAP
     refuse_invalid_requests(api)
     _exchange(api, contact)
     _registry(api, contact)
+    _risk_notices(api, contact)
 
     @api.get("/health")
     async def health() -> dict[str, str]:
@@ -208,3 +218,32 @@ def _registry(api: FastAPI, contact: PointOfContact) -> None:
             store, contact.identity, principal.name, wanted.reason, utcnow()
         )
         return {"previous_key_id": rotation.previous_key_id, "key_id": rotation.key_id}
+
+
+def _risk_notices(api: FastAPI, contact: PointOfContact) -> None:
+    store = contact.store
+
+    @api.post("/risk-notices", status_code=201)
+    async def write(principal: Officer, draft: RiskNoticeDraft) -> dict[str, Any]:
+        """An officer's risk notice, kept until a second, senior officer countersigns it."""
+        number = await write_risk_notice(store, draft, principal, utcnow())
+        return {"number": number, "written_by": principal.name}
+
+    @api.post("/risk-notices/{number}/countersignature")
+    async def countersign(principal: Officer, number: int) -> dict[str, Any]:
+        """Countersign (a senior officer other than the writer) and share with every partner."""
+        try:
+            notices = await countersign_risk_notice(
+                store, contact.identity, number, principal, utcnow()
+            )
+        except CountersignatureRefused as refused:
+            code = 404 if refused.problems[0].startswith("no risk notice") else 409
+            raise HTTPException(
+                code, {"reason": "countersignature_refused", "message": str(refused)}
+            ) from refused
+        return {"shared": [notice.notice_id for notice in notices]}
+
+    @api.get("/risk-notices")
+    async def risk_notices(principal: Reader, limit: int = 50) -> list[dict[str, Any]]:
+        """The latest risk notices: waiting for a countersignature, or shared."""
+        return await list_risk_notices(store, min(max(limit, 1), 500))

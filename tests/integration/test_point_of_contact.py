@@ -308,3 +308,58 @@ async def test_notices_reach_a_partner_that_was_away_and_a_key_rotation_is_follo
             }
     finally:
         await sender.stop()
+
+
+RISK = {
+    "technology_categories": ["facial_recognition"],
+    "destinations": ["AE"],
+    "end_users": [{"role": "end_user", "name": "Falcon Vision Systems LLC", "country": "AE"}],
+    "risk": "Face matching resold to a security service that detains activists.",
+    "sources": ["UN Special Rapporteur report A/HRC/41/35"],
+}
+
+
+async def test_a_risk_notice_is_shared_once_a_second_senior_officer_countersigns_it(
+    french_contact: httpx.AsyncClient, france: Deployment, stack_endpoints: Endpoints
+) -> None:
+    writer = bearer(await signed_token(france.settings, Role.LICENSING_OFFICER))
+    officer = bearer(await signed_token(france.settings, Role.LICENSING_OFFICER))
+    senior = bearer(await signed_token(france.settings, Role.SENIOR_OFFICER))
+    incomplete = await french_contact.post(
+        "/risk-notices", json={**RISK, "sources": [], "destinations": []}, headers=writer
+    )
+    assert incomplete.status_code == 422
+    assert "sources" in incomplete.text
+    assert "destinations" in incomplete.text
+    assert (await french_contact.post("/risk-notices", json=RISK)).status_code == 401
+    written = await french_contact.post("/risk-notices", json=RISK, headers=writer)
+    assert written.status_code == 201, written.text
+    number = written.json()["number"]
+    path = f"/risk-notices/{number}/countersignature"
+
+    by_writer = await french_contact.post(path, headers=writer)
+    assert by_writer.status_code == 409
+    assert "only a senior officer" in by_writer.text
+    assert "wrote it: a second officer countersigns" in by_writer.text
+    assert "only a senior officer" in (await french_contact.post(path, headers=officer)).text
+    shared = await french_contact.post(path, headers=senior)
+    assert shared.status_code == 200, shared.text
+    assert shared.json() == {"shared": [f"FR/risk/{number}/AE"]}
+    again = await french_contact.post(path, headers=senior)
+    assert "already countersigned" in again.text
+
+    [published] = await collect(
+        stack_endpoints.kafka,
+        SHARING_NOTICES.name,
+        lambda seen: len(seen) >= 1,
+        where=lambda e: e["data"].get("notice_id") == f"FR/risk/{number}/AE",
+        linger=1.0,
+    )
+    assert published["data"]["kind"] == "risk"
+    assert "A/HRC/41/35" in published["data"]["reason"]
+
+    async def queued_for_partners() -> bool:
+        log = (await french_contact.get("/exchange-log", headers=france.operator)).json()
+        return f"FR/risk/{number}/AE" in {row["notice_id"] for row in log["deliveries"]}
+
+    await eventually(queued_for_partners, "the risk notice is queued for Germany", 60)
