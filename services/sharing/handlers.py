@@ -111,6 +111,8 @@ async def _take_in(
     )  # fmt: skip
     if not await uow.remember_nonce(signed.sender, signed.nonce, now):
         raise Refused(RefusalReason.REPLAY, f"nonce {signed.nonce} of {signed.sender} seen before")
+    # A request older than the window is refused as stale: its nonce need not be kept longer.
+    await uow.forget_nonces(now - 2 * rules.window)
     exchanged, content = read_exchanged(incoming.body, signed.sender)
     if isinstance(content, KeyRotated):
         await _follow_rotation(uow, content, signed, now)

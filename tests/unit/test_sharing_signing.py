@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from schemas.sharing import ExchangedNotice, ExchangeKind
+from services.sharing.delivery import backoff
 from services.sharing.handlers import read_exchanged
 from services.sharing.signing import (
     ExchangeRules,
@@ -189,3 +190,8 @@ def test_a_notice_issued_by_another_state_than_the_signer_is_refused() -> None:
     with pytest.raises(Refused) as refused:
         read_exchanged(exchanged(), "IT")
     assert refused.value.reason is RefusalReason.WRONG_ISSUER
+
+
+def test_deliveries_back_off_doubling_up_to_the_longest_wait() -> None:
+    assert [backoff(n, 60.0) for n in range(8)] == [1, 2, 4, 8, 16, 32, 60, 60]
+    assert backoff(10_000, 5.0) == 5.0
