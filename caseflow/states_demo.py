@@ -24,7 +24,7 @@ from caseflow.states import (
     start_state,
 )
 from workflows.client import connect
-from workflows.desk import find_cases
+from workflows.desk import CaseSummary, case_view, find_cases
 
 GROUNDS = "Face matching for a security service with a record of arbitrary detention."
 
@@ -60,18 +60,28 @@ async def run_states_demo(settings: Settings, count: int, console: Console) -> N
     )
     console.print(f"\n{cases_state.name} receives an application for the same transaction …")
     client = await connect(cases_state.settings)
-    found: list[str] = []
+    found: list[CaseSummary] = []
 
     async def screened() -> bool:
         cases = await find_cases(client, "CaseStatus = 'under_review'")
-        found[:] = [c.control_number for c in cases if c.agency == application.submitting_agency]
+        found[:] = [c for c in cases if c.agency == application.submitting_agency]
         return bool(found)
 
     await _until(screened, "the case is screened")
+    view = await case_view(client, found[0].case_id)
+    consulted = view.screening.partner_consultations if view.screening else []
+    named = [c.state for c in consulted if c.notice_id == notice_id]
+    number = found[0].control_number
+    if not named:  # the CLI reports it and exits 1
+        raise TimeoutError(f"case {number} was screened without {notice_id}")
     console.print(
-        f"  case {found[0]}: screening names {issuer.code}'s denial; approval waits for the "
-        f"consultation of {issuer.code} (EU 2021/821 Art. 16)\n"
-        f"  see it: CASEFLOW_STATE_DIR={cases_state.settings.state_dir} caseflow case {found[0]}"
+        f"  case {number}: screening names {named[0]}'s denial {notice_id}; "
+        f"approval waits for the consultation of {named[0]} (EU 2021/821 Art. 16)\n"
+        f"  see it: CASEFLOW_STATE_DIR={cases_state.settings.state_dir} caseflow case {number}"
+    )
+    console.print(
+        "\nstop a state with CASEFLOW_STATE_DIR=<its state folder> caseflow down; its partners' "
+        "notices wait in their outboxes until it is back"
     )
 
 
