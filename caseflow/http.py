@@ -32,6 +32,8 @@ class HttpServer:
     default_port: int
     url_file: Path
     trusted_proxies: str = "127.0.0.1"
+    tls_certfile: Path | None = None  # with tls_keyfile: serve HTTPS
+    tls_keyfile: Path | None = None
     _server: uvicorn.Server | None = field(default=None, repr=False)
     _serving: asyncio.Task[None] | None = field(default=None, repr=False)
 
@@ -43,6 +45,8 @@ class HttpServer:
             log_level="warning",
             lifespan="off",
             forwarded_allow_ips=self.trusted_proxies,  # whose X-Forwarded-For names the client
+            ssl_certfile=self.tls_certfile,
+            ssl_keyfile=self.tls_keyfile,
         )
         self._server = uvicorn.Server(config)
         self._serving = asyncio.create_task(
@@ -54,7 +58,8 @@ class HttpServer:
                 raise RuntimeError(f"the {self.name} API stopped while starting")
             await asyncio.sleep(0.05)
         host, port = listening.getsockname()[:2]
-        url = f"http://{host}:{port}"
+        scheme = "https" if self.tls_certfile else "http"
+        url = f"{scheme}://{host}:{port}"
         log.info(f"{self.name} API listening", url=url)
         try:
             self.url_file.parent.mkdir(parents=True, exist_ok=True)

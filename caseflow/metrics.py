@@ -30,6 +30,7 @@ PORT_OFFSETS = {
     "audit": 6,
     "codec": 7,
     "register": 8,
+    "sharing": 9,
 }
 SCRAPE_TIMEOUT = 10.0
 

@@ -33,6 +33,9 @@ PROCESS_NAMES = (
     "codec",
     "register",
 )
+# Started only where the deployment speaks for a state (CASEFLOW_STATE_CODE set).
+POINT_OF_CONTACT = "sharing"
+ALL_PROCESS_NAMES = (*PROCESS_NAMES, POINT_OF_CONTACT)
 TEMPORAL_CLIENTS = ("bridge", "worker", "desk")
 READY_FILE_VARIABLE = "CASEFLOW_READY_FILE"
 
@@ -102,7 +105,26 @@ def faststream_app(name: str, settings: Settings) -> FastStream:
         from services.register.bootstrap import bootstrap as register
 
         return register(settings)
-    raise ValueError(f"unknown process '{name}'; known: {', '.join(PROCESS_NAMES)}")
+    if name == POINT_OF_CONTACT:
+        from services.sharing.app import create_app as sharing
+
+        return sharing(settings)
+    raise ValueError(f"unknown process '{name}'; known: {', '.join(ALL_PROCESS_NAMES)}")
+
+
+def process_names(settings: Settings) -> tuple[str, ...]:
+    """The processes this deployment runs: the point of contact too where it speaks for a state."""
+    return ALL_PROCESS_NAMES if settings.state_code else PROCESS_NAMES
+
+
+def sharing_environment(settings: Settings) -> dict[str, str]:
+    """The state's identity and exchange settings given in code, for the processes started."""
+    return {
+        f"CASEFLOW_{name.upper()}": str(value)
+        for name in settings.model_fields_set
+        if name.startswith(("state_", "sharing_"))
+        and (value := getattr(settings, name)) is not None
+    }
 
 
 async def mark_ready() -> None:
@@ -134,6 +156,7 @@ def managed(name: str, settings: Settings) -> ManagedProcess:
         "CASEFLOW_CODEC_PORT": str(settings.codec_port),
         "CASEFLOW_TEMPORAL_UI_PORT": str(settings.temporal_ui_port),
     }
+    env.update(sharing_environment(settings))
     if settings.case_policy_file is not None:  # settings not read from the environment
         env["CASEFLOW_CASE_POLICY_FILE"] = str(settings.case_policy_file.resolve())
     return ManagedProcess(
@@ -147,9 +170,10 @@ def managed(name: str, settings: Settings) -> ManagedProcess:
 
 
 async def start_processes(
-    settings: Settings, names: tuple[str, ...] = PROCESS_NAMES
+    settings: Settings, names: tuple[str, ...] | None = None
 ) -> list[ProcessStatus]:
     """Start caseflow's processes (running ones are kept) and wait until each is ready."""
+    names = process_names(settings) if names is None else names
     settings.endpoints()  # fail here, naming what is missing, rather than in each process
     state_dir = settings.state_dir.resolve()
     # Side by side: each spends its start-up waiting for its consumer group or task queue.
@@ -167,14 +191,14 @@ def stop_processes(settings: Settings) -> list[ProcessStatus]:
     """Stop caseflow's processes started under the state folder (and the supervisor, if the
     servers are not running either)."""
     state_dir = settings.state_dir.resolve()
-    stopped = [stop_named(state_dir, name) for name in reversed(PROCESS_NAMES)]
+    stopped = [stop_named(state_dir, name) for name in reversed(ALL_PROCESS_NAMES)]
     stop_idle_supervisor(state_dir)
     return stopped
 
 
 def processes_status(settings: Settings) -> list[ProcessStatus]:
     """The state of each of caseflow's processes."""
-    return [process_status(settings.state_dir.resolve(), name) for name in PROCESS_NAMES]
+    return [process_status(settings.state_dir.resolve(), name) for name in process_names(settings)]
 
 
 def main(name: str) -> None:

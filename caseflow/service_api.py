@@ -3,6 +3,7 @@ listens, and its answer or refusal in words a user reads."""
 
 from __future__ import annotations
 
+import ssl
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -11,7 +12,7 @@ import httpx
 
 from caseflow.settings import Settings
 
-Service = Literal["screening", "consultation"]
+Service = Literal["screening", "consultation", "sharing"]
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 
 
@@ -49,11 +50,14 @@ class ServiceClient:
 
     url: str
     service: Service
+    verify: ssl.SSLContext | bool = True  # the CA of a service's own certificate (sharing's)
 
     @classmethod
     def of(cls, settings: Settings, service: Service) -> ServiceClient:
         """The client of a service as the settings locate it."""
-        return cls(service_url(settings, service), service)
+        cafile = settings.sharing_tls_cafile if service == "sharing" else None
+        verify = ssl.create_default_context(cafile=str(cafile)) if cafile else True
+        return cls(service_url(settings, service), service, verify)
 
     async def call(
         self, method: str, path: str, token: str, body: dict[str, Any] | None = None
@@ -61,7 +65,9 @@ class ServiceClient:
         """The JSON answer; `ServiceRefused` for a 4xx, `ServiceUnavailable` otherwise."""
         headers = {"Authorization": f"Bearer {token}"}
         try:
-            async with httpx.AsyncClient(base_url=self.url, timeout=TIMEOUT) as http:
+            async with httpx.AsyncClient(
+                base_url=self.url, timeout=TIMEOUT, verify=self.verify
+            ) as http:
                 reply = await http.request(method, path, json=body, headers=headers)
         except httpx.HTTPError as error:
             raise ServiceUnavailable(

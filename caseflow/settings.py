@@ -123,6 +123,46 @@ class Settings(BaseSettings):
         description="Where the desk and the CLI reach the screening API; unset: the address "
         "in <state dir>/run/screening.url.",
     )
+    state_code: str | None = Field(
+        default=None,
+        description="The ISO 3166-1 code of the state this deployment speaks for (e.g. `DE`); "
+        "unset: the point of contact neither sends nor takes in notices.",
+    )
+    state_name: str | None = Field(default=None, description="That state's name.")
+    sharing_http_host: str = Field(
+        default="127.0.0.1", description="Address the point of contact listens on."
+    )
+    sharing_http_port: int | None = Field(
+        default=None,
+        description="Port of the point of contact; unset: 8340, or any free port while 8340 is "
+        "taken (written to <state dir>/run/sharing.url).",
+    )
+    sharing_url: str | None = Field(
+        default=None,
+        description="Where the CLI reaches the point of contact; unset: the address in "
+        "<state dir>/run/sharing.url.",
+    )
+    sharing_tls_certfile: Path | None = Field(
+        default=None, description="Certificate (PEM) to serve the point of contact over HTTPS."
+    )
+    sharing_tls_keyfile: Path | None = Field(default=None, description="Its private key (PEM).")
+    sharing_tls_cafile: Path | None = Field(
+        default=None,
+        description="CA bundle partners' HTTPS certificates are checked against; unset: the "
+        "system's.",
+    )
+    sharing_window_seconds: int = Field(
+        default=300, ge=5, description="How far a signed request's time may be from now."
+    )
+    sharing_key_grace_seconds: int = Field(
+        default=3600, ge=0, description="How long a partner's rotated-out key is still accepted."
+    )
+    sharing_max_body_bytes: int = Field(
+        default=262144, ge=1024, description="Largest notice body taken in."
+    )
+    sharing_retry_max_seconds: float = Field(
+        default=60.0, gt=0, description="Longest wait between two attempts to deliver a notice."
+    )
     desk_http_host: str = Field(
         default="127.0.0.1", description="Address the reviewer desk (web page and API) listens on."
     )

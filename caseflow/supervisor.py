@@ -23,7 +23,7 @@ import structlog
 from pydantic import SecretStr
 
 from caseflow.logging import configure_logging
-from caseflow.processes import PROCESS_NAMES, managed
+from caseflow.processes import ALL_PROCESS_NAMES, managed
 from caseflow.settings import Settings
 from caseflow.stack import (
     ManagedProcess,
@@ -159,7 +159,7 @@ class StackPrograms:
         }
         if name in servers:
             return servers[name](self._settings)
-        if name in PROCESS_NAMES:
+        if name in ALL_PROCESS_NAMES:
             return managed(name, self._settings)
         raise ValueError(f"the supervisor does not know how to start '{name}'")
 

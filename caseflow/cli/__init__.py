@@ -45,6 +45,8 @@ class CaseflowCommands(LazyCommands):
         "consultation": "caseflow.cli.consultation:app",
         "stakeholders": "caseflow.cli.stakeholders:app",
         "notices": "caseflow.cli.notices:app",
+        "partners": "caseflow.cli.partners:app",
+        "risk-notices": "caseflow.cli.risk_notices:app",
         "schemas": "caseflow.cli.contracts:app",
         "users": "caseflow.cli.users:app",
         "audit": "caseflow.cli.audit:app",
@@ -61,8 +63,13 @@ app = typer.Typer(
 
 
 @app.command()
-def demo() -> None:
-    """Bring the stack and services up, push sample cases through, print the Temporal UI."""
+def demo(
+    states: int = typer.Option(
+        1, "--states", min=1, max=4, help="Run this many subscribing states exchanging notices."
+    ),
+) -> None:
+    """Bring the stack and services up, push sample cases through, print the Temporal UI; with
+    --states N, N states' deployments sharing a denial through their points of contact."""
     import asyncio
 
     from rich.console import Console
@@ -70,9 +77,13 @@ def demo() -> None:
     from caseflow.demo import run_demo
     from caseflow.settings import EndpointsMissing, Settings
     from caseflow.stack import StackError
+    from caseflow.states_demo import run_states_demo
 
     console = Console()
     try:
+        if states > 1:
+            asyncio.run(run_states_demo(Settings(), states, console))
+            return
         asyncio.run(run_demo(Settings(), console))
     except (StackError, EndpointsMissing, TimeoutError) as error:
         console.print(f"[red]caseflow could not finish the demo[/red]\n{error}", highlight=False)

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from caseflow.consumer_health import ConsumerHealth, read_health
 from caseflow.processes import (
-    PROCESS_NAMES,
+    ALL_PROCESS_NAMES,
     main,
     processes_status,
     start_processes,
@@ -27,10 +27,10 @@ services = typer.Typer(
 console = Console()
 
 
-def run(name: str = typer.Argument(..., help=f"One of: {', '.join(PROCESS_NAMES)}.")) -> None:
+def run(name: str = typer.Argument(..., help=f"One of: {', '.join(ALL_PROCESS_NAMES)}.")) -> None:
     """Run one caseflow process in the foreground (as compose and the supervisor do)."""
-    if name not in PROCESS_NAMES:
-        raise typer.BadParameter(f"choose one of {', '.join(PROCESS_NAMES)}")
+    if name not in ALL_PROCESS_NAMES:
+        raise typer.BadParameter(f"choose one of {', '.join(ALL_PROCESS_NAMES)}")
     main(name)
 
 

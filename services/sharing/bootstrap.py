@@ -1,0 +1,119 @@
+"""The point of contact's process resources: the platform runtime, this state's identity and
+first key, the HTTPS exchange and registry API, and the courier to partners."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ssl
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import httpx
+import structlog
+
+from caseflow.http import HttpServer
+from caseflow.service import ServiceRuntime
+from caseflow.service_auth import ServiceAuthentication
+from caseflow.settings import Settings
+from caseflow.uow import PostgresStore
+from schemas.envelope import utcnow
+from services.sharing.adapters import PostgresSharingUnitOfWork
+from services.sharing.api import PointOfContact, build_api
+from services.sharing.config import DEFAULT_HTTP_PORT, MIGRATIONS, SCHEMA
+from services.sharing.delivery import Courier
+from services.sharing.handlers import SharingStore, StateIdentity, ensure_signing_key
+from services.sharing.signing import ExchangeRules
+
+log = structlog.get_logger(__name__)
+
+
+class NoStateIdentity(RuntimeError):
+    """The point of contact cannot speak for a state that is not configured."""
+
+
+def state_identity(settings: Settings) -> StateIdentity:
+    """This deployment's state (CASEFLOW_STATE_CODE, CASEFLOW_STATE_NAME)."""
+    code = (settings.state_code or "").strip().upper()
+    if len(code) != 2 or not code.isalpha():
+        raise NoStateIdentity(
+            "set CASEFLOW_STATE_CODE to this state's ISO 3166-1 code (e.g. DE) to run the point "
+            f"of contact (now {settings.state_code!r})"
+        )
+    return StateIdentity(code, settings.state_name or code)
+
+
+def exchange_rules(settings: Settings) -> ExchangeRules:
+    """The exchange's time window, key grace period and body limit, as configured."""
+    return ExchangeRules(
+        window=timedelta(seconds=settings.sharing_window_seconds),
+        grace=timedelta(seconds=settings.sharing_key_grace_seconds),
+        max_body=settings.sharing_max_body_bytes,
+    )
+
+
+@dataclass
+class SharingRuntime:
+    """Migrations, pool and outbox relay; the API; the courier delivering to partners."""
+
+    runtime: ServiceRuntime
+    identity: StateIdentity
+    rules: ExchangeRules
+    http: HttpServer
+    authentication: ServiceAuthentication
+    settings: Settings
+    _client: httpx.AsyncClient | None = field(default=None, repr=False)
+    _courier: asyncio.Task[None] | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SharingRuntime:
+        """The runtime on the configured PostgreSQL and Kafka, for the configured state."""
+        return cls(
+            ServiceRuntime.from_settings(settings, SCHEMA, MIGRATIONS),
+            state_identity(settings),
+            exchange_rules(settings),
+            HttpServer(
+                "sharing",
+                settings.sharing_http_host,
+                settings.sharing_http_port,
+                DEFAULT_HTTP_PORT,
+                settings.state_dir / "run" / "sharing.url",
+                tls_certfile=settings.sharing_tls_certfile,
+                tls_keyfile=settings.sharing_tls_keyfile,
+            ),
+            ServiceAuthentication(settings),
+            settings,
+        )
+
+    def store(self) -> SharingStore:
+        """Units of work on the sharing schema."""
+        return PostgresStore(self.runtime, PostgresSharingUnitOfWork)
+
+    async def start(self) -> None:
+        """Start the runtime, make the first key if none, serve the API, start delivering."""
+        await self.runtime.start()
+        key_id = await ensure_signing_key(self.store(), self.identity, utcnow())
+        log.info("point of contact", state=self.identity.code, key_id=key_id)
+        contact = PointOfContact(self.store(), self.identity, self.rules)
+        await self.http.start(build_api(contact, await self.authentication.start()))
+        cafile = self.settings.sharing_tls_cafile
+        self._client = httpx.AsyncClient(
+            timeout=httpx.Timeout(10.0, connect=3.0),
+            verify=ssl.create_default_context(cafile=str(cafile)) if cafile else True,
+        )
+        courier = Courier(
+            self.store(), self.identity, self._client, self.settings.sharing_retry_max_seconds
+        )
+        self._courier = asyncio.create_task(courier.run(), name="sharing-courier")
+
+    async def stop(self) -> None:
+        """Stop delivering and serving, then the platform runtime."""
+        if self._courier is not None:
+            self._courier.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._courier
+        if self._client is not None:
+            await self._client.aclose()
+        await self.http.stop()
+        await self.authentication.stop()
+        await self.runtime.stop()

@@ -1,0 +1,278 @@
+"""The point of contact's use cases: a partner's request verified and its notice published, this
+state's notices queued for every partner, keys and the trust registry changed with a reason."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from prometheus_client import Counter
+from pydantic import ValidationError
+
+from caseflow.uow import PostgresStore
+from schemas.envelope import Envelope, derived_id
+from schemas.screening import NoticeKind, PartnerNotice
+from schemas.sharing import ApprovalDespiteDenial, ExchangedNotice, ExchangeKind, KeyRotated
+from schemas.topics import SHARING_NOTICES
+from services.sharing.adapters import PostgresSharingUnitOfWork
+from services.sharing.config import SOURCE
+from services.sharing.signing import (
+    ExchangeRules,
+    RefusalReason,
+    Refused,
+    SignedHeaders,
+    SigningKey,
+    public_key,
+    verify_request,
+)
+
+SharingStore = PostgresStore[PostgresSharingUnitOfWork]
+Content = PartnerNotice | ApprovalDespiteDenial | KeyRotated
+
+REFUSED = Counter(
+    "caseflow_sharing_refused", "Requests the point of contact refused, by reason.", ["reason"]
+)
+RECEIVED = Counter(
+    "caseflow_sharing_received", "Partner notices verified and taken in, by kind.", ["kind"]
+)
+
+
+@dataclass(frozen=True)
+class StateIdentity:
+    """Who this deployment speaks for: an ISO country code and the state's name."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A request as the point of contact received it."""
+
+    method: str
+    path: str
+    body: bytes
+    headers: Mapping[str, str]
+    remote: str | None = None
+
+
+class Receipt(StrEnum):
+    """What became of a verified request."""
+
+    ACCEPTED = "accepted"
+    DUPLICATE = "duplicate"  # the notice was received before: acknowledged, nothing new
+
+
+async def receive_notice(
+    incoming: Incoming,
+    store: SharingStore,
+    identity: StateIdentity,
+    rules: ExchangeRules,
+    now: datetime,
+) -> Receipt:
+    """Verify a partner's request and take its notice in once; a refusal is kept with its
+    reason and changes nothing else."""
+    try:
+        async with store.unit_of_work() as uow:
+            return await _take_in(incoming, uow, identity, rules, now)
+    except Refused as refusal:
+        REFUSED.labels(refusal.reason.value).inc()
+        async with store.unit_of_work() as uow:
+            await uow.keep_refused(
+                now,
+                incoming.headers.get("Caseflow-From"),
+                incoming.headers.get("Caseflow-Key-Id"),
+                refusal.reason.value,
+                str(refusal),
+                incoming.remote,
+                incoming.body[:2000].decode(errors="replace") or None,
+            )
+        raise
+
+
+async def _take_in(
+    incoming: Incoming,
+    uow: PostgresSharingUnitOfWork,
+    identity: StateIdentity,
+    rules: ExchangeRules,
+    now: datetime,
+) -> Receipt:
+    if len(incoming.body) > rules.max_body:
+        raise Refused(
+            RefusalReason.OVERSIZED, f"body of {len(incoming.body)} bytes over {rules.max_body}"
+        )
+    signed = SignedHeaders.from_headers(incoming.headers)
+    key = await uow.trusted_key(signed.sender, signed.key_id)
+    verify_request(
+        incoming.method, incoming.path, incoming.body, signed, key,
+        own_state=identity.code, now=now, rules=rules,
+    )  # fmt: skip
+    if not await uow.remember_nonce(signed.sender, signed.nonce, now):
+        raise Refused(RefusalReason.REPLAY, f"nonce {signed.nonce} of {signed.sender} seen before")
+    # A request older than the window is refused as stale: its nonce need not be kept longer.
+    await uow.forget_nonces(now - 2 * rules.window)
+    exchanged, content = read_exchanged(incoming.body, signed.sender)
+    if isinstance(content, KeyRotated):
+        await _follow_rotation(uow, content, signed, now)
+    kept = await uow.keep_received(
+        signed.sender, exchanged.notice_id, exchanged.kind.value, signed.key_id,
+        signed.as_headers(), incoming.body.decode(), now,
+    )  # fmt: skip
+    if not kept:
+        return Receipt.DUPLICATE
+    RECEIVED.labels(exchanged.kind.value).inc()
+    if not isinstance(content, KeyRotated):
+        envelope = Envelope.wrap(
+            content,
+            source=SOURCE,
+            subject=f"notice:{signed.sender}/{exchanged.notice_id}",
+            correlation_id=exchanged.notice_id,
+            event_id=derived_id("received-notice", signed.sender, exchanged.notice_id),
+        )
+        await uow.publish(SHARING_NOTICES, envelope)
+    return Receipt.ACCEPTED
+
+
+def read_exchanged(body: bytes, sender: str) -> tuple[ExchangedNotice, Content]:
+    """The notice a verified body carries; `Refused` lists every deficiency."""
+    try:
+        exchanged = ExchangedNotice.model_validate_json(body)
+        content = _content_of(exchanged)
+    except ValidationError as error:
+        each = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in error.errors()
+        )
+        raise Refused(RefusalReason.MALFORMED, f"not a valid notice: {each}") from error
+    issuers = {exchanged.issuing_state, _issuer(content)}
+    if issuers != {sender} or _id_of(content) != exchanged.notice_id:
+        raise Refused(
+            RefusalReason.WRONG_ISSUER,
+            f"signed by {sender} but issued by {', '.join(sorted(issuers))} or under another id",
+        )
+    return exchanged, content
+
+
+def _content_of(exchanged: ExchangedNotice) -> Content:
+    if exchanged.kind is ExchangeKind.KEY_ROTATION:
+        return KeyRotated.model_validate(exchanged.notice)
+    if exchanged.kind is ExchangeKind.APPROVAL_DESPITE_DENIAL:
+        return ApprovalDespiteDenial.model_validate(exchanged.notice)
+    if exchanged.kind in (ExchangeKind.DENIAL, ExchangeKind.RISK):
+        notice = PartnerNotice.model_validate(exchanged.notice)
+        if notice.kind.value != exchanged.kind.value:
+            raise Refused(
+                RefusalReason.MALFORMED, f"a {notice.kind.value} notice sent as {exchanged.kind}"
+            )
+        return notice
+    raise Refused(RefusalReason.MALFORMED, f"{exchanged.kind.value} is not taken in here yet")
+
+
+def _issuer(content: Content) -> str:
+    return content.state if isinstance(content, KeyRotated) else content.issuing_state
+
+
+def _id_of(content: Content) -> str:
+    return rotation_id(content) if isinstance(content, KeyRotated) else content.notice_id
+
+
+def rotation_id(rotation: KeyRotated) -> str:
+    """The notice id of a key rotation: the new key's id."""
+    return f"key/{rotation.key_id}"
+
+
+async def _follow_rotation(
+    uow: PostgresSharingUnitOfWork, rotation: KeyRotated, signed: SignedHeaders, now: datetime
+) -> None:
+    """Trust the partner's new key, as the key it replaces signed it; retire the old one."""
+    if signed.key_id != rotation.previous_key_id:
+        raise Refused(
+            RefusalReason.WRONG_ISSUER,
+            f"a rotation from {rotation.previous_key_id} must be signed by it, not by "
+            f"{signed.key_id}",
+        )
+    try:
+        public_key(rotation.public_key)
+    except ValueError as error:
+        raise Refused(RefusalReason.MALFORMED, f"new key: {error}") from error
+    if await uow.add_partner_key(rotation.state, rotation.key_id, rotation.public_key, now):
+        await uow.record_change(
+            now, f"{rotation.state} (signed by {signed.key_id})", "key rotated",
+            rotation.state, rotation.key_id, "rotation announced by the partner's point of contact",
+        )  # fmt: skip
+
+
+def exchange_kind(notice: PartnerNotice | ApprovalDespiteDenial) -> ExchangeKind:
+    """How a notice of this state travels."""
+    if isinstance(notice, ApprovalDespiteDenial):
+        return ExchangeKind.APPROVAL_DESPITE_DENIAL
+    return ExchangeKind.DENIAL if notice.kind is NoticeKind.DENIAL else ExchangeKind.RISK
+
+
+async def send_own_notice(
+    message: Envelope[PartnerNotice] | Envelope[ApprovalDespiteDenial],
+    store: SharingStore,
+    identity: StateIdentity,
+    now: datetime,
+) -> int:
+    """Queue one of this state's notices for every partner (a partner's, or another state's
+    agency's, is not ours to send); the number of deliveries queued."""
+    notice = message.data
+    if notice.issuing_state != identity.code:
+        return 0
+    async with store.unit_of_work() as uow:
+        if not await uow.first_delivery(message.id):
+            return 0
+        exchanged = ExchangedNotice(
+            issuing_state=identity.code,
+            kind=exchange_kind(notice),
+            notice_id=notice.notice_id,
+            notice=notice.model_dump(mode="json"),
+        )
+        return await uow.send_to_partners(
+            notice.notice_id, exchanged.kind.value, exchanged.model_dump_json(), now
+        )
+
+
+async def ensure_signing_key(store: SharingStore, identity: StateIdentity, now: datetime) -> str:
+    """This state's signing key id, made on first start."""
+    async with store.unit_of_work() as uow:
+        key = await uow.signing_key()
+        if key is not None:
+            return key.key_id
+        key = SigningKey.generate(identity.code, now)
+        await uow.add_signing_key(key, "caseflow", "first start of the point of contact", now)
+        await uow.record_change(now, "caseflow", "key created", identity.code, key.key_id, "first")
+        return key.key_id
+
+
+async def rotate_signing_key(
+    store: SharingStore, identity: StateIdentity, by: str, reason: str, now: datetime
+) -> KeyRotated:
+    """A new signing key; every partner is told, signed with the key it replaces."""
+    async with store.unit_of_work() as uow:
+        previous = await uow.signing_key()
+        key = SigningKey.generate(identity.code, now)
+        await uow.add_signing_key(key, by, reason, now)
+        await uow.record_change(now, by, "key rotated", identity.code, key.key_id, reason)
+        if previous is None:
+            raise ValueError("no signing key to rotate")
+        rotation = KeyRotated(
+            state=identity.code,
+            previous_key_id=previous.key_id,
+            key_id=key.key_id,
+            public_key=key.public_text(),
+            rotated_at=now,
+        )
+        exchanged = ExchangedNotice(
+            issuing_state=identity.code,
+            kind=ExchangeKind.KEY_ROTATION,
+            notice_id=rotation_id(rotation),
+            notice=rotation.model_dump(mode="json"),
+        )
+        await uow.send_to_partners(
+            exchanged.notice_id, exchanged.kind.value, exchanged.model_dump_json(), now,
+            signing_key_id=previous.key_id,
+        )  # fmt: skip
+        return rotation
