@@ -24,7 +24,7 @@ from caseflow.states import (
     start_state,
 )
 from workflows.client import connect
-from workflows.desk import CaseSummary, case_view, find_cases
+from workflows.desk import CaseListing, case_view, find_cases
 
 GROUNDS = "Face matching for a security service with a record of arbitrary detention."
 
@@ -60,7 +60,7 @@ async def run_states_demo(settings: Settings, count: int, console: Console) -> N
     )
     console.print(f"\n{cases_state.name} receives an application for the same transaction …")
     client = await connect(cases_state.settings)
-    found: list[CaseSummary] = []
+    found: list[CaseListing] = []
 
     async def screened() -> bool:
         cases = await find_cases(client, "CaseStatus = 'under_review'")

@@ -9,7 +9,14 @@ from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 
 from caseflow.kafka import make_broker
-from caseflow.messaging import Documented, at_least_once, read_or_set_aside, type_of
+from caseflow.messaging import (
+    Raw,
+    at_least_once,
+    read_or_set_aside,
+    set_aside_on_parked,
+    type_of,
+)
+from caseflow.parking import RetryBudget
 from caseflow.settings import Settings
 from schemas.envelope import Envelope, utcnow
 from schemas.screening import PartnerNotice
@@ -22,10 +29,11 @@ from services.sharing.handlers import send_own_notice
 log = structlog.get_logger(__name__)
 
 
-def build_router(process: SharingRuntime) -> KafkaRouter:
+def build_router(process: SharingRuntime, budget: RetryBudget) -> KafkaRouter:
     """The point of contact's subscriber and (documented) publisher."""
     router = KafkaRouter()
     store = process.store()
+    set_aside = set_aside_on_parked(router, NOTICES_CONSUMER)
     router.publisher(
         SHARING_NOTICES.name,
         title="to_partner_notice",
@@ -41,17 +49,18 @@ def build_router(process: SharingRuntime) -> KafkaRouter:
         title="on_own_notice",
         description="This state's denial and risk notices and approvals despite a denial are "
         "queued for every partner's point of contact; partners' notices are not sent back.",
+        budget=budget,
     )
     async def on_own_notice(
-        body: Documented[Envelope[PartnerNotice] | Envelope[ApprovalDespiteDenial]],
+        body: Raw[Envelope[PartnerNotice] | Envelope[ApprovalDespiteDenial]],
         message: KafkaMessage,
     ) -> None:
         kind = type_of(message.body)
         notice: Envelope[PartnerNotice] | Envelope[ApprovalDespiteDenial] | None
         if kind == PartnerNotice.type_name():
-            notice = await read_or_set_aside(message, PartnerNotice, store.set_aside)
+            notice = await read_or_set_aside(message, PartnerNotice, set_aside)
         elif kind == ApprovalDespiteDenial.type_name():
-            notice = await read_or_set_aside(message, ApprovalDespiteDenial, store.set_aside)
+            notice = await read_or_set_aside(message, ApprovalDespiteDenial, set_aside)
         else:
             return
         if notice is not None:
@@ -67,5 +76,5 @@ def create_app(settings: Settings) -> FastStream:
     process = SharingRuntime.from_settings(settings)
     runtime = process.runtime
     broker = make_broker(runtime.kafka_bootstrap, "caseflow-sharing", runtime.kafka_security)
-    broker.include_router(build_router(process))
+    broker.include_router(build_router(process, RetryBudget.from_settings(settings)))
     return FastStream(broker, on_startup=[process.start], after_shutdown=[process.stop])

@@ -16,8 +16,8 @@ import pytest
 from pydantic import SecretStr
 
 from caseflow.auth import Role
+from caseflow.loopback import free_ports
 from caseflow.settings import Endpoints, Settings
-from caseflow.stack.ports import free_ports
 from schemas.envelope import Envelope, utcnow
 from schemas.screening import NoticeKind, NoticeParty, PartnerNotice
 from schemas.sharing import ExchangedNotice, ExchangeKind
