@@ -10,9 +10,9 @@ from aiokafka.admin import AIOKafkaAdminClient
 from rich.console import Console
 from temporalio.client import Client
 
-from caseflow.processes import start_processes
 from caseflow.settings import Settings
-from caseflow.stack import start_stack
+from entrypoints.processes import start_processes
+from entrypoints.stack import start_stack
 from workflows.client import connect
 
 

@@ -26,10 +26,10 @@ from temporalio import activity, workflow
 from temporalio.client import Client
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
-from caseflow.agency import publish_submissions
-from caseflow.samples import sample_applications, submission
 from caseflow.settings import Settings
-from workflows.desk import case_view, find_cases
+from entrypoints.agency_client import publish_submissions
+from entrypoints.samples import sample_applications, submission
+from workflows.case_client import case_view, find_cases
 
 
 @activity.defn

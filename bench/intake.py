@@ -24,13 +24,13 @@ import asyncpg
 from rich.console import Console
 from rich.table import Table
 
-from caseflow.agency import publish_submissions
-from caseflow.parked import ParkedMessage
-from caseflow.processes import managed
-from caseflow.samples import sample_applications, submission
+from caseflow.bad_messages.parked_message import ParkedMessage
+from caseflow.bad_messages.unreadable_batches import ParkingConsumer
 from caseflow.settings import Settings
-from caseflow.stack import start_process, start_stack, stop_process
-from caseflow.unreadable import ParkingConsumer
+from entrypoints.agency_client import publish_submissions
+from entrypoints.processes import managed
+from entrypoints.samples import sample_applications, submission
+from entrypoints.stack import start_process, start_stack, stop_process
 from schemas.topics import SUBMISSIONS
 from services.intake.config import load_policy
 from services.intake.domain import examine_message

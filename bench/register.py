@@ -35,15 +35,15 @@ from caseflow.auth.tokens import issuer
 from caseflow.db import create_pool, migrate
 from caseflow.http import HttpServer
 from caseflow.settings import Settings
-from caseflow.stack import stop_stack
-from caseflow.stack.postgres import ensure_postgres
 from caseflow.uow import HeldPool, PostgresStore
+from entrypoints.register_samples import decided_case
+from entrypoints.stack import stop_stack
+from entrypoints.stack.postgres import ensure_postgres
 from services.register.adapters import RegisterUnitOfWork
 from services.register.api import build_api
 from services.register.config import MIGRATIONS, SCHEMA
 from services.register.domain import recorded, summarise
 from services.register.retention import RetentionPolicy
-from services.register.samples import decided_case
 
 TARGET_P99_MS = 100
 BASELINE_CASES = 1_000

@@ -35,9 +35,9 @@ from caseflow.auth.tokens import issuer
 from caseflow.db import create_pool, migrate
 from caseflow.http import HttpServer
 from caseflow.settings import Settings
-from caseflow.stack import stop_stack
-from caseflow.stack.postgres import ensure_postgres
 from caseflow.uow import HeldPool, PostgresStore
+from entrypoints.stack import stop_stack
+from entrypoints.stack.postgres import ensure_postgres
 from schemas.report import AnnualReport
 from schemas.topics import SHARING_NOTICES
 from services.register.adapters import RegisterUnitOfWork

@@ -34,10 +34,10 @@ from screening_sets import make_list
 from temporalio.client import Client
 from temporalio.service import RPCError
 
-from caseflow.agency import publish_submissions
 from caseflow.db import create_pool
-from caseflow.samples import sample_applications, submission
 from caseflow.uow import HeldPool, PostgresStore
+from entrypoints.agency_client import publish_submissions
+from entrypoints.samples import sample_applications, submission
 from schemas.application import Address, Party, SubmitApplication
 from schemas.envelope import derived_id
 from services.screening.adapters import PostgresScreeningUnitOfWork
@@ -48,7 +48,7 @@ from services.screening.list_updates import load_list_version
 from services.screening.matching import RestrictedPartyEntry, RestrictedPartyIndex
 from services.screening.policy import ScreeningPolicy
 from services.screening.rescreening import affected_keys
-from workflows.desk import case_view
+from workflows.case_client import case_view
 
 LIST_SEED, PARTY_SEED, CHURN_SEED = 11, 29, 47
 PLANTED_SHARE = 0.05  # open cases whose end user is a listed entry (as in a real caseload)

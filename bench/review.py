@@ -1,7 +1,7 @@
 """Reviewer action latency: Temporal Updates and the case view, beside a trivial baseline.
 
 Pushes N cases to review (as bench/e2e.py does), then reviewers work on them side by side as
-`caseflow claim/release/decide` do (workflows/desk.py): read the case, claim, read it again,
+`caseflow claim/release/decide` do (workflows/case_client.py): read the case, claim, read it again,
 release, claim again, decide (return without action). Measures each Update's round trip and the
 case-view query (p50, p95, p99). In the same run, a trivial workflow with a one-line Update and
 Query, on the same server and served by a worker process of its own, is worked on the same way;
@@ -39,10 +39,10 @@ from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from caseflow.auth import Principal, Role
 from caseflow.auth.tokens import ALGORITHM, issuer, key_ring
-from caseflow.samples import sample_assessment
 from caseflow.settings import Settings
+from entrypoints.samples import sample_assessment
 from schemas.cases import DecisionOutcome
-from workflows import desk
+from workflows import case_client
 from workflows.client import connect
 from workflows.tasks import ReviewDecision, Reviewer, ReviewerRole, ReviewerTask
 
@@ -113,18 +113,18 @@ async def review_case(
     reviewer's signed token, which the workflow's validator verifies (ES256, public keys)."""
     task = ReviewerTask(token=token)
     role, who = reviewer.role, reviewer.id
-    await watch.timed("view", lambda: desk.case_view(client, case_id, role, who))
-    await watch.timed("claim", lambda: desk.claim(client, case_id, task))
-    await watch.timed("view", lambda: desk.case_view(client, case_id, role, who))
-    await watch.timed("release", lambda: desk.release(client, case_id, task))
-    await watch.timed("claim", lambda: desk.claim(client, case_id, task))
+    await watch.timed("view", lambda: case_client.case_view(client, case_id, role, who))
+    await watch.timed("claim", lambda: case_client.claim(client, case_id, task))
+    await watch.timed("view", lambda: case_client.case_view(client, case_id, role, who))
+    await watch.timed("release", lambda: case_client.release(client, case_id, task))
+    await watch.timed("claim", lambda: case_client.claim(client, case_id, task))
     decision = ReviewDecision(
         token=token,
         outcome=DecisionOutcome.RETURNED_WITHOUT_ACTION,
         rationale="benchmark: returned without action",
         assessment=sample_assessment("Returned: no licence is required."),
     )
-    await watch.timed("decide", lambda: desk.decide(client, case_id, decision))
+    await watch.timed("decide", lambda: case_client.decide(client, case_id, decision))
 
 
 async def review_baseline(client: Client, workflow_id: str, who: str, watch: Stopwatch) -> None:
@@ -176,7 +176,7 @@ async def caseflow_side(
     since = datetime.now(UTC)
     await caseflow_run(settings, client, count)
     query = f"CaseStatus = 'under_review' AND StartTime >= '{since.isoformat()}'"
-    cases = [case.case_id for case in await desk.find_cases(client, query, limit=count + 10)]
+    cases = [case.case_id for case in await case_client.find_cases(client, query, limit=count + 10)]
     waited = await settled(settings.endpoints().kafka)
     print(f"every consumer settled after {waited:.1f} s; reviewers at work …", flush=True)
     watch = Stopwatch(Pace(think))

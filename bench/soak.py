@@ -29,15 +29,15 @@ from rich.console import Console
 from rich.table import Table
 from temporalio.client import Client
 
-from caseflow.agency import gateway_headers
 from caseflow.auth import Principal, Role
 from caseflow.auth.tokens import issuer
 from caseflow.kafka import start_producer
-from caseflow.samples import sample_applications, sample_assessment, submission
-from caseflow.stack import list_processes
+from entrypoints.agency_client import gateway_headers
+from entrypoints.samples import sample_applications, sample_assessment, submission
+from entrypoints.stack import list_processes
 from schemas.cases import DecisionOutcome
 from schemas.topics import CASES, SUBMISSIONS
-from workflows.desk import claim, countersign, decide
+from workflows.case_client import claim, countersign, decide
 from workflows.tasks import Countersignature, ReviewDecision, Reviewer, ReviewerRole, ReviewerTask
 
 OFFICER = Reviewer(id="officer-soak", role=ReviewerRole.LICENSING_OFFICER)

@@ -1,1 +1,2 @@
-"""caseflow: export-licence cases for dual-use items, with human rights weighed at every step."""
+"""The ground every layer stands on: settings, messaging, outbox, unit of work, auth, Kafka,
+PostgreSQL, HTTP. It imports no service, workflow, desk or entrypoint."""

@@ -12,9 +12,9 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.security import parse_security
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 
-from caseflow.parked import ParkedMessage
+from caseflow.bad_messages.parked_message import ParkedMessage
+from caseflow.bad_messages.unreadable_batches import OnSkipped, ParkingConsumer
 from caseflow.settings import Codec, Settings
-from caseflow.unreadable import OnSkipped, ParkingConsumer
 from schemas.topics import PARKED
 
 SASL = {"PLAIN": SASLPlaintext, "SCRAM-SHA-256": SASLScram256, "SCRAM-SHA-512": SASLScram512}
@@ -44,7 +44,7 @@ def kafka_security(settings: Settings) -> BaseSecurity | None:
 
 class ParkingBroker(KafkaBroker):
     """A FastStream broker whose subscribers park the record batches they cannot read
-    (`caseflow.unreadable`) instead of stopping their partition on them."""
+    (`caseflow.bad_messages.unreadable_batches`) instead of stopping their partition on them."""
 
     def __init__(self, *args: Any, on_skipped: OnSkipped | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,7 +1,7 @@
 """FastStream helpers: handlers that see raw bytes while AsyncAPI shows the contract.
 
 A message whose handler keeps failing is parked once its retry budget is spent
-(`caseflow.parking`), so its partition moves on; a message no contract can read is
+(`caseflow.bad_messages.retries`), so its partition moves on; a message no contract can read is
 parked at once. The parked topic is the one home of bad messages, for every consumer. The price
 is order: a later event of the same case may be handled before the parked one, until an
 operator fixes the cause and replays it (`caseflow parked replay ID`; consumers are idempotent).
@@ -23,8 +23,8 @@ from faststream.kafka.publisher.usecase import DefaultPublisher
 from faststream.message import StreamMessage
 from pydantic import ValidationError, WrapValidator
 
-from caseflow.parked import Consumed, ParkedMessage, unreadable_message
-from caseflow.parking import PARKED_TOTAL, Parking, RetryBudget
+from caseflow.bad_messages.parked_message import Consumed, ParkedMessage, unreadable_message
+from caseflow.bad_messages.retries import PARKED_TOTAL, Parking, RetryBudget
 from schemas.envelope import Contract, Envelope, EnvelopeHeader
 from schemas.topics import PARKED, Topic
 
@@ -184,8 +184,8 @@ def at_least_once(
     A handler that raises (a server it needs is away) has its messages delivered again after a
     pause, not committed: unreadable messages are the handler's to set aside, not to raise. Past
     the retry `budget` (which the service's bootstrap reads from settings) a message that still
-    fails is parked (`caseflow.parking`) and committed. Batch handlers read the records from
-    `message`.
+    fails is parked (`caseflow.bad_messages.retries`) and committed. Batch handlers read the
+    records from `message`.
     """
     subscriber = router.subscriber(
         topic.name,

@@ -2,7 +2,7 @@
 
 Parking is for poison messages: a message whose handler fails only because PostgreSQL, Temporal
 or the broker cannot be reached is delivered again for as long as the outage lasts, and its
-failures never count toward parking (`caseflow.parking`).
+failures never count toward parking (`caseflow.bad_messages.retries`).
 """
 
 from __future__ import annotations

@@ -23,10 +23,10 @@ from caseflow.auth.accounts import open_accounts
 from caseflow.auth.tokens import issuer
 from caseflow.kafka import start_producer
 from caseflow.loopback import free_ports
-from caseflow.processes import start_processes
 from caseflow.service_api import ServiceClient
 from caseflow.settings import Settings
-from caseflow.stack import start_stack
+from entrypoints.processes import start_processes
+from entrypoints.stack import start_stack
 from schemas.application import SubmitApplication
 from schemas.consultation import CaseParty, ShareNotice
 from schemas.envelope import Envelope

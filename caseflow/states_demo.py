@@ -12,8 +12,6 @@ from functools import partial
 from rich.console import Console
 from rich.table import Table
 
-from caseflow.agency import publish_submissions
-from caseflow.samples import sample_applications, submission
 from caseflow.settings import Settings
 from caseflow.states import (
     StateDeployment,
@@ -23,8 +21,10 @@ from caseflow.states import (
     plan_states,
     start_state,
 )
+from entrypoints.agency_client import publish_submissions
+from entrypoints.samples import sample_applications, submission
+from workflows.case_client import CaseListing, case_view, find_cases
 from workflows.client import connect
-from workflows.desk import CaseListing, case_view, find_cases
 
 GROUNDS = "Face matching for a security service with a record of arbitrary detention."
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from caseflow.auth import REVIEWERS, Principal, Role
-from workflows.desk import ReviewerAction
+from workflows.case_client import ReviewerAction
 from workflows.inbox import InboxFilter
 from workflows.tasks import ReviewerRole
 

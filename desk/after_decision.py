@@ -15,14 +15,14 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from caseflow.annual_report import to_csv, to_html
 from caseflow.auth import REVIEWERS, Principal, Role
 from caseflow.auth.dependencies import token_of
-from caseflow.register_client import NotInRegister, RegisterUnavailable
 from desk.handlers import Desk
+from desk.register_client import NotInRegister, RegisterUnavailable
 from desk.web import Visitor, back, checked_form, page
 from schemas.appeals import AppealResult
 from schemas.report import AnnualReport
 from workflows import appeal_desk
 from workflows.appeal_rules import AppealCountersignature, AppealRuling, AppealView
-from workflows.desk import ActionRefused, CaseNotFound
+from workflows.case_client import ActionRefused, CaseNotFound
 
 STAFF = (*REVIEWERS, Role.COMMITTEE_CHAIR, Role.OPERATOR)
 

@@ -38,8 +38,8 @@ from schemas.cases import CaseStatus
 from schemas.consultation import ReferralAnswered
 from schemas.screening import RiskLevel
 from services.consultation.queries import ReferralState
-from workflows import desk as cases
-from workflows.desk import ReviewerAction
+from workflows import case_client as cases
+from workflows.case_client import ReviewerAction
 from workflows.inbox import InboxFilter
 from workflows.model import CaseView
 from workflows.tasks import ActionRecorded

@@ -14,12 +14,12 @@ from caseflow.auth.dependencies import SESSION_COOKIE, authentication_of
 from caseflow.http import refuse_invalid_requests
 from caseflow.http_guards import BodySizeLimit, SecurityHeaders
 from caseflow.limits import DESK_REQUEST_BODY
-from caseflow.register_client import RegisterUnavailable
 from caseflow.service_api import ServiceRefused, ServiceUnavailable
 from desk import after_decision, api, licences, web
 from desk.handlers import Desk, ReferralNotFound
 from desk.models import Refusal
-from workflows.desk import ActionRefused, ActionTooLarge, CaseNotFound, InvalidQuery
+from desk.register_client import RegisterUnavailable
+from workflows.case_client import ActionRefused, ActionTooLarge, CaseNotFound, InvalidQuery
 
 DESCRIPTION = """The reviewer desk of caseflow.
 

@@ -11,8 +11,8 @@ from starlette.datastructures import FormData
 from caseflow.auth import Role
 from desk.access import roles_of
 from schemas.cases import DecisionOutcome, DenialGround, HumanRightsAssessment
-from workflows import desk as cases
-from workflows.desk import ReviewerAction
+from workflows import case_client as cases
+from workflows.case_client import ReviewerAction
 from workflows.tasks import (
     ConsultationReferral,
     Countersignature,

@@ -14,7 +14,6 @@ from temporalio.client import Client
 from caseflow.auth import Accounts, KeyRing, Principal
 from caseflow.auth.attempts import SignInAttempts, SignInRefused
 from caseflow.auth.tokens import temporal_permissions
-from caseflow.register_client import NotInRegister, RegisterClient, RegisterUnavailable
 from caseflow.service_api import Service, ServiceClient, ServiceRefused
 from caseflow.settings import Settings
 from desk.access import (
@@ -24,14 +23,15 @@ from desk.access import (
     may_read_case,
     viewer_role,
 )
+from desk.register_client import NotInRegister, RegisterClient, RegisterUnavailable
 from schemas.cases import CaseStatus
 from schemas.consultation import ReferralAnswered, ReferralCase
 from schemas.report import AnnualReport
 from schemas.screening import HitCleared
 from services.consultation.queries import ReferralState
-from workflows import desk as cases
+from workflows import case_client as cases
+from workflows.case_client import CaseListing, CaseNotFound, ReviewerAction
 from workflows.closed_cases import closed_case_summary, closed_case_view
-from workflows.desk import CaseListing, CaseNotFound, ReviewerAction
 from workflows.inbox import InboxFilter, open_tasks
 from workflows.model import CaseView
 from workflows.tasks import ActionRecorded

@@ -14,7 +14,7 @@ from schemas.cases import DecisionOutcome, DenialGround, HumanRightsAssessment
 from schemas.consultation import Position, ReferralCase
 from schemas.types import Name, Text
 from services.consultation.queries import ReferralState
-from workflows.desk import CaseListing
+from workflows.case_client import CaseListing
 
 Short = Field(default="", max_length=2_000)
 MOST = REVIEWER_LIST.most  # items in any list a reviewer sends

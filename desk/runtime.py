@@ -14,11 +14,11 @@ from caseflow.auth import open_accounts
 from caseflow.auth.attempts import SignInAttempts, SignInPolicy
 from caseflow.auth.tokens import issuer, publish_disabled
 from caseflow.http import HttpServer
-from caseflow.register_client import RegisterClient
 from caseflow.settings import Settings
 from desk import DEFAULT_HTTP_PORT
 from desk.app import create_app
 from desk.handlers import Desk
+from desk.register_client import RegisterClient
 from workflows.client import connect
 
 log = structlog.get_logger(__name__)

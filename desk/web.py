@@ -24,7 +24,7 @@ from desk.present import register_filters
 from schemas.cases import CaseStatus
 from schemas.consultation import Position, ReferralAnswered
 from schemas.screening import RiskLevel
-from workflows.desk import ActionRefused
+from workflows.case_client import ActionRefused
 from workflows.inbox import InboxFilter
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")

@@ -12,12 +12,12 @@ import psutil
 import pytest
 
 from caseflow.loopback import free_ports
-from caseflow.processes import stop_processes
 from caseflow.settings import Endpoints, Settings
-from caseflow.stack import StackError, start_stack, stop_stack
-from caseflow.stack.broker import create_topics
-from caseflow.stack.pidfiles import PidRecord, is_running, own_process
-from caseflow.stack.temporal import register_search_attributes
+from entrypoints.processes import stop_processes
+from entrypoints.stack import StackError, start_stack, stop_stack
+from entrypoints.stack.broker import create_topics
+from entrypoints.stack.pidfiles import PidRecord, is_running, own_process
+from entrypoints.stack.temporal import register_search_attributes
 from schemas.topics import ALL_TOPICS
 from tests.actors import use_stack
 from tests.containers import ServerPath, container_servers, server_path

@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 
 from caseflow.auth import Principal, Role, open_accounts
 from caseflow.auth.tokens import issuer
-from caseflow.cli import app as cli
 from caseflow.settings import Settings
+from entrypoints.cli import app as cli
 
 Event = dict[str, Any]
 TEST_PASSWORD = "test-account-password"

@@ -14,7 +14,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from workflows import search_attributes as sa
 from workflows.appeal import Appeal, appeal_workflow_id
 from workflows.appeal_rules import AppealCountersignature, AppealRuling, AppealView
-from workflows.desk import ActionRefused, CaseNotFound, InvalidQuery
+from workflows.case_client import ActionRefused, CaseNotFound, InvalidQuery
 
 CONTROL_NUMBER_LENGTH = 7
 

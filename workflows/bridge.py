@@ -11,6 +11,7 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes, Workfl
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from caseflow.bad_messages.retries import RetryBudget
 from caseflow.kafka import kafka_security, make_broker
 from caseflow.messaging import (
     Delivery,
@@ -24,7 +25,6 @@ from caseflow.messaging import (
     set_aside_unreadable,
     type_of,
 )
-from caseflow.parking import RetryBudget
 from caseflow.settings import Settings
 from schemas.appeals import AppealFiled
 from schemas.cases import CaseAmended, CaseReceived, CaseWithdrawn

@@ -9,7 +9,7 @@ from temporalio.client import Client
 
 from schemas.cases import CaseStatus
 from workflows import search_attributes as sa
-from workflows.desk import CURRENT_RUN
+from workflows.case_client import CURRENT_RUN
 from workflows.inbox import RUNNING, TASKS
 
 CASES = "WorkflowType = 'LicenseCase'"

@@ -13,7 +13,7 @@ from schemas.cases import CaseStatus, FieldChange
 from schemas.consultation import ConsultationConcluded, ConsultationOpened
 from schemas.register import CaseFile, CaseLine, Data, RecordedEvent
 from schemas.screening import ScreeningCompleted
-from workflows.desk import CaseListing
+from workflows.case_client import CaseListing
 from workflows.model import CaseView, Consultation, DecisionRecorded, TimelineEntry
 from workflows.tasks import ReviewDecision
 

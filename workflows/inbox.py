@@ -11,7 +11,7 @@ from temporalio.client import Client
 from schemas.cases import CaseStatus
 from schemas.screening import RiskLevel
 from workflows import search_attributes as sa
-from workflows.desk import CaseListing, find_cases
+from workflows.case_client import CaseListing, find_cases
 
 # The statuses in which a case waits on a reviewer, and the task each one is.
 TASKS = {

@@ -11,7 +11,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from workflows import search_attributes as sa
-from workflows.desk import CURRENT_RUN, ActionRefused, InvalidQuery
+from workflows.case_client import CURRENT_RUN, ActionRefused, InvalidQuery
 from workflows.licence import Licence
 from workflows.licence_bridge import licence_workflow_id
 from workflows.licence_model import (

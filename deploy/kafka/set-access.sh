@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Gives each service its SCRAM credentials and every principal its ACLs, one
 # PRINCIPAL:OPERATION:RESOURCE:NAME argument each (docker-compose.yml passes the list of
-# caseflow/kafka_access.py; a NAME ending in `*` is a prefix). A service's password comes from
+# entrypoints/kafka_access.py; a NAME ending in `*` is a prefix). A service's password comes from
 # KAFKA_<SERVICE>_PASSWORD; agencies' credentials are the operator's to hand out (README). Safe to
 # re-run: credentials are set again, existing ACLs stay.
 set -euo pipefail

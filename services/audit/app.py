@@ -7,8 +7,8 @@ from collections.abc import Awaitable, Callable
 from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 
+from caseflow.bad_messages.retries import RetryBudget
 from caseflow.messaging import Raw, at_least_once, set_aside_on_parked, set_aside_unreadable
-from caseflow.parking import RetryBudget
 from schemas.envelope import Contract, Envelope
 from schemas.topics import Topic
 from services.audit.config import AUDITED, CONSUMER

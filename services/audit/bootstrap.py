@@ -6,8 +6,8 @@ from functools import partial
 
 from faststream import FastStream
 
-from caseflow.parking import RetryBudget
-from caseflow.service import ServiceRuntime
+from caseflow.bad_messages.retries import RetryBudget
+from caseflow.service_runtime import ServiceRuntime
 from caseflow.settings import Settings
 from caseflow.uow import PostgresStore
 from services.audit.adapters import AuditUnitOfWork

@@ -6,8 +6,8 @@ import structlog
 from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 
+from caseflow.bad_messages.retries import RetryBudget
 from caseflow.messaging import HandlerTable, Raw, at_least_once, set_aside_on_parked
-from caseflow.parking import RetryBudget
 from schemas.consultation_messages import ConsultationCommands, ConsultationFacts
 from schemas.envelope import Envelope
 from schemas.screening import PartnerNotice

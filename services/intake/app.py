@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 
+from caseflow.bad_messages.retries import RetryBudget
 from caseflow.messaging import HandlerTable, Raw, at_least_once, set_aside_on_parked
-from caseflow.parking import RetryBudget
 from schemas.agency import AgencyEvents
 from schemas.application import SubmitApplication
 from schemas.cases import CaseReceived, CaseStatusChanged

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from faststream import FastStream
 
-from caseflow.parking import RetryBudget
-from caseflow.service import ServiceRuntime
+from caseflow.bad_messages.retries import RetryBudget
+from caseflow.service_runtime import ServiceRuntime
 from caseflow.settings import Settings
 from caseflow.uow import PostgresStore
 from services.intake.adapters import PostgresIntakeUnitOfWork

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from caseflow.service import ServiceRuntime
-from caseflow.unreadable import OnSkipped, SkippedBatch
+from caseflow.bad_messages.unreadable_batches import OnSkipped, SkippedBatch
+from caseflow.service_runtime import ServiceRuntime
 from schemas.topics import SUBMISSIONS
 
 

@@ -13,10 +13,10 @@ from faststream import FastStream
 from prometheus_client.metrics_core import Metric
 
 from caseflow.auth import Authentication, KeyRing, key_ring, open_accounts
+from caseflow.bad_messages.retries import RetryBudget
 from caseflow.http import HttpServer
 from caseflow.metrics import Families, gauge, scraped_from_store
-from caseflow.parking import RetryBudget
-from caseflow.service import ServiceRuntime
+from caseflow.service_runtime import ServiceRuntime
 from caseflow.settings import Settings
 from caseflow.uow import PostgresStore
 from services.register import adapters

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from caseflow.samples import sample_applications
+from entrypoints.samples import sample_applications
 from schemas.appeals import AppealDecided, AppealFiled, AppealResult
 from schemas.application import SubmitApplication, TechnologyCategory
 from schemas.cases import (

@@ -6,6 +6,7 @@ from __future__ import annotations
 from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 
+from caseflow.bad_messages.retries import RetryBudget
 from caseflow.messaging import (
     Delivery,
     HandlerTable,
@@ -16,7 +17,6 @@ from caseflow.messaging import (
     set_aside_on_parked,
     type_of,
 )
-from caseflow.parking import RetryBudget
 from schemas.cases import CaseDecided
 from schemas.envelope import Envelope
 from schemas.screening import (

@@ -10,10 +10,10 @@ import asyncpg
 import structlog
 from faststream import FastStream
 
+from caseflow.bad_messages.retries import RetryBudget
 from caseflow.http import HttpServer
-from caseflow.parking import RetryBudget
-from caseflow.service import ServiceRuntime
 from caseflow.service_auth import ServiceAuthentication
+from caseflow.service_runtime import ServiceRuntime
 from caseflow.settings import Settings
 from caseflow.uow import PostgresStore
 from services.screening.adapters import PostgresScreeningUnitOfWork

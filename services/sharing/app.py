@@ -8,6 +8,7 @@ from faststream import FastStream
 from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 
+from caseflow.bad_messages.retries import RetryBudget
 from caseflow.kafka import make_broker
 from caseflow.messaging import (
     Raw,
@@ -16,7 +17,6 @@ from caseflow.messaging import (
     set_aside_on_parked,
     type_of,
 )
-from caseflow.parking import RetryBudget
 from caseflow.settings import Settings
 from schemas.envelope import Envelope, utcnow
 from schemas.screening import PartnerNotice

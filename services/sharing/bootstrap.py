@@ -13,8 +13,8 @@ import httpx
 import structlog
 
 from caseflow.http import HttpServer
-from caseflow.service import ServiceRuntime
 from caseflow.service_auth import ServiceAuthentication
+from caseflow.service_runtime import ServiceRuntime
 from caseflow.settings import Settings
 from caseflow.uow import PostgresStore
 from schemas.envelope import utcnow

@@ -30,7 +30,7 @@ def caseflow(
         **(environment or {}),
     }
     done = subprocess.run(
-        [sys.executable, "-m", "caseflow", *arguments],
+        [sys.executable, "-m", "entrypoints", *arguments],
         env=environment,
         capture_output=True,
         text=True,

@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from caseflow.processes import start_processes, stop_processes
 from caseflow.settings import Endpoints, Settings
+from entrypoints.processes import start_processes, stop_processes
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import time
 
 from temporalio.client import Client
 
-from workflows.desk import CaseListing, find_cases
+from workflows.case_client import CaseListing, find_cases
 
 
 async def await_review(temporal: Client, suffix: str, count: int) -> list[CaseListing]:

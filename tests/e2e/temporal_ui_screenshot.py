@@ -20,7 +20,7 @@ from pydantic import SecretStr
 
 from caseflow.loopback import free_ports
 from caseflow.settings import Settings
-from caseflow.stack import start_stack, stop_stack
+from entrypoints.stack import start_stack, stop_stack
 from schemas.cases import DecisionOutcome, DenialGround
 from schemas.consultation import Position
 from schemas.screening import RiskLevel
@@ -29,7 +29,7 @@ from tests.e2e.test_desk_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.integration.case_harness import OFFICER, CaseHarness, case_harness
 from tests.replay.keys import REPLAY_KEYS
 from tests.replay.record import a_decision
-from workflows import desk
+from workflows import case_client
 from workflows.client import connect
 from workflows.tasks import ConsultationReferral, InformationRequest, ReviewerTask
 
@@ -50,24 +50,26 @@ async def _cases(cases: CaseHarness) -> None:
     """A handful of cases, each at another step."""
     await cases.open_case(RiskLevel.LOW)
     claimed = await cases.open_case(RiskLevel.MEDIUM, sample=1)
-    await desk.claim(cases.client, claimed, ReviewerTask(token=token_for(OFFICER)))
+    await case_client.claim(cases.client, claimed, ReviewerTask(token=token_for(OFFICER)))
     held = await cases.open_case(RiskLevel.MEDIUM, sample=2)
-    await desk.claim(cases.client, held, ReviewerTask(token=token_for(OFFICER)))
+    await case_client.claim(cases.client, held, ReviewerTask(token=token_for(OFFICER)))
     request = InformationRequest(token=token_for(OFFICER), questions=["Who operates it?"])
-    await desk.request_information(cases.client, held, request)
+    await case_client.request_information(cases.client, held, request)
     referred = await cases.open_case(RiskLevel.HIGH, sample=1)
-    await desk.claim(cases.client, referred, ReviewerTask(token=token_for(OFFICER)))
+    await case_client.claim(cases.client, referred, ReviewerTask(token=token_for(OFFICER)))
     referral = ConsultationReferral(token=token_for(OFFICER), stakeholders=["ngo-1"])
-    await desk.refer_for_consultation(cases.client, referred, referral)
+    await case_client.refer_for_consultation(cases.client, referred, referral)
     escalated = await cases.open_case(RiskLevel.HIGH)
-    await desk.claim(cases.client, escalated, ReviewerTask(token=token_for(OFFICER)))
-    await desk.refer_for_consultation(cases.client, escalated, referral)
+    await case_client.claim(cases.client, escalated, ReviewerTask(token=token_for(OFFICER)))
+    await case_client.refer_for_consultation(cases.client, escalated, referral)
     await cases.conclude(escalated, Position.RECOMMEND_DENIAL, Position.NO_OBJECTION)
     await cases.until(escalated, lambda view: view.status == "escalated")
     denied = await cases.open_case(RiskLevel.CRITICAL, sample=1)
-    await desk.claim(cases.client, denied, ReviewerTask(token=token_for(OFFICER)))
+    await case_client.claim(cases.client, denied, ReviewerTask(token=token_for(OFFICER)))
     ground = DenialGround(text="Surveillance of journalists", human_rights=True)
-    await desk.decide(cases.client, denied, a_decision(DecisionOutcome.DENIED, grounds=[ground]))
+    await case_client.decide(
+        cases.client, denied, a_decision(DecisionOutcome.DENIED, grounds=[ground])
+    )
     await cases.open_case(risk=None)  # screening
 
 

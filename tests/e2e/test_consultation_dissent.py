@@ -17,8 +17,8 @@ from temporalio.client import Client
 
 from caseflow.auth import Role
 from caseflow.kafka import start_producer
-from caseflow.processes import start_processes, stop_processes
 from caseflow.settings import Endpoints, Settings
+from entrypoints.processes import start_processes, stop_processes
 from schemas.consultation import Position, ReferralAnswered
 from schemas.envelope import Envelope
 from schemas.topics import CASES, CONSULTATION_REQUESTS, CONSULTATION_RESPONSES
@@ -26,8 +26,8 @@ from tests.actors import token_for
 from tests.e2e.cli import caseflow
 from tests.e2e.reviews import await_review
 from tests.support import Event, bearer, collect, signed_token
+from workflows.case_client import CaseListing, find_cases
 from workflows.client import connect
-from workflows.desk import CaseListing, find_cases
 from workflows.policy import DEFAULT_CASE_POLICY
 from workflows.tasks import Reviewer, ReviewerRole
 

@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
-from caseflow.agency import publish_submissions, sample_messages
 from caseflow.auth import Principal, Role, open_accounts
-from caseflow.processes import start_processes, stop_processes
-from caseflow.samples import sample_applications
 from caseflow.settings import Endpoints, Settings
 from desk.runtime import desk_server
+from entrypoints.agency_client import publish_submissions, sample_messages
+from entrypoints.processes import start_processes, stop_processes
+from entrypoints.samples import sample_applications
 from tests.e2e.reviews import await_review
+from workflows.case_client import resolve_case
 from workflows.client import connect
-from workflows.desk import resolve_case
 
 pytestmark = pytest.mark.e2e
 

@@ -18,9 +18,9 @@ from schemathesis.generation.case import Case
 from schemathesis.schemas import APIOperation
 
 from caseflow.auth import Principal, Role, open_accounts
-from caseflow.processes import start_processes, stop_processes
 from caseflow.settings import Endpoints, Settings
 from desk.runtime import desk_server
+from entrypoints.processes import start_processes, stop_processes
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "schemathesis-pass"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from caseflow.processes import PROCESS_NAMES, start_processes
 from caseflow.settings import Endpoints, Settings
-from caseflow.stack import process_status
+from entrypoints.processes import PROCESS_NAMES, start_processes
+from entrypoints.stack import process_status
 from schemas.topics import CASES, REJECTIONS
 from tests.actors import token_for
 from tests.e2e.cli import caseflow

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from caseflow.samples import sample_applications
 from caseflow.settings import Endpoints, Settings
+from entrypoints.samples import sample_applications
 from schemas.application import Address, Party
 from schemas.envelope import Envelope
 from schemas.topics import CASES, agency_topic

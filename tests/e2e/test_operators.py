@@ -11,16 +11,16 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from caseflow.agency import publish_submissions, sample_messages
 from caseflow.metrics import url_file
-from caseflow.processes import PROCESS_NAMES
 from caseflow.settings import Endpoints, Settings
+from entrypoints.agency_client import publish_submissions, sample_messages
+from entrypoints.processes import PROCESS_NAMES
 from tests.actors import token_for
 from tests.e2e.reviews import await_review
 from tests.support import caseflow
-from workflows import desk
+from workflows import case_client
+from workflows.case_client import CaseListing
 from workflows.client import connect
-from workflows.desk import CaseListing
 from workflows.tasks import ConsultationReferral, Reviewer, ReviewerRole, ReviewerTask
 
 pytestmark = pytest.mark.e2e
@@ -82,8 +82,8 @@ async def submit_samples_and_one_malformed(endpoints: Endpoints) -> str:
 async def refer_the_critical_case(settings: Settings, cases: list[CaseListing]) -> CaseListing:
     temporal = await connect(settings)
     critical = next(case for case in cases if case.risk_level == "critical")
-    await desk.claim(temporal, critical.case_id, ReviewerTask(token=token_for(OFFICER)))
-    await desk.refer_for_consultation(
+    await case_client.claim(temporal, critical.case_id, ReviewerTask(token=token_for(OFFICER)))
+    await case_client.refer_for_consultation(
         temporal, critical.case_id, ConsultationReferral(token=token_for(OFFICER))
     )
     return critical

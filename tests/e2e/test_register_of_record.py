@@ -21,9 +21,9 @@ from temporalio.service import RPCError, RPCStatusCode
 from caseflow.auth import Principal, Role, open_accounts
 from caseflow.auth.dependencies import SESSION_COOKIE
 from caseflow.auth.tokens import issuer
-from caseflow.register_client import NotInRegister, RegisterClient
-from caseflow.samples import sample_assessment
 from caseflow.settings import Endpoints, Settings
+from desk.register_client import NotInRegister, RegisterClient
+from entrypoints.samples import sample_assessment
 from tests.e2e.cli import caseflow
 from tests.e2e.reviews import await_review
 from workflows.client import connect, workflow_id

@@ -16,12 +16,12 @@ from pydantic import SecretStr
 
 from caseflow.auth.tokens import new_key
 from caseflow.loopback import free_ports
-from caseflow.processes import start_processes, stop_processes
 from caseflow.settings import Settings
-from caseflow.stack import start_stack, stop_stack
+from entrypoints.processes import start_processes, stop_processes
+from entrypoints.stack import start_stack, stop_stack
 from tests.e2e.cli import caseflow
+from workflows.case_client import find_cases
 from workflows.client import connect, payload_keys
-from workflows.desk import find_cases
 
 pytestmark = pytest.mark.e2e
 DB_PASSWORD = "db-pw-4b1c9e"

@@ -19,11 +19,7 @@ import asyncpg
 import httpx
 import pytest
 
-from caseflow.agency import publish_submissions
-from caseflow.processes import start_processes, stop_processes
-from caseflow.samples import sample_applications, submission
 from caseflow.service_api import ServiceClient
-from caseflow.stack import stop_process, stop_stack
 from caseflow.states import (
     StateDeployment,
     call_contact,
@@ -33,6 +29,10 @@ from caseflow.states import (
     plan_states,
     start_state,
 )
+from entrypoints.agency_client import publish_submissions
+from entrypoints.processes import start_processes, stop_processes
+from entrypoints.samples import sample_applications, submission
+from entrypoints.stack import stop_process, stop_stack
 from schemas.application import SubmitApplication
 from schemas.envelope import utcnow
 from services.sharing.config import EXCHANGE_PATH

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from aiokafka import AIOKafkaConsumer
 from temporalio.client import Client
 
-from caseflow.samples import sample_applications, submission
+from entrypoints.samples import sample_applications, submission
 from schemas.topics import CASES
 from tests.support import Event, collect
-from workflows.desk import find_cases
+from workflows.case_client import find_cases
 
 Message = tuple[str, bytes]
 

@@ -7,11 +7,11 @@ import signal
 
 import psutil
 
-from caseflow.processes import start_processes
 from caseflow.settings import Settings
-from caseflow.stack import process_status, start_stack, stop_process
-from caseflow.stack.restarts import SUPERVISOR
-from caseflow.supervisor import start_supervisor
+from entrypoints.processes import start_processes
+from entrypoints.stack import process_status, start_stack, stop_process
+from entrypoints.stack.restarts import SUPERVISOR
+from entrypoints.supervisor import start_supervisor
 
 SERVERS = ("temporal", "broker", "postgres")
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from caseflow.loopback import free_ports
-from caseflow.processes import start_processes, stop_processes
 from caseflow.settings import Settings
-from caseflow.stack import StackError, start_stack, stop_stack
-from caseflow.supervisor import start_supervisor
+from entrypoints.processes import start_processes, stop_processes
+from entrypoints.stack import StackError, start_stack, stop_stack
+from entrypoints.supervisor import start_supervisor
 from tests.actors import acting_on
 from workflows.policy import DEFAULT_CASE_POLICY
 

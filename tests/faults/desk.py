@@ -10,14 +10,13 @@ import httpx
 from temporalio.client import Client
 
 from caseflow.auth import Role
-from caseflow.samples import sample_assessment
 from caseflow.settings import Settings
+from entrypoints.samples import sample_assessment
 from schemas.cases import DecisionOutcome, DenialGround
 from schemas.consultation import Position
 from tests.actors import token_for
 from tests.support import bearer, signed_token
-from workflows.client import connect
-from workflows.desk import (
+from workflows.case_client import (
     CaseListing,
     case_view,
     claim,
@@ -26,6 +25,7 @@ from workflows.desk import (
     find_cases,
     refer_for_consultation,
 )
+from workflows.client import connect
 from workflows.tasks import (
     ConsultationReferral,
     Countersignature,

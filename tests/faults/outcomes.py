@@ -8,8 +8,8 @@ from contextlib import asynccontextmanager
 
 from temporalio.client import Client
 
-from caseflow.processes import PROCESS_NAMES, processes_status
 from caseflow.settings import Settings
+from entrypoints.processes import PROCESS_NAMES, processes_status
 from schemas.topics import REJECTIONS, SHARING_NOTICES
 from services.intake.queries import standing_of
 from tests.faults.cases import (
@@ -21,8 +21,8 @@ from tests.faults.cases import (
 )
 from tests.faults.desk import EXPECTED_OUTCOME, FaultDesk
 from tests.support import collect
+from workflows.case_client import case_view
 from workflows.client import connect
-from workflows.desk import case_view
 
 DECIDED_WITHIN = 420.0
 

@@ -10,17 +10,17 @@ from datetime import UTC, datetime
 
 import pytest
 
-from caseflow.agency import publish_submissions
-from caseflow.processes import start_processes
 from caseflow.settings import Settings
-from caseflow.stack import stop_process
-from caseflow.stack.broker import stack_topics
+from entrypoints.agency_client import publish_submissions
+from entrypoints.processes import start_processes
+from entrypoints.stack import stop_process
+from entrypoints.stack.broker import stack_topics
 from services.intake.queries import standing_of
 from tests.faults.cases import decided_events, submissions, topic_partitions, wait_for_cases
 from tests.faults.chaos import kill, start_again
 from tests.faults.desk import FaultDesk
+from workflows.case_client import case_view, find_cases
 from workflows.client import connect
-from workflows.desk import case_view, find_cases
 
 pytestmark = [pytest.mark.faults, pytest.mark.timeout(900)]
 

@@ -9,12 +9,12 @@ import uuid
 
 import pytest
 
-from caseflow.agency import publish_submissions
-from caseflow.processes import processes_status
 from caseflow.settings import Settings
-from caseflow.stack import process_status
-from caseflow.stack.errors import log_tail
-from caseflow.supervisor import start_supervisor
+from entrypoints.agency_client import publish_submissions
+from entrypoints.processes import processes_status
+from entrypoints.stack import process_status
+from entrypoints.stack.errors import log_tail
+from entrypoints.supervisor import start_supervisor
 from tests.faults.cases import submissions, waves
 from tests.faults.chaos import kill
 from tests.faults.outcomes import all_decided, desk_at_work, every_case_reached_its_outcome_once

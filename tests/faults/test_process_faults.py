@@ -8,8 +8,8 @@ import uuid
 
 import pytest
 
-from caseflow.agency import publish_submissions
 from caseflow.settings import Settings
+from entrypoints.agency_client import publish_submissions
 from tests.faults.cases import submissions, waves
 from tests.faults.chaos import kill, start_again
 from tests.faults.outcomes import all_decided, desk_at_work, every_case_reached_its_outcome_once

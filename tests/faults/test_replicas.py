@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 
-from caseflow.agency import publish_submissions
 from caseflow.loopback import free_ports
-from caseflow.processes import start_processes, stop_processes
 from caseflow.settings import Settings
-from caseflow.stack import process_status, stop_process
-from caseflow.stack.restarts import SUPERVISOR
+from entrypoints.agency_client import publish_submissions
+from entrypoints.processes import start_processes, stop_processes
+from entrypoints.stack import process_status, stop_process
+from entrypoints.stack.restarts import SUPERVISOR
 from schemas.envelope import derived_id
 from schemas.topics import CASES, SCREENING_REQUESTS, SCREENING_RESULTS
 from services.consultation.config import CONSUMER as CONSULTATION_GROUP

@@ -19,7 +19,7 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.service import RPCError
 from temporalio.worker import Worker
 
-from caseflow.samples import sample_applications
+from entrypoints.samples import sample_applications
 from schemas.cases import CaseAmended, CaseReceived, CaseWithdrawn, FieldChange
 from schemas.consultation import (
     ConsultationConcluded,
@@ -30,8 +30,8 @@ from schemas.consultation import (
 from schemas.envelope import Envelope
 from schemas.screening import NoticeKind, PartnerConsultation, RiskLevel, ScreeningCompleted
 from workflows.bridge import start_case
+from workflows.case_client import case_view, find_cases
 from workflows.client import workflow_id
-from workflows.desk import case_view, find_cases
 from workflows.license_case import LicenseCase
 from workflows.model import (
     CasePolicy,

@@ -15,7 +15,7 @@ from caseflow.auth import Role
 from caseflow.kafka import start_producer
 from caseflow.loopback import free_ports
 from caseflow.settings import Endpoints, Settings
-from caseflow.stack import start_stack, stop_stack
+from entrypoints.stack import start_stack, stop_stack
 from services.consultation.bootstrap import bootstrap as consultation_app
 from services.consultation.policy import StakeholderRegistry
 from services.intake.bootstrap import bootstrap as intake_app

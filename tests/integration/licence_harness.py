@@ -16,7 +16,7 @@ from typing import Any
 from temporalio.client import Client, WorkflowHandle
 from temporalio.worker import Worker
 
-from caseflow.samples import sample_applications
+from entrypoints.samples import sample_applications
 from schemas.cases import CaseDecided, DecisionOutcome
 from schemas.licences import ReportShipment, ShipmentLine, ShipmentReported
 from schemas.screening import RiskLevel, ScreeningCompleted

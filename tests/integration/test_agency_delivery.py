@@ -13,10 +13,10 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from caseflow.agency import gateway_headers, publish_submissions
 from caseflow.limits import SUBMISSION_MESSAGE
-from caseflow.samples import sample_applications, submission
 from caseflow.settings import Endpoints, Settings
+from entrypoints.agency_client import gateway_headers, publish_submissions
+from entrypoints.samples import sample_applications, submission
 from schemas.cases import CaseDecided, CaseEscalationDecided, CaseStatus, CaseStatusChanged
 from schemas.envelope import Contract, Envelope, utcnow
 from schemas.topics import CASES, SUBMISSIONS, agency_topic

@@ -21,9 +21,9 @@ from caseflow.auth import Authentication, Principal, Role, key_ring, open_accoun
 from caseflow.auth.tokens import issuer
 from caseflow.db import create_pool, migrate
 from caseflow.http import HttpServer
-from caseflow.register_client import RegisterClient, RegisterUnavailable
 from caseflow.settings import Endpoints, Settings
 from caseflow.uow import HeldPool, PostgresStore
+from desk.register_client import RegisterClient, RegisterUnavailable
 from desk.runtime import open_desk
 from schemas.report import AnnualReport
 from schemas.topics import SHARING_NOTICES

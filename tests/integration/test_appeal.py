@@ -13,12 +13,12 @@ from datetime import timedelta
 import pytest
 from temporalio.client import Client
 
-from caseflow.agency import publish_submissions
 from caseflow.auth import Principal, Role, open_accounts
 from caseflow.auth.tokens import issuer
-from caseflow.register_client import NotInRegister, RegisterClient
-from caseflow.samples import sample_applications, sample_assessment, submission
 from caseflow.settings import Endpoints, Settings
+from desk.register_client import NotInRegister, RegisterClient
+from entrypoints.agency_client import publish_submissions
+from entrypoints.samples import sample_applications, sample_assessment, submission
 from schemas.appeals import AppealDecision, AppealResult
 from schemas.cases import DecisionOutcome, DenialGround
 from schemas.envelope import Envelope
@@ -28,14 +28,14 @@ from services.register.bootstrap import bootstrap as register_app
 from tests.actors import token_for
 from tests.e2e.reviews import await_review
 from tests.support import Event, caseflow, collect, eventually
-from workflows import appeal_desk, desk
+from workflows import appeal_desk, case_client
 from workflows.appeal_rules import (
     AppealCountersignature,
     AppealRuling,
     AppealStatus,
     AppealView,
 )
-from workflows.desk import ActionRefused, CaseNotFound
+from workflows.case_client import ActionRefused, CaseNotFound
 from workflows.tasks import Countersignature, ReviewDecision, Reviewer, ReviewerRole, ReviewerTask
 
 pytestmark = [pytest.mark.integration]
@@ -77,7 +77,7 @@ async def _refusal(endpoints: Endpoints, reference: str, count: int) -> list[Eve
 
 async def _deny(temporal: Client, case_id: str, officer: Reviewer, senior: Reviewer) -> None:
     """The officer denies on a human-rights ground; a senior officer countersigns."""
-    await desk.claim(temporal, case_id, ReviewerTask(token=token_for(officer)))
+    await case_client.claim(temporal, case_id, ReviewerTask(token=token_for(officer)))
     denial = ReviewDecision(
         outcome=DecisionOutcome.DENIED,
         rationale="The end user's record makes misuse likely.",
@@ -85,8 +85,8 @@ async def _deny(temporal: Client, case_id: str, officer: Reviewer, senior: Revie
         assessment=sample_assessment("Serious risk of use in surveillance of journalists."),
         token=token_for(officer),
     )
-    await desk.decide(temporal, case_id, denial)
-    await desk.countersign(temporal, case_id, Countersignature(token=token_for(senior)))
+    await case_client.decide(temporal, case_id, denial)
+    await case_client.countersign(temporal, case_id, Countersignature(token=token_for(senior)))
 
 
 async def _register_shows(

@@ -14,8 +14,8 @@ import httpx
 import pytest
 from temporalio.client import Client
 
-from caseflow.samples import sample_assessment
 from caseflow.settings import Endpoints
+from entrypoints.samples import sample_assessment
 from schemas.application import Address, Party, PartyKind, SubmitApplication
 from schemas.cases import CaseStatus, DecisionOutcome, DenialGround
 from schemas.topics import CONSULTATION_RESPONSES, SHARING_NOTICES
@@ -28,7 +28,7 @@ from tests.integration.test_screening_findings import (
 )
 from tests.integration.test_screening_service import until_true
 from tests.support import Event, collect
-from workflows import desk
+from workflows import case_client
 from workflows.tasks import (
     ConsultationReferral,
     Countersignature,
@@ -67,8 +67,8 @@ async def consulted(
     """Submit, claim and refer the case; every referred stakeholder (the Netherlands among them)
     answers without objection; the case is back in review. Its id."""
     case = await submit_and_await_review(endpoints, temporal, application)
-    await desk.claim(temporal, case.case_id, ReviewerTask(token=token_for(OFFICER)))
-    await desk.refer_for_consultation(
+    await case_client.claim(temporal, case.case_id, ReviewerTask(token=token_for(OFFICER)))
+    await case_client.refer_for_consultation(
         temporal, case.case_id, ConsultationReferral(token=token_for(OFFICER))
     )
     [opened] = await about(
@@ -92,9 +92,9 @@ async def consulted(
 
 async def decided(temporal: Client, case_id: str, decision: ReviewDecision) -> None:
     """Decide; a sign-off is countersigned by a second, senior officer."""
-    recorded = await desk.decide(temporal, case_id, decision)
+    recorded = await case_client.decide(temporal, case_id, decision)
     if recorded.status is CaseStatus.SIGNED_OFF:
-        await desk.countersign(temporal, case_id, Countersignature(token=token_for(SENIOR)))
+        await case_client.countersign(temporal, case_id, Countersignature(token=token_for(SENIOR)))
 
 
 async def test_an_approval_despite_a_consulted_partner_denial_is_shared_once_with_why(
@@ -139,7 +139,7 @@ async def test_an_approval_despite_a_consulted_partner_denial_is_shared_once_wit
     assert application.applicant.name not in text
     assert application.purchaser.name not in text
     assert str(application.items[0].unit_value) not in text
-    view = await desk.case_view(temporal, case_id)
+    view = await case_client.case_view(temporal, case_id)
     assert view.decided is not None
     assert [d.notice_id for d in view.decided.partners_informed] == [notice_id]
 
@@ -165,7 +165,7 @@ async def test_a_denial_of_a_case_a_partner_also_denied_shares_only_its_own_deni
 ) -> None:
     application, _ = await ministry_case(stack_endpoints)
     case = await submit_and_await_review(stack_endpoints, temporal, application)
-    await desk.claim(temporal, case.case_id, ReviewerTask(token=token_for(OFFICER)))
+    await case_client.claim(temporal, case.case_id, ReviewerTask(token=token_for(OFFICER)))
     denial = ReviewDecision(
         token=token_for(OFFICER),
         outcome=DecisionOutcome.DENIED,
@@ -216,7 +216,7 @@ async def until_in_review(temporal: Client, case_id: str) -> None:
     """Wait until the case is back under review with its consultation concluded."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        view = await desk.case_view(temporal, case_id)
+        view = await case_client.case_view(temporal, case_id)
         concluded = view.consultation is not None and view.consultation.concluded is not None
         if concluded and view.status is CaseStatus.UNDER_REVIEW:
             return

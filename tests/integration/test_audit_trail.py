@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 import asyncpg
 import pytest
 
-from caseflow.cli.audit import verify_trail
+from caseflow.bad_messages.parked_topic import read_parked
 from caseflow.kafka import start_producer
-from caseflow.parked_topic import read_parked
 from caseflow.settings import Endpoints, Settings
+from entrypoints.cli.audit import verify_trail
 from schemas.cases import CaseStatus
 from schemas.envelope import Contract, Envelope
 from schemas.review import ReviewerActed

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from caseflow.samples import sample_assessment
+from entrypoints.samples import sample_assessment
 from schemas.cases import CaseStatus, DecisionOutcome
 from schemas.screening import RiskLevel
 from tests.actors import token_for
 from tests.integration.case_harness import OFFICER, CaseHarness
-from workflows import desk
+from workflows import case_client
 from workflows.bridge import signal_case
 from workflows.tasks import InformationRequest, ReviewDecision, ReviewerTask
 
@@ -20,7 +20,7 @@ async def test_an_amendment_rescreens_the_case_and_its_card_shows_what_changed(
     cases: CaseHarness,
 ) -> None:
     case_id = await cases.open_case(RiskLevel.LOW)
-    await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
+    await case_client.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
     await cases.amend(case_id, "Teaching laboratory and one research group.")
     [_, again] = await cases.until_published(case_id, "ScreeningRequested", count=2)
     assert again["data"]["request_id"] == f"{case_id}/screening/2"
@@ -54,8 +54,8 @@ async def test_the_same_amendment_delivered_twice_rescreens_once(cases: CaseHarn
 
 async def test_a_withdrawal_ends_a_case_on_hold_as_withdrawn(cases: CaseHarness) -> None:
     case_id = await cases.open_case(RiskLevel.HIGH)
-    await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
-    await desk.request_information(
+    await case_client.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
+    await case_client.request_information(
         cases.client, case_id, InformationRequest(token=token_for(OFFICER), questions=["End user?"])
     )
     await cases.withdraw(case_id, "The contract was cancelled.")
@@ -74,14 +74,14 @@ async def test_amendment_and_withdrawal_after_the_decision_change_nothing(
     cases: CaseHarness,
 ) -> None:
     case_id = await cases.open_case(RiskLevel.LOW)
-    await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
+    await case_client.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
     approval = ReviewDecision(
         token=token_for(OFFICER),
         outcome=DecisionOutcome.APPROVED,
         rationale="Teaching equipment.",
         assessment=sample_assessment(),
     )
-    await desk.decide(cases.client, case_id, approval)
+    await case_client.decide(cases.client, case_id, approval)
     await cases.handle(case_id).result()
     amended = await cases.amendment(case_id, "A late change.")
     assert not await signal_case(cases.client, case_id, "case_amended", amended)

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from caseflow.kafka import start_producer
-from caseflow.samples import sample_assessment
 from caseflow.settings import Endpoints
+from entrypoints.samples import sample_assessment
 from schemas.cases import CaseStatus, DecisionOutcome
 from schemas.consultation import (
     ConsultationConcluded,
@@ -22,7 +22,7 @@ from schemas.screening import RiskLevel
 from schemas.topics import CONSULTATION_RESPONSES
 from tests.actors import token_for
 from tests.integration.case_harness import OFFICER, CaseHarness
-from workflows import desk
+from workflows import case_client
 from workflows.license_case import LicenseCase
 from workflows.model import CasePolicy
 from workflows.tasks import (
@@ -36,9 +36,9 @@ pytestmark = [pytest.mark.integration]
 
 async def referred(cases: CaseHarness, policy: CasePolicy | None = None) -> str:
     case_id = await cases.open_case(RiskLevel.HIGH, policy=policy)
-    await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
+    await case_client.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
     referral = ConsultationReferral(token=token_for(OFFICER), stakeholders=["ngo-1", "mod"])
-    recorded = await desk.refer_for_consultation(cases.client, case_id, referral)
+    recorded = await case_client.refer_for_consultation(cases.client, case_id, referral)
     assert recorded.status is CaseStatus.REFERRED
     return case_id
 
@@ -55,8 +55,8 @@ async def test_a_referred_case_asks_the_stakeholders_and_returns_to_review_when_
     assert request["data"]["request_id"] == f"{case_id}/consultation/1"
     assert request["data"]["proposed_stakeholders"] == ["ngo-1", "mod"]
     assert request["data"]["risk_level"] == "high"
-    with pytest.raises(desk.ActionRefused, match="the case is referred, not under review"):
-        await desk.decide(
+    with pytest.raises(case_client.ActionRefused, match="the case is referred, not under review"):
+        await case_client.decide(
             cases.client,
             case_id,
             ReviewDecision(

@@ -7,14 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from caseflow.samples import sample_assessment
+from entrypoints.samples import sample_assessment
 from schemas.cases import CaseStatus, DecisionOutcome
 from schemas.consultation import ConsultationOpened
 from schemas.screening import RiskLevel
 from tests.actors import token_for
 from tests.integration.case_harness import OFFICER, SENIOR, CaseHarness
 from tests.integration.test_case_consultation import referred
-from workflows import desk
+from workflows import case_client
 from workflows.license_case import LicenseCase
 from workflows.model import CasePolicy
 from workflows.tasks import ConsultationReferral, PartnerWaiverRequest, ReviewDecision, ReviewerTask
@@ -76,7 +76,7 @@ async def test_a_case_referred_anew_after_an_amendment_cancels_the_round_left_op
     await cases.screen(case_id, RiskLevel.HIGH, request_id=f"{case_id}/screening/2")
     await cases.until(case_id, lambda view: view.status is CaseStatus.UNDER_REVIEW)
 
-    await desk.refer_for_consultation(
+    await case_client.refer_for_consultation(
         cases.client, case_id, ConsultationReferral(token=token_for(OFFICER))
     )
 
@@ -104,8 +104,8 @@ async def test_an_unconsulted_partner_state_blocks_approval_until_a_senior_offic
     await cases.until_published(case_id, "ScreeningRequested")
     await cases.screen(case_id, RiskLevel.HIGH, denied_by=("JP",))
     await cases.until(case_id, lambda view: view.status is CaseStatus.UNDER_REVIEW)
-    await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
-    await desk.refer_for_consultation(
+    await case_client.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
+    await case_client.refer_for_consultation(
         cases.client, case_id, ConsultationReferral(token=token_for(OFFICER))
     )
     request_id = f"{case_id}/consultation/1"
@@ -131,17 +131,17 @@ async def test_an_unconsulted_partner_state_blocks_approval_until_a_senior_offic
         assessment=sample_assessment(mitigations=[verified]),
     )
 
-    with pytest.raises(desk.ActionRefused, match=r"JP denied .* could not be consulted"):
-        await desk.decide(cases.client, case_id, approval)
+    with pytest.raises(case_client.ActionRefused, match=r"JP denied .* could not be consulted"):
+        await case_client.decide(cases.client, case_id, approval)
     waiver = PartnerWaiverRequest(
         token=token_for(SENIOR),
         states=["JP"],
         reason="No channel: the notice names no contact point",
     )
-    recorded = await desk.record_partner_waiver(cases.client, case_id, waiver)
+    recorded = await case_client.record_partner_waiver(cases.client, case_id, waiver)
     assert "JP not consulted, recorded by senior-1" in recorded.note
 
-    signed = await desk.decide(cases.client, case_id, approval)
+    signed = await case_client.decide(cases.client, case_id, approval)
     assert signed.status is CaseStatus.SIGNED_OFF
     view = await cases.view(case_id)
     assert [(w.state, w.by) for w in view.partner_waivers] == [("JP", "senior-1")]

@@ -11,7 +11,7 @@ from schemas.cases import CaseStatus
 from schemas.screening import RiskLevel
 from tests.actors import token_for
 from tests.integration.case_harness import OFFICER, CaseHarness
-from workflows import desk
+from workflows import case_client
 from workflows.model import CasePolicy
 from workflows.tasks import InformationRequest, ReviewerTask
 
@@ -49,8 +49,8 @@ async def test_a_hold_stops_the_clock_and_an_amendment_restarts_it_later_by_the_
     case_id = await cases.open_case(RiskLevel.MEDIUM, policy=seconds(4, 1))
     first_deadline = (await cases.view(case_id)).deadline_at
     assert first_deadline is not None
-    await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
-    await desk.request_information(
+    await case_client.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
+    await case_client.request_information(
         cases.client,
         case_id,
         InformationRequest(token=token_for(OFFICER), questions=["Who operates it?"]),
@@ -77,9 +77,9 @@ async def test_reviewer_actions_keep_the_deadline_timer_and_the_deadline_is_stil
     case_id = await cases.open_case(RiskLevel.MEDIUM, policy=seconds(10, 5))
     task = ReviewerTask(token=token_for(OFFICER))
     for _ in range(2):
-        await desk.claim(cases.client, case_id, task)
-        await desk.release(cases.client, case_id, task)
-    await desk.claim(cases.client, case_id, task)
+        await case_client.claim(cases.client, case_id, task)
+        await case_client.release(cases.client, case_id, task)
+    await case_client.claim(cases.client, case_id, task)
 
     [approaching] = await cases.until_published(case_id, "CaseDeadlineApproaching", timeout=60)
     [breached] = await cases.until_published(case_id, "CaseDeadlineBreached", timeout=60)

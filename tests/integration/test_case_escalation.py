@@ -6,13 +6,13 @@ from datetime import timedelta
 
 import pytest
 
-from caseflow.samples import sample_assessment
+from entrypoints.samples import sample_assessment
 from schemas.cases import CaseStatus, DecisionOutcome, DenialGround
 from schemas.consultation import Position, StakeholderKind
 from schemas.screening import RiskLevel
 from tests.actors import token_for
 from tests.integration.case_harness import OFFICER, SENIOR, CaseHarness
-from workflows import desk
+from workflows import case_client
 from workflows.model import CasePolicy
 from workflows.tasks import (
     ConsultationReferral,
@@ -50,9 +50,9 @@ async def escalated(cases: CaseHarness, policy: CasePolicy) -> str:
     """A claimed, referred case on which an agency (stakeholder-0) recommends denial and another
     (stakeholder-1) does not object; silent-0 stays silent."""
     case_id = await cases.open_case(RiskLevel.HIGH, policy=policy)
-    await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
+    await case_client.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
     referral = ConsultationReferral(token=token_for(OFFICER), stakeholders=["mod", "energy"])
-    await desk.refer_for_consultation(cases.client, case_id, referral)
+    await case_client.refer_for_consultation(cases.client, case_id, referral)
     positions = (Position.RECOMMEND_DENIAL, Position.NO_OBJECTION)
     await cases.conclude(case_id, *positions, silent=1, kind=StakeholderKind.AGENCY)
     await cases.until(case_id, lambda view: view.status is CaseStatus.ESCALATED)
@@ -83,13 +83,13 @@ async def test_dissent_at_a_single_level_is_settled_by_a_senior_officer_then_the
     assert view.escalation is not None
     assert "dissent" in view.timeline[-1].note
     assert "**escalated:**" in await cases.card(case_id)
-    senior_view = await desk.case_view(cases.client, case_id, SENIOR.role, SENIOR.id)
+    senior_view = await case_client.case_view(cases.client, case_id, SENIOR.role, SENIOR.id)
     assert senior_view.open_actions == ["resolve_escalation"]
     # The token's role is checked first: an officer chairs no committee.
     officer_refused = "officer-1 is a licensing officer: only a senior officer or a committee chair"
-    with pytest.raises(desk.ActionRefused, match=officer_refused):
-        await desk.resolve_escalation(cases.client, case_id, resolution(OFFICER))
-    resolved = await desk.resolve_escalation(cases.client, case_id, resolution(SENIOR))
+    with pytest.raises(case_client.ActionRefused, match=officer_refused):
+        await case_client.resolve_escalation(cases.client, case_id, resolution(OFFICER))
+    resolved = await case_client.resolve_escalation(cases.client, case_id, resolution(SENIOR))
     assert resolved.status is CaseStatus.UNDER_REVIEW
     assert "recommends deny" in resolved.note
     assert resolved.note.endswith("final (the last level)")
@@ -99,7 +99,7 @@ async def test_dissent_at_a_single_level_is_settled_by_a_senior_officer_then_the
         rationale="The agency must resubmit with the committee's questions answered.",
         assessment=sample_assessment("Not assessable until the agency answers."),
     )
-    recorded = await desk.decide(cases.client, case_id, returned)
+    recorded = await case_client.decide(cases.client, case_id, returned)
     assert recorded.outcome is DecisionOutcome.RETURNED_WITHOUT_ACTION
 
 
@@ -119,7 +119,7 @@ async def test_a_committee_nearing_then_missing_its_deadline_is_raised_and_shown
     assert view.timeline[-1].note.startswith("escalation overdue: the Operating Committee")
     assert "**OVERDUE**" in (await cases.card(case_id)).split("### Escalation")[1]
     await cases.until_listed("DeadlineFor = 'committee' AND Overdue = true", case_id)
-    await desk.resolve_escalation(cases.client, case_id, resolution(SENIOR, "approve"))
+    await case_client.resolve_escalation(cases.client, case_id, resolution(SENIOR, "approve"))
     await cases.until_listed("DeadlineFor = 'appeal' AND Overdue = false", case_id)
     assert len(cases.published.of(case_id, "CaseEscalationOverdue")) == 1
     assert len(cases.published.of(case_id, "CaseEscalationApproaching")) == 1
@@ -129,12 +129,14 @@ async def test_a_decision_not_appealed_in_time_becomes_final_and_returns_to_the_
     cases: CaseHarness,
 ) -> None:
     case_id = await escalated(cases, levels(appeal=4))
-    decided = await desk.resolve_escalation(cases.client, case_id, resolution(SENIOR))
+    decided = await case_client.resolve_escalation(cases.client, case_id, resolution(SENIOR))
     assert decided.status is CaseStatus.ESCALATED
     assert "appealable until" in decided.note
     [event] = await cases.until_published(case_id, "CaseEscalationDecided")
     assert event["data"]["appeal_until"] is not None
-    recorder = await desk.case_view(cases.client, case_id, OTHER_SENIOR.role, OTHER_SENIOR.id)
+    recorder = await case_client.case_view(
+        cases.client, case_id, OTHER_SENIOR.role, OTHER_SENIOR.id
+    )
     assert recorder.open_actions == ["appeal_escalation"]
     view = await cases.until(
         case_id, lambda view: view.status is CaseStatus.UNDER_REVIEW, timeout=30
@@ -142,8 +144,8 @@ async def test_a_decision_not_appealed_in_time_becomes_final_and_returns_to_the_
     assert "Operating Committee's decision is final (not appealed in time)" in (
         view.timeline[-1].note
     )
-    with pytest.raises(desk.ActionRefused, match=r"the appeal window closed at .* is final"):
-        await desk.appeal_escalation(cases.client, case_id, appeal())
+    with pytest.raises(case_client.ActionRefused, match=r"the appeal window closed at .* is final"):
+        await case_client.appeal_escalation(cases.client, case_id, appeal())
     denial = ReviewDecision(
         token=token_for(OFFICER),
         outcome=DecisionOutcome.DENIED,
@@ -151,7 +153,7 @@ async def test_a_decision_not_appealed_in_time_becomes_final_and_returns_to_the_
         grounds=[DenialGround(text="Risk of misuse against protesters", human_rights=True)],
         assessment=sample_assessment("Serious risk of misuse against protesters."),
     )
-    signed = await desk.decide(cases.client, case_id, denial)
+    signed = await case_client.decide(cases.client, case_id, denial)
     assert signed.status is CaseStatus.SIGNED_OFF
 
 
@@ -159,9 +161,9 @@ async def test_an_appeal_goes_to_the_higher_committee_whose_decision_is_final(
     cases: CaseHarness,
 ) -> None:
     case_id = await escalated(cases, levels())
-    with pytest.raises(desk.ActionRefused, match="has not decided yet: there is nothing to"):
-        await desk.appeal_escalation(cases.client, case_id, appeal())
-    await desk.resolve_escalation(cases.client, case_id, resolution(SENIOR))
+    with pytest.raises(case_client.ActionRefused, match="has not decided yet: there is nothing to"):
+        await case_client.appeal_escalation(cases.client, case_id, appeal())
+    await case_client.resolve_escalation(cases.client, case_id, resolution(SENIOR))
     refusals = {
         "the chair who decided cannot record": appeal(reviewer=SENIOR),
         "silent-0 cannot appeal: only an agency that took a position": appeal(
@@ -170,10 +172,10 @@ async def test_an_appeal_goes_to_the_higher_committee_whose_decision_is_final(
         "only a senior officer can record an appeal": appeal(reviewer=OFFICER),
     }
     for reason, refused in refusals.items():
-        with pytest.raises(desk.ActionRefused, match=reason):
-            await desk.appeal_escalation(cases.client, case_id, refused)
+        with pytest.raises(case_client.ActionRefused, match=reason):
+            await case_client.appeal_escalation(cases.client, case_id, refused)
 
-    appealed = await desk.appeal_escalation(cases.client, case_id, appeal())
+    appealed = await case_client.appeal_escalation(cases.client, case_id, appeal())
     assert appealed.status is CaseStatus.ESCALATED
     assert appealed.note.startswith(f"appealed to the {ACEP} on behalf of stakeholder-1")
     [event] = await cases.until_published(case_id, "CaseEscalationAppealed")
@@ -189,13 +191,17 @@ async def test_an_appeal_goes_to_the_higher_committee_whose_decision_is_final(
     assert "Operating Committee (level 1 of 2): senior-1 recommends deny — appealed" in card
     await cases.until_listed("DeadlineFor = 'committee' AND CaseStatus = 'escalated'", case_id)
 
-    with pytest.raises(desk.ActionRefused, match=f"only a committee chair chairs the {ACEP}"):
-        await desk.resolve_escalation(cases.client, case_id, resolution(SENIOR))
-    final = await desk.resolve_escalation(cases.client, case_id, resolution(CHAIR, "approve"))
+    with pytest.raises(
+        case_client.ActionRefused, match=f"only a committee chair chairs the {ACEP}"
+    ):
+        await case_client.resolve_escalation(cases.client, case_id, resolution(SENIOR))
+    final = await case_client.resolve_escalation(
+        cases.client, case_id, resolution(CHAIR, "approve")
+    )
     assert final.status is CaseStatus.UNDER_REVIEW
     assert final.note.startswith(f"{ACEP} decided by chair-1: recommends approve")
-    with pytest.raises(desk.ActionRefused, match=f"the {ACEP} is the last level"):
-        await desk.appeal_escalation(cases.client, case_id, appeal())
+    with pytest.raises(case_client.ActionRefused, match=f"the {ACEP} is the last level"):
+        await case_client.appeal_escalation(cases.client, case_id, appeal())
     decisions = await cases.until_published(case_id, "CaseEscalationDecided", count=2)
     assert [d["data"]["appeal_until"] is None for d in decisions] == [False, True]
 
@@ -218,16 +224,16 @@ async def test_a_risky_case_not_referred_in_time_raises_its_referral_target_and_
     assert cases.published.of(routine, "CaseReferralTargetApproaching") == []
     assert (await cases.view(routine)).referral_due_at is None
 
-    await desk.claim(cases.client, risky, ReviewerTask(token=token_for(OFFICER)))
+    await case_client.claim(cases.client, risky, ReviewerTask(token=token_for(OFFICER)))
     referral = ConsultationReferral(token=token_for(OFFICER), stakeholders=["mod"])
-    await desk.refer_for_consultation(cases.client, risky, referral)
+    await case_client.refer_for_consultation(cases.client, risky, referral)
     assert (await cases.view(risky)).referral_due_at is None
     await cases.until_listed("DeadlineFor = 'decision' AND Overdue = false", risky)
 
 
 async def test_four_eyes_still_apply_after_an_escalation(cases: CaseHarness) -> None:
     case_id = await escalated(cases, levels(last=1))
-    await desk.resolve_escalation(cases.client, case_id, resolution(SENIOR))
+    await case_client.resolve_escalation(cases.client, case_id, resolution(SENIOR))
     denial = ReviewDecision(
         token=token_for(OFFICER),
         outcome=DecisionOutcome.DENIED,
@@ -235,8 +241,8 @@ async def test_four_eyes_still_apply_after_an_escalation(cases: CaseHarness) -> 
         grounds=[DenialGround(text="Misuse reported", human_rights=True)],
         assessment=sample_assessment("Misuse reported by civil society."),
     )
-    await desk.decide(cases.client, case_id, denial)
-    signed = await desk.countersign(
+    await case_client.decide(cases.client, case_id, denial)
+    signed = await case_client.countersign(
         cases.client, case_id, Countersignature(token=token_for(OTHER_SENIOR))
     )
     assert signed.outcome is DecisionOutcome.DENIED

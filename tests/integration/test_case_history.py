@@ -9,12 +9,12 @@ import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
 
-from caseflow.samples import sample_assessment
+from entrypoints.samples import sample_assessment
 from schemas.cases import CaseStatus, DecisionOutcome
 from schemas.screening import RiskLevel
 from tests.actors import token_for
 from tests.integration.case_harness import OFFICER, OTHER_OFFICER, CaseHarness
-from workflows import desk
+from workflows import case_client
 from workflows.model import CasePolicy
 from workflows.tasks import ReviewDecision, ReviewerTask
 
@@ -29,9 +29,9 @@ async def test_a_case_whose_history_grows_long_continues_as_new_with_its_whole_s
     )
     first_run = (await cases.handle(case_id).describe()).run_id
     for reviewer in [OFFICER, OTHER_OFFICER] * 4:
-        await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(reviewer)))
-        await desk.release(cases.client, case_id, ReviewerTask(token=token_for(reviewer)))
-    await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
+        await case_client.claim(cases.client, case_id, ReviewerTask(token=token_for(reviewer)))
+        await case_client.release(cases.client, case_id, ReviewerTask(token=token_for(reviewer)))
+    await case_client.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
 
     description = await cases.handle(case_id).describe()
     assert description.run_id != first_run
@@ -48,7 +48,7 @@ async def test_a_case_whose_history_grows_long_continues_as_new_with_its_whole_s
         rationale="Civil use confirmed.",
         assessment=sample_assessment(),
     )
-    await desk.decide(cases.client, case_id, approval)
+    await case_client.decide(cases.client, case_id, approval)
     assert (await cases.result(case_id)).outcome is DecisionOutcome.APPROVED
     published = cases.published.of(case_id, "CaseStatusChanged")
     assert len({event["id"] for event in published}) == len(published)
@@ -59,8 +59,8 @@ async def test_a_reviewer_action_restarts_no_timer_and_upserts_search_attributes
 ) -> None:
     case_id = await cases.open_case(RiskLevel.LOW)
     for _ in range(2):
-        await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
-        await desk.release(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
+        await case_client.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
+        await case_client.release(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
     history = await cases.handle(case_id).fetch_history()
 
     actions = _events_of_each_update(history.events)

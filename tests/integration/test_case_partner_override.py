@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from caseflow.samples import sample_assessment
+from entrypoints.samples import sample_assessment
 from schemas.cases import CaseStatus, DecisionOutcome, DenialGround
 from schemas.screening import RiskLevel
 from schemas.topics import CONSULTATION_REQUESTS
 from tests.actors import token_for
 from tests.integration.case_harness import OFFICER, SENIOR, CaseHarness
-from workflows import desk
+from workflows import case_client
 from workflows.tasks import ConsultationReferral, Countersignature, ReviewDecision, ReviewerTask
 
 pytestmark = [pytest.mark.integration]
@@ -27,8 +27,8 @@ async def consulted(cases: CaseHarness, *denied_by: str) -> str:
     await cases.until_published(case_id, "ScreeningRequested")
     await cases.screen(case_id, RiskLevel.LOW, denied_by=denied_by)
     await cases.until(case_id, lambda view: view.status is CaseStatus.UNDER_REVIEW)
-    await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
-    await desk.refer_for_consultation(
+    await case_client.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
+    await case_client.refer_for_consultation(
         cases.client, case_id, ConsultationReferral(token=token_for(OFFICER))
     )
     await cases.conclude(case_id)
@@ -49,10 +49,10 @@ async def test_an_approval_despite_a_partner_denial_asks_to_tell_partner_states_
     cases: CaseHarness,
 ) -> None:
     case_id = await consulted(cases, "JP")
-    with pytest.raises(desk.ActionRefused, match=r"rationale is required: JP denied"):
-        await desk.decide(cases.client, case_id, approval(" "))
+    with pytest.raises(case_client.ActionRefused, match=r"rationale is required: JP denied"):
+        await case_client.decide(cases.client, case_id, approval(" "))
 
-    recorded = await desk.decide(cases.client, case_id, approval())
+    recorded = await case_client.decide(cases.client, case_id, approval())
 
     assert recorded.outcome is DecisionOutcome.APPROVED
     [shared] = await cases.until_published(case_id, SHARED)
@@ -83,11 +83,11 @@ async def test_a_denial_of_such_a_case_or_an_approval_without_a_partner_denial_t
         grounds=[DenialGround(text="Risk of use against protesters", human_rights=True)],
         assessment=sample_assessment("Serious risk of use against protesters."),
     )
-    await desk.decide(cases.client, denied, denial)
-    await desk.countersign(cases.client, denied, Countersignature(token=token_for(SENIOR)))
+    await case_client.decide(cases.client, denied, denial)
+    await case_client.countersign(cases.client, denied, Countersignature(token=token_for(SENIOR)))
     plain = await cases.open_case(RiskLevel.LOW)
-    await desk.claim(cases.client, plain, ReviewerTask(token=token_for(OFFICER)))
-    await desk.decide(cases.client, plain, approval())
+    await case_client.claim(cases.client, plain, ReviewerTask(token=token_for(OFFICER)))
+    await case_client.decide(cases.client, plain, approval())
 
     for case_id in (denied, plain):
         await cases.until_published(case_id, "CaseDecided")

@@ -19,17 +19,17 @@ from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 from prometheus_client import REGISTRY
 
-from caseflow.agency import publish_submissions
+from caseflow.bad_messages.parked_message import ParkedMessage
+from caseflow.bad_messages.parked_topic import read_parked
+from caseflow.bad_messages.retries import RetryBudget
+from caseflow.bad_messages.unreadable_batches import ParkingConsumer
 from caseflow.consumer_progress import ConsumerProgress, StallWatch
 from caseflow.kafka import make_broker
 from caseflow.messaging import at_least_once
-from caseflow.parked import ParkedMessage
-from caseflow.parked_topic import read_parked
-from caseflow.parking import RetryBudget
-from caseflow.samples import sample_applications, submission
 from caseflow.settings import Endpoints, Settings
-from caseflow.stack.broker import create_topics
-from caseflow.unreadable import ParkingConsumer
+from entrypoints.agency_client import publish_submissions
+from entrypoints.samples import sample_applications, submission
+from entrypoints.stack.broker import create_topics
 from schemas.intake import AGENCY_HEADER
 from schemas.topics import SUBMISSIONS, Topic
 from services.intake.bootstrap import bootstrap as intake_app

@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from caseflow.auth import Role
+from caseflow.bad_messages.parked_topic import read_parked
 from caseflow.kafka import start_producer
-from caseflow.parked_topic import read_parked
 from caseflow.settings import Endpoints, Settings
 from schemas.consultation import (
     ConsultationDeadlinePassed,

@@ -15,15 +15,15 @@ from pathlib import Path
 import psutil
 import pytest
 
-from caseflow.agency import publish_submissions
-from caseflow.processes import start_processes
-from caseflow.samples import sample_applications, submission
 from caseflow.settings import Settings
-from caseflow.stack import log_file, process_status, stop_process
-from caseflow.stack.errors import log_tail
-from caseflow.stack.restarts import SUPERVISOR
-from caseflow.supervisor import start_supervisor
 from caseflow.waiting import until_available
+from entrypoints.agency_client import publish_submissions
+from entrypoints.processes import start_processes
+from entrypoints.samples import sample_applications, submission
+from entrypoints.stack import log_file, process_status, stop_process
+from entrypoints.stack.errors import log_tail
+from entrypoints.stack.restarts import SUPERVISOR
+from entrypoints.supervisor import start_supervisor
 from schemas.topics import CASES, PARKED
 from tests.integration.test_intake_crash import registered, wait_for
 from tests.support import collect

@@ -9,9 +9,9 @@ from pydantic import SecretStr
 from rich.console import Console
 
 from caseflow.auth import open_accounts
-from caseflow.demo import show_desk
 from caseflow.settings import Endpoints, Settings
 from desk.demo import DEMO_ACCOUNTS, publishes_passwords, seed_demo_accounts
+from entrypoints.demo import show_desk
 
 pytestmark = pytest.mark.integration
 

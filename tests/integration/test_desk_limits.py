@@ -20,15 +20,15 @@ from caseflow.http import HttpServer
 from caseflow.limits import DESK_REQUEST_BODY, REVIEWER_TEXT, TEMPORAL_PAYLOAD
 from caseflow.loopback import free_ports
 from caseflow.messaging import Delivery
-from caseflow.samples import sample_applications
 from desk.app import create_app
+from entrypoints.samples import sample_applications
 from schemas.cases import CaseAmended, FieldChange
 from schemas.envelope import Envelope, utcnow
 from schemas.screening import RiskLevel
 from tests.actors import token_for
 from tests.integration.desk_fixtures import DeskWorld
 from workflows.bridge import CASE_SIGNALS, signal_by_type
-from workflows.desk import ActionRefused, ActionTooLarge, claim
+from workflows.case_client import ActionRefused, ActionTooLarge, claim
 from workflows.tasks import Reviewer, ReviewerRole, ReviewerTask
 
 pytestmark = pytest.mark.integration

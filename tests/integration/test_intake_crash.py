@@ -14,11 +14,11 @@ import asyncpg
 import psutil
 import pytest
 
-from caseflow.agency import publish_submissions
-from caseflow.processes import managed
-from caseflow.samples import sample_applications, submission
 from caseflow.settings import Settings
-from caseflow.stack import process_status, start_process, stop_process
+from entrypoints.agency_client import publish_submissions
+from entrypoints.processes import managed
+from entrypoints.samples import sample_applications, submission
+from entrypoints.stack import process_status, start_process, stop_process
 from schemas.topics import CASES
 from tests.support import collect
 

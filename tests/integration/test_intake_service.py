@@ -11,10 +11,10 @@ from typing import Any
 import asyncpg
 import pytest
 
-from caseflow.agency import publish_submissions
 from caseflow.logging import quiet_libraries
-from caseflow.samples import sample_applications, submission
 from caseflow.settings import Endpoints, Settings
+from entrypoints.agency_client import publish_submissions
+from entrypoints.samples import sample_applications, submission
 from schemas.application import AmendApplication, WithdrawApplication
 from schemas.envelope import Contract, Envelope
 from schemas.topics import CASES, REJECTIONS

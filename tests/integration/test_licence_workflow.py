@@ -15,7 +15,7 @@ from schemas.licences import LicenceStatus, ShipmentRefused, ShipmentReported
 from tests.actors import token_for
 from tests.integration.licence_harness import LicenceHarness, licence_harness, quick_conditions
 from workflows import licence_desk
-from workflows.desk import ActionRefused
+from workflows.case_client import ActionRefused
 from workflows.licence_bridge import check_shipment_if_reported
 from workflows.licence_model import (
     ConditionFulfilled,

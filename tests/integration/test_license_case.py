@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 import pytest
 from temporalio.client import Client
 
-from caseflow.agency import publish_submissions
 from caseflow.kafka import start_producer
-from caseflow.samples import sample_applications, sample_assessment, submission
 from caseflow.settings import Endpoints
+from entrypoints.agency_client import publish_submissions
+from entrypoints.samples import sample_applications, sample_assessment, submission
 from schemas.application import SubmitApplication
 from schemas.cases import (
     CaseAmended,
@@ -28,7 +28,7 @@ from schemas.screening import RiskLevel
 from schemas.topics import CASES
 from tests.actors import token_for
 from tests.support import collect
-from workflows.desk import (
+from workflows.case_client import (
     ActionRefused,
     CaseListing,
     case_view,

@@ -16,7 +16,7 @@ from caseflow.kafka import start_producer
 from caseflow.loopback import free_ports
 from caseflow.outbox import OutboxRelay, enqueue
 from caseflow.settings import Endpoints, Settings
-from caseflow.stack import start_stack, stop_process, stop_stack
+from entrypoints.stack import start_stack, stop_process, stop_stack
 from schemas.cases import CaseStatus, CaseStatusChanged
 from schemas.envelope import Envelope, utcnow
 from schemas.topics import CASES

@@ -20,13 +20,13 @@ from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 from prometheus_client import REGISTRY
 
+from caseflow.bad_messages.parked_message import REPLAYED_FROM_HEADER, ParkedMessage
+from caseflow.bad_messages.parked_topic import read_parked
+from caseflow.bad_messages.retries import RetryBudget
 from caseflow.kafka import make_broker, start_producer
 from caseflow.messaging import at_least_once, deliveries
-from caseflow.parked import REPLAYED_FROM_HEADER, ParkedMessage
-from caseflow.parked_topic import read_parked
-from caseflow.parking import RetryBudget
 from caseflow.settings import Endpoints, Settings
-from caseflow.stack.broker import create_topics
+from entrypoints.stack.broker import create_topics
 from schemas.topics import Topic
 from tests.support import caseflow, eventually
 

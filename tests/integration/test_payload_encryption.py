@@ -18,8 +18,8 @@ from temporalio.client import Client
 from caseflow.auth import Principal, Role, open_accounts
 from caseflow.auth.tokens import issuer
 from caseflow.loopback import free_ports
-from caseflow.samples import sample_applications
 from caseflow.settings import Endpoints, Settings
+from entrypoints.samples import sample_applications
 from schemas.screening import RiskLevel
 from tests.integration.case_harness import CaseHarness
 from workflows.client import workflow_id

@@ -16,11 +16,11 @@ import pytest
 from caseflow.auth import Principal, Role, open_accounts
 from caseflow.auth.tokens import issuer
 from caseflow.kafka import start_producer
-from caseflow.register_client import NotInRegister, RegisterClient, RegisterUnavailable
 from caseflow.settings import Endpoints, Settings
+from desk.register_client import NotInRegister, RegisterClient, RegisterUnavailable
+from entrypoints.register_samples import END_USER, decided_case
 from schemas.register import CaseFile, RecordedEvent
 from services.register.bootstrap import bootstrap as register_app
-from services.register.samples import END_USER, decided_case
 from tests.e2e.cli import caseflow
 
 pytestmark = [pytest.mark.integration]

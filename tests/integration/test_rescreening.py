@@ -14,7 +14,7 @@ from temporalio.client import Client
 from caseflow.settings import Endpoints, Settings
 from tests.integration.test_license_case import submit_and_await_review
 from tests.integration.test_screening_service import caseflow, with_end_user
-from workflows.desk import case_view
+from workflows.case_client import case_view
 from workflows.model import CaseView
 
 pytestmark = [pytest.mark.integration]

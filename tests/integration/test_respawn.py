@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from caseflow.stack import ManagedProcess, log_file, process_status, start_process, stop_process
-from caseflow.stack.processes import respawn
+from entrypoints.stack import ManagedProcess, log_file, process_status, start_process, stop_process
+from entrypoints.stack.processes import respawn
 
 pytestmark = pytest.mark.integration
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from caseflow.samples import sample_assessment
+from entrypoints.samples import sample_assessment
 from schemas.cases import CaseStatus, DecisionOutcome, DenialGround
 from schemas.screening import RiskLevel
 from schemas.topics import CONSULTATION_REQUESTS
@@ -17,7 +17,7 @@ from tests.integration.case_harness import (
     SENIOR,
     CaseHarness,
 )
-from workflows import desk
+from workflows import case_client
 from workflows.tasks import (
     Countersignature,
     InformationRequest,
@@ -70,7 +70,7 @@ def denial() -> ReviewDecision:
 
 async def claimed(cases: CaseHarness, risk: RiskLevel, reviewer: Reviewer = OFFICER) -> str:
     case_id = await cases.open_case(risk)
-    await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(reviewer)))
+    await case_client.claim(cases.client, case_id, ReviewerTask(token=token_for(reviewer)))
     return case_id
 
 
@@ -88,29 +88,33 @@ async def test_only_the_claimant_acts_and_others_are_told_who_holds_the_case(
 ) -> None:
     case_id = await claimed(cases, RiskLevel.LOW)
     other = approval().model_copy(update={"token": token_for(OTHER_OFFICER)})
-    with pytest.raises(desk.ActionRefused, match="only officer-1, who claimed the case"):
-        await desk.decide(cases.client, case_id, other)
-    with pytest.raises(desk.ActionRefused, match="officer-1 holds the case already"):
-        await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OTHER_OFFICER)))
-    with pytest.raises(desk.ActionRefused, match="only officer-1"):
-        await desk.release(cases.client, case_id, ReviewerTask(token=token_for(OTHER_OFFICER)))
+    with pytest.raises(case_client.ActionRefused, match="only officer-1, who claimed the case"):
+        await case_client.decide(cases.client, case_id, other)
+    with pytest.raises(case_client.ActionRefused, match="officer-1 holds the case already"):
+        await case_client.claim(cases.client, case_id, ReviewerTask(token=token_for(OTHER_OFFICER)))
+    with pytest.raises(case_client.ActionRefused, match="only officer-1"):
+        await case_client.release(
+            cases.client, case_id, ReviewerTask(token=token_for(OTHER_OFFICER))
+        )
     assert (await cases.view(case_id)).status is CaseStatus.UNDER_REVIEW
 
 
 async def test_an_unclaimed_case_cannot_be_decided(cases: CaseHarness) -> None:
     case_id = await cases.open_case(RiskLevel.LOW)
-    with pytest.raises(desk.ActionRefused, match="claim the case first"):
-        await desk.decide(cases.client, case_id, approval())
+    with pytest.raises(case_client.ActionRefused, match="claim the case first"):
+        await case_client.decide(cases.client, case_id, approval())
 
 
 async def test_a_released_case_goes_back_to_the_queue_for_anyone_to_claim(
     cases: CaseHarness,
 ) -> None:
     case_id = await claimed(cases, RiskLevel.LOW)
-    released = await desk.release(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
+    released = await case_client.release(
+        cases.client, case_id, ReviewerTask(token=token_for(OFFICER))
+    )
     assert released.note == "released by officer-1"
     assert (await cases.view(case_id)).assigned_reviewer is None
-    await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OTHER_OFFICER)))
+    await case_client.claim(cases.client, case_id, ReviewerTask(token=token_for(OTHER_OFFICER)))
     assert (await cases.view(case_id)).assigned_reviewer == "officer-2"
 
 
@@ -118,7 +122,7 @@ async def test_a_low_risk_approval_is_decided_at_once_and_the_agency_told(
     cases: CaseHarness,
 ) -> None:
     case_id = await claimed(cases, RiskLevel.LOW)
-    recorded = await desk.decide(cases.client, case_id, approval())
+    recorded = await case_client.decide(cases.client, case_id, approval())
     assert recorded.status is CaseStatus.DECIDED
     assert recorded.outcome is DecisionOutcome.APPROVED
     [decided] = cases.published.of(case_id, "CaseDecided")
@@ -139,7 +143,7 @@ async def test_an_approval_with_conditions_carries_its_conditions_to_the_agency(
             "conditions": ["No re-export without prior authorisation"],
         }
     )
-    recorded = await desk.decide(cases.client, case_id, conditional)
+    recorded = await case_client.decide(cases.client, case_id, conditional)
     assert recorded.outcome is DecisionOutcome.APPROVED_WITH_CONDITIONS
     [decided] = cases.published.of(case_id, "CaseDecided")
     assert decided["data"]["conditions"] == ["No re-export without prior authorisation"]
@@ -153,7 +157,7 @@ async def test_a_case_returned_without_action_is_decided_at_once(cases: CaseHarn
             "rationale": "No licence required for EAR99 items to Japan.",
         }
     )
-    recorded = await desk.decide(cases.client, case_id, returned)
+    recorded = await case_client.decide(cases.client, case_id, returned)
     assert recorded.outcome is DecisionOutcome.RETURNED_WITHOUT_ACTION
 
 
@@ -161,17 +165,21 @@ async def test_a_denial_is_decided_only_once_a_different_senior_officer_counters
     cases: CaseHarness,
 ) -> None:
     case_id = await claimed(cases, RiskLevel.CRITICAL, reviewer=SENIOR)
-    signed = await desk.decide(
+    signed = await case_client.decide(
         cases.client, case_id, denial().model_copy(update={"token": token_for(SENIOR)})
     )
     assert signed.status is CaseStatus.SIGNED_OFF
     assert cases.published.of(case_id, "CaseDecided") == []
-    with pytest.raises(desk.ActionRefused, match="only a senior officer can countersign"):
-        await desk.countersign(cases.client, case_id, Countersignature(token=token_for(OFFICER)))
-    with pytest.raises(desk.ActionRefused, match="who signed off cannot also countersign"):
-        await desk.countersign(cases.client, case_id, Countersignature(token=token_for(SENIOR)))
+    with pytest.raises(case_client.ActionRefused, match="only a senior officer can countersign"):
+        await case_client.countersign(
+            cases.client, case_id, Countersignature(token=token_for(OFFICER))
+        )
+    with pytest.raises(case_client.ActionRefused, match="who signed off cannot also countersign"):
+        await case_client.countersign(
+            cases.client, case_id, Countersignature(token=token_for(SENIOR))
+        )
     other_senior = Reviewer(id="senior-2", role=ReviewerRole.SENIOR_OFFICER)
-    recorded = await desk.countersign(
+    recorded = await case_client.countersign(
         cases.client, case_id, Countersignature(token=token_for(other_senior))
     )
     assert recorded.outcome is DecisionOutcome.DENIED
@@ -205,17 +213,17 @@ async def test_a_denial_on_other_than_human_rights_grounds_is_not_shared_with_pa
 ) -> None:
     case_id = await claimed(cases, RiskLevel.HIGH)
     plain = denial().model_copy(update={"grounds": [DenialGround(text="Incomplete licence file")]})
-    await desk.decide(cases.client, case_id, plain)
-    await desk.countersign(cases.client, case_id, Countersignature(token=token_for(SENIOR)))
+    await case_client.decide(cases.client, case_id, plain)
+    await case_client.countersign(cases.client, case_id, Countersignature(token=token_for(SENIOR)))
     assert cases.published.of(case_id, "CaseDecided")
     assert cases.published.of(case_id, "ShareNotice") == []
 
 
 async def test_a_high_risk_approval_awaits_a_countersignature(cases: CaseHarness) -> None:
     case_id = await claimed(cases, RiskLevel.HIGH)
-    signed = await desk.decide(cases.client, case_id, mitigated_approval())
+    signed = await case_client.decide(cases.client, case_id, mitigated_approval())
     assert signed.status is CaseStatus.SIGNED_OFF
-    recorded = await desk.countersign(
+    recorded = await case_client.countersign(
         cases.client, case_id, Countersignature(token=token_for(SENIOR))
     )
     assert recorded.status is CaseStatus.DECIDED
@@ -230,19 +238,21 @@ async def test_a_critical_risk_approval_without_an_assessment_is_refused_and_lea
 ) -> None:
     case_id = await claimed(cases, RiskLevel.CRITICAL)
     unassessed = mitigated_approval().model_copy(update={"assessment": None})
-    with pytest.raises(desk.ActionRefused) as refusal:
-        await desk.decide(cases.client, case_id, unassessed)
+    with pytest.raises(case_client.ActionRefused) as refusal:
+        await case_client.decide(cases.client, case_id, unassessed)
     refused = str(refusal.value)
     assert "a human-rights assessment is required, with: the risk from the end user" in refused
     for part in ("surveillance or repression", "the sources relied on", "the conclusion"):
         assert part in refused
     assert "an approval at critical risk needs the mitigations" in refused
     unmitigated = mitigated_approval().model_copy(update={"assessment": sample_assessment()})
-    with pytest.raises(desk.ActionRefused, match="needs the mitigations that make it acceptable"):
-        await desk.decide(cases.client, case_id, unmitigated)
+    with pytest.raises(
+        case_client.ActionRefused, match="needs the mitigations that make it acceptable"
+    ):
+        await case_client.decide(cases.client, case_id, unmitigated)
     assert await _accepted_decisions(cases, case_id) == []
     assert (await cases.view(case_id)).status is CaseStatus.UNDER_REVIEW
-    signed = await desk.decide(cases.client, case_id, mitigated_approval())
+    signed = await case_client.decide(cases.client, case_id, mitigated_approval())
     assert signed.status is CaseStatus.SIGNED_OFF
     recorded = (await cases.view(case_id)).sign_off
     assert recorded is not None
@@ -256,12 +266,12 @@ async def test_a_senior_officer_sends_a_sign_off_back_to_review_with_a_note(
     cases: CaseHarness,
 ) -> None:
     case_id = await claimed(cases, RiskLevel.CRITICAL)
-    await desk.decide(cases.client, case_id, denial())
-    with pytest.raises(desk.ActionRefused, match="needs a note"):
-        await desk.countersign(
+    await case_client.decide(cases.client, case_id, denial())
+    with pytest.raises(case_client.ActionRefused, match="needs a note"):
+        await case_client.countersign(
             cases.client, case_id, Countersignature(token=token_for(SENIOR), agree=False)
         )
-    back = await desk.countersign(
+    back = await case_client.countersign(
         cases.client,
         case_id,
         Countersignature(token=token_for(SENIOR), agree=False, note="Cite the designation notice."),
@@ -280,8 +290,8 @@ async def test_an_invalid_decision_is_refused_with_every_reason_and_leaves_no_tr
     empty_denial = ReviewDecision(
         token=token_for(OFFICER), outcome=DecisionOutcome.DENIED, rationale=""
     )
-    with pytest.raises(desk.ActionRefused) as refusal:
-        await desk.decide(cases.client, case_id, empty_denial)
+    with pytest.raises(case_client.ActionRefused) as refusal:
+        await case_client.decide(cases.client, case_id, empty_denial)
     assert "a rationale is required" in str(refusal.value)
     assert "a denial needs at least one ground" in str(refusal.value)
     assert await _accepted_decisions(cases, case_id) == []
@@ -304,15 +314,19 @@ async def test_the_view_lists_the_actions_open_to_the_callers_role(cases: CaseHa
     case_id = await cases.open_case(RiskLevel.CRITICAL)
     assert (await cases.view(case_id, ReviewerRole.LICENSING_OFFICER)).open_actions == ["claim"]
     assert (await cases.view(case_id)).open_actions == []
-    await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
-    mine = await desk.case_view(cases.client, case_id, ReviewerRole.LICENSING_OFFICER, "officer-1")
+    await case_client.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
+    mine = await case_client.case_view(
+        cases.client, case_id, ReviewerRole.LICENSING_OFFICER, "officer-1"
+    )
     assert {"release", "approved", "denied", "request_information"} <= set(mine.open_actions)
-    theirs = await desk.case_view(
+    theirs = await case_client.case_view(
         cases.client, case_id, ReviewerRole.LICENSING_OFFICER, "officer-2"
     )
     assert theirs.open_actions == []
-    await desk.decide(cases.client, case_id, denial())
-    senior = await desk.case_view(cases.client, case_id, ReviewerRole.SENIOR_OFFICER, "senior-1")
+    await case_client.decide(cases.client, case_id, denial())
+    senior = await case_client.case_view(
+        cases.client, case_id, ReviewerRole.SENIOR_OFFICER, "senior-1"
+    )
     assert senior.open_actions == ["countersign", "send_back"]
     officer = await cases.view(case_id, ReviewerRole.LICENSING_OFFICER)
     assert officer.open_actions == []
@@ -322,11 +336,11 @@ async def test_a_request_for_information_puts_the_case_on_hold_and_stops_the_clo
     cases: CaseHarness,
 ) -> None:
     case_id = await claimed(cases, RiskLevel.MEDIUM)
-    with pytest.raises(desk.ActionRefused, match="at least one question"):
-        await desk.request_information(
+    with pytest.raises(case_client.ActionRefused, match="at least one question"):
+        await case_client.request_information(
             cases.client, case_id, InformationRequest(token=token_for(OFFICER))
         )
-    held = await desk.request_information(
+    held = await case_client.request_information(
         cases.client,
         case_id,
         InformationRequest(token=token_for(OFFICER), questions=["Who operates the system?"]),
@@ -336,6 +350,6 @@ async def test_a_request_for_information_puts_the_case_on_hold_and_stops_the_clo
     assert view.hold is not None
     assert view.hold.questions == ["Who operates the system?"]
     assert view.deadline_at is None
-    with pytest.raises(desk.ActionRefused, match="the case is on_hold, not under review"):
-        await desk.decide(cases.client, case_id, approval())
+    with pytest.raises(case_client.ActionRefused, match="the case is on_hold, not under review"):
+        await case_client.decide(cases.client, case_id, approval())
     assert "**clock stopped** awaiting the agency's information" in await cases.card(case_id)

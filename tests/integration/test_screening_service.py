@@ -15,8 +15,8 @@ import pytest
 from temporalio.client import Client
 
 from caseflow.kafka import start_producer
-from caseflow.samples import sample_applications
 from caseflow.settings import Endpoints, Settings
+from entrypoints.samples import sample_applications
 from schemas.application import Address, Party, SubmitApplication
 from schemas.cases import CaseDecided, DecisionOutcome
 from schemas.envelope import Contract, Envelope, utcnow
@@ -24,7 +24,7 @@ from schemas.screening import ScreeningRequested
 from schemas.topics import CASES, SCREENING_REQUESTS, SCREENING_RESULTS, Topic
 from tests.integration.test_license_case import submit_and_await_review
 from tests.support import Event, collect
-from workflows.desk import case_view
+from workflows.case_client import case_view
 
 pytestmark = [pytest.mark.integration]
 

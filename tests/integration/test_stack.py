@@ -18,10 +18,10 @@ from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
 from temporalio.client import Client
 from typer.testing import CliRunner
 
-from caseflow.cli.stack import app as stack_cli
 from caseflow.loopback import free_ports
 from caseflow.settings import Endpoints, Settings
-from caseflow.stack import (
+from entrypoints.cli.stack import app as stack_cli
+from entrypoints.stack import (
     ComponentFailed,
     ManagedProcess,
     PortTaken,
@@ -34,7 +34,7 @@ from caseflow.stack import (
     stop_process,
     stop_stack,
 )
-from caseflow.stack.temporal import database_file, temporal_executable, temporal_process
+from entrypoints.stack.temporal import database_file, temporal_executable, temporal_process
 from schemas.topics import ALL_TOPICS
 from workflows.search_attributes import ALL_KEYS
 

@@ -9,7 +9,7 @@ import uuid
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from caseflow.settings import Endpoints
-from caseflow.stack.broker import recreate_auto_created
+from entrypoints.stack.broker import recreate_auto_created
 from schemas.topics import Topic
 
 

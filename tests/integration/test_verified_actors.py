@@ -15,13 +15,13 @@ from temporalio.client import WorkflowUpdateFailedError
 
 from caseflow.auth import KeyRing, Principal, Role
 from caseflow.auth.tokens import issuer, key_ring, new_key, public_file, publish_disabled
-from caseflow.samples import sample_assessment
 from caseflow.settings import Settings
+from entrypoints.samples import sample_assessment
 from schemas.cases import DecisionOutcome
 from schemas.screening import RiskLevel
 from tests.actors import token_for
 from tests.integration.case_harness import OFFICER, CaseHarness
-from workflows import actors, desk
+from workflows import actors, case_client
 from workflows.tasks import ReviewDecision, ReviewerTask
 
 pytestmark = [pytest.mark.integration]
@@ -87,8 +87,8 @@ async def test_a_bad_token_is_refused_with_its_reason_and_leaves_no_trace(
     make, reason = REFUSED[kind]
     case_id = await cases.open_case(RiskLevel.LOW)
 
-    with pytest.raises(desk.ActionRefused, match=reason):
-        await desk.claim(cases.client, case_id, ReviewerTask(token=make(stack_settings)))
+    with pytest.raises(case_client.ActionRefused, match=reason):
+        await case_client.claim(cases.client, case_id, ReviewerTask(token=make(stack_settings)))
 
     assert await _accepted_updates(cases, case_id) == 0
     assert (await cases.view(case_id)).assigned_reviewer is None
@@ -113,8 +113,8 @@ async def test_a_disabled_account_s_token_is_refused_once_the_desk_publishes_it(
 
     publish_disabled(stack_settings, [*already, leaver.name])
 
-    with pytest.raises(desk.ActionRefused, match="the account 'officer-left' is disabled"):
-        await desk.claim(cases.client, case_id, ReviewerTask(token=token))
+    with pytest.raises(case_client.ActionRefused, match="the account 'officer-left' is disabled"):
+        await case_client.claim(cases.client, case_id, ReviewerTask(token=token))
     assert await _accepted_updates(cases, case_id) == 0
 
 
@@ -135,14 +135,14 @@ async def test_the_token_is_never_recorded_in_events_the_audit_feed_or_the_case_
 ) -> None:
     case_id = await cases.open_case(RiskLevel.LOW)
     token = token_for(OFFICER)
-    await desk.claim(cases.client, case_id, ReviewerTask(token=token))
+    await case_client.claim(cases.client, case_id, ReviewerTask(token=token))
     approval = ReviewDecision(
         token=token,
         outcome=DecisionOutcome.APPROVED,
         rationale="Civilian end user.",
         assessment=sample_assessment(),
     )
-    await desk.decide(cases.client, case_id, approval)
+    await case_client.decide(cases.client, case_id, approval)
 
     [acted, *_] = cases.published.of(case_id, "ReviewerActed")
     assert acted["data"]["reviewer_id"] == OFFICER.id

@@ -20,7 +20,7 @@ from pydantic import SecretStr
 
 from caseflow.loopback import free_ports
 from caseflow.settings import Settings
-from caseflow.stack import start_stack, stop_stack
+from entrypoints.stack import start_stack, stop_stack
 from schemas.licences import LicenceStatus
 from tests.actors import token_for, use_stack
 from tests.integration.licence_harness import LicenceHarness, licence_harness, quick_conditions

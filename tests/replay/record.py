@@ -21,16 +21,16 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from caseflow.loopback import free_ports
-from caseflow.samples import sample_assessment
 from caseflow.settings import Settings
-from caseflow.stack import start_stack, stop_stack
+from entrypoints.samples import sample_assessment
+from entrypoints.stack import start_stack, stop_stack
 from schemas.cases import DecisionOutcome, DenialGround
 from schemas.consultation import ConsultationOpened, Position, StakeholderKind
 from schemas.screening import RiskLevel
 from tests.actors import token_for, use_stack
 from tests.integration.case_harness import OFFICER, SENIOR, CaseHarness, case_harness
 from tests.replay.keys import REPLAY_KEYS
-from workflows import desk
+from workflows import case_client
 from workflows.client import connect, workflow_id
 from workflows.license_case import LicenseCase
 from workflows.model import CasePolicy
@@ -56,7 +56,7 @@ VERIFIED = "Post-shipment verification"
 
 async def _claimed(cases: CaseHarness, risk: RiskLevel, policy: CasePolicy | None = None) -> str:
     case_id = await cases.open_case(risk, policy=policy)
-    await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
+    await case_client.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
     return case_id
 
 
@@ -83,22 +83,24 @@ def _mitigated_approval() -> ReviewDecision:
 async def denied_and_countersigned(cases: CaseHarness) -> str:
     case_id = await _claimed(cases, RiskLevel.CRITICAL)
     ground = DenialGround(text="Surveillance of journalists", human_rights=True)
-    await desk.decide(cases.client, case_id, a_decision(DecisionOutcome.DENIED, grounds=[ground]))
-    await desk.countersign(cases.client, case_id, Countersignature(token=token_for(SENIOR)))
+    await case_client.decide(
+        cases.client, case_id, a_decision(DecisionOutcome.DENIED, grounds=[ground])
+    )
+    await case_client.countersign(cases.client, case_id, Countersignature(token=token_for(SENIOR)))
     return case_id
 
 
 async def held_amended_and_approved_with_conditions(cases: CaseHarness) -> str:
     case_id = await _claimed(cases, RiskLevel.MEDIUM)
     request = InformationRequest(token=token_for(OFFICER), questions=["Who operates it?"])
-    await desk.request_information(cases.client, case_id, request)
+    await case_client.request_information(cases.client, case_id, request)
     await cases.amend(case_id, "Operated by the university only.")
     await cases.until_published(case_id, "ScreeningRequested", count=2)
     await cases.screen(case_id, RiskLevel.MEDIUM, request_id=f"{case_id}/screening/2")
     await cases.until(case_id, lambda view: view.status == "under_review")
     conditions = ["No re-export"]
     outcome = DecisionOutcome.APPROVED_WITH_CONDITIONS
-    await desk.decide(cases.client, case_id, a_decision(outcome, conditions=conditions))
+    await case_client.decide(cases.client, case_id, a_decision(outcome, conditions=conditions))
     return case_id
 
 
@@ -107,9 +109,9 @@ async def list_update_then_sent_back_then_withdrawn(cases: CaseHarness) -> str:
     rescreen = f"{case_id}/rescreen/entity-list@2"
     await cases.screen(case_id, RiskLevel.HIGH, request_id=rescreen, reason="list_update: x")
     await cases.until(case_id, lambda view: bool(view.alert))
-    await desk.decide(cases.client, case_id, _mitigated_approval())
+    await case_client.decide(cases.client, case_id, _mitigated_approval())
     back = Countersignature(token=token_for(SENIOR), agree=False, note="Read the new finding.")
-    await desk.countersign(cases.client, case_id, back)
+    await case_client.countersign(cases.client, case_id, back)
     await cases.withdraw(case_id)
     return case_id
 
@@ -118,10 +120,10 @@ async def deadline_breached_then_released_and_returned(cases: CaseHarness) -> st
     policy = CasePolicy(decision_time=timedelta(seconds=3), deadline_warning=timedelta(seconds=1))
     case_id = await _claimed(cases, RiskLevel.LOW, policy)
     await cases.until_published(case_id, "CaseDeadlineBreached")
-    await desk.release(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
-    await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
+    await case_client.release(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
+    await case_client.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
     outcome = DecisionOutcome.RETURNED_WITHOUT_ACTION
-    await desk.decide(cases.client, case_id, a_decision(outcome))
+    await case_client.decide(cases.client, case_id, a_decision(outcome))
     return case_id
 
 
@@ -131,17 +133,21 @@ async def referred_escalated_resolved_and_denied(cases: CaseHarness) -> str:
     policy = CasePolicy(consultation_time=timedelta(seconds=1), escalation_levels=one_level)
     case_id = await _claimed(cases, RiskLevel.HIGH, policy)
     referral = ConsultationReferral(token=token_for(OFFICER), stakeholders=["ngo-1"])
-    await desk.refer_for_consultation(cases.client, case_id, referral)
+    await case_client.refer_for_consultation(cases.client, case_id, referral)
     await cases.until_published(case_id, "ConsultationDeadlinePassed")
     await cases.conclude(case_id, Position.RECOMMEND_DENIAL, silent=1)
     await cases.until(case_id, lambda view: view.status == "escalated")
     resolution = EscalationResolution(
         token=token_for(SENIOR), recommendation="deny", rationale="Misuse."
     )
-    await desk.resolve_escalation(cases.client, case_id, resolution)
+    await case_client.resolve_escalation(cases.client, case_id, resolution)
     ground = DenialGround(text="Misuse reported by civil society", human_rights=True)
-    await desk.decide(cases.client, case_id, a_decision(DecisionOutcome.DENIED, grounds=[ground]))
-    await desk.countersign(cases.client, case_id, Countersignature(token=token_for(OTHER_SENIOR)))
+    await case_client.decide(
+        cases.client, case_id, a_decision(DecisionOutcome.DENIED, grounds=[ground])
+    )
+    await case_client.countersign(
+        cases.client, case_id, Countersignature(token=token_for(OTHER_SENIOR))
+    )
     return case_id
 
 
@@ -161,25 +167,25 @@ async def referral_late_then_appealed_to_the_acep_and_approved(cases: CaseHarnes
     case_id = await _claimed(cases, RiskLevel.HIGH, policy)
     await cases.until_published(case_id, "CaseReferralTargetMissed")
     referral = ConsultationReferral(token=token_for(OFFICER), stakeholders=["mod", "energy"])
-    await desk.refer_for_consultation(cases.client, case_id, referral)
+    await case_client.refer_for_consultation(cases.client, case_id, referral)
     positions = (Position.RECOMMEND_DENIAL, Position.NO_OBJECTION)
     await cases.conclude(case_id, *positions, kind=StakeholderKind.AGENCY)
     await cases.until(case_id, lambda view: view.status == "escalated")
     resolution = EscalationResolution(
         token=token_for(SENIOR), recommendation="deny", rationale="Misuse."
     )
-    await desk.resolve_escalation(cases.client, case_id, resolution)
+    await case_client.resolve_escalation(cases.client, case_id, resolution)
     appeal = EscalationAppeal(
         token=token_for(OTHER_SENIOR),
         on_behalf_of="stakeholder-1",
         grounds="A university end user.",
     )
-    await desk.appeal_escalation(cases.client, case_id, appeal)
+    await case_client.appeal_escalation(cases.client, case_id, appeal)
     await cases.until_published(case_id, "CaseEscalationOverdue")
     final = resolution.model_copy(update={"token": token_for(CHAIR), "recommendation": "approve"})
-    await desk.resolve_escalation(cases.client, case_id, final)
-    await desk.decide(cases.client, case_id, _mitigated_approval())
-    await desk.countersign(cases.client, case_id, Countersignature(token=token_for(SENIOR)))
+    await case_client.resolve_escalation(cases.client, case_id, final)
+    await case_client.decide(cases.client, case_id, _mitigated_approval())
+    await case_client.countersign(cases.client, case_id, Countersignature(token=token_for(SENIOR)))
     return case_id
 
 
@@ -189,7 +195,7 @@ async def referred_reminded_then_withdrawn(cases: CaseHarness) -> str:
     )
     case_id = await _claimed(cases, RiskLevel.HIGH, policy)
     referral = ConsultationReferral(token=token_for(OFFICER), stakeholders=["ngo-1", "mod"])
-    await desk.refer_for_consultation(cases.client, case_id, referral)
+    await case_client.refer_for_consultation(cases.client, case_id, referral)
     [request] = await cases.until_published(case_id, "ConsultationRequested")
     opened = ConsultationOpened(
         case_id=case_id,
@@ -210,8 +216,8 @@ async def partner_unheard_waived_and_approved(cases: CaseHarness) -> str:
     await cases.until_published(case_id, "ScreeningRequested")
     await cases.screen(case_id, RiskLevel.HIGH, denied_by=("JP",))
     await cases.until(case_id, lambda view: view.status == "under_review")
-    await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
-    await desk.refer_for_consultation(
+    await case_client.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
+    await case_client.refer_for_consultation(
         cases.client, case_id, ConsultationReferral(token=token_for(OFFICER))
     )
     await cases.conclude(case_id, Position.NO_OBJECTION, unheard=("JP",))
@@ -219,9 +225,11 @@ async def partner_unheard_waived_and_approved(cases: CaseHarness) -> str:
     waiver = PartnerWaiverRequest(
         token=token_for(SENIOR), states=["JP"], reason="No contact point."
     )
-    await desk.record_partner_waiver(cases.client, case_id, waiver)
-    await desk.decide(cases.client, case_id, _mitigated_approval())
-    await desk.countersign(cases.client, case_id, Countersignature(token=token_for(OTHER_SENIOR)))
+    await case_client.record_partner_waiver(cases.client, case_id, waiver)
+    await case_client.decide(cases.client, case_id, _mitigated_approval())
+    await case_client.countersign(
+        cases.client, case_id, Countersignature(token=token_for(OTHER_SENIOR))
+    )
     return case_id
 
 
@@ -230,24 +238,24 @@ async def partner_consulted_and_approved_despite_denial(cases: CaseHarness) -> s
     await cases.until_published(case_id, "ScreeningRequested")
     await cases.screen(case_id, RiskLevel.MEDIUM, denied_by=("NL", "JP"))
     await cases.until(case_id, lambda view: view.status == "under_review")
-    await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
-    await desk.refer_for_consultation(
+    await case_client.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
+    await case_client.refer_for_consultation(
         cases.client, case_id, ConsultationReferral(token=token_for(OFFICER))
     )
     await cases.conclude(case_id, Position.NO_OBJECTION, kind=StakeholderKind.PARTNER_STATE)
     await cases.until(case_id, lambda view: view.status == "under_review")
     conditions = ["End-use check within a year"]
     approval = a_decision(DecisionOutcome.APPROVED_WITH_CONDITIONS, conditions=conditions)
-    await desk.decide(cases.client, case_id, approval)
+    await case_client.decide(cases.client, case_id, approval)
     return case_id
 
 
 async def continued_as_new(cases: CaseHarness) -> str:
     case_id = await _claimed(cases, RiskLevel.LOW, CasePolicy(history_events_before_continue=50))
     for _ in range(4):
-        await desk.release(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
-        await desk.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
-    await desk.decide(cases.client, case_id, a_decision(DecisionOutcome.APPROVED))
+        await case_client.release(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
+        await case_client.claim(cases.client, case_id, ReviewerTask(token=token_for(OFFICER)))
+    await case_client.decide(cases.client, case_id, a_decision(DecisionOutcome.APPROVED))
     return case_id
 
 

@@ -24,7 +24,7 @@ from temporalio.client import Client
 
 from caseflow.loopback import free_ports
 from caseflow.settings import Settings
-from caseflow.stack import start_stack, stop_stack
+from entrypoints.stack import start_stack, stop_stack
 from schemas.appeals import AppealFiled, AppealResult
 from schemas.cases import DecisionOutcome
 from schemas.envelope import Envelope

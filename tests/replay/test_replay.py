@@ -55,7 +55,7 @@ async def test_a_recorded_case_replays_on_the_current_workflow_code(path: Path) 
 
 @pytest.mark.parametrize("path", HISTORIES, ids=named)
 def test_a_recorded_history_holds_no_plaintext_party(path: Path) -> None:
-    from caseflow.samples import sample_applications  # here: the sandbox re-imports this module
+    from entrypoints.samples import sample_applications  # here: the sandbox re-imports this module
 
     stored = b"".join(event.SerializeToString() for event in recorded(path).events)
     assert b"binary/encrypted" in stored

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from caseflow.samples import sample_applications, submission
+from entrypoints.samples import sample_applications, submission
 from schemas.appeals import AppealDecision
 from schemas.envelope import Envelope, utcnow
 from schemas.topics import AGENCY_TOPIC_PREFIX, CASES, REJECTIONS

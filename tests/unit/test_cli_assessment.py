@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import typer
 
-from caseflow.cli import cases
-from caseflow.cli.assessment import read_assessment
-from caseflow.samples import sample_assessment
+from entrypoints.cli import cases
+from entrypoints.cli.assessment import read_assessment
+from entrypoints.samples import sample_assessment
 from schemas.cases import DecisionOutcome
 from tests.unit.test_review_rules import a_case, decision
 from workflows.case_card import case_view

@@ -9,30 +9,35 @@ from typing import ClassVar
 import typer
 from typer.testing import CliRunner
 
-from caseflow.cli.lazy import LazyCommands
+from entrypoints.cli.lazy import LazyCommands
 
-DESK_MODULES = ("caseflow.cli.cases", "caseflow.cli.review", "caseflow.cli.lists", "services.")
+DESK_MODULES = (
+    "entrypoints.cli.cases",
+    "entrypoints.cli.review",
+    "entrypoints.cli.lists",
+    "services.",
+)
 
 
 def test_running_a_process_imports_none_of_the_reviewer_desk() -> None:
     probe = (
         "import sys\n"
         "from typer.testing import CliRunner\n"
-        "from caseflow.cli import app\n"
+        "from entrypoints.cli import app\n"
         "assert CliRunner().invoke(app, ['run', '--help']).exit_code == 0\n"
         "print('\\n'.join(sys.modules))\n"
     )
     loaded = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
     ).stdout.split()
-    assert "caseflow.cli.processes" in loaded
+    assert "entrypoints.cli.processes" in loaded
     assert not [name for name in loaded if name.startswith(DESK_MODULES)]
 
 
 class WithBrokenModule(LazyCommands):
     lazy: ClassVar[dict[str, str]] = {
-        "run": "caseflow.cli.processes:run",
-        "broken": "caseflow.cli.no_such_module:app",
+        "run": "entrypoints.cli.processes:run",
+        "broken": "entrypoints.cli.no_such_module:app",
     }
 
 

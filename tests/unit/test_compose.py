@@ -26,10 +26,10 @@ from pydantic import SecretStr
 
 from caseflow.auth import KeyRing
 from caseflow.auth.tokens import new_key
-from caseflow.kafka_access import SERVICES, Grant, all_grants
-from caseflow.processes import PROCESS_NAMES, READY_FILE_VARIABLE, faststream_app
 from caseflow.settings import Settings
-from caseflow.stack.broker import stack_topics
+from entrypoints.kafka_access import SERVICES, Grant, all_grants
+from entrypoints.processes import PROCESS_NAMES, READY_FILE_VARIABLE, faststream_app
+from entrypoints.stack.broker import stack_topics
 from schemas.topics import ALL_TOPICS, CASES, REJECTIONS, SUBMISSIONS, agency_topic
 from services.intake.config import registered_agencies
 from workflows.search_attributes import ALL_KEYS, CLI_TYPE_NAMES

@@ -8,8 +8,8 @@ from faststream.specification import AsyncAPI
 
 from caseflow.auth import Authentication, KeyRing
 from caseflow.auth.tokens import new_key
-from caseflow.processes import PROCESS_NAMES, faststream_app
 from caseflow.settings import Settings
+from entrypoints.processes import PROCESS_NAMES, faststream_app
 from services.consultation.api import build_api
 from services.consultation.policy import RoutingPolicy
 

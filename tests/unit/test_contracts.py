@@ -10,8 +10,8 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-from caseflow.cli import app
-from caseflow.samples import sample_applications, submission
+from entrypoints.cli import app
+from entrypoints.samples import sample_applications, submission
 from schemas.registry import CONTRACTS
 
 EXAMPLE = Path(__file__).parents[2] / "docs" / "examples" / "submission.json"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from caseflow.samples import sample_assessment
 from desk.web import TEMPLATES
+from entrypoints.samples import sample_assessment
 from schemas.cases import CaseDecided, DecisionOutcome, DenialGround, HumanRightsAssessment
 from schemas.consultation import Position, StakeholderKind, StakeholderPosition
 from schemas.screening import Finding, FindingCategory, RiskLevel

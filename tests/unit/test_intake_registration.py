@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from caseflow.samples import sample_applications, submission
+from entrypoints.samples import sample_applications, submission
 from schemas.application import AmendApplication, SubmitApplication, WithdrawApplication
 from schemas.envelope import Contract, Envelope
 from schemas.topics import AGENCY_TOPIC_PREFIX, CASES, REJECTIONS, agency_topic

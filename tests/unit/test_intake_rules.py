@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from caseflow.samples import sample_applications, submission
+from entrypoints.samples import sample_applications, submission
 from services.intake.config import load_policy
 from services.intake.domain import Deficient, Examined, Submission, examine_message
 

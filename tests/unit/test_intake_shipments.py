@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from caseflow.samples import sample_applications, submission
+from entrypoints.samples import sample_applications, submission
 from schemas.envelope import Envelope
 from schemas.licences import ReportShipment, ShipmentLine
 from schemas.topics import CASES, agency_topic

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from caseflow.samples import sample_applications
+from entrypoints.samples import sample_applications
 from schemas.cases import CaseDecided, DecisionOutcome
 from schemas.licences import LicenceStatus
 from workflows.licence_issue import issued_licence

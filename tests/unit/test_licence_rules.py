@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from caseflow.samples import sample_applications
+from entrypoints.samples import sample_applications
 from schemas.licences import LicenceStatus, LicensedItem, ReportShipment, ShipmentLine
 from workflows.licence_policy import (
     DEFAULT_LICENCE_POLICY,

@@ -9,9 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from aiokafka import ConsumerRecord
 
-from caseflow.cli.parked import find
-from caseflow.cli.parked_all import choose
-from caseflow.parked import (
+from caseflow.bad_messages.parked_message import (
     REPLAYED_FROM_HEADER,
     Consumed,
     ParkedMessage,
@@ -21,8 +19,10 @@ from caseflow.parked import (
     parked_message,
     unreadable_message,
 )
-from caseflow.parked_topic import ParkedTopic, parked_topic_of
-from caseflow.parking import LONGEST_REDELIVERY_PAUSE, Parking, RetryBudget
+from caseflow.bad_messages.parked_topic import ParkedTopic, parked_topic_of
+from caseflow.bad_messages.retries import LONGEST_REDELIVERY_PAUSE, Parking, RetryBudget
+from entrypoints.cli.parked import find
+from entrypoints.cli.parked_replay_all import choose
 
 BUDGET = RetryBudget(attempts=3, seconds=60)
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

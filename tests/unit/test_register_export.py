@@ -6,13 +6,13 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from caseflow.register_export import Bundle, check_against_trail, printable, write_pdf
+from entrypoints.register_export import Bundle, check_against_trail, printable, write_pdf
+from entrypoints.register_samples import END_USER, decided_case
 from schemas.register import CaseFile, Retention
 from services.audit.domain import AuditEntry, ChainedRow, breaks, link
 from services.register.domain import build_case_file, recorded
 from services.register.handlers import envelope_of
 from services.register.retention import pseudonymise
-from services.register.samples import END_USER, decided_case
 
 DECIDED = datetime(2020, 3, 2, 12, 0, tzinfo=UTC)
 

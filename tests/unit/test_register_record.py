@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from entrypoints.register_samples import END_USER, decided_case
 from schemas.register import RecordedEvent, Retention
 from services.register.domain import NotACaseEvent, build_case_file, recorded, summarise
 from services.register.retention import RetentionPolicy, is_past_retention, pseudonymise
-from services.register.samples import END_USER, decided_case
 from workflows.closed_cases import closed_case_view
 
 DECIDED = datetime(2020, 3, 2, 12, 0, tzinfo=UTC)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from caseflow.samples import sample_applications, sample_assessment
+from entrypoints.samples import sample_applications, sample_assessment
 from schemas.cases import CaseReceived, CaseStatus, DecisionOutcome, DenialGround
 from schemas.consultation import ConsultationConcluded, Position, StakeholderPosition
 from schemas.screening import NoticeKind, PartnerConsultation, RiskLevel, ScreeningCompleted

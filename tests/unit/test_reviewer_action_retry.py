@@ -12,7 +12,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter
 from temporalio.service import RPCError, RPCStatusCode
 
-from workflows import desk
+from workflows import case_client
 from workflows.tasks import ActionRecorded, Reviewer, ReviewerRole, ReviewerTask
 
 TASK = ReviewerTask(reviewer=Reviewer(id="officer-1", role=ReviewerRole.LICENSING_OFFICER))
@@ -53,7 +53,7 @@ def recorded() -> ActionRecorded:
 
 async def test_an_action_is_sent_again_under_one_update_id_until_the_server_takes_it() -> None:
     handle = FakeHandle(refusals=2, recorded=recorded())
-    done = await desk.claim(cast(Client, FakeClient(handle)), "c-1", TASK)
+    done = await case_client.claim(cast(Client, FakeClient(handle)), "c-1", TASK)
     assert done == handle.recorded
     assert len(handle.update_ids) == 3
     assert len(set(handle.update_ids)) == 1
@@ -61,7 +61,7 @@ async def test_an_action_is_sent_again_under_one_update_id_until_the_server_take
 
 
 async def test_a_case_that_never_takes_it_is_refused_with_why() -> None:
-    handle = FakeHandle(refusals=len(desk.BUSY_PAUSES) + 1, recorded=recorded())
-    with pytest.raises(desk.ActionRefused, match="cannot take actions right now"):
-        await desk.claim(cast(Client, FakeClient(handle)), "c-1", TASK)
-    assert len(handle.update_ids) == len(desk.BUSY_PAUSES) + 1
+    handle = FakeHandle(refusals=len(case_client.BUSY_PAUSES) + 1, recorded=recorded())
+    with pytest.raises(case_client.ActionRefused, match="cannot take actions right now"):
+        await case_client.claim(cast(Client, FakeClient(handle)), "c-1", TASK)
+    assert len(handle.update_ids) == len(case_client.BUSY_PAUSES) + 1

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from fastapi.routing import APIRoute
 
-from caseflow.cli.review import act
 from desk.api import build_router
 from desk.handlers import Desk
-from workflows.desk import ACTIONS
+from entrypoints.cli.review import act
+from workflows.case_client import ACTIONS
 
 
 def test_every_reviewer_action_is_a_cli_command_named_and_documented_as_in_the_table() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from caseflow.samples import sample_applications
+from entrypoints.samples import sample_applications
 from schemas.screening import FindingCategory, RiskLevel
 from services.screening.current_lists import load_screener
 from services.screening.domain import Knowledge, ScreeningPolicy, assess

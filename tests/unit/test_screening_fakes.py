@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from caseflow.samples import sample_applications
+from entrypoints.samples import sample_applications
 from schemas.application import Address, Party, SubmitApplication
 from schemas.envelope import Envelope, Publishable
 from schemas.screening import ListUpdated, PartnerNotice, ScreeningCompleted, ScreeningRequested

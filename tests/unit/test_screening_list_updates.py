@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from caseflow.cli.lists import app as lists_cli
+from entrypoints.cli.lists import app as lists_cli
 from schemas.cases import CaseDecided, DecisionOutcome
 from schemas.envelope import Envelope, utcnow
 from schemas.screening import (

@@ -12,9 +12,9 @@ import pytest
 from pydantic import SecretStr
 
 from caseflow.settings import Settings
-from caseflow.stack import ProcessState, ProcessStatus
-from caseflow.stack.pidfiles import PidRecord, write_record
-from caseflow.stack.restarts import (
+from entrypoints.stack import ProcessState, ProcessStatus
+from entrypoints.stack.pidfiles import PidRecord, write_record
+from entrypoints.stack.restarts import (
     SUPERVISOR,
     RestartBackoff,
     RestartRecord,
@@ -22,7 +22,7 @@ from caseflow.stack.restarts import (
     note_restart,
     read_restarts,
 )
-from caseflow.supervisor import IDLE_LOOKS, Supervisor, settings_environment
+from entrypoints.supervisor import IDLE_LOOKS, Supervisor, settings_environment
 from tests.support import caseflow
 
 START = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)

@@ -10,8 +10,8 @@ from aiokafka import TopicPartition
 from aiokafka.record.default_records import DefaultRecordBatchBuilder
 from aiokafka.record.util import calc_crc32c
 
-from caseflow.record_batches import first_unreadable, frames, reason_class
-from caseflow.unreadable import parked_batch
+from caseflow.bad_messages.record_batches import first_unreadable, frames, reason_class
+from caseflow.bad_messages.unreadable_batches import parked_batch
 
 CODES = {"none": 0, "gzip": 1, "snappy": 2, "lz4": 3, "zstd": 4}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from caseflow.samples import sample_applications
+from entrypoints.samples import sample_applications
 from schemas.cases import CaseReceived
 from workflows.clock import Alarm, deadline, due_alarm, time_on_hold, time_to_next_alarm
 from workflows.model import CasePolicy, CaseState, Hold

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from caseflow.samples import sample_applications
+from entrypoints.samples import sample_applications
 from schemas.application import PartyKind
 from workflows.consultation import case_parties
 

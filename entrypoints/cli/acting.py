@@ -1,0 +1,40 @@
+"""A CLI command acting through a service's HTTP API with the user's token: the answer, or the
+refusal printed with its reason and a non-zero exit status."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from caseflow.service_api import Service, ServiceClient, ServiceRefused, ServiceUnavailable
+from caseflow.settings import Settings
+from entrypoints.cli.session import NotSignedIn, actor_token
+
+console = Console()
+
+
+def call_service(
+    service: Service, method: str, path: str, body: dict[str, Any] | None = None
+) -> Any:
+    """The service's JSON answer to the call, made with the CLI user's token."""
+    try:
+        settings = Settings()
+        token = actor_token(settings)
+        client = ServiceClient.of(settings, service)
+        return asyncio.run(client.call(method, path, token, body))
+    except NotSignedIn as error:
+        _refused(f"{error}")
+    except ServiceUnavailable as error:
+        _refused(f"{error}", "not done")
+    except ServiceRefused as refusal:
+        if refusal.status == 401:
+            _refused(f"{refusal} (sign in again with `caseflow login`)")
+        _refused(f"{refusal}")
+
+
+def _refused(message: str, label: str = "refused") -> NoReturn:
+    console.print(f"[red]{label}:[/red] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(1)

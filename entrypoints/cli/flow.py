@@ -1,0 +1,123 @@
+"""`caseflow flow`: the whole flow at a glance, for operators."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime
+
+import asyncpg
+from rich.columns import Columns
+from rich.table import Table
+
+from caseflow.bad_messages.parked_topic import read_parked
+from caseflow.consumer_health import ConsumerHealth, read_health
+from caseflow.kafka import kafka_security
+from caseflow.settings import Settings
+from entrypoints.cli.cases import console, temporal_client
+from entrypoints.cli.consultation import consultation_schema
+from entrypoints.processes import PROCESS_NAMES
+from schemas.consultation import ReferralStatus
+from schemas.envelope import utcnow
+from services.consultation.queries import ReferralCounts, referral_counts
+from services.intake.queries import IntakeSince, intake_since
+from workflows.case_counts import CaseCounts, count_cases
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Everything the summary shows, read from where each figure lives."""
+
+    cases: CaseCounts
+    intake: IntakeSince | None
+    referrals: ReferralCounts
+    consumers: dict[str, ConsumerHealth]
+    unreadable_parked: int
+
+
+def flow() -> None:
+    """Cases per status, overdue, open tasks and referrals; submissions and refusals today;
+    consumers: unreadable batches parked, lag and stalled partitions."""
+    now = utcnow()
+    shown = asyncio.run(_read(now.replace(hour=0, minute=0, second=0, microsecond=0)))
+    console.print(
+        Columns(
+            [
+                _cases_table(shown.cases),
+                _waiting_table(shown),
+                _today(shown),
+                _consumers_table(shown),
+            ]
+        )
+    )
+
+
+async def _read(midnight: datetime) -> Flow:
+    settings = Settings()
+    database = settings.endpoints().database
+    cases = await count_cases(await temporal_client())
+    try:
+        intake = await intake_since(database, midnight)
+    except asyncpg.UndefinedTableError:
+        intake = None  # intake has never run against this database
+    async with consultation_schema() as connection:
+        referrals = await referral_counts(connection, utcnow())
+    parked = await read_parked(settings.endpoints().kafka, kafka_security(settings))
+    consumers = {
+        name: health
+        for name in PROCESS_NAMES
+        if (health := await asyncio.to_thread(read_health, settings, name)) is not None
+    }
+    unreadable = sum(1 for p in parked if p.unreadable_batch)
+    return Flow(cases, intake, referrals, consumers, unreadable)
+
+
+def _cases_table(counts: CaseCounts) -> Table:
+    table = Table("status", "cases", title="Cases")
+    for status, count in counts.by_status.items():
+        table.add_row(status.value, str(count), style="" if count else "dim")
+    table.add_row("[bold]open[/bold]", f"[bold]{counts.open_cases}[/bold]")
+    return table
+
+
+def _waiting_table(shown: Flow) -> Table:
+    table = Table("waiting", "now", title="Waiting")
+    for task, count in shown.cases.open_tasks.items():
+        table.add_row(f"task: {task}", str(count))
+    table.add_row("overdue cases", _alarm(shown.cases.overdue))
+    table.add_row("open referrals", str(shown.referrals.by_status[ReferralStatus.OPEN]))
+    table.add_row("overdue referrals", _alarm(shown.referrals.overdue))
+    return table
+
+
+def _today(shown: Flow) -> Table:
+    table = Table("intake", "today", title="Since 00:00 UTC")
+    if shown.intake is None:
+        table.add_row("intake has not run", "")
+        return table
+    table.add_row("submissions", str(shown.intake.submissions))
+    table.add_row("registered", str(shown.intake.registered))
+    table.add_row("refused", _alarm(shown.intake.refused_total))
+    for reason, count in sorted(shown.intake.refused.items()):
+        table.add_row(f"  {reason}", str(count))
+    return table
+
+
+def _consumers_table(shown: Flow) -> Table:
+    table = Table("consumers", "now", title="Consumers")
+    table.add_row("unreadable batches parked", _alarm(shown.unreadable_parked))
+    if not shown.consumers:
+        table.add_row("no process serves /metrics", "")
+        return table
+    health = list(shown.consumers.values())
+    table.add_row("  since processes started", str(sum(h.unreadable_batches for h in health)))
+    table.add_row("lag (messages unread)", str(sum(h.lag for h in health)))
+    stalled = [p for h in health for p in h.stalled]
+    table.add_row("stalled partitions", _alarm(len(stalled)))
+    for p in stalled:
+        table.add_row(f"  {p.consumer} {p.topic}/{p.partition}", f"lag {p.lag}")
+    return table
+
+
+def _alarm(count: int) -> str:
+    return f"[bold red]{count}[/bold red]" if count else "0"
