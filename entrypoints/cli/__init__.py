@@ -113,7 +113,7 @@ def main() -> None:
     import sys
 
     try:
-        app()
+        app(prog_name="caseflow")  # `python -m entrypoints` is the same command, so named
         code = 0
     except SystemExit as finished:
         code = (

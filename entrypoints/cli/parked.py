@@ -15,7 +15,10 @@ from caseflow.kafka import kafka_security
 from caseflow.settings import Settings
 from entrypoints.cli.parked_replay_all import choose, console, replay_all
 
-app = typer.Typer(help="Messages set aside after their handler kept failing; replay them.")
+app = typer.Typer(
+    help="Bad messages, set aside because their handler kept failing or they could not be "
+    "read; replay them."
+)
 
 
 def find(parked: list[ParkedMessage], wanted: str) -> ParkedMessage:

@@ -5,6 +5,7 @@ server that is away is never parked, however long the outage; `replay --all` rep
 from __future__ import annotations
 
 import asyncio
+import base64
 import socket
 import time
 import uuid
@@ -24,9 +25,11 @@ from caseflow.bad_messages.parked_message import REPLAYED_FROM_HEADER, ParkedMes
 from caseflow.bad_messages.parked_topic import read_parked
 from caseflow.bad_messages.retries import RetryBudget
 from caseflow.kafka import make_broker, start_producer
-from caseflow.messaging import at_least_once, deliveries
+from caseflow.messaging import at_least_once, deliveries, read_or_set_aside, set_aside_on_parked
 from caseflow.settings import Endpoints, Settings
 from entrypoints.stack.broker import create_topics
+from schemas.cases import CaseWithdrawn
+from schemas.envelope import Envelope, utcnow
 from schemas.topics import Topic
 from tests.support import caseflow, eventually
 
@@ -217,6 +220,61 @@ async def test_replay_all_publishes_every_parked_message_again_and_the_list_show
         again = await caseflow(stack_settings, "parked", "replay", "--all", "--consumer", group)
         assert "replayed 0 of 0" in again
         assert f"{len(poisons)} replayed before were left out" in again
+
+
+async def test_an_unreadable_message_is_parked_at_once_listed_and_replayed_like_the_others(
+    stack_settings: Settings, stack_endpoints: Endpoints
+) -> None:
+    bootstrap = stack_endpoints.kafka
+    withdrawn: list[str] = []
+    run = uuid.uuid4().hex[:8]
+    topic = Topic(f"caseflow.test.unreadable-{run}", 1, "one partition: order is plain")
+    group = f"caseflow-test-unreadable-{run}"
+    await create_topics(bootstrap, [topic])
+    router = KafkaRouter()
+    set_aside = set_aside_on_parked(router, group)
+
+    @at_least_once(router, topic, group_id=group, title="on_test", description="", budget=BUDGET)
+    async def on_test(body: bytes, message: KafkaMessage) -> None:
+        envelope = await read_or_set_aside(message, CaseWithdrawn, set_aside)
+        if envelope is not None:
+            withdrawn.append(envelope.subject)
+
+    valid = Envelope.wrap(
+        CaseWithdrawn(
+            case_id="case-v", control_number="Z000001", withdrawn_at=utcnow(), reason="r"
+        ),
+        source="tests",
+        subject="case-v",
+        correlation_id="case-v",
+    )
+    producer = await start_producer(bootstrap, "test-unreadable")
+    broker = make_broker(bootstrap, "test-unreadable")
+    broker.include_router(router)
+    try:
+        async with FastStream(broker):
+            await producer.send_and_wait(topic.name, b"\xff not an envelope", key=b"case-u")
+            await producer.send_and_wait(topic.name, valid.to_bytes(), key=b"case-v")
+
+            [garbage] = await parked_from(bootstrap, topic, 1)
+            await eventually(lambda: _true(withdrawn == ["case-v"]), "the next message handled")
+            assert (garbage.offset, garbage.key, garbage.consumer) == (0, "case-u", group)
+            assert (garbage.error_type, garbage.attempts) == ("UnreadableMessage", 1)
+            assert garbage.raw_body() == b"\xff not an envelope"
+
+            listed = await caseflow(stack_settings, "parked", "list", "--consumer", group)
+            assert garbage.parked_id[:12] in listed
+            assert "UnreadableMessage" in listed
+
+            await caseflow(stack_settings, "parked", "replay", garbage.parked_id[:8])
+            # Still unreadable: the copy is parked again, naming the one it replays.
+            parked = await parked_from(bootstrap, topic, 2)
+            copy = next(p for p in parked if p.parked_id != garbage.parked_id)
+            assert copy.raw_body() == garbage.raw_body()
+            headers = {name: base64.b64decode(value) for name, value in copy.headers}
+            assert headers[REPLAYED_FROM_HEADER] == garbage.parked_id.encode()
+    finally:
+        await producer.stop()
 
 
 async def read_parked_from(bootstrap: str, topic: Topic) -> list[ParkedMessage]:
