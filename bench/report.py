@@ -2,7 +2,7 @@
 
 Starts PostgreSQL only (the embedded server, in a state folder of its own), creates the
 register's schema afresh and records a generated year of decided cases through the register's
-write path (services/register/sample_year.py: registrations, consultations, breaches, decisions
+write path (entrypoints/register_sample_year.py: registrations, consultations, breaches, decisions
 with their grounds, appeals, notices between states). Recording costs a few milliseconds of
 Python per event, so the full count is reached by copying that year inside PostgreSQL, each copy
 a case of its own (new ids, the same dates): the report reads what it would read from a real
@@ -36,6 +36,7 @@ from caseflow.db import create_pool, migrate
 from caseflow.http import HttpServer
 from caseflow.settings import Settings
 from caseflow.uow import HeldPool, PostgresStore
+from entrypoints.register_sample_year import generate_year
 from entrypoints.stack import stop_stack
 from entrypoints.stack.postgres import ensure_postgres
 from schemas.report import AnnualReport
@@ -45,7 +46,6 @@ from services.register.api import build_api
 from services.register.config import MIGRATIONS, SCHEMA
 from services.register.handlers import record, record_many
 from services.register.retention import RetentionPolicy
-from services.register.sample_year import generate_year
 
 TARGET_SECONDS = 10.0
 BASELINE_CASES = 1_000

@@ -75,9 +75,9 @@ def demo(
     from rich.console import Console
 
     from caseflow.settings import EndpointsMissing, Settings
-    from caseflow.states_demo import run_states_demo
     from entrypoints.demo import run_demo
     from entrypoints.stack import StackError
+    from entrypoints.states_demo import run_states_demo
 
     console = Console()
     try:

@@ -20,7 +20,11 @@ import httpx
 import pytest
 
 from caseflow.service_api import ServiceClient
-from caseflow.states import (
+from entrypoints.agency_client import publish_submissions
+from entrypoints.processes import start_processes, stop_processes
+from entrypoints.samples import sample_applications, submission
+from entrypoints.stack import stop_process, stop_stack
+from entrypoints.states import (
     StateDeployment,
     call_contact,
     introduce,
@@ -29,10 +33,6 @@ from caseflow.states import (
     plan_states,
     start_state,
 )
-from entrypoints.agency_client import publish_submissions
-from entrypoints.processes import start_processes, stop_processes
-from entrypoints.samples import sample_applications, submission
-from entrypoints.stack import stop_process, stop_stack
 from schemas.application import SubmitApplication
 from schemas.envelope import utcnow
 from services.sharing.config import EXCHANGE_PATH

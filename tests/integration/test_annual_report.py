@@ -25,6 +25,7 @@ from caseflow.settings import Endpoints, Settings
 from caseflow.uow import HeldPool, PostgresStore
 from desk.register_client import RegisterClient, RegisterUnavailable
 from desk.runtime import open_desk
+from entrypoints.register_sample_year import CaseFacts, NoticeFacts, generate_year
 from schemas.report import AnnualReport
 from schemas.topics import SHARING_NOTICES
 from services.register.adapters import RegisterUnitOfWork
@@ -32,7 +33,6 @@ from services.register.api import build_api
 from services.register.config import MIGRATIONS
 from services.register.handlers import record, record_many
 from services.register.retention import RetentionPolicy
-from services.register.sample_year import CaseFacts, NoticeFacts, generate_year
 from tests.integration.desk_fixtures import PASSWORD, add_accounts, desk_http
 from tests.support import caseflow
 

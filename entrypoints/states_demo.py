@@ -13,7 +13,9 @@ from rich.console import Console
 from rich.table import Table
 
 from caseflow.settings import Settings
-from caseflow.states import (
+from entrypoints.agency_client import publish_submissions
+from entrypoints.samples import sample_applications, submission
+from entrypoints.states import (
     StateDeployment,
     call_contact,
     introduce,
@@ -21,8 +23,6 @@ from caseflow.states import (
     plan_states,
     start_state,
 )
-from entrypoints.agency_client import publish_submissions
-from entrypoints.samples import sample_applications, submission
 from workflows.case_client import CaseListing, case_view, find_cases
 from workflows.client import connect
 
