@@ -163,7 +163,12 @@ async def test_agency_a_never_receives_agency_b_s_case(
         linger=3,
     )
 
-    assert [event["type"] for event in a_reads] == ["CaseReceived.v1", "DecisionIssued.v1"]
+    # The session's own bridge may run a real workflow for the case, so its status changes may
+    # reach A as well; what matters is that A reads its own case, nothing internal.
+    a_types = [event["type"] for event in a_reads]
+    assert a_types[0] == "CaseReceived.v1"
+    assert a_types.count("DecisionIssued.v1") == 1
+    assert set(a_types) <= {"CaseReceived.v1", "CaseStatusChanged.v1", "DecisionIssued.v1"}
     assert {event["subject"] for event in a_reads} == {ours_id}
     a_text = json.dumps(a_reads)
     for secret in (
@@ -179,12 +184,12 @@ async def test_agency_a_never_receives_agency_b_s_case(
     assert issued["outcome"] == "approved"
     assert "decided_by" not in issued
 
-    assert sorted(event["type"] for event in b_reads) == [
+    assert {event["type"] for event in b_reads} == {
         "CaseReceived.v1",
         "CaseStatusChanged.v1",
         "DecisionIssued.v1",
         "SubmissionRejected.v1",
-    ]
+    }
     assert ours_id not in json.dumps(b_reads)
     assert ours.agency_reference not in json.dumps(b_reads)
 
