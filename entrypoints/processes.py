@@ -106,7 +106,7 @@ def faststream_app(name: str, settings: Settings) -> FastStream:
 
         return register(settings)
     if name == POINT_OF_CONTACT:
-        from services.sharing.app import create_app as sharing
+        from services.sharing.bootstrap import bootstrap as sharing
 
         return sharing(settings)
     raise ValueError(f"unknown process '{name}'; known: {', '.join(ALL_PROCESS_NAMES)}")

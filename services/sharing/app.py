@@ -1,38 +1,23 @@
-"""The point of contact's FastStream app: this state's notices in from caseflow.sharing.notices,
+"""The point of contact's router: this state's notices in from caseflow.sharing.notices,
 partners' verified notices out to it (through the outbox)."""
 
 from __future__ import annotations
 
-import structlog
-from faststream import FastStream
 from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 
 from caseflow.bad_messages.retries import RetryBudget
-from caseflow.kafka import make_broker
-from caseflow.messaging import (
-    Raw,
-    at_least_once,
-    read_or_set_aside,
-    set_aside_on_parked,
-    type_of,
-)
-from caseflow.settings import Settings
-from schemas.envelope import Envelope, utcnow
+from caseflow.messaging import HandlerTable, Raw, at_least_once, set_aside_on_parked
+from schemas.envelope import Envelope
 from schemas.screening import PartnerNotice
 from schemas.sharing import ApprovalDespiteDenial
 from schemas.topics import SHARING_NOTICES
-from services.sharing.bootstrap import SharingRuntime
 from services.sharing.config import NOTICES_CONSUMER
-from services.sharing.handlers import send_own_notice
-
-log = structlog.get_logger(__name__)
 
 
-def build_router(process: SharingRuntime, budget: RetryBudget) -> KafkaRouter:
+def build_router(notices: HandlerTable[int], budget: RetryBudget) -> KafkaRouter:
     """The point of contact's subscriber and (documented) publisher."""
     router = KafkaRouter()
-    store = process.store()
     set_aside = set_aside_on_parked(router, NOTICES_CONSUMER)
     router.publisher(
         SHARING_NOTICES.name,
@@ -55,26 +40,6 @@ def build_router(process: SharingRuntime, budget: RetryBudget) -> KafkaRouter:
         body: Raw[Envelope[PartnerNotice] | Envelope[ApprovalDespiteDenial]],
         message: KafkaMessage,
     ) -> None:
-        kind = type_of(message.body)
-        notice: Envelope[PartnerNotice] | Envelope[ApprovalDespiteDenial] | None
-        if kind == PartnerNotice.type_name():
-            notice = await read_or_set_aside(message, PartnerNotice, set_aside)
-        elif kind == ApprovalDespiteDenial.type_name():
-            notice = await read_or_set_aside(message, ApprovalDespiteDenial, set_aside)
-        else:
-            return
-        if notice is not None:
-            queued = await send_own_notice(notice, store, process.identity, utcnow())
-            if queued:
-                log.info("notice queued for partners", notice=notice.data.notice_id, to=queued)
+        await notices.dispatch(message, set_aside, others="skip")
 
     return router
-
-
-def create_app(settings: Settings) -> FastStream:
-    """The point-of-contact process."""
-    process = SharingRuntime.from_settings(settings)
-    runtime = process.runtime
-    broker = make_broker(runtime.kafka_bootstrap, "caseflow-sharing", runtime.kafka_security)
-    broker.include_router(build_router(process, RetryBudget.from_settings(settings)))
-    return FastStream(broker, on_startup=[process.start], after_shutdown=[process.stop])

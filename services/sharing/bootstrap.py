@@ -1,5 +1,6 @@
-"""The point of contact's process resources: the platform runtime, this state's identity and
-first key, the HTTPS exchange and registry API, and the courier to partners."""
+"""The point of contact wired: settings read once, here; beside the platform runtime, this
+state's identity and first key, the HTTPS exchange and registry API, and the courier to
+partners."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from datetime import timedelta
 
 import httpx
 import structlog
+from faststream import FastStream
 
+from caseflow.bad_messages.retries import RetryBudget
 from caseflow.http import HttpServer
 from caseflow.service_auth import ServiceAuthentication
 from caseflow.service_runtime import ServiceRuntime
@@ -20,9 +23,15 @@ from caseflow.uow import PostgresStore
 from schemas.envelope import utcnow
 from services.sharing.adapters import PostgresSharingUnitOfWork
 from services.sharing.api import PointOfContact, build_api
+from services.sharing.app import build_router
 from services.sharing.config import DEFAULT_HTTP_PORT, MIGRATIONS, SCHEMA
 from services.sharing.delivery import Courier
-from services.sharing.handlers import SharingStore, StateIdentity, ensure_signing_key
+from services.sharing.handlers import (
+    SharingStore,
+    StateIdentity,
+    ensure_signing_key,
+    notice_table,
+)
 from services.sharing.signing import ExchangeRules
 
 log = structlog.get_logger(__name__)
@@ -52,9 +61,19 @@ def exchange_rules(settings: Settings) -> ExchangeRules:
     )
 
 
+def bootstrap(settings: Settings) -> FastStream:
+    """The point-of-contact process: its router, runtime (pool, relay) and resources."""
+    resources = SharingResources.from_settings(settings)
+    router = build_router(
+        notice_table(resources.store(), resources.identity), RetryBudget.from_settings(settings)
+    )
+    return resources.runtime.app(router, resources=resources)
+
+
 @dataclass
-class SharingRuntime:
-    """Migrations, pool and outbox relay; the API; the courier delivering to partners."""
+class SharingResources:
+    """Beside the pool and relay (the runtime's): this state's first key, the API, the courier
+    delivering to partners."""
 
     runtime: ServiceRuntime
     identity: StateIdentity
@@ -66,7 +85,7 @@ class SharingRuntime:
     _courier: asyncio.Task[None] | None = field(default=None, repr=False)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> SharingRuntime:
+    def from_settings(cls, settings: Settings) -> SharingResources:
         """The runtime on the configured PostgreSQL and Kafka, for the configured state."""
         return cls(
             ServiceRuntime.from_settings(settings, SCHEMA, MIGRATIONS),
@@ -90,8 +109,8 @@ class SharingRuntime:
         return PostgresStore(self.runtime, PostgresSharingUnitOfWork)
 
     async def start(self) -> None:
-        """Start the runtime, make the first key if none, serve the API, start delivering."""
-        await self.runtime.start()
+        """Make the first key if none, serve the API, start delivering (the runtime has
+        started)."""
         key_id = await ensure_signing_key(self.store(), self.identity, utcnow())
         log.info("point of contact", state=self.identity.code, key_id=key_id)
         contact = PointOfContact(self.store(), self.identity, self.rules)
@@ -107,7 +126,7 @@ class SharingRuntime:
         self._courier = asyncio.create_task(courier.run(), name="sharing-courier")
 
     async def stop(self) -> None:
-        """Stop delivering and serving, then the platform runtime."""
+        """Stop delivering and serving (the runtime stops after)."""
         if self._courier is not None:
             self._courier.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -116,4 +135,3 @@ class SharingRuntime:
             await self._client.aclose()
         await self.http.stop()
         await self.authentication.stop()
-        await self.runtime.stop()

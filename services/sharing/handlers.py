@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+import structlog
 from prometheus_client import Counter
 from pydantic import ValidationError
 
+from caseflow.messaging import HandlerTable
 from caseflow.uow import PostgresStore
-from schemas.envelope import Envelope, derived_id
+from schemas.envelope import Envelope, derived_id, utcnow
 from schemas.screening import NoticeKind, PartnerNotice
 from schemas.sharing import ApprovalDespiteDenial, ExchangedNotice, ExchangeKind, KeyRotated
 from schemas.topics import SHARING_NOTICES
@@ -276,3 +278,22 @@ async def rotate_signing_key(
             signing_key_id=previous.key_id,
         )  # fmt: skip
         return rotation
+
+
+def notice_table(store: SharingStore, identity: StateIdentity) -> HandlerTable[int]:
+    """This state's notices on the notices topic, each queued for every partner; the topic
+    carries other messages too, skipped."""
+
+    async def queue(notice: Envelope[PartnerNotice] | Envelope[ApprovalDespiteDenial]) -> int:
+        queued = await send_own_notice(notice, store, identity, utcnow())
+        if queued:
+            structlog.get_logger(__name__).info(
+                "notice queued for partners", notice=notice.data.notice_id, to=queued
+            )
+        return queued
+
+    return (
+        HandlerTable[int]("a notice of this state")
+        .on(PartnerNotice, queue)
+        .on(ApprovalDespiteDenial, queue)
+    )

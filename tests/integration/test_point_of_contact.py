@@ -22,8 +22,8 @@ from schemas.envelope import Envelope, utcnow
 from schemas.screening import NoticeKind, NoticeParty, PartnerNotice
 from schemas.sharing import ExchangedNotice, ExchangeKind
 from schemas.topics import SHARING_NOTICES
-from services.sharing.app import create_app as sharing_app
-from services.sharing.bootstrap import SharingRuntime
+from services.sharing.bootstrap import SharingResources
+from services.sharing.bootstrap import bootstrap as sharing_app
 from services.sharing.config import EXCHANGE_PATH
 from services.sharing.handlers import send_own_notice
 from services.sharing.signing import SigningKey, sign_request
@@ -245,7 +245,8 @@ async def test_notices_reach_a_partner_that_was_away_and_a_key_rotation_is_follo
 ) -> None:
     spain = await deployment(stack_settings, "ES", "Spain")
     italy = await deployment(stack_settings, "IT", "Italy")
-    sender = SharingRuntime.from_settings(spain.settings)
+    sender = SharingResources.from_settings(spain.settings)
+    await sender.runtime.start()
     await sender.start()
     try:
         identity = (await httpx.AsyncClient(base_url=spain.url).get("/exchange/v1/identity")).json()
@@ -308,6 +309,7 @@ async def test_notices_reach_a_partner_that_was_away_and_a_key_rotation_is_follo
             }
     finally:
         await sender.stop()
+        await sender.runtime.stop()
 
 
 RISK = {
