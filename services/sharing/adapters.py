@@ -4,27 +4,13 @@ refused and on their way to partners."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from caseflow.uow import PostgresUnitOfWork
 from services.sharing.config import NOTICES_CONSUMER
+from services.sharing.ports import Delivery
 from services.sharing.signing import KeyStatus, SigningKey, TrustedKey
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """One notice on its way to one partner."""
-
-    id: int
-    partner: str
-    url: str
-    notice_id: str
-    kind: str
-    body: str
-    signing_key_id: str | None
-    attempts: int
 
 
 class PostgresSharingUnitOfWork(PostgresUnitOfWork):

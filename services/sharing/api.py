@@ -17,11 +17,11 @@ from schemas.sharing import RiskNoticeDraft
 from services.sharing.config import EXCHANGE_PATH
 from services.sharing.handlers import (
     Incoming,
-    SharingStore,
     StateIdentity,
     receive_notice,
     rotate_signing_key,
 )
+from services.sharing.ports import SharingStore
 from services.sharing.registry import (
     PartnerKey,
     PartnerWanted,

@@ -27,11 +27,11 @@ from services.sharing.app import build_router
 from services.sharing.config import DEFAULT_HTTP_PORT, MIGRATIONS, SCHEMA
 from services.sharing.delivery import Courier
 from services.sharing.handlers import (
-    SharingStore,
     StateIdentity,
     ensure_signing_key,
     notice_table,
 )
+from services.sharing.ports import SharingStore
 from services.sharing.signing import ExchangeRules
 
 log = structlog.get_logger(__name__)

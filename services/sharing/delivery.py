@@ -12,9 +12,9 @@ import structlog
 from prometheus_client import Counter
 
 from schemas.envelope import utcnow
-from services.sharing.adapters import Delivery
 from services.sharing.config import EXCHANGE_PATH
-from services.sharing.handlers import SharingStore, StateIdentity
+from services.sharing.handlers import StateIdentity
+from services.sharing.ports import Delivery, SharingStore
 from services.sharing.signing import sign_request
 
 log = structlog.get_logger(__name__)

@@ -13,13 +13,12 @@ from prometheus_client import Counter
 from pydantic import ValidationError
 
 from caseflow.messaging import HandlerTable
-from caseflow.uow import PostgresStore
 from schemas.envelope import Envelope, derived_id, utcnow
 from schemas.screening import NoticeKind, PartnerNotice
 from schemas.sharing import ApprovalDespiteDenial, ExchangedNotice, ExchangeKind, KeyRotated
 from schemas.topics import SHARING_NOTICES
-from services.sharing.adapters import PostgresSharingUnitOfWork
 from services.sharing.config import SOURCE
+from services.sharing.ports import SharingStore, SharingTransaction
 from services.sharing.signing import (
     ExchangeRules,
     RefusalReason,
@@ -30,7 +29,6 @@ from services.sharing.signing import (
     verify_request,
 )
 
-SharingStore = PostgresStore[PostgresSharingUnitOfWork]
 Content = PartnerNotice | ApprovalDespiteDenial | KeyRotated
 
 REFUSED = Counter(
@@ -96,7 +94,7 @@ async def receive_notice(
 
 async def _take_in(
     incoming: Incoming,
-    uow: PostgresSharingUnitOfWork,
+    uow: SharingTransaction,
     identity: StateIdentity,
     rules: ExchangeRules,
     now: datetime,
@@ -185,7 +183,7 @@ def rotation_id(rotation: KeyRotated) -> str:
 
 
 async def _follow_rotation(
-    uow: PostgresSharingUnitOfWork, rotation: KeyRotated, signed: SignedHeaders, now: datetime
+    uow: SharingTransaction, rotation: KeyRotated, signed: SignedHeaders, now: datetime
 ) -> None:
     """Trust the partner's new key, as the key it replaces signed it; retire the old one."""
     if signed.key_id != rotation.previous_key_id:

@@ -8,7 +8,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field, field_validator
 
 from schemas.types import CountryCode
-from services.sharing.handlers import SharingStore
+from services.sharing.ports import SharingStore
 from services.sharing.signing import public_key
 
 REASON = Field(min_length=3, max_length=2000, description="Why (kept with the change).")

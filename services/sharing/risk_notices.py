@@ -14,7 +14,8 @@ from schemas.screening import NoticeKind, PartnerNotice
 from schemas.sharing import RiskNoticeDraft
 from schemas.topics import SHARING_NOTICES
 from services.sharing.config import SOURCE
-from services.sharing.handlers import SharingStore, StateIdentity
+from services.sharing.handlers import StateIdentity
+from services.sharing.ports import SharingStore
 
 
 class CountersignatureRefused(Exception):
