@@ -45,10 +45,6 @@ class RegisterUnitOfWork(PostgresUnitOfWork):
         """The case's events in order."""
         return await events_of(self.connection, case_id)
 
-    async def save_line(self, line: CaseLine) -> None:
-        """Write the case's line."""
-        await save_line(self.connection, line)
-
     async def save_case(self, case_id: str, events: list[RecordedEvent]) -> None:
         """Write the case's line and its report facts, from its events."""
         await save_cases(self.connection, {case_id: events})
@@ -233,11 +229,6 @@ def _line_values(line: CaseLine) -> tuple[object, ...]:
         line.decided_at,
         line.decided_by,
     )
-
-
-async def save_line(connection: Connection, line: CaseLine) -> None:
-    """Write the case's line (every column from the events as they now stand)."""
-    await connection.execute(SAVE_LINE, *_line_values(line))
 
 
 async def save_lines(connection: Connection, lines: Sequence[CaseLine]) -> None:
