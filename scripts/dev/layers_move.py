@@ -53,7 +53,9 @@ MOVES: list[tuple[str, str]] = [
 
 # Folders of data that move with the module that reads them (paths, not modules).
 PATH_MOVES: list[tuple[str, str]] = [
-    ("caseflow/templates", "entrypoints/templates"),  # register_export's printable case file
+    # register_export's printable case file; the annual report's page stays with its renderer
+    # in the ground.
+    ("caseflow/templates/case_file.html", "entrypoints/templates/case_file.html"),
 ]
 
 # Also the names of Kafka topics (caseflow.parked, caseflow.agency.<CODE>.cases): rewritten in
@@ -88,7 +90,7 @@ TEXT_NAMES = {"Dockerfile", "run", "test"}  # scripts/run, scripts/test, .ci/run
 def main() -> int:
     root = Path(git("rev-parse", "--show-toplevel").strip())
     moved = sum(move_module(root, old, new) for old, new in MOVES)
-    moved += sum(move_tree(root, root / old, root / new) for old, new in PATH_MOVES)
+    moved += sum(move_path(root, root / old, root / new) for old, new in PATH_MOVES)
     for package, doc in NEW_PACKAGES.items():
         init = root / package / "__init__.py"
         if (root / package).is_dir() and not init.exists():
@@ -113,6 +115,13 @@ def move_module(root: Path, old: str, new: str) -> int:
     old_path, new_path = root / old.replace(".", "/"), root / new.replace(".", "/")
     if old_path.with_suffix(".py").is_file():
         return move_file(root, old_path.with_suffix(".py"), new_path.with_suffix(".py"))
+    return move_tree(root, old_path, new_path)
+
+
+def move_path(root: Path, old_path: Path, new_path: Path) -> int:
+    """Move a file, or every file under a folder."""
+    if old_path.is_file():
+        return move_file(root, old_path, new_path)
     return move_tree(root, old_path, new_path)
 
 

@@ -81,7 +81,7 @@ async def caseflow(settings: Settings, *arguments: str) -> str:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "caseflow",
+        "entrypoints",
         *arguments,
         env={**os.environ, "CASEFLOW_STATE_DIR": str(settings.state_dir), "COLUMNS": "200"},
         stdout=asyncio.subprocess.PIPE,
