@@ -13,11 +13,13 @@ ES256 rather than EdDSA: Temporal's own JWT authoriser reads EC and RSA keys fro
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
@@ -162,11 +164,12 @@ class KeyRing:
     ) -> KeyRing:
         """The issuer's keys on the embedded default, made on first use and published."""
         path = keys_file(state_dir)
-        if not _readable_keys(path):
-            _make_first_key(path)
-            publish(state_dir)  # the key in the file, whichever process made it
-        elif not public_file(state_dir).exists():
-            publish(state_dir)
+        with _keys_lock(path):
+            if not _readable_keys(path):
+                _write_keys(path, [new_key()])
+                publish(state_dir)
+            elif not public_file(state_dir).exists():
+                publish(state_dir)
 
         def read() -> list[SigningKey]:
             return KEY_LIST.validate_json(path.read_text())
@@ -390,20 +393,17 @@ def _disabled_at(path: Path) -> list[str]:
         return []
 
 
-def _make_first_key(path: Path) -> None:
-    """A first key, unless another process starting beside this one made it first (its key is
-    then the one every process signs and publishes)."""
-    if path.exists():  # keys of an earlier kind: replaced
-        _write_keys(path, [new_key()])
-        return
-    first = path.with_suffix(f".{secrets.token_hex(4)}.new")
-    _write_keys(first, [new_key()])
-    try:
-        os.link(first, path)  # atomic, and refused if the file exists
-    except FileExistsError:
-        pass
-    finally:
-        first.unlink()
+@contextmanager
+def _keys_lock(path: Path) -> Iterator[None]:
+    """Held while a process looks for the keys and makes the first: processes starting side by
+    side then all sign with, and publish, the one key the first of them made."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.with_suffix(".lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _write_keys(path: Path, keys: list[SigningKey]) -> None:
