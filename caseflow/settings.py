@@ -160,6 +160,12 @@ class Settings(BaseSettings):
     sharing_max_body_bytes: int = Field(
         default=262144, ge=1024, description="Largest notice body taken in."
     )
+    adopted_policy_dir: Path | None = Field(
+        default=None,
+        description="Where the point of contact writes the policy parts adopted from partners' "
+        "bundles and screening and consultation read them at start; unset: <state dir>/policy. "
+        "A part without a file there is the shipped one.",
+    )
     sharing_retry_max_seconds: float = Field(
         default=60.0, gt=0, description="Longest wait between two attempts to deliver a notice."
     )

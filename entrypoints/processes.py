@@ -106,9 +106,10 @@ def faststream_app(name: str, settings: Settings) -> FastStream:
 
         return register(settings)
     if name == POINT_OF_CONTACT:
+        from entrypoints.policy_parts import policy_parts
         from services.sharing.bootstrap import bootstrap as sharing
 
-        return sharing(settings)
+        return sharing(settings, policy_parts())
     raise ValueError(f"unknown process '{name}'; known: {', '.join(ALL_PROCESS_NAMES)}")
 
 

@@ -3,16 +3,17 @@ what travels between the states' points of contact."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field, JsonValue
+from pydantic import Field, JsonValue, model_validator
 
 from schemas.application import TechnologyCategory
 from schemas.cases import DecisionOutcome
 from schemas.consultation import CaseParty
-from schemas.envelope import Contract
+from schemas.envelope import Contract, canonical_json
 from schemas.screening import NoticeParty
 from schemas.types import ControlCode, CountryCode, Text
 
@@ -107,8 +108,8 @@ class ExchangedNotice(Contract):
     kind: ExchangeKind
     notice_id: str = Field(min_length=1, max_length=120, description="The issuer's notice id.")
     notice: dict[str, JsonValue] = Field(
-        description="The notice itself: a PartnerNotice (denial, risk), an ApprovalDespiteDenial "
-        "or a KeyRotated, by `kind`."
+        description="The notice itself: a PartnerNotice (denial, risk), an ApprovalDespiteDenial, "
+        "a KeyRotated or a PolicyBundle, by `kind`."
     )
 
 
@@ -126,3 +127,54 @@ class RiskNoticeDraft(Contract):
     sources: list[Annotated[str, Field(min_length=3, max_length=500)]] = Field(
         min_length=1, max_length=20, description="Where it is known from (reports, findings)."
     )
+
+
+class PolicyPart(StrEnum):
+    """The parts of a state's policy that travel in a bundle, each one data file of its own."""
+
+    SCREENING_POLICY = "screening_policy"  # services/screening/data/policy.json
+    ROUTING_POLICY = "routing_policy"  # services/consultation/data/routing.json
+    DESTINATIONS = "destinations"  # services/screening/data/destinations.json
+
+
+def policy_hash(parts: dict[PolicyPart, dict[str, JsonValue]]) -> str:
+    """The content hash of a bundle's parts: SHA-256 of their canonical JSON."""
+    canonical = canonical_json({part.value: document for part, document in parts.items()})
+    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class PolicyBundle(Contract):
+    """A state's best practice as data: its screening policy, routing policy and destination
+    register in force, versioned per issuing state and published by a verified officer. A
+    partner takes it in as a proposal and adopts what it chooses, key by key."""
+
+    event_type = "PolicyBundle"
+
+    issuing_state: CountryCode
+    bundle_version: int = Field(ge=1, description="Increases with every bundle of the issuer.")
+    content_hash: str = Field(
+        pattern=r"^sha256:[0-9a-f]{64}$", description="`policy_hash` of the parts."
+    )
+    parts: dict[PolicyPart, dict[str, JsonValue]] = Field(
+        min_length=1, description="Each part's document as the issuer has it in force."
+    )
+    published_by: str = Field(min_length=1, max_length=200, description="From a verified token.")
+    published_role: str = Field(min_length=1, max_length=40)
+    published_at: datetime
+    reason: Text = Field(min_length=3, description="Why the issuer published it.")
+
+    @model_validator(mode="after")
+    def _hash_matches(self) -> PolicyBundle:
+        if policy_hash(self.parts) != self.content_hash:
+            raise ValueError("content_hash does not match the parts")
+        return self
+
+    @property
+    def notice_id(self) -> str:
+        """How the bundle travels between points of contact: `DE/policy/3`."""
+        return bundle_notice_id(self.issuing_state, self.bundle_version)
+
+
+def bundle_notice_id(state: str, version: int) -> str:
+    """The notice id of a state's policy bundle."""
+    return f"{state}/policy/{version}"

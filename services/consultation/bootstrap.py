@@ -9,6 +9,7 @@ import asyncpg
 import structlog
 from faststream import FastStream
 
+from caseflow.adopted_policy import adopted_policy_dir, in_force
 from caseflow.bad_messages.retries import RetryBudget
 from caseflow.http import HttpServer
 from caseflow.metrics import scraped_from_store
@@ -16,13 +17,14 @@ from caseflow.service_auth import ServiceAuthentication
 from caseflow.service_runtime import ServiceRuntime
 from caseflow.settings import Settings
 from caseflow.uow import PostgresStore
+from schemas.sharing import PolicyPart
 from services.consultation.adapters import PostgresConsultationUnitOfWork
 from services.consultation.api import build_api
 from services.consultation.app import build_router
 from services.consultation.config import MIGRATIONS, SCHEMA
 from services.consultation.handlers import handler_table
 from services.consultation.metrics import referral_families
-from services.consultation.policy import RoutingPolicy, StakeholderRegistry
+from services.consultation.policy import ROUTING_POLICY, RoutingPolicy, StakeholderRegistry
 
 log = structlog.get_logger(__name__)
 DEFAULT_HTTP_PORT = 8300
@@ -39,7 +41,7 @@ def bootstrap(
     runtime = ServiceRuntime.from_settings(settings, SCHEMA, MIGRATIONS)
     resources = ConsultationResources(
         runtime,
-        policy or RoutingPolicy.load(),
+        policy or routing_policy_in_force(settings),
         registry or StakeholderRegistry.load(),
         HttpServer(
             "consultation",
@@ -56,6 +58,13 @@ def bootstrap(
         RetryBudget.from_settings(settings),
     )
     return runtime.app(router, resources=resources)
+
+
+def routing_policy_in_force(settings: Settings) -> RoutingPolicy:
+    """The routing policy this process refers with: the shipped file, or the document adopted
+    from partners' bundles (docs/sharing.md)."""
+    directory = adopted_policy_dir(settings)
+    return RoutingPolicy.load(in_force(directory, PolicyPart.ROUTING_POLICY, ROUTING_POLICY))
 
 
 @dataclass

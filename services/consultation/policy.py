@@ -15,6 +15,7 @@ from schemas.screening import FindingCategory, RiskLevel
 from schemas.types import CountryCode
 
 DATA = Path(__file__).parent / "data"
+ROUTING_POLICY = DATA / "routing.json"
 
 
 class _Data(BaseModel):
@@ -64,7 +65,7 @@ class RoutingPolicy(_Data):
         return timedelta(days=self.extension_days)
 
     @classmethod
-    def load(cls, path: Path = DATA / "routing.json") -> RoutingPolicy:
+    def load(cls, path: Path = ROUTING_POLICY) -> RoutingPolicy:
         """The policy in `path` (default: the shipped one)."""
         return cls.model_validate(json.loads(path.read_text()))
 

@@ -10,12 +10,14 @@ import asyncpg
 import structlog
 from faststream import FastStream
 
+from caseflow.adopted_policy import adopted_policy_dir, in_force
 from caseflow.bad_messages.retries import RetryBudget
 from caseflow.http import HttpServer
 from caseflow.service_auth import ServiceAuthentication
 from caseflow.service_runtime import ServiceRuntime
 from caseflow.settings import Settings
 from caseflow.uow import PostgresStore
+from schemas.sharing import PolicyPart
 from services.screening.adapters import PostgresScreeningUnitOfWork
 from services.screening.api import build_api
 from services.screening.app import build_router
@@ -25,10 +27,10 @@ from services.screening.domain import Knowledge
 from services.screening.handlers import closing_table
 from services.screening.list_updates import ensure_seed_list
 from services.screening.notice_rescreening import notice_table
-from services.screening.policy import ScreeningPolicy
+from services.screening.policy import DEFAULT_POLICY, ScreeningPolicy
 from services.screening.requests import request_table
 from services.screening.rescreening import register_earlier_open_cases
-from services.screening.rules.destination import DestinationRegister
+from services.screening.rules.destination import DEFAULT_REGISTER, DestinationRegister
 
 log = structlog.get_logger(__name__)
 DEFAULT_HTTP_PORT = 8310
@@ -44,7 +46,8 @@ def bootstrap(
     """The screening process: its router, runtime (pool, relay), current lists and HTTP API;
     `policy` and `destinations` replace the policy files."""
     runtime = ServiceRuntime.from_settings(settings, SCHEMA, MIGRATIONS)
-    policy = policy or ScreeningPolicy.load()
+    in_force_policy, in_force_destinations = policy_in_force(settings)
+    policy = policy or in_force_policy
     resources = ScreeningResources(
         runtime,
         lists,
@@ -59,7 +62,7 @@ def bootstrap(
         ServiceAuthentication(settings),
     )
     store = resources.store()
-    standing = Knowledge(lists, destinations or DestinationRegister.load())
+    standing = Knowledge(lists, destinations or in_force_destinations)
     router = build_router(
         request_table(store, store, policy, standing, lists, resources),
         closing_table(store),
@@ -67,6 +70,16 @@ def bootstrap(
         RetryBudget.from_settings(settings),
     )
     return runtime.app(router, resources=resources)
+
+
+def policy_in_force(settings: Settings) -> tuple[ScreeningPolicy, DestinationRegister]:
+    """The screening policy and destination register this process screens with: the shipped
+    files, or the documents adopted from partners' bundles (docs/sharing.md)."""
+    directory = adopted_policy_dir(settings)
+    return (
+        ScreeningPolicy.load(in_force(directory, PolicyPart.SCREENING_POLICY, DEFAULT_POLICY)),
+        DestinationRegister.load(in_force(directory, PolicyPart.DESTINATIONS, DEFAULT_REGISTER)),
+    )
 
 
 @dataclass

@@ -7,13 +7,13 @@ import json
 from datetime import datetime
 from typing import Any
 
-from caseflow.uow import PostgresUnitOfWork
+from services.sharing.bundle_records import PostgresBundleRecords
 from services.sharing.config import NOTICES_CONSUMER
 from services.sharing.ports import Delivery
 from services.sharing.signing import KeyStatus, SigningKey, TrustedKey
 
 
-class PostgresSharingUnitOfWork(PostgresUnitOfWork):
+class PostgresSharingUnitOfWork(PostgresBundleRecords):
     """The sharing schema's records inside one transaction."""
 
     consumer = NOTICES_CONSUMER
@@ -198,12 +198,12 @@ class PostgresSharingUnitOfWork(PostgresUnitOfWork):
 
     async def keep_refused(
         self, at: datetime, claimed_from: str | None, key_id: str | None, reason: str,
-        message: str, remote: str | None, excerpt: str | None,
+        message: str, remote: str | None, excerpt: str | None, kind: str | None = None,
     ) -> None:  # fmt: skip
         """Keep a refused request and why, for operators."""
         await self.connection.execute(
             "INSERT INTO refused_notices (refused_at, claimed_from, key_id, reason, message,"
-            " remote, body_excerpt) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            " remote, body_excerpt, kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             at,
             claimed_from,
             key_id,
@@ -211,14 +211,17 @@ class PostgresSharingUnitOfWork(PostgresUnitOfWork):
             message,
             remote,
             excerpt,
+            kind,
         )
 
-    async def refused(self, limit: int) -> list[dict[str, Any]]:
-        """The latest refused requests, newest first."""
+    async def refused(self, limit: int, kind: str | None = None) -> list[dict[str, Any]]:
+        """The latest refused requests (of one claimed kind, or all), newest first."""
         rows = await self.connection.fetch(
-            "SELECT id, refused_at, claimed_from, key_id, reason, message, remote, body_excerpt"
-            " FROM refused_notices ORDER BY id DESC LIMIT $1",
+            "SELECT id, refused_at, claimed_from, key_id, reason, message, remote, body_excerpt,"
+            " kind FROM refused_notices WHERE $2::text IS NULL OR kind = $2"
+            " ORDER BY id DESC LIMIT $1",
             limit,
+            kind,
         )
         return [dict(row) for row in rows]
 

@@ -14,6 +14,8 @@ from caseflow.auth.dependencies import Authentication, install
 from caseflow.http import refuse_invalid_requests
 from schemas.envelope import utcnow
 from schemas.sharing import RiskNoticeDraft
+from services.sharing.bundle_api import bundle_routes
+from services.sharing.bundles import PolicyParts
 from services.sharing.config import EXCHANGE_PATH
 from services.sharing.handlers import (
     Incoming,
@@ -66,6 +68,7 @@ class PointOfContact:
     store: SharingStore
     identity: StateIdentity
     rules: ExchangeRules
+    parts: PolicyParts
 
 
 def build_api(contact: PointOfContact, authentication: Authentication) -> FastAPI:
@@ -81,6 +84,7 @@ def build_api(contact: PointOfContact, authentication: Authentication) -> FastAP
     _exchange(api, contact)
     _registry(api, contact)
     _risk_notices(api, contact)
+    bundle_routes(api, contact.store, contact.identity, contact.parts, contact.rules.max_body)
 
     @api.get("/health")
     async def health() -> dict[str, str]:
@@ -195,10 +199,12 @@ def _registry(api: FastAPI, contact: PointOfContact) -> None:
         return {"revoked": revoked}
 
     @api.get("/refused")
-    async def refused(principal: Operator, limit: int = 50) -> list[dict[str, Any]]:
-        """The latest requests refused, with their reason."""
+    async def refused(
+        principal: Operator, limit: int = 50, kind: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The latest requests refused (of the kind they claimed, or all), with their reason."""
         async with store.unit_of_work() as uow:
-            return await uow.refused(min(max(limit, 1), 500))
+            return await uow.refused(min(max(limit, 1), 500), kind)
 
     @api.get("/exchange-log")
     async def exchange_log(principal: Operator, limit: int = 50) -> dict[str, Any]:

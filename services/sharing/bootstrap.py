@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ssl
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -14,6 +15,7 @@ import httpx
 import structlog
 from faststream import FastStream
 
+from caseflow.adopted_policy import adopted_policy_dir
 from caseflow.bad_messages.retries import RetryBudget
 from caseflow.http import HttpServer
 from caseflow.service_auth import ServiceAuthentication
@@ -24,6 +26,7 @@ from schemas.envelope import utcnow
 from services.sharing.adapters import PostgresSharingUnitOfWork
 from services.sharing.api import PointOfContact, build_api
 from services.sharing.app import build_router
+from services.sharing.bundles import PartSource, PolicyParts, materialise_adopted
 from services.sharing.config import DEFAULT_HTTP_PORT, MIGRATIONS, SCHEMA
 from services.sharing.delivery import Courier
 from services.sharing.handlers import (
@@ -61,9 +64,10 @@ def exchange_rules(settings: Settings) -> ExchangeRules:
     )
 
 
-def bootstrap(settings: Settings) -> FastStream:
-    """The point-of-contact process: its router, runtime (pool, relay) and resources."""
-    resources = SharingResources.from_settings(settings)
+def bootstrap(settings: Settings, parts: Sequence[PartSource] = ()) -> FastStream:
+    """The point-of-contact process: its router, runtime (pool, relay) and resources; `parts`
+    are the policy parts it publishes and adopts (the composition root knows their owners)."""
+    resources = SharingResources.from_settings(settings, parts)
     router = build_router(
         notice_table(resources.store(), resources.identity), RetryBudget.from_settings(settings)
     )
@@ -81,11 +85,14 @@ class SharingResources:
     http: HttpServer
     authentication: ServiceAuthentication
     settings: Settings
+    parts: PolicyParts
     _client: httpx.AsyncClient | None = field(default=None, repr=False)
     _courier: asyncio.Task[None] | None = field(default=None, repr=False)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> SharingResources:
+    def from_settings(
+        cls, settings: Settings, parts: Sequence[PartSource] = ()
+    ) -> SharingResources:
         """The runtime on the configured PostgreSQL and Kafka, for the configured state."""
         return cls(
             ServiceRuntime.from_settings(settings, SCHEMA, MIGRATIONS),
@@ -102,6 +109,7 @@ class SharingResources:
             ),
             ServiceAuthentication(settings),
             settings,
+            PolicyParts(tuple(parts), adopted_policy_dir(settings)),
         )
 
     def store(self) -> SharingStore:
@@ -113,7 +121,10 @@ class SharingResources:
         started)."""
         key_id = await ensure_signing_key(self.store(), self.identity, utcnow())
         log.info("point of contact", state=self.identity.code, key_id=key_id)
-        contact = PointOfContact(self.store(), self.identity, self.rules)
+        adopted = await materialise_adopted(self.store(), self.parts)
+        if adopted:
+            log.info("adopted policy parts written", parts=[part.value for part in adopted])
+        contact = PointOfContact(self.store(), self.identity, self.rules, self.parts)
         await self.http.start(build_api(contact, await self.authentication.start()))
         cafile = self.settings.sharing_tls_cafile
         self._client = httpx.AsyncClient(

@@ -3,6 +3,7 @@ state's notices queued for every partner, keys and the trust registry changed wi
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,7 +16,13 @@ from pydantic import ValidationError
 from caseflow.messaging import HandlerTable
 from schemas.envelope import Envelope, derived_id, utcnow
 from schemas.screening import NoticeKind, PartnerNotice
-from schemas.sharing import ApprovalDespiteDenial, ExchangedNotice, ExchangeKind, KeyRotated
+from schemas.sharing import (
+    ApprovalDespiteDenial,
+    ExchangedNotice,
+    ExchangeKind,
+    KeyRotated,
+    PolicyBundle,
+)
 from schemas.topics import SHARING_NOTICES
 from services.sharing.config import SOURCE
 from services.sharing.ports import SharingStore, SharingTransaction
@@ -29,7 +36,7 @@ from services.sharing.signing import (
     verify_request,
 )
 
-Content = PartnerNotice | ApprovalDespiteDenial | KeyRotated
+Content = PartnerNotice | ApprovalDespiteDenial | KeyRotated | PolicyBundle
 
 REFUSED = Counter(
     "caseflow_sharing_refused", "Requests the point of contact refused, by reason.", ["reason"]
@@ -88,8 +95,18 @@ async def receive_notice(
                 str(refusal),
                 incoming.remote,
                 incoming.body[:2000].decode(errors="replace") or None,
+                claimed_kind(incoming.body),
             )
         raise
+
+
+def claimed_kind(body: bytes) -> str | None:
+    """The kind a refused body says it is, when it parses that far."""
+    try:
+        kind = json.loads(body).get("kind")
+    except (ValueError, AttributeError):
+        return None
+    return kind if isinstance(kind, str) else None
 
 
 async def _take_in(
@@ -116,6 +133,8 @@ async def _take_in(
     exchanged, content = read_exchanged(incoming.body, signed.sender)
     if isinstance(content, KeyRotated):
         await _follow_rotation(uow, content, signed, now)
+    if isinstance(content, PolicyBundle):
+        await uow.keep_proposal(content, now)
     kept = await uow.keep_received(
         signed.sender, exchanged.notice_id, exchanged.kind.value, signed.key_id,
         signed.as_headers(), incoming.body.decode(), now,
@@ -123,7 +142,7 @@ async def _take_in(
     if not kept:
         return Receipt.DUPLICATE
     RECEIVED.labels(exchanged.kind.value).inc()
-    if not isinstance(content, KeyRotated):
+    if not isinstance(content, KeyRotated | PolicyBundle):
         envelope = Envelope.wrap(
             content,
             source=SOURCE,
@@ -157,6 +176,8 @@ def read_exchanged(body: bytes, sender: str) -> tuple[ExchangedNotice, Content]:
 def _content_of(exchanged: ExchangedNotice) -> Content:
     if exchanged.kind is ExchangeKind.KEY_ROTATION:
         return KeyRotated.model_validate(exchanged.notice)
+    if exchanged.kind is ExchangeKind.POLICY_BUNDLE:
+        return PolicyBundle.model_validate(exchanged.notice)
     if exchanged.kind is ExchangeKind.APPROVAL_DESPITE_DENIAL:
         return ApprovalDespiteDenial.model_validate(exchanged.notice)
     if exchanged.kind in (ExchangeKind.DENIAL, ExchangeKind.RISK):
