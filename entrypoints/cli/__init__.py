@@ -47,6 +47,7 @@ class CaseflowCommands(LazyCommands):
         "notices": "entrypoints.cli.notices:app",
         "partners": "entrypoints.cli.partners:app",
         "risk-notices": "entrypoints.cli.risk_notices:app",
+        "bundles": "entrypoints.cli.bundles:app",
         "schemas": "entrypoints.cli.contracts:app",
         "users": "entrypoints.cli.users:app",
         "audit": "entrypoints.cli.audit:app",

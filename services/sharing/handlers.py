@@ -3,7 +3,7 @@ state's notices queued for every partner, keys and the trust registry changed wi
 
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,6 +38,7 @@ from services.sharing.signing import (
 
 Content = PartnerNotice | ApprovalDespiteDenial | KeyRotated | PolicyBundle
 
+_KIND = re.compile(rb'"kind"\s*:\s*"([a-z_]{1,40})"')
 REFUSED = Counter(
     "caseflow_sharing_refused", "Requests the point of contact refused, by reason.", ["reason"]
 )
@@ -101,12 +102,10 @@ async def receive_notice(
 
 
 def claimed_kind(body: bytes) -> str | None:
-    """The kind a refused body says it is, when it parses that far."""
-    try:
-        kind = json.loads(body).get("kind")
-    except (ValueError, AttributeError):
-        return None
-    return kind if isinstance(kind, str) else None
+    """The kind a refused body says it is, if it says so near its start (an oversized body is
+    cut short, so it is searched, not parsed)."""
+    found = _KIND.search(body[:2000])
+    return found[1].decode() if found else None
 
 
 async def _take_in(
