@@ -84,6 +84,12 @@ class Settings(BaseSettings):
         "temporal_tls_key_file",
         "temporal_tls_server_name",
         "temporal_token",
+        "state_code",
+        "state_name",
+        "sharing_tls_certfile",
+        "sharing_tls_keyfile",
+        "sharing_tls_cafile",
+        "adopted_policy_dir",
         mode="before",
     )
     @classmethod

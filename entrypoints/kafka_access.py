@@ -71,6 +71,8 @@ SERVICES: dict[str, ServiceAccess] = {
     "worker": ServiceAccess((), (CASES, SCREENING_REQUESTS, CONSULTATION_REQUESTS, REVIEW_ACTIONS)),
     "audit": ServiceAccess(AUDITED, ()),
     "register": ServiceAccess(REGISTERED, ()),
+    # The point of contact: this state's notices in, partners' verified notices out.
+    "sharing": ServiceAccess((SHARING_NOTICES,), (SHARING_NOTICES,)),
 }
 
 

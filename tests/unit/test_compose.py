@@ -28,7 +28,13 @@ from caseflow.auth import KeyRing
 from caseflow.auth.tokens import new_key
 from caseflow.settings import Settings
 from entrypoints.kafka_access import SERVICES, Grant, all_grants
-from entrypoints.processes import PROCESS_NAMES, READY_FILE_VARIABLE, faststream_app
+from entrypoints.processes import (
+    ALL_PROCESS_NAMES,
+    POINT_OF_CONTACT,
+    PROCESS_NAMES,
+    READY_FILE_VARIABLE,
+    faststream_app,
+)
 from entrypoints.stack.broker import stack_topics
 from schemas.topics import ALL_TOPICS, CASES, REJECTIONS, SUBMISSIONS, agency_topic
 from services.intake.config import registered_agencies
@@ -109,8 +115,9 @@ def compose(tmp_path_factory: pytest.TempPathFactory) -> Compose:
 
 @pytest.fixture(scope="module")
 def services(compose: Compose) -> dict[str, Model]:
-    """The services of the resolved compose model, as `docker compose up` would see them."""
-    resolved = compose("config")
+    """The services of the resolved compose model, as `docker compose --profile sharing up`
+    would see them (the point of contact runs only where the deployment speaks for a state)."""
+    resolved = compose("--profile", "sharing", "config")
     assert resolved.returncode == 0, resolved.stderr
     model: Model = yaml.safe_load(resolved.stdout)
     found: dict[str, Model] = model["services"]
@@ -130,7 +137,7 @@ def _host_port(address: str) -> tuple[str, int]:
 
 def _caseflow_services(services: dict[str, Model]) -> Iterator[tuple[str, Model]]:
     """The service of each caseflow process, by process name."""
-    for name in PROCESS_NAMES:
+    for name in ALL_PROCESS_NAMES:
         yield name, services[name]
 
 
@@ -235,7 +242,7 @@ def test_every_caseflow_process_runs_as_its_own_service_from_the_dockerfile(
         if service.get("command", [])[:2] == ["caseflow", "run"]
     }
 
-    assert runs == {process: process for process in PROCESS_NAMES}
+    assert runs == {process: process for process in ALL_PROCESS_NAMES}
     for name, service in _caseflow_services(services):
         assert service["command"] == ["caseflow", "run", name]
         assert Path(service["build"]["context"]) == ROOT
@@ -376,8 +383,9 @@ def test_every_topic_a_service_consumes_or_documents_is_one_it_is_granted() -> N
         temporal_address="temporal:7233",
     )
     grants = all_grants(registered_agencies())
-    for name in ("intake", "screening", "consultation", "bridge", "audit"):
-        broker = faststream_app(name, settings).broker
+    for name in ("intake", "screening", "consultation", "bridge", "audit", POINT_OF_CONTACT):
+        speaking_for = settings.model_copy(update={"state_code": "FR"})
+        broker = faststream_app(name, speaking_for).broker
         assert broker is not None
         mine = [g for g in grants if g.principal == name and g.resource == "topic"]
 
@@ -600,3 +608,41 @@ def test_every_file_the_stack_mounts_from_the_repository_exists(
                 script = _mounted_file(mounts, word)
                 assert script is not None, f"{name} runs {word}, which nothing mounts"
                 assert script.is_file(), f"{name} runs {word}, missing at {script}"
+
+
+def test_the_point_of_contact_runs_only_for_a_state_and_serves_the_exchange(
+    compose: Compose, services: dict[str, Model]
+) -> None:
+    without_profile = compose("config", "--services")
+    assert without_profile.returncode == 0, without_profile.stderr
+    assert set(without_profile.stdout.split()) >= set(PROCESS_NAMES)
+    assert POINT_OF_CONTACT not in without_profile.stdout.split()
+    environment = services[POINT_OF_CONTACT]["environment"]
+    assert {"CASEFLOW_STATE_CODE", "CASEFLOW_STATE_NAME"} <= environment.keys()
+    assert environment["CASEFLOW_SHARING_HTTP_HOST"] == "0.0.0.0"
+    assert {port["target"] for port in services[POINT_OF_CONTACT]["ports"]} == {
+        int(environment["CASEFLOW_SHARING_HTTP_PORT"])
+    }
+    assert {"CASEFLOW_SHARING_TLS_CERTFILE", "CASEFLOW_SHARING_TLS_KEYFILE"} <= environment.keys()
+
+
+def test_only_the_point_of_contact_writes_adopted_policy_and_its_owners_read_it(
+    services: dict[str, Model],
+) -> None:
+    def mount(name: str) -> Model:
+        found: list[Model] = [
+            m for m in services[name]["volumes"] if m["source"] == "adopted-policy"
+        ]
+        assert len(found) == 1, name
+        return found[0]
+
+    writers = {
+        name
+        for name, service in services.items()
+        for m in service.get("volumes", [])
+        if m["source"] == "adopted-policy" and not m.get("read_only")
+    }
+    assert writers == {POINT_OF_CONTACT}
+    for name in (POINT_OF_CONTACT, "screening", "consultation"):
+        directory = services[name]["environment"]["CASEFLOW_ADOPTED_POLICY_DIR"]
+        assert mount(name)["target"] == directory, name
