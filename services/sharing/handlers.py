@@ -133,7 +133,7 @@ async def _take_in(
     if isinstance(content, KeyRotated):
         await _follow_rotation(uow, content, signed, now)
     if isinstance(content, PolicyBundle):
-        await uow.keep_proposal(content, now)
+        await _keep_proposal(uow, content, now)
     kept = await uow.keep_received(
         signed.sender, exchanged.notice_id, exchanged.kind.value, signed.key_id,
         signed.as_headers(), incoming.body.decode(), now,
@@ -151,6 +151,19 @@ async def _take_in(
         )
         await uow.publish(SHARING_NOTICES, envelope)
     return Receipt.ACCEPTED
+
+
+async def _keep_proposal(uow: SharingTransaction, bundle: PolicyBundle, now: datetime) -> None:
+    """Keep a partner's bundle as a proposal; a version already received with other content is
+    refused (a changed policy is a new version)."""
+    known = await uow.proposal(bundle.issuing_state, bundle.bundle_version)
+    if known is not None and known.content_hash != bundle.content_hash:
+        raise Refused(
+            RefusalReason.MALFORMED,
+            f"bundle {bundle.bundle_version} of {bundle.issuing_state} was received before with "
+            f"content {known.content_hash}: a changed policy takes a new version",
+        )
+    await uow.keep_proposal(bundle, now)
 
 
 def read_exchanged(body: bytes, sender: str) -> tuple[ExchangedNotice, Content]:

@@ -25,7 +25,7 @@ from caseflow.settings import Endpoints, Settings
 from entrypoints.cli.bundles import app as bundles_cli
 from entrypoints.policy_parts import policy_parts
 from schemas.envelope import utcnow
-from schemas.sharing import ExchangedNotice, ExchangeKind, PolicyPart
+from schemas.sharing import ExchangedNotice, ExchangeKind, PolicyBundle, PolicyPart, policy_hash
 from services.consultation.bootstrap import routing_policy_in_force
 from services.screening.bootstrap import policy_in_force
 from services.sharing.bootstrap import bootstrap as sharing_app
@@ -104,6 +104,7 @@ class Pair:
     published: dict[str, Any]
 
 
+REWRITTEN: dict[PolicyPart, Document] = {PolicyPart.ROUTING_POLICY: {"version": "other"}}
 REASON = {"reason": "Our register and routing after the 2026 review."}
 
 
@@ -233,6 +234,12 @@ async def test_a_malformed_or_oversized_bundle_is_refused_and_kept_for_operators
         "published_role": "senior_officer", "published_at": utcnow().isoformat(),
         "reason": "Trust us.",
     }  # fmt: skip
+    earlier = (await pair.french.get("/bundles/DE/1")).json()
+    rewritten = PolicyBundle(
+        issuing_state="DE", bundle_version=1, content_hash=policy_hash(REWRITTEN),
+        parts=REWRITTEN, published_by="dora", published_role="operator",
+        published_at=utcnow(), reason="The same version, other content.",
+    )  # fmt: skip
     bodies = {
         "malformed": ExchangedNotice(
             issuing_state="DE", kind=ExchangeKind.POLICY_BUNDLE, notice_id="DE/policy/2",
@@ -240,15 +247,23 @@ async def test_a_malformed_or_oversized_bundle_is_refused_and_kept_for_operators
         ).model_dump_json().encode(),
         "oversized": b'{"issuing_state": "DE", "kind": "policy_bundle", "notice": "'
         + b"x" * 300_000 + b'"}',
+        "malformed (a version again)": ExchangedNotice(
+            issuing_state="DE", kind=ExchangeKind.POLICY_BUNDLE, notice_id="DE/policy/1",
+            notice=rewritten.model_dump(mode="json"),
+        ).model_dump_json().encode(),
     }  # fmt: skip
     for reason, body in bodies.items():
         signed = sign_request(
             key, "POST", EXCHANGE_PATH, body, sender="DE", addressee="FR", now=utcnow()
         )
         reply = await pair.french.post(EXCHANGE_PATH, content=body, headers=signed.as_headers())
-        assert reply.json()["reason"] == reason, reply.text
+        assert reply.json()["reason"] == reason.split()[0], reply.text
     refused = (await pair.french.get("/refused?kind=policy_bundle")).json()
-    assert [row["reason"] for row in refused] == ["oversized", "malformed"]
-    assert "content_hash does not match" in refused[1]["message"]
+    assert [row["reason"] for row in refused] == ["malformed", "oversized", "malformed"]
+    assert "a changed policy takes a new version" in refused[0]["message"]
+    assert "content_hash does not match" in refused[2]["message"]
+    assert (await pair.french.get("/bundles/DE/1")).json()["content_hash"] == earlier[
+        "content_hash"
+    ]
     received = (await pair.french.get("/bundles")).json()["received"]
     assert [b["bundle_version"] for b in received] == [1]

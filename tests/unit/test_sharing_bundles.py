@@ -14,9 +14,11 @@ from pydantic import JsonValue
 from caseflow.adopted_policy import adopted_file, write_adopted
 from caseflow.settings import Settings
 from entrypoints.policy_parts import policy_parts
+from entrypoints.samples import sample_applications
 from schemas.sharing import ExchangedNotice, ExchangeKind, PolicyBundle, PolicyPart, policy_hash
 from services.consultation.bootstrap import routing_policy_in_force
 from services.screening.bootstrap import policy_in_force
+from services.screening.rules.destination import destination_findings
 from services.sharing.bundles import Adoption, PolicyParts, documents_after_adoption
 from services.sharing.handlers import read_exchanged
 from services.sharing.policy_diff import AdoptionRefused, Change, adopt, diff
@@ -141,9 +143,14 @@ def test_an_adopted_part_is_in_force_in_its_owning_service_and_the_others_are_no
         keys={PolicyPart.DESTINATIONS: ["destinations/TM"]}, reason="Germany's evidence holds."
     )
     [(part, document)] = documents_after_adoption(parts, bundle, wanted, NOW).items()
-    write_adopted(parts.directory, part, document)
     settings = Settings(state_dir=tmp_path, adopted_policy_dir=parts.directory)
+    to_turkmenistan = sample_applications()[0].model_copy(update={"destination_country": "TM"})
+    assert destination_findings(to_turkmenistan, policy_in_force(settings)[1]) == []
+    write_adopted(parts.directory, part, document)
     screening_policy, register = policy_in_force(settings)
+    [finding] = destination_findings(to_turkmenistan, register)
+    assert finding.severity == "high"
+    assert "+DE.1@" in finding.explanation
     assert register.destinations["TM"].rating == "high"
     assert register.destinations["AE"].rating == "high"  # Germany's "low" was not adopted
     assert register.version.endswith("+DE.1@20261206T170000")
