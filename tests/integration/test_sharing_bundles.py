@@ -200,14 +200,14 @@ async def test_adopted_keys_are_in_force_in_screening_and_nothing_else_is(pair: 
     assert routing_policy_in_force(pair.france.settings).response_days == 30
 
 
-async def cli(pair: Pair, *arguments: str) -> str:
+async def cli(pair: Pair, *arguments: str, exit_code: int = 0) -> str:
     """`caseflow bundles …` at France, as its operator, as a user would run it."""
     token = pair.french.headers["Authorization"].removeprefix("Bearer ")
     environment = {"CASEFLOW_TOKEN": token, "CASEFLOW_SHARING_URL": pair.france.url}
     result = await asyncio.to_thread(
         CliRunner().invoke, bundles_cli, list(arguments), env=environment, terminal_width=200
     )
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == exit_code, result.output
     return result.output
 
 
@@ -222,6 +222,19 @@ async def test_the_command_line_lists_shows_and_diffs_a_partner_s_bundle(pair: P
     assert "response_days" in diffed
     assert "changed" in diffed
     assert "destinations/" not in diffed
+    adopted = await cli(
+        pair, "adopt", "DE", "1", "--key", "destinations:destinations/MM",
+        "--reason", "Myanmar's rating as Germany has it.",
+    )  # fmt: skip
+    assert "destinations/MM adopted by" in adopted
+    assert "next start" in adopted
+    assert "PART:KEY" in await cli(
+        pair, "adopt", "DE", "1", "--key", "MM", "--reason", "Why not.", exit_code=2
+    )
+    assert "not a key where the bundle differs" in await cli(
+        pair, "adopt", "DE", "1", "--key", "destinations:destinations/MM", "--reason", "Again.",
+        exit_code=1,
+    )  # fmt: skip
 
 
 async def test_a_malformed_or_oversized_bundle_is_refused_and_kept_for_operators(
