@@ -4,8 +4,8 @@ takes, and what it does to a sign-off awaiting its countersignature. Pure rules,
 from __future__ import annotations
 
 from schemas.cases import CaseStatus
-from schemas.screening import ScreeningCompleted
-from workflows.consultation import APPROVALS
+from schemas.screening import NoticeKind, ScreeningCompleted
+from workflows.consultation import APPROVALS, notice_states
 from workflows.model import CaseState
 
 # Why screening ran unasked when a notice matched: the result's reason begins with it.
@@ -55,3 +55,13 @@ def notice_alert(result: ScreeningCompleted, was: ScreeningCompleted | None) -> 
         f"re-screened after {notice}: risk {change} {risk} (was {before}), "
         f"{len(result.findings)} finding(s)"
     )
+
+
+def denials_after_referral(case: CaseState, result: ScreeningCompleted) -> list[str]:
+    """Partner states whose denial the result brings and the case's referral did not consult:
+    a referral made before the notice matched (EU 2021/821 Art. 16). Empty when not referred."""
+    if case.consultation is None:
+        return []
+    before = notice_states(case.screening, NoticeKind.DENIAL) if case.screening else []
+    known = set(before) | set(case.unconsulted_partners)
+    return [state for state in notice_states(result, NoticeKind.DENIAL) if state not in known]

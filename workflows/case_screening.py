@@ -12,7 +12,12 @@ with workflow.unsafe.imports_passed_through():
     from schemas.screening import ScreeningCompleted
     from schemas.topics import SCREENING_REQUESTS
     from workflows import events, versions
-    from workflows.case_notices import notice_alert, notice_taken_in, sign_off_withdrawn
+    from workflows.case_notices import (
+        denials_after_referral,
+        notice_alert,
+        notice_taken_in,
+        sign_off_withdrawn,
+    )
     from workflows.case_record import CaseRecord
 
 
@@ -109,6 +114,7 @@ class CaseScreening:
         issuing state; an approval awaiting countersignature goes back to review."""
         record, case = self._record, self._record.case
         case.notices.append(notice)
+        case.unconsulted_partners += denials_after_referral(case, result)
         case.alert = notice_alert(result, case.screening)
         case.screening = result
         if sign_off_withdrawn(case):

@@ -231,6 +231,11 @@ class CaseState(BaseModel):
         default_factory=list,
         description="Partner notices (`<state>/<notice id>`) whose re-screening was taken in.",
     )
+    unconsulted_partners: list[str] = Field(
+        default_factory=list,
+        description="Partner states whose denial matched only after the case was referred: "
+        "the next referral consults them (EU 2021/821 Art. 16).",
+    )
     alert: str = Field(
         default="", description="The latest re-screening alert (list update or partner notice)."
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from temporalio.client import Client
@@ -16,19 +16,24 @@ from caseflow.settings import Endpoints
 from entrypoints.samples import sample_assessment
 from schemas.application import TechnologyCategory
 from schemas.cases import CaseStatus, DecisionOutcome
+from schemas.consultation import ConsultationConcluded
 from schemas.licences import LicenceStatus
-from schemas.screening import FindingCategory, NoticeKind, NoticeParty, PartnerNotice
+from schemas.screening import FindingCategory, NoticeKind, NoticeParty, PartnerNotice, RiskLevel
 from schemas.topics import SHARING_NOTICES
 from tests.actors import token_for
+from tests.integration.case_harness import OFFICER as HARNESS_OFFICER
+from tests.integration.case_harness import CaseHarness
 from tests.integration.test_approval_despite_denial_shared import OFFICER, decided
+from tests.integration.test_case_partner_override import approval, consulted
 from tests.integration.test_license_case import submit_and_await_review
 from tests.integration.test_screening_findings import to_ministry
 from tests.integration.test_screening_service import publish
 from workflows import case_client
 from workflows.licence_desk import LicenceNotFound, licence_view
 from workflows.licence_model import LicenceView
+from workflows.license_case import LicenseCase
 from workflows.model import CaseView
-from workflows.tasks import ReviewDecision, ReviewerTask
+from workflows.tasks import ConsultationReferral, ReviewDecision, ReviewerTask
 
 pytestmark = [pytest.mark.integration]
 
@@ -132,3 +137,43 @@ async def test_a_denial_notice_puts_a_valid_licence_under_review_and_leaves_its_
     closed = await case_client.case_view(temporal, case_id)
     assert closed.status is CaseStatus.DECIDED
     assert closed.alert == ""
+
+
+async def test_a_denial_matching_after_the_referral_holds_approval_until_the_state_is_consulted(
+    cases: CaseHarness,
+) -> None:
+    case_id = await consulted(cases)  # referred and concluded: no partner's notice matched then
+    notice = "partner_notice: denial notice NL-1 from NL (2026-12-06): end user 'x'"
+    await cases.screen(
+        case_id,
+        RiskLevel.MEDIUM,
+        request_id=f"{case_id}/rescreen/notice/NL/NL-1",
+        reason=notice,
+        denied_by=("NL",),
+    )
+    await cases.until(case_id, lambda view: "NL-1 from NL" in view.alert)
+    with pytest.raises(case_client.ActionRefused, match=r"NL denied .* after the case"):
+        await case_client.decide(cases.client, case_id, approval())
+
+    await case_client.refer_for_consultation(
+        cases.client, case_id, ConsultationReferral(token=token_for(HARNESS_OFFICER))
+    )
+    [_, again] = await cases.until_published(case_id, "ConsultationRequested", count=2)
+    assert again["data"]["notice_states"] == ["NL"]
+    concluded = ConsultationConcluded(
+        case_id=case_id,
+        request_id=again["data"]["request_id"],
+        positions=[],
+        deemed_no_objection=[],
+        dissent=False,
+        dissent_summary="",
+        concluded_at=datetime.now(UTC),
+    )
+    await cases.handle(case_id).signal(LicenseCase.consultation_concluded, concluded)
+    await cases.until(case_id, lambda view: view.status is CaseStatus.UNDER_REVIEW)
+
+    recorded = await case_client.decide(cases.client, case_id, approval())
+
+    assert recorded.outcome is DecisionOutcome.APPROVED
+    [shared] = await cases.until_published(case_id, "ShareApprovalDespiteDenial")
+    assert shared["data"]["overridden"] == [{"state": "NL", "notice_id": "NL-1"}]

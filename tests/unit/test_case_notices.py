@@ -8,15 +8,23 @@ from datetime import UTC, datetime
 import pytest
 
 from schemas.cases import CaseStatus, DecisionOutcome
-from schemas.screening import RiskLevel, ScreeningCompleted
-from tests.unit.test_review_rules import a_case, decision
+from schemas.screening import NoticeKind, RiskLevel, ScreeningCompleted
+from tests.unit.test_review_rules import (
+    a_case,
+    concluded_consultation,
+    consult,
+    decision,
+    mitigated_approval,
+)
+from workflows import review
 from workflows.case_notices import (
+    denials_after_referral,
     notice_alert,
     notice_rescreen_id,
     notice_taken_in,
     sign_off_withdrawn,
 )
-from workflows.model import DecisionRecorded
+from workflows.model import DecisionRecorded, PartnerWaiver
 
 NOW = datetime(2026, 12, 6, tzinfo=UTC)
 EVIDENCE = (
@@ -95,3 +103,37 @@ def test_an_approval_awaiting_countersignature_goes_back_and_a_denial_stands() -
     assert sign_off_withdrawn(case)
     case.sign_off = decision(DecisionOutcome.DENIED)
     assert not sign_off_withdrawn(case)
+
+
+def denied_by(*states: str) -> ScreeningCompleted:
+    return rescreened().model_copy(
+        update={
+            "partner_consultations": [
+                consult(state, NoticeKind.DENIAL, f"{state}-1") for state in states
+            ]
+            + [consult("FR", NoticeKind.RISK, "FR/risk/1/AE")]
+        }
+    )
+
+
+def test_a_denial_matching_after_the_referral_names_a_state_the_referral_did_not_consult() -> None:
+    case = a_case(RiskLevel.HIGH)
+    assert denials_after_referral(case, denied_by("JP")) == []  # not referred: the referral will
+    case.consultation = concluded_consultation()
+    assert denials_after_referral(case, denied_by("JP")) == ["JP"]  # a risk notice's FR is not
+    case.screening = denied_by("JP")
+    assert denials_after_referral(case, denied_by("JP", "NL")) == ["NL"]
+
+
+def test_approval_waits_for_a_state_whose_denial_matched_after_the_referral() -> None:
+    case = a_case(RiskLevel.HIGH)
+    case.screening = denied_by("JP")
+    case.consultation = concluded_consultation()
+    case.unconsulted_partners = ["JP"]
+
+    [problem] = review.decision_problems(case, mitigated_approval())
+
+    assert problem.startswith("JP denied an essentially identical transaction after the case was")
+    assert "refer the case again" in problem
+    case.partner_waivers.append(PartnerWaiver(state="JP", reason="No channel", by="s", at=NOW))
+    assert review.decision_problems(case, mitigated_approval()) == []
