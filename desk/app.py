@@ -15,7 +15,7 @@ from caseflow.http import refuse_invalid_requests
 from caseflow.http_guards import BodySizeLimit, SecurityHeaders
 from caseflow.limits import DESK_REQUEST_BODY
 from caseflow.service_api import ServiceRefused, ServiceUnavailable
-from desk import after_decision, api, licences, web
+from desk import after_decision, api, licences, risk_notices, web
 from desk.handlers import Desk, ReferralNotFound
 from desk.models import Refusal
 from desk.register_client import RegisterUnavailable
@@ -41,6 +41,7 @@ def create_app(desk: Desk) -> FastAPI:
     app.include_router(web.build_router(desk))
     app.include_router(licences.build_router(desk))
     app.include_router(after_decision.build_router(desk))
+    app.include_router(risk_notices.build_router(desk))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), "static")
     # The last added runs first: headers go on every answer, the 413 included.
     app.add_middleware(BodySizeLimit, limit=DESK_REQUEST_BODY)

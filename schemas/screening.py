@@ -88,7 +88,8 @@ class ScreeningCompleted(Contract):
     event_type = "ScreeningCompleted"
 
     request_id: str = Field(
-        description="The request answered, or `<case>/rescreen/<list version>`."
+        description="The request answered, or `<case>/rescreen/<list version>` (a list "
+        "update), or `<case>/rescreen/notice/<issuing state>/<notice id>` (a partner's notice)."
     )
     case_id: str
     reason: str = Field(

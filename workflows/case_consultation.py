@@ -43,6 +43,7 @@ class CaseConsultation:
         case, now = record.case, workflow.now()
         record.cancel_open_consultation("superseded by a new consultation round")
         case.consultation_round += 1
+        case.unconsulted_partners = []  # this round consults every state whose denial matched
         retired(CONSULTATION_REMINDERS)
         case.consultation = Consultation(
             request_id=f"{case.case_id}/consultation/{case.consultation_round}",

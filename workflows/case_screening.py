@@ -1,5 +1,5 @@
 """Screening on a case: a round at registration and after each amendment, re-sent while
-unanswered, and list updates taken in."""
+unanswered, and re-screenings after a list update or a partner's notice taken in."""
 
 from __future__ import annotations
 
@@ -11,7 +11,13 @@ with workflow.unsafe.imports_passed_through():
     from schemas.cases import CaseStatus
     from schemas.screening import ScreeningCompleted
     from schemas.topics import SCREENING_REQUESTS
-    from workflows import events
+    from workflows import events, versions
+    from workflows.case_notices import (
+        denials_after_referral,
+        notice_alert,
+        notice_taken_in,
+        sign_off_withdrawn,
+    )
     from workflows.case_record import CaseRecord
 
 
@@ -22,7 +28,8 @@ class CaseScreening:
         self._record = record
 
     def take_in(self, result: ScreeningCompleted) -> None:
-        """A screening result: the one awaited, or a re-screening after a list update."""
+        """A screening result: the one awaited, or a re-screening after a list update or a
+        partner's notice."""
         case = self._record.case
         if case.decided is not None:
             workflow.logger.info("screening result after decision ignored: %s", result.request_id)
@@ -34,6 +41,10 @@ class CaseScreening:
             and result.list_version not in case.list_versions
         ):
             self._take_in_list_update(result)
+        elif (notice := notice_taken_in(case, result)) is not None and workflow.patched(
+            versions.NOTICE_RESCREENED
+        ):
+            self._take_in_notice(result, notice)
 
     @property
     def _request_id(self) -> str:
@@ -97,3 +108,17 @@ class CaseScreening:
             f"{result.risk_level.value} risk (was {was}), {len(result.findings)} finding(s)"
         )
         self._record.note(case.alert)
+
+    def _take_in_notice(self, result: ScreeningCompleted, notice: str) -> None:
+        """A partner's notice re-screened the case: the reviewer reads its findings, naming the
+        issuing state; an approval awaiting countersignature goes back to review."""
+        record, case = self._record, self._record.case
+        case.notices.append(notice)
+        case.unconsulted_partners += denials_after_referral(case, result)
+        case.alert = notice_alert(result, case.screening)
+        case.screening = result
+        if sign_off_withdrawn(case):
+            case.sign_off = None
+            record.enter(CaseStatus.UNDER_REVIEW, f"{case.alert}; the approval goes back to review")
+        else:
+            record.note(case.alert)

@@ -227,7 +227,18 @@ class CaseState(BaseModel):
     screening_sent_at: datetime | None = None
     screening: ScreeningCompleted | None = None
     list_versions: list[str] = Field(default_factory=list, description="List updates taken in.")
-    alert: str = Field(default="", description="The latest list-update alert for the reviewer.")
+    notices: list[str] = Field(
+        default_factory=list,
+        description="Partner notices (`<state>/<notice id>`) whose re-screening was taken in.",
+    )
+    unconsulted_partners: list[str] = Field(
+        default_factory=list,
+        description="Partner states whose denial matched only after the case was referred: "
+        "the next referral consults them (EU 2021/821 Art. 16).",
+    )
+    alert: str = Field(
+        default="", description="The latest re-screening alert (list update or partner notice)."
+    )
     amendments: list[datetime] = Field(default_factory=list)
     changes: list[FieldChange] = Field(default_factory=list, description="The last amendment's.")
     claimant: Reviewer | None = None

@@ -210,15 +210,23 @@ def _partner_not_heard(state: CaseState, decision: ReviewDecision) -> list[str]:
             f"{', '.join(states)} denied an essentially identical transaction: refer the case "
             "for consultation before approving (EU 2021/821 Art. 16)"
         ]
+    problems = []
+    late = [country for country in state.unconsulted_partners if country in states]
+    if late:
+        problems.append(
+            f"{', '.join(late)} denied an essentially identical transaction after the case was "
+            "referred: refer the case again before approving, or have a senior officer record "
+            "why it cannot be consulted (EU 2021/821 Art. 16)"
+        )
     unheard = [country for country in states if country in concluded.unheard_states]
-    if not unheard:
-        return []
-    return [
-        f"{', '.join(unheard)} denied an essentially identical transaction and could not be "
-        "consulted (no contact that may be referred): register its contact and refer the case "
-        "again, or have a senior officer record why it cannot be consulted "
-        "(EU 2021/821 Art. 16)"
-    ]
+    if unheard:
+        problems.append(
+            f"{', '.join(unheard)} denied an essentially identical transaction and could not be "
+            "consulted (no contact that may be referred): register its contact and refer the "
+            "case again, or have a senior officer record why it cannot be consulted "
+            "(EU 2021/821 Art. 16)"
+        )
+    return problems
 
 
 def _rationale_required(state: CaseState, decision: ReviewDecision) -> str:

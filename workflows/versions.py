@@ -33,6 +33,10 @@ CONSULTATION_OPENING_NOTED = "consultation-opening-noted"
 CONSULTATION_CANCELLED_AT_END = "consultation-cancelled-at-end"
 RESEND_CONSULTATION_REQUEST = "resend-consultation-request"
 PARTNERS_INFORMED_OF_APPROVAL = "partners-informed-of-approval"
+# Active patches: `workflow.patched(id)` chooses the new branch for runs that reach it on this
+# build; histories recorded before it take the old one.
+# A partner's notice re-screened an open case: the case takes the result (once per notice).
+NOTICE_RESCREENED = "notice-rescreened"
 # Retired and gone: no supported history carries its marker.
 GONE = ("batched-publishing",)
 

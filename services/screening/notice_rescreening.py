@@ -62,7 +62,7 @@ async def keep_notice_and_rescreen(
             matched = partner_notice_findings(case.application, policy, [issued]).findings
             if not matched:
                 continue
-            request_id = f"{case.case_id}/notice/{issued.issuing_state}/{issued.notice_id}"
+            request_id = f"{case.case_id}/rescreen/notice/{issued.issuing_state}/{issued.notice_id}"
             if await uow.find_result(request_id) is not None:
                 continue
             reason = f"partner_notice: {matched[0].evidence}"

@@ -351,3 +351,12 @@ class PostgresSharingUnitOfWork(PostgresBundleRecords):
             limit,
         )
         return [dict(row) for row in rows]
+
+    async def received_risk_notices(self, limit: int) -> list[dict[str, Any]]:
+        """The latest risk notices partners sent (verified), newest first, as they sent them."""
+        rows = await self.connection.fetch(
+            "SELECT issuing_state, notice_id, received_at, body FROM received_notices"
+            " WHERE kind = 'risk' ORDER BY received_at DESC LIMIT $1",
+            limit,
+        )
+        return [dict(row) for row in rows]

@@ -37,6 +37,7 @@ from services.sharing.registry import (
 from services.sharing.risk_notices import (
     CountersignatureRefused,
     countersign_risk_notice,
+    list_received_risk_notices,
     list_risk_notices,
     write_risk_notice,
 )
@@ -253,3 +254,8 @@ def _risk_notices(api: FastAPI, contact: PointOfContact) -> None:
     async def risk_notices(principal: Reader, limit: int = 50) -> list[dict[str, Any]]:
         """The latest risk notices: waiting for a countersignature, or shared."""
         return await list_risk_notices(store, min(max(limit, 1), 500))
+
+    @api.get("/risk-notices/received")
+    async def received_risk_notices(principal: Reader, limit: int = 50) -> list[dict[str, Any]]:
+        """The latest risk notices partner states sent, with their issuing state."""
+        return await list_received_risk_notices(store, min(max(limit, 1), 500))

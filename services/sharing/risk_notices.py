@@ -11,7 +11,7 @@ from typing import Any
 from caseflow.auth import Principal, Role
 from schemas.envelope import Envelope, derived_id
 from schemas.screening import NoticeKind, PartnerNotice
-from schemas.sharing import RiskNoticeDraft
+from schemas.sharing import ExchangedNotice, RiskNoticeDraft
 from schemas.topics import SHARING_NOTICES
 from services.sharing.config import SOURCE
 from services.sharing.handlers import StateIdentity
@@ -99,5 +99,23 @@ async def list_risk_notices(store: SharingStore, limit: int) -> list[dict[str, A
         rows = await uow.risk_notices(limit)
     return [
         {**dict(row), "draft": RiskNoticeDraft.model_validate_json(row["draft"]).model_dump()}
+        for row in rows
+    ]
+
+
+async def list_received_risk_notices(store: SharingStore, limit: int) -> list[dict[str, Any]]:
+    """The latest risk notices received from partner states: issuing state, notice id, when,
+    and the notice as it was signed."""
+    async with store.unit_of_work() as uow:
+        rows = await uow.received_risk_notices(limit)
+    return [
+        {
+            "issuing_state": row["issuing_state"],
+            "notice_id": row["notice_id"],
+            "received_at": row["received_at"],
+            "notice": PartnerNotice.model_validate(
+                ExchangedNotice.model_validate_json(row["body"]).notice
+            ).model_dump(mode="json"),
+        }
         for row in rows
     ]

@@ -19,7 +19,7 @@ import asyncpg
 import httpx
 import pytest
 
-from caseflow.service_api import ServiceClient
+from caseflow.service_api import ServiceClient, ServiceUnavailable
 from entrypoints.agency_client import publish_submissions
 from entrypoints.processes import start_processes, stop_processes
 from entrypoints.samples import sample_applications, submission
@@ -47,8 +47,9 @@ pytestmark = pytest.mark.e2e
 
 OFFICER = Reviewer(id="officer-fr", role=ReviewerRole.LICENSING_OFFICER)
 GROUNDS = "Face matching for a security service with a record of arbitrary detention."
-# A point of contact is kept away this long: what is queued meanwhile is delivered after it.
-OUTAGE_SECONDS = 20.0
+# Germany's point of contact is kept away a full minute: what is queued meanwhile is delivered
+# after it, and partners' deliveries back off to at most a minute between attempts.
+OUTAGE_SECONDS = 60.0
 
 
 @pytest.fixture(scope="module")
@@ -224,8 +225,11 @@ async def test_nothing_is_lost_while_a_point_of_contact_is_away(
 ) -> None:
     germany, france, italy = states["DE"], states["FR"], states["IT"]
     stop_process(germany.settings.state_dir.resolve(), "sharing")
+    down_since = time.monotonic()
+    assert not await _answers(germany)
     away = await issue_denial(germany, french_application("-away"), "4", GROUNDS)
-    await asyncio.sleep(OUTAGE_SECONDS)
+    await asyncio.sleep(OUTAGE_SECONDS - (time.monotonic() - down_since))
+    assert not await _answers(germany)  # still down, a minute on
     assert away not in await received(france)
     await start_processes(germany.settings, ("sharing",))
     await reached(away, france, italy)
@@ -236,6 +240,15 @@ async def test_nothing_is_lost_while_a_point_of_contact_is_away(
     await until(lambda: _attempted(germany, "IT", while_italy_away, 2), "Germany retried Italy", 60)
     await start_processes(italy.settings, ("sharing",))
     await reached(while_italy_away, italy)
+
+
+async def _answers(deployment: StateDeployment) -> bool:
+    """Whether the state's point of contact answers at all."""
+    try:
+        await call_contact(deployment.settings, "GET", "/exchange/v1/identity")
+    except ServiceUnavailable:
+        return False
+    return True
 
 
 async def _attempted(deployment: StateDeployment, partner: str, notice_id: str, times: int) -> bool:

@@ -116,6 +116,17 @@ async def french_contact(france: Deployment) -> AsyncIterator[httpx.AsyncClient]
 GERMAN_KEY = SigningKey.generate("DE", utcnow())
 
 
+# Germany as France's operators add it (its point of contact is never called here).
+GERMANY_AS_PARTNER = {
+    "state": "DE",
+    "name": "Germany",
+    "url": "http://127.0.0.1:9",
+    "key_id": GERMAN_KEY.key_id,
+    "public_key": GERMAN_KEY.public_text(),
+    "reason": "Germany subscribed to the Code of Conduct.",
+}
+
+
 async def post(
     client: httpx.AsyncClient,
     body: bytes,
@@ -146,14 +157,7 @@ async def outbox_size(france: Deployment) -> int:
 async def test_a_partner_must_be_added_by_an_operator_with_a_valid_key(
     french_contact: httpx.AsyncClient, france: Deployment
 ) -> None:
-    wanted = {
-        "state": "DE",
-        "name": "Germany",
-        "url": "http://127.0.0.1:9",
-        "key_id": GERMAN_KEY.key_id,
-        "public_key": GERMAN_KEY.public_text(),
-        "reason": "Germany subscribed to the Code of Conduct.",
-    }
+    wanted = GERMANY_AS_PARTNER
     anonymous = await french_contact.post("/partners", json=wanted)
     assert anonymous.status_code == 401
     bad = await french_contact.post(

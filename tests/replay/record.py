@@ -116,6 +116,24 @@ async def list_update_then_sent_back_then_withdrawn(cases: CaseHarness) -> str:
     return case_id
 
 
+async def partner_notice_sends_an_approval_back_then_denied(cases: CaseHarness) -> str:
+    case_id = await _claimed(cases, RiskLevel.HIGH)
+    await case_client.decide(cases.client, case_id, _mitigated_approval())
+    await cases.until(case_id, lambda view: view.status == "signed_off")
+    notice = "partner_notice: denial notice JP-1 from JP (2026-12-06): end user 'x'"
+    rescreen = f"{case_id}/rescreen/notice/JP/JP-1"
+    await cases.screen(
+        case_id, RiskLevel.CRITICAL, request_id=rescreen, reason=notice, denied_by=("JP",)
+    )
+    await cases.until(case_id, lambda view: view.status == "under_review")
+    ground = DenialGround(text="Denied by Japan for the same end user", human_rights=True)
+    await case_client.decide(
+        cases.client, case_id, a_decision(DecisionOutcome.DENIED, grounds=[ground])
+    )
+    await case_client.countersign(cases.client, case_id, Countersignature(token=token_for(SENIOR)))
+    return case_id
+
+
 async def deadline_breached_then_released_and_returned(cases: CaseHarness) -> str:
     policy = CasePolicy(decision_time=timedelta(seconds=3), deadline_warning=timedelta(seconds=1))
     case_id = await _claimed(cases, RiskLevel.LOW, policy)
@@ -270,6 +288,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     referred_reminded_then_withdrawn,
     partner_unheard_waived_and_approved,
     partner_consulted_and_approved_despite_denial,
+    partner_notice_sends_an_approval_back_then_denied,
 )
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from schemas.cases import CaseDecided, DecisionOutcome
 from schemas.envelope import Envelope
 from schemas.licences import LicenceStatus, LicenceStatusChanged
+from schemas.screening import FindingCategory, NoticeKind
 from services.screening.handlers import close_case, screen_case
 from services.screening.notice_rescreening import keep_notice_and_rescreen
 from tests.unit.test_screening_fakes import FakeScreeningStore
@@ -49,7 +50,7 @@ def licence_ended(case_id: str, status: LicenceStatus) -> Envelope[LicenceStatus
 
 
 def notice_results(store: FakeScreeningStore) -> list[str]:
-    return [r.case_id for r in store.state.results.values() if "/notice/" in r.request_id]
+    return [r.case_id for r in store.state.results.values() if "/rescreen/notice/" in r.request_id]
 
 
 async def test_a_partner_notice_re_screens_an_approved_case_and_not_a_denied_one() -> None:
@@ -63,8 +64,8 @@ async def test_a_partner_notice_re_screens_an_approved_case_and_not_a_denied_one
     rescreened = await keep_notice_and_rescreen(denial(), store, POLICY, KNOWN)
 
     assert rescreened == [approved.data.case_id]
-    [result] = [r for r in store.state.results.values() if "/notice/" in r.request_id]
-    assert result.request_id == f"{approved.data.case_id}/notice/NL/NL-2026-0042"
+    [result] = [r for r in store.state.results.values() if "/rescreen/notice/" in r.request_id]
+    assert result.request_id == f"{approved.data.case_id}/rescreen/notice/NL/NL-2026-0042"
     assert result.reason.startswith("partner_notice: denial notice NL-2026-0042 from NL")
 
 
@@ -101,3 +102,20 @@ async def test_an_approval_after_a_denial_watches_the_case_again() -> None:
     await keep_notice_and_rescreen(denial(), store, POLICY, KNOWN)
 
     assert notice_results(store) == [request.data.case_id]
+
+
+async def test_a_risk_notice_re_screens_the_open_cases_it_matches_and_names_its_state() -> None:
+    store = FakeScreeningStore()
+    matching = surveillance_to_the_ministry()
+    elsewhere = surveillance_to_the_ministry(destination="EG")
+    other_technology = surveillance_to_the_ministry(code="3A001")
+    for request in (matching, elsewhere, other_technology):
+        await screen_case(request, store, POLICY, KNOWN)
+    risk = denial(notice_id="FR/risk/1/AE", kind=NoticeKind.RISK, issuing_state="FR")
+
+    assert await keep_notice_and_rescreen(risk, store, POLICY, KNOWN) == [matching.data.case_id]
+
+    result = store.state.results[f"{matching.data.case_id}/rescreen/notice/FR/FR/risk/1/AE"]
+    assert result.reason.startswith("partner_notice: risk notice FR/risk/1/AE from FR")
+    [finding] = [f for f in result.findings if f.category is FindingCategory.PARTNER_NOTICE]
+    assert finding.reference == "partner_notice:FR/risk/1/AE"
