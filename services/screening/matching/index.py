@@ -113,12 +113,19 @@ class RestrictedPartyIndex:
             if comparison.score >= floor
         ]
         hits = [hit for hit in hits if hit.score >= self.policy.hit_threshold]
+        if all(len(token.text) == 1 for token in tokens):
+            # Initials and nothing else: only the legal form can tell which name they stand for.
+            hits = [hit for hit in hits if self._same_legal_form(party, hit)]
         hits.sort(key=lambda hit: self._rank(party, hit), reverse=True)
         if len(hits) <= self.policy.max_hits:
             return hits
         # Entries tied with the last one reported are reported too: equal names, equal claims.
         floor_score = min(hit.score for hit in hits[: self.policy.max_hits])
         return [hit for hit in hits if hit.score >= floor_score]
+
+    def _same_legal_form(self, party: NormalisedName, hit: Hit) -> bool:
+        listed = normalise_name(hit.matched_name).legal_forms
+        return legal_form_agreement(party.legal_forms, listed) == 1
 
     def _rank(self, party: NormalisedName, hit: Hit) -> float:
         """A hit's score, moved up or down by `legal_form_margin` when the party's legal form

@@ -127,6 +127,13 @@ def test_an_organisation_written_with_the_initials_of_its_distinctive_words_hits
     assert_found(index, entry_id, variant, "initials matched")
 
 
+def test_an_initial_alone_names_no_one_and_with_a_legal_form_only_names_of_that_form(
+    index: RestrictedPartyIndex,
+) -> None:
+    assert index.screen("C.") == []
+    assert [hit.entry_id for hit in index.screen("C. AD")] == [f"{EL}cytrox-ad"]
+
+
 @pytest.mark.parametrize(("entry_id", "name"), each_name(PERSONS))
 def test_a_person_written_with_initials_only_is_no_hit(
     index: RestrictedPartyIndex, entry_id: str, name: str
