@@ -48,6 +48,9 @@ def party_keys(name: str, field_lengths: Iterable[int] = (20, 35)) -> set[MatchK
         texts.add("w:" + first.text + second.text)
     if tokens and len(name.strip()) in set(field_lengths):
         texts.add("p:" + tokens[-1].text)
+    if all(len(t.text) == 1 for t in tokens if t.kind is TokenKind.DISTINCTIVE):
+        # An organisation written with its distinctive words' initials ("V. Systems GmbH").
+        texts |= {"p:" + t.text for t in tokens if len(t.text) == 1}
     return {_digest(text) for text in texts}
 
 

@@ -73,6 +73,8 @@ VARIANTS = [
     ("o-4", "Group NSO"),  # reordered, a word dropped
     ("o-4", "NЅО Group Technologies"),  # homoglyphs
     ("b-1", "Xinjiang Public Security Bureau"),  # a public body, places and trade words
+    ("o-2", "V. Systems GmbH"),  # an organisation's distinctive word as its initial
+    ("o-2", "Veltrano Systems G.M.B.H."),  # a legal form abbreviated with full stops
 ]
 
 

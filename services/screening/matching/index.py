@@ -14,6 +14,7 @@ import numpy.typing as npt
 from services.screening.matching import lexicon
 from services.screening.matching.explain import country_note, explain_hit
 from services.screening.matching.folds import spelling_key
+from services.screening.matching.legal_forms import legal_form_agreement
 from services.screening.matching.model import Hit, RestrictedPartyEntry
 from services.screening.matching.normalise import (
     NameToken,
@@ -112,20 +113,29 @@ class RestrictedPartyIndex:
             if comparison.score >= floor
         ]
         hits = [hit for hit in hits if hit.score >= self.policy.hit_threshold]
-        # Among equal scores, the entry whose name has the party's legal form first.
-        forms = set(party.legal_forms)
-        hits.sort(
-            key=lambda hit: (
-                hit.score,
-                bool(forms) and bool(forms & set(normalise_name(hit.matched_name).legal_forms)),
-            ),
-            reverse=True,
-        )
+        if all(len(token.text) == 1 for token in tokens):
+            # Initials and nothing else: only the legal form can tell which name they stand for.
+            hits = [hit for hit in hits if self._same_legal_form(party, hit)]
+        hits.sort(key=lambda hit: self._rank(party, hit), reverse=True)
         if len(hits) <= self.policy.max_hits:
             return hits
         # Entries tied with the last one reported are reported too: equal names, equal claims.
-        floor_score = hits[self.policy.max_hits - 1].score
+        floor_score = min(hit.score for hit in hits[: self.policy.max_hits])
         return [hit for hit in hits if hit.score >= floor_score]
+
+    def _same_legal_form(self, party: NormalisedName, hit: Hit) -> bool:
+        listed = normalise_name(hit.matched_name).legal_forms
+        return legal_form_agreement(party.legal_forms, listed) == 1
+
+    def _rank(self, party: NormalisedName, hit: Hit) -> float:
+        """A hit's score, moved up or down by `legal_form_margin` when the party's legal form
+        is (or is not) the matched name's: among near scores, the entry with its form first."""
+        if not party.legal_forms:
+            return hit.score
+        listed = normalise_name(hit.matched_name).legal_forms
+        return hit.score + self.policy.legal_form_margin * legal_form_agreement(
+            party.legal_forms, listed
+        )
 
     def score_entry(self, party_name: str, country: str | None, position: int) -> Hit | None:
         """The party's best comparison with one entry (by position), whatever its score."""
@@ -240,6 +250,12 @@ class RestrictedPartyIndex:
         matched = [pair for token in telling for pair in self.vocabulary.lookup(token)]
         if not matched:  # no telling word found: the trade words and places then
             matched = [pair for token in party for pair in self.vocabulary.lookup(token)]
+        if not matched:  # a name of initials alone ("C. AD"): words with those first letters
+            initial = self.policy.initial_similarity
+            for token in telling:
+                if len(token.text) == 1 and token.text.isalpha():
+                    found = self.vocabulary.beginning_with(token.text, _CUT_WORD_CANDIDATES)
+                    matched += [(word, initial) for word in found]
         for first, second in pairwise(party):
             joined = self.vocabulary.ids.get(first.text + second.text)
             if joined is not None:

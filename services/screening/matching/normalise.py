@@ -32,6 +32,10 @@ from services.screening.matching.scripts import (
     transliterate,
 )
 
+# A word of two or three letters each followed by a full stop ("S.A.", "z.A.", "o.o."): how
+# legal forms are abbreviated, and how a person's name is not written.
+# A letter may be missing between the stops ("S.." for "S.A.", vowels dropped).
+_ABBREVIATION = re.compile(r"(?=(?:\.*[^\W\d_]){1,3}\.*$)(?:[^\W\d_]?\.){2,3}")
 _DROPPED = re.compile(r"[.'`\u2019\u02bc\u02bb]")
 _SEPARATORS = re.compile(r"[^a-z0-9]+")
 
@@ -89,7 +93,8 @@ def normalise_name(raw: str) -> NormalisedName:
     digits_read = tuple(token for token, read, _ in pairs if read != token)
     written = _join_split_known_words([token for token, _ in flat])
     read = [_known_word(token) for token in written]
-    kept, legal_forms, titles = _strip_affixes(read)
+    abbreviated = bool(raw_words) and _ABBREVIATION.fullmatch(raw_words[-1]) is not None
+    kept, legal_forms, titles = _strip_affixes(read, abbreviated)
     abjad_of = dict(flat)
     tokens = tuple(_classify(token, abjad_of.get(token, False)) for token in kept)
     if not tokens and flat:
@@ -214,9 +219,15 @@ def _join_split_known_words(tokens: list[str]) -> list[str]:
     return joined
 
 
-def _strip_affixes(tokens: list[str]) -> tuple[list[str], list[str], list[str]]:
+def _strip_affixes(
+    tokens: list[str], abbreviated: bool = False
+) -> tuple[list[str], list[str], list[str]]:
     """Remove titles before a name, generational affixes after it and legal forms at either
-    end, and unambiguous legal forms (3+ letters) anywhere; one word at least is kept."""
+    end, and unambiguous legal forms (3+ letters) anywhere; one word at least is kept.
+
+    `abbreviated`: the name's last word is written as letters with full stops ("z.A.", "S.Z."),
+    as legal forms are: respelt or mistyped, it is read as the legal form even after one word.
+    """
     removed: list[str] = []
     titles: list[str] = []
     # Every rule below starts from a word at one end of the name: most names have none.
@@ -224,8 +235,13 @@ def _strip_affixes(tokens: list[str]) -> tuple[list[str], list[str], list[str]]:
     slips = 1
     while changed and len(tokens) > 1:
         changed = False
-        if not removed and len(tokens) > 2 and _respelt_short_legal_word(tokens[-1]):
-            removed.append(tokens[-1])  # "Ko." for "Co.", "z.A." for "S.A." at a name's end
+        short_form = _respelt_short_legal_word(tokens[-1]) or (
+            abbreviated
+            and (_slipped_legal_word(tokens[-1]) or tokens[-1] in _VOWELLESS_SHORT_LEGAL_WORDS)
+            and not _ends_in_legal_form(tokens)
+        )
+        if not removed and (len(tokens) > 2 or abbreviated) and short_form:
+            removed.append(tokens[-1])  # "Ko." for "Co.", "z.A." or "S.Z." for "S.A." at the end
             tokens, changed = tokens[:-1], True
             continue
         for end in (-1, 0):
@@ -268,6 +284,13 @@ def _strip_affixes(tokens: list[str]) -> tuple[list[str], list[str], list[str]]:
     return kept, removed, titles
 
 
+def _ends_in_legal_form(tokens: list[str]) -> bool:
+    return any(
+        tuple(tokens[-length:]) in lexicon.LEGAL_FORMS
+        for length in range(1, min(lexicon.LONGEST_LEGAL_FORM, len(tokens)) + 1)
+    )
+
+
 _LEGAL_WORDS = frozenset(word for form in lexicon.LEGAL_FORMS for word in form)
 
 
@@ -286,6 +309,14 @@ def _may_be_affix(token: str) -> bool:
 
 _SHORT_LEGAL_WORDS = tuple(
     sorted({w for form in lexicon.LEGAL_FORMS for w in form if 2 <= len(w) <= 3 and w.isalpha()})
+)
+
+
+# Two- and three-letter legal-form words written without their vowels ("s" for "sa").
+_VOWELLESS_SHORT_LEGAL_WORDS = frozenset(
+    stripped
+    for word in _SHORT_LEGAL_WORDS
+    if (stripped := word.translate(str.maketrans("", "", "aeiou"))) and stripped != word
 )
 
 
@@ -318,6 +349,8 @@ def _transposed_legal_word(token: str) -> str | None:
     """A legal-form word of three or four letters with two neighbouring letters swapped
     ("ldt", "poa"); longer ones are read with one slip anywhere (`_known_word`)."""
     if not 3 <= len(token) <= 4 or "".join(sorted(token)) not in _LEGAL_LETTERS:
+        return None
+    if (token,) in lexicon.LEGAL_FORMS:
         return None
     for i in range(len(token) - 1):
         swapped = token[:i] + token[i + 1] + token[i] + token[i + 2 :]

@@ -53,12 +53,15 @@ class MatchPolicy:
       words left out.
     - same_country_bonus 0.05, country_mismatch_penalty 0.10: added to or taken from the name
       score when party and entry countries are both known.
+    - legal_form_margin 0.03: among hits, one whose matched name has the party's legal form
+      (Ltd/Limited, OOO/LLC, 有限公司/Co., Ltd. alike) ranks as if 0.03 higher, one with another
+      legal form 0.03 lower (`legal_forms.py`); the scores themselves are unchanged.
     - candidates 40: list names scored in full after the index's prefilter, per party.
     - retrieval_max_names 200_000: a word found in more names is not used to find candidates.
     - max_hits 10: hits reported per party, best first (more if tied with the tenth).
     """
 
-    version: str = "name-matching/2026-12-06"
+    version: str = "name-matching/2026-12-06b"
     hit_threshold: float = 0.75
     distinctive_weight: float = 1.0
     place_weight: float = 0.35
@@ -81,6 +84,7 @@ class MatchPolicy:
     conflicting_word_penalty: float = 0.05
     same_country_bonus: float = 0.05
     country_mismatch_penalty: float = 0.10
+    legal_form_margin: float = 0.03
     candidates: int = 40
     retrieval_max_names: int = 200_000
     max_hits: int = 10

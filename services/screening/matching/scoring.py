@@ -238,7 +238,7 @@ def compare_names(
         listed,
         {i for ids, _, _, _ in telling for i in ids},
         {j for _, ids, _, _ in telling for j in ids} | excused,
-    )
+    ) or _named_by_initials(party, listed, matches, party_used, listed_used)
     evidence = sum(
         listed[j].weight * sim
         for _, ids, sim, _ in (m for m in matches if m not in known)
@@ -253,7 +253,7 @@ def compare_names(
         j not in listed_used and j not in excused and (t.kind is not TokenKind.FILLER or plain)
         for j, t in enumerate(listed)
     )
-    weak = missing and evidence < policy.min_partial_evidence
+    weak = missing and (evidence < policy.min_partial_evidence or not telling)
     if not shares or weak:
         score = min(score, policy.no_distinctive_cap)
     elif _conflicting(party, listed, party_used, listed_used | excused):
@@ -427,6 +427,28 @@ def _generic_typo(word: str, generic: str) -> float:
     """How near a word is to the nearest spelling of a generic word (0 if beyond a typo)."""
     spellings = lexicon.GENERIC_SPELLINGS.get(generic, ())
     return max((_edit_similarity(word, spelling) for spelling in spellings), default=0.0)
+
+
+def _named_by_initials(
+    party: Sequence[WeightedToken],
+    listed: Sequence[WeightedToken],
+    matches: list[_Match],
+    party_used: set[int],
+    listed_used: set[int],
+) -> bool:
+    """An organisation written with the initials of its distinctive words ("N. Group" for "NSO
+    Group", "C. AD" for "Cytrox AD"): every word of both names is matched, each listed
+    distinctive word by its initial; with two distinctive words or more, another word (a trade
+    word, a place) must match as well ("K. M." alone names no one)."""
+    if len(party_used) < len(party) or any(
+        j not in listed_used and t.kind is not TokenKind.FILLER for j, t in enumerate(listed)
+    ):
+        return False
+    how_listed = {j: how for _, ids, _, how in matches for j in ids}
+    distinctive = [j for j, t in enumerate(listed) if t.kind is TokenKind.DISTINCTIVE]
+    if not distinctive or any(how_listed.get(j) is not PairKind.INITIAL for j in distinctive):
+        return False
+    return len(distinctive) == 1 or len(how_listed) > len(distinctive)
 
 
 def _conflicting(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from services.screening.matching import normalise_name
+from services.screening.matching.legal_forms import legal_form_agreement
 from services.screening.matching.normalise import TokenKind
 
 
@@ -78,3 +79,26 @@ def test_arabic_script_is_transliterated_and_flagged_as_consonants_only() -> Non
     assert [t.text for t in name.tokens] == ["prs", "kymy"]
     assert all(t.abjad for t in name.tokens)
     assert name.transliterated_from == ("Arabic",)
+
+
+def test_a_short_last_name_is_not_read_as_a_legal_form() -> None:
+    # Only a word written with full stops between its letters ("z.A.") is read as one.
+    assert words("Li Bo") == ["li", "bo"]
+    assert words("Kim Ko") == ["kim", "ko"]
+    assert words("Intellexa z.A.") == ["intellexa"]
+
+
+def test_one_legal_form_written_in_several_ways_is_one_form() -> None:
+    def agreement(party: str, listed: str) -> int:
+        return legal_form_agreement(
+            normalise_name(party).legal_forms, normalise_name(listed).legal_forms
+        )
+
+    assert agreement("Acme Ltd.", "Acme Limited") == 1
+    assert agreement("Acme Company Limited", "Acme Co., Ltd.") == 1
+    assert agreement("华信有限公司", "Huaxin Co., Ltd.") == 1
+    assert agreement("ООО Альфа", "Alfa LLC") == 1
+    assert agreement("Acme Ldt", "Acme Ltd") == 1  # transposed, read as the form
+    assert agreement("Cytrox Zrt.", "Cytrox AD") == -1
+    assert agreement("Acme Pte. Ltd.", "Acme Ltd") == 0  # in part the same
+    assert agreement("Acme", "Acme GmbH") == 0

@@ -1,0 +1,94 @@
+"""Whether two names carry the same legal form, however each writes it.
+
+A legal form says under which law a company is registered; names that differ only in it are
+kept as hits (a re-registration is how evasion looks), but among hits of about the same score
+the entry with the party's legal form is shown first (`MatchPolicy.legal_form_margin`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+# Forms written out, abbreviated, or in another script's romanisation, as one key each
+# (after normalisation: lower case, no full stops). Forms not named here are their own key.
+_SAME_FORM = """
+ltd: limited, private limited
+co ltd: company limited, youxiangongsi, youxian gongsi, youxianzerengongsi, youxian zeren gongsi
+inc: incorporated
+corp: corporation
+co: company, cos, sherkat, shirkat, sharikat, sharika, sharikah, shrkh, shrkt, sherkate,
+  sherkat e, gongsi
+llc: l l c, limited liability company, ooo, tov, obshchestvo s ogranichennoy otvetstvennostyu,
+  obshchestvo s ogranichennoi otvetstvennostiu
+llp: limited liability partnership
+plc: public limited company
+jsc: ao, joint stock company, aktsionernoe obshchestvo, aktsionernoye obshchestvo
+cjsc: zao, closed joint stock company, zakrytoe aktsionernoe obshchestvo
+ojsc: oao, open joint stock company, otkrytoe aktsionernoe obshchestvo
+pjsc: pao, public joint stock company, publichnoe aktsionernoe obshchestvo
+pjs: sahami khas, shmy khs, private joint stock company, prat
+sa: s a, societe anonyme, sociedad anonima, ae, a e
+srl: s r l
+spa: s p a
+gmbh: gesellschaft mit beschrankter haftung
+ag: aktiengesellschaft
+sdn bhd: sendirian berhad
+bhd: berhad
+kk: kabushiki kaisha, kabushiki gaisha
+as: a s, anonim sirketi
+ltd sti: limited sirketi, sti
+sp z oo: sp zoo
+doo: d o o
+sro: s r o, spol s r o
+aps: a p s
+ev: e v
+wll: w l l
+"""
+
+
+def _same_form_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for line in _SAME_FORM.replace("\n  ", " ").strip().splitlines():
+        key, _, written = line.partition(":")
+        table[key] = key
+        for spelling in written.split(","):
+            table[spelling.strip()] = key
+    return table
+
+
+_TABLE = _same_form_table()
+
+
+@lru_cache(maxsize=1 << 12)
+def legal_form_keys(forms: tuple[str, ...]) -> frozenset[str]:
+    """The legal forms a name's removed forms stand for, one key per form ("Co., Ltd." and
+    "Company Limited" both give {"co ltd"})."""
+    words: list[str] = []
+    for form in forms:
+        # A transposed form is recorded as "ldt (ltd)": the form it was read as counts.
+        read = form.rsplit("(", 1)[-1].rstrip(")") if form.endswith(")") else form
+        words += read.split()
+    keys: set[str] = set()
+    start = 0
+    while start < len(words):
+        for end in range(len(words), start, -1):
+            spelling = " ".join(words[start:end])
+            if spelling in _TABLE or end == start + 1:
+                keys.add(_TABLE.get(spelling, spelling))
+                start = end
+                break
+    if {"co", "ltd"} <= keys:
+        keys = (keys - {"co", "ltd"}) | {"co ltd"}
+    return frozenset(keys)
+
+
+def legal_form_agreement(party: Sequence[str], listed: Sequence[str]) -> int:
+    """1 when both names have the same legal form, -1 when both have one and none is shared,
+    0 when either has none or they overlap only in part."""
+    party_keys, listed_keys = legal_form_keys(tuple(party)), legal_form_keys(tuple(listed))
+    if not party_keys or not listed_keys:
+        return 0
+    if party_keys == listed_keys:
+        return 1
+    return -1 if party_keys.isdisjoint(listed_keys) else 0
