@@ -12,13 +12,12 @@ from schemas.envelope import Envelope
 from schemas.screening import PartnerNotice
 from schemas.sharing import ApprovalDespiteDenial
 from schemas.topics import SHARING_NOTICES
-from services.sharing.config import NOTICES_CONSUMER
 
 
-def build_router(notices: HandlerTable[int], budget: RetryBudget) -> KafkaRouter:
-    """The point of contact's subscriber and (documented) publisher."""
+def build_router(notices: HandlerTable[int], budget: RetryBudget, group: str) -> KafkaRouter:
+    """The point of contact's subscriber (in consumer group `group`) and (documented) publisher."""
     router = KafkaRouter()
-    set_aside = set_aside_on_parked(router, NOTICES_CONSUMER)
+    set_aside = set_aside_on_parked(router, group)
     router.publisher(
         SHARING_NOTICES.name,
         title="to_partner_notice",
@@ -30,7 +29,7 @@ def build_router(notices: HandlerTable[int], budget: RetryBudget) -> KafkaRouter
     @at_least_once(
         router,
         SHARING_NOTICES,
-        group_id=NOTICES_CONSUMER,
+        group_id=group,
         title="on_own_notice",
         description="This state's denial and risk notices and approvals despite a denial are "
         "queued for every partner's point of contact; partners' notices are not sent back.",

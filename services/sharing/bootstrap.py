@@ -27,7 +27,7 @@ from services.sharing.adapters import PostgresSharingUnitOfWork
 from services.sharing.api import PointOfContact, build_api
 from services.sharing.app import build_router
 from services.sharing.bundles import PartSource, PolicyParts, materialise_adopted
-from services.sharing.config import DEFAULT_HTTP_PORT, MIGRATIONS, SCHEMA
+from services.sharing.config import DEFAULT_HTTP_PORT, MIGRATIONS, SCHEMA, notices_group
 from services.sharing.delivery import Courier
 from services.sharing.handlers import (
     StateIdentity,
@@ -69,7 +69,9 @@ def bootstrap(settings: Settings, parts: Sequence[PartSource] = ()) -> FastStrea
     are the policy parts it publishes and adopts (the composition root knows their owners)."""
     resources = SharingResources.from_settings(settings, parts)
     router = build_router(
-        notice_table(resources.store(), resources.identity), RetryBudget.from_settings(settings)
+        notice_table(resources.store(), resources.identity),
+        RetryBudget.from_settings(settings),
+        notices_group(resources.identity.code),
     )
     return resources.runtime.app(router, resources=resources)
 
