@@ -150,6 +150,39 @@ async def current_entries(pool: asyncpg.Pool) -> tuple[dict[str, int], list[Rest
     return versions, await asyncio.to_thread(_entries, [row["entry"] for row in rows])
 
 
+@dataclass(frozen=True)
+class ChangedEntries:
+    """What the lists' versions since those indexed changed: entries as they stand now (added
+    or changed), and the ids of entries removed."""
+
+    versions: dict[str, int]
+    current: list[RestrictedPartyEntry]
+    removed: list[str]
+
+
+async def changes_since(pool: asyncpg.Pool, indexed: dict[str, int]) -> ChangedEntries | None:
+    """The entries changed since the `indexed` versions, read from one snapshot; None when a
+    list indexed is gone (nothing to diff against: read the lists whole)."""
+    async with pool.acquire() as connection, connection.transaction(isolation="repeatable_read"):
+        versions = await list_versions(connection)
+        if any(name not in versions for name in indexed):
+            return None
+        rows = []
+        for name, version in versions.items():
+            if version != indexed.get(name):
+                rows += await connection.fetch(
+                    "SELECT DISTINCT c.entry_id, e.entry FROM list_changes c"
+                    " LEFT JOIN list_entries e ON e.name = c.name AND e.entry_id = c.entry_id"
+                    " WHERE c.name = $1 AND c.version > $2 AND c.version <= $3",
+                    name,
+                    indexed.get(name, 0),
+                    version,
+                )
+    removed = [row["entry_id"] for row in rows if row["entry"] is None]
+    current = _entries([row["entry"] for row in rows if row["entry"] is not None])
+    return ChangedEntries(versions, current, removed)
+
+
 def _entries(documents: list[str]) -> list[RestrictedPartyEntry]:
     return [entry_from_json(json.loads(document)) for document in documents]
 

@@ -102,6 +102,45 @@ def test_an_entry_removed_or_changed_finds_the_cases_that_matched_it_by_its_id()
     assert added.keys == listed_keys(ENTRIES[4])
 
 
+def hits_of(index: RestrictedPartyIndex, parties: list[str]) -> list[set[tuple[str, float]]]:
+    return [{(hit.entry_id, hit.score) for hit in index.screen(party, "CY")} for party in parties]
+
+
+def test_an_index_updated_in_place_gives_the_hits_a_rebuild_gives_update_after_update() -> None:
+    def maritime(entry_id: str, name: str) -> RestrictedPartyEntry:
+        return RestrictedPartyEntry("Test List", entry_id, name, countries=("CY",))
+
+    # Words shared by many names weigh less: the update moves the weights of "Maritime".
+    fleet = [maritime(f"m-{n}", f"{brand} Maritime Holdings") for n, brand in enumerate("ABC")]
+    first = [*ENTRIES, *fleet]
+    renamed = RestrictedPartyEntry(
+        "Test List", "o-2", "Veltrano Systems GmbH", alt_names=("Veltranix Sistemi",)
+    )
+    added = [renamed, *(maritime(f"n-{n}", f"Ostrava {n} Maritime") for n in range(4))]
+    second = [e for e in first if e.entry_id not in {"o-1", "o-2", "m-0"}] + added
+    parties = [
+        *(variant for _, variant in VARIANTS),
+        "Granitex Maritime Holdings",  # its entry removed: no hit, its words looked up no more
+        "Granitex Maritim",  # a word cut at 16 letters
+        "Veltranix Sistemi SRL",
+        "Ostrava 2 Maritime Ltd",
+        "B Maritime Holdings",
+    ]
+    updated = RestrictedPartyIndex.build(first).updated(added, ["o-1", "m-0"])
+
+    assert hits_of(updated, parties) == hits_of(RestrictedPartyIndex.build(second), parties)
+    assert not any("o-1" in {e for e, _ in hits} for hits in hits_of(updated, parties))
+    assert sorted(entry.entry_id for entry in updated.entries) == sorted(
+        entry.entry_id for entry in second
+    )
+
+    # The removed entry comes back, a changed one goes: its words are looked up again.
+    third = [e for e in second if e.entry_id != "n-1"] + [ENTRIES[3]]
+    again = updated.updated([ENTRIES[3]], ["n-1"])
+    assert hits_of(again, parties) == hits_of(RestrictedPartyIndex.build(third), parties)
+    assert {"o-1"} <= {e for hits in hits_of(again, parties) for e, _ in hits}
+
+
 def rescreens(store: FakeScreeningStore) -> dict[str, ScreeningCompleted]:
     return {
         result.case_id: result
