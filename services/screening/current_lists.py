@@ -6,6 +6,7 @@ import asyncio
 import time
 from collections import defaultdict
 from collections.abc import Collection
+from dataclasses import asdict, dataclass
 
 import asyncpg
 import structlog
@@ -22,6 +23,16 @@ log = structlog.get_logger(__name__)
 REBUILD_SHARE = 0.5
 
 
+@dataclass(frozen=True)
+class IndexRefresh:
+    """How the index last came up to new list versions: how, for how many changed entries."""
+
+    how: str  # "updated in place" or "rebuilt"
+    changed_entries: int
+    entries: int
+    seconds: float
+
+
 class CurrentLists:
     """The index screening uses, brought up to date when a list version it has not indexed is
     loaded."""
@@ -33,6 +44,7 @@ class CurrentLists:
         self.match = match
         self._versions = versions  # None: not read from PostgreSQL (the shipped seed file)
         self._refreshing = asyncio.Lock()
+        self.refreshed: IndexRefresh | None = None  # the last time the index changed
 
     @property
     def list_version(self) -> str:
@@ -90,13 +102,9 @@ class CurrentLists:
                     RestrictedPartyIndex.build, entries, self.match
                 )
                 self._versions, how = versions, "rebuilt"
-        log.info(
-            f"restricted-party index {how}",
-            lists=self.list_version,
-            entries=len(self._index),
-            changed_entries=changes,
-            seconds=round(time.perf_counter() - began, 3),
-        )
+            seconds = round(time.perf_counter() - began, 3)
+            self.refreshed = IndexRefresh(how, changes, len(self._index), seconds)
+        log.info(f"restricted-party index {how}", lists=self.list_version, **asdict(self.refreshed))
         return True
 
     async def keep_current(self, pool: asyncpg.Pool, every: float = LIST_POLL_SECONDS) -> None:
