@@ -46,15 +46,7 @@ class PostgresScreeningUnitOfWork(PostgresListStorage, PostgresSubjectStorage, P
 
     async def add_result(self, result: ScreeningCompleted) -> None:
         """Keep the result of a request."""
-        await self.connection.execute(
-            "INSERT INTO results (request_id, case_id, risk_level, result, completed_at)"
-            " VALUES ($1, $2, $3, $4::jsonb, $5)",
-            result.request_id,
-            uuid.UUID(result.case_id),
-            result.risk_level.value,
-            result.model_dump_json(),
-            result.screened_at,
-        )
+        await self.add_results([result])
 
     async def results_found(self, request_ids: Sequence[str]) -> set[str]:
         """Which of these requests have a stored result."""
