@@ -36,7 +36,13 @@ from services.screening.screened_subjects import (
 )
 
 
-class RescreeningUnitOfWork(Transaction, KnowledgeSource, ScreenedSubjects, Protocol):
+class EarlierCases(ScreenedSubjects, Protocol):
+    """Open cases that are no screened subject, with their latest result."""
+
+    async def unregistered_open_cases(self) -> list[tuple[str, SubmitApplication, str | None]]: ...
+
+
+class RescreeningUnitOfWork(Transaction, KnowledgeSource, EarlierCases, Protocol):
     """One transaction over the list changes, the subjects, the results and the outbox."""
 
     async def list_changes(self, name: str, version: int) -> list[ListChange]: ...
@@ -170,6 +176,7 @@ async def rescreen_affected(
         changes = await uow.list_changes(listed.list_name, listed.number)
         if not changes:
             return Rescreened()
+        await register_open_cases(uow, policy)
         began = time.perf_counter()
         found = affected_keys(changes, scorer, match.min_partial_evidence)
         candidates = await uow.subjects_sharing(found.keys)
@@ -273,18 +280,18 @@ async def knowledge_for_each(
     return known
 
 
-class EarlierCases(ScreenedSubjects, Protocol):
-    """Open cases kept before screened subjects were, with their latest result."""
-
-    async def unregistered_open_cases(self) -> list[tuple[str, SubmitApplication, str | None]]: ...
-
-
 async def register_earlier_open_cases(store: Store[EarlierCases], policy: ScreeningPolicy) -> int:
     """Register as subjects the open cases screened before subjects were kept; how many."""
     async with store.unit_of_work() as uow:
-        earlier = await uow.unregistered_open_cases()
-        for case_id, application, latest in earlier:
-            result = None if latest is None else ScreeningCompleted.model_validate_json(latest)
-            hits = frozenset() if result is None else uncleared_hits(result, policy)
-            await keep_screened(uow, open_case(case_id, application, hits), policy)
-        return len(earlier)
+        return await register_open_cases(uow, policy)
+
+
+async def register_open_cases(uow: EarlierCases, policy: ScreeningPolicy) -> int:
+    """Register the open cases that are no subject: kept before subjects were, or opened again
+    (a licence approved on appeal after a denial); how many."""
+    earlier = await uow.unregistered_open_cases()
+    for case_id, application, latest in earlier:
+        result = None if latest is None else ScreeningCompleted.model_validate_json(latest)
+        hits = frozenset() if result is None else uncleared_hits(result, policy)
+        await keep_screened(uow, open_case(case_id, application, hits), policy)
+    return len(earlier)

@@ -134,6 +134,19 @@ class FakeScreeningUnitOfWork:
             if not wanted.isdisjoint(kept)
         ]
 
+    async def unregistered_open_cases(self) -> list[tuple[str, SubmitApplication, str | None]]:
+        subjects = {subject_id for kind, subject_id in self.state.subjects if kind == CASE}
+        unregistered = []
+        for case_id, application in sorted(self.state.applications.items()):
+            if case_id in self.state.closed or case_id in subjects:
+                continue
+            results = [r for r in self.state.results.values() if r.case_id == case_id]
+            latest = max(results, key=lambda r: r.screened_at, default=None)
+            unregistered.append(
+                (case_id, application, None if latest is None else latest.model_dump_json())
+            )
+        return unregistered
+
     async def reopen_case(self, case_id: str) -> None:
         self.state.closed.pop(case_id, None)
 

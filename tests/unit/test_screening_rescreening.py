@@ -6,16 +6,18 @@ import uuid
 
 import pytest
 
+from schemas.cases import DecisionOutcome
 from schemas.screening import ScreeningCompleted
 from services.screening.current_lists import CurrentLists
 from services.screening.domain import ScreeningPolicy
-from services.screening.handlers import screen_case
+from services.screening.handlers import close_case, screen_case
 from services.screening.list_diff import ListChange, compute_delta, entry_digest
 from services.screening.list_updates import load_list_version
 from services.screening.match_keys import listed_keys, party_keys
 from services.screening.matching import RestrictedPartyEntry, RestrictedPartyIndex, parse_csv
 from services.screening.rescreening import affected_keys, could_change, rescreen_affected
 from services.screening.screened_subjects import Candidate, open_case
+from tests.unit.test_licence_rescreening import decided
 from tests.unit.test_screening_fakes import FakeScreeningStore, screening_request, with_end_user
 from tests.unit.test_screening_list_updates import knowing, published_update
 
@@ -217,3 +219,21 @@ def test_a_candidate_sharing_only_a_word_with_an_added_entry_is_not_screened_aga
     assert near.keys, "a candidate: it shares the words 'optical devices'"
     assert not could_change(near, found, lists, positions, POLICY.match_policy().hit_threshold)
     assert could_change(same, found, lists, positions, POLICY.match_policy().hit_threshold)
+
+
+async def test_a_licence_approved_on_appeal_after_a_denial_is_re_screened_on_a_list_update() -> (
+    None
+):
+    store = FakeScreeningStore()
+    await load_list_version("test", parse_csv(BEFORE, "test"), "before.csv", store)
+    appealed = screening_request(with_end_user("Kestrel Vantage Systems LLC"))
+    await screen_case(appealed, store, POLICY, knowing(BEFORE, 1))
+    case_id = appealed.data.case_id
+    await close_case(decided(case_id, DecisionOutcome.DENIED), store)  # no longer a subject
+    await close_case(decided(case_id, DecisionOutcome.APPROVED), store)  # its licence in force
+    await load_list_version("test", parse_csv(AFTER, "test"), "after.csv", store)
+
+    rescreened = await rescreen_affected(published_update(store), store, POLICY, knowing(AFTER, 2))
+
+    assert rescreened.cases == [case_id]
+    assert rescreens(store)[case_id].risk_level == "critical"
