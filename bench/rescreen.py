@@ -62,6 +62,7 @@ from workflows.case_client import case_view
 
 LIST_SEED, PARTY_SEED, CHURN_SEED = 11, 29, 47
 SUBMIT_CHUNK = 500
+PROGRESS_LINE_EVERY = 30.0  # seconds
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 PLANTED_SHARE = 0.05  # open cases whose end user is a listed entry (as in a real caseload)
 console = Console()
@@ -162,8 +163,12 @@ async def open_cases(
             await publish_submissions(settings_kafka, messages)
             progress.update(sent, advance=len(chunk))
             progress.update(done, completed=(await client.count_workflows(query)).count)
+        told = time.monotonic()
         while (count := (await client.count_workflows(query)).count) < len(applications):
             progress.update(done, completed=count)
+            if not console.is_terminal and time.monotonic() - told > PROGRESS_LINE_EVERY:
+                told = time.monotonic()  # no live bar in a log file: a line now and then
+                console.print(f"  {count} of {len(applications)} cases awaiting review")
             await asyncio.sleep(2)
         progress.update(done, completed=count)
     return time.monotonic() - began
