@@ -88,7 +88,7 @@ class CurrentLists:
                 return False
             began = time.perf_counter()
             changed = None if self._versions is None else await changes_since(pool, self._versions)
-            changes = 0 if changed is None else len(changed.current) + len(changed.removed)
+            changes = 0 if changed is None else changed.entry_ids
             # Indexing takes seconds for a large list: keep the event loop answering meanwhile.
             if changed is not None and changes <= len(self._index) * REBUILD_SHARE:
                 index = self._index

@@ -119,11 +119,15 @@ async def test_the_index_is_updated_in_place_by_the_changed_entries_with_a_rebui
         f"Ostravia {tag} Shipping Ltd",
         f"Kestrel {tag} Maritime Holdings",
         f"Veltrano {tag} Holdings",
+        f"Zanzibar {tag} Trading",
     ]
     pool = await create_pool(stack_endpoints.database, SCHEMA, size=2)
     try:
         store = PostgresStore(HeldPool(pool), PostgresScreeningUnitOfWork)
         await load_list_version(name, first, "first.csv", store)
+        # Another list using the id of an entry the update changes: its entry stays indexed.
+        namesake = RestrictedPartyEntry(f"{name}-other", f"{name}-2", f"Zanzibar {tag} Trading")
+        await load_list_version(f"{name}-other", [namesake], "other.csv", store)
         lists = load_screener()
         await lists.refresh(pool)
         await load_list_version(name, second, "second.csv", store)
@@ -143,3 +147,4 @@ async def test_the_index_is_updated_in_place_by_the_changed_entries_with_a_rebui
     found = {entry_id for hits in screened(lists, parties) for entry_id, _ in hits}
     assert f"{name}-0" not in found
     assert {f"{name}-1", f"{name}-2", f"{name}-3"} <= found
+    assert screened(lists, parties)[-1] == {(f"{name}-2", 1.0)}  # the other list's entry
