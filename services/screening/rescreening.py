@@ -13,6 +13,7 @@ import asyncio
 import time
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Protocol, runtime_checkable
 
 from schemas.application import SubmitApplication
@@ -22,9 +23,9 @@ from schemas.topics import Topic
 from services.screening.domain import Knowledge, Screening, ScreeningPolicy, screening_result
 from services.screening.handlers import KnowledgeSource, result_published
 from services.screening.list_diff import ListChange
-from services.screening.match_keys import MatchKey, WordWeights, hit_key, listed_keys
+from services.screening.match_keys import MatchKey, WordWeights, hit_key, listed_keys, party_keys
 from services.screening.ports import Store, Transaction
-from services.screening.rules.parties import party_keys
+from services.screening.rules import parties
 from services.screening.screened_subjects import (
     Candidate,
     ScreenedSubject,
@@ -114,21 +115,32 @@ def could_change(
     scorer: PairScore | None,
     positions: dict[str, list[int]],
     threshold: float,
+    field_lengths: tuple[int, ...] = (20, 35),
 ) -> bool:
     """Whether screening the candidate again may change its result: it matched a changed or
-    removed entry, or one of its parties scores a hit against an entry it shares a key with."""
+    removed entry, or one of its parties scores a hit against an entry that party shares a key
+    with (a party that shares none with an entry cannot be paired with it by the matcher)."""
     subject = candidate.subject
     if subject.hits & found.touched:
         return True
-    entries = {e for key in candidate.keys for e in found.entries_by_key.get(key, ())}
     if scorer is None:
-        return bool(entries)
-    return any(
-        scorer.pair_score(party.name, party.address.country, position) >= threshold
-        for _, party in subject.application.parties()
-        for entry_id in entries
-        for position in positions.get(entry_id, ())
-    )
+        return any(key in found.entries_by_key for key in candidate.keys)
+    for _, party in subject.application.parties():
+        shared = candidate.keys & _party_keys(party.name, field_lengths)
+        entries = {e for key in shared for e in found.entries_by_key.get(key, ())}
+        if any(
+            scorer.pair_score(party.name, party.address.country, position) >= threshold
+            for entry_id in entries
+            for position in positions.get(entry_id, ())
+        ):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1 << 16)
+def _party_keys(name: str, field_lengths: tuple[int, ...]) -> frozenset[MatchKey]:
+    """A party's keys (party names recur across cases: computed once)."""
+    return frozenset(party_keys(name, field_lengths))
 
 
 def what_changed(
@@ -188,7 +200,9 @@ async def rescreen_affected(
         for number, candidate in enumerate(candidates):
             if number % YIELD_EVERY == 0:
                 await asyncio.sleep(0)  # many subjects: let heartbeats and other messages run
-            if could_change(candidate, found, scores, positions, match.hit_threshold):
+            if could_change(
+                candidate, found, scores, positions, match.hit_threshold, match.field_lengths
+            ):
                 likely.append(candidate.subject)
         found_at = time.perf_counter()
         rescreened = await _rescreen(uow, likely, update, changes, policy, standing)
@@ -262,7 +276,7 @@ async def knowledge_for_each(
 ) -> list[Knowledge]:
     """`knowledge_for` of each application: the clearances of all their parties read at once,
     the notices once per destination."""
-    keys = {key for application in applications for key in party_keys(application)}
+    keys = {key for application in applications for key in parties.party_keys(application)}
     clearances = await source.clearances_for(sorted(keys))
     by_destination: dict[str, Knowledge] = {}
     known = []
@@ -274,7 +288,7 @@ async def knowledge_for_each(
                 notices=await source.notices_for(destination),
                 approvals=await source.approvals_for(destination),
             )
-        mine = set(party_keys(application))
+        mine = set(parties.party_keys(application))
         own = [clearance for clearance in clearances if clearance.party_key in mine]
         known.append(replace(by_destination[destination], clearances=own))
     return known
