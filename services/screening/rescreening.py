@@ -13,7 +13,6 @@ import asyncio
 import time
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from typing import Protocol, runtime_checkable
 
 from schemas.application import SubmitApplication
@@ -126,7 +125,7 @@ def could_change(
     if scorer is None:
         return any(key in found.entries_by_key for key in candidate.keys)
     for _, party in subject.application.parties():
-        shared = candidate.keys & _party_keys(party.name, field_lengths)
+        shared = candidate.keys & party_keys(party.name, field_lengths)
         entries = {e for key in shared for e in found.entries_by_key.get(key, ())}
         if any(
             scorer.pair_score(party.name, party.address.country, position) >= threshold
@@ -135,12 +134,6 @@ def could_change(
         ):
             return True
     return False
-
-
-@lru_cache(maxsize=1 << 16)
-def _party_keys(name: str, field_lengths: tuple[int, ...]) -> frozenset[MatchKey]:
-    """A party's keys (party names recur across cases: computed once)."""
-    return frozenset(party_keys(name, field_lengths))
 
 
 def what_changed(

@@ -209,7 +209,7 @@ def test_a_candidate_sharing_only_a_word_with_an_added_entry_is_not_screened_aga
 
     def candidate(end_user: str) -> Candidate:
         application = with_end_user(end_user)
-        keys = set()
+        keys: set[int] = set()
         for _, party in application.parties():
             keys |= party_keys(party.name)
         subject = open_case(str(uuid.uuid4()), application, frozenset())
