@@ -27,6 +27,7 @@ import json
 import os
 import random
 import re
+import sys
 import time
 import uuid
 from collections.abc import Sequence
@@ -65,7 +66,7 @@ SUBMIT_CHUNK = 500
 PROGRESS_LINE_EVERY = 30.0  # seconds
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 PLANTED_SHARE = 0.05  # open cases whose end user is a listed entry (as in a real caseload)
-console = Console()
+console = Console() if sys.stdout.isatty() else Console(width=200)  # a log file: wide
 
 
 @dataclass
