@@ -46,14 +46,32 @@ class PostgresScreeningUnitOfWork(PostgresListStorage, PostgresSubjectStorage, P
 
     async def add_result(self, result: ScreeningCompleted) -> None:
         """Keep the result of a request."""
-        await self.connection.execute(
+        await self.add_results([result])
+
+    async def results_found(self, request_ids: Sequence[str]) -> set[str]:
+        """Which of these requests have a stored result."""
+        rows = await self.connection.fetch(
+            "SELECT request_id FROM results WHERE request_id = ANY($1::text[])", list(request_ids)
+        )
+        return {row["request_id"] for row in rows}
+
+    async def add_results(self, results: Sequence[ScreeningCompleted]) -> None:
+        """Keep the results of many requests, in one statement."""
+        if not results:
+            return
+        await self.connection.executemany(
             "INSERT INTO results (request_id, case_id, risk_level, result, completed_at)"
             " VALUES ($1, $2, $3, $4::jsonb, $5)",
-            result.request_id,
-            uuid.UUID(result.case_id),
-            result.risk_level.value,
-            result.model_dump_json(),
-            result.screened_at,
+            [
+                (
+                    result.request_id,
+                    uuid.UUID(result.case_id),
+                    result.risk_level.value,
+                    result.model_dump_json(),
+                    result.screened_at,
+                )
+                for result in results
+            ],
         )
 
     async def keep_open_case(self, case_id: str, application: SubmitApplication) -> bool:

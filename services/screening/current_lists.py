@@ -3,24 +3,39 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import defaultdict
 from collections.abc import Collection
+from dataclasses import asdict, dataclass
 
 import asyncpg
 import structlog
 
 from services.screening.config import LIST_POLL_SECONDS, SEED_LIST
 from services.screening.list_diff import combined_label
-from services.screening.list_storage import current_entries, list_versions
+from services.screening.list_storage import changes_since, current_entries, list_versions
 from services.screening.matching import Hit, MatchPolicy, RestrictedPartyIndex, load_list
 from services.screening.matching.normalise import NameToken
 from services.screening.policy import ScreeningPolicy
 
 log = structlog.get_logger(__name__)
+# An update changing more than this share of the indexed entries is indexed whole again.
+REBUILD_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class IndexRefresh:
+    """How the index last came up to new list versions: how, for how many changed entries."""
+
+    how: str  # "updated in place" or "rebuilt"
+    changed_entries: int
+    entries: int
+    seconds: float
 
 
 class CurrentLists:
-    """The index screening uses, rebuilt when a list version it has not indexed is loaded."""
+    """The index screening uses, brought up to date when a list version it has not indexed is
+    loaded."""
 
     def __init__(
         self, index: RestrictedPartyIndex, versions: dict[str, int] | None, match: MatchPolicy
@@ -29,6 +44,7 @@ class CurrentLists:
         self.match = match
         self._versions = versions  # None: not read from PostgreSQL (the shipped seed file)
         self._refreshing = asyncio.Lock()
+        self.refreshed: IndexRefresh | None = None  # the last time the index changed
 
     @property
     def list_version(self) -> str:
@@ -64,15 +80,31 @@ class CurrentLists:
         return 0.0 if hit is None else hit.score
 
     async def refresh(self, pool: asyncpg.Pool) -> bool:
-        """Rebuild the index if PostgreSQL holds other list versions; True if it was rebuilt."""
+        """Bring the index up to the list versions PostgreSQL holds, if it holds others: the
+        entries changed since are indexed in place of a rebuild from the whole list (a rebuild
+        on first reading, or when most of the list changed). True if the index changed."""
         async with self._refreshing:
             if await list_versions(pool) == self._versions:
                 return False
-            versions, entries = await current_entries(pool)
-            # Indexing a large list takes seconds: keep the event loop answering meanwhile.
-            self._index = await asyncio.to_thread(RestrictedPartyIndex.build, entries, self.match)
-            self._versions = versions
-        log.info("restricted-party index rebuilt", lists=self.list_version, entries=len(entries))
+            began = time.perf_counter()
+            changed = None if self._versions is None else await changes_since(pool, self._versions)
+            changes = 0 if changed is None else changed.entry_ids
+            # Indexing takes seconds for a large list: keep the event loop answering meanwhile.
+            if changed is not None and changes <= len(self._index) * REBUILD_SHARE:
+                index = self._index
+                self._index = await asyncio.to_thread(
+                    index.updated, changed.current, changed.removed
+                )
+                self._versions, how = changed.versions, "updated in place"
+            else:
+                versions, entries = await current_entries(pool)
+                self._index = await asyncio.to_thread(
+                    RestrictedPartyIndex.build, entries, self.match
+                )
+                self._versions, how = versions, "rebuilt"
+            seconds = round(time.perf_counter() - began, 3)
+            self.refreshed = IndexRefresh(how, changes, len(self._index), seconds)
+        log.info(f"restricted-party index {how}", lists=self.list_version, **asdict(self.refreshed))
         return True
 
     async def keep_current(self, pool: asyncpg.Pool, every: float = LIST_POLL_SECONDS) -> None:

@@ -16,7 +16,7 @@ from schemas.envelope import Envelope, derived_id, utcnow
 from schemas.licences import APPROVING, LicenceStatus, LicenceStatusChanged
 from schemas.screening import PartnerNotice, ScreeningCompleted, ScreeningRequested
 from schemas.sharing import ApprovalDespiteDenial
-from schemas.topics import SCREENING_RESULTS
+from schemas.topics import SCREENING_RESULTS, Topic
 from services.screening.domain import (
     Clearance,
     Knowledge,
@@ -111,16 +111,22 @@ async def publish_result(
     uow: Transaction, result: ScreeningCompleted, correlation_id: str, answering: str
 ) -> None:
     """Publish a result keyed by its case; its event id derives from what it answers."""
-    await uow.publish(
-        SCREENING_RESULTS,
-        Envelope.wrap(
-            result,
-            source=SOURCE,
-            subject=result.case_id,
-            correlation_id=correlation_id,
-            event_id=derived_id("screening-result", answering),
-        ),
+    await uow.publish(*result_published(result, correlation_id, answering))
+
+
+def result_published(
+    result: ScreeningCompleted, correlation_id: str, answering: str
+) -> tuple[Topic, Envelope[ScreeningCompleted]]:
+    """Where and how a result is published: keyed by its case, its event id derived from what
+    it answers."""
+    envelope = Envelope.wrap(
+        result,
+        source=SOURCE,
+        subject=result.case_id,
+        correlation_id=correlation_id,
+        event_id=derived_id("screening-result", answering),
     )
+    return SCREENING_RESULTS, envelope
 
 
 async def knowledge_for(

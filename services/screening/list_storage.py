@@ -150,6 +150,50 @@ async def current_entries(pool: asyncpg.Pool) -> tuple[dict[str, int], list[Rest
     return versions, await asyncio.to_thread(_entries, [row["entry"] for row in rows])
 
 
+@dataclass(frozen=True)
+class ChangedEntries:
+    """What the lists' versions since those indexed changed: entries as they stand now (added
+    or changed), and the ids of entries removed."""
+
+    versions: dict[str, int]
+    current: list[RestrictedPartyEntry]
+    removed: list[str]
+
+    @property
+    def entry_ids(self) -> int:
+        """How many entry ids the versions since touched."""
+        return len({entry.entry_id for entry in self.current}) + len(self.removed)
+
+
+async def changes_since(pool: asyncpg.Pool, indexed: dict[str, int]) -> ChangedEntries | None:
+    """The entries changed since the `indexed` versions, read from one snapshot; None when a
+    list indexed is gone (nothing to diff against: read the lists whole). Every list's current
+    entries with a touched id come back, since two lists may use the same id."""
+    async with pool.acquire() as connection, connection.transaction(isolation="repeatable_read"):
+        versions = await list_versions(connection)
+        if any(name not in versions for name in indexed):
+            return None
+        touched: set[str] = set()
+        for name, version in versions.items():
+            if version != indexed.get(name):
+                rows = await connection.fetch(
+                    "SELECT entry_id FROM list_changes"
+                    " WHERE name = $1 AND version > $2 AND version <= $3",
+                    name,
+                    indexed.get(name, 0),
+                    version,
+                )
+                touched.update(row["entry_id"] for row in rows)
+        rows = await connection.fetch(
+            "SELECT entry FROM list_entries WHERE entry_id = ANY($1::text[])"
+            " ORDER BY name, entry_id",
+            sorted(touched),
+        )
+    current = _entries([row["entry"] for row in rows])
+    removed = sorted(touched - {entry.entry_id for entry in current})
+    return ChangedEntries(versions, current, removed)
+
+
 def _entries(documents: list[str]) -> list[RestrictedPartyEntry]:
     return [entry_from_json(json.loads(document)) for document in documents]
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from functools import lru_cache
 from itertools import pairwise
 from typing import Protocol
 
@@ -38,8 +39,14 @@ from services.screening.matching.scoring import consonants
 MatchKey = int  # a signed 64-bit digest, stored in PostgreSQL as bigint
 
 
-def party_keys(name: str, field_lengths: Iterable[int] = (20, 35)) -> set[MatchKey]:
+def party_keys(name: str, field_lengths: Iterable[int] = (20, 35)) -> frozenset[MatchKey]:
     """Every key of a party's name: each word's, joined neighbours, a cut last word's beginning."""
+    return _party_keys(name, tuple(field_lengths))
+
+
+@lru_cache(maxsize=1 << 16)
+def _party_keys(name: str, field_lengths: tuple[int, ...]) -> frozenset[MatchKey]:
+    # Party names recur across cases and updates: each name's keys are computed once.
     tokens = [token for token in normalise_name(name).tokens if token.kind is not TokenKind.FILLER]
     texts = set()
     for token in tokens:
@@ -51,7 +58,7 @@ def party_keys(name: str, field_lengths: Iterable[int] = (20, 35)) -> set[MatchK
     if all(len(t.text) == 1 for t in tokens if t.kind is TokenKind.DISTINCTIVE):
         # An organisation written with its distinctive words' initials ("V. Systems GmbH").
         texts |= {"p:" + t.text for t in tokens if len(t.text) == 1}
-    return {_digest(text) for text in texts}
+    return frozenset(_digest(text) for text in texts)
 
 
 class WordWeights(Protocol):

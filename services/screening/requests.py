@@ -40,14 +40,21 @@ def request_table(
         )
 
     async def take_list_update(update: Envelope[ListUpdated]) -> None:
+        began, cpu = time.perf_counter(), time.process_time()
         await lists.refresh(owner.pool)
+        indexed = time.perf_counter() - began
         rescreened = await rescreen_affected(update, rescreening, policy, standing)
         RESCREENED.inc(len(rescreened.cases))
         log.info(
             "list update",
             list=update.data.list_version,
             candidates=rescreened.candidates,
+            screened=rescreened.screened,
             rescreened=len(rescreened.cases),
+            index_s=round(indexed, 3),
+            finding_s=round(rescreened.finding_seconds, 3),
+            screening_s=round(rescreened.screening_seconds, 3),
+            cpu_s=round(time.process_time() - cpu, 3),
         )
 
     return (

@@ -7,7 +7,7 @@ matched an entry the update changed or removed, without reading the others.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -47,6 +47,9 @@ class ScreenedSubjects(Protocol):
     """The subjects screening keeps current, found by match key."""
 
     async def keep_subject(self, subject: ScreenedSubject, keys: Collection[MatchKey]) -> None: ...
+    async def keep_subjects(
+        self, subjects: Sequence[tuple[ScreenedSubject, Collection[MatchKey]]]
+    ) -> None: ...
     async def drop_subject(self, kind: str, subject_id: str) -> None: ...
     async def subjects_sharing(self, keys: Collection[MatchKey]) -> list[Candidate]: ...
 
@@ -82,3 +85,11 @@ async def keep_screened(
 ) -> None:
     """Register (or re-register) a subject with its current keys."""
     await subjects.keep_subject(subject, subject_keys(subject, policy.match_policy().field_lengths))
+
+
+async def keep_all_screened(
+    subjects: ScreenedSubjects, kept: Sequence[ScreenedSubject], policy: ScreeningPolicy
+) -> None:
+    """Register (or re-register) many subjects with their current keys, all at once."""
+    lengths = policy.match_policy().field_lengths
+    await subjects.keep_subjects([(subject, subject_keys(subject, lengths)) for subject in kept])

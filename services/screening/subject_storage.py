@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from caseflow.db import Connection
 from schemas.application import SubmitApplication
@@ -18,28 +18,45 @@ class PostgresSubjectStorage:
 
     async def keep_subject(self, subject: ScreenedSubject, keys: Collection[MatchKey]) -> None:
         """Record the subject as it now stands, found by these keys only."""
-        await self.connection.execute(
+        await self.keep_subjects([(subject, keys)])
+
+    async def keep_subjects(
+        self, subjects: Sequence[tuple[ScreenedSubject, Collection[MatchKey]]]
+    ) -> None:
+        """`keep_subject` for many subjects, in three statements."""
+        if not subjects:
+            return
+        await self.connection.executemany(
             "INSERT INTO screened_subjects (kind, subject_id, case_id, application, hits,"
             " kept_at) VALUES ($1, $2, $3, $4::jsonb, $5, now())"
             " ON CONFLICT (kind, subject_id) DO UPDATE SET application = EXCLUDED.application,"
             " hits = EXCLUDED.hits, kept_at = EXCLUDED.kept_at",
-            subject.kind,
-            subject.subject_id,
-            uuid.UUID(subject.case_id),
-            subject.application.model_dump_json(),
-            sorted(subject.hits),
+            [
+                (
+                    subject.kind,
+                    subject.subject_id,
+                    uuid.UUID(subject.case_id),
+                    subject.application.model_dump_json(),
+                    sorted(subject.hits),
+                )
+                for subject, _ in subjects
+            ],
         )
+        kinds = [subject.kind for subject, _ in subjects]
+        ids = [subject.subject_id for subject, _ in subjects]
         await self.connection.execute(
-            "DELETE FROM subject_keys WHERE kind = $1 AND subject_id = $2",
-            subject.kind,
-            subject.subject_id,
+            "DELETE FROM subject_keys WHERE (kind, subject_id) IN"
+            " (SELECT * FROM unnest($1::text[], $2::text[]))",
+            kinds,
+            ids,
         )
+        keyed = [(key, subject) for subject, keys in subjects for key in set(keys)]
         await self.connection.execute(
             "INSERT INTO subject_keys (key, kind, subject_id)"
-            " SELECT DISTINCT unnest($1::bigint[]), $2, $3",
-            list(keys),
-            subject.kind,
-            subject.subject_id,
+            " SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])",
+            [key for key, _ in keyed],
+            [subject.kind for _, subject in keyed],
+            [subject.subject_id for _, subject in keyed],
         )
 
     async def drop_subject(self, kind: str, subject_id: str) -> None:

@@ -11,7 +11,14 @@ import asyncpg
 import pytest
 from temporalio.client import Client
 
+from caseflow.db import create_pool
 from caseflow.settings import Endpoints, Settings
+from caseflow.uow import HeldPool, PostgresStore
+from services.screening.adapters import PostgresScreeningUnitOfWork
+from services.screening.config import SCHEMA
+from services.screening.current_lists import CurrentLists, load_screener
+from services.screening.list_updates import load_list_version
+from services.screening.matching import RestrictedPartyEntry
 from tests.integration.test_license_case import submit_and_await_review
 from tests.integration.test_screening_service import caseflow, with_end_user
 from workflows.case_client import case_view
@@ -90,3 +97,54 @@ async def test_a_list_update_re_screens_only_the_cases_it_changes_and_a_removed_
     assert untouched.alert == ""
     assert untouched.screening is not None
     assert untouched.screening.risk_level == "low"
+
+
+def screened(lists: CurrentLists, parties: list[str]) -> list[set[tuple[str, float]]]:
+    return [{(hit.entry_id, hit.score) for hit in lists.screen(party, "CY")} for party in parties]
+
+
+async def test_the_index_is_updated_in_place_by_the_changed_entries_with_a_rebuilds_hits(
+    case_services: None, stack_endpoints: Endpoints
+) -> None:
+    name, tag = f"in-place-{uuid.uuid4().hex[:8]}", uuid.uuid4().hex[:6].upper()
+
+    def entry(number: int, brand: str, *aliases: str) -> RestrictedPartyEntry:
+        words = f"{brand} {tag} Maritime Holdings"
+        return RestrictedPartyEntry(name, f"{name}-{number}", words, aliases, countries=("CY",))
+
+    first = [entry(n, brand) for n, brand in enumerate(("Granitex", "Veltrano", "Ostrava"))]
+    second = [*first[1:2], entry(2, "Ostrava", f"Ostravia {tag} Shipping"), entry(3, "Kestrel")]
+    parties = [
+        f"Granitex {tag} Maritime",
+        f"Ostravia {tag} Shipping Ltd",
+        f"Kestrel {tag} Maritime Holdings",
+        f"Veltrano {tag} Holdings",
+        f"Zanzibar {tag} Trading",
+    ]
+    pool = await create_pool(stack_endpoints.database, SCHEMA, size=2)
+    try:
+        store = PostgresStore(HeldPool(pool), PostgresScreeningUnitOfWork)
+        await load_list_version(name, first, "first.csv", store)
+        # Another list using the id of an entry the update changes: its entry stays indexed.
+        namesake = RestrictedPartyEntry(f"{name}-other", f"{name}-2", f"Zanzibar {tag} Trading")
+        await load_list_version(f"{name}-other", [namesake], "other.csv", store)
+        lists = load_screener()
+        await lists.refresh(pool)
+        await load_list_version(name, second, "second.csv", store)
+
+        assert await lists.refresh(pool)
+        rebuilt = load_screener()
+        await rebuilt.refresh(pool)
+    finally:
+        await pool.close()
+
+    assert lists.refreshed is not None
+    assert (lists.refreshed.how, lists.refreshed.changed_entries) == ("updated in place", 3)
+    assert rebuilt.refreshed is not None
+    assert rebuilt.refreshed.how == "rebuilt"
+    assert lists.list_version == rebuilt.list_version
+    assert screened(lists, parties) == screened(rebuilt, parties)
+    found = {entry_id for hits in screened(lists, parties) for entry_id, _ in hits}
+    assert f"{name}-0" not in found
+    assert {f"{name}-1", f"{name}-2", f"{name}-3"} <= found
+    assert screened(lists, parties)[-1] == {(f"{name}-2", 1.0)}  # the other list's entry

@@ -93,6 +93,17 @@ class FakeScreeningUnitOfWork:
     async def add_result(self, result: ScreeningCompleted) -> None:
         self.state.results[result.request_id] = result
 
+    async def results_found(self, request_ids: Sequence[str]) -> set[str]:
+        return set(request_ids) & set(self.state.results)
+
+    async def add_results(self, results: Sequence[ScreeningCompleted]) -> None:
+        for result in results:
+            await self.add_result(result)
+
+    async def publish_many(self, events: Sequence[tuple[Topic, Publishable]]) -> None:
+        for topic, envelope in events:
+            await self.publish(topic, envelope)
+
     async def keep_open_case(self, case_id: str, application: SubmitApplication) -> bool:
         if case_id in self.state.closed:
             return False
@@ -106,6 +117,12 @@ class FakeScreeningUnitOfWork:
     async def keep_subject(self, subject: ScreenedSubject, keys: Collection[MatchKey]) -> None:
         self.state.subjects[(subject.kind, subject.subject_id)] = (subject, frozenset(keys))
 
+    async def keep_subjects(
+        self, subjects: Sequence[tuple[ScreenedSubject, Collection[MatchKey]]]
+    ) -> None:
+        for subject, keys in subjects:
+            await self.keep_subject(subject, keys)
+
     async def drop_subject(self, kind: str, subject_id: str) -> None:
         self.state.subjects.pop((kind, subject_id), None)
 
@@ -116,6 +133,19 @@ class FakeScreeningUnitOfWork:
             for _, (subject, kept) in sorted(self.state.subjects.items())
             if not wanted.isdisjoint(kept)
         ]
+
+    async def unregistered_open_cases(self) -> list[tuple[str, SubmitApplication, str | None]]:
+        subjects = {subject_id for kind, subject_id in self.state.subjects if kind == CASE}
+        unregistered = []
+        for case_id, application in sorted(self.state.applications.items()):
+            if case_id in self.state.closed or case_id in subjects:
+                continue
+            results = [r for r in self.state.results.values() if r.case_id == case_id]
+            latest = max(results, key=lambda r: r.screened_at, default=None)
+            unregistered.append(
+                (case_id, application, None if latest is None else latest.model_dump_json())
+            )
+        return unregistered
 
     async def reopen_case(self, case_id: str) -> None:
         self.state.closed.pop(case_id, None)

@@ -6,16 +6,18 @@ import uuid
 
 import pytest
 
+from schemas.cases import DecisionOutcome
 from schemas.screening import ScreeningCompleted
 from services.screening.current_lists import CurrentLists
 from services.screening.domain import ScreeningPolicy
-from services.screening.handlers import screen_case
+from services.screening.handlers import close_case, screen_case
 from services.screening.list_diff import ListChange, compute_delta, entry_digest
 from services.screening.list_updates import load_list_version
 from services.screening.match_keys import listed_keys, party_keys
 from services.screening.matching import RestrictedPartyEntry, RestrictedPartyIndex, parse_csv
 from services.screening.rescreening import affected_keys, could_change, rescreen_affected
 from services.screening.screened_subjects import Candidate, open_case
+from tests.unit.test_licence_rescreening import decided
 from tests.unit.test_screening_fakes import FakeScreeningStore, screening_request, with_end_user
 from tests.unit.test_screening_list_updates import knowing, published_update
 
@@ -104,6 +106,45 @@ def test_an_entry_removed_or_changed_finds_the_cases_that_matched_it_by_its_id()
     assert added.keys == listed_keys(ENTRIES[4])
 
 
+def hits_of(index: RestrictedPartyIndex, parties: list[str]) -> list[set[tuple[str, float]]]:
+    return [{(hit.entry_id, hit.score) for hit in index.screen(party, "CY")} for party in parties]
+
+
+def test_an_index_updated_in_place_gives_the_hits_a_rebuild_gives_update_after_update() -> None:
+    def maritime(entry_id: str, name: str) -> RestrictedPartyEntry:
+        return RestrictedPartyEntry("Test List", entry_id, name, countries=("CY",))
+
+    # Words shared by many names weigh less: the update moves the weights of "Maritime".
+    fleet = [maritime(f"m-{n}", f"{brand} Maritime Holdings") for n, brand in enumerate("ABC")]
+    first = [*ENTRIES, *fleet]
+    renamed = RestrictedPartyEntry(
+        "Test List", "o-2", "Veltrano Systems GmbH", alt_names=("Veltranix Sistemi",)
+    )
+    added = [renamed, *(maritime(f"n-{n}", f"Ostrava {n} Maritime") for n in range(4))]
+    second = [e for e in first if e.entry_id not in {"o-1", "o-2", "m-0"}] + added
+    parties = [
+        *(variant for _, variant in VARIANTS),
+        "Granitex Maritime Holdings",  # its entry removed: no hit, its words looked up no more
+        "Granitex Maritim",  # a word cut at 16 letters
+        "Veltranix Sistemi SRL",
+        "Ostrava 2 Maritime Ltd",
+        "B Maritime Holdings",
+    ]
+    updated = RestrictedPartyIndex.build(first).updated(added, ["o-1", "m-0"])
+
+    assert hits_of(updated, parties) == hits_of(RestrictedPartyIndex.build(second), parties)
+    assert not any("o-1" in {e for e, _ in hits} for hits in hits_of(updated, parties))
+    assert sorted(entry.entry_id for entry in updated.entries) == sorted(
+        entry.entry_id for entry in second
+    )
+
+    # The removed entry comes back, a changed one goes: its words are looked up again.
+    third = [e for e in second if e.entry_id != "n-1"] + [ENTRIES[3]]
+    again = updated.updated([ENTRIES[3]], ["n-1"])
+    assert hits_of(again, parties) == hits_of(RestrictedPartyIndex.build(third), parties)
+    assert {"o-1"} <= {e for hits in hits_of(again, parties) for e, _ in hits}
+
+
 def rescreens(store: FakeScreeningStore) -> dict[str, ScreeningCompleted]:
     return {
         result.case_id: result
@@ -170,7 +211,7 @@ def test_a_candidate_sharing_only_a_word_with_an_added_entry_is_not_screened_aga
 
     def candidate(end_user: str) -> Candidate:
         application = with_end_user(end_user)
-        keys = set()
+        keys: set[int] = set()
         for _, party in application.parties():
             keys |= party_keys(party.name)
         subject = open_case(str(uuid.uuid4()), application, frozenset())
@@ -180,3 +221,21 @@ def test_a_candidate_sharing_only_a_word_with_an_added_entry_is_not_screened_aga
     assert near.keys, "a candidate: it shares the words 'optical devices'"
     assert not could_change(near, found, lists, positions, POLICY.match_policy().hit_threshold)
     assert could_change(same, found, lists, positions, POLICY.match_policy().hit_threshold)
+
+
+async def test_a_licence_approved_on_appeal_after_a_denial_is_re_screened_on_a_list_update() -> (
+    None
+):
+    store = FakeScreeningStore()
+    await load_list_version("test", parse_csv(BEFORE, "test"), "before.csv", store)
+    appealed = screening_request(with_end_user("Kestrel Vantage Systems LLC"))
+    await screen_case(appealed, store, POLICY, knowing(BEFORE, 1))
+    case_id = appealed.data.case_id
+    await close_case(decided(case_id, DecisionOutcome.DENIED), store)  # no longer a subject
+    await close_case(decided(case_id, DecisionOutcome.APPROVED), store)  # its licence in force
+    await load_list_version("test", parse_csv(AFTER, "test"), "after.csv", store)
+
+    rescreened = await rescreen_affected(published_update(store), store, POLICY, knowing(AFTER, 2))
+
+    assert rescreened.cases == [case_id]
+    assert rescreens(store)[case_id].risk_level == "critical"

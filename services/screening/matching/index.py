@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from functools import cached_property
 from itertools import pairwise
 
@@ -68,6 +68,15 @@ class RestrictedPartyIndex:
     ) -> RestrictedPartyIndex:
         """Index list entries under a matching policy (the documented defaults if none)."""
         return cls(list(entries), policy or MatchPolicy())
+
+    def updated(
+        self, added: Sequence[RestrictedPartyEntry], removed: Collection[str]
+    ) -> RestrictedPartyIndex:
+        """This index after a list update: entries with ids in `removed` dropped, `added` ones
+        (changed ones too, by id) indexed; only their names are normalised. `self` stays as is."""
+        from services.screening.matching.index_update import updated_index
+
+        return updated_index(self, added, removed)
 
     def __len__(self) -> int:
         return len(self._entries)

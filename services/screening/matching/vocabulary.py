@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 from array import array
 from bisect import bisect_left
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from functools import cache
 from itertools import repeat
 
@@ -53,29 +54,16 @@ class Vocabulary:
         self.abjad = abjad
         self.policy = policy
         self._tokens: dict[int, WeightedToken] = {}  # the words screened against, as tokens
-        base = np.array([policy.base_weight(kind) for kind in TokenKind], np.float32)[kinds]
-        rarity = 1.0 / (1.0 + np.log10(1.0 + names_per_word / policy.common_word_names))
-        self.weights = (base * np.maximum(rarity, policy.min_weight_factor)).astype(np.float32)
-        letters = np.array([len(word) == 1 for word in words], dtype=np.bool_)
-        self.weights[letters] = np.minimum(self.weights[letters], policy.initial_weight)
+        self.weights = _weights(words, kinds, names_per_word, policy)
+        every = range(len(words))
         self._variant_keys, self._variant_words = _sorted_keys(
-            (word_id, _variant_texts(word, self.spellings[word_id]))
-            for word_id, word in enumerate(words)
-            if len(word) >= 3 and not word.isdigit()
+            _variant_owned(words, self.spellings, every)
         )
-        self._vowel_keys, self._vowel_words = _sorted_keys(
-            (word_id, {vowel_key(word), consonant_key(word)} - {word})
-            for word_id, word in enumerate(words)
-            if len(word) >= 4 and word.isalpha()
-        )
+        self._vowel_keys, self._vowel_words = _sorted_keys(_vowel_owned(words, every))
         self._alphabetical = np.array(
             sorted(range(len(words)), key=words.__getitem__), dtype=np.int32
         )
-        self._consonant_keys, self._consonant_words = _sorted_keys(
-            (word_id, (skeleton,))
-            for word_id, word in enumerate(words)
-            if len(skeleton := consonants(word)) >= 2
-        )
+        self._consonant_keys, self._consonant_words = _sorted_keys(_consonant_owned(words, every))
 
     def __len__(self) -> int:
         return len(self.words)
@@ -159,6 +147,104 @@ class Vocabulary:
                 if middle is not None and last is not None:
                     return [left, middle, last]
         return []
+
+    def updated(
+        self,
+        words: list[str],
+        kinds: npt.NDArray[np.int8],
+        abjad: npt.NDArray[np.bool_],
+        names_per_word: npt.NDArray[np.int64],
+    ) -> Vocabulary:
+        """This vocabulary after a list update, look-up keys made for the new words only.
+
+        `words` extends this one's words (new ones at the end); a word no name has any more
+        (none in `names_per_word`) drops out of every look-up, as if never indexed.
+        """
+        new_ids = range(len(self.words), len(words))
+        live = names_per_word > 0
+        updated = copy.copy(self)
+        updated.words, updated.kinds, updated.abjad = words, kinds, abjad
+        updated.spellings = [*self.spellings, *(spelling_key(words[i]) for i in new_ids)]
+        updated.ids = dict(self.ids)
+        for word_id in np.flatnonzero(~live[: len(self.words)]).tolist():
+            if updated.ids.get(words[word_id]) == word_id:
+                del updated.ids[words[word_id]]
+        updated.ids.update((words[word_id], word_id) for word_id in new_ids)
+        updated.weights = _weights(words, kinds, names_per_word, self.policy)
+        updated._tokens = {}
+        updated._variant_keys, updated._variant_words = _merged(
+            (self._variant_keys, self._variant_words),
+            _sorted_keys(_variant_owned(words, updated.spellings, new_ids)),
+            live,
+        )
+        updated._vowel_keys, updated._vowel_words = _merged(
+            (self._vowel_keys, self._vowel_words), _sorted_keys(_vowel_owned(words, new_ids)), live
+        )
+        updated._consonant_keys, updated._consonant_words = _merged(
+            (self._consonant_keys, self._consonant_words),
+            _sorted_keys(_consonant_owned(words, new_ids)),
+            live,
+        )
+        kept = self._alphabetical[live[self._alphabetical]]
+        fresh = sorted(new_ids, key=words.__getitem__)
+        at = [bisect_left(kept, words[i], key=words.__getitem__) for i in fresh]
+        updated._alphabetical = np.insert(kept, at, fresh).astype(np.int32)
+        return updated
+
+
+def _weights(
+    words: Sequence[str],
+    kinds: npt.NDArray[np.int8],
+    names_per_word: npt.NDArray[np.int64],
+    policy: MatchPolicy,
+) -> npt.NDArray[np.float32]:
+    """Each word's weight: its kind's, less for words many names share; initials capped."""
+    base = np.array([policy.base_weight(kind) for kind in TokenKind], np.float32)[kinds]
+    rarity = 1.0 / (1.0 + np.log10(1.0 + names_per_word / policy.common_word_names))
+    weights = (base * np.maximum(rarity, policy.min_weight_factor)).astype(np.float32)
+    letters = np.array([len(word) == 1 for word in words], dtype=np.bool_)
+    weights[letters] = np.minimum(weights[letters], policy.initial_weight)
+    return weights
+
+
+def _variant_owned(
+    words: Sequence[str], spellings: Sequence[str], word_ids: Iterable[int]
+) -> Iterator[tuple[int, set[str]]]:
+    """Typo keys: each word's deletion neighbourhood (words of three letters or more)."""
+    for word_id in word_ids:
+        word = words[word_id]
+        if len(word) >= 3 and not word.isdigit():
+            yield word_id, _variant_texts(word, spellings[word_id])
+
+
+def _vowel_owned(words: Sequence[str], word_ids: Iterable[int]) -> Iterator[tuple[int, set[str]]]:
+    """Vowel-less keys of words of four letters or more."""
+    for word_id in word_ids:
+        word = words[word_id]
+        if len(word) >= 4 and word.isalpha():
+            yield word_id, {vowel_key(word), consonant_key(word)} - {word}
+
+
+def _consonant_owned(
+    words: Sequence[str], word_ids: Iterable[int]
+) -> Iterator[tuple[int, tuple[str]]]:
+    """Consonant skeletons (two consonants or more)."""
+    for word_id in word_ids:
+        if len(skeleton := consonants(words[word_id])) >= 2:
+            yield word_id, (skeleton,)
+
+
+def _merged(
+    kept: tuple[npt.NDArray[np.int64], WordIds],
+    fresh: tuple[npt.NDArray[np.int64], WordIds],
+    live: npt.NDArray[np.bool_],
+) -> tuple[npt.NDArray[np.int64], WordIds]:
+    """Sorted keys of the live words, the fresh ones merged in (no sort of the whole)."""
+    keys, owners = kept
+    alive = live[owners]
+    keys, owners = keys[alive], owners[alive]
+    at = np.searchsorted(keys, fresh[0])
+    return np.insert(keys, at, fresh[0]), np.insert(owners, at, fresh[1])
 
 
 def _deletions(word: str) -> set[str]:
