@@ -331,6 +331,9 @@ async def test_a_risk_notice_is_shared_once_a_second_senior_officer_countersigns
     writer = bearer(await signed_token(france.settings, Role.LICENSING_OFFICER))
     officer = bearer(await signed_token(france.settings, Role.LICENSING_OFFICER))
     senior = bearer(await signed_token(france.settings, Role.SENIOR_OFFICER))
+    # Other deployments named France in this broker number their notices from 1 too.
+    marker = f"report {uuid.uuid4().hex[:8]}"
+    risk = {**RISK, "sources": ["UN Special Rapporteur report A/HRC/41/35", marker]}
     incomplete = await french_contact.post(
         "/risk-notices", json={**RISK, "sources": [], "destinations": []}, headers=writer
     )
@@ -338,7 +341,7 @@ async def test_a_risk_notice_is_shared_once_a_second_senior_officer_countersigns
     assert "sources" in incomplete.text
     assert "destinations" in incomplete.text
     assert (await french_contact.post("/risk-notices", json=RISK)).status_code == 401
-    written = await french_contact.post("/risk-notices", json=RISK, headers=writer)
+    written = await french_contact.post("/risk-notices", json=risk, headers=writer)
     assert written.status_code == 201, written.text
     number = written.json()["number"]
     path = f"/risk-notices/{number}/countersignature"
@@ -358,7 +361,9 @@ async def test_a_risk_notice_is_shared_once_a_second_senior_officer_countersigns
         stack_endpoints.kafka,
         SHARING_NOTICES.name,
         lambda seen: len(seen) >= 1,
-        where=lambda e: e["data"].get("notice_id") == f"FR/risk/{number}/AE",
+        where=lambda e: (
+            e["data"].get("notice_id") == f"FR/risk/{number}/AE" and marker in e["data"]["reason"]
+        ),
         linger=1.0,
     )
     assert published["data"]["kind"] == "risk"
