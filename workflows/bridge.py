@@ -37,6 +37,7 @@ from workflows import TASK_QUEUE
 from workflows import search_attributes as sa
 from workflows.appeal import Appeal, appeal_workflow_id
 from workflows.appeal_rules import AppealInput, AppealPolicy
+from workflows.bridge_steps import act_on, read_for_temporal
 from workflows.client import connect, workflow_id
 from workflows.licence_bridge import (
     Publish,
@@ -47,7 +48,6 @@ from workflows.licence_bridge import (
 from workflows.licence_policy import LicencePolicy, load_licence_policy
 from workflows.license_case import LicenseCase
 from workflows.model import CasePolicy, LicenseCaseInput
-from workflows.payload_limits import oversized
 from workflows.policy import load_appeal_policy, load_case_policy
 
 log = structlog.get_logger(__name__)
@@ -177,15 +177,12 @@ async def start_if_appealed(
     client: Client, delivery: Delivery, policy: AppealPolicy, set_aside: SetAside
 ) -> bool:
     """Start the appeal's workflow if the message is an `AppealFiled`; False if it is not."""
-    if type_of(delivery.body) != AppealFiled.type_name():
-        return False
-    filed = await read_or_set_aside(delivery, AppealFiled, set_aside)
-    if filed is not None and not await _set_aside_if_oversized(
-        client, delivery, filed.data, set_aside
-    ):
+
+    async def start(filed: Envelope[AppealFiled]) -> None:
         started = await start_appeal(client, filed, policy)
         log.info("appeal workflow", case_id=filed.data.case_id, started=started)
-    return True
+
+    return await act_on(client, delivery, AppealFiled, set_aside, start)
 
 
 async def signal_case(client: Client, case_id: str, signal: str, data: Contract) -> bool:
@@ -212,10 +209,8 @@ async def signal_by_type(
     if kind not in signals:
         return
     contract, signal = signals[kind]
-    envelope = await read_or_set_aside(delivery, contract, set_aside)
-    if envelope is not None and not await _set_aside_if_oversized(
-        client, delivery, envelope.data, set_aside
-    ):
+    envelope = await read_for_temporal(client, delivery, contract, set_aside)
+    if envelope is not None:
         delivered = await signal_case(client, envelope.subject, signal, envelope.data)
         log.info(signal, case_id=envelope.subject, delivered=delivered)
 
@@ -224,27 +219,12 @@ async def start_if_received(
     client: Client, delivery: Delivery, policy: CasePolicy, set_aside: SetAside
 ) -> bool:
     """Start the case's workflow if the message is a `CaseReceived`; False if it is not."""
-    if type_of(delivery.body) != CaseReceived.type_name():
-        return False
-    received = await read_or_set_aside(delivery, CaseReceived, set_aside)
-    if received is not None and not await _set_aside_if_oversized(
-        client, delivery, received.data, set_aside
-    ):
+
+    async def start(received: Envelope[CaseReceived]) -> None:
         started = await start_case(client, received, policy)
         log.info("case workflow", case_id=received.data.case_id, started=started)
-    return True
 
-
-async def _set_aside_if_oversized(
-    client: Client, delivery: Delivery, data: Contract, set_aside: SetAside
-) -> bool:
-    """Set aside (logged, naming the limit) an event too large for a Temporal payload: sending
-    it would fail at the server, again at every redelivery, and hold up its partition."""
-    too_large = await oversized(client, data)
-    if too_large is None:
-        return False
-    await set_aside_unreadable(delivery, f"not sent to Temporal: {too_large}", set_aside)
-    return True
+    return await act_on(client, delivery, CaseReceived, set_aside, start)
 
 
 class TemporalLink:

@@ -11,7 +11,7 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes, Workfl
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from caseflow.messaging import Delivery, SetAside, read_or_set_aside, type_of
+from caseflow.messaging import Delivery, SetAside
 from schemas.cases import CaseDecided
 from schemas.envelope import Envelope, derived_id
 from schemas.licences import (
@@ -25,6 +25,7 @@ from schemas.screening import ScreeningCompleted
 from schemas.topics import CASES
 from workflows import TASK_QUEUE
 from workflows import search_attributes as sa
+from workflows.bridge_steps import act_on
 from workflows.client import workflow_id
 from workflows.licence import Licence
 from workflows.licence_model import LicenceInput
@@ -52,14 +53,13 @@ async def start_licence_if_approved(
     client: Client, delivery: Delivery, policy: LicencePolicy, set_aside: SetAside
 ) -> bool:
     """Start the licence's workflow on an approving `CaseDecided`; False for other messages."""
-    if type_of(delivery.body) != CaseDecided.type_name():
-        return False
-    decided = await read_or_set_aside(delivery, CaseDecided, set_aside)
-    if decided is None or decided.data.outcome.value not in APPROVING:
-        return True
-    started = await start_licence(client, decided, policy)
-    log.info("licence workflow", case_id=decided.data.case_id, started=started)
-    return True
+
+    async def start(decided: Envelope[CaseDecided]) -> None:
+        if decided.data.outcome.value in APPROVING:
+            started = await start_licence(client, decided, policy)
+            log.info("licence workflow", case_id=decided.data.case_id, started=started)
+
+    return await act_on(client, delivery, CaseDecided, set_aside, start)
 
 
 async def start_licence(
@@ -108,11 +108,19 @@ async def check_shipment_if_reported(
     client: Client, delivery: Delivery, publish: Publish, set_aside: SetAside
 ) -> bool:
     """Take a `ShipmentReported` to its licence's workflow; False for other messages."""
-    if type_of(delivery.body) != ShipmentReported.type_name():
-        return False
-    reported = await read_or_set_aside(delivery, ShipmentReported, set_aside)
-    if reported is None:
-        return True
+    return await act_on(
+        client,
+        delivery,
+        ShipmentReported,
+        set_aside,
+        lambda reported: _check_shipment(client, reported, publish),
+    )
+
+
+async def _check_shipment(
+    client: Client, reported: Envelope[ShipmentReported], publish: Publish
+) -> None:
+    """Have the licence check the shipment, or refuse it here when the licence cannot."""
     number = reported.data.shipment.licence_number
     handle = client.get_workflow_handle(licence_workflow_id(reported.data.case_id))
     try:
@@ -125,10 +133,9 @@ async def check_shipment_if_reported(
         reason = await _not_in_force(client, reported.data.case_id, number)
     else:
         log.info("shipment checked", licence=number, recorded=checked.recorded)
-        return True
+        return
     await publish(CASES.name, _refusal(reported, reason))
     log.info("shipment refused by the bridge", licence=number, reason=reason)
-    return True
 
 
 async def _not_in_force(client: Client, case_id: str, number: str) -> str:
