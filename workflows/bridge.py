@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 import structlog
 from faststream import FastStream
 from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 from temporalio.client import Client
-from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.service import RPCError, RPCStatusCode
 
 from caseflow.bad_messages.retries import RetryBudget
@@ -37,7 +39,7 @@ from workflows import TASK_QUEUE
 from workflows import search_attributes as sa
 from workflows.appeal import Appeal, appeal_workflow_id
 from workflows.appeal_rules import AppealInput, AppealPolicy
-from workflows.bridge_steps import act_on, read_for_temporal
+from workflows.bridge_steps import act_on, read_for_temporal, start_once
 from workflows.client import connect, workflow_id
 from workflows.licence_bridge import (
     Publish,
@@ -101,36 +103,29 @@ async def start_case(
     """Start the case's workflow; False when it exists already (a redelivery)."""
     case = envelope.data
     application = case.application
-    try:
-        await client.start_workflow(
-            LicenseCase.run,
-            LicenseCaseInput(received=case, correlation_id=envelope.correlation_id, policy=policy),
-            id=workflow_id(case.case_id),
-            task_queue=task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            search_attributes=TypedSearchAttributes(
-                [
-                    SearchAttributePair(sa.CASE_STATUS, "received"),
-                    SearchAttributePair(sa.CONTROL_NUMBER, case.control_number),
-                    SearchAttributePair(sa.SUBMITTING_AGENCY, application.submitting_agency),
-                    SearchAttributePair(sa.DESTINATION_COUNTRY, application.destination_country),
-                    SearchAttributePair(sa.CONTROL_CODES, application.control_codes),
-                    SearchAttributePair(sa.DEADLINE_AT, case.registered_at + policy.decision_time),
-                    SearchAttributePair(sa.OVERDUE, False),
-                ]
-            ),
-            memo={
-                "control_number": case.control_number,
-                "agency_reference": application.agency_reference,
-                "registered_at": case.registered_at.isoformat(),
-            },
-            static_summary=f"{case.control_number} · {application.submitting_agency} "
-            f"{application.agency_reference} → {application.destination_country} · "
-            + ", ".join(application.control_codes),
-        )
-    except WorkflowAlreadyStartedError:
-        return False
-    return True
+    return await start_once(
+        client,
+        LicenseCase.run,
+        LicenseCaseInput(received=case, correlation_id=envelope.correlation_id, policy=policy),
+        workflow_id=workflow_id(case.case_id),
+        task_queue=task_queue,
+        search_attributes=_awaiting(
+            "received",
+            case.control_number,
+            application.submitting_agency,
+            case.registered_at + policy.decision_time,
+            SearchAttributePair(sa.DESTINATION_COUNTRY, application.destination_country),
+            SearchAttributePair(sa.CONTROL_CODES, application.control_codes),
+        ),
+        memo={
+            "control_number": case.control_number,
+            "agency_reference": application.agency_reference,
+            "registered_at": case.registered_at.isoformat(),
+        },
+        summary=f"{case.control_number} · {application.submitting_agency} "
+        f"{application.agency_reference} → {application.destination_country} · "
+        + ", ".join(application.control_codes),
+    )
 
 
 async def start_appeal(
@@ -141,36 +136,50 @@ async def start_appeal(
 ) -> bool:
     """Start the appeal's workflow; False when it exists already (a redelivery)."""
     filed = envelope.data
-    try:
-        await client.start_workflow(
-            Appeal.run,
-            AppealInput(filed=filed, correlation_id=envelope.correlation_id, policy=policy),
-            id=appeal_workflow_id(filed.case_id),
-            task_queue=task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            search_attributes=TypedSearchAttributes(
-                [
-                    SearchAttributePair(sa.CASE_STATUS, "appeal_awaiting_ruling"),
-                    SearchAttributePair(sa.CONTROL_NUMBER, filed.control_number),
-                    SearchAttributePair(sa.SUBMITTING_AGENCY, filed.submitting_agency),
-                    SearchAttributePair(sa.DEADLINE_AT, filed.filed_at + policy.rule_within),
-                    SearchAttributePair(sa.DEADLINE_FOR, "appeal ruling"),
-                    SearchAttributePair(sa.OVERDUE, False),
-                ]
-            ),
-            memo={
-                "appeal_id": filed.appeal_id,
-                "control_number": filed.control_number,
-                "agency_reference": filed.agency_reference,
-                "appealed_outcome": filed.appealed_outcome.value,
-                "filed_at": filed.filed_at.isoformat(),
-            },
-            static_summary=f"appeal of {filed.control_number} · {filed.submitting_agency} "
-            f"{filed.agency_reference} · {filed.appealed_outcome.value.replace('_', ' ')}",
-        )
-    except WorkflowAlreadyStartedError:
-        return False
-    return True
+    return await start_once(
+        client,
+        Appeal.run,
+        AppealInput(filed=filed, correlation_id=envelope.correlation_id, policy=policy),
+        workflow_id=appeal_workflow_id(filed.case_id),
+        task_queue=task_queue,
+        search_attributes=_awaiting(
+            "appeal_awaiting_ruling",
+            filed.control_number,
+            filed.submitting_agency,
+            filed.filed_at + policy.rule_within,
+            SearchAttributePair(sa.DEADLINE_FOR, "appeal ruling"),
+        ),
+        memo={
+            "appeal_id": filed.appeal_id,
+            "control_number": filed.control_number,
+            "agency_reference": filed.agency_reference,
+            "appealed_outcome": filed.appealed_outcome.value,
+            "filed_at": filed.filed_at.isoformat(),
+        },
+        summary=f"appeal of {filed.control_number} · {filed.submitting_agency} "
+        f"{filed.agency_reference} · {filed.appealed_outcome.value.replace('_', ' ')}",
+    )
+
+
+def _awaiting(
+    status: str,
+    control_number: str,
+    agency: str,
+    deadline: datetime,
+    *more: SearchAttributePair[Any],
+) -> TypedSearchAttributes:
+    """What operators find a new case or appeal by: its status, control number, agency and first
+    deadline (not yet overdue), and `more`."""
+    return TypedSearchAttributes(
+        [
+            SearchAttributePair(sa.CASE_STATUS, status),
+            SearchAttributePair(sa.CONTROL_NUMBER, control_number),
+            SearchAttributePair(sa.SUBMITTING_AGENCY, agency),
+            SearchAttributePair(sa.DEADLINE_AT, deadline),
+            SearchAttributePair(sa.OVERDUE, False),
+            *more,
+        ]
+    )
 
 
 async def start_if_appealed(

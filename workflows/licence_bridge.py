@@ -7,8 +7,7 @@ from collections.abc import Awaitable, Callable
 
 import structlog
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowUpdateFailedError
-from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.service import RPCError, RPCStatusCode
 
 from caseflow.messaging import Delivery, SetAside
@@ -25,7 +24,7 @@ from schemas.screening import ScreeningCompleted
 from schemas.topics import CASES
 from workflows import TASK_QUEUE
 from workflows import search_attributes as sa
-from workflows.bridge_steps import act_on
+from workflows.bridge_steps import act_on, start_once
 from workflows.client import workflow_id
 from workflows.licence import Licence
 from workflows.licence_model import LicenceInput
@@ -74,34 +73,30 @@ async def start_licence(
         LicenseCase.view, ViewRequest()
     )
     number = licence_number(case.control_number)
-    try:
-        await client.start_workflow(
-            Licence.run,
-            LicenceInput(
-                decided=case,
-                application=view.application,
-                correlation_id=decided.correlation_id,
-                policy=policy,
-            ),
-            id=licence_workflow_id(case.case_id),
-            task_queue=task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            search_attributes=TypedSearchAttributes(
-                [
-                    SearchAttributePair(sa.LICENCE_STATUS, LicenceStatus.VALID.value),
-                    SearchAttributePair(sa.CONTROL_NUMBER, case.control_number),
-                    SearchAttributePair(sa.SUBMITTING_AGENCY, case.submitting_agency),
-                    SearchAttributePair(sa.DESTINATION_COUNTRY, view.destination_country),
-                    SearchAttributePair(sa.CONTROL_CODES, view.control_codes),
-                ]
-            ),
-            memo={"licence_number": number, "case_id": case.case_id},
-            static_summary=f"{number} · {case.submitting_agency} {case.agency_reference} → "
-            f"{view.destination_country} · " + ", ".join(view.control_codes),
-        )
-    except WorkflowAlreadyStartedError:
-        return False
-    return True
+    return await start_once(
+        client,
+        Licence.run,
+        LicenceInput(
+            decided=case,
+            application=view.application,
+            correlation_id=decided.correlation_id,
+            policy=policy,
+        ),
+        workflow_id=licence_workflow_id(case.case_id),
+        task_queue=task_queue,
+        search_attributes=TypedSearchAttributes(
+            [
+                SearchAttributePair(sa.LICENCE_STATUS, LicenceStatus.VALID.value),
+                SearchAttributePair(sa.CONTROL_NUMBER, case.control_number),
+                SearchAttributePair(sa.SUBMITTING_AGENCY, case.submitting_agency),
+                SearchAttributePair(sa.DESTINATION_COUNTRY, view.destination_country),
+                SearchAttributePair(sa.CONTROL_CODES, view.control_codes),
+            ]
+        ),
+        memo={"licence_number": number, "case_id": case.case_id},
+        summary=f"{number} · {case.submitting_agency} {case.agency_reference} → "
+        f"{view.destination_country} · " + ", ".join(view.control_codes),
+    )
 
 
 async def check_shipment_if_reported(
