@@ -360,7 +360,12 @@ def create_app(settings: Settings, policy: CasePolicy | None = None) -> FastStre
     """The bridge process: Kafka consumers that drive Temporal."""
     endpoints = settings.endpoints()
     temporal = TemporalLink(settings)
-    broker = make_broker(endpoints.kafka, "caseflow-bridge", kafka_security(settings))
+    broker = make_broker(
+        endpoints.kafka,
+        "caseflow-bridge",
+        kafka_security(settings),
+        stall_after=settings.consumer_stall_seconds,
+    )
 
     async def publish(topic: str, envelope: Envelope[ShipmentRefused]) -> None:
         await broker.publish(envelope.to_bytes(), topic=topic, key=envelope.subject.encode())
