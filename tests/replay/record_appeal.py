@@ -21,14 +21,13 @@ from schemas.appeals import AppealFiled, AppealResult
 from schemas.cases import DecisionOutcome
 from schemas.envelope import Envelope
 from tests.actors import token_for
-from tests.integration.case_harness import FakePublisher
+from tests.integration.case_harness import fake_publishing_worker
 from tests.replay.recording import record_from_command_line, throwaway_stack
 from workflows import appeal_desk
 from workflows.appeal import Appeal, appeal_workflow_id
 from workflows.appeal_rules import AppealCountersignature, AppealPolicy, AppealRuling
 from workflows.bridge import start_appeal
 from workflows.tasks import Reviewer, ReviewerRole
-from workflows.worker import workflow_runner
 
 HISTORIES = Path(__file__).parent / "appeal_histories"
 RULING_OFFICER = Reviewer(id="officer-7", role=ReviewerRole.LICENSING_OFFICER)
@@ -93,20 +92,10 @@ SCENARIOS: tuple[Scenario, ...] = (overturned, upheld, sent_back_then_upheld)
 
 async def record(folder: Path, scenarios: tuple[Scenario, ...] = SCENARIOS) -> list[Path]:
     """Run the scenarios on a throwaway stack; write each appeal's history to `folder`."""
-    from temporalio.worker import Worker
-
     written: list[Path] = []
-    task_queue = f"record-appeals-{uuid.uuid4().hex[:8]}"
-    published = FakePublisher()
     async with (
         throwaway_stack() as (_, client),
-        Worker(
-            client,
-            task_queue=task_queue,
-            workflows=[Appeal],
-            activities=[published.publish_event, published.publish_events],
-            workflow_runner=workflow_runner(),
-        ),
+        fake_publishing_worker(client, "record-appeals", Appeal) as (task_queue, _),
     ):
         for scenario in scenarios:
             case_id = str(uuid.uuid4())
