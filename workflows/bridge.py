@@ -364,6 +364,7 @@ def create_app(settings: Settings, policy: CasePolicy | None = None) -> FastStre
         endpoints.kafka,
         "caseflow-bridge",
         kafka_security(settings),
+        compression=settings.kafka_compression,
         stall_after=settings.consumer_stall_seconds,
     )
 
