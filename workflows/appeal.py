@@ -15,6 +15,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.topics import CASES
     from workflows import actors
     from workflows import search_attributes as sa
+    from workflows.activities import CaseActivities
     from workflows.appeal_rules import (
         FINAL,
         AppealCountersignature,
@@ -30,7 +31,16 @@ with workflow.unsafe.imports_passed_through():
         ruling_problems,
         view_of,
     )
-    from workflows.outbox import EventQueue
+    from workflows.model import OutgoingEvents
+    from workflows.outbox import PUBLISH_RETRY, PUBLISH_TIMEOUT, EventQueue
+
+
+async def _publish(events: OutgoingEvents) -> None:
+    """Publish in one activity (an appeal's histories record a regular one)."""
+    timeout, retry = PUBLISH_TIMEOUT, PUBLISH_RETRY
+    await workflow.execute_activity_method(
+        CaseActivities.publish_events, events, start_to_close_timeout=timeout, retry_policy=retry
+    )
 
 
 def appeal_workflow_id(case_id: str) -> str:
@@ -47,7 +57,7 @@ class Appeal:
         self._state = AppealState(
             filed=start.filed, correlation_id=start.correlation_id, policy=start.policy
         )
-        self._outbox = EventQueue(local=False)
+        self._outbox = EventQueue(_publish)
 
     @workflow.run
     async def run(self, start: AppealInput) -> AppealView:

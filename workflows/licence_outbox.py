@@ -9,14 +9,14 @@ with workflow.unsafe.imports_passed_through():
     from schemas.envelope import Contract, derived_id
     from schemas.topics import CASES
     from workflows.licence_model import LicenceState
-    from workflows.outbox import EventQueue
+    from workflows.outbox import EventQueue, publish_locally
 
 
 class LicenceOutbox(EventQueue):
     """The licence's events, published by a local activity."""
 
     def __init__(self, licence: LicenceState) -> None:
-        super().__init__(local=True)
+        super().__init__(publish_locally)
         self._licence = licence
 
     def add(self, data: Contract) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from temporalio import workflow
@@ -24,14 +24,27 @@ PUBLISH_RETRY = RetryPolicy(
 )
 
 
+async def publish_locally(events: OutgoingEvents) -> None:
+    """Publish in one local activity: within the workflow task that queued the events, no
+    activity task travels through the server and no further workflow task waits for it."""
+    timeout, retry = PUBLISH_TIMEOUT, PUBLISH_RETRY
+    await workflow.execute_local_activity_method(
+        CaseActivities.publish_events, events, start_to_close_timeout=timeout, retry_policy=retry
+    )
+
+
 class EventQueue:
     """Events queued synchronously (signal handlers cannot wait), each in its envelope, and
     published in order by `flush`."""
 
-    def __init__(self, *, local: bool, before_publishing: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        publish: Callable[[OutgoingEvents], Awaitable[None]],
+        before_publishing: Callable[[], None] | None = None,
+    ) -> None:
         self._queued: list[OutgoingEvent] = []
         self._publishing = asyncio.Lock()
-        self._local = local
+        self._publish = publish
         self._before_publishing = before_publishing
 
     @property
@@ -62,26 +75,14 @@ class EventQueue:
         )
 
     async def flush(self) -> None:
-        """Publish every queued event, oldest first, in one activity (so the order holds); a
-        local one runs within the workflow task that queued them: no activity task travels
-        through the server and no further workflow task waits for the result."""
+        """Publish every queued event, oldest first, in one activity (so the order holds)."""
         async with self._publishing:
             if not self._queued:
                 return
             if self._before_publishing is not None:
                 self._before_publishing()
             batch = list(self._queued)
-            execute = (
-                workflow.execute_local_activity_method
-                if self._local
-                else workflow.execute_activity_method
-            )
-            await execute(
-                CaseActivities.publish_events,
-                OutgoingEvents(events=batch),
-                start_to_close_timeout=PUBLISH_TIMEOUT,
-                retry_policy=PUBLISH_RETRY,
-            )
+            await self._publish(OutgoingEvents(events=batch))
             del self._queued[: len(batch)]
 
 
@@ -89,7 +90,7 @@ class CaseOutbox(EventQueue):
     """The case's events, published by a local activity."""
 
     def __init__(self) -> None:
-        super().__init__(local=True, before_publishing=_published_locally)
+        super().__init__(publish_locally, before_publishing=_published_locally)
 
     def add(self, state: CaseState, topic: Topic, data: Contract) -> None:
         """Queue `data`; its id derives from the case and its place, so a retry is recognised."""
