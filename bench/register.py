@@ -28,22 +28,12 @@ from pathlib import Path
 
 import asyncpg
 import httpx
+from common import served_register
 from rich.console import Console
 
-from caseflow.auth import Authentication, Principal, Role, key_ring, open_accounts
-from caseflow.auth.tokens import issuer
-from caseflow.db import create_pool, migrate
-from caseflow.http import HttpServer
-from caseflow.settings import Settings
-from caseflow.uow import HeldPool, PostgresStore
+from caseflow.auth import Principal, Role
 from entrypoints.register_samples import decided_case
-from entrypoints.stack import stop_stack
-from entrypoints.stack.postgres import ensure_postgres
-from services.register.adapters import RegisterUnitOfWork
-from services.register.api import build_api
-from services.register.config import MIGRATIONS, SCHEMA
 from services.register.domain import recorded, summarise
-from services.register.retention import RetentionPolicy
 
 TARGET_P99_MS = 100
 BASELINE_CASES = 1_000
@@ -156,51 +146,17 @@ def _figures(name: str, timings: list[float]) -> dict[str, float]:
 
 
 async def main(cases: int, reads: int, state_dir: Path) -> dict[str, object]:
-    settings = Settings(state_dir=state_dir)
-    console.print(f"PostgreSQL in {state_dir} …")
-    database = await ensure_postgres(settings)
-    try:
-        return await _measure(settings, database, cases, reads, state_dir)
-    finally:
-        stop_stack(settings)  # the bench's own server: nothing else uses it
-
-
-async def _measure(
-    settings: Settings, database: str, cases: int, reads: int, state_dir: Path
-) -> dict[str, object]:
-    connection = await asyncpg.connect(database)
-    await connection.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
-    await connection.close()
-    await migrate(database, SCHEMA, MIGRATIONS)
-    pool = await create_pool(database, SCHEMA, size=4)
     operator = Principal(name="bench-operator", role=Role.OPERATOR)
-    keys = key_ring(settings)
-    async with open_accounts(database) as accounts:
-        if not await accounts.is_active(operator.name):
-            await accounts.add(operator, "bench-operator-password")
-        store = PostgresStore(HeldPool(pool), RegisterUnitOfWork)
-        api = build_api(
-            HeldPool(pool), store, RetentionPolicy.load(), Authentication(keys, accounts)
-        )
-        server = HttpServer(
-            "register", "127.0.0.1", None, 0, state_dir / "run" / "bench-register.url"
-        )
-        url = await server.start(api)
-        token = issuer(settings).issue(operator, timedelta(hours=2))
-        headers = {"Authorization": f"Bearer {token}"}
-        try:
-            async with httpx.AsyncClient(base_url=url, headers=headers, timeout=30) as http:
-                console.print(f"filling {BASELINE_CASES:,} cases (baseline) …")
-                await _fill(pool, 0, BASELINE_CASES)
-                await _reads(http, BASELINE_CASES, 50)  # warm up
-                baseline = await _reads(http, BASELINE_CASES, reads)
-                console.print(f"filling up to {cases:,} cases …")
-                fill_seconds = await _fill(pool, BASELINE_CASES, cases)
-                await _reads(http, cases, 50)
-                full = await _reads(http, cases, reads)
-        finally:
-            await server.stop()
-            await pool.close()
+    async with served_register(console, state_dir, operator, read_timeout=30) as register:
+        pool, http = register.pool, register.http
+        console.print(f"filling {BASELINE_CASES:,} cases (baseline) …")
+        await _fill(pool, 0, BASELINE_CASES)
+        await _reads(http, BASELINE_CASES, 50)  # warm up
+        baseline = await _reads(http, BASELINE_CASES, reads)
+        console.print(f"filling up to {cases:,} cases …")
+        fill_seconds = await _fill(pool, BASELINE_CASES, cases)
+        await _reads(http, cases, 50)
+        full = await _reads(http, cases, reads)
     return {
         "bench": "register",
         "cases": cases,

@@ -22,30 +22,21 @@ import asyncio
 import json
 import statistics
 import time
-from datetime import timedelta
 from pathlib import Path
 
 import asyncpg
 import httpx
+from common import served_register
 from rich.console import Console
 
 from caseflow.annual_report import to_html
-from caseflow.auth import Authentication, Principal, Role, key_ring, open_accounts
-from caseflow.auth.tokens import issuer
-from caseflow.db import create_pool, migrate
-from caseflow.http import HttpServer
-from caseflow.settings import Settings
-from caseflow.uow import HeldPool, PostgresStore
+from caseflow.auth import Principal, Role
+from caseflow.uow import PostgresStore
 from entrypoints.register_sample_year import generate_year
-from entrypoints.stack import stop_stack
-from entrypoints.stack.postgres import ensure_postgres
 from schemas.report import AnnualReport
 from schemas.topics import SHARING_NOTICES
 from services.register.adapters import RegisterUnitOfWork
-from services.register.api import build_api
-from services.register.config import MIGRATIONS, SCHEMA
 from services.register.handlers import record, record_many
-from services.register.retention import RetentionPolicy
 
 TARGET_SECONDS = 10.0
 BASELINE_CASES = 1_000
@@ -133,60 +124,23 @@ async def _reports(http: httpx.AsyncClient, runs: int) -> tuple[dict[str, float]
 
 
 async def main(cases: int, runs: int, state_dir: Path) -> dict[str, object]:
-    settings = Settings(state_dir=state_dir)
-    console.print(f"PostgreSQL in {state_dir} …")
-    database = await ensure_postgres(settings)
-    try:
-        return await _measure(settings, database, cases, runs, state_dir)
-    finally:
-        stop_stack(settings)  # the bench's own server: nothing else uses it
-
-
-async def _measure(
-    settings: Settings, database: str, cases: int, runs: int, state_dir: Path
-) -> dict[str, object]:
-    connection = await asyncpg.connect(database)
-    await connection.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
-    await connection.close()
-    await migrate(database, SCHEMA, MIGRATIONS)
-    pool = await create_pool(database, SCHEMA, size=4)
     reader = Principal(name="bench-report-officer", role=Role.SENIOR_OFFICER)
-    async with open_accounts(database) as accounts:
-        if not await accounts.is_active(reader.name):
-            await accounts.add(reader, "bench-report-password")
-        store = PostgresStore(HeldPool(pool), RegisterUnitOfWork)
-        api = build_api(
-            HeldPool(pool),
-            store,
-            RetentionPolicy.load(),
-            Authentication(key_ring(settings), accounts),
-        )
-        server = HttpServer(
-            "register", "127.0.0.1", None, 0, state_dir / "run" / "bench-report.url"
-        )
-        url = await server.start(api)
-        token = issuer(settings).issue(reader, timedelta(hours=2))
-        try:
-            async with httpx.AsyncClient(
-                base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=120
-            ) as http:
-                console.print(f"recording {BASELINE_CASES:,} cases through the write path …")
-                record_seconds = await _record_year(store, BASELINE_CASES)
-                async with pool.acquire() as analysing:
-                    await analysing.execute("ANALYZE")
-                await _reports(http, 1)  # warm up
-                baseline, small = await _reports(http, runs)
-                copies = max(cases // BASELINE_CASES - 1, 0)
-                console.print(f"copying to {cases:,} cases …")
-                copy_seconds = await _copy(pool, copies)
-                await _reports(http, 1)
-                full, large = await _reports(http, runs)
-                started = time.perf_counter()
-                to_html(large)
-                html_seconds = time.perf_counter() - started
-        finally:
-            await server.stop()
-            await pool.close()
+    async with served_register(console, state_dir, reader, read_timeout=120) as register:
+        pool, store, http = register.pool, register.store, register.http
+        console.print(f"recording {BASELINE_CASES:,} cases through the write path …")
+        record_seconds = await _record_year(store, BASELINE_CASES)
+        async with pool.acquire() as analysing:
+            await analysing.execute("ANALYZE")
+        await _reports(http, 1)  # warm up
+        baseline, small = await _reports(http, runs)
+        copies = max(cases // BASELINE_CASES - 1, 0)
+        console.print(f"copying to {cases:,} cases …")
+        copy_seconds = await _copy(pool, copies)
+        await _reports(http, 1)
+        full, large = await _reports(http, runs)
+        started = time.perf_counter()
+        to_html(large)
+        html_seconds = time.perf_counter() - started
     return {
         "bench": "report",
         "cases": BASELINE_CASES * (copies + 1),

@@ -2,8 +2,9 @@
 
 Lag is the partition's high-water mark (as of the consumer's last fetch) minus the consumer's
 position. A partition is stalled when it has lag and the position has not moved for
-CASEFLOW_CONSUMER_STALL_SECONDS: a handler that hangs, or a fetch that keeps failing. Both are
-read on the metrics thread at scrape time, so a consumer whose loop is stuck still shows.
+CASEFLOW_CONSUMER_STALL_SECONDS (read at the process's edge and handed to each consumer): a
+handler that hangs, or a fetch that keeps failing. Both are read on the metrics thread at scrape
+time, so a consumer whose loop is stuck still shows.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ from prometheus_client import REGISTRY
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
-
-from caseflow.settings import Settings
 
 
 class WatchedConsumer(Protocol):
@@ -57,20 +56,26 @@ class PartitionProgress:
 class StallWatch:
     """Remembers where each partition stood, to tell a stalled one from a busy one."""
 
-    def __init__(self, stall_after: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self._stall_after, self._clock = stall_after, clock
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
         self._seen: dict[tuple[str, TopicPartition], Moved] = {}
 
     def observe(
-        self, group: str, tp: TopicPartition, position: int, highwater: int | None
+        self,
+        group: str,
+        tp: TopicPartition,
+        position: int,
+        highwater: int | None,
+        stall_after: float,
     ) -> PartitionProgress:
-        """The partition's lag and stall, given where it stands now."""
+        """The partition's lag, and whether it has stood still with messages waiting for
+        `stall_after` seconds, given where it stands now."""
         now = self._clock()
         seen = self._seen.get((group, tp))
         if seen is None or seen.position != position:
             seen = self._seen[(group, tp)] = Moved(position, now)
         lag = max((highwater or position) - position, 0)
-        stalled = lag > 0 and now - seen.since >= self._stall_after
+        stalled = lag > 0 and now - seen.since >= stall_after
         return PartitionProgress(group, tp.topic, tp.partition, lag, stalled)
 
 
@@ -78,23 +83,26 @@ class ConsumerProgress(Collector):
     """The lag and stall gauges of every watched consumer of this process."""
 
     def __init__(self, stall_watch: StallWatch) -> None:
-        self._consumers: weakref.WeakKeyDictionary[WatchedConsumer, str] = (
+        self._consumers: weakref.WeakKeyDictionary[WatchedConsumer, tuple[str, float]] = (
             weakref.WeakKeyDictionary()
         )
         self._stall_watch = stall_watch
 
-    def watch(self, group: str, consumer: WatchedConsumer) -> None:
-        """Report this consumer's partitions from now on (until it is gone)."""
-        self._consumers[consumer] = group
+    def watch(self, group: str, consumer: WatchedConsumer, stall_after: float) -> None:
+        """Report this consumer's partitions from now on (until it is gone), stalled when one
+        stands still for `stall_after` seconds with messages waiting."""
+        self._consumers[consumer] = (group, stall_after)
 
     def progress(self) -> list[PartitionProgress]:
         """Every watched partition's lag and stall, now."""
         found: list[PartitionProgress] = []
-        for consumer, group in list(self._consumers.items()):
+        for consumer, (group, stall_after) in list(self._consumers.items()):
             try:
                 positions = consumer.positions()
                 found += [
-                    self._stall_watch.observe(group, tp, position, consumer.highwater(tp))
+                    self._stall_watch.observe(
+                        group, tp, position, consumer.highwater(tp), stall_after
+                    )
                     for tp, position in positions.items()
                 ]
             except (RuntimeError, KeyError, AssertionError):
@@ -131,10 +139,10 @@ class ConsumerProgress(Collector):
 _progress: ConsumerProgress | None = None
 
 
-def watch(group: str, consumer: WatchedConsumer) -> None:
+def watch(group: str, consumer: WatchedConsumer, stall_after: float) -> None:
     """Report a started consumer's lag and stalls on this process's /metrics."""
     global _progress
     if _progress is None:
-        _progress = ConsumerProgress(StallWatch(Settings().consumer_stall_seconds))
+        _progress = ConsumerProgress(StallWatch())
         REGISTRY.register(_progress)
-    _progress.watch(group, consumer)
+    _progress.watch(group, consumer, stall_after)

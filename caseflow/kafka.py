@@ -46,9 +46,16 @@ class ParkingBroker(KafkaBroker):
     """A FastStream broker whose subscribers park the record batches they cannot read
     (`caseflow.bad_messages.unreadable_batches`) instead of stopping their partition on them."""
 
-    def __init__(self, *args: Any, on_skipped: OnSkipped | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        on_skipped: OnSkipped | None = None,
+        stall_after: float | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._on_skipped = on_skipped
+        self._stall_after = stall_after
 
     async def _connect(self) -> Callable[..., AIOKafkaConsumer]:
         plain = await super()._connect()
@@ -58,6 +65,7 @@ class ParkingBroker(KafkaBroker):
             *plain.args,
             park=self._park,
             on_skipped=self._on_skipped,
+            stall_after=self._stall_after,
             **plain.keywords,
         )
         self.config.broker_config.builder = builder
@@ -75,12 +83,14 @@ def make_broker(
     *,
     on_skipped: OnSkipped | None = None,
     compression: Codec | None = None,
+    stall_after: float | None = None,
 ) -> KafkaBroker:
     """The FastStream broker of one service (subscribers and documented publishers).
 
     Its producer parks messages: it waits for every in-sync replica before the original is
     committed. It compresses with CASEFLOW_KAFKA_COMPRESSION; its consumers read every codec
-    and park a batch they cannot read (`on_skipped` hears of each).
+    and park a batch they cannot read (`on_skipped` hears of each). Given `stall_after`
+    (CASEFLOW_CONSUMER_STALL_SECONDS), its consumers report their lag and stalls on /metrics.
     """
     return ParkingBroker(
         bootstrap,
@@ -89,6 +99,7 @@ def make_broker(
         acks="all",
         compression_type=_compression(compression),
         on_skipped=on_skipped,
+        stall_after=stall_after,
     )
 
 

@@ -42,6 +42,8 @@ class ServiceRuntime:
     kafka_bootstrap: str
     kafka_security: BaseSecurity | None = field(default=None, repr=False)
     compression: Codec | None = None
+    # CASEFLOW_CONSUMER_STALL_SECONDS; None: the consumers' lag and stalls go unreported.
+    stall_after: float | None = None
     _pool: asyncpg.Pool | None = None
     _producer: AIOKafkaProducer | None = None
     _relay: asyncio.Task[None] | None = field(default=None, repr=False)
@@ -85,6 +87,7 @@ class ServiceRuntime:
             endpoints.kafka,
             kafka_security(settings),
             settings.kafka_compression,
+            settings.consumer_stall_seconds,
         )
 
     def app(
@@ -105,6 +108,7 @@ class ServiceRuntime:
             self.kafka_security,
             on_skipped=on_skipped,
             compression=self.compression,
+            stall_after=self.stall_after,
         )
         broker.include_router(router)
         if resources is None:

@@ -6,16 +6,12 @@ the appeal, so a licence follows as for any approval."""
 
 from __future__ import annotations
 
-import asyncio
-from datetime import timedelta
-
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from schemas.appeals import AppealResult, AppealRuled, AppealSentBack
-    from schemas.envelope import Contract, Envelope, derived_id
+    from schemas.envelope import Contract, derived_id
     from schemas.topics import CASES
     from workflows import actors
     from workflows import search_attributes as sa
@@ -35,13 +31,16 @@ with workflow.unsafe.imports_passed_through():
         ruling_problems,
         view_of,
     )
-    from workflows.model import OutgoingEvent, OutgoingEvents
+    from workflows.model import OutgoingEvents
+    from workflows.outbox import PUBLISH_RETRY, PUBLISH_TIMEOUT, EventQueue
 
-SOURCE = "caseflow/workflows"
-PUBLISH_TIMEOUT = timedelta(seconds=30)
-PUBLISH_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)
-)
+
+async def _publish(events: OutgoingEvents) -> None:
+    """Publish in one activity (an appeal's histories record a regular one)."""
+    timeout, retry = PUBLISH_TIMEOUT, PUBLISH_RETRY
+    await workflow.execute_activity_method(
+        CaseActivities.publish_events, events, start_to_close_timeout=timeout, retry_policy=retry
+    )
 
 
 def appeal_workflow_id(case_id: str) -> str:
@@ -58,8 +57,7 @@ class Appeal:
         self._state = AppealState(
             filed=start.filed, correlation_id=start.correlation_id, policy=start.policy
         )
-        self._queued: list[OutgoingEvent] = []
-        self._publishing = asyncio.Lock()
+        self._outbox = EventQueue(_publish)
 
     @workflow.run
     async def run(self, start: AppealInput) -> AppealView:
@@ -147,37 +145,13 @@ class Appeal:
         """Queue an event on the cases topic; its id derives from the appeal and its place."""
         state = self._state
         state.events_queued += 1
-        envelope = Envelope[Contract](
-            id=derived_id(state.filed.appeal_id, f"event-{state.events_queued}"),
-            type=data.type_name(),
-            source=SOURCE,
-            time=workflow.now(),
-            subject=state.filed.case_id,
-            correlation_id=state.correlation_id,
-            data=data,
-        )
-        self._queued.append(
-            OutgoingEvent(
-                topic=CASES.name,
-                key=state.filed.case_id,
-                envelope_json=envelope.model_dump_json(serialize_as_any=True),
-            )
-        )
+        event_id = derived_id(state.filed.appeal_id, f"event-{state.events_queued}")
+        self._outbox.queue(CASES, event_id, state.filed.case_id, state.correlation_id, data)
 
     async def _flush(self) -> None:
         """Show the appeal anew, then publish the queued events in order, in one activity."""
         self._show()
-        async with self._publishing:
-            if not self._queued:
-                return
-            batch = list(self._queued)
-            await workflow.execute_activity_method(
-                CaseActivities.publish_events,
-                OutgoingEvents(events=batch),
-                start_to_close_timeout=PUBLISH_TIMEOUT,
-                retry_policy=PUBLISH_RETRY,
-            )
-            del self._queued[: len(batch)]
+        await self._outbox.flush()
 
     def _show(self) -> None:
         """The appeal's search attributes and card in the Temporal UI."""

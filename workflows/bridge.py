@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 import structlog
 from faststream import FastStream
 from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 from temporalio.client import Client
-from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.service import RPCError, RPCStatusCode
 
 from caseflow.bad_messages.retries import RetryBudget
@@ -37,6 +39,7 @@ from workflows import TASK_QUEUE
 from workflows import search_attributes as sa
 from workflows.appeal import Appeal, appeal_workflow_id
 from workflows.appeal_rules import AppealInput, AppealPolicy
+from workflows.bridge_steps import act_on, read_for_temporal, start_once
 from workflows.client import connect, workflow_id
 from workflows.licence_bridge import (
     Publish,
@@ -47,7 +50,6 @@ from workflows.licence_bridge import (
 from workflows.licence_policy import LicencePolicy, load_licence_policy
 from workflows.license_case import LicenseCase
 from workflows.model import CasePolicy, LicenseCaseInput
-from workflows.payload_limits import oversized
 from workflows.policy import load_appeal_policy, load_case_policy
 
 log = structlog.get_logger(__name__)
@@ -101,36 +103,29 @@ async def start_case(
     """Start the case's workflow; False when it exists already (a redelivery)."""
     case = envelope.data
     application = case.application
-    try:
-        await client.start_workflow(
-            LicenseCase.run,
-            LicenseCaseInput(received=case, correlation_id=envelope.correlation_id, policy=policy),
-            id=workflow_id(case.case_id),
-            task_queue=task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            search_attributes=TypedSearchAttributes(
-                [
-                    SearchAttributePair(sa.CASE_STATUS, "received"),
-                    SearchAttributePair(sa.CONTROL_NUMBER, case.control_number),
-                    SearchAttributePair(sa.SUBMITTING_AGENCY, application.submitting_agency),
-                    SearchAttributePair(sa.DESTINATION_COUNTRY, application.destination_country),
-                    SearchAttributePair(sa.CONTROL_CODES, application.control_codes),
-                    SearchAttributePair(sa.DEADLINE_AT, case.registered_at + policy.decision_time),
-                    SearchAttributePair(sa.OVERDUE, False),
-                ]
-            ),
-            memo={
-                "control_number": case.control_number,
-                "agency_reference": application.agency_reference,
-                "registered_at": case.registered_at.isoformat(),
-            },
-            static_summary=f"{case.control_number} · {application.submitting_agency} "
-            f"{application.agency_reference} → {application.destination_country} · "
-            + ", ".join(application.control_codes),
-        )
-    except WorkflowAlreadyStartedError:
-        return False
-    return True
+    return await start_once(
+        client,
+        LicenseCase.run,
+        LicenseCaseInput(received=case, correlation_id=envelope.correlation_id, policy=policy),
+        workflow_id=workflow_id(case.case_id),
+        task_queue=task_queue,
+        search_attributes=_awaiting(
+            "received",
+            case.control_number,
+            application.submitting_agency,
+            case.registered_at + policy.decision_time,
+            SearchAttributePair(sa.DESTINATION_COUNTRY, application.destination_country),
+            SearchAttributePair(sa.CONTROL_CODES, application.control_codes),
+        ),
+        memo={
+            "control_number": case.control_number,
+            "agency_reference": application.agency_reference,
+            "registered_at": case.registered_at.isoformat(),
+        },
+        summary=f"{case.control_number} · {application.submitting_agency} "
+        f"{application.agency_reference} → {application.destination_country} · "
+        + ", ".join(application.control_codes),
+    )
 
 
 async def start_appeal(
@@ -141,51 +136,62 @@ async def start_appeal(
 ) -> bool:
     """Start the appeal's workflow; False when it exists already (a redelivery)."""
     filed = envelope.data
-    try:
-        await client.start_workflow(
-            Appeal.run,
-            AppealInput(filed=filed, correlation_id=envelope.correlation_id, policy=policy),
-            id=appeal_workflow_id(filed.case_id),
-            task_queue=task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            search_attributes=TypedSearchAttributes(
-                [
-                    SearchAttributePair(sa.CASE_STATUS, "appeal_awaiting_ruling"),
-                    SearchAttributePair(sa.CONTROL_NUMBER, filed.control_number),
-                    SearchAttributePair(sa.SUBMITTING_AGENCY, filed.submitting_agency),
-                    SearchAttributePair(sa.DEADLINE_AT, filed.filed_at + policy.rule_within),
-                    SearchAttributePair(sa.DEADLINE_FOR, "appeal ruling"),
-                    SearchAttributePair(sa.OVERDUE, False),
-                ]
-            ),
-            memo={
-                "appeal_id": filed.appeal_id,
-                "control_number": filed.control_number,
-                "agency_reference": filed.agency_reference,
-                "appealed_outcome": filed.appealed_outcome.value,
-                "filed_at": filed.filed_at.isoformat(),
-            },
-            static_summary=f"appeal of {filed.control_number} · {filed.submitting_agency} "
-            f"{filed.agency_reference} · {filed.appealed_outcome.value.replace('_', ' ')}",
-        )
-    except WorkflowAlreadyStartedError:
-        return False
-    return True
+    return await start_once(
+        client,
+        Appeal.run,
+        AppealInput(filed=filed, correlation_id=envelope.correlation_id, policy=policy),
+        workflow_id=appeal_workflow_id(filed.case_id),
+        task_queue=task_queue,
+        search_attributes=_awaiting(
+            "appeal_awaiting_ruling",
+            filed.control_number,
+            filed.submitting_agency,
+            filed.filed_at + policy.rule_within,
+            SearchAttributePair(sa.DEADLINE_FOR, "appeal ruling"),
+        ),
+        memo={
+            "appeal_id": filed.appeal_id,
+            "control_number": filed.control_number,
+            "agency_reference": filed.agency_reference,
+            "appealed_outcome": filed.appealed_outcome.value,
+            "filed_at": filed.filed_at.isoformat(),
+        },
+        summary=f"appeal of {filed.control_number} · {filed.submitting_agency} "
+        f"{filed.agency_reference} · {filed.appealed_outcome.value.replace('_', ' ')}",
+    )
+
+
+def _awaiting(
+    status: str,
+    control_number: str,
+    agency: str,
+    deadline: datetime,
+    *more: SearchAttributePair[Any],
+) -> TypedSearchAttributes:
+    """What operators find a new case or appeal by: its status, control number, agency and first
+    deadline (not yet overdue), and `more`."""
+    return TypedSearchAttributes(
+        [
+            SearchAttributePair(sa.CASE_STATUS, status),
+            SearchAttributePair(sa.CONTROL_NUMBER, control_number),
+            SearchAttributePair(sa.SUBMITTING_AGENCY, agency),
+            SearchAttributePair(sa.DEADLINE_AT, deadline),
+            SearchAttributePair(sa.OVERDUE, False),
+            *more,
+        ]
+    )
 
 
 async def start_if_appealed(
     client: Client, delivery: Delivery, policy: AppealPolicy, set_aside: SetAside
 ) -> bool:
     """Start the appeal's workflow if the message is an `AppealFiled`; False if it is not."""
-    if type_of(delivery.body) != AppealFiled.type_name():
-        return False
-    filed = await read_or_set_aside(delivery, AppealFiled, set_aside)
-    if filed is not None and not await _set_aside_if_oversized(
-        client, delivery, filed.data, set_aside
-    ):
+
+    async def start(filed: Envelope[AppealFiled]) -> None:
         started = await start_appeal(client, filed, policy)
         log.info("appeal workflow", case_id=filed.data.case_id, started=started)
-    return True
+
+    return await act_on(client, delivery, AppealFiled, set_aside, start)
 
 
 async def signal_case(client: Client, case_id: str, signal: str, data: Contract) -> bool:
@@ -212,10 +218,8 @@ async def signal_by_type(
     if kind not in signals:
         return
     contract, signal = signals[kind]
-    envelope = await read_or_set_aside(delivery, contract, set_aside)
-    if envelope is not None and not await _set_aside_if_oversized(
-        client, delivery, envelope.data, set_aside
-    ):
+    envelope = await read_for_temporal(client, delivery, contract, set_aside)
+    if envelope is not None:
         delivered = await signal_case(client, envelope.subject, signal, envelope.data)
         log.info(signal, case_id=envelope.subject, delivered=delivered)
 
@@ -224,27 +228,12 @@ async def start_if_received(
     client: Client, delivery: Delivery, policy: CasePolicy, set_aside: SetAside
 ) -> bool:
     """Start the case's workflow if the message is a `CaseReceived`; False if it is not."""
-    if type_of(delivery.body) != CaseReceived.type_name():
-        return False
-    received = await read_or_set_aside(delivery, CaseReceived, set_aside)
-    if received is not None and not await _set_aside_if_oversized(
-        client, delivery, received.data, set_aside
-    ):
+
+    async def start(received: Envelope[CaseReceived]) -> None:
         started = await start_case(client, received, policy)
         log.info("case workflow", case_id=received.data.case_id, started=started)
-    return True
 
-
-async def _set_aside_if_oversized(
-    client: Client, delivery: Delivery, data: Contract, set_aside: SetAside
-) -> bool:
-    """Set aside (logged, naming the limit) an event too large for a Temporal payload: sending
-    it would fail at the server, again at every redelivery, and hold up its partition."""
-    too_large = await oversized(client, data)
-    if too_large is None:
-        return False
-    await set_aside_unreadable(delivery, f"not sent to Temporal: {too_large}", set_aside)
-    return True
+    return await act_on(client, delivery, CaseReceived, set_aside, start)
 
 
 class TemporalLink:
@@ -371,7 +360,13 @@ def create_app(settings: Settings, policy: CasePolicy | None = None) -> FastStre
     """The bridge process: Kafka consumers that drive Temporal."""
     endpoints = settings.endpoints()
     temporal = TemporalLink(settings)
-    broker = make_broker(endpoints.kafka, "caseflow-bridge", kafka_security(settings))
+    broker = make_broker(
+        endpoints.kafka,
+        "caseflow-bridge",
+        kafka_security(settings),
+        compression=settings.kafka_compression,
+        stall_after=settings.consumer_stall_seconds,
+    )
 
     async def publish(topic: str, envelope: Envelope[ShipmentRefused]) -> None:
         await broker.publish(envelope.to_bytes(), topic=topic, key=envelope.subject.encode())

@@ -7,11 +7,10 @@ from collections.abc import Awaitable, Callable
 
 import structlog
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowUpdateFailedError
-from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.service import RPCError, RPCStatusCode
 
-from caseflow.messaging import Delivery, SetAside, read_or_set_aside, type_of
+from caseflow.messaging import Delivery, SetAside
 from schemas.cases import CaseDecided
 from schemas.envelope import Envelope, derived_id
 from schemas.licences import (
@@ -25,6 +24,7 @@ from schemas.screening import ScreeningCompleted
 from schemas.topics import CASES
 from workflows import TASK_QUEUE
 from workflows import search_attributes as sa
+from workflows.bridge_steps import act_on, start_once
 from workflows.client import workflow_id
 from workflows.licence import Licence
 from workflows.licence_model import LicenceInput
@@ -52,14 +52,13 @@ async def start_licence_if_approved(
     client: Client, delivery: Delivery, policy: LicencePolicy, set_aside: SetAside
 ) -> bool:
     """Start the licence's workflow on an approving `CaseDecided`; False for other messages."""
-    if type_of(delivery.body) != CaseDecided.type_name():
-        return False
-    decided = await read_or_set_aside(delivery, CaseDecided, set_aside)
-    if decided is None or decided.data.outcome.value not in APPROVING:
-        return True
-    started = await start_licence(client, decided, policy)
-    log.info("licence workflow", case_id=decided.data.case_id, started=started)
-    return True
+
+    async def start(decided: Envelope[CaseDecided]) -> None:
+        if decided.data.outcome.value in APPROVING:
+            started = await start_licence(client, decided, policy)
+            log.info("licence workflow", case_id=decided.data.case_id, started=started)
+
+    return await act_on(client, delivery, CaseDecided, set_aside, start)
 
 
 async def start_licence(
@@ -74,45 +73,49 @@ async def start_licence(
         LicenseCase.view, ViewRequest()
     )
     number = licence_number(case.control_number)
-    try:
-        await client.start_workflow(
-            Licence.run,
-            LicenceInput(
-                decided=case,
-                application=view.application,
-                correlation_id=decided.correlation_id,
-                policy=policy,
-            ),
-            id=licence_workflow_id(case.case_id),
-            task_queue=task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            search_attributes=TypedSearchAttributes(
-                [
-                    SearchAttributePair(sa.LICENCE_STATUS, LicenceStatus.VALID.value),
-                    SearchAttributePair(sa.CONTROL_NUMBER, case.control_number),
-                    SearchAttributePair(sa.SUBMITTING_AGENCY, case.submitting_agency),
-                    SearchAttributePair(sa.DESTINATION_COUNTRY, view.destination_country),
-                    SearchAttributePair(sa.CONTROL_CODES, view.control_codes),
-                ]
-            ),
-            memo={"licence_number": number, "case_id": case.case_id},
-            static_summary=f"{number} · {case.submitting_agency} {case.agency_reference} → "
-            f"{view.destination_country} · " + ", ".join(view.control_codes),
-        )
-    except WorkflowAlreadyStartedError:
-        return False
-    return True
+    return await start_once(
+        client,
+        Licence.run,
+        LicenceInput(
+            decided=case,
+            application=view.application,
+            correlation_id=decided.correlation_id,
+            policy=policy,
+        ),
+        workflow_id=licence_workflow_id(case.case_id),
+        task_queue=task_queue,
+        search_attributes=TypedSearchAttributes(
+            [
+                SearchAttributePair(sa.LICENCE_STATUS, LicenceStatus.VALID.value),
+                SearchAttributePair(sa.CONTROL_NUMBER, case.control_number),
+                SearchAttributePair(sa.SUBMITTING_AGENCY, case.submitting_agency),
+                SearchAttributePair(sa.DESTINATION_COUNTRY, view.destination_country),
+                SearchAttributePair(sa.CONTROL_CODES, view.control_codes),
+            ]
+        ),
+        memo={"licence_number": number, "case_id": case.case_id},
+        summary=f"{number} · {case.submitting_agency} {case.agency_reference} → "
+        f"{view.destination_country} · " + ", ".join(view.control_codes),
+    )
 
 
 async def check_shipment_if_reported(
     client: Client, delivery: Delivery, publish: Publish, set_aside: SetAside
 ) -> bool:
     """Take a `ShipmentReported` to its licence's workflow; False for other messages."""
-    if type_of(delivery.body) != ShipmentReported.type_name():
-        return False
-    reported = await read_or_set_aside(delivery, ShipmentReported, set_aside)
-    if reported is None:
-        return True
+    return await act_on(
+        client,
+        delivery,
+        ShipmentReported,
+        set_aside,
+        lambda reported: _check_shipment(client, reported, publish),
+    )
+
+
+async def _check_shipment(
+    client: Client, reported: Envelope[ShipmentReported], publish: Publish
+) -> None:
+    """Have the licence check the shipment, or refuse it here when the licence cannot."""
     number = reported.data.shipment.licence_number
     handle = client.get_workflow_handle(licence_workflow_id(reported.data.case_id))
     try:
@@ -125,10 +128,9 @@ async def check_shipment_if_reported(
         reason = await _not_in_force(client, reported.data.case_id, number)
     else:
         log.info("shipment checked", licence=number, recorded=checked.recorded)
-        return True
+        return
     await publish(CASES.name, _refusal(reported, reason))
     log.info("shipment refused by the bridge", licence=number, reason=reason)
-    return True
 
 
 async def _not_in_force(client: Client, case_id: str, number: str) -> str:

@@ -73,7 +73,11 @@ async def run_worker(
     # No lingering: a case's local activity holds its workflow task open until the broker
     # acknowledges, and a batch is one activity's events, all sent at once.
     producer = await start_producer(
-        endpoints.kafka, "caseflow-worker", kafka_security(settings), linger_ms=0
+        endpoints.kafka,
+        "caseflow-worker",
+        kafka_security(settings),
+        compression=settings.kafka_compression,
+        linger_ms=0,
     )
     unexpose = scraped_from_store("cases", case_families(client))
     try:

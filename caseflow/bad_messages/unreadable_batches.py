@@ -76,18 +76,26 @@ class ParkingConsumer(AIOKafkaConsumer):  # type: ignore[misc]
     """An AIOKafkaConsumer that parks the batches it cannot read instead of stopping on them."""
 
     def __init__(
-        self, *topics: str, park: Park, on_skipped: OnSkipped | None = None, **config: Any
+        self,
+        *topics: str,
+        park: Park,
+        on_skipped: OnSkipped | None = None,
+        stall_after: float | None = None,
+        **config: Any,
     ) -> None:
         super().__init__(*topics, **config)
         self._park = park
         self._on_skipped = on_skipped
+        self._stall_after = stall_after
         self._group = str(config.get("group_id") or "no-group")
         self._ready: list[ConsumerRecord[bytes, bytes]] = []
 
     async def start(self) -> None:
-        """Start, and be watched for lag and stalls (`caseflow.consumer_progress`)."""
+        """Start, and be watched for lag and stalls (`caseflow.consumer_progress`) if given how
+        long a stall lasts."""
         await super().start()
-        watch(self._group, self)
+        if self._stall_after is not None:
+            watch(self._group, self, self._stall_after)
 
     async def getmany(
         self, *partitions: TopicPartition, timeout_ms: int = 0, max_records: int | None = None

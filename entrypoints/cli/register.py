@@ -18,8 +18,9 @@ from desk.register_client import (
     RegisterUnavailable,
 )
 from entrypoints.cli.audit import verify_trail
+from entrypoints.cli.output_files import write_outputs
 from entrypoints.cli.session import NotSignedIn, actor_token
-from entrypoints.register_export import Bundle, check_against_trail, printable, write_pdf
+from entrypoints.register_export import Bundle, check_against_trail, printable
 from schemas.register import CaseFile, CaseLine, PurgeReport
 from services.audit.adapters import rows_of_case
 from services.audit.config import SCHEMA as AUDIT_SCHEMA
@@ -122,19 +123,10 @@ def export(
         bundle = asyncio.run(_bundle(case))
     except (NotInRegister, RegisterUnavailable, NotSignedIn) as error:
         raise _refused(error, case) from error
-    out.mkdir(parents=True, exist_ok=True)
-    stem = out / f"case-{bundle.case.control_number or bundle.case.case_id}"
-    written = [stem.with_suffix(".json"), stem.with_suffix(".html")]
-    written[0].write_text(bundle.model_dump_json(indent=2))
     html = printable(bundle)
-    written[1].write_text(html)
-    if pdf:
-        try:
-            write_pdf(html, stem.with_suffix(".pdf"))
-        except RuntimeError as error:
-            console.print(f"[red]no PDF:[/red] {error}", highlight=False)
-            raise typer.Exit(1) from error
-        written.append(stem.with_suffix(".pdf"))
+    stem = out / f"case-{bundle.case.control_number or bundle.case.case_id}"
+    texts = {".json": bundle.model_dump_json(indent=2), ".html": html}
+    written = write_outputs(stem, texts, page=html, pdf=pdf)
     for path in written:
         console.print(f"wrote {path}", highlight=False)
     if not bundle.audit.holds:

@@ -12,8 +12,8 @@ from rich.table import Table
 from caseflow.annual_report import to_csv, to_html
 from caseflow.settings import Settings
 from desk.register_client import NotInRegister, RegisterClient, RegisterUnavailable
+from entrypoints.cli.output_files import write_outputs
 from entrypoints.cli.session import NotSignedIn, actor_token
-from entrypoints.register_export import write_pdf
 from schemas.report import AnnualReport
 
 console = Console()
@@ -32,21 +32,10 @@ def report(
     except (NotInRegister, RegisterUnavailable, NotSignedIn) as error:
         console.print(f"[red]no report:[/red] {error}", highlight=False)
         raise typer.Exit(1) from error
-    out.mkdir(parents=True, exist_ok=True)
-    stem = out / f"annual-report-{year}"
-    written = [stem.with_suffix(".json"), stem.with_suffix(".csv"), stem.with_suffix(".html")]
-    written[0].write_text(found.model_dump_json(indent=2))
-    written[1].write_text(to_csv(found))
     with console.status("drawing the charts …"):
         html = to_html(found)
-    written[2].write_text(html)
-    if pdf:
-        try:
-            write_pdf(html, stem.with_suffix(".pdf"))
-        except RuntimeError as error:
-            console.print(f"[red]no PDF:[/red] {error}", highlight=False)
-            raise typer.Exit(1) from error
-        written.append(stem.with_suffix(".pdf"))
+    texts = {".json": found.model_dump_json(indent=2), ".csv": to_csv(found), ".html": html}
+    written = write_outputs(out / f"annual-report-{year}", texts, page=html, pdf=pdf)
     _summary(found)
     for path in written:
         console.print(f"wrote {path}", highlight=False)

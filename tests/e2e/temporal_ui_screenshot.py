@@ -10,27 +10,20 @@ would (docs/operations.md) and saves the list.
 from __future__ import annotations
 
 import asyncio
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from playwright.async_api import Page, async_playwright
-from pydantic import SecretStr
 
-from caseflow.loopback import free_ports
-from caseflow.settings import Settings
-from entrypoints.stack import start_stack, stop_stack
 from schemas.cases import DecisionOutcome, DenialGround
 from schemas.consultation import Position
 from schemas.screening import RiskLevel
-from tests.actors import token_for, use_stack
+from tests.actors import token_for
 from tests.e2e.test_desk_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.integration.case_harness import OFFICER, CaseHarness, case_harness
-from tests.replay.keys import REPLAY_KEYS
 from tests.replay.record import a_decision
+from tests.replay.recording import throwaway_stack
 from workflows import case_client
-from workflows.client import connect
 from workflows.tasks import ConsultationReferral, InformationRequest, ReviewerTask
 
 # The operator's columns (docs/operations.md), and the default ones they make room for.
@@ -88,36 +81,21 @@ async def _add_columns(page: Page) -> None:
 
 async def screenshot(path: Path) -> None:
     """Open cases on a throwaway stack and save the UI's workflow list to `path`."""
-    state_dir = Path(tempfile.mkdtemp(prefix="caseflow-ui-"))
-    kafka_port, temporal_port, ui_port = free_ports(3)
-    settings = Settings(
-        state_dir=state_dir,
-        kafka_port=kafka_port,
-        temporal_port=temporal_port,
-        temporal_ui_port=ui_port,
-        payload_keys=SecretStr(REPLAY_KEYS.format()),
-    )
-    try:
-        await start_stack(settings)
-        use_stack(settings)
-        client = await connect(settings)
-        async with case_harness(client) as cases:
-            await _cases(cases)
-            await asyncio.sleep(2)  # visibility catches up
-            async with async_playwright() as playwright:
-                browser = await playwright.chromium.launch(
-                    executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-                )
-                page = await browser.new_page(viewport={"width": 2000, "height": 680})
-                page.set_default_timeout(120_000)  # the UI is slow to start on a busy machine
-                await page.goto(f"http://127.0.0.1:{ui_port}/namespaces/default/workflows")
-                await _add_columns(page)
-                await page.wait_for_timeout(2000)
-                await page.screenshot(path=str(path))
-                await browser.close()
-    finally:
-        stop_stack(settings)
-        shutil.rmtree(state_dir, ignore_errors=True)
+    async with throwaway_stack() as (settings, client), case_harness(client) as cases:
+        await _cases(cases)
+        await asyncio.sleep(2)  # visibility catches up
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+            )
+            page = await browser.new_page(viewport={"width": 2000, "height": 680})
+            page.set_default_timeout(120_000)  # the UI is slow to start on a busy machine
+            ui = f"http://127.0.0.1:{settings.temporal_ui_port}"
+            await page.goto(f"{ui}/namespaces/default/workflows")
+            await _add_columns(page)
+            await page.wait_for_timeout(2000)
+            await page.screenshot(path=str(path))
+            await browser.close()
 
 
 if __name__ == "__main__":

@@ -263,18 +263,27 @@ class CaseHarness:
 
 
 @asynccontextmanager
-async def case_harness(client: Client) -> AsyncIterator[CaseHarness]:
-    """A worker for LicenseCase on a fresh task queue, its publisher faked."""
-    task_queue = f"test-cases-{uuid.uuid4().hex[:8]}"
+async def fake_publishing_worker(
+    client: Client, queue_prefix: str, *workflows: type
+) -> AsyncIterator[tuple[str, FakePublisher]]:
+    """A worker of `workflows` on a fresh task queue named after `queue_prefix`, its publishing
+    faked: the task queue and the fake."""
+    task_queue = f"{queue_prefix}-{uuid.uuid4().hex[:8]}"
     published = FakePublisher()
-    worker = Worker(
+    async with Worker(
         client,
         task_queue=task_queue,
-        workflows=[LicenseCase],
+        workflows=list(workflows),
         activities=[published.publish_event, published.publish_events],
         workflow_runner=workflow_runner(),
-    )
-    async with worker:
+    ):
+        yield task_queue, published
+
+
+@asynccontextmanager
+async def case_harness(client: Client) -> AsyncIterator[CaseHarness]:
+    """A worker for LicenseCase on a fresh task queue, its publisher faked."""
+    async with fake_publishing_worker(client, "test-cases", LicenseCase) as (task_queue, published):
         harness = CaseHarness(client, task_queue, published)
         yield harness
         # Cases left open would wait forever on a task queue nobody polls any more.

@@ -14,18 +14,16 @@ from decimal import Decimal
 from typing import Any
 
 from temporalio.client import Client, WorkflowHandle
-from temporalio.worker import Worker
 
 from entrypoints.samples import sample_applications
 from schemas.cases import CaseDecided, DecisionOutcome
 from schemas.licences import ReportShipment, ShipmentLine, ShipmentReported
 from schemas.screening import RiskLevel, ScreeningCompleted
-from tests.integration.case_harness import FakePublisher
+from tests.integration.case_harness import FakePublisher, fake_publishing_worker
 from workflows.licence import Licence
 from workflows.licence_bridge import licence_workflow_id
 from workflows.licence_model import LicenceInput, LicenceView, ShipmentChecked
 from workflows.licence_policy import ConditionKind, LicencePolicy, load_licence_policy
-from workflows.worker import workflow_runner
 
 HARNESS_AGENCY = "DE-HARNESS"
 
@@ -204,14 +202,5 @@ class LicenceHarness:
 @asynccontextmanager
 async def licence_harness(client: Client) -> AsyncIterator[LicenceHarness]:
     """A worker for Licence workflows on a task queue of its own, publishing to a fake."""
-    published = FakePublisher()
-    task_queue = f"licence-tests-{uuid.uuid4()}"
-    worker = Worker(
-        client,
-        task_queue=task_queue,
-        workflows=[Licence],
-        activities=[published.publish_event, published.publish_events],
-        workflow_runner=workflow_runner(),
-    )
-    async with worker:
+    async with fake_publishing_worker(client, "licence-tests", Licence) as (task_queue, published):
         yield LicenceHarness(client, task_queue, published)

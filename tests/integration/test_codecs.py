@@ -239,14 +239,14 @@ async def test_a_consumer_that_stops_moving_while_messages_wait_shows_as_stalled
         enable_auto_commit=False,
         park=never_parks,
     )
-    progress = ConsumerProgress(StallWatch(stall_after=1.0))
+    progress = ConsumerProgress(StallWatch())
     await consumer.start()
     try:
         read: list[bytes] = []
         while not read:  # one message handed out, then the handler "hangs"
             batches = await consumer.getmany(timeout_ms=1000, max_records=1)
             read += [r.value for records in batches.values() for r in records]
-        progress.watch("test-stall", consumer)
+        progress.watch("test-stall", consumer, stall_after=1.0)
         [seen] = progress.progress()
         assert (seen.lag, seen.stalled) == (3, False)
         await asyncio.sleep(1.2)

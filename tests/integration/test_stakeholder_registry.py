@@ -72,6 +72,23 @@ async def add_academic(settings: Settings, token: str) -> str:
     return stakeholder_id
 
 
+async def disable(settings: Settings, stakeholder_id: str, reason: str, token: str) -> None:
+    """An operator disables the stakeholder."""
+    await caseflow(
+        settings, "stakeholders", "disable", stakeholder_id, "--reason", reason, token=token
+    )
+
+
+async def told_of(endpoints: Endpoints, stakeholder_id: str, count: int) -> list[Event]:
+    """The registry's first `count` events about the stakeholder, once published."""
+    return await collect(
+        endpoints.kafka,
+        CONSULTATION_RESPONSES.name,
+        lambda seen: len(seen) >= count,
+        where=lambda event: event["subject"] == f"stakeholder:{stakeholder_id}",
+    )
+
+
 async def opened(endpoints: Endpoints, request: ConsultationRequested) -> ConsultationOpened:
     """What ConsultationOpened said of the request, once the service has routed it."""
     await send(endpoints.kafka, (request.case_id, request))
@@ -89,27 +106,14 @@ async def test_an_added_stakeholder_is_referred_until_it_is_disabled(
 
     assert academic in (await opened(stack_endpoints, nepal_case())).referred
 
-    await caseflow(
-        stack_settings,
-        "stakeholders",
-        "disable",
-        academic,
-        "--reason",
-        "closed",
-        token=operators["r-2"],
-    )
+    await disable(stack_settings, academic, "closed", operators["r-2"])
     assert academic not in (await opened(stack_endpoints, nepal_case())).referred
     listed = await caseflow(stack_settings, "stakeholders", "list", token=operators["registrar-1"])
     assert academic not in listed
     assert academic in await caseflow(
         stack_settings, "stakeholders", "list", "--all", token=operators["registrar-1"]
     )
-    told = await collect(
-        stack_endpoints.kafka,
-        CONSULTATION_RESPONSES.name,
-        lambda seen: len(seen) >= 2,
-        where=lambda event: event["subject"] == f"stakeholder:{academic}",
-    )
+    told = await told_of(stack_endpoints, academic, 2)
     assert [(e["type"], operator(e)) for e in told] == [
         ("StakeholderRegistered.v1", "registrar-1"),
         ("StakeholderDisabled.v1", "r-2"),
@@ -132,15 +136,7 @@ async def test_a_disabled_stakeholder_is_left_out_as_such_until_it_is_enabled_ag
     operators: dict[str, str],
 ) -> None:
     academic = await add_academic(stack_settings, operators["registrar-1"])
-    await caseflow(
-        stack_settings,
-        "stakeholders",
-        "disable",
-        academic,
-        "--reason",
-        "paused",
-        token=operators["r-2"],
-    )
+    await disable(stack_settings, academic, "paused", operators["r-2"])
     proposed = nepal_case().model_copy(update={"proposed_stakeholders": [academic]})
 
     [left_out] = (await opened(stack_endpoints, proposed)).left_out
@@ -152,12 +148,7 @@ async def test_a_disabled_stakeholder_is_left_out_as_such_until_it_is_enabled_ag
     refused = await caseflow(stack_settings, *again, status=1, token=operators["r-3"])
     assert "is not disabled" in refused
     assert academic in (await opened(stack_endpoints, nepal_case())).referred
-    told = await collect(
-        stack_endpoints.kafka,
-        CONSULTATION_RESPONSES.name,
-        lambda seen: len(seen) >= 3,
-        where=lambda event: event["subject"] == f"stakeholder:{academic}",
-    )
+    told = await told_of(stack_endpoints, academic, 3)
     assert [(e["type"], operator(e)) for e in told] == [
         ("StakeholderRegistered.v1", "registrar-1"),
         ("StakeholderDisabled.v1", "r-2"),
@@ -168,15 +159,7 @@ async def test_a_disabled_stakeholder_is_left_out_as_such_until_it_is_enabled_ag
     )
     assert "disabled at" not in shown
     assert "back in the network" in shown
-    await caseflow(
-        stack_settings,
-        "stakeholders",
-        "disable",
-        academic,
-        "--reason",
-        "test done",
-        token=operators["registrar-1"],
-    )
+    await disable(stack_settings, academic, "test done", operators["registrar-1"])
 
 
 async def test_a_stakeholder_that_declares_a_conflict_with_a_party_is_never_referred(
@@ -221,15 +204,7 @@ async def test_a_stakeholder_that_declares_a_conflict_with_a_party_is_never_refe
         ),
     )
     assert (withdrawn["data"]["reason"], withdrawn["data"]["conflicts"]) == ("advice ended", [])
-    await caseflow(
-        stack_settings,
-        "stakeholders",
-        "disable",
-        academic,
-        "--reason",
-        "test done",
-        token=operators["registrar-1"],
-    )
+    await disable(stack_settings, academic, "test done", operators["registrar-1"])
 
 
 @pytest.fixture(scope="module")
@@ -265,15 +240,7 @@ async def test_each_change_is_on_the_audit_trail_with_the_operator_who_made_it(
     [updated] = [line for line in shown.splitlines() if "StakeholderUpdated" in line]
     assert "registrar-1-" in registered
     assert "registrar-7-" in updated
-    await caseflow(
-        stack_settings,
-        "stakeholders",
-        "disable",
-        academic,
-        "--reason",
-        "test done",
-        token=operators["registrar-1"],
-    )
+    await disable(stack_settings, academic, "test done", operators["registrar-1"])
 
 
 async def test_changes_the_registry_cannot_take_are_refused_saying_why(
@@ -340,15 +307,7 @@ async def test_changes_the_registry_cannot_take_are_refused_saying_why(
     assert "no stakeholder nobody-at-all in the registry" in unknown
     assert "say why (--reason)" in blank
     assert "give exactly one of --party and --country" in neither
-    await caseflow(
-        stack_settings,
-        "stakeholders",
-        "disable",
-        academic,
-        "--reason",
-        "test done",
-        token=operators["registrar-1"],
-    )
+    await disable(stack_settings, academic, "test done", operators["registrar-1"])
 
 
 async def test_notices_list_shows_a_denial_this_state_shared_and_one_a_partner_sent(

@@ -10,28 +10,19 @@ open (workflows/versions.py lists both; docs/workflow-versions.md says when an o
 
 from __future__ import annotations
 
-import asyncio
-import shutil
-import sys
-import tempfile
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 
-from pydantic import SecretStr
-
-from caseflow.loopback import free_ports
-from caseflow.settings import Settings
 from entrypoints.samples import sample_assessment
-from entrypoints.stack import start_stack, stop_stack
 from schemas.cases import DecisionOutcome, DenialGround
 from schemas.consultation import ConsultationOpened, Position, StakeholderKind
 from schemas.screening import RiskLevel
-from tests.actors import token_for, use_stack
+from tests.actors import token_for
 from tests.integration.case_harness import OFFICER, SENIOR, CaseHarness, case_harness
-from tests.replay.keys import REPLAY_KEYS
+from tests.replay.recording import record_from_command_line, throwaway_stack, write_runs
 from workflows import case_client
-from workflows.client import connect, workflow_id
+from workflows.client import workflow_id
 from workflows.license_case import LicenseCase
 from workflows.model import CasePolicy
 from workflows.tasks import (
@@ -294,40 +285,14 @@ SCENARIOS: tuple[Scenario, ...] = (
 
 async def record(folder: Path, scenarios: tuple[Scenario, ...] = SCENARIOS) -> list[Path]:
     """Run the scenarios on a throwaway stack; write each run's history to `folder`."""
-    state_dir = Path(tempfile.mkdtemp(prefix="caseflow-record-"))
-    kafka_port, temporal_port, ui_port = free_ports(3)
-    settings = Settings(
-        state_dir=state_dir,
-        kafka_port=kafka_port,
-        temporal_port=temporal_port,
-        temporal_ui_port=ui_port,
-        payload_keys=SecretStr(REPLAY_KEYS.format()),
-    )
     written: list[Path] = []
-    try:
-        await start_stack(settings)
-        use_stack(settings)  # the scenarios' reviewers act with the stack's real tokens
-        client = await connect(settings)
-        async with case_harness(client) as cases:
-            for scenario in scenarios:
-                case_id = await scenario(cases)
-                await cases.result(case_id)
-                query = f"WorkflowId = '{workflow_id(case_id)}'"
-                runs = [run async for run in client.list_workflows(query)]
-                for number, run in enumerate(sorted(runs, key=lambda run: run.start_time), 1):
-                    handle = client.get_workflow_handle(run.id, run_id=run.run_id)
-                    path = folder / f"{scenario.__name__}-run{number}.json"
-                    path.write_text((await handle.fetch_history()).to_json())
-                    written.append(path)
-    finally:
-        stop_stack(settings)
-        shutil.rmtree(state_dir, ignore_errors=True)
+    async with throwaway_stack() as (_, client), case_harness(client) as cases:
+        for scenario in scenarios:
+            case_id = await scenario(cases)
+            await cases.result(case_id)
+            written += await write_runs(client, workflow_id(case_id), folder, scenario.__name__)
     return written
 
 
 if __name__ == "__main__":
-    folder = HISTORIES / sys.argv[1]
-    folder.mkdir(parents=True, exist_ok=True)
-    chosen = tuple(s for s in SCENARIOS if s.__name__ in sys.argv[2:]) or SCENARIOS
-    for path in asyncio.run(record(folder, chosen)):
-        print(path)
+    record_from_command_line(HISTORIES, SCENARIOS, record)

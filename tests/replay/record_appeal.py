@@ -10,34 +10,24 @@ still be open, so today's code must replay them too.
 
 from __future__ import annotations
 
-import asyncio
-import shutil
-import sys
-import tempfile
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from pydantic import SecretStr
 from temporalio.client import Client
 
-from caseflow.loopback import free_ports
-from caseflow.settings import Settings
-from entrypoints.stack import start_stack, stop_stack
 from schemas.appeals import AppealFiled, AppealResult
 from schemas.cases import DecisionOutcome
 from schemas.envelope import Envelope
-from tests.actors import token_for, use_stack
-from tests.integration.case_harness import FakePublisher
-from tests.replay.keys import REPLAY_KEYS
+from tests.actors import token_for
+from tests.integration.case_harness import fake_publishing_worker
+from tests.replay.recording import record_from_command_line, throwaway_stack
 from workflows import appeal_desk
 from workflows.appeal import Appeal, appeal_workflow_id
 from workflows.appeal_rules import AppealCountersignature, AppealPolicy, AppealRuling
 from workflows.bridge import start_appeal
-from workflows.client import connect
 from workflows.tasks import Reviewer, ReviewerRole
-from workflows.worker import workflow_runner
 
 HISTORIES = Path(__file__).parent / "appeal_histories"
 RULING_OFFICER = Reviewer(id="officer-7", role=ReviewerRole.LICENSING_OFFICER)
@@ -102,53 +92,25 @@ SCENARIOS: tuple[Scenario, ...] = (overturned, upheld, sent_back_then_upheld)
 
 async def record(folder: Path, scenarios: tuple[Scenario, ...] = SCENARIOS) -> list[Path]:
     """Run the scenarios on a throwaway stack; write each appeal's history to `folder`."""
-    from temporalio.worker import Worker
-
-    state_dir = Path(tempfile.mkdtemp(prefix="caseflow-record-appeal-"))
-    kafka_port, temporal_port, ui_port = free_ports(3)
-    settings = Settings(
-        state_dir=state_dir,
-        kafka_port=kafka_port,
-        temporal_port=temporal_port,
-        temporal_ui_port=ui_port,
-        payload_keys=SecretStr(REPLAY_KEYS.format()),
-    )
     written: list[Path] = []
-    try:
-        await start_stack(settings)
-        use_stack(settings)
-        client = await connect(settings)
-        task_queue = f"record-appeals-{uuid.uuid4().hex[:8]}"
-        published = FakePublisher()
-        async with Worker(
-            client,
-            task_queue=task_queue,
-            workflows=[Appeal],
-            activities=[published.publish_event, published.publish_events],
-            workflow_runner=workflow_runner(),
-        ):
-            for scenario in scenarios:
-                case_id = str(uuid.uuid4())
-                envelope = Envelope.wrap(
-                    filed(case_id), source="tests", subject=case_id, correlation_id=case_id
-                )
-                await start_appeal(client, envelope, AppealPolicy(), task_queue)
-                await scenario(client, case_id)
-                handle = client.get_workflow_handle(appeal_workflow_id(case_id))
-                await handle.result()
-                path = folder / f"{scenario.__name__}.json"
-                path.write_text((await handle.fetch_history()).to_json())
-                written.append(path)
-    finally:
-        stop_stack(settings)
-        shutil.rmtree(state_dir, ignore_errors=True)
+    async with (
+        throwaway_stack() as (_, client),
+        fake_publishing_worker(client, "record-appeals", Appeal) as (task_queue, _),
+    ):
+        for scenario in scenarios:
+            case_id = str(uuid.uuid4())
+            envelope = Envelope.wrap(
+                filed(case_id), source="tests", subject=case_id, correlation_id=case_id
+            )
+            await start_appeal(client, envelope, AppealPolicy(), task_queue)
+            await scenario(client, case_id)
+            handle = client.get_workflow_handle(appeal_workflow_id(case_id))
+            await handle.result()
+            path = folder / f"{scenario.__name__}.json"
+            path.write_text((await handle.fetch_history()).to_json())
+            written.append(path)
     return written
 
 
 if __name__ == "__main__":
-    label, *names = sys.argv[1:]
-    chosen = tuple(s for s in SCENARIOS if not names or s.__name__ in names)
-    target = HISTORIES / label
-    target.mkdir(parents=True, exist_ok=True)
-    for path in asyncio.run(record(target, chosen)):
-        print(path)
+    record_from_command_line(HISTORIES, SCENARIOS, record)

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from temporalio import workflow
-from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 from temporalio.workflow import NondeterminismError
 
@@ -24,6 +23,7 @@ from workflows.model import DecisionRecorded, LicenseCaseInput
 # The sandbox re-imports this module; the codec's native cryptography must not be re-imported.
 with workflow.unsafe.imports_passed_through():
     from tests.replay.keys import REPLAY_KEYS
+    from tests.replay.replaying import named, recorded, replay
     from workflows.client import data_converter
 
 FOLDER = Path(__file__).parent / "histories"
@@ -32,25 +32,9 @@ HISTORIES = sorted(FOLDER.glob("*/*.json"))
 THIS_BUILD = [path for path in HISTORIES if path.parent.name == versions.SUPPORTED_GENERATIONS[-1]]
 
 
-def named(path: Path) -> str:
-    return f"{path.parent.name}/{path.stem}"
-
-
-def recorded(path: Path) -> WorkflowHistory:
-    return WorkflowHistory.from_json(f"replay-{path.stem}", path.read_text())
-
-
 @pytest.mark.parametrize("path", HISTORIES, ids=named)
 async def test_a_recorded_case_replays_on_the_current_workflow_code(path: Path) -> None:
-    # Imported here, as below: the worker's imports are not allowed in a workflow.
-    from workflows.worker import workflow_runner
-
-    replayer = Replayer(
-        workflows=[LicenseCase, Licence],
-        data_converter=data_converter(REPLAY_KEYS),
-        workflow_runner=workflow_runner(),
-    )
-    await replayer.replay_workflow(recorded(path))
+    await replay(path, LicenseCase, Licence)
 
 
 @pytest.mark.parametrize("path", HISTORIES, ids=named)
@@ -77,15 +61,8 @@ async def test_the_next_build_may_drop_the_retired_markers(
     # The next build deletes every `retired(...)` call once no case of the previous build is
     # open: this build's histories must replay without them (workflows is passed through the
     # sandbox, so the switch reaches the replayed workflow).
-    from workflows.worker import workflow_runner
-
     monkeypatch.setattr(versions, "marking", False)
-    replayer = Replayer(
-        workflows=[LicenseCase],
-        data_converter=data_converter(REPLAY_KEYS),
-        workflow_runner=workflow_runner(),
-    )
-    await replayer.replay_workflow(recorded(path))
+    await replay(path, LicenseCase)
 
 
 def test_every_scenario_has_been_recorded() -> None:

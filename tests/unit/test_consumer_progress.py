@@ -34,9 +34,9 @@ class FakeConsumer:
 
 def test_a_consumer_that_does_not_move_while_messages_wait_is_stalled() -> None:
     clock = Clock()
-    progress = ConsumerProgress(StallWatch(60, clock))
+    progress = ConsumerProgress(StallWatch(clock))
     consumer = FakeConsumer(position=5, highwater=9)
-    progress.watch("caseflow-intake", consumer)
+    progress.watch("caseflow-intake", consumer, stall_after=60)
     [seen] = progress.progress()
     assert (seen.lag, seen.stalled) == (4, False)
     clock.now = 61
@@ -46,9 +46,9 @@ def test_a_consumer_that_does_not_move_while_messages_wait_is_stalled() -> None:
 
 def test_a_consumer_that_moves_is_not_stalled_and_one_with_nothing_to_read_never_is() -> None:
     clock = Clock()
-    progress = ConsumerProgress(StallWatch(60, clock))
+    progress = ConsumerProgress(StallWatch(clock))
     consumer = FakeConsumer(position=5, highwater=9)
-    progress.watch("g", consumer)
+    progress.watch("g", consumer, stall_after=60)
     progress.progress()
     clock.now, consumer.position = 50, 6
     progress.progress()
@@ -63,9 +63,9 @@ def test_a_consumer_that_moves_is_not_stalled_and_one_with_nothing_to_read_never
 
 def test_the_gauges_name_group_topic_and_partition() -> None:
     clock = Clock()
-    progress = ConsumerProgress(StallWatch(1, clock))
+    progress = ConsumerProgress(StallWatch(clock))
     consumer = FakeConsumer(position=0, highwater=3)  # watched only while it lives
-    progress.watch("g", consumer)
+    progress.watch("g", consumer, stall_after=1)
     progress.progress()
     clock.now = 2
     lag, stalled = list(progress.collect())
@@ -77,12 +77,12 @@ def test_the_gauges_name_group_topic_and_partition() -> None:
 def test_flow_and_services_status_read_stalls_lag_and_unreadable_batches_from_metrics() -> None:
     clock = Clock()
     registry = CollectorRegistry()
-    progress = ConsumerProgress(StallWatch(1, clock))
+    progress = ConsumerProgress(StallWatch(clock))
     registry.register(progress)
     unreadable = Counter("caseflow_unreadable_batches", "", ["consumer"], registry=registry)
     unreadable.labels("caseflow-intake").inc(2)
     consumer = FakeConsumer(position=3, highwater=10)
-    progress.watch("caseflow-intake", consumer)
+    progress.watch("caseflow-intake", consumer, stall_after=1)
     progress.progress()
     clock.now = 5
     health = parse_health(generate_latest(registry).decode())
