@@ -22,23 +22,13 @@ from services.screening.matching.normalise import (
     normalise_name,
 )
 from services.screening.matching.policy import MatchPolicy
-from services.screening.matching.scoring import (
-    JOIN_LENGTH_SLACK,
-    NameComparison,
-    WeightedToken,
-    compare_names,
-    score_ceiling,
-    words_may_pair,
-)
+from services.screening.matching.scoring import NameComparison, WeightedToken, compare_names
 from services.screening.matching.vocabulary import Vocabulary
 
 Int32s = npt.NDArray[np.int32]
 # Listed names hit on, normalised again for their explanation (the same names recur).
 _listed_name = lru_cache(maxsize=1 << 14)(normalise_name)
 _CUT_WORD_CANDIDATES = 50  # listed words a word cut at a field limit may be the beginning of
-_ROUNDING = 1e-9  # a score ceiling summed in another order may differ in its last digits
-_MASK_BITS = 62  # party words a bit mask of pairable words holds
-_MAY_PAIR_MEMORY = 1 << 21  # (party word, listed word) pairs remembered across parties
 
 
 class RestrictedPartyIndex:
@@ -72,8 +62,6 @@ class RestrictedPartyIndex:
         self._posting_offsets, self._postings = _postings(names, len(names.words))
         per_word = np.concatenate([[0.0], np.cumsum(self.vocabulary.weights[self._name_words])])
         self._name_weight = np.diff(per_word[self._name_offsets]).astype(np.float32)
-        self._word_lengths = np.fromiter(map(len, names.words), np.int64, len(names.words))
-        self._may_pair: dict[tuple[tuple[str, TokenKind, bool], int], bool] = {}
 
     @classmethod
     def build(
@@ -113,14 +101,13 @@ class RestrictedPartyIndex:
         truncated = self._truncated(party_name)
         tokens = self._without_cut_legal_form(tokens, truncated)
         best: dict[int, tuple[int, NameComparison]] = {}
-        # A country bonus can lift a name just under the threshold; nothing lower can make it.
-        floor = self.policy.hit_threshold - self.policy.same_country_bonus
-        candidates = self._candidate_names(tokens, country, truncated)
-        for name in self._within_reach(candidates, tokens, truncated, floor):
+        for name in self._candidate_names(tokens, country, truncated).tolist():
             comparison = compare_names(tokens, self._listed_tokens(name), self.policy, truncated)
             entry = int(self._name_entry[name])
             if entry not in best or comparison.score > best[entry][1].score:
                 best[entry] = (name, comparison)
+        # A country bonus can lift a name just under the threshold; nothing lower can make it.
+        floor = self.policy.hit_threshold - self.policy.same_country_bonus
         hits = [
             self._hit(party, country, name, comparison)
             for name, comparison in best.values()
@@ -157,123 +144,6 @@ class RestrictedPartyIndex:
         ]
         comparison, name = max(compared, key=lambda pair: pair[0].score)
         return self._hit(party, country, name, comparison)
-
-    def _within_reach(
-        self, names: Int32s, party: Sequence[WeightedToken], truncated: bool, floor: float
-    ) -> list[int]:
-        """The candidate names (in order) whose score ceiling reaches `floor`: the others cannot
-        be hits, and are not aligned word by word.
-
-        `scoring.score_ceiling` over every name at once. Party words are taken heaviest first:
-        which listed words each could pair with is asked once per word (and remembered across
-        parties), and a name whose precision cannot reach the floor any more is dropped before
-        the lighter words are asked about. Names where a run of words could be written together
-        have their ceiling from `score_ceiling` itself."""
-        if truncated or not len(names) or len(party) > _MASK_BITS:
-            return [int(name) for name in names.tolist()]
-        starts, ends = self._name_offsets[names], self._name_offsets[names + 1]
-        counts = ends - starts
-        first = np.cumsum(counts) - counts
-        positions = np.repeat(starts - first, counts) + np.arange(int(counts.sum()))
-        words = self._name_words[positions]
-        name_of = np.repeat(np.arange(len(names)), counts)
-        joinable = self._joinable(party, words, first, counts)
-        weights = np.array([t.weight for t in party], dtype=np.float64)
-        party_total = float(weights.sum()) or 1.0
-        beta2 = self.policy.missing_listed_word_weight
-        masks = np.zeros(len(words), dtype=np.int64)
-        unpaired = np.zeros(len(names), dtype=np.float64)
-        alive = np.ones(len(names), dtype=np.bool_)
-        for i in np.argsort(-weights, kind="stable").tolist():
-            at = np.flatnonzero(alive[name_of])
-            unique, inverse = np.unique(words[at], return_inverse=True)
-            key = (party[i].text, party[i].kind, party[i].abjad)
-            found = np.array([self._pairs(party[i], key, w) for w in unique.tolist()], np.bool_)
-            bits = np.zeros(len(words), dtype=np.int8)
-            bits[at] = found[inverse]
-            masks |= bits.astype(np.int64) << i
-            pairs = (np.maximum.reduceat(bits, first) > 0) | joinable
-            unpaired += np.where(pairs, 0.0, weights[i])
-            precision = (float(weights.sum()) - unpaired) / party_total
-            alive &= (1 + beta2) * precision / (beta2 * precision + 1.0) >= floor - _ROUNDING
-            if not alive.any():
-                return []
-        paired = masks != 0
-        party_masks = np.bitwise_or.reduceat(masks, first)
-        bits_of = (party_masks[:, None] >> np.arange(len(party), dtype=np.int64)) & 1
-        precision = (bits_of @ weights) / party_total
-        listed_weights = self.vocabulary.weights[words].astype(np.float64)
-        listed_total = np.add.reduceat(listed_weights, first)
-        recall = np.add.reduceat(np.where(paired, listed_weights, 0.0), first) / np.where(
-            listed_total == 0, 1.0, listed_total
-        )
-        denominator = beta2 * precision + recall
-        ceiling = np.where(
-            denominator > 0,
-            (1 + beta2) * precision * recall / np.where(denominator > 0, denominator, 1.0),
-            0.0,
-        )
-        distinctive = self.vocabulary.kinds[words] == TokenKind.DISTINCTIVE
-        unshared = np.maximum.reduceat(distinctive.astype(np.int8), first) > np.maximum.reduceat(
-            (distinctive & paired).astype(np.int8), first
-        )
-        party_distinctive = sum(
-            1 << i for i, t in enumerate(party) if t.kind is TokenKind.DISTINCTIVE
-        )
-        if party_distinctive:
-            unshared |= (party_masks & party_distinctive) == 0
-        ceiling = np.where(unshared, np.minimum(ceiling, self.policy.no_distinctive_cap), ceiling)
-        kept: list[int] = []
-        for number in np.flatnonzero(alive).tolist():
-            name = int(names[number])
-            bound = float(ceiling[number])
-            if joinable[number]:
-                start, end = int(first[number]), int(first[number] + counts[number])
-                flags = (
-                    [bool(int(party_masks[number]) >> i & 1) for i in range(len(party))],
-                    paired[start:end].tolist(),
-                )
-                listed = self._listed_tokens(name)
-                bound = score_ceiling(party, listed, self.policy, paired=flags)
-            if bound >= floor - _ROUNDING:
-                kept.append(name)
-        return kept
-
-    def _pairs(self, token: WeightedToken, key: tuple[str, TokenKind, bool], word: int) -> bool:
-        """Whether a party word could pair with a listed word (remembered by the party word)."""
-        pair = (key, word)
-        found = self._may_pair.get(pair)
-        if found is None:
-            if len(self._may_pair) >= _MAY_PAIR_MEMORY:
-                self._may_pair.clear()
-            found = words_may_pair(token, self.vocabulary.token(word), self.policy)
-            self._may_pair[pair] = found
-        return found
-
-    def _joinable(
-        self, party: Sequence[WeightedToken], words: Int32s, first: Int32s, counts: Int32s
-    ) -> npt.NDArray[np.bool_]:
-        """Names with a run of 2-3 words as long (give or take the slack) as a word of the
-        party, or a word as long as a run of the party's words: they may be joined."""
-        slack = JOIN_LENGTH_SLACK
-        lengths = [len(t.text) for t in party]
-        runs = [sum(lengths[k : k + r]) for r in (2, 3) for k in range(len(lengths) - r + 1)]
-        size = max([*lengths, *runs, 0]) + slack + 1
-        near_word, near_run = np.zeros(size, np.bool_), np.zeros(size, np.bool_)
-        for table, values in ((near_word, lengths), (near_run, runs)):
-            for value in values:
-                table[max(0, value - slack) : value + slack + 1] = True
-        word_lengths = np.minimum(self._word_lengths[words], size - 1)
-        name_of = np.repeat(np.arange(len(counts)), counts)
-        hit = near_run[word_lengths]
-        for run in (2, 3):
-            if len(words) < run:
-                continue
-            same = name_of[run - 1 :] == name_of[: len(name_of) - run + 1]
-            total = sum(self._word_lengths[words][k : len(words) - run + 1 + k] for k in range(run))
-            near = near_word[np.minimum(total, size - 1)] & same
-            hit[: len(near)] |= near
-        return np.maximum.reduceat(hit.astype(np.int8), first) > 0
 
     def _truncated(self, party_name: str) -> bool:
         """Whether the name is as long as a common field limit, so it may have been cut."""

@@ -185,7 +185,6 @@ def _same_consonants(party: str, listed: str) -> bool:
 
 
 _RECOGNISED = (TokenKind.PLACE, TokenKind.GENERIC)
-_JOIN_SIMILARITY = 0.85  # words written together on one side, apart on the other, at least
 
 
 def _edit_similarity(first: str, second: str) -> float:
@@ -277,91 +276,6 @@ def compare_names(
     )
 
 
-def score_ceiling(
-    party: Sequence[WeightedToken],
-    listed: Sequence[WeightedToken],
-    policy: MatchPolicy,
-    truncated: bool = False,
-    paired: tuple[list[bool], list[bool]] | None = None,
-) -> float:
-    """A score `compare_names` cannot exceed for these names, found at a fraction of its cost.
-
-    A word that no rule of `compare_names` could pair with a word of the other name (no word
-    similarity, no run of words written together, no misspelt trade word) is weight the
-    precision or the recall cannot have; a name whose distinctive words all stay unpaired is
-    capped. Keep it in step with `compare_names`: a new way of pairing words must be let
-    through here too (tests/unit/test_screening_speed.py checks the bound on a generated list).
-    `paired`: which words of each side `words_may_pair` pairs, if already known.
-    """
-    if truncated:
-        return 1.0  # the last word may begin any listed word, whose followers are excused
-    party_paired, listed_paired = paired or _pairable(party, listed, policy)
-    _mark_joins(party, listed, policy, party_paired, listed_paired)
-    found_party = sum(t.weight for t, yes in zip(party, party_paired, strict=True) if yes)
-    found_listed = sum(t.weight for t, yes in zip(listed, listed_paired, strict=True) if yes)
-    precision = found_party / (sum(t.weight for t in party) or 1.0)
-    recall = found_listed / (sum(t.weight for t in listed) or 1.0)
-    beta2 = policy.missing_listed_word_weight
-    denominator = beta2 * precision + recall
-    score = (1 + beta2) * precision * recall / denominator if denominator else 0.0
-    for tokens, flags in ((listed, listed_paired), (party, party_paired)):
-        distinctive = [
-            yes for t, yes in zip(tokens, flags, strict=True) if t.kind is TokenKind.DISTINCTIVE
-        ]
-        if distinctive and not any(distinctive):
-            score = min(score, policy.no_distinctive_cap)  # no distinctive word can be shared
-    return score
-
-
-def words_may_pair(party: WeightedToken, listed: WeightedToken, policy: MatchPolicy) -> bool:
-    """Whether `compare_names` could pair these two words by themselves (not as a joined run):
-    by word similarity, or as a misspelt trade word."""
-    return token_similarity(party, listed, policy)[0] > 0 or (
-        party.kind is TokenKind.DISTINCTIVE
-        and listed.kind is TokenKind.GENERIC
-        and _generic_typo(party.text, listed.text) > 0
-    )
-
-
-JOIN_LENGTH_SLACK = 2  # a run of words written together is compared with words this near
-
-
-def _pairable(
-    party: Sequence[WeightedToken], listed: Sequence[WeightedToken], policy: MatchPolicy
-) -> tuple[list[bool], list[bool]]:
-    """Which words of each side some rule of `compare_names` could pair (a safe superset)."""
-    party_paired, listed_paired = [False] * len(party), [False] * len(listed)
-    for i, p in enumerate(party):
-        for j, c in enumerate(listed):
-            if words_may_pair(p, c, policy):
-                party_paired[i] = listed_paired[j] = True
-    return party_paired, listed_paired
-
-
-def _mark_joins(
-    party: Sequence[WeightedToken],
-    listed: Sequence[WeightedToken],
-    policy: MatchPolicy,
-    party_paired: list[bool],
-    listed_paired: list[bool],
-) -> None:
-    """Mark the words of runs that could be written together as a word of the other side."""
-    for apart, together, apart_paired, together_paired in (
-        (party, listed, party_paired, listed_paired),
-        (listed, party, listed_paired, party_paired),
-    ):
-        for run in (3, 2):
-            for start in range(len(apart) - run + 1):
-                text = "".join(apart[k].text for k in range(start, start + run))
-                for j, word in enumerate(together):
-                    if abs(len(word.text) - len(text)) <= JOIN_LENGTH_SLACK and (
-                        text == word.text
-                        or word_similarity(text, word.text, False, policy) > _JOIN_SIMILARITY
-                    ):
-                        together_paired[j] = True
-                        apart_paired[start : start + run] = [True] * run
-
-
 _Match = tuple[tuple[int, ...], tuple[int, ...], float, PairKind]
 
 
@@ -421,7 +335,7 @@ def _joined_pairs(
         party_words = {t.text for t in party}
         used_party |= {i for i, t in enumerate(party) if t.text in listed_words}
         used_listed |= {j for j, t in enumerate(listed) if t.text in party_words}
-    cutoff = 1.0 if whole_words_only else _JOIN_SIMILARITY
+    cutoff = 1.0 if whole_words_only else 0.85
     joined: list[_Match] = []
     free_party, free_listed = len(party) - len(used_party), len(listed) - len(used_listed)
     if min(free_party, free_listed) < 1 or max(free_party, free_listed) < 2:
@@ -473,7 +387,7 @@ def _runs_matching(
             continue
         text = "".join(apart[k].text for k in ids)
         for j, word in enumerate(together):
-            if j in used_together or abs(len(word.text) - len(text)) > JOIN_LENGTH_SLACK:
+            if j in used_together or abs(len(word.text) - len(text)) > 2:
                 continue
             if cutoff >= 1.0:
                 joins = text == word.text
