@@ -7,7 +7,10 @@ Two parts, one JSON line at the end:
 - Speed (bench/screening_measures.py): each list size runs in its own process (clean time and
   memory figures): index build time and memory, per-party latency (p50, p99), parties per
   second, recall and precision of the project's variant set screened against the whole list,
-  and a rapidfuzz WRatio scan of the list as the no-index baseline.
+  and a rapidfuzz WRatio scan of the list as the no-index baseline. Build and per-party times
+  are given in wall clock and in CPU time of the process, with the load average; a digest of
+  every party's hits (and `--hits-file` to keep them, or compare with a kept run) shows that a
+  speed change left every result as it was.
 - Quality side by side (one table): caseflow, nomenklatura's logic-v2 and ssb's baseline
   (bench/screening_peers.py), each at its own threshold, per class: recall on true variants,
   false-alert rate on negatives. Suites (bench/screening_sets.py, bench/screening_ssb.py):
