@@ -7,7 +7,10 @@ Two parts, one JSON line at the end:
 - Speed (bench/screening_measures.py): each list size runs in its own process (clean time and
   memory figures): index build time and memory, per-party latency (p50, p99), parties per
   second, recall and precision of the project's variant set screened against the whole list,
-  and a rapidfuzz WRatio scan of the list as the no-index baseline.
+  and a rapidfuzz WRatio scan of the list as the no-index baseline. Build and per-party times
+  are given in wall clock and in CPU time of the process, with the load average; a digest of
+  every party's hits (and `--hits-file` to keep them, or compare with a kept run) shows that a
+  speed change left every result as it was.
 - Quality side by side (one table): caseflow, nomenklatura's logic-v2 and ssb's baseline
   (bench/screening_peers.py), each at its own threshold, per class: recall on true variants,
   false-alert rate on negatives. Suites (bench/screening_sets.py, bench/screening_ssb.py):
@@ -64,6 +67,15 @@ def print_sizes(results: list[Figures]) -> None:
             f"{r['recall']:>7.3f} {r['precision']:>9.3f} {r['baseline_p50_ms']:>10.1f} "
             f"{speedup:>7.0f}x"
         )
+    print("\nCPU time of the process (the figure that compares on a shared machine):")
+    for r in results:
+        print(
+            f"  {r['size']:>9,}: build {r['build_cpu_s']:.1f} s (load {r['build_load']}); "
+            f"per party p50 {r['cpu_p50_ms']:.2f} ms, p99 {r['cpu_p99_ms']:.2f} ms, "
+            f"{r['parties_per_cpu_s']:.0f} parties per CPU second "
+            f"(load {r['screen_load'][0]}-{r['screen_load'][1]}); hits {r['hits_digest']}"
+            + (f", {r['hits_differing']} parties' hits differ" if "hits_differing" in r else "")
+        )
     print("\nQuality per size (the project's variant set screened against the whole list):")
     for r in results:
         print(
@@ -106,6 +118,13 @@ def summary(results: list[Figures], rows: list[Figures], names: list[str]) -> Fi
             f"{key}_p99_ms": round(r["p99_ms"], 3),
             f"{key}_parties_per_s": round(r["parties_per_s"], 1),
             f"{key}_build_s": round(r["build_s"], 1),
+            f"{key}_build_cpu_s": round(r["build_cpu_s"], 1),
+            f"{key}_build_load": r["build_load"],
+            f"{key}_cpu_p50_ms": round(r["cpu_p50_ms"], 3),
+            f"{key}_cpu_p99_ms": round(r["cpu_p99_ms"], 3),
+            f"{key}_parties_per_cpu_s": round(r["parties_per_cpu_s"], 1),
+            f"{key}_screen_load": r["screen_load"],
+            f"{key}_hits_digest": r["hits_digest"],
             f"{key}_index_mb": round(r["index_mb"], 1),
             f"{key}_recall": round(r["recall"], 4),
             f"{key}_precision": round(r["precision"], 4),
@@ -115,10 +134,16 @@ def summary(results: list[Figures], rows: list[Figures], names: list[str]) -> Fi
         figures |= {
             "largest_size": largest["size"],
             "parties_per_s": round(largest["parties_per_s"], 1),
+            "parties_per_cpu_s": round(largest["parties_per_cpu_s"], 1),
+            "build_cpu_s": round(largest["build_cpu_s"], 1),
+            "load": [largest["build_load"], *largest["screen_load"]],
             "p99_ms": round(largest["p99_ms"], 3),
             "recall": round(largest["recall"], 4),
             "precision": round(largest["precision"], 4),
         }
+        for key in ("hits_differing", "hits_written"):
+            if key in largest:
+                figures[key] = largest[key]
     for row in rows:
         if "seconds" in row or row["class"] != "(all)":
             continue
@@ -148,10 +173,17 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="10k entries, 400 parties")
     parser.add_argument("--no-sizes", action="store_true", help="only the side-by-side table")
     parser.add_argument("--no-quality", action="store_true", help="only the speed table")
+    parser.add_argument(
+        "--hits-file",
+        type=Path,
+        help="write every party's hits here (size mode, one size), or compare with the file",
+    )
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        figures = run_size(args.worker, args.queries, args.baseline_queries, args.seed)
+        figures = run_size(
+            args.worker, args.queries, args.baseline_queries, args.seed, args.hits_file
+        )
         print(json.dumps(figures))
         return
     sizes = [10_000] if args.quick else [int(size) for size in args.sizes.split(",")]
@@ -161,6 +193,8 @@ def main() -> None:
     for size in [] if args.no_sizes else sorted(sizes):
         command = [sys.executable, __file__, "--worker", str(size), "--queries", str(queries)]
         command += ["--baseline-queries", str(baseline_queries), "--seed", str(args.seed)]
+        if args.hits_file:
+            command += ["--hits-file", str(args.hits_file.with_suffix(f".{size}.jsonl"))]
         print(f"running {size:,} entries ...", file=sys.stderr, flush=True)
         output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         results.append(json.loads(output.strip().splitlines()[-1]))

@@ -9,8 +9,12 @@ or false-alert rate (negatives).
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import time
 from collections import Counter, defaultdict
+from pathlib import Path
 from typing import Any
 
 import psutil
@@ -28,17 +32,31 @@ def rss_mb() -> float:
     return float(psutil.Process().memory_info().rss) / 2**20
 
 
-def run_size(size: int, queries: int, baseline_queries: int, seed: int) -> Figures:
-    """Everything measured for one list size (runs in a worker process)."""
+def load() -> float:
+    """The machine's one-minute load average (figures taken under load are read beside it)."""
+    return round(os.getloadavg()[0], 2)
+
+
+def run_size(
+    size: int, queries: int, baseline_queries: int, seed: int, hits_file: Path | None = None
+) -> Figures:
+    """Everything measured for one list size (runs in a worker process).
+
+    Wall clock and CPU time of this process (`time.process_time`) are both measured: on a
+    shared machine the CPU time is the figure that compares. With `hits_file`, every party's
+    hits are written there if it does not exist, else compared with it (same hits, same scores,
+    same explanations: a speed change must not change a result)."""
     before = rss_mb()
     started = time.perf_counter()
     entries = make_list(size, seed)
     generated_s = time.perf_counter() - started
     entries_mb = rss_mb() - before
     before = rss_mb()
-    started = time.perf_counter()
+    build_load = load()
+    started, cpu_started = time.perf_counter(), time.process_time()
     index = RestrictedPartyIndex.build(entries)
     build_s = time.perf_counter() - started
+    build_cpu_s = time.process_time() - cpu_started
     index_mb = rss_mb() - before
     variant_set = make_queries(entries, seed, queries, seed + 1)
     index.screen("warm up caches", None)
@@ -49,25 +67,36 @@ def run_size(size: int, queries: int, baseline_queries: int, seed: int) -> Figur
         "generate_s": generated_s,
         "entries_mb": entries_mb,
         "build_s": build_s,
+        "build_cpu_s": build_cpu_s,
+        "build_load": build_load,
         "index_mb": index_mb,
         "queries": len(variant_set),
         "true_variants": sum(q.is_match for q in variant_set),
     }
-    result |= screen_all(index, variant_set)
+    result |= screen_all(index, variant_set, hits_file)
     result |= pairwise(index, variant_set)
     result |= baseline(index, variant_set[:baseline_queries])
     return result
 
 
-def screen_all(index: RestrictedPartyIndex, queries: list[Query]) -> Figures:
-    """Screen every query against the whole index: latency and quality as an analyst sees it."""
+def screen_all(
+    index: RestrictedPartyIndex, queries: list[Query], hits_file: Path | None = None
+) -> Figures:
+    """Screen every query against the whole index: latency (wall clock and CPU time of the
+    process) and quality as an analyst sees it; a digest of every party's hits."""
     latencies: list[float] = []
+    cpu: list[float] = []
     outcomes: list[tuple[Query, set[str], int]] = []
+    lines: list[str] = []
+    load_before = load()
     for query in queries:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         hits = index.screen(query.name, query.country)
+        cpu.append(time.process_time() - cpu_started)
         latencies.append(time.perf_counter() - started)
         outcomes.append((query, {hit.entry_id for hit in hits}, len(hits)))
+        found = [[h.entry_id, h.matched_name, h.score, h.explanation] for h in hits]
+        lines.append(json.dumps([query.name, query.country, found]))
     quality = score_outcomes(outcomes)
     correct_hits = sum(1 for q, ids, _ in outcomes if q.is_match and q.entry_id in ids)
     all_hits = sum(count for _, _, count in outcomes)
@@ -77,11 +106,30 @@ def screen_all(index: RestrictedPartyIndex, queries: list[Query]) -> Figures:
         "p50_ms": percentile(latencies, 50) * 1000,
         "p99_ms": percentile(latencies, 99) * 1000,
         "parties_per_s": len(queries) / sum(latencies),
+        "cpu_p50_ms": percentile(cpu, 50) * 1000,
+        "cpu_p99_ms": percentile(cpu, 99) * 1000,
+        "parties_per_cpu_s": len(queries) / sum(cpu),
+        "screen_load": [load_before, load()],
+        "hits_digest": hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16],
+        **compare_hits(lines, hits_file),
         **quality,
         "hit_precision": correct_hits / all_hits if all_hits else 1.0,
         "missed_by_kind": dict(by_kind),
         "false_alerts_by_kind": dict(fp_kind),
     }
+
+
+def compare_hits(lines: list[str], hits_file: Path | None) -> Figures:
+    """Write every party's hits to `hits_file`, or count the parties whose hits differ from it."""
+    if hits_file is None:
+        return {}
+    if not hits_file.exists():
+        hits_file.write_text("\n".join(lines) + "\n")
+        return {"hits_written": str(hits_file)}
+    before = hits_file.read_text().splitlines()
+    differing = sum(1 for old, new in zip(before, lines, strict=False) if old != new)
+    differing += abs(len(before) - len(lines))
+    return {"hits_compared": str(hits_file), "hits_differing": differing}
 
 
 def pairwise(index: RestrictedPartyIndex, queries: list[Query]) -> Figures:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from array import array
 from collections.abc import Collection, Iterable, Sequence
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import pairwise
 
 import numpy as np
@@ -27,6 +27,8 @@ from services.screening.matching.scoring import NameComparison, WeightedToken, c
 from services.screening.matching.vocabulary import Vocabulary
 
 Int32s = npt.NDArray[np.int32]
+# Listed names hit on, normalised again for their explanation (the same names recur).
+_listed_name = lru_cache(maxsize=1 << 14)(normalise_name)
 _CUT_WORD_CANDIDATES = 50  # listed words a word cut at a field limit may be the beginning of
 
 
@@ -133,7 +135,7 @@ class RestrictedPartyIndex:
         return [hit for hit in hits if hit.score >= floor_score]
 
     def _same_legal_form(self, party: NormalisedName, hit: Hit) -> bool:
-        listed = normalise_name(hit.matched_name).legal_forms
+        listed = _listed_name(hit.matched_name).legal_forms
         return legal_form_agreement(party.legal_forms, listed) == 1
 
     def _rank(self, party: NormalisedName, hit: Hit) -> float:
@@ -141,7 +143,7 @@ class RestrictedPartyIndex:
         is (or is not) the matched name's: among near scores, the entry with its form first."""
         if not party.legal_forms:
             return hit.score
-        listed = normalise_name(hit.matched_name).legal_forms
+        listed = _listed_name(hit.matched_name).legal_forms
         return hit.score + self.policy.legal_form_margin * legal_form_agreement(
             party.legal_forms, listed
         )
@@ -289,7 +291,7 @@ class RestrictedPartyIndex:
         score = round(min(1.0, max(0.0, comparison.score + adjustment)), 3)
         explanation = explain_hit(
             party,
-            normalise_name(matched_name),
+            _listed_name(matched_name),
             comparison,
             matched_name,
             alias > 0,

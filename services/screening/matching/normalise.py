@@ -327,8 +327,8 @@ _SHORT_LEGAL_KEYS = frozenset(spelling_key(w) for w in _SHORT_LEGAL_WORDS if len
 def _slipped_legal_word(token: str) -> bool:
     """One letter in place of another in a legal-form word of two or three letters ("pre" for
     "pte", "vo" for "co")."""
-    if (token,) in lexicon.LEGAL_FORMS or not token.isalpha() or len(token) < 2:
-        return False
+    if not 2 <= len(token) <= 3 or (token,) in lexicon.LEGAL_FORMS or not token.isalpha():
+        return False  # (the words it could be a slip of have two or three letters)
     return any(
         len(form) == len(token) and OSA.distance(token, form, score_cutoff=1) <= 1
         for form in _SHORT_LEGAL_WORDS
