@@ -53,6 +53,10 @@ class RestrictedPartyIndex:
             np.bincount(names.word_ids, minlength=len(names.words)),
             policy,
         )
+        self._hold(names)
+
+    def _hold(self, names: _NameTable) -> None:
+        """Keep the names' arrays, their postings and each name's weight (the vocabulary set)."""
         self._name_entry = names.entry
         self._name_alias = names.alias
         self._name_offsets = names.offsets

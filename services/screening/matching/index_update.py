@@ -15,7 +15,7 @@ from collections.abc import Collection, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from services.screening.matching.index import Int32s, RestrictedPartyIndex, _NameTable, _postings
+from services.screening.matching.index import Int32s, RestrictedPartyIndex, _NameTable
 from services.screening.matching.model import RestrictedPartyEntry
 from services.screening.matching.vocabulary import Vocabulary
 
@@ -99,14 +99,5 @@ def _assembled(
     updated.__dict__.pop("list_version", None)  # a cached digest of the old entries
     updated._entries = entries
     updated.vocabulary = vocabulary
-    updated._name_entry = names.entry
-    updated._name_alias = names.alias
-    updated._name_offsets = names.offsets
-    updated._name_words = names.word_ids
-    updated._entry_first_name = names.entry_first_name
-    updated._countries = names.countries
-    updated._name_country = names.country
-    updated._posting_offsets, updated._postings = _postings(names, len(names.words))
-    per_word = np.concatenate([[0.0], np.cumsum(updated.vocabulary.weights[names.word_ids])])
-    updated._name_weight = np.diff(per_word[names.offsets]).astype(np.float32)
+    updated._hold(names)
     return updated
