@@ -80,7 +80,9 @@ def print_sizes(results: list[Figures]) -> None:
     for r in results:
         print(
             f"  {r['size']:>9,}: {r['queries']} parties ({r['true_variants']} true variants); "
-            f"hit precision {r['hit_precision']:.3f}; missed {r['missed_by_kind'] or 'none'}; "
+            f"recall {r['recall']:.3f}, precision {r['precision']:.3f} "
+            f"(of every hit reported, {r['hit_precision']:.3f} name the entry sought); "
+            f"missed {r['missed_by_kind'] or 'none'}; "
             f"false alerts {r['false_alerts_by_kind'] or 'none'}; "
             f"WRatio>={WRATIO_CUTOFF:.0f} on {r['baseline_queries']}: "
             f"recall {r['baseline_recall']:.3f}, precision {r['baseline_precision']:.3f}"
