@@ -21,7 +21,6 @@ from services.sharing.handlers import (
     Incoming,
     StateIdentity,
     receive_notice,
-    rotate_signing_key,
 )
 from services.sharing.ports import SharingStore
 from services.sharing.registry import (
@@ -42,6 +41,7 @@ from services.sharing.risk_notices import (
     write_risk_notice,
 )
 from services.sharing.signing import ExchangeRules, RefusalReason, Refused
+from services.sharing.signing_keys import rotate_signing_key
 
 Operator = Annotated[Principal, Depends(require(Role.OPERATOR))]
 Officer = Annotated[Principal, Depends(require(*REVIEWERS))]

@@ -29,13 +29,10 @@ from services.sharing.app import build_router
 from services.sharing.bundles import PartSource, PolicyParts, materialise_adopted
 from services.sharing.config import DEFAULT_HTTP_PORT, MIGRATIONS, SCHEMA, notices_group
 from services.sharing.delivery import Courier
-from services.sharing.handlers import (
-    StateIdentity,
-    ensure_signing_key,
-    notice_table,
-)
+from services.sharing.handlers import StateIdentity, notice_table
 from services.sharing.ports import SharingStore
 from services.sharing.signing import ExchangeRules
+from services.sharing.signing_keys import ensure_signing_key
 
 log = structlog.get_logger(__name__)
 

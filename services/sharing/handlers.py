@@ -1,9 +1,8 @@
 """The point of contact's use cases: a partner's request verified and its notice published, this
-state's notices queued for every partner, keys and the trust registry changed with a reason."""
+state's notices queued for every partner, a partner's key rotation followed."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,34 +10,29 @@ from enum import StrEnum
 
 import structlog
 from prometheus_client import Counter
-from pydantic import ValidationError
 
 from caseflow.messaging import HandlerTable
 from schemas.envelope import Envelope, derived_id, utcnow
-from schemas.screening import NoticeKind, PartnerNotice
+from schemas.screening import PartnerNotice
 from schemas.sharing import (
     ApprovalDespiteDenial,
     ExchangedNotice,
-    ExchangeKind,
     KeyRotated,
     PolicyBundle,
 )
 from schemas.topics import SHARING_NOTICES
 from services.sharing.config import SOURCE
+from services.sharing.exchanged import claimed_kind, exchange_kind, read_exchanged
 from services.sharing.ports import SharingStore, SharingTransaction
 from services.sharing.signing import (
     ExchangeRules,
     RefusalReason,
     Refused,
     SignedHeaders,
-    SigningKey,
     public_key,
     verify_request,
 )
 
-Content = PartnerNotice | ApprovalDespiteDenial | KeyRotated | PolicyBundle
-
-_KIND = re.compile(rb'"kind"\s*:\s*"([a-z_]{1,40})"')
 REFUSED = Counter(
     "caseflow_sharing_refused", "Requests the point of contact refused, by reason.", ["reason"]
 )
@@ -101,13 +95,6 @@ async def receive_notice(
         raise
 
 
-def claimed_kind(body: bytes) -> str | None:
-    """The kind a refused body says it is, if it says so near its start (an oversized body is
-    cut short, so it is searched, not parsed)."""
-    found = _KIND.search(body[:2000])
-    return found[1].decode() if found else None
-
-
 async def _take_in(
     incoming: Incoming,
     uow: SharingTransaction,
@@ -166,55 +153,6 @@ async def _keep_proposal(uow: SharingTransaction, bundle: PolicyBundle, now: dat
     await uow.keep_proposal(bundle, now)
 
 
-def read_exchanged(body: bytes, sender: str) -> tuple[ExchangedNotice, Content]:
-    """The notice a verified body carries; `Refused` lists every deficiency."""
-    try:
-        exchanged = ExchangedNotice.model_validate_json(body)
-        content = _content_of(exchanged)
-    except ValidationError as error:
-        each = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in error.errors()
-        )
-        raise Refused(RefusalReason.MALFORMED, f"not a valid notice: {each}") from error
-    issuers = {exchanged.issuing_state, _issuer(content)}
-    if issuers != {sender} or _id_of(content) != exchanged.notice_id:
-        raise Refused(
-            RefusalReason.WRONG_ISSUER,
-            f"signed by {sender} but issued by {', '.join(sorted(issuers))} or under another id",
-        )
-    return exchanged, content
-
-
-def _content_of(exchanged: ExchangedNotice) -> Content:
-    if exchanged.kind is ExchangeKind.KEY_ROTATION:
-        return KeyRotated.model_validate(exchanged.notice)
-    if exchanged.kind is ExchangeKind.POLICY_BUNDLE:
-        return PolicyBundle.model_validate(exchanged.notice)
-    if exchanged.kind is ExchangeKind.APPROVAL_DESPITE_DENIAL:
-        return ApprovalDespiteDenial.model_validate(exchanged.notice)
-    if exchanged.kind in (ExchangeKind.DENIAL, ExchangeKind.RISK):
-        notice = PartnerNotice.model_validate(exchanged.notice)
-        if notice.kind.value != exchanged.kind.value:
-            raise Refused(
-                RefusalReason.MALFORMED, f"a {notice.kind.value} notice sent as {exchanged.kind}"
-            )
-        return notice
-    raise Refused(RefusalReason.MALFORMED, f"{exchanged.kind.value} is not taken in here yet")
-
-
-def _issuer(content: Content) -> str:
-    return content.state if isinstance(content, KeyRotated) else content.issuing_state
-
-
-def _id_of(content: Content) -> str:
-    return rotation_id(content) if isinstance(content, KeyRotated) else content.notice_id
-
-
-def rotation_id(rotation: KeyRotated) -> str:
-    """The notice id of a key rotation: the new key's id."""
-    return f"key/{rotation.key_id}"
-
-
 async def _follow_rotation(
     uow: SharingTransaction, rotation: KeyRotated, signed: SignedHeaders, now: datetime
 ) -> None:
@@ -234,13 +172,6 @@ async def _follow_rotation(
             now, f"{rotation.state} (signed by {signed.key_id})", "key rotated",
             rotation.state, rotation.key_id, "rotation announced by the partner's point of contact",
         )  # fmt: skip
-
-
-def exchange_kind(notice: PartnerNotice | ApprovalDespiteDenial) -> ExchangeKind:
-    """How a notice of this state travels."""
-    if isinstance(notice, ApprovalDespiteDenial):
-        return ExchangeKind.APPROVAL_DESPITE_DENIAL
-    return ExchangeKind.DENIAL if notice.kind is NoticeKind.DENIAL else ExchangeKind.RISK
 
 
 async def send_own_notice(
@@ -266,49 +197,6 @@ async def send_own_notice(
         return await uow.send_to_partners(
             notice.notice_id, exchanged.kind.value, exchanged.model_dump_json(), now
         )
-
-
-async def ensure_signing_key(store: SharingStore, identity: StateIdentity, now: datetime) -> str:
-    """This state's signing key id, made on first start."""
-    async with store.unit_of_work() as uow:
-        key = await uow.signing_key()
-        if key is not None:
-            return key.key_id
-        key = SigningKey.generate(identity.code, now)
-        await uow.add_signing_key(key, "caseflow", "first start of the point of contact", now)
-        await uow.record_change(now, "caseflow", "key created", identity.code, key.key_id, "first")
-        return key.key_id
-
-
-async def rotate_signing_key(
-    store: SharingStore, identity: StateIdentity, by: str, reason: str, now: datetime
-) -> KeyRotated:
-    """A new signing key; every partner is told, signed with the key it replaces."""
-    async with store.unit_of_work() as uow:
-        previous = await uow.signing_key()
-        key = SigningKey.generate(identity.code, now)
-        await uow.add_signing_key(key, by, reason, now)
-        await uow.record_change(now, by, "key rotated", identity.code, key.key_id, reason)
-        if previous is None:
-            raise ValueError("no signing key to rotate")
-        rotation = KeyRotated(
-            state=identity.code,
-            previous_key_id=previous.key_id,
-            key_id=key.key_id,
-            public_key=key.public_text(),
-            rotated_at=now,
-        )
-        exchanged = ExchangedNotice(
-            issuing_state=identity.code,
-            kind=ExchangeKind.KEY_ROTATION,
-            notice_id=rotation_id(rotation),
-            notice=rotation.model_dump(mode="json"),
-        )
-        await uow.send_to_partners(
-            exchanged.notice_id, exchanged.kind.value, exchanged.model_dump_json(), now,
-            signing_key_id=previous.key_id,
-        )  # fmt: skip
-        return rotation
 
 
 def notice_table(store: SharingStore, identity: StateIdentity) -> HandlerTable[int]:

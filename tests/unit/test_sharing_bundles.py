@@ -20,7 +20,7 @@ from services.consultation.bootstrap import routing_policy_in_force
 from services.screening.bootstrap import policy_in_force
 from services.screening.rules.destination import destination_findings
 from services.sharing.bundles import Adoption, PolicyParts, documents_after_adoption
-from services.sharing.handlers import read_exchanged
+from services.sharing.exchanged import read_exchanged
 from services.sharing.policy_diff import AdoptionRefused, Change, adopt, diff
 from services.sharing.signing import RefusalReason, Refused
 

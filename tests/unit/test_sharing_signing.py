@@ -9,7 +9,7 @@ import pytest
 
 from schemas.sharing import ExchangedNotice, ExchangeKind
 from services.sharing.delivery import backoff
-from services.sharing.handlers import read_exchanged
+from services.sharing.exchanged import read_exchanged
 from services.sharing.signing import (
     ExchangeRules,
     KeyStatus,
