@@ -20,6 +20,7 @@ from services.screening.matching.folds import (
     spelling_key,
     vowel_key,
 )
+from services.screening.matching.legal_forms import PARTIAL_LEGAL_WORDS, scattered_form_words
 from services.screening.matching.scripts import (
     ABJADS,
     LOOKALIKE_SCRIPTS,
@@ -203,15 +204,23 @@ def _unknown_run(syllables: Sequence[str]) -> list[str]:
 
 
 def _is_known(token: str) -> bool:
-    return (token,) in lexicon.LEGAL_FORMS or token in lexicon.GENERIC_CANONICAL
+    return (
+        (token,) in lexicon.LEGAL_FORMS
+        or token in lexicon.GENERIC_CANONICAL
+        or token in PARTIAL_LEGAL_WORDS
+    )
 
 
 def _join_split_known_words(tokens: list[str]) -> list[str]:
-    """A legal-form or trade word split by a space ("Com pany", "Serv ice"), written whole."""
+    """A legal-form or trade word split by a space ("Com pany", "Serv ice", "L td", "Youxia n"),
+    written whole; of three letters, only a legal form."""
     joined: list[str] = []
     for token in tokens:
         whole = joined[-1] + token if joined else ""
-        known = len(whole) >= 4 and _is_known(whole)  # cheapest test first
+        # cheapest test first
+        known = (len(whole) >= 4 and _is_known(whole)) or (
+            len(whole) == 3 and (whole,) in lexicon.LEGAL_FORMS
+        )
         if known and not _is_known(token) and not _is_known(joined[-1]):
             joined[-1] = whole
             continue
@@ -281,6 +290,11 @@ def _strip_affixes(
             removed.append(token)
         else:
             kept.append(token)
+    if not PARTIAL_LEGAL_WORDS.keys().isdisjoint(kept):
+        scattered = scattered_form_words(kept, removed)
+        if scattered and len(scattered) < len(kept):
+            removed += [f"{kept[i]} ({form})" for i, form in scattered.items()]
+            kept = [word for i, word in enumerate(kept) if i not in scattered]
     return kept, removed, titles
 
 
