@@ -60,6 +60,8 @@ def _normalisation_notes(party: NormalisedName) -> list[str]:
     if party.digits_read:
         shown = ", ".join(repr(word) for word in party.digits_read)
         notes.append(f"OCR-folded: digits read as letters in {shown}")
+    if party.cut_legal_form:
+        notes.append(f"truncated at a field limit: legal form cut to '{party.cut_legal_form}'")
     for written, read in party.words_read:
         notes.append(f"'{written}' read as '{read}' (OCR, phonetic or vowel-dropped spelling)")
     return notes

@@ -5,16 +5,16 @@ from __future__ import annotations
 import hashlib
 from array import array
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import replace
 from functools import cached_property, lru_cache
 from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
 
-from services.screening.matching import lexicon
 from services.screening.matching.explain import country_note, explain_hit
 from services.screening.matching.folds import spelling_key
-from services.screening.matching.legal_forms import legal_form_agreement
+from services.screening.matching.legal_forms import cut_form_words, legal_form_agreement
 from services.screening.matching.model import Hit, RestrictedPartyEntry
 from services.screening.matching.normalise import (
     NameToken,
@@ -113,7 +113,7 @@ class RestrictedPartyIndex:
         if not tokens:
             return []
         truncated = self._truncated(party_name)
-        tokens = self._without_cut_legal_form(tokens, truncated)
+        tokens, party = self._without_cut_legal_form(tokens, party, truncated)
         best: dict[int, tuple[int, NameComparison]] = {}
         for name in self._candidate_names(tokens, country, truncated).tolist():
             comparison = compare_names(tokens, self._listed_tokens(name), self.policy, truncated)
@@ -160,7 +160,7 @@ class RestrictedPartyIndex:
         if not tokens or first == last:
             return None
         truncated = self._truncated(party_name)
-        tokens = self._without_cut_legal_form(tokens, truncated)
+        tokens, party = self._without_cut_legal_form(tokens, party, truncated)
         compared = [
             (compare_names(tokens, self._listed_tokens(name), self.policy, truncated), name)
             for name in range(int(first), int(last))
@@ -169,16 +169,22 @@ class RestrictedPartyIndex:
         return self._hit(party, country, name, comparison)
 
     def _truncated(self, party_name: str) -> bool:
-        """Whether the name is as long as a common field limit, so it may have been cut."""
-        return len(party_name.strip()) in self.policy.field_lengths
+        """Whether the name is as long as a common field limit, or one shorter (cut just after a
+        word, the space dropped), so it may have been cut."""
+        length = len(party_name.strip())
+        return length in self.policy.field_lengths or length + 1 in self.policy.field_lengths
 
     def _without_cut_legal_form(
-        self, tokens: list[WeightedToken], truncated: bool
-    ) -> list[WeightedToken]:
-        """A cut name's last word that begins a legal-form word ("Gmb") is that legal form."""
-        last = tokens[-1].text if tokens else ""
-        cut_form = last in lexicon.LEGAL_FORM_BEGINNINGS and last not in self.vocabulary.ids
-        return tokens[:-1] if truncated and len(tokens) > 1 and cut_form else tokens
+        self, tokens: list[WeightedToken], party: NormalisedName, truncated: bool
+    ) -> tuple[list[WeightedToken], NormalisedName]:
+        """A cut name's last words that begin a legal form ("Gmb", "Co., Lt", "Youxian G") are
+        that legal form (kept in the party's record); a single cut word only if no listed word
+        is written so."""
+        cut = cut_form_words([token.text for token in tokens]) if truncated else 0
+        if not cut or (cut == 1 and tokens[-1].text in self.vocabulary.ids):
+            return tokens, party
+        form = " ".join(token.text for token in tokens[-cut:])
+        return tokens[:-cut], replace(party, cut_legal_form=form)
 
     def _party_tokens(self, party: NormalisedName) -> list[WeightedToken]:
         return [

@@ -123,3 +123,28 @@ def scattered_form_words(kept: Sequence[str], removed: Sequence[str]) -> dict[in
                 found[i] = " ".join(form)
                 break
     return found
+
+
+def _cut_forms() -> frozenset[tuple[str, ...]]:
+    """What is left of a legal form cut at a field limit: its first words whole, then the
+    beginning of the next ("co lt", "youxian g", "gmb"; one word cut needs two letters), or its
+    first words without the rest ("sahami" of "sahami khas")."""
+    cut: set[tuple[str, ...]] = set()
+    for form in lexicon.LEGAL_FORMS:
+        for k, word in enumerate(form):
+            cut.update((*form[:k], word[:end]) for end in range(1 if k else 2, len(word)))
+            if k:
+                cut.add(form[:k])
+    return frozenset(cut)
+
+
+CUT_FORMS = _cut_forms()
+
+
+def cut_form_words(words: Sequence[str]) -> int:
+    """How many of a cut name's last words are the beginning of a legal form (0 if none); at
+    least one word is left."""
+    for length in range(min(lexicon.LONGEST_LEGAL_FORM, len(words) - 1), 0, -1):
+        if tuple(words[-length:]) in CUT_FORMS:
+            return length
+    return 0

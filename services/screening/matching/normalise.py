@@ -71,6 +71,7 @@ class NormalisedName:
     titles: tuple[str, ...] = ()  # titles and generational affixes dropped ("prof", "jr")
     digits_read: tuple[str, ...] = ()  # words whose digits were read as letters ("ns0")
     words_read: tuple[tuple[str, str], ...] = ()  # (as written, as read): "cornpany", "company"
+    cut_legal_form: str = ""  # a legal form cut at a field limit ("co lt"), set by the index
 
 
 @dataclass(frozen=True, slots=True)

@@ -237,7 +237,9 @@ def compare_names(
         party,
         listed,
         {i for ids, _, _, _ in telling for i in ids},
-        {j for _, ids, _, _ in telling for j in ids} | excused,
+        # Words cut off after a cut word tell only if that word does ("Ini", not "In").
+        {j for _, ids, _, _ in telling for j in ids}
+        | (excused if any(m[3] is PairKind.TRUNCATED for m in telling) else set()),
     ) or _named_by_initials(party, listed, matches, party_used, listed_used)
     evidence = sum(
         listed[j].weight * sim
@@ -358,17 +360,31 @@ def _truncated_pair(
     were cut off with it (excused from the score)."""
     last = len(party) - 1
     current = next((m for m in matches if last in m[0]), None)
-    if current is not None and current[2] >= policy.prefix_similarity:
-        return matches, set()
-    cut = party[last].text
     taken = {j for m in matches if m is not current for j in m[1]}
+    if current is not None and current[2] >= policy.prefix_similarity:
+        # The cut fell at the end of the last word: the listed words after it were cut off.
+        return matches, {k for k in range(max(current[1]) + 1, len(listed)) if k not in taken}
+    cut = party[last].text
     for j, word in enumerate(listed):
-        if j not in taken and len(word.text) > len(cut) and word.text.startswith(cut):
+        if j not in taken and _cut_from(cut, word):
             kept = [m for m in matches if m is not current]
             kept.append(((last,), (j,), policy.prefix_similarity, PairKind.TRUNCATED))
             after = {k for k in range(j + 1, len(listed)) if k not in taken}
             return kept, after
     return matches, set()
+
+
+def _cut_from(cut: str, listed: WeightedToken) -> bool:
+    """`cut` is the beginning of the listed word, of its spelling ("Elektr" of "Electronics"),
+    or of another spelling of a trade word ("Ba" of "Bazargani", read as "Trading")."""
+    spellings = (listed.text,)
+    if listed.kind is TokenKind.GENERIC:
+        spellings += lexicon.GENERIC_SPELLINGS.get(listed.text, ())
+    key = spelling_key(cut)
+    return any(
+        len(word) > len(cut) and (word.startswith(cut) or spelling_key(word).startswith(key))
+        for word in spellings
+    )
 
 
 def _runs_matching(
