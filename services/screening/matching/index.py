@@ -15,6 +15,7 @@ import numpy.typing as npt
 from services.screening.matching.explain import country_note, explain_hit
 from services.screening.matching.folds import spelling_key
 from services.screening.matching.legal_forms import cut_form_words, legal_form_agreement
+from services.screening.matching.legal_slips import read_as_listed_form, slip_ends
 from services.screening.matching.model import Hit, RestrictedPartyEntry
 from services.screening.matching.normalise import (
     NameToken,
@@ -115,8 +116,11 @@ class RestrictedPartyIndex:
         truncated = self._truncated(party_name)
         tokens, party = self._without_cut_legal_form(tokens, party, truncated)
         best: dict[int, tuple[int, NameComparison]] = {}
+        slips = slip_ends(tokens)
         for name in self._candidate_names(tokens, country, truncated).tolist():
             comparison = compare_names(tokens, self._listed_tokens(name), self.policy, truncated)
+            if slips and comparison.score < self.policy.hit_threshold:
+                comparison = self._against_listed_form(tokens, name, comparison, truncated)
             entry = int(self._name_entry[name])
             if entry not in best or comparison.score > best[entry][1].score:
                 best[entry] = (name, comparison)
@@ -165,8 +169,30 @@ class RestrictedPartyIndex:
             (compare_names(tokens, self._listed_tokens(name), self.policy, truncated), name)
             for name in range(int(first), int(last))
         ]
+        if slip_ends(tokens):
+            compared = [
+                (self._against_listed_form(tokens, name, comparison, truncated), name)
+                for comparison, name in compared
+            ]
         comparison, name = max(compared, key=lambda pair: pair[0].score)
         return self._hit(party, country, name, comparison)
+
+    def _against_listed_form(
+        self,
+        tokens: list[WeightedToken],
+        name: int,
+        comparison: NameComparison,
+        truncated: bool,
+    ) -> NameComparison:
+        """The comparison again with a legal form mistyped at one end of the party's name read
+        as the listed name's own ("JSX" for "JSC"), if that scores higher (legal_slips.py)."""
+        entry = self._entries[int(self._name_entry[name])]
+        listed = _listed_name(entry.names[int(self._name_alias[name])])
+        kept, read = read_as_listed_form(tokens, listed.legal_forms)
+        if not read:
+            return comparison
+        again = compare_names(kept, self._listed_tokens(name), self.policy, truncated)
+        return replace(again, forms_read=read) if again.score > comparison.score else comparison
 
     def _truncated(self, party_name: str) -> bool:
         """Whether the name is as long as a common field limit, or one shorter (cut just after a

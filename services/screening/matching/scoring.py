@@ -72,6 +72,7 @@ class NameComparison:
     unmatched_listed: tuple[str, ...]
     reordered: bool
     shares_distinctive: bool
+    forms_read: tuple[tuple[str, str], ...] = ()  # a mistyped legal form, read as the listed
 
 
 def allowed_edits(length: int) -> int:
@@ -377,7 +378,7 @@ def _truncated_pair(
 def _cut_from(cut: str, listed: WeightedToken) -> bool:
     """`cut` is the beginning of the listed word, of its spelling ("Elektr" of "Electronics"),
     or of another spelling of a trade word ("Ba" of "Bazargani", read as "Trading")."""
-    spellings = (listed.text,)
+    spellings: tuple[str, ...] = (listed.text,)
     if listed.kind is TokenKind.GENERIC:
         spellings += lexicon.GENERIC_SPELLINGS.get(listed.text, ())
     key = spelling_key(cut)
