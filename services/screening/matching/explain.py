@@ -91,8 +91,8 @@ def _word_notes(comparison: NameComparison) -> list[str]:
     for pair in comparison.pairs:
         if pair.how in _PAIR_NOTES:
             notes.append(_PAIR_NOTES[pair.how].format(party=pair.party, listed=pair.listed))
-    for written, form in comparison.forms_read:
-        notes.append(f"legal form mistyped: '{written}' read as the listed '{form}'")
+    for written, form, how in comparison.forms_read:
+        notes.append(f"legal form {how}: '{written}' read as the listed '{form}'")
     if comparison.reordered:
         notes.append("word order differs")
     if comparison.unmatched_listed:

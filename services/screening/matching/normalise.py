@@ -88,7 +88,8 @@ def normalise_name(raw: str) -> NormalisedName:
         (raw, 0) if raw.isascii() else remove_invisible(unicodedata.normalize("NFKC", raw))
     )
     raw_words = text.split()
-    latin_context = any(_mostly_latin(word) for word in raw_words)
+    # A word mixing Latin letters with look-alikes is a spoof: the name is Latin.
+    latin_context = any(_mostly_latin(word) or _mixed_latin(word) for word in raw_words)
     words = [_romanise_word(word, latin_context) for word in raw_words]
     pairs = [(token, fold_digits(token), word.abjad) for word in words for token in word.tokens]
     flat = [(read, abjad) for _, read, abjad in pairs]
@@ -125,6 +126,13 @@ def _mostly_latin(word: str) -> bool:
     scripts = [script_of(char) for char in word if char.isalpha()]
     latin = sum(1 for script in scripts if script is Script.LATIN)
     return latin > len(scripts) - latin
+
+
+def _mixed_latin(word: str) -> bool:
+    if word.isascii():
+        return False
+    scripts = {script_of(char) for char in word}
+    return Script.LATIN in scripts and bool(scripts & LOOKALIKE_SCRIPTS)
 
 
 @lru_cache(maxsize=1 << 18)

@@ -72,7 +72,8 @@ class NameComparison:
     unmatched_listed: tuple[str, ...]
     reordered: bool
     shares_distinctive: bool
-    forms_read: tuple[tuple[str, str], ...] = ()  # a mistyped legal form, read as the listed
+    # A legal form written another way, read as the listed one: (written, listed, how).
+    forms_read: tuple[tuple[str, str, str], ...] = ()
 
 
 def allowed_edits(length: int) -> int:
