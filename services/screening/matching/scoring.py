@@ -349,7 +349,36 @@ def _joined_pairs(
             joined.append((ids, (j,), 1.0, PairKind.JOINED))
         for ids, i in _runs_matching(listed, party, used_listed, used_party, run, policy, cutoff):
             joined.append(((i,), ids, 1.0, PairKind.JOINED))
+    if whole_words_only:
+        joined += _split_elsewhere(party, listed, used_party, used_listed)
     return joined
+
+
+def _split_elsewhere(
+    party: Sequence[WeightedToken],
+    listed: Sequence[WeightedToken],
+    used_party: set[int],
+    used_listed: set[int],
+) -> list[_Match]:
+    """Two words on each side, the same letters split at another place ("alF-arrani" for
+    "al-Farrani": a letter moved across the hyphen)."""
+    found: list[_Match] = []
+    if len(party) < 2 or len(listed) < 2:
+        return found
+    runs = {
+        listed[j].text + listed[j + 1].text: j
+        for j in range(len(listed) - 1)
+        if j not in used_listed and j + 1 not in used_listed
+    }
+    for i in range(len(party) - 1):
+        j = runs.get(party[i].text + party[i + 1].text, -1)
+        if j < 0 or listed[j].text == party[i].text or used_party & {i, i + 1}:
+            continue
+        if not used_listed & {j, j + 1}:
+            found.append(((i, i + 1), (j, j + 1), 1.0, PairKind.JOINED))
+            used_party.update((i, i + 1))
+            used_listed.update((j, j + 1))
+    return found
 
 
 def _truncated_pair(
