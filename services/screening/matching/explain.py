@@ -91,6 +91,9 @@ def _word_notes(comparison: NameComparison) -> list[str]:
     for pair in comparison.pairs:
         if pair.how in _PAIR_NOTES:
             notes.append(_PAIR_NOTES[pair.how].format(party=pair.party, listed=pair.listed))
+    if comparison.cut_off:
+        shown = " ".join(comparison.cut_off)
+        notes.append(f"truncated at a field limit: listed word(s) cut off: {shown}")
     for written, form, how in comparison.forms_read:
         notes.append(f"legal form {how}: '{written}' read as the listed '{form}'")
     if comparison.reordered:

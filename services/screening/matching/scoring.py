@@ -72,6 +72,7 @@ class NameComparison:
     unmatched_listed: tuple[str, ...]
     reordered: bool
     shares_distinctive: bool
+    cut_off: tuple[str, ...] = ()  # listed words after a cut at a field limit
     # A legal form written another way, read as the listed one: (written, listed, how).
     forms_read: tuple[tuple[str, str, str], ...] = ()
 
@@ -277,6 +278,7 @@ def compare_names(
         ),
         reordered=order != sorted(order),
         shares_distinctive=shares and not weak,
+        cut_off=tuple(listed[j].text for j in sorted(excused)),
     )
 
 
