@@ -1,12 +1,13 @@
 """A party's legal form written another way at one end of its name, read as the listed name's.
 
 "Elektroniks JSX" for "Elektroniks JSC", "Co., Lyd." for "Co., Ltd.", "OIO ..." or "OO ..." for
-"OOO ...", "Ltd. Şt." for "Ltd. Şti.", "Shmi Khs" for "Sahami Khas": a three-letter legal-form
-word with one letter replaced, a legal-form word with a repeated letter written fewer times, or
-one written without its vowels after its first letter. Read alone, a three-letter word one
-letter from some legal form is as often a person's name or an acronym ("Pak", "ABS"); read
-against the legal form of the listed name being compared, it is that form mistyped. So the
-rule runs per comparison, only for a party whose first or last word could be such a slip.
+"OOO ...", "Ltd. Şt." for "Ltd. Şti.", "Shmi Khs" or "Saharni has" for "Sahami Khas": a
+three-letter legal-form word with one letter replaced, a legal-form word with a repeated letter
+written fewer times, without its vowels after its first letter, respelt or OCR-confused. Read
+alone, a three-letter word one letter from some legal form is as often a person's name or an
+acronym ("Pak", "ABS"); read against the legal form of the listed name being compared, it is
+that form written another way. So the rule runs per comparison, only for a party whose first or
+last word could be such a slip.
 """
 
 from __future__ import annotations
@@ -15,13 +16,20 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from services.screening.matching import lexicon
-from services.screening.matching.folds import consonant_key, single_letters, vowel_key
+from services.screening.matching.folds import (
+    consonant_key,
+    ocr_key,
+    single_letters,
+    spelling_key,
+    vowel_key,
+)
 from services.screening.matching.normalise import TokenKind
 from services.screening.matching.scoring import WeightedToken
 
 _FORM_WORDS = frozenset(word for form in lexicon.LEGAL_FORMS for word in form if word.isalpha())
 _THREE_LETTER_WORDS = tuple(sorted(word for word in _FORM_WORDS if len(word) == 3))
 _RUNS = frozenset(single_letters(word) for word in _FORM_WORDS if single_letters(word) != word)
+_SPELT = frozenset(spelling_key(word) for word in _FORM_WORDS if len(word) >= 3)
 _VOWELLESS = frozenset(
     key
     for word in _FORM_WORDS
@@ -31,19 +39,23 @@ _VOWELLESS = frozenset(
 
 
 def slip_of(word: str, form: str) -> str:
-    """How `word` writes the legal-form word `form`: with one of three letters replaced
-    ("jsx", "lyd"), with a repeated letter written fewer times ("oo" for "ooo"), or without
-    its vowels after the first letter ("st" for "sti", "khs" for "khas"); "" if none."""
+    """How `word` writes the legal-form word `form`: respelt ("has" for "khas"), with letter
+    shapes a text recogniser confuses ("saharni" for "sahami"), with one of three letters
+    replaced ("jsx", "lyd"), with a repeated letter written fewer times ("oo" for "ooo"), or
+    without its vowels after the first letter ("st" for "sti", "khs" for "khas"); "" if none."""
     if word == form or not word.isalpha():
         return ""
-    if len(word) == len(form) == 3:
-        return "mistyped" if sum(a != b for a, b in zip(word, form, strict=True)) == 1 else ""
-    if len(word) >= len(form):
-        return ""
-    if single_letters(word) == single_letters(form):
+    shorter = len(word) < len(form)
+    if len(word) == len(form) == 3 and sum(a != b for a, b in zip(word, form, strict=True)) == 1:
+        return "mistyped"
+    if shorter and single_letters(word) == single_letters(form):
         return "letter written once"
-    if len(word) >= 2 and word in (vowel_key(form), consonant_key(form)):
+    if shorter and len(word) >= 2 and word in (vowel_key(form), consonant_key(form)):
         return "vowels dropped"
+    if len(form) >= 3 and spelling_key(word) == spelling_key(form):
+        return "respelt"
+    if ocr_key(word) == form:
+        return "OCR-folded"
     return ""
 
 
@@ -52,7 +64,9 @@ def may_be_slip(word: str) -> bool:
     """Whether a word could be some legal-form word mistyped so (the cheap test first)."""
     if (word,) in lexicon.LEGAL_FORMS or len(word) < 2 or not word.isalpha():
         return False
-    if word in _VOWELLESS or single_letters(word) in _RUNS:
+    if word in _VOWELLESS or single_letters(word) in _RUNS or ocr_key(word) in _FORM_WORDS:
+        return True
+    if len(word) >= 3 and spelling_key(word) in _SPELT:
         return True
     return len(word) == 3 and any(slip_of(word, form) for form in _THREE_LETTER_WORDS)
 

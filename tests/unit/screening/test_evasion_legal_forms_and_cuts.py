@@ -179,6 +179,8 @@ def test_trade_words_and_a_two_letter_cut_are_no_telling_words(
         ("OO Vektorgelioskomplekt Enginering", "o-6", "legal form letter written once: 'oo'"),
         ("Shnkm Ercysl Yzlm Ltd. Şt.", "o-7", "legal form vowels dropped: 'st'"),
         ("Tbnra Brnnk Bazargani Shmi Khs", "o-3", "legal form vowels dropped: 'khs'"),
+        ("Tabanara Barannik Bazargani Sahami has", "o-3", "legal form respelt: 'has'"),
+        ("Tabanara Barannik Bazargani Saharni Khas", "o-3", "legal form OCR-folded: 'saharni'"),
     ],
 )
 def test_an_organisations_legal_form_written_another_way_is_read_as_the_listed_one(
