@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from array import array
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
@@ -11,6 +12,7 @@ from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
+from anyascii import anyascii
 
 from services.screening.matching.explain import country_note, explain_hit
 from services.screening.matching.folds import spelling_key
@@ -113,7 +115,7 @@ class RestrictedPartyIndex:
         tokens = self._party_tokens(party)
         if not tokens:
             return []
-        truncated = self._truncated(party_name)
+        truncated = self._truncated(party_name, party)
         tokens, party = self._without_cut_legal_form(tokens, party, truncated)
         best: dict[int, tuple[int, NameComparison]] = {}
         slips = slip_ends(tokens)
@@ -163,7 +165,7 @@ class RestrictedPartyIndex:
         first, last = self._entry_first_name[position], self._entry_first_name[position + 1]
         if not tokens or first == last:
             return None
-        truncated = self._truncated(party_name)
+        truncated = self._truncated(party_name, party)
         tokens, party = self._without_cut_legal_form(tokens, party, truncated)
         compared = [
             (compare_names(tokens, self._listed_tokens(name), self.policy, truncated), name)
@@ -194,11 +196,14 @@ class RestrictedPartyIndex:
         again = compare_names(kept, self._listed_tokens(name), self.policy, truncated)
         return replace(again, forms_read=read) if again.score > comparison.score else comparison
 
-    def _truncated(self, party_name: str) -> bool:
+    def _truncated(self, party_name: str, party: NormalisedName) -> bool:
         """Whether the name is as long as a common field limit, or one shorter (cut just after a
-        word, the space dropped), so it may have been cut."""
+        word, the space dropped), so it may have been cut; not if it ends in its legal form."""
         length = len(party_name.strip())
-        return length in self.policy.field_lengths or length + 1 in self.policy.field_lengths
+        if length not in self.policy.field_lengths and length + 1 not in self.policy.field_lengths:
+            return False
+        last = re.sub(r"\W", "", anyascii(party_name.split()[-1]).lower())
+        return not any(last in form.split() for form in party.legal_forms)
 
     def _without_cut_legal_form(
         self, tokens: list[WeightedToken], party: NormalisedName, truncated: bool
