@@ -60,6 +60,8 @@ def _normalisation_notes(party: NormalisedName) -> list[str]:
     if party.digits_read:
         shown = ", ".join(repr(word) for word in party.digits_read)
         notes.append(f"OCR-folded: digits read as letters in {shown}")
+    if party.cut_legal_form:
+        notes.append(f"truncated at a field limit: legal form cut to '{party.cut_legal_form}'")
     for written, read in party.words_read:
         notes.append(f"'{written}' read as '{read}' (OCR, phonetic or vowel-dropped spelling)")
     return notes
@@ -89,6 +91,11 @@ def _word_notes(comparison: NameComparison) -> list[str]:
     for pair in comparison.pairs:
         if pair.how in _PAIR_NOTES:
             notes.append(_PAIR_NOTES[pair.how].format(party=pair.party, listed=pair.listed))
+    if comparison.cut_off:
+        shown = " ".join(comparison.cut_off)
+        notes.append(f"truncated at a field limit: listed word(s) cut off: {shown}")
+    for written, form, how in comparison.forms_read:
+        notes.append(f"legal form {how}: '{written}' read as the listed '{form}'")
     if comparison.reordered:
         notes.append("word order differs")
     if comparison.unmatched_listed:

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from array import array
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import replace
 from functools import cached_property, lru_cache
 from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
+from anyascii import anyascii
 
-from services.screening.matching import lexicon
 from services.screening.matching.explain import country_note, explain_hit
 from services.screening.matching.folds import spelling_key
-from services.screening.matching.legal_forms import legal_form_agreement
+from services.screening.matching.legal_forms import cut_form_words, legal_form_agreement
+from services.screening.matching.legal_slips import read_as_listed_form, slip_ends
 from services.screening.matching.model import Hit, RestrictedPartyEntry
 from services.screening.matching.normalise import (
     NameToken,
@@ -112,11 +115,14 @@ class RestrictedPartyIndex:
         tokens = self._party_tokens(party)
         if not tokens:
             return []
-        truncated = self._truncated(party_name)
-        tokens = self._without_cut_legal_form(tokens, truncated)
+        truncated = self._truncated(party_name, party)
+        tokens, party = self._without_cut_legal_form(tokens, party, truncated)
         best: dict[int, tuple[int, NameComparison]] = {}
+        slips = slip_ends(tokens)
         for name in self._candidate_names(tokens, country, truncated).tolist():
             comparison = compare_names(tokens, self._listed_tokens(name), self.policy, truncated)
+            if slips and comparison.score < self.policy.hit_threshold:
+                comparison = self._against_listed_form(tokens, name, comparison, truncated)
             entry = int(self._name_entry[name])
             if entry not in best or comparison.score > best[entry][1].score:
                 best[entry] = (name, comparison)
@@ -159,26 +165,57 @@ class RestrictedPartyIndex:
         first, last = self._entry_first_name[position], self._entry_first_name[position + 1]
         if not tokens or first == last:
             return None
-        truncated = self._truncated(party_name)
-        tokens = self._without_cut_legal_form(tokens, truncated)
+        truncated = self._truncated(party_name, party)
+        tokens, party = self._without_cut_legal_form(tokens, party, truncated)
         compared = [
             (compare_names(tokens, self._listed_tokens(name), self.policy, truncated), name)
             for name in range(int(first), int(last))
         ]
+        if slip_ends(tokens):
+            compared = [
+                (self._against_listed_form(tokens, name, comparison, truncated), name)
+                for comparison, name in compared
+            ]
         comparison, name = max(compared, key=lambda pair: pair[0].score)
         return self._hit(party, country, name, comparison)
 
-    def _truncated(self, party_name: str) -> bool:
-        """Whether the name is as long as a common field limit, so it may have been cut."""
-        return len(party_name.strip()) in self.policy.field_lengths
+    def _against_listed_form(
+        self,
+        tokens: list[WeightedToken],
+        name: int,
+        comparison: NameComparison,
+        truncated: bool,
+    ) -> NameComparison:
+        """The comparison again with a legal form mistyped at one end of the party's name read
+        as the listed name's own ("JSX" for "JSC"), if that scores higher (legal_slips.py)."""
+        entry = self._entries[int(self._name_entry[name])]
+        listed = _listed_name(entry.names[int(self._name_alias[name])])
+        kept, read = read_as_listed_form(tokens, listed.legal_forms)
+        if not read:
+            return comparison
+        again = compare_names(kept, self._listed_tokens(name), self.policy, truncated)
+        return replace(again, forms_read=read) if again.score > comparison.score else comparison
+
+    def _truncated(self, party_name: str, party: NormalisedName) -> bool:
+        """Whether the name is as long as a common field limit, or one shorter (cut just after a
+        word, the space dropped), so it may have been cut; not if it ends in its legal form."""
+        length = len(party_name.strip())
+        if length not in self.policy.field_lengths and length + 1 not in self.policy.field_lengths:
+            return False
+        last = re.sub(r"\W", "", anyascii(party_name.split()[-1]).lower())
+        return not any(last in form.split() for form in party.legal_forms)
 
     def _without_cut_legal_form(
-        self, tokens: list[WeightedToken], truncated: bool
-    ) -> list[WeightedToken]:
-        """A cut name's last word that begins a legal-form word ("Gmb") is that legal form."""
-        last = tokens[-1].text if tokens else ""
-        cut_form = last in lexicon.LEGAL_FORM_BEGINNINGS and last not in self.vocabulary.ids
-        return tokens[:-1] if truncated and len(tokens) > 1 and cut_form else tokens
+        self, tokens: list[WeightedToken], party: NormalisedName, truncated: bool
+    ) -> tuple[list[WeightedToken], NormalisedName]:
+        """A cut name's last words that begin a legal form ("Gmb", "Co., Lt", "Youxian G") are
+        that legal form (kept in the party's record); a single cut word only if no listed word
+        is written so."""
+        cut = cut_form_words([token.text for token in tokens]) if truncated else 0
+        if not cut or (cut == 1 and tokens[-1].text in self.vocabulary.ids):
+            return tokens, party
+        form = " ".join(token.text for token in tokens[-cut:])
+        return tokens[:-cut], replace(party, cut_legal_form=form)
 
     def _party_tokens(self, party: NormalisedName) -> list[WeightedToken]:
         return [

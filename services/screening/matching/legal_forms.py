@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
+from services.screening.matching import lexicon
+
 # Forms written out, abbreviated, or in another script's romanisation, as one key each
 # (after normalisation: lower case, no full stops). Forms not named here are their own key.
 _SAME_FORM = """
@@ -92,3 +94,57 @@ def legal_form_agreement(party: Sequence[str], listed: Sequence[str]) -> int:
     if party_keys == listed_keys:
         return 1
     return -1 if party_keys.isdisjoint(listed_keys) else 0
+
+
+def _partial_words() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Words (3+ letters) that are legal-form words only inside a longer form ("youxian",
+    "sdn", "sahami"), with the forms they belong to."""
+    partial: dict[str, list[tuple[str, ...]]] = {}
+    for form in lexicon.LEGAL_FORMS:
+        if len(form) > 1:
+            for word in form:
+                if (word,) not in lexicon.LEGAL_FORMS and len(word) >= 3:
+                    partial.setdefault(word, []).append(form)
+    return {word: tuple(forms) for word, forms in partial.items()}
+
+
+PARTIAL_LEGAL_WORDS = _partial_words()
+
+
+def scattered_form_words(kept: Sequence[str], removed: Sequence[str]) -> dict[int, str]:
+    """Words of `kept` (by position) that belong to a multi-word legal form whose other words
+    are in the name too, elsewhere or in another order ("Gongsi ... Youxian", "Bhd. Sdn. ...",
+    "Khas Sahami"), with that form: the form's words, not the company's name."""
+    present = set(kept) | {word for form in removed for word in form.split()}
+    found: dict[int, str] = {}
+    for i, word in enumerate(kept):
+        for form in PARTIAL_LEGAL_WORDS.get(word, ()):
+            if present.issuperset(form):
+                found[i] = " ".join(form)
+                break
+    return found
+
+
+def _cut_forms() -> frozenset[tuple[str, ...]]:
+    """What is left of a legal form cut at a field limit: its first words whole, then the
+    beginning of the next ("co lt", "youxian g", "gmb"; one word cut needs two letters), or its
+    first words without the rest ("sahami" of "sahami khas")."""
+    cut: set[tuple[str, ...]] = set()
+    for form in lexicon.LEGAL_FORMS:
+        for k, word in enumerate(form):
+            cut.update((*form[:k], word[:end]) for end in range(1 if k else 2, len(word)))
+            if k:
+                cut.add(form[:k])
+    return frozenset(cut)
+
+
+CUT_FORMS = _cut_forms()
+
+
+def cut_form_words(words: Sequence[str]) -> int:
+    """How many of a cut name's last words are the beginning of a legal form (0 if none); at
+    least one word is left."""
+    for length in range(min(lexicon.LONGEST_LEGAL_FORM, len(words) - 1), 0, -1):
+        if tuple(words[-length:]) in CUT_FORMS:
+            return length
+    return 0

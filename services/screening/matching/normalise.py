@@ -20,6 +20,7 @@ from services.screening.matching.folds import (
     spelling_key,
     vowel_key,
 )
+from services.screening.matching.legal_forms import PARTIAL_LEGAL_WORDS, scattered_form_words
 from services.screening.matching.scripts import (
     ABJADS,
     LOOKALIKE_SCRIPTS,
@@ -70,6 +71,7 @@ class NormalisedName:
     titles: tuple[str, ...] = ()  # titles and generational affixes dropped ("prof", "jr")
     digits_read: tuple[str, ...] = ()  # words whose digits were read as letters ("ns0")
     words_read: tuple[tuple[str, str], ...] = ()  # (as written, as read): "cornpany", "company"
+    cut_legal_form: str = ""  # a legal form cut at a field limit ("co lt"), set by the index
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +88,8 @@ def normalise_name(raw: str) -> NormalisedName:
         (raw, 0) if raw.isascii() else remove_invisible(unicodedata.normalize("NFKC", raw))
     )
     raw_words = text.split()
-    latin_context = any(_mostly_latin(word) for word in raw_words)
+    # A word mixing Latin letters with look-alikes is a spoof: the name is Latin.
+    latin_context = any(_mostly_latin(word) or _mixed_latin(word) for word in raw_words)
     words = [_romanise_word(word, latin_context) for word in raw_words]
     pairs = [(token, fold_digits(token), word.abjad) for word in words for token in word.tokens]
     flat = [(read, abjad) for _, read, abjad in pairs]
@@ -123,6 +126,13 @@ def _mostly_latin(word: str) -> bool:
     scripts = [script_of(char) for char in word if char.isalpha()]
     latin = sum(1 for script in scripts if script is Script.LATIN)
     return latin > len(scripts) - latin
+
+
+def _mixed_latin(word: str) -> bool:
+    if word.isascii():
+        return False
+    scripts = {script_of(char) for char in word}
+    return Script.LATIN in scripts and bool(scripts & LOOKALIKE_SCRIPTS)
 
 
 @lru_cache(maxsize=1 << 18)
@@ -203,15 +213,23 @@ def _unknown_run(syllables: Sequence[str]) -> list[str]:
 
 
 def _is_known(token: str) -> bool:
-    return (token,) in lexicon.LEGAL_FORMS or token in lexicon.GENERIC_CANONICAL
+    return (
+        (token,) in lexicon.LEGAL_FORMS
+        or token in lexicon.GENERIC_CANONICAL
+        or token in PARTIAL_LEGAL_WORDS
+    )
 
 
 def _join_split_known_words(tokens: list[str]) -> list[str]:
-    """A legal-form or trade word split by a space ("Com pany", "Serv ice"), written whole."""
+    """A legal-form or trade word split by a space ("Com pany", "Serv ice", "L td", "Youxia n"),
+    written whole; of three letters, only a legal form."""
     joined: list[str] = []
     for token in tokens:
         whole = joined[-1] + token if joined else ""
-        known = len(whole) >= 4 and _is_known(whole)  # cheapest test first
+        # cheapest test first
+        known = (len(whole) >= 4 and _is_known(whole)) or (
+            len(whole) == 3 and (whole,) in lexicon.LEGAL_FORMS
+        )
         if known and not _is_known(token) and not _is_known(joined[-1]):
             joined[-1] = whole
             continue
@@ -281,6 +299,11 @@ def _strip_affixes(
             removed.append(token)
         else:
             kept.append(token)
+    if not PARTIAL_LEGAL_WORDS.keys().isdisjoint(kept):
+        scattered = scattered_form_words(kept, removed)
+        if scattered and len(scattered) < len(kept):
+            removed += [f"{kept[i]} ({form})" for i, form in scattered.items()]
+            kept = [word for i, word in enumerate(kept) if i not in scattered]
     return kept, removed, titles
 
 

@@ -72,6 +72,9 @@ class NameComparison:
     unmatched_listed: tuple[str, ...]
     reordered: bool
     shares_distinctive: bool
+    cut_off: tuple[str, ...] = ()  # listed words after a cut at a field limit
+    # A legal form written another way, read as the listed one: (written, listed, how).
+    forms_read: tuple[tuple[str, str, str], ...] = ()
 
 
 def allowed_edits(length: int) -> int:
@@ -237,7 +240,9 @@ def compare_names(
         party,
         listed,
         {i for ids, _, _, _ in telling for i in ids},
-        {j for _, ids, _, _ in telling for j in ids} | excused,
+        # Words cut off after a cut word tell only if that word does ("Ini", not "In").
+        {j for _, ids, _, _ in telling for j in ids}
+        | (excused if any(m[3] is PairKind.TRUNCATED for m in telling) else set()),
     ) or _named_by_initials(party, listed, matches, party_used, listed_used)
     evidence = sum(
         listed[j].weight * sim
@@ -273,6 +278,7 @@ def compare_names(
         ),
         reordered=order != sorted(order),
         shares_distinctive=shares and not weak,
+        cut_off=tuple(listed[j].text for j in sorted(excused)),
     )
 
 
@@ -345,7 +351,36 @@ def _joined_pairs(
             joined.append((ids, (j,), 1.0, PairKind.JOINED))
         for ids, i in _runs_matching(listed, party, used_listed, used_party, run, policy, cutoff):
             joined.append(((i,), ids, 1.0, PairKind.JOINED))
+    if whole_words_only:
+        joined += _split_elsewhere(party, listed, used_party, used_listed)
     return joined
+
+
+def _split_elsewhere(
+    party: Sequence[WeightedToken],
+    listed: Sequence[WeightedToken],
+    used_party: set[int],
+    used_listed: set[int],
+) -> list[_Match]:
+    """Two words on each side, the same letters split at another place ("alF-arrani" for
+    "al-Farrani": a letter moved across the hyphen)."""
+    found: list[_Match] = []
+    if len(party) < 2 or len(listed) < 2:
+        return found
+    runs = {
+        listed[j].text + listed[j + 1].text: j
+        for j in range(len(listed) - 1)
+        if j not in used_listed and j + 1 not in used_listed
+    }
+    for i in range(len(party) - 1):
+        j = runs.get(party[i].text + party[i + 1].text, -1)
+        if j < 0 or listed[j].text == party[i].text or used_party & {i, i + 1}:
+            continue
+        if not used_listed & {j, j + 1}:
+            found.append(((i, i + 1), (j, j + 1), 1.0, PairKind.JOINED))
+            used_party.update((i, i + 1))
+            used_listed.update((j, j + 1))
+    return found
 
 
 def _truncated_pair(
@@ -358,17 +393,31 @@ def _truncated_pair(
     were cut off with it (excused from the score)."""
     last = len(party) - 1
     current = next((m for m in matches if last in m[0]), None)
-    if current is not None and current[2] >= policy.prefix_similarity:
-        return matches, set()
-    cut = party[last].text
     taken = {j for m in matches if m is not current for j in m[1]}
+    if current is not None and current[2] >= policy.prefix_similarity:
+        # The cut fell at the end of the last word: the listed words after it were cut off.
+        return matches, {k for k in range(max(current[1]) + 1, len(listed)) if k not in taken}
+    cut = party[last].text
     for j, word in enumerate(listed):
-        if j not in taken and len(word.text) > len(cut) and word.text.startswith(cut):
+        if j not in taken and _cut_from(cut, word):
             kept = [m for m in matches if m is not current]
             kept.append(((last,), (j,), policy.prefix_similarity, PairKind.TRUNCATED))
             after = {k for k in range(j + 1, len(listed)) if k not in taken}
             return kept, after
     return matches, set()
+
+
+def _cut_from(cut: str, listed: WeightedToken) -> bool:
+    """`cut` is the beginning of the listed word, of its spelling ("Elektr" of "Electronics"),
+    or of another spelling of a trade word ("Ba" of "Bazargani", read as "Trading")."""
+    spellings: tuple[str, ...] = (listed.text,)
+    if listed.kind is TokenKind.GENERIC:
+        spellings += lexicon.GENERIC_SPELLINGS.get(listed.text, ())
+    key = spelling_key(cut)
+    return any(
+        len(word) > len(cut) and (word.startswith(cut) or spelling_key(word).startswith(key))
+        for word in spellings
+    )
 
 
 def _runs_matching(
