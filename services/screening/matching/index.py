@@ -20,6 +20,7 @@ from services.screening.matching.normalise import (
     NameToken,
     NormalisedName,
     TokenKind,
+    WordCachedNormaliser,
     normalise_name,
 )
 from services.screening.matching.policy import MatchPolicy
@@ -320,6 +321,7 @@ class _NameTable:
             array("h"),
         )
         word_ids, first_name = array("i"), array("q", [0])
+        normalise = WordCachedNormaliser()  # each distinct word's work once, freed after
         for position, entry in enumerate(entries):
             seen: set[tuple[int, ...]] = set()
             country = (
@@ -328,7 +330,7 @@ class _NameTable:
                 else -1
             )
             for alias, raw in enumerate(entry.names):
-                words = tuple(self._word_id(token, ids) for token in normalise_name(raw).tokens)
+                words = tuple(self._word_id(token, ids) for token in normalise.tokens(raw))
                 if words and words not in seen:
                     seen.add(words)
                     entry_ids.append(position)
