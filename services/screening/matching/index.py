@@ -206,7 +206,8 @@ class RestrictedPartyIndex:
                 for w in self.vocabulary.beginning_with(cut, limit)
             ]
         limit = self.policy.retrieval_max_names
-        counts = self._posting_offsets[1:] - self._posting_offsets[:-1]
+        offsets = self._posting_offsets  # names per matched word (not per word of the list)
+        counts = {word: int(offsets[word + 1] - offsets[word]) for word, _ in matched}
         usable = [(word, sim) for word, sim in matched if counts[word] <= limit]
         if not usable and matched:
             usable = [min(matched, key=lambda pair: counts[pair[0]])]
@@ -215,7 +216,7 @@ class RestrictedPartyIndex:
         ids = np.concatenate([self._postings_of(word)[:limit] for word, _ in usable])
         credit = np.concatenate(
             [
-                np.full(min(int(counts[word]), limit), self.vocabulary.weights[word] * sim)
+                np.full(min(counts[word], limit), self.vocabulary.weights[word] * sim)
                 for word, sim in usable
             ]
         )
