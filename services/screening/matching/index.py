@@ -23,6 +23,7 @@ from services.screening.matching.normalise import (
     NameToken,
     NormalisedName,
     TokenKind,
+    WordCachedNormaliser,
     normalise_name,
 )
 from services.screening.matching.policy import MatchPolicy
@@ -242,7 +243,8 @@ class RestrictedPartyIndex:
                 for w in self.vocabulary.beginning_with(cut, limit)
             ]
         limit = self.policy.retrieval_max_names
-        counts = self._posting_offsets[1:] - self._posting_offsets[:-1]
+        offsets = self._posting_offsets  # names per matched word (not per word of the list)
+        counts = {word: int(offsets[word + 1] - offsets[word]) for word, _ in matched}
         usable = [(word, sim) for word, sim in matched if counts[word] <= limit]
         if not usable and matched:
             usable = [min(matched, key=lambda pair: counts[pair[0]])]
@@ -251,7 +253,7 @@ class RestrictedPartyIndex:
         ids = np.concatenate([self._postings_of(word)[:limit] for word, _ in usable])
         credit = np.concatenate(
             [
-                np.full(min(int(counts[word]), limit), self.vocabulary.weights[word] * sim)
+                np.full(min(counts[word], limit), self.vocabulary.weights[word] * sim)
                 for word, sim in usable
             ]
         )
@@ -357,6 +359,7 @@ class _NameTable:
             array("h"),
         )
         word_ids, first_name = array("i"), array("q", [0])
+        normalise = WordCachedNormaliser()  # each distinct word's work once, freed after
         for position, entry in enumerate(entries):
             seen: set[tuple[int, ...]] = set()
             country = (
@@ -365,7 +368,7 @@ class _NameTable:
                 else -1
             )
             for alias, raw in enumerate(entry.names):
-                words = tuple(self._word_id(token, ids) for token in normalise_name(raw).tokens)
+                words = tuple(self._word_id(token, ids) for token in normalise.tokens(raw))
                 if words and words not in seen:
                     seen.add(words)
                     entry_ids.append(position)

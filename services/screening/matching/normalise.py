@@ -120,6 +120,149 @@ def normalise_name(raw: str) -> NormalisedName:
     )
 
 
+class WordCachedNormaliser:
+    """`normalise_name` for many names (a whole list): the work of each distinct word is done
+    once and kept here, not in the module's caches, so it is freed with this object.
+
+    The rules that look across words are applied per name as `normalise_name` does; each runs
+    only where a word's cached flags say it can change anything: joins of split words (some
+    word is the beginning of a legal-form or trade word), affixes and legal forms (a word at
+    either end may be one, or a long legal-form word is inside), romanisation of non-Latin words
+    (they depend on whether the name has a Latin word), Arabic and Hebrew romanisation marks.
+    """
+
+    def __init__(self) -> None:
+        self._latin: dict[str, bool] = {}
+        self._words: tuple[dict[str, _CachedWord], dict[str, _CachedWord]] = ({}, {})
+        self._abbreviated: dict[str, bool] = {}
+        self._classified: dict[tuple[str, bool], NameToken] = {}
+
+    def __call__(self, raw: str) -> NormalisedName:
+        """The same NormalisedName as `normalise_name(raw)`."""
+        text, invisible = (
+            (raw, 0) if raw.isascii() else remove_invisible(unicodedata.normalize("NFKC", raw))
+        )
+        words, written, read, tokens, legal_forms, titles = self._normalised(text.split())
+        scripts = (word.script for word in words if word.script is not None)
+        changed = ((b, a) for b, a in zip(written, read, strict=True) if b != a)
+        return NormalisedName(  # the fields in order, as `normalise_name` makes them
+            tokens,
+            tuple(legal_forms),
+            tuple(dict.fromkeys(scripts)),
+            sum(word.folded for word in words),
+            invisible,
+            tuple(titles),
+            tuple(token for word in words for token in word.digits_read),
+            tuple(dict.fromkeys(changed)),
+        )
+
+    def tokens(self, raw: str) -> tuple[NameToken, ...]:
+        """The same tokens as `normalise_name(raw).tokens` (and nothing else, for less work)."""
+        text = raw if raw.isascii() else remove_invisible(unicodedata.normalize("NFKC", raw))[0]
+        return self._normalised(text.split())[3]
+
+    def _normalised(
+        self, raw_words: list[str]
+    ) -> tuple[
+        list[_CachedWord], list[str], list[str], tuple[NameToken, ...], list[str], list[str]
+    ]:
+        """The words, tokens as written and as read, the tokens kept, legal forms, titles."""
+        words = self._cached_words(raw_words)
+        written, read, kept, legal_forms, titles = self._read(raw_words, words)
+        tokens = self._classified_tokens(words, kept)
+        if not tokens and written:
+            # A name made only of legal-form words ("Limited") is still a name.
+            tokens = tuple(NameToken(t, TokenKind.DISTINCTIVE) for w in words for t, _ in w.flat)
+            legal_forms, titles = [], []
+        return words, written, read, tokens, legal_forms, titles
+
+    def _cached_words(self, raw_words: list[str]) -> list[_CachedWord]:
+        latin = self._latin
+        latin_context = False
+        for word in raw_words:
+            mostly = latin.get(word)
+            if mostly is None:
+                # A word mixing Latin letters with look-alikes is a spoof: the name is Latin.
+                mostly = latin[word] = _mostly_latin(word) or _mixed_latin(word)
+            if mostly:
+                latin_context = True
+                break
+        cache = self._words[latin_context]
+        return [cache.get(word) or self._word(word, latin_context) for word in raw_words]
+
+    def _read(
+        self, raw_words: list[str], words: list[_CachedWord]
+    ) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
+        """Tokens as written (split words joined), as read, kept, legal forms and titles."""
+        written = [token for word in words for token, _ in word.flat]
+        joined = False
+        if len(written) > 1 and any(word.joinable for word in words):
+            written = _join_split_known_words(written)
+            joined = len(written) < sum(len(word.flat) for word in words)
+        if joined:
+            read = [_known_word(token) for token in written]
+        else:
+            read = [token for word in words for token in word.read]
+        if len(read) < 2 or not (
+            joined
+            or _may_be_affix(read[0])
+            or _may_be_affix(read[-1])
+            or any(word.inner_legal_form for word in words)
+        ):  # what `_strip_affixes` returns for a name with no affix and no legal form
+            return written, read, read, [], []
+        abbreviated = self._abbreviated.get(raw_words[-1])
+        if abbreviated is None:
+            last = raw_words[-1]
+            abbreviated = self._abbreviated[last] = _ABBREVIATION.fullmatch(last) is not None
+        return written, read, *_strip_affixes(read, abbreviated)
+
+    def _classified_tokens(
+        self, words: list[_CachedWord], kept: list[str]
+    ) -> tuple[NameToken, ...]:
+        if any(word.abjad for word in words):
+            abjad_of = {token: abjad for word in words for token, abjad in word.flat}
+            return tuple(self._classify(token, abjad_of.get(token, False)) for token in kept)
+        return tuple(self._classify(token, False) for token in kept)
+
+    def _word(self, raw: str, latin_context: bool) -> _CachedWord:
+        word = _romanised(raw, latin_context)
+        pairs = [(token, fold_digits(token)) for token in word.tokens]
+        read = tuple(_known_word(token) for _, token in pairs)
+        cached = _CachedWord(
+            flat=tuple((token, word.abjad) for _, token in pairs),
+            digits_read=tuple(token for token, folded in pairs if folded != token),
+            read=read,
+            script=None if word.script is None else str(word.script),
+            folded=word.folded,
+            abjad=word.abjad,
+            joinable=any(token in _KNOWN_BEGINNINGS for _, token in pairs),
+            inner_legal_form=any(t in _LONG_LEGAL_FORMS for t in read),
+        )
+        self._words[latin_context][raw] = cached
+        return cached
+
+    def _classify(self, token: str, abjad: bool) -> NameToken:
+        key = (token, abjad)
+        found = self._classified.get(key)
+        if found is None:
+            found = self._classified[key] = _classified(token, abjad)
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class _CachedWord:
+    """One written word of a name, normalised as far as it can be on its own."""
+
+    flat: tuple[tuple[str, bool], ...]  # its tokens, digits read, with its abjad flag
+    digits_read: tuple[str, ...]
+    read: tuple[str, ...]  # each token as `_known_word` reads it
+    script: str | None
+    folded: int
+    abjad: bool
+    joinable: bool  # a token is the beginning of a legal-form or trade word (may be joined)
+    inner_legal_form: bool  # a token read is a legal-form word of 3+ letters
+
+
 def _mostly_latin(word: str) -> bool:
     if word.isascii():
         return any(char.isalpha() for char in word)
@@ -135,8 +278,7 @@ def _mixed_latin(word: str) -> bool:
     return Script.LATIN in scripts and bool(scripts & LOOKALIKE_SCRIPTS)
 
 
-@lru_cache(maxsize=1 << 18)
-def _romanise_word(word: str, latin_context: bool) -> _Word:
+def _romanised(word: str, latin_context: bool) -> _Word:
     if word.isascii():
         return _Word(_split(word), None, 0, abjad=False)
     scripts = {script_of(char) for char in word} - {Script.NONE}
@@ -158,6 +300,9 @@ def _romanise_word(word: str, latin_context: bool) -> _Word:
     tokens = _syllabic_tokens(word) if foreign & SYLLABIC else _split(transliterate(word))
     script = min(foreign, key=str) if foreign else None
     return _Word(tokens, script, folded, abjad=bool(foreign & ABJADS))
+
+
+_romanise_word = lru_cache(maxsize=1 << 18)(_romanised)
 
 
 def _split(text: str) -> tuple[str, ...]:
@@ -218,6 +363,16 @@ def _is_known(token: str) -> bool:
         or token in lexicon.GENERIC_CANONICAL
         or token in PARTIAL_LEGAL_WORDS
     )
+
+
+# Every proper beginning of a legal-form or trade word: a word joined to the next one into
+# such a word (`_join_split_known_words`) is one of these.
+_KNOWN_BEGINNINGS = frozenset(
+    word[:end]
+    for word in {form[0] for form in lexicon.LEGAL_FORMS if len(form) == 1}
+    | set(lexicon.GENERIC_CANONICAL)
+    for end in range(1, len(word))
+)
 
 
 def _join_split_known_words(tokens: list[str]) -> list[str]:
@@ -284,6 +439,8 @@ def _strip_affixes(
             titles.append(tokens[-1])
             tokens, changed = tokens[:-1], True
             continue
+        if tokens[-1] not in _LEGAL_LAST_WORDS and tokens[0] not in _LEGAL_FIRST_WORDS:
+            continue  # no legal form ends or begins the name
         for length in range(min(lexicon.LONGEST_LEGAL_FORM, len(tokens)), 0, -1):
             if tuple(tokens[-length:]) in lexicon.LEGAL_FORMS:
                 removed.append(" ".join(tokens[-length:]))
@@ -295,7 +452,7 @@ def _strip_affixes(
                 break
     kept: list[str] = []
     for token in tokens:
-        if (token,) in lexicon.LEGAL_FORMS and len(token) >= 3 and len(tokens) > 1:
+        if token in _LONG_LEGAL_FORMS and len(tokens) > 1:
             removed.append(token)
         else:
             kept.append(token)
@@ -305,6 +462,13 @@ def _strip_affixes(
             removed += [f"{kept[i]} ({form})" for i, form in scattered.items()]
             kept = [word for i, word in enumerate(kept) if i not in scattered]
     return kept, removed, titles
+
+
+_LEGAL_LAST_WORDS = frozenset(form[-1] for form in lexicon.LEGAL_FORMS)
+_LEGAL_FIRST_WORDS = frozenset(form[0] for form in lexicon.LEGAL_FORMS)
+_LONG_LEGAL_FORMS = frozenset(  # legal forms of one word of 3+ letters, removed anywhere
+    form[0] for form in lexicon.LEGAL_FORMS if len(form) == 1 and len(form[0]) >= 3
+)
 
 
 def _ends_in_legal_form(tokens: list[str]) -> bool:
@@ -358,6 +522,7 @@ def _slipped_legal_word(token: str) -> bool:
     )
 
 
+@lru_cache(maxsize=1 << 16)
 def _respelt_short_legal_word(token: str) -> bool:
     """A two-letter legal-form word respelt phonetically (c/k, s/z): "ko", "za"."""
     if len(token) != 2 or (token,) in lexicon.LEGAL_FORMS:
@@ -368,6 +533,7 @@ def _respelt_short_legal_word(token: str) -> bool:
 _LEGAL_LETTERS = frozenset("".join(sorted(w)) for form in lexicon.LEGAL_FORMS for w in form)
 
 
+@lru_cache(maxsize=1 << 16)
 def _transposed_legal_word(token: str) -> str | None:
     """A legal-form word of three or four letters with two neighbouring letters swapped
     ("ldt", "poa"); longer ones are read with one slip anywhere (`_known_word`)."""
@@ -447,8 +613,7 @@ def _known_word(token: str) -> str:
     return token
 
 
-@lru_cache(maxsize=1 << 18)
-def _classify(token: str, abjad: bool) -> NameToken:
+def _classified(token: str, abjad: bool) -> NameToken:
     canonical = lexicon.GENERIC_CANONICAL.get(token)
     if canonical is not None:
         return NameToken(canonical, TokenKind.GENERIC, abjad)
@@ -458,3 +623,6 @@ def _classify(token: str, abjad: bool) -> NameToken:
     if place in lexicon.place_words():
         return NameToken(place, TokenKind.PLACE, abjad)
     return NameToken(token, TokenKind.DISTINCTIVE, abjad)
+
+
+_classify = lru_cache(maxsize=1 << 18)(_classified)

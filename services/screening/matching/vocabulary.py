@@ -253,7 +253,7 @@ def _deletions(word: str) -> set[str]:
 
 def _variant_texts(word: str, spelling: str) -> set[str]:
     """A word's one-letter deletions, of its folded spelling, and of its OCR reading."""
-    texts = _deletions(word) | _deletions(spelling)
+    texts = _deletions(word) if spelling == word else _deletions(word) | _deletions(spelling)
     read = ocr_key(word)
     return texts | _deletions(read) if read != word else texts
 
