@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -24,7 +24,7 @@ from caseflow.db import create_pool, migrate
 from caseflow.http import HttpServer
 from caseflow.settings import Settings
 from caseflow.uow import HeldPool, PostgresStore
-from entrypoints.processes import start_processes
+from entrypoints.processes import process_names, start_processes
 from entrypoints.stack import start_stack, stop_stack
 from entrypoints.stack.postgres import ensure_postgres
 from services.register.adapters import RegisterUnitOfWork
@@ -34,12 +34,13 @@ from services.register.retention import RetentionPolicy
 from workflows.client import connect
 
 
-async def caseflow_up(console: Console) -> tuple[Settings, Client]:
-    """The stack and caseflow's processes up, started only if not running; a Temporal client."""
+async def caseflow_up(console: Console, without: Collection[str] = ()) -> tuple[Settings, Client]:
+    """The stack and caseflow's processes up (but those `without`), started only if not running;
+    a Temporal client."""
     settings = Settings()
     console.print("bringing the stack and services up (reused if running) …")
     await start_stack(settings)
-    await start_processes(settings)
+    await start_processes(settings, tuple(n for n in process_names(settings) if n not in without))
     return settings, await connect(settings)
 
 

@@ -429,7 +429,8 @@ async def list_entries_of(pool: asyncpg.Pool, name: str) -> dict[str, Restricted
 
 
 async def main(arguments: argparse.Namespace) -> None:
-    settings, client = await caseflow_up(console)
+    without = [name for name in arguments.without.split(",") if name]
+    settings, client = await caseflow_up(console, without)
     endpoints = settings.endpoints()
     kept_file = settings.state_dir / "bench" / "rescreen.json"
     kept = None
@@ -463,6 +464,9 @@ async def main(arguments: argparse.Namespace) -> None:
         if arguments.reuse:
             kept_file.parent.mkdir(parents=True, exist_ok=True)
             kept_file.write_text(json.dumps(asdict(KeptRun(run, arguments.entries))))
+        if arguments.open_only:
+            console.print(f"{len(caseload.applications)} cases open; --open-only: none measured")
+            return
         current = await list_entries_of(pool, name)
         _, everything = await current_entries(pool)
         console.print(f"indexing the current lists for the baselines ({len(everything)}) …")
@@ -544,5 +548,16 @@ if __name__ == "__main__":
         action="store_true",
         help="Keep the list and cases on the stack for the next run, and reuse those of the "
         "last run kept (opening only the cases still missing).",
+    )
+    parser.add_argument(
+        "--without",
+        default="",
+        help="Processes not started, comma-separated (audit,register: off the path measured, "
+        "their backlog of the cases' events would share the cores with it).",
+    )
+    parser.add_argument(
+        "--open-only",
+        action="store_true",
+        help="Open the cases still missing and stop there (with --reuse: kept for a later run).",
     )
     asyncio.run(main(parser.parse_args()))

@@ -9,22 +9,31 @@ cut at a field limit. Each of those ways is a family of keys below, computed the
 both sides, so a pair the matcher can compare always shares a key. The keys over-select (a
 shared key is no hit); the candidates are screened in full, which decides.
 
-A listed name with distinctive words hits only through them, and a partial match must rest on
-matched distinctive words weighing at least `min_partial_evidence` (the matcher's rule): the
-lightest of them (words common in the list), together under that weight, cannot make a hit on
-their own, so only the others are looked up. A name of places and trade words only ("Municipal
-Public Security Bureau") must be matched whole, so any of its words finds the candidates.
+Only the words a hit cannot do without are looked up (`KeyRules`, from the matcher's policy):
+- A listed name with distinctive words hits only through them, and a partial match must rest on
+  matched distinctive words weighing at least `min_partial_evidence`: the lightest of them
+  (words common in the list), together under that weight, cannot make a hit on their own.
+- Nor can words that are too small a share of the name's weight: a party matching only those
+  recalls at most that share of the listed name, and the matcher's score (an F-measure of the
+  two coverages) stays under the hit threshold, country bonus included, below `max_recall`.
+  Frequent words weigh little (the list's document frequency sets the weight), so a name's
+  words common in the list are left out when its rarer ones weigh enough.
+- A name of places and trade words only ("Municipal Public Security Bureau") must be matched
+  whole: its heaviest word (the rarest in the list) finds the candidates.
+Whatever is left out, the words a hit may rest on keep their beginnings (a name cut at a
+field limit may match a listed word it begins).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 from typing import Protocol
 
-from services.screening.matching import RestrictedPartyEntry, normalise_name
+from services.screening.matching import MatchPolicy, RestrictedPartyEntry, normalise_name
 from services.screening.matching.folds import (
     consonant_key,
     is_vowel_dropped,
@@ -34,7 +43,7 @@ from services.screening.matching.folds import (
 )
 from services.screening.matching.lexicon import name_variants
 from services.screening.matching.normalise import NameToken, TokenKind
-from services.screening.matching.scoring import consonants
+from services.screening.matching.scoring import consonants, word_similarity
 
 MatchKey = int  # a signed 64-bit digest, stored in PostgreSQL as bigint
 
@@ -67,32 +76,67 @@ class WordWeights(Protocol):
     def word_weight(self, token: NameToken) -> float: ...
 
 
+@dataclass(frozen=True)
+class KeyRules:
+    """Which of a listed name's words need no key: a party matching only them cannot be a hit.
+
+    `min_evidence`: the matcher's `min_partial_evidence`. `max_recall`: the share of a listed
+    name's weight under which a party matching only that share scores below the hit threshold
+    even with a perfect precision and the same-country bonus (0 looks every word up).
+    """
+
+    min_evidence: float = 0.0
+    max_recall: float = 0.0
+
+    @classmethod
+    def of(cls, policy: MatchPolicy) -> KeyRules:
+        """The rules that follow from the matcher's policy."""
+        # score = (1 + b2) P R / (b2 P + R), at most (1 + b2) R / (b2 + R) with P = 1; it must
+        # stay under the threshold less the country bonus, and a rounding step (scores are
+        # rounded to 0.001) below that.
+        beta2 = policy.missing_listed_word_weight
+        floor = policy.hit_threshold - policy.same_country_bonus - 0.002
+        return cls(policy.min_partial_evidence, beta2 * floor / (1 + beta2 - floor))
+
+
+NO_RULES = KeyRules()
+
+
 def listed_keys(
-    entry: RestrictedPartyEntry, weights: WordWeights | None = None, min_evidence: float = 0.0
+    entry: RestrictedPartyEntry, weights: WordWeights | None = None, rules: KeyRules = NO_RULES
 ) -> set[MatchKey]:
     """The keys a party matching any of the entry's names shares with it."""
     texts: set[str] = set()
     for name in entry.names:
         tokens = [t for t in normalise_name(name).tokens if t.kind is not TokenKind.FILLER]
-        distinctive = [t for t in tokens if t.kind is TokenKind.DISTINCTIVE]
-        for token in _telling(distinctive, weights, min_evidence) or tokens:
+        for token in _telling(tokens, weights, rules):
             texts |= _word_texts(token, party=False)
+        # A cut party name may match a listed word it begins and be excused the words after it.
+        distinctive = [t for t in tokens if t.kind is TokenKind.DISTINCTIVE]
+        for token in distinctive or tokens:
             texts |= {"p:" + token.text[:cut] for cut in range(1, len(token.text))}
     return {_digest(text) for text in texts}
 
 
 def _telling(
-    distinctive: list[NameToken], weights: WordWeights | None, min_evidence: float
+    tokens: Sequence[NameToken], weights: WordWeights | None, rules: KeyRules
 ) -> list[NameToken]:
-    """The distinctive words a hit must match one of: all but the lightest few that together
-    weigh less than `min_evidence` (and the heaviest, always)."""
-    if weights is None or not distinctive:
-        return distinctive
+    """The words a hit must match one of. With distinctive words: all but the lightest few
+    that together weigh less than `min_evidence`, or whose weight with the other words' stays
+    under `max_recall` of the name's (and the heaviest, always). Without: the heaviest word."""
+    distinctive = [t for t in tokens if t.kind is TokenKind.DISTINCTIVE]
+    if weights is None:
+        return distinctive or list(tokens)
+    if not distinctive:
+        # Matched whole (the matcher's rule): any one word finds the party, the rarest best.
+        return [max(tokens, key=weights.word_weight)] if tokens else []
     ranked = sorted(distinctive, key=weights.word_weight)
+    whole = sum(weights.word_weight(t) for t in tokens)
+    others = whole - sum(weights.word_weight(t) for t in distinctive)
     light = 0.0
     for position, token in enumerate(ranked[:-1]):
         light += weights.word_weight(token)
-        if light >= min_evidence:
+        if light >= rules.min_evidence and light + others >= rules.max_recall * whole:
             return ranked[position:]
     return ranked[-1:]
 
@@ -140,3 +184,103 @@ def _deletions(word: str) -> set[str]:
 
 def _digest(text: str) -> MatchKey:
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), signed=True)
+
+
+@dataclass(frozen=True)
+class _Word:
+    """A word of a name as the bound weighs it: its text, weight and keys; `vouched`: a word
+    the bound judges (a distinctive word of two letters or more); the others count as matched."""
+
+    text: str
+    abjad: bool
+    weight: float
+    keys: frozenset[MatchKey]
+    vouched: bool
+
+
+class PairBound:
+    """A cheap upper bound of the matcher's score of a party against a changed entry.
+
+    A distinctive word of one name that shares no key with the other name, and is no typo or
+    variant of any of its words, cannot be matched, so the precision and recall the matcher can
+    reach are bounded by the weights of the words that can; a pair whose bound, with the
+    same-country bonus, stays under the hit threshold need not be scored. Words the bound does
+    not judge (trade words and places, single letters that may be initials, joining words) count
+    as matched, and a name as long as a field limit (which may be cut) is always scored.
+    """
+
+    def __init__(
+        self,
+        weights: WordWeights,
+        policy: MatchPolicy,
+        entries: Iterable[RestrictedPartyEntry],
+    ) -> None:
+        self._weights = weights
+        self._policy = policy
+        self._floor = policy.hit_threshold - policy.same_country_bonus - 0.002
+        self._entries = {
+            entry.entry_id: [self._words(name, party=False) for name in entry.names]
+            for entry in entries
+        }
+        self._parties: dict[str, list[_Word] | None] = {}
+
+    def could_hit(self, party_name: str, entry_id: str) -> bool:
+        """False when the party cannot score a hit against the entry (an entry not given to
+        the bound: True)."""
+        names = self._entries.get(entry_id)
+        party = self._party(party_name)
+        if names is None or party is None:
+            return True
+        return any(self._bound(party, listed) >= self._floor for listed in names)
+
+    def _party(self, name: str) -> list[_Word] | None:
+        if name not in self._parties:
+            cut = len(name.strip()) in self._policy.field_lengths
+            self._parties[name] = None if cut else self._words(name, party=True)
+        return self._parties[name]
+
+    def _words(self, name: str, party: bool) -> list[_Word]:
+        tokens = normalise_name(name).tokens
+        texts = [_word_texts(token, party) for token in tokens]
+        if party:  # words written apart in the party's name, joined in the listed one
+            telling = [i for i, t in enumerate(tokens) if t.kind is not TokenKind.FILLER]
+            for first, second in pairwise(telling):
+                joined = "w:" + tokens[first].text + tokens[second].text
+                texts[first].add(joined)
+                texts[second].add(joined)
+        return [
+            _Word(
+                token.text,
+                token.abjad,
+                self._weights.word_weight(token),
+                frozenset(map(_digest, own)),
+                token.kind is TokenKind.DISTINCTIVE and len(token.text) > 1,
+            )
+            for token, own in zip(tokens, texts, strict=True)
+        ]
+
+    def _bound(self, party: list[_Word], listed: list[_Word]) -> float:
+        precision = self._share(party, listed, party_side=True)
+        recall = self._share(listed, party, party_side=False)
+        beta2 = self._policy.missing_listed_word_weight
+        denominator = beta2 * precision + recall
+        return (1 + beta2) * precision * recall / denominator if denominator else 0.0
+
+    def _share(self, words: list[_Word], other: list[_Word], party_side: bool) -> float:
+        """The share of the words' weight that may be matched with the other name's."""
+        keys = frozenset().union(*(word.keys for word in other))
+        whole = found = 0.0
+        for word in words:
+            whole += word.weight
+            if not word.vouched or word.keys & keys or self._similar(word, other, party_side):
+                found += word.weight
+        return found / whole if whole else 1.0
+
+    def _similar(self, word: _Word, other: list[_Word], party_side: bool) -> bool:
+        """A typo, spelling or consonant variant of a word of the other name."""
+        for them in other:
+            party, listed = (word, them) if party_side else (them, word)
+            abjad = party.abjad or listed.abjad
+            if word_similarity(party.text, listed.text, abjad, self._policy) > 0:
+                return True
+        return False

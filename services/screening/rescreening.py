@@ -22,7 +22,16 @@ from schemas.topics import Topic
 from services.screening.domain import Knowledge, Screening, ScreeningPolicy, screening_result
 from services.screening.handlers import KnowledgeSource, result_published
 from services.screening.list_diff import ListChange
-from services.screening.match_keys import MatchKey, WordWeights, hit_key, listed_keys, party_keys
+from services.screening.match_keys import (
+    NO_RULES,
+    KeyRules,
+    MatchKey,
+    PairBound,
+    WordWeights,
+    hit_key,
+    listed_keys,
+    party_keys,
+)
 from services.screening.ports import Store, Transaction
 from services.screening.rules import parties
 from services.screening.screened_subjects import (
@@ -95,14 +104,14 @@ class UpdateKeys:
 
 
 def affected_keys(
-    changes: Sequence[ListChange], weights: WordWeights | None = None, min_evidence: float = 0.0
+    changes: Sequence[ListChange], weights: WordWeights | None = None, rules: KeyRules = NO_RULES
 ) -> UpdateKeys:
     """The keys of the subjects an update may affect: parties that could match an added or
     changed entry, and subjects whose latest result matched a changed or removed one."""
     entries_by_key: dict[MatchKey, set[str]] = {}
     for change in changes:
         if change.entry is not None:
-            for key in listed_keys(change.entry, weights, min_evidence):
+            for key in listed_keys(change.entry, weights, rules):
                 entries_by_key.setdefault(key, set()).add(change.entry_id)
     touched = frozenset(change.entry_id for change in changes if change.change != "added")
     return UpdateKeys(entries_by_key, touched)
@@ -115,6 +124,7 @@ def could_change(
     positions: dict[str, list[int]],
     threshold: float,
     field_lengths: tuple[int, ...] = (20, 35),
+    bound: PairBound | None = None,
 ) -> bool:
     """Whether screening the candidate again may change its result: it matched a changed or
     removed entry, or one of its parties scores a hit against an entry that party shares a key
@@ -130,6 +140,7 @@ def could_change(
         if any(
             scorer.pair_score(party.name, party.address.country, position) >= threshold
             for entry_id in entries
+            if bound is None or bound.could_hit(party.name, entry_id)
             for position in positions.get(entry_id, ())
         ):
             return True
@@ -183,18 +194,27 @@ async def rescreen_affected(
             return Rescreened()
         await register_open_cases(uow, policy)
         began = time.perf_counter()
-        found = affected_keys(changes, scorer, match.min_partial_evidence)
+        found = affected_keys(changes, scorer, KeyRules.of(match))
         candidates = await uow.subjects_sharing(found.keys)
         positions = (
             scorer.entry_positions(found.touched | {c.entry_id for c in changes}) if scorer else {}
         )
         scores = None if scorer is None else RememberedScores(scorer)
+        bound = None
+        if scorer is not None:
+            bound = PairBound(scorer, match, (c.entry for c in changes if c.entry is not None))
         likely = []
         for number, candidate in enumerate(candidates):
             if number % YIELD_EVERY == 0:
                 await asyncio.sleep(0)  # many subjects: let heartbeats and other messages run
             if could_change(
-                candidate, found, scores, positions, match.hit_threshold, match.field_lengths
+                candidate,
+                found,
+                scores,
+                positions,
+                match.hit_threshold,
+                match.field_lengths,
+                bound,
             ):
                 likely.append(candidate.subject)
         found_at = time.perf_counter()

@@ -13,7 +13,7 @@ from services.screening.domain import ScreeningPolicy
 from services.screening.handlers import close_case, screen_case
 from services.screening.list_diff import ListChange, compute_delta, entry_digest
 from services.screening.list_updates import load_list_version
-from services.screening.match_keys import listed_keys, party_keys
+from services.screening.match_keys import KeyRules, listed_keys, party_keys
 from services.screening.matching import RestrictedPartyEntry, RestrictedPartyIndex, parse_csv
 from services.screening.rescreening import affected_keys, could_change, rescreen_affected
 from services.screening.screened_subjects import Candidate, open_case
@@ -206,7 +206,9 @@ def test_a_candidate_sharing_only_a_word_with_an_added_entry_is_not_screened_aga
     added = parse_csv(HEADER + "t-9,Zephyr Optical Devices,,AE,\n", "test")[0]
     listed = parse_csv(AFTER + "t-9,Zephyr Optical Devices,,AE,\n", "test")
     lists = CurrentLists(RestrictedPartyIndex.build(listed), {"test": 2}, POLICY.match_policy())
-    found = affected_keys([ListChange("t-9", "added", added)], lists, 0.4)
+    found = affected_keys(
+        [ListChange("t-9", "added", added)], lists, KeyRules.of(POLICY.match_policy())
+    )
     positions = lists.entry_positions(["t-9"])
 
     def candidate(end_user: str) -> Candidate:
