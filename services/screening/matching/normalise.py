@@ -564,7 +564,7 @@ def _known_by_fold() -> dict[str, str]:
     """Legal-form and trade words by their folded spellings (OCR, phonetic, vowels dropped),
     keeping only keys that stand for one word."""
     known = {form[0] for form in lexicon.LEGAL_FORMS if len(form) == 1} | set(
-        lexicon.GENERIC_CANONICAL
+        lexicon.FOLDABLE_GENERIC
     )
     owners: dict[str, set[str]] = {}
     for word in known:
