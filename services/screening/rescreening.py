@@ -3,7 +3,9 @@
 The work grows with what the update changed, not with the list or the open caseload: the
 changed entries' match keys find the subjects whose parties could match them, and the entries
 an update changed or removed find the subjects that matched them; only those are screened
-again, in full, against the updated lists. A result is published where it differs in what
+again, in full, against the updated lists. So are the subjects whose hit on an entry the
+update left as it was no longer reaches the threshold (the update moved the weight of words
+that entry shares with the changed ones). A result is published where it differs in what
 matters: a hit on an added or changed entry, or a hit gone.
 """
 
@@ -217,6 +219,8 @@ async def rescreen_affected(
                 bound,
             ):
                 likely.append(candidate.subject)
+        if scores is not None:
+            likely += await _hits_lost(uow, likely, found, scores, match.hit_threshold)
         found_at = time.perf_counter()
         rescreened = await _rescreen(uow, likely, update, changes, policy, standing)
         return Rescreened(
@@ -228,12 +232,50 @@ async def rescreen_affected(
         )
 
 
+async def _hits_lost(
+    uow: RescreeningUnitOfWork,
+    likely: Sequence[ScreenedSubject],
+    found: UpdateKeys,
+    scores: RememberedScores,
+    threshold: float,
+) -> list[ScreenedSubject]:
+    """The other subjects with a hit on an entry the update left as it was that none of their
+    parties reaches any longer: an update moves the weight of the words it adds or removes, so
+    a score just over the threshold can fall under it."""
+    screened = {(subject.kind, subject.subject_id) for subject in likely}
+    held = [
+        subject
+        for subject in await uow.subjects_with_hits()
+        if (subject.kind, subject.subject_id) not in screened and not subject.hits & found.touched
+    ]
+    positions = scores.entry_positions({entry for subject in held for entry in subject.hits})
+    lost = []
+    for number, subject in enumerate(held):
+        if number % YIELD_EVERY == 0:
+            await asyncio.sleep(0)
+        named = [(party.name, party.address.country) for _, party in subject.application.parties()]
+        if not all(
+            any(
+                scores.pair_score(name, country, position) >= threshold
+                for name, country in named
+                for position in positions.get(entry_id, ())
+            )
+            for entry_id in subject.hits
+        ):
+            lost.append(subject)
+    return lost
+
+
 class RememberedScores:
     """Pair scores kept for one update: a party's name recurs across cases."""
 
-    def __init__(self, scorer: PairScore) -> None:
+    def __init__(self, scorer: PairScorer) -> None:
         self._scorer = scorer
         self._scores: dict[tuple[str, str | None, int], float] = {}
+
+    def entry_positions(self, entry_ids: Collection[str]) -> dict[str, list[int]]:
+        """Where entries with these ids stand in the scorer's index."""
+        return self._scorer.entry_positions(entry_ids)
 
     def pair_score(self, party_name: str, country: str | None, position: int) -> float:
         """The scorer's score, computed once per party name, country and entry."""

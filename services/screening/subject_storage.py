@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Sequence
 
+import asyncpg
+
 from caseflow.db import Connection
 from schemas.application import SubmitApplication
 from services.screening.match_keys import MatchKey
@@ -74,19 +76,15 @@ class PostgresSubjectStorage:
             " USING (kind, subject_id) ORDER BY s.kind, s.subject_id",
             list(keys),
         )
-        return [
-            Candidate(
-                ScreenedSubject(
-                    row["kind"],
-                    row["subject_id"],
-                    str(row["case_id"]),
-                    SubmitApplication.model_validate_json(row["application"]),
-                    frozenset(row["hits"]),
-                ),
-                frozenset(row["shared"]),
-            )
-            for row in rows
-        ]
+        return [Candidate(_subject(row), frozenset(row["shared"])) for row in rows]
+
+    async def subjects_with_hits(self) -> list[ScreenedSubject]:
+        """The subjects whose latest result matched a listed entry no reviewer cleared."""
+        rows = await self.connection.fetch(
+            "SELECT kind, subject_id, case_id, application, hits FROM screened_subjects"
+            " WHERE cardinality(hits) > 0 ORDER BY kind, subject_id"
+        )
+        return [_subject(row) for row in rows]
 
     async def unregistered_open_cases(self) -> list[tuple[str, SubmitApplication, str | None]]:
         """Open cases kept before subjects were (case, application, latest result JSON)."""
@@ -105,3 +103,13 @@ class PostgresSubjectStorage:
             )
             for row in rows
         ]
+
+
+def _subject(row: asyncpg.Record) -> ScreenedSubject:
+    return ScreenedSubject(
+        row["kind"],
+        row["subject_id"],
+        str(row["case_id"]),
+        SubmitApplication.model_validate_json(row["application"]),
+        frozenset(row["hits"]),
+    )

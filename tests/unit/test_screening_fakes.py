@@ -134,6 +134,9 @@ class FakeScreeningUnitOfWork:
             if not wanted.isdisjoint(kept)
         ]
 
+    async def subjects_with_hits(self) -> list[ScreenedSubject]:
+        return [subject for _, (subject, _) in sorted(self.state.subjects.items()) if subject.hits]
+
     async def unregistered_open_cases(self) -> list[tuple[str, SubmitApplication, str | None]]:
         subjects = {subject_id for kind, subject_id in self.state.subjects if kind == CASE}
         unregistered = []

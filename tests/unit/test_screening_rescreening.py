@@ -185,6 +185,35 @@ async def test_only_the_cases_an_update_can_change_are_screened_again() -> None:
     assert results[added].risk_level == "critical"
 
 
+async def test_a_hit_on_an_unchanged_entry_that_an_update_weighs_under_the_threshold_is_gone() -> (
+    None
+):
+    # Six entries added that share the word "Halvorsen": it tells less, and a near name that
+    # rested on it no longer reaches the entry the update left as it was.
+    kin = "".join(
+        f"h-{n},Halvorsen {trade},,DK,\n"
+        for n, trade in enumerate(
+            ("Foods", "Textiles", "Orchards", "Brewery", "Furniture", "Salmon")
+        )
+    )
+    store = FakeScreeningStore()
+    await load_list_version("test", parse_csv(BEFORE, "test"), "before.csv", store)
+    near = screening_request(with_end_user("Halvorsen Shipping", "SE"))
+    exact = screening_request(with_end_user("Halvorsen Maritime Tracking AS", "NO"))
+    for request in (near, exact):
+        await screen_case(request, store, POLICY, knowing(BEFORE, 1))
+    await load_list_version("test", parse_csv(BEFORE + kin, "test"), "kin.csv", store)
+
+    rescreened = await rescreen_affected(
+        published_update(store), store, POLICY, knowing(BEFORE + kin, 2)
+    )
+
+    assert rescreened.cases == [near.data.case_id]
+    assert rescreens(store)[near.data.case_id].reason == (
+        "list_update: test 2: no longer matches entry 't-4'"
+    )
+
+
 async def test_a_case_re_screened_is_found_by_its_new_hits_at_the_next_update() -> None:
     store = FakeScreeningStore()
     await load_list_version("test", parse_csv(BEFORE, "test"), "before.csv", store)
