@@ -8,7 +8,7 @@ import json
 from urllib.parse import quote
 
 import httpx
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from caseflow.settings import Endpoints
@@ -60,6 +60,7 @@ async def test_bad_bodies_and_referral_ids_get_a_4xx_with_its_reason_never_a_ser
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
             )
             @given(referral=referral_ids | st.text(min_size=1, max_size=40), body=bodies)
+            @example(referral="\x00", body=b'{"position":"no_objection"}')  # no NUL in SQL text
             def answer(referral: str, body: bytes) -> None:
                 reply = client.post(
                     f"/referrals/{quote(referral, safe='')}/responses",

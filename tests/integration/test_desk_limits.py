@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 from faststream.message import StreamMessage
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from structlog.testing import capture_logs
 from temporalio.client import Client
@@ -101,6 +101,11 @@ async def test_every_oversized_body_gets_413_naming_the_limit_never_a_server_err
                 assert reply.status_code == 413, (path, reply.status_code, reply.text[:300])
                 assert "desk_request_body" in reply.json()["message"]
 
+            for decide in (path for path in paths if path.endswith("/decide")):
+                # Every decision path at least once, whatever the random draw.
+                send = example(
+                    path=decide, size=LIMIT + 1, shape="rationale", account="officer", chunked=False
+                )(send)
             send()
 
     try:
