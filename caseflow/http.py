@@ -18,6 +18,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.types import ASGIApp
 
+from caseflow.http_guards import StorableText
+
 log = structlog.get_logger(__name__)
 
 
@@ -102,7 +104,9 @@ QUOTED_INPUT_LIMIT = 200
 
 
 def refuse_invalid_requests(app: FastAPI) -> None:
-    """Answer a body or parameter that fails validation with 422 and every deficiency."""
+    """Answer a body or parameter that fails validation with 422 and every deficiency; a path
+    or query holding text PostgreSQL cannot store is refused so before any route runs."""
+    app.add_middleware(StorableText)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: Exception) -> Response:

@@ -1,12 +1,15 @@
-"""ASGI guards in front of an HTTP API: a body-size limit and the security headers of a page.
+"""ASGI guards in front of an HTTP API: a body-size limit, the security headers of a page, and
+a refusal of text PostgreSQL cannot store.
 
-Both are plain ASGI middleware, so they act before any route, dependency or body parsing runs.
+All are plain ASGI middleware, so they act before any route, dependency or body parsing runs.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
+from urllib.parse import parse_qsl
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -37,6 +40,8 @@ SECURITY_HEADERS: Mapping[str, str] = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
 }
+# PostgreSQL text holds no NUL, and UTF-8 (the database's encoding) no lone surrogate.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 # Browsers honour HSTS over TLS only; the desk behind a TLS proxy sees https via X-Forwarded-Proto.
 STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains"
 
@@ -141,16 +146,49 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 
 
 async def _too_large(send: Send, message: str) -> None:
-    body = json.dumps({"reason": "too_large", "message": message}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"connection", b"close"),
-            ],
-        }
-    )
+    await _answer(send, 413, {"reason": "too_large", "message": message}, close=True)
+
+
+async def _answer(send: Send, status: int, content: object, *, close: bool = False) -> None:
+    """A JSON answer sent before the application runs; ASCII-escaped, as a refused input may
+    hold a NUL or a lone surrogate."""
+    body = json.dumps(content, ensure_ascii=True).encode("ascii")
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if close:
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+class StorableText:
+    """Refuses with 422 a request whose path or query string holds a character PostgreSQL text
+    cannot store: any route would pass it to the database, which fails (a 500)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            found = unstorable_parts(scope)
+            if found:
+                await _unstorable(send, found)
+                return
+        await self.app(scope, receive, send)
+
+
+def unstorable_parts(scope: Scope) -> list[list[str]]:
+    """Where the request holds unstorable text: `["path"]`, `["query", name]`, each at most once;
+    the query read as Starlette reads it."""
+    found = [["path"]] if UNSTORABLE.search(scope["path"]) else []
+    query = scope.get("query_string", b"").decode("latin-1")
+    for name, value in parse_qsl(query, keep_blank_values=True):
+        where = ["query", name]
+        if (UNSTORABLE.search(name) or UNSTORABLE.search(value)) and where not in found:
+            found.append(where)
+    return found
+
+
+async def _unstorable(send: Send, found: list[list[str]]) -> None:
+    message = "a NUL or lone surrogate character is not allowed here"
+    deficiencies = [{"loc": where, "msg": message, "type": "unstorable_text"} for where in found]
+    await _answer(send, 422, {"detail": deficiencies})

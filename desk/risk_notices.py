@@ -1,5 +1,6 @@
 """The desk's risk-notice pages: this state's notices (an officer writes one, a senior officer
-who did not write it countersigns it, and it is shared) and those partner states sent.
+who did not write it countersigns it, and it is shared) and the risk and denial notices partner
+states sent.
 
 Every call goes to the point of contact's API (the `sharing` service) with the signed-in
 account's token: the service checks the role and the four eyes again, and keeps the notices."""
@@ -41,8 +42,8 @@ class OwnRiskNotice(BaseModel):
     countersigned_at: datetime | None = None
 
 
-class ReceivedRiskNotice(BaseModel):
-    """A risk notice a partner state sent, verified by the point of contact."""
+class ReceivedNotice(BaseModel):
+    """A risk or denial notice a partner state sent, verified by the point of contact."""
 
     issuing_state: str
     notice_id: str
@@ -102,13 +103,15 @@ def build_router(desk: Desk) -> APIRouter:
         _admit(principal.role, *READERS)
         sharing, token = desk.service("sharing"), token_of(request)
         own = await sharing.call("GET", f"{PATH}?limit={LIST_LIMIT}", token)
-        received = await sharing.call("GET", f"{PATH}/received?limit={LIST_LIMIT}", token)
+        risks = await sharing.call("GET", f"{PATH}/received?limit={LIST_LIMIT}", token)
+        denials = await sharing.call("GET", f"/denial-notices/received?limit={LIST_LIMIT}", token)
         return page(
             request,
             "risk_notices.html",
             principal,
             own=[OwnRiskNotice.model_validate(row) for row in own],
-            received=[ReceivedRiskNotice.model_validate(row) for row in received],
+            received=[ReceivedNotice.model_validate(row) for row in risks],
+            denials=[ReceivedNotice.model_validate(row) for row in denials],
             technologies=list(TechnologyCategory),
         )
 

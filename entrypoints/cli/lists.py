@@ -1,16 +1,16 @@
 """`caseflow lists load | show | clear | clearances`: restricted-party lists and cleared hits
-(clearances go through the screening service's API, with the user's signed token)."""
+(all but `load` go through the screening service's API, with the user's signed token)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import astuple
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import typer
+from pydantic import TypeAdapter
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -26,9 +26,6 @@ from services.screening.config import MIGRATIONS, SCHEMA
 from services.screening.list_storage import ListVersionRecord
 from services.screening.list_updates import ListLoaded, load_list_version
 from services.screening.matching import ListFormatError, RestrictedPartyEntry, load_list
-
-if TYPE_CHECKING:
-    from _typeshed import DataclassInstance
 
 app = typer.Typer(help="Restricted-party lists screening matches against.", no_args_is_help=True)
 console = Console()
@@ -85,21 +82,12 @@ async def _store_version(
 
 @app.command()
 def show() -> None:
-    """Every list's versions: when loaded, from where, what each changed."""
-    headers = ("list", "version", "loaded", "from", "entries", "added", "changed", "removed")
-    _print(headers, asyncio.run(_history()))
-
-
-async def _history() -> list[ListVersionRecord]:
-    async with screening_store() as store, store.unit_of_work() as uow:
-        return await uow.version_history()
-
-
-def _print(headers: tuple[str, ...], records: Sequence[DataclassInstance]) -> None:
-    """Records as a table, one column per field."""
-    table = Table(*headers)
-    for record in records:
-        table.add_row(*(str(value) for value in astuple(record)))
+    """Every list's versions: when loaded, from where, what each changed (from the screening
+    service, as the signed-in reviewer or operator)."""
+    found = call_service("screening", "GET", "/lists")
+    table = Table("list", "version", "loaded", "from", "entries", "added", "changed", "removed")
+    for each in TypeAdapter(list[ListVersionRecord]).validate_python(found):
+        table.add_row(*(str(value) for value in astuple(each)))
     console.print(table)
 
 

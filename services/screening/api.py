@@ -1,4 +1,5 @@
-"""Screening's HTTP API: reviewers clear false-positive hits, with their signed token."""
+"""Screening's HTTP API: reviewers clear false-positive hits, and staff read the clearances and
+the lists' versions, with their signed token."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from schemas.screening import HitCleared
 from schemas.types import CountryCode
 from services.screening.adapters import ClearanceRecord, PostgresScreeningUnitOfWork
 from services.screening.clearing import ClearanceRefused, ClearHit, UnknownEntry, clear_hit
+from services.screening.list_storage import ListVersionRecord
 
 Reviewer = Annotated[Principal, Depends(require(*REVIEWERS))]
 Reader = Annotated[Principal, Depends(require(*REVIEWERS, Role.OPERATOR))]
@@ -108,6 +110,12 @@ def build_api(
         """Every clearance recorded, newest first."""
         async with store.unit_of_work() as uow:
             return [ClearanceListed.of(record) for record in await uow.clearance_history()]
+
+    @api.get("/lists", responses=AUTHENTICATION_REFUSALS)  # type: ignore[arg-type]
+    async def list_versions(principal: Reader) -> list[ListVersionRecord]:
+        """Every list's versions: when loaded, from where, what each changed."""
+        async with store.unit_of_work() as uow:
+            return await uow.version_history()
 
     @api.get("/health")
     async def health() -> dict[str, str]:

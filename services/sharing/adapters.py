@@ -209,11 +209,13 @@ class PostgresSharingUnitOfWork(PostgresTrustRecords, PostgresBundleRecords):
         )
         return [dict(row) for row in rows]
 
-    async def received_risk_notices(self, limit: int) -> list[dict[str, Any]]:
-        """The latest risk notices partners sent (verified), newest first, as they sent them."""
+    async def received_notices(self, kind: str, limit: int) -> list[dict[str, Any]]:
+        """The latest notices of a kind partners sent (verified), newest first, as they sent
+        them."""
         rows = await self.connection.fetch(
             "SELECT issuing_state, notice_id, received_at, body FROM received_notices"
-            " WHERE kind = 'risk' ORDER BY received_at DESC LIMIT $1",
+            " WHERE kind = $1 ORDER BY received_at DESC LIMIT $2",
+            kind,
             limit,
         )
         return [dict(row) for row in rows]

@@ -13,6 +13,7 @@ from caseflow.auth import REVIEWERS, Principal, Role, require
 from caseflow.auth.dependencies import Authentication, install
 from caseflow.http import refuse_invalid_requests
 from schemas.envelope import utcnow
+from schemas.screening import NoticeKind
 from schemas.sharing import RiskNoticeDraft
 from services.sharing.bundle_api import bundle_routes
 from services.sharing.bundles import PolicyParts
@@ -36,7 +37,7 @@ from services.sharing.registry import (
 from services.sharing.risk_notices import (
     CountersignatureRefused,
     countersign_risk_notice,
-    list_received_risk_notices,
+    list_received_notices,
     list_risk_notices,
     write_risk_notice,
 )
@@ -258,4 +259,9 @@ def _risk_notices(api: FastAPI, contact: PointOfContact) -> None:
     @api.get("/risk-notices/received")
     async def received_risk_notices(principal: Reader, limit: int = 50) -> list[dict[str, Any]]:
         """The latest risk notices partner states sent, with their issuing state."""
-        return await list_received_risk_notices(store, min(max(limit, 1), 500))
+        return await list_received_notices(store, NoticeKind.RISK, min(max(limit, 1), 500))
+
+    @api.get("/denial-notices/received")
+    async def received_denial_notices(principal: Reader, limit: int = 50) -> list[dict[str, Any]]:
+        """The latest denial notices partner states sent, with their issuing state."""
+        return await list_received_notices(store, NoticeKind.DENIAL, min(max(limit, 1), 500))

@@ -103,11 +103,13 @@ async def list_risk_notices(store: SharingStore, limit: int) -> list[dict[str, A
     ]
 
 
-async def list_received_risk_notices(store: SharingStore, limit: int) -> list[dict[str, Any]]:
-    """The latest risk notices received from partner states: issuing state, notice id, when,
-    and the notice as it was signed."""
+async def list_received_notices(
+    store: SharingStore, kind: NoticeKind, limit: int
+) -> list[dict[str, Any]]:
+    """The latest denial or risk notices received from partner states: issuing state, notice
+    id, when, and the notice as it was signed."""
     async with store.unit_of_work() as uow:
-        rows = await uow.received_risk_notices(limit)
+        rows = await uow.received_notices(kind.value, limit)
     return [
         {
             "issuing_state": row["issuing_state"],

