@@ -207,6 +207,7 @@ class WordCachedNormaliser:
             joined
             or _may_be_affix(read[0])
             or _may_be_affix(read[-1])
+            or read[-1] in BRANCH_WORDS
             or any(word.inner_legal_form for word in words)
         ):  # what `_strip_affixes` returns for a name with no affix and no legal form
             return written, read, read, [], []
@@ -401,6 +402,10 @@ def _strip_affixes(
     `abbreviated`: the name's last word is written as letters with full stops ("z.A.", "S.Z."),
     as legal forms are: respelt or mistyped, it is read as the legal form even after one word.
     """
+    tail = _branch_tail(tokens)
+    if tail:  # "X Co., Ltd. (Beijing) Branch": the legal form ends the name before its branch
+        before, forms, affixes = _strip_affixes(tokens[:-tail])
+        return before + tokens[-tail:], forms, affixes
     removed: list[str] = []
     titles: list[str] = []
     # Every rule below starts from a word at one end of the name: most names have none.
@@ -462,6 +467,26 @@ def _strip_affixes(
             removed += [f"{kept[i]} ({form})" for i, form in scattered.items()]
             kept = [word for i, word in enumerate(kept) if i not in scattered]
     return kept, removed, titles
+
+
+# Words naming a branch or representative office, written after the company's legal form.
+BRANCH_WORDS = frozenset(
+    (*lexicon.GENERIC_SPELLINGS["branch"], *lexicon.GENERIC_SPELLINGS["representative"])
+)
+
+
+def _branch_tail(tokens: list[str]) -> int:
+    """How many last words name a branch (with the place before them) after a legal form."""
+    tail = 0
+    while tail < len(tokens) - 1 and tokens[-1 - tail] in BRANCH_WORDS:
+        tail += 1
+    if (
+        tail
+        and tail < len(tokens) - 1
+        and _classified(tokens[-1 - tail], False).kind is (TokenKind.PLACE)
+    ):
+        tail += 1
+    return tail if tail and _ends_in_legal_form(tokens[:-tail]) else 0
 
 
 _LEGAL_LAST_WORDS = frozenset(form[-1] for form in lexicon.LEGAL_FORMS)

@@ -1,0 +1,90 @@
+"""A company's branch or representative office written after its legal form.
+
+"X Co., Ltd. Shanghai Branch": the legal form ends the company's name before the branch words,
+so it is removed as at the end of a name; the branch words (and the place before them) stay as
+generic words. Each test checks the hit, or what must still not hit.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from services.screening.matching import RestrictedPartyEntry, RestrictedPartyIndex
+from services.screening.matching.normalise import WordCachedNormaliser, normalise_name
+
+ORGANISATIONS = [
+    RestrictedPartyEntry("Test List", "o-1", "Hangzhou Xinlian Electronics Co., Ltd."),
+    RestrictedPartyEntry("Test List", "o-2", "Beijing Ruida Technology Co., Ltd. Shenzhen Branch"),
+    RestrictedPartyEntry("Test List", "o-3", "Kovrinet Systems GmbH"),
+]
+PERSONS = [RestrictedPartyEntry("Test List", "p-1", "BRANCH, Thomas Edward", type="Individual")]
+
+
+@pytest.fixture(scope="module")
+def index() -> RestrictedPartyIndex:
+    return RestrictedPartyIndex.build([*ORGANISATIONS, *PERSONS])
+
+
+@pytest.mark.parametrize(
+    ("variant", "entry_id"),
+    [
+        ("Hangzhou Xinlian Electronics Co., Ltd. Shanghai Branch", "o-1"),
+        ("Hangzhou Xinlian Electronics Co., Ltd. Branch Office", "o-1"),
+        ("Kovrinet Systems GmbH Representative Office", "o-3"),
+        ("Kovrinet Systems GmbH Liaison Office", "o-3"),
+    ],
+)
+def test_a_branch_of_a_listed_company_hits_the_company(
+    index: RestrictedPartyIndex, variant: str, entry_id: str
+) -> None:
+    hits = index.screen(variant)
+    assert hits, variant
+    assert hits[0].entry_id == entry_id, (variant, hits)
+    assert "after removing legal form" in hits[0].explanation
+
+
+def test_a_listed_branch_is_found_by_its_company_name(index: RestrictedPartyIndex) -> None:
+    hits = index.screen("Beijing Ruida Technology Co., Ltd.")
+    assert hits
+    assert hits[0].entry_id == "o-2"
+    assert "co" not in hits[0].explanation.split("not in party name:")[-1].split(", ")
+
+
+def test_a_legal_form_word_before_a_branch_is_no_telling_word(
+    index: RestrictedPartyIndex,
+) -> None:
+    # Only a place, trade words, "Co" and a branch in common: another company.
+    assert index.screen("Beijing Co Technology Shenzhen Branch") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "kept", "forms"),
+    [
+        (
+            "Hangzhou Xinlian Co., Ltd. Beijing Branch",
+            ["hangzhou", "xinlian", "beijing", "branch"],
+            ("co ltd",),
+        ),
+        (
+            "Kovrinet GmbH Representative Office",
+            ["kovrinet", "representative", "branch"],
+            ("gmbh",),
+        ),
+        ("Acme Branch", ["acme", "branch"], ()),
+        ("Branch Co., Ltd.", ["branch"], ("co ltd",)),
+    ],
+)
+def test_branch_words_after_a_legal_form_are_kept_in_both_normalisers(
+    name: str, kept: list[str], forms: tuple[str, ...]
+) -> None:
+    normalised = normalise_name(name)
+    assert [t.text for t in normalised.tokens] == kept
+    assert normalised.legal_forms == forms
+    assert WordCachedNormaliser()(name) == normalised
+
+
+def test_a_person_whose_name_is_a_branch_word_keeps_it(index: RestrictedPartyIndex) -> None:
+    hits = index.screen("Thomas E. Branch")
+    assert hits
+    assert hits[0].entry_id == "p-1"
+    assert "branch" not in hits[0].explanation.split("not in")[-1]
