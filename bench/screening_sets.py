@@ -618,6 +618,7 @@ class Party:
     person: bool  # screened as a person (a screener knows a person from a company)
     country: str | None = None
     against: int | None = None  # in a pairwise suite, the position of the entry compared with
+    part: str = ""  # a part of its class reported on its own as well ("token_drop: ...")
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import Any
 from screening_sets import HELD_BACK_SEED, Party, Suite, synthetic_list_entries
 
 from services.screening.matching import RestrictedPartyEntry, load_seed_list
+from services.screening.matching.normalise import TokenKind, normalise_name
 
 SSB_SEEDS = (0, 1, 2)  # the generator's seeds; a case made by several seeds counts once
 
@@ -74,7 +75,13 @@ def _suite(
         pool_ids.update(generated.candidates)
         for case in generated.cases:
             source = case.expected_entity_id or primary.get(case.source_name or "")
-            party = Party(case.query, case.expected_entity_id, case.perturbation, source in persons)
+            party = Party(
+                case.query,
+                case.expected_entity_id,
+                case.perturbation,
+                source in persons,
+                part=_token_drop_part(case.query) if case.perturbation == "token_drop" else "",
+            )
             parties.setdefault((party.name, party.entry_id, party.kind), party)
     if entries is None:
         entries = [
@@ -89,3 +96,12 @@ def _suite(
         ]
     pool = [entry for entry in entries if entry.entry_id in pool_ids]
     return Suite(name, pool, list(parties.values()), persons, held_back)
+
+
+def _token_drop_part(name: str) -> str:
+    """Whether a name with a word dropped keeps a distinctive word, or is left with generic
+    words, places and a legal form only: a name the precision rule says must not hit."""
+    tokens = normalise_name(name).tokens
+    if any(token.kind is TokenKind.DISTINCTIVE for token in tokens):
+        return "token_drop: a distinctive word kept"
+    return "token_drop: generic words only"
