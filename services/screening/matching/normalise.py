@@ -96,6 +96,8 @@ def normalise_name(raw: str) -> NormalisedName:
     digits_read = tuple(token for token, read, _ in pairs if read != token)
     written = _join_split_known_words([token for token, _ in flat])
     read = [_known_word(token) for token in written]
+    if read != written:
+        read = _slips_kept_before_form(written, read)
     abbreviated = bool(raw_words) and _ABBREVIATION.fullmatch(raw_words[-1]) is not None
     kept, legal_forms, titles = _strip_affixes(read, abbreviated)
     abjad_of = dict(flat)
@@ -203,6 +205,8 @@ class WordCachedNormaliser:
             read = [_known_word(token) for token in written]
         else:
             read = [token for word in words for token in word.read]
+        if read != written:
+            read = _slips_kept_before_form(written, read)
         if len(read) < 2 or not (
             joined
             or _may_be_affix(read[0])
@@ -504,6 +508,19 @@ def _ends_in_legal_form(tokens: list[str]) -> bool:
 
 
 _LEGAL_WORDS = frozenset(word for form in lexicon.LEGAL_FORMS for word in form)
+
+
+def _slips_kept_before_form(written: list[str], read: list[str]) -> list[str]:
+    """In a name ending in a legal form, a first word read as a legal-form word only through a
+    slip ("Berhal" as "berhad", "Limitad") stays as written: a name has one legal form, and a
+    word one letter from a legal-form word is as often a name word."""
+    first, first_read = written[0], read[0]
+    if first == first_read or first_read not in _LEGAL_WORDS or len(read) < 3:
+        return read
+    longest = min(lexicon.LONGEST_LEGAL_FORM, len(read) - 2)
+    if not any(tuple(read[-n:]) in lexicon.LEGAL_FORMS for n in range(longest, 0, -1)):
+        return read
+    return [first, *read[1:]]
 
 
 @lru_cache(maxsize=1 << 18)

@@ -112,3 +112,57 @@ def test_a_listed_company_with_a_trade_word_added_still_hits(
     index: RestrictedPartyIndex, variant: str, entry_id: str
 ) -> None:
     assert first_hit(index, variant, entry_id).score >= index.policy.hit_threshold
+
+
+# --- a first word one slip from a legal-form word, in a name ending in its legal form ---------
+
+SLIPS = [
+    RestrictedPartyEntry("Test List", "s-1", "Berhal Engineering Sdn. Bhd."),
+    RestrictedPartyEntry("Test List", "s-2", "Limitad Precision Tools GmbH"),
+]
+
+
+@pytest.fixture(scope="module")
+def slips() -> RestrictedPartyIndex:
+    return RestrictedPartyIndex.build(SLIPS)
+
+
+@pytest.mark.parametrize(
+    "party", ["Penang Engineering Sdn. Bhd.", "Precision Tools GmbH", "Stuttgart Tools GmbH"]
+)
+def test_a_first_word_near_a_legal_form_still_tells_the_company_apart(
+    slips: RestrictedPartyIndex, party: str
+) -> None:
+    assert slips.screen(party) == []
+
+
+@pytest.mark.parametrize(
+    ("variant", "entry_id"),
+    [
+        ("Berhal Engineering Sdn Bhd", "s-1"),
+        ("Berhall Engineering Sdn. Bhd.", "s-1"),
+        ("Limitad Precision Tools GmbH", "s-2"),
+    ],
+)
+def test_the_company_named_by_that_word_is_found(
+    slips: RestrictedPartyIndex, variant: str, entry_id: str
+) -> None:
+    first_hit(slips, variant, entry_id)
+
+
+@pytest.mark.parametrize(
+    ("name", "kept", "forms"),
+    [
+        ("Berhal Engineering Sdn Bhd", ["berhal", "engineering"], ("sdn bhd",)),
+        ("Intellexa Lmiited", ["intellexa"], ("limited",)),
+        ("Acme Cornpany Limited", ["acme"], ("limited", "company")),
+        ("Berhal Engineering", ["engineering"], ("berhad",)),  # no legal form at the end
+    ],
+)
+def test_only_a_first_word_before_the_legal_form_stays_as_written(
+    name: str, kept: list[str], forms: tuple[str, ...]
+) -> None:
+    normalised = normalise_name(name)
+    assert [t.text for t in normalised.tokens] == kept
+    assert normalised.legal_forms == forms
+    assert WordCachedNormaliser()(name) == normalised
