@@ -25,6 +25,14 @@ def index() -> RestrictedPartyIndex:
     return RestrictedPartyIndex.build([*ORGANISATIONS, *PERSONS])
 
 
+def assert_normalised(name: str, kept: list[str], forms: tuple[str, ...]) -> None:
+    """The words kept and legal forms read, the same in both normalisers."""
+    normalised = normalise_name(name)
+    assert [t.text for t in normalised.tokens] == kept
+    assert normalised.legal_forms == forms
+    assert WordCachedNormaliser()(name) == normalised
+
+
 def first_hit(index: RestrictedPartyIndex, variant: str, entry_id: str) -> Hit:
     hits = index.screen(variant)
     assert hits, variant
@@ -81,10 +89,7 @@ def test_a_legal_form_word_before_a_branch_is_no_telling_word(
 def test_branch_words_after_a_legal_form_are_kept_in_both_normalisers(
     name: str, kept: list[str], forms: tuple[str, ...]
 ) -> None:
-    normalised = normalise_name(name)
-    assert [t.text for t in normalised.tokens] == kept
-    assert normalised.legal_forms == forms
-    assert WordCachedNormaliser()(name) == normalised
+    assert_normalised(name, kept, forms)
 
 
 def test_a_person_whose_name_is_a_branch_word_keeps_it(index: RestrictedPartyIndex) -> None:
@@ -162,7 +167,4 @@ def test_the_company_named_by_that_word_is_found(
 def test_only_a_first_word_before_the_legal_form_stays_as_written(
     name: str, kept: list[str], forms: tuple[str, ...]
 ) -> None:
-    normalised = normalise_name(name)
-    assert [t.text for t in normalised.tokens] == kept
-    assert normalised.legal_forms == forms
-    assert WordCachedNormaliser()(name) == normalised
+    assert_normalised(name, kept, forms)
