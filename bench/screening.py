@@ -158,6 +158,7 @@ def summary(results: list[Figures], rows: list[Figures], names: list[str]) -> Fi
             if "seconds" not in row
             and row["measure"] == "recall"
             and row["class"] != "(all)"
+            and ":" not in row["class"]  # a part of a class, reported beside it
             and row["suite"].startswith("ssb")
         ]
         if recalls:

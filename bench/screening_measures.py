@@ -238,6 +238,8 @@ def suite_rows(suite: Suite, matchers: list[Matcher]) -> list[Figures]:
     classes: dict[tuple[bool, str], list[int]] = defaultdict(list)
     for number, party in enumerate(suite.parties):
         classes[(party.entry_id is None, party.kind)].append(number)
+        if party.part:
+            classes[(party.entry_id is None, party.part)].append(number)
         classes[(party.entry_id is None, "(all)")].append(number)
     rows = []
     for (negative, kind), numbers in sorted(classes.items(), key=lambda item: item[0]):

@@ -14,6 +14,8 @@ from typing import Any
 from screening_sets import HELD_BACK_SEED, Party, Suite, synthetic_list_entries
 
 from services.screening.matching import RestrictedPartyEntry, load_seed_list
+from services.screening.matching.legal_forms import legal_form_keys
+from services.screening.matching.normalise import TokenKind, normalise_name
 
 SSB_SEEDS = (0, 1, 2)  # the generator's seeds; a case made by several seeds counts once
 
@@ -67,6 +69,7 @@ def _suite(
         e.entity_id for e in snapshot.entities if e.entity_type.lower().startswith("individual")
     )
     primary = {e.primary_name: e.entity_id for e in snapshot.entities}
+    listed = {_written_as(name) for e in snapshot.entities for name in [e.primary_name, *e.aliases]}
     parties: dict[tuple[str, str | None, str], Party] = {}
     pool_ids: set[str] = set()
     for seed in SSB_SEEDS:
@@ -74,7 +77,13 @@ def _suite(
         pool_ids.update(generated.candidates)
         for case in generated.cases:
             source = case.expected_entity_id or primary.get(case.source_name or "")
-            party = Party(case.query, case.expected_entity_id, case.perturbation, source in persons)
+            party = Party(
+                case.query,
+                case.expected_entity_id,
+                case.perturbation,
+                source in persons,
+                part=_part(case.query, case.perturbation, case.expected_entity_id, listed),
+            )
             parties.setdefault((party.name, party.entry_id, party.kind), party)
     if entries is None:
         entries = [
@@ -89,3 +98,29 @@ def _suite(
         ]
     pool = [entry for entry in entries if entry.entry_id in pool_ids]
     return Suite(name, pool, list(parties.values()), persons, held_back)
+
+
+def _part(name: str, kind: str, entry_id: str | None, listed: set[tuple[object, ...]]) -> str:
+    """The part of its class a case is reported in as well, if any."""
+    if kind == "token_drop":
+        return _token_drop_part(name)
+    if entry_id is None and _written_as(name) in listed:
+        return f"{kind}: a listed name written another way"
+    return ""
+
+
+def _written_as(name: str) -> tuple[object, ...]:
+    """A name's words and legal form as the matcher reads them ("Ltd." and "Limited" alike): a
+    negative written so is a listed name, whatever the generator's label says."""
+    normalised = normalise_name(name)
+    words = tuple(token.text for token in normalised.tokens)
+    return (*words, legal_form_keys(normalised.legal_forms))
+
+
+def _token_drop_part(name: str) -> str:
+    """Whether a name with a word dropped keeps a distinctive word, or is left with generic
+    words, places and a legal form only: a name the precision rule says must not hit."""
+    tokens = normalise_name(name).tokens
+    if any(token.kind is TokenKind.DISTINCTIVE for token in tokens):
+        return "token_drop: a distinctive word kept"
+    return "token_drop: generic words only"

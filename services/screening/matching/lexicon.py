@@ -152,6 +152,7 @@ _TRADE = {
     "factory": "factory factories zavod",
     "technical": "technical technics",
     "advanced": "advanced applied integrated",
+    "representative": "representative representation liaison",
 }
 # Words naming a public body ("Public Security Bureau", "Policia Nacional"), in the languages
 # lists write them in: what tells one body from another is its country or region, so these

@@ -96,6 +96,8 @@ def normalise_name(raw: str) -> NormalisedName:
     digits_read = tuple(token for token, read, _ in pairs if read != token)
     written = _join_split_known_words([token for token, _ in flat])
     read = [_known_word(token) for token in written]
+    if read != written:
+        read = _slips_kept_before_form(written, read)
     abbreviated = bool(raw_words) and _ABBREVIATION.fullmatch(raw_words[-1]) is not None
     kept, legal_forms, titles = _strip_affixes(read, abbreviated)
     abjad_of = dict(flat)
@@ -203,10 +205,13 @@ class WordCachedNormaliser:
             read = [_known_word(token) for token in written]
         else:
             read = [token for word in words for token in word.read]
+        if read != written:
+            read = _slips_kept_before_form(written, read)
         if len(read) < 2 or not (
             joined
             or _may_be_affix(read[0])
             or _may_be_affix(read[-1])
+            or read[-1] in BRANCH_WORDS
             or any(word.inner_legal_form for word in words)
         ):  # what `_strip_affixes` returns for a name with no affix and no legal form
             return written, read, read, [], []
@@ -401,6 +406,10 @@ def _strip_affixes(
     `abbreviated`: the name's last word is written as letters with full stops ("z.A.", "S.Z."),
     as legal forms are: respelt or mistyped, it is read as the legal form even after one word.
     """
+    tail = _branch_tail(tokens)
+    if tail:  # "X Co., Ltd. (Beijing) Branch": the legal form ends the name before its branch
+        before, forms, affixes = _strip_affixes(tokens[:-tail])
+        return before + tokens[-tail:], forms, affixes
     removed: list[str] = []
     titles: list[str] = []
     # Every rule below starts from a word at one end of the name: most names have none.
@@ -464,6 +473,26 @@ def _strip_affixes(
     return kept, removed, titles
 
 
+# Words naming a branch or representative office, written after the company's legal form.
+BRANCH_WORDS = frozenset(
+    (*lexicon.GENERIC_SPELLINGS["branch"], *lexicon.GENERIC_SPELLINGS["representative"])
+)
+
+
+def _branch_tail(tokens: list[str]) -> int:
+    """How many last words name a branch (with the place before them) after a legal form."""
+    tail = 0
+    while tail < len(tokens) - 1 and tokens[-1 - tail] in BRANCH_WORDS:
+        tail += 1
+    if (
+        tail
+        and tail < len(tokens) - 1
+        and _classified(tokens[-1 - tail], False).kind is (TokenKind.PLACE)
+    ):
+        tail += 1
+    return tail if tail and _ends_in_legal_form(tokens[:-tail]) else 0
+
+
 _LEGAL_LAST_WORDS = frozenset(form[-1] for form in lexicon.LEGAL_FORMS)
 _LEGAL_FIRST_WORDS = frozenset(form[0] for form in lexicon.LEGAL_FORMS)
 _LONG_LEGAL_FORMS = frozenset(  # legal forms of one word of 3+ letters, removed anywhere
@@ -479,6 +508,19 @@ def _ends_in_legal_form(tokens: list[str]) -> bool:
 
 
 _LEGAL_WORDS = frozenset(word for form in lexicon.LEGAL_FORMS for word in form)
+
+
+def _slips_kept_before_form(written: list[str], read: list[str]) -> list[str]:
+    """In a name ending in a legal form, a first word read as a legal-form word only through a
+    slip ("Berhal" as "berhad", "Limitad") stays as written: a name has one legal form, and a
+    word one letter from a legal-form word is as often a name word."""
+    first, first_read = written[0], read[0]
+    if first == first_read or first_read not in _LEGAL_WORDS or len(read) < 3:
+        return read
+    longest = min(lexicon.LONGEST_LEGAL_FORM, len(read) - 2)
+    if not any(tuple(read[-n:]) in lexicon.LEGAL_FORMS for n in range(longest, 0, -1)):
+        return read
+    return [first, *read[1:]]
 
 
 @lru_cache(maxsize=1 << 18)
