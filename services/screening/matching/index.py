@@ -129,33 +129,39 @@ class RestrictedPartyIndex:
                 best[entry] = (name, comparison)
         # A country bonus can lift a name just under the threshold; nothing lower can make it.
         floor = self.policy.hit_threshold - self.policy.same_country_bonus
-        hits = [
-            self._hit(party, country, name, comparison)
+        scored = [
+            (self._score(comparison, country, name), name, comparison)
             for name, comparison in best.values()
             if comparison.score >= floor
         ]
-        hits = [hit for hit in hits if hit.score >= self.policy.hit_threshold]
+        found = [each for each in scored if each[0] >= self.policy.hit_threshold]
         if all(len(token.text) == 1 for token in tokens):
             # Initials and nothing else: only the legal form can tell which name they stand for.
-            hits = [hit for hit in hits if self._same_legal_form(party, hit)]
-        hits.sort(key=lambda hit: self._rank(party, hit), reverse=True)
-        if len(hits) <= self.policy.max_hits:
-            return hits
-        # Entries tied with the last one reported are reported too: equal names, equal claims.
-        floor_score = min(hit.score for hit in hits[: self.policy.max_hits])
-        return [hit for hit in hits if hit.score >= floor_score]
+            found = [each for each in found if self._same_legal_form(party, each[1])]
+        found.sort(key=lambda each: self._rank(party, each[0], each[1]), reverse=True)
+        if len(found) > self.policy.max_hits:
+            # Entries tied with the last one reported are reported too: equal names, equal claims.
+            floor_score = min(score for score, _, _ in found[: self.policy.max_hits])
+            found = [each for each in found if each[0] >= floor_score]
+        # Explained last: only the hits reported (half the names over the floor are not).
+        return [
+            self._hit(party, country, name, comparison, score) for score, name, comparison in found
+        ]
 
-    def _same_legal_form(self, party: NormalisedName, hit: Hit) -> bool:
-        listed = _listed_name(hit.matched_name).legal_forms
+    def _matched_name(self, name: int) -> str:
+        return self._entries[int(self._name_entry[name])].names[int(self._name_alias[name])]
+
+    def _same_legal_form(self, party: NormalisedName, name: int) -> bool:
+        listed = _listed_name(self._matched_name(name)).legal_forms
         return legal_form_agreement(party.legal_forms, listed) == 1
 
-    def _rank(self, party: NormalisedName, hit: Hit) -> float:
+    def _rank(self, party: NormalisedName, score: float, name: int) -> float:
         """A hit's score, moved up or down by `legal_form_margin` when the party's legal form
         is (or is not) the matched name's: among near scores, the entry with its form first."""
         if not party.legal_forms:
-            return hit.score
-        listed = _listed_name(hit.matched_name).legal_forms
-        return hit.score + self.policy.legal_form_margin * legal_form_agreement(
+            return score
+        listed = _listed_name(self._matched_name(name)).legal_forms
+        return score + self.policy.legal_form_margin * legal_form_agreement(
             party.legal_forms, listed
         )
 
@@ -178,7 +184,7 @@ class RestrictedPartyIndex:
                 for comparison, name in compared
             ]
         comparison, name = max(compared, key=lambda pair: pair[0].score)
-        return self._hit(party, country, name, comparison)
+        return self._hit(party, country, name, comparison, self._score(comparison, country, name))
 
     def _against_listed_form(
         self,
@@ -319,19 +325,28 @@ class RestrictedPartyIndex:
     def _postings_of(self, word: int) -> Int32s:
         return self._postings[self._posting_offsets[word] : self._posting_offsets[word + 1]]
 
+    def _score(self, comparison: NameComparison, country: str | None, name: int) -> float:
+        """The comparison's score with the country bonus or penalty, as a hit reports it."""
+        countries = self._entries[int(self._name_entry[name])].countries
+        adjustment = 0.0
+        if country and countries:
+            same = country.upper() in countries
+            adjustment = (
+                self.policy.same_country_bonus if same else -self.policy.country_mismatch_penalty
+            )
+        return round(min(1.0, max(0.0, comparison.score + adjustment)), 3)
+
     def _hit(
-        self, party: NormalisedName, country: str | None, name: int, comparison: NameComparison
+        self,
+        party: NormalisedName,
+        country: str | None,
+        name: int,
+        comparison: NameComparison,
+        score: float,
     ) -> Hit:
         entry = self._entries[int(self._name_entry[name])]
         alias = int(self._name_alias[name])
         matched_name = entry.names[alias]
-        adjustment = 0.0
-        if country and entry.countries:
-            same = country.upper() in entry.countries
-            adjustment = (
-                self.policy.same_country_bonus if same else -self.policy.country_mismatch_penalty
-            )
-        score = round(min(1.0, max(0.0, comparison.score + adjustment)), 3)
         explanation = explain_hit(
             party,
             _listed_name(matched_name),
