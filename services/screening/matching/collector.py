@@ -3,6 +3,21 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection meanwhile: indexing makes little garbage but many objects
+    that live on, and each full pass would walk all of them (and the entries) again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def settle_after_indexing() -> None:

@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 from anyascii import anyascii
 
+from services.screening.matching.collector import collection_paused
 from services.screening.matching.explain import country_note, explain_hit
 from services.screening.matching.folds import spelling_key
 from services.screening.matching.legal_forms import cut_form_words, legal_form_agreement
@@ -49,15 +50,16 @@ class RestrictedPartyIndex:
         """Index `entries` (kept by reference); prefer `RestrictedPartyIndex.build`."""
         self.policy = policy
         self._entries = entries
-        names = _NameTable(entries)
-        self.vocabulary = Vocabulary(
-            names.words,
-            np.frombuffer(names.kinds, dtype=np.int8),
-            np.frombuffer(names.abjad, dtype=np.bool_),
-            np.bincount(names.word_ids, minlength=len(names.words)),
-            policy,
-        )
-        self._hold(names)
+        with collection_paused():
+            names = _NameTable(entries)
+            self.vocabulary = Vocabulary(
+                names.words,
+                np.frombuffer(names.kinds, dtype=np.int8),
+                np.frombuffer(names.abjad, dtype=np.bool_),
+                np.bincount(names.word_ids, minlength=len(names.words)),
+                policy,
+            )
+            self._hold(names)
 
     def _hold(self, names: _NameTable) -> None:
         """Keep the names' arrays, their postings and each name's weight (the vocabulary set)."""

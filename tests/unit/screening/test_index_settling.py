@@ -69,3 +69,26 @@ def test_the_screening_process_settles_its_index_once_built() -> None:
     screener = load_screener()
     assert gc.get_freeze_count() > 0
     assert screener.screen("no such party at all") == []
+
+
+def test_indexing_runs_no_collection_and_leaves_the_collector_as_found() -> None:
+    passes: list[int] = []
+    entries = _entries(5000)
+
+    def counted(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            passes.append(info["generation"])
+
+    gc.callbacks.append(counted)
+    try:
+        RestrictedPartyIndex.build(entries)
+    finally:
+        gc.callbacks.remove(counted)
+    assert len(passes) <= 1  # one may fall as the entries are copied, before the pause
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        RestrictedPartyIndex.build(_entries(10))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
