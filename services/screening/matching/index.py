@@ -376,7 +376,8 @@ class _NameTable:
             array("h"),
         )
         word_ids, first_name = array("i"), array("q", [0])
-        normalise = WordCachedNormaliser()  # each distinct word's work once, freed after
+        tokens = WordCachedNormaliser().tokens  # each distinct word's work once, freed after
+        word_id = self._word_id
         for position, entry in enumerate(entries):
             seen: set[tuple[int, ...]] = set()
             country = (
@@ -385,7 +386,7 @@ class _NameTable:
                 else -1
             )
             for alias, raw in enumerate(entry.names):
-                words = tuple(self._word_id(token, ids) for token in normalise.tokens(raw))
+                words = tuple([word_id(token, ids) for token in tokens(raw)])
                 if words and words not in seen:
                     seen.add(words)
                     entry_ids.append(position)
