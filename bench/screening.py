@@ -70,7 +70,8 @@ def print_sizes(results: list[Figures]) -> None:
     print("\nCPU time of the process (the figure that compares on a shared machine):")
     for r in results:
         print(
-            f"  {r['size']:>9,}: build {r['build_cpu_s']:.1f} s (load {r['build_load']}); "
+            f"  {r['size']:>9,}: build {r['build_cpu_s']:.1f} s (load {r['build_load']}), "
+            f"then {r.get('settle_s', 0.0):.1f} s settling the collector; "
             f"per party p50 {r['cpu_p50_ms']:.2f} ms, p99 {r['cpu_p99_ms']:.2f} ms, "
             f"{r['parties_per_cpu_s']:.0f} parties per CPU second "
             f"(load {r['screen_load'][0]}-{r['screen_load'][1]}); hits {r['hits_digest']}"
@@ -122,6 +123,7 @@ def summary(results: list[Figures], rows: list[Figures], names: list[str]) -> Fi
             f"{key}_build_s": round(r["build_s"], 1),
             f"{key}_build_cpu_s": round(r["build_cpu_s"], 1),
             f"{key}_build_load": r["build_load"],
+            f"{key}_settle_s": round(r.get("settle_s", 0.0), 2),
             f"{key}_cpu_p50_ms": round(r["cpu_p50_ms"], 3),
             f"{key}_cpu_p99_ms": round(r["cpu_p99_ms"], 3),
             f"{key}_parties_per_cpu_s": round(r["parties_per_cpu_s"], 1),

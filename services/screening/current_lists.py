@@ -15,6 +15,7 @@ from services.screening.config import LIST_POLL_SECONDS, SEED_LIST
 from services.screening.list_diff import combined_label
 from services.screening.list_storage import changes_since, current_entries, list_versions
 from services.screening.matching import Hit, MatchPolicy, RestrictedPartyIndex, load_list
+from services.screening.matching.collector import settle_after_indexing
 from services.screening.matching.normalise import NameToken
 from services.screening.policy import ScreeningPolicy
 
@@ -102,6 +103,7 @@ class CurrentLists:
                     RestrictedPartyIndex.build, entries, self.match
                 )
                 self._versions, how = versions, "rebuilt"
+            await asyncio.to_thread(settle_after_indexing)
             seconds = round(time.perf_counter() - began, 3)
             self.refreshed = IndexRefresh(how, changes, len(self._index), seconds)
         log.info(f"restricted-party index {how}", lists=self.list_version, **asdict(self.refreshed))
@@ -121,4 +123,6 @@ class CurrentLists:
 def load_screener(policy: ScreeningPolicy | None = None) -> CurrentLists:
     """The screener a process starts with: the shipped seed until PostgreSQL's lists are read."""
     match = (policy or ScreeningPolicy.load()).match_policy()
-    return CurrentLists(RestrictedPartyIndex.build(load_list(SEED_LIST), match), None, match)
+    index = RestrictedPartyIndex.build(load_list(SEED_LIST), match)
+    settle_after_indexing()
+    return CurrentLists(index, None, match)

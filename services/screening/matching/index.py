@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 from anyascii import anyascii
 
+from services.screening.matching.collector import collection_paused
 from services.screening.matching.explain import country_note, explain_hit
 from services.screening.matching.folds import spelling_key
 from services.screening.matching.legal_forms import cut_form_words, legal_form_agreement
@@ -49,15 +50,16 @@ class RestrictedPartyIndex:
         """Index `entries` (kept by reference); prefer `RestrictedPartyIndex.build`."""
         self.policy = policy
         self._entries = entries
-        names = _NameTable(entries)
-        self.vocabulary = Vocabulary(
-            names.words,
-            np.frombuffer(names.kinds, dtype=np.int8),
-            np.frombuffer(names.abjad, dtype=np.bool_),
-            np.bincount(names.word_ids, minlength=len(names.words)),
-            policy,
-        )
-        self._hold(names)
+        with collection_paused():
+            names = _NameTable(entries)
+            self.vocabulary = Vocabulary(
+                names.words,
+                np.frombuffer(names.kinds, dtype=np.int8),
+                np.frombuffer(names.abjad, dtype=np.bool_),
+                np.bincount(names.word_ids, minlength=len(names.words)),
+                policy,
+            )
+            self._hold(names)
 
     def _hold(self, names: _NameTable) -> None:
         """Keep the names' arrays, their postings and each name's weight (the vocabulary set)."""
@@ -129,33 +131,39 @@ class RestrictedPartyIndex:
                 best[entry] = (name, comparison)
         # A country bonus can lift a name just under the threshold; nothing lower can make it.
         floor = self.policy.hit_threshold - self.policy.same_country_bonus
-        hits = [
-            self._hit(party, country, name, comparison)
+        scored = [
+            (self._score(comparison, country, name), name, comparison)
             for name, comparison in best.values()
             if comparison.score >= floor
         ]
-        hits = [hit for hit in hits if hit.score >= self.policy.hit_threshold]
+        found = [each for each in scored if each[0] >= self.policy.hit_threshold]
         if all(len(token.text) == 1 for token in tokens):
             # Initials and nothing else: only the legal form can tell which name they stand for.
-            hits = [hit for hit in hits if self._same_legal_form(party, hit)]
-        hits.sort(key=lambda hit: self._rank(party, hit), reverse=True)
-        if len(hits) <= self.policy.max_hits:
-            return hits
-        # Entries tied with the last one reported are reported too: equal names, equal claims.
-        floor_score = min(hit.score for hit in hits[: self.policy.max_hits])
-        return [hit for hit in hits if hit.score >= floor_score]
+            found = [each for each in found if self._same_legal_form(party, each[1])]
+        found.sort(key=lambda each: self._rank(party, each[0], each[1]), reverse=True)
+        if len(found) > self.policy.max_hits:
+            # Entries tied with the last one reported are reported too: equal names, equal claims.
+            floor_score = min(score for score, _, _ in found[: self.policy.max_hits])
+            found = [each for each in found if each[0] >= floor_score]
+        # Explained last: only the hits reported (half the names over the floor are not).
+        return [
+            self._hit(party, country, name, comparison, score) for score, name, comparison in found
+        ]
 
-    def _same_legal_form(self, party: NormalisedName, hit: Hit) -> bool:
-        listed = _listed_name(hit.matched_name).legal_forms
+    def _matched_name(self, name: int) -> str:
+        return self._entries[int(self._name_entry[name])].names[int(self._name_alias[name])]
+
+    def _same_legal_form(self, party: NormalisedName, name: int) -> bool:
+        listed = _listed_name(self._matched_name(name)).legal_forms
         return legal_form_agreement(party.legal_forms, listed) == 1
 
-    def _rank(self, party: NormalisedName, hit: Hit) -> float:
+    def _rank(self, party: NormalisedName, score: float, name: int) -> float:
         """A hit's score, moved up or down by `legal_form_margin` when the party's legal form
         is (or is not) the matched name's: among near scores, the entry with its form first."""
         if not party.legal_forms:
-            return hit.score
-        listed = _listed_name(hit.matched_name).legal_forms
-        return hit.score + self.policy.legal_form_margin * legal_form_agreement(
+            return score
+        listed = _listed_name(self._matched_name(name)).legal_forms
+        return score + self.policy.legal_form_margin * legal_form_agreement(
             party.legal_forms, listed
         )
 
@@ -178,7 +186,7 @@ class RestrictedPartyIndex:
                 for comparison, name in compared
             ]
         comparison, name = max(compared, key=lambda pair: pair[0].score)
-        return self._hit(party, country, name, comparison)
+        return self._hit(party, country, name, comparison, self._score(comparison, country, name))
 
     def _against_listed_form(
         self,
@@ -257,7 +265,7 @@ class RestrictedPartyIndex:
                 for word, sim in usable
             ]
         )
-        names, inverse = np.unique(ids, return_inverse=True)
+        names, inverse = _unique(ids)
         telling = np.bincount(inverse, weights=credit)
         party_weight = sum(token.weight for token in weighted)
         keep = self.policy.candidates
@@ -319,19 +327,28 @@ class RestrictedPartyIndex:
     def _postings_of(self, word: int) -> Int32s:
         return self._postings[self._posting_offsets[word] : self._posting_offsets[word + 1]]
 
+    def _score(self, comparison: NameComparison, country: str | None, name: int) -> float:
+        """The comparison's score with the country bonus or penalty, as a hit reports it."""
+        countries = self._entries[int(self._name_entry[name])].countries
+        adjustment = 0.0
+        if country and countries:
+            same = country.upper() in countries
+            adjustment = (
+                self.policy.same_country_bonus if same else -self.policy.country_mismatch_penalty
+            )
+        return round(min(1.0, max(0.0, comparison.score + adjustment)), 3)
+
     def _hit(
-        self, party: NormalisedName, country: str | None, name: int, comparison: NameComparison
+        self,
+        party: NormalisedName,
+        country: str | None,
+        name: int,
+        comparison: NameComparison,
+        score: float,
     ) -> Hit:
         entry = self._entries[int(self._name_entry[name])]
         alias = int(self._name_alias[name])
         matched_name = entry.names[alias]
-        adjustment = 0.0
-        if country and entry.countries:
-            same = country.upper() in entry.countries
-            adjustment = (
-                self.policy.same_country_bonus if same else -self.policy.country_mismatch_penalty
-            )
-        score = round(min(1.0, max(0.0, comparison.score + adjustment)), 3)
         explanation = explain_hit(
             party,
             _listed_name(matched_name),
@@ -359,7 +376,8 @@ class _NameTable:
             array("h"),
         )
         word_ids, first_name = array("i"), array("q", [0])
-        normalise = WordCachedNormaliser()  # each distinct word's work once, freed after
+        tokens = WordCachedNormaliser().tokens  # each distinct word's work once, freed after
+        word_id = self._word_id
         for position, entry in enumerate(entries):
             seen: set[tuple[int, ...]] = set()
             country = (
@@ -368,7 +386,7 @@ class _NameTable:
                 else -1
             )
             for alias, raw in enumerate(entry.names):
-                words = tuple(self._word_id(token, ids) for token in normalise.tokens(raw))
+                words = tuple([word_id(token, ids) for token in tokens(raw)])
                 if words and words not in seen:
                     seen.add(words)
                     entry_ids.append(position)
@@ -404,3 +422,16 @@ def _postings(names: _NameTable, word_count: int) -> tuple[npt.NDArray[np.int64]
     counts = np.bincount(names.word_ids, minlength=word_count)
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     return offsets, name_of_occurrence[order]
+
+
+def _unique(ids: Int32s) -> tuple[Int32s, npt.NDArray[np.intp]]:
+    """`np.unique(ids, return_inverse=True)`, sorted faster: the ids come as runs already in
+    order (each word's postings), which a stable sort merges instead of sorting again."""
+    order = np.argsort(ids, kind="stable")
+    ordered = ids[order]
+    first = np.empty(len(ordered), dtype=np.bool_)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    inverse = np.empty(len(ids), dtype=np.intp)
+    inverse[order] = np.cumsum(first) - 1
+    return ordered[first], inverse

@@ -137,7 +137,7 @@ class WordCachedNormaliser:
         self._latin: dict[str, bool] = {}
         self._words: tuple[dict[str, _CachedWord], dict[str, _CachedWord]] = ({}, {})
         self._abbreviated: dict[str, bool] = {}
-        self._classified: dict[tuple[str, bool], NameToken] = {}
+        self._classified: tuple[dict[str, NameToken], dict[str, NameToken]] = ({}, {})  # by abjad
 
     def __call__(self, raw: str) -> NormalisedName:
         """The same NormalisedName as `normalise_name(raw)`."""
@@ -227,7 +227,8 @@ class WordCachedNormaliser:
         if any(word.abjad for word in words):
             abjad_of = {token: abjad for word in words for token, abjad in word.flat}
             return tuple(self._classify(token, abjad_of.get(token, False)) for token in kept)
-        return tuple(self._classify(token, False) for token in kept)
+        plain = self._classified[False]
+        return tuple([plain.get(token) or self._classify(token, False) for token in kept])
 
     def _word(self, raw: str, latin_context: bool) -> _CachedWord:
         word = _romanised(raw, latin_context)
@@ -247,10 +248,10 @@ class WordCachedNormaliser:
         return cached
 
     def _classify(self, token: str, abjad: bool) -> NameToken:
-        key = (token, abjad)
-        found = self._classified.get(key)
+        cache = self._classified[abjad]
+        found = cache.get(token)
         if found is None:
-            found = self._classified[key] = _classified(token, abjad)
+            found = cache[token] = _classified(token, abjad)
         return found
 
 
