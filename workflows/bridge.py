@@ -22,7 +22,6 @@ from caseflow.messaging import (
     at_least_once,
     case_by_case,
     deliveries,
-    read_or_set_aside,
     set_aside_on_parked,
     set_aside_unreadable,
     type_of,
@@ -206,6 +205,22 @@ async def signal_case(client: Client, case_id: str, signal: str, data: Contract)
     return True
 
 
+async def deliver_result(client: Client, result: Envelope[ScreeningCompleted]) -> None:
+    """Signal a result into its case's workflow; one that workflow no longer takes (the case
+    is decided) goes to the case's licence if it is a re-screening and a licence is in force.
+
+    A case whose workflow runs is undecided and has no licence, so an open case's re-screening
+    costs one signal, its licence not looked for (a list update re-screens many open cases).
+    """
+    signal = LicenseCase.screening_completed.__name__
+    if await signal_case(client, result.subject, signal, result.data):
+        log.info(signal, case_id=result.subject, delivered=True)
+    elif await tell_licence_of_list_update(client, result.data):
+        log.info("licence told of a list update", case_id=result.subject)
+    else:
+        log.info(signal, case_id=result.subject, delivered=False)
+
+
 async def signal_by_type(
     client: Client, delivery: Delivery, signals: Signals, set_aside: SetAside
 ) -> None:
@@ -330,28 +345,27 @@ def build_router(
         SCREENING_RESULTS,
         group_id=SCREENING_GROUP,
         title="on_screening_completed",
-        description="Signals a screening result into its case's workflow, and a re-screening "
-        "after a list update into the case's licence, if it has one in force.",
+        description="Signals a screening result into its case's workflow; a re-screening "
+        "after a list update or a partner's notice that the case's workflow no longer takes "
+        "(decided) goes to the case's licence, if it has one in force.",
         batch_size=BATCH_SIZE,
         budget=budget,
     )
     async def on_screening_completed(
         body: list[Raw[Envelope[ScreeningCompleted]]], message: KafkaMessage
     ) -> None:
-        async def signal_case_and_licence(delivery: Delivery) -> None:
-            await signal_by_type(
-                temporal.client, delivery, SCREENING_SIGNALS, set_aside[SCREENING_GROUP]
-            )
-            if type_of(delivery.body) == ScreeningCompleted.type_name():
-                result = await read_or_set_aside(
-                    delivery, ScreeningCompleted, set_aside[SCREENING_GROUP]
-                )
-                if result is not None and await tell_licence_of_list_update(
-                    temporal.client, result.data
-                ):
-                    log.info("licence told of a list update", case_id=result.subject)
+        async def signal_case_or_licence(delivery: Delivery) -> None:
+            aside = set_aside[SCREENING_GROUP]
+            if not await act_on(
+                temporal.client,
+                delivery,
+                ScreeningCompleted,
+                aside,
+                lambda result: deliver_result(temporal.client, result),
+            ):
+                await signal_by_type(temporal.client, delivery, SCREENING_SIGNALS, aside)
 
-        await case_by_case(deliveries(message), signal_case_and_licence)
+        await case_by_case(deliveries(message), signal_case_or_licence)
 
     return router
 

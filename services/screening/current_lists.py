@@ -46,6 +46,8 @@ class CurrentLists:
         self._versions = versions  # None: not read from PostgreSQL (the shipped seed file)
         self._refreshing = asyncio.Lock()
         self.refreshed: IndexRefresh | None = None  # the last time the index changed
+        # Entry positions by id, of the index they were read from (a re-screen asks often).
+        self._positions: tuple[RestrictedPartyIndex, dict[str, list[int]]] | None = None
 
     @property
     def list_version(self) -> str:
@@ -59,21 +61,27 @@ class CurrentLists:
         """Each indexed list's version (empty before the first read from PostgreSQL)."""
         return dict(self._versions or {})
 
-    def screen(self, party_name: str, country: str | None = None) -> list[Hit]:
-        """Hits for one party against every current list."""
-        return self._index.screen(party_name, country)
+    def screen(
+        self, party_name: str, country: str | None = None, among: Collection[int] | None = None
+    ) -> list[Hit]:
+        """Hits for one party against every current list; with `among`, on those entries only
+        (positions in the index, `entry_positions`)."""
+        return self._index.screen(party_name, country, among)
 
     def word_weight(self, token: NameToken) -> float:
         """How much a word weighs in the current lists (common words weigh less)."""
         return self._index.vocabulary.weight_of(token)
 
     def entry_positions(self, entry_ids: Collection[str]) -> dict[str, list[int]]:
-        """Where entries with these ids stand in the index (one pass over it)."""
-        wanted, found = set(entry_ids), defaultdict(list)
-        for position, entry in enumerate(self._index.entries):
-            if entry.entry_id in wanted:
+        """Where entries with these ids stand in the index (one pass over it per index)."""
+        index = self._index
+        if self._positions is None or self._positions[0] is not index:
+            found = defaultdict(list)
+            for position, entry in enumerate(index.entries):
                 found[entry.entry_id].append(position)
-        return dict(found)
+            self._positions = (index, dict(found))
+        every = self._positions[1]
+        return {entry_id: every[entry_id] for entry_id in entry_ids if entry_id in every}
 
     def pair_score(self, party_name: str, country: str | None, position: int) -> float:
         """The party's score against one indexed entry, as screening would weigh it."""

@@ -57,9 +57,10 @@ def party_keys(name: str, field_lengths: Iterable[int] = (20, 35)) -> frozenset[
 def _party_keys(name: str, field_lengths: tuple[int, ...]) -> frozenset[MatchKey]:
     # Party names recur across cases and updates: each name's keys are computed once.
     tokens = [token for token in normalise_name(name).tokens if token.kind is not TokenKind.FILLER]
-    texts = set()
+    words: set[MatchKey] = set()
     for token in tokens:
-        texts |= _word_texts(token, party=True)
+        words |= _word_keys(token.text, token.abjad, True)
+    texts = set()
     for first, second in pairwise(tokens):
         texts.add("w:" + first.text + second.text)
     if tokens and len(name.strip()) in set(field_lengths):
@@ -67,7 +68,7 @@ def _party_keys(name: str, field_lengths: tuple[int, ...]) -> frozenset[MatchKey
     if all(len(t.text) == 1 for t in tokens if t.kind is TokenKind.DISTINCTIVE):
         # An organisation written with its distinctive words' initials ("V. Systems GmbH").
         texts |= {"p:" + t.text for t in tokens if len(t.text) == 1}
-    return frozenset(_digest(text) for text in texts)
+    return frozenset(words | {_digest(text) for text in texts})
 
 
 class WordWeights(Protocol):
@@ -146,8 +147,17 @@ def hit_key(entry_id: str) -> MatchKey:
     return _digest("hit:" + entry_id)
 
 
+@lru_cache(maxsize=1 << 17)
+def _word_keys(text: str, abjad: bool, party: bool) -> frozenset[MatchKey]:
+    # The same words recur in many names (surnames, trade words) and at every update.
+    return frozenset(map(_digest, _texts_of(text, abjad, party)))
+
+
 def _word_texts(token: NameToken, party: bool) -> set[str]:
-    text = token.text
+    return _texts_of(token.text, token.abjad, party)
+
+
+def _texts_of(text: str, abjad: bool, party: bool) -> set[str]:
     texts = {"w:" + text}
     for line in name_variants().get(text, ()):
         texts.add(f"n:{line}")
@@ -157,7 +167,7 @@ def _word_texts(token: NameToken, party: bool) -> set[str]:
         # Words a party word may be written together from ("nsogroup"): its two ends.
         texts |= {"w:" + text[:cut] for cut in range(2, len(text) - 1)}
         texts |= {"w:" + text[cut:] for cut in range(2, len(text) - 1)}
-        if token.abjad and len(skeleton := consonants(text)) >= 2:
+        if abjad and len(skeleton := consonants(text)) >= 2:
             texts.add("c:" + skeleton)
             if skeleton[0] == "l":
                 texts.add("c:" + skeleton[1:])
@@ -241,22 +251,22 @@ class PairBound:
 
     def _words(self, name: str, party: bool) -> list[_Word]:
         tokens = normalise_name(name).tokens
-        texts = [_word_texts(token, party) for token in tokens]
+        keys = [_word_keys(token.text, token.abjad, party) for token in tokens]
         if party:  # words written apart in the party's name, joined in the listed one
             telling = [i for i, t in enumerate(tokens) if t.kind is not TokenKind.FILLER]
             for first, second in pairwise(telling):
-                joined = "w:" + tokens[first].text + tokens[second].text
-                texts[first].add(joined)
-                texts[second].add(joined)
+                joined = _digest("w:" + tokens[first].text + tokens[second].text)
+                keys[first] |= {joined}
+                keys[second] |= {joined}
         return [
             _Word(
                 token.text,
                 token.abjad,
                 self._weights.word_weight(token),
-                frozenset(map(_digest, own)),
+                own,
                 token.kind is TokenKind.DISTINCTIVE and len(token.text) > 1,
             )
-            for token, own in zip(tokens, texts, strict=True)
+            for token, own in zip(tokens, keys, strict=True)
         ]
 
     def _bound(self, party: list[_Word], listed: list[_Word]) -> float:

@@ -3,9 +3,9 @@
 The work grows with what the update changed, not with the list or the open caseload: the
 changed entries' match keys find the subjects whose parties could match them, and the entries
 an update changed or removed find the subjects that matched them; only those are screened
-again, in full, against the updated lists. So are the subjects whose hit on an entry the
-update left as it was no longer reaches the threshold (the update moved the weight of words
-that entry shares with the changed ones). A result is published where it differs in what
+again against the updated lists, each as a full screen would but on the entries its result
+may now hold or lose (rescreen_scope.py). So are the subjects whose hit on an entry the update
+left as it was a full screen no longer finds. A result is published where it differs in what
 matters: a hit on an added or changed entry, or a hit gone.
 """
 
@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Protocol, runtime_checkable
+from typing import Protocol
 
 from schemas.application import SubmitApplication
 from schemas.envelope import Envelope, Publishable, utcnow
@@ -24,20 +24,10 @@ from schemas.topics import Topic
 from services.screening.domain import Knowledge, Screening, ScreeningPolicy, screening_result
 from services.screening.handlers import KnowledgeSource, result_published
 from services.screening.list_diff import ListChange
-from services.screening.match_keys import (
-    NO_RULES,
-    KeyRules,
-    MatchKey,
-    PairBound,
-    WordWeights,
-    hit_key,
-    listed_keys,
-    party_keys,
-)
 from services.screening.ports import Store, Transaction
+from services.screening.rescreen_scope import PairScorer, Scoped, likely_to_change, screened_among
 from services.screening.rules import parties
 from services.screening.screened_subjects import (
-    Candidate,
     ScreenedSubject,
     ScreenedSubjects,
     keep_all_screened,
@@ -76,77 +66,6 @@ class Rescreened:
     screened: int = 0
     finding_seconds: float = 0.0
     screening_seconds: float = 0.0
-
-
-class PairScore(Protocol):
-    """Scores one party against one indexed entry, as screening would (the current lists)."""
-
-    def pair_score(self, party_name: str, country: str | None, position: int) -> float: ...
-
-
-@runtime_checkable
-class PairScorer(PairScore, WordWeights, Protocol):
-    """Scores pairs, weighs words, and finds entries in the current lists' index."""
-
-    def entry_positions(self, entry_ids: Collection[str]) -> dict[str, list[int]]: ...
-    def pair_score(self, party_name: str, country: str | None, position: int) -> float: ...
-
-
-@dataclass(frozen=True)
-class UpdateKeys:
-    """The keys an update looks subjects up by, and which changed entry each key stands for."""
-
-    entries_by_key: dict[MatchKey, set[str]]
-    touched: frozenset[str]  # entries changed or removed: subjects that matched them count
-
-    @property
-    def keys(self) -> set[MatchKey]:
-        """Every key: the changed entries' names, and the hits on changed or removed entries."""
-        return {*self.entries_by_key, *(hit_key(entry_id) for entry_id in self.touched)}
-
-
-def affected_keys(
-    changes: Sequence[ListChange], weights: WordWeights | None = None, rules: KeyRules = NO_RULES
-) -> UpdateKeys:
-    """The keys of the subjects an update may affect: parties that could match an added or
-    changed entry, and subjects whose latest result matched a changed or removed one."""
-    entries_by_key: dict[MatchKey, set[str]] = {}
-    for change in changes:
-        if change.entry is not None:
-            for key in listed_keys(change.entry, weights, rules):
-                entries_by_key.setdefault(key, set()).add(change.entry_id)
-    touched = frozenset(change.entry_id for change in changes if change.change != "added")
-    return UpdateKeys(entries_by_key, touched)
-
-
-def could_change(
-    candidate: Candidate,
-    found: UpdateKeys,
-    scorer: PairScore | None,
-    positions: dict[str, list[int]],
-    threshold: float,
-    field_lengths: tuple[int, ...] = (20, 35),
-    bound: PairBound | None = None,
-) -> bool:
-    """Whether screening the candidate again may change its result: it matched a changed or
-    removed entry, or one of its parties scores a hit against an entry that party shares a key
-    with (a party that shares none with an entry cannot be paired with it by the matcher)."""
-    subject = candidate.subject
-    if subject.hits & found.touched:
-        return True
-    if scorer is None:
-        return any(key in found.entries_by_key for key in candidate.keys)
-    for _, party in subject.application.parties():
-        shared = candidate.keys & party_keys(party.name, field_lengths)
-        entries = {e for key in shared for e in found.entries_by_key.get(key, ())}
-        if any(
-            scorer.pair_score(party.name, party.address.country, position) >= threshold
-            for entry_id in entries
-            if bound is None or bound.could_hit(party.name, entry_id)
-            for position in positions.get(entry_id, ())
-        ):
-            return True
-    return False
 
 
 def what_changed(
@@ -196,35 +115,11 @@ async def rescreen_affected(
             return Rescreened()
         await register_open_cases(uow, policy)
         began = time.perf_counter()
-        found = affected_keys(changes, scorer, KeyRules.of(match))
-        candidates = await uow.subjects_sharing(found.keys)
-        positions = (
-            scorer.entry_positions(found.touched | {c.entry_id for c in changes}) if scorer else {}
-        )
-        scores = None if scorer is None else RememberedScores(scorer)
-        bound = None
-        if scorer is not None:
-            bound = PairBound(scorer, match, (c.entry for c in changes if c.entry is not None))
-        likely = []
-        for number, candidate in enumerate(candidates):
-            if number % YIELD_EVERY == 0:
-                await asyncio.sleep(0)  # many subjects: let heartbeats and other messages run
-            if could_change(
-                candidate,
-                found,
-                scores,
-                positions,
-                match.hit_threshold,
-                match.field_lengths,
-                bound,
-            ):
-                likely.append(candidate.subject)
-        if scores is not None:
-            likely += await _hits_lost(uow, likely, found, scores, match.hit_threshold)
+        candidates, likely = await likely_to_change(uow, changes, scorer, match)
         found_at = time.perf_counter()
-        rescreened = await _rescreen(uow, likely, update, changes, policy, standing)
+        rescreened = await _rescreen(uow, likely, update, changes, policy, standing, scorer)
         return Rescreened(
-            len(candidates),
+            candidates,
             [subject.case_id for subject in rescreened],
             len(likely),
             found_at - began,
@@ -232,82 +127,32 @@ async def rescreen_affected(
         )
 
 
-async def _hits_lost(
-    uow: RescreeningUnitOfWork,
-    likely: Sequence[ScreenedSubject],
-    found: UpdateKeys,
-    scores: RememberedScores,
-    threshold: float,
-) -> list[ScreenedSubject]:
-    """The other subjects with a hit on an entry the update left as it was that none of their
-    parties reaches any longer: an update moves the weight of the words it adds or removes, so
-    a score just over the threshold can fall under it."""
-    screened = {(subject.kind, subject.subject_id) for subject in likely}
-    held = [
-        subject
-        for subject in await uow.subjects_with_hits()
-        if (subject.kind, subject.subject_id) not in screened and not subject.hits & found.touched
-    ]
-    positions = scores.entry_positions({entry for subject in held for entry in subject.hits})
-    lost = []
-    for number, subject in enumerate(held):
-        if number % YIELD_EVERY == 0:
-            await asyncio.sleep(0)
-        named = [(party.name, party.address.country) for _, party in subject.application.parties()]
-        if not all(
-            any(
-                scores.pair_score(name, country, position) >= threshold
-                for name, country in named
-                for position in positions.get(entry_id, ())
-            )
-            for entry_id in subject.hits
-        ):
-            lost.append(subject)
-    return lost
-
-
-class RememberedScores:
-    """Pair scores kept for one update: a party's name recurs across cases."""
-
-    def __init__(self, scorer: PairScorer) -> None:
-        self._scorer = scorer
-        self._scores: dict[tuple[str, str | None, int], float] = {}
-
-    def entry_positions(self, entry_ids: Collection[str]) -> dict[str, list[int]]:
-        """Where entries with these ids stand in the scorer's index."""
-        return self._scorer.entry_positions(entry_ids)
-
-    def pair_score(self, party_name: str, country: str | None, position: int) -> float:
-        """The scorer's score, computed once per party name, country and entry."""
-        key = (party_name, country, position)
-        score = self._scores.get(key)
-        if score is None:
-            score = self._scores[key] = self._scorer.pair_score(party_name, country, position)
-        return score
-
-
 async def _rescreen(
     uow: RescreeningUnitOfWork,
-    subjects: Sequence[ScreenedSubject],
+    likely: Sequence[Scoped],
     update: Envelope[ListUpdated],
     changes: Sequence[ListChange],
     policy: ScreeningPolicy,
     standing: Knowledge,
+    scorer: PairScorer | None,
 ) -> list[ScreenedSubject]:
-    """Screen the subjects again; publish and keep the results the update changed (a few
+    """Screen the subjects again (each on the entries it may now match or no longer, given a
+    scorer of the current lists); publish and keep the results the update changed (a few
     statements for all of them, not a round trip per subject); the subjects re-screened."""
     # The workflow takes a re-screen whose id names the list versions the result records.
     version = standing.screener.list_version
-    requests = {
-        subject.reference: f"{subject.reference}/rescreen/{version}" for subject in subjects
-    }
+    requests = {s.subject.reference: f"{s.subject.reference}/rescreen/{version}" for s in likely}
     answered = await uow.results_found(list(requests.values()))
-    subjects = [subject for subject in subjects if requests[subject.reference] not in answered]
-    known = await knowledge_for_each(uow, [subject.application for subject in subjects], standing)
+    likely = [s for s in likely if requests[s.subject.reference] not in answered]
+    applications = [s.subject.application for s in likely]
+    known = await knowledge_for_each(uow, applications, standing)
+    if scorer is not None:
+        known = screened_among(scorer, likely, known)
     listed, results, kept = update.data, [], []
-    for number, (subject, knowledge) in enumerate(zip(subjects, known, strict=True)):
+    for number, (scoped, knowledge) in enumerate(zip(likely, known, strict=True)):
         if number % YIELD_EVERY == 0:
             await asyncio.sleep(0)
+        subject = scoped.subject
         screening = Screening(requests[subject.reference], subject.case_id, subject.application)
         result = screening_result(screening, policy, knowledge, utcnow())
         # A hit a reviewer has since cleared is no news either way.

@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 import pytest
 
 from schemas.cases import DecisionOutcome
 from schemas.screening import ScreeningCompleted
 from services.screening.current_lists import CurrentLists
-from services.screening.domain import ScreeningPolicy
+from services.screening.domain import Knowledge, ScreeningPolicy
 from services.screening.handlers import close_case, screen_case
 from services.screening.list_diff import ListChange, compute_delta, entry_digest
 from services.screening.list_updates import load_list_version
 from services.screening.match_keys import KeyRules, listed_keys, party_keys
 from services.screening.matching import RestrictedPartyEntry, RestrictedPartyIndex, parse_csv
-from services.screening.rescreening import affected_keys, could_change, rescreen_affected
+from services.screening.rescreen_scope import affected_keys, could_change
+from services.screening.rescreening import rescreen_affected
 from services.screening.screened_subjects import Candidate, open_case
 from tests.unit.test_licence_rescreening import decided
 from tests.unit.test_screening_fakes import FakeScreeningStore, screening_request, with_end_user
-from tests.unit.test_screening_list_updates import knowing, published_update
+from tests.unit.test_screening_list_updates import REGISTER, knowing, published_update
 
 POLICY = ScreeningPolicy.load()
 HEADER = "id,name,alt_names,country,remarks\n"
@@ -270,3 +272,52 @@ async def test_a_licence_approved_on_appeal_after_a_denial_is_re_screened_on_a_l
 
     assert rescreened.cases == [case_id]
     assert rescreens(store)[case_id].risk_level == "critical"
+
+
+async def test_a_hit_on_an_unchanged_entry_that_added_names_keep_from_being_retrieved_is_gone() -> (
+    None
+):
+    # Words found in more names than the policy's retrieval limit find no candidates: once the
+    # update adds two names with every word the party shares with t-4, only "Orison" finds
+    # any, and a full screen no longer reaches t-4, though the pair alone still scores a hit.
+    match = replace(POLICY.match_policy(), retrieval_max_names=2)
+    kin = (
+        "h-1,Halvorsen Maritime Tracking Foods Kontor,,DK,\n"
+        "h-2,Halvorsen Maritime Tracking Textiles Brygge,,DK,\n"
+    )
+
+    def knowing_at(listed: str, version: int) -> Knowledge:
+        index = RestrictedPartyIndex.build(parse_csv(listed, "test"), match)
+        return Knowledge(CurrentLists(index, {"test": version}, match), REGISTER)
+
+    store = FakeScreeningStore()
+    await load_list_version("test", parse_csv(BEFORE, "test"), "before.csv", store)
+    crowded = screening_request(with_end_user("Halvorsen Maritime Tracking Orison", "NO"))
+    await screen_case(crowded, store, POLICY, knowing_at(BEFORE, 1))
+    await load_list_version("test", parse_csv(BEFORE + kin, "test"), "kin.csv", store)
+    after = knowing_at(BEFORE + kin, 2)
+    assert isinstance(after.screener, CurrentLists)
+    [position] = after.screener.entry_positions(["t-4"])["t-4"]
+    assert after.screener.pair_score("Halvorsen Maritime Tracking Orison", "NO", position) >= (
+        match.hit_threshold
+    ), "the pair alone still scores a hit"
+
+    rescreened = await rescreen_affected(published_update(store), store, POLICY, after)
+
+    assert rescreened.cases == [crowded.data.case_id]
+    assert rescreens(store)[crowded.data.case_id].reason == (
+        "list_update: test 2: no longer matches entry 't-4'"
+    )
+
+
+@pytest.mark.parametrize(("entry_id", "variant"), VARIANTS[:6])
+def test_a_screen_among_some_entries_gives_the_full_screens_hits_on_those_entries(
+    index: RestrictedPartyIndex, entry_id: str, variant: str
+) -> None:
+    positions = {p for p, entry in enumerate(index.entries) if entry.entry_id != "o-4"}
+    among = {p for p, entry in enumerate(index.entries) if entry.entry_id == entry_id}
+    full = index.screen(variant, "UZ")
+    assert [hit.entry_id for hit in index.screen(variant, "UZ", among)] == [entry_id]
+    assert index.screen(variant, "UZ", among) == [hit for hit in full if hit.entry_id == entry_id]
+    assert index.screen(variant, "UZ", positions) == [h for h in full if h.entry_id != "o-4"]
+    assert not index.screen(variant, "UZ", set())

@@ -112,8 +112,11 @@ class RestrictedPartyIndex:
             digest.update("\x1f".join(fields).encode() + b"\x1e")
         return f"sha256:{digest.hexdigest()[:16]}"
 
-    def screen(self, party_name: str, country: str | None = None) -> list[Hit]:
-        """Hits at or above the policy threshold for one party, best first."""
+    def screen(
+        self, party_name: str, country: str | None = None, among: Collection[int] | None = None
+    ) -> list[Hit]:
+        """Hits at or above the policy threshold for one party, best first; with `among`, only
+        those on the entries at these positions (the others are not scored)."""
         party = normalise_name(party_name)
         tokens = self._party_tokens(party)
         if not tokens:
@@ -123,10 +126,12 @@ class RestrictedPartyIndex:
         best: dict[int, tuple[int, NameComparison]] = {}
         slips = slip_ends(tokens)
         for name in self._candidate_names(tokens, country, truncated).tolist():
+            entry = int(self._name_entry[name])
+            if among is not None and entry not in among:
+                continue
             comparison = compare_names(tokens, self._listed_tokens(name), self.policy, truncated)
             if slips and comparison.score < self.policy.hit_threshold:
                 comparison = self._against_listed_form(tokens, name, comparison, truncated)
-            entry = int(self._name_entry[name])
             if entry not in best or comparison.score > best[entry][1].score:
                 best[entry] = (name, comparison)
         # A country bonus can lift a name just under the threshold; nothing lower can make it.

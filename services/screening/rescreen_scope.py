@@ -1,0 +1,276 @@
+"""Which subjects a list update may change, and which entries each is screened on again.
+
+The changed entries' match keys find the candidates; a cheap bound and a pair score keep those
+whose result may change. A subject is then screened again as a full screen would screen it, but
+only on the entries its new result may hold other than before: its hits, and the changed
+entries its parties share a key with. Any other entry is one it did not match and the update
+left as it was. An update moves the weights of the words it adds or removes, and the names it
+adds may crowd an entry out of the few a party's words retrieve: so the subjects with a hit on
+an unchanged entry are screened on their hit entries, and screened again when one is gone.
+(The other direction, a near name lifted over the threshold on an unchanged entry it did not
+match, is not looked for: it would need a full screen of every subject.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
+from typing import Protocol, runtime_checkable
+
+from services.screening.domain import Knowledge
+from services.screening.list_diff import ListChange
+from services.screening.match_keys import (
+    NO_RULES,
+    KeyRules,
+    MatchKey,
+    PairBound,
+    WordWeights,
+    hit_key,
+    listed_keys,
+    party_keys,
+)
+from services.screening.matching import Hit, MatchPolicy
+from services.screening.screened_subjects import Candidate, ScreenedSubject, ScreenedSubjects
+
+YIELD_EVERY = 20  # subjects handled between two turns given to the event loop
+
+
+async def likely_to_change(
+    subjects: ScreenedSubjects,
+    changes: Sequence[ListChange],
+    scorer: PairScorer | None,
+    match: MatchPolicy,
+) -> tuple[int, list[Scoped]]:
+    """How many subjects share a key with the update, and those whose result it may change,
+    each with the changed entries it may now match (all of them screened in full without a
+    scorer of the current lists)."""
+    found = affected_keys(changes, scorer, KeyRules.of(match))
+    candidates = await subjects.subjects_sharing(found.keys)
+    positions = (
+        scorer.entry_positions(found.touched | {c.entry_id for c in changes}) if scorer else {}
+    )
+    scores = None if scorer is None else RememberedScores(scorer)
+    bound = None
+    if scorer is not None:
+        bound = PairBound(scorer, match, (c.entry for c in changes if c.entry is not None))
+    likely: list[Scoped] = []
+    seen: dict[tuple[str, str | None], bool] = {}
+    for number, candidate in enumerate(candidates):
+        if number % YIELD_EVERY == 0:
+            await asyncio.sleep(0)  # many subjects: let heartbeats and other messages run
+        if could_change(
+            candidate,
+            found,
+            scores,
+            positions,
+            match.hit_threshold,
+            match.field_lengths,
+            bound,
+            seen,
+        ):
+            likely.append(Scoped(candidate.subject, found.entries_of(candidate)))
+    if scorer is not None and scores is not None:
+        with_hits = await subjects.subjects_with_hits()
+        lost = await hits_lost(with_hits, likely, found, scorer, scores, match.hit_threshold)
+        likely += [Scoped(subject) for subject in lost]
+    return len(candidates), likely
+
+
+class PairScore(Protocol):
+    """Scores one party against one indexed entry, as screening would (the current lists)."""
+
+    def pair_score(self, party_name: str, country: str | None, position: int) -> float: ...
+
+
+@runtime_checkable
+class PairScorer(PairScore, WordWeights, Protocol):
+    """Scores pairs, weighs words, finds entries in the current lists' index, and screens a
+    party as a full screen would but on some entries only."""
+
+    @property
+    def list_version(self) -> str: ...
+    def entry_positions(self, entry_ids: Collection[str]) -> dict[str, list[int]]: ...
+    def pair_score(self, party_name: str, country: str | None, position: int) -> float: ...
+    def screen(
+        self, party_name: str, country: str | None = None, among: Collection[int] | None = None
+    ) -> list[Hit]: ...
+
+
+@dataclass(frozen=True)
+class AmongEntries:
+    """The current lists screened on some entries only: those a subject's new result may hold
+    or lose (its hits, the changed entries its parties share a key with). A party's candidates
+    are retrieved from the whole index as in a full screen; only the names of these entries
+    among them are compared."""
+
+    lists: PairScorer
+    positions: frozenset[int]
+
+    @property
+    def list_version(self) -> str:
+        """The list versions indexed."""
+        return self.lists.list_version
+
+    def screen(self, party_name: str, country: str | None = None) -> list[Hit]:
+        """The party's hits on these entries, as a full screen finds and scores them."""
+        return self.lists.screen(party_name, country, self.positions)
+
+
+@dataclass(frozen=True)
+class UpdateKeys:
+    """The keys an update looks subjects up by, and which changed entry each key stands for."""
+
+    entries_by_key: dict[MatchKey, set[str]]
+    touched: frozenset[str]  # entries changed or removed: subjects that matched them count
+
+    @property
+    def keys(self) -> set[MatchKey]:
+        """Every key: the changed entries' names, and the hits on changed or removed entries."""
+        return {*self.entries_by_key, *(hit_key(entry_id) for entry_id in self.touched)}
+
+    def entries_of(self, candidate: Candidate) -> frozenset[str]:
+        """The changed entries the candidate's parties share a key with."""
+        return frozenset(e for key in candidate.keys for e in self.entries_by_key.get(key, ()))
+
+
+@dataclass(frozen=True)
+class Scoped:
+    """A subject to screen again, and the changed entries it may now match (besides its hits)."""
+
+    subject: ScreenedSubject
+    changed: frozenset[str] = frozenset()
+
+    @property
+    def entries(self) -> frozenset[str]:
+        """The entries its new result may hold: its hits, and the changed ones."""
+        return self.subject.hits | self.changed
+
+
+def affected_keys(
+    changes: Sequence[ListChange], weights: WordWeights | None = None, rules: KeyRules = NO_RULES
+) -> UpdateKeys:
+    """The keys of the subjects an update may affect: parties that could match an added or
+    changed entry, and subjects whose latest result matched a changed or removed one."""
+    entries_by_key: dict[MatchKey, set[str]] = {}
+    for change in changes:
+        if change.entry is not None:
+            for key in listed_keys(change.entry, weights, rules):
+                entries_by_key.setdefault(key, set()).add(change.entry_id)
+    touched = frozenset(change.entry_id for change in changes if change.change != "added")
+    return UpdateKeys(entries_by_key, touched)
+
+
+def could_change(
+    candidate: Candidate,
+    found: UpdateKeys,
+    scorer: PairScore | None,
+    positions: dict[str, list[int]],
+    threshold: float,
+    field_lengths: tuple[int, ...] = (20, 35),
+    bound: PairBound | None = None,
+    seen: dict[tuple[str, str | None], bool] | None = None,
+) -> bool:
+    """Whether screening the candidate again may change its result: it matched a changed or
+    removed entry, or one of its parties scores a hit against an entry that party shares a key
+    with (a party that shares none with an entry cannot be paired with it by the matcher).
+    `seen` keeps the answer for each party's name and country: names recur across cases."""
+    subject = candidate.subject
+    if subject.hits & found.touched:
+        return True
+    if scorer is None:
+        return any(key in found.entries_by_key for key in candidate.keys)
+    seen = {} if seen is None else seen
+    for _, party in subject.application.parties():
+        named = (party.name, party.address.country)
+        if named not in seen:
+            # The keys a party shares with the update are its own keys among the update's.
+            shared = candidate.keys & party_keys(party.name, field_lengths)
+            entries = {e for key in shared for e in found.entries_by_key.get(key, ())}
+            seen[named] = any(
+                scorer.pair_score(*named, position) >= threshold
+                for entry_id in entries
+                if bound is None or bound.could_hit(party.name, entry_id)
+                for position in positions.get(entry_id, ())
+            )
+        if seen[named]:
+            return True
+    return False
+
+
+async def hits_lost(
+    with_hits: Sequence[ScreenedSubject],
+    likely: Sequence[Scoped],
+    found: UpdateKeys,
+    lists: PairScorer,
+    scores: PairScore,
+    threshold: float,
+) -> list[ScreenedSubject]:
+    """The other subjects with a hit on an entry the update left as it was that a full screen
+    no longer finds: an update moves the weight of the words it adds or removes (a score just
+    over the threshold can fall under it), and the names it adds may crowd an entry out of the
+    few a party's words retrieve. A hit no party's pair score reaches is gone; one reached is
+    confirmed by screening that party on the hit entries, as a full screen retrieves them."""
+    screened = {(s.subject.kind, s.subject.subject_id) for s in likely}
+    held = [
+        subject
+        for subject in with_hits
+        if (subject.kind, subject.subject_id) not in screened and not subject.hits & found.touched
+    ]
+    positions = lists.entry_positions({entry for subject in held for entry in subject.hits})
+    among = frozenset(p for entry in positions.values() for p in entry)
+    hits: dict[tuple[str, str | None], set[str]] = {}  # a party's name recurs across cases
+
+    def still_hit(entry_id: str, named: tuple[str, str | None]) -> bool:
+        if not any(scores.pair_score(*named, p) >= threshold for p in positions.get(entry_id, ())):
+            return False
+        if named not in hits:
+            hits[named] = {hit.entry_id for hit in lists.screen(*named, among)}
+        return entry_id in hits[named]
+
+    lost = []
+    for number, subject in enumerate(held):
+        if number % YIELD_EVERY == 0:
+            await asyncio.sleep(0)
+        parties = [
+            (party.name, party.address.country) for _, party in subject.application.parties()
+        ]
+        if not all(any(still_hit(e, named) for named in parties) for e in subject.hits):
+            lost.append(subject)
+    return lost
+
+
+class RememberedScores:
+    """Pair scores kept for one update: a party's name recurs across cases."""
+
+    def __init__(self, scorer: PairScorer) -> None:
+        self._scorer = scorer
+        self._scores: dict[tuple[str, str | None, int], float] = {}
+
+    def entry_positions(self, entry_ids: Collection[str]) -> dict[str, list[int]]:
+        """Where entries with these ids stand in the scorer's index."""
+        return self._scorer.entry_positions(entry_ids)
+
+    def pair_score(self, party_name: str, country: str | None, position: int) -> float:
+        """The scorer's score, computed once per party name, country and entry."""
+        key = (party_name, country, position)
+        score = self._scores.get(key)
+        if score is None:
+            score = self._scores[key] = self._scorer.pair_score(party_name, country, position)
+        return score
+
+
+def screened_among(
+    lists: PairScorer, likely: Sequence[Scoped], known: Sequence[Knowledge]
+) -> list[Knowledge]:
+    """Each subject's knowledge with the current lists screened on its entries only."""
+    positions = lists.entry_positions({e for s in likely for e in s.entries})
+    return [
+        replace(
+            knowledge,
+            screener=AmongEntries(
+                lists, frozenset(p for entry in s.entries for p in positions.get(entry, ()))
+            ),
+        )
+        for s, knowledge in zip(likely, known, strict=True)
+    ]
