@@ -157,8 +157,10 @@ async def test_the_worker_keeps_the_cache_its_settings_ask_for(
     stack_settings: Settings, stack_endpoints: Endpoints, temporal: Client
 ) -> None:
     settings = stack_settings.model_copy(update={"worker_cached_workflows": 2500})
-    producer = AIOKafkaProducer(bootstrap_servers=stack_endpoints.kafka)
+    producer = AIOKafkaProducer(bootstrap_servers=stack_endpoints.kafka)  # never started
+    try:
+        worker = build_worker(temporal, CaseActivities(producer), settings, task_queue="cache-size")
 
-    worker = build_worker(temporal, CaseActivities(producer), settings, task_queue="cache-size")
-
-    assert worker.config()["max_cached_workflows"] == 2500
+        assert worker.config()["max_cached_workflows"] == 2500
+    finally:
+        await producer.stop()
