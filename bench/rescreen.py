@@ -13,7 +13,9 @@ also says which sampled cases the update changes, so missed and extra are counte
 
 `--reuse` keeps the list and cases on the stack (the state folder's bench/rescreen.json) and
 reuses those of the last run kept, opening only the cases still missing: `--cases 2000
---reuse`, then `--cases 5000 --reuse` opens 3,000 more.
+--reuse`, then `--cases 5000 --reuse` opens 3,000 more. `--warm` queries every open case once
+before the updates, so that the worker holds the cases its cache can (a worker just started holds
+none, and replays each case's history at its first task).
 
     .venv/bin/python bench/rescreen.py --cases 10000
     .venv/bin/python bench/rescreen.py --cases 2000 --reuse --changes 500 --second 2000
@@ -172,6 +174,19 @@ async def open_cases(
                 console.print(f"  {count} of {len(applications)} cases awaiting review")
             await asyncio.sleep(2)
         progress.update(done, completed=count)
+    return time.monotonic() - began
+
+
+async def warm_worker(client: Client, case_ids: Sequence[str]) -> float:
+    """Query every case once, so that the worker holds each one it can cache, as a worker
+    running for days would; the seconds it took."""
+    began, gate = time.monotonic(), asyncio.Semaphore(16)
+
+    async def ask(case_id: str) -> None:
+        async with gate:
+            await case_view(client, case_id)
+
+    await asyncio.gather(*(ask(case_id) for case_id in case_ids))
     return time.monotonic() - began
 
 
@@ -467,6 +482,10 @@ async def main(arguments: argparse.Namespace) -> None:
         if arguments.open_only:
             console.print(f"{len(caseload.applications)} cases open; --open-only: none measured")
             return
+        if arguments.warm:
+            console.print(f"warming the worker: {len(caseload.applications)} cases queried …")
+            warmed = await warm_worker(client, sorted(caseload.applications))
+            console.print(f"  in {warmed:.0f} s")
         current = await list_entries_of(pool, name)
         _, everything = await current_entries(pool)
         console.print(f"indexing the current lists for the baselines ({len(everything)}) …")
@@ -559,5 +578,11 @@ if __name__ == "__main__":
         "--open-only",
         action="store_true",
         help="Open the cases still missing and stop there (with --reuse: kept for a later run).",
+    )
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="Query every open case once before the updates, so that the worker's cache holds "
+        "what a long-running worker's would (CASEFLOW_WORKER_CACHED_WORKFLOWS of them).",
     )
     asyncio.run(main(parser.parse_args()))

@@ -215,6 +215,13 @@ class Settings(BaseSettings):
         "consultation, bridge, worker and desk; unset: 9401-9406, each or a free port while it is "
         "taken (every address is written to <state dir>/run/<process>.metrics).",
     )
+    worker_cached_workflows: int = Field(
+        default=10_000,
+        ge=0,
+        description="Workflows the worker keeps in memory between their tasks (a case about "
+        "0.26 MB), sized for an authority's open caseload: a signal to a workflow not cached "
+        "replays its whole history first. 0: none cached (every task replays).",
+    )
     case_policy_file: Path | None = Field(
         default=None,
         description="Case timelines and thresholds (JSON); unset means the shipped "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from typing import TypedDict
 
 import structlog
 from temporalio.client import Client
@@ -43,8 +44,31 @@ def workflow_runner() -> SandboxedWorkflowRunner:
     )
 
 
+class WorkerTuning(TypedDict):
+    """The Worker options caseflow sets beyond its workflows and activities."""
+
+    max_cached_workflows: int
+    workflow_task_poller_behavior: PollerBehaviorSimpleMaximum
+    nonsticky_to_sticky_poll_ratio: float
+
+
+def worker_tuning(settings: Settings) -> WorkerTuning:
+    """The cache and pollers of a worker run with `settings`."""
+    return WorkerTuning(
+        # A signal to a case not cached replays its history first: after a list update the
+        # worker signals every affected open case, and the SDK's default (1,000) left most of
+        # 10,000 open cases out.
+        max_cached_workflows=settings.worker_cached_workflows,
+        # A new case's first task comes on the shared queue, later ones on this worker's own
+        # (sticky) queue: by default one poller of five serves the shared queue, and a burst of
+        # new cases waits on it.
+        workflow_task_poller_behavior=PollerBehaviorSimpleMaximum(maximum=10),
+        nonsticky_to_sticky_poll_ratio=0.5,
+    )
+
+
 def build_worker(
-    client: Client, activities: CaseActivities, task_queue: str = TASK_QUEUE
+    client: Client, activities: CaseActivities, settings: Settings, task_queue: str = TASK_QUEUE
 ) -> Worker:
     """A worker for the LicenseCase and Appeal workflows on `task_queue`."""
     return Worker(
@@ -53,11 +77,7 @@ def build_worker(
         workflows=[LicenseCase, Licence, Appeal],
         activities=[activities.publish_event, activities.publish_events],
         workflow_runner=workflow_runner(),
-        # A new case's first task comes on the shared queue, later ones on this worker's own
-        # (sticky) queue: by default one poller of five serves the shared queue, and a burst of
-        # new cases waits on it.
-        workflow_task_poller_behavior=PollerBehaviorSimpleMaximum(maximum=10),
-        nonsticky_to_sticky_poll_ratio=0.5,
+        **worker_tuning(settings),
     )
 
 
@@ -81,8 +101,13 @@ async def run_worker(
     )
     unexpose = scraped_from_store("cases", case_families(client))
     try:
-        log.info("worker running", task_queue=TASK_QUEUE, temporal=endpoints.temporal)
-        worker = build_worker(client, CaseActivities(producer))
+        log.info(
+            "worker running",
+            task_queue=TASK_QUEUE,
+            temporal=endpoints.temporal,
+            cached_workflows=settings.worker_cached_workflows,
+        )
+        worker = build_worker(client, CaseActivities(producer), settings)
         running = asyncio.create_task(worker.run())
         if on_ready is not None:
             await on_ready()

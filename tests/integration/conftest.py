@@ -96,7 +96,7 @@ async def case_services(
 ) -> AsyncIterator[None]:
     """Intake, screening, the bridge and a worker, all consuming from the session's broker."""
     producer = await start_producer(stack_endpoints.kafka, "test-worker")
-    worker = build_worker(temporal, CaseActivities(producer))
+    worker = build_worker(temporal, CaseActivities(producer), stack_settings)
     running = asyncio.create_task(worker.run())
     async with (
         intake_app(stack_settings),

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from aiokafka import AIOKafkaProducer
 from temporalio.client import Client
 
 from caseflow.db import create_pool
@@ -21,8 +22,10 @@ from services.screening.list_updates import load_list_version
 from services.screening.matching import RestrictedPartyEntry
 from tests.integration.test_license_case import submit_and_await_review
 from tests.integration.test_screening_service import caseflow, with_end_user
+from workflows.activities import CaseActivities
 from workflows.case_client import case_view
 from workflows.model import CaseView
+from workflows.worker import build_worker
 
 pytestmark = [pytest.mark.integration]
 
@@ -148,3 +151,16 @@ async def test_the_index_is_updated_in_place_by_the_changed_entries_with_a_rebui
     assert f"{name}-0" not in found
     assert {f"{name}-1", f"{name}-2", f"{name}-3"} <= found
     assert screened(lists, parties)[-1] == {(f"{name}-2", 1.0)}  # the other list's entry
+
+
+async def test_the_worker_keeps_the_cache_its_settings_ask_for(
+    stack_settings: Settings, stack_endpoints: Endpoints, temporal: Client
+) -> None:
+    settings = stack_settings.model_copy(update={"worker_cached_workflows": 2500})
+    producer = AIOKafkaProducer(bootstrap_servers=stack_endpoints.kafka)  # never started
+    try:
+        worker = build_worker(temporal, CaseActivities(producer), settings, task_queue="cache-size")
+
+        assert worker.config()["max_cached_workflows"] == 2500
+    finally:
+        await producer.stop()
