@@ -417,6 +417,8 @@ def _strip_affixes(
     changed = len(tokens) > 1 and (_may_be_affix(tokens[0]) or _may_be_affix(tokens[-1]))
     slips = 1
     while changed and len(tokens) > 1:
+        if (removed or titles) and not _ends_may_change(tokens, abbreviated):
+            break  # (every change removes a word into one of them: not the first pass)
         changed = False
         short_form = _respelt_short_legal_word(tokens[-1]) or (
             abbreviated
@@ -449,14 +451,20 @@ def _strip_affixes(
             titles.append(tokens[-1])
             tokens, changed = tokens[:-1], True
             continue
-        if tokens[-1] not in _LEGAL_LAST_WORDS and tokens[0] not in _LEGAL_FIRST_WORDS:
+        ending = _FORM_LENGTHS_BY_LAST.get(tokens[-1], ())
+        beginning = _FORM_LENGTHS_BY_FIRST.get(tokens[0], ())
+        if not (ending or beginning):
             continue  # no legal form ends or begins the name
         for length in range(min(lexicon.LONGEST_LEGAL_FORM, len(tokens)), 0, -1):
-            if tuple(tokens[-length:]) in lexicon.LEGAL_FORMS:
+            if length in ending and tuple(tokens[-length:]) in lexicon.LEGAL_FORMS:
                 removed.append(" ".join(tokens[-length:]))
                 tokens, changed = tokens[:-length], True
                 break
-            if tuple(tokens[:length]) in lexicon.LEGAL_FORMS and length < len(tokens):
+            if (
+                length in beginning
+                and length < len(tokens)
+                and tuple(tokens[:length]) in lexicon.LEGAL_FORMS
+            ):
                 removed.append(" ".join(tokens[:length]))
                 tokens, changed = tokens[length:], True
                 break
@@ -494,8 +502,16 @@ def _branch_tail(tokens: list[str]) -> int:
     return tail if tail and _ends_in_legal_form(tokens[:-tail]) else 0
 
 
-_LEGAL_LAST_WORDS = frozenset(form[-1] for form in lexicon.LEGAL_FORMS)
-_LEGAL_FIRST_WORDS = frozenset(form[0] for form in lexicon.LEGAL_FORMS)
+def _form_lengths(end: int) -> dict[str, frozenset[int]]:
+    """The lengths of the legal forms by their last (`end` -1) or first (0) word."""
+    lengths: dict[str, set[int]] = {}
+    for form in lexicon.LEGAL_FORMS:
+        lengths.setdefault(form[end], set()).add(len(form))
+    return {word: frozenset(found) for word, found in lengths.items()}
+
+
+_FORM_LENGTHS_BY_LAST = _form_lengths(-1)
+_FORM_LENGTHS_BY_FIRST = _form_lengths(0)
 _LONG_LEGAL_FORMS = frozenset(  # legal forms of one word of 3+ letters, removed anywhere
     form[0] for form in lexicon.LEGAL_FORMS if len(form) == 1 and len(form[0]) >= 3
 )
@@ -522,6 +538,15 @@ def _slips_kept_before_form(written: list[str], read: list[str]) -> list[str]:
     if not any(tuple(read[-n:]) in lexicon.LEGAL_FORMS for n in range(longest, 0, -1)):
         return read
     return [first, *read[1:]]
+
+
+def _ends_may_change(tokens: list[str], abbreviated: bool) -> bool:
+    """Whether a rule of `_strip_affixes`'s loop can apply: each starts from an end word."""
+    return (
+        _may_be_affix(tokens[0])
+        or _may_be_affix(tokens[-1])
+        or (abbreviated and tokens[-1] in _VOWELLESS_SHORT_LEGAL_WORDS)
+    )
 
 
 @lru_cache(maxsize=1 << 18)
