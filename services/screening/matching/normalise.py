@@ -644,10 +644,20 @@ def _known_by_fold() -> dict[str, str]:
 _LONG_LEGAL_WORDS = tuple(
     sorted({w for form in lexicon.LEGAL_FORMS for w in form if len(w) >= 6 and w.isalpha()})
 )
-_LONG_LEGAL_BY_LETTER: dict[str, tuple[str, ...]] = {
-    letter: tuple(w for w in _LONG_LEGAL_WORDS if letter in w[:2])
-    for letter in {w[i] for w in _LONG_LEGAL_WORDS for i in (0, 1)}
-}
+
+
+def _long_legal_near() -> dict[tuple[str, int], tuple[str, ...]]:
+    """Long legal-form words by one of their first two letters and a word length at most one
+    letter from theirs: those a word of that letter and length may be one slip from."""
+    near: dict[tuple[str, int], list[str]] = {}
+    for word in _LONG_LEGAL_WORDS:
+        for letter in dict.fromkeys(word[:2]):
+            for length in (len(word) - 1, len(word), len(word) + 1):
+                near.setdefault((letter, length), []).append(word)
+    return {key: tuple(words) for key, words in near.items()}
+
+
+_LONG_LEGAL_NEAR = _long_legal_near()
 
 
 @lru_cache(maxsize=1 << 18)
@@ -674,9 +684,10 @@ def _known_word(token: str) -> str:
             return word
     if len(token) >= 6:
         # One slip keeps the first or the second letter in place (a swap of the two keeps both).
-        near = _LONG_LEGAL_BY_LETTER.get(token[0], ()) + _LONG_LEGAL_BY_LETTER.get(token[1], ())
-        for form in near:
-            if abs(len(form) - len(token)) <= 1 and OSA.distance(token, form, score_cutoff=1) <= 1:
+        length = len(token)
+        near = _LONG_LEGAL_NEAR.get((token[0], length), ())
+        for form in near + _LONG_LEGAL_NEAR.get((token[1], length), ()):
+            if OSA.distance(token, form, score_cutoff=1) <= 1:
                 return form
     return token
 
