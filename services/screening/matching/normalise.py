@@ -174,7 +174,7 @@ class WordCachedNormaliser:
         tokens = self._classified_tokens(words, kept)
         if not tokens and written:
             # A name made only of legal-form words ("Limited") is still a name.
-            tokens = tuple(NameToken(t, TokenKind.DISTINCTIVE) for w in words for t, _ in w.flat)
+            tokens = tuple(NameToken(t, TokenKind.DISTINCTIVE) for w in words for t in w.texts)
             legal_forms, titles = [], []
         return words, written, read, tokens, legal_forms, titles
 
@@ -196,11 +196,11 @@ class WordCachedNormaliser:
         self, raw_words: list[str], words: list[_CachedWord]
     ) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
         """Tokens as written (split words joined), as read, kept, legal forms and titles."""
-        written = [token for word in words for token, _ in word.flat]
+        written = [token for word in words for token in word.texts]
         joined = False
         if len(written) > 1 and any(word.joinable for word in words):
             written = _join_split_known_words(written)
-            joined = len(written) < sum(len(word.flat) for word in words)
+            joined = len(written) < sum(len(word.texts) for word in words)
         if joined:
             read = [_known_word(token) for token in written]
         else:
@@ -225,7 +225,7 @@ class WordCachedNormaliser:
         self, words: list[_CachedWord], kept: list[str]
     ) -> tuple[NameToken, ...]:
         if any(word.abjad for word in words):
-            abjad_of = {token: abjad for word in words for token, abjad in word.flat}
+            abjad_of = {token: word.abjad for word in words for token in word.texts}
             return tuple(self._classify(token, abjad_of.get(token, False)) for token in kept)
         plain = self._classified[False]
         return tuple([plain.get(token) or self._classify(token, False) for token in kept])
@@ -235,7 +235,7 @@ class WordCachedNormaliser:
         pairs = [(token, fold_digits(token)) for token in word.tokens]
         read = tuple(_known_word(token) for _, token in pairs)
         cached = _CachedWord(
-            flat=tuple((token, word.abjad) for _, token in pairs),
+            texts=tuple(token for _, token in pairs),
             digits_read=tuple(token for token, folded in pairs if folded != token),
             read=read,
             script=None if word.script is None else str(word.script),
@@ -259,7 +259,7 @@ class WordCachedNormaliser:
 class _CachedWord:
     """One written word of a name, normalised as far as it can be on its own."""
 
-    flat: tuple[tuple[str, bool], ...]  # its tokens, digits read, with its abjad flag
+    texts: tuple[str, ...]  # its tokens, digits read
     digits_read: tuple[str, ...]
     read: tuple[str, ...]  # each token as `_known_word` reads it
     script: str | None
