@@ -381,18 +381,29 @@ _KNOWN_BEGINNINGS = frozenset(
 )
 
 
+# What two written words are joined into: a known word (`_is_known`) of four letters or more,
+# or a legal form of three.
+_JOINED_WORDS = frozenset(
+    word
+    for word in {form[0] for form in lexicon.LEGAL_FORMS if len(form) == 1}
+    | set(lexicon.GENERIC_CANONICAL)
+    | set(PARTIAL_LEGAL_WORDS)
+    if len(word) >= 4 or (len(word) == 3 and (word,) in lexicon.LEGAL_FORMS)
+)
+
+
 def _join_split_known_words(tokens: list[str]) -> list[str]:
     """A legal-form or trade word split by a space ("Com pany", "Serv ice", "L td", "Youxia n"),
     written whole; of three letters, only a legal form."""
     joined: list[str] = []
     for token in tokens:
-        whole = joined[-1] + token if joined else ""
-        # cheapest test first
-        known = (len(whole) >= 4 and _is_known(whole)) or (
-            len(whole) == 3 and (whole,) in lexicon.LEGAL_FORMS
-        )
-        if known and not _is_known(token) and not _is_known(joined[-1]):
-            joined[-1] = whole
+        if (
+            joined
+            and joined[-1] + token in _JOINED_WORDS
+            and not _is_known(token)
+            and not _is_known(joined[-1])
+        ):
+            joined[-1] += token
             continue
         joined.append(token)
     return joined
