@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import itemgetter
 
 _VOWELS = frozenset("aeiou")
 _NO_VOWELS = str.maketrans("", "", "aeiou")
@@ -44,11 +45,13 @@ _DIGIT = re.compile(r"\d")
 
 
 _DOUBLED = re.compile(r"(.)\1+")
+# The run's letter, read off the match in C: a template ("\\1") is expanded in Python per match.
+_RUN_LETTER = itemgetter(1)
 
 
 def single_letters(text: str) -> str:
     """Doubled (or longer) runs of one letter written once ("mohammad" -> "mohamad")."""
-    return _DOUBLED.sub(r"\1", text) if _DOUBLED.search(text) else text
+    return _DOUBLED.sub(_RUN_LETTER, text) if _DOUBLED.search(text) else text
 
 
 @lru_cache(maxsize=1 << 18)

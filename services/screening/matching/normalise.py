@@ -174,7 +174,7 @@ class WordCachedNormaliser:
         tokens = self._classified_tokens(words, kept)
         if not tokens and written:
             # A name made only of legal-form words ("Limited") is still a name.
-            tokens = tuple(NameToken(t, TokenKind.DISTINCTIVE) for w in words for t, _ in w.flat)
+            tokens = tuple(NameToken(t, TokenKind.DISTINCTIVE) for w in words for t in w.texts)
             legal_forms, titles = [], []
         return words, written, read, tokens, legal_forms, titles
 
@@ -196,11 +196,11 @@ class WordCachedNormaliser:
         self, raw_words: list[str], words: list[_CachedWord]
     ) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
         """Tokens as written (split words joined), as read, kept, legal forms and titles."""
-        written = [token for word in words for token, _ in word.flat]
+        written = [token for word in words for token in word.texts]
         joined = False
         if len(written) > 1 and any(word.joinable for word in words):
             written = _join_split_known_words(written)
-            joined = len(written) < sum(len(word.flat) for word in words)
+            joined = len(written) < sum(len(word.texts) for word in words)
         if joined:
             read = [_known_word(token) for token in written]
         else:
@@ -225,7 +225,7 @@ class WordCachedNormaliser:
         self, words: list[_CachedWord], kept: list[str]
     ) -> tuple[NameToken, ...]:
         if any(word.abjad for word in words):
-            abjad_of = {token: abjad for word in words for token, abjad in word.flat}
+            abjad_of = {token: word.abjad for word in words for token in word.texts}
             return tuple(self._classify(token, abjad_of.get(token, False)) for token in kept)
         plain = self._classified[False]
         return tuple([plain.get(token) or self._classify(token, False) for token in kept])
@@ -235,7 +235,7 @@ class WordCachedNormaliser:
         pairs = [(token, fold_digits(token)) for token in word.tokens]
         read = tuple(_known_word(token) for _, token in pairs)
         cached = _CachedWord(
-            flat=tuple((token, word.abjad) for _, token in pairs),
+            texts=tuple(token for _, token in pairs),
             digits_read=tuple(token for token, folded in pairs if folded != token),
             read=read,
             script=None if word.script is None else str(word.script),
@@ -259,7 +259,7 @@ class WordCachedNormaliser:
 class _CachedWord:
     """One written word of a name, normalised as far as it can be on its own."""
 
-    flat: tuple[tuple[str, bool], ...]  # its tokens, digits read, with its abjad flag
+    texts: tuple[str, ...]  # its tokens, digits read
     digits_read: tuple[str, ...]
     read: tuple[str, ...]  # each token as `_known_word` reads it
     script: str | None
@@ -381,18 +381,29 @@ _KNOWN_BEGINNINGS = frozenset(
 )
 
 
+# What two written words are joined into: a known word (`_is_known`) of four letters or more,
+# or a legal form of three.
+_JOINED_WORDS = frozenset(
+    word
+    for word in {form[0] for form in lexicon.LEGAL_FORMS if len(form) == 1}
+    | set(lexicon.GENERIC_CANONICAL)
+    | set(PARTIAL_LEGAL_WORDS)
+    if len(word) >= 4 or (len(word) == 3 and (word,) in lexicon.LEGAL_FORMS)
+)
+
+
 def _join_split_known_words(tokens: list[str]) -> list[str]:
     """A legal-form or trade word split by a space ("Com pany", "Serv ice", "L td", "Youxia n"),
     written whole; of three letters, only a legal form."""
     joined: list[str] = []
     for token in tokens:
-        whole = joined[-1] + token if joined else ""
-        # cheapest test first
-        known = (len(whole) >= 4 and _is_known(whole)) or (
-            len(whole) == 3 and (whole,) in lexicon.LEGAL_FORMS
-        )
-        if known and not _is_known(token) and not _is_known(joined[-1]):
-            joined[-1] = whole
+        if (
+            joined
+            and joined[-1] + token in _JOINED_WORDS
+            and not _is_known(token)
+            and not _is_known(joined[-1])
+        ):
+            joined[-1] += token
             continue
         joined.append(token)
     return joined
@@ -417,6 +428,8 @@ def _strip_affixes(
     changed = len(tokens) > 1 and (_may_be_affix(tokens[0]) or _may_be_affix(tokens[-1]))
     slips = 1
     while changed and len(tokens) > 1:
+        if (removed or titles) and not _ends_may_change(tokens, abbreviated):
+            break  # (every change removes a word into one of them: not the first pass)
         changed = False
         short_form = _respelt_short_legal_word(tokens[-1]) or (
             abbreviated
@@ -449,14 +462,20 @@ def _strip_affixes(
             titles.append(tokens[-1])
             tokens, changed = tokens[:-1], True
             continue
-        if tokens[-1] not in _LEGAL_LAST_WORDS and tokens[0] not in _LEGAL_FIRST_WORDS:
+        ending = _FORM_LENGTHS_BY_LAST.get(tokens[-1], ())
+        beginning = _FORM_LENGTHS_BY_FIRST.get(tokens[0], ())
+        if not (ending or beginning):
             continue  # no legal form ends or begins the name
         for length in range(min(lexicon.LONGEST_LEGAL_FORM, len(tokens)), 0, -1):
-            if tuple(tokens[-length:]) in lexicon.LEGAL_FORMS:
+            if length in ending and tuple(tokens[-length:]) in lexicon.LEGAL_FORMS:
                 removed.append(" ".join(tokens[-length:]))
                 tokens, changed = tokens[:-length], True
                 break
-            if tuple(tokens[:length]) in lexicon.LEGAL_FORMS and length < len(tokens):
+            if (
+                length in beginning
+                and length < len(tokens)
+                and tuple(tokens[:length]) in lexicon.LEGAL_FORMS
+            ):
                 removed.append(" ".join(tokens[:length]))
                 tokens, changed = tokens[length:], True
                 break
@@ -494,8 +513,16 @@ def _branch_tail(tokens: list[str]) -> int:
     return tail if tail and _ends_in_legal_form(tokens[:-tail]) else 0
 
 
-_LEGAL_LAST_WORDS = frozenset(form[-1] for form in lexicon.LEGAL_FORMS)
-_LEGAL_FIRST_WORDS = frozenset(form[0] for form in lexicon.LEGAL_FORMS)
+def _form_lengths(end: int) -> dict[str, frozenset[int]]:
+    """The lengths of the legal forms by their last (`end` -1) or first (0) word."""
+    lengths: dict[str, set[int]] = {}
+    for form in lexicon.LEGAL_FORMS:
+        lengths.setdefault(form[end], set()).add(len(form))
+    return {word: frozenset(found) for word, found in lengths.items()}
+
+
+_FORM_LENGTHS_BY_LAST = _form_lengths(-1)
+_FORM_LENGTHS_BY_FIRST = _form_lengths(0)
 _LONG_LEGAL_FORMS = frozenset(  # legal forms of one word of 3+ letters, removed anywhere
     form[0] for form in lexicon.LEGAL_FORMS if len(form) == 1 and len(form[0]) >= 3
 )
@@ -522,6 +549,15 @@ def _slips_kept_before_form(written: list[str], read: list[str]) -> list[str]:
     if not any(tuple(read[-n:]) in lexicon.LEGAL_FORMS for n in range(longest, 0, -1)):
         return read
     return [first, *read[1:]]
+
+
+def _ends_may_change(tokens: list[str], abbreviated: bool) -> bool:
+    """Whether a rule of `_strip_affixes`'s loop can apply: each starts from an end word."""
+    return (
+        _may_be_affix(tokens[0])
+        or _may_be_affix(tokens[-1])
+        or (abbreviated and tokens[-1] in _VOWELLESS_SHORT_LEGAL_WORDS)
+    )
 
 
 @lru_cache(maxsize=1 << 18)
@@ -619,10 +655,20 @@ def _known_by_fold() -> dict[str, str]:
 _LONG_LEGAL_WORDS = tuple(
     sorted({w for form in lexicon.LEGAL_FORMS for w in form if len(w) >= 6 and w.isalpha()})
 )
-_LONG_LEGAL_BY_LETTER: dict[str, tuple[str, ...]] = {
-    letter: tuple(w for w in _LONG_LEGAL_WORDS if letter in w[:2])
-    for letter in {w[i] for w in _LONG_LEGAL_WORDS for i in (0, 1)}
-}
+
+
+def _long_legal_near() -> dict[tuple[str, int], tuple[str, ...]]:
+    """Long legal-form words by one of their first two letters and a word length at most one
+    letter from theirs: those a word of that letter and length may be one slip from."""
+    near: dict[tuple[str, int], list[str]] = {}
+    for word in _LONG_LEGAL_WORDS:
+        for letter in dict.fromkeys(word[:2]):
+            for length in (len(word) - 1, len(word), len(word) + 1):
+                near.setdefault((letter, length), []).append(word)
+    return {key: tuple(words) for key, words in near.items()}
+
+
+_LONG_LEGAL_NEAR = _long_legal_near()
 
 
 @lru_cache(maxsize=1 << 18)
@@ -649,9 +695,10 @@ def _known_word(token: str) -> str:
             return word
     if len(token) >= 6:
         # One slip keeps the first or the second letter in place (a swap of the two keeps both).
-        near = _LONG_LEGAL_BY_LETTER.get(token[0], ()) + _LONG_LEGAL_BY_LETTER.get(token[1], ())
-        for form in near:
-            if abs(len(form) - len(token)) <= 1 and OSA.distance(token, form, score_cutoff=1) <= 1:
+        length = len(token)
+        near = _LONG_LEGAL_NEAR.get((token[0], length), ())
+        for form in near + _LONG_LEGAL_NEAR.get((token[1], length), ()):
+            if OSA.distance(token, form, score_cutoff=1) <= 1:
                 return form
     return token
 

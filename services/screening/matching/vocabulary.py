@@ -7,7 +7,6 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from functools import cache
-from itertools import repeat
 
 import numpy as np
 import numpy.typing as npt
@@ -271,14 +270,15 @@ def _sorted_keys(
     owned: Iterable[tuple[int, Collection[str]]],
 ) -> tuple[npt.NDArray[np.int64], WordIds]:
     """Hashes of each word's key texts, sorted, with the word each came from."""
-    owners = array("i")
-    keys = array("q")
+    owners, counts, keys = array("i"), array("q"), array("q")
     for owner, texts in owned:
         keys.extend(map(hash, texts))
-        owners.extend(repeat(owner, len(texts)))
+        owners.append(owner)
+        counts.append(len(texts))
     key_array = np.frombuffer(keys, dtype=np.int64)
     order = np.argsort(key_array, kind="stable")
-    return key_array[order], np.frombuffer(owners, dtype=np.int32)[order]
+    owner_of_key = np.frombuffer(owners, dtype=np.int32).repeat(np.frombuffer(counts, np.int64))
+    return key_array[order], owner_of_key[order]
 
 
 def _search(
