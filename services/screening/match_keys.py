@@ -111,7 +111,7 @@ def listed_keys(
     for name in entry.names:
         tokens = [t for t in normalise_name(name).tokens if t.kind is not TokenKind.FILLER]
         for token in _telling(tokens, weights, rules):
-            texts |= _word_texts(token, party=False)
+            texts |= _texts_of(token.text, token.abjad, party=False)
         # A cut party name may match a listed word it begins and be excused the words after it.
         distinctive = [t for t in tokens if t.kind is TokenKind.DISTINCTIVE]
         for token in distinctive or tokens:
@@ -151,10 +151,6 @@ def hit_key(entry_id: str) -> MatchKey:
 def _word_keys(text: str, abjad: bool, party: bool) -> frozenset[MatchKey]:
     # The same words recur in many names (surnames, trade words) and at every update.
     return frozenset(map(_digest, _texts_of(text, abjad, party)))
-
-
-def _word_texts(token: NameToken, party: bool) -> set[str]:
-    return _texts_of(token.text, token.abjad, party)
 
 
 def _texts_of(text: str, abjad: bool, party: bool) -> set[str]:

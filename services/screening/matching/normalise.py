@@ -507,7 +507,7 @@ def _branch_tail(tokens: list[str]) -> int:
     if (
         tail
         and tail < len(tokens) - 1
-        and _classified(tokens[-1 - tail], False).kind is (TokenKind.PLACE)
+        and _classified(tokens[-1 - tail], False).kind is TokenKind.PLACE
     ):
         tail += 1
     return tail if tail and _ends_in_legal_form(tokens[:-tail]) else 0
@@ -545,8 +545,7 @@ def _slips_kept_before_form(written: list[str], read: list[str]) -> list[str]:
     first, first_read = written[0], read[0]
     if first == first_read or first_read not in _LEGAL_WORDS or len(read) < 3:
         return read
-    longest = min(lexicon.LONGEST_LEGAL_FORM, len(read) - 2)
-    if not any(tuple(read[-n:]) in lexicon.LEGAL_FORMS for n in range(longest, 0, -1)):
+    if not _ends_in_legal_form(read[2:]):  # a legal form after the first word and one more
         return read
     return [first, *read[1:]]
 
