@@ -31,8 +31,10 @@ class Limit:
 DESK_REQUEST_BODY = Limit("desk_request_body", 256 * KIB, "the request body")
 SUBMISSION_MESSAGE = Limit("submission_message", 256 * KIB, "the message")
 TEMPORAL_PAYLOAD = Limit("temporal_payload", 512 * KIB, "the encoded payload")
+# A million Consolidated Screening List records take about 1 GiB as JSON.
+LIST_FILE = Limit("list_file", 4 * KIB**3, "the list file")
 
-ALL_LIMITS: tuple[Limit, ...] = (DESK_REQUEST_BODY, SUBMISSION_MESSAGE, TEMPORAL_PAYLOAD)
+ALL_LIMITS: tuple[Limit, ...] = (DESK_REQUEST_BODY, SUBMISSION_MESSAGE, TEMPORAL_PAYLOAD, LIST_FILE)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ listens, and its answer or refusal in words a user reads."""
 from __future__ import annotations
 
 import ssl
+from collections.abc import AsyncIterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -14,6 +15,9 @@ from caseflow.settings import Settings
 
 Service = Literal["screening", "consultation", "sharing"]
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+# An upload's answer waits for the service to take in the whole body (a million list entries
+# take minutes to compare and store): no read deadline, only the connection's.
+UPLOAD_TIMEOUT = httpx.Timeout(None, connect=5.0)
 
 
 class ServiceUnavailable(RuntimeError):
@@ -63,12 +67,37 @@ class ServiceClient:
         self, method: str, path: str, token: str, body: dict[str, Any] | None = None
     ) -> Any:
         """The JSON answer; `ServiceRefused` for a 4xx, `ServiceUnavailable` otherwise."""
-        headers = {"Authorization": f"Bearer {token}"}
+        return await self._send(TIMEOUT, method, path, token, json=body)
+
+    async def upload(
+        self,
+        path: str,
+        token: str,
+        content: AsyncIterable[bytes],
+        params: Mapping[str, str],
+    ) -> Any:
+        """The JSON answer to a POST whose body is streamed from `content` (a file, in chunks);
+        refused or unavailable as `call`."""
+        headers = {"Content-Type": "application/octet-stream"}
+        return await self._send(
+            UPLOAD_TIMEOUT, "POST", path, token, content=content, params=params, headers=headers
+        )
+
+    async def _send(
+        self,
+        waits: httpx.Timeout,
+        method: str,
+        path: str,
+        token: str,
+        headers: Mapping[str, str] | None = None,
+        **request: Any,
+    ) -> Any:
+        sent = {"Authorization": f"Bearer {token}", **(headers or {})}
         try:
             async with httpx.AsyncClient(
-                base_url=self.url, timeout=TIMEOUT, verify=self.verify
+                base_url=self.url, timeout=waits, verify=self.verify
             ) as http:
-                reply = await http.request(method, path, json=body, headers=headers)
+                reply = await http.request(method, path, headers=sent, **request)
         except httpx.HTTPError as error:
             raise ServiceUnavailable(
                 f"the {self.service} service at {self.url} does not answer: {error!r}"

@@ -4,6 +4,7 @@ refusal printed with its reason and a non-zero exit status."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Coroutine
 from typing import Any, NoReturn
 
 import typer
@@ -20,11 +21,19 @@ def call_service(
     service: Service, method: str, path: str, body: dict[str, Any] | None = None
 ) -> Any:
     """The service's JSON answer to the call, made with the CLI user's token."""
+    return act_on_service(service, lambda client, token: client.call(method, path, token, body))
+
+
+def act_on_service(
+    service: Service, calls: Callable[[ServiceClient, str], Coroutine[Any, Any, Any]]
+) -> Any:
+    """What `calls` makes of the service's client and the CLI user's token; a refusal or an
+    unreachable service is printed with its reason, and the command exits 1."""
     try:
         settings = Settings()
         token = actor_token(settings)
         client = ServiceClient.of(settings, service)
-        return asyncio.run(client.call(method, path, token, body))
+        return asyncio.run(calls(client, token))
     except NotSignedIn as error:
         _refused(f"{error}")
     except ServiceUnavailable as error:

@@ -1,46 +1,30 @@
-"""`caseflow lists load | show | clear | clearances`: restricted-party lists and cleared hits
-(all but `load` go through the screening service's API, with the user's signed token)."""
+"""`caseflow lists load | show | clear | clearances`: restricted-party lists and cleared hits,
+through the screening service's API with the user's signed token."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import astuple
 from pathlib import Path
+from typing import Any
 
 import typer
 from pydantic import TypeAdapter
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from caseflow.db import create_pool, migrate
-from caseflow.settings import Settings
-from caseflow.uow import HeldPool, PostgresStore
-from entrypoints.cli.acting import call_service
+from caseflow.service_api import ServiceClient
+from entrypoints.cli.acting import act_on_service, call_service
 from schemas.screening import HitCleared
-from services.screening.adapters import PostgresScreeningUnitOfWork
 from services.screening.api import ClearanceListed
-from services.screening.config import MIGRATIONS, SCHEMA
 from services.screening.list_storage import ListVersionRecord
-from services.screening.list_updates import ListLoaded, load_list_version
-from services.screening.matching import ListFormatError, RestrictedPartyEntry, load_list
+from services.screening.list_uploads import ListVersionLoaded
+from services.screening.matching import ListFormatError, load_list
 
 app = typer.Typer(help="Restricted-party lists screening matches against.", no_args_is_help=True)
 console = Console()
-
-
-@asynccontextmanager
-async def screening_store() -> AsyncIterator[PostgresStore[PostgresScreeningUnitOfWork]]:
-    """Units of work on screening's schema (migrated first, as the service would)."""
-    database = Settings().endpoints().database
-    await migrate(database, SCHEMA, MIGRATIONS)
-    pool = await create_pool(database, SCHEMA, size=2)
-    try:
-        yield PostgresStore(HeldPool(pool), PostgresScreeningUnitOfWork)
-    finally:
-        await pool.close()
+CHUNK = 1024 * 1024
 
 
 @app.command()
@@ -48,42 +32,53 @@ def load(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="consolidated.json or CSV."),
     source: str = typer.Option(..., "--source", help="The list's name, e.g. `csl` or `eu-fsf`."),
 ) -> None:
-    """Load a list as its next version; screening re-screens open cases its changes match."""
+    """Load a list as its next version through the screening service, as the signed-in
+    operator; screening re-screens open cases its changes match."""
+    # Read here first, so a file that is not a list is refused before anything is sent.
     with console.status(f"reading {file.name} …"):
         try:
-            entries = load_list(file, source)
+            read = len(load_list(file, source))
         except ListFormatError as error:
             raise typer.BadParameter(str(error), param_hint="FILE") from error
-    console.print(f"read {len(entries)} entries from {file}")
-    loaded = asyncio.run(_store_version(source, entries, str(file)))
-    if loaded.update is None:
+    console.print(f"read {read} entries from {file}")
+    loaded = ListVersionLoaded.model_validate(act_on_service("screening", _sender(file, source)))
+    if not loaded.published:
         console.print(f"{loaded.list_version}: unchanged, nothing published")
         return
     console.print(
-        f"{loaded.list_version}: {loaded.delta.summary()}, {loaded.delta.entries} entries; "
-        "ListUpdated published through the outbox"
+        f"{loaded.list_version}: {loaded.summary()}, {loaded.entries} entries; "
+        "ListUpdated published through the screening service's outbox"
     )
 
 
-async def _store_version(
-    source: str, entries: list[RestrictedPartyEntry], origin: str
-) -> ListLoaded:
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, TimeElapsedColumn(), console=console, transient=True) as progress:
-        task = progress.add_task("comparing with the current version", total=None)
+def _sender(file: Path, source: str) -> Callable[[ServiceClient, str], Coroutine[Any, Any, Any]]:
+    """The upload of `file` as list `source`, its progress shown as it goes."""
+    size = file.stat().st_size
 
-        def advance(written: int, total: int) -> None:
-            progress.update(task, description="storing added and changed entries")
-            progress.update(task, completed=written, total=total)
+    async def send(client: ServiceClient, token: str) -> Any:
+        columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn())
+        with Progress(*columns, TimeElapsedColumn(), console=console, transient=True) as progress:
+            task = progress.add_task("sending to the screening service", total=size)
 
-        async with screening_store() as store:
-            return await load_list_version(source, entries, origin, store, advance)
+            async def chunks() -> AsyncIterator[bytes]:
+                with file.open("rb") as opened:
+                    while chunk := opened.read(CHUNK):
+                        yield chunk
+                        progress.advance(task, len(chunk))
+                # The service compares and stores once it holds the whole file.
+                progress.update(task, description="screening compares and stores the entries")
+
+            wanted = {"format": "csv" if file.suffix.lower() == ".csv" else "json"}
+            wanted["loaded_from"] = str(file)
+            return await client.upload(f"/lists/{source}/versions", token, chunks(), wanted)
+
+    return send
 
 
 @app.command()
 def show() -> None:
-    """Every list's versions: when loaded, from where, what each changed (from the screening
-    service, as the signed-in reviewer or operator)."""
+    """Every list's versions: when loaded, from where, what each changed (as the signed-in
+    reviewer or operator)."""
     found = call_service("screening", "GET", "/lists")
     table = Table("list", "version", "loaded", "from", "entries", "added", "changed", "removed")
     for each in TypeAdapter(list[ListVersionRecord]).validate_python(found):

@@ -1,12 +1,13 @@
-"""Screening's HTTP API: reviewers clear false-positive hits, and staff read the clearances and
-the lists' versions, with their signed token."""
+"""Screening's HTTP API: reviewers clear false-positive hits, operators load list versions, and
+staff read the clearances and the lists' versions, with their signed token."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, HTTPException, status
+from fastapi import Depends, FastAPI, HTTPException, Query, Request, status
+from fastapi import Path as PathParameter
 from pydantic import BaseModel, Field
 
 from caseflow.auth import REVIEWERS, Principal, Role, require
@@ -19,10 +20,23 @@ from schemas.types import CountryCode
 from services.screening.adapters import ClearanceRecord, PostgresScreeningUnitOfWork
 from services.screening.clearing import ClearanceRefused, ClearHit, UnknownEntry, clear_hit
 from services.screening.list_storage import ListVersionRecord
+from services.screening.list_uploads import (
+    ListFileTooLarge,
+    ListFormat,
+    ListVersionLoaded,
+    load_sent_list,
+)
+from services.screening.matching import ListFormatError
 
 Reviewer = Annotated[Principal, Depends(require(*REVIEWERS))]
 Reader = Annotated[Principal, Depends(require(*REVIEWERS, Role.OPERATOR))]
-UNPROCESSABLE = 422  # by number: its constant's name differs between Starlette versions
+Operator = Annotated[Principal, Depends(require(Role.OPERATOR))]
+ListName = Annotated[
+    str, PathParameter(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+]
+# By number: their constants' names differ between Starlette versions.
+UNPROCESSABLE = 422
+TOO_LARGE = 413
 
 
 class ClearanceWanted(BaseModel):
@@ -40,7 +54,10 @@ class ClearanceWanted(BaseModel):
 class Refusal(BaseModel):
     """Why a clearance changed nothing."""
 
-    reason: str = Field(description="`unknown_entry` or `invalid_clearance`.")
+    reason: str = Field(
+        description="`unknown_entry` or `invalid_clearance`; for a list file, `invalid_list` "
+        "or `too_large`."
+    )
     message: str
 
 
@@ -73,7 +90,8 @@ def build_api(
         title="caseflow screening",
         version="1.0.0",
         description="Reviewers clear false-positive hits (HitCleared, kept on the audit trail "
-        "with the reviewer the token names). Anonymous calls are refused with 401.",
+        "with the reviewer the token names); operators load restricted-party list versions. "
+        "Anonymous calls are refused with 401.",
     )
     install(api, authentication)
     refuse_invalid_requests(api)
@@ -116,6 +134,43 @@ def build_api(
         """Every list's versions: when loaded, from where, what each changed."""
         async with store.unit_of_work() as uow:
             return await uow.version_history()
+
+    @api.post(
+        "/lists/{name}/versions",
+        status_code=status.HTTP_201_CREATED,
+        responses={
+            **AUTHENTICATION_REFUSALS,  # type: ignore[dict-item]
+            TOO_LARGE: {
+                "model": Refusal,
+                "description": "A file beyond the list_file limit.",
+            },
+            UNPROCESSABLE: {"model": Refusal, "description": "A file that is not a list."},
+        },
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "description": "The list file: consolidated.json, or a CSV with a header.",
+                "content": {"application/octet-stream": {"schema": {"type": "string"}}},
+            }
+        },
+    )
+    async def load_version(
+        principal: Operator,
+        name: ListName,
+        request: Request,
+        file_format: Annotated[ListFormat, Query(alias="format")],
+        loaded_from: Annotated[str, Query(min_length=1, max_length=1000)],
+    ) -> ListVersionLoaded:
+        """Store the file in the body (streamed) as the list's next version and publish
+        ListUpdated; a file saying what the current version says stores nothing."""
+        try:
+            return await load_sent_list(name, request.stream(), file_format, loaded_from, store)
+        except ListFormatError as error:
+            body = Refusal(reason="invalid_list", message=str(error))
+            raise HTTPException(UNPROCESSABLE, body.model_dump()) from error
+        except ListFileTooLarge as error:
+            body = Refusal(reason="too_large", message=str(error))
+            raise HTTPException(TOO_LARGE, body.model_dump()) from error
 
     @api.get("/health")
     async def health() -> dict[str, str]:

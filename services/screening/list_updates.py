@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
@@ -58,7 +59,8 @@ async def load_list_version(
     async with store.unit_of_work() as uow:
         current = await uow.lock_list(name)
         digests = await uow.entry_digests(name) if current is not None else {}
-        delta = compute_delta(digests, entries)
+        # Digesting a million entries takes seconds: off the service's event loop.
+        delta = await asyncio.to_thread(compute_delta, digests, entries)
         if current is not None and delta.is_empty:
             return ListLoaded(list_label(name, current), delta, None)
         version = (current or 0) + 1

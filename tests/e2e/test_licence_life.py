@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from caseflow.auth import Role
 from caseflow.settings import Endpoints, Settings
 from entrypoints.samples import sample_applications
 from schemas.application import Address, Party
@@ -23,7 +24,7 @@ from tests.e2e.cli import caseflow
 from tests.e2e.reviews import await_review
 from tests.e2e.test_first_case import ASSESSED
 from tests.integration.licence_harness import analysers
-from tests.support import collect
+from tests.support import collect, signed_token
 from workflows.client import connect
 from workflows.tasks import Reviewer, ReviewerRole
 
@@ -75,7 +76,11 @@ async def test_a_licence_is_issued_shipped_against_suspended_after_a_list_update
 
     listed = tmp_path / "list.csv"
     listed.write_text(f"id,name,country\nlic-{suffix}-1,{end_user},JP\n")
-    caseflow(stack_settings, "lists", "load", str(listed), "--source", f"test{suffix}")
+    operator = await signed_token(stack_settings, Role.OPERATOR)
+    loaded = caseflow(
+        stack_settings, "lists", "load", str(listed), "--source", f"test{suffix}", token=operator
+    )
+    assert f"test{suffix}@1: 1 added" in loaded
     await _internal(stack_endpoints, case.case_id, "LicenceReviewOpened")
     shown = await _until_shown(stack_settings, number, "under_review")
     assert f"matches added entry '{end_user}'" in shown

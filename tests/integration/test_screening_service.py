@@ -8,14 +8,17 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import asyncpg
+import httpx
 import pytest
 from temporalio.client import Client
 
 from caseflow.auth import Role
 from caseflow.kafka import start_producer
+from caseflow.service_api import service_url
 from caseflow.settings import Endpoints, Settings
 from entrypoints.samples import sample_applications
 from schemas.application import Address, Party, SubmitApplication
@@ -24,7 +27,7 @@ from schemas.envelope import Contract, Envelope, utcnow
 from schemas.screening import ScreeningRequested
 from schemas.topics import CASES, SCREENING_REQUESTS, SCREENING_RESULTS, Topic
 from tests.integration.test_license_case import submit_and_await_review
-from tests.support import Event, collect, signed_token
+from tests.support import Event, bearer, collect, signed_token
 from tests.support import caseflow as cli
 from workflows.case_client import case_view
 
@@ -79,13 +82,19 @@ async def results_where(
 
 
 async def caseflow(settings: Settings, *arguments: str) -> str:
-    """Run the `caseflow` command as an operator would, against the session's stack."""
+    """Run the `caseflow` command as a signed-in operator would, against the session's stack."""
+    operator = await signed_token(settings, Role.OPERATOR)
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "entrypoints",
         *arguments,
-        env={**os.environ, "CASEFLOW_STATE_DIR": str(settings.state_dir), "COLUMNS": "200"},
+        env={
+            **os.environ,
+            "CASEFLOW_STATE_DIR": str(settings.state_dir),
+            "CASEFLOW_TOKEN": operator,
+            "COLUMNS": "200",
+        },
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
@@ -169,6 +178,32 @@ async def test_a_list_reload_reports_its_delta_and_re_screens_the_open_case_it_a
     # The id the LicenseCase workflow accepts a list update by.
     assert rescreened["request_id"] == f"{open_case}/rescreen/{rescreened['list_version']}"
     assert await results_where(stack_endpoints, rescreening_of(decided_case)) == []
+
+
+async def test_a_list_file_is_stored_by_screening_for_operators_once_however_often_it_is_sent(
+    case_services: None, stack_settings: Settings
+) -> None:
+    name = f"sent-{uuid.uuid4().hex[:8]}"
+    listed = f"id,name,country\n{name}-1,Kestrel {uuid.uuid4().hex[:6]} Vantage,AE\n".encode()
+    where = {"url": f"/lists/{name}/versions", "params": {"format": "csv", "loaded_from": "t.csv"}}
+    operator = await signed_token(stack_settings, Role.OPERATOR)
+    officer = await signed_token(stack_settings, Role.LICENSING_OFFICER)
+    async with httpx.AsyncClient(base_url=service_url(stack_settings, "screening")) as http:
+        send = partial(http.post, **where, timeout=60)  # type: ignore[arg-type]
+        assert (await send(content=listed, headers=bearer(officer))).status_code == 403
+        broken = await send(content=b"id,name\nx-1,\n", headers=bearer(operator))
+        assert broken.status_code == 422
+        assert broken.json()["detail"] == {
+            "reason": "invalid_list",
+            "message": "CSV line 2: no name",
+        }
+        # The same file sent twice at once (a retry racing the first): one version, announced once.
+        both = await asyncio.gather(*(send(content=listed, headers=bearer(operator)) for _ in "ab"))
+        versions = (await http.get("/lists", headers=bearer(operator))).json()
+    assert [reply.status_code for reply in both] == [201, 201]
+    answers = sorted((reply.json()["list_version"], reply.json()["published"]) for reply in both)
+    assert answers == [(f"{name}@1", False), (f"{name}@1", True)]
+    assert [(v["version"], v["entries"]) for v in versions if v["name"] == name] == [(1, 1)]
 
 
 async def until_closed(endpoints: Endpoints, case_id: str) -> None:

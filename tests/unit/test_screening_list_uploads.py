@@ -1,0 +1,63 @@
+"""A list file sent to screening's API: stored as the next version once, or refused whole."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from caseflow.limits import Limit
+from services.screening.list_uploads import ListFileTooLarge, load_sent_list
+from services.screening.matching import ListFormatError
+from tests.unit.test_screening_fakes import FakeScreeningStore
+
+LISTED = (
+    b"id,name,alt_names,country\n"
+    b"u-1,Zephyr Lattice Analytics,,AE\n"
+    b"u-2,Orison Signal Works,Orison SW,RU\n"
+)
+
+
+async def sent(content: bytes, chunk: int = 7) -> AsyncIterator[bytes]:
+    """The file as an HTTP body arrives: in pieces that split lines and characters."""
+    for start in range(0, len(content), chunk):
+        yield content[start : start + chunk]
+
+
+async def test_a_file_sent_in_pieces_becomes_the_next_version_and_is_announced() -> None:
+    store = FakeScreeningStore()
+    loaded = await load_sent_list("national", sent(LISTED), "csv", "list.csv", store)
+    assert (loaded.list_version, loaded.entries, loaded.summary()) == (
+        "national@1",
+        2,
+        "2 added, 0 changed, 0 removed",
+    )
+    assert loaded.published
+    assert len(store.published_of("ListUpdated")) == 1
+
+
+async def test_the_same_file_sent_again_stores_no_second_version() -> None:
+    store = FakeScreeningStore()
+    await load_sent_list("national", sent(LISTED), "csv", "list.csv", store)
+    again = await load_sent_list("national", sent(LISTED, 5), "csv", "retried", store)
+    assert (again.list_version, again.published) == ("national@1", False)
+    assert len(store.published_of("ListUpdated")) == 1
+
+
+async def test_a_file_that_is_not_a_list_is_refused_naming_the_record_not_a_server_path() -> None:
+    store = FakeScreeningStore()
+    with pytest.raises(ListFormatError) as refused:
+        await load_sent_list("csl", sent(b'{"results": [{"no_name": 1}]}'), "json", "c.json", store)
+    assert str(refused.value) == "record 0: not an object with a name"
+    with pytest.raises(ListFormatError) as not_json:
+        await load_sent_list("csl", sent(b'{"results": ['), "json", "c.json", store)
+    assert str(not_json.value).startswith("not JSON (")
+    assert store.published_of("ListUpdated") == []
+
+
+async def test_a_file_beyond_the_limit_is_refused_naming_it_and_stores_nothing() -> None:
+    store = FakeScreeningStore()
+    small = Limit("list_file", 64, "the list file")
+    with pytest.raises(ListFileTooLarge, match="exceeds the limit list_file of 64 bytes"):
+        await load_sent_list("national", sent(LISTED), "csv", "list.csv", store, small)
+    assert store.published_of("ListUpdated") == []
