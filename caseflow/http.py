@@ -9,11 +9,11 @@ import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import structlog
 import uvicorn
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.types import ASGIApp
@@ -101,6 +101,8 @@ def listening_socket(host: str, port: int | None, default_port: int) -> socket.s
 
 
 QUOTED_INPUT_LIMIT = 200
+# A listing's `limit`: out of range is refused with 422 and the bounds, not quietly bent to them.
+Latest = Annotated[int, Query(ge=1, le=500, description="How many, newest first (1 to 500).")]
 
 
 def refuse_invalid_requests(app: FastAPI) -> None:

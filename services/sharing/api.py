@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 
 from caseflow.auth import REVIEWERS, Principal, Role, require
 from caseflow.auth.dependencies import Authentication, install
-from caseflow.http import refuse_invalid_requests
+from caseflow.http import Latest, refuse_invalid_requests
 from schemas.envelope import utcnow
 from schemas.screening import NoticeKind
 from schemas.sharing import RiskNoticeDraft
@@ -202,20 +202,19 @@ def _registry(api: FastAPI, contact: PointOfContact) -> None:
 
     @api.get("/refused")
     async def refused(
-        principal: Operator, limit: int = 50, kind: str | None = None
+        principal: Operator, limit: Latest = 50, kind: str | None = None
     ) -> list[dict[str, Any]]:
         """The latest requests refused (of the kind they claimed, or all), with their reason."""
         async with store.unit_of_work() as uow:
-            return await uow.refused(min(max(limit, 1), 500), kind)
+            return await uow.refused(limit, kind)
 
     @api.get("/exchange-log")
-    async def exchange_log(principal: Operator, limit: int = 50) -> dict[str, Any]:
+    async def exchange_log(principal: Operator, limit: Latest = 50) -> dict[str, Any]:
         """The latest notices received and deliveries to partners."""
         async with store.unit_of_work() as uow:
-            bounded = min(max(limit, 1), 500)
             return {
-                "received": await uow.received(bounded),
-                "deliveries": await uow.deliveries(bounded),
+                "received": await uow.received(limit),
+                "deliveries": await uow.deliveries(limit),
                 "keys": await uow.signing_keys(),
             }
 
@@ -252,16 +251,18 @@ def _risk_notices(api: FastAPI, contact: PointOfContact) -> None:
         return {"shared": [notice.notice_id for notice in notices]}
 
     @api.get("/risk-notices")
-    async def risk_notices(principal: Reader, limit: int = 50) -> list[dict[str, Any]]:
+    async def risk_notices(principal: Reader, limit: Latest = 50) -> list[dict[str, Any]]:
         """The latest risk notices: waiting for a countersignature, or shared."""
-        return await list_risk_notices(store, min(max(limit, 1), 500))
+        return await list_risk_notices(store, limit)
 
     @api.get("/risk-notices/received")
-    async def received_risk_notices(principal: Reader, limit: int = 50) -> list[dict[str, Any]]:
+    async def received_risk_notices(principal: Reader, limit: Latest = 50) -> list[dict[str, Any]]:
         """The latest risk notices partner states sent, with their issuing state."""
-        return await list_received_notices(store, NoticeKind.RISK, min(max(limit, 1), 500))
+        return await list_received_notices(store, NoticeKind.RISK, limit)
 
     @api.get("/denial-notices/received")
-    async def received_denial_notices(principal: Reader, limit: int = 50) -> list[dict[str, Any]]:
+    async def received_denial_notices(
+        principal: Reader, limit: Latest = 50
+    ) -> list[dict[str, Any]]:
         """The latest denial notices partner states sent, with their issuing state."""
-        return await list_received_notices(store, NoticeKind.DENIAL, min(max(limit, 1), 500))
+        return await list_received_notices(store, NoticeKind.DENIAL, limit)

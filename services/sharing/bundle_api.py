@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, HTTPException
 
 from caseflow.auth import REVIEWERS, Principal, Role, require
+from caseflow.http import Latest
 from schemas.envelope import utcnow
 from schemas.sharing import ExchangeKind
 from services.sharing.bundles import (
@@ -59,9 +60,9 @@ def bundle_routes(
         }
 
     @api.get("/bundles")
-    async def overview(principal: Reader, limit: int = 50) -> dict[str, Any]:
+    async def overview(principal: Reader, limit: Latest = 50) -> dict[str, Any]:
         """This state's bundles and partners' bundles (proposals), newest first."""
-        return await bundles_overview(store, min(max(limit, 1), 500))
+        return await bundles_overview(store, limit)
 
     @api.get("/bundles/{state}/{version}")
     async def show(principal: Reader, state: str, version: int) -> dict[str, Any]:

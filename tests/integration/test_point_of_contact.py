@@ -231,6 +231,18 @@ async def test_bad_requests_are_refused_with_their_reason_and_change_nothing(
     assert await outbox_size(france) == before
 
 
+async def test_a_listing_asked_beyond_its_bounds_is_refused_naming_the_limit(
+    french_contact: httpx.AsyncClient, france: Deployment
+) -> None:
+    for path in ("/refused?limit=0", "/exchange-log?limit=501", "/bundles?limit=501"):
+        refused = await french_contact.get(path, headers=france.operator)
+        assert refused.status_code == 422, (path, refused.text)
+        [deficiency] = refused.json()["detail"]
+        assert deficiency["loc"] == ["query", "limit"], path
+    widest = await french_contact.get("/refused?limit=500", headers=france.operator)
+    assert widest.status_code == 200, widest.text
+
+
 async def test_a_revoked_key_is_refused_from_then_on(
     french_contact: httpx.AsyncClient, france: Deployment
 ) -> None:
