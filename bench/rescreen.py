@@ -9,7 +9,10 @@ update of `--second` changes shows how the cost grows with the change. In the sa
 baselines: the index rebuilt from the whole list beside the same change made in place, and
 every open case screened again (in this process, parties only, nothing stored or delivered: a
 lower bound of a full re-screen; timed on `--baseline-cases` cases and scaled to all), which
-also says which sampled cases the update changes, so missed and extra are counted.
+also says which sampled cases the update changes, so missed and extra are counted. The bench
+stores its list versions in screening's schema directly, as a bench sets up state (the CLI sends
+them through screening's API): it measures re-screening once a version is stored, not the
+file's transfer.
 
 `--reuse` keeps the list and cases on the stack (the state folder's bench/rescreen.json) and
 reuses those of the last run kept, opening only the cases still missing: `--cases 2000

@@ -68,7 +68,7 @@ async def load_sent_list(
     """
     with tempfile.TemporaryDirectory(prefix="caseflow-list-") as folder:
         received = Path(folder) / f"list.{file_format}"
-        await _receive(body, received, limit)
+        await receive_list_file(body, received, limit)
         try:
             entries = await asyncio.to_thread(load_list, received, name)
         except ListFormatError as error:
@@ -77,7 +77,8 @@ async def load_sent_list(
     return ListVersionLoaded.of(await load_list_version(name, entries, loaded_from, store))
 
 
-async def _receive(body: AsyncIterable[bytes], destination: Path, limit: Limit) -> None:
+async def receive_list_file(body: AsyncIterable[bytes], destination: Path, limit: Limit) -> None:
+    """Write the streamed body to `destination`; `ListFileTooLarge` once it passes `limit`."""
     size = 0
     with destination.open("wb") as file:
         async for chunk in body:
