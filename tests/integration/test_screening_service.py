@@ -7,7 +7,7 @@ import os
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from functools import partial
 from pathlib import Path
 
@@ -204,6 +204,27 @@ async def test_a_list_file_is_stored_by_screening_for_operators_once_however_oft
     answers = sorted((reply.json()["list_version"], reply.json()["published"]) for reply in both)
     assert answers == [(f"{name}@1", False), (f"{name}@1", True)]
     assert [(v["version"], v["entries"]) for v in versions if v["name"] == name] == [(1, 1)]
+
+
+async def test_a_list_file_cut_short_in_transfer_leaves_no_version(
+    case_services: None, stack_settings: Settings
+) -> None:
+    name = f"cut-{uuid.uuid4().hex[:8]}"
+    rows = "".join(f"{name}-{n},Harrow {n} {uuid.uuid4().hex[:6]} Optics,AE\n" for n in range(500))
+    listed = f"id,name,country\n{rows}".encode()
+
+    async def dropped_half_way() -> AsyncIterator[bytes]:
+        yield listed[: len(listed) // 2]
+        raise ConnectionResetError("the operator's connection dropped")
+
+    operator = bearer(await signed_token(stack_settings, Role.OPERATOR))
+    where = {"url": f"/lists/{name}/versions", "params": {"format": "csv", "loaded_from": "c"}}
+    async with httpx.AsyncClient(base_url=service_url(stack_settings, "screening")) as http:
+        with pytest.raises(ConnectionResetError):
+            await http.post(**where, content=dropped_half_way(), headers=operator)  # type: ignore[arg-type]
+        await asyncio.sleep(1)  # the service sees the disconnection
+        versions = (await http.get("/lists", headers=operator)).json()
+    assert [v for v in versions if v["name"] == name] == []
 
 
 async def until_closed(endpoints: Endpoints, case_id: str) -> None:
