@@ -3,8 +3,9 @@ listens, and its answer or refusal in words a user reads."""
 
 from __future__ import annotations
 
+import json
 import ssl
-from collections.abc import AsyncIterable, Mapping
+from collections.abc import AsyncIterable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -15,8 +16,8 @@ from caseflow.settings import Settings
 
 Service = Literal["screening", "consultation", "sharing"]
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
-# An upload's answer waits for the service to take in the whole body (a million list entries
-# take minutes to compare and store): no read deadline, only the connection's.
+# An upload's answer starts once the service holds the whole body and has compared it (a
+# million list entries: a minute or more): no read deadline, only the connection's.
 UPLOAD_TIMEOUT = httpx.Timeout(None, connect=5.0)
 
 
@@ -67,7 +68,16 @@ class ServiceClient:
         self, method: str, path: str, token: str, body: dict[str, Any] | None = None
     ) -> Any:
         """The JSON answer; `ServiceRefused` for a 4xx, `ServiceUnavailable` otherwise."""
-        return await self._send(TIMEOUT, method, path, token, json=body)
+        headers = {"Authorization": f"Bearer {token}"}
+        try:
+            async with httpx.AsyncClient(
+                base_url=self.url, timeout=TIMEOUT, verify=self.verify
+            ) as http:
+                reply = await http.request(method, path, json=body, headers=headers)
+        except httpx.HTTPError as error:
+            raise self._unanswered(error) from error
+        self._judge(reply)
+        return reply.json()
 
     async def upload(
         self,
@@ -75,40 +85,40 @@ class ServiceClient:
         token: str,
         content: AsyncIterable[bytes],
         params: Mapping[str, str],
-    ) -> Any:
-        """The JSON answer to a POST whose body is streamed from `content` (a file, in chunks);
-        refused or unavailable as `call`."""
-        headers = {"Content-Type": "application/octet-stream"}
-        return await self._send(
-            UPLOAD_TIMEOUT, "POST", path, token, content=content, params=params, headers=headers
+        each: Callable[[Any], None],
+    ) -> None:
+        """POST a body streamed from `content` (a file, in chunks), handing each JSON line of the
+        answer to `each` as it arrives; refused or unavailable as `call`."""
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/octet-stream"}
+        try:
+            async with (
+                httpx.AsyncClient(
+                    base_url=self.url, timeout=UPLOAD_TIMEOUT, verify=self.verify
+                ) as http,
+                http.stream("POST", path, content=content, params=params, headers=headers) as reply,
+            ):
+                if reply.status_code >= 400:
+                    await reply.aread()
+                    self._judge(reply)
+                async for line in reply.aiter_lines():
+                    if line.strip():
+                        each(json.loads(line))
+        except httpx.HTTPError as error:
+            raise self._unanswered(error) from error
+
+    def _unanswered(self, error: httpx.HTTPError) -> ServiceUnavailable:
+        return ServiceUnavailable(
+            f"the {self.service} service at {self.url} does not answer: {error!r}"
         )
 
-    async def _send(
-        self,
-        waits: httpx.Timeout,
-        method: str,
-        path: str,
-        token: str,
-        headers: Mapping[str, str] | None = None,
-        **request: Any,
-    ) -> Any:
-        sent = {"Authorization": f"Bearer {token}", **(headers or {})}
-        try:
-            async with httpx.AsyncClient(
-                base_url=self.url, timeout=waits, verify=self.verify
-            ) as http:
-                reply = await http.request(method, path, headers=sent, **request)
-        except httpx.HTTPError as error:
-            raise ServiceUnavailable(
-                f"the {self.service} service at {self.url} does not answer: {error!r}"
-            ) from error
+    def _judge(self, reply: httpx.Response) -> None:
+        """Raise `ServiceUnavailable` for a 5xx answer, `ServiceRefused` for a 4xx one."""
         if reply.status_code >= 500:
             raise ServiceUnavailable(
                 f"the {self.service} service failed ({reply.status_code}): {reply.text[:300]}"
             )
         if reply.status_code >= 400:
             raise refusal_of(reply)
-        return reply.json()
 
 
 def refusal_of(reply: httpx.Response) -> ServiceRefused:

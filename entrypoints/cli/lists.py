@@ -3,28 +3,30 @@ through the screening service's API with the user's signed token."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Coroutine
+import asyncio
+from collections.abc import AsyncIterator
 from dataclasses import astuple
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 import typer
 from pydantic import TypeAdapter
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from caseflow.service_api import ServiceClient
+from caseflow.service_api import ServiceClient, ServiceUnavailable
 from entrypoints.cli.acting import act_on_service, call_service
 from schemas.screening import HitCleared
 from services.screening.api import ClearanceListed
 from services.screening.list_storage import ListVersionRecord
-from services.screening.list_uploads import ListVersionLoaded
+from services.screening.list_uploads import ListVersionLoaded, LoadProgress
 from services.screening.matching import ListFormatError, load_list
 
 app = typer.Typer(help="Restricted-party lists screening matches against.", no_args_is_help=True)
 console = Console()
-CHUNK = 1024 * 1024
+MIB = 1024 * 1024
+CHUNK = MIB
 
 
 @app.command()
@@ -41,7 +43,7 @@ def load(
         except ListFormatError as error:
             raise typer.BadParameter(str(error), param_hint="FILE") from error
     console.print(f"read {read} entries from {file}")
-    loaded = ListVersionLoaded.model_validate(act_on_service("screening", _sender(file, source)))
+    loaded = act_on_service("screening", partial(_send, file, source))
     if not loaded.published:
         console.print(f"{loaded.list_version}: unchanged, nothing published")
         return
@@ -51,28 +53,43 @@ def load(
     )
 
 
-def _sender(file: Path, source: str) -> Callable[[ServiceClient, str], Coroutine[Any, Any, Any]]:
-    """The upload of `file` as list `source`, its progress shown as it goes."""
-    size = file.stat().st_size
+async def _send(file: Path, source: str, client: ServiceClient, token: str) -> ListVersionLoaded:
+    """The outcome of sending `file` as list `source`, its progress shown as it goes: the bytes
+    sent, then the entries screening stores."""
+    size = await asyncio.to_thread(lambda: file.stat().st_size)
+    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[done]}"))
+    with Progress(*columns, TimeElapsedColumn(), console=console, transient=True) as progress:
+        task = progress.add_task("sending to the screening service", total=size, done="")
 
-    async def send(client: ServiceClient, token: str) -> Any:
-        columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn())
-        with Progress(*columns, TimeElapsedColumn(), console=console, transient=True) as progress:
-            task = progress.add_task("sending to the screening service", total=size)
+        async def chunks() -> AsyncIterator[bytes]:
+            sent = 0
+            with file.open("rb") as opened:
+                while chunk := opened.read(CHUNK):
+                    yield chunk
+                    sent += len(chunk)
+                    progress.update(
+                        task, completed=sent, done=f"{sent / MIB:.1f}/{size / MIB:.1f} MiB"
+                    )
+            progress.update(task, description="screening compares with the current version")
+            progress.update(task, total=None, done="")
 
-            async def chunks() -> AsyncIterator[bytes]:
-                with file.open("rb") as opened:
-                    while chunk := opened.read(CHUNK):
-                        yield chunk
-                        progress.advance(task, len(chunk))
-                # The service compares and stores once it holds the whole file.
-                progress.update(task, description="screening compares and stores the entries")
+        answers: list[LoadProgress] = []
 
-            wanted = {"format": "csv" if file.suffix.lower() == ".csv" else "json"}
-            wanted["loaded_from"] = str(file)
-            return await client.upload(f"/lists/{source}/versions", token, chunks(), wanted)
+        def told(line: object) -> None:
+            answer = LoadProgress.model_validate(line)
+            answers.append(answer)
+            if answer.stored is not None and answer.total is not None:
+                progress.update(task, description="storing added and changed entries")
+                done = f"{answer.stored}/{answer.total}"
+                progress.update(task, completed=answer.stored, total=answer.total, done=done)
 
-    return send
+        wanted = {"format": "csv" if file.suffix.lower() == ".csv" else "json"}
+        wanted["loaded_from"] = str(file)
+        await client.upload(f"/lists/{source}/versions", token, chunks(), wanted, told)
+    outcome = answers[-1] if answers else LoadProgress(failed="no answer")
+    if outcome.loaded is None:
+        raise ServiceUnavailable(f"the screening service did not store the list: {outcome.failed}")
+    return outcome.loaded
 
 
 @app.command()

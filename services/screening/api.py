@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, status
 from fastapi import Path as PathParameter
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from caseflow.auth import REVIEWERS, Principal, Role, require
@@ -23,8 +24,9 @@ from services.screening.list_storage import ListVersionRecord
 from services.screening.list_uploads import (
     ListFileTooLarge,
     ListFormat,
-    ListVersionLoaded,
-    load_sent_list,
+    LoadProgress,
+    read_sent_list,
+    storing_lines,
 )
 from services.screening.matching import ListFormatError
 
@@ -138,12 +140,15 @@ def build_api(
     @api.post(
         "/lists/{name}/versions",
         status_code=status.HTTP_201_CREATED,
+        response_class=StreamingResponse,
         responses={
-            **AUTHENTICATION_REFUSALS,  # type: ignore[dict-item]
-            TOO_LARGE: {
-                "model": Refusal,
-                "description": "A file beyond the list_file limit.",
+            status.HTTP_201_CREATED: {
+                "content": {"application/x-ndjson": {"schema": LoadProgress.model_json_schema()}},
+                "description": "A JSON line (LoadProgress) per batch of entries stored, then "
+                "one with the outcome (`loaded`) or the failure (`failed`).",
             },
+            **AUTHENTICATION_REFUSALS,  # type: ignore[dict-item]
+            TOO_LARGE: {"model": Refusal, "description": "A file beyond the list_file limit."},
             UNPROCESSABLE: {"model": Refusal, "description": "A file that is not a list."},
         },
         openapi_extra={
@@ -160,17 +165,20 @@ def build_api(
         request: Request,
         file_format: Annotated[ListFormat, Query(alias="format")],
         loaded_from: Annotated[str, Query(min_length=1, max_length=1000)],
-    ) -> ListVersionLoaded:
+    ) -> StreamingResponse:
         """Store the file in the body (streamed) as the list's next version and publish
-        ListUpdated; a file saying what the current version says stores nothing."""
+        ListUpdated, answering with its progress; a file saying what the current version says
+        stores nothing."""
         try:
-            return await load_sent_list(name, request.stream(), file_format, loaded_from, store)
+            entries = await read_sent_list(name, request.stream(), file_format)
         except ListFormatError as error:
             body = Refusal(reason="invalid_list", message=str(error))
             raise HTTPException(UNPROCESSABLE, body.model_dump()) from error
         except ListFileTooLarge as error:
             body = Refusal(reason="too_large", message=str(error))
             raise HTTPException(TOO_LARGE, body.model_dump()) from error
+        lines = storing_lines(name, entries, loaded_from, store)
+        return StreamingResponse(lines, status.HTTP_201_CREATED, media_type="application/x-ndjson")
 
     @api.get("/health")
     async def health() -> dict[str, str]:

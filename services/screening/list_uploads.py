@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
-from collections.abc import AsyncIterable
+from collections.abc import AsyncIterable, AsyncIterator
 from pathlib import Path
 from typing import Literal
 
+import structlog
 from pydantic import BaseModel, Field
 
 from caseflow.limits import LIST_FILE, Limit
 from services.screening.list_updates import ListLoaded, ListStore, load_list_version
-from services.screening.matching import ListFormatError, load_list
+from services.screening.matching import ListFormatError, RestrictedPartyEntry, load_list
 
+log = structlog.get_logger(__name__)
 ListFormat = Literal["json", "csv"]
 
 
@@ -60,21 +62,71 @@ async def load_sent_list(
     store: ListStore,
     limit: Limit = LIST_FILE,
 ) -> ListVersionLoaded:
-    """Read the file `body` streams as list `name` and store it as the list's next version.
+    """Read the file `body` streams as list `name` and store it as the list's next version."""
+    entries = await read_sent_list(name, body, file_format, limit)
+    return ListVersionLoaded.of(await load_list_version(name, entries, loaded_from, store))
+
+
+async def read_sent_list(
+    name: str, body: AsyncIterable[bytes], file_format: ListFormat, limit: Limit = LIST_FILE
+) -> list[RestrictedPartyEntry]:
+    """The entries of the file `body` streams, read as list `name`.
 
     The body goes to a temporary file, not memory; a file that is not a list raises
-    `ListFormatError` before anything is stored. The version is stored in one transaction, so a
-    load cut short leaves the current version as it was.
+    `ListFormatError`, one beyond `limit` `ListFileTooLarge`, before anything is stored.
     """
     with tempfile.TemporaryDirectory(prefix="caseflow-list-") as folder:
         received = Path(folder) / f"list.{file_format}"
         await receive_list_file(body, received, limit)
         try:
-            entries = await asyncio.to_thread(load_list, received, name)
+            return await asyncio.to_thread(load_list, received, name)
         except ListFormatError as error:
             # The reader names its file; the temporary one means nothing to the sender.
             raise ListFormatError(str(error).replace(f"{received}: ", "")) from error
-    return ListVersionLoaded.of(await load_list_version(name, entries, loaded_from, store))
+
+
+class LoadProgress(BaseModel):
+    """One line of a load's answer: entries stored so far, then the outcome or the failure."""
+
+    stored: int | None = None
+    total: int | None = None
+    loaded: ListVersionLoaded | None = None
+    failed: str | None = None
+
+    def line(self) -> str:
+        """The JSON line sent."""
+        return self.model_dump_json(exclude_none=True) + "\n"
+
+
+async def storing_lines(
+    name: str, entries: list[RestrictedPartyEntry], loaded_from: str, store: ListStore
+) -> AsyncIterator[str]:
+    """Store `entries` as the list's next version, a line per batch stored and one with the
+    outcome. The version is stored in one transaction: closing the lines before the end cancels
+    the load, which leaves the current version as it was unless it had committed."""
+    stored: asyncio.Queue[LoadProgress] = asyncio.Queue()
+
+    def advance(done: int, total: int) -> None:
+        stored.put_nowait(LoadProgress(stored=done, total=total))
+
+    loading = asyncio.create_task(load_list_version(name, entries, loaded_from, store, advance))
+    try:
+        while not loading.done():
+            waiting = asyncio.create_task(stored.get())
+            await asyncio.wait({loading, waiting}, return_when=asyncio.FIRST_COMPLETED)
+            if waiting.done():
+                yield waiting.result().line()
+            else:
+                waiting.cancel()
+        while not stored.empty():
+            yield stored.get_nowait().line()
+        if (error := loading.exception()) is not None:
+            log.error("list load failed", list_name=name, error=repr(error))
+            yield LoadProgress(failed=f"{type(error).__name__}: {error}").line()
+        else:
+            yield LoadProgress(loaded=ListVersionLoaded.of(loading.result())).line()
+    finally:
+        loading.cancel()
 
 
 async def receive_list_file(body: AsyncIterable[bytes], destination: Path, limit: Limit) -> None:

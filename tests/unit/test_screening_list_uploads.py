@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 
 from caseflow.limits import Limit
-from services.screening.list_uploads import ListFileTooLarge, load_sent_list
+from schemas.screening import ListUpdated
+from services.screening.list_diff import ListDelta
+from services.screening.list_updates import Progress
+from services.screening.list_uploads import (
+    ListFileTooLarge,
+    LoadProgress,
+    load_sent_list,
+    read_sent_list,
+    storing_lines,
+)
 from services.screening.matching import ListFormatError
-from tests.unit.test_screening_fakes import FakeScreeningStore
+from tests.unit.test_screening_fakes import FakeScreeningStore, FakeScreeningUnitOfWork
 
 LISTED = (
     b"id,name,alt_names,country\n"
@@ -60,4 +70,43 @@ async def test_a_file_beyond_the_limit_is_refused_naming_it_and_stores_nothing()
     small = Limit("list_file", 64, "the list file")
     with pytest.raises(ListFileTooLarge, match="exceeds the limit list_file of 64 bytes"):
         await load_sent_list("national", sent(LISTED), "csv", "list.csv", store, small)
+    assert store.published_of("ListUpdated") == []
+
+
+async def test_a_load_answers_with_the_entries_stored_then_the_new_version() -> None:
+    store = FakeScreeningStore()
+    entries = await read_sent_list("national", sent(LISTED), "csv")
+    lines = [line async for line in storing_lines("national", entries, "list.csv", store)]
+    answers = [LoadProgress.model_validate_json(line) for line in lines]
+    assert all(line.endswith("\n") for line in lines)
+    assert (answers[0].stored, answers[0].total) == (2, 2)
+    assert answers[-1].loaded is not None
+    assert (answers[-1].loaded.list_version, answers[-1].loaded.published) == ("national@1", True)
+
+
+class FailingStore(FakeScreeningStore):
+    """A store whose storage fails half way through writing a version."""
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[FakeScreeningUnitOfWork]:
+        async with super().unit_of_work() as uow:
+            yield FailingUnitOfWork(uow.state)
+
+
+class FailingUnitOfWork(FakeScreeningUnitOfWork):
+    async def add_list_version(
+        self, update: ListUpdated, delta: ListDelta, progress: Progress
+    ) -> None:
+        progress(1, 2)
+        raise OSError("disk full")
+
+
+async def test_a_load_that_fails_in_storage_says_so_last_and_leaves_no_version() -> None:
+    store = FailingStore()
+    entries = await read_sent_list("national", sent(LISTED), "csv")
+    lines = [line async for line in storing_lines("national", entries, "list.csv", store)]
+    *progress, last = [LoadProgress.model_validate_json(line) for line in lines]
+    assert [(p.stored, p.total) for p in progress] == [(1, 2)]
+    assert (last.loaded, last.failed) == (None, "OSError: disk full")
+    assert store.state.versions == []
     assert store.published_of("ListUpdated") == []
