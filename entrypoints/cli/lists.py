@@ -4,6 +4,7 @@ through the screening service's API with the user's signed token."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from dataclasses import astuple
 from functools import partial
@@ -20,7 +21,7 @@ from entrypoints.cli.acting import act_on_service, call_service
 from schemas.screening import HitCleared
 from services.screening.api import ClearanceListed
 from services.screening.list_storage import ListVersionRecord
-from services.screening.list_uploads import ListVersionLoaded, LoadProgress
+from services.screening.list_uploads import LIST_NAME, ListVersionLoaded, LoadProgress
 from services.screening.matching import ListFormatError, load_list
 
 app = typer.Typer(help="Restricted-party lists screening matches against.", no_args_is_help=True)
@@ -36,6 +37,9 @@ def load(
 ) -> None:
     """Load a list as its next version through the screening service, as the signed-in
     operator; screening re-screens open cases its changes match."""
+    if not re.match(LIST_NAME, source):
+        wanted = "up to 100 letters, digits, '.', '_' or '-', starting with a letter or digit"
+        raise typer.BadParameter(wanted, param_hint="--source")
     # Read here first, so a file that is not a list is refused before anything is sent.
     with console.status(f"reading {file.name} …"):
         try:

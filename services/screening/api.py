@@ -22,6 +22,7 @@ from services.screening.adapters import ClearanceRecord, PostgresScreeningUnitOf
 from services.screening.clearing import ClearanceRefused, ClearHit, UnknownEntry, clear_hit
 from services.screening.list_storage import ListVersionRecord
 from services.screening.list_uploads import (
+    LIST_NAME,
     ListFileTooLarge,
     ListFormat,
     LoadProgress,
@@ -33,9 +34,7 @@ from services.screening.matching import ListFormatError
 Reviewer = Annotated[Principal, Depends(require(*REVIEWERS))]
 Reader = Annotated[Principal, Depends(require(*REVIEWERS, Role.OPERATOR))]
 Operator = Annotated[Principal, Depends(require(Role.OPERATOR))]
-ListName = Annotated[
-    str, PathParameter(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-]
+ListName = Annotated[str, PathParameter(pattern=LIST_NAME)]
 # By number: their constants' names differ between Starlette versions.
 UNPROCESSABLE = 422
 TOO_LARGE = 413

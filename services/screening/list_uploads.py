@@ -17,6 +17,8 @@ from services.screening.matching import ListFormatError, RestrictedPartyEntry, l
 
 log = structlog.get_logger(__name__)
 ListFormat = Literal["json", "csv"]
+# A list's name is part of the load's path and of every list version label (`csl@3`).
+LIST_NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
 
 
 class ListFileTooLarge(ValueError):

@@ -184,3 +184,13 @@ def test_a_file_that_is_not_a_list_is_refused_before_anything_is_stored(tmp_path
     refused = CliRunner().invoke(lists_cli, ["load", str(broken), "--source", "csl"])
     assert refused.exit_code == 2
     assert "record 0: not an object with a name" in refused.output
+
+
+def test_a_list_name_that_cannot_name_a_version_is_refused_before_the_file_is_read(
+    tmp_path: Path,
+) -> None:
+    listed = tmp_path / "list.csv"
+    listed.write_text(VERSION_1)
+    refused = CliRunner().invoke(lists_cli, ["load", str(listed), "--source", "eu/fsf"])
+    assert refused.exit_code == 2
+    assert "starting with a letter or digit" in refused.output
