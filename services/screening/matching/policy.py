@@ -61,7 +61,7 @@ class MatchPolicy:
     - max_hits 10: hits reported per party, best first (more if tied with the tenth).
     """
 
-    version: str = "name-matching/2026-12-07a"
+    version: str = "name-matching/2026-12-07b"
     hit_threshold: float = 0.75
     distinctive_weight: float = 1.0
     place_weight: float = 0.35
