@@ -635,9 +635,9 @@ class Suite:
 
 DEVELOPMENT_SEED = 20261123  # the list seed of the set the rules were developed on
 # A list seed never looked at while setting the rules; renewed after each round of rules is
-# measured on it (the ones before, 16_180_339, 27_182_818 and 31_415_927, are reported beside
-# it in screening-benchmarks.md).
-HELD_BACK_SEED = 14_142_136
+# measured on it (the ones before, 14_142_136, 16_180_339, 27_182_818 and 31_415_927, are
+# reported beside it in screening-benchmarks.md).
+HELD_BACK_SEED = 17_320_508
 
 _BODY_COUNTRIES = {
     "CO": "Colombia",

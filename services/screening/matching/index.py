@@ -274,9 +274,10 @@ class RestrictedPartyIndex:
         telling = np.bincount(inverse, weights=credit)
         party_weight = sum(token.weight for token in weighted)
         keep = self.policy.candidates
-        if len(names) > 4 * keep:  # first cut on the telling words alone
+        prefilter = self.policy.prefilter_names
+        if len(names) > prefilter:  # first cut on the telling words alone
             first_cut = telling / (self._name_weight[names] + party_weight - telling + 1e-9)
-            names = names[np.argpartition(-first_cut, 4 * keep)[: 4 * keep]]
+            names = names[np.argpartition(-first_cut, prefilter)[:prefilter]]
         # Rank the rest on every party word, trade words included, and the country.
         found = self._credit(names, weighted, matched)
         overlap = found / (self._name_weight[names] + party_weight - found + 1e-9)

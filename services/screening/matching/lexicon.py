@@ -192,6 +192,17 @@ GENERIC_SPELLINGS: dict[str, tuple[str, ...]] = {
 # Joining words in the languages of the lists; "al"/"el" is the Arabic article.
 _STOPWORDS = "and the of for de del della di la le les du des der die das und et y e da do dos van"
 STOPWORDS: frozenset[str] = frozenset(f"{_STOPWORDS} ve va al el".split())
+_ARTICLES = ["the", "la", "le", "les", "der", "die", "das", "al", "el"]
+_PREPOSITIONS = ["of", "for", "de", "del", "della", "di", "du", "des", "da", "do", "dos", "van"]
+_CONJUNCTIONS = ["and", "und", "et", "y", "e", "ve", "va"]
+# Joining words side by side as languages write them: a preposition before an article ("of
+# the", "de la", "van der"; Dutch "van de"), a conjunction before either ("and the",
+# "y de"). Others side by side ("Da De", "De Da") are syllables of a name (pinyin).
+JOINING_PAIRS: frozenset[tuple[str, str]] = frozenset(
+    [(p, a) for p in _PREPOSITIONS for a in _ARTICLES]
+    + [(c, w) for c in _CONJUNCTIONS for w in _PREPOSITIONS + _ARTICLES]
+    + [("van", "de")]
+)
 
 # Places that often open a company name; they count, but less than a brand does.
 _PLACES = (

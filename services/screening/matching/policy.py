@@ -57,11 +57,14 @@ class MatchPolicy:
       (Ltd/Limited, OOO/LLC, 有限公司/Co., Ltd. alike) ranks as if 0.03 higher, one with another
       legal form 0.03 lower (`legal_forms.py`); the scores themselves are unchanged.
     - candidates 40: list names scored in full after the index's prefilter, per party.
+    - prefilter_names 640: names kept by the prefilter's first cut on the party's telling words
+      alone, then ranked on every party word; at a million entries a brand is in thousands of
+      names, and a first cut of 160 lost the party's own name among them (6 of 2,000 parties).
     - retrieval_max_names 200_000: a word found in more names is not used to find candidates.
     - max_hits 10: hits reported per party, best first (more if tied with the tenth).
     """
 
-    version: str = "name-matching/2026-12-07a"
+    version: str = "name-matching/2026-12-07b"
     hit_threshold: float = 0.75
     distinctive_weight: float = 1.0
     place_weight: float = 0.35
@@ -86,6 +89,7 @@ class MatchPolicy:
     country_mismatch_penalty: float = 0.10
     legal_form_margin: float = 0.03
     candidates: int = 40
+    prefilter_names: int = 640
     retrieval_max_names: int = 200_000
     max_hits: int = 10
     # Computed once: the policy keys the matcher's caches of word similarities.

@@ -252,10 +252,13 @@ def compare_names(
     )
     # A partial match must rest on a telling word, not only on words common in the list.
     # Listed words missing: a telling one; or joining words, in a name with nothing but them
-    # and trade words to tell it ("De Da Holdings"), not "of" in "National Police of Peru".
+    # and trade words to tell it ("De Da Holdings"), not "of" in "National Police of Peru";
+    # or joining words side by side as no language writes them ("Shanghai Da De Technology").
     plain = all(t.kind in (TokenKind.GENERIC, TokenKind.FILLER) for t in listed)
     missing = any(
-        j not in listed_used and j not in excused and (t.kind is not TokenKind.FILLER or plain)
+        j not in listed_used
+        and j not in excused
+        and (t.kind is not TokenKind.FILLER or plain or _name_syllable(listed, j))
         for j, t in enumerate(listed)
     )
     weak = missing and (evidence < policy.min_partial_evidence or not telling)
@@ -476,6 +479,23 @@ def _generic_typo(word: str, generic: str) -> float:
     """How near a word is to the nearest spelling of a generic word (0 if beyond a typo)."""
     spellings = lexicon.GENERIC_SPELLINGS.get(generic, ())
     return max((_edit_similarity(word, spelling) for spelling in spellings), default=0.0)
+
+
+def _name_syllable(listed: Sequence[WeightedToken], j: int) -> bool:
+    """A joining word beside another that no language writes with it ("Da De", "De Da"): both
+    are syllables of a name, as romanised Chinese writes them, not words joining others."""
+    text = listed[j].text
+    before = listed[j - 1] if j > 0 else None
+    after = listed[j + 1] if j + 1 < len(listed) else None
+    return (
+        before is not None
+        and before.kind is TokenKind.FILLER
+        and (before.text, text) not in lexicon.JOINING_PAIRS
+    ) or (
+        after is not None
+        and after.kind is TokenKind.FILLER
+        and (text, after.text) not in lexicon.JOINING_PAIRS
+    )
 
 
 def _named_by_initials(

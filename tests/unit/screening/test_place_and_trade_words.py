@@ -1,5 +1,6 @@
-"""Places and trade words weigh little: a party sharing only them (and a legal form) with a
-listed name does not hit it, while a listed name made of them still hits when written whole."""
+"""Places, trade words and joining words weigh little: a party sharing only them (and a legal
+form) with a listed name does not hit it, while a listed name made of them still hits when written
+whole; joining words side by side as no language writes them ("Da De") are a name's syllables."""
 
 from __future__ import annotations
 
@@ -17,6 +18,17 @@ LISTED = [
     RestrictedPartyEntry("Test List", "org-5", "Brevalon Dynamics Devices GmbH", countries=("DE",)),
     RestrictedPartyEntry("Test List", "person-1", "Kamal Manchester", countries=("GB",)),
     RestrictedPartyEntry("Test List", "person-2", "Rosario Ferlandi", countries=("AR",)),
+    RestrictedPartyEntry(
+        "Test List", "org-6", "Shanghai Da De Technology Co., Ltd.", countries=("CN",)
+    ),
+    RestrictedPartyEntry("Test List", "org-7", "Wuhan De Da Holdings Co., Ltd.", countries=("CN",)),
+    RestrictedPartyEntry("Test List", "org-8", "National Police of Peru", countries=("PE",)),
+    RestrictedPartyEntry(
+        "Test List", "org-9", "Ministry of the Interior of Belarus", countries=("BY",)
+    ),
+    RestrictedPartyEntry("Test List", "person-3", "Maria de la Cruz", countries=("MX",)),
+    RestrictedPartyEntry("Test List", "person-4", "Pieter van de Velde", countries=("NL",)),
+    RestrictedPartyEntry("Test List", "person-5", "Da De", countries=("CN",)),
 ]
 
 
@@ -96,3 +108,57 @@ def test_a_given_name_that_is_also_a_city_still_tells_a_person(
     assert first(index, "Ferlandi, Rosario") == "person-2"
     assert first(index, "Rosario Ferlandy") == "person-2"
     assert index.screen("Rosario Manchester") == []
+
+
+# Joining words side by side as no language writes them ("Da De", "De Da") are syllables of a
+# name, as romanised Chinese writes a brand apart; joining words that join may be left out.
+
+
+@pytest.mark.parametrize(
+    "party",
+    [
+        "Shanghai Technology Co., Ltd.",
+        "Shanghai Technology Company Limited",
+        "Wuhan Holdings Co., Ltd.",
+    ],
+)
+def test_a_company_without_the_syllables_of_the_listed_brand_does_not_hit(
+    index: RestrictedPartyIndex, party: str
+) -> None:
+    assert index.screen(party, "CN") == []
+
+
+@pytest.mark.parametrize(
+    ("party", "expected"),
+    [
+        ("Shanghai Da De Technology Co., Ltd.", "org-6"),
+        ("Shanghai Dade Technology Company Limited", "org-6"),
+        ("Shanghai Da De Tech Co Ltd", "org-6"),
+        ("Wuhan De Da Holdings", "org-7"),
+        ("Wuhan Deda Holdings Co., Ltd.", "org-7"),
+    ],
+)
+def test_a_company_with_the_syllables_of_the_listed_brand_still_hits(
+    index: RestrictedPartyIndex, party: str, expected: str
+) -> None:
+    assert first(index, party, "CN") == expected
+
+
+@pytest.mark.parametrize(
+    ("party", "expected"),
+    [
+        ("National Police Peru", "org-8"),
+        ("Ministry of Interior Belarus", "org-9"),
+        ("Ministry Interior of Belarus", "org-9"),
+        ("Maria Cruz", "person-3"),
+        ("Maria de Cruz", "person-3"),
+        ("Pieter Velde", "person-4"),
+        ("Pieter van Velde", "person-4"),
+        ("Dade", "person-5"),
+        ("De Da", "person-5"),
+    ],
+)
+def test_a_public_body_or_person_written_with_or_without_joining_words_still_hits(
+    index: RestrictedPartyIndex, party: str, expected: str
+) -> None:
+    assert first(index, party) == expected
