@@ -262,23 +262,14 @@ async def hits_now(database: str, case_ids: Sequence[str]) -> dict[str, frozense
 
 async def until_taken_in(database: str, client: Client, list_version: str) -> tuple[int, float]:
     """Wait until screening has handled the update and every re-screened case's workflow holds
-    its new result; how many cases, and the seconds until screening had handled it."""
+    its new result; how many cases, and the seconds until screening had handled it. A case is
+    asked for from the time its result is kept (screening publishes them a chunk at a time)."""
     began = time.monotonic()
-    connection = await asyncpg.connect(database)
-    try:
-        update_id = derived_id("list-updated", list_version)
-        handled = "SELECT true FROM screening.processed_events WHERE event_id = $1"
-        while not await connection.fetchval(handled, update_id):  # noqa: ASYNC110 (polling SQL)
-            await asyncio.sleep(0.1)
-        handled_after = time.monotonic() - began
-        rows = await connection.fetch(
-            "SELECT case_id, request_id FROM screening.results WHERE request_id LIKE $1",
-            f"%/rescreen/%{list_version}%",
-        )
-    finally:
-        await connection.close()
-    waiting = {str(row["case_id"]): row["request_id"] for row in rows}
-    total, gate = len(waiting), asyncio.Semaphore(24)
+    handled_after: float | None = None
+    update_id = derived_id("list-updated", list_version)
+    waiting: dict[str, str] = {}  # case id -> the request id of its new result
+    confirmed: set[str] = set()
+    gate = asyncio.Semaphore(24)
 
     async def holds(case_id: str) -> bool:
         async with gate:
@@ -288,14 +279,33 @@ async def until_taken_in(database: str, client: Client, list_version: str) -> tu
                 return False
             return screening is not None and screening.request_id == waiting[case_id]
 
-    while waiting:
-        done = await asyncio.gather(*(holds(case_id) for case_id in waiting))
-        for case_id, ok in zip(list(waiting), done, strict=True):
-            if ok:
-                del waiting[case_id]
-        if waiting:
-            await asyncio.sleep(0.5)
-    return total, handled_after
+    connection = await asyncpg.connect(database)
+    try:
+        while handled_after is None or waiting:
+            # Handled read first: the results read after it are then all of them.
+            if handled_after is None and await connection.fetchval(
+                "SELECT true FROM screening.processed_events WHERE event_id = $1", update_id
+            ):
+                handled_after = time.monotonic() - began
+            rows = await connection.fetch(
+                "SELECT case_id, request_id FROM screening.results WHERE request_id LIKE $1",
+                f"%/rescreen/%{list_version}%",
+            )
+            waiting |= {
+                str(row["case_id"]): row["request_id"]
+                for row in rows
+                if str(row["case_id"]) not in confirmed
+            }
+            done = await asyncio.gather(*(holds(case_id) for case_id in waiting))
+            for case_id, ok in zip(list(waiting), done, strict=True):
+                if ok:
+                    confirmed.add(case_id)
+                    del waiting[case_id]
+            await asyncio.sleep(0.5 if waiting else 0.1)
+    finally:
+        await connection.close()
+    assert handled_after is not None  # the loop ends only once screening has handled it
+    return len(confirmed), handled_after
 
 
 @dataclass
