@@ -47,6 +47,11 @@ class CountingStore(FakeScreeningStore):
         self.commits.append((len(rescreen_request_ids(self)), bool(self.state.processed)))
 
 
+@pytest.fixture(autouse=True)
+def a_case_a_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rescreening, "CHUNK", 1)
+
+
 async def three_cases_an_update_changes(store: CountingStore) -> list[str]:
     """Three cases screened against BEFORE, then AFTER loaded (it changes all three); ids."""
     await load_list_version("test", parse_csv(BEFORE, "test"), "before.csv", store)
@@ -72,10 +77,7 @@ def rescreen_request_ids(store: FakeScreeningStore) -> list[str]:
     ]
 
 
-async def test_each_chunk_of_new_results_goes_out_before_the_update_counts_as_handled(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(rescreening, "CHUNK", 1)
+async def test_each_chunk_of_new_results_goes_out_before_the_update_counts_as_handled() -> None:
     store = CountingStore()
     cases = await three_cases_an_update_changes(store)
 
@@ -87,10 +89,7 @@ async def test_each_chunk_of_new_results_goes_out_before_the_update_counts_as_ha
     assert store.commits == [(0, False), (1, False), (2, False), (3, False), (3, True)]
 
 
-async def test_an_update_interrupted_between_chunks_is_handled_again_and_no_case_twice(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(rescreening, "CHUNK", 1)
+async def test_an_update_interrupted_between_chunks_is_handled_again_and_no_case_twice() -> None:
     store = CountingStore()
     cases = await three_cases_an_update_changes(store)
     update, lists = published_update(store), knowing(AFTER, 2)
