@@ -54,12 +54,8 @@ class LikelyToChange:
     ) -> None:
         self.found = found
         self.candidates = candidates
-        self._changes, self._scorer, self._match, self._with_hits = (
-            changes,
-            scorer,
-            match,
-            with_hits,
-        )
+        self.changes, self.scorer = changes, scorer
+        self._match, self._with_hits = match, with_hits
 
     @classmethod
     async def read(
@@ -78,13 +74,13 @@ class LikelyToChange:
 
     async def chunks(self, size: int) -> AsyncIterator[list[Scoped]]:
         """The subjects to screen again, about `size` at a time (the last chunk: hits lost)."""
-        found, scorer, match = self.found, self._scorer, self._match
-        changed = found.touched | {c.entry_id for c in self._changes}
+        found, scorer, match = self.found, self.scorer, self._match
+        changed = found.touched | {c.entry_id for c in self.changes}
         positions = scorer.entry_positions(changed) if scorer else {}
         scores = None if scorer is None else RememberedScores(scorer)
         bound = None
         if scorer is not None:
-            bound = PairBound(scorer, match, (c.entry for c in self._changes if c.entry))
+            bound = PairBound(scorer, match, (c.entry for c in self.changes if c.entry))
         likely: list[Scoped] = []
         pending: list[Scoped] = []
         seen: dict[tuple[str, str | None], bool] = {}

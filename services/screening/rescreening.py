@@ -115,6 +115,7 @@ async def rescreen_affected(
     """
     listed = update.data
     scorer = standing.screener if isinstance(standing.screener, PairScorer) else None
+    search = None
     async with store.unit_of_work() as uow:
         if await uow.handled(update.id):
             return Rescreened()
@@ -123,11 +124,9 @@ async def rescreen_affected(
             await register_open_cases(uow, policy)
             began = time.perf_counter()
             search = await LikelyToChange.read(uow, changes, scorer, policy.match_policy())
-            read_in = time.perf_counter() - began
     rescreened = Rescreened()
-    if changes:
-        rescreened = await _by_chunk(search, store, update, changes, policy, standing, scorer)
-        rescreened = replace(rescreened, finding_seconds=rescreened.finding_seconds + read_in)
+    if search is not None:
+        rescreened = await _by_chunk(search, store, update, policy, standing, began)
     async with store.unit_of_work() as uow:
         await uow.first_delivery(update.id)
     return rescreened
@@ -137,20 +136,19 @@ async def _by_chunk(
     search: LikelyToChange,
     store: RescreeningStore,
     update: Envelope[ListUpdated],
-    changes: Sequence[ListChange],
     policy: ScreeningPolicy,
     standing: Knowledge,
-    scorer: PairScorer | None,
+    began: float,
 ) -> Rescreened:
-    """Screen again each chunk of subjects as it is found, in a transaction of its own."""
+    """Screen again each chunk of subjects as it is found, in a transaction of its own (the
+    finding timed from `began`, when the candidates were first read)."""
     cases: list[str] = []
     screened, finding, screening = 0, 0.0, 0.0
-    began = time.perf_counter()
     async for likely in search.chunks(CHUNK):
         found_at = time.perf_counter()
         finding += found_at - began
         async with store.unit_of_work() as uow:
-            kept = await _rescreen(uow, likely, update, changes, policy, standing, scorer)
+            kept = await _rescreen(uow, likely, update, search, policy, standing)
         cases += [subject.case_id for subject in kept]
         screened += len(likely)
         began = time.perf_counter()
@@ -163,13 +161,12 @@ async def _rescreen(
     uow: RescreeningUnitOfWork,
     likely: Sequence[Scoped],
     update: Envelope[ListUpdated],
-    changes: Sequence[ListChange],
+    search: LikelyToChange,
     policy: ScreeningPolicy,
     standing: Knowledge,
-    scorer: PairScorer | None,
 ) -> list[ScreenedSubject]:
-    """Screen the subjects again (each on the entries it may now match or no longer, given a
-    scorer of the current lists); publish and keep the results the update changed (a few
+    """Screen the subjects again (each on the entries it may now match or no longer, given the
+    search's scorer of the current lists); publish and keep the results the update changed (a few
     statements for all of them, not a round trip per subject); the subjects re-screened."""
     # The workflow takes a re-screen whose id names the list versions the result records.
     version = standing.screener.list_version
@@ -178,8 +175,8 @@ async def _rescreen(
     likely = [s for s in likely if requests[s.subject.reference] not in answered]
     applications = [s.subject.application for s in likely]
     known = await knowledge_for_each(uow, applications, standing)
-    if scorer is not None:
-        known = screened_among(scorer, likely, known)
+    if search.scorer is not None:
+        known = screened_among(search.scorer, likely, known)
     listed, results, kept = update.data, [], []
     for number, (scoped, knowledge) in enumerate(zip(likely, known, strict=True)):
         if number % YIELD_EVERY == 0:
@@ -189,7 +186,7 @@ async def _rescreen(
         result = screening_result(screening, policy, knowledge, utcnow())
         # A hit a reviewer has since cleared is no news either way.
         cleared = {clearance.entry_id for clearance in knowledge.clearances}
-        reasons = what_changed(subject.hits - cleared, result, policy, changes)
+        reasons = what_changed(subject.hits - cleared, result, policy, search.changes)
         if not reasons:
             continue  # a near name, or a match a reviewer cleared: nothing new to tell
         reason = f"list_update: {listed.list_name} {listed.number}: {'; '.join(reasons)}"
