@@ -263,25 +263,47 @@ async def hits_now(database: str, case_ids: Sequence[str]) -> dict[str, frozense
     return {row["subject_id"]: frozenset(row["hits"]) for row in rows}
 
 
-async def until_taken_in(database: str, client: Client, list_version: str) -> tuple[int, float]:
+class BridgeLog:
+    """The cases the bridge has logged signalling a screening result into, read as it writes."""
+
+    def __init__(self, log_file: Path) -> None:
+        self._file = log_file
+        self._read_to = log_file.stat().st_size if log_file.exists() else 0
+
+    def signalled(self) -> set[str]:
+        """The cases signalled since the last call."""
+        with self._file.open("rb") as log:
+            log.seek(self._read_to)
+            lines = log.read().decode(errors="replace").splitlines(keepends=True)
+        if lines and not lines[-1].endswith("\n"):
+            lines.pop()  # a line still being written: read it whole next time
+        self._read_to += sum(len(line.encode(errors="replace")) for line in lines)
+        return {
+            match.group(1)
+            for line in lines
+            if " screening_completed " in line and (match := SIGNALLED.search(line))
+        }
+
+
+SIGNALLED = re.compile(r"case_id=(\S+) delivered=True")
+QUIET = 5.0  # seconds without a signal logged, screening done: every waiting case asked for
+
+
+async def until_taken_in(
+    database: str, client: Client, list_version: str, bridge: BridgeLog
+) -> tuple[int, float]:
     """Wait until screening has handled the update and every re-screened case's workflow holds
-    its new result; how many cases, and the seconds until screening had handled it."""
+    its new result; how many cases, and the seconds until screening had handled it. A case is
+    asked for once its result is kept (screening publishes them a chunk at a time) and the
+    bridge has signalled it in; once screening is done and the bridge has logged no signal for
+    `QUIET` seconds, every case still waiting is asked for (a line missed must not stall it)."""
     began = time.monotonic()
-    connection = await asyncpg.connect(database)
-    try:
-        update_id = derived_id("list-updated", list_version)
-        handled = "SELECT true FROM screening.processed_events WHERE event_id = $1"
-        while not await connection.fetchval(handled, update_id):  # noqa: ASYNC110 (polling SQL)
-            await asyncio.sleep(0.1)
-        handled_after = time.monotonic() - began
-        rows = await connection.fetch(
-            "SELECT case_id, request_id FROM screening.results WHERE request_id LIKE $1",
-            f"%/rescreen/%{list_version}%",
-        )
-    finally:
-        await connection.close()
-    waiting = {str(row["case_id"]): row["request_id"] for row in rows}
-    total, gate = len(waiting), asyncio.Semaphore(24)
+    handled_after: float | None = None
+    update_id = derived_id("list-updated", list_version)
+    waiting: dict[str, str] = {}  # case id -> the request id of its new result
+    confirmed, signalled = set[str](), set[str]()
+    last_signal = began
+    gate = asyncio.Semaphore(24)
 
     async def holds(case_id: str) -> bool:
         async with gate:
@@ -291,14 +313,38 @@ async def until_taken_in(database: str, client: Client, list_version: str) -> tu
                 return False
             return screening is not None and screening.request_id == waiting[case_id]
 
-    while waiting:
-        done = await asyncio.gather(*(holds(case_id) for case_id in waiting))
-        for case_id, ok in zip(list(waiting), done, strict=True):
-            if ok:
-                del waiting[case_id]
-        if waiting:
-            await asyncio.sleep(0.5)
-    return total, handled_after
+    connection = await asyncpg.connect(database)
+    try:
+        while handled_after is None or waiting:
+            # Handled read first: the results read after it are then all of them.
+            if handled_after is None and await connection.fetchval(
+                "SELECT true FROM screening.processed_events WHERE event_id = $1", update_id
+            ):
+                handled_after = time.monotonic() - began
+            rows = await connection.fetch(
+                "SELECT case_id, request_id FROM screening.results WHERE request_id LIKE $1",
+                f"%/rescreen/%{list_version}%",
+            )
+            waiting |= {
+                str(row["case_id"]): row["request_id"]
+                for row in rows
+                if str(row["case_id"]) not in confirmed
+            }
+            if newly := bridge.signalled():
+                signalled, last_signal = signalled | newly, time.monotonic()
+            asked = [case_id for case_id in waiting if case_id in signalled]
+            if handled_after is not None and time.monotonic() - last_signal > QUIET:
+                asked = list(waiting)
+            done = await asyncio.gather(*(holds(case_id) for case_id in asked))
+            for case_id, ok in zip(asked, done, strict=True):
+                if ok:
+                    confirmed.add(case_id)
+                    del waiting[case_id]
+            await asyncio.sleep(0.5 if asked else 0.1)
+    finally:
+        await connection.close()
+    assert handled_after is not None  # the loop ends only once screening has handled it
+    return len(confirmed), handled_after
 
 
 @dataclass
@@ -313,6 +359,7 @@ class Bench:
     screening: ScreeningProcess
     index: RestrictedPartyIndex  # every current list, as the bench last indexed it
     sample: int  # cases the baseline screens in full
+    bridge: BridgeLog
 
 
 @dataclass(frozen=True)
@@ -350,7 +397,9 @@ async def measure(
     console.print(f"loading the next version of {name}: {delta.summary()} …")
     load, cpu, began = os.getloadavg()[0], bench.screening.cpu_seconds(), time.monotonic()
     loaded = await load_list_version(name, list(following.values()), "bench", bench.store)
-    rescreened, handled = await until_taken_in(database, bench.client, loaded.list_version)
+    rescreened, handled = await until_taken_in(
+        database, bench.client, loaded.list_version, bench.bridge
+    )
     seconds = time.monotonic() - began
     cpu = bench.screening.cpu_seconds() - cpu
     load = max(load, os.getloadavg()[0])
@@ -462,13 +511,14 @@ async def main(arguments: argparse.Namespace) -> None:
     store = PostgresStore(HeldPool(pool), PostgresScreeningUnitOfWork)
     name = f"bench-{run}"
     status = next(p for p in processes_status(settings) if p.name == "screening")
+    bridge = BridgeLog(next(p for p in processes_status(settings) if p.name == "bridge").log_file)
     assert status.pid is not None, "the screening process is not running"
     try:
         listed = make_list(arguments.entries, LIST_SEED)
         if kept is None:
             console.print(f"loading {name}@1: {len(listed)} synthetic entries …")
             loaded = await load_list_version(name, listed, "bench v1", store)
-            await until_taken_in(endpoints.database, client, loaded.list_version)
+            await until_taken_in(endpoints.database, client, loaded.list_version, bridge)
         else:
             console.print(f"reusing {name} and its cases (--reuse; {kept_file})")
         caseload = await bench_caseload(endpoints.database, run)
@@ -494,7 +544,7 @@ async def main(arguments: argparse.Namespace) -> None:
         console.print(f"indexing the current lists for the baselines ({len(everything)}) …")
         index = RestrictedPartyIndex.build(everything, ScreeningPolicy.load().match_policy())
         screening = ScreeningProcess(status.pid, status.log_file)
-        bench = Bench(store, pool, endpoints.database, client, name, screening, index, 0)
+        bench = Bench(store, pool, endpoints.database, client, name, screening, index, 0, bridge)
         bench.sample = arguments.baseline_cases
         first, current = await measure(bench, current, caseload, arguments.changes)
         second, current = await measure(bench, current, caseload, arguments.second)

@@ -25,3 +25,14 @@ async def first_deliveries(
 async def first_delivery(connection: Connection, consumer: str, message_id: uuid.UUID) -> bool:
     """Record `message_id` as processed; False if it was already (call inside the effect's tx)."""
     return message_id in await first_deliveries(connection, consumer, [message_id])
+
+
+async def processed(connection: Connection, consumer: str, message_id: uuid.UUID) -> bool:
+    """Whether `message_id` is recorded as processed, recording nothing (a use case that spans
+    several transactions records it in its last)."""
+    found = await connection.fetchval(
+        "SELECT true FROM processed_events WHERE consumer = $1 AND event_id = $2",
+        consumer,
+        message_id,
+    )
+    return bool(found)

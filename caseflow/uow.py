@@ -11,7 +11,7 @@ from typing import ClassVar, Generic, Protocol, TypeVar
 import asyncpg
 
 from caseflow.db import Connection
-from caseflow.idempotency import first_deliveries, first_delivery
+from caseflow.idempotency import first_deliveries, first_delivery, processed
 from caseflow.outbox import enqueue, enqueue_many
 from schemas.envelope import Publishable
 from schemas.topics import Topic
@@ -28,6 +28,10 @@ class PostgresUnitOfWork:
     async def first_delivery(self, message_id: uuid.UUID) -> bool:
         """True the first time this consumer sees the message."""
         return await first_delivery(self.connection, self.consumer, message_id)
+
+    async def handled(self, message_id: uuid.UUID) -> bool:
+        """True if this consumer has recorded the message as processed (nothing recorded)."""
+        return await processed(self.connection, self.consumer, message_id)
 
     async def first_deliveries(self, message_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
         """The ids this consumer sees for the first time."""

@@ -14,7 +14,7 @@ match, is not looked for: it would need a full screen of every subject.)
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Collection, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
 
@@ -36,45 +36,80 @@ from services.screening.screened_subjects import Candidate, ScreenedSubject, Scr
 YIELD_EVERY = 20  # subjects handled between two turns given to the event loop
 
 
-async def likely_to_change(
-    subjects: ScreenedSubjects,
-    changes: Sequence[ListChange],
-    scorer: PairScorer | None,
-    match: MatchPolicy,
-) -> tuple[int, list[Scoped]]:
-    """How many subjects share a key with the update, and those whose result it may change,
-    each with the changed entries it may now match (all of them screened in full without a
-    scorer of the current lists)."""
-    found = affected_keys(changes, scorer, KeyRules.of(match))
-    candidates = await subjects.subjects_sharing(found.keys)
-    positions = (
-        scorer.entry_positions(found.touched | {c.entry_id for c in changes}) if scorer else {}
-    )
-    scores = None if scorer is None else RememberedScores(scorer)
-    bound = None
-    if scorer is not None:
-        bound = PairBound(scorer, match, (c.entry for c in changes if c.entry is not None))
-    likely: list[Scoped] = []
-    seen: dict[tuple[str, str | None], bool] = {}
-    for number, candidate in enumerate(candidates):
-        if number % YIELD_EVERY == 0:
-            await asyncio.sleep(0)  # many subjects: let heartbeats and other messages run
-        if could_change(
-            candidate,
-            found,
-            scores,
-            positions,
-            match.hit_threshold,
-            match.field_lengths,
-            bound,
-            seen,
-        ):
-            likely.append(Scoped(candidate.subject, found.entries_of(candidate)))
-    if scorer is not None and scores is not None:
-        with_hits = await subjects.subjects_with_hits()
-        lost = await hits_lost(with_hits, likely, found, scorer, scores, match.hit_threshold)
-        likely += [Scoped(subject) for subject in lost]
-    return len(candidates), likely
+class LikelyToChange:
+    """The subjects a list update may change, found a chunk at a time so that their new results
+    can go out while the rest are looked at: the candidates sharing a key with the update (each
+    with the changed entries it may now match; all of them screened in full without a scorer of
+    the current lists), then the subjects whose hit on an unchanged entry a full screen no
+    longer finds."""
+
+    def __init__(
+        self,
+        found: UpdateKeys,
+        changes: Sequence[ListChange],
+        scorer: PairScorer | None,
+        match: MatchPolicy,
+        candidates: Sequence[Candidate],
+        with_hits: Sequence[ScreenedSubject],
+    ) -> None:
+        self.found = found
+        self.candidates = candidates
+        self.changes, self.scorer = changes, scorer
+        self._match, self._with_hits = match, with_hits
+
+    @classmethod
+    async def read(
+        cls,
+        subjects: ScreenedSubjects,
+        changes: Sequence[ListChange],
+        scorer: PairScorer | None,
+        match: MatchPolicy,
+    ) -> LikelyToChange:
+        """The candidates and the subjects with hits, read at once (the chunks' transactions
+        then change the subjects they screen again)."""
+        found = affected_keys(changes, scorer, KeyRules.of(match))
+        candidates = await subjects.subjects_sharing(found.keys)
+        with_hits = await subjects.subjects_with_hits() if scorer is not None else []
+        return cls(found, changes, scorer, match, candidates, with_hits)
+
+    async def chunks(self, size: int) -> AsyncIterator[list[Scoped]]:
+        """The subjects to screen again, about `size` at a time (the last chunk: hits lost)."""
+        found, scorer, match = self.found, self.scorer, self._match
+        changed = found.touched | {c.entry_id for c in self.changes}
+        positions = scorer.entry_positions(changed) if scorer else {}
+        scores = None if scorer is None else RememberedScores(scorer)
+        bound = None
+        if scorer is not None:
+            bound = PairBound(scorer, match, (c.entry for c in self.changes if c.entry))
+        likely: list[Scoped] = []
+        pending: list[Scoped] = []
+        seen: dict[tuple[str, str | None], bool] = {}
+        for number, candidate in enumerate(self.candidates):
+            if number % YIELD_EVERY == 0:
+                await asyncio.sleep(0)  # many subjects: let heartbeats and other messages run
+            if could_change(
+                candidate,
+                found,
+                scores,
+                positions,
+                match.hit_threshold,
+                match.field_lengths,
+                bound,
+                seen,
+            ):
+                pending.append(Scoped(candidate.subject, found.entries_of(candidate)))
+            if len(pending) >= size:
+                likely += pending
+                yield pending
+                pending = []
+        likely += pending
+        if pending:
+            yield pending
+        if scorer is not None and scores is not None:
+            threshold = match.hit_threshold
+            lost = await hits_lost(self._with_hits, likely, found, scorer, scores, threshold)
+            if lost:
+                yield [Scoped(subject) for subject in lost]
 
 
 class PairScore(Protocol):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
@@ -25,7 +26,7 @@ from services.screening.domain import Knowledge, Screening, ScreeningPolicy, scr
 from services.screening.handlers import KnowledgeSource, result_published
 from services.screening.list_diff import ListChange
 from services.screening.ports import Store, Transaction
-from services.screening.rescreen_scope import PairScorer, Scoped, likely_to_change, screened_among
+from services.screening.rescreen_scope import LikelyToChange, PairScorer, Scoped, screened_among
 from services.screening.rules import parties
 from services.screening.screened_subjects import (
     ScreenedSubject,
@@ -46,6 +47,7 @@ class EarlierCases(ScreenedSubjects, Protocol):
 class RescreeningUnitOfWork(Transaction, KnowledgeSource, EarlierCases, Protocol):
     """One transaction over the list changes, the subjects, the results and the outbox."""
 
+    async def handled(self, message_id: uuid.UUID) -> bool: ...
     async def list_changes(self, name: str, version: int) -> list[ListChange]: ...
     async def results_found(self, request_ids: Sequence[str]) -> set[str]: ...
     async def add_results(self, results: Sequence[ScreeningCompleted]) -> None: ...
@@ -54,6 +56,9 @@ class RescreeningUnitOfWork(Transaction, KnowledgeSource, EarlierCases, Protocol
 
 RescreeningStore = Store[RescreeningUnitOfWork]
 YIELD_EVERY = 20  # subjects handled between two turns given to the event loop
+# Subjects screened again and published together: their cases take the new result while the
+# next chunk is found (a few statements a chunk, a dozen chunks for a thousand new results).
+CHUNK = 100
 
 
 @dataclass(frozen=True)
@@ -102,42 +107,66 @@ async def rescreen_affected(
 ) -> Rescreened:
     """Publish a new result for each subject the update changes; the cases re-screened.
 
+    The subjects are found and screened again a chunk at a time, each chunk's results kept and
+    published in a transaction of its own, so that the first cases take their new result while
+    the rest are looked at. The update counts as handled once every chunk is; delivered again
+    before then, it is handled again, a result already kept not screened twice.
     `standing.screener` must index the update's version: results record the lists they used.
     """
     listed = update.data
     scorer = standing.screener if isinstance(standing.screener, PairScorer) else None
-    match = policy.match_policy()
+    search = None
     async with store.unit_of_work() as uow:
-        if not await uow.first_delivery(update.id):
+        if await uow.handled(update.id):
             return Rescreened()
         changes = await uow.list_changes(listed.list_name, listed.number)
-        if not changes:
-            return Rescreened()
-        await register_open_cases(uow, policy)
-        began = time.perf_counter()
-        candidates, likely = await likely_to_change(uow, changes, scorer, match)
+        if changes:
+            await register_open_cases(uow, policy)
+            began = time.perf_counter()
+            search = await LikelyToChange.read(uow, changes, scorer, policy.match_policy())
+    rescreened = Rescreened()
+    if search is not None:
+        rescreened = await _by_chunk(search, store, update, policy, standing, began)
+    async with store.unit_of_work() as uow:
+        await uow.first_delivery(update.id)
+    return rescreened
+
+
+async def _by_chunk(
+    search: LikelyToChange,
+    store: RescreeningStore,
+    update: Envelope[ListUpdated],
+    policy: ScreeningPolicy,
+    standing: Knowledge,
+    began: float,
+) -> Rescreened:
+    """Screen again each chunk of subjects as it is found, in a transaction of its own (the
+    finding timed from `began`, when the candidates were first read)."""
+    cases: list[str] = []
+    screened, finding, screening = 0, 0.0, 0.0
+    async for likely in search.chunks(CHUNK):
         found_at = time.perf_counter()
-        rescreened = await _rescreen(uow, likely, update, changes, policy, standing, scorer)
-        return Rescreened(
-            candidates,
-            [subject.case_id for subject in rescreened],
-            len(likely),
-            found_at - began,
-            time.perf_counter() - found_at,
-        )
+        finding += found_at - began
+        async with store.unit_of_work() as uow:
+            kept = await _rescreen(uow, likely, update, search, policy, standing)
+        cases += [subject.case_id for subject in kept]
+        screened += len(likely)
+        began = time.perf_counter()
+        screening += began - found_at
+    finding += time.perf_counter() - began
+    return Rescreened(len(search.candidates), cases, screened, finding, screening)
 
 
 async def _rescreen(
     uow: RescreeningUnitOfWork,
     likely: Sequence[Scoped],
     update: Envelope[ListUpdated],
-    changes: Sequence[ListChange],
+    search: LikelyToChange,
     policy: ScreeningPolicy,
     standing: Knowledge,
-    scorer: PairScorer | None,
 ) -> list[ScreenedSubject]:
-    """Screen the subjects again (each on the entries it may now match or no longer, given a
-    scorer of the current lists); publish and keep the results the update changed (a few
+    """Screen the subjects again (each on the entries it may now match or no longer, given the
+    search's scorer of the current lists); publish and keep the results the update changed (a few
     statements for all of them, not a round trip per subject); the subjects re-screened."""
     # The workflow takes a re-screen whose id names the list versions the result records.
     version = standing.screener.list_version
@@ -146,8 +175,8 @@ async def _rescreen(
     likely = [s for s in likely if requests[s.subject.reference] not in answered]
     applications = [s.subject.application for s in likely]
     known = await knowledge_for_each(uow, applications, standing)
-    if scorer is not None:
-        known = screened_among(scorer, likely, known)
+    if search.scorer is not None:
+        known = screened_among(search.scorer, likely, known)
     listed, results, kept = update.data, [], []
     for number, (scoped, knowledge) in enumerate(zip(likely, known, strict=True)):
         if number % YIELD_EVERY == 0:
@@ -157,7 +186,7 @@ async def _rescreen(
         result = screening_result(screening, policy, knowledge, utcnow())
         # A hit a reviewer has since cleared is no news either way.
         cleared = {clearance.entry_id for clearance in knowledge.clearances}
-        reasons = what_changed(subject.hits - cleared, result, policy, changes)
+        reasons = what_changed(subject.hits - cleared, result, policy, search.changes)
         if not reasons:
             continue  # a near name, or a match a reviewer cleared: nothing new to tell
         reason = f"list_update: {listed.list_name} {listed.number}: {'; '.join(reasons)}"

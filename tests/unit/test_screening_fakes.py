@@ -84,6 +84,9 @@ class FakeScreeningUnitOfWork:
         self.state.processed.add(message_id)
         return True
 
+    async def handled(self, message_id: uuid.UUID) -> bool:
+        return message_id in self.state.processed
+
     async def publish(self, topic: Topic, envelope: Publishable) -> None:
         self.state.published.append((topic.name, envelope))
 
