@@ -138,8 +138,11 @@ class RestrictedPartyIndex:
             self._hit(party, country, name, comparison, score) for score, name, comparison in found
         ]
 
+    def _entry_of(self, name: int) -> RestrictedPartyEntry:
+        return self._entries[int(self._names.entry[name])]
+
     def _matched_name(self, name: int) -> str:
-        return self._entries[int(self._names.entry[name])].names[int(self._names.alias[name])]
+        return self._entry_of(name).names[int(self._names.alias[name])]
 
     def _same_legal_form(self, party: NormalisedName, name: int) -> bool:
         listed = _listed_name(self._matched_name(name)).legal_forms
@@ -186,8 +189,7 @@ class RestrictedPartyIndex:
     ) -> NameComparison:
         """The comparison again with a legal form mistyped at one end of the party's name read
         as the listed name's own ("JSX" for "JSC"), if that scores higher (legal_slips.py)."""
-        entry = self._entries[int(self._names.entry[name])]
-        listed = _listed_name(entry.names[int(self._names.alias[name])])
+        listed = _listed_name(self._matched_name(name))
         kept, read = read_as_listed_form(tokens, listed.legal_forms)
         if not read:
             return comparison
@@ -229,7 +231,7 @@ class RestrictedPartyIndex:
 
     def _score(self, comparison: NameComparison, country: str | None, name: int) -> float:
         """The comparison's score with the country bonus or penalty, as a hit reports it."""
-        countries = self._entries[int(self._names.entry[name])].countries
+        countries = self._entry_of(name).countries
         adjustment = 0.0
         if country and countries:
             same = country.upper() in countries
@@ -246,15 +248,14 @@ class RestrictedPartyIndex:
         comparison: NameComparison,
         score: float,
     ) -> Hit:
-        entry = self._entries[int(self._names.entry[name])]
-        alias = int(self._names.alias[name])
-        matched_name = entry.names[alias]
+        entry = self._entry_of(name)
+        matched_name = self._matched_name(name)
         explanation = explain_hit(
             party,
             _listed_name(matched_name),
             comparison,
             matched_name,
-            alias > 0,
+            int(self._names.alias[name]) > 0,  # an alternative name, not the primary
             country_note(country.upper() if country else None, entry.countries),
         )
         return Hit(entry.source, entry.entry_id, entry.name, matched_name, score, explanation)
