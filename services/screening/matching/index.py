@@ -12,6 +12,7 @@ import numpy as np
 from anyascii import anyascii
 
 from services.screening.matching.candidates import CandidateFinder
+from services.screening.matching.ceiling import may_reach
 from services.screening.matching.collector import collection_paused
 from services.screening.matching.explain import country_note, explain_hit
 from services.screening.matching.folds import spelling_key
@@ -108,17 +109,22 @@ class RestrictedPartyIndex:
         tokens, party = self._without_cut_legal_form(tokens, party, truncated)
         best: dict[int, tuple[int, NameComparison]] = {}
         slips = slip_ends(tokens)
+        # A country bonus can lift a name just under the threshold; nothing lower can make it.
+        floor = self.policy.hit_threshold - self.policy.same_country_bonus
+        # Names surely under the floor are not aligned (not with a cut or a mistyped form).
+        bounded = not (slips or truncated)
         for name in self._candidates.find(tokens, country, truncated).tolist():
             entry = int(self._names.entry[name])
             if among is not None and entry not in among:
                 continue
-            comparison = compare_names(tokens, self._listed_tokens(name), self.policy, truncated)
+            listed = self._listed_tokens(name)
+            if bounded and not may_reach(tokens, listed, self.policy, floor):
+                continue
+            comparison = compare_names(tokens, listed, self.policy, truncated)
             if slips and comparison.score < self.policy.hit_threshold:
                 comparison = self._against_listed_form(tokens, name, comparison, truncated)
             if entry not in best or comparison.score > best[entry][1].score:
                 best[entry] = (name, comparison)
-        # A country bonus can lift a name just under the threshold; nothing lower can make it.
-        floor = self.policy.hit_threshold - self.policy.same_country_bonus
         scored = [
             (self._score(comparison, country, name), name, comparison)
             for name, comparison in best.values()
