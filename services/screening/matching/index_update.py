@@ -15,8 +15,9 @@ from collections.abc import Collection, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from services.screening.matching.index import Int32s, RestrictedPartyIndex, _NameTable
+from services.screening.matching.index import RestrictedPartyIndex
 from services.screening.matching.model import RestrictedPartyEntry
+from services.screening.matching.name_table import Int32s, NameTable
 from services.screening.matching.vocabulary import Vocabulary
 
 
@@ -31,7 +32,7 @@ def updated_index(
     keep = np.fromiter(
         (entry.entry_id not in gone for entry in index.entries), dtype=np.bool_, count=len(index)
     )
-    fresh = _NameTable(added)  # the only names normalised
+    fresh = NameTable(added)  # the only names normalised
     vocabulary = index.vocabulary
     words, kinds, abjad = list(vocabulary.words), vocabulary.kinds.copy(), vocabulary.abjad.copy()
     word_of = _global_words(fresh, vocabulary.ids, words)
@@ -41,28 +42,28 @@ def updated_index(
     kinds = np.concatenate([kinds, new_kinds[appended]])
     abjad = np.concatenate([abjad, new_abjad[appended]])
     abjad[word_of[~appended & new_abjad]] = True
-    countries = dict(index._countries)
+    countries = dict(index._names.countries)
     country_of = np.array(
         [countries.setdefault(code, len(countries)) for code in fresh.countries] + [-1],
         dtype=np.int16,
     )  # a local -1 (no country) indexes the last item: -1 again
 
-    kept_names = np.flatnonzero(keep[index._name_entry])
-    starts = index._name_offsets[kept_names]
-    lengths = index._name_offsets[kept_names + 1] - starts
+    kept_names = np.flatnonzero(keep[index._names.entry])
+    starts = index._names.offsets[kept_names]
+    lengths = index._names.offsets[kept_names + 1] - starts
     first = np.cumsum(lengths) - lengths
     positions = np.repeat(starts - first, lengths) + np.arange(int(lengths.sum()))
-    names = _NameTable.__new__(_NameTable)
+    names = NameTable.__new__(NameTable)
     names.words, names.countries = words, countries
-    names.word_ids = np.concatenate([index._name_words[positions], word_of[fresh.word_ids]])
+    names.word_ids = np.concatenate([index._names.word_ids[positions], word_of[fresh.word_ids]])
     names.offsets = np.concatenate([[0], np.cumsum(np.concatenate([lengths, _sizes(fresh)]))])
     new_position = (np.cumsum(keep) - 1).astype(np.int32)
     names.entry = np.concatenate(
-        [new_position[index._name_entry[kept_names]], fresh.entry + int(keep.sum())]
+        [new_position[index._names.entry[kept_names]], fresh.entry + int(keep.sum())]
     ).astype(np.int32)
-    names.alias = np.concatenate([index._name_alias[kept_names], fresh.alias])
-    names.country = np.concatenate([index._name_country[kept_names], country_of[fresh.country]])
-    per_entry = np.diff(index._entry_first_name)[keep]
+    names.alias = np.concatenate([index._names.alias[kept_names], fresh.alias])
+    names.country = np.concatenate([index._names.country[kept_names], country_of[fresh.country]])
+    per_entry = np.diff(index._names.entry_first_name)[keep]
     names.entry_first_name = np.concatenate(
         [[0], np.cumsum(np.concatenate([per_entry, np.diff(fresh.entry_first_name)]))]
     )
@@ -72,7 +73,7 @@ def updated_index(
     return _assembled(index, [*entries, *added], names, updated_words)
 
 
-def _global_words(fresh: _NameTable, ids: dict[str, int], words: list[str]) -> Int32s:
+def _global_words(fresh: NameTable, ids: dict[str, int], words: list[str]) -> Int32s:
     """The index's word id of each of the fresh names' words; new words appended to `words`."""
     found = []
     for word in fresh.words:
@@ -84,14 +85,14 @@ def _global_words(fresh: _NameTable, ids: dict[str, int], words: list[str]) -> I
     return np.array(found, dtype=np.int32)
 
 
-def _sizes(names: _NameTable) -> npt.NDArray[np.int64]:
+def _sizes(names: NameTable) -> npt.NDArray[np.int64]:
     return np.diff(names.offsets)
 
 
 def _assembled(
     index: RestrictedPartyIndex,
     entries: list[RestrictedPartyEntry],
-    names: _NameTable,
+    names: NameTable,
     vocabulary: Vocabulary,
 ) -> RestrictedPartyIndex:
     """The index's copy holding the updated entries, names, vocabulary and postings."""

@@ -22,6 +22,7 @@ from services.screening.matching.normalise import TokenKind
 from services.screening.matching.policy import MatchPolicy
 
 _NOT_CONSONANTS = str.maketrans("", "", "aeiouywv")
+JOINED_SIMILARITY = 0.85  # above it, words written together match one written apart
 # Arabic letters Persian pronounces differently from Arabic (dhal: dh/z, tha: th/s).
 _ABJAD_SPELLINGS = (("dh", "z"), ("th", "s"))
 
@@ -344,7 +345,7 @@ def _joined_pairs(
         party_words = {t.text for t in party}
         used_party |= {i for i, t in enumerate(party) if t.text in listed_words}
         used_listed |= {j for j, t in enumerate(listed) if t.text in party_words}
-    cutoff = 1.0 if whole_words_only else 0.85
+    cutoff = 1.0 if whole_words_only else JOINED_SIMILARITY
     joined: list[_Match] = []
     free_party, free_listed = len(party) - len(used_party), len(listed) - len(used_listed)
     if min(free_party, free_listed) < 1 or max(free_party, free_listed) < 2:

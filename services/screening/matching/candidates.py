@@ -1,0 +1,134 @@
+"""Candidate finding: the list names worth aligning with a party, found by shared words."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import pairwise
+
+import numpy as np
+import numpy.typing as npt
+
+from services.screening.matching.name_table import Int32s, NameTable, postings
+from services.screening.matching.normalise import TokenKind
+from services.screening.matching.policy import MatchPolicy
+from services.screening.matching.scoring import WeightedToken
+from services.screening.matching.vocabulary import Vocabulary
+
+_CUT_WORD_CANDIDATES = 50  # listed words a word cut at a field limit may be the beginning of
+
+
+class CandidateFinder:
+    """A party's distinctive words and places, looked up exactly, with typos or by consonants,
+    select names through the postings; the best `policy.candidates` by weighted overlap stay."""
+
+    def __init__(self, names: NameTable, vocabulary: Vocabulary, policy: MatchPolicy) -> None:
+        """Postings and each name's weight for `names`, weighed by `vocabulary`."""
+        self.policy = policy
+        self.vocabulary = vocabulary
+        self._names = names
+        self._posting_offsets, self._postings = postings(names, len(names.words))
+        per_word = np.concatenate([[0.0], np.cumsum(vocabulary.weights[names.word_ids])])
+        self._name_weight = np.diff(per_word[names.offsets]).astype(np.float32)
+
+    def find(
+        self, weighted: Sequence[WeightedToken], country: str | None, truncated: bool
+    ) -> Int32s:
+        """Names sharing the party's telling words, ranked by weighted overlap; the top few."""
+        matched = self._matched_words(weighted)
+        if truncated:  # the last word may be the beginning of a listed word
+            cut = weighted[-1].text
+            limit = _CUT_WORD_CANDIDATES
+            matched += [
+                (w, self.policy.prefix_similarity)
+                for w in self.vocabulary.beginning_with(cut, limit)
+            ]
+        limit = self.policy.retrieval_max_names
+        offsets = self._posting_offsets  # names per matched word (not per word of the list)
+        counts = {word: int(offsets[word + 1] - offsets[word]) for word, _ in matched}
+        usable = [(word, sim) for word, sim in matched if counts[word] <= limit]
+        if not usable and matched:
+            usable = [min(matched, key=lambda pair: counts[pair[0]])]
+        if not usable:
+            return np.empty(0, dtype=np.int32)
+        ids = np.concatenate([self._postings_of(word)[:limit] for word, _ in usable])
+        credit = np.concatenate(
+            [
+                np.full(min(counts[word], limit), self.vocabulary.weights[word] * sim)
+                for word, sim in usable
+            ]
+        )
+        names, inverse = _unique(ids)
+        telling = np.bincount(inverse, weights=credit)
+        party_weight = sum(token.weight for token in weighted)
+        keep = self.policy.candidates
+        prefilter = self.policy.prefilter_names
+        if len(names) > prefilter:  # first cut on the telling words alone
+            first_cut = telling / (self._name_weight[names] + party_weight - telling + 1e-9)
+            names = names[np.argpartition(-first_cut, prefilter)[:prefilter]]
+        # Rank the rest on every party word, trade words included, and the country.
+        found = self._credit(names, weighted, matched)
+        overlap = found / (self._name_weight[names] + party_weight - found + 1e-9)
+        code = self._names.countries.get(country.upper()) if country else None
+        if code is not None:  # among equal names, the party's country first
+            overlap += (self._names.country[names] == code) * self.policy.same_country_bonus
+        if len(names) > keep:
+            names = names[np.argpartition(-overlap, keep)[:keep]]
+        return names
+
+    def _credit(
+        self,
+        names: Int32s,
+        weighted: Sequence[WeightedToken],
+        matched: list[tuple[int, float]],
+    ) -> npt.NDArray[np.float64]:
+        """Weight of each name's words found among the party's (exactly or fuzzily)."""
+        similarity: dict[int, float] = {}
+        for word, sim in matched:
+            similarity[word] = max(sim, similarity.get(word, 0.0))
+        for token in weighted:
+            exact = self.vocabulary.ids.get(token.text)
+            if exact is not None:
+                similarity[exact] = 1.0
+        known = np.array(sorted(similarity), dtype=np.int32)
+        credit = self.vocabulary.weights[known] * np.array([similarity[w] for w in known.tolist()])
+        starts, ends = self._names.offsets[names], self._names.offsets[names + 1]
+        lengths = ends - starts
+        first = np.cumsum(lengths) - lengths
+        positions = np.repeat(starts - first, lengths) + np.arange(int(lengths.sum()))
+        words = self._names.word_ids[positions]
+        slot = np.minimum(np.searchsorted(known, words), len(known) - 1)
+        per_word = np.where(known[slot] == words, credit[slot], 0.0)
+        return np.add.reduceat(per_word, first)
+
+    def _matched_words(self, party: Sequence[WeightedToken]) -> list[tuple[int, float]]:
+        telling = [t for t in party if t.kind is not TokenKind.GENERIC] or list(party)
+        matched = [pair for token in telling for pair in self.vocabulary.lookup(token)]
+        if not matched:  # no telling word found: the trade words and places then
+            matched = [pair for token in party for pair in self.vocabulary.lookup(token)]
+        if not matched:  # a name of initials alone ("C. AD"): words with those first letters
+            initial = self.policy.initial_similarity
+            for token in telling:
+                if len(token.text) == 1 and token.text.isalpha():
+                    found = self.vocabulary.beginning_with(token.text, _CUT_WORD_CANDIDATES)
+                    matched += [(word, initial) for word in found]
+        for first, second in pairwise(party):
+            joined = self.vocabulary.ids.get(first.text + second.text)
+            if joined is not None:
+                matched.append((joined, 1.0))
+        return matched
+
+    def _postings_of(self, word: int) -> Int32s:
+        return self._postings[self._posting_offsets[word] : self._posting_offsets[word + 1]]
+
+
+def _unique(ids: Int32s) -> tuple[Int32s, npt.NDArray[np.intp]]:
+    """`np.unique(ids, return_inverse=True)`, sorted faster: the ids come as runs already in
+    order (each word's postings), which a stable sort merges instead of sorting again."""
+    order = np.argsort(ids, kind="stable")
+    ordered = ids[order]
+    first = np.empty(len(ordered), dtype=np.bool_)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    inverse = np.empty(len(ids), dtype=np.intp)
+    inverse[order] = np.cumsum(first) - 1
+    return ordered[first], inverse
