@@ -118,3 +118,21 @@ async def test_flow_shows_intakes_figures_today_and_consultations_referrals(
     assert "does not answer" not in summary
     assert "not signed in" in not_signed_in
     assert "refused" in as_stakeholder
+
+
+async def test_flow_shows_the_rest_when_intake_does_not_answer(
+    consultation: httpx.AsyncClient, stack_settings: Settings
+) -> None:
+    operator = await signed_token(stack_settings, Role.OPERATOR)
+    [nobody] = free_ports(1)
+
+    summary = await caseflow(
+        stack_settings,
+        "flow",
+        token=operator,
+        environment={"CASEFLOW_INTAKE_URL": f"http://127.0.0.1:{nobody}"},
+    )
+
+    assert "intake does not answer" in summary
+    assert "open referrals" in summary
+    assert "Cases" in summary
