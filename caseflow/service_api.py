@@ -1,5 +1,5 @@
-"""Calling a service's HTTP API (screening, consultation) as the signed-in user: where it
-listens, and its answer or refusal in words a user reads."""
+"""Calling a service's HTTP API (screening, consultation, sharing, intake) as the signed-in
+user: where it listens, and its answer or refusal in words a user reads."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import httpx
 
 from caseflow.settings import Settings
 
-Service = Literal["screening", "consultation", "sharing"]
+Service = Literal["screening", "consultation", "sharing", "intake"]
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 # An upload's answer starts once the service holds the whole body and has compared it (a
 # million list entries: a minute or more): no read deadline, only the connection's.

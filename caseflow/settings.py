@@ -119,6 +119,19 @@ class Settings(BaseSettings):
         description="Port of the screening HTTP API; unset: 8310, or any free port while "
         "8310 is taken (the address is logged and written to <state dir>/run/screening.url).",
     )
+    intake_http_host: str = Field(
+        default="127.0.0.1", description="Address the intake HTTP API listens on."
+    )
+    intake_http_port: int | None = Field(
+        default=None,
+        description="Port of the intake HTTP API; unset: 8320, or any free port while 8320 is "
+        "taken (the address is logged and written to <state dir>/run/intake.url).",
+    )
+    intake_url: str | None = Field(
+        default=None,
+        description="Where the CLI reaches the intake API; unset: the address in "
+        "<state dir>/run/intake.url.",
+    )
     consultation_url: str | None = Field(
         default=None,
         description="Where the desk and the CLI reach the consultation API; unset: the address "

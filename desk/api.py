@@ -36,8 +36,8 @@ from desk.models import (
 )
 from schemas.cases import CaseStatus
 from schemas.consultation import ReferralAnswered
+from schemas.consultation_reads import ReferralState
 from schemas.screening import RiskLevel
-from services.consultation.queries import ReferralState
 from workflows import case_client as cases
 from workflows.case_client import ReviewerAction
 from workflows.inbox import InboxFilter

@@ -26,9 +26,9 @@ from desk.access import (
 from desk.register_client import NotInRegister, RegisterClient, RegisterUnavailable
 from schemas.cases import CaseStatus
 from schemas.consultation import ReferralAnswered, ReferralCase
+from schemas.consultation_reads import ReferralState
 from schemas.report import AnnualReport
 from schemas.screening import HitCleared
-from services.consultation.queries import ReferralState
 from workflows import case_client as cases
 from workflows.case_client import CaseListing, CaseNotFound, ReviewerAction
 from workflows.closed_cases import closed_case_summary, closed_case_view

@@ -12,8 +12,8 @@ from caseflow.auth import Principal
 from caseflow.limits import REVIEWER_LIST
 from schemas.cases import DecisionOutcome, DenialGround, HumanRightsAssessment
 from schemas.consultation import Position, ReferralCase
+from schemas.consultation_reads import ReferralState
 from schemas.types import Name, Text
-from services.consultation.queries import ReferralState
 from workflows.case_client import CaseListing
 
 Short = Field(default="", max_length=2_000)

@@ -69,16 +69,22 @@ async def collect(
 
 
 async def caseflow(
-    settings: Settings, *arguments: str, status: int = 0, token: str | None = None
+    settings: Settings,
+    *arguments: str,
+    status: int = 0,
+    token: str | None = None,
+    environment: dict[str, str] | None = None,
 ) -> str:
     """The `caseflow` command's output, run against the session's stack (its servers and its
-    payload keys) as the bearer of `token`, if any; it must exit with `status`."""
+    payload keys) as the bearer of `token`, if any, with `environment` added; it must exit with
+    `status`."""
     environment = {
         "CASEFLOW_STATE_DIR": str(settings.state_dir),
         "COLUMNS": "250",
         "CASEFLOW_TOKEN": token or "",
         # No token file of the user running the tests: without `token`, no token at all.
         "CASEFLOW_TOKEN_FILE": str(settings.state_dir / "test-user-config" / "token"),
+        **(environment or {}),
     }
     # The command runs its own event loop, so not on this test's.
     shown = await asyncio.to_thread(CliRunner().invoke, cli, list(arguments), env=environment)

@@ -29,11 +29,16 @@ def act_on_service(
 ) -> Any:
     """What `calls` makes of the service's client and the CLI user's token; a refusal or an
     unreachable service is printed with its reason, and the command exits 1."""
+    return act_as_user(lambda settings, token: calls(ServiceClient.of(settings, service), token))
+
+
+def act_as_user(calls: Callable[[Settings, str], Coroutine[Any, Any, Any]]) -> Any:
+    """What `calls` makes of the settings and the CLI user's token, for calls to several
+    services; refusals and unreachable services it lets through are printed as above."""
     try:
         settings = Settings()
         token = actor_token(settings)
-        client = ServiceClient.of(settings, service)
-        return asyncio.run(calls(client, token))
+        return asyncio.run(calls(settings, token))
     except NotSignedIn as error:
         _refused(f"{error}")
     except ServiceUnavailable as error:

@@ -5,22 +5,24 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
 
-import asyncpg
 from rich.columns import Columns
 from rich.table import Table
 
 from caseflow.bad_messages.parked_topic import read_parked
 from caseflow.consumer_health import ConsumerHealth, read_health
 from caseflow.kafka import kafka_security
+from caseflow.service_api import Service, ServiceClient, ServiceUnavailable
 from caseflow.settings import Settings
+from entrypoints.cli.acting import act_as_user
 from entrypoints.cli.cases import console, temporal_client
-from entrypoints.cli.consultation import consultation_schema
 from entrypoints.processes import PROCESS_NAMES
 from schemas.consultation import ReferralStatus
+from schemas.consultation_reads import ReferralCounts
 from schemas.envelope import utcnow
-from services.consultation.queries import ReferralCounts, referral_counts
-from services.intake.queries import IntakeSince, intake_since
+from schemas.intake_reads import IntakeSince
 from workflows.case_counts import CaseCounts, count_cases
 
 
@@ -29,8 +31,8 @@ class Flow:
     """Everything the summary shows, read from where each figure lives."""
 
     cases: CaseCounts
-    intake: IntakeSince | None
-    referrals: ReferralCounts
+    intake: IntakeSince | None  # None: intake's API does not answer
+    referrals: ReferralCounts | None  # None: consultation's API does not answer
     consumers: dict[str, ConsumerHealth]
     unreadable_parked: int
 
@@ -38,8 +40,8 @@ class Flow:
 def flow() -> None:
     """Cases per status, overdue, open tasks and referrals; submissions and refusals today;
     consumers: unreadable batches parked, lag and stalled partitions."""
-    now = utcnow()
-    shown = asyncio.run(_read(now.replace(hour=0, minute=0, second=0, microsecond=0)))
+    midnight = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+    shown: Flow = act_as_user(lambda settings, token: _read(settings, token, midnight))
     console.print(
         Columns(
             [
@@ -52,16 +54,13 @@ def flow() -> None:
     )
 
 
-async def _read(midnight: datetime) -> Flow:
-    settings = Settings()
-    database = settings.endpoints().database
+async def _read(settings: Settings, token: str, midnight: datetime) -> Flow:
+    """Cases from Temporal; intake's and consultation's figures from their APIs, with the
+    user's token (a service not running leaves its figures out; a refusal ends the command)."""
     cases = await count_cases(await temporal_client())
-    try:
-        intake = await intake_since(database, midnight)
-    except asyncpg.UndefinedTableError:
-        intake = None  # intake has never run against this database
-    async with consultation_schema() as connection:
-        referrals = await referral_counts(connection, utcnow())
+    since = urlencode({"since": midnight.isoformat()})
+    intake = await _answer(settings, token, "intake", f"/received?{since}")
+    referrals = await _answer(settings, token, "consultation", "/referral-counts")
     parked = await read_parked(settings.endpoints().kafka, kafka_security(settings))
     consumers = {
         name: health
@@ -69,7 +68,21 @@ async def _read(midnight: datetime) -> Flow:
         if (health := await asyncio.to_thread(read_health, settings, name)) is not None
     }
     unreadable = sum(1 for p in parked if p.unreadable_batch)
-    return Flow(cases, intake, referrals, consumers, unreadable)
+    return Flow(
+        cases,
+        None if intake is None else IntakeSince.model_validate(intake),
+        None if referrals is None else ReferralCounts.model_validate(referrals),
+        consumers,
+        unreadable,
+    )
+
+
+async def _answer(settings: Settings, token: str, service: Service, path: str) -> Any:
+    """The service's answer to a GET, or None while it is not running or does not answer."""
+    try:
+        return await ServiceClient.of(settings, service).call("GET", path, token)
+    except ServiceUnavailable:
+        return None
 
 
 def _cases_table(counts: CaseCounts) -> Table:
@@ -85,6 +98,9 @@ def _waiting_table(shown: Flow) -> Table:
     for task, count in shown.cases.open_tasks.items():
         table.add_row(f"task: {task}", str(count))
     table.add_row("overdue cases", _alarm(shown.cases.overdue))
+    if shown.referrals is None:
+        table.add_row("referrals: consultation does not answer", "")
+        return table
     table.add_row("open referrals", str(shown.referrals.by_status[ReferralStatus.OPEN]))
     table.add_row("overdue referrals", _alarm(shown.referrals.overdue))
     return table
@@ -93,7 +109,7 @@ def _waiting_table(shown: Flow) -> Table:
 def _today(shown: Flow) -> Table:
     table = Table("intake", "today", title="Since 00:00 UTC")
     if shown.intake is None:
-        table.add_row("intake has not run", "")
+        table.add_row("intake does not answer", "")
         return table
     table.add_row("submissions", str(shown.intake.submissions))
     table.add_row("registered", str(shown.intake.registered))

@@ -1,22 +1,20 @@
 """`caseflow notices list`: denial, risk and approval-despite-denial notices this state shared
-(consultation's records) and those partner states sent (screening's records). Read-only."""
+(consultation's records) and those partner states sent (screening's records), read through the
+services' APIs with the user's token."""
 
 from __future__ import annotations
 
-import asyncio
-import json
-from dataclasses import dataclass
-from datetime import datetime
 from enum import StrEnum
+from urllib.parse import urlencode
 
-import asyncpg
 import typer
+from pydantic import TypeAdapter
 from rich.console import Console
 from rich.table import Table
 
-from entrypoints.cli.consultation import consultation_schema, schema_connection
-from services.screening.config import MIGRATIONS as SCREENING_MIGRATIONS
-from services.screening.config import SCHEMA as SCREENING_SCHEMA
+from caseflow.service_api import Service
+from entrypoints.cli.acting import call_service
+from schemas.notices import NoticeListed
 
 app = typer.Typer(help="Notices shared with and received from partner states.")
 console = Console()
@@ -42,85 +40,51 @@ class Direction(StrEnum):
     RECEIVED = "received"
 
 
-@dataclass(frozen=True)
-class NoticeRow:
-    """One notice as the table shows it."""
-
-    direction: Direction
-    at: datetime
-    kind: str
-    issuing_state: str
-    notice_id: str
-    destination: str
-    case_id: str
-    about: str
-
-
 @app.command("list")
 def list_(
     kind: Kind | None = typer.Option(None, "--kind", help="Only notices of this kind."),
     direction: Direction | None = typer.Option(None, "--direction", help="Only one way."),
 ) -> None:
     """Notices, newest first: when, which way, kind, issuer, destination, parties or reason."""
-    found = asyncio.run(_notices(kind, direction))
+    found = _notices(kind, direction)
     table = Table("when", "direction", "kind", "issuer", "notice", "destination", "case", "about")
-    for notice in found:
+    for way, notice in found:
         table.add_row(
             f"{notice.at:%Y-%m-%d %H:%M}",
-            notice.direction.value,
-            notice.kind,
+            way.value,
+            notice.kind.value,
             notice.issuing_state,
             notice.notice_id,
-            notice.destination,
+            notice.destination_country,
             notice.case_id,
-            notice.about,
+            "; ".join(part for part in (", ".join(notice.parties), notice.about) if part),
         )
     console.print(table)
     console.print(f"{len(found)} notice(s)")
 
 
-async def _notices(kind: Kind | None, direction: Direction | None) -> list[NoticeRow]:
+def _notices(
+    kind: Kind | None, direction: Direction | None
+) -> list[tuple[Direction, NoticeListed]]:
     """Both ways, newest first; a notice of ours that screening kept too is shown as shared."""
-    stored = None if kind is None else kind.stored
-    async with consultation_schema() as connection:
-        rows = await connection.fetch(
-            "SELECT case_id, kind, notice, shared_at AS at FROM shared_notices"
-            " WHERE $1::text IS NULL OR kind = $1",
-            stored,
-        )
-    shared = [_row(Direction.SHARED, row["case_id"], row) for row in rows]
-    async with schema_connection(SCREENING_SCHEMA, SCREENING_MIGRATIONS) as connection:
-        rows = await connection.fetch(
-            "SELECT kind, notice, received_at AS at FROM partner_notices"
-            " WHERE $1::text IS NULL OR kind = $1",
-            stored,
-        )
+    query = "" if kind is None else f"?{urlencode({'kind': kind.stored})}"
+    shared = _listed("consultation", f"/shared-notices{query}")
     ours = {(notice.issuing_state, notice.notice_id) for notice in shared}
-    received = [_row(Direction.RECEIVED, "", row) for row in rows]
-    found = [
-        *(shared if direction in (None, Direction.SHARED) else []),
-        *(
+    received = (
+        [
             notice
-            for notice in received
-            if direction in (None, Direction.RECEIVED)
-            and (notice.issuing_state, notice.notice_id) not in ours
-        ),
-    ]
-    return sorted(found, key=lambda notice: notice.at, reverse=True)
-
-
-def _row(direction: Direction, case_id: str, row: asyncpg.Record) -> NoticeRow:
-    """The row of a stored notice (a PartnerNotice or an ApprovalDespiteDenial)."""
-    notice = json.loads(row["notice"])
-    parties = ", ".join(party["name"] for party in notice.get("parties", []))
-    about = notice.get("reason") or notice.get("explanation") or ""
-    return NoticeRow(
-        direction=direction,
-        at=row["at"],
-        kind=str(row["kind"]),
-        issuing_state=notice["issuing_state"],
-        notice_id=notice["notice_id"],
-        destination=notice.get("destination_country", ""),
-        case_id=case_id,
-        about="; ".join(part for part in (parties, about) if part),
+            for notice in _listed("screening", f"/partner-notices{query}")
+            if (notice.issuing_state, notice.notice_id) not in ours
+        ]
+        if direction in (None, Direction.RECEIVED)
+        else []
     )
+    found = [
+        *((Direction.SHARED, notice) for notice in shared if direction != Direction.RECEIVED),
+        *((Direction.RECEIVED, notice) for notice in received),
+    ]
+    return sorted(found, key=lambda way_notice: way_notice[1].at, reverse=True)
+
+
+def _listed(service: Service, path: str) -> list[NoticeListed]:
+    return TypeAdapter(list[NoticeListed]).validate_python(call_service(service, "GET", path))

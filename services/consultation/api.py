@@ -14,19 +14,28 @@ from caseflow.auth.dependencies import Authentication, install
 from caseflow.http import refuse_invalid_requests
 from caseflow.uow import PoolOwner
 from schemas.consultation import Position, ReferralAnswered, ReferralCase
+from schemas.consultation_reads import ReferralCounts, ReferralState
 from schemas.envelope import utcnow
+from schemas.notices import ListedKind, NoticeListed
 from schemas.types import Text
 from services.consultation.domain import IncompleteAnswer, ResponseRefused, UnknownReferral
 from services.consultation.handlers import answer_referral
 from services.consultation.policy import RoutingPolicy
 from services.consultation.ports import ConsultationStore
-from services.consultation.queries import ReferralState, disclosed_case, referral_states
+from services.consultation.queries import (
+    disclosed_case,
+    referral_counts,
+    referral_states,
+    shared_notices,
+)
 from services.consultation.registry_api import registry_router
 
 Stakeholder = Annotated[Principal, Depends(require(Role.STAKEHOLDER))]
 Reader = Annotated[
     Principal, Depends(require(Role.STAKEHOLDER, Role.OPERATOR, *REVIEWERS, *CHAIRS))
 ]
+# Staff only: counts over every stakeholder's referrals, and what this state told its partners.
+Staff = Annotated[Principal, Depends(require(Role.OPERATOR, *REVIEWERS, *CHAIRS))]
 
 
 class Response(BaseModel):
@@ -95,8 +104,9 @@ def build_api(
         title="caseflow consultation",
         version="1.0.0",
         description="Stakeholders answer referrals (no objection, approve with conditions, "
-        "recommend denial, need more time); officers list open and overdue referrals; operators "
-        "change the stakeholder registry. Late, duplicate and unknown-referral answers are "
+        "recommend denial, need more time); officers list open and overdue referrals, their "
+        "counts and the notices shared with partner states; operators change the stakeholder "
+        "registry. Late, duplicate and unknown-referral answers are "
         "refused with their reason and change nothing. Every call but /health needs a bearer "
         "token (401 without a valid one, 403 for a role that may not); a stakeholder sees and "
         "answers only its own referrals.",
@@ -118,6 +128,21 @@ def build_api(
             return await referral_states(
                 connection, utcnow(), stakeholder=stakeholder, overdue_only=overdue
             )
+
+    @api.get("/referral-counts", responses=REFUSALS_401_403)
+    async def count_referrals(principal: Staff) -> ReferralCounts:
+        """Referrals per status; how many open ones are past their deadline."""
+        async with owner.pool.acquire() as connection:
+            return await referral_counts(connection, utcnow())
+
+    @api.get("/shared-notices", responses=REFUSALS_401_403)
+    async def list_shared_notices(
+        principal: Staff,
+        kind: Annotated[ListedKind | None, Query(description="Only notices of this kind.")] = None,
+    ) -> list[NoticeListed]:
+        """Denial, risk and approval-despite-denial notices this state shared, newest first."""
+        async with owner.pool.acquire() as connection:
+            return await shared_notices(connection, kind)
 
     async def referral_of(principal: Principal, referral_id: str) -> ReferralState:
         async with owner.pool.acquire() as connection:

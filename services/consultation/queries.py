@@ -1,38 +1,15 @@
-"""Read models: open and overdue referrals per stakeholder, and one referral's state."""
+"""Read models: open and overdue referrals per stakeholder, one referral's state, counts per
+status, and the notices this state shared."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
-
 from caseflow.db import Connection
-from schemas.consultation import Position, ReferralCase, ReferralStatus, StakeholderKind
+from schemas.consultation import ReferralCase, ReferralStatus
+from schemas.consultation_reads import ReferralCounts, ReferralState
+from schemas.notices import ListedKind, NoticeListed
 from services.consultation.adapters import REFERRAL_COLUMNS, referral_of
-
-
-class ReferralState(BaseModel):
-    """A referral as stakeholders and officers see it."""
-
-    referral_id: str
-    case_id: str
-    request_id: str
-    stakeholder_id: str
-    stakeholder_name: str
-    stakeholder_kind: StakeholderKind
-    status: ReferralStatus
-    opened_at: datetime
-    due_at: datetime
-    extended: bool = Field(description="The one extension has been used.")
-    overdue: bool = Field(description="Still open although its deadline has passed.")
-    position: Position | None = None
-    answered_at: datetime | None = None
-    reminded_at: datetime | None = Field(
-        default=None, description="When the stakeholder was last reminded of its deadline."
-    )
-    cancelled_at: datetime | None = Field(
-        default=None, description="When the case ended before the answer (status cancelled)."
-    )
 
 
 async def referral_states(
@@ -89,14 +66,6 @@ async def disclosed_case(connection: Connection, referral_id: str) -> ReferralCa
     return None if disclosed is None else ReferralCase.model_validate_json(disclosed)
 
 
-class ReferralCounts(BaseModel):
-    """Referrals per status (open, answered, deemed no objection, cancelled), and the open
-    overdue."""
-
-    by_status: dict[ReferralStatus, int]
-    overdue: int
-
-
 async def referral_counts(connection: Connection, now: datetime) -> ReferralCounts:
     """How many referrals stand in each status; how many open ones are past their deadline."""
     rows = await connection.fetch(
@@ -111,3 +80,13 @@ async def referral_counts(connection: Connection, now: datetime) -> ReferralCoun
         if row["status"] == ReferralStatus.OPEN:
             overdue = row["late"]
     return ReferralCounts(by_status=by_status, overdue=overdue)
+
+
+async def shared_notices(connection: Connection, kind: ListedKind | None) -> list[NoticeListed]:
+    """The notices this state shared with partner states (of one kind, if given), newest first."""
+    rows = await connection.fetch(
+        "SELECT case_id, notice, shared_at FROM shared_notices"
+        " WHERE $1::text IS NULL OR kind = $1 ORDER BY shared_at DESC",
+        None if kind is None else kind.value,
+    )
+    return [NoticeListed.of_stored(row["shared_at"], row["notice"], row["case_id"]) for row in rows]

@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import asyncpg
 from faststream import FastStream
 
 from caseflow.bad_messages.retries import RetryBudget
+from caseflow.http import HttpServer
+from caseflow.service_auth import ServiceAuthentication
 from caseflow.service_runtime import ServiceRuntime
 from caseflow.settings import Settings
 from caseflow.uow import PostgresStore
 from services.intake.adapters import PostgresIntakeUnitOfWork
+from services.intake.api import build_api
 from services.intake.app import build_router
 from services.intake.config import MIGRATIONS, SCHEMA, load_policy
 from services.intake.handlers import case_table
 from services.intake.policy import IntakePolicy
 from services.intake.unreadable import remember_unreadable
 
+DEFAULT_HTTP_PORT = 8320
+
 
 def bootstrap(settings: Settings, *, policy: IntakePolicy | None = None) -> FastStream:
-    """The intake process: its router on the runtime that owns the pool and relay; `policy`
-    replaces the agency registry file."""
+    """The intake process: its router on the runtime that owns the pool and relay, and its HTTP
+    API; `policy` replaces the agency registry file."""
     runtime = ServiceRuntime.from_settings(settings, SCHEMA, MIGRATIONS)
     store = PostgresStore(runtime, PostgresIntakeUnitOfWork)
     router = build_router(
@@ -27,4 +35,38 @@ def bootstrap(settings: Settings, *, policy: IntakePolicy | None = None) -> Fast
         case_table(store),
         RetryBudget.from_settings(settings),
     )
-    return runtime.app(router, on_skipped=remember_unreadable(runtime))
+    resources = IntakeResources(
+        runtime,
+        HttpServer(
+            "intake",
+            settings.intake_http_host,
+            settings.intake_http_port,
+            DEFAULT_HTTP_PORT,
+            settings.state_dir / "run" / "intake.url",
+        ),
+        ServiceAuthentication(settings),
+    )
+    return runtime.app(router, on_skipped=remember_unreadable(runtime), resources=resources)
+
+
+@dataclass
+class IntakeResources:
+    """Beside the pool and relay: the HTTP API operators read intake's figures through."""
+
+    runtime: ServiceRuntime
+    http: HttpServer
+    authentication: ServiceAuthentication
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        """Intake's connection pool (after the runtime starts)."""
+        return self.runtime.pool
+
+    async def start(self) -> None:
+        """Serve HTTP."""
+        await self.http.start(build_api(self, await self.authentication.start()))
+
+    async def stop(self) -> None:
+        """Stop serving HTTP."""
+        await self.http.stop()
+        await self.authentication.stop()

@@ -7,6 +7,8 @@ from datetime import datetime
 
 import asyncpg
 
+from caseflow.db import Connection
+from schemas.intake_reads import IntakeSince
 from services.intake.config import CONSUMER, SCHEMA
 from services.intake.reasons import refusal_class
 
@@ -31,45 +33,26 @@ class Refusal:
     codes: list[str]
 
 
-@dataclass(frozen=True)
-class IntakeSince:
-    """What intake received since a moment: messages, registrations, refusals by class."""
-
-    since: datetime
-    submissions: int
-    registered: int
-    refused: dict[str, int]
-
-    @property
-    def refused_total(self) -> int:
-        """Refusals of every class."""
-        return sum(self.refused.values())
-
-
-async def intake_since(database_url: str, since: datetime) -> IntakeSince:
+async def intake_since(connection: Connection, since: datetime) -> IntakeSince:
     """Messages acted on, cases registered and refusals (by reason class) since `since`."""
-    connection = await asyncpg.connect(database_url, server_settings={"search_path": SCHEMA})
-    try:
-        submissions = await connection.fetchval(
-            "SELECT count(*) FROM processed_events WHERE consumer = $1 AND processed_at >= $2",
-            CONSUMER,
-            since,
-        )
-        registered = await connection.fetchval(
-            "SELECT count(*) FROM applications WHERE registered_at >= $1", since
-        )
-        refusals = await connection.fetch(
-            "SELECT ARRAY(SELECT d->>'code' FROM jsonb_array_elements(deficiencies) AS d)"
-            " AS codes FROM rejections WHERE rejected_at >= $1",
-            since,
-        )
-    finally:
-        await connection.close()
+    submissions = await connection.fetchval(
+        "SELECT count(*) FROM processed_events WHERE consumer = $1 AND processed_at >= $2",
+        CONSUMER,
+        since,
+    )
+    registered = await connection.fetchval(
+        "SELECT count(*) FROM applications WHERE registered_at >= $1", since
+    )
+    refusals = await connection.fetch(
+        "SELECT ARRAY(SELECT d->>'code' FROM jsonb_array_elements(deficiencies) AS d)"
+        " AS codes FROM rejections WHERE rejected_at >= $1",
+        since,
+    )
     refused: dict[str, int] = {}
     for row in refusals:
         name = refusal_class(row["codes"])
         refused[name] = refused.get(name, 0) + 1
-    return IntakeSince(since, submissions, registered, refused)
+    return IntakeSince(since=since, submissions=submissions, registered=registered, refused=refused)
 
 
 async def standing_of(

@@ -11,6 +11,7 @@ import asyncpg
 
 from caseflow.uow import PostgresUnitOfWork
 from schemas.application import SubmitApplication
+from schemas.notices import ListedKind, NoticeListed
 from schemas.screening import PartnerNotice, ScreeningCompleted
 from schemas.sharing import APPROVAL_DESPITE_DENIAL, ApprovalDespiteDenial
 from services.screening.config import CONSUMER
@@ -172,6 +173,15 @@ class PostgresScreeningUnitOfWork(PostgresListStorage, PostgresSubjectStorage, P
             APPROVAL_DESPITE_DENIAL,
             approvals,
         )
+
+    async def notices_listed(self, kind: ListedKind | None) -> list[NoticeListed]:
+        """Every kept notice (of one kind, if given), newest first."""
+        rows = await self.connection.fetch(
+            "SELECT notice, received_at FROM partner_notices"
+            " WHERE $1::text IS NULL OR kind = $1 ORDER BY received_at DESC",
+            None if kind is None else kind.value,
+        )
+        return [NoticeListed.of_stored(row["received_at"], row["notice"]) for row in rows]
 
     async def add_partner_notice(self, notice: PartnerNotice | ApprovalDespiteDenial) -> None:
         """Keep a notice; a notice issued again under the same id replaces the earlier one."""

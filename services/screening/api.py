@@ -16,6 +16,7 @@ from caseflow.auth.dependencies import Authentication, install
 from caseflow.http import refuse_invalid_requests
 from caseflow.uow import PostgresStore
 from schemas.envelope import utcnow
+from schemas.notices import ListedKind, NoticeListed
 from schemas.screening import HitCleared
 from schemas.types import CountryCode
 from services.screening.adapters import ClearanceRecord, PostgresScreeningUnitOfWork
@@ -91,7 +92,8 @@ def build_api(
         title="caseflow screening",
         version="1.0.0",
         description="Reviewers clear false-positive hits (HitCleared, kept on the audit trail "
-        "with the reviewer the token names); operators load restricted-party list versions. "
+        "with the reviewer the token names); operators load restricted-party list versions; "
+        "reviewers and operators read clearances, list versions and partners' notices. "
         "Anonymous calls are refused with 401.",
     )
     install(api, authentication)
@@ -135,6 +137,16 @@ def build_api(
         """Every list's versions: when loaded, from where, what each changed."""
         async with store.unit_of_work() as uow:
             return await uow.version_history()
+
+    @api.get("/partner-notices", responses=AUTHENTICATION_REFUSALS)  # type: ignore[arg-type]
+    async def partner_notices(
+        principal: Reader,
+        kind: Annotated[ListedKind | None, Query(description="Only notices of this kind.")] = None,
+    ) -> list[NoticeListed]:
+        """The notices partner states sent (denials, risks, approvals despite a denial), newest
+        first."""
+        async with store.unit_of_work() as uow:
+            return await uow.notices_listed(kind)
 
     @api.post(
         "/lists/{name}/versions",

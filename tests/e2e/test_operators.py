@@ -11,13 +11,14 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from caseflow.auth import Role
 from caseflow.metrics import url_file
 from caseflow.settings import Endpoints, Settings
 from entrypoints.agency_client import publish_submissions, sample_messages
 from entrypoints.processes import PROCESS_NAMES
 from tests.actors import token_for
 from tests.e2e.reviews import await_review
-from tests.support import caseflow
+from tests.support import caseflow, signed_token
 from workflows import case_client
 from workflows.case_client import CaseListing
 from workflows.client import connect
@@ -156,7 +157,8 @@ async def test_the_command_line_shows_the_inbox_searches_acts_and_sums_up_the_fl
     shown = await caseflow(stack_settings, "cases", "show", critical.control_number)
     assert "reviewer officer-cli" in shown
 
-    summary = await caseflow(stack_settings, "flow")
+    operator = await signed_token(stack_settings, Role.OPERATOR)
+    summary = await caseflow(stack_settings, "flow", token=operator)
     for heading in ("Cases", "under_review", "task: review", "submissions", "refused", "schema"):
         assert heading in summary
     for heading in ("Consumers", "unreadable batches parked", "lag", "stalled partitions"):

@@ -19,6 +19,7 @@ import asyncpg
 import httpx
 import pytest
 
+from caseflow.auth import Role
 from caseflow.service_api import ServiceClient, ServiceUnavailable
 from entrypoints.agency_client import publish_submissions
 from entrypoints.processes import start_processes, stop_processes
@@ -40,6 +41,7 @@ from services.sharing.signing import SigningKey, sign_request
 from tests.actors import acting_on, token_for
 from tests.e2e.cli import caseflow
 from tests.e2e.reviews import await_review
+from tests.support import signed_token
 from workflows.client import connect
 from workflows.tasks import Reviewer, ReviewerRole
 
@@ -144,7 +146,10 @@ async def test_a_denial_in_germany_reaches_france_and_italy_and_holds_frances_ca
 
 
 async def _screening_keeps(deployment: StateDeployment, notice_id: str) -> bool:
-    shown = await asyncio.to_thread(cli, deployment, "notices", "list", "--direction", "received")
+    operator = await signed_token(deployment.settings, Role.OPERATOR)
+    shown = await asyncio.to_thread(
+        cli, deployment, "notices", "list", "--direction", "received", token=operator
+    )
     return notice_id in shown
 
 

@@ -19,6 +19,7 @@ from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 from prometheus_client import REGISTRY
 
+from caseflow.auth import Role
 from caseflow.bad_messages.parked_message import ParkedMessage
 from caseflow.bad_messages.parked_topic import read_parked
 from caseflow.bad_messages.retries import RetryBudget
@@ -35,7 +36,7 @@ from schemas.topics import SUBMISSIONS, Topic
 from services.intake.bootstrap import bootstrap as intake_app
 from services.intake.config import CONSUMER
 from services.intake.queries import standing_of
-from tests.support import caseflow, eventually
+from tests.support import caseflow, eventually, signed_token
 
 pytestmark = pytest.mark.integration
 
@@ -175,7 +176,8 @@ async def test_a_corrupt_batch_is_parked_while_the_next_submission_is_registered
     assert f"{tp.topic}/0/{offset}-{offset} (batch)" in listed
     refused = await caseflow(stack_settings, "parked", "replay", parked.parked_id, status=1)
     assert "its producer must send it again" in refused
-    summary = await caseflow(stack_settings, "flow")
+    operator = await signed_token(stack_settings, Role.OPERATOR)
+    summary = await caseflow(stack_settings, "flow", token=operator)
     assert "unreadable batches parked" in summary
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
+from caseflow.auth import Role
 from caseflow.settings import Endpoints, Settings
 from schemas.consultation import (
     ConsultationCancelled,
@@ -17,7 +18,7 @@ from schemas.consultation import (
 )
 from schemas.envelope import utcnow
 from tests.integration.test_consultation_service import fresh_case, responses, send
-from tests.support import caseflow
+from tests.support import caseflow, signed_token
 
 pytestmark = pytest.mark.integration
 
@@ -54,8 +55,14 @@ async def test_only_the_silent_stakeholders_are_reminded_once_and_the_command_sh
     assert ngo["due_at"] == opened["cso-digital-rights"]["due_at"]
     state = await consultation.get(f"/referrals/{ngo['referral_id']}")
     assert state.json()["reminded_at"] is not None
+    officer = await signed_token(stack_settings, Role.LICENSING_OFFICER)
     shown = await caseflow(
-        stack_settings, "consultation", "referrals", "--stakeholder", "cso-digital-rights"
+        stack_settings,
+        "consultation",
+        "referrals",
+        "--stakeholder",
+        "cso-digital-rights",
+        token=officer,
     )
     row = next(line for line in shown.splitlines() if ngo["referral_id"][:8] in line)
     assert f"{utcnow():%Y-%m-%d}" in row.split("│")[-2]

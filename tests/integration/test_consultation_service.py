@@ -19,13 +19,14 @@ from schemas.consultation import (
     ConsultationRequested,
     Position,
     ReferralAnswered,
+    ReferralStatus,
     ShareNotice,
 )
 from schemas.envelope import Contract, Envelope, utcnow
 from schemas.screening import NoticeKind
 from schemas.topics import CONSULTATION_REQUESTS, CONSULTATION_RESPONSES, SHARING_NOTICES
 from services.consultation.config import CONSUMER
-from tests.support import Event, caseflow, collect, signed_token
+from tests.support import Event, bearer, caseflow, collect, signed_token
 from tests.unit.test_consultation_routing import BROKER, surveillance_request
 
 pytestmark = pytest.mark.integration
@@ -263,6 +264,7 @@ async def test_open_and_overdue_referrals_are_listed_per_stakeholder_by_http_and
     lapsed = fresh_case(due_at=utcnow() - timedelta(minutes=5))
     await send(stack_endpoints.kafka, (lapsed.case_id, lapsed))
     await responses(stack_endpoints.kafka, lapsed.case_id, "ReferralOpened", 3)
+    officer = await signed_token(stack_settings, Role.LICENSING_OFFICER)
 
     listed = await consultation.get(
         "/referrals", params={"stakeholder": "cso-digital-rights", "overdue": True}
@@ -270,10 +272,46 @@ async def test_open_and_overdue_referrals_are_listed_per_stakeholder_by_http_and
     assert lapsed.case_id in {referral["case_id"] for referral in listed.json()}
     assert {referral["stakeholder_id"] for referral in listed.json()} == {"cso-digital-rights"}
     shown = await caseflow(
-        stack_settings, "consultation", "referrals", "--stakeholder", "us-dod-dtsa", "--overdue"
+        stack_settings,
+        "consultation",
+        "referrals",
+        "--stakeholder",
+        "us-dod-dtsa",
+        "--overdue",
+        token=officer,
     )
+    others = await caseflow(
+        stack_settings, "consultation", "referrals", "--stakeholder", "nobody", token=officer
+    )
+    not_signed_in = await caseflow(stack_settings, "consultation", "referrals", status=1)
     assert lapsed.case_id in shown
     assert "overdue" in shown
+    assert "cso-digital-rights" not in shown
+    assert lapsed.case_id not in others
+    assert "0 open referral(s)" in others
+    assert "not signed in" in not_signed_in
+
+
+async def test_staff_count_referrals_per_status_and_a_stakeholder_may_not(
+    consultation: httpx.AsyncClient, stack_settings: Settings, stack_endpoints: Endpoints
+) -> None:
+    before = (await consultation.get("/referral-counts")).json()
+    lapsed = fresh_case(due_at=utcnow() - timedelta(minutes=5))
+    await send(stack_endpoints.kafka, (lapsed.case_id, lapsed))
+    await responses(stack_endpoints.kafka, lapsed.case_id, "ReferralOpened", 3)
+    stakeholder = await signed_token(
+        stack_settings, Role.STAKEHOLDER, stakeholder="cso-digital-rights"
+    )
+
+    after = (await consultation.get("/referral-counts")).json()
+    async with httpx.AsyncClient(base_url=consultation.base_url, timeout=10) as bare:
+        anonymous = await bare.get("/referral-counts")
+        as_stakeholder = await bare.get("/referral-counts", headers=bearer(stakeholder))
+
+    assert after["by_status"]["open"] - before["by_status"]["open"] == 3
+    assert after["overdue"] - before["overdue"] >= 3  # others may have lapsed meanwhile
+    assert set(after["by_status"]) == {status.value for status in ReferralStatus}
+    assert (anonymous.status_code, as_stakeholder.status_code) == (401, 403)
 
 
 async def test_the_registry_lists_each_stakeholder_with_its_declared_conflicts(

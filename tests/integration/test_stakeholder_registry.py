@@ -1,27 +1,19 @@
 """Operators change the stakeholder registry with `caseflow stakeholders`; routing follows it at
-once, against the real broker and PostgreSQL. `caseflow notices list` shows both ways."""
+once, against the real broker and PostgreSQL."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import date
 
-import asyncpg
 import httpx
 import pytest
 
 from caseflow.auth import Role
-from caseflow.db import migrate
 from caseflow.settings import Endpoints, Settings
-from schemas.application import TechnologyCategory
-from schemas.consultation import ConsultationOpened, ConsultationRequested, ShareNotice
-from schemas.screening import NoticeKind, NoticeParty, PartnerNotice
-from schemas.topics import CONSULTATION_RESPONSES, SHARING_NOTICES
+from schemas.consultation import ConsultationOpened, ConsultationRequested
+from schemas.topics import CONSULTATION_RESPONSES
 from services.audit.bootstrap import bootstrap as audit_app
-from services.screening.adapters import PostgresScreeningUnitOfWork
-from services.screening.config import MIGRATIONS as SCREENING_MIGRATIONS
-from services.screening.config import SCHEMA as SCREENING_SCHEMA
 from tests.integration.test_consultation_service import responses, send
 from tests.integration.test_screening_service import until_true
 from tests.support import Event, bearer, caseflow, collect, forge, signed_token
@@ -308,75 +300,6 @@ async def test_changes_the_registry_cannot_take_are_refused_saying_why(
     assert "say why (--reason)" in blank
     assert "give exactly one of --party and --country" in neither
     await disable(stack_settings, academic, "test done", operators["registrar-1"])
-
-
-async def test_notices_list_shows_a_denial_this_state_shared_and_one_a_partner_sent(
-    consultation: httpx.AsyncClient, stack_settings: Settings, stack_endpoints: Endpoints
-) -> None:
-    request = nepal_case()
-    ours, theirs = f"US/{request.case_id[:8]}", f"DE/{request.case_id[:8]}"
-    await send(
-        stack_endpoints.kafka,
-        (
-            request.case_id,
-            ShareNotice(
-                case_id=request.case_id,
-                kind=NoticeKind.DENIAL,
-                issuing_state="US",
-                notice_id=ours,
-                destination_country=DESTINATION,
-                parties=request.case_summary.parties,
-                technology_categories=request.technology_categories,
-                control_codes=request.control_codes,
-                reason="Risk of use in the surveillance of journalists",
-            ),
-        ),
-    )
-    await received_from_partner(stack_endpoints, theirs)
-    await collect(
-        stack_endpoints.kafka,
-        SHARING_NOTICES.name,
-        lambda seen: len(seen) >= 1,
-        where=lambda event: event["data"].get("notice_id") == ours,
-    )
-
-    everything = await caseflow(stack_settings, "notices", "list", "--kind", "denial")
-    shared = await caseflow(stack_settings, "notices", "list", "--direction", "shared")
-    received = await caseflow(stack_settings, "notices", "list", "--direction", "received")
-    risks = await caseflow(stack_settings, "notices", "list", "--kind", "risk")
-
-    assert ours in everything
-    assert theirs in everything
-    assert ours in shared
-    assert theirs not in shared
-    assert theirs in received
-    assert ours not in received
-    assert ours not in risks
-    assert theirs not in risks
-    assert "Zhongshan Optics Trading" in received
-
-
-async def received_from_partner(endpoints: Endpoints, notice_id: str) -> None:
-    """A partner's denial notice, kept by screening as its consumer keeps one."""
-    await migrate(endpoints.database, SCREENING_SCHEMA, SCREENING_MIGRATIONS)
-    connection = await asyncpg.connect(
-        endpoints.database, server_settings={"search_path": SCREENING_SCHEMA}
-    )
-    try:
-        await PostgresScreeningUnitOfWork(connection).add_partner_notice(
-            PartnerNotice(
-                notice_id=notice_id,
-                kind=NoticeKind.DENIAL,
-                issuing_state="DE",
-                issued_on=date(2026, 11, 2),
-                parties=[NoticeParty(role="end_user", name="Zhongshan Optics Trading")],
-                technology_categories=[TechnologyCategory.FACIAL_RECOGNITION],
-                destination_country=DESTINATION,
-                reason="Facial recognition for the monitoring of a minority",
-            )
-        )
-    finally:
-        await connection.close()
 
 
 async def test_the_registry_changes_only_for_an_operator_with_a_genuine_token(
