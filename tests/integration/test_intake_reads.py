@@ -102,9 +102,16 @@ async def test_flow_shows_intakes_figures_today_and_consultations_referrals(
 
     async def counted() -> bool:
         figures = await received(intake, operator, midnight)
-        return bool(figures["registered"] > before["registered"])
+        return bool(
+            figures["registered"] > before["registered"]
+            and figures["submissions"] >= before["submissions"] + 2
+        )
 
-    await eventually(counted, "the registration counted")
+    await eventually(counted, "the registration and the refusal counted")
+    # Other tests' messages and cases may still arrive: the flow's figures lie between what
+    # the services answer just before and just after it.
+    earlier = await received(intake, operator, midnight)
+    referred = (await consultation.get("/referral-counts")).json()
     summary = await caseflow(stack_settings, "flow", token=operator)
     today = await received(intake, operator, midnight)
     referrals = (await consultation.get("/referral-counts")).json()
@@ -112,9 +119,10 @@ async def test_flow_shows_intakes_figures_today_and_consultations_referrals(
     stakeholder = await signed_token(stack_settings, Role.STAKEHOLDER, stakeholder="us-dod-dtsa")
     as_stakeholder = await caseflow(stack_settings, "flow", status=1, token=stakeholder)
 
-    assert figure(summary, "registered") == today["registered"]
-    assert figure(summary, "submissions") == today["submissions"]
-    assert figure(summary, "open referrals") == referrals["by_status"]["open"]
+    assert earlier["registered"] <= figure(summary, "registered") <= today["registered"]
+    assert earlier["submissions"] <= figure(summary, "submissions") <= today["submissions"]
+    open_referrals = sorted([referred["by_status"]["open"], referrals["by_status"]["open"]])
+    assert open_referrals[0] <= figure(summary, "open referrals") <= open_referrals[1]
     assert "does not answer" not in summary
     assert "not signed in" in not_signed_in
     assert "refused" in as_stakeholder
