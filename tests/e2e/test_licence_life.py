@@ -171,8 +171,9 @@ async def _internal(endpoints: Endpoints, case_id: str, kind: str) -> None:
 
 
 async def _until_shown(settings: Settings, number: str, status: str) -> str:
-    """`caseflow licence NUMBER` once it shows the status."""
-    deadline = time.monotonic() + 60
+    """`caseflow licence NUMBER` once it shows the status, waited for as long as the agency's
+    events are (a licence just revoked once took over a minute to show, under load)."""
+    deadline = time.monotonic() + 120
     while f"· {status} ·" not in (shown := caseflow(settings, "licence", number, ok=(0, 1))):
         assert time.monotonic() < deadline, shown
         await asyncio.sleep(1)
