@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
+import asyncpg
 import jwt
 from aiokafka import AIOKafkaConsumer
 from typer.testing import CliRunner
@@ -18,6 +19,9 @@ from caseflow.auth import Principal, Role, open_accounts
 from caseflow.auth.tokens import issuer
 from caseflow.settings import Settings
 from entrypoints.cli import app as cli
+from schemas.intake_reads import CaseStanding, Refusal
+from services.intake.config import SCHEMA as INTAKE_SCHEMA
+from services.intake.queries import standing_of
 
 Event = dict[str, Any]
 TEST_PASSWORD = "test-account-password"
@@ -86,6 +90,7 @@ async def caseflow(
         "CASEFLOW_TOKEN_FILE": str(settings.state_dir / "test-user-config" / "token"),
         **(environment or {}),
     }
+
     # The command runs its own event loop, so not on this test's.
     shown = await asyncio.to_thread(CliRunner().invoke, cli, list(arguments), env=environment)
     assert shown.exit_code == status, shown.output
@@ -102,12 +107,17 @@ async def eventually(check: Callable[[], Awaitable[bool]], what: str, wait: floa
 
 
 async def signed_token(
-    settings: Settings, role: Role, *, stakeholder: str | None = None, name: str | None = None
+    settings: Settings,
+    role: Role,
+    *,
+    stakeholder: str | None = None,
+    agency: str | None = None,
+    name: str | None = None,
 ) -> str:
-    """A token of a new enabled account of `role` (a stakeholder's speaking for `stakeholder`),
-    signed with the stack's keys as `caseflow login` would get it."""
+    """A token of a new enabled account of `role` (a stakeholder's speaking for `stakeholder`,
+    an agency's being `agency`), signed with the stack's keys as `caseflow login` would get it."""
     account = name or f"{role.value.replace('_', '-')}-{uuid.uuid4().hex[:8]}"
-    principal = Principal(name=account, role=role, stakeholder=stakeholder)
+    principal = Principal(name=account, role=role, stakeholder=stakeholder, agency=agency)
     async with open_accounts(settings.endpoints().database) as accounts:
         await accounts.add(principal, TEST_PASSWORD)
     return issuer(settings).issue(principal, timedelta(hours=2))
@@ -125,3 +135,14 @@ def forge(token: str) -> str:
     return jwt.encode(
         claims, "a-forger's-own-key-" + "x" * 32, algorithm="HS256", headers={"kid": kid}
     )
+
+
+async def intake_standing(
+    database: str, agency: str, reference: str
+) -> tuple[CaseStanding | None, list[Refusal]]:
+    """What intake's tables hold under the reference: its case, if any, and its refusals."""
+    connection = await asyncpg.connect(database, server_settings={"search_path": INTAKE_SCHEMA})
+    try:
+        return await standing_of(connection, agency, reference)
+    finally:
+        await connection.close()
