@@ -1,4 +1,4 @@
-"""Calling a service's HTTP API (screening, consultation, sharing, intake) as the signed-in
+"""Calling a service's HTTP API (screening, consultation, sharing, intake, audit) as the signed-in
 user: where it listens, and its answer or refusal in words a user reads."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import httpx
 
 from caseflow.settings import Settings
 
-Service = Literal["screening", "consultation", "sharing", "intake"]
+Service = Literal["screening", "consultation", "sharing", "intake", "audit"]
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 # An upload's answer starts once the service holds the whole body and has compared it (a
 # million list entries: a minute or more): no read deadline, only the connection's.

@@ -9,8 +9,8 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, HTTPException, Query, status
 
 from caseflow.auth import REVIEWERS, Principal, Role, require
-from caseflow.auth.dependencies import Authentication, install
-from caseflow.http import refuse_invalid_requests
+from caseflow.auth.dependencies import Authentication
+from caseflow.service_auth import token_checked_api
 from caseflow.uow import PoolOwner
 from schemas.envelope import utcnow
 from schemas.intake_reads import IntakeSince, ReferenceStanding
@@ -30,17 +30,13 @@ REFUSALS: dict[int | str, dict[str, Any]] = {
 
 def build_api(owner: PoolOwner, authentication: Authentication) -> FastAPI:
     """The intake API on the service's pool; every call but /health needs a token."""
-    api = FastAPI(
-        title="caseflow intake",
-        version="1.0.0",
-        description="Operators and officers read what intake received since a moment: "
-        "messages acted on, cases registered, refusals by reason class. An agency reads where "
-        "its own references stand (staff, any agency's). Agencies submit on Kafka, never here. "
-        "Every call but /health needs a bearer token (401 without a valid "
-        "one, 403 for a role that may not).",
+    api = token_checked_api(
+        "intake",
+        "Operators and officers read what intake received since a moment: messages acted on, "
+        "cases registered, refusals by reason class. An agency reads where its own references "
+        "stand (staff, any agency's). Agencies submit on Kafka, never here.",
+        authentication,
     )
-    install(api, authentication)
-    refuse_invalid_requests(api)
 
     @api.get("/received", responses=REFUSALS)
     async def received(
@@ -73,10 +69,5 @@ def build_api(owner: PoolOwner, authentication: Authentication) -> FastAPI:
         return ReferenceStanding(
             agency=agency, reference=reference, case=case, refusals=refusals, unreadable=unreadable
         )
-
-    @api.get("/health")
-    async def health() -> dict[str, str]:
-        """Liveness: the API answers."""
-        return {"status": "ok"}
 
     return api

@@ -81,12 +81,15 @@ ASSESSED = (
 async def _audited(settings: Settings, control_number: str, last: str) -> None:
     """The case's trail records the reviewer's actions up to `last`, and the chain holds."""
     deadline = time.monotonic() + 60
-    while last not in (shown := caseflow(settings, "audit", "show", control_number, ok=(0, 1))):
+    officer = token_for(OFFICER)
+    while last not in (
+        shown := caseflow(settings, "audit", "show", control_number, ok=(0, 1), token=officer)
+    ):
         assert time.monotonic() < deadline, shown
         await asyncio.sleep(1)
     assert shown.count("ReviewerActed.v1") == 2  # claim, decide
     assert "officer-e2e" in shown
-    assert "audit trail intact" in caseflow(settings, "audit", "verify")
+    assert "audit trail intact" in caseflow(settings, "audit", "verify", token=officer)
 
 
 async def test_a_malformed_submission_is_rejected_and_the_services_keep_running(
