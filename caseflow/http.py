@@ -103,6 +103,8 @@ def listening_socket(host: str, port: int | None, default_port: int) -> socket.s
 QUOTED_INPUT_LIMIT = 200
 # A listing's `limit`: out of range is refused with 422 and the bounds, not quietly bent to them.
 Latest = Annotated[int, Query(ge=1, le=500, description="How many, newest first (1 to 500).")]
+# A paged listing's `after`: where the page starts.
+AFTER = "The `next` of the page before (none: from the newest)."
 
 
 def refuse_invalid_requests(app: FastAPI) -> None:
