@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
+import sys
+import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TextIO, cast
 
 import asyncpg
 import jwt
+import structlog
 from aiokafka import AIOKafkaConsumer
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from caseflow.auth import Principal, Role, open_accounts
 from caseflow.auth.tokens import issuer
@@ -72,6 +76,42 @@ async def collect(
     return seen
 
 
+class ServiceLogs(io.TextIOBase):
+    """Where structlog prints in the test process: services started by a test log to the test's
+    own output, never into the output of a command the test runs meanwhile.
+
+    `CliRunner` captures a command by swapping `sys.stdout` for the whole process, and structlog
+    prints to whatever `sys.stdout` is; so a service's log line written while a command ran
+    would be read as the command's, and an assertion that a word is absent could be fooled. A
+    command's own log lines, written on its thread, stay in its output, as they would in a shell.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.outside: TextIO | None = None  # sys.stdout as it was before a command swapped it
+        self.commands = threading.local()
+
+    def write(self, text: str) -> int:
+        """Print on the command's output from its own thread; anywhere else, on the test's."""
+        on_command = getattr(self.commands, "running", False)
+        target = sys.stdout if on_command or self.outside is None else self.outside
+        return target.write(text)
+
+    def flush(self) -> None:
+        """Flush wherever the last lines went."""
+        (self.outside or sys.stdout).flush()
+
+
+SERVICE_LOGS = ServiceLogs()
+
+
+def route_service_logs() -> None:
+    """Make structlog print through `SERVICE_LOGS` in this process (tests/conftest.py)."""
+    # A text stream in all that print uses (write, flush), though not a typing.TextIO subclass.
+    stream = cast(TextIO, SERVICE_LOGS)
+    structlog.configure(logger_factory=structlog.PrintLoggerFactory(file=stream))
+
+
 async def caseflow(
     settings: Settings,
     *arguments: str,
@@ -81,7 +121,7 @@ async def caseflow(
 ) -> str:
     """The `caseflow` command's output, run against the session's stack (its servers and its
     payload keys) as the bearer of `token`, if any, with `environment` added; it must exit with
-    `status`."""
+    `status`. Log lines of services running in this process meanwhile are not in it."""
     environment = {
         "CASEFLOW_STATE_DIR": str(settings.state_dir),
         "COLUMNS": "250",
@@ -91,8 +131,19 @@ async def caseflow(
         **(environment or {}),
     }
 
-    # The command runs its own event loop, so not on this test's.
-    shown = await asyncio.to_thread(CliRunner().invoke, cli, list(arguments), env=environment)
+    def run() -> Result:
+        SERVICE_LOGS.commands.running = True
+        try:
+            return CliRunner().invoke(cli, list(arguments), env=environment)
+        finally:
+            SERVICE_LOGS.commands.running = False
+
+    SERVICE_LOGS.outside = sys.stdout
+    try:
+        # The command runs its own event loop, so not on this test's.
+        shown = await asyncio.to_thread(run)
+    finally:
+        SERVICE_LOGS.outside = None
     assert shown.exit_code == status, shown.output
     return shown.output
 
