@@ -7,6 +7,7 @@ import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -112,14 +113,30 @@ async def _events_of_a_case(endpoints: Endpoints) -> str:
     return case_id
 
 
+@dataclass(frozen=True)
+class RecordedCase:
+    """A fresh case whose two events the audit service has chained, and their rows."""
+
+    case_id: str
+    seqs: list[int]
+
+
+@pytest.fixture
+async def recorded(
+    audit_service: str, stack_endpoints: Endpoints, superuser: asyncpg.Connection
+) -> RecordedCase:
+    case_id = await _events_of_a_case(stack_endpoints)
+    return RecordedCase(case_id, await _case_recorded(superuser, case_id, 2))
+
+
 async def test_every_event_is_recorded_once_and_garbage_is_set_aside(
-    audit_service: str,
+    recorded: RecordedCase,
     stack_settings: Settings,
     stack_endpoints: Endpoints,
     superuser: asyncpg.Connection,
 ) -> None:
-    case_id = await _events_of_a_case(stack_endpoints)
-    assert len(await _case_recorded(superuser, case_id, 2)) == 2
+    case_id = recorded.case_id
+    assert len(recorded.seqs) == 2
     await asyncio.sleep(2)  # the duplicate has had time to arrive
     types = await superuser.fetch(
         "SELECT event_type FROM trail WHERE case_id = $1 ORDER BY seq", case_id
@@ -135,10 +152,9 @@ async def test_every_event_is_recorded_once_and_garbage_is_set_aside(
 
 
 async def test_the_application_cannot_change_or_delete_a_row(
-    audit_service: str, stack_endpoints: Endpoints, superuser: asyncpg.Connection
+    recorded: RecordedCase, superuser: asyncpg.Connection
 ) -> None:
-    case_id = await _events_of_a_case(stack_endpoints)
-    [seq, *_] = await _case_recorded(superuser, case_id, 2)
+    [seq, *_] = recorded.seqs
     with pytest.raises(asyncpg.InsufficientPrivilegeError, match="append-only"):
         await superuser.execute("UPDATE trail SET event_type = 'x' WHERE seq = $1", seq)
     with pytest.raises(asyncpg.InsufficientPrivilegeError, match="append-only"):
@@ -148,13 +164,9 @@ async def test_the_application_cannot_change_or_delete_a_row(
 
 
 async def test_verify_names_a_row_changed_or_deleted_behind_the_triggers_back(
-    audit_service: str,
-    stack_settings: Settings,
-    stack_endpoints: Endpoints,
-    superuser: asyncpg.Connection,
+    recorded: RecordedCase, stack_settings: Settings, superuser: asyncpg.Connection
 ) -> None:
-    case_id = await _events_of_a_case(stack_endpoints)
-    first, second = (await _case_recorded(superuser, case_id, 2))[:2]
+    first, second = recorded.seqs[:2]
     kept = await superuser.fetch("SELECT * FROM trail WHERE seq = ANY($1)", [first, second])
     # A superuser can switch triggers off for the session: the chain still tells.
     await superuser.execute("SET session_replication_role = replica")
@@ -177,13 +189,9 @@ async def test_verify_names_a_row_changed_or_deleted_behind_the_triggers_back(
 
 
 async def test_staff_read_the_trail_in_pages_that_link_and_others_may_not(
-    audit_service: str,
-    stack_settings: Settings,
-    stack_endpoints: Endpoints,
-    superuser: asyncpg.Connection,
+    audit_service: str, recorded: RecordedCase, stack_settings: Settings
 ) -> None:
-    case_id = await _events_of_a_case(stack_endpoints)
-    [first, *_] = await _case_recorded(superuser, case_id, 2)
+    case_id, [first, *_] = recorded.case_id, recorded.seqs
     officer = await signed_token(stack_settings, Role.LICENSING_OFFICER)
     stakeholder = await signed_token(stack_settings, Role.STAKEHOLDER, stakeholder="us-dod-dtsa")
     agency = await signed_token(stack_settings, Role.AGENCY, agency="DE-BAFA")
@@ -210,14 +218,9 @@ async def test_staff_read_the_trail_in_pages_that_link_and_others_may_not(
 
 
 async def test_verify_detects_a_row_altered_in_the_services_answer(
-    audit_service: str,
-    stack_settings: Settings,
-    stack_endpoints: Endpoints,
-    superuser: asyncpg.Connection,
-    tmp_path: Path,
+    audit_service: str, recorded: RecordedCase, stack_settings: Settings, tmp_path: Path
 ) -> None:
-    case_id = await _events_of_a_case(stack_endpoints)
-    [first, *_] = await _case_recorded(superuser, case_id, 2)
+    [first, *_] = recorded.seqs
     operator = await signed_token(stack_settings, Role.OPERATOR)
     # Stands between the CLI and the audit service, and changes one row of what it answers.
     altering = FastAPI()
