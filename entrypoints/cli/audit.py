@@ -24,15 +24,16 @@ PAGE = 1000
 async def verify_trail(audit: ServiceClient, token: str) -> tuple[ChainCheck, list[ChainBreak]]:
     """The whole chain, read page by page, recomputed: what was read, and every break."""
     check, found, after = ChainCheck(), [], 0
-    while True:
-        page = TrailPage.model_validate(
-            await audit.call("GET", f"/trail?after={after}&limit={PAGE}", token)
-        )
-        for row in page.rows:
-            found += check.check(ChainedRow.of_stored(row))
-        if page.next_after is None:
-            return check, found
-        after = page.next_after
+    async with audit.session() as client:
+        while True:
+            page = TrailPage.model_validate(
+                await client.call("GET", f"/trail?after={after}&limit={PAGE}", token)
+            )
+            for row in page.rows:
+                found += check.check(ChainedRow.of_stored(row))
+            if page.next_after is None:
+                return check, found
+            after = page.next_after
 
 
 async def rows_of_case(audit: ServiceClient, token: str, case: str) -> list[ChainedRow]:

@@ -96,9 +96,10 @@ async def _pages(
 ) -> list[NoticeListed]:
     found: list[NoticeListed] = []
     after: str | None = ""
-    while after is not None:
-        query = urlencode({**wanted, "limit": PAGE, **({"after": after} if after else {})})
-        page = NoticePage.model_validate(await client.call("GET", f"{path}?{query}", token))
-        found += page.notices
-        after = page.next
+    async with client.session() as paging:
+        while after is not None:
+            query = urlencode({**wanted, "limit": PAGE, **({"after": after} if after else {})})
+            page = NoticePage.model_validate(await paging.call("GET", f"{path}?{query}", token))
+            found += page.notices
+            after = page.next
     return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Path, Query, status
+from fastapi import Depends, FastAPI, Path, Query, Response, status
 
 from caseflow.auth import REVIEWERS, Principal, Role, require
 from caseflow.auth.dependencies import Authentication
@@ -35,18 +35,20 @@ def build_api(owner: PoolOwner, authentication: Authentication) -> FastAPI:
         authentication,
     )
 
-    @api.get("/trail", responses=REFUSALS)
+    @api.get("/trail", response_model=TrailPage, responses=REFUSALS)
     async def trail(
         principal: Reader,
         after: Annotated[
             int, Query(ge=0, description="The rows after this seq (0: from the start).")
         ] = 0,
         limit: Annotated[int, Query(ge=1, le=PAGE_LIMIT)] = 1000,
-    ) -> TrailPage:
+    ) -> Response:
         """Up to `limit` rows after row `after`, in chain order."""
         async with owner.pool.acquire() as connection:
             rows = await rows_after(connection, after, limit)
-        return TrailPage(rows=rows, next_after=rows[-1].seq if len(rows) == limit else None)
+        page = TrailPage(rows=rows, next_after=rows[-1].seq if len(rows) == limit else None)
+        # Serialised once by the model itself: a verify reads the whole trail page by page.
+        return Response(page.model_dump_json(), media_type="application/json")
 
     @api.get("/trail/cases/{case}", responses=REFUSALS)
     async def trail_of_case(
