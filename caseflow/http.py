@@ -18,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.types import ASGIApp
 
+from caseflow.address_files import forget_address, record_address
 from caseflow.http_guards import StorableText
 
 log = structlog.get_logger(__name__)
@@ -38,6 +39,7 @@ class HttpServer:
     tls_keyfile: Path | None = None
     _server: uvicorn.Server | None = field(default=None, repr=False)
     _serving: asyncio.Task[None] | None = field(default=None, repr=False)
+    _url: str | None = field(default=None, repr=False)
 
     async def start(self, app: ASGIApp) -> str:
         """Listen and serve; return the address once requests are answered."""
@@ -63,19 +65,17 @@ class HttpServer:
         scheme = "https" if self.tls_certfile else "http"
         url = f"{scheme}://{host}:{port}"
         log.info(f"{self.name} API listening", url=url)
-        try:
-            self.url_file.parent.mkdir(parents=True, exist_ok=True)
-            self.url_file.write_text(url)
-        except OSError as error:  # a read-only container: the log line has said it
-            log.warning(f"{self.name} API address not recorded", error=str(error))
+        record_address(self.url_file, url, f"{self.name} API")
+        self._url = url
         return url
 
     async def stop(self) -> None:
-        """Stop serving and forget the address."""
+        """Stop serving and forget the address, unless another instance has recorded its own."""
         if self._server is not None and self._serving is not None:
             self._server.should_exit = True
             await self._serving
-        self.url_file.unlink(missing_ok=True)
+        if self._url is not None:
+            forget_address(self.url_file, self._url)
 
 
 def listening_socket(host: str, port: int | None, default_port: int) -> socket.socket:
@@ -103,6 +103,8 @@ def listening_socket(host: str, port: int | None, default_port: int) -> socket.s
 QUOTED_INPUT_LIMIT = 200
 # A listing's `limit`: out of range is refused with 422 and the bounds, not quietly bent to them.
 Latest = Annotated[int, Query(ge=1, le=500, description="How many, newest first (1 to 500).")]
+# A paged listing's `after`: where the page starts.
+AFTER = "The `next` of the page before (none: from the newest)."
 
 
 def refuse_invalid_requests(app: FastAPI) -> None:

@@ -15,6 +15,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
 
+from caseflow.address_files import forget_address, record_address
 from caseflow.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -44,10 +45,10 @@ class MetricsEndpoint:
     url_file: Path
 
     def stop(self) -> None:
-        """Stop serving and forget the address."""
+        """Stop serving and forget the address, unless another instance has recorded its own."""
         self.server.shutdown()
         self.server.server_close()
-        self.url_file.unlink(missing_ok=True)
+        forget_address(self.url_file, self.url)
 
 
 def url_file(settings: Settings, process: str) -> Path:
@@ -69,11 +70,7 @@ def serve_metrics(process: str, settings: Settings) -> MetricsEndpoint:
         server, _ = start_http_server(0, host)  # another stack holds the default
     url = f"http://{host}:{server.server_port}/metrics"
     recorded = url_file(settings, process)
-    try:
-        recorded.parent.mkdir(parents=True, exist_ok=True)
-        recorded.write_text(url)
-    except OSError as error:  # a read-only container: the log line says where
-        log.warning("metrics address not recorded", error=str(error))
+    record_address(recorded, url, "metrics")
     log.info("metrics served", process=process, url=url)
     return MetricsEndpoint(url, server, recorded)
 

@@ -1,12 +1,13 @@
-"""Calling a service's HTTP API (screening, consultation, sharing, intake) as the signed-in
+"""Calling a service's HTTP API (screening, consultation, sharing, intake, audit) as the signed-in
 user: where it listens, and its answer or refusal in words a user reads."""
 
 from __future__ import annotations
 
 import json
 import ssl
-from collections.abc import AsyncIterable, Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -14,7 +15,7 @@ import httpx
 
 from caseflow.settings import Settings
 
-Service = Literal["screening", "consultation", "sharing", "intake"]
+Service = Literal["screening", "consultation", "sharing", "intake", "audit"]
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 # An upload's answer starts once the service holds the whole body and has compared it (a
 # million list entries: a minute or more): no read deadline, only the connection's.
@@ -56,6 +57,9 @@ class ServiceClient:
     url: str
     service: Service
     verify: ssl.SSLContext | bool = True  # the CA of a service's own certificate (sharing's)
+    # Held by `session`: its calls share one connection (and one TLS set-up, which costs more
+    # than a page of answers).
+    http: httpx.AsyncClient | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(cls, settings: Settings, service: Service) -> ServiceClient:
@@ -64,16 +68,25 @@ class ServiceClient:
         verify = ssl.create_default_context(cafile=str(cafile)) if cafile else True
         return cls(service_url(settings, service), service, verify)
 
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[ServiceClient]:
+        """The same client, its calls sharing one connection until the block ends (paging)."""
+        async with httpx.AsyncClient(
+            base_url=self.url, timeout=TIMEOUT, verify=self.verify
+        ) as http:
+            yield replace(self, http=http)
+
     async def call(
         self, method: str, path: str, token: str, body: dict[str, Any] | None = None
     ) -> Any:
         """The JSON answer; `ServiceRefused` for a 4xx, `ServiceUnavailable` otherwise."""
         headers = {"Authorization": f"Bearer {token}"}
         try:
-            async with httpx.AsyncClient(
-                base_url=self.url, timeout=TIMEOUT, verify=self.verify
-            ) as http:
-                reply = await http.request(method, path, json=body, headers=headers)
+            if self.http is not None:
+                reply = await self.http.request(method, path, json=body, headers=headers)
+            else:
+                async with self.session() as client:
+                    return await client.call(method, path, token, body)
         except httpx.HTTPError as error:
             raise self._unanswered(error) from error
         self._judge(reply)

@@ -132,6 +132,19 @@ class Settings(BaseSettings):
         description="Where the CLI reaches the intake API; unset: the address in "
         "<state dir>/run/intake.url.",
     )
+    audit_http_host: str = Field(
+        default="127.0.0.1", description="Address the audit service's HTTP API listens on."
+    )
+    audit_http_port: int | None = Field(
+        default=None,
+        description="Port of the audit service's HTTP API; unset: 8330, or any free port while "
+        "8330 is taken (the address is logged and written to <state dir>/run/audit.url).",
+    )
+    audit_url: str | None = Field(
+        default=None,
+        description="Where the CLI reaches the audit API; unset: the address in "
+        "<state dir>/run/audit.url.",
+    )
     consultation_url: str | None = Field(
         default=None,
         description="Where the desk and the CLI reach the consultation API; unset: the address "

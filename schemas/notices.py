@@ -3,11 +3,14 @@ consultation's API answers for those this state shared, screening's for those pa
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated, NamedTuple
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 
 class ListedKind(StrEnum):
@@ -45,3 +48,62 @@ class NoticeListed(BaseModel):
             parties=[party["name"] for party in fields.get("parties", [])],
             about=fields.get("reason") or fields.get("explanation") or "",
         )
+
+
+class NoticePage(BaseModel):
+    """Notices, newest first, and where the next page starts."""
+
+    notices: list[NoticeListed]
+    next: str | None = Field(
+        description="The `after` that asks for the next page; none on the last page."
+    )
+
+    @classmethod
+    def of(cls, found: list[NoticeListed], limit: int) -> NoticePage:
+        """The first `limit` of `found` (read with one more, to tell whether more follow)."""
+        more = len(found) > limit
+        notices = found[:limit]
+        return cls(notices=notices, next=NoticeCursor.after(notices[-1]).encode() if more else None)
+
+
+class NoticeCursor(NamedTuple):
+    """The place of a notice in a listing: newest first, then by issuer and notice id."""
+
+    at: datetime
+    issuing_state: str
+    notice_id: str
+
+    @classmethod
+    def after(cls, notice: NoticeListed) -> NoticeCursor:
+        """The place just past `notice`."""
+        return cls(notice.at, notice.issuing_state, notice.notice_id)
+
+    def encode(self) -> str:
+        """The cursor as a listing's `after` takes it (opaque to the caller)."""
+        fields = [self.at.isoformat(), self.issuing_state, self.notice_id]
+        return base64.urlsafe_b64encode(json.dumps(fields).encode()).decode()
+
+    @classmethod
+    def decode(cls, text: str) -> NoticeCursor:
+        """The cursor a page's `next` gave; ValueError for anything else."""
+        try:
+            at, state, notice_id = json.loads(base64.urlsafe_b64decode(text.encode()))
+            return cls(datetime.fromisoformat(at), str(state), str(notice_id))
+        except (binascii.Error, UnicodeDecodeError, TypeError, ValueError) as error:
+            raise ValueError(f"not a cursor a notice listing gave: {text!r}") from error
+
+
+def _checked(text: str | None) -> str | None:
+    """A listing's `after`: none, or a cursor that decodes (a 422 otherwise)."""
+    if text is not None:
+        NoticeCursor.decode(text)
+    return text
+
+
+# A listing's `after`, as a query parameter: the `next` of the page before.
+NoticeAfter = Annotated[str | None, AfterValidator(_checked)]
+
+
+def notice_cursor(after: str | None) -> NoticeCursor | None:
+    """The place a listing's checked `after` names; none for the first page."""
+    return NoticeCursor.decode(after) if after else None

@@ -21,9 +21,17 @@ from entrypoints.stack.temporal import register_search_attributes
 from schemas.topics import ALL_TOPICS
 from tests.actors import use_stack
 from tests.containers import ServerPath, container_servers, server_path
+from tests.support import route_service_logs
 from workflows.client import connect
 
 STATE_DIR_PREFIX = "caseflow-stack-"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Services started in this process log to the test's output, never a command's."""
+    route_service_logs()
+
+
 OWNER_FILE = "owner.json"  # names the test session that owns a state folder
 
 

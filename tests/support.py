@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
+import sys
+import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TextIO, cast
 
+import asyncpg
 import jwt
+import structlog
 from aiokafka import AIOKafkaConsumer
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from caseflow.auth import Principal, Role, open_accounts
 from caseflow.auth.tokens import issuer
 from caseflow.settings import Settings
 from entrypoints.cli import app as cli
+from schemas.intake_reads import CaseStanding, Refusal
+from services.intake.config import SCHEMA as INTAKE_SCHEMA
+from services.intake.queries import standing_of
 
 Event = dict[str, Any]
 TEST_PASSWORD = "test-account-password"
@@ -68,6 +76,42 @@ async def collect(
     return seen
 
 
+class ServiceLogs(io.TextIOBase):
+    """Where structlog prints in the test process: services started by a test log to the test's
+    own output, never into the output of a command the test runs meanwhile.
+
+    `CliRunner` captures a command by swapping `sys.stdout` for the whole process, and structlog
+    prints to whatever `sys.stdout` is; so a service's log line written while a command ran
+    would be read as the command's, and an assertion that a word is absent could be fooled. A
+    command's own log lines, written on its thread, stay in its output, as they would in a shell.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.outside: TextIO | None = None  # sys.stdout as it was before a command swapped it
+        self.commands = threading.local()
+
+    def write(self, text: str) -> int:
+        """Print on the command's output from its own thread; anywhere else, on the test's."""
+        on_command = getattr(self.commands, "running", False)
+        target = sys.stdout if on_command or self.outside is None else self.outside
+        return target.write(text)
+
+    def flush(self) -> None:
+        """Flush wherever the last lines went."""
+        (self.outside or sys.stdout).flush()
+
+
+SERVICE_LOGS = ServiceLogs()
+
+
+def route_service_logs() -> None:
+    """Make structlog print through `SERVICE_LOGS` in this process (tests/conftest.py)."""
+    # A text stream in all that print uses (write, flush), though not a typing.TextIO subclass.
+    stream = cast(TextIO, SERVICE_LOGS)
+    structlog.configure(logger_factory=structlog.PrintLoggerFactory(file=stream))
+
+
 async def caseflow(
     settings: Settings,
     *arguments: str,
@@ -77,7 +121,7 @@ async def caseflow(
 ) -> str:
     """The `caseflow` command's output, run against the session's stack (its servers and its
     payload keys) as the bearer of `token`, if any, with `environment` added; it must exit with
-    `status`."""
+    `status`. Log lines of services running in this process meanwhile are not in it."""
     environment = {
         "CASEFLOW_STATE_DIR": str(settings.state_dir),
         "COLUMNS": "250",
@@ -86,8 +130,20 @@ async def caseflow(
         "CASEFLOW_TOKEN_FILE": str(settings.state_dir / "test-user-config" / "token"),
         **(environment or {}),
     }
-    # The command runs its own event loop, so not on this test's.
-    shown = await asyncio.to_thread(CliRunner().invoke, cli, list(arguments), env=environment)
+
+    def run() -> Result:
+        SERVICE_LOGS.commands.running = True
+        try:
+            return CliRunner().invoke(cli, list(arguments), env=environment)
+        finally:
+            SERVICE_LOGS.commands.running = False
+
+    SERVICE_LOGS.outside = sys.stdout
+    try:
+        # The command runs its own event loop, so not on this test's.
+        shown = await asyncio.to_thread(run)
+    finally:
+        SERVICE_LOGS.outside = None
     assert shown.exit_code == status, shown.output
     return shown.output
 
@@ -102,12 +158,17 @@ async def eventually(check: Callable[[], Awaitable[bool]], what: str, wait: floa
 
 
 async def signed_token(
-    settings: Settings, role: Role, *, stakeholder: str | None = None, name: str | None = None
+    settings: Settings,
+    role: Role,
+    *,
+    stakeholder: str | None = None,
+    agency: str | None = None,
+    name: str | None = None,
 ) -> str:
-    """A token of a new enabled account of `role` (a stakeholder's speaking for `stakeholder`),
-    signed with the stack's keys as `caseflow login` would get it."""
+    """A token of a new enabled account of `role` (a stakeholder's speaking for `stakeholder`,
+    an agency's being `agency`), signed with the stack's keys as `caseflow login` would get it."""
     account = name or f"{role.value.replace('_', '-')}-{uuid.uuid4().hex[:8]}"
-    principal = Principal(name=account, role=role, stakeholder=stakeholder)
+    principal = Principal(name=account, role=role, stakeholder=stakeholder, agency=agency)
     async with open_accounts(settings.endpoints().database) as accounts:
         await accounts.add(principal, TEST_PASSWORD)
     return issuer(settings).issue(principal, timedelta(hours=2))
@@ -125,3 +186,14 @@ def forge(token: str) -> str:
     return jwt.encode(
         claims, "a-forger's-own-key-" + "x" * 32, algorithm="HS256", headers={"kid": kid}
     )
+
+
+async def intake_standing(
+    database: str, agency: str, reference: str
+) -> tuple[CaseStanding | None, list[Refusal]]:
+    """What intake's tables hold under the reference: its case, if any, and its refusals."""
+    connection = await asyncpg.connect(database, server_settings={"search_path": INTAKE_SCHEMA})
+    try:
+        return await standing_of(connection, agency, reference)
+    finally:
+        await connection.close()

@@ -4,8 +4,8 @@ stands, and reads its own topic of case events."""
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 import typer
 from rich.console import Console
@@ -17,12 +17,10 @@ from entrypoints.agency_client import (
     read_submission,
     sample_messages,
 )
-from schemas.envelope import utcnow
-from services.intake.queries import UnreadableSubmission, standing_of, unreadable_for
+from entrypoints.cli.acting import call_service
+from schemas.intake_reads import ReferenceStanding, UnreadableSubmission
 
 console = Console()
-# Unreadable submissions whose sender could not be seen are shown to every agency this long.
-UNREADABLE_SHOWN_FOR = timedelta(days=14)
 
 
 def submit(
@@ -44,14 +42,11 @@ def status(
     agency: str = typer.Argument(..., help="The agency's registry code, e.g. DE-BAFA."),
     reference: str = typer.Argument(..., help="The agency's own reference."),
 ) -> None:
-    """Show the case registered under an agency reference, and any refusals it drew."""
-    database = Settings().endpoints().database
-    standing, refusals = asyncio.run(standing_of(database, agency, reference))
-    unreadable = (
-        asyncio.run(unreadable_for(database, agency, reference, utcnow() - UNREADABLE_SHOWN_FOR))
-        if standing is None
-        else []
-    )
+    """Show the case registered under an agency reference, and any refusals it drew, as intake
+    answers the signed-in agency (or staff)."""
+    query = urlencode({"agency": agency, "reference": reference})
+    found = ReferenceStanding.model_validate(call_service("intake", "GET", f"/standing?{query}"))
+    standing, refusals, unreadable = found.case, found.refusals, found.unreadable
     if standing is None and not refusals and not unreadable:
         console.print(f"no case and no refusal under {agency} {reference}")
         raise typer.Exit(1)

@@ -1,43 +1,45 @@
-"""`caseflow audit verify | show CASE`: the tamper-evident trail of every event and action."""
+"""`caseflow audit verify | show CASE`: the tamper-evident trail of every event and action, read
+row by row from the audit service and checked here, so a service that altered its answer is
+caught as surely as an altered table."""
 
 from __future__ import annotations
 
-import asyncio
 import json
+from urllib.parse import quote
 
-import asyncpg
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from caseflow.settings import Settings
-from services.audit.adapters import every_row, rows_of_case
-from services.audit.config import SCHEMA
+from caseflow.service_api import ServiceClient
+from entrypoints.cli.acting import act_on_service
+from schemas.audit_trail import TrailPage, TrailRow
 from services.audit.domain import ChainBreak, ChainCheck, ChainedRow
 
 app = typer.Typer(help="The audit trail: verify its hash chain, show a case's record.")
 console = Console()
+PAGE = 1000
 
 
-async def verify_trail(database_url: str) -> tuple[ChainCheck, list[ChainBreak]]:
-    """The whole chain checked in one snapshot: what was read, and every break."""
-    connection = await asyncpg.connect(database_url, server_settings={"search_path": SCHEMA})
-    try:
-        check, found = ChainCheck(), []
-        async with connection.transaction(isolation="repeatable_read", readonly=True):
-            async for row in every_row(connection):
-                found += check.check(row)
-        return check, found
-    finally:
-        await connection.close()
+async def verify_trail(audit: ServiceClient, token: str) -> tuple[ChainCheck, list[ChainBreak]]:
+    """The whole chain, read page by page, recomputed: what was read, and every break."""
+    check, found, after = ChainCheck(), [], 0
+    async with audit.session() as client:
+        while True:
+            page = TrailPage.model_validate(
+                await client.call("GET", f"/trail?after={after}&limit={PAGE}", token)
+            )
+            for row in page.rows:
+                found += check.check(ChainedRow.of_stored(row))
+            if page.next_after is None:
+                return check, found
+            after = page.next_after
 
 
-async def _rows_of(database_url: str, case: str) -> list[ChainedRow]:
-    connection = await asyncpg.connect(database_url, server_settings={"search_path": SCHEMA})
-    try:
-        return await rows_of_case(connection, case)
-    finally:
-        await connection.close()
+async def rows_of_case(audit: ServiceClient, token: str, case: str) -> list[ChainedRow]:
+    """The trail's rows of one case (by case id or control number), in order."""
+    answer = await audit.call("GET", f"/trail/cases/{quote(case, safe='')}", token)
+    return [ChainedRow.of_stored(TrailRow.model_validate(row)) for row in answer]
 
 
 def _actor(row: ChainedRow) -> str:
@@ -60,7 +62,7 @@ def verify(
     ),
 ) -> None:
     """Recompute the hash chain; name every changed or deleted row (exit 1 if any)."""
-    check, found = asyncio.run(verify_trail(Settings().endpoints().database))
+    check, found = act_on_service("audit", verify_trail)
     count, last = check.rows, check.last
     if count < at_least:
         found.append(ChainBreak(count + 1, f"deleted: the trail held {at_least} rows before"))
@@ -76,7 +78,9 @@ def verify(
 @app.command()
 def show(case: str = typer.Argument(..., help="Case id or control number.")) -> None:
     """Every recorded event and reviewer action of one case, in order."""
-    rows = asyncio.run(_rows_of(Settings().endpoints().database, case))
+    rows: list[ChainedRow] = act_on_service(
+        "audit", lambda audit, token: rows_of_case(audit, token, case)
+    )
     table = Table("row", "occurred (UTC)", "event", "by", "source", "hash")
     for row in rows:
         table.add_row(

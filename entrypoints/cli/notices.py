@@ -8,16 +8,16 @@ from enum import StrEnum
 from urllib.parse import urlencode
 
 import typer
-from pydantic import TypeAdapter
 from rich.console import Console
 from rich.table import Table
 
-from caseflow.service_api import Service
-from entrypoints.cli.acting import call_service
-from schemas.notices import NoticeListed
+from caseflow.service_api import Service, ServiceClient
+from entrypoints.cli.acting import act_on_service
+from schemas.notices import NoticeListed, NoticePage
 
 app = typer.Typer(help="Notices shared with and received from partner states.")
 console = Console()
+PAGE = 500  # notices a call asks for: the listings' most
 
 
 class Kind(StrEnum):
@@ -67,13 +67,13 @@ def _notices(
     kind: Kind | None, direction: Direction | None
 ) -> list[tuple[Direction, NoticeListed]]:
     """Both ways, newest first; a notice of ours that screening kept too is shown as shared."""
-    query = "" if kind is None else f"?{urlencode({'kind': kind.stored})}"
-    shared = _listed("consultation", f"/shared-notices{query}")
+    wanted = {} if kind is None else {"kind": kind.stored}
+    shared = _listed("consultation", "/shared-notices", wanted)
     ours = {(notice.issuing_state, notice.notice_id) for notice in shared}
     received = (
         [
             notice
-            for notice in _listed("screening", f"/partner-notices{query}")
+            for notice in _listed("screening", "/partner-notices", wanted)
             if (notice.issuing_state, notice.notice_id) not in ours
         ]
         if direction in (None, Direction.RECEIVED)
@@ -86,5 +86,20 @@ def _notices(
     return sorted(found, key=lambda way_notice: way_notice[1].at, reverse=True)
 
 
-def _listed(service: Service, path: str) -> list[NoticeListed]:
-    return TypeAdapter(list[NoticeListed]).validate_python(call_service(service, "GET", path))
+def _listed(service: Service, path: str, wanted: dict[str, str]) -> list[NoticeListed]:
+    """Every notice the listing holds, page after page."""
+    return list(act_on_service(service, lambda client, token: _pages(client, token, path, wanted)))
+
+
+async def _pages(
+    client: ServiceClient, token: str, path: str, wanted: dict[str, str]
+) -> list[NoticeListed]:
+    found: list[NoticeListed] = []
+    after: str | None = ""
+    async with client.session() as paging:
+        while after is not None:
+            query = urlencode({**wanted, "limit": PAGE, **({"after": after} if after else {})})
+            page = NoticePage.model_validate(await paging.call("GET", f"{path}?{query}", token))
+            found += page.notices
+            after = page.next
+    return found

@@ -6,25 +6,22 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
-import asyncpg
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from caseflow.service_api import ServiceClient, ServiceRefused, ServiceUnavailable
 from caseflow.settings import Settings
 from desk.register_client import (
     NotInRegister,
     RegisterClient,
     RegisterUnavailable,
 )
-from entrypoints.cli.audit import verify_trail
+from entrypoints.cli.audit import rows_of_case, verify_trail
 from entrypoints.cli.output_files import write_outputs
 from entrypoints.cli.session import NotSignedIn, actor_token
 from entrypoints.register_export import Bundle, check_against_trail, printable
-from schemas.register import CaseFile, CaseLine, PurgeReport
-from services.audit.adapters import rows_of_case
-from services.audit.config import SCHEMA as AUDIT_SCHEMA
-from services.audit.domain import ChainedRow
+from schemas.register import CaseLine, PurgeReport
 
 app = typer.Typer(
     help="The register of record: closed cases, retention purge, case file export.",
@@ -35,7 +32,11 @@ console = Console()
 
 def _refused(error: Exception, reference: str = "") -> typer.Exit:
     what = (
-        f"no case {reference} in the register" if isinstance(error, NotInRegister) else "register"
+        f"no case {reference} in the register"
+        if isinstance(error, NotInRegister)
+        else "audit trail"
+        if isinstance(error, ServiceRefused | ServiceUnavailable)
+        else "register"
     )
     console.print(f"[red]{what}:[/red] {error}", highlight=False)
     return typer.Exit(1)
@@ -121,7 +122,13 @@ def export(
     trail's hash chain (exit 1 if the trail does not vouch for it)."""
     try:
         bundle = asyncio.run(_bundle(case))
-    except (NotInRegister, RegisterUnavailable, NotSignedIn) as error:
+    except (
+        NotInRegister,
+        RegisterUnavailable,
+        NotSignedIn,
+        ServiceRefused,
+        ServiceUnavailable,
+    ) as error:
         raise _refused(error, case) from error
     html = printable(bundle)
     stem = out / f"case-{bundle.case.control_number or bundle.case.case_id}"
@@ -141,22 +148,15 @@ def export(
 
 
 async def _bundle(reference: str) -> Bundle:
-    """The case file from the register, checked against the audit trail as `caseflow audit`
-    reads it (its own read functions; the register's tables are not touched)."""
+    """The case file from the register, checked against the audit trail's rows as the audit
+    service serves them, the chain recomputed here as `caseflow audit verify` does."""
     settings = Settings()
-    found = await RegisterClient.of(settings).case_file(reference, actor_token(settings))
-    database = settings.endpoints().database
-    check, breaks = await verify_trail(database)
-    rows = await _audit_rows(database, found)
-    audit = check_against_trail(
+    token = actor_token(settings)
+    found = await RegisterClient.of(settings).case_file(reference, token)
+    audit = ServiceClient.of(settings, "audit")
+    check, breaks = await verify_trail(audit, token)
+    rows = await rows_of_case(audit, token, found.case_id)
+    audit_check = check_against_trail(
         found, rows, breaks, check.rows, check.last.hash if check.last else None
     )
-    return Bundle(exported_at=datetime.now(UTC), case=found, audit=audit)
-
-
-async def _audit_rows(database: str, case: CaseFile) -> list[ChainedRow]:
-    connection = await asyncpg.connect(database, server_settings={"search_path": AUDIT_SCHEMA})
-    try:
-        return await rows_of_case(connection, case.case_id)
-    finally:
-        await connection.close()
+    return Bundle(exported_at=datetime.now(UTC), case=found, audit=audit_check)

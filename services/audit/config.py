@@ -17,6 +17,7 @@ from schemas.topics import (
 SCHEMA = "audit"
 MIGRATIONS = Path(__file__).parent / "migrations"
 CONSUMER = "caseflow-audit"
+DEFAULT_HTTP_PORT = 8330
 # Every topic of events (commands and raw submissions are recorded through their outcomes).
 AUDITED: tuple[Topic, ...] = (
     CASES,

@@ -6,8 +6,10 @@ import hashlib
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import UTC, datetime
 
+from schemas.audit_trail import TrailRow
 from schemas.envelope import canonical_json
 
 GENESIS = "0" * 64  # the previous hash of the first row
@@ -50,6 +52,14 @@ class ChainedRow:
     recorded_at: datetime
     prev_hash: str
     hash: str
+
+    @classmethod
+    def of_stored(cls, row: TrailRow) -> ChainedRow:
+        """The row as the trail stored it (read from the audit service's answer)."""
+        entry = AuditEntry(
+            **row.model_dump(include={field.name for field in dataclass_fields(AuditEntry)})
+        )
+        return cls(row.seq, entry, row.recorded_at, row.prev_hash, row.hash)
 
 
 @dataclass(frozen=True)

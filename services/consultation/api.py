@@ -11,12 +11,12 @@ from pydantic import BaseModel, Field
 
 from caseflow.auth import CHAIRS, REVIEWERS, Principal, Role, require
 from caseflow.auth.dependencies import Authentication, install
-from caseflow.http import refuse_invalid_requests
+from caseflow.http import AFTER, Latest, refuse_invalid_requests
 from caseflow.uow import PoolOwner
 from schemas.consultation import Position, ReferralAnswered, ReferralCase
 from schemas.consultation_reads import ReferralCounts, ReferralState
 from schemas.envelope import utcnow
-from schemas.notices import ListedKind, NoticeListed
+from schemas.notices import ListedKind, NoticeAfter, NoticePage, notice_cursor
 from schemas.types import Text
 from services.consultation.domain import IncompleteAnswer, ResponseRefused, UnknownReferral
 from services.consultation.handlers import answer_referral
@@ -139,10 +139,14 @@ def build_api(
     async def list_shared_notices(
         principal: Staff,
         kind: Annotated[ListedKind | None, Query(description="Only notices of this kind.")] = None,
-    ) -> list[NoticeListed]:
-        """Denial, risk and approval-despite-denial notices this state shared, newest first."""
+        limit: Latest = 100,
+        after: Annotated[NoticeAfter, Query(max_length=400, description=AFTER)] = None,
+    ) -> NoticePage:
+        """Denial, risk and approval-despite-denial notices this state shared, newest first,
+        a page at a time."""
         async with owner.pool.acquire() as connection:
-            return await shared_notices(connection, kind)
+            found = await shared_notices(connection, kind, notice_cursor(after), limit + 1)
+        return NoticePage.of(found, limit)
 
     async def referral_of(principal: Principal, referral_id: str) -> ReferralState:
         async with owner.pool.acquire() as connection:

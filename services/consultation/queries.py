@@ -8,7 +8,7 @@ from datetime import datetime
 from caseflow.db import Connection
 from schemas.consultation import ReferralCase, ReferralStatus
 from schemas.consultation_reads import ReferralCounts, ReferralState
-from schemas.notices import ListedKind, NoticeListed
+from schemas.notices import ListedKind, NoticeCursor, NoticeListed
 from services.consultation.adapters import REFERRAL_COLUMNS, referral_of
 
 
@@ -82,11 +82,18 @@ async def referral_counts(connection: Connection, now: datetime) -> ReferralCoun
     return ReferralCounts(by_status=by_status, overdue=overdue)
 
 
-async def shared_notices(connection: Connection, kind: ListedKind | None) -> list[NoticeListed]:
-    """The notices this state shared with partner states (of one kind, if given), newest first."""
+async def shared_notices(
+    connection: Connection, kind: ListedKind | None, after: NoticeCursor | None, limit: int
+) -> list[NoticeListed]:
+    """Up to `limit` notices this state shared with partner states (of one kind, if given),
+    newest first, from just past `after`."""
     rows = await connection.fetch(
         "SELECT case_id, notice, shared_at FROM shared_notices"
-        " WHERE $1::text IS NULL OR kind = $1 ORDER BY shared_at DESC",
+        " WHERE ($1::text IS NULL OR kind = $1) AND ($2::timestamptz IS NULL"
+        " OR (shared_at, notice->>'issuing_state', notice_id) < ($2, $3, $4))"
+        " ORDER BY shared_at DESC, notice->>'issuing_state' DESC, notice_id DESC LIMIT $5",
         None if kind is None else kind.value,
+        *(after or (None, None, None)),
+        limit,
     )
     return [NoticeListed.of_stored(row["shared_at"], row["notice"], row["case_id"]) for row in rows]

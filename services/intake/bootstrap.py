@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import asyncpg
 from faststream import FastStream
 
 from caseflow.bad_messages.retries import RetryBudget
 from caseflow.http import HttpServer
-from caseflow.service_auth import ServiceAuthentication
+from caseflow.service_auth import AuthenticatedApi, ServiceAuthentication
 from caseflow.service_runtime import ServiceRuntime
 from caseflow.settings import Settings
 from caseflow.uow import PostgresStore
@@ -35,7 +32,7 @@ def bootstrap(settings: Settings, *, policy: IntakePolicy | None = None) -> Fast
         case_table(store),
         RetryBudget.from_settings(settings),
     )
-    resources = IntakeResources(
+    resources = AuthenticatedApi(
         runtime,
         HttpServer(
             "intake",
@@ -45,28 +42,6 @@ def bootstrap(settings: Settings, *, policy: IntakePolicy | None = None) -> Fast
             settings.state_dir / "run" / "intake.url",
         ),
         ServiceAuthentication(settings),
+        build_api,
     )
     return runtime.app(router, on_skipped=remember_unreadable(runtime), resources=resources)
-
-
-@dataclass
-class IntakeResources:
-    """Beside the pool and relay: the HTTP API operators read intake's figures through."""
-
-    runtime: ServiceRuntime
-    http: HttpServer
-    authentication: ServiceAuthentication
-
-    @property
-    def pool(self) -> asyncpg.Pool:
-        """Intake's connection pool (after the runtime starts)."""
-        return self.runtime.pool
-
-    async def start(self) -> None:
-        """Serve HTTP."""
-        await self.http.start(build_api(self, await self.authentication.start()))
-
-    async def stop(self) -> None:
-        """Stop serving HTTP."""
-        await self.http.stop()
-        await self.authentication.stop()

@@ -2,35 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
-import asyncpg
-
 from caseflow.db import Connection
-from schemas.intake_reads import IntakeSince
-from services.intake.config import CONSUMER, SCHEMA
+from schemas.intake_reads import (
+    CaseStanding,
+    IntakeSince,
+    Refusal,
+    UnreadableSubmission,
+)
+from services.intake.config import CONSUMER
 from services.intake.reasons import refusal_class
-
-
-@dataclass(frozen=True)
-class CaseStanding:
-    """Where one agency reference stands."""
-
-    case_id: str
-    control_number: str
-    status: str
-    outcome: str | None
-    registered_at: datetime
-    updated_at: datetime | None
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """A refused message under the reference, newest first."""
-
-    rejected_at: datetime
-    codes: list[str]
 
 
 async def intake_since(connection: Connection, since: datetime) -> IntakeSince:
@@ -56,73 +38,39 @@ async def intake_since(connection: Connection, since: datetime) -> IntakeSince:
 
 
 async def standing_of(
-    database_url: str, agency: str, reference: str
+    connection: Connection, agency: str, reference: str
 ) -> tuple[CaseStanding | None, list[Refusal]]:
-    """The case registered under the reference (if any) and the refusals it drew."""
-    connection = await asyncpg.connect(database_url, server_settings={"search_path": SCHEMA})
-    try:
-        row = await connection.fetchrow(
-            "SELECT case_id, control_number, status, outcome, registered_at, updated_at"
-            " FROM applications WHERE submitting_agency = $1 AND agency_reference = $2",
-            agency,
-            reference,
-        )
-        refusals = await connection.fetch(
-            "SELECT rejected_at, ARRAY(SELECT d->>'code' FROM jsonb_array_elements(deficiencies)"
-            " AS d) AS codes FROM rejections WHERE submitting_agency = $1"
-            " AND agency_reference = $2 ORDER BY rejected_at DESC LIMIT 10",
-            agency,
-            reference,
-        )
-    finally:
-        await connection.close()
-    standing = (
-        None
-        if row is None
-        else CaseStanding(
-            case_id=str(row["case_id"]),
-            control_number=row["control_number"],
-            status=row["status"],
-            outcome=row["outcome"],
-            registered_at=row["registered_at"],
-            updated_at=row["updated_at"],
-        )
+    """The case registered under the reference (if any) and the last 10 refusals it drew."""
+    row = await connection.fetchrow(
+        "SELECT case_id::text, control_number, status, outcome, registered_at, updated_at"
+        " FROM applications WHERE submitting_agency = $1 AND agency_reference = $2",
+        agency,
+        reference,
     )
-    return standing, [Refusal(r["rejected_at"], list(r["codes"])) for r in refusals]
-
-
-@dataclass(frozen=True)
-class UnreadableSubmission:
-    """A batch on the submissions topic no consumer could read: parked, never registered."""
-
-    parked_at: datetime
-    sent_at: datetime | None
-    location: str
-    codec: str
-    reason: str
-    # False when its records could not be read at all: whose it was cannot be told.
-    names_this_reference: bool
+    refusals = await connection.fetch(
+        "SELECT rejected_at, ARRAY(SELECT d->>'code' FROM jsonb_array_elements(deficiencies)"
+        " AS d) AS codes FROM rejections WHERE submitting_agency = $1"
+        " AND agency_reference = $2 ORDER BY rejected_at DESC LIMIT 10",
+        agency,
+        reference,
+    )
+    standing = None if row is None else CaseStanding.model_validate(dict(row))
+    return standing, [Refusal.model_validate(dict(r)) for r in refusals]
 
 
 async def unreadable_for(
-    database_url: str, agency: str, reference: str, since: datetime
+    connection: Connection, agency: str, reference: str, since: datetime
 ) -> list[UnreadableSubmission]:
     """Unreadable batches that carry this reference's key, or whose keys could not be seen at
     all (it may be one of them), parked since `since`, newest first."""
-    connection = await asyncpg.connect(database_url, server_settings={"search_path": SCHEMA})
-    try:
-        rows = await connection.fetch(
-            "SELECT parked_at, sent_at, topic, partition, first_offset, last_offset, codec,"
-            " reason, $1 = ANY(keys) AS named FROM unreadable_submissions"
-            " WHERE ($1 = ANY(keys) OR cardinality(keys) = 0) AND parked_at >= $2"
-            " ORDER BY parked_at DESC LIMIT 10",
-            f"{agency}:{reference}",
-            since,
-        )
-    except asyncpg.UndefinedTableError:
-        return []  # intake has not run since unreadable submissions were recorded
-    finally:
-        await connection.close()
+    rows = await connection.fetch(
+        "SELECT parked_at, sent_at, topic, partition, first_offset, last_offset, codec,"
+        " reason, $1 = ANY(keys) AS named FROM unreadable_submissions"
+        " WHERE ($1 = ANY(keys) OR cardinality(keys) = 0) AND parked_at >= $2"
+        " ORDER BY parked_at DESC LIMIT 10",
+        f"{agency}:{reference}",
+        since,
+    )
     return [
         UnreadableSubmission(
             parked_at=row["parked_at"],

@@ -11,7 +11,7 @@ import asyncpg
 
 from caseflow.uow import PostgresUnitOfWork
 from schemas.application import SubmitApplication
-from schemas.notices import ListedKind, NoticeListed
+from schemas.notices import ListedKind, NoticeCursor, NoticeListed
 from schemas.screening import PartnerNotice, ScreeningCompleted
 from schemas.sharing import APPROVAL_DESPITE_DENIAL, ApprovalDespiteDenial
 from services.screening.config import CONSUMER
@@ -174,12 +174,19 @@ class PostgresScreeningUnitOfWork(PostgresListStorage, PostgresSubjectStorage, P
             approvals,
         )
 
-    async def notices_listed(self, kind: ListedKind | None) -> list[NoticeListed]:
-        """Every kept notice (of one kind, if given), newest first."""
+    async def notices_listed(
+        self, kind: ListedKind | None, after: NoticeCursor | None, limit: int
+    ) -> list[NoticeListed]:
+        """Up to `limit` kept notices (of one kind, if given), newest first, from just past
+        `after`."""
         rows = await self.connection.fetch(
             "SELECT notice, received_at FROM partner_notices"
-            " WHERE $1::text IS NULL OR kind = $1 ORDER BY received_at DESC",
+            " WHERE ($1::text IS NULL OR kind = $1) AND ($2::timestamptz IS NULL"
+            " OR (received_at, issuing_state, notice_id) < ($2, $3, $4))"
+            " ORDER BY received_at DESC, issuing_state DESC, notice_id DESC LIMIT $5",
             None if kind is None else kind.value,
+            *(after or (None, None, None)),
+            limit,
         )
         return [NoticeListed.of_stored(row["received_at"], row["notice"]) for row in rows]
 

@@ -13,10 +13,10 @@ from pydantic import BaseModel, Field
 
 from caseflow.auth import REVIEWERS, Principal, Role, require
 from caseflow.auth.dependencies import Authentication, install
-from caseflow.http import refuse_invalid_requests
+from caseflow.http import AFTER, Latest, refuse_invalid_requests
 from caseflow.uow import PostgresStore
 from schemas.envelope import utcnow
-from schemas.notices import ListedKind, NoticeListed
+from schemas.notices import ListedKind, NoticeAfter, NoticePage, notice_cursor
 from schemas.screening import HitCleared
 from schemas.types import CountryCode
 from services.screening.adapters import ClearanceRecord, PostgresScreeningUnitOfWork
@@ -142,11 +142,14 @@ def build_api(
     async def partner_notices(
         principal: Reader,
         kind: Annotated[ListedKind | None, Query(description="Only notices of this kind.")] = None,
-    ) -> list[NoticeListed]:
+        limit: Latest = 100,
+        after: Annotated[NoticeAfter, Query(max_length=400, description=AFTER)] = None,
+    ) -> NoticePage:
         """The notices partner states sent (denials, risks, approvals despite a denial), newest
-        first."""
+        first, a page at a time."""
         async with store.unit_of_work() as uow:
-            return await uow.notices_listed(kind)
+            found = await uow.notices_listed(kind, notice_cursor(after), limit + 1)
+        return NoticePage.of(found, limit)
 
     @api.post(
         "/lists/{name}/versions",

@@ -56,19 +56,6 @@ class ListVersionLoaded(BaseModel):
         return f"{self.added} added, {self.changed} changed, {self.removed} removed"
 
 
-async def load_sent_list(
-    name: str,
-    body: AsyncIterable[bytes],
-    file_format: ListFormat,
-    loaded_from: str,
-    store: ListStore,
-    limit: Limit = LIST_FILE,
-) -> ListVersionLoaded:
-    """Read the file `body` streams as list `name` and store it as the list's next version."""
-    entries = await read_sent_list(name, body, file_format, limit)
-    return ListVersionLoaded.of(await load_list_version(name, entries, loaded_from, store))
-
-
 async def read_sent_list(
     name: str, body: AsyncIterable[bytes], file_format: ListFormat, limit: Limit = LIST_FILE
 ) -> list[RestrictedPartyEntry]:

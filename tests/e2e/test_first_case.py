@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from caseflow.auth import Role
 from caseflow.settings import Endpoints, Settings
 from entrypoints.processes import PROCESS_NAMES, start_processes
 from entrypoints.stack import process_status
@@ -18,7 +19,7 @@ from schemas.topics import CASES, REJECTIONS
 from tests.actors import token_for
 from tests.e2e.cli import caseflow
 from tests.e2e.reviews import await_review
-from tests.support import collect
+from tests.support import collect, signed_token
 from workflows.client import connect
 from workflows.tasks import Reviewer, ReviewerRole
 
@@ -81,12 +82,16 @@ ASSESSED = (
 async def _audited(settings: Settings, control_number: str, last: str) -> None:
     """The case's trail records the reviewer's actions up to `last`, and the chain holds."""
     deadline = time.monotonic() + 60
-    while last not in (shown := caseflow(settings, "audit", "show", control_number, ok=(0, 1))):
+    # The audit API admits enabled accounts only: a reader of its own, not the workflow's actor.
+    reader = await signed_token(settings, Role.LICENSING_OFFICER)
+    while last not in (
+        shown := caseflow(settings, "audit", "show", control_number, ok=(0, 1), token=reader)
+    ):
         assert time.monotonic() < deadline, shown
         await asyncio.sleep(1)
     assert shown.count("ReviewerActed.v1") == 2  # claim, decide
     assert "officer-e2e" in shown
-    assert "audit trail intact" in caseflow(settings, "audit", "verify")
+    assert "audit trail intact" in caseflow(settings, "audit", "verify", token=reader)
 
 
 async def test_a_malformed_submission_is_rejected_and_the_services_keep_running(

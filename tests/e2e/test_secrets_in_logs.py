@@ -14,12 +14,14 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from pydantic import SecretStr
 
+from caseflow.auth import Role
 from caseflow.auth.tokens import new_key
 from caseflow.loopback import free_ports
 from caseflow.settings import Settings
 from entrypoints.processes import start_processes, stop_processes
 from entrypoints.stack import start_stack, stop_stack
 from tests.e2e.cli import caseflow
+from tests.support import signed_token
 from workflows.case_client import find_cases
 from workflows.client import connect, payload_keys
 
@@ -86,8 +88,13 @@ async def test_no_secret_reaches_a_log_line_or_the_command_line_output(
     while len(await find_cases(client, "CaseStatus = 'under_review'")) < 6:
         assert time.monotonic() < deadline, "the sample cases did not reach review"
         await asyncio.sleep(1)
-    for command in (("cases",), ("stack", "status"), ("audit", "verify")):
+    for command in (("cases",), ("stack", "status")):
         output += caseflow(own_stack, *command, with_log=True)
+    signing = own_stack.model_copy(
+        update={"auth_keys": SecretStr(secret_environment["CASEFLOW_AUTH_KEYS"])}
+    )
+    operator = await signed_token(signing, Role.OPERATOR)
+    output += caseflow(own_stack, "audit", "verify", with_log=True, token=operator)
 
     logs = {path.name: path.read_text(errors="replace") for path in _logs(own_stack)}
     assert {"intake.log", "worker.log", "bridge.log", "codec.log", "audit.log"} <= logs.keys()

@@ -11,7 +11,6 @@ from temporalio.client import Client
 from caseflow.settings import Settings
 from entrypoints.processes import PROCESS_NAMES, processes_status
 from schemas.topics import REJECTIONS, SHARING_NOTICES
-from services.intake.queries import standing_of
 from tests.faults.cases import (
     Submissions,
     count_cases,
@@ -20,7 +19,7 @@ from tests.faults.cases import (
     wait_for_cases,
 )
 from tests.faults.desk import EXPECTED_OUTCOME, FaultDesk
-from tests.support import collect
+from tests.support import collect, intake_standing
 from workflows.case_client import case_view
 from workflows.client import connect
 
@@ -81,7 +80,7 @@ async def every_case_reached_its_outcome_once(
 
     # The agency sees the outcome of every case; each deficient submission drew its refusal.
     for reference, (key, _) in sent.valid.items():
-        standing, _ = await standing_of(endpoints.database, key.split(":")[0], reference)
+        standing, _ = await intake_standing(endpoints.database, key.split(":")[0], reference)
         assert standing is not None, reference
         assert standing.status == "decided", reference
     refusals = await collect(

@@ -15,10 +15,10 @@ from entrypoints.agency_client import publish_submissions
 from entrypoints.processes import start_processes
 from entrypoints.stack import stop_process
 from entrypoints.stack.broker import stack_topics
-from services.intake.queries import standing_of
 from tests.faults.cases import decided_events, submissions, topic_partitions, wait_for_cases
 from tests.faults.chaos import kill, start_again
 from tests.faults.desk import FaultDesk
+from tests.support import intake_standing
 from workflows.case_client import case_view, find_cases
 from workflows.client import connect
 
@@ -65,7 +65,7 @@ async def test_after_a_broker_restart_cases_recover_and_the_agency_resends_what_
         # The agency finds neither a case nor a refusal for what intake never read, and resends.
         for reference, (key, _) in unread.valid.items():
             agency = key.split(":")[0]
-            assert await standing_of(endpoints.database, agency, reference) == (None, [])
+            assert await intake_standing(endpoints.database, agency, reference) == (None, [])
         await publish_submissions(endpoints.kafka, unread.messages)
         await wait_for_cases(client, f"CaseStatus = 'decided' AND {since}", 18, timeout=300)
     finally:
@@ -81,7 +81,7 @@ async def test_after_a_broker_restart_cases_recover_and_the_agency_resends_what_
             assert "screening re-sent" in notes
         if view.agency_reference in consulting.valid and view.consultation is not None:
             assert "consultation request re-sent" in notes
-        standing, _ = await standing_of(
+        standing, _ = await intake_standing(
             endpoints.database, view.submitting_agency, view.agency_reference
         )
         assert standing is not None

@@ -1,4 +1,5 @@
-"""The audit service chains every event onto an append-only trail; tampering is detected."""
+"""The audit service chains every event onto an append-only trail and serves its rows as stored;
+`caseflow audit verify` recomputes the chain from them, so tampering is detected."""
 
 from __future__ import annotations
 
@@ -6,15 +7,22 @@ import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import asyncpg
+import httpx
 import pytest
+from fastapi import FastAPI, Request
 
+from caseflow.auth import Role
 from caseflow.bad_messages.parked_topic import read_parked
+from caseflow.http import HttpServer
 from caseflow.kafka import start_producer
+from caseflow.loopback import free_ports
 from caseflow.settings import Endpoints, Settings
-from entrypoints.cli.audit import verify_trail
 from schemas.cases import CaseStatus
 from schemas.envelope import Contract, Envelope
 from schemas.review import ReviewerActed
@@ -22,15 +30,25 @@ from schemas.topics import CASES, REVIEW_ACTIONS, Topic
 from services.audit.bootstrap import bootstrap as audit_app
 from services.audit.config import CONSUMER
 from tests.integration.test_outbox_relay import status_event
+from tests.support import bearer, caseflow, signed_token
 
 pytestmark = [pytest.mark.integration]
 GARBAGE = b"\xff\xfe not an envelope"
 
 
 @pytest.fixture(scope="module")
-async def audit_service(stack_settings: Settings) -> AsyncIterator[None]:
-    async with audit_app(stack_settings):
-        yield
+async def audit_service(stack_settings: Settings) -> AsyncIterator[str]:
+    """The audit service on its own port (it writes its address for the CLI too); its API's
+    address."""
+    [port] = free_ports(1)
+    async with audit_app(stack_settings.model_copy(update={"audit_http_port": port})):
+        yield f"http://127.0.0.1:{port}"
+
+
+async def verify(settings: Settings, status: int = 0) -> str:
+    """What `caseflow audit verify` says to an operator, exiting with `status`."""
+    operator = await signed_token(settings, Role.OPERATOR)
+    return await caseflow(settings, "audit", "verify", token=operator, status=status)
 
 
 @pytest.fixture
@@ -95,11 +113,30 @@ async def _events_of_a_case(endpoints: Endpoints) -> str:
     return case_id
 
 
-async def test_every_event_is_recorded_once_and_garbage_is_set_aside(
-    audit_service: None, stack_endpoints: Endpoints, superuser: asyncpg.Connection
-) -> None:
+@dataclass(frozen=True)
+class RecordedCase:
+    """A fresh case whose two events the audit service has chained, and their rows."""
+
+    case_id: str
+    seqs: list[int]
+
+
+@pytest.fixture
+async def recorded(
+    audit_service: str, stack_endpoints: Endpoints, superuser: asyncpg.Connection
+) -> RecordedCase:
     case_id = await _events_of_a_case(stack_endpoints)
-    assert len(await _case_recorded(superuser, case_id, 2)) == 2
+    return RecordedCase(case_id, await _case_recorded(superuser, case_id, 2))
+
+
+async def test_every_event_is_recorded_once_and_garbage_is_set_aside(
+    recorded: RecordedCase,
+    stack_settings: Settings,
+    stack_endpoints: Endpoints,
+    superuser: asyncpg.Connection,
+) -> None:
+    case_id = recorded.case_id
+    assert len(recorded.seqs) == 2
     await asyncio.sleep(2)  # the duplicate has had time to arrive
     types = await superuser.fetch(
         "SELECT event_type FROM trail WHERE case_id = $1 ORDER BY seq", case_id
@@ -111,16 +148,13 @@ async def test_every_event_is_recorded_once_and_garbage_is_set_aside(
         if parked.key == case_id and parked.consumer == f"{CONSUMER}-{REVIEW_ACTIONS.name}"
     ]
     assert (garbage.raw_body(), garbage.error_type) == (GARBAGE, "UnreadableMessage")
-    check, problems = await verify_trail(stack_endpoints.database)
-    assert problems == []
-    assert check.rows >= 2
+    assert "audit trail intact" in await verify(stack_settings)
 
 
 async def test_the_application_cannot_change_or_delete_a_row(
-    audit_service: None, stack_endpoints: Endpoints, superuser: asyncpg.Connection
+    recorded: RecordedCase, superuser: asyncpg.Connection
 ) -> None:
-    case_id = await _events_of_a_case(stack_endpoints)
-    [seq, *_] = await _case_recorded(superuser, case_id, 2)
+    [seq, *_] = recorded.seqs
     with pytest.raises(asyncpg.InsufficientPrivilegeError, match="append-only"):
         await superuser.execute("UPDATE trail SET event_type = 'x' WHERE seq = $1", seq)
     with pytest.raises(asyncpg.InsufficientPrivilegeError, match="append-only"):
@@ -130,10 +164,9 @@ async def test_the_application_cannot_change_or_delete_a_row(
 
 
 async def test_verify_names_a_row_changed_or_deleted_behind_the_triggers_back(
-    audit_service: None, stack_endpoints: Endpoints, superuser: asyncpg.Connection
+    recorded: RecordedCase, stack_settings: Settings, superuser: asyncpg.Connection
 ) -> None:
-    case_id = await _events_of_a_case(stack_endpoints)
-    first, second = (await _case_recorded(superuser, case_id, 2))[:2]
+    first, second = recorded.seqs[:2]
     kept = await superuser.fetch("SELECT * FROM trail WHERE seq = ANY($1)", [first, second])
     # A superuser can switch triggers off for the session: the chain still tells.
     await superuser.execute("SET session_replication_role = replica")
@@ -142,16 +175,86 @@ async def test_verify_names_a_row_changed_or_deleted_behind_the_triggers_back(
             "UPDATE trail SET content = replace(content, 'Z999999', 'Z999998') WHERE seq = $1",
             second,
         )
-        _, changed = await verify_trail(stack_endpoints.database)
-        assert [str(problem) for problem in changed] == [
-            f"row {second}: changed after it was recorded (hash mismatch)"
-        ]
+        changed = await verify(stack_settings, status=1)
         await superuser.execute("DELETE FROM trail WHERE seq = $1", first)
-        _, deleted = await verify_trail(stack_endpoints.database)
-        assert f"row {first}: deleted" in " ".join(str(problem) for problem in deleted)
+        deleted = await verify(stack_settings, status=1)
     finally:
         await _restore(superuser, kept)
-    assert (await verify_trail(stack_endpoints.database))[1] == []
+    restored = await verify(stack_settings)
+
+    assert f"row {second}: changed after it was recorded (hash mismatch)" in changed
+    assert "audit trail TAMPERED: 1 problem(s)" in changed
+    assert f"row {first}: deleted" in deleted
+    assert "audit trail intact" in restored
+
+
+async def test_staff_read_the_trail_in_pages_that_link_and_others_may_not(
+    audit_service: str, recorded: RecordedCase, stack_settings: Settings
+) -> None:
+    case_id, [first, *_] = recorded.case_id, recorded.seqs
+    officer = await signed_token(stack_settings, Role.LICENSING_OFFICER)
+    stakeholder = await signed_token(stack_settings, Role.STAKEHOLDER, stakeholder="us-dod-dtsa")
+    agency = await signed_token(stack_settings, Role.AGENCY, agency="DE-BAFA")
+    async with httpx.AsyncClient(base_url=audit_service, timeout=10) as http:
+        pages = [
+            await http.get("/trail", params={"after": after, "limit": 1}, headers=bearer(officer))
+            for after in (first - 1, first)
+        ]
+        refused = [
+            (await http.get("/trail", headers=headers)).status_code
+            for headers in ({}, bearer(stakeholder), bearer(agency))
+        ]
+        too_many = await http.get("/trail", params={"limit": 5001}, headers=bearer(officer))
+    shown = await caseflow(stack_settings, "audit", "show", case_id, token=officer)
+
+    [page_one, page_two] = [page.json() for page in pages]
+    assert [row["seq"] for row in page_one["rows"]] == [first]
+    assert page_one["next_after"] == first
+    assert page_two["rows"][0]["prev_hash"] == page_one["rows"][0]["hash"]
+    assert refused == [401, 403, 403]
+    assert too_many.status_code == 422
+    assert "ReviewerActed.v1" in shown
+    assert "officer-9" in shown
+
+
+async def test_verify_detects_a_row_altered_in_the_services_answer(
+    audit_service: str, recorded: RecordedCase, stack_settings: Settings, tmp_path: Path
+) -> None:
+    [first, *_] = recorded.seqs
+    operator = await signed_token(stack_settings, Role.OPERATOR)
+    # Stands between the CLI and the audit service, and changes one row of what it answers.
+    altering = FastAPI()
+
+    @altering.get("/trail")
+    async def trail(request: Request) -> Any:
+        async with httpx.AsyncClient(base_url=audit_service, timeout=10) as http:
+            answer = await http.get(
+                "/trail",
+                params=request.query_params,
+                headers={"Authorization": request.headers["Authorization"]},
+            )
+        page = answer.json()
+        for row in page["rows"]:
+            if row["seq"] == first:
+                row["source"] = "someone else via caseflow.cases"
+        return page
+
+    server = HttpServer("altering", "127.0.0.1", 0, 0, tmp_path / "altering.url")
+    url = await server.start(altering)
+    try:
+        told = await caseflow(
+            stack_settings,
+            "audit",
+            "verify",
+            token=operator,
+            status=1,
+            environment={"CASEFLOW_AUDIT_URL": url},
+        )
+    finally:
+        await server.stop()
+
+    assert f"row {first}: changed after it was recorded (hash mismatch)" in told
+    assert "audit trail TAMPERED: 1 problem(s)" in told
 
 
 async def _restore(superuser: asyncpg.Connection, rows: list[asyncpg.Record]) -> None:

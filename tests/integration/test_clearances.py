@@ -59,7 +59,7 @@ async def test_a_cleared_hit_is_on_the_audit_trail_with_its_reviewer_and_reporte
         case_id,
         "HitCleared.v1",
     )
-    trail = await caseflow(stack_settings, "audit", "show", case_id)
+    trail = await caseflow(stack_settings, "audit", "show", case_id, token=token)
     [line] = [line for line in trail.splitlines() if "HitCleared" in line]
     assert officer in line
     [told] = await collect(

@@ -35,8 +35,7 @@ from schemas.intake import AGENCY_HEADER
 from schemas.topics import SUBMISSIONS, Topic
 from services.intake.bootstrap import bootstrap as intake_app
 from services.intake.config import CONSUMER
-from services.intake.queries import standing_of
-from tests.support import caseflow, eventually, signed_token
+from tests.support import caseflow, eventually, intake_standing, signed_token
 
 pytestmark = pytest.mark.integration
 
@@ -65,7 +64,7 @@ def new_submission(suffix: str) -> tuple[str, str, bytes]:
 
 
 async def registered(database: str, agency: str, reference: str) -> bool:
-    standing, _ = await standing_of(database, agency, reference)
+    standing, _ = await intake_standing(database, agency, reference)
     return standing is not None
 
 
@@ -168,7 +167,8 @@ async def test_a_corrupt_batch_is_parked_while_the_next_submission_is_registered
     assert counted is not None
     assert counted >= 1
 
-    told = await caseflow(stack_settings, "status", lost_agency, lost_reference)
+    agency_token = await signed_token(stack_settings, Role.AGENCY, agency=lost_agency)
+    told = await caseflow(stack_settings, "status", lost_agency, lost_reference, token=agency_token)
     assert "could not be read" in told
     assert f"under {lost_agency} {lost_reference}" in told
     assert f"{tp.topic}/0/{offset}" in told

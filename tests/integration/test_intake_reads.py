@@ -144,3 +144,45 @@ async def test_flow_shows_the_rest_when_intake_does_not_answer(
     assert "intake does not answer" in summary
     assert "open referrals" in summary
     assert "Cases" in summary
+
+
+async def test_an_agency_reads_where_its_own_reference_stands_and_no_other_agencys(
+    intake: str, stack_settings: Settings, stack_endpoints: Endpoints
+) -> None:
+    application = sample_applications(f"-standing-{uuid.uuid4().hex[:6]}")[0]
+    agency, reference = application.submitting_agency, application.agency_reference
+    own = await signed_token(stack_settings, Role.AGENCY, agency=agency)
+    other = await signed_token(stack_settings, Role.AGENCY, agency="FR-SBDU")
+    operator = await signed_token(stack_settings, Role.OPERATOR)
+    stakeholder = await signed_token(stack_settings, Role.STAKEHOLDER, stakeholder="us-dod-dtsa")
+    good = submission(application)
+    await publish_submissions(stack_endpoints.kafka, [(good.subject, good.to_bytes())])
+
+    async def registered() -> bool:
+        async with httpx.AsyncClient(base_url=intake, timeout=10) as http:
+            answer = await http.get(
+                "/standing", params={"agency": agency, "reference": reference}, headers=bearer(own)
+            )
+        return bool(answer.json()["case"])
+
+    await eventually(registered, "the application registered")
+    as_agency = await caseflow(stack_settings, "status", agency, reference, token=own)
+    as_operator = await caseflow(stack_settings, "status", agency, reference, token=operator)
+    as_other = await caseflow(stack_settings, "status", agency, reference, status=1, token=other)
+    as_stakeholder = await caseflow(
+        stack_settings, "status", agency, reference, status=1, token=stakeholder
+    )
+    not_signed_in = await caseflow(stack_settings, "status", agency, reference, status=1)
+    nothing = await caseflow(
+        stack_settings, "status", agency, f"{reference}-never", status=1, token=own
+    )
+
+    for told in (as_agency, as_operator):
+        assert f"{agency} {reference}: case " in told
+        assert "registered" in told
+    assert "refused" in as_other
+    assert "its own references" in as_other
+    assert "case " not in as_other
+    assert "refused" in as_stakeholder
+    assert "not signed in" in not_signed_in
+    assert f"no case and no refusal under {agency} {reference}-never" in nothing

@@ -19,8 +19,7 @@ from schemas.application import AmendApplication, WithdrawApplication
 from schemas.envelope import Contract, Envelope
 from schemas.topics import CASES, REJECTIONS
 from services.intake.bootstrap import bootstrap as intake_app
-from services.intake.queries import standing_of
-from tests.support import collect
+from tests.support import collect, intake_standing
 
 pytestmark = pytest.mark.integration
 
@@ -172,7 +171,7 @@ async def test_an_agency_amends_then_withdraws_its_case_and_can_then_change_noth
         where=about(reference, "SubmissionRejected.v1"),
     )
     assert [d["code"] for d in refusal["data"]["deficiencies"]] == ["case_closed"]
-    standing, refusals = await standing_of(
+    standing, refusals = await intake_standing(
         stack_endpoints.database, application.submitting_agency, reference
     )
     assert standing is not None

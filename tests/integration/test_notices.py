@@ -4,6 +4,7 @@ state shared, screening those partner states sent, to staff with a signed token;
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
 
@@ -128,15 +129,15 @@ async def test_staff_read_each_services_notices_and_others_are_refused(
             for url in (f"{consulting}/shared-notices", f"{screening}/partner-notices")
             for headers in ({}, stakeholder)
         ]
-    by_us = next(notice for notice in shared.json() if notice["notice_id"] == ours)
+    by_us = next(notice for notice in shared.json()["notices"] if notice["notice_id"] == ours)
     assert (by_us["case_id"], by_us["kind"], by_us["destination_country"]) == (
         request.case_id, "denial", DESTINATION,
     )  # fmt: skip
-    assert ours not in {notice["notice_id"] for notice in shared_risks.json()}
-    by_them = next(notice for notice in received.json() if notice["notice_id"] == theirs)
+    assert ours not in {notice["notice_id"] for notice in shared_risks.json()["notices"]}
+    by_them = next(notice for notice in received.json()["notices"] if notice["notice_id"] == theirs)
     assert by_them["parties"] == ["Zhongshan Optics Trading"]
     assert by_them["about"] == "Facial recognition for the monitoring of a minority"
-    assert theirs in {notice["notice_id"] for notice in received_denials.json()}
+    assert theirs in {notice["notice_id"] for notice in received_denials.json()["notices"]}
     assert [answer.status_code for answer in refused] == [401, 403, 401, 403]
     not_signed_in = await caseflow(stack_settings, "notices", "list", status=1)
     as_stakeholder = await caseflow(
@@ -146,24 +147,77 @@ async def test_staff_read_each_services_notices_and_others_are_refused(
     assert "refused" in as_stakeholder
 
 
-async def received_from_partner(endpoints: Endpoints, notice_id: str) -> None:
-    """A partner's denial notice, kept by screening as its consumer keeps one."""
+async def received_from_partner(
+    endpoints: Endpoints,
+    *notice_ids: str,
+    kind: NoticeKind = NoticeKind.DENIAL,
+    destination: str = DESTINATION,
+) -> None:
+    """Partners' notices, kept by screening as its consumer keeps one."""
     await migrate(endpoints.database, SCREENING_SCHEMA, SCREENING_MIGRATIONS)
     connection = await asyncpg.connect(
         endpoints.database, server_settings={"search_path": SCREENING_SCHEMA}
     )
     try:
-        await PostgresScreeningUnitOfWork(connection).add_partner_notice(
-            PartnerNotice(
-                notice_id=notice_id,
-                kind=NoticeKind.DENIAL,
-                issuing_state="DE",
-                issued_on=date(2026, 11, 2),
-                parties=[NoticeParty(role="end_user", name="Zhongshan Optics Trading")],
-                technology_categories=[TechnologyCategory.FACIAL_RECOGNITION],
-                destination_country=DESTINATION,
-                reason="Facial recognition for the monitoring of a minority",
+        for notice_id in notice_ids:
+            await PostgresScreeningUnitOfWork(connection).add_partner_notice(
+                PartnerNotice(
+                    notice_id=notice_id,
+                    kind=kind,
+                    issuing_state="DE",
+                    issued_on=date(2026, 11, 2),
+                    parties=[NoticeParty(role="end_user", name="Zhongshan Optics Trading")],
+                    technology_categories=[TechnologyCategory.FACIAL_RECOGNITION],
+                    destination_country=destination,
+                    reason="Facial recognition for the monitoring of a minority",
+                )
             )
-        )
     finally:
         await connection.close()
+
+
+async def test_notice_listings_come_in_pages_and_the_cli_follows_every_page(
+    consultation: httpx.AsyncClient,
+    case_services: None,
+    stack_settings: Settings,
+    stack_endpoints: Endpoints,
+) -> None:
+    # More than a page of the CLI's (500) risk notices, to a destination no case names.
+    run = uuid.uuid4().hex[:6]
+    sent = [f"P{run}-{n:03d}" for n in range(520)]
+    await received_from_partner(stack_endpoints, *sent, kind=NoticeKind.RISK, destination="AQ")
+    officer = await signed_token(stack_settings, Role.LICENSING_OFFICER)
+    screening = service_url(stack_settings, "screening")
+    pages: list[list[str]] = []
+    async with httpx.AsyncClient(base_url=screening, timeout=30) as http:
+        after: str | None = None
+        while after is not None or not pages:
+            params = {"kind": "risk", "limit": "200", **({"after": after} if after else {})}
+            page = (
+                await http.get("/partner-notices", params=params, headers=bearer(officer))
+            ).json()
+            pages.append([notice["notice_id"] for notice in page["notices"]])
+            after = page["next"]
+        refused = [
+            (await http.get("/partner-notices", params=params, headers=bearer(officer))).status_code
+            for params in ({"limit": "501"}, {"limit": "0"}, {"after": "not-a-cursor"})
+        ]
+    listed = await caseflow(
+        stack_settings,
+        "notices",
+        "list",
+        "--kind",
+        "risk",
+        "--direction",
+        "received",
+        token=officer,
+    )
+
+    read = [notice_id for page in pages for notice_id in page]
+    assert all(len(page) == 200 for page in pages[:-1])
+    assert len(read) == len(set(read))  # no notice twice across pages
+    assert set(sent) <= set(read)
+    mine = [notice_id for notice_id in read if notice_id.startswith(f"P{run}-")]
+    assert mine == sorted(sent, reverse=True)  # received in one go: the latest id first
+    assert refused == [422, 422, 422]
+    assert sum(f"P{run}-" in line for line in listed.splitlines()) == len(sent)

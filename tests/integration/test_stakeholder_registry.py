@@ -227,7 +227,7 @@ async def test_each_change_is_on_the_audit_trail_with_the_operator_who_made_it(
         "SELECT count(*) = 2 FROM audit.trail WHERE case_id = $1",
         subject,
     )
-    shown = await caseflow(stack_settings, "audit", "show", subject)
+    shown = await caseflow(stack_settings, "audit", "show", subject, token=operators["registrar-7"])
     [registered] = [line for line in shown.splitlines() if "StakeholderRegistered" in line]
     [updated] = [line for line in shown.splitlines() if "StakeholderUpdated" in line]
     assert "registrar-1-" in registered

@@ -7,6 +7,7 @@ import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from schemas.audit_trail import TrailRow
 from services.audit.domain import AuditEntry, ChainedRow, breaks, link
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -73,3 +74,26 @@ def test_the_same_event_read_twice_hashes_the_same() -> None:
     )
     assert again.content == entry.content
     assert link(None, again, START).hash == link(None, entry, START).hash
+
+
+def _as_served(row: ChainedRow) -> TrailRow:
+    """The row as the audit service's API answers it: JSON, read back."""
+    fields = {**dataclasses.asdict(row.entry), **dataclasses.asdict(row)}
+    del fields["entry"]
+    return TrailRow.model_validate_json(TrailRow.model_validate(fields).model_dump_json())
+
+
+def test_rows_read_from_the_services_answer_check_as_the_stored_ones() -> None:
+    rows = _chain()
+    served = [ChainedRow.of_stored(_as_served(row)) for row in rows]
+    assert served == rows
+    assert breaks(served) == []
+
+
+def test_a_row_changed_in_the_services_answer_breaks_the_chain() -> None:
+    answer = [_as_served(row) for row in _chain()]
+    answer[2] = answer[2].model_copy(update={"event_type": "CaseDecided.v1"})
+    found = breaks(ChainedRow.of_stored(row) for row in answer)
+    assert [str(problem) for problem in found] == [
+        "row 3: changed after it was recorded (hash mismatch)"
+    ]

@@ -547,6 +547,25 @@ def test_only_the_desk_holds_private_token_keys_and_verifiers_read_its_public_on
         assert services[name]["environment"]["CASEFLOW_AUTH_PUBLIC_FILE"] == published, name
 
 
+def test_each_service_api_listens_on_its_exposed_port_and_verifies_with_the_public_keys(
+    services: dict[str, Model],
+) -> None:
+    desk = services["desk"]["environment"]
+    published = desk["CASEFLOW_AUTH_PUBLIC_FILE"]
+    for name in ("intake", "screening", "consultation", "audit", "register"):
+        service, prefix = services[name], f"CASEFLOW_{name.upper()}_HTTP"
+        environment = service["environment"]
+        [mount] = [mount for mount in service["volumes"] if mount["source"] == "auth-public"]
+        reached = urlsplit(desk[f"CASEFLOW_{name.upper()}_URL"])  # where commands run by the desk
+
+        assert environment[f"{prefix}_HOST"] == "0.0.0.0", name
+        assert service["expose"] == [environment[f"{prefix}_PORT"]], name
+        assert (reached.hostname, str(reached.port)) == (name, environment[f"{prefix}_PORT"])
+        assert environment["CASEFLOW_AUTH_PUBLIC_FILE"] == published, name
+        assert mount["read_only"], f"{name} could change the keys it trusts"
+        assert _waits_on(service)["auth-keys"] == "service_completed_successfully", name
+
+
 def test_temporal_s_own_authoriser_reads_the_desk_s_public_keys(
     services: dict[str, Model],
 ) -> None:

@@ -7,14 +7,15 @@ from contextlib import asynccontextmanager
 
 import pytest
 
-from caseflow.limits import Limit
+from caseflow.limits import LIST_FILE, Limit
 from schemas.screening import ListUpdated
 from services.screening.list_diff import ListDelta
 from services.screening.list_updates import Progress
 from services.screening.list_uploads import (
     ListFileTooLarge,
+    ListFormat,
+    ListVersionLoaded,
     LoadProgress,
-    load_sent_list,
     read_sent_list,
     storing_lines,
 )
@@ -34,9 +35,25 @@ async def sent(content: bytes, chunk: int = 7) -> AsyncIterator[bytes]:
         yield content[start : start + chunk]
 
 
+async def load_as_the_api_does(
+    name: str,
+    body: AsyncIterator[bytes],
+    file_format: ListFormat,
+    loaded_from: str,
+    store: FakeScreeningStore,
+    limit: Limit = LIST_FILE,
+) -> ListVersionLoaded:
+    """What the API makes of a sent file: read, then stored, its last answer line the outcome."""
+    entries = await read_sent_list(name, body, file_format, limit)
+    lines = [line async for line in storing_lines(name, entries, loaded_from, store)]
+    outcome = LoadProgress.model_validate_json(lines[-1])
+    assert outcome.loaded is not None, outcome.failed
+    return outcome.loaded
+
+
 async def test_a_file_sent_in_pieces_becomes_the_next_version_and_is_announced() -> None:
     store = FakeScreeningStore()
-    loaded = await load_sent_list("national", sent(LISTED), "csv", "list.csv", store)
+    loaded = await load_as_the_api_does("national", sent(LISTED), "csv", "list.csv", store)
     assert (loaded.list_version, loaded.entries, loaded.summary()) == (
         "national@1",
         2,
@@ -48,8 +65,8 @@ async def test_a_file_sent_in_pieces_becomes_the_next_version_and_is_announced()
 
 async def test_the_same_file_sent_again_stores_no_second_version() -> None:
     store = FakeScreeningStore()
-    await load_sent_list("national", sent(LISTED), "csv", "list.csv", store)
-    again = await load_sent_list("national", sent(LISTED, 5), "csv", "retried", store)
+    await load_as_the_api_does("national", sent(LISTED), "csv", "list.csv", store)
+    again = await load_as_the_api_does("national", sent(LISTED, 5), "csv", "retried", store)
     assert (again.list_version, again.published) == ("national@1", False)
     assert len(store.published_of("ListUpdated")) == 1
 
@@ -57,10 +74,12 @@ async def test_the_same_file_sent_again_stores_no_second_version() -> None:
 async def test_a_file_that_is_not_a_list_is_refused_naming_the_record_not_a_server_path() -> None:
     store = FakeScreeningStore()
     with pytest.raises(ListFormatError) as refused:
-        await load_sent_list("csl", sent(b'{"results": [{"no_name": 1}]}'), "json", "c.json", store)
+        await load_as_the_api_does(
+            "csl", sent(b'{"results": [{"no_name": 1}]}'), "json", "c.json", store
+        )
     assert str(refused.value) == "record 0: not an object with a name"
     with pytest.raises(ListFormatError) as not_json:
-        await load_sent_list("csl", sent(b'{"results": ['), "json", "c.json", store)
+        await load_as_the_api_does("csl", sent(b'{"results": ['), "json", "c.json", store)
     assert str(not_json.value).startswith("not JSON (")
     assert store.published_of("ListUpdated") == []
 
@@ -69,7 +88,7 @@ async def test_a_file_beyond_the_limit_is_refused_naming_it_and_stores_nothing()
     store = FakeScreeningStore()
     small = Limit("list_file", 64, "the list file")
     with pytest.raises(ListFileTooLarge, match="exceeds the limit list_file of 64 bytes"):
-        await load_sent_list("national", sent(LISTED), "csv", "list.csv", store, small)
+        await load_as_the_api_does("national", sent(LISTED), "csv", "list.csv", store, small)
     assert store.published_of("ListUpdated") == []
 
 
