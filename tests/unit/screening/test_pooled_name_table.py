@@ -11,49 +11,24 @@ from services.screening.matching import RestrictedPartyEntry, RestrictedPartyInd
 from services.screening.matching.name_table import NameTable
 from services.screening.matching.pooled_names import joined, name_table
 
-_WORDS = [
+# Names are a distinctive part (any script), then at times a trade word, a place, a legal form.
+_DISTINCTIVE = (
     "Cytrox",
-    "Huaxin",
-    "NSO",
-    "Intellexa",
-    "Mohammad",
-    "al-Rashid",
-    "Pars",
-    "Tsement",
-    "Company",
-    "Com",
-    "pany",
-    "Limited",
-    "Ltd.",
-    "Co.,",
-    "GmbH",
-    "OOO",
-    "Trading",
-    "Trdng",
-    "Cornpany",
-    "Dr.",
-    "Jr",
-    "de",
-    "and",
-    "&",
-    "NS0",
-    "Gr0up",
-    "Shenzhen",
-    "Moscow",
-    "K.",
-    "Холдинг",
+    "Huaxin Intellexa",
+    "Mohammad al-Rashid",
+    "NS0 Gr0up",
+    "Com pany Serv ice",
     "Газпром",
     "Сytrox",
-    "深圳",
     "华信科技有限公司",
-    "محمد",
-    "الرشيد",
+    "محمد الرشيد",
     "שלום",
-    "Müller",
-    "Nguyễn",
-    "2024",
-    "x",
-]
+    "Müller & Nguyễn",
+    "Dr. K. Pars Jr",
+    "2024 x",
+)
+_TRADE_OR_PLACE = ("Trading", "Trdng", "Cornpany", "Tsement", "Shenzhen", "Moscow", "de", "")
+_LEGAL_FORMS = ("Limited", "Co., Ltd.", "GmbH", "OOO", "Холдинг", "")
 _COUNTRIES = ("AE", "CN", "RU", "IL", "DE")
 
 
@@ -61,7 +36,8 @@ def _entries(count: int, seed: int) -> list[RestrictedPartyEntry]:
     rng = random.Random(seed)
 
     def name() -> str:
-        return " ".join(rng.choice(_WORDS) for _ in range(rng.randint(1, 4)))
+        parts = (rng.choice(part) for part in (_DISTINCTIVE, _TRADE_OR_PLACE, _LEGAL_FORMS))
+        return " ".join(parts)
 
     entries = []
     for number in range(count):
