@@ -9,7 +9,8 @@ import numpy as np
 import numpy.typing as npt
 
 from services.screening.matching.model import RestrictedPartyEntry
-from services.screening.matching.normalise import NameToken, WordCachedNormaliser
+from services.screening.matching.normalise import NameToken
+from services.screening.matching.word_cache import WordCachedNormaliser
 
 Int32s = npt.NDArray[np.int32]
 
