@@ -67,10 +67,16 @@ def print_sizes(results: list[Figures]) -> None:
             f"{r['recall']:>7.3f} {r['precision']:>9.3f} {r['baseline_p50_ms']:>10.1f} "
             f"{speedup:>7.0f}x"
         )
-    print("\nCPU time of the process (the figure that compares on a shared machine):")
+    print("\nCPU time of the process and of those normalising for it (the figure that compares):")
     for r in results:
         print(
-            f"  {r['size']:>9,}: build {r['build_cpu_s']:.1f} s (load {r['build_load']}), "
+            f"  {r['size']:>9,}: build {r['build_cpu_s']:.1f} s (load {r['build_load']}"
+            + (
+                f"; other processes' peak {r['build_helpers_peak_mb']:.0f} MiB"
+                if r.get("build_helpers_peak_mb")
+                else ""
+            )
+            + "), "
             f"then {r.get('settle_s', 0.0):.1f} s settling the collector; "
             f"per party p50 {r['cpu_p50_ms']:.2f} ms, p99 {r['cpu_p99_ms']:.2f} ms, "
             f"{r['parties_per_cpu_s']:.0f} parties per CPU second "
@@ -130,6 +136,7 @@ def summary(results: list[Figures], rows: list[Figures], names: list[str]) -> Fi
             f"{key}_screen_load": r["screen_load"],
             f"{key}_hits_digest": r["hits_digest"],
             f"{key}_index_mb": round(r["index_mb"], 1),
+            f"{key}_build_helpers_peak_mb": round(r.get("build_helpers_peak_mb", 0.0), 1),
             f"{key}_recall": round(r["recall"], 4),
             f"{key}_precision": round(r["precision"], 4),
         }

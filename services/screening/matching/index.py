@@ -22,6 +22,7 @@ from services.screening.matching.model import Hit, RestrictedPartyEntry
 from services.screening.matching.name_table import NameTable
 from services.screening.matching.normalise import NormalisedName, normalise_name
 from services.screening.matching.policy import MatchPolicy
+from services.screening.matching.pooled_names import default_processes, name_table
 from services.screening.matching.scoring import NameComparison, WeightedToken, compare_names
 from services.screening.matching.vocabulary import Vocabulary
 
@@ -38,12 +39,20 @@ class RestrictedPartyIndex:
     names; the best `policy.candidates` by weighted overlap are aligned word by word.
     """
 
-    def __init__(self, entries: Sequence[RestrictedPartyEntry], policy: MatchPolicy) -> None:
-        """Index `entries` (kept by reference); prefer `RestrictedPartyIndex.build`."""
+    def __init__(
+        self,
+        entries: Sequence[RestrictedPartyEntry],
+        policy: MatchPolicy,
+        processes: int | None = None,
+    ) -> None:
+        """Index `entries` (kept by reference), their names normalised by `processes` processes
+        (by default every core for a large list, `pooled_names`); prefer `build`."""
         self.policy = policy
         self._entries = entries
+        if processes is None:
+            processes = default_processes(len(entries))
         with collection_paused():
-            names = NameTable(entries)
+            names = name_table(entries, processes)
             self.vocabulary = Vocabulary(
                 names.words,
                 np.frombuffer(names.kinds, dtype=np.int8),
@@ -60,10 +69,14 @@ class RestrictedPartyIndex:
 
     @classmethod
     def build(
-        cls, entries: Iterable[RestrictedPartyEntry], policy: MatchPolicy | None = None
+        cls,
+        entries: Iterable[RestrictedPartyEntry],
+        policy: MatchPolicy | None = None,
+        processes: int | None = None,
     ) -> RestrictedPartyIndex:
-        """Index list entries under a matching policy (the documented defaults if none)."""
-        return cls(list(entries), policy or MatchPolicy())
+        """Index list entries under a matching policy (the documented defaults if none); a large
+        list's names are normalised by `processes` processes (every core if None)."""
+        return cls(list(entries), policy or MatchPolicy(), processes)
 
     def updated(
         self, added: Sequence[RestrictedPartyEntry], removed: Collection[str]

@@ -175,7 +175,7 @@ regional people peoples militia gendarmerie council commission corps detention h
 for _word in _PUBLIC_BODY_WORDS.split():
     _PUBLIC_BODY[_word] = _word
 _GENERIC |= _PUBLIC_BODY
-# Generic words also read through a fold ("Trdng", "Cornpany": normalise._known_word) and cut
+# Generic words also read through a fold ("Trdng", "Cornpany": known_words.known_word) and cut
 # out of a run of Chinese syllables: not the trade words added since, whose folded keys are
 # short and would read names as trade words ("Mng" as "Mining", "Ming" out of "mingxin").
 FOLDABLE_GENERIC = frozenset(v for variants in _GENERIC.values() for v in variants.split())

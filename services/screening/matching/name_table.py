@@ -3,21 +3,41 @@
 from __future__ import annotations
 
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
 
 from services.screening.matching.model import RestrictedPartyEntry
-from services.screening.matching.normalise import NameToken, WordCachedNormaliser
+from services.screening.matching.normalise import NameToken
+from services.screening.matching.word_cache import WordCachedNormaliser
 
 Int32s = npt.NDArray[np.int32]
+
+
+# An entry as the table reads it: its names (primary first) and its first country, if any.
+ListedNames = tuple[tuple[str, ...], str | None]
+
+
+def listed_names(entry: RestrictedPartyEntry) -> ListedNames:
+    """An entry's names and first country: all a name table reads of it."""
+    return entry.names, entry.countries[0] if entry.countries else None
 
 
 class NameTable:
     """Every distinct normalised name of every entry, as word ids in flat arrays."""
 
     def __init__(self, entries: Sequence[RestrictedPartyEntry]) -> None:
+        self._fill(map(listed_names, entries))
+
+    @classmethod
+    def of_names(cls, rows: Iterable[ListedNames]) -> NameTable:
+        """The table of entries given by their names and first country (`listed_names`)."""
+        table = cls.__new__(cls)
+        table._fill(rows)
+        return table
+
+    def _fill(self, rows: Iterable[ListedNames]) -> None:
         self.words: list[str] = []
         self.countries: dict[str, int] = {}
         self.kinds = bytearray()
@@ -32,14 +52,14 @@ class NameTable:
         word_ids, first_name = array("i"), array("q", [0])
         tokens = WordCachedNormaliser().tokens  # each distinct word's work once, freed after
         word_id = self._word_id
-        for position, entry in enumerate(entries):
+        for position, (names, first_country) in enumerate(rows):
             seen: set[tuple[int, ...]] = set()
             country = (
-                self.countries.setdefault(entry.countries[0], len(self.countries))
-                if entry.countries
-                else -1
+                -1
+                if first_country is None
+                else self.countries.setdefault(first_country, len(self.countries))
             )
-            for alias, raw in enumerate(entry.names):
+            for alias, raw in enumerate(names):
                 words = tuple([word_id(token, ids) for token in tokens(raw)])
                 if words and words not in seen:
                     seen.add(words)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 
 from services.screening.matching import Hit, RestrictedPartyEntry, RestrictedPartyIndex
-from services.screening.matching.normalise import WordCachedNormaliser, normalise_name
+from services.screening.matching.normalise import normalise_name
+from services.screening.matching.word_cache import WordCachedNormaliser
 
 ORGANISATIONS = [
     RestrictedPartyEntry("Test List", "o-1", "Hangzhou Xinlian Electronics Co., Ltd."),

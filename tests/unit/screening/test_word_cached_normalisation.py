@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from services.screening.matching import lexicon, normalise_name
-from services.screening.matching.normalise import WordCachedNormaliser
+from services.screening.matching.word_cache import WordCachedNormaliser
 
 _WORDS = [
     "Cytrox",
