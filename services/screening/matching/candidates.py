@@ -51,13 +51,11 @@ class CandidateFinder:
         if not usable:
             return np.empty(0, dtype=np.int32)
         ids = np.concatenate([self._postings_of(word)[:limit] for word, _ in usable])
-        credit = np.concatenate(
-            [
-                np.full(min(counts[word], limit), self.vocabulary.weights[word] * sim)
-                for word, sim in usable
-            ]
+        credit = np.repeat(
+            [self.vocabulary.weights[word] * sim for word, sim in usable],
+            [min(counts[word], limit) for word, _ in usable],
         )
-        names, inverse = _unique(ids)
+        names, inverse = _unique(ids, sorted_already=len(usable) == 1)
         telling = np.bincount(inverse, weights=credit)
         party_weight = sum(token.weight for token in weighted)
         keep = self.policy.candidates
@@ -121,14 +119,17 @@ class CandidateFinder:
         return self._postings[self._posting_offsets[word] : self._posting_offsets[word + 1]]
 
 
-def _unique(ids: Int32s) -> tuple[Int32s, npt.NDArray[np.intp]]:
+def _unique(ids: Int32s, sorted_already: bool) -> tuple[Int32s, npt.NDArray[np.intp]]:
     """`np.unique(ids, return_inverse=True)`, sorted faster: the ids come as runs already in
-    order (each word's postings), which a stable sort merges instead of sorting again."""
-    order = np.argsort(ids, kind="stable")
-    ordered = ids[order]
+    order (each word's postings), which a stable sort merges instead of sorting again; one
+    run (one word's postings) needs no sort at all."""
+    order = None if sorted_already else np.argsort(ids, kind="stable")
+    ordered = ids if order is None else ids[order]
     first = np.empty(len(ordered), dtype=np.bool_)
     first[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    if order is None:
+        return ordered[first], np.cumsum(first, dtype=np.intp) - 1
     inverse = np.empty(len(ids), dtype=np.intp)
     inverse[order] = np.cumsum(first) - 1
     return ordered[first], inverse

@@ -12,7 +12,7 @@ import numpy as np
 from anyascii import anyascii
 
 from services.screening.matching.candidates import CandidateFinder
-from services.screening.matching.ceiling import may_reach
+from services.screening.matching.ceiling import ScoreCeiling
 from services.screening.matching.collector import collection_paused
 from services.screening.matching.explain import country_note, explain_hit
 from services.screening.matching.folds import spelling_key
@@ -125,13 +125,13 @@ class RestrictedPartyIndex:
         # A country bonus can lift a name just under the threshold; nothing lower can make it.
         floor = self.policy.hit_threshold - self.policy.same_country_bonus
         # Names surely under the floor are not aligned (not with a cut or a mistyped form).
-        bounded = not (slips or truncated)
+        ceiling = None if slips or truncated else ScoreCeiling(tokens, self.policy, floor)
         for name in self._candidates.find(tokens, country, truncated).tolist():
             entry = int(self._names.entry[name])
             if among is not None and entry not in among:
                 continue
             listed = self._listed_tokens(name)
-            if bounded and not may_reach(tokens, listed, self.policy, floor):
+            if ceiling is not None and not ceiling.may_reach(listed):
                 continue
             comparison = compare_names(tokens, listed, self.policy, truncated)
             if slips and comparison.score < self.policy.hit_threshold:

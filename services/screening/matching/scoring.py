@@ -467,7 +467,7 @@ def _misspelt_generic_pairs(
         for j, generic in enumerate(listed):
             if j in used_listed or generic.kind is not TokenKind.GENERIC:
                 continue
-            similarity = _generic_typo(word.text, generic.text)
+            similarity = generic_typo(word.text, generic.text)
             if similarity:
                 found.append(((i,), (j,), similarity, PairKind.TYPO))
                 used_listed.add(j)
@@ -476,7 +476,7 @@ def _misspelt_generic_pairs(
 
 
 @lru_cache(maxsize=1 << 16)
-def _generic_typo(word: str, generic: str) -> float:
+def generic_typo(word: str, generic: str) -> float:
     """How near a word is to the nearest spelling of a generic word (0 if beyond a typo)."""
     spellings = lexicon.GENERIC_SPELLINGS.get(generic, ())
     return max((_edit_similarity(word, spelling) for spelling in spellings), default=0.0)

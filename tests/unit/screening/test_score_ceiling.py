@@ -11,7 +11,7 @@ from services.screening.matching import (
     load_seed_list,
     normalise_name,
 )
-from services.screening.matching.ceiling import may_reach
+from services.screening.matching.ceiling import ScoreCeiling, may_reach
 from services.screening.matching.folds import spelling_key
 from services.screening.matching.scoring import WeightedToken, compare_names
 
@@ -90,3 +90,18 @@ def test_words_joined_or_split_on_either_side_may_reach_the_floor(
     assert may_reach(
         tokens(index, "Abu Bakr alF-arrani"), tokens(index, "Abu Bakr al-Farrani"), POLICY, FLOOR
     )
+
+
+def test_a_partys_ceiling_rules_out_the_same_names_whichever_it_looked_at_before(
+    index: RestrictedPartyIndex,
+) -> None:
+    listed = [tokens(index, name) for entry in index.entries for name in entry.names]
+    for entry in index.entries[:40]:
+        for party_name in variants(entry.name):
+            party = tokens(index, party_name)
+            if not party:
+                continue
+            kept = ScoreCeiling(party, POLICY, FLOOR)  # one per party, as a screening uses it
+            for other in listed:
+                if other:
+                    assert kept.may_reach(other) == may_reach(party, other, POLICY, FLOOR)
