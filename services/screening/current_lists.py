@@ -16,6 +16,7 @@ from services.screening.list_diff import combined_label
 from services.screening.list_storage import changes_since, current_entries, list_versions
 from services.screening.matching import Hit, MatchPolicy, RestrictedPartyIndex, load_list
 from services.screening.matching.collector import settle_after_indexing
+from services.screening.matching.index import PreparedParty
 from services.screening.matching.normalise import NameToken
 from services.screening.policy import ScreeningPolicy
 
@@ -83,10 +84,18 @@ class CurrentLists:
         every = self._positions[1]
         return {entry_id: every[entry_id] for entry_id in entry_ids if entry_id in every}
 
+    def prepared(self, party_name: str) -> PreparedParty | None:
+        """The party's name as the index scores it, prepared once for many `party_score`s."""
+        return self._index.prepared(party_name)
+
+    def party_score(self, party: PreparedParty | None, country: str | None, position: int) -> float:
+        """The party's score against one indexed entry, as screening would weigh it (0.0 for a
+        pair that surely scores under the hit threshold)."""
+        return 0.0 if party is None else self._index.pair_score(party, country, position)
+
     def pair_score(self, party_name: str, country: str | None, position: int) -> float:
-        """The party's score against one indexed entry, as screening would weigh it."""
-        hit = self._index.score_entry(party_name, country, position)
-        return 0.0 if hit is None else hit.score
+        """`party_score` of a party named once."""
+        return self.party_score(self.prepared(party_name), country, position)
 
     async def refresh(self, pool: asyncpg.Pool) -> bool:
         """Bring the index up to the list versions PostgreSQL holds, if it holds others: the

@@ -229,6 +229,8 @@ class PairBound:
             for entry in entries
         }
         self._parties: dict[str, list[_Word] | None] = {}
+        # Word pairs judged, by their texts: the same words recur across names.
+        self._alike: dict[tuple[str, str, bool], bool] = {}
 
     def could_hit(self, party_name: str, entry_id: str) -> bool:
         """False when the party cannot score a hit against the entry (an entry not given to
@@ -267,8 +269,11 @@ class PairBound:
 
     def _bound(self, party: list[_Word], listed: list[_Word]) -> float:
         precision = self._share(party, listed, party_side=True)
-        recall = self._share(listed, party, party_side=False)
         beta2 = self._policy.missing_listed_word_weight
+        # The score grows with recall: with recall 1 still under the floor, recall is not needed.
+        if (1 + beta2) * precision / (beta2 * precision + 1) < self._floor:
+            return 0.0
+        recall = self._share(listed, party, party_side=False)
         denominator = beta2 * precision + recall
         return (1 + beta2) * precision * recall / denominator if denominator else 0.0
 
@@ -286,7 +291,10 @@ class PairBound:
         """A typo, spelling or consonant variant of a word of the other name."""
         for them in other:
             party, listed = (word, them) if party_side else (them, word)
-            abjad = party.abjad or listed.abjad
-            if word_similarity(party.text, listed.text, abjad, self._policy) > 0:
+            pair = (party.text, listed.text, party.abjad or listed.abjad)
+            alike = self._alike.get(pair)
+            if alike is None:
+                alike = self._alike[pair] = word_similarity(*pair, self._policy) > 0
+            if alike:
                 return True
         return False

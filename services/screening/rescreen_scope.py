@@ -31,6 +31,7 @@ from services.screening.match_keys import (
     party_keys,
 )
 from services.screening.matching import Hit, MatchPolicy
+from services.screening.matching.index import PreparedParty
 from services.screening.screened_subjects import Candidate, ScreenedSubject, ScreenedSubjects
 
 YIELD_EVERY = 20  # subjects handled between two turns given to the event loop
@@ -127,6 +128,10 @@ class PairScorer(PairScore, WordWeights, Protocol):
     def list_version(self) -> str: ...
     def entry_positions(self, entry_ids: Collection[str]) -> dict[str, list[int]]: ...
     def pair_score(self, party_name: str, country: str | None, position: int) -> float: ...
+    def prepared(self, party_name: str) -> PreparedParty | None: ...
+    def party_score(
+        self, party: PreparedParty | None, country: str | None, position: int
+    ) -> float: ...
     def screen(
         self, party_name: str, country: str | None = None, among: Collection[int] | None = None
     ) -> list[Hit]: ...
@@ -276,11 +281,13 @@ async def hits_lost(
 
 
 class RememberedScores:
-    """Pair scores kept for one update: a party's name recurs across cases."""
+    """Pair scores kept for one update: a party's name recurs across cases, and is normalised
+    and weighed once for every entry it is scored against."""
 
     def __init__(self, scorer: PairScorer) -> None:
         self._scorer = scorer
         self._scores: dict[tuple[str, str | None, int], float] = {}
+        self._parties: dict[str, PreparedParty | None] = {}
 
     def entry_positions(self, entry_ids: Collection[str]) -> dict[str, list[int]]:
         """Where entries with these ids stand in the scorer's index."""
@@ -291,7 +298,10 @@ class RememberedScores:
         key = (party_name, country, position)
         score = self._scores.get(key)
         if score is None:
-            score = self._scores[key] = self._scorer.pair_score(party_name, country, position)
+            if party_name not in self._parties:
+                self._parties[party_name] = self._scorer.prepared(party_name)
+            party = self._parties[party_name]
+            score = self._scores[key] = self._scorer.party_score(party, country, position)
         return score
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
@@ -115,18 +115,18 @@ async def rescreen_affected(
     """
     listed = update.data
     scorer = standing.screener if isinstance(standing.screener, PairScorer) else None
-    search = None
+    search, finding = None, Stopwatch()
     async with store.unit_of_work() as uow:
         if await uow.handled(update.id):
             return Rescreened()
         changes = await uow.list_changes(listed.list_name, listed.number)
         if changes:
             await register_open_cases(uow, policy)
-            began = time.perf_counter()
-            search = await LikelyToChange.read(uow, changes, scorer, policy.match_policy())
+            with finding:
+                search = await LikelyToChange.read(uow, changes, scorer, policy.match_policy())
     rescreened = Rescreened()
     if search is not None:
-        rescreened = await _by_chunk(search, store, update, policy, standing, began)
+        rescreened = await _by_chunk(search, store, update, policy, standing, finding)
     async with store.unit_of_work() as uow:
         await uow.first_delivery(update.id)
     return rescreened
@@ -138,23 +138,40 @@ async def _by_chunk(
     update: Envelope[ListUpdated],
     policy: ScreeningPolicy,
     standing: Knowledge,
-    began: float,
+    finding: Stopwatch,
 ) -> Rescreened:
-    """Screen again each chunk of subjects as it is found, in a transaction of its own (the
-    finding timed from `began`, when the candidates were first read)."""
+    """Screen again each chunk of subjects as it is found, in a transaction of its own
+    (`finding` has timed the candidates' reading: it times the finding of each chunk too)."""
     cases: list[str] = []
-    screened, finding, screening = 0, 0.0, 0.0
-    async for likely in search.chunks(CHUNK):
-        found_at = time.perf_counter()
-        finding += found_at - began
-        async with store.unit_of_work() as uow:
-            kept = await _rescreen(uow, likely, update, search, policy, standing)
+    screened, screening = 0, Stopwatch()
+    chunks = aiter(search.chunks(CHUNK))
+    while likely := await _next_timed(chunks, finding):
+        with screening:
+            async with store.unit_of_work() as uow:
+                kept = await _rescreen(uow, likely, update, search, policy, standing)
         cases += [subject.case_id for subject in kept]
         screened += len(likely)
-        began = time.perf_counter()
-        screening += began - found_at
-    finding += time.perf_counter() - began
-    return Rescreened(len(search.candidates), cases, screened, finding, screening)
+    return Rescreened(len(search.candidates), cases, screened, finding.seconds, screening.seconds)
+
+
+async def _next_timed(chunks: AsyncIterator[list[Scoped]], stopwatch: Stopwatch) -> list[Scoped]:
+    """The next chunk found (none left: empty), its finding timed."""
+    with stopwatch:
+        return await anext(chunks, [])
+
+
+class Stopwatch:
+    """Seconds spent in the blocks it times, added up."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._began = 0.0
+
+    def __enter__(self) -> None:
+        self._began = time.perf_counter()
+
+    def __exit__(self, *_: object) -> None:
+        self.seconds += time.perf_counter() - self._began
 
 
 async def _rescreen(

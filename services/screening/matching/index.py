@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
 import numpy as np
@@ -25,6 +25,17 @@ from services.screening.matching.policy import MatchPolicy
 from services.screening.matching.pooled_names import default_processes, name_table
 from services.screening.matching.scoring import NameComparison, WeightedToken, compare_names
 from services.screening.matching.vocabulary import Vocabulary
+
+
+@dataclass(frozen=True)
+class PreparedParty:
+    """A party's name as the index scores it: normalised, its words weighed, a cut legal form
+    set apart (`RestrictedPartyIndex.prepared`)."""
+
+    name: NormalisedName
+    tokens: list[WeightedToken]
+    truncated: bool  # as long as a field limit: it may have been cut
+
 
 # Listed names hit on, normalised again for their explanation (the same names recur).
 _listed_name = lru_cache(maxsize=1 << 14)(normalise_name)
@@ -177,27 +188,62 @@ class RestrictedPartyIndex:
             party.legal_forms, listed
         )
 
-    def score_entry(self, party_name: str, country: str | None, position: int) -> Hit | None:
-        """The party's best comparison with one entry (by position), whatever its score."""
+    def prepared(self, party_name: str) -> PreparedParty | None:
+        """The party's name normalised and weighed once, to be scored against many entries
+        (None: nothing in it to match)."""
         party = normalise_name(party_name)
         tokens = self._party_tokens(party)
-        starts = self._names.entry_first_name
-        first, last = starts[position], starts[position + 1]
-        if not tokens or first == last:
+        if not tokens:
             return None
         truncated = self._truncated(party_name, party)
         tokens, party = self._without_cut_legal_form(tokens, party, truncated)
+        return PreparedParty(party, tokens, truncated)
+
+    def score_entry(self, party_name: str, country: str | None, position: int) -> Hit | None:
+        """The party's best comparison with one entry (by position), whatever its score."""
+        party = self.prepared(party_name)
+        best = None if party is None else self._best_name(party, position)
+        if party is None or best is None:
+            return None
+        comparison, name = best
+        return self._hit(
+            party.name, country, name, comparison, self._score(comparison, country, name)
+        )
+
+    def pair_score(self, party: PreparedParty, country: str | None, position: int) -> float:
+        """The party's best score against one entry (by position), as its hit would report it;
+        0.0 when every name of the entry surely scores under the hit threshold (not aligned)."""
+        floor = self.policy.hit_threshold - self.policy.same_country_bonus
+        best = self._best_name(party, position, floor)
+        return 0.0 if best is None else self._score(best[0], country, best[1])
+
+    def _best_name(
+        self, party: PreparedParty, position: int, floor: float | None = None
+    ) -> tuple[NameComparison, int] | None:
+        """The entry's name the party compares best with; with a `floor`, its names that surely
+        score under it are not aligned (as in `screen`: not with a cut or a mistyped form)."""
+        starts = self._names.entry_first_name
+        tokens, truncated = party.tokens, party.truncated
+        slips = slip_ends(tokens)
+        if slips or truncated:
+            floor = None
+        names = [
+            name
+            for name in range(int(starts[position]), int(starts[position + 1]))
+            if floor is None or may_reach(tokens, self._listed_tokens(name), self.policy, floor)
+        ]
+        if not names:
+            return None
         compared = [
             (compare_names(tokens, self._listed_tokens(name), self.policy, truncated), name)
-            for name in range(int(first), int(last))
+            for name in names
         ]
-        if slip_ends(tokens):
+        if slips:
             compared = [
                 (self._against_listed_form(tokens, name, comparison, truncated), name)
                 for comparison, name in compared
             ]
-        comparison, name = max(compared, key=lambda pair: pair[0].score)
-        return self._hit(party, country, name, comparison, self._score(comparison, country, name))
+        return max(compared, key=lambda pair: pair[0].score)
 
     def _against_listed_form(
         self,
