@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
 import numpy as np
@@ -35,6 +35,13 @@ class PreparedParty:
     name: NormalisedName
     tokens: list[WeightedToken]
     truncated: bool  # as long as a field limit: it may have been cut
+    _ceilings: dict[float, ScoreCeiling] = field(default_factory=dict, compare=False, repr=False)
+
+    def ceiling(self, policy: MatchPolicy, floor: float) -> ScoreCeiling:
+        """The party's score ceiling for `floor`, made once: it learns each listed word once."""
+        if floor not in self._ceilings:
+            self._ceilings[floor] = ScoreCeiling(self.tokens, policy, floor)
+        return self._ceilings[floor]
 
 
 # Listed names hit on, normalised again for their explanation (the same names recur).
@@ -227,10 +234,11 @@ class RestrictedPartyIndex:
         slips = slip_ends(tokens)
         if slips or truncated:
             floor = None
+        ceiling = None if floor is None else party.ceiling(self.policy, floor)
         names = [
             name
             for name in range(int(starts[position]), int(starts[position + 1]))
-            if floor is None or may_reach(tokens, self._listed_tokens(name), self.policy, floor)
+            if ceiling is None or ceiling.may_reach(self._listed_tokens(name))
         ]
         if not names:
             return None
