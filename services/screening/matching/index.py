@@ -127,23 +127,32 @@ class RestrictedPartyIndex:
             digest.update("\x1f".join(fields).encode() + b"\x1e")
         return f"sha256:{digest.hexdigest()[:16]}"
 
+    @cached_property
+    def _floor(self) -> float:
+        """The lowest score worth aligning a name for: a country bonus can lift a name just
+        under the threshold; nothing lower can make it."""
+        return self.policy.hit_threshold - self.policy.same_country_bonus
+
+    def _ceiling(self, party: PreparedParty) -> ScoreCeiling | None:
+        """The party's score ceiling at the floor; none for a name cut at a field limit or with
+        a mistyped legal form at an end (their own steps may lift a name over it)."""
+        if party.truncated or slip_ends(party.tokens):
+            return None
+        return party.ceiling(self.policy, self._floor)
+
     def screen(
         self, party_name: str, country: str | None = None, among: Collection[int] | None = None
     ) -> list[Hit]:
         """Hits at or above the policy threshold for one party, best first; with `among`, only
         those on the entries at these positions (the others are not scored)."""
-        party = normalise_name(party_name)
-        tokens = self._party_tokens(party)
-        if not tokens:
+        prepared = self.prepared(party_name)
+        if prepared is None:
             return []
-        truncated = self._truncated(party_name, party)
-        tokens, party = self._without_cut_legal_form(tokens, party, truncated)
+        party, tokens, truncated = prepared.name, prepared.tokens, prepared.truncated
         best: dict[int, tuple[int, NameComparison]] = {}
         slips = slip_ends(tokens)
-        # A country bonus can lift a name just under the threshold; nothing lower can make it.
-        floor = self.policy.hit_threshold - self.policy.same_country_bonus
-        # Names surely under the floor are not aligned (not with a cut or a mistyped form).
-        ceiling = None if slips or truncated else ScoreCeiling(tokens, self.policy, floor)
+        floor = self._floor
+        ceiling = self._ceiling(prepared)
         for name in self._candidates.find(tokens, country, truncated).tolist():
             entry = int(self._names.entry[name])
             if among is not None and entry not in among:
@@ -220,21 +229,18 @@ class RestrictedPartyIndex:
     def pair_score(self, party: PreparedParty, country: str | None, position: int) -> float:
         """The party's best score against one entry (by position), as its hit would report it;
         0.0 when every name of the entry surely scores under the hit threshold (not aligned)."""
-        floor = self.policy.hit_threshold - self.policy.same_country_bonus
-        best = self._best_name(party, position, floor)
+        best = self._best_name(party, position, bounded=True)
         return 0.0 if best is None else self._score(best[0], country, best[1])
 
     def _best_name(
-        self, party: PreparedParty, position: int, floor: float | None = None
+        self, party: PreparedParty, position: int, bounded: bool = False
     ) -> tuple[NameComparison, int] | None:
-        """The entry's name the party compares best with; with a `floor`, its names that surely
-        score under it are not aligned (as in `screen`: not with a cut or a mistyped form)."""
+        """The entry's name the party compares best with; `bounded`, its names that surely
+        score under the floor are not aligned (as in `screen`)."""
         starts = self._names.entry_first_name
         tokens, truncated = party.tokens, party.truncated
         slips = slip_ends(tokens)
-        if slips or truncated:
-            floor = None
-        ceiling = None if floor is None else party.ceiling(self.policy, floor)
+        ceiling = self._ceiling(party) if bounded else None
         names = [
             name
             for name in range(int(starts[position]), int(starts[position + 1]))
