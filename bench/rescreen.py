@@ -106,8 +106,10 @@ class Measured:
     index_rebuild_seconds: float
     baseline_seconds: float  # every open case screened again (scaled from the sample)
     baseline_sample: int
-    missed: int
-    extra: int
+    missed: int  # sampled cases whose hits a full screen changes, not re-screened
+    extra: int  # sampled cases re-screened whose hits a full screen leaves as they were
+    held_short: int  # sampled cases whose held hits lack one a full screen finds
+    held_over: int  # sampled cases holding a hit a full screen no longer finds
 
     def rounded(self) -> dict[str, float | int]:
         return {key: round(value, 3) for key, value in asdict(self).items()}
@@ -421,13 +423,10 @@ async def measure(
         sorted(caseload.applications), min(bench.sample, len(caseload.applications))
     )
     after, per_case = full_rescreen(caseload, sample, bench.index)
-    touched = {c.entry_id for c in delta.changes() if c.change != "removed"}
-    expected = {
-        case_id
-        for case_id, now in after.items()
-        if (now & touched) or (before.get(case_id, frozenset()) - now)
-    }
+    # Both directions, on any entry: a hit on an entry the update left as it was counts too.
+    expected = {c for c, now in after.items() if now != before.get(c, frozenset())}
     got = await rescreened_cases(database, loaded.list_version) & set(sample)
+    held = await hits_now(database, sample)
     measured = Measured(
         changes=len(delta.changes()),
         candidates=int(logged.get("candidates", -1)),
@@ -444,6 +443,8 @@ async def measure(
         baseline_sample=len(sample),
         missed=len(expected - got),
         extra=len(got - expected),
+        held_short=sum(1 for c, now in after.items() if now - held.get(c, frozenset())),
+        held_over=sum(1 for c, now in after.items() if held.get(c, frozenset()) - now),
     )
     return measured, following
 
@@ -569,6 +570,7 @@ def report(caseload: Caseload, entries: int, first: Measured, second: Measured) 
         "index in place / rebuilt (s)",
         "full re-screen (s)",
         "missed / extra (sample)",
+        "held short / over",
     )
     for label, m in (("first", first), ("second", second)):
         table.add_row(
@@ -583,13 +585,17 @@ def report(caseload: Caseload, entries: int, first: Measured, second: Measured) 
             f"{m.index_in_place_seconds:.2f} / {m.index_rebuild_seconds:.1f}",
             f"{m.baseline_seconds:.0f}",
             f"{m.missed} / {m.extra} ({m.baseline_sample})",
+            f"{m.held_short} / {m.held_over}",
         )
     console.print(table)
     console.print(
         f"{len(caseload.applications)} open cases, {caseload.parties} parties, {entries} entries"
         " in the bench's list. Index in place / rebuilt: this process, the same change; the full"
         " re-screen: this process screening a sample of the cases' parties again (nothing"
-        " stored or delivered), times the cases; missed / extra: within that sample."
+        " stored or delivered), times the cases; missed / extra: within that sample, cases whose"
+        " hits a full screen changes not re-screened / re-screened with none changed; held"
+        " short / over: within it, cases whose held hits lack one a full screen finds / hold"
+        " one it no longer finds."
     )
     figures: dict[str, float | int] = {
         "cases": len(caseload.applications),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass
 
 import asyncpg
@@ -13,8 +13,15 @@ import structlog
 
 from services.screening.config import LIST_POLL_SECONDS, SEED_LIST
 from services.screening.list_diff import combined_label
+from services.screening.list_moves import ListMoves
 from services.screening.list_storage import changes_since, current_entries, list_versions
-from services.screening.matching import Hit, MatchPolicy, RestrictedPartyIndex, load_list
+from services.screening.matching import (
+    Hit,
+    MatchPolicy,
+    RestrictedPartyEntry,
+    RestrictedPartyIndex,
+    load_list,
+)
 from services.screening.matching.collector import settle_after_indexing
 from services.screening.matching.index import PreparedParty
 from services.screening.matching.normalise import NameToken
@@ -49,6 +56,10 @@ class CurrentLists:
         self.refreshed: IndexRefresh | None = None  # the last time the index changed
         # Entry positions by id, of the index they were read from (a re-screen asks often).
         self._positions: tuple[RestrictedPartyIndex, dict[str, list[int]]] | None = None
+        # What each refresh moved that re-screening has not followed yet, by refresh number:
+        # nothing is known of the subjects' results against the index a process starts with.
+        self._refreshes = 0
+        self._moves = {0: ListMoves(everything=True)}
 
     @property
     def list_version(self) -> str:
@@ -84,6 +95,45 @@ class CurrentLists:
         every = self._positions[1]
         return {entry_id: every[entry_id] for entry_id in entry_ids if entry_id in every}
 
+    def take_changes(
+        self,
+        current: Sequence[RestrictedPartyEntry],
+        removed: Collection[str],
+        versions: dict[str, int],
+    ) -> None:
+        """Index the entries a list update added or changed (`current`) and drop those it
+        removed, in place of a rebuild, now at `versions`; note what else that moved."""
+        index = self._index
+        before = self._indexed({*removed, *(entry.entry_id for entry in current)})
+        self._index = index.updated(current, removed)
+        self._versions = versions
+        moved = self._index.vocabulary.moved_since(index.vocabulary)
+        self._moved(ListMoves(frozenset(moved), (*before, *current)))
+
+    def _moved(self, moves: ListMoves) -> None:
+        self._refreshes += 1
+        self._moves[self._refreshes] = moves
+
+    def _indexed(self, entry_ids: Collection[str]) -> list[RestrictedPartyEntry]:
+        entries = self._index.entries
+        return [entries[p] for found in self.entry_positions(entry_ids).values() for p in found]
+
+    def entries_with_words(self, words: Iterable[str]) -> list[RestrictedPartyEntry]:
+        """The entries with a name that has any of these listed words."""
+        return self._index.entries_with_words(words)
+
+    def moves(self) -> tuple[int, ListMoves]:
+        """What moved in the index that re-screening has not followed, up to which refresh."""
+        moved = ListMoves()
+        for moves in self._moves.values():
+            moved |= moves
+        return self._refreshes, moved
+
+    def followed(self, through: int) -> None:
+        """Re-screening has screened again the subjects what moved up to refresh `through`
+        may change."""
+        self._moves = {number: m for number, m in self._moves.items() if number > through}
+
     def prepared(self, party_name: str) -> PreparedParty | None:
         """The party's name as the index scores it, prepared once for many `party_score`s."""
         return self._index.prepared(party_name)
@@ -109,17 +159,17 @@ class CurrentLists:
             changes = 0 if changed is None else changed.entry_ids
             # Indexing takes seconds for a large list: keep the event loop answering meanwhile.
             if changed is not None and changes <= len(self._index) * REBUILD_SHARE:
-                index = self._index
-                self._index = await asyncio.to_thread(
-                    index.updated, changed.current, changed.removed
+                await asyncio.to_thread(
+                    self.take_changes, changed.current, changed.removed, changed.versions
                 )
-                self._versions, how = changed.versions, "updated in place"
+                how = "updated in place"
             else:
                 versions, entries = await current_entries(pool)
                 self._index = await asyncio.to_thread(
                     RestrictedPartyIndex.build, entries, self.match
                 )
                 self._versions, how = versions, "rebuilt"
+                self._moved(ListMoves(everything=True))
             await asyncio.to_thread(settle_after_indexing)
             seconds = round(time.perf_counter() - began, 3)
             self.refreshed = IndexRefresh(how, changes, len(self._index), seconds)

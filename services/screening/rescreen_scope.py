@@ -4,11 +4,11 @@ The changed entries' match keys find the candidates; a cheap bound and a pair sc
 whose result may change. A subject is then screened again as a full screen would screen it, but
 only on the entries its new result may hold other than before: its hits, and the changed
 entries its parties share a key with. Any other entry is one it did not match and the update
-left as it was. An update moves the weights of the words it adds or removes, and the names it
-adds may crowd an entry out of the few a party's words retrieve: so the subjects with a hit on
-an unchanged entry are screened on their hit entries, and screened again when one is gone.
-(The other direction, a near name lifted over the threshold on an unchanged entry it did not
-match, is not looked for: it would need a full screen of every subject.)
+left as it was, unless the update moved it otherwise: the weights of the words it adds or
+removes move the scores of other names too, and the names it adds or removes join or leave
+the few a party's words retrieve (list_moves.py). The subjects those may change are found by
+their own keys and screened again in full, first; the subjects with a hit on an unchanged
+entry are still screened on their hit entries, and screened again when one is gone.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from typing import Protocol, runtime_checkable
 
 from services.screening.domain import Knowledge
 from services.screening.list_diff import ListChange
+from services.screening.list_moves import ListMoves, WordedLists, moved_keys
 from services.screening.match_keys import (
     NO_RULES,
     KeyRules,
     MatchKey,
-    PairBound,
     WordWeights,
     hit_key,
     listed_keys,
@@ -32,6 +32,7 @@ from services.screening.match_keys import (
 )
 from services.screening.matching import Hit, MatchPolicy
 from services.screening.matching.index import PreparedParty
+from services.screening.pair_bound import PairBound
 from services.screening.screened_subjects import Candidate, ScreenedSubject, ScreenedSubjects
 
 YIELD_EVERY = 20  # subjects handled between two turns given to the event loop
@@ -39,10 +40,10 @@ YIELD_EVERY = 20  # subjects handled between two turns given to the event loop
 
 class LikelyToChange:
     """The subjects a list update may change, found a chunk at a time so that their new results
-    can go out while the rest are looked at: the candidates sharing a key with the update (each
-    with the changed entries it may now match; all of them screened in full without a scorer of
-    the current lists), then the subjects whose hit on an unchanged entry a full screen no
-    longer finds."""
+    can go out while the rest are looked at: those what else the update moved may change
+    (screened in full), the candidates sharing a key with the update (each with the changed
+    entries it may now match; all of them screened in full without a scorer of the current
+    lists), then the subjects whose hit on an unchanged entry a full screen no longer finds."""
 
     def __init__(
         self,
@@ -52,9 +53,10 @@ class LikelyToChange:
         match: MatchPolicy,
         candidates: Sequence[Candidate],
         with_hits: Sequence[ScreenedSubject],
+        moved: Sequence[ScreenedSubject] = (),
     ) -> None:
         self.found = found
-        self.candidates = candidates
+        self.candidates, self.moved = candidates, moved
         self.changes, self.scorer = changes, scorer
         self._match, self._with_hits = match, with_hits
 
@@ -65,13 +67,23 @@ class LikelyToChange:
         changes: Sequence[ListChange],
         scorer: PairScorer | None,
         match: MatchPolicy,
+        moves: ListMoves | None = None,
     ) -> LikelyToChange:
-        """The candidates and the subjects with hits, read at once (the chunks' transactions
-        then change the subjects they screen again)."""
+        """The candidates, the subjects what `moves` may change and the subjects with hits,
+        read at once (the chunks' transactions then change the subjects they screen again)."""
         found = affected_keys(changes, scorer, KeyRules.of(match))
         candidates = await subjects.subjects_sharing(found.keys)
         with_hits = await subjects.subjects_with_hits() if scorer is not None else []
-        return cls(found, changes, scorer, match, candidates, with_hits)
+        moved = []
+        if scorer is not None and moves is not None:
+            moved = await moved_subjects(subjects, moves, scorer)
+        return cls(found, changes, scorer, match, candidates, with_hits, moved)
+
+    @property
+    def looked_at(self) -> int:
+        """How many subjects were looked at: the candidates and those what moved may change."""
+        ids = {(c.subject.kind, c.subject.subject_id) for c in self.candidates}
+        return len(ids | {(subject.kind, subject.subject_id) for subject in self.moved})
 
     async def chunks(self, size: int) -> AsyncIterator[list[Scoped]]:
         """The subjects to screen again, about `size` at a time (the last chunk: hits lost)."""
@@ -82,12 +94,17 @@ class LikelyToChange:
         bound = None
         if scorer is not None:
             bound = PairBound(scorer, match, (c.entry for c in self.changes if c.entry))
-        likely: list[Scoped] = []
+        likely = [Scoped(subject, whole=True) for subject in self.moved]
+        for start in range(0, len(likely), size):
+            yield likely[start : start + size]
+        whole = {(s.kind, s.subject_id) for s in self.moved}
         pending: list[Scoped] = []
         seen: dict[tuple[str, str | None], bool] = {}
         for number, candidate in enumerate(self.candidates):
             if number % YIELD_EVERY == 0:
                 await asyncio.sleep(0)  # many subjects: let heartbeats and other messages run
+            if (candidate.subject.kind, candidate.subject.subject_id) in whole:
+                continue
             if could_change(
                 candidate,
                 found,
@@ -120,9 +137,9 @@ class PairScore(Protocol):
 
 
 @runtime_checkable
-class PairScorer(PairScore, WordWeights, Protocol):
-    """Scores pairs, weighs words, finds entries in the current lists' index, and screens a
-    party as a full screen would but on some entries only."""
+class PairScorer(PairScore, WordWeights, WordedLists, Protocol):
+    """Scores pairs, weighs words, finds entries in the current lists' index, screens a party
+    as a full screen would but on some entries only, and says what moved in the index."""
 
     @property
     def list_version(self) -> str: ...
@@ -135,17 +152,21 @@ class PairScorer(PairScore, WordWeights, Protocol):
     def screen(
         self, party_name: str, country: str | None = None, among: Collection[int] | None = None
     ) -> list[Hit]: ...
+    def moves(self) -> tuple[int, ListMoves]: ...
+    def followed(self, through: int) -> None: ...
 
 
 @dataclass(frozen=True)
 class AmongEntries:
     """The current lists screened on some entries only: those a subject's new result may hold
-    or lose (its hits, the changed entries its parties share a key with). A party's candidates
-    are retrieved from the whole index as in a full screen; only the names of these entries
-    among them are compared."""
+    or lose (its hits, the changed entries its parties share a key with), or on every entry
+    (`positions` None: a full screen, kept in `screens` for the next subject with that party).
+    A party's candidates are retrieved from the whole index as in a full screen; only the names
+    of these entries among them are compared."""
 
     lists: PairScorer
-    positions: frozenset[int]
+    positions: frozenset[int] | None
+    screens: dict[tuple[str, str | None], list[Hit]]
 
     @property
     def list_version(self) -> str:
@@ -154,7 +175,12 @@ class AmongEntries:
 
     def screen(self, party_name: str, country: str | None = None) -> list[Hit]:
         """The party's hits on these entries, as a full screen finds and scores them."""
-        return self.lists.screen(party_name, country, self.positions)
+        if self.positions is not None:
+            return self.lists.screen(party_name, country, self.positions)
+        named = (party_name, country)
+        if named not in self.screens:
+            self.screens[named] = self.lists.screen(party_name, country)
+        return self.screens[named]
 
 
 @dataclass(frozen=True)
@@ -176,10 +202,12 @@ class UpdateKeys:
 
 @dataclass(frozen=True)
 class Scoped:
-    """A subject to screen again, and the changed entries it may now match (besides its hits)."""
+    """A subject to screen again, and the changed entries it may now match (besides its hits);
+    `whole`: on every entry."""
 
     subject: ScreenedSubject
     changed: frozenset[str] = frozenset()
+    whole: bool = False
 
     @property
     def entries(self) -> frozenset[str]:
@@ -306,16 +334,32 @@ class RememberedScores:
 
 
 def screened_among(
-    lists: PairScorer, likely: Sequence[Scoped], known: Sequence[Knowledge]
+    lists: PairScorer,
+    likely: Sequence[Scoped],
+    known: Sequence[Knowledge],
+    screens: dict[tuple[str, str | None], list[Hit]],
 ) -> list[Knowledge]:
-    """Each subject's knowledge with the current lists screened on its entries only."""
-    positions = lists.entry_positions({e for s in likely for e in s.entries})
+    """Each subject's knowledge with the current lists screened on its entries only (on every
+    entry for a subject to screen whole, a party's full screen kept in `screens`)."""
+    positions = lists.entry_positions({e for s in likely if not s.whole for e in s.entries})
+
+    def among(s: Scoped) -> frozenset[int] | None:
+        return None if s.whole else frozenset(p for e in s.entries for p in positions.get(e, ()))
+
     return [
-        replace(
-            knowledge,
-            screener=AmongEntries(
-                lists, frozenset(p for entry in s.entries for p in positions.get(entry, ()))
-            ),
-        )
+        replace(knowledge, screener=AmongEntries(lists, among(s), screens))
         for s, knowledge in zip(likely, known, strict=True)
+    ]
+
+
+async def moved_subjects(
+    subjects: ScreenedSubjects, moves: ListMoves, lists: WordedLists
+) -> list[ScreenedSubject]:
+    """The subjects what moved in the index may change (every one when that is not known)."""
+    if moves.everything:
+        return await subjects.every_subject()
+    if moves.nothing:
+        return []
+    return [
+        candidate.subject for candidate in await subjects.subjects_sharing(moved_keys(moves, lists))
     ]

@@ -25,6 +25,7 @@ from schemas.topics import Topic
 from services.screening.domain import Knowledge, Screening, ScreeningPolicy, screening_result
 from services.screening.handlers import KnowledgeSource, result_published
 from services.screening.list_diff import ListChange
+from services.screening.matching import Hit
 from services.screening.ports import Store, Transaction
 from services.screening.rescreen_scope import LikelyToChange, PairScorer, Scoped, screened_among
 from services.screening.rules import parties
@@ -79,16 +80,21 @@ def what_changed(
     policy: ScreeningPolicy,
     changes: Sequence[ListChange],
 ) -> list[str]:
-    """Why a new result matters, in words: hits on added or changed entries, hits gone."""
+    """Why a new result matters, in words: hits on added or changed entries, hits on others
+    new to it (the update moved their score), hits gone."""
     change_of = {change.entry_id: change for change in changes}
     now = uncleared_hits(result, policy)
-    reasons = [
-        f"{finding.evidence} matches {change.change} entry '{change.entry.name}'"
-        for finding in result.findings
-        if finding.reference in now
-        and (change := change_of.get(finding.reference)) is not None
-        and change.entry is not None
-    ]
+    reasons = []
+    for finding in result.findings:
+        if finding.reference not in now:
+            continue
+        change = change_of.get(finding.reference)
+        if change is not None and change.entry is not None:
+            reasons.append(
+                f"{finding.evidence} matches {change.change} entry '{change.entry.name}'"
+            )
+        elif change is None and finding.reference not in before:
+            reasons.append(f"{finding.evidence} now matches entry '{finding.reference}'")
     for entry_id in sorted(before - now):
         change = change_of.get(entry_id)
         if change is None:
@@ -115,6 +121,7 @@ async def rescreen_affected(
     """
     listed = update.data
     scorer = standing.screener if isinstance(standing.screener, PairScorer) else None
+    through, moves = scorer.moves() if scorer is not None else (0, None)
     search, finding = None, Stopwatch()
     async with store.unit_of_work() as uow:
         if await uow.handled(update.id):
@@ -123,12 +130,15 @@ async def rescreen_affected(
         if changes:
             await register_open_cases(uow, policy)
             with finding:
-                search = await LikelyToChange.read(uow, changes, scorer, policy.match_policy())
+                match = policy.match_policy()
+                search = await LikelyToChange.read(uow, changes, scorer, match, moves)
     rescreened = Rescreened()
     if search is not None:
         rescreened = await _by_chunk(search, store, update, policy, standing, finding)
     async with store.unit_of_work() as uow:
         await uow.first_delivery(update.id)
+    if scorer is not None and search is not None:
+        scorer.followed(through)
     return rescreened
 
 
@@ -145,13 +155,14 @@ async def _by_chunk(
     cases: list[str] = []
     screened, screening = 0, Stopwatch()
     chunks = aiter(search.chunks(CHUNK))
+    screens: dict[tuple[str, str | None], list[Hit]] = {}  # a party's full screen, once
     while likely := await _next_timed(chunks, finding):
         with screening:
             async with store.unit_of_work() as uow:
-                kept = await _rescreen(uow, likely, update, search, policy, standing)
+                kept = await _rescreen(uow, likely, update, search, policy, standing, screens)
         cases += [subject.case_id for subject in kept]
         screened += len(likely)
-    return Rescreened(len(search.candidates), cases, screened, finding.seconds, screening.seconds)
+    return Rescreened(search.looked_at, cases, screened, finding.seconds, screening.seconds)
 
 
 async def _next_timed(chunks: AsyncIterator[list[Scoped]], stopwatch: Stopwatch) -> list[Scoped]:
@@ -181,6 +192,7 @@ async def _rescreen(
     search: LikelyToChange,
     policy: ScreeningPolicy,
     standing: Knowledge,
+    screens: dict[tuple[str, str | None], list[Hit]],
 ) -> list[ScreenedSubject]:
     """Screen the subjects again (each on the entries it may now match or no longer, given the
     search's scorer of the current lists); publish and keep the results the update changed (a few
@@ -193,7 +205,7 @@ async def _rescreen(
     applications = [s.subject.application for s in likely]
     known = await knowledge_for_each(uow, applications, standing)
     if search.scorer is not None:
-        known = screened_among(search.scorer, likely, known)
+        known = screened_among(search.scorer, likely, known, screens)
     listed, results, kept = update.data, [], []
     for number, (scoped, knowledge) in enumerate(zip(likely, known, strict=True)):
         if number % YIELD_EVERY == 0:

@@ -86,6 +86,14 @@ class PostgresSubjectStorage:
         )
         return [_subject(row) for row in rows]
 
+    async def every_subject(self) -> list[ScreenedSubject]:
+        """Every subject screening keeps current."""
+        rows = await self.connection.fetch(
+            "SELECT kind, subject_id, case_id, application, hits FROM screened_subjects"
+            " ORDER BY kind, subject_id"
+        )
+        return [_subject(row) for row in rows]
+
     async def unregistered_open_cases(self) -> list[tuple[str, SubmitApplication, str | None]]:
         """Open cases kept before subjects were (case, application, latest result JSON)."""
         rows = await self.connection.fetch(

@@ -138,7 +138,10 @@ class FakeScreeningUnitOfWork:
         ]
 
     async def subjects_with_hits(self) -> list[ScreenedSubject]:
-        return [subject for _, (subject, _) in sorted(self.state.subjects.items()) if subject.hits]
+        return [subject for subject in await self.every_subject() if subject.hits]
+
+    async def every_subject(self) -> list[ScreenedSubject]:
+        return [subject for _, (subject, _) in sorted(self.state.subjects.items())]
 
     async def unregistered_open_cases(self) -> list[tuple[str, SubmitApplication, str | None]]:
         subjects = {subject_id for kind, subject_id in self.state.subjects if kind == CASE}

@@ -53,6 +53,22 @@ def knowing(listed: str = HEADER, version: int = 0) -> Knowledge:
     return Knowledge(CurrentLists(index, versions, POLICY.match_policy()), REGISTER)
 
 
+def updated_knowing(knowledge: Knowledge, before: str, after: str, version: int) -> Knowledge:
+    """`knowledge`'s lists (the CSV list `before`) updated in place to the CSV list `after` as
+    version `version`, as a screening process takes an update; the subjects screened so far
+    were screened in step with `before`."""
+    lists = knowledge.screener
+    assert isinstance(lists, CurrentLists)
+    lists.followed(lists.moves()[0])
+    digests = {entry.entry_id: entry_digest(entry) for entry in parse_csv(before, "test")}
+    delta = compute_delta(digests, parse_csv(after, "test"))
+    changes = delta.changes()
+    current = [change.entry for change in changes if change.entry is not None]
+    removed = [change.entry_id for change in changes if change.entry is None]
+    lists.take_changes(current, removed, {"test": version})
+    return knowledge
+
+
 def published_update(store: FakeScreeningStore) -> Envelope[ListUpdated]:
     *_, envelope = store.published_of("ListUpdated")
     return Envelope[ListUpdated].model_validate_json(envelope.to_bytes())

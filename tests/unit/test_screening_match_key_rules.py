@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from services.screening.current_lists import CurrentLists
-from services.screening.match_keys import KeyRules, PairBound, listed_keys, party_keys
+from services.screening.match_keys import KeyRules, listed_keys, party_keys
 from services.screening.matching import RestrictedPartyEntry, RestrictedPartyIndex
+from services.screening.pair_bound import PairBound
 from services.screening.policy import ScreeningPolicy
 from tests.unit.test_screening_rescreening import ENTRIES, VARIANTS
 

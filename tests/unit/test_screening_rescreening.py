@@ -21,7 +21,12 @@ from services.screening.rescreening import rescreen_affected
 from services.screening.screened_subjects import Candidate, open_case
 from tests.unit.test_licence_rescreening import decided
 from tests.unit.test_screening_fakes import FakeScreeningStore, screening_request, with_end_user
-from tests.unit.test_screening_list_updates import REGISTER, knowing, published_update
+from tests.unit.test_screening_list_updates import (
+    REGISTER,
+    knowing,
+    published_update,
+    updated_knowing,
+)
 
 POLICY = ScreeningPolicy.load()
 HEADER = "id,name,alt_names,country,remarks\n"
@@ -147,6 +152,12 @@ def test_an_index_updated_in_place_gives_the_hits_a_rebuild_gives_update_after_u
     assert {"o-1"} <= {e for hits in hits_of(again, parties) for e, _ in hits}
 
 
+KIN = "".join(  # entries sharing the word "Halvorsen" with t-4
+    f"h-{n},Halvorsen {trade},,DK,\n"
+    for n, trade in enumerate(("Foods", "Textiles", "Orchards", "Brewery", "Furniture", "Salmon"))
+)
+
+
 def rescreens(store: FakeScreeningStore) -> dict[str, ScreeningCompleted]:
     return {
         result.case_id: result
@@ -169,7 +180,9 @@ async def test_only_the_cases_an_update_can_change_are_screened_again() -> None:
         await screen_case(request, store, POLICY, before)
     await load_list_version("test", parse_csv(AFTER, "test"), "after.csv", store)
 
-    rescreened = await rescreen_affected(published_update(store), store, POLICY, knowing(AFTER, 2))
+    after = updated_knowing(before, BEFORE, AFTER, 2)
+
+    rescreened = await rescreen_affected(published_update(store), store, POLICY, after)
 
     removed, renamed, added = (r.data.case_id for r in (hit_removed, hit_renamed, matches_added))
     assert rescreened.candidates == 3  # the unchanged entry's and the unrelated case: not read
@@ -192,12 +205,7 @@ async def test_a_hit_on_an_unchanged_entry_that_an_update_weighs_under_the_thres
 ):
     # Six entries added that share the word "Halvorsen": it tells less, and a near name that
     # rested on it no longer reaches the entry the update left as it was.
-    kin = "".join(
-        f"h-{n},Halvorsen {trade},,DK,\n"
-        for n, trade in enumerate(
-            ("Foods", "Textiles", "Orchards", "Brewery", "Furniture", "Salmon")
-        )
-    )
+    kin = KIN
     store = FakeScreeningStore()
     await load_list_version("test", parse_csv(BEFORE, "test"), "before.csv", store)
     near = screening_request(with_end_user("Halvorsen Shipping", "SE"))
@@ -214,6 +222,48 @@ async def test_a_hit_on_an_unchanged_entry_that_an_update_weighs_under_the_thres
     assert rescreens(store)[near.data.case_id].reason == (
         "list_update: test 2: no longer matches entry 't-4'"
     )
+
+
+async def test_a_near_name_an_update_weighs_over_the_threshold_on_an_unchanged_entry_hits_it() -> (
+    None
+):
+    # Six entries sharing the word "Halvorsen" removed: it tells more, and a near name that
+    # rests on it now reaches the entry the update left as it was.
+    store = FakeScreeningStore()
+    await load_list_version("test", parse_csv(BEFORE + KIN, "test"), "kin.csv", store)
+    near = screening_request(with_end_user("Halvorsen Shipping", "SE"))
+    unrelated = screening_request(with_end_user("Kyoto University", "JP"))
+    before = knowing(BEFORE + KIN, 1)
+    for request in (near, unrelated):
+        await screen_case(request, store, POLICY, before)
+    assert not rescreens(store)
+    await load_list_version("test", parse_csv(BEFORE, "test"), "before.csv", store)
+
+    rescreened = await rescreen_affected(
+        published_update(store), store, POLICY, updated_knowing(before, BEFORE + KIN, BEFORE, 2)
+    )
+
+    assert rescreened.cases == [near.data.case_id]
+    assert rescreened.candidates == 1  # the unrelated case shares no word with what moved
+    assert rescreens(store)[near.data.case_id].reason == (
+        "list_update: test 2: end user 'Halvorsen Shipping' (SE) now matches entry 't-4'"
+    )
+
+
+async def test_a_process_that_knows_not_what_moved_screens_every_subject_again_in_full() -> None:
+    store = FakeScreeningStore()
+    await load_list_version("test", parse_csv(BEFORE + KIN, "test"), "kin.csv", store)
+    near = screening_request(with_end_user("Halvorsen Shipping", "SE"))
+    unrelated = screening_request(with_end_user("Kyoto University", "JP"))
+    for request in (near, unrelated):
+        await screen_case(request, store, POLICY, knowing(BEFORE + KIN, 1))
+    await load_list_version("test", parse_csv(BEFORE, "test"), "before.csv", store)
+
+    # A process started after the update indexed the list whole: what moved is not known.
+    rescreened = await rescreen_affected(published_update(store), store, POLICY, knowing(BEFORE, 2))
+
+    assert (rescreened.candidates, rescreened.screened) == (2, 2)
+    assert rescreened.cases == [near.data.case_id]
 
 
 async def test_a_case_re_screened_is_found_by_its_new_hits_at_the_next_update() -> None:

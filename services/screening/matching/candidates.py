@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from itertools import pairwise
 
 import numpy as np
@@ -114,6 +114,11 @@ class CandidateFinder:
             if joined is not None:
                 matched.append((joined, 1.0))
         return matched
+
+    def names_with(self, words: Collection[int]) -> Int32s:
+        """The names (positions in the name table) that have any of these words."""
+        found = [self._postings_of(word) for word in words]
+        return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int32)
 
     def _postings_of(self, word: int) -> Int32s:
         return self._postings[self._posting_offsets[word] : self._posting_offsets[word + 1]]

@@ -113,6 +113,12 @@ class RestrictedPartyIndex:
         """The indexed entries, in the order given."""
         return self._entries
 
+    def entries_with_words(self, words: Iterable[str]) -> list[RestrictedPartyEntry]:
+        """The entries with a name that has any of these listed words."""
+        ids = [word_id for word in words if (word_id := self.vocabulary.ids.get(word)) is not None]
+        names = self._candidates.names_with(ids)
+        return [self._entries[entry] for entry in np.unique(self._names.entry[names]).tolist()]
+
     @property
     def name_count(self) -> int:
         """How many distinct names (primary and alternative) are indexed."""

@@ -26,6 +26,11 @@ class MatchPolicy:
     - common_word_names 20: a word's weight is multiplied by 1 / (1 + log10(1 + names / 20)),
       names being how many list names contain it, never below min_weight_factor 0.3: a word
       found in 20 names keeps 77% of its weight, in 2,000 names 33%.
+    - exact_word_names 16, word_count_steps 8: a word's count of names is read exactly up to 16
+      and above on a grid of 8 steps per doubling (about 9% apart, the step at or under the
+      count), so that a list update moves a common word's weight only when its count crosses a
+      step: re-screening follows the words whose weight moved (a weight moved by every name
+      added would move the score of every party against every name).
     - no_distinctive_cap 0.5: the score ceiling when no distinctive word is shared, so a name
       made of generic words and places ("Shenzhen Electronics") never hits "Shenzhen X Electronics".
     - min_partial_evidence 0.4: when some listed words are missing, the listed distinctive words
@@ -64,7 +69,7 @@ class MatchPolicy:
     - max_hits 10: hits reported per party, best first (more if tied with the tenth).
     """
 
-    version: str = "name-matching/2026-12-07b"
+    version: str = "name-matching/2026-12-07c"
     hit_threshold: float = 0.75
     distinctive_weight: float = 1.0
     place_weight: float = 0.35
@@ -73,6 +78,8 @@ class MatchPolicy:
     missing_listed_word_weight: float = 0.25
     common_word_names: int = 20
     min_weight_factor: float = 0.3
+    exact_word_names: int = 16
+    word_count_steps: int = 8
     no_distinctive_cap: float = 0.5
     min_partial_evidence: float = 0.4
     consonant_similarity: float = 0.85

@@ -67,6 +67,13 @@ class Vocabulary:
     def __len__(self) -> int:
         return len(self.words)
 
+    def moved_since(self, before: Vocabulary) -> list[str]:
+        """The words whose weight differs from `before`'s, this vocabulary being `before`
+        updated (`updated`): words new to it, words no name has any more, counts crossing a step."""
+        known = len(before.words)
+        moved = np.flatnonzero(self.weights[:known] != before.weights).tolist()
+        return [self.words[word_id] for word_id in moved] + self.words[known:]
+
     def weight_of(self, token: NameToken) -> float:
         """The listed weight of a word, or its kind's base weight if no listed name has it."""
         word_id = self.ids.get(token.text)
@@ -199,11 +206,28 @@ def _weights(
 ) -> npt.NDArray[np.float32]:
     """Each word's weight: its kind's, less for words many names share; initials capped."""
     base = np.array([policy.base_weight(kind) for kind in TokenKind], np.float32)[kinds]
-    rarity = 1.0 / (1.0 + np.log10(1.0 + names_per_word / policy.common_word_names))
+    names = counted_names(names_per_word, policy)
+    rarity = 1.0 / (1.0 + np.log10(1.0 + names / policy.common_word_names))
     weights = (base * np.maximum(rarity, policy.min_weight_factor)).astype(np.float32)
     letters = np.array([len(word) == 1 for word in words], dtype=np.bool_)
     weights[letters] = np.minimum(weights[letters], policy.initial_weight)
     return weights
+
+
+def counted_names(
+    names_per_word: npt.NDArray[np.int64], policy: MatchPolicy
+) -> npt.NDArray[np.float64]:
+    """How many names each word is counted in: exactly up to `exact_word_names`, above on a
+    grid of `word_count_steps` steps per doubling (the grid point at or under the count)."""
+    # A list update moves a common word's count by a few names out of hundreds: read on a grid,
+    # its weight moves only when the count crosses a step, and re-screening after the update
+    # follows the few words whose weight moved (rescreen_scope.py) rather than every word.
+    counts = names_per_word.astype(np.float64)
+    steps = policy.word_count_steps
+    grid = np.exp2(np.floor(np.log2(np.maximum(counts, 1.0)) * steps) / steps)
+    return np.where(
+        counts <= policy.exact_word_names, counts, np.maximum(grid, policy.exact_word_names)
+    )
 
 
 def _variant_owned(

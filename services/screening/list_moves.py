@@ -1,0 +1,60 @@
+"""What a list update moves besides the entries it changes, for re-screening to follow.
+
+A word's weight falls with the number of listed names that have it, so an update moves the
+weight of the words of the names it adds or removes (a common word's only when its count crosses
+a step, `counted_names`), and with it the score of every party having such a word and of every
+party against every name having one: a party may cross the threshold on an entry the update left
+as it was. The names it adds or removes also join or leave the candidates the party's words
+find, and may push a name out of the few scored or let one in. The subjects those parties belong
+to are screened again in full; this module says which keys find them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from services.screening.match_keys import MatchKey, hit_key, retrieval_keys, word_keys
+from services.screening.matching import RestrictedPartyEntry
+
+
+@dataclass(frozen=True)
+class ListMoves:
+    """What moved in the index since the subjects were last screened in step with it: the
+    words whose weight moved, the entries indexed or dropped (both versions of a changed one);
+    `everything`: the index was built whole (a process starting, most of a list changed), and
+    what moved is not known."""
+
+    words: frozenset[str] = frozenset()
+    entries: tuple[RestrictedPartyEntry, ...] = ()
+    everything: bool = False
+
+    def __or__(self, other: ListMoves) -> ListMoves:
+        return ListMoves(
+            self.words | other.words,
+            (*self.entries, *other.entries),
+            self.everything or other.everything,
+        )
+
+    @property
+    def nothing(self) -> bool:
+        """True when nothing moved."""
+        return not (self.words or self.entries or self.everything)
+
+
+class WordedLists(Protocol):
+    """The current lists' entries found by their names' words."""
+
+    def entries_with_words(self, words: Iterable[str]) -> list[RestrictedPartyEntry]: ...
+
+
+def moved_keys(moves: ListMoves, lists: WordedLists) -> set[MatchKey]:
+    """The keys of the subjects what moved may change (`moves.everything` aside): the parties
+    having a word whose weight moved, and those whose candidates may include a name indexed or
+    dropped or a name having such a word (their weight moved too), or that matched one."""
+    keys = {key for word in moves.words for key in word_keys(word, False, False)}
+    for entry in (*moves.entries, *lists.entries_with_words(moves.words)):
+        keys |= retrieval_keys(entry)
+        keys.add(hit_key(entry.entry_id))
+    return keys
