@@ -5,10 +5,10 @@ consultation) at its start. A part with no adopted file is the shipped one."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from caseflow.settings import Settings
+from caseflow.whole_files import write_whole
 from schemas.sharing import PolicyPart
 
 
@@ -32,7 +32,5 @@ def write_adopted(directory: Path, part: PolicyPart, document: object) -> Path:
     """Replace a part's adopted document at once (a reader sees the old or the new, whole)."""
     directory.mkdir(parents=True, exist_ok=True)
     target = adopted_file(directory, part)
-    partial = target.with_suffix(".json.partial")
-    partial.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-    os.replace(partial, target)
+    write_whole(target, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     return target

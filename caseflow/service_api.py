@@ -9,17 +9,20 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
+from urllib.parse import urlencode
 
 import httpx
 
 from caseflow.settings import Settings
+from schemas.pages import Page
 
 Service = Literal["screening", "consultation", "sharing", "intake", "audit"]
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 # An upload's answer starts once the service holds the whole body and has compared it (a
 # million list entries: a minute or more): no read deadline, only the connection's.
 UPLOAD_TIMEOUT = httpx.Timeout(None, connect=5.0)
+PageT = TypeVar("PageT", bound=Page[Any])
 
 
 class ServiceUnavailable(RuntimeError):
@@ -132,6 +135,28 @@ class ServiceClient:
             )
         if reply.status_code >= 400:
             raise refusal_of(reply)
+
+
+async def pages(
+    client: ServiceClient,
+    token: str,
+    path: str,
+    query: Mapping[str, str | int],
+    model: type[PageT],
+) -> AsyncIterator[PageT]:
+    """Every page of the listing at `path` (asked with `query`), first to last, each page's `next`
+    passed as the following call's `after`, all over one connection."""
+    after: str | int | None = None
+    async with client.session() as paging:
+        while True:
+            asked = {**query, **({} if after is None else {"after": after})}
+            page = model.model_validate(
+                await paging.call("GET", f"{path}?{urlencode(asked)}", token)
+            )
+            yield page
+            if page.next is None:
+                return
+            after = page.next
 
 
 def refusal_of(reply: httpx.Response) -> ServiceRefused:

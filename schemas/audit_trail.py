@@ -8,6 +8,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from schemas.pages import Page
+
 
 class TrailRow(BaseModel):
     """One row of the trail, every stored field."""
@@ -25,10 +27,8 @@ class TrailRow(BaseModel):
     hash: str = Field(description="SHA-256 over prev_hash and every field of this row.")
 
 
-class TrailPage(BaseModel):
-    """Rows after a place in the chain, in order; `next_after` asks for the page after."""
+class TrailPage(Page[int]):
+    """Rows after a place in the chain, in order; `next` (the last row's seq when the page is
+    full) asks for the page after."""
 
     rows: list[TrailRow]
-    next_after: int | None = Field(
-        description="The `after` of the next page; none when this page reached the trail's end."
-    )

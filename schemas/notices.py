@@ -12,6 +12,8 @@ from typing import Annotated, NamedTuple
 
 from pydantic import AfterValidator, BaseModel, Field
 
+from schemas.pages import Page
+
 
 class ListedKind(StrEnum):
     """A notice's kind, as the notice records it."""
@@ -50,13 +52,10 @@ class NoticeListed(BaseModel):
         )
 
 
-class NoticePage(BaseModel):
+class NoticePage(Page[str]):
     """Notices, newest first, and where the next page starts."""
 
     notices: list[NoticeListed]
-    next: str | None = Field(
-        description="The `after` that asks for the next page; none on the last page."
-    )
 
     @classmethod
     def of(cls, found: list[NoticeListed], limit: int) -> NoticePage:

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from caseflow.service_api import ServiceClient
+from caseflow.service_api import ServiceClient, pages
 from entrypoints.cli.acting import act_on_service
 from schemas.audit_trail import TrailPage, TrailRow
 from services.audit.domain import ChainBreak, ChainCheck, ChainedRow
@@ -23,17 +23,11 @@ PAGE = 1000
 
 async def verify_trail(audit: ServiceClient, token: str) -> tuple[ChainCheck, list[ChainBreak]]:
     """The whole chain, read page by page, recomputed: what was read, and every break."""
-    check, found, after = ChainCheck(), [], 0
-    async with audit.session() as client:
-        while True:
-            page = TrailPage.model_validate(
-                await client.call("GET", f"/trail?after={after}&limit={PAGE}", token)
-            )
-            for row in page.rows:
-                found += check.check(ChainedRow.of_stored(row))
-            if page.next_after is None:
-                return check, found
-            after = page.next_after
+    check, found = ChainCheck(), []
+    async for page in pages(audit, token, "/trail", {"limit": PAGE}, TrailPage):
+        for row in page.rows:
+            found += check.check(ChainedRow.of_stored(row))
+    return check, found
 
 
 async def rows_of_case(audit: ServiceClient, token: str, case: str) -> list[ChainedRow]:

@@ -5,13 +5,12 @@ services' APIs with the user's token."""
 from __future__ import annotations
 
 from enum import StrEnum
-from urllib.parse import urlencode
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from caseflow.service_api import Service, ServiceClient
+from caseflow.service_api import Service, ServiceClient, pages
 from entrypoints.cli.acting import act_on_service
 from schemas.notices import NoticeListed, NoticePage
 
@@ -88,18 +87,16 @@ def _notices(
 
 def _listed(service: Service, path: str, wanted: dict[str, str]) -> list[NoticeListed]:
     """Every notice the listing holds, page after page."""
-    return list(act_on_service(service, lambda client, token: _pages(client, token, path, wanted)))
+    return list(act_on_service(service, lambda client, token: _every(client, token, path, wanted)))
 
 
-async def _pages(
+async def _every(
     client: ServiceClient, token: str, path: str, wanted: dict[str, str]
 ) -> list[NoticeListed]:
-    found: list[NoticeListed] = []
-    after: str | None = ""
-    async with client.session() as paging:
-        while after is not None:
-            query = urlencode({**wanted, "limit": PAGE, **({"after": after} if after else {})})
-            page = NoticePage.model_validate(await paging.call("GET", f"{path}?{query}", token))
-            found += page.notices
-            after = page.next
-    return found
+    """Every notice of the listing at `path`, in the order its pages give them."""
+    query: dict[str, str | int] = {**wanted, "limit": PAGE}
+    return [
+        notice
+        async for page in pages(client, token, path, query, NoticePage)
+        for notice in page.notices
+    ]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import psutil
 from pydantic import BaseModel, ValidationError
+
+from caseflow.whole_files import write_whole
 
 _SAME_PROCESS_TOLERANCE = 0.05  # seconds: psutil's create_time is stable for one process
 
@@ -43,9 +44,7 @@ def write_record(state_dir: Path, record: PidRecord) -> None:
     """Replace the pid file in one step, so a reader never sees half of it."""
     target = pid_file(state_dir, record.name)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.with_suffix(".pid.tmp")
-    staging.write_text(record.model_dump_json())
-    os.replace(staging, target)
+    write_whole(target, record.model_dump_json())
 
 
 def own_process(record: PidRecord) -> psutil.Process | None:

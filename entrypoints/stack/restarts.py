@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
+
+from caseflow.whole_files import write_whole
 
 SUPERVISOR = "supervisor"
 
@@ -63,9 +64,7 @@ def note_restart(state_dir: Path, name: str, last_exit: str) -> RestartRecord:
     )
     target = restarts_file(state_dir, name)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.with_suffix(".tmp")
-    staging.write_text(record.model_dump_json())
-    os.replace(staging, target)
+    write_whole(target, record.model_dump_json())
     return record
 
 

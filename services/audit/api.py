@@ -46,7 +46,7 @@ def build_api(owner: PoolOwner, authentication: Authentication) -> FastAPI:
         """Up to `limit` rows after row `after`, in chain order."""
         async with owner.pool.acquire() as connection:
             rows = await rows_after(connection, after, limit)
-        page = TrailPage(rows=rows, next_after=rows[-1].seq if len(rows) == limit else None)
+        page = TrailPage(rows=rows, next=rows[-1].seq if len(rows) == limit else None)
         # Serialised once by the model itself: a verify reads the whole trail page by page.
         return Response(page.model_dump_json(), media_type="application/json")
 

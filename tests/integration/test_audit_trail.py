@@ -209,7 +209,7 @@ async def test_staff_read_the_trail_in_pages_that_link_and_others_may_not(
 
     [page_one, page_two] = [page.json() for page in pages]
     assert [row["seq"] for row in page_one["rows"]] == [first]
-    assert page_one["next_after"] == first
+    assert page_one["next"] == first
     assert page_two["rows"][0]["prev_hash"] == page_one["rows"][0]["hash"]
     assert refused == [401, 403, 403]
     assert too_many.status_code == 422

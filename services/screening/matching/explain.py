@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from services.screening.matching.name_comparison import NameComparison
 from services.screening.matching.normalise import NormalisedName
-from services.screening.matching.scoring import NameComparison, PairKind
+from services.screening.matching.scoring import PairKind
 
 
 def explain_hit(

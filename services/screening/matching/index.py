@@ -19,11 +19,12 @@ from services.screening.matching.folds import spelling_key
 from services.screening.matching.legal_forms import cut_form_words, legal_form_agreement
 from services.screening.matching.legal_slips import read_as_listed_form, slip_ends
 from services.screening.matching.model import Hit, RestrictedPartyEntry
+from services.screening.matching.name_comparison import NameComparison, compare_names
 from services.screening.matching.name_table import NameTable
 from services.screening.matching.normalise import NormalisedName, normalise_name
 from services.screening.matching.policy import MatchPolicy
 from services.screening.matching.pooled_names import default_processes, name_table
-from services.screening.matching.scoring import NameComparison, WeightedToken, compare_names
+from services.screening.matching.scoring import WeightedToken
 from services.screening.matching.vocabulary import Vocabulary
 
 

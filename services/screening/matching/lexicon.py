@@ -156,7 +156,7 @@ _TRADE = {
 }
 # Words naming a public body ("Public Security Bureau", "Policia Nacional"), in the languages
 # lists write them in: what tells one body from another is its country or region, so these
-# weigh as generic words and the place must match (scoring._shares_distinctive).
+# weigh as generic words and the place must match (name_comparison._shares_distinctive).
 _PUBLIC_BODY = {
     "police": "police policia polizia politsiya politsii policja polis polisi",
     "national": "national nacional nazionale nationale natsionalnaya natsionalnoy milli",

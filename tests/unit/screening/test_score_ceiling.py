@@ -13,7 +13,8 @@ from services.screening.matching import (
 )
 from services.screening.matching.ceiling import ScoreCeiling, may_reach
 from services.screening.matching.folds import spelling_key
-from services.screening.matching.scoring import WeightedToken, compare_names
+from services.screening.matching.name_comparison import compare_names
+from services.screening.matching.scoring import WeightedToken
 
 EXTRA = [
     RestrictedPartyEntry("Test List", "t-1", "Shenzhen Huaxin Electronics Co., Ltd."),
