@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Collection, Sequence
 from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
 
+from services.screening.matching.model import RestrictedPartyEntry
 from services.screening.matching.name_table import Int32s, NameTable, postings
 from services.screening.matching.normalise import TokenKind
 from services.screening.matching.policy import MatchPolicy
@@ -15,20 +17,31 @@ from services.screening.matching.scoring import WeightedToken
 from services.screening.matching.vocabulary import Vocabulary
 
 _CUT_WORD_CANDIDATES = 50  # listed words a word cut at a field limit may be the beginning of
+# Ties among names of equal rank are broken by less than any two ranks differ by.
+_TIE_STEP = 1e-12 / 2**32
+_GOLDEN = 2654435761  # spreads a name's place among its entry's names over the keys
 
 
 class CandidateFinder:
     """A party's distinctive words and places, looked up exactly, with typos or by consonants,
     select names through the postings; the best `policy.candidates` by weighted overlap stay."""
 
-    def __init__(self, names: NameTable, vocabulary: Vocabulary, policy: MatchPolicy) -> None:
-        """Postings and each name's weight for `names`, weighed by `vocabulary`."""
+    def __init__(
+        self,
+        names: NameTable,
+        vocabulary: Vocabulary,
+        policy: MatchPolicy,
+        entries: Sequence[RestrictedPartyEntry],
+    ) -> None:
+        """Postings and each name's weight for `names` (of `entries`), weighed by `vocabulary`."""
         self.policy = policy
         self.vocabulary = vocabulary
         self._names = names
         self._posting_offsets, self._postings = postings(names, len(names.words))
-        per_word = np.concatenate([[0.0], np.cumsum(vocabulary.weights[names.word_ids])])
-        self._name_weight = np.diff(per_word[names.offsets]).astype(np.float32)
+        # Each name's own words added up, so that a name weighs the same wherever it stands.
+        weights = vocabulary.weights[names.word_ids].astype(np.float64)
+        self._name_weight = np.add.reduceat(weights, names.offsets[:-1]).astype(np.float32)
+        self._tie = tie_breaks(names, entries)
 
     def find(
         self, weighted: Sequence[WeightedToken], country: str | None, truncated: bool
@@ -62,6 +75,7 @@ class CandidateFinder:
         prefilter = self.policy.prefilter_names
         if len(names) > prefilter:  # first cut on the telling words alone
             first_cut = telling / (self._name_weight[names] + party_weight - telling + 1e-9)
+            first_cut += self._tie[names]
             names = names[np.argpartition(-first_cut, prefilter)[:prefilter]]
         # Rank the rest on every party word, trade words included, and the country.
         found = self._credit(names, weighted, matched)
@@ -69,6 +83,7 @@ class CandidateFinder:
         code = self._names.countries.get(country.upper()) if country else None
         if code is not None:  # among equal names, the party's country first
             overlap += (self._names.country[names] == code) * self.policy.same_country_bonus
+        overlap += self._tie[names]
         if len(names) > keep:
             names = names[np.argpartition(-overlap, keep)[:keep]]
         return names
@@ -122,6 +137,19 @@ class CandidateFinder:
 
     def _postings_of(self, word: int) -> Int32s:
         return self._postings[self._posting_offsets[word] : self._posting_offsets[word + 1]]
+
+
+def tie_breaks(
+    names: NameTable, entries: Sequence[RestrictedPartyEntry]
+) -> npt.NDArray[np.float64]:
+    """A tiny amount per name, from its entry's list and id and its place among the entry's
+    names, that orders names of equal rank: which of them a cut keeps then depends on what is
+    listed, not on where it stands (an index updated in place holds its entries in another
+    order than one built whole, and both must screen alike)."""
+    keys = (f"{entry.source}\x1f{entry.entry_id}".encode() for entry in entries)
+    of_entry = np.fromiter(map(zlib.crc32, keys), dtype=np.uint64, count=len(entries))
+    mixed = (of_entry[names.entry] + names.alias.astype(np.uint64) * _GOLDEN) % (1 << 32)
+    return mixed.astype(np.float64) * _TIE_STEP
 
 
 def _unique(ids: Int32s, sorted_already: bool) -> tuple[Int32s, npt.NDArray[np.intp]]:

@@ -84,7 +84,7 @@ class RestrictedPartyIndex:
     def _hold(self, names: NameTable) -> None:
         """Keep the names' arrays and find candidates among them (the vocabulary set)."""
         self._names = names
-        self._candidates = CandidateFinder(names, self.vocabulary, self.policy)
+        self._candidates = CandidateFinder(names, self.vocabulary, self.policy, self._entries)
 
     @classmethod
     def build(

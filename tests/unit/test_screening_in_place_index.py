@@ -1,4 +1,4 @@
-"""Word counts on a grid: an update moves a common word's weight only when it crosses a step."""
+"""An index updated in place: word counts on a grid, the words moved, equal ranks cut alike."""
 
 from __future__ import annotations
 
@@ -41,3 +41,21 @@ def test_an_update_moves_the_weight_of_its_rare_words_and_of_a_common_one_crossi
 
     gone = two_more.updated([], ["m-3"])  # back to 41 names: under the step again
     assert sorted(gone.vocabulary.moved_since(two_more.vocabulary)) == ["shipping", "velad"]
+
+
+def test_names_of_equal_rank_are_cut_alike_whatever_order_the_entries_stand_in() -> None:
+    # A party whose own word no listed word spells within one edit finds its candidates by its
+    # trade word alone: 120 names rank alike, and the cut keeps 40 of them.
+    brands = [f"Vel{a}{b}ron" for a in "bcdfghjklmnpqrstvwxz" for b in "aeiou"][:119]
+    entries = [named(f"t-{n}", f"{brand} Technologies") for n, brand in enumerate(brands)]
+    entries.append(named("t-target", "Titansignalnano Technologies"))
+    party = "Titansignalgazo Technologies"
+
+    def hits(order: list[RestrictedPartyEntry]) -> set[str]:
+        return {hit.entry_id for hit in RestrictedPartyIndex.build(order, POLICY).screen(party)}
+
+    found = hits(entries)
+    assert hits(entries[::-1]) == found
+    assert hits(entries[60:] + entries[:60]) == found
+    updated = RestrictedPartyIndex.build(entries[1:], POLICY).updated([entries[0]], [])
+    assert {hit.entry_id for hit in updated.screen(party)} == found
