@@ -27,7 +27,8 @@ from services.screening.handlers import KnowledgeSource, result_published
 from services.screening.list_diff import ListChange
 from services.screening.matching import Hit
 from services.screening.ports import Store, Transaction
-from services.screening.rescreen_scope import LikelyToChange, PairScorer, Scoped, screened_among
+from services.screening.rescreen_scope import LikelyToChange
+from services.screening.rescreen_screens import PairScorer, Scoped, screened_among
 from services.screening.rules import parties
 from services.screening.screened_subjects import (
     ScreenedSubject,
