@@ -33,7 +33,6 @@ from services.screening.rules import parties
 from services.screening.screened_subjects import (
     ScreenedSubject,
     ScreenedSubjects,
-    keep_all_screened,
     keep_screened,
     open_case,
     uncleared_hits,
@@ -221,13 +220,13 @@ async def _rescreen(
             continue  # a near name, or a match a reviewer cleared: nothing new to tell
         reason = f"list_update: {listed.list_name} {listed.number}: {'; '.join(reasons)}"
         results.append(result.model_copy(update={"reason": reason}))
-        kept.append(replace(subject, hits=uncleared_hits(results[-1], policy)))
+        kept.append((replace(subject, hits=uncleared_hits(results[-1], policy)), subject.hits))
     await uow.add_results(results)
     await uow.publish_many(
         [result_published(result, update.correlation_id, result.request_id) for result in results]
     )
-    await keep_all_screened(uow, kept, policy)
-    return kept
+    await uow.change_hits(kept)
+    return [subject for subject, _ in kept]
 
 
 async def knowledge_for_each(

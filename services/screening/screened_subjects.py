@@ -54,6 +54,9 @@ class ScreenedSubjects(Protocol):
     async def subjects_sharing(self, keys: Collection[MatchKey]) -> list[Candidate]: ...
     async def subjects_with_hits(self) -> list[ScreenedSubject]: ...
     async def every_subject(self) -> list[ScreenedSubject]: ...
+    async def change_hits(
+        self, changed: Sequence[tuple[ScreenedSubject, frozenset[str]]]
+    ) -> None: ...
 
 
 def open_case(
@@ -87,11 +90,3 @@ async def keep_screened(
 ) -> None:
     """Register (or re-register) a subject with its current keys."""
     await subjects.keep_subject(subject, subject_keys(subject, policy.match_policy().field_lengths))
-
-
-async def keep_all_screened(
-    subjects: ScreenedSubjects, kept: Sequence[ScreenedSubject], policy: ScreeningPolicy
-) -> None:
-    """Register (or re-register) many subjects with their current keys, all at once."""
-    lengths = policy.match_policy().field_lengths
-    await subjects.keep_subjects([(subject, subject_keys(subject, lengths)) for subject in kept])

@@ -9,7 +9,7 @@ import asyncpg
 
 from caseflow.db import Connection
 from schemas.application import SubmitApplication
-from services.screening.match_keys import MatchKey
+from services.screening.match_keys import MatchKey, hit_key
 from services.screening.screened_subjects import Candidate, ScreenedSubject
 
 
@@ -59,6 +59,29 @@ class PostgresSubjectStorage:
             [key for key, _ in keyed],
             [subject.kind for _, subject in keyed],
             [subject.subject_id for _, subject in keyed],
+        )
+
+    async def change_hits(self, changed: Sequence[tuple[ScreenedSubject, frozenset[str]]]) -> None:
+        """Record the subjects' new hits (each given with its hits before); their parties, and
+        the keys those give, stay as they were."""
+        if not changed:
+            return
+        await self.connection.executemany(
+            "UPDATE screened_subjects SET hits = $3, kept_at = now()"
+            " WHERE kind = $1 AND subject_id = $2",
+            [(subject.kind, subject.subject_id, sorted(subject.hits)) for subject, _ in changed],
+        )
+        gone = [(hit_key(e), s.kind, s.subject_id) for s, was in changed for e in was - s.hits]
+        await self.connection.execute(
+            "DELETE FROM subject_keys WHERE (key, kind, subject_id) IN"
+            " (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]))",
+            *_columns(gone),
+        )
+        new = [(hit_key(e), s.kind, s.subject_id) for s, was in changed for e in s.hits - was]
+        await self.connection.execute(
+            "INSERT INTO subject_keys (key, kind, subject_id)"
+            " SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])",
+            *_columns(new),
         )
 
     async def drop_subject(self, kind: str, subject_id: str) -> None:
@@ -111,6 +134,13 @@ class PostgresSubjectStorage:
             )
             for row in rows
         ]
+
+
+def _columns(
+    rows: Sequence[tuple[MatchKey, str, str]],
+) -> tuple[list[MatchKey], list[str], list[str]]:
+    """Key rows as the three arrays `unnest` takes."""
+    return [key for key, _, _ in rows], [kind for _, kind, _ in rows], [i for _, _, i in rows]
 
 
 def _subject(row: asyncpg.Record) -> ScreenedSubject:

@@ -22,7 +22,7 @@ from schemas.sharing import ApprovalDespiteDenial
 from schemas.topics import Topic
 from services.screening.list_diff import ListChange, ListDelta
 from services.screening.list_updates import Progress
-from services.screening.match_keys import MatchKey
+from services.screening.match_keys import MatchKey, hit_key
 from services.screening.matching import RestrictedPartyEntry
 from services.screening.notice_rescreening import OpenCase
 from services.screening.rules.parties import Clearance
@@ -125,6 +125,12 @@ class FakeScreeningUnitOfWork:
     ) -> None:
         for subject, keys in subjects:
             await self.keep_subject(subject, keys)
+
+    async def change_hits(self, changed: Sequence[tuple[ScreenedSubject, frozenset[str]]]) -> None:
+        for subject, was in changed:
+            _, keys = self.state.subjects[(subject.kind, subject.subject_id)]
+            keys = keys - {hit_key(e) for e in was} | {hit_key(e) for e in subject.hits}
+            self.state.subjects[(subject.kind, subject.subject_id)] = (subject, keys)
 
     async def drop_subject(self, kind: str, subject_id: str) -> None:
         self.state.subjects.pop((kind, subject_id), None)
