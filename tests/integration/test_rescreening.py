@@ -102,6 +102,35 @@ async def test_a_list_update_re_screens_only_the_cases_it_changes_and_a_removed_
     assert untouched.screening.risk_level == "low"
 
 
+async def test_a_near_name_an_update_weighs_over_the_threshold_on_an_entry_it_left_is_told(
+    case_services: None,
+    stack_settings: Settings,
+    stack_endpoints: Endpoints,
+    temporal: Client,
+    tmp_path: Path,
+) -> None:
+    # Six names sharing the family name make it tell less; removed, the near name reaches the
+    # entry (no other list of the session names a Halvorsen).
+    name = f"weights-{uuid.uuid4().hex[:8]}"
+    brand = "Halvorsen"
+    kin = ("Foods", "Textiles", "Orchards", "Brewery", "Furniture", "Salmon")
+    entry = f"{name}-t,{brand} Maritime Tracking,NO\n"
+    listed = tmp_path / "list.csv"
+    listed.write_text(
+        "id,name,country\n" + entry + "".join(f"{name}-{t},{brand} {t},DK\n" for t in kin)
+    )
+    near = await open_case(stack_endpoints, temporal, f"{brand} Shipping")
+    await caseflow(stack_settings, "lists", "load", str(listed), "--source", name)
+    listed.write_text("id,name,country\n" + entry)
+    loaded = await caseflow(stack_settings, "lists", "load", str(listed), "--source", name)
+    assert f"{name}@2: 0 added, 0 changed, 6 removed" in loaded
+
+    told = await view_once(temporal, near, f"{name}@2")
+    assert told.screening is not None
+    assert f"end user '{brand} Shipping' (AE) now matches entry '{name}-t'" in told.screening.reason
+    assert await rescreened_for(stack_endpoints, f"{name}@1") == set()
+
+
 def screened(lists: CurrentLists, parties: list[str]) -> list[set[tuple[str, float]]]:
     return [{(hit.entry_id, hit.score) for hit in lists.screen(party, "CY")} for party in parties]
 
