@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
@@ -60,27 +61,51 @@ async def rescreened_for(endpoints: Endpoints, version: str) -> set[str]:
     return {str(row["case_id"]) for row in rows}
 
 
-async def test_a_list_update_re_screens_only_the_cases_it_changes_and_a_removed_hit_goes(
+@dataclass(frozen=True)
+class Listing:
+    """The session's servers, and a list of the test's own loaded through the CLI."""
+
+    settings: Settings
+    endpoints: Endpoints
+    temporal: Client
+    file: Path
+
+    async def load(self, name: str, rows: str) -> str:
+        """Load `rows` (id,name,country lines) as the next version of list `name`."""
+        self.file.write_text("id,name,country\n" + rows)
+        return await caseflow(self.settings, "lists", "load", str(self.file), "--source", name)
+
+    async def open_case(self, end_user: str) -> str:
+        """A case naming `end_user` (AE), awaiting review; its id."""
+        return await open_case(self.endpoints, self.temporal, end_user)
+
+
+@pytest.fixture
+def listing(
     case_services: None,
     stack_settings: Settings,
     stack_endpoints: Endpoints,
     temporal: Client,
     tmp_path: Path,
+) -> Listing:
+    return Listing(stack_settings, stack_endpoints, temporal, tmp_path / "list.csv")
+
+
+async def test_a_list_update_re_screens_only_the_cases_it_changes_and_a_removed_hit_goes(
+    listing: Listing,
 ) -> None:
+    temporal = listing.temporal
     name = f"update-{uuid.uuid4().hex[:8]}"
     removed, added = (f"{word} {uuid.uuid4().hex[:6].upper()} Dynamics" for word in "QV")
-    hit_then_removed = await open_case(stack_endpoints, temporal, f"{removed} FZE")
-    matches_added = await open_case(stack_endpoints, temporal, f"{added} LLC")
-    unrelated = await open_case(stack_endpoints, temporal, "Kyoto Instruments Trading")
-    listed = tmp_path / "list.csv"
-    listed.write_text(f"id,name,country\n{name}-1,{removed},AE\n")
-    await caseflow(stack_settings, "lists", "load", str(listed), "--source", name)
+    hit_then_removed = await listing.open_case(f"{removed} FZE")
+    matches_added = await listing.open_case(f"{added} LLC")
+    unrelated = await listing.open_case("Kyoto Instruments Trading")
+    await listing.load(name, f"{name}-1,{removed},AE\n")
     first = await view_once(temporal, hit_then_removed, f"{name}@1")
     assert first.screening is not None
     assert first.screening.risk_level == "critical"
 
-    listed.write_text(f"id,name,country\n{name}-2,{added},AE\n")
-    loaded = await caseflow(stack_settings, "lists", "load", str(listed), "--source", name)
+    loaded = await listing.load(name, f"{name}-2,{added},AE\n")
     assert f"{name}@2: 1 added, 0 changed, 1 removed" in loaded
 
     lost = await view_once(temporal, hit_then_removed, f"{name}@2")
@@ -95,7 +120,8 @@ async def test_a_list_update_re_screens_only_the_cases_it_changes_and_a_removed_
     assert gained.screening.risk_level == "critical"
     assert f"matches added entry '{added}'" in gained.screening.reason
     # Of every open case of the session, these two alone were screened again.
-    assert await rescreened_for(stack_endpoints, f"{name}@2") == {hit_then_removed, matches_added}
+    rescreened = await rescreened_for(listing.endpoints, f"{name}@2")
+    assert rescreened == {hit_then_removed, matches_added}
     untouched = await case_view(temporal, unrelated)
     assert untouched.alert == ""
     assert untouched.screening is not None
@@ -103,32 +129,23 @@ async def test_a_list_update_re_screens_only_the_cases_it_changes_and_a_removed_
 
 
 async def test_a_near_name_an_update_weighs_over_the_threshold_on_an_entry_it_left_is_told(
-    case_services: None,
-    stack_settings: Settings,
-    stack_endpoints: Endpoints,
-    temporal: Client,
-    tmp_path: Path,
+    listing: Listing,
 ) -> None:
     # Six names sharing the family name make it tell less; removed, the near name reaches the
     # entry (no other list of the session names a Halvorsen).
     name = f"weights-{uuid.uuid4().hex[:8]}"
-    brand = "Halvorsen"
     kin = ("Foods", "Textiles", "Orchards", "Brewery", "Furniture", "Salmon")
-    entry = f"{name}-t,{brand} Maritime Tracking,NO\n"
-    listed = tmp_path / "list.csv"
-    listed.write_text(
-        "id,name,country\n" + entry + "".join(f"{name}-{t},{brand} {t},DK\n" for t in kin)
-    )
-    near = await open_case(stack_endpoints, temporal, f"{brand} Shipping")
-    await caseflow(stack_settings, "lists", "load", str(listed), "--source", name)
-    listed.write_text("id,name,country\n" + entry)
-    loaded = await caseflow(stack_settings, "lists", "load", str(listed), "--source", name)
+    entry = f"{name}-t,Halvorsen Maritime Tracking,NO\n"
+    near = await listing.open_case("Halvorsen Shipping")
+    await listing.load(name, entry + "".join(f"{name}-{t},Halvorsen {t},DK\n" for t in kin))
+    loaded = await listing.load(name, entry)
     assert f"{name}@2: 0 added, 0 changed, 6 removed" in loaded
 
-    told = await view_once(temporal, near, f"{name}@2")
+    told = await view_once(listing.temporal, near, f"{name}@2")
     assert told.screening is not None
-    assert f"end user '{brand} Shipping' (AE) now matches entry '{name}-t'" in told.screening.reason
-    assert await rescreened_for(stack_endpoints, f"{name}@1") == set()
+    reason = f"end user 'Halvorsen Shipping' (AE) now matches entry '{name}-t'"
+    assert reason in told.screening.reason
+    assert await rescreened_for(listing.endpoints, f"{name}@1") == set()
 
 
 def screened(lists: CurrentLists, parties: list[str]) -> list[set[tuple[str, float]]]:
