@@ -75,18 +75,27 @@ class CandidateFinder:
         prefilter = self.policy.prefilter_names
         if len(names) > prefilter:  # first cut on the telling words alone
             first_cut = telling / (self._name_weight[names] + party_weight - telling + 1e-9)
-            first_cut += self._tie[names]
-            names = names[np.argpartition(-first_cut, prefilter)[:prefilter]]
+            names = names[self._best(first_cut, names, prefilter)]
         # Rank the rest on every party word, trade words included, and the country.
         found = self._credit(names, weighted, matched)
         overlap = found / (self._name_weight[names] + party_weight - found + 1e-9)
         code = self._names.countries.get(country.upper()) if country else None
         if code is not None:  # among equal names, the party's country first
             overlap += (self._names.country[names] == code) * self.policy.same_country_bonus
-        overlap += self._tie[names]
         if len(names) > keep:
-            names = names[np.argpartition(-overlap, keep)[:keep]]
+            names = names[self._best(overlap, names, keep)]
         return names
+
+    def _best(
+        self, rank: npt.NDArray[np.float64], names: Int32s, keep: int
+    ) -> npt.NDArray[np.intp]:
+        """Where the `keep` best-ranked names stand, names of equal rank ordered by `tie_breaks`
+        (only when such names stand on both sides of the cut: rarely, so most cuts add nothing)."""
+        best = np.argpartition(-rank, keep)
+        cut = rank[best[keep]]  # the best name left out
+        if (rank[best[:keep]] == cut).any():
+            best = np.argpartition(-(rank + self._tie[names]), keep)
+        return best[:keep]
 
     def _credit(
         self,
