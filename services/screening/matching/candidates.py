@@ -89,13 +89,18 @@ class CandidateFinder:
     def _best(
         self, rank: npt.NDArray[np.float64], names: Int32s, keep: int
     ) -> npt.NDArray[np.intp]:
-        """Where the `keep` best-ranked names stand, names of equal rank ordered by `tie_breaks`
-        (only when such names stand on both sides of the cut: rarely, so most cuts add nothing)."""
-        best = np.argpartition(-rank, keep)
-        cut = rank[best[keep]]  # the best name left out
-        if (rank[best[:keep]] == cut).any():
-            best = np.argpartition(-(rank + self._tie[names]), keep)
-        return best[:keep]
+        """Where the `keep` best-ranked names stand; of the names of the lowest rank kept, as
+        many as there is room for by `tie_breaks`, so the cut keeps the same names wherever
+        they stand (only the names of that rank are looked at: at a million entries most cuts
+        fall among names of equal rank, often thousands of them)."""
+        best = np.argpartition(-rank, keep)[:keep]
+        lowest = rank[best].min()
+        above = best[rank[best] > lowest]
+        level = np.flatnonzero(rank == lowest)
+        room = keep - len(above)
+        if len(level) > room:
+            level = level[np.argpartition(-self._tie[names[level]], room - 1)[:room]]
+        return np.concatenate([above, level])
 
     def _credit(
         self,
