@@ -103,14 +103,23 @@ class CurrentLists:
     ) -> None:
         """Index the entries a list update added or changed (`current`) and drop those it
         removed, in place of a rebuild, now at `versions`; note what else that moved."""
+        self._take(*self._updated(current, removed), versions)
+
+    def _updated(
+        self, current: Sequence[RestrictedPartyEntry], removed: Collection[str]
+    ) -> tuple[RestrictedPartyIndex, ListMoves]:
+        """The index with the changes (this one as it was), and what else they moved."""
         index = self._index
         before = self._indexed({*removed, *(entry.entry_id for entry in current)})
-        self._index = index.updated(current, removed)
-        self._versions = versions
-        moved = self._index.vocabulary.moved_since(index.vocabulary)
-        self._moved(ListMoves(frozenset(moved), (*before, *current)))
+        updated = index.updated(current, removed)
+        moved = updated.vocabulary.moved_since(index.vocabulary)
+        return updated, ListMoves(frozenset(moved), (*before, *current))
 
-    def _moved(self, moves: ListMoves) -> None:
+    def _take(
+        self, index: RestrictedPartyIndex, moves: ListMoves, versions: dict[str, int]
+    ) -> None:
+        # On the event loop's thread: screens see the index and its versions change together.
+        self._index, self._versions = index, versions
         self._refreshes += 1
         self._moves[self._refreshes] = moves
 
@@ -159,17 +168,16 @@ class CurrentLists:
             changes = 0 if changed is None else changed.entry_ids
             # Indexing takes seconds for a large list: keep the event loop answering meanwhile.
             if changed is not None and changes <= len(self._index) * REBUILD_SHARE:
-                await asyncio.to_thread(
-                    self.take_changes, changed.current, changed.removed, changed.versions
+                updated, moves = await asyncio.to_thread(
+                    self._updated, changed.current, changed.removed
                 )
+                self._take(updated, moves, changed.versions)
                 how = "updated in place"
             else:
                 versions, entries = await current_entries(pool)
-                self._index = await asyncio.to_thread(
-                    RestrictedPartyIndex.build, entries, self.match
-                )
-                self._versions, how = versions, "rebuilt"
-                self._moved(ListMoves(everything=True))
+                built = await asyncio.to_thread(RestrictedPartyIndex.build, entries, self.match)
+                self._take(built, ListMoves(everything=True), versions)
+                how = "rebuilt"
             await asyncio.to_thread(settle_after_indexing)
             seconds = round(time.perf_counter() - began, 3)
             self.refreshed = IndexRefresh(how, changes, len(self._index), seconds)
