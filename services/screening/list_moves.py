@@ -18,6 +18,10 @@ from typing import Protocol
 from services.screening.match_keys import MatchKey, hit_key, retrieval_keys, word_keys
 from services.screening.matching import RestrictedPartyEntry
 
+# Past this many entries having a word whose weight moved (a common word crossing a step of its
+# count, in a large list), their keys would find about every subject: every one is screened.
+WIDE_MOVE_ENTRIES = 20_000
+
 
 @dataclass(frozen=True)
 class ListMoves:
@@ -49,12 +53,16 @@ class WordedLists(Protocol):
     def entries_with_words(self, words: Iterable[str]) -> list[RestrictedPartyEntry]: ...
 
 
-def moved_keys(moves: ListMoves, lists: WordedLists) -> set[MatchKey]:
+def moved_keys(moves: ListMoves, lists: WordedLists) -> set[MatchKey] | None:
     """The keys of the subjects what moved may change (`moves.everything` aside): the parties
     having a word whose weight moved, and those whose candidates may include a name indexed or
-    dropped or a name having such a word (their weight moved too), or that matched one."""
+    dropped or a name having such a word (their weight moved too), or that matched one. None
+    when so many names have such a word that every subject is as good as found."""
+    reweighed = lists.entries_with_words(moves.words)
+    if len(reweighed) > WIDE_MOVE_ENTRIES:
+        return None
     keys = {key for word in moves.words for key in word_keys(word, False, False)}
-    for entry in (*moves.entries, *lists.entries_with_words(moves.words)):
+    for entry in (*moves.entries, *reweighed):
         keys |= retrieval_keys(entry)
         keys.add(hit_key(entry.entry_id))
     return keys

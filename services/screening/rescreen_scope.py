@@ -268,10 +268,9 @@ async def moved_subjects(
     subjects: ScreenedSubjects, moves: ListMoves, lists: WordedLists
 ) -> list[ScreenedSubject]:
     """The subjects what moved in the index may change (every one when that is not known)."""
-    if moves.everything:
-        return await subjects.every_subject()
     if moves.nothing:
         return []
-    return [
-        candidate.subject for candidate in await subjects.subjects_sharing(moved_keys(moves, lists))
-    ]
+    keys = None if moves.everything else moved_keys(moves, lists)
+    if keys is None:
+        return await subjects.every_subject()
+    return [candidate.subject for candidate in await subjects.subjects_sharing(keys)]

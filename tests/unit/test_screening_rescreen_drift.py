@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 
 import pytest
 
@@ -10,11 +11,13 @@ from services.screening.current_lists import CurrentLists
 from services.screening.domain import Knowledge, ScreeningPolicy
 from services.screening.handlers import screen_case
 from services.screening.list_diff import compute_delta, entry_digest
+from services.screening.list_moves import WIDE_MOVE_ENTRIES, ListMoves, moved_keys
 from services.screening.list_updates import load_list_version
 from services.screening.matching import RestrictedPartyEntry, RestrictedPartyIndex
+from services.screening.rescreen_scope import moved_subjects
 from services.screening.rescreening import rescreen_affected
 from tests.unit.test_screening_fakes import FakeScreeningStore, screening_request, with_end_user
-from tests.unit.test_screening_list_updates import REGISTER, published_update
+from tests.unit.test_screening_list_updates import REGISTER, knowing, published_update
 
 POLICY = ScreeningPolicy.load()
 SYLLABLES = ("kar", "vel", "tor", "mis", "lun", "bre", "gad", "oss", "pel", "rin", "sta", "wex")
@@ -100,3 +103,25 @@ async def test_after_each_update_the_held_hits_are_a_full_screens_whatever_the_u
         assert held == full, f"version {version}"
         screened_fewer |= rescreened.screened < len(held)
     assert screened_fewer, "some update screened fewer than every case"
+
+
+class ManyNamed:
+    """Lists in which a moved word is in more names than keys would tell subjects apart by."""
+
+    def entries_with_words(self, words: Iterable[str]) -> list[RestrictedPartyEntry]:
+        return [
+            RestrictedPartyEntry("Test List", f"w-{n}", f"Name{n} Technologies")
+            for n in range(WIDE_MOVE_ENTRIES + 1)
+        ]
+
+
+async def test_a_word_moved_in_very_many_names_has_every_subject_screened_again() -> None:
+    store = FakeScreeningStore()
+    for end_user in ("Kyoto University", "Halvorsen Shipping"):
+        await screen_case(screening_request(with_end_user(end_user)), store, POLICY, knowing())
+    moves = ListMoves(frozenset({"technology"}))
+
+    assert moved_keys(moves, ManyNamed()) is None
+    async with store.unit_of_work() as uow:
+        moved = await moved_subjects(uow, moves, ManyNamed())
+    assert len(moved) == 2
