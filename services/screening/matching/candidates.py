@@ -17,8 +17,6 @@ from services.screening.matching.scoring import WeightedToken
 from services.screening.matching.vocabulary import Vocabulary
 
 _CUT_WORD_CANDIDATES = 50  # listed words a word cut at a field limit may be the beginning of
-# Ties among names of equal rank are broken by less than any two ranks differ by.
-_TIE_STEP = 1e-12 / 2**32
 _GOLDEN = 2654435761  # spreads a name's place among its entry's names over the keys
 
 
@@ -156,14 +154,14 @@ class CandidateFinder:
 def tie_breaks(
     names: NameTable, entries: Sequence[RestrictedPartyEntry]
 ) -> npt.NDArray[np.float64]:
-    """A tiny amount per name, from its entry's list and id and its place among the entry's
-    names, that orders names of equal rank: which of them a cut keeps then depends on what is
-    listed, not on where it stands (an index updated in place holds its entries in another
-    order than one built whole, and both must screen alike)."""
+    """A key per name, from its entry's list and id and its place among the entry's names,
+    that orders names of equal rank: which of them a cut keeps then depends on what is listed,
+    not on where it stands (an index updated in place holds its entries in another order than
+    one built whole, and both must screen alike)."""
     keys = (f"{entry.source}\x1f{entry.entry_id}".encode() for entry in entries)
     of_entry = np.fromiter(map(zlib.crc32, keys), dtype=np.uint64, count=len(entries))
     mixed = (of_entry[names.entry] + names.alias.astype(np.uint64) * _GOLDEN) % (1 << 32)
-    return mixed.astype(np.float64) * _TIE_STEP
+    return mixed.astype(np.float64)
 
 
 def _unique(ids: Int32s, sorted_already: bool) -> tuple[Int32s, npt.NDArray[np.intp]]:

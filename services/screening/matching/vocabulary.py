@@ -221,7 +221,7 @@ def counted_names(
     grid of `word_count_steps` steps per doubling (the grid point at or under the count)."""
     # A list update moves a common word's count by a few names out of hundreds: read on a grid,
     # its weight moves only when the count crosses a step, and re-screening after the update
-    # follows the few words whose weight moved (rescreen_scope.py) rather than every word.
+    # follows the few words whose weight moved (list_moves.py) rather than every word.
     counts = names_per_word.astype(np.float64)
     steps = policy.word_count_steps
     grid = np.exp2(np.floor(np.log2(np.maximum(counts, 1.0)) * steps) / steps)
