@@ -71,11 +71,13 @@ class LikelyToChange:
         """The candidates, the subjects what `moves` may change and the subjects with hits,
         read at once (the chunks' transactions then change the subjects they screen again)."""
         found = affected_keys(changes, scorer, KeyRules.of(match))
+        moved: list[ScreenedSubject] = []
+        if scorer is not None and moves is not None:
+            moved, every = await moved_subjects(subjects, moves, scorer)
+            if every:  # each screened in full: no candidate or held hit is left to look at
+                return cls(found, changes, scorer, match, [], [], moved)
         candidates = await subjects.subjects_sharing(found.keys)
         with_hits = await subjects.subjects_with_hits() if scorer is not None else []
-        moved = []
-        if scorer is not None and moves is not None:
-            moved = await moved_subjects(subjects, moves, scorer)
         return cls(found, changes, scorer, match, candidates, with_hits, moved)
 
     @property
@@ -266,11 +268,12 @@ class RememberedScores:
 
 async def moved_subjects(
     subjects: ScreenedSubjects, moves: ListMoves, lists: WordedLists
-) -> list[ScreenedSubject]:
-    """The subjects what moved in the index may change (every one when that is not known)."""
+) -> tuple[list[ScreenedSubject], bool]:
+    """The subjects what moved in the index may change, and whether that is every subject
+    (what moved is not known, or so wide that its keys would find about every one)."""
     if moves.nothing:
-        return []
+        return [], False
     keys = None if moves.everything else moved_keys(moves, lists)
     if keys is None:
-        return await subjects.every_subject()
-    return [candidate.subject for candidate in await subjects.subjects_sharing(keys)]
+        return await subjects.every_subject(), True
+    return [candidate.subject for candidate in await subjects.subjects_sharing(keys)], False

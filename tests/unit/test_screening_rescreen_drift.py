@@ -123,5 +123,6 @@ async def test_a_word_moved_in_very_many_names_has_every_subject_screened_again(
 
     assert moved_keys(moves, ManyNamed()) is None
     async with store.unit_of_work() as uow:
-        moved = await moved_subjects(uow, moves, ManyNamed())
+        moved, every = await moved_subjects(uow, moves, ManyNamed())
     assert len(moved) == 2
+    assert every
