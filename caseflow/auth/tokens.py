@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
 import secrets
 import time
 from collections.abc import Callable, Iterator
@@ -34,6 +33,7 @@ from pydantic import BaseModel, Field, SecretStr, TypeAdapter, ValidationError
 
 from caseflow.auth.model import InvalidToken, Principal, Role
 from caseflow.settings import Settings
+from caseflow.whole_files import write_whole
 
 log = structlog.get_logger(__name__)
 
@@ -419,9 +419,4 @@ def _write_published(path: Path, published: PublishedKeys) -> None:
 
 def _write(path: Path, text: str, mode: int) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    with os.fdopen(descriptor, "w") as file:
-        file.write(text)
-    os.chmod(temporary, mode)
-    temporary.replace(path)
+    write_whole(path, text, mode)
