@@ -372,8 +372,9 @@ class ScreeningProcess:
     log_file: Path
 
     def cpu_seconds(self) -> float:
+        """Its CPU time and its screening workers' (counted once they have ended)."""
         times = psutil.Process(self.pid).cpu_times()
-        return float(times.user + times.system)
+        return float(times.user + times.system + times.children_user + times.children_system)
 
     def update_logged(self, list_version: str) -> dict[str, str]:
         """The figures screening logged for a list update (candidates, index_s, …)."""

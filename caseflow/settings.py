@@ -119,6 +119,12 @@ class Settings(BaseSettings):
         description="Port of the screening HTTP API; unset: 8310, or any free port while "
         "8310 is taken (the address is logged and written to <state dir>/run/screening.url).",
     )
+    screening_processes: int | None = Field(
+        default=None,
+        ge=1,
+        description="Worker processes a re-screen after a list update screens parties in full "
+        "on (forked with the index); unset: one per core; 1: the screening process alone.",
+    )
     intake_http_host: str = Field(
         default="127.0.0.1", description="Address the intake HTTP API listens on."
     )

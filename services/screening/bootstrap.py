@@ -31,6 +31,7 @@ from services.screening.policy import DEFAULT_POLICY, ScreeningPolicy
 from services.screening.requests import request_table
 from services.screening.rescreening import register_earlier_open_cases
 from services.screening.rules.destination import DEFAULT_REGISTER, DestinationRegister
+from services.screening.screen_workers import ScreenWorkers
 
 log = structlog.get_logger(__name__)
 DEFAULT_HTTP_PORT = 8310
@@ -64,12 +65,19 @@ def bootstrap(
     store = resources.store()
     standing = Knowledge(lists, destinations or in_force_destinations)
     router = build_router(
-        request_table(store, store, policy, standing, lists, resources),
+        request_table(store, store, policy, standing, lists, resources, workers(settings)),
         closing_table(store),
         notice_table(store, policy, standing),
         RetryBudget.from_settings(settings),
     )
     return runtime.app(router, resources=resources)
+
+
+def workers(settings: Settings) -> ScreenWorkers:
+    """The worker processes a re-screen screens parties in full on (one per core, unless set)."""
+    if settings.screening_processes is None:
+        return ScreenWorkers()
+    return ScreenWorkers(settings.screening_processes)
 
 
 def policy_in_force(settings: Settings) -> tuple[ScreeningPolicy, DestinationRegister]:

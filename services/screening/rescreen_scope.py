@@ -31,7 +31,7 @@ from services.screening.match_keys import (
 from services.screening.matching import MatchPolicy
 from services.screening.matching.index import PreparedParty
 from services.screening.pair_bound import PairBound
-from services.screening.rescreen_screens import PairScore, PairScorer, Scoped
+from services.screening.rescreen_screens import PairScore, PairScorer, Scoped, named_parties
 from services.screening.screened_subjects import Candidate, ScreenedSubject, ScreenedSubjects
 
 YIELD_EVERY = 20  # subjects handled between two turns given to the event loop
@@ -233,9 +233,7 @@ async def hits_lost(
     for number, subject in enumerate(held):
         if number % YIELD_EVERY == 0:
             await asyncio.sleep(0)
-        parties = [
-            (party.name, party.address.country) for _, party in subject.application.parties()
-        ]
+        parties = named_parties(subject.application)
         if not all(any(still_hit(e, named) for named in parties) for e in subject.hits):
             lost.append(subject)
     return lost

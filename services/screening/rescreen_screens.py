@@ -3,16 +3,26 @@ or lose, or in full (a party's full screen made once for every subject with that
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+import asyncio
+from collections.abc import Collection, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
 
+import structlog
+
+from schemas.application import SubmitApplication
 from services.screening.domain import Knowledge
 from services.screening.list_moves import ListMoves, WordedLists
 from services.screening.match_keys import WordWeights
 from services.screening.matching import Hit
 from services.screening.matching.index import PreparedParty
+from services.screening.screen_workers import FullScreener, Named, screen_in_worker
 from services.screening.screened_subjects import ScreenedSubject
+
+log = structlog.get_logger(__name__)
+BATCH = 50  # parties a worker screens for one round trip
 
 
 class PairScore(Protocol):
@@ -41,17 +51,76 @@ class PairScorer(PairScore, WordWeights, WordedLists, Protocol):
     def followed(self, through: int) -> None: ...
 
 
+class FullScreens:
+    """Each party's full screen in one re-screen, made once for every subject naming it: on
+    worker processes ahead of need when there are any (`ahead`, `ready`), else when asked for.
+    A screen made against list versions the lists no longer hold is not given out."""
+
+    def __init__(self, lists: FullScreener, workers: ProcessPoolExecutor | None = None) -> None:
+        self._lists, self._workers = lists, workers
+        self._version = lists.list_version
+        self._made: dict[Named, list[Hit]] = {}
+        self._coming: dict[Named, tuple[asyncio.Future[list[list[Hit]]], int]] = {}
+
+    def ahead(self, parties: Iterable[Named]) -> None:
+        """Have the workers screen these parties, in this order (no workers: nothing)."""
+        if self._workers is None:
+            return
+        loop = asyncio.get_running_loop()
+        new = [p for p in dict.fromkeys(parties) if p not in self._made and p not in self._coming]
+        for start in range(0, len(new), BATCH):
+            batch = new[start : start + BATCH]
+            try:
+                screened = loop.run_in_executor(self._workers, screen_in_worker, batch)
+            except BrokenProcessPool as error:
+                return self._lost(error)
+            self._coming.update((named, (screened, place)) for place, named in enumerate(batch))
+
+    async def ready(self, parties: Iterable[Named]) -> None:
+        """Wait until the workers have screened these parties (if they were asked to)."""
+        for named in parties:
+            coming = self._coming.pop(named, None)
+            if coming is None:
+                continue
+            try:
+                self._made[named] = (await coming[0])[coming[1]]
+            except BrokenProcessPool as error:
+                return self._lost(error)
+
+    def _lost(self, error: BrokenProcessPool) -> None:
+        """A worker was killed: the screens not made yet are made here, when asked for."""
+        log.warning("screening workers lost; screening in this process", error=str(error))
+        self._workers = None
+        self._coming.clear()
+
+    def screen(self, party_name: str, country: str | None) -> list[Hit]:
+        """The party's full screen against the current lists."""
+        if self._lists.list_version != self._version:  # the index moved on during the re-screen
+            self._made.clear()
+            self._coming.clear()
+            self._version = self._lists.list_version
+        named = (party_name, country)
+        if named not in self._made:
+            self._made[named] = self._lists.screen(party_name, country)
+        return self._made[named]
+
+
+def named_parties(application: SubmitApplication) -> list[Named]:
+    """Each party of the application as its screen depends on it: name and country."""
+    return [(party.name, party.address.country) for _, party in application.parties()]
+
+
 @dataclass(frozen=True)
 class AmongEntries:
     """The current lists screened on some entries only: those a subject's new result may hold
     or lose (its hits, the changed entries its parties share a key with), or on every entry
-    (`positions` None: a full screen, kept in `screens` for the next subject with that party).
+    (`positions` None: a full screen, made once in `screens` for every subject with that party).
     A party's candidates are retrieved from the whole index as in a full screen; only the names
     of these entries among them are compared."""
 
     lists: PairScorer
     positions: frozenset[int] | None
-    screens: dict[tuple[str, str | None], list[Hit]]
+    screens: FullScreens
 
     @property
     def list_version(self) -> str:
@@ -62,10 +131,7 @@ class AmongEntries:
         """The party's hits on these entries, as a full screen finds and scores them."""
         if self.positions is not None:
             return self.lists.screen(party_name, country, self.positions)
-        named = (party_name, country)
-        if named not in self.screens:
-            self.screens[named] = self.lists.screen(party_name, country)
-        return self.screens[named]
+        return self.screens.screen(party_name, country)
 
 
 @dataclass(frozen=True)
@@ -87,10 +153,10 @@ def screened_among(
     lists: PairScorer,
     likely: Sequence[Scoped],
     known: Sequence[Knowledge],
-    screens: dict[tuple[str, str | None], list[Hit]],
+    screens: FullScreens,
 ) -> list[Knowledge]:
     """Each subject's knowledge with the current lists screened on its entries only (on every
-    entry for a subject to screen whole, a party's full screen kept in `screens`)."""
+    entry for a subject to screen whole, a party's full screen made once in `screens`)."""
     positions = lists.entry_positions({e for s in likely if not s.whole for e in s.entries})
 
     def among(s: Scoped) -> frozenset[int] | None:

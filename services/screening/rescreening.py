@@ -12,9 +12,10 @@ matters: a hit on an added or changed entry, or a hit gone.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
@@ -25,11 +26,17 @@ from schemas.topics import Topic
 from services.screening.domain import Knowledge, Screening, ScreeningPolicy, screening_result
 from services.screening.handlers import KnowledgeSource, result_published
 from services.screening.list_diff import ListChange
-from services.screening.matching import Hit
 from services.screening.ports import Store, Transaction
 from services.screening.rescreen_scope import LikelyToChange
-from services.screening.rescreen_screens import PairScorer, Scoped, screened_among
+from services.screening.rescreen_screens import (
+    FullScreens,
+    PairScorer,
+    Scoped,
+    named_parties,
+    screened_among,
+)
 from services.screening.rules import parties
+from services.screening.screen_workers import ScreenWorkers
 from services.screening.screened_subjects import (
     ScreenedSubject,
     ScreenedSubjects,
@@ -60,6 +67,7 @@ YIELD_EVERY = 20  # subjects handled between two turns given to the event loop
 # Subjects screened again and published together: their cases take the new result while the
 # next chunk is found (a few statements a chunk, a dozen chunks for a thousand new results).
 CHUNK = 100
+IN_PROCESS = ScreenWorkers(processes=1)
 
 
 @dataclass(frozen=True)
@@ -110,13 +118,15 @@ async def rescreen_affected(
     store: RescreeningStore,
     policy: ScreeningPolicy,
     standing: Knowledge,
+    workers: ScreenWorkers = IN_PROCESS,
 ) -> Rescreened:
     """Publish a new result for each subject the update changes; the cases re-screened.
 
     The subjects are found and screened again a chunk at a time, each chunk's results kept and
     published in a transaction of its own, so that the first cases take their new result while
-    the rest are looked at. The update counts as handled once every chunk is; delivered again
-    before then, it is handled again, a result already kept not screened twice.
+    the rest are looked at; the parties of the subjects screened in full are screened ahead on
+    `workers`. The update counts as handled once every chunk is; delivered again before then,
+    it is handled again, a result already kept not screened twice.
     `standing.screener` must index the update's version: results record the lists they used.
     """
     listed = update.data
@@ -134,12 +144,30 @@ async def rescreen_affected(
                 search = await LikelyToChange.read(uow, changes, scorer, match, moves)
     rescreened = Rescreened()
     if search is not None:
-        rescreened = await _by_chunk(search, store, update, policy, standing, finding)
+        with _full_screens(search, workers) as screens:
+            rescreened = await _by_chunk(search, store, update, policy, standing, finding, screens)
     async with store.unit_of_work() as uow:
         await uow.first_delivery(update.id)
     if scorer is not None and search is not None:
         scorer.followed(through)
     return rescreened
+
+
+@contextlib.contextmanager
+def _full_screens(search: LikelyToChange, workers: ScreenWorkers) -> Iterator[FullScreens | None]:
+    """The parties' full screens for this re-screen (none without a scorer of the current
+    lists): those of the subjects screened in full made ahead on the workers, if worth it."""
+    if search.scorer is None:
+        yield None
+        return
+    parties = [named for subject in search.moved for named in named_parties(subject.application)]
+    if not workers.worth_it(len(set(parties))):
+        yield FullScreens(search.scorer)
+        return
+    with workers.forked(search.scorer) as pool:
+        screens = FullScreens(search.scorer, pool)
+        screens.ahead(parties)
+        yield screens
 
 
 async def _by_chunk(
@@ -149,13 +177,13 @@ async def _by_chunk(
     policy: ScreeningPolicy,
     standing: Knowledge,
     finding: Stopwatch,
+    screens: FullScreens | None,
 ) -> Rescreened:
     """Screen again each chunk of subjects as it is found, in a transaction of its own
     (`finding` has timed the candidates' reading: it times the finding of each chunk too)."""
     cases: list[str] = []
     screened, screening = 0, Stopwatch()
     chunks = aiter(search.chunks(CHUNK))
-    screens: dict[tuple[str, str | None], list[Hit]] = {}  # a party's full screen, once
     while likely := await _next_timed(chunks, finding):
         with screening:
             async with store.unit_of_work() as uow:
@@ -192,7 +220,7 @@ async def _rescreen(
     search: LikelyToChange,
     policy: ScreeningPolicy,
     standing: Knowledge,
-    screens: dict[tuple[str, str | None], list[Hit]],
+    screens: FullScreens | None,
 ) -> list[ScreenedSubject]:
     """Screen the subjects again (each on the entries it may now match or no longer, given the
     search's scorer of the current lists); publish and keep the results the update changed (a few
@@ -204,7 +232,10 @@ async def _rescreen(
     likely = [s for s in likely if requests[s.subject.reference] not in answered]
     applications = [s.subject.application for s in likely]
     known = await knowledge_for_each(uow, applications, standing)
-    if search.scorer is not None:
+    if search.scorer is not None and screens is not None:
+        await screens.ready(
+            named for s in likely if s.whole for named in named_parties(s.subject.application)
+        )
         known = screened_among(search.scorer, likely, known, screens)
     listed, results, kept = update.data, [], []
     for number, (scoped, knowledge) in enumerate(zip(likely, known, strict=True)):

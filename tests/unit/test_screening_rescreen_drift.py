@@ -15,7 +15,8 @@ from services.screening.list_moves import WIDE_MOVE_ENTRIES, ListMoves, moved_ke
 from services.screening.list_updates import load_list_version
 from services.screening.matching import RestrictedPartyEntry, RestrictedPartyIndex
 from services.screening.rescreen_scope import moved_subjects
-from services.screening.rescreening import rescreen_affected
+from services.screening.rescreening import IN_PROCESS, rescreen_affected
+from services.screening.screen_workers import ScreenWorkers
 from tests.unit.test_screening_fakes import FakeScreeningStore, screening_request, with_end_user
 from tests.unit.test_screening_list_updates import REGISTER, knowing, published_update
 
@@ -67,9 +68,16 @@ def held_and_full(
     return held, full
 
 
-@pytest.mark.parametrize("seed", [3, 17, 29, 41, 53])
+IN_WORKERS = ScreenWorkers(processes=2, least=0)
+
+
+@pytest.mark.parametrize(
+    ("seed", "workers"),
+    [*((seed, IN_PROCESS) for seed in (3, 17, 29, 41, 53)), (3, IN_WORKERS), (41, IN_WORKERS)],
+    ids=["3", "17", "29", "41", "53", "3-workers", "41-workers"],
+)
 async def test_after_each_update_the_held_hits_are_a_full_screens_whatever_the_update_moved(
-    seed: int,
+    seed: int, workers: ScreenWorkers
 ) -> None:
     rng = random.Random(seed)
     entries = {f"e-{n}": named(rng, f"e-{n}") for n in range(300)}
@@ -97,7 +105,9 @@ async def test_after_each_update_the_held_hits_are_a_full_screens_whatever_the_u
         lists.take_changes(current, removed, {"test": version})
         entries = following
 
-        rescreened = await rescreen_affected(published_update(store), store, POLICY, knowledge)
+        rescreened = await rescreen_affected(
+            published_update(store), store, POLICY, knowledge, workers
+        )
 
         held, full = held_and_full(store, list(entries.values()))
         assert held == full, f"version {version}"
