@@ -125,6 +125,12 @@ class Settings(BaseSettings):
         description="Worker processes a re-screen after a list update screens parties in full "
         "on (forked with the index); unset: one per core; 1: the screening process alone.",
     )
+    screening_processes_from: int = Field(
+        default=400,
+        ge=1,
+        description="Parties a re-screen screens in full from which forking the worker "
+        "processes is worth their start; fewer are screened in the screening process.",
+    )
     intake_http_host: str = Field(
         default="127.0.0.1", description="Address the intake HTTP API listens on."
     )

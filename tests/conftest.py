@@ -74,6 +74,7 @@ def stack_settings(
         temporal_port=temporal_port,
         temporal_ui_port=temporal_ui_port,
         codec_port=codec_port,
+        screening_processes_from=1,  # every re-screen's full screens on forked workers
     )
     use_stack(settings)  # reviewer tasks carry real tokens of the stack's issuer
     if servers == "embedded":

@@ -75,9 +75,8 @@ def bootstrap(
 
 def workers(settings: Settings) -> ScreenWorkers:
     """The worker processes a re-screen screens parties in full on (one per core, unless set)."""
-    if settings.screening_processes is None:
-        return ScreenWorkers()
-    return ScreenWorkers(settings.screening_processes)
+    processes = settings.screening_processes or ScreenWorkers.processes
+    return ScreenWorkers(processes, settings.screening_processes_from)
 
 
 def policy_in_force(settings: Settings) -> tuple[ScreeningPolicy, DestinationRegister]:

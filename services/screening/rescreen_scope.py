@@ -57,6 +57,7 @@ class LikelyToChange:
         self.found = found
         self.candidates, self.moved = candidates, moved
         self.changes, self.scorer = changes, scorer
+        self.change_of = {change.entry_id: change for change in changes}
         self._match, self._with_hits = match, with_hits
 
     @classmethod
@@ -68,23 +69,27 @@ class LikelyToChange:
         match: MatchPolicy,
         moves: ListMoves | None = None,
     ) -> LikelyToChange:
-        """The candidates, the subjects what `moves` may change and the subjects with hits,
-        read at once (the chunks' transactions then change the subjects they screen again)."""
+        """The subjects what `moves` may change, and the other candidates and subjects with
+        hits, read at once (the chunks' transactions then change the subjects they screen
+        again)."""
         found = affected_keys(changes, scorer, KeyRules.of(match))
         moved: list[ScreenedSubject] = []
         if scorer is not None and moves is not None:
             moved, every = await moved_subjects(subjects, moves, scorer)
             if every:  # each screened in full: no candidate or held hit is left to look at
                 return cls(found, changes, scorer, match, [], [], moved)
-        candidates = await subjects.subjects_sharing(found.keys)
-        with_hits = await subjects.subjects_with_hits() if scorer is not None else []
+        # Those screened in full are not read twice: neither a candidate nor a hit is left to
+        # look at in them.
+        whole = [subject.id for subject in moved]
+        candidates = await subjects.subjects_sharing(found.keys, whole)
+        with_hits = await subjects.subjects_with_hits(whole) if scorer is not None else []
         return cls(found, changes, scorer, match, candidates, with_hits, moved)
 
     @property
     def looked_at(self) -> int:
         """How many subjects were looked at: the candidates and those what moved may change."""
-        ids = {(c.subject.kind, c.subject.subject_id) for c in self.candidates}
-        return len(ids | {(subject.kind, subject.subject_id) for subject in self.moved})
+        ids = {c.subject.id for c in self.candidates}
+        return len(ids | {subject.id for subject in self.moved})
 
     async def chunks(self, size: int) -> AsyncIterator[list[Scoped]]:
         """The subjects to screen again, about `size` at a time (the last chunk: hits lost)."""
@@ -98,14 +103,11 @@ class LikelyToChange:
         likely = [Scoped(subject, whole=True) for subject in self.moved]
         for start in range(0, len(likely), size):
             yield likely[start : start + size]
-        whole = {(s.kind, s.subject_id) for s in self.moved}
         pending: list[Scoped] = []
         seen: dict[tuple[str, str | None], bool] = {}
         for number, candidate in enumerate(self.candidates):
             if number % YIELD_EVERY == 0:
                 await asyncio.sleep(0)  # many subjects: let heartbeats and other messages run
-            if (candidate.subject.kind, candidate.subject.subject_id) in whole:
-                continue
             if could_change(
                 candidate,
                 found,
@@ -212,11 +214,11 @@ async def hits_lost(
     over the threshold can fall under it), and the names it adds may crowd an entry out of the
     few a party's words retrieve. A hit no party's pair score reaches is gone; one reached is
     confirmed by screening that party on the hit entries, as a full screen retrieves them."""
-    screened = {(s.subject.kind, s.subject.subject_id) for s in likely}
+    screened = {s.subject.id for s in likely}
     held = [
         subject
         for subject in with_hits
-        if (subject.kind, subject.subject_id) not in screened and not subject.hits & found.touched
+        if subject.id not in screened and not subject.hits & found.touched
     ]
     positions = lists.entry_positions({entry for subject in held for entry in subject.hits})
     among = frozenset(p for entry in positions.values() for p in entry)

@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
@@ -86,11 +86,10 @@ def what_changed(
     before: frozenset[str],
     result: ScreeningCompleted,
     policy: ScreeningPolicy,
-    changes: Sequence[ListChange],
+    change_of: Mapping[str, ListChange],
 ) -> list[str]:
     """Why a new result matters, in words: hits on added or changed entries, hits on others
-    new to it (the update moved their score), hits gone."""
-    change_of = {change.entry_id: change for change in changes}
+    new to it (the update moved their score), hits gone (`changes` by entry id)."""
     now = uncleared_hits(result, policy)
     reasons = []
     for finding in result.findings:
@@ -246,7 +245,7 @@ async def _rescreen(
         result = screening_result(screening, policy, knowledge, utcnow())
         # A hit a reviewer has since cleared is no news either way.
         cleared = {clearance.entry_id for clearance in knowledge.clearances}
-        reasons = what_changed(subject.hits - cleared, result, policy, search.changes)
+        reasons = what_changed(subject.hits - cleared, result, policy, search.change_of)
         if not reasons:
             continue  # a near name, or a match a reviewer cleared: nothing new to tell
         reason = f"list_update: {listed.list_name} {listed.number}: {'; '.join(reasons)}"

@@ -20,7 +20,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
+import structlog
+
 from services.screening.matching import Hit
+
+log = structlog.get_logger(__name__)
 
 Named = tuple[str, str | None]  # a party's name and country: what its full screen depends on
 
@@ -47,12 +51,13 @@ class ScreenWorkers:
 
     def worth_it(self, parties: int) -> bool:
         """Whether screening this many parties in full is worth forking the workers for."""
-        return self.processes > 1 and parties >= self.least
+        return self.processes > 1 and parties >= max(self.least, 1)
 
     @contextlib.contextmanager
     def forked(self, lists: FullScreener) -> Iterator[ProcessPoolExecutor]:
         """Workers screening against `lists` as they stand now, stopped on leaving."""
         global _forked_with
+        log.info("screening workers forked", processes=self.processes, lists=lists.list_version)
         _forked_with = lists
         context = multiprocessing.get_context("fork")
         workers = ProcessPoolExecutor(self.processes, context, initializer=_started)

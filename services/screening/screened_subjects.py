@@ -17,6 +17,7 @@ from services.screening.match_keys import MatchKey, hit_key, party_keys
 from services.screening.policy import ScreeningPolicy
 
 CASE = "case"
+SubjectId = tuple[str, str]  # a subject's kind and id
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,11 @@ class ScreenedSubject:
     case_id: str
     application: SubmitApplication
     hits: frozenset[str] = frozenset()  # entry ids its latest result matched, not cleared
+
+    @property
+    def id(self) -> SubjectId:
+        """Its kind and id: what tells it from every other subject."""
+        return (self.kind, self.subject_id)
 
     @property
     def reference(self) -> str:
@@ -51,8 +57,12 @@ class ScreenedSubjects(Protocol):
         self, subjects: Sequence[tuple[ScreenedSubject, Collection[MatchKey]]]
     ) -> None: ...
     async def drop_subject(self, kind: str, subject_id: str) -> None: ...
-    async def subjects_sharing(self, keys: Collection[MatchKey]) -> list[Candidate]: ...
-    async def subjects_with_hits(self) -> list[ScreenedSubject]: ...
+    async def subjects_sharing(
+        self, keys: Collection[MatchKey], besides: Collection[SubjectId] = ()
+    ) -> list[Candidate]: ...
+    async def subjects_with_hits(
+        self, besides: Collection[SubjectId] = ()
+    ) -> list[ScreenedSubject]: ...
     async def every_subject(self) -> list[ScreenedSubject]: ...
     async def change_hits(
         self, changed: Sequence[tuple[ScreenedSubject, frozenset[str]]]

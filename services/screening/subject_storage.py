@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 import asyncpg
 
 from caseflow.db import Connection
 from schemas.application import SubmitApplication
 from services.screening.match_keys import MatchKey, hit_key
-from services.screening.screened_subjects import Candidate, ScreenedSubject
+from services.screening.screened_subjects import Candidate, ScreenedSubject, SubjectId
 
 
 class PostgresSubjectStorage:
@@ -44,13 +44,9 @@ class PostgresSubjectStorage:
                 for subject, _ in subjects
             ],
         )
-        kinds = [subject.kind for subject, _ in subjects]
-        ids = [subject.subject_id for subject, _ in subjects]
         await self.connection.execute(
-            "DELETE FROM subject_keys WHERE (kind, subject_id) IN"
-            " (SELECT * FROM unnest($1::text[], $2::text[]))",
-            kinds,
-            ids,
+            f"DELETE FROM subject_keys WHERE (kind, subject_id) IN ({_pairs(1)})",
+            *_kinds_and_ids(subject.id for subject, _ in subjects),
         )
         keyed = [(key, subject) for subject, keys in subjects for key in set(keys)]
         await self.connection.execute(
@@ -90,22 +86,32 @@ class PostgresSubjectStorage:
             "DELETE FROM screened_subjects WHERE kind = $1 AND subject_id = $2", kind, subject_id
         )
 
-    async def subjects_sharing(self, keys: Collection[MatchKey]) -> list[Candidate]:
-        """The subjects with at least one of these keys, each with the keys it shares."""
+    async def subjects_sharing(
+        self, keys: Collection[MatchKey], besides: Collection[SubjectId] = ()
+    ) -> list[Candidate]:
+        """The subjects with at least one of these keys, each with the keys it shares (those
+        `besides` left out: read already)."""
         rows = await self.connection.fetch(
             "SELECT s.kind, s.subject_id, s.case_id, s.application, s.hits, k.shared"
             " FROM screened_subjects s JOIN (SELECT kind, subject_id, array_agg(key) AS shared"
-            " FROM subject_keys WHERE key = ANY($1::bigint[]) GROUP BY kind, subject_id) k"
+            " FROM subject_keys WHERE key = ANY($1::bigint[])"
+            f" AND (kind, subject_id) NOT IN ({_pairs(2)}) GROUP BY kind, subject_id) k"
             " USING (kind, subject_id) ORDER BY s.kind, s.subject_id",
             list(keys),
+            *_kinds_and_ids(besides),
         )
         return [Candidate(_subject(row), frozenset(row["shared"])) for row in rows]
 
-    async def subjects_with_hits(self) -> list[ScreenedSubject]:
-        """The subjects whose latest result matched a listed entry no reviewer cleared."""
+    async def subjects_with_hits(
+        self, besides: Collection[SubjectId] = ()
+    ) -> list[ScreenedSubject]:
+        """The subjects whose latest result matched a listed entry no reviewer cleared (those
+        `besides` left out)."""
         rows = await self.connection.fetch(
             "SELECT kind, subject_id, case_id, application, hits FROM screened_subjects"
-            " WHERE cardinality(hits) > 0 ORDER BY kind, subject_id"
+            f" WHERE cardinality(hits) > 0 AND (kind, subject_id) NOT IN ({_pairs(1)})"
+            " ORDER BY kind, subject_id",
+            *_kinds_and_ids(besides),
         )
         return [_subject(row) for row in rows]
 
@@ -141,6 +147,20 @@ def _columns(
 ) -> tuple[list[MatchKey], list[str], list[str]]:
     """Key rows as the three arrays `unnest` takes."""
     return [key for key, _, _ in rows], [kind for _, kind, _ in rows], [i for _, _, i in rows]
+
+
+def _pairs(first: int) -> str:
+    """The kinds and ids passed as parameters `first` and the next, as rows to compare with."""
+    return f"SELECT * FROM unnest(${first}::text[], ${first + 1}::text[])"
+
+
+def _kinds_and_ids(subjects: Iterable[SubjectId]) -> tuple[list[str], list[str]]:
+    """Subjects' kinds and ids as two parameters."""
+    kinds, ids = [], []
+    for kind, subject_id in subjects:
+        kinds.append(kind)
+        ids.append(subject_id)
+    return kinds, ids
 
 
 def _subject(row: asyncpg.Record) -> ScreenedSubject:

@@ -20,7 +20,9 @@ from services.screening.adapters import PostgresScreeningUnitOfWork
 from services.screening.config import SCHEMA
 from services.screening.current_lists import CurrentLists, load_screener
 from services.screening.list_updates import load_list_version
+from services.screening.match_keys import party_keys
 from services.screening.matching import RestrictedPartyEntry
+from services.screening.screened_subjects import ScreenedSubject
 from tests.integration.test_license_case import submit_and_await_review
 from tests.integration.test_screening_service import caseflow, with_end_user
 from workflows.activities import CaseActivities
@@ -210,3 +212,34 @@ async def test_the_worker_keeps_the_cache_its_settings_ask_for(
         assert worker.config()["max_cached_workflows"] == 2500
     finally:
         await producer.stop()
+
+
+async def test_subjects_already_read_are_left_out_of_the_candidates_and_those_with_hits(
+    case_services: None, stack_endpoints: Endpoints
+) -> None:
+    kind, tag = f"test-{uuid.uuid4().hex[:8]}", uuid.uuid4().hex[:6].upper()
+    subjects = [
+        ScreenedSubject(
+            kind, f"s-{n}", str(uuid.uuid4()), with_end_user(f"{tag} Trading", "AE"), hits
+        )
+        for n, hits in enumerate((frozenset({f"{kind}-e"}), frozenset(), frozenset({"x"})))
+    ]
+    keys = party_keys(f"{tag} Trading", (20, 35))
+    pool = await create_pool(stack_endpoints.database, SCHEMA, size=1)
+    try:
+        store = PostgresStore(HeldPool(pool), PostgresScreeningUnitOfWork)
+        async with store.unit_of_work() as uow:
+            await uow.keep_subjects([(subject, keys) for subject in subjects])
+        async with store.unit_of_work() as uow:
+            sharing = await uow.subjects_sharing(keys, [subjects[0].id])
+            with_hits = await uow.subjects_with_hits([subjects[2].id])
+            every = await uow.subjects_sharing(keys)
+    finally:
+        await pool.close()
+
+    def mine(found: list[ScreenedSubject]) -> list[tuple[str, str]]:
+        return [subject.id for subject in found if subject.kind == kind]
+
+    assert mine([candidate.subject for candidate in sharing]) == [subjects[1].id, subjects[2].id]
+    assert mine(with_hits) == [subjects[0].id]
+    assert mine([candidate.subject for candidate in every]) == [s.id for s in subjects]

@@ -26,7 +26,7 @@ from services.screening.match_keys import MatchKey, hit_key
 from services.screening.matching import RestrictedPartyEntry
 from services.screening.notice_rescreening import OpenCase
 from services.screening.rules.parties import Clearance
-from services.screening.screened_subjects import CASE, Candidate, ScreenedSubject
+from services.screening.screened_subjects import CASE, Candidate, ScreenedSubject, SubjectId
 
 
 @dataclass
@@ -135,16 +135,21 @@ class FakeScreeningUnitOfWork:
     async def drop_subject(self, kind: str, subject_id: str) -> None:
         self.state.subjects.pop((kind, subject_id), None)
 
-    async def subjects_sharing(self, keys: Collection[MatchKey]) -> list[Candidate]:
-        wanted = set(keys)
+    async def subjects_sharing(
+        self, keys: Collection[MatchKey], besides: Collection[SubjectId] = ()
+    ) -> list[Candidate]:
+        wanted, left_out = set(keys), set(besides)
         return [
             Candidate(subject, kept & wanted)
-            for _, (subject, kept) in sorted(self.state.subjects.items())
-            if not wanted.isdisjoint(kept)
+            for found, (subject, kept) in sorted(self.state.subjects.items())
+            if not wanted.isdisjoint(kept) and found not in left_out
         ]
 
-    async def subjects_with_hits(self) -> list[ScreenedSubject]:
-        return [subject for subject in await self.every_subject() if subject.hits]
+    async def subjects_with_hits(
+        self, besides: Collection[SubjectId] = ()
+    ) -> list[ScreenedSubject]:
+        left_out = set(besides)
+        return [s for s in await self.every_subject() if s.hits and s.id not in left_out]
 
     async def every_subject(self) -> list[ScreenedSubject]:
         return [subject for _, (subject, _) in sorted(self.state.subjects.items())]

@@ -92,6 +92,7 @@ def test_workers_are_forked_only_for_enough_parties_and_more_than_one_process() 
     assert not ScreenWorkers(processes=1, least=0).worth_it(10_000)
     assert not ScreenWorkers(processes=2, least=400).worth_it(399)
     assert ScreenWorkers(processes=2, least=400).worth_it(400)
+    assert not ScreenWorkers(processes=2, least=0).worth_it(0)
 
 
 def test_outside_a_worker_screening_there_is_refused() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,6 +34,9 @@ class Clearance:
     reason: str
 
 
+# A caseload names the same parties again and again, and a re-screen asks for each party's key
+# to find its clearances and again to mark them: each name is normalised once.
+@functools.lru_cache(maxsize=1 << 16)
 def party_key(name: str, country: str) -> str:
     """The same party in later cases: its normalised name (legal form aside) and country."""
     words = " ".join(token.text for token in normalise_name(name).tokens)
