@@ -53,6 +53,7 @@ def request_table(
             list=update.data.list_version,
             candidates=rescreened.candidates,
             screened=rescreened.screened,
+            full_screens=rescreened.full_screens,
             rescreened=len(rescreened.cases),
             index_s=round(indexed, 3),
             finding_s=round(rescreened.finding_seconds, 3),

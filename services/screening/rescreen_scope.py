@@ -52,7 +52,7 @@ class LikelyToChange:
         match: MatchPolicy,
         candidates: Sequence[Candidate],
         with_hits: Sequence[ScreenedSubject],
-        moved: Sequence[ScreenedSubject] = (),
+        moved: Sequence[Scoped] = (),
     ) -> None:
         self.found = found
         self.candidates, self.moved = candidates, moved
@@ -73,14 +73,14 @@ class LikelyToChange:
         hits, read at once (the chunks' transactions then change the subjects they screen
         again)."""
         found = affected_keys(changes, scorer, KeyRules.of(match))
-        moved: list[ScreenedSubject] = []
+        moved: list[Scoped] = []
         if scorer is not None and moves is not None:
-            moved, every = await moved_subjects(subjects, moves, scorer)
+            moved, every = await moved_subjects(subjects, moves, scorer, match.field_lengths)
             if every:  # each screened in full: no candidate or held hit is left to look at
                 return cls(found, changes, scorer, match, [], [], moved)
         # Those screened in full are not read twice: neither a candidate nor a hit is left to
         # look at in them.
-        whole = [subject.id for subject in moved]
+        whole = [scoped.subject.id for scoped in moved]
         candidates = await subjects.subjects_sharing(found.keys, whole)
         with_hits = await subjects.subjects_with_hits(whole) if scorer is not None else []
         return cls(found, changes, scorer, match, candidates, with_hits, moved)
@@ -89,7 +89,7 @@ class LikelyToChange:
     def looked_at(self) -> int:
         """How many subjects were looked at: the candidates and those what moved may change."""
         ids = {c.subject.id for c in self.candidates}
-        return len(ids | {subject.id for subject in self.moved})
+        return len(ids | {scoped.subject.id for scoped in self.moved})
 
     async def chunks(self, size: int) -> AsyncIterator[list[Scoped]]:
         """The subjects to screen again, about `size` at a time (the last chunk: hits lost)."""
@@ -100,7 +100,7 @@ class LikelyToChange:
         bound = None
         if scorer is not None:
             bound = PairBound(scorer, match, (c.entry for c in self.changes if c.entry))
-        likely = [Scoped(subject, whole=True) for subject in self.moved]
+        likely = list(self.moved)
         for start in range(0, len(likely), size):
             yield likely[start : start + size]
         pending: list[Scoped] = []
@@ -267,13 +267,33 @@ class RememberedScores:
 
 
 async def moved_subjects(
-    subjects: ScreenedSubjects, moves: ListMoves, lists: WordedLists
-) -> tuple[list[ScreenedSubject], bool]:
-    """The subjects what moved in the index may change, and whether that is every subject
-    (what moved is not known, or so wide that its keys would find about every one)."""
+    subjects: ScreenedSubjects,
+    moves: ListMoves,
+    lists: WordedLists,
+    field_lengths: Collection[int] = (20, 35),
+) -> tuple[list[Scoped], bool]:
+    """The subjects what moved in the index may change, each with the parties to screen again
+    in full, and whether that is every subject (what moved is not known, or so wide that its
+    keys would find about every one)."""
     if moves.nothing:
         return [], False
     keys = None if moves.everything else moved_keys(moves, lists)
     if keys is None:
-        return await subjects.every_subject(), True
-    return [candidate.subject for candidate in await subjects.subjects_sharing(keys)], False
+        return [Scoped(subject, whole=True) for subject in await subjects.every_subject()], True
+    found = await subjects.subjects_sharing(keys)
+    return [moved_parties(candidate, field_lengths) for candidate in found], False
+
+
+def moved_parties(candidate: Candidate, field_lengths: Collection[int]) -> Scoped:
+    """The candidate to screen again in full: the parties sharing a key with what moved (a
+    party's full screen depends on its own name, country and the index alone, so another's is
+    as it was), every party if it matched an entry that moved (whose party is not kept)."""
+    subject = candidate.subject
+    if any(hit_key(entry_id) in candidate.keys for entry_id in subject.hits):
+        return Scoped(subject, whole=True)
+    moved = frozenset(
+        (party.name, party.address.country)
+        for _, party in subject.application.parties()
+        if not candidate.keys.isdisjoint(party_keys(party.name, field_lengths))
+    )
+    return Scoped(subject, whole=True, parties=moved)

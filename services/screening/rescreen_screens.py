@@ -104,6 +104,11 @@ class FullScreens:
             self._made[named] = self._lists.screen(party_name, country)
         return self._made[named]
 
+    @property
+    def made(self) -> int:
+        """How many parties' full screens were made (here or on the workers)."""
+        return len(self._made)
+
 
 def named_parties(application: SubmitApplication) -> list[Named]:
     """Each party of the application as its screen depends on it: name and country."""
@@ -113,14 +118,15 @@ def named_parties(application: SubmitApplication) -> list[Named]:
 @dataclass(frozen=True)
 class AmongEntries:
     """The current lists screened on some entries only: those a subject's new result may hold
-    or lose (its hits, the changed entries its parties share a key with), or on every entry
-    (`positions` None: a full screen, made once in `screens` for every subject with that party).
-    A party's candidates are retrieved from the whole index as in a full screen; only the names
-    of these entries among them are compared."""
+    or lose (its hits and cleared hits, the changed entries its parties share a key with), or,
+    for the parties in `full`, on every entry (a full screen, made once in `screens` for every
+    subject with that party). A party's candidates are retrieved from the whole index as in a
+    full screen; only the names of these entries among them are compared."""
 
     lists: PairScorer
-    positions: frozenset[int] | None
+    positions: frozenset[int]
     screens: FullScreens
+    full: frozenset[Named] = frozenset()
 
     @property
     def list_version(self) -> str:
@@ -129,24 +135,34 @@ class AmongEntries:
 
     def screen(self, party_name: str, country: str | None = None) -> list[Hit]:
         """The party's hits on these entries, as a full screen finds and scores them."""
-        if self.positions is not None:
-            return self.lists.screen(party_name, country, self.positions)
-        return self.screens.screen(party_name, country)
+        if (party_name, country) in self.full:
+            return self.screens.screen(party_name, country)
+        return self.lists.screen(party_name, country, self.positions)
 
 
 @dataclass(frozen=True)
 class Scoped:
     """A subject to screen again, and the changed entries it may now match (besides its hits);
-    `whole`: on every entry."""
+    `whole`: its parties on every entry, those in `parties` only if given (the others' full
+    screens the update left as they were: on their hits)."""
 
     subject: ScreenedSubject
     changed: frozenset[str] = frozenset()
     whole: bool = False
+    parties: frozenset[Named] | None = None
 
     @property
     def entries(self) -> frozenset[str]:
         """The entries its new result may hold: its hits, and the changed ones."""
         return self.subject.hits | self.changed
+
+    @property
+    def full(self) -> list[Named]:
+        """The parties screened on every entry (each once)."""
+        if not self.whole:
+            return []
+        named = dict.fromkeys(named_parties(self.subject.application))
+        return [party for party in named if self.parties is None or party in self.parties]
 
 
 def screened_among(
@@ -156,13 +172,17 @@ def screened_among(
     screens: FullScreens,
 ) -> list[Knowledge]:
     """Each subject's knowledge with the current lists screened on its entries only (on every
-    entry for a subject to screen whole, a party's full screen made once in `screens`)."""
-    positions = lists.entry_positions({e for s in likely if not s.whole for e in s.entries})
+    entry for the parties to screen whole, a party's full screen made once in `screens`). A
+    cleared hit is among a subject's entries: its result goes on showing it, as cleared."""
+    entries = [
+        s.entries | {c.entry_id for c in k.clearances} for s, k in zip(likely, known, strict=True)
+    ]
+    positions = lists.entry_positions({e for each in entries for e in each})
 
-    def among(s: Scoped) -> frozenset[int] | None:
-        return None if s.whole else frozenset(p for e in s.entries for p in positions.get(e, ()))
+    def among(each: frozenset[str]) -> frozenset[int]:
+        return frozenset(p for e in each for p in positions.get(e, ()))
 
     return [
-        replace(knowledge, screener=AmongEntries(lists, among(s), screens))
-        for s, knowledge in zip(likely, known, strict=True)
+        replace(knowledge, screener=AmongEntries(lists, among(e), screens, frozenset(s.full)))
+        for s, e, knowledge in zip(likely, entries, known, strict=True)
     ]

@@ -32,7 +32,6 @@ from services.screening.rescreen_screens import (
     FullScreens,
     PairScorer,
     Scoped,
-    named_parties,
     screened_among,
 )
 from services.screening.rules import parties
@@ -72,14 +71,16 @@ IN_PROCESS = ScreenWorkers(processes=1)
 
 @dataclass(frozen=True)
 class Rescreened:
-    """What a list update did: subjects looked at, screened in full, and the cases given a new
-    result; seconds spent finding and scoring the candidates, and screening them again."""
+    """What a list update did: subjects looked at, screened again, and the cases given a new
+    result; seconds spent finding and scoring the candidates, and screening them again; the
+    parties screened on every entry."""
 
     candidates: int = 0
     cases: list[str] = field(default_factory=list)
     screened: int = 0
     finding_seconds: float = 0.0
     screening_seconds: float = 0.0
+    full_screens: int = 0
 
 
 def what_changed(
@@ -159,7 +160,7 @@ def _full_screens(search: LikelyToChange, workers: ScreenWorkers) -> Iterator[Fu
     if search.scorer is None:
         yield None
         return
-    parties = [named for subject in search.moved for named in named_parties(subject.application)]
+    parties = [named for scoped in search.moved for named in scoped.full]
     if not workers.worth_it(len(set(parties))):
         yield FullScreens(search.scorer)
         return
@@ -189,7 +190,8 @@ async def _by_chunk(
                 kept = await _rescreen(uow, likely, update, search, policy, standing, screens)
         cases += [subject.case_id for subject in kept]
         screened += len(likely)
-    return Rescreened(search.looked_at, cases, screened, finding.seconds, screening.seconds)
+    full = 0 if screens is None else screens.made
+    return Rescreened(search.looked_at, cases, screened, finding.seconds, screening.seconds, full)
 
 
 async def _next_timed(chunks: AsyncIterator[list[Scoped]], stopwatch: Stopwatch) -> list[Scoped]:
@@ -232,9 +234,7 @@ async def _rescreen(
     applications = [s.subject.application for s in likely]
     known = await knowledge_for_each(uow, applications, standing)
     if search.scorer is not None and screens is not None:
-        await screens.ready(
-            named for s in likely if s.whole for named in named_parties(s.subject.application)
-        )
+        await screens.ready(named for s in likely for named in s.full)
         known = screened_among(search.scorer, likely, known, screens)
     listed, results, kept = update.data, [], []
     for number, (scoped, knowledge) in enumerate(zip(likely, known, strict=True)):

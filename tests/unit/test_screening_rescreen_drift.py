@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import uuid
 from collections.abc import Iterable
 
 import pytest
@@ -13,10 +14,13 @@ from services.screening.handlers import screen_case
 from services.screening.list_diff import compute_delta, entry_digest
 from services.screening.list_moves import WIDE_MOVE_ENTRIES, ListMoves, moved_keys
 from services.screening.list_updates import load_list_version
+from services.screening.match_keys import hit_key, party_keys
 from services.screening.matching import RestrictedPartyEntry, RestrictedPartyIndex
-from services.screening.rescreen_scope import moved_subjects
+from services.screening.rescreen_scope import moved_parties, moved_subjects
+from services.screening.rescreen_screens import named_parties
 from services.screening.rescreening import IN_PROCESS, rescreen_affected
 from services.screening.screen_workers import ScreenWorkers
+from services.screening.screened_subjects import Candidate, open_case
 from tests.unit.test_screening_fakes import FakeScreeningStore, screening_request, with_end_user
 from tests.unit.test_screening_list_updates import REGISTER, knowing, published_update
 
@@ -136,3 +140,15 @@ async def test_a_word_moved_in_very_many_names_has_every_subject_screened_again(
         moved, every = await moved_subjects(uow, moves, ManyNamed())
     assert len(moved) == 2
     assert every
+
+
+def test_only_the_parties_sharing_a_key_with_what_moved_are_screened_again_in_full() -> None:
+    application = with_end_user("Halvorsen Shipping", "NO")
+    subject = open_case(str(uuid.uuid4()), application, frozenset({"e-1"}))
+
+    moved = moved_parties(Candidate(subject, party_keys("Halvorsen Shipping")), (20, 35))
+    matched_a_moved_entry = moved_parties(Candidate(subject, frozenset({hit_key("e-1")})), (20,))
+
+    assert moved.full == [("Halvorsen Shipping", "NO")]
+    assert len(named_parties(application)) > 1
+    assert matched_a_moved_entry.full == list(dict.fromkeys(named_parties(application)))

@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 
 from schemas.cases import DecisionOutcome
+from schemas.envelope import utcnow
 from schemas.screening import ScreeningCompleted
 from services.screening.current_lists import CurrentLists
 from services.screening.domain import Knowledge, ScreeningPolicy
@@ -18,9 +19,15 @@ from services.screening.match_keys import KeyRules, listed_keys, party_keys
 from services.screening.matching import RestrictedPartyEntry, RestrictedPartyIndex, parse_csv
 from services.screening.rescreen_scope import affected_keys, could_change
 from services.screening.rescreening import rescreen_affected
+from services.screening.rules.parties import Clearance, party_key
 from services.screening.screened_subjects import Candidate, open_case
 from tests.unit.test_licence_rescreening import decided
-from tests.unit.test_screening_fakes import FakeScreeningStore, screening_request, with_end_user
+from tests.unit.test_screening_fakes import (
+    FakeScreeningStore,
+    party,
+    screening_request,
+    with_end_user,
+)
 from tests.unit.test_screening_list_updates import (
     REGISTER,
     knowing,
@@ -295,8 +302,8 @@ def test_a_candidate_sharing_only_a_word_with_an_added_entry_is_not_screened_aga
     def candidate(end_user: str) -> Candidate:
         application = with_end_user(end_user)
         keys: set[int] = set()
-        for _, party in application.parties():
-            keys |= party_keys(party.name)
+        for _, named in application.parties():
+            keys |= party_keys(named.name)
         subject = open_case(str(uuid.uuid4()), application, frozenset())
         return Candidate(subject, frozenset(keys & found.keys))
 
@@ -371,3 +378,33 @@ def test_a_screen_among_some_entries_gives_the_full_screens_hits_on_those_entrie
     assert index.screen(variant, "UZ", among) == [hit for hit in full if hit.entry_id == entry_id]
     assert index.screen(variant, "UZ", positions) == [h for h in full if h.entry_id != "o-4"]
     assert not index.screen(variant, "UZ", set())
+
+
+async def test_a_re_screened_result_goes_on_showing_a_hit_cleared_before_the_case_opened() -> None:
+    store = FakeScreeningStore()
+    await load_list_version("test", parse_csv(BEFORE, "test"), "before.csv", store)
+    before = knowing(BEFORE, 1)
+    shipper = "Halvorsen Maritime Tracking AS"
+    cleared = Clearance(
+        party_key(shipper, "NO"), "t-4", "officer", utcnow(), "a namesake shipping firm"
+    )
+    async with store.unit_of_work() as uow:
+        await uow.add_clearance(cleared, shipper)
+    request = screening_request(
+        with_end_user(shipper, "NO").model_copy(
+            update={"purchaser": party("Kestrel Vantage Systems LLC", "AE")}
+        )
+    )
+    await screen_case(request, store, POLICY, before)
+    await load_list_version("test", parse_csv(AFTER, "test"), "after.csv", store)
+
+    rescreened = await rescreen_affected(
+        published_update(store), store, POLICY, updated_knowing(before, BEFORE, AFTER, 2)
+    )
+
+    assert rescreened.cases == [request.data.case_id]
+    result = rescreens(store)[request.data.case_id]
+    assert "matches added entry 'Kestrel Vantage Systems'" in result.reason
+    severities = {finding.reference: finding.severity for finding in result.findings}
+    assert severities["t-4"] is POLICY.cleared_hit_severity
+    assert severities["t-3"] is POLICY.restricted_party_severity
