@@ -287,7 +287,8 @@ async def moved_subjects(
 def moved_parties(candidate: Candidate, field_lengths: Collection[int]) -> Scoped:
     """The candidate to screen again in full: the parties sharing a key with what moved (a
     party's full screen depends on its own name, country and the index alone, so another's is
-    as it was), every party if it matched an entry that moved (whose party is not kept)."""
+    as it was); every party if it matched an entry that moved (which party matched it is not
+    kept), or if none of its parties' keys is among those it shares (keys kept by other rules)."""
     subject = candidate.subject
     if any(hit_key(entry_id) in candidate.keys for entry_id in subject.hits):
         return Scoped(subject, whole=True)
@@ -296,4 +297,4 @@ def moved_parties(candidate: Candidate, field_lengths: Collection[int]) -> Scope
         for _, party in subject.application.parties()
         if not candidate.keys.isdisjoint(party_keys(party.name, field_lengths))
     )
-    return Scoped(subject, whole=True, parties=moved)
+    return Scoped(subject, whole=True, parties=moved or None)

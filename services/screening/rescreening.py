@@ -90,7 +90,8 @@ def what_changed(
     change_of: Mapping[str, ListChange],
 ) -> list[str]:
     """Why a new result matters, in words: hits on added or changed entries, hits on others
-    new to it (the update moved their score), hits gone (`changes` by entry id)."""
+    new to it (the update moved their score), hits gone (`change_of`: the update's changes by
+    entry id)."""
     now = uncleared_hits(result, policy)
     reasons = []
     for finding in result.findings:

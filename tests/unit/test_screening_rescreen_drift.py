@@ -148,7 +148,10 @@ def test_only_the_parties_sharing_a_key_with_what_moved_are_screened_again_in_fu
 
     moved = moved_parties(Candidate(subject, party_keys("Halvorsen Shipping")), (20, 35))
     matched_a_moved_entry = moved_parties(Candidate(subject, frozenset({hit_key("e-1")})), (20,))
+    by_no_party_key = moved_parties(Candidate(subject, frozenset({hit_key("e-2")})), (20,))
 
     assert moved.full == [("Halvorsen Shipping", "NO")]
-    assert len(named_parties(application)) > 1
-    assert matched_a_moved_entry.full == list(dict.fromkeys(named_parties(application)))
+    every = list(dict.fromkeys(named_parties(application)))
+    assert len(every) > 1
+    assert matched_a_moved_entry.full == every
+    assert by_no_party_key.full == every
