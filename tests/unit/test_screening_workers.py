@@ -7,7 +7,10 @@ import os
 import signal
 
 import pytest
+from pydantic import ValidationError
 
+from caseflow.settings import Settings
+from services.screening.bootstrap import workers
 from services.screening.current_lists import load_screener
 from services.screening.matching import Hit
 from services.screening.rescreen_screens import FullScreens
@@ -98,3 +101,12 @@ def test_workers_are_forked_only_for_enough_parties_and_more_than_one_process() 
 def test_outside_a_worker_screening_there_is_refused() -> None:
     with pytest.raises(RuntimeError, match="not a screening worker"):
         screen_in_worker(PARTIES)
+
+
+def test_the_settings_say_how_many_workers_and_from_how_many_parties() -> None:
+    assert workers(Settings(screening_processes=3, screening_processes_from=10)) == ScreenWorkers(
+        3, 10
+    )
+    assert workers(Settings()) == ScreenWorkers(os.cpu_count() or 1, 400)
+    with pytest.raises(ValidationError):
+        Settings(screening_processes=0)
