@@ -91,13 +91,19 @@ class FullScreens:
         """A worker was killed: the screens not made yet are made here, when asked for."""
         log.warning("screening workers lost; screening in this process", error=str(error))
         self._workers = None
+        self._forget_coming()
+
+    def _forget_coming(self) -> None:
+        """Leave the screens asked of the workers unused (what they end with is not news)."""
+        for screened in {id(f): f for f, _ in self._coming.values()}.values():
+            screened.add_done_callback(_retrieved)
         self._coming.clear()
 
     def screen(self, party_name: str, country: str | None) -> list[Hit]:
         """The party's full screen against the current lists."""
         if self._lists.list_version != self._version:  # the index moved on during the re-screen
             self._made.clear()
-            self._coming.clear()
+            self._forget_coming()
             self._version = self._lists.list_version
         named = (party_name, country)
         if named not in self._made:
@@ -108,6 +114,11 @@ class FullScreens:
     def made(self) -> int:
         """How many parties' full screens were made (here or on the workers)."""
         return len(self._made)
+
+
+def _retrieved(screened: asyncio.Future[list[list[Hit]]]) -> None:
+    if not screened.cancelled():
+        screened.exception()  # looked at: a broken pool's error is logged once, not per batch
 
 
 def named_parties(application: SubmitApplication) -> list[Named]:

@@ -62,10 +62,10 @@ class ScreenWorkers:
         context = multiprocessing.get_context("fork")
         workers = ProcessPoolExecutor(self.processes, context, initializer=_started)
         try:
-            workers.submit(_ready).result()  # forked now, with these lists, all of them
-        finally:
-            _forked_with = None
-        try:
+            try:
+                workers.submit(_ready).result()  # forked now, with these lists, all of them
+            finally:
+                _forked_with = None
             yield workers
         finally:
             workers.shutdown(wait=True, cancel_futures=True)

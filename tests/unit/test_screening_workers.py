@@ -3,6 +3,8 @@ would make, in another process, against the lists as they stood when the workers
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import os
 import signal
 
@@ -10,6 +12,7 @@ import pytest
 from pydantic import ValidationError
 
 from caseflow.settings import Settings
+from services.screening import rescreen_screens
 from services.screening.bootstrap import workers
 from services.screening.current_lists import load_screener
 from services.screening.matching import Hit
@@ -110,3 +113,22 @@ def test_the_settings_say_how_many_workers_and_from_how_many_parties() -> None:
     assert workers(Settings()) == ScreenWorkers(os.cpu_count() or 1, 400)
     with pytest.raises(ValidationError):
         Settings(screening_processes=0)
+
+
+async def test_workers_killed_mid_screen_are_told_once_not_once_per_batch(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(rescreen_screens, "BATCH", 1)
+    lists = WhoScreens("test@1")
+    with ScreenWorkers(processes=2, least=0).forked(lists) as pool:
+        screens = FullScreens(lists, pool)
+        screens.ahead(PARTIES)
+        for pid in pool._processes:
+            os.kill(pid, signal.SIGKILL)
+
+        await screens.ready(PARTIES)
+    await asyncio.sleep(0.05)  # the batches still pending end as the pool breaks
+    gc.collect()
+
+    assert "never retrieved" not in caplog.text
+    assert {screens.screen(*named)[0].entry_id for named in PARTIES} == {"test@1"}
