@@ -6,7 +6,7 @@ import asyncio
 import time
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import asyncpg
 import structlog
@@ -25,6 +25,7 @@ from services.screening.matching import (
 from services.screening.matching.collector import settle_after_indexing
 from services.screening.matching.index import PreparedParty
 from services.screening.matching.normalise import NameToken
+from services.screening.matching.screen_since import SinceIndexes
 from services.screening.policy import ScreeningPolicy
 
 log = structlog.get_logger(__name__)
@@ -60,6 +61,7 @@ class CurrentLists:
         # nothing is known of the subjects' results against the index a process starts with.
         self._refreshes = 0
         self._moves = {0: ListMoves(everything=True)}
+        self._since_made: tuple[ListMoves, SinceIndexes] | None = None
 
     @property
     def list_version(self) -> str:
@@ -79,6 +81,28 @@ class CurrentLists:
         """Hits for one party against every current list; with `among`, on those entries only
         (positions in the index, `entry_positions`)."""
         return self._index.screen(party_name, country, among)
+
+    def full_screen(
+        self, party_name: str, country: str | None, held: Collection[str], moves: ListMoves
+    ) -> list[Hit]:
+        """The party's full screen against every current list. With what moved since its
+        subjects were screened (`moves()`, to these versions) and the entries it may have hit
+        then (`held`: its subjects' hits and its cleared ones), only the names that may score
+        otherwise than then are scored (`SinceIndexes`)."""
+        since = self._since(moves)
+        if since is None or len(held) >= self.match.max_hits:
+            return self.screen(party_name, country)
+        positions = [p for found in self.entry_positions(held).values() for p in found]
+        return since.screen(party_name, country, positions)
+
+    def _since(self, moves: ListMoves) -> SinceIndexes | None:
+        """The indexes `moves` came through to the current one (None: what moved is not known,
+        or the index has moved on since), made once for a re-screen."""
+        if moves.everything or not moves.before or moves.version != self.list_version:
+            return None
+        if self._since_made is None or self._since_made[0] is not moves:
+            self._since_made = (moves, SinceIndexes(self._index, moves.before, moves.words))
+        return self._since_made[1]
 
     def word_weight(self, token: NameToken) -> float:
         """How much a word weighs in the current lists (common words weigh less)."""
@@ -113,7 +137,7 @@ class CurrentLists:
         before = self._indexed({*removed, *(entry.entry_id for entry in current)})
         updated = index.updated(current, removed)
         moved = updated.vocabulary.moved_since(index.vocabulary)
-        return updated, ListMoves(frozenset(moved), (*before, *current))
+        return updated, ListMoves(frozenset(moved), (*before, *current), before=(index,))
 
     def _take(
         self, index: RestrictedPartyIndex, moves: ListMoves, versions: dict[str, int]
@@ -136,12 +160,13 @@ class CurrentLists:
         moved = ListMoves()
         for moves in self._moves.values():
             moved |= moves
-        return self._refreshes, moved
+        return self._refreshes, replace(moved, version=self.list_version)
 
     def followed(self, through: int) -> None:
         """Re-screening has screened again the subjects what moved up to refresh `through`
         may change."""
         self._moves = {number: m for number, m in self._moves.items() if number > through}
+        self._since_made = None  # the indexes it came through are let go
 
     def prepared(self, party_name: str) -> PreparedParty | None:
         """The party's name as the index scores it, prepared once for many `party_score`s."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from services.screening.match_keys import MatchKey, hit_key, retrieval_keys, word_keys
-from services.screening.matching import RestrictedPartyEntry
+from services.screening.matching import RestrictedPartyEntry, RestrictedPartyIndex
 
 # Past this many entries having a word whose weight moved (a common word crossing a step of its
 # count, in a large list), their keys would find about every subject: every one is screened.
@@ -28,17 +28,22 @@ class ListMoves:
     """What moved in the index since the subjects were last screened in step with it: the
     words whose weight moved, the entries indexed or dropped (both versions of a changed one);
     `everything`: the index was built whole (a process starting, most of a list changed), and
-    what moved is not known."""
+    what moved is not known. `before`: the indexes it was updated from since (each subject
+    screened against one of them); `version`: the list versions it moved to."""
 
     words: frozenset[str] = frozenset()
     entries: tuple[RestrictedPartyEntry, ...] = ()
     everything: bool = False
+    before: tuple[RestrictedPartyIndex, ...] = ()
+    version: str = ""
 
     def __or__(self, other: ListMoves) -> ListMoves:
         return ListMoves(
             self.words | other.words,
             (*self.entries, *other.entries),
             self.everything or other.everything,
+            (*self.before, *other.before),
+            other.version or self.version,
         )
 
     @property

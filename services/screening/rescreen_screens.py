@@ -4,7 +4,7 @@ or lose, or in full (a party's full screen made once for every subject with that
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
@@ -13,12 +13,13 @@ from typing import Protocol, runtime_checkable
 import structlog
 
 from schemas.application import SubmitApplication
-from services.screening.domain import Knowledge
+from services.screening.domain import Clearance, Knowledge
 from services.screening.list_moves import ListMoves, WordedLists
 from services.screening.match_keys import WordWeights
 from services.screening.matching import Hit
 from services.screening.matching.index import PreparedParty
-from services.screening.screen_workers import FullScreener, Named, screen_in_worker
+from services.screening.rules.parties import party_key
+from services.screening.screen_workers import FullScreener, Named, full_screen, screen_in_worker
 from services.screening.screened_subjects import ScreenedSubject
 
 log = structlog.get_logger(__name__)
@@ -49,15 +50,27 @@ class PairScorer(PairScore, WordWeights, WordedLists, Protocol):
     ) -> list[Hit]: ...
     def moves(self) -> tuple[int, ListMoves]: ...
     def followed(self, through: int) -> None: ...
+    def full_screen(
+        self, party_name: str, country: str | None, held: Collection[str], moves: ListMoves
+    ) -> list[Hit]: ...
 
 
 class FullScreens:
     """Each party's full screen in one re-screen, made once for every subject naming it: on
     worker processes ahead of need when there are any (`ahead`, `ready`), else when asked for.
-    A screen made against list versions the lists no longer hold is not given out."""
+    A screen made against list versions the lists no longer hold is not given out. With what
+    moved since the subjects were screened (`moves`), a party whose earlier hits are known
+    (`held`) is screened on what moved only (`CurrentLists.full_screen`)."""
 
-    def __init__(self, lists: FullScreener, workers: ProcessPoolExecutor | None = None) -> None:
-        self._lists, self._workers = lists, workers
+    def __init__(
+        self,
+        lists: FullScreener,
+        workers: ProcessPoolExecutor | None = None,
+        moves: ListMoves | None = None,
+        held: Mapping[Named, frozenset[str]] | None = None,
+    ) -> None:
+        self._lists, self._workers, self._moves = lists, workers, moves
+        self._held = held or {}  # the entries each party may have hit before (`held_entries`)
         self._version = lists.list_version
         self._made: dict[Named, list[Hit]] = {}
         self._coming: dict[Named, tuple[asyncio.Future[list[list[Hit]]], int]] = {}
@@ -70,8 +83,9 @@ class FullScreens:
         new = [p for p in dict.fromkeys(parties) if p not in self._made and p not in self._coming]
         for start in range(0, len(new), BATCH):
             batch = new[start : start + BATCH]
+            held = [self._held.get(named) for named in batch]
             try:
-                screened = loop.run_in_executor(self._workers, screen_in_worker, batch)
+                screened = loop.run_in_executor(self._workers, screen_in_worker, batch, held)
             except BrokenProcessPool as error:
                 return self._lost(error)
             self._coming.update((named, (screened, place)) for place, named in enumerate(batch))
@@ -105,9 +119,11 @@ class FullScreens:
             self._made.clear()
             self._forget_coming()
             self._version = self._lists.list_version
+            self._moves = None  # what moved since the subjects were screened is not known now
         named = (party_name, country)
         if named not in self._made:
-            self._made[named] = self._lists.screen(party_name, country)
+            held = self._held.get(named)
+            self._made[named] = full_screen(self._lists, named, held, self._moves)
         return self._made[named]
 
     @property
@@ -119,6 +135,26 @@ class FullScreens:
 def _retrieved(screened: asyncio.Future[list[list[Hit]]]) -> None:
     if not screened.cancelled():
         screened.exception()  # looked at: a broken pool's error is logged once, not per batch
+
+
+def held_entries(
+    moved: Sequence[Scoped], clearances: Iterable[Clearance]
+) -> dict[Named, frozenset[str]]:
+    """The entries each party screened in full may have hit before: the hits of a subject
+    naming it (its subjects were screened against the lists before, any one tells) and its
+    cleared ones."""
+    cleared: dict[str, set[str]] = {}
+    for clearance in clearances:
+        cleared.setdefault(clearance.party_key, set()).add(clearance.entry_id)
+    held: dict[Named, frozenset[str]] = {}
+    for scoped in moved:
+        full = set(scoped.full)
+        for _, party in scoped.subject.application.parties():
+            named = (party.name, party.address.country)
+            if named in full and named not in held:
+                own = cleared.get(party_key(party.name, party.address.country), ())
+                held[named] = scoped.subject.hits | frozenset(own)
+    return held
 
 
 def named_parties(application: SubmitApplication) -> list[Named]:

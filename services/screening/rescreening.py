@@ -26,16 +26,18 @@ from schemas.topics import Topic
 from services.screening.domain import Knowledge, Screening, ScreeningPolicy, screening_result
 from services.screening.handlers import KnowledgeSource, result_published
 from services.screening.list_diff import ListChange
+from services.screening.list_moves import ListMoves
 from services.screening.ports import Store, Transaction
 from services.screening.rescreen_scope import LikelyToChange
 from services.screening.rescreen_screens import (
     FullScreens,
     PairScorer,
     Scoped,
+    held_entries,
     screened_among,
 )
 from services.screening.rules import parties
-from services.screening.screen_workers import ScreenWorkers
+from services.screening.screen_workers import Named, ScreenWorkers
 from services.screening.screened_subjects import (
     ScreenedSubject,
     ScreenedSubjects,
@@ -133,7 +135,7 @@ async def rescreen_affected(
     listed = update.data
     scorer = standing.screener if isinstance(standing.screener, PairScorer) else None
     through, moves = scorer.moves() if scorer is not None else (0, None)
-    search, finding = None, Stopwatch()
+    search, finding, held = None, Stopwatch(), {}
     async with store.unit_of_work() as uow:
         if await uow.handled(update.id):
             return Rescreened()
@@ -143,9 +145,10 @@ async def rescreen_affected(
             with finding:
                 match = policy.match_policy()
                 search = await LikelyToChange.read(uow, changes, scorer, match, moves)
+                held = await _held(uow, search.moved)
     rescreened = Rescreened()
     if search is not None:
-        with _full_screens(search, workers) as screens:
+        with _full_screens(search, workers, moves, held) as screens:
             rescreened = await _by_chunk(search, store, update, policy, standing, finding, screens)
     async with store.unit_of_work() as uow:
         await uow.first_delivery(update.id)
@@ -155,20 +158,33 @@ async def rescreen_affected(
 
 
 @contextlib.contextmanager
-def _full_screens(search: LikelyToChange, workers: ScreenWorkers) -> Iterator[FullScreens | None]:
+def _full_screens(
+    search: LikelyToChange,
+    workers: ScreenWorkers,
+    moves: ListMoves | None,
+    held: dict[Named, frozenset[str]],
+) -> Iterator[FullScreens | None]:
     """The parties' full screens for this re-screen (none without a scorer of the current
-    lists): those of the subjects screened in full made ahead on the workers, if worth it."""
+    lists), each on what moved since it was screened where that tells (`moves`, `held`):
+    those of the subjects screened in full made ahead on the workers, if worth it."""
     if search.scorer is None:
         yield None
         return
-    parties = [named for scoped in search.moved for named in scoped.full]
-    if not workers.worth_it(len(set(parties))):
-        yield FullScreens(search.scorer)
+    named = [named for scoped in search.moved for named in scoped.full]
+    if not workers.worth_it(len(set(named))):
+        yield FullScreens(search.scorer, moves=moves, held=held)
         return
-    with workers.forked(search.scorer) as pool:
-        screens = FullScreens(search.scorer, pool)
-        screens.ahead(parties)
+    with workers.forked(search.scorer, moves) as pool:
+        screens = FullScreens(search.scorer, pool, moves, held)
+        screens.ahead(named)
         yield screens
+
+
+async def _held(uow: RescreeningUnitOfWork, moved: Sequence[Scoped]) -> dict[Named, frozenset[str]]:
+    """The entries each party screened in full may have hit before (`held_entries`)."""
+    applications = [scoped.subject.application for scoped in moved]
+    keys = {key for application in applications for key in parties.party_keys(application)}
+    return held_entries(moved, await uow.clearances_for(sorted(keys)) if keys else [])
 
 
 async def _by_chunk(

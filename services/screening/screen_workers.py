@@ -15,13 +15,14 @@ import gc
 import multiprocessing
 import os
 import signal
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
 import structlog
 
+from services.screening.list_moves import ListMoves
 from services.screening.matching import Hit
 
 log = structlog.get_logger(__name__)
@@ -30,15 +31,30 @@ Named = tuple[str, str | None]  # a party's name and country: what its full scre
 
 
 class FullScreener(Protocol):
-    """Screens a party in full against the current lists."""
+    """Screens a party in full against the current lists (on what moved since its subjects
+    were screened, where that tells: `CurrentLists.full_screen`)."""
 
     @property
     def list_version(self) -> str: ...
     def screen(self, party_name: str, country: str | None = None) -> list[Hit]: ...
+    def full_screen(
+        self, party_name: str, country: str | None, held: Collection[str], moves: ListMoves
+    ) -> list[Hit]: ...
 
 
-# The lists the workers forked next screen against: set just before forking, read only by them.
-_forked_with: FullScreener | None = None
+def full_screen(
+    lists: FullScreener, named: Named, held: frozenset[str] | None, moves: ListMoves | None
+) -> list[Hit]:
+    """The party's full screen; on what moved only when both what moved and the entries it may
+    have hit before (`held`) are known."""
+    if held is None or moves is None:
+        return lists.screen(*named)
+    return lists.full_screen(*named, held, moves)
+
+
+# The lists the workers forked next screen against, and what moved in them since the subjects
+# were screened: set just before forking, read only by them.
+_forked_with: tuple[FullScreener, ListMoves | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -54,11 +70,14 @@ class ScreenWorkers:
         return self.processes > 1 and parties >= max(self.least, 1)
 
     @contextlib.contextmanager
-    def forked(self, lists: FullScreener) -> Iterator[ProcessPoolExecutor]:
-        """Workers screening against `lists` as they stand now, stopped on leaving."""
+    def forked(
+        self, lists: FullScreener, moves: ListMoves | None = None
+    ) -> Iterator[ProcessPoolExecutor]:
+        """Workers screening against `lists` as they stand now (`moves`: what moved in them
+        since the subjects were screened), stopped on leaving."""
         global _forked_with
         log.info("screening workers forked", processes=self.processes, lists=lists.list_version)
-        _forked_with = lists
+        _forked_with = (lists, moves)
         context = multiprocessing.get_context("fork")
         workers = ProcessPoolExecutor(self.processes, context, initializer=_started)
         try:
@@ -71,11 +90,19 @@ class ScreenWorkers:
             workers.shutdown(wait=True, cancel_futures=True)
 
 
-def screen_in_worker(parties: Sequence[Named]) -> list[list[Hit]]:
-    """In a worker: each party's full screen against the lists it was forked with."""
+def screen_in_worker(
+    parties: Sequence[Named], held: Sequence[frozenset[str] | None] = ()
+) -> list[list[Hit]]:
+    """In a worker: each party's full screen against the lists it was forked with (`held`: the
+    entries each may have hit before, where known, `full_screen`)."""
     if _forked_with is None:
         raise RuntimeError("not a screening worker: no lists were forked with it")
-    return [_forked_with.screen(name, country) for name, country in parties]
+    lists, moves = _forked_with
+    held = held or [None] * len(parties)
+    return [
+        full_screen(lists, named, entries, moves)
+        for named, entries in zip(parties, held, strict=True)
+    ]
 
 
 def workers_cpu_seconds() -> float:

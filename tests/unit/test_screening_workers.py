@@ -7,6 +7,7 @@ import asyncio
 import gc
 import os
 import signal
+from collections.abc import Collection
 
 import pytest
 from pydantic import ValidationError
@@ -15,6 +16,7 @@ from caseflow.settings import Settings
 from services.screening import rescreen_screens
 from services.screening.bootstrap import workers
 from services.screening.current_lists import load_screener
+from services.screening.list_moves import ListMoves
 from services.screening.matching import Hit
 from services.screening.rescreen_screens import FullScreens
 from services.screening.screen_workers import ScreenWorkers, screen_in_worker
@@ -37,6 +39,11 @@ class WhoScreens:
 
     def screen(self, party_name: str, country: str | None = None) -> list[Hit]:
         return [Hit("test", self.list_version, party_name, party_name, 1.0, str(os.getpid()))]
+
+    def full_screen(
+        self, party_name: str, country: str | None, held: Collection[str], moves: ListMoves
+    ) -> list[Hit]:
+        return self.screen(party_name, country)
 
 
 async def test_workers_forked_with_the_lists_screen_as_this_process_would() -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
 import numpy as np
+import numpy.typing as npt
 from anyascii import anyascii
 
 from services.screening.matching.candidates import CandidateFinder
@@ -20,7 +21,7 @@ from services.screening.matching.legal_forms import cut_form_words, legal_form_a
 from services.screening.matching.legal_slips import read_as_listed_form, slip_ends
 from services.screening.matching.model import Hit, RestrictedPartyEntry
 from services.screening.matching.name_comparison import NameComparison, compare_names
-from services.screening.matching.name_table import NameTable
+from services.screening.matching.name_table import Int32s, NameTable
 from services.screening.matching.normalise import NormalisedName, normalise_name
 from services.screening.matching.policy import MatchPolicy
 from services.screening.matching.pooled_names import default_processes, name_table
@@ -116,9 +117,38 @@ class RestrictedPartyIndex:
 
     def entries_with_words(self, words: Iterable[str]) -> list[RestrictedPartyEntry]:
         """The entries with a name that has any of these listed words."""
-        ids = [word_id for word in words if (word_id := self.vocabulary.ids.get(word)) is not None]
-        names = self._candidates.names_with(ids)
+        names = self._names_having(words)
         return [self._entries[entry] for entry in np.unique(self._names.entry[names]).tolist()]
+
+    def _names_having(self, words: Iterable[str]) -> Int32s:
+        ids = [word_id for word in words if (word_id := self.vocabulary.ids.get(word)) is not None]
+        return self._candidates.names_with(ids)
+
+    def names_with_words(self, words: Iterable[str]) -> npt.NDArray[np.bool_]:
+        """For each name (position in the name table), whether it has any of these words."""
+        having = np.zeros(self.name_count, dtype=np.bool_)
+        having[self._names_having(words)] = True
+        return having
+
+    def entries_of(self, names: Int32s) -> list[int]:
+        """The positions of these names' entries."""
+        return self._names.entry[names].tolist()  # type: ignore[no-any-return]
+
+    @cached_property
+    def name_prints(self) -> npt.NDArray[np.uint64]:
+        """For each name, a digest of it as it stands apart from its words' weights: its
+        entry's list, id, primary name and countries, and the name itself (equal in two
+        indexes: the name, weighed alike, scores alike)."""
+        prints = np.empty(self.name_count, dtype=np.uint64)
+        for name, (position, alias) in enumerate(
+            zip(self._names.entry.tolist(), self._names.alias.tolist(), strict=True)
+        ):
+            entry = self._entries[position]
+            fields = (entry.source, entry.entry_id, entry.name, *entry.countries, "")
+            text = "\x1f".join(fields) + entry.names[alias]
+            digest = hashlib.blake2b(text.encode(), digest_size=8).digest()
+            prints[name] = int.from_bytes(digest, "little")
+        return prints
 
     @property
     def name_count(self) -> int:
@@ -155,12 +185,26 @@ class RestrictedPartyIndex:
         prepared = self.prepared(party_name)
         if prepared is None:
             return []
+        return self.screen_retrieved(prepared, country, self.retrieved(prepared, country), among)
+
+    def retrieved(self, party: PreparedParty, country: str | None) -> Int32s:
+        """The names a screen of the party compares it with (positions in the name table)."""
+        return self._candidates.find(party.tokens, country, party.truncated)
+
+    def screen_retrieved(
+        self,
+        prepared: PreparedParty,
+        country: str | None,
+        names: Int32s,
+        among: Collection[int] | None = None,
+    ) -> list[Hit]:
+        """`screen` of a party prepared, with the names it retrieves (`retrieved`)."""
         party, tokens, truncated = prepared.name, prepared.tokens, prepared.truncated
         best: dict[int, tuple[int, NameComparison]] = {}
         slips = slip_ends(tokens)
         floor = self._floor
         ceiling = self._ceiling(prepared)
-        for name in self._candidates.find(tokens, country, truncated).tolist():
+        for name in names.tolist():
             entry = int(self._names.entry[name])
             if among is not None and entry not in among:
                 continue

@@ -1,0 +1,105 @@
+"""After a list update, a party screened only on what the update may have moved finds what a
+full screen finds: the names its words retrieve anew or as changed, and the entries it hit."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from services.screening.domain import ScreeningPolicy
+from services.screening.matching import RestrictedPartyEntry, RestrictedPartyIndex
+from services.screening.matching.screen_since import SinceIndexes
+from tests.unit.test_screening_rescreen_drift import BRANDS, COUNTRIES, TRADES, named, next_version
+
+MATCH = ScreeningPolicy.load().match_policy()
+
+
+def parties(rng: random.Random) -> list[tuple[str, str]]:
+    """Names near the listed ones: a listed brand with other trade words, misspelt, cut."""
+    found = []
+    for brand in BRANDS:
+        words = [brand, *rng.sample(TRADES, rng.randint(1, 2))]
+        found.append((" ".join(words), rng.choice(COUNTRIES)))
+        found.append((" ".join([brand[:-1] + "e", *words[1:]]), rng.choice(COUNTRIES)))
+        found.append(((" ".join(words) + " Limited Company")[:20], rng.choice(COUNTRIES)))
+    return found
+
+
+def positions(index: RestrictedPartyIndex, entry_ids: set[str]) -> list[int]:
+    return [p for p, entry in enumerate(index.entries) if entry.entry_id in entry_ids]
+
+
+def hits(found: list) -> list[tuple[str, float, str]]:  # type: ignore[type-arg]
+    return [(hit.entry_id, hit.score, hit.explanation) for hit in found]
+
+
+@pytest.mark.parametrize("seed", [5, 23, 47])
+def test_a_party_screened_on_what_moved_finds_what_a_full_screen_finds(seed: int) -> None:
+    rng = random.Random(seed)
+    entries = {f"e-{n}": named(rng, f"e-{n}") for n in range(300)}
+    first = index = RestrictedPartyIndex.build(list(entries.values()), MATCH)
+    befores: list[RestrictedPartyIndex] = []
+    moved: set[str] = set()
+    checked = 0
+    for version in range(2, 8):
+        following = next_version(rng, entries, version)
+        changed = [e for i, e in following.items() if entries.get(i) != e]
+        updated = index.updated(changed, [i for i in entries if i not in following])
+        moved |= set(updated.vocabulary.moved_since(index.vocabulary))
+        befores.append(index)
+        entries, index = following, updated
+        # Screened against the lists as they stood after the first update or two (not
+        # followed since), and screened on what moved since: as a full screen screens.
+        since = SinceIndexes(index, befores, moved)
+        for name, country in parties(rng):
+            held = {hit.entry_id for hit in first.screen(name, country)}
+            screened = since.screen(name, country, positions(index, held))
+            assert hits(screened) == hits(index.screen(name, country)), (version, name)
+            checked += bool(screened)
+    assert checked, "some party hit"
+
+
+def entry(entry_id: str, name: str) -> RestrictedPartyEntry:
+    return RestrictedPartyEntry("Test List", entry_id, name, countries=("NO",))
+
+
+def test_only_what_moved_and_the_entries_hit_before_are_scored() -> None:
+    before = RestrictedPartyIndex.build(
+        [entry("e-1", "Karvelmis Shipping"), entry("e-2", "Torluna Analytics")], MATCH
+    )
+    after = before.updated([entry("e-3", "Brestamis Foods")], [])
+    since = SinceIndexes(after, [before], after.vocabulary.moved_since(before.vocabulary))
+    full = after.screen("Karvelmis Shipping", "NO")
+
+    assert [hit.entry_id for hit in full] == ["e-1"]
+    # e-1 retrieved before as it is now, its words weighing the same: a hit as before, so not
+    # scored again unless held (told apart only to show what is scored).
+    assert since.screen("Karvelmis Shipping", "NO", []) == []
+    assert hits(since.screen("Karvelmis Shipping", "NO", positions(after, {"e-1"}))) == hits(full)
+
+
+def test_a_party_that_held_as_many_hits_as_reported_is_screened_in_full() -> None:
+    listed = [entry("e-1", "Karvelmis Shipping")]
+    listed += [entry(f"o-{n}", f"Other{n} Foods") for n in range(MATCH.max_hits)]
+    before = RestrictedPartyIndex.build(listed, MATCH)
+    after = before.updated([entry("e-3", "Brestamis Foods")], [])
+    since = SinceIndexes(after, [before], after.vocabulary.moved_since(before.vocabulary))
+    others = positions(after, {f"o-{n}" for n in range(MATCH.max_hits)})
+
+    # One more hit may have been left out before: every name retrieved is scored.
+    assert [hit.entry_id for hit in since.screen("Karvelmis Shipping", "NO", others)] == ["e-1"]
+
+
+def test_a_name_whose_words_weigh_otherwise_is_scored_again() -> None:
+    before = RestrictedPartyIndex.build(
+        [entry("e-1", "Karvelmis Torluna Brestamis"), entry("e-2", "Wexsta Foods")], MATCH
+    )
+    # Names sharing the listed name's other words: they weigh less, and the party (which has
+    # neither) now covers enough of it to hit.
+    added = [entry(f"t-{n}", f"Torluna Brestamis Pel{n}") for n in range(60)]
+    after = before.updated(added, [])
+    since = SinceIndexes(after, [before], after.vocabulary.moved_since(before.vocabulary))
+
+    assert before.screen("Karvelmis Shipping", "NO") == []
+    assert [hit.entry_id for hit in since.screen("Karvelmis Shipping", "NO", [])] == ["e-1"]
