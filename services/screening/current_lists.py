@@ -25,8 +25,14 @@ from services.screening.matching import (
 from services.screening.matching.collector import settle_after_indexing
 from services.screening.matching.index import PreparedParty
 from services.screening.matching.normalise import NameToken
-from services.screening.matching.screen_since import SinceIndexes
+from services.screening.matching.screen_since import (
+    PartyScreen,
+    Retrieved,
+    SinceIndexes,
+    full_party_screen,
+)
 from services.screening.policy import ScreeningPolicy
+from services.screening.screen_workers import Asked, Named
 
 log = structlog.get_logger(__name__)
 # An update changing more than this share of the indexed entries is indexed whole again.
@@ -62,6 +68,7 @@ class CurrentLists:
         self._refreshes = 0
         self._moves = {0: ListMoves(everything=True)}
         self._since_made: tuple[ListMoves, SinceIndexes] | None = None
+        self._retrieved: tuple[str, dict[Named, Retrieved]] = ("", {})
 
     @property
     def list_version(self) -> str:
@@ -82,18 +89,16 @@ class CurrentLists:
         (positions in the index, `entry_positions`)."""
         return self._index.screen(party_name, country, among)
 
-    def full_screen(
-        self, party_name: str, country: str | None, held: Collection[str], moves: ListMoves
-    ) -> list[Hit]:
-        """The party's full screen against every current list. With what moved since its
+    def full_screen(self, asked: Asked, moves: ListMoves | None) -> PartyScreen:
+        """The party's full screen against every current list. Given what moved since its
         subjects were screened (`moves()`, to these versions) and the entries it may have hit
-        then (`held`: its subjects' hits and its cleared ones), only the names that may score
-        otherwise than then are scored (`SinceIndexes`)."""
-        since = self._since(moves)
-        if since is None or len(held) >= self.match.max_hits:
-            return self.screen(party_name, country)
-        positions = [p for found in self.entry_positions(held).values() for p in found]
-        return since.screen(party_name, country, positions)
+        then (`asked.held`), only the names that may score otherwise than then are scored
+        (`SinceIndexes`)."""
+        since = None if moves is None or asked.held is None else self._since(moves)
+        if since is None or asked.held is None:
+            return full_party_screen(self._index, *asked.named)
+        held = [p for found in self.entry_positions(asked.held).values() for p in found]
+        return since.screen(*asked.named, held, asked.retrieved)
 
     def _since(self, moves: ListMoves) -> SinceIndexes | None:
         """The indexes `moves` came through to the current one (None: what moved is not known,
@@ -103,6 +108,17 @@ class CurrentLists:
         if self._since_made is None or self._since_made[0] is not moves:
             self._since_made = (moves, SinceIndexes(self._index, moves.before, moves.words))
         return self._since_made[1]
+
+    def remember(self, version: str, retrieved: dict[Named, Retrieved]) -> None:
+        """Keep the names each party's full screen against `version` retrieved, for the next
+        update's full screens (`retrieved_since`)."""
+        self._retrieved = (version, retrieved)
+
+    def retrieved_since(self, moves: ListMoves) -> dict[Named, Retrieved]:
+        """The names each party's full screen retrieved against the one index `moves` came
+        from, where kept (`remember`)."""
+        version, retrieved = self._retrieved
+        return retrieved if len(moves.before) == 1 and moves.since == version else {}
 
     def word_weight(self, token: NameToken) -> float:
         """How much a word weighs in the current lists (common words weigh less)."""
@@ -137,7 +153,8 @@ class CurrentLists:
         before = self._indexed({*removed, *(entry.entry_id for entry in current)})
         updated = index.updated(current, removed)
         moved = updated.vocabulary.moved_since(index.vocabulary)
-        return updated, ListMoves(frozenset(moved), (*before, *current), before=(index,))
+        moves = ListMoves(frozenset(moved), (*before, *current), before=(index,))
+        return updated, replace(moves, since=self.list_version)
 
     def _take(
         self, index: RestrictedPartyIndex, moves: ListMoves, versions: dict[str, int]

@@ -29,12 +29,14 @@ class ListMoves:
     words whose weight moved, the entries indexed or dropped (both versions of a changed one);
     `everything`: the index was built whole (a process starting, most of a list changed), and
     what moved is not known. `before`: the indexes it was updated from since (each subject
-    screened against one of them); `version`: the list versions it moved to."""
+    screened against one of them); `since` and `version`: the list versions it moved from and
+    to."""
 
     words: frozenset[str] = frozenset()
     entries: tuple[RestrictedPartyEntry, ...] = ()
     everything: bool = False
     before: tuple[RestrictedPartyIndex, ...] = ()
+    since: str = ""
     version: str = ""
 
     def __or__(self, other: ListMoves) -> ListMoves:
@@ -43,6 +45,7 @@ class ListMoves:
             (*self.entries, *other.entries),
             self.everything or other.everything,
             (*self.before, *other.before),
+            self.since if not self.nothing else other.since,
             other.version or self.version,
         )
 

@@ -18,8 +18,9 @@ from services.screening.list_moves import ListMoves, WordedLists
 from services.screening.match_keys import WordWeights
 from services.screening.matching import Hit
 from services.screening.matching.index import PreparedParty
+from services.screening.matching.screen_since import PartyScreen, Retrieved
 from services.screening.rules.parties import party_key
-from services.screening.screen_workers import FullScreener, Named, full_screen, screen_in_worker
+from services.screening.screen_workers import Asked, FullScreener, Named, screen_in_worker
 from services.screening.screened_subjects import ScreenedSubject
 
 log = structlog.get_logger(__name__)
@@ -50,17 +51,18 @@ class PairScorer(PairScore, WordWeights, WordedLists, Protocol):
     ) -> list[Hit]: ...
     def moves(self) -> tuple[int, ListMoves]: ...
     def followed(self, through: int) -> None: ...
-    def full_screen(
-        self, party_name: str, country: str | None, held: Collection[str], moves: ListMoves
-    ) -> list[Hit]: ...
+    def full_screen(self, asked: Asked, moves: ListMoves | None) -> PartyScreen: ...
+    def remember(self, version: str, retrieved: dict[Named, Retrieved]) -> None: ...
+    def retrieved_since(self, moves: ListMoves) -> dict[Named, Retrieved]: ...
 
 
 class FullScreens:
     """Each party's full screen in one re-screen, made once for every subject naming it: on
     worker processes ahead of need when there are any (`ahead`, `ready`), else when asked for.
-    A screen made against list versions the lists no longer hold is not given out. With what
+    A screen made against list versions the lists no longer hold is not given out. Given what
     moved since the subjects were screened (`moves`), a party whose earlier hits are known
-    (`held`) is screened on what moved only (`CurrentLists.full_screen`)."""
+    (`held`, and the names it retrieved then, `retrieved`) is scored only on the names that may
+    score otherwise (`CurrentLists.full_screen`)."""
 
     def __init__(
         self,
@@ -68,12 +70,13 @@ class FullScreens:
         workers: ProcessPoolExecutor | None = None,
         moves: ListMoves | None = None,
         held: Mapping[Named, frozenset[str]] | None = None,
+        retrieved: Mapping[Named, Retrieved] | None = None,
     ) -> None:
         self._lists, self._workers, self._moves = lists, workers, moves
-        self._held = held or {}  # the entries each party may have hit before (`held_entries`)
+        self._held, self._retrieved = held or {}, retrieved or {}
         self._version = lists.list_version
-        self._made: dict[Named, list[Hit]] = {}
-        self._coming: dict[Named, tuple[asyncio.Future[list[list[Hit]]], int]] = {}
+        self._made: dict[Named, PartyScreen] = {}
+        self._coming: dict[Named, tuple[asyncio.Future[list[PartyScreen]], int]] = {}
 
     def ahead(self, parties: Iterable[Named]) -> None:
         """Have the workers screen these parties, in this order (no workers: nothing)."""
@@ -83,12 +86,15 @@ class FullScreens:
         new = [p for p in dict.fromkeys(parties) if p not in self._made and p not in self._coming]
         for start in range(0, len(new), BATCH):
             batch = new[start : start + BATCH]
-            held = [self._held.get(named) for named in batch]
+            asked = [self._asked(named) for named in batch]
             try:
-                screened = loop.run_in_executor(self._workers, screen_in_worker, batch, held)
+                screened = loop.run_in_executor(self._workers, screen_in_worker, asked)
             except BrokenProcessPool as error:
                 return self._lost(error)
             self._coming.update((named, (screened, place)) for place, named in enumerate(batch))
+
+    def _asked(self, named: Named) -> Asked:
+        return Asked(named, self._held.get(named), self._retrieved.get(named))
 
     async def ready(self, parties: Iterable[Named]) -> None:
         """Wait until the workers have screened these parties (if they were asked to)."""
@@ -122,17 +128,20 @@ class FullScreens:
             self._moves = None  # what moved since the subjects were screened is not known now
         named = (party_name, country)
         if named not in self._made:
-            held = self._held.get(named)
-            self._made[named] = full_screen(self._lists, named, held, self._moves)
-        return self._made[named]
+            self._made[named] = self._lists.full_screen(self._asked(named), self._moves)
+        return self._made[named].hits
 
     @property
     def made(self) -> int:
         """How many parties' full screens were made (here or on the workers)."""
         return len(self._made)
 
+    def retrieved(self) -> tuple[str, dict[Named, Retrieved]]:
+        """The list versions screened, and the names each party's full screen retrieved."""
+        return self._version, {named: made.retrieved for named, made in self._made.items()}
 
-def _retrieved(screened: asyncio.Future[list[list[Hit]]]) -> None:
+
+def _retrieved(screened: asyncio.Future[list[PartyScreen]]) -> None:
     if not screened.cancelled():
         screened.exception()  # looked at: a broken pool's error is logged once, not per batch
 

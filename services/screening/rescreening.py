@@ -154,6 +154,8 @@ async def rescreen_affected(
         await uow.first_delivery(update.id)
     if scorer is not None and search is not None:
         scorer.followed(through)
+        if screens is not None:
+            scorer.remember(*screens.retrieved())
     return rescreened
 
 
@@ -171,11 +173,12 @@ def _full_screens(
         yield None
         return
     named = [named for scoped in search.moved for named in scoped.full]
+    retrieved = {} if moves is None else search.scorer.retrieved_since(moves)
     if not workers.worth_it(len(set(named))):
-        yield FullScreens(search.scorer, moves=moves, held=held)
+        yield FullScreens(search.scorer, None, moves, held, retrieved)
         return
     with workers.forked(search.scorer, moves) as pool:
-        screens = FullScreens(search.scorer, pool, moves, held)
+        screens = FullScreens(search.scorer, pool, moves, held, retrieved)
         screens.ahead(named)
         yield screens
 

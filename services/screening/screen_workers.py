@@ -15,7 +15,7 @@ import gc
 import multiprocessing
 import os
 import signal
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
@@ -23,33 +23,31 @@ from typing import Protocol
 import structlog
 
 from services.screening.list_moves import ListMoves
-from services.screening.matching import Hit
+from services.screening.matching.screen_since import PartyScreen, Retrieved
 
 log = structlog.get_logger(__name__)
 
 Named = tuple[str, str | None]  # a party's name and country: what its full screen depends on
 
 
+@dataclass(frozen=True)
+class Asked:
+    """A party to screen in full, with what tells which names may score otherwise since it was
+    screened, where known: the entries it may have hit then (`held`: its subjects' hits and its
+    cleared ones) and the names its screen retrieved then (`retrieved`)."""
+
+    named: Named
+    held: frozenset[str] | None = None
+    retrieved: Retrieved | None = None
+
+
 class FullScreener(Protocol):
-    """Screens a party in full against the current lists (on what moved since its subjects
-    were screened, where that tells: `CurrentLists.full_screen`)."""
+    """Screens a party in full against the current lists (scoring only the names that may
+    score otherwise since `moves`, where that tells: `CurrentLists.full_screen`)."""
 
     @property
     def list_version(self) -> str: ...
-    def screen(self, party_name: str, country: str | None = None) -> list[Hit]: ...
-    def full_screen(
-        self, party_name: str, country: str | None, held: Collection[str], moves: ListMoves
-    ) -> list[Hit]: ...
-
-
-def full_screen(
-    lists: FullScreener, named: Named, held: frozenset[str] | None, moves: ListMoves | None
-) -> list[Hit]:
-    """The party's full screen; on what moved only when both what moved and the entries it may
-    have hit before (`held`) are known."""
-    if held is None or moves is None:
-        return lists.screen(*named)
-    return lists.full_screen(*named, held, moves)
+    def full_screen(self, asked: Asked, moves: ListMoves | None) -> PartyScreen: ...
 
 
 # The lists the workers forked next screen against, and what moved in them since the subjects
@@ -90,19 +88,12 @@ class ScreenWorkers:
             workers.shutdown(wait=True, cancel_futures=True)
 
 
-def screen_in_worker(
-    parties: Sequence[Named], held: Sequence[frozenset[str] | None] = ()
-) -> list[list[Hit]]:
-    """In a worker: each party's full screen against the lists it was forked with (`held`: the
-    entries each may have hit before, where known, `full_screen`)."""
+def screen_in_worker(parties: Sequence[Asked]) -> list[PartyScreen]:
+    """In a worker: each party's full screen against the lists it was forked with."""
     if _forked_with is None:
         raise RuntimeError("not a screening worker: no lists were forked with it")
     lists, moves = _forked_with
-    held = held or [None] * len(parties)
-    return [
-        full_screen(lists, named, entries, moves)
-        for named, entries in zip(parties, held, strict=True)
-    ]
+    return [lists.full_screen(asked, moves) for asked in parties]
 
 
 def workers_cpu_seconds() -> float:

@@ -9,7 +9,7 @@ import pytest
 
 from services.screening.domain import ScreeningPolicy
 from services.screening.matching import RestrictedPartyEntry, RestrictedPartyIndex
-from services.screening.matching.screen_since import SinceIndexes
+from services.screening.matching.screen_since import SinceIndexes, full_party_screen
 from tests.unit.test_screening_rescreen_drift import BRANDS, COUNTRIES, TRADES, named, next_version
 
 MATCH = ScreeningPolicy.load().match_policy()
@@ -54,10 +54,30 @@ def test_a_party_screened_on_what_moved_finds_what_a_full_screen_finds(seed: int
         since = SinceIndexes(index, befores, moved)
         for name, country in parties(rng):
             held = {hit.entry_id for hit in first.screen(name, country)}
-            screened = since.screen(name, country, positions(index, held))
+            screened = since.screen(name, country, positions(index, held)).hits
             assert hits(screened) == hits(index.screen(name, country)), (version, name)
             checked += bool(screened)
     assert checked, "some party hit"
+
+
+@pytest.mark.parametrize("seed", [5, 47])
+def test_the_names_a_screen_retrieved_kept_tell_what_the_index_before_would(seed: int) -> None:
+    rng = random.Random(seed)
+    entries = {f"e-{n}": named(rng, f"e-{n}") for n in range(300)}
+    index = RestrictedPartyIndex.build(list(entries.values()), MATCH)
+    for version in range(2, 6):
+        following = next_version(rng, entries, version)
+        changed = [e for i, e in following.items() if entries.get(i) != e]
+        updated = index.updated(changed, [i for i in entries if i not in following])
+        since = SinceIndexes(updated, [index], updated.vocabulary.moved_since(index.vocabulary))
+        for name, country in parties(rng):
+            before = full_party_screen(index, name, country)
+            held = positions(updated, {hit.entry_id for hit in before.hits})
+            screened = since.screen(name, country, held, before.retrieved)
+            full = full_party_screen(updated, name, country)
+            assert hits(screened.hits) == hits(full.hits), (version, name)
+            assert screened.retrieved.tolist() == full.retrieved.tolist()
+        entries, index = following, updated
 
 
 def entry(entry_id: str, name: str) -> RestrictedPartyEntry:
@@ -75,8 +95,9 @@ def test_only_what_moved_and_the_entries_hit_before_are_scored() -> None:
     assert [hit.entry_id for hit in full] == ["e-1"]
     # e-1 retrieved before as it is now, its words weighing the same: a hit as before, so not
     # scored again unless held (told apart only to show what is scored).
-    assert since.screen("Karvelmis Shipping", "NO", []) == []
-    assert hits(since.screen("Karvelmis Shipping", "NO", positions(after, {"e-1"}))) == hits(full)
+    assert since.screen("Karvelmis Shipping", "NO", []).hits == []
+    held = positions(after, {"e-1"})
+    assert hits(since.screen("Karvelmis Shipping", "NO", held).hits) == hits(full)
 
 
 def test_a_party_that_held_as_many_hits_as_reported_is_screened_in_full() -> None:
@@ -88,7 +109,8 @@ def test_a_party_that_held_as_many_hits_as_reported_is_screened_in_full() -> Non
     others = positions(after, {f"o-{n}" for n in range(MATCH.max_hits)})
 
     # One more hit may have been left out before: every name retrieved is scored.
-    assert [hit.entry_id for hit in since.screen("Karvelmis Shipping", "NO", others)] == ["e-1"]
+    screened = since.screen("Karvelmis Shipping", "NO", others)
+    assert [hit.entry_id for hit in screened.hits] == ["e-1"]
 
 
 def test_a_name_whose_words_weigh_otherwise_is_scored_again() -> None:
@@ -102,4 +124,4 @@ def test_a_name_whose_words_weigh_otherwise_is_scored_again() -> None:
     since = SinceIndexes(after, [before], after.vocabulary.moved_since(before.vocabulary))
 
     assert before.screen("Karvelmis Shipping", "NO") == []
-    assert [hit.entry_id for hit in since.screen("Karvelmis Shipping", "NO", [])] == ["e-1"]
+    assert [hit.entry_id for hit in since.screen("Karvelmis Shipping", "NO", []).hits] == ["e-1"]

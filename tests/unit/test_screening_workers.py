@@ -7,8 +7,8 @@ import asyncio
 import gc
 import os
 import signal
-from collections.abc import Collection
 
+import numpy as np
 import pytest
 from pydantic import ValidationError
 
@@ -18,8 +18,9 @@ from services.screening.bootstrap import workers
 from services.screening.current_lists import load_screener
 from services.screening.list_moves import ListMoves
 from services.screening.matching import Hit
+from services.screening.matching.screen_since import PartyScreen
 from services.screening.rescreen_screens import FullScreens
-from services.screening.screen_workers import ScreenWorkers, screen_in_worker
+from services.screening.screen_workers import Asked, ScreenWorkers, screen_in_worker
 
 PARTIES = [
     ("NSO Group Technologies", "IL"),
@@ -40,10 +41,8 @@ class WhoScreens:
     def screen(self, party_name: str, country: str | None = None) -> list[Hit]:
         return [Hit("test", self.list_version, party_name, party_name, 1.0, str(os.getpid()))]
 
-    def full_screen(
-        self, party_name: str, country: str | None, held: Collection[str], moves: ListMoves
-    ) -> list[Hit]:
-        return self.screen(party_name, country)
+    def full_screen(self, asked: Asked, moves: ListMoves | None) -> PartyScreen:
+        return PartyScreen(self.screen(*asked.named), np.empty(0, dtype=np.uint64))
 
 
 async def test_workers_forked_with_the_lists_screen_as_this_process_would() -> None:
@@ -65,8 +64,9 @@ async def test_workers_screen_against_the_lists_as_they_stood_when_forked() -> N
 
     with ScreenWorkers(processes=2, least=0).forked(lists) as pool:
         lists.list_version = "test@2"  # moved on here after the fork: not in the workers
-        screened = pool.submit(screen_in_worker, PARTIES).result()
+        made = pool.submit(screen_in_worker, [Asked(named) for named in PARTIES]).result()
 
+    screened = [party.hits for party in made]
     assert [hits[0].entry_id for hits in screened] == ["test@1"] * len(PARTIES)
     assert {hits[0].explanation for hits in screened} - {str(os.getpid())} == {
         hits[0].explanation for hits in screened
@@ -110,7 +110,7 @@ def test_workers_are_forked_only_for_enough_parties_and_more_than_one_process() 
 
 def test_outside_a_worker_screening_there_is_refused() -> None:
     with pytest.raises(RuntimeError, match="not a screening worker"):
-        screen_in_worker(PARTIES)
+        screen_in_worker([Asked(named) for named in PARTIES])
 
 
 def test_the_settings_say_how_many_workers_and_from_how_many_parties() -> None:

@@ -13,12 +13,37 @@ field limit (its own steps read the listed words).
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from services.screening.matching.index import PreparedParty, RestrictedPartyIndex
 from services.screening.matching.model import Hit
 from services.screening.matching.name_table import Int32s
+
+Retrieved = npt.NDArray[np.uint64]  # the names a party's screen retrieved, as `name_prints`
+
+
+@dataclass(frozen=True)
+class PartyScreen:
+    """A party's full screen: its hits, and the names it retrieved (to tell, after the next
+    update, which it retrieves anew)."""
+
+    hits: list[Hit]
+    retrieved: Retrieved
+
+
+def full_party_screen(
+    index: RestrictedPartyIndex, party_name: str, country: str | None
+) -> PartyScreen:
+    """The party's full screen against `index`, every name it retrieves scored."""
+    prepared = index.prepared(party_name)
+    if prepared is None:
+        return PartyScreen([], np.empty(0, dtype=np.uint64))
+    names = index.retrieved(prepared, country)
+    hits = index.screen_retrieved(prepared, country, names)
+    return PartyScreen(hits, index.name_prints[names])
 
 
 class SinceIndexes:
@@ -34,32 +59,46 @@ class SinceIndexes:
         self.after, self.before = after, before
         self._reweighed = after.names_with_words(moved_words)
 
-    def screen(self, party_name: str, country: str | None, held: Collection[int]) -> list[Hit]:
+    def screen(
+        self,
+        party_name: str,
+        country: str | None,
+        held: Collection[int],
+        retrieved: Retrieved | None = None,
+    ) -> PartyScreen:
         """The party's full screen against the current index; `held`: the positions of every
-        entry it hit before, cleared hits included."""
+        entry it hit before, cleared hits included; `retrieved`: the names its screen against
+        the one index before retrieved, if known (else retrieved again)."""
         after = self.after
         now = after.prepared(party_name)
         if now is None:
-            return []
+            return PartyScreen([], np.empty(0, dtype=np.uint64))
         names = after.retrieved(now, country)
-        moved = self._moved(now, party_name, country, names)
-        if moved is None or len(held) >= after.policy.max_hits:
-            return after.screen_retrieved(now, country, names)
-        return after.screen_retrieved(now, country, names, {*moved, *held})
+        prints = after.name_prints[names]
+        moved = self._moved(now, party_name, country, names, prints, retrieved)
+        among = None if moved is None or len(held) >= after.policy.max_hits else {*moved, *held}
+        return PartyScreen(after.screen_retrieved(now, country, names, among), prints)
 
     def _moved(
-        self, now: PreparedParty, party_name: str, country: str | None, names: Int32s
+        self,
+        now: PreparedParty,
+        party_name: str,
+        country: str | None,
+        names: Int32s,
+        prints: Retrieved,
+        retrieved: Retrieved | None,
     ) -> list[int] | None:
         """The entries of the retrieved names that may score otherwise than before; None when
         any may (the party's own words weigh otherwise, or its name may have been cut)."""
         if now.truncated:
             return None
         moved = self._reweighed[names]
-        prints = self.after.name_prints[names]
         for before in self.before:
             then = before.prepared(party_name)
             if then != now:
                 return None
             assert then is not None
-            moved |= ~np.isin(prints, before.name_prints[before.retrieved(then, country)])
+            if retrieved is None or len(self.before) > 1:
+                retrieved = before.name_prints[before.retrieved(then, country)]
+            moved |= ~np.isin(prints, retrieved)
         return self.after.entries_of(names[moved])
