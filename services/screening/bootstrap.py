@@ -119,6 +119,8 @@ class ScreeningResources:
         if registered:
             log.info("open cases registered for re-screening", cases=registered)
         await self.lists.refresh(self.pool)
+        async with self.store().unit_of_work() as uow:
+            self.lists.take_in_step(await uow.in_step_with())
         self._polling = asyncio.create_task(self.lists.keep_current(self.pool))
         await self.http.start(build_api(self.store(), await self.authentication.start()))
 

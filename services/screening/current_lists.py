@@ -69,6 +69,7 @@ class CurrentLists:
         self._moves = {0: ListMoves(everything=True)}
         self._since_made: tuple[ListMoves, SinceIndexes] | None = None
         self._retrieved: tuple[str, dict[Named, Retrieved]] = ("", {})
+        self._seed_screened = False  # a case screened before the lists were read
 
     @property
     def list_version(self) -> str:
@@ -87,6 +88,7 @@ class CurrentLists:
     ) -> list[Hit]:
         """Hits for one party against every current list; with `among`, on those entries only
         (positions in the index, `entry_positions`)."""
+        self._seed_screened |= self._versions is None
         return self._index.screen(party_name, country, among)
 
     def full_screen(self, asked: Asked, moves: ListMoves | None) -> PartyScreen:
@@ -171,6 +173,15 @@ class CurrentLists:
     def entries_with_words(self, words: Iterable[str]) -> list[RestrictedPartyEntry]:
         """The entries with a name that has any of these listed words."""
         return self._index.entries_with_words(words)
+
+    def take_in_step(self, list_version: str | None) -> None:
+        """Every subject was last screened in step with the lists at `list_version` (kept as
+        the last re-screen ended): if they are the lists first read and indexed, and no case was
+        screened against the seed list before, nothing has moved that re-screening has not
+        followed, and the next update's re-screen need not screen every subject."""
+        first_read = self._refreshes <= 1 and not self._seed_screened
+        if first_read and list_version is not None and list_version == self.list_version:
+            self._moves = {}
 
     def moves(self) -> tuple[int, ListMoves]:
         """What moved in the index that re-screening has not followed, up to which refresh."""

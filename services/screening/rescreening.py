@@ -61,6 +61,7 @@ class RescreeningUnitOfWork(Transaction, KnowledgeSource, EarlierCases, Protocol
     async def results_found(self, request_ids: Sequence[str]) -> set[str]: ...
     async def add_results(self, results: Sequence[ScreeningCompleted]) -> None: ...
     async def publish_many(self, events: Sequence[tuple[Topic, Publishable]]) -> None: ...
+    async def rescreened_through(self, list_version: str) -> None: ...
 
 
 RescreeningStore = Store[RescreeningUnitOfWork]
@@ -152,6 +153,8 @@ async def rescreen_affected(
             rescreened = await _by_chunk(search, store, update, policy, standing, finding, screens)
     async with store.unit_of_work() as uow:
         await uow.first_delivery(update.id)
+        if search is not None and moves is not None:
+            await uow.rescreened_through(moves.version)  # a process started on them knows
     if scorer is not None and search is not None:
         scorer.followed(through)
         if screens is not None:

@@ -18,6 +18,20 @@ class PostgresSubjectStorage:
 
     connection: Connection
 
+    async def rescreened_through(self, list_version: str) -> None:
+        """Every subject is now screened in step with the lists at `list_version`."""
+        await self.connection.execute(
+            "INSERT INTO rescreened_through (list_version, kept_at) VALUES ($1, now())"
+            " ON CONFLICT (only_row) DO UPDATE SET list_version = EXCLUDED.list_version,"
+            " kept_at = EXCLUDED.kept_at",
+            list_version,
+        )
+
+    async def in_step_with(self) -> str | None:
+        """The list versions every subject was last screened in step with, if kept."""
+        found = await self.connection.fetchval("SELECT list_version FROM rescreened_through")
+        return None if found is None else str(found)
+
     async def keep_subject(self, subject: ScreenedSubject, keys: Collection[MatchKey]) -> None:
         """Record the subject as it now stands, found by these keys only."""
         await self.keep_subjects([(subject, keys)])

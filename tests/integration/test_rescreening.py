@@ -243,3 +243,31 @@ async def test_subjects_already_read_are_left_out_of_the_candidates_and_those_wi
     assert mine([candidate.subject for candidate in sharing]) == [subjects[1].id, subjects[2].id]
     assert mine(with_hits) == [subjects[0].id]
     assert mine([candidate.subject for candidate in every]) == [s.id for s in subjects]
+
+
+class RolledBack(Exception):
+    """Leaves the unit of work without committing: the running service's record stays."""
+
+
+async def test_the_versions_every_subject_is_in_step_with_are_kept_one_row(
+    case_services: None, stack_endpoints: Endpoints
+) -> None:
+    pool = await create_pool(stack_endpoints.database, SCHEMA, size=1)
+    store = PostgresStore(HeldPool(pool), PostgresScreeningUnitOfWork)
+    found: list[object] = []
+
+    async def kept_twice() -> None:
+        async with store.unit_of_work() as uow:
+            await uow.rescreened_through("test@1")
+            await uow.rescreened_through("test@2+other@5")
+            found.append(await uow.in_step_with())
+            found.append(await uow.connection.fetchval("SELECT count(*) FROM rescreened_through"))
+            raise RolledBack
+
+    try:
+        with pytest.raises(RolledBack):
+            await kept_twice()
+    finally:
+        await pool.close()
+
+    assert found == ["test@2+other@5", 1]

@@ -49,6 +49,7 @@ class ScreeningState:
         default_factory=dict
     )
     published: list[tuple[str, Publishable]] = field(default_factory=list)
+    rescreened_through: str | None = None
 
 
 class FakeScreeningStore:
@@ -86,6 +87,12 @@ class FakeScreeningUnitOfWork:
 
     async def handled(self, message_id: uuid.UUID) -> bool:
         return message_id in self.state.processed
+
+    async def rescreened_through(self, list_version: str) -> None:
+        self.state.rescreened_through = list_version
+
+    async def in_step_with(self) -> str | None:
+        return self.state.rescreened_through
 
     async def publish(self, topic: Topic, envelope: Publishable) -> None:
         self.state.published.append((topic.name, envelope))

@@ -72,6 +72,22 @@ def held_and_full(
     return held, full
 
 
+async def take_version(
+    store: FakeScreeningStore,
+    lists: CurrentLists,
+    entries: dict[str, RestrictedPartyEntry],
+    following: dict[str, RestrictedPartyEntry],
+    version: int,
+) -> None:
+    """Load `following` as list version `version` and index its changes from `entries`."""
+    await load_list_version("test", list(following.values()), f"v{version}", store)
+    digests = {entry_id: entry_digest(entry) for entry_id, entry in entries.items()}
+    changes = compute_delta(digests, following.values()).changes()
+    current = [change.entry for change in changes if change.entry is not None]
+    removed = [change.entry_id for change in changes if change.entry is None]
+    lists.take_changes(current, removed, {"test": version})
+
+
 IN_WORKERS = ScreenWorkers(processes=2, least=0)
 
 
@@ -101,12 +117,7 @@ async def test_after_each_update_the_held_hits_are_a_full_screens_whatever_the_u
     screened_fewer = False
     for version in range(2, 10):
         following = next_version(rng, entries, version)
-        await load_list_version("test", list(following.values()), f"v{version}", store)
-        digests = {entry_id: entry_digest(entry) for entry_id, entry in entries.items()}
-        changes = compute_delta(digests, following.values()).changes()
-        current = [change.entry for change in changes if change.entry is not None]
-        removed = [change.entry_id for change in changes if change.entry is None]
-        lists.take_changes(current, removed, {"test": version})
+        await take_version(store, lists, entries, following, version)
         entries = following
 
         rescreened = await rescreen_affected(

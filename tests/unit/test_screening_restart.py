@@ -1,0 +1,91 @@
+"""A screening process started on the lists every subject was last screened in step with knows
+that nothing moved since: its first update screens again only what that update may change."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from services.screening.current_lists import CurrentLists
+from services.screening.domain import Knowledge
+from services.screening.handlers import screen_case
+from services.screening.list_updates import load_list_version
+from services.screening.matching import RestrictedPartyEntry, RestrictedPartyIndex
+from services.screening.rescreening import rescreen_affected
+from tests.unit.test_screening_fakes import FakeScreeningStore, screening_request, with_end_user
+from tests.unit.test_screening_list_updates import REGISTER, published_update
+from tests.unit.test_screening_rescreen_drift import (
+    BRANDS,
+    COUNTRIES,
+    POLICY,
+    TRADES,
+    held_and_full,
+    named,
+    next_version,
+    take_version,
+)
+
+Entries = dict[str, RestrictedPartyEntry]
+
+
+def indexed(entries: Entries, version: int) -> CurrentLists:
+    """A process's lists, read at `version` and indexed whole (as a process starting)."""
+    index = RestrictedPartyIndex.build(list(entries.values()), POLICY.match_policy())
+    return CurrentLists(index, {"test": version}, POLICY.match_policy())
+
+
+async def updated(
+    rng: random.Random, store: FakeScreeningStore, lists: CurrentLists, entries: Entries, to: int
+) -> tuple[Entries, int]:
+    """Load and take version `to`, re-screening on `lists`: the entries, subjects screened."""
+    following = next_version(rng, entries, to)
+    await take_version(store, lists, entries, following, to)
+    knowledge = Knowledge(lists, REGISTER)
+    rescreened = await rescreen_affected(published_update(store), store, POLICY, knowledge)
+    return following, rescreened.screened
+
+
+async def opened(seed: int) -> tuple[random.Random, FakeScreeningStore, Entries]:
+    """A list at version 1 and 40 cases screened against it, then one update re-screened."""
+    rng = random.Random(seed)
+    entries = {f"e-{n}": named(rng, f"e-{n}") for n in range(300)}
+    store = FakeScreeningStore()
+    await load_list_version("test", list(entries.values()), "v1", store)
+    lists = indexed(entries, 1)
+    for _ in range(40):
+        words = [rng.choice(BRANDS), *rng.sample(TRADES, rng.randint(1, 2))]
+        request = screening_request(with_end_user(" ".join(words), rng.choice(COUNTRIES)))
+        await screen_case(request, store, POLICY, Knowledge(lists, REGISTER))
+    entries, _ = await updated(rng, store, lists, entries, 2)
+    return rng, store, entries
+
+
+@pytest.mark.parametrize("seed", [7, 31])
+async def test_a_process_started_in_step_screens_only_what_its_first_update_moved(
+    seed: int,
+) -> None:
+    rng, store, entries = await opened(seed)
+    assert store.state.rescreened_through == "test@2"
+
+    restarted = indexed(entries, 2)
+    restarted.take_in_step(store.state.rescreened_through)
+    entries, screened = await updated(rng, store, restarted, entries, 3)
+
+    held, full = held_and_full(store, list(entries.values()))
+    assert held == full
+    assert screened < len(held), "not every subject screened again"
+
+
+async def test_a_process_started_on_other_lists_screens_every_subject_again() -> None:
+    rng, store, entries = await opened(7)
+    following = next_version(rng, entries, 3)
+    await load_list_version("test", list(following.values()), "v3", store)
+
+    restarted = indexed(following, 3)  # started after version 3 was loaded, before its update
+    restarted.take_in_step(store.state.rescreened_through)
+    entries, screened = await updated(rng, store, restarted, following, 4)
+
+    held, full = held_and_full(store, list(entries.values()))
+    assert held == full
+    assert screened == len(held), "every subject screened again"
