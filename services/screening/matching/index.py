@@ -48,6 +48,9 @@ class PreparedParty:
 
 # Listed names hit on, normalised again for their explanation (the same names recur).
 _listed_name = lru_cache(maxsize=1 << 14)(normalise_name)
+# Party names: a caseload names the same parties again and again, and a re-screen prepares a
+# party against the index before an update and after it.
+_party_name = lru_cache(maxsize=1 << 16)(normalise_name)
 
 
 class RestrictedPartyIndex:
@@ -258,7 +261,7 @@ class RestrictedPartyIndex:
     def prepared(self, party_name: str) -> PreparedParty | None:
         """The party's name normalised and weighed once, to be scored against many entries
         (None: nothing in it to match)."""
-        party = normalise_name(party_name)
+        party = _party_name(party_name)
         tokens = self._party_tokens(party)
         if not tokens:
             return None

@@ -100,5 +100,7 @@ class SinceIndexes:
             assert then is not None
             if retrieved is None or len(self.before) > 1:
                 retrieved = before.name_prints[before.retrieved(then, country)]
-            moved |= ~np.isin(prints, retrieved)
+            # A few dozen names: a set answers faster than numpy's sorting.
+            old = set(retrieved.tolist())
+            moved |= np.fromiter((p not in old for p in prints.tolist()), np.bool_, len(prints))
         return self.after.entries_of(names[moved])
