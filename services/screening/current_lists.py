@@ -188,7 +188,9 @@ class CurrentLists:
         moved = ListMoves()
         for moves in self._moves.values():
             moved |= moves
-        return self._refreshes, replace(moved, version=self.list_version)
+        moved = replace(moved, version=self.list_version)
+        self._since(moved)  # made here, before workers are forked: they share it
+        return self._refreshes, moved
 
     def followed(self, through: int) -> None:
         """Re-screening has screened again the subjects what moved up to refresh `through`

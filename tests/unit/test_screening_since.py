@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 
 from services.screening.domain import ScreeningPolicy
@@ -125,3 +126,34 @@ def test_a_name_whose_words_weigh_otherwise_is_scored_again() -> None:
 
     assert before.screen("Karvelmis Shipping", "NO") == []
     assert [hit.entry_id for hit in since.screen("Karvelmis Shipping", "NO", []).hits] == ["e-1"]
+
+
+def prints_by_name(index: RestrictedPartyIndex) -> dict[tuple[str, int], int]:
+    return {
+        (index.entries[entry].entry_id, int(print_)): entry
+        for entry, print_ in zip(
+            index.entries_of(np.arange(index.name_count, dtype=np.int32)),
+            index.name_prints.tolist(),
+            strict=True,
+        )
+    }
+
+
+@pytest.mark.parametrize("printed_before", [True, False])
+def test_an_index_updated_in_place_prints_its_names_as_one_built_whole(
+    printed_before: bool,
+) -> None:
+    rng = random.Random(11)
+    entries = {f"e-{n}": named(rng, f"e-{n}") for n in range(200)}
+    index = RestrictedPartyIndex.build(list(entries.values()), MATCH)
+    for version in range(2, 5):
+        if printed_before:
+            assert len(index.name_prints) == index.name_count  # made, then carried over
+        following = next_version(rng, entries, version)
+        changed = [e for i, e in following.items() if entries.get(i) != e]
+        index = index.updated(changed, [i for i in entries if i not in following])
+        entries = following
+
+        whole = RestrictedPartyIndex.build(list(entries.values()), MATCH)
+        assert len(index.name_prints) == index.name_count
+        assert sorted(prints_by_name(index)) == sorted(prints_by_name(whole))

@@ -53,6 +53,21 @@ _listed_name = lru_cache(maxsize=1 << 14)(normalise_name)
 _party_name = lru_cache(maxsize=1 << 16)(normalise_name)
 
 
+def name_prints(
+    entries: Sequence[RestrictedPartyEntry], names: NameTable
+) -> npt.NDArray[np.uint64]:
+    """`RestrictedPartyIndex.name_prints` of the names in `names` (of `entries`)."""
+    prints = np.empty(len(names.entry), dtype=np.uint64)
+    pairs = zip(names.entry.tolist(), names.alias.tolist(), strict=True)
+    for name, (position, alias) in enumerate(pairs):
+        entry = entries[position]
+        fields = (entry.source, entry.entry_id, entry.name, *entry.countries, "")
+        text = "\x1f".join(fields) + entry.names[alias]
+        digest = hashlib.blake2b(text.encode(), digest_size=8).digest()
+        prints[name] = int.from_bytes(digest, "little")
+    return prints
+
+
 class RestrictedPartyIndex:
     """Screens party names against list entries: candidates by word, then scored in full.
 
@@ -142,16 +157,7 @@ class RestrictedPartyIndex:
         """For each name, a digest of it as it stands apart from its words' weights: its
         entry's list, id, primary name and countries, and the name itself (equal in two
         indexes: the name, weighed alike, scores alike)."""
-        prints = np.empty(self.name_count, dtype=np.uint64)
-        for name, (position, alias) in enumerate(
-            zip(self._names.entry.tolist(), self._names.alias.tolist(), strict=True)
-        ):
-            entry = self._entries[position]
-            fields = (entry.source, entry.entry_id, entry.name, *entry.countries, "")
-            text = "\x1f".join(fields) + entry.names[alias]
-            digest = hashlib.blake2b(text.encode(), digest_size=8).digest()
-            prints[name] = int.from_bytes(digest, "little")
-        return prints
+        return name_prints(self._entries, self._names)
 
     @property
     def name_count(self) -> int:

@@ -15,7 +15,7 @@ from collections.abc import Collection, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from services.screening.matching.index import RestrictedPartyIndex
+from services.screening.matching.index import RestrictedPartyIndex, name_prints
 from services.screening.matching.model import RestrictedPartyEntry
 from services.screening.matching.name_table import Int32s, NameTable
 from services.screening.matching.vocabulary import Vocabulary
@@ -70,7 +70,11 @@ def updated_index(
     entries = [entry for entry, kept in zip(index.entries, keep.tolist(), strict=True) if kept]
     counts = np.bincount(names.word_ids, minlength=len(words))
     updated_words = vocabulary.updated(words, kinds, abjad, counts)
-    return _assembled(index, [*entries, *added], names, updated_words)
+    updated = _assembled(index, [*entries, *added], names, updated_words)
+    if "name_prints" in index.__dict__:  # made for a re-screen: the kept names' carried over
+        carried = [index.name_prints[kept_names], name_prints(added, fresh)]
+        updated.__dict__["name_prints"] = np.concatenate(carried)
+    return updated
 
 
 def _global_words(fresh: NameTable, ids: dict[str, int], words: list[str]) -> Int32s:
@@ -97,7 +101,8 @@ def _assembled(
 ) -> RestrictedPartyIndex:
     """The index's copy holding the updated entries, names, vocabulary and postings."""
     updated = copy.copy(index)
-    updated.__dict__.pop("list_version", None)  # a cached digest of the old entries
+    for cached in ("list_version", "name_prints"):  # made of the old entries and names
+        updated.__dict__.pop(cached, None)
     updated._entries = entries
     updated.vocabulary = vocabulary
     updated._hold(names)

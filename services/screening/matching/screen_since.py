@@ -58,6 +58,8 @@ class SinceIndexes:
     ) -> None:
         self.after, self.before = after, before
         self._reweighed = after.names_with_words(moved_words)
+        for index in (after, *before):  # made once (an index updated carries them over)
+            index.name_prints  # noqa: B018
 
     def screen(
         self,
