@@ -4,12 +4,13 @@ full screen finds: the names its words retrieve anew or as changed, and the entr
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 
 import numpy as np
 import pytest
 
 from services.screening.domain import ScreeningPolicy
-from services.screening.matching import RestrictedPartyEntry, RestrictedPartyIndex
+from services.screening.matching import Hit, RestrictedPartyEntry, RestrictedPartyIndex
 from services.screening.matching.screen_since import SinceIndexes, full_party_screen
 from tests.unit.test_screening_rescreen_drift import BRANDS, COUNTRIES, TRADES, named, next_version
 
@@ -31,7 +32,7 @@ def positions(index: RestrictedPartyIndex, entry_ids: set[str]) -> list[int]:
     return [p for p, entry in enumerate(index.entries) if entry.entry_id in entry_ids]
 
 
-def hits(found: list) -> list[tuple[str, float, str]]:  # type: ignore[type-arg]
+def hits(found: Sequence[Hit]) -> list[tuple[str, float, str]]:
     return [(hit.entry_id, hit.score, hit.explanation) for hit in found]
 
 
@@ -50,8 +51,8 @@ def test_a_party_screened_on_what_moved_finds_what_a_full_screen_finds(seed: int
         moved |= set(updated.vocabulary.moved_since(index.vocabulary))
         befores.append(index)
         entries, index = following, updated
-        # Screened against the lists as they stood after the first update or two (not
-        # followed since), and screened on what moved since: as a full screen screens.
+        # Screened against the first lists and not since: every index after them is one the
+        # current index came through. Screened on what moved since, as a full screen screens.
         since = SinceIndexes(index, befores, moved)
         for name, country in parties(rng):
             held = {hit.entry_id for hit in first.screen(name, country)}
