@@ -106,7 +106,7 @@ class CurrentLists:
         """The indexes `moves` came through to the current one (None: what moved is not known,
         or the index has moved on since), made once for a re-screen."""
         if moves.everything or not moves.before or moves.version != self.list_version:
-            return None
+            return None  # not known (nor kept), or the index has moved on
         if self._since_made is None or self._since_made[0] is not moves:
             self._since_made = (moves, SinceIndexes(self._index, moves.before, moves.words))
         return self._since_made[1]
@@ -120,7 +120,8 @@ class CurrentLists:
         """The names each party's full screen retrieved against the one index `moves` came
         from, where kept (`remember`)."""
         version, retrieved = self._retrieved
-        return retrieved if len(moves.before) == 1 and moves.since == version else {}
+        one_before = moves.before is not None and len(moves.before) == 1
+        return retrieved if one_before and moves.since == version else {}
 
     def word_weight(self, token: NameToken) -> float:
         """How much a word weighs in the current lists (common words weigh less)."""
@@ -164,6 +165,11 @@ class CurrentLists:
         # On the event loop's thread: screens see the index and its versions change together.
         self._index, self._versions = index, versions
         self._refreshes += 1
+        if any(earlier.before for earlier in self._moves.values()):
+            # Two refreshes not followed yet (a process whose updates another re-screens keeps
+            # refreshing and never follows): their earlier indexes are let go, not piled up.
+            self._moves = {n: replace(m, before=None) for n, m in self._moves.items()}
+            moves = replace(moves, before=None)
         self._moves[self._refreshes] = moves
 
     def _indexed(self, entry_ids: Collection[str]) -> list[RestrictedPartyEntry]:

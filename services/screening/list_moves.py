@@ -29,13 +29,13 @@ class ListMoves:
     words whose weight moved, the entries indexed or dropped (both versions of a changed one);
     `everything`: the index was built whole (a process starting, most of a list changed), and
     what moved is not known. `before`: the indexes it was updated from since (each subject
-    screened against one of them); `since` and `version`: the list versions it moved from and
-    to."""
+    screened against one of them; None: not kept); `since` and `version`: the list versions it
+    moved from and to."""
 
     words: frozenset[str] = frozenset()
     entries: tuple[RestrictedPartyEntry, ...] = ()
     everything: bool = False
-    before: tuple[RestrictedPartyIndex, ...] = ()
+    before: tuple[RestrictedPartyIndex, ...] | None = ()
     since: str = ""
     version: str = ""
 
@@ -44,10 +44,17 @@ class ListMoves:
             self.words | other.words,
             (*self.entries, *other.entries),
             self.everything or other.everything,
-            (*self.before, *other.before),
+            self._before_with(other),
             self.since if not self.nothing else other.since,
             other.version or self.version,
         )
+
+    def _before_with(self, other: ListMoves) -> tuple[RestrictedPartyIndex, ...] | None:
+        if self.nothing or other.nothing:
+            return other.before if self.nothing else self.before
+        if self.before is None or other.before is None:
+            return None  # one of them not kept: the indexes it came through are not known
+        return (*self.before, *other.before)
 
     @property
     def nothing(self) -> bool:

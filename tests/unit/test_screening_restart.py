@@ -89,3 +89,24 @@ async def test_a_process_started_on_other_lists_screens_every_subject_again() ->
     held, full = held_and_full(store, list(entries.values()))
     assert held == full
     assert screened == len(held), "every subject screened again"
+
+
+def test_a_process_whose_refreshes_are_not_followed_keeps_no_pile_of_indexes() -> None:
+    rng = random.Random(3)
+    entries = {f"e-{n}": named(rng, f"e-{n}") for n in range(100)}
+    lists = indexed(entries, 1)
+    lists.followed(lists.moves()[0])
+    kept = []
+    for version in range(2, 6):
+        following = next_version(rng, entries, version)
+        changed = [entry for i, entry in following.items() if entries.get(i) != entry]
+        lists.take_changes(changed, [i for i in entries if i not in following], {"test": version})
+        entries = following
+        through, moves = lists.moves()
+        kept.append(None if moves.before is None else len(moves.before))
+        if version == 4:  # a re-screen follows, as the process taking the update does
+            lists.followed(through)
+
+    # Refreshed again before a re-screen (another process re-screens): the earlier indexes go,
+    # and the parties what moved may change are screened against every name they retrieve.
+    assert kept == [1, None, None, 1]
