@@ -96,8 +96,7 @@ class CurrentLists:
         subjects were screened (`moves()`, to these versions) and the entries it may have hit
         then (`asked.held`), only the names that may score otherwise than then are scored
         (`SinceIndexes`)."""
-        since = None if moves is None or asked.held is None else self._since(moves)
-        if since is None or asked.held is None:
+        if moves is None or asked.held is None or (since := self._since(moves)) is None:
             return full_party_screen(self._index, *asked.named)
         held = [p for found in self.entry_positions(asked.held).values() for p in found]
         return since.screen(*asked.named, held, asked.retrieved)
@@ -105,9 +104,10 @@ class CurrentLists:
     def _since(self, moves: ListMoves) -> SinceIndexes | None:
         """The indexes `moves` came through to the current one (None: what moved is not known,
         or the index has moved on since), made once for a re-screen."""
-        if moves.everything or not moves.before or moves.version != self.list_version:
+        if not moves.came_through or moves.version != self.list_version:
             return None  # not known (nor kept), or the index has moved on
         if self._since_made is None or self._since_made[0] is not moves:
+            assert moves.before is not None
             self._since_made = (moves, SinceIndexes(self._index, moves.before, moves.words))
         return self._since_made[1]
 

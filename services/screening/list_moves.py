@@ -57,6 +57,11 @@ class ListMoves:
         return (*self.before, *other.before)
 
     @property
+    def came_through(self) -> bool:
+        """Whether what moved is known and the indexes it came through are kept."""
+        return bool(self.before) and not self.everything
+
+    @property
     def nothing(self) -> bool:
         """True when nothing moved."""
         return not (self.words or self.entries or self.everything)

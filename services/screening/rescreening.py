@@ -146,7 +146,8 @@ async def rescreen_affected(
             with finding:
                 match = policy.match_policy()
                 search = await LikelyToChange.read(uow, changes, scorer, match, moves)
-                held = await _held(uow, search.moved)
+                if moves is not None and moves.came_through:  # else every party in full
+                    held = await _held(uow, search.moved)
     rescreened = Rescreened()
     if search is not None:
         with _full_screens(search, workers, moves, held) as screens:
