@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
-from aiokafka import AIOKafkaProducer
 from temporalio import activity
 
 from workflows.model import OutgoingEvent, OutgoingEvents
+
+if TYPE_CHECKING:  # the workflows name these activities: their modules import no client
+    from aiokafka import AIOKafkaProducer
 
 
 class CaseActivities:
