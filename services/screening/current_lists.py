@@ -9,6 +9,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 
 import asyncpg
+import numpy as np
 import structlog
 
 from services.screening.config import LIST_POLL_SECONDS, SEED_LIST
@@ -24,6 +25,7 @@ from services.screening.matching import (
 )
 from services.screening.matching.collector import settle_after_indexing
 from services.screening.matching.index import PreparedParty
+from services.screening.matching.name_table import Int32s
 from services.screening.matching.normalise import NameToken
 from services.screening.matching.screen_since import (
     PartyScreen,
@@ -35,8 +37,12 @@ from services.screening.policy import ScreeningPolicy
 from services.screening.screen_workers import Asked, Named
 
 log = structlog.get_logger(__name__)
+Retrieval = tuple[PreparedParty | None, Int32s]  # a party prepared, and the names it retrieves
+NO_NAMES: Int32s = np.empty(0, dtype=np.int32)
 # An update changing more than this share of the indexed entries is indexed whole again.
 REBUILD_SHARE = 0.5
+# Parties whose names retrieved from the current index are kept for screens on some entries.
+KEPT_RETRIEVALS = 4096
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,8 @@ class CurrentLists:
         self.refreshed: IndexRefresh | None = None  # the last time the index changed
         # Entry positions by id, of the index they were read from (a re-screen asks often).
         self._positions: tuple[RestrictedPartyIndex, dict[str, list[int]]] | None = None
+        # A party's names retrieved, of the index they were retrieved from (`_retrieval`).
+        self._retrievals: tuple[RestrictedPartyIndex | None, dict[Named, Retrieval]] = (None, {})
         # What each refresh moved that re-screening has not followed yet, by refresh number:
         # nothing is known of the subjects' results against the index a process starts with.
         self._refreshes = 0
@@ -89,7 +97,30 @@ class CurrentLists:
         """Hits for one party against every current list; with `among`, on those entries only
         (positions in the index, `entry_positions`)."""
         self._seed_screened |= self._versions is None
-        return self._index.screen(party_name, country, among)
+        if among is None:
+            return self._index.screen(party_name, country)
+        prepared, names = self._retrieval(party_name, country)
+        if prepared is None:
+            return []
+        return self._index.screen_retrieved(prepared, country, names, among)
+
+    def _retrieval(self, party_name: str, country: str | None) -> Retrieval:
+        """The party prepared and the names it retrieves from the current index, kept for the
+        next subjects naming it: a re-screen screens a party on the entries of each subject
+        naming it, and an applicant or a large purchaser is named in thousands of cases."""
+        index = self._index
+        if self._retrievals[0] is not index:
+            self._retrievals = (index, {})
+        kept = self._retrievals[1]
+        named = (party_name, country)
+        found = kept.pop(named, None)
+        if found is None:
+            if len(kept) >= KEPT_RETRIEVALS:
+                del kept[next(iter(kept))]  # the one asked for longest ago
+            prepared = index.prepared(party_name)
+            found = (prepared, NO_NAMES if prepared is None else index.retrieved(prepared, country))
+        kept[named] = found  # last in the order: asked for most recently
+        return found
 
     def full_screen(self, asked: Asked, moves: ListMoves | None) -> PartyScreen:
         """The party's full screen against every current list. Given what moved since its

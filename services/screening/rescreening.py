@@ -86,6 +86,20 @@ class Rescreened:
     full_screens: int = 0
 
 
+def nothing_new(
+    before: frozenset[str],
+    application: SubmitApplication,
+    knowledge: Knowledge,
+    policy: ScreeningPolicy,
+    change_of: Mapping[str, ListChange],
+) -> bool:
+    """True when `what_changed` would find nothing in the application's new result: it reports
+    the entries it held before, none of them one the update added or changed."""
+    now = parties.reported_entries(application, policy, knowledge.screener, knowledge.clearances)
+    changed = (change_of.get(entry_id) for entry_id in now)
+    return now == before and not any(c is not None and c.entry is not None for c in changed)
+
+
 def what_changed(
     before: frozenset[str],
     result: ScreeningCompleted,
@@ -265,11 +279,14 @@ async def _rescreen(
         if number % YIELD_EVERY == 0:
             await asyncio.sleep(0)
         subject = scoped.subject
-        screening = Screening(requests[subject.reference], subject.case_id, subject.application)
-        result = screening_result(screening, policy, knowledge, utcnow())
         # A hit a reviewer has since cleared is no news either way.
         cleared = {clearance.entry_id for clearance in knowledge.clearances}
-        reasons = what_changed(subject.hits - cleared, result, policy, search.change_of)
+        before = subject.hits - cleared
+        if nothing_new(before, subject.application, knowledge, policy, search.change_of):
+            continue  # most subjects looked at keep their hits: no result is assembled
+        screening = Screening(requests[subject.reference], subject.case_id, subject.application)
+        result = screening_result(screening, policy, knowledge, utcnow())
+        reasons = what_changed(before, result, policy, search.change_of)
         if not reasons:
             continue  # a near name, or a match a reviewer cleared: nothing new to tell
         reason = f"list_update: {listed.list_name} {listed.number}: {'; '.join(reasons)}"

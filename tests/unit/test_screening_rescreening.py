@@ -11,16 +11,16 @@ from schemas.cases import DecisionOutcome
 from schemas.envelope import utcnow
 from schemas.screening import ScreeningCompleted
 from services.screening.current_lists import CurrentLists
-from services.screening.domain import Knowledge, ScreeningPolicy
+from services.screening.domain import Knowledge, Screening, ScreeningPolicy, screening_result
 from services.screening.handlers import close_case, screen_case
 from services.screening.list_diff import ListChange, compute_delta, entry_digest
 from services.screening.list_updates import load_list_version
 from services.screening.match_keys import KeyRules, listed_keys, party_keys
 from services.screening.matching import RestrictedPartyEntry, RestrictedPartyIndex, parse_csv
 from services.screening.rescreen_scope import affected_keys, could_change
-from services.screening.rescreening import rescreen_affected
+from services.screening.rescreening import nothing_new, rescreen_affected, what_changed
 from services.screening.rules.parties import Clearance, party_key
-from services.screening.screened_subjects import Candidate, open_case
+from services.screening.screened_subjects import Candidate, open_case, uncleared_hits
 from tests.unit.test_licence_rescreening import decided
 from tests.unit.test_screening_fakes import (
     FakeScreeningStore,
@@ -408,3 +408,50 @@ async def test_a_re_screened_result_goes_on_showing_a_hit_cleared_before_the_cas
     severities = {finding.reference: finding.severity for finding in result.findings}
     assert severities["t-4"] is POLICY.cleared_hit_severity
     assert severities["t-3"] is POLICY.restricted_party_severity
+
+
+@pytest.mark.parametrize("cleared_pair", [False, True])
+def test_a_subject_is_told_nothing_new_exactly_when_its_new_result_holds_no_news(
+    cleared_pair: bool,
+) -> None:
+    knowledge = updated_knowing(knowing(BEFORE, 1), BEFORE, AFTER, 2)
+    shipper = "Halvorsen Maritime Tracking AS"
+    submitted = with_end_user(shipper, "NO").model_copy(
+        update={"purchaser": party("Kestrel Vantage Systems LLC", "AE")}
+    )
+    if cleared_pair:
+        clearance = Clearance(party_key(shipper, "NO"), "t-4", "officer", utcnow(), "namesake")
+        knowledge = replace(knowledge, clearances=[clearance])
+    current = {entry.entry_id: entry_digest(entry) for entry in parse_csv(BEFORE, "test")}
+    changes = compute_delta(current, parse_csv(AFTER, "test")).changes()
+    result = screening_result(
+        Screening("r/rescreen/2", "c", submitted), POLICY, knowledge, utcnow()
+    )
+    reported = uncleared_hits(result, POLICY)
+    assert reported == ({"t-3"} if cleared_pair else {"t-3", "t-4"})
+    # Every hit set a subject may have held, against no change, this update's and one touching
+    # only the unchanged entry.
+    befores = [frozenset(s) for s in ({"t-3", "t-4"}, {"t-3"}, {"t-4"}, set(), {"t-1", "t-3"})]
+    change_sets = [{}, {c.entry_id: c for c in changes}, {"t-1": changes[1]}]
+    told = []
+    for before in befores:
+        for change_of in change_sets:
+            silent = nothing_new(before, submitted, knowledge, POLICY, change_of)
+            assert silent == (not what_changed(before, result, POLICY, change_of))
+            told.append(silent)
+    assert any(told)  # both answers occur
+    assert not all(told)
+
+
+def test_a_party_screened_on_some_entries_is_retrieved_again_from_an_updated_index() -> None:
+    knowledge = knowing(BEFORE, 1)
+    lists = knowledge.screener
+    assert isinstance(lists, CurrentLists)
+    name = "Kestrel Vantage Systems LLC"
+    listed = lists.entry_positions({"t-1", "t-2", "t-4"})
+    everywhere = {p for found in listed.values() for p in found}
+    assert lists.screen(name, "AE", everywhere) == []  # kept: its names retrieved, none a hit
+    updated_knowing(knowledge, BEFORE, AFTER, 2)
+    among = {p for found in lists.entry_positions({"t-3"}).values() for p in found}
+    assert [hit.entry_id for hit in lists.screen(name, "AE", among)] == ["t-3"]
+    assert lists.screen(name, "AE", among) == lists.screen(name, "AE")

@@ -74,6 +74,25 @@ def party_findings(
     return findings
 
 
+def reported_entries(
+    application: SubmitApplication,
+    policy: ScreeningPolicy,
+    screener: PartyScreener,
+    clearances: Sequence[Clearance] = (),
+) -> frozenset[str]:
+    """The entries `party_findings` reports at `restricted_party_severity` (a cleared pair's at
+    its own severity), without explaining each hit."""
+    cleared = {(c.party_key, c.entry_id) for c in clearances}
+    cleared_too = policy.cleared_hit_severity is policy.restricted_party_severity
+    return frozenset(
+        hit.entry_id
+        for _, party in application.parties()
+        for hit in screener.screen(party.name, party.address.country)
+        if cleared_too
+        or (party_key(party.name, party.address.country), hit.entry_id) not in cleared
+    )
+
+
 def _cleared(matched: str, clearance: Clearance) -> str:
     when = clearance.cleared_at.date().isoformat()
     return (
