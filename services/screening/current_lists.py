@@ -130,7 +130,7 @@ class CurrentLists:
         if moves is None or asked.held is None or (since := self._since(moves)) is None:
             return full_party_screen(self._index, *asked.named)
         held = [p for found in self.entry_positions(asked.held).values() for p in found]
-        return since.screen(*asked.named, held, asked.retrieved)
+        return since.screen(*asked.named, held, asked.retrieved, len(asked.held))
 
     def _since(self, moves: ListMoves) -> SinceIndexes | None:
         """The indexes `moves` came through to the current one (None: what moved is not known,

@@ -9,9 +9,11 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
+from services.screening.current_lists import CurrentLists
 from services.screening.domain import ScreeningPolicy
 from services.screening.matching import Hit, RestrictedPartyEntry, RestrictedPartyIndex
 from services.screening.matching.screen_since import SinceIndexes, full_party_screen
+from services.screening.screen_workers import Asked
 from tests.unit.test_screening_rescreen_drift import BRANDS, COUNTRIES, TRADES, named, next_version
 
 MATCH = ScreeningPolicy.load().match_policy()
@@ -158,3 +160,37 @@ def test_an_index_updated_in_place_prints_its_names_as_one_built_whole(
         whole = RestrictedPartyIndex.build(list(entries.values()), MATCH)
         assert len(index.name_prints) == index.name_count
         assert sorted(prints_by_name(index)) == sorted(prints_by_name(whole))
+
+
+def test_a_party_at_its_cap_whose_hit_was_removed_finds_the_entry_left_out_before() -> None:
+    karvelmis = [
+        "Karvelmis Shipping",
+        "Karvelmis Shipping AS",
+        "Karvelmis Shipping Holding",
+        "Karvelmis Global Shipping",
+        "Karvelmis Shipping and Trading",
+        "Kar Velmis Shipping",
+        "Karvelmiz Shipping",
+        "Karvelmis",
+        "Karvelmis Sea Shipping",
+        "Karvelmis Shipping Bergen Branch",
+        "Karvelmis Shipping Bergen Oslo Branch",  # the eleventh: left out at the cap
+    ]
+    listed = [entry(f"k-{n}", name) for n, name in enumerate(karvelmis)]
+    # Shipping names enough that one fewer leaves the word's weight where it was.
+    listed += [entry(f"s-{n}", f"Torluna{n} Shipping") for n in range(100)]
+    lists = CurrentLists(RestrictedPartyIndex.build(listed, MATCH), {"test": 1}, MATCH)
+    party = ("Karvelmis Shipping", "NO")
+    before = lists.screen(*party)
+    assert len(before) == MATCH.max_hits
+    assert "k-10" not in {hit.entry_id for hit in before}
+    lists.followed(lists.moves()[0])
+
+    lists.take_changes([], ["k-6"], {"test": 2})  # a hit removed
+    _, moves = lists.moves()
+    held = frozenset(hit.entry_id for hit in before)
+    screened = lists.full_screen(Asked(party, held), moves)
+
+    assert moves.came_through  # screened on what moved, not every name
+    assert hits(screened.hits) == hits(lists.screen(*party))
+    assert "k-10" in {hit.entry_id for hit in screened.hits}

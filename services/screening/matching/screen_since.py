@@ -67,10 +67,13 @@ class SinceIndexes:
         country: str | None,
         held: Collection[int],
         retrieved: Retrieved | None = None,
+        hit_before: int | None = None,
     ) -> PartyScreen:
         """The party's full screen against the current index; `held`: the positions of every
         entry it hit before, cleared hits included; `retrieved`: the names its screen against
-        the one index before retrieved, if known (else retrieved again)."""
+        the one index before retrieved, if known (else retrieved again); `hit_before`: how
+        many entries it hit before, those the update removed included (as many as `held` if
+        not given): with one removed, an entry a screen at its cap left out may come in."""
         after = self.after
         now = after.prepared(party_name)
         if now is None:
@@ -78,7 +81,8 @@ class SinceIndexes:
         names = after.retrieved(now, country)
         prints = after.name_prints[names]
         moved = self._moved(now, party_name, country, names, prints, retrieved)
-        among = None if moved is None or len(held) >= after.policy.max_hits else {*moved, *held}
+        capped = (len(held) if hit_before is None else hit_before) >= after.policy.max_hits
+        among = None if moved is None or capped else {*moved, *held}
         return PartyScreen(after.screen_retrieved(now, country, names, among), prints)
 
     def _moved(
