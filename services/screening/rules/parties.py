@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from schemas.application import Party, SubmitApplication
-from schemas.screening import Finding, FindingCategory
+from schemas.screening import Finding, FindingCategory, RiskLevel
 from services.screening.matching import Hit, normalise_name
 from services.screening.policy import ScreeningPolicy
 
@@ -50,27 +50,21 @@ def party_findings(
     clearances: Sequence[Clearance] = (),
 ) -> list[Finding]:
     """A finding per party and list entry it matches; a cleared pair is reported as cleared."""
-    cleared = {(c.party_key, c.entry_id): c for c in clearances}
     findings = []
-    for role, party in application.parties():
-        key = party_key(party.name, party.address.country)
-        for hit in screener.screen(party.name, party.address.country):
-            matched = (
-                f"matches '{hit.entry_name}' on {hit.list_source} "
-                f"(score {hit.score:.2f}): {hit.explanation}"
+    for role, party, hit, clearance in _party_hits(application, screener, clearances):
+        matched = (
+            f"matches '{hit.entry_name}' on {hit.list_source} "
+            f"(score {hit.score:.2f}): {hit.explanation}"
+        )
+        findings.append(
+            Finding(
+                category=FindingCategory.RESTRICTED_PARTY,
+                severity=_severity(policy, clearance),
+                evidence=_party(role, party),
+                explanation=matched if clearance is None else _cleared(matched, clearance),
+                reference=hit.entry_id,
             )
-            clearance = cleared.get((key, hit.entry_id))
-            findings.append(
-                Finding(
-                    category=FindingCategory.RESTRICTED_PARTY,
-                    severity=policy.restricted_party_severity
-                    if clearance is None
-                    else policy.cleared_hit_severity,
-                    evidence=_party(role, party),
-                    explanation=matched if clearance is None else _cleared(matched, clearance),
-                    reference=hit.entry_id,
-                )
-            )
+        )
     return findings
 
 
@@ -80,17 +74,28 @@ def reported_entries(
     screener: PartyScreener,
     clearances: Sequence[Clearance] = (),
 ) -> frozenset[str]:
-    """The entries `party_findings` reports at `restricted_party_severity` (a cleared pair's at
-    its own severity), without explaining each hit."""
-    cleared = {(c.party_key, c.entry_id) for c in clearances}
-    cleared_too = policy.cleared_hit_severity is policy.restricted_party_severity
+    """The entries `party_findings` reports at `restricted_party_severity`, without explaining
+    each hit."""
     return frozenset(
         hit.entry_id
-        for _, party in application.parties()
-        for hit in screener.screen(party.name, party.address.country)
-        if cleared_too
-        or (party_key(party.name, party.address.country), hit.entry_id) not in cleared
+        for _, _, hit, clearance in _party_hits(application, screener, clearances)
+        if _severity(policy, clearance) is policy.restricted_party_severity
     )
+
+
+def _party_hits(
+    application: SubmitApplication, screener: PartyScreener, clearances: Sequence[Clearance]
+) -> Iterator[tuple[str, Party, Hit, Clearance | None]]:
+    """Each party's hits, with the party's role and the clearance of the pair, if any."""
+    cleared = {(c.party_key, c.entry_id): c for c in clearances}
+    for role, party in application.parties():
+        key = party_key(party.name, party.address.country)
+        for hit in screener.screen(party.name, party.address.country):
+            yield role, party, hit, cleared.get((key, hit.entry_id))
+
+
+def _severity(policy: ScreeningPolicy, clearance: Clearance | None) -> RiskLevel:
+    return policy.restricted_party_severity if clearance is None else policy.cleared_hit_severity
 
 
 def _cleared(matched: str, clearance: Clearance) -> str:
