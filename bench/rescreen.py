@@ -4,21 +4,23 @@ Loads a synthetic restricted-party list, opens N cases of five parties each thro
 their LicenseCase workflows (submitted in chunks, progress shown), then loads a list version
 that changes `--changes` entries (added, changed, removed; some of each touch open cases) and
 measures the time from the load until every case the update changes holds its new result in
-its workflow (queried), with the screening process's CPU time and the load average. A second
-update of `--second` changes shows how the cost grows with the change. In the same run, the
-baselines: the index rebuilt from the whole list beside the same change made in place, and
-every open case screened again (in this process, parties only, nothing stored or delivered: a
-lower bound of a full re-screen; timed on `--baseline-cases` cases and scaled to all), which
-also says which sampled cases the update changes, so missed and extra are counted. The bench
-stores its list versions in screening's schema directly, as a bench sets up state (the CLI sends
-them through screening's API): it measures re-screening once a version is stored, not the
-file's transfer.
+its workflow (queried), with the CPU time of each process on the way (screening and its
+workers, the bridge, the Temporal worker and server), the length of the re-screened cases'
+histories and the load average. A second update of `--second` changes shows how the cost grows
+with the change. In the same run, the baselines: the index rebuilt from the whole list beside
+the same change made in place, and every open case screened again (in this process, parties
+only, nothing stored or delivered: a lower bound of a full re-screen; timed on
+`--baseline-cases` cases and scaled to all), which also says which sampled cases the update
+changes, so missed and extra are counted. The bench stores its list versions in screening's
+schema directly, as a bench sets up state (the CLI sends them through screening's API): it
+measures re-screening once a version is stored, not the file's transfer.
 
 `--reuse` keeps the list and cases on the stack (the state folder's bench/rescreen.json) and
 reuses those of the last run kept, opening only the cases still missing: `--cases 2000
 --reuse`, then `--cases 5000 --reuse` opens 3,000 more. `--warm` queries every open case once
 before the updates, so that the worker holds the cases its cache can (a worker just started holds
-none, and replays each case's history at its first task).
+none, and replays each case's history at its first task); `--restart-worker` restarts it
+before the updates instead, to measure a worker that holds no case (as after a deployment).
 
     .venv/bin/python bench/rescreen.py --cases 10000
     .venv/bin/python bench/rescreen.py --cases 2000 --reuse --changes 500 --second 2000
@@ -41,8 +43,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
-import psutil
 from common import caseflow_up
+from rescreen_stack import HistoryLengths, PathProcesses, restart_worker, spent
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -100,7 +102,13 @@ class Measured:
     seconds: float  # the load until every workflow holds its new result
     handled_seconds: float  # the load until screening had handled the update
     service_index_seconds: float  # screening's index brought up to date (its log)
-    screening_cpu_seconds: float
+    screening_cpu_seconds: float  # its process and its workers
+    worker_cpu_seconds: float  # the Temporal worker: each re-screened case's workflow task
+    server_cpu_seconds: float  # the Temporal server
+    bridge_cpu_seconds: float  # the bridge, signalling the results in
+    history_events: float  # the re-screened cases' histories, median (replayed by a worker
+    history_events_longest: int  # that does not hold the case) and longest
+    worker_mib: float  # the worker's resident memory once every result is in
     load_average: float
     index_in_place_seconds: float
     index_rebuild_seconds: float
@@ -358,23 +366,18 @@ class Bench:
     database: str
     client: Client
     name: str  # the bench's own list
-    screening: ScreeningProcess
+    screening: ScreeningLog
+    processes: PathProcesses  # on the measured path: their CPU
     index: RestrictedPartyIndex  # every current list, as the bench last indexed it
     sample: int  # cases the baseline screens in full
     bridge: BridgeLog
 
 
 @dataclass(frozen=True)
-class ScreeningProcess:
-    """The screening service's process: its CPU time and what it logs of each list update."""
+class ScreeningLog:
+    """The screening service's log: what it logs of each list update."""
 
-    pid: int
     log_file: Path
-
-    def cpu_seconds(self) -> float:
-        """Its CPU time and its screening workers' (counted once they have ended)."""
-        times = psutil.Process(self.pid).cpu_times()
-        return float(times.user + times.system + times.children_user + times.children_system)
 
     def update_logged(self, list_version: str) -> dict[str, str]:
         """The figures screening logged for a list update (candidates, index_s, …)."""
@@ -398,18 +401,19 @@ async def measure(
     delta = compute_delta({i: entry_digest(e) for i, e in current.items()}, following.values())
     before = await hits_now(database, list(caseload.applications))
     console.print(f"loading the next version of {name}: {delta.summary()} …")
-    load, cpu, began = os.getloadavg()[0], bench.screening.cpu_seconds(), time.monotonic()
+    load, cpu, began = os.getloadavg()[0], bench.processes.cpu_seconds(), time.monotonic()
     loaded = await load_list_version(name, list(following.values()), "bench", bench.store)
     rescreened, handled = await until_taken_in(
         database, bench.client, loaded.list_version, bench.bridge
     )
     seconds = time.monotonic() - began
-    cpu = bench.screening.cpu_seconds() - cpu
+    cpu = spent(cpu, bench.processes.cpu_seconds())
+    worker_mib = bench.processes.resident_mib("worker")
     load = max(load, os.getloadavg()[0])
     logged = bench.screening.update_logged(loaded.list_version)
     console.print(
         f"  {rescreened} cases re-screened and in their workflows in {seconds:.1f} s"
-        f" (screening done after {handled:.1f} s, {cpu:.1f} s of its CPU; {logged})"
+        f" (screening done after {handled:.1f} s, {cpu['screening']:.1f} s of its CPU; {logged})"
     )
     console.print("  baselines: the index rebuilt, every open case screened again …")
     changed = [*delta.added, *delta.changed]
@@ -426,7 +430,9 @@ async def measure(
     after, per_case = full_rescreen(caseload, sample, bench.index)
     # Both directions, on any entry: a hit on an entry the update left as it was counts too.
     expected = {c for c, now in after.items() if now != before.get(c, frozenset())}
-    got = await rescreened_cases(database, loaded.list_version) & set(sample)
+    rescreened_ids = await rescreened_cases(database, loaded.list_version)
+    got = rescreened_ids & set(sample)
+    histories = await HistoryLengths.of(bench.client, sorted(rescreened_ids))
     held = await hits_now(database, sample)
     measured = Measured(
         changes=len(delta.changes()),
@@ -436,7 +442,13 @@ async def measure(
         seconds=seconds,
         handled_seconds=handled,
         service_index_seconds=float(logged.get("index_s", "nan")),
-        screening_cpu_seconds=cpu,
+        screening_cpu_seconds=cpu["screening"],
+        worker_cpu_seconds=cpu["worker"],
+        server_cpu_seconds=cpu["temporal"],
+        bridge_cpu_seconds=cpu["bridge"],
+        history_events=histories.median,
+        history_events_longest=histories.longest,
+        worker_mib=worker_mib,
         load_average=load,
         index_in_place_seconds=in_place,
         index_rebuild_seconds=rebuilt,
@@ -512,9 +524,8 @@ async def main(arguments: argparse.Namespace) -> None:
     pool = await create_pool(endpoints.database, SCHEMA, size=2)
     store = PostgresStore(HeldPool(pool), PostgresScreeningUnitOfWork)
     name = f"bench-{run}"
-    status = next(p for p in processes_status(settings) if p.name == "screening")
-    bridge = BridgeLog(next(p for p in processes_status(settings) if p.name == "bridge").log_file)
-    assert status.pid is not None, "the screening process is not running"
+    logs = {p.name: p.log_file for p in processes_status(settings)}
+    bridge = BridgeLog(logs["bridge"])
     try:
         listed = make_list(arguments.entries, LIST_SEED)
         if kept is None:
@@ -545,8 +556,13 @@ async def main(arguments: argparse.Namespace) -> None:
         _, everything = await current_entries(pool)
         console.print(f"indexing the current lists for the baselines ({len(everything)}) …")
         index = RestrictedPartyIndex.build(everything, ScreeningPolicy.load().match_policy())
-        screening = ScreeningProcess(status.pid, status.log_file)
-        bench = Bench(store, pool, endpoints.database, client, name, screening, index, 0, bridge)
+        if arguments.restart_worker:
+            console.print("restarting the Temporal worker: it holds no case …")
+            console.print(f"  polling again in {await restart_worker(settings):.0f} s")
+        screening, processes = ScreeningLog(logs["screening"]), PathProcesses.running(settings)
+        bench = Bench(
+            store, pool, endpoints.database, client, name, screening, processes, index, 0, bridge
+        )
         bench.sample = arguments.baseline_cases
         first, current = await measure(bench, current, caseload, arguments.changes)
         second, current = await measure(bench, current, caseload, arguments.second)
@@ -566,7 +582,9 @@ def report(caseload: Caseload, entries: int, first: Measured, second: Measured) 
         "re-screened",
         "screening done (s)",
         "in workflows (s)",
-        "screening CPU (s)",
+        "CPU (s): screening / worker / Temporal / bridge",
+        "history events (median / longest)",
+        "worker memory (MiB)",
         "load avg",
         "index in place / rebuilt (s)",
         "full re-screen (s)",
@@ -581,7 +599,10 @@ def report(caseload: Caseload, entries: int, first: Measured, second: Measured) 
             str(m.rescreened),
             f"{m.handled_seconds:.1f}",
             f"{m.seconds:.1f}",
-            f"{m.screening_cpu_seconds:.1f}",
+            f"{m.screening_cpu_seconds:.1f} / {m.worker_cpu_seconds:.1f}"
+            f" / {m.server_cpu_seconds:.1f} / {m.bridge_cpu_seconds:.1f}",
+            f"{m.history_events:.0f} / {m.history_events_longest}",
+            f"{m.worker_mib:.0f}",
             f"{m.load_average:.1f}",
             f"{m.index_in_place_seconds:.2f} / {m.index_rebuild_seconds:.1f}",
             f"{m.baseline_seconds:.0f}",
@@ -596,7 +617,9 @@ def report(caseload: Caseload, entries: int, first: Measured, second: Measured) 
         " stored or delivered), times the cases; missed / extra: within that sample, cases whose"
         " hits a full screen changes not re-screened / re-screened with none changed; held"
         " short / over: within it, cases whose held hits lack one a full screen finds / hold"
-        " one it no longer finds."
+        " one it no longer finds. CPU: each process over the update's span, screening with its"
+        " workers; history events: of the re-screened cases' workflows, which a worker that does"
+        " not hold a case replays before it takes the new result."
     )
     figures: dict[str, float | int] = {
         "cases": len(caseload.applications),
@@ -638,6 +661,12 @@ if __name__ == "__main__":
         "--open-only",
         action="store_true",
         help="Open the cases still missing and stop there (with --reuse: kept for a later run).",
+    )
+    parser.add_argument(
+        "--restart-worker",
+        action="store_true",
+        help="Restart the Temporal worker before the updates: it holds no case, and replays the "
+        "history of each case it is signalled (as after a deployment).",
     )
     parser.add_argument(
         "--warm",
