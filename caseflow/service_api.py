@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import ssl
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -143,9 +143,10 @@ async def pages(
     path: str,
     query: Mapping[str, str | int],
     model: type[PageT],
-) -> AsyncIterator[PageT]:
+) -> AsyncGenerator[PageT, None]:
     """Every page of the listing at `path` (asked with `query`), first to last, each page's `next`
-    passed as the following call's `after`, all over one connection."""
+    passed as the following call's `after`, all over one connection: read it under
+    `contextlib.aclosing`, so that the connection closes even when the reading stops early."""
     after: str | int | None = None
     async with client.session() as paging:
         while True:

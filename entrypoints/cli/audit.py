@@ -5,6 +5,7 @@ caught as surely as an altered table."""
 from __future__ import annotations
 
 import json
+from contextlib import aclosing
 from urllib.parse import quote
 
 import typer
@@ -24,9 +25,11 @@ PAGE = 1000
 async def verify_trail(audit: ServiceClient, token: str) -> tuple[ChainCheck, list[ChainBreak]]:
     """The whole chain, read page by page, recomputed: what was read, and every break."""
     check, found = ChainCheck(), []
-    async for page in pages(audit, token, "/trail", {"limit": PAGE}, TrailPage):
-        for row in page.rows:
-            found += check.check(ChainedRow.of_stored(row))
+    # Closed at once should a row not read: the pages hold a connection to the audit service.
+    async with aclosing(pages(audit, token, "/trail", {"limit": PAGE}, TrailPage)) as trail:
+        async for page in trail:
+            for row in page.rows:
+                found += check.check(ChainedRow.of_stored(row))
     return check, found
 
 

@@ -4,6 +4,7 @@ services' APIs with the user's token."""
 
 from __future__ import annotations
 
+from contextlib import aclosing
 from enum import StrEnum
 
 import typer
@@ -95,8 +96,5 @@ async def _every(
 ) -> list[NoticeListed]:
     """Every notice of the listing at `path`, in the order its pages give them."""
     query: dict[str, str | int] = {**wanted, "limit": PAGE}
-    return [
-        notice
-        async for page in pages(client, token, path, query, NoticePage)
-        for notice in page.notices
-    ]
+    async with aclosing(pages(client, token, path, query, NoticePage)) as listing:
+        return [notice async for page in listing for notice in page.notices]
