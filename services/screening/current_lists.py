@@ -14,7 +14,7 @@ import structlog
 
 from services.screening.config import LIST_POLL_SECONDS, SEED_LIST
 from services.screening.list_diff import combined_label
-from services.screening.list_moves import ListMoves
+from services.screening.list_moves import WIDE_MOVE_ENTRIES, ListMoves
 from services.screening.list_storage import changes_since, current_entries, list_versions
 from services.screening.matching import (
     Hit,
@@ -43,6 +43,10 @@ NO_NAMES: Int32s = np.empty(0, dtype=np.int32)
 REBUILD_SHARE = 0.5
 # Parties whose names retrieved from the current index are kept for screens on some entries.
 KEPT_RETRIEVALS = 4096
+# Past this many entries moved by two or more refreshes no re-screen has followed (a process
+# whose updates another re-screens), what they moved is forgotten: a re-screen here would screen
+# every subject.
+UNFOLLOWED_ENTRIES = WIDE_MOVE_ENTRIES
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,11 @@ class CurrentLists:
     loaded."""
 
     def __init__(
-        self, index: RestrictedPartyIndex, versions: dict[str, int] | None, match: MatchPolicy
+        self,
+        index: RestrictedPartyIndex,
+        versions: dict[str, int] | None,
+        match: MatchPolicy,
+        unfollowed_entries: int = UNFOLLOWED_ENTRIES,
     ) -> None:
         self._index = index
         self.match = match
@@ -75,6 +83,7 @@ class CurrentLists:
         # nothing is known of the subjects' results against the index a process starts with.
         self._refreshes = 0
         self._moves = {0: ListMoves(everything=True)}
+        self._unfollowed_entries = unfollowed_entries
         self._since_made: tuple[ListMoves, SinceIndexes] | None = None
         self._retrieved: tuple[str, dict[Named, Retrieved]] = ("", {})
         self._seed_screened = False  # a case screened before the lists were read
@@ -202,6 +211,12 @@ class CurrentLists:
             self._moves = {n: replace(m, before=None) for n, m in self._moves.items()}
             moves = replace(moves, before=None)
         self._moves[self._refreshes] = moves
+        piled = sum(len(m.entries) for m in self._moves.values())
+        if len(self._moves) > 1 and piled > self._unfollowed_entries:
+            # Nor are the entries they moved piled up without end: past the bound, a re-screen
+            # here screens every subject, as on a process just started. (One large update alone
+            # keeps its detail: the process taking it follows it at once.)
+            self._moves = {self._refreshes: ListMoves(everything=True)}
 
     def _indexed(self, entry_ids: Collection[str]) -> list[RestrictedPartyEntry]:
         entries = self._index.entries

@@ -91,6 +91,14 @@ async def test_a_process_started_on_other_lists_screens_every_subject_again() ->
     assert screened == len(held), "every subject screened again"
 
 
+def refreshed(rng: random.Random, lists: CurrentLists, entries: Entries, version: int) -> Entries:
+    """The next version of the list, its changes taken in place as a refresh does; its entries."""
+    following = next_version(rng, entries, version)
+    changed = [entry for i, entry in following.items() if entries.get(i) != entry]
+    lists.take_changes(changed, [i for i in entries if i not in following], {"test": version})
+    return following
+
+
 def test_a_process_whose_refreshes_are_not_followed_keeps_no_pile_of_indexes() -> None:
     rng = random.Random(3)
     entries = {f"e-{n}": named(rng, f"e-{n}") for n in range(100)}
@@ -98,10 +106,7 @@ def test_a_process_whose_refreshes_are_not_followed_keeps_no_pile_of_indexes() -
     lists.followed(lists.moves()[0])
     kept = []
     for version in range(2, 6):
-        following = next_version(rng, entries, version)
-        changed = [entry for i, entry in following.items() if entries.get(i) != entry]
-        lists.take_changes(changed, [i for i in entries if i not in following], {"test": version})
-        entries = following
+        entries = refreshed(rng, lists, entries, version)
         through, moves = lists.moves()
         kept.append(None if moves.before is None else len(moves.before))
         if version == 4:  # a re-screen follows, as the process taking the update does
@@ -110,3 +115,27 @@ def test_a_process_whose_refreshes_are_not_followed_keeps_no_pile_of_indexes() -
     # Refreshed again before a re-screen (another process re-screens): the earlier indexes go,
     # and the parties what moved may change are screened against every name they retrieve.
     assert kept == [1, None, None, 1]
+
+
+def test_a_process_whose_refreshes_are_not_followed_forgets_what_they_moved_past_a_bound() -> None:
+    rng = random.Random(5)
+    entries = {f"e-{n}": named(rng, f"e-{n}") for n in range(100)}
+    index = RestrictedPartyIndex.build(list(entries.values()), POLICY.match_policy())
+    lists = CurrentLists(index, {"test": 1}, POLICY.match_policy(), unfollowed_entries=40)
+    lists.followed(lists.moves()[0])
+    seen = []
+    for version in range(2, 12):
+        entries = refreshed(rng, lists, entries, version)
+        _, moves = lists.moves()
+        seen.append((moves.everything, len(moves.entries)))
+
+    # The first refreshes are followed entry by entry; past 40 entries moved they are forgotten
+    # (every subject to be screened again), and what piles up after is bounded the same way.
+    first_everything, first_moved = seen[0]
+    assert not first_everything
+    assert first_moved > 0
+    assert any(everything for everything, _ in seen)
+    assert max(moved for _, moved in seen) <= 40
+    through, _ = lists.moves()
+    lists.followed(through)
+    assert lists.moves()[1].nothing
