@@ -35,6 +35,12 @@ def request_table(
 
     async def screen(request: Envelope[ScreeningRequested]) -> None:
         began = time.perf_counter()
+        # A version loaded since the lists were last polled is indexed first: a case is screened
+        # against the versions PostgreSQL holds. (Screened on the lists before an update and kept
+        # after that update's re-screen read the open cases, it would keep their hits until a
+        # later update reached it; the window is now this request's own screening, not the
+        # seconds between polls. Closing it: docs/screening.md.)
+        await lists.refresh(owner.pool)
         screened = await screen_case(request, store, policy, standing)
         parties = len(request.data.application.parties())
         record_screening(screened, parties, time.perf_counter() - began)
