@@ -45,7 +45,7 @@ async def test_a_case_is_screened_against_a_version_loaded_since_the_lists_were_
         await load_list_version(name, [listed], "new.csv", store)
         standing = Knowledge(lists, DestinationRegister.load())
         table = request_table(store, store, ScreeningPolicy.load(), standing, lists, HeldPool(pool))
-        delivery = Delivery(request.model_dump_json().encode(), request.subject.encode(), "test")
+        delivery = Delivery(request.to_bytes(), request.subject.encode(), "test/0/0")
         await table.dispatch(delivery, never_set_aside)
         async with store.unit_of_work() as uow:
             result = await uow.find_result(request.data.request_id)
