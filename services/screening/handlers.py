@@ -48,6 +48,15 @@ class Outcome(StrEnum):
     ALREADY_PROCESSED = "already_processed"
 
 
+class ScreenedOnOlderLists(Exception):
+    """A case was screened on list versions a later one replaced before it was kept: its
+    transaction is rolled back, to be screened again on the versions now held."""
+
+    def __init__(self, list_version: str) -> None:
+        super().__init__(f"screened on {list_version}, since replaced")
+        self.list_version = list_version
+
+
 @dataclass(frozen=True)
 class Screened:
     """What happened to one request, and the result it was answered with (if any)."""
@@ -68,6 +77,7 @@ class ScreeningUnitOfWork(Transaction, KnowledgeSource, ScreenedSubjects, Protoc
     """One transaction over screening's results, cases, subjects, notices and outbox."""
 
     async def find_result(self, request_id: str) -> ScreeningCompleted | None: ...
+    async def lists_moved_on(self, list_version: str) -> bool: ...
     async def add_result(self, result: ScreeningCompleted) -> None: ...
     async def keep_open_case(self, case_id: str, application: SubmitApplication) -> bool: ...
     async def close_case(self, case_id: str, closed_by: str) -> None: ...
@@ -102,6 +112,10 @@ async def screen_case(
         if await uow.keep_open_case(case_id, application):
             hits = uncleared_hits(result, policy)
             await keep_screened(uow, open_case(case_id, application, hits), policy)
+            # Kept after a re-screen read the subjects (it held them meanwhile), a case screened
+            # on the lists that re-screen replaced would keep their hits until a later update.
+            if outcome is Outcome.SCREENED and await uow.lists_moved_on(result.list_version):
+                raise ScreenedOnOlderLists(result.list_version)
         # The answer's id derives from this delivery, so a re-sent request is answered anew.
         await publish_result(uow, result, request.correlation_id, str(request.id))
         return Screened(outcome, result)

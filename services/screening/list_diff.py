@@ -12,6 +12,7 @@ from services.screening.matching import Address, Identifier, RestrictedPartyEntr
 
 JsonObject = dict[str, object]
 ENTRY_FIELDS = fields(RestrictedPartyEntry)
+NO_LISTS = "no lists"  # the label of a screener of PostgreSQL's lists before any was loaded
 
 
 def entry_to_json(entry: RestrictedPartyEntry) -> JsonObject:
@@ -54,7 +55,15 @@ def list_label(name: str, version: int) -> str:
 
 def combined_label(versions: Mapping[str, int]) -> str:
     """The version of everything a screener matched against, list by list."""
-    return "+".join(list_label(name, versions[name]) for name in sorted(versions)) or "no lists"
+    return "+".join(list_label(name, versions[name]) for name in sorted(versions)) or NO_LISTS
+
+
+def screened_on_older(label: str, held: Mapping[str, int]) -> bool:
+    """Whether a result whose lists are `label` was screened on older versions than those
+    PostgreSQL now holds (`held`). Only a screener of the stored lists follows their versions
+    (its label is their `combined_label`); the digest of a seed or a file's index names none."""
+    follows_stored = label == NO_LISTS or "@" in label
+    return bool(held) and follows_stored and label != combined_label(held)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,13 @@ import asyncpg
 
 from caseflow.db import Connection
 from schemas.screening import ListUpdated
-from services.screening.list_diff import ListChange, ListDelta, entry_from_json, entry_to_json
+from services.screening.list_diff import (
+    ListChange,
+    ListDelta,
+    entry_from_json,
+    entry_to_json,
+    screened_on_older,
+)
 from services.screening.list_updates import Progress
 from services.screening.matching import RestrictedPartyEntry
 
@@ -31,6 +37,10 @@ class PostgresListStorage:
             "SELECT current_version FROM lists WHERE name = $1", name
         )
         return version
+
+    async def lists_moved_on(self, list_version: str) -> bool:
+        """Whether PostgreSQL holds later list versions than those `list_version` names."""
+        return screened_on_older(list_version, await list_versions(self.connection))
 
     async def entry_digests(self, name: str) -> dict[str, str]:
         """Entry id -> digest of the list's current entries."""

@@ -13,7 +13,7 @@ from schemas.envelope import Envelope
 from schemas.screening import ListUpdated, ScreeningRequested
 from services.screening.current_lists import CurrentLists
 from services.screening.domain import Knowledge, ScreeningPolicy
-from services.screening.handlers import ScreeningStore, screen_case
+from services.screening.handlers import ScreenedOnOlderLists, ScreeningStore, screen_case
 from services.screening.metrics import RESCREENED, record_screening
 from services.screening.rescreening import IN_PROCESS, RescreeningStore, rescreen_affected
 from services.screening.screen_workers import ScreenWorkers, workers_cpu_seconds
@@ -35,13 +35,18 @@ def request_table(
 
     async def screen(request: Envelope[ScreeningRequested]) -> None:
         began = time.perf_counter()
-        # A version loaded since the lists were last polled is indexed first: a case is screened
-        # against the versions PostgreSQL holds. (Screened on the lists before an update and kept
-        # after that update's re-screen read the open cases, it would keep their hits until a
-        # later update reached it; the window is now this request's own screening, not the
-        # seconds between polls. Closing it: docs/screening.md.)
-        await lists.refresh(owner.pool)
-        screened = await screen_case(request, store, policy, standing)
+        # A case is screened on the versions PostgreSQL holds: a version loaded since the lists
+        # were last polled is indexed first, and one loaded while the case was screened (its
+        # re-screen may have read the open cases already) has it screened again.
+        while True:
+            await lists.refresh(owner.pool)
+            try:
+                screened = await screen_case(request, store, policy, standing)
+                break
+            except ScreenedOnOlderLists as older:
+                log.info(
+                    "lists moved on: screened again", case_id=request.data.case_id, was=str(older)
+                )
         parties = len(request.data.application.parties())
         record_screening(screened, parties, time.perf_counter() - began)
         log.info(

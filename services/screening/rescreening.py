@@ -57,6 +57,7 @@ class RescreeningUnitOfWork(Transaction, KnowledgeSource, EarlierCases, Protocol
     """One transaction over the list changes, the subjects, the results and the outbox."""
 
     async def handled(self, message_id: uuid.UUID) -> bool: ...
+    async def hold_subjects(self) -> None: ...
     async def list_changes(self, name: str, version: int) -> list[ListChange]: ...
     async def results_found(self, request_ids: Sequence[str]) -> set[str]: ...
     async def add_results(self, results: Sequence[ScreeningCompleted]) -> None: ...
@@ -156,6 +157,9 @@ async def rescreen_affected(
             return Rescreened()
         changes = await uow.list_changes(listed.list_name, listed.number)
         if changes:
+            # A case screened on the lists before this update, and kept while the subjects are
+            # read, is read (kept first) or screened again (kept after: `screen_case`).
+            await uow.hold_subjects()
             await register_open_cases(uow, policy)
             with finding:
                 match = policy.match_policy()

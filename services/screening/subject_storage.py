@@ -27,6 +27,11 @@ class PostgresSubjectStorage:
             list_version,
         )
 
+    async def hold_subjects(self) -> None:
+        """Until this transaction ends, no other writes a subject: one written before is read,
+        one written after waits (and then finds the list versions this one re-screens for)."""
+        await self.connection.execute("LOCK TABLE screened_subjects IN SHARE MODE")
+
     async def in_step_with(self) -> str | None:
         """The list versions every subject was last screened in step with, if kept."""
         found = await self.connection.fetchval("SELECT list_version FROM rescreened_through")

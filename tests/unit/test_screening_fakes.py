@@ -20,7 +20,7 @@ from schemas.envelope import Envelope, Publishable
 from schemas.screening import ListUpdated, PartnerNotice, ScreeningCompleted, ScreeningRequested
 from schemas.sharing import ApprovalDespiteDenial
 from schemas.topics import Topic
-from services.screening.list_diff import ListChange, ListDelta
+from services.screening.list_diff import ListChange, ListDelta, screened_on_older
 from services.screening.list_updates import Progress
 from services.screening.match_keys import MatchKey, hit_key
 from services.screening.matching import RestrictedPartyEntry
@@ -93,6 +93,12 @@ class FakeScreeningUnitOfWork:
 
     async def in_step_with(self) -> str | None:
         return self.state.rescreened_through
+
+    async def hold_subjects(self) -> None:
+        """One transaction at a time: nothing else writes a subject meanwhile."""
+
+    async def lists_moved_on(self, list_version: str) -> bool:
+        return screened_on_older(list_version, self.state.lists)
 
     async def publish(self, topic: Topic, envelope: Publishable) -> None:
         self.state.published.append((topic.name, envelope))
