@@ -105,6 +105,11 @@ class PostgresScreeningUnitOfWork(PostgresListStorage, PostgresSubjectStorage, P
             uuid.UUID(case_id),
         )
 
+    async def hold_open_cases(self) -> None:
+        """Until this transaction ends, no other keeps a case: one kept before is read, one kept
+        after waits (and then finds what this one kept)."""
+        await self.connection.execute("LOCK TABLE cases IN SHARE MODE")
+
     async def open_cases(self) -> list[OpenCase]:
         """Every screened case not decided or withdrawn."""
         rows = await self.connection.fetch(

@@ -48,13 +48,10 @@ class Outcome(StrEnum):
     ALREADY_PROCESSED = "already_processed"
 
 
-class ScreenedOnOlderLists(Exception):
-    """A case was screened on list versions a later one replaced before it was kept: its
-    transaction is rolled back, to be screened again on the versions now held."""
-
-    def __init__(self, list_version: str) -> None:
-        super().__init__(f"screened on {list_version}, since replaced")
-        self.list_version = list_version
+class ScreenedOnOutdatedKnowledge(Exception):
+    """A case was screened on list versions or partner notices that changed before it was kept
+    (a re-screen may have read the open cases in between): its transaction is rolled back, to
+    be screened again on what is held now."""
 
 
 @dataclass(frozen=True)
@@ -100,25 +97,40 @@ async def screen_case(
             return Screened(Outcome.ALREADY_PROCESSED)
         result = await uow.find_result(request.data.request_id)
         outcome = Outcome.ANSWERED_AGAIN
+        notices: Sequence[PartnerNotice] | None = None
         if result is None:
             asked = request.data
             screening = Screening(asked.request_id, asked.case_id, asked.application)
             knowledge = await knowledge_for(uow, asked.application, standing)
             result = screening_result(screening, policy, knowledge, utcnow())
             await uow.add_result(result)
-            outcome = Outcome.SCREENED
+            outcome, notices = Outcome.SCREENED, knowledge.notices
         # Kept for re-screening when a list changes, until the case is decided.
         case_id, application = request.data.case_id, request.data.application
         if await uow.keep_open_case(case_id, application):
             hits = uncleared_hits(result, policy)
             await keep_screened(uow, open_case(case_id, application, hits), policy)
-            # Kept after a re-screen read the subjects (it held them meanwhile), a case screened
-            # on the lists that re-screen replaced would keep their hits until a later update.
-            if outcome is Outcome.SCREENED and await uow.lists_moved_on(result.list_version):
-                raise ScreenedOnOlderLists(result.list_version)
+            if notices is not None:
+                await still_current(uow, result, application, notices)
         # The answer's id derives from this delivery, so a re-sent request is answered anew.
         await publish_result(uow, result, request.correlation_id, str(request.id))
         return Screened(outcome, result)
+
+
+async def still_current(
+    uow: ScreeningUnitOfWork,
+    result: ScreeningCompleted,
+    application: SubmitApplication,
+    notices: Sequence[PartnerNotice],
+) -> None:
+    """Raise `ScreenedOnOutdatedKnowledge` if, now that the case is kept, PostgreSQL holds later
+    list versions or other partner notices than it was screened on. A list update's or a
+    notice's re-screen holds the open cases while it reads them: one that read them before this
+    case was kept did not find it, and now no later one misses it."""
+    if await uow.lists_moved_on(result.list_version):
+        raise ScreenedOnOutdatedKnowledge(f"screened on {result.list_version}, since replaced")
+    if await uow.notices_for(application.destination_country) != list(notices):
+        raise ScreenedOnOutdatedKnowledge("a partner notice kept while it was screened")
 
 
 async def publish_result(

@@ -38,6 +38,7 @@ class OpenCase:
 class NoticeUnitOfWork(ScreeningUnitOfWork, Protocol):
     """One transaction over the notices, the open cases, the results and the outbox."""
 
+    async def hold_open_cases(self) -> None: ...
     async def open_cases(self) -> list[OpenCase]: ...
 
 
@@ -56,6 +57,9 @@ async def keep_notice_and_rescreen(
     async with store.unit_of_work() as uow:
         if not await uow.first_delivery(notice.id):
             return None
+        # A case screened without this notice, and kept while the open cases are read, is read
+        # (kept first) or screened again (kept after: `screen_case`).
+        await uow.hold_open_cases()
         await uow.add_partner_notice(issued)
         rescreened = []
         for case in await uow.open_cases():

@@ -13,7 +13,7 @@ from schemas.envelope import Envelope
 from schemas.screening import ListUpdated, ScreeningRequested
 from services.screening.current_lists import CurrentLists
 from services.screening.domain import Knowledge, ScreeningPolicy
-from services.screening.handlers import ScreenedOnOlderLists, ScreeningStore, screen_case
+from services.screening.handlers import ScreenedOnOutdatedKnowledge, ScreeningStore, screen_case
 from services.screening.metrics import RESCREENED, record_screening
 from services.screening.rescreening import IN_PROCESS, RescreeningStore, rescreen_affected
 from services.screening.screen_workers import ScreenWorkers, workers_cpu_seconds
@@ -36,17 +36,16 @@ def request_table(
     async def screen(request: Envelope[ScreeningRequested]) -> None:
         began = time.perf_counter()
         # A case is screened on the versions PostgreSQL holds: a version loaded since the lists
-        # were last polled is indexed first, and one loaded while the case was screened (its
-        # re-screen may have read the open cases already) has it screened again.
+        # were last polled is indexed first, and one loaded (or a partner notice kept) while the
+        # case was screened, whose re-screen may have read the open cases already, has it
+        # screened again.
         while True:
             await lists.refresh(owner.pool)
             try:
                 screened = await screen_case(request, store, policy, standing)
                 break
-            except ScreenedOnOlderLists as older:
-                log.info(
-                    "lists moved on: screened again", case_id=request.data.case_id, was=str(older)
-                )
+            except ScreenedOnOutdatedKnowledge as outdated:
+                log.info("screened again", case_id=request.data.case_id, why=str(outdated))
         parties = len(request.data.application.parties())
         record_screening(screened, parties, time.perf_counter() - began)
         log.info(

@@ -97,6 +97,9 @@ class FakeScreeningUnitOfWork:
     async def hold_subjects(self) -> None:
         """One transaction at a time: nothing else writes a subject meanwhile."""
 
+    async def hold_open_cases(self) -> None:
+        """One transaction at a time: nothing else keeps a case meanwhile."""
+
     async def lists_moved_on(self, list_version: str) -> bool:
         return screened_on_older(list_version, self.state.lists)
 

@@ -1,11 +1,15 @@
-"""A screening request on real PostgreSQL is screened against the list versions PostgreSQL holds:
-a version loaded since the process last polled its lists is indexed before the case is screened,
-and one loaded while it was screened (its re-screen holding the subjects) has it screened again."""
+"""A screening request on real PostgreSQL is screened against the list versions and partner
+notices PostgreSQL holds: a version loaded since the process last polled its lists is indexed
+before the case is screened, and a version loaded or a notice kept while it was screened (their
+re-screen holding the open cases) has it screened again."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 
 import asyncpg
 import pytest
@@ -18,7 +22,7 @@ from schemas.envelope import Envelope
 from schemas.screening import ScreeningCompleted, ScreeningRequested
 from services.screening.adapters import PostgresScreeningUnitOfWork
 from services.screening.config import SCHEMA
-from services.screening.current_lists import load_screener
+from services.screening.current_lists import CurrentLists, load_screener
 from services.screening.domain import Knowledge
 from services.screening.list_updates import load_list_version
 from services.screening.matching import RestrictedPartyEntry
@@ -26,6 +30,7 @@ from services.screening.policy import ScreeningPolicy
 from services.screening.requests import request_table
 from services.screening.rules.destination import DestinationRegister
 from tests.unit.test_screening_fakes import screening_request, with_end_user
+from tests.unit.test_screening_partner_notices import denial, surveillance_to_the_ministry
 
 pytestmark = [pytest.mark.integration]
 
@@ -85,41 +90,99 @@ async def test_a_case_is_screened_against_a_version_loaded_since_the_lists_were_
     assert hit_on(result, f"{name}@1", entry), result
 
 
+Unit = PostgresScreeningUnitOfWork
+
+
 async def test_a_case_kept_after_a_rescreen_read_the_subjects_is_screened_on_its_lists(
     case_services: None, stack_endpoints: Endpoints
 ) -> None:
     name, tag = f"moved-{uuid.uuid4().hex[:8]}", uuid.uuid4().hex[:6].upper()
     first = listed(name, 1, f"Heron {tag} Survey Systems")
     added = listed(name, 2, f"Osprey {tag} Avionics Trading")
-    request = asking_for(added)
-    # The request's process on a pool of one connection (whose lock waits are told by its pid),
-    # the re-screen and the list load on another.
-    own = await create_pool(stack_endpoints.database, SCHEMA, size=1)
-    other = await create_pool(stack_endpoints.database, SCHEMA, size=3)
+
+    async def rescreen_reading(uow: Unit) -> None:  # as an update's re-screen reads open cases
+        await uow.hold_subjects()
+
+    async def loading(elsewhere: PostgresStore[Unit], lists: CurrentLists) -> None:
+        assert lists.versions[name] == 1  # the request was screened on version 1, not kept yet
+        await load_list_version(name, [first, added], "v2.csv", elsewhere)
+
+    async with two_processes(stack_endpoints) as processes:
+        await load_list_version(name, [first], "v1.csv", processes.stores[1])
+        request = asking_for(added)
+        result = await screened_while_held(processes, request, rescreen_reading, loading)
+
+    assert hit_on(result, f"{name}@2", added), result
+
+
+async def test_a_case_kept_after_a_notice_read_the_open_cases_is_screened_with_the_notice(
+    case_services: None, stack_endpoints: Endpoints
+) -> None:
+    notice_id = f"NL-{uuid.uuid4().hex[:10]}"
+    kept: list[Unit] = []
+
+    async def notice_reading(uow: Unit) -> None:  # as a notice's re-screen reads open cases
+        await uow.hold_open_cases()
+        kept.append(uow)
+
+    async def keeping(elsewhere: PostgresStore[Unit], lists: CurrentLists) -> None:
+        await kept[0].add_partner_notice(denial(notice_id=notice_id).data)
+
+    async with two_processes(stack_endpoints) as processes:
+        request = surveillance_to_the_ministry()
+        result = await screened_while_held(processes, request, notice_reading, keeping)
+
+    assert notice_id in {consultation.notice_id for consultation in result.partner_consultations}
+
+
+@dataclass(frozen=True)
+class TwoProcesses:
+    """The request's process on a pool of one connection (whose lock waits are told by its
+    pid), another process (a re-screen, a list load) on a pool of its own."""
+
+    own: asyncpg.Pool
+    other: asyncpg.Pool
+
+    @property
+    def stores(self) -> tuple[PostgresStore[Unit], PostgresStore[Unit]]:
+        """Each process's screening store."""
+        return PostgresStore(HeldPool(self.own), Unit), PostgresStore(HeldPool(self.other), Unit)
+
+
+@contextlib.asynccontextmanager
+async def two_processes(endpoints: Endpoints) -> AsyncIterator[TwoProcesses]:
+    """Two processes' pools, closed at the end."""
+    own = await create_pool(endpoints.database, SCHEMA, size=1)
+    other = await create_pool(endpoints.database, SCHEMA, size=3)
     try:
-        store, elsewhere = (
-            PostgresStore(HeldPool(p), PostgresScreeningUnitOfWork) for p in (own, other)
-        )
-        await load_list_version(name, [first], "v1.csv", elsewhere)
-        lists = load_screener()
-        standing = Knowledge(lists, DestinationRegister.load())
-        table = request_table(store, store, ScreeningPolicy.load(), standing, lists, HeldPool(own))
-        delivery = Delivery(request.to_bytes(), request.subject.encode(), "test/0/0")
-        async with own.acquire() as connection:
-            pid = connection.get_server_pid()
-        async with elsewhere.unit_of_work() as rescreen:
-            await rescreen.hold_subjects()  # as an update's re-screen reading the open cases
-            handling = asyncio.create_task(table.dispatch(delivery, never_set_aside))
-            await waiting_for_a_lock(other, pid, handling)  # screened on version 1, not kept yet
-            assert lists.versions[name] == 1
-            await load_list_version(name, [first, added], "v2.csv", elsewhere)
-        await asyncio.wait_for(handling, 60)
-        result = await kept_result(store, request)
+        yield TwoProcesses(own, other)
     finally:
         await own.close()
         await other.close()
 
-    assert hit_on(result, f"{name}@2", added), result
+
+async def screened_while_held(
+    processes: TwoProcesses,
+    request: Envelope[ScreeningRequested],
+    holding: Callable[[Unit], Awaitable[None]],
+    meanwhile: Callable[[PostgresStore[Unit], CurrentLists], Awaitable[None]],
+) -> ScreeningCompleted:
+    """The request's kept result, handled while another process's transaction, begun with
+    `holding`, holds it back: once it waits, `meanwhile` runs, then that transaction commits."""
+    (store, elsewhere), own = processes.stores, HeldPool(processes.own)
+    lists = load_screener()
+    standing = Knowledge(lists, DestinationRegister.load())
+    table = request_table(store, store, ScreeningPolicy.load(), standing, lists, own)
+    delivery = Delivery(request.to_bytes(), request.subject.encode(), "test/0/0")
+    async with processes.own.acquire() as connection:
+        pid = connection.get_server_pid()
+    async with elsewhere.unit_of_work() as uow:
+        await holding(uow)
+        handling = asyncio.create_task(table.dispatch(delivery, never_set_aside))
+        await waiting_for_a_lock(processes.other, pid, handling)
+        await meanwhile(elsewhere, lists)
+    await asyncio.wait_for(handling, 60)
+    return await kept_result(store, request)
 
 
 async def waiting_for_a_lock(pool: asyncpg.Pool, pid: int, handling: asyncio.Task[object]) -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from services.screening.current_lists import CurrentLists
 from services.screening.domain import Knowledge
-from services.screening.handlers import Outcome, ScreenedOnOlderLists, screen_case
+from services.screening.handlers import Outcome, ScreenedOnOutdatedKnowledge, screen_case
 from services.screening.list_diff import screened_on_older
 from services.screening.list_updates import load_list_version
 from services.screening.matching import RestrictedPartyEntry, RestrictedPartyIndex
@@ -51,7 +51,7 @@ async def test_a_case_screened_on_replaced_lists_is_not_kept_and_is_screened_aga
     request = screening_request(with_end_user("Osprey Avionics Trading", "AE"))
     updates = list(store.state.published)
 
-    with pytest.raises(ScreenedOnOlderLists, match="test@1"):
+    with pytest.raises(ScreenedOnOutdatedKnowledge, match="test@1"):
         await screen_case(request, store, POLICY, Knowledge(lists_at(1, FIRST), REGISTER))
     assert store.state.results == {}
     assert store.state.subjects == {}
