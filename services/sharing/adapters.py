@@ -115,15 +115,24 @@ class PostgresSharingUnitOfWork(PostgresTrustRecords, PostgresBundleRecords):
         )
         return len(rows)
 
-    async def due_deliveries(self, now: datetime) -> list[Delivery]:
-        """Per partner, its oldest pending delivery if it is due: a partner gets its notices in
-        the order they were issued (a key rotation before what the new key signs)."""
+    async def claim_due_deliveries(self, now: datetime, held_until: datetime) -> list[Delivery]:
+        """Per partner, its oldest pending delivery if it is due, held until `held_until` (no
+        other replica claims it meanwhile): a partner gets its notices in the order they were
+        issued (a key rotation before what the new key signs)."""
+        # Of two replicas claiming at once, the second waits for the first's row lock, then finds
+        # the row held (the update re-checks `next_attempt_at` on the row as the first left it).
         rows = await self.connection.fetch(
-            "SELECT DISTINCT ON (d.partner) d.id, d.partner, p.url, d.notice_id, o.kind,"
-            " o.body::text AS body, o.signing_key_id, d.attempts, d.next_attempt_at"
-            " FROM deliveries d JOIN partners p ON p.state = d.partner"
-            " JOIN outgoing_notices o ON o.notice_id = d.notice_id"
-            " WHERE d.status = 'pending' ORDER BY d.partner, d.id"
+            "WITH oldest AS (SELECT DISTINCT ON (partner) id FROM deliveries"
+            "  WHERE status = 'pending' ORDER BY partner, id),"
+            " claimed AS (UPDATE deliveries d SET next_attempt_at = $2 FROM oldest"
+            "  WHERE d.id = oldest.id AND d.status = 'pending' AND d.next_attempt_at <= $1"
+            "  RETURNING d.id, d.partner, d.notice_id, d.attempts)"
+            " SELECT c.id, c.partner, p.url, c.notice_id, o.kind, o.body::text AS body,"
+            " o.signing_key_id, c.attempts FROM claimed c"
+            " JOIN partners p ON p.state = c.partner"
+            " JOIN outgoing_notices o ON o.notice_id = c.notice_id ORDER BY c.partner",
+            now,
+            held_until,
         )
         return [
             Delivery(
@@ -137,7 +146,6 @@ class PostgresSharingUnitOfWork(PostgresTrustRecords, PostgresBundleRecords):
                 row["attempts"],
             )
             for row in rows
-            if row["next_attempt_at"] <= now
         ]
 
     async def settle(self, delivery_id: int, status: str, error: str | None, at: datetime) -> None:

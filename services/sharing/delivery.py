@@ -26,6 +26,9 @@ ATTEMPTS = Counter(
 )
 # A partner that does not (yet) trust our key may record it soon: try again, as for an outage.
 RETRIED_REFUSALS = {"unknown_key"}
+# A delivery being attempted is held this long (beyond the HTTP client's timeout): no other
+# replica attempts it meanwhile, and one whose replica died mid-attempt is attempted after it.
+ATTEMPT_HELD = timedelta(seconds=60)
 
 
 def backoff(attempts: int, longest: float) -> float:
@@ -54,9 +57,11 @@ class Courier:
             await asyncio.sleep(self.poll_seconds)
 
     async def deliver_due(self) -> int:
-        """One attempt for each partner's next due delivery; the number acknowledged."""
+        """One attempt for each partner's next due delivery not held by another replica; the
+        number acknowledged."""
+        now = utcnow()
         async with self.store.unit_of_work() as uow:
-            due = await uow.due_deliveries(utcnow())
+            due = await uow.claim_due_deliveries(now, now + ATTEMPT_HELD)
         outcomes = await asyncio.gather(*(self._attempt(delivery) for delivery in due))
         return sum(outcomes)
 

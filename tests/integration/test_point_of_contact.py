@@ -4,6 +4,8 @@ changing nothing, a key rotation followed, a partner away and nothing lost."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ from schemas.topics import SHARING_NOTICES
 from services.sharing.bootstrap import SharingResources
 from services.sharing.bootstrap import bootstrap as sharing_app
 from services.sharing.config import EXCHANGE_PATH
+from services.sharing.delivery import Courier
 from services.sharing.handlers import send_own_notice
 from services.sharing.signing import SigningKey, sign_request
 from tests.support import bearer, collect, eventually, signed_token
@@ -386,3 +389,73 @@ async def test_a_risk_notice_is_shared_once_a_second_senior_officer_countersigns
         return f"FR/risk/{number}/AE" in {row["notice_id"] for row in log["deliveries"]}
 
     await eventually(queued_for_partners, "the risk notice is queued for Germany", 60)
+
+
+class CountingPartner:
+    """A partner's point of contact over real HTTP that acknowledges every notice slowly (as a
+    partner far away), counting the notices posted to it."""
+
+    def __init__(self, reply_after: float) -> None:
+        self.posted: list[str] = []
+        self._reply_after = reply_after
+
+    async def answer(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = next(
+            int(line.split(b":", 1)[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        )
+        body = json.loads(await reader.readexactly(length))
+        self.posted.append(body["notice_id"])
+        await asyncio.sleep(self._reply_after)
+        writer.write(b"HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        await writer.drain()
+        writer.close()
+
+
+async def test_two_replicas_deliver_each_notice_to_a_partner_once(
+    stack_settings: Settings, stack_endpoints: Endpoints
+) -> None:
+    portugal = await deployment(stack_settings, "PT", "Portugal")
+    partner = CountingPartner(reply_after=1.0)
+    [port] = free_ports(1)
+    server = await asyncio.start_server(partner.answer, "127.0.0.1", port)
+    sender = SharingResources.from_settings(portugal.settings)
+    await sender.runtime.start()
+    await sender.start()  # the first replica's courier
+    async with httpx.AsyncClient(timeout=10) as http:
+        second = Courier(sender.store(), sender.identity, http, poll_seconds=0.1)
+        replica = asyncio.create_task(second.run())
+        try:
+            async with httpx.AsyncClient(
+                base_url=portugal.url, headers=portugal.operator
+            ) as client:
+                added = await client.post(
+                    "/partners",
+                    json={
+                        "state": "IT", "name": "Italy", "url": f"http://127.0.0.1:{port}",
+                        "key_id": "IT-1",
+                        "public_key": SigningKey.generate("IT", utcnow()).public_text(),
+                        "reason": "Italy subscribed.",
+                    },
+                )  # fmt: skip
+                assert added.status_code == 201, added.text
+            for number in range(1, 5):
+                notice = denial("PT", number)
+                envelope = Envelope.wrap(notice, source="test", subject="c", correlation_id="c")
+                await send_own_notice(envelope, sender.store(), sender.identity, utcnow())
+
+            async def all_delivered() -> bool:
+                async with sender.store().unit_of_work() as uow:
+                    deliveries = await uow.deliveries(10)
+                return len(deliveries) == 4 and all(d["status"] == "delivered" for d in deliveries)
+
+            await eventually(all_delivered, "every notice acknowledged by the partner", 60)
+        finally:
+            replica.cancel()
+            await sender.stop()
+            await sender.runtime.stop()
+            server.close()
+
+    assert sorted(partner.posted) == ["PT/1", "PT/2", "PT/3", "PT/4"]
