@@ -68,16 +68,21 @@ class LikelyToChange:
         scorer: PairScorer | None,
         match: MatchPolicy,
         moves: ListMoves | None = None,
+        behind: Sequence[ScreenedSubject] = (),
     ) -> LikelyToChange:
-        """The subjects what `moves` may change, and the other candidates and subjects with
-        hits, read at once (the chunks' transactions then change the subjects they screen
-        again)."""
+        """The subjects what `moves` may change, those `behind` the lists (screened in full
+        too), and the other candidates and subjects with hits, read at once (the chunks'
+        transactions then change the subjects they screen again)."""
         found = affected_keys(changes, scorer, KeyRules.of(match))
         moved: list[Scoped] = []
         if scorer is not None and moves is not None:
             moved, every = await moved_subjects(subjects, moves, scorer, match.field_lengths)
             if every:  # each screened in full: no candidate or held hit is left to look at
                 return cls(found, changes, scorer, match, [], [], moved)
+        if scorer is not None and behind:
+            ids = {subject.id for subject in behind}
+            moved = [scoped for scoped in moved if scoped.subject.id not in ids]
+            moved += [Scoped(subject, whole=True) for subject in behind]
         # Those screened in full are not read twice: neither a candidate nor a hit is left to
         # look at in them.
         whole = [scoped.subject.id for scoped in moved]

@@ -151,21 +151,15 @@ async def rescreen_affected(
     listed = update.data
     scorer = standing.screener if isinstance(standing.screener, PairScorer) else None
     through, moves = scorer.moves() if scorer is not None else (0, None)
-    search, finding, held = None, Stopwatch(), {}
+    search, finding = None, Stopwatch()
+    held: dict[Named, frozenset[str]] = {}
     async with store.unit_of_work() as uow:
         if await uow.handled(update.id):
             return Rescreened()
         changes = await uow.list_changes(listed.list_name, listed.number)
         if changes:
-            # A case screened on the lists before this update, and kept while the subjects are
-            # read, is read (kept first) or screened again (kept after: `screen_case`).
-            await uow.hold_subjects()
-            await register_open_cases(uow, policy)
             with finding:
-                match = policy.match_policy()
-                search = await LikelyToChange.read(uow, changes, scorer, match, moves)
-                if moves is not None and moves.came_through:  # else every party in full
-                    held = await _held(uow, search.moved)
+                search, held = await _found(uow, changes, policy, standing, scorer, moves)
     rescreened = Rescreened()
     if search is not None:
         with _full_screens(search, workers, moves, held) as screens:
@@ -179,6 +173,30 @@ async def rescreen_affected(
         if screens is not None:
             scorer.remember(*screens.retrieved())
     return rescreened
+
+
+async def _found(
+    uow: RescreeningUnitOfWork,
+    changes: Sequence[ListChange],
+    policy: ScreeningPolicy,
+    standing: Knowledge,
+    scorer: PairScorer | None,
+    moves: ListMoves | None,
+) -> tuple[LikelyToChange, dict[Named, frozenset[str]]]:
+    """The subjects the update may change, read while no other writes one, and the entries each
+    party to screen in full may have hit before (where what moved since tells)."""
+    # A case screened on the lists before this update, and kept while the subjects are read, is
+    # read (kept first) or screened again (kept after: `screen_case`).
+    await uow.hold_subjects()
+    registered = await register_open_cases(uow, policy)
+    # A case opened again (approved on appeal) holds the hits of the lists it was last screened
+    # on: on others, an entry listed since could match it, changed by this update or not.
+    behind = [subject for subject, on in registered if on != standing.screener.list_version]
+    search = await LikelyToChange.read(uow, changes, scorer, policy.match_policy(), moves, behind)
+    if moves is None or not moves.came_through:
+        return search, {}  # every party in full
+    ids = {subject.id for subject in behind}  # its hits are of other lists than `moves` left
+    return search, await _held(uow, [s for s in search.moved if s.subject.id not in ids])
 
 
 @contextlib.contextmanager
@@ -330,15 +348,20 @@ async def knowledge_for_each(
 async def register_earlier_open_cases(store: Store[EarlierCases], policy: ScreeningPolicy) -> int:
     """Register as subjects the open cases screened before subjects were kept; how many."""
     async with store.unit_of_work() as uow:
-        return await register_open_cases(uow, policy)
+        return len(await register_open_cases(uow, policy))
 
 
-async def register_open_cases(uow: EarlierCases, policy: ScreeningPolicy) -> int:
+async def register_open_cases(
+    uow: EarlierCases, policy: ScreeningPolicy
+) -> list[tuple[ScreenedSubject, str | None]]:
     """Register the open cases that are no subject: kept before subjects were, or opened again
-    (a licence approved on appeal after a denial); how many."""
-    earlier = await uow.unregistered_open_cases()
-    for case_id, application, latest in earlier:
+    (a licence approved on appeal after a denial); each with the lists its hits are of (its
+    latest result's; None without one)."""
+    registered = []
+    for case_id, application, latest in await uow.unregistered_open_cases():
         result = None if latest is None else ScreeningCompleted.model_validate_json(latest)
         hits = frozenset() if result is None else uncleared_hits(result, policy)
-        await keep_screened(uow, open_case(case_id, application, hits), policy)
-    return len(earlier)
+        subject = open_case(case_id, application, hits)
+        await keep_screened(uow, subject, policy)
+        registered.append((subject, None if result is None else result.list_version))
+    return registered

@@ -3,21 +3,29 @@ re-screening, a partner's new notice re-screens the cases it matches, a revoked 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from schemas.cases import CaseDecided, DecisionOutcome
 from schemas.envelope import Envelope
 from schemas.licences import LicenceStatus, LicenceStatusChanged
 from schemas.screening import FindingCategory, NoticeKind
+from services.screening.current_lists import CurrentLists
+from services.screening.domain import Knowledge
 from services.screening.handlers import close_case, screen_case
+from services.screening.list_updates import load_list_version
+from services.screening.matching import RestrictedPartyEntry, RestrictedPartyIndex
 from services.screening.notice_rescreening import keep_notice_and_rescreen
-from tests.unit.test_screening_fakes import FakeScreeningStore
+from services.screening.rescreening import rescreen_affected
+from tests.unit.test_screening_fakes import FakeScreeningStore, screening_request, with_end_user
+from tests.unit.test_screening_list_updates import REGISTER, published_update
 from tests.unit.test_screening_partner_notices import (
     KNOWN,
     POLICY,
     denial,
     surveillance_to_the_ministry,
 )
+from tests.unit.test_screening_rescreen_drift import take_version
 
 
 def decided(case_id: str, outcome: DecisionOutcome) -> Envelope[CaseDecided]:
@@ -119,3 +127,34 @@ async def test_a_risk_notice_re_screens_the_open_cases_it_matches_and_names_its_
     assert result.reason.startswith("partner_notice: risk notice FR/risk/1/AE from FR")
     [finding] = [f for f in result.findings if f.category is FindingCategory.PARTNER_NOTICE]
     assert finding.reference == "partner_notice:FR/risk/1/AE"
+
+
+async def test_a_case_approved_on_appeal_is_screened_on_what_was_listed_while_it_was_denied() -> (
+    None
+):
+    store = FakeScreeningStore()
+    heron = RestrictedPartyEntry("test", "test-1", "Heron Survey Systems", countries=("AE",))
+    osprey = RestrictedPartyEntry("test", "test-2", "Osprey Avionics Trading", countries=("AE",))
+    first = {heron.entry_id: heron}
+    await load_list_version("test", list(first.values()), "v1", store)
+    lists = CurrentLists(
+        RestrictedPartyIndex.build([heron], POLICY.match_policy()),
+        {"test": 1},
+        POLICY.match_policy(),
+    )
+    request = screening_request(with_end_user("Osprey Avionics Trading", "AE"))
+    await screen_case(request, store, POLICY, Knowledge(lists, REGISTER))
+    await close_case(decided(request.data.case_id, DecisionOutcome.DENIED), store)
+    meanwhile = {**first, osprey.entry_id: osprey}  # listed while the case stood denied
+    await take_version(store, lists, first, meanwhile, 2)
+    await rescreen_affected(published_update(store), store, POLICY, Knowledge(lists, REGISTER))
+    await close_case(decided(request.data.case_id, DecisionOutcome.APPROVED), store)
+
+    renamed = replace(heron, alt_names=("Heron Survey",))  # the next update changes another entry
+    await take_version(store, lists, meanwhile, {**meanwhile, heron.entry_id: renamed}, 3)
+    update = published_update(store)
+    rescreened = await rescreen_affected(update, store, POLICY, Knowledge(lists, REGISTER))
+
+    assert rescreened.cases == [request.data.case_id]
+    result = store.state.results[f"{request.data.case_id}/rescreen/test@3"]
+    assert osprey.entry_id in {finding.reference for finding in result.findings}
