@@ -29,9 +29,9 @@ from services.screening.list_updates import ensure_seed_list
 from services.screening.notice_rescreening import notice_table
 from services.screening.policy import DEFAULT_POLICY, ScreeningPolicy
 from services.screening.requests import request_table
-from services.screening.rescreening import register_earlier_open_cases
 from services.screening.rules.destination import DEFAULT_REGISTER, DestinationRegister
 from services.screening.screen_workers import ScreenWorkers
+from services.screening.screened_subjects import register_earlier_open_cases
 
 log = structlog.get_logger(__name__)
 DEFAULT_HTTP_PORT = 8310

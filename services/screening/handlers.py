@@ -167,6 +167,29 @@ async def knowledge_for(
     )
 
 
+async def knowledge_for_each(
+    source: KnowledgeSource, applications: Sequence[SubmitApplication], standing: Knowledge
+) -> list[Knowledge]:
+    """`knowledge_for` of each application: the clearances of all their parties read at once,
+    the notices once per destination."""
+    keys = {key for application in applications for key in party_keys(application)}
+    clearances = await source.clearances_for(sorted(keys))
+    by_destination: dict[str, Knowledge] = {}
+    known = []
+    for application in applications:
+        destination = application.destination_country
+        if destination not in by_destination:
+            by_destination[destination] = replace(
+                standing,
+                notices=await source.notices_for(destination),
+                approvals=await source.approvals_for(destination),
+            )
+        mine = set(party_keys(application))
+        own = [clearance for clearance in clearances if clearance.party_key in mine]
+        known.append(replace(by_destination[destination], clearances=own))
+    return known
+
+
 async def close_case(
     event: Envelope[CaseDecided] | Envelope[CaseWithdrawn] | Envelope[LicenceStatusChanged],
     store: ScreeningStore,

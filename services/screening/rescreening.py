@@ -15,19 +15,19 @@ import asyncio
 import contextlib
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-from schemas.application import SubmitApplication
 from schemas.envelope import Envelope, Publishable, utcnow
 from schemas.screening import ListUpdated, ScreeningCompleted
 from schemas.topics import Topic
 from services.screening.domain import Knowledge, Screening, ScreeningPolicy, screening_result
-from services.screening.handlers import KnowledgeSource, result_published
+from services.screening.handlers import KnowledgeSource, knowledge_for_each, result_published
 from services.screening.list_diff import ListChange
 from services.screening.list_moves import ListMoves
 from services.screening.ports import Store, Transaction
+from services.screening.rescreen_news import nothing_new, what_changed
 from services.screening.rescreen_scope import LikelyToChange
 from services.screening.rescreen_screens import (
     FullScreens,
@@ -39,18 +39,11 @@ from services.screening.rescreen_screens import (
 from services.screening.rules import parties
 from services.screening.screen_workers import Named, ScreenWorkers
 from services.screening.screened_subjects import (
+    EarlierCases,
     ScreenedSubject,
-    ScreenedSubjects,
-    keep_screened,
-    open_case,
+    register_open_cases,
     uncleared_hits,
 )
-
-
-class EarlierCases(ScreenedSubjects, Protocol):
-    """Open cases that are no screened subject, with their latest result."""
-
-    async def unregistered_open_cases(self) -> list[tuple[str, SubmitApplication, str | None]]: ...
 
 
 class RescreeningUnitOfWork(Transaction, KnowledgeSource, EarlierCases, Protocol):
@@ -85,51 +78,6 @@ class Rescreened:
     finding_seconds: float = 0.0
     screening_seconds: float = 0.0
     full_screens: int = 0
-
-
-def nothing_new(
-    before: frozenset[str],
-    application: SubmitApplication,
-    knowledge: Knowledge,
-    policy: ScreeningPolicy,
-    change_of: Mapping[str, ListChange],
-) -> bool:
-    """True when `what_changed` would find nothing in the application's new result: it reports
-    the entries it held before, none of them one the update added or changed."""
-    now = parties.reported_entries(application, policy, knowledge.screener, knowledge.clearances)
-    changed = (change_of.get(entry_id) for entry_id in now)
-    return now == before and not any(c is not None and c.entry is not None for c in changed)
-
-
-def what_changed(
-    before: frozenset[str],
-    result: ScreeningCompleted,
-    policy: ScreeningPolicy,
-    change_of: Mapping[str, ListChange],
-) -> list[str]:
-    """Why a new result matters, in words: hits on added or changed entries, hits on others
-    new to it (the update moved their score), hits gone (`change_of`: the update's changes by
-    entry id)."""
-    now = uncleared_hits(result, policy)
-    reasons = []
-    for finding in result.findings:
-        if finding.reference not in now:
-            continue
-        change = change_of.get(finding.reference)
-        if change is not None and change.entry is not None:
-            reasons.append(
-                f"{finding.evidence} matches {change.change} entry '{change.entry.name}'"
-            )
-        elif change is None and finding.reference not in before:
-            reasons.append(f"{finding.evidence} now matches entry '{finding.reference}'")
-    for entry_id in sorted(before - now):
-        change = change_of.get(entry_id)
-        if change is None:
-            reasons.append(f"no longer matches entry '{entry_id}'")
-        else:
-            name = change.entry.name if change.entry is not None else entry_id
-            reasons.append(f"no longer matches {change.change} entry '{name}'")
-    return list(dict.fromkeys(reasons))
 
 
 async def rescreen_affected(
@@ -320,48 +268,3 @@ async def _rescreen(
     )
     await uow.change_hits(kept)
     return [subject for subject, _ in kept]
-
-
-async def knowledge_for_each(
-    source: KnowledgeSource, applications: Sequence[SubmitApplication], standing: Knowledge
-) -> list[Knowledge]:
-    """`knowledge_for` of each application: the clearances of all their parties read at once,
-    the notices once per destination."""
-    keys = {key for application in applications for key in parties.party_keys(application)}
-    clearances = await source.clearances_for(sorted(keys))
-    by_destination: dict[str, Knowledge] = {}
-    known = []
-    for application in applications:
-        destination = application.destination_country
-        if destination not in by_destination:
-            by_destination[destination] = replace(
-                standing,
-                notices=await source.notices_for(destination),
-                approvals=await source.approvals_for(destination),
-            )
-        mine = set(parties.party_keys(application))
-        own = [clearance for clearance in clearances if clearance.party_key in mine]
-        known.append(replace(by_destination[destination], clearances=own))
-    return known
-
-
-async def register_earlier_open_cases(store: Store[EarlierCases], policy: ScreeningPolicy) -> int:
-    """Register as subjects the open cases screened before subjects were kept; how many."""
-    async with store.unit_of_work() as uow:
-        return len(await register_open_cases(uow, policy))
-
-
-async def register_open_cases(
-    uow: EarlierCases, policy: ScreeningPolicy
-) -> list[tuple[ScreenedSubject, str | None]]:
-    """Register the open cases that are no subject: kept before subjects were, or opened again
-    (a licence approved on appeal after a denial); each with the lists its hits are of (its
-    latest result's; None without one)."""
-    registered = []
-    for case_id, application, latest in await uow.unregistered_open_cases():
-        result = None if latest is None else ScreeningCompleted.model_validate_json(latest)
-        hits = frozenset() if result is None else uncleared_hits(result, policy)
-        subject = open_case(case_id, application, hits)
-        await keep_screened(uow, subject, policy)
-        registered.append((subject, None if result is None else result.list_version))
-    return registered

@@ -15,6 +15,7 @@ from schemas.application import SubmitApplication
 from schemas.screening import FindingCategory, ScreeningCompleted
 from services.screening.match_keys import MatchKey, hit_key, party_keys
 from services.screening.policy import ScreeningPolicy
+from services.screening.ports import Store
 
 CASE = "case"
 SubjectId = tuple[str, str]  # a subject's kind and id
@@ -100,3 +101,31 @@ async def keep_screened(
 ) -> None:
     """Register (or re-register) a subject with its current keys."""
     await subjects.keep_subject(subject, subject_keys(subject, policy.match_policy().field_lengths))
+
+
+class EarlierCases(ScreenedSubjects, Protocol):
+    """Open cases that are no screened subject, with their latest result."""
+
+    async def unregistered_open_cases(self) -> list[tuple[str, SubmitApplication, str | None]]: ...
+
+
+async def register_earlier_open_cases(store: Store[EarlierCases], policy: ScreeningPolicy) -> int:
+    """Register as subjects the open cases screened before subjects were kept; how many."""
+    async with store.unit_of_work() as uow:
+        return len(await register_open_cases(uow, policy))
+
+
+async def register_open_cases(
+    uow: EarlierCases, policy: ScreeningPolicy
+) -> list[tuple[ScreenedSubject, str | None]]:
+    """Register the open cases that are no subject: kept before subjects were, or opened again
+    (a licence approved on appeal after a denial); each with the lists its hits are of (its
+    latest result's; None without one)."""
+    registered = []
+    for case_id, application, latest in await uow.unregistered_open_cases():
+        result = None if latest is None else ScreeningCompleted.model_validate_json(latest)
+        hits = frozenset() if result is None else uncleared_hits(result, policy)
+        subject = open_case(case_id, application, hits)
+        await keep_screened(uow, subject, policy)
+        registered.append((subject, None if result is None else result.list_version))
+    return registered

@@ -17,8 +17,9 @@ from services.screening.list_diff import ListChange, compute_delta, entry_digest
 from services.screening.list_updates import load_list_version
 from services.screening.match_keys import KeyRules, listed_keys, party_keys
 from services.screening.matching import RestrictedPartyEntry, RestrictedPartyIndex, parse_csv
+from services.screening.rescreen_news import nothing_new, what_changed
 from services.screening.rescreen_scope import affected_keys, could_change
-from services.screening.rescreening import nothing_new, rescreen_affected, what_changed
+from services.screening.rescreening import rescreen_affected
 from services.screening.rules.parties import Clearance, party_key
 from services.screening.screened_subjects import Candidate, open_case, uncleared_hits
 from tests.unit.test_licence_rescreening import decided
