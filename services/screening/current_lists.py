@@ -24,9 +24,9 @@ from services.screening.matching import (
     load_list,
 )
 from services.screening.matching.collector import settle_after_indexing
-from services.screening.matching.index import PreparedParty
 from services.screening.matching.name_table import Int32s
 from services.screening.matching.normalise import NameToken
+from services.screening.matching.prepared_party import PreparedParty
 from services.screening.matching.screen_since import (
     PartyScreen,
     Retrieved,

@@ -29,7 +29,7 @@ from services.screening.match_keys import (
     party_keys,
 )
 from services.screening.matching import MatchPolicy
-from services.screening.matching.index import PreparedParty
+from services.screening.matching.prepared_party import PreparedParty
 from services.screening.pair_bound import PairBound
 from services.screening.rescreen_screens import PairScore, PairScorer, Scoped, named_parties
 from services.screening.screened_subjects import Candidate, ScreenedSubject, ScreenedSubjects

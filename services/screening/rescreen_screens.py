@@ -17,7 +17,7 @@ from services.screening.domain import Clearance, Knowledge
 from services.screening.list_moves import ListMoves, WordedLists
 from services.screening.match_keys import WordWeights
 from services.screening.matching import Hit
-from services.screening.matching.index import PreparedParty
+from services.screening.matching.prepared_party import PreparedParty
 from services.screening.matching.screen_since import PartyScreen, Retrieved
 from services.screening.rules.parties import party_key
 from services.screening.screen_workers import Asked, FullScreener, Named, screen_in_worker

@@ -3,69 +3,31 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import cached_property, lru_cache
 
 import numpy as np
 import numpy.typing as npt
-from anyascii import anyascii
 
 from services.screening.matching.candidates import CandidateFinder
 from services.screening.matching.ceiling import ScoreCeiling
 from services.screening.matching.collector import collection_paused
 from services.screening.matching.explain import country_note, explain_hit
-from services.screening.matching.folds import spelling_key
-from services.screening.matching.legal_forms import cut_form_words, legal_form_agreement
+from services.screening.matching.legal_forms import legal_form_agreement
 from services.screening.matching.legal_slips import read_as_listed_form, slip_ends
 from services.screening.matching.model import Hit, RestrictedPartyEntry
 from services.screening.matching.name_comparison import NameComparison, compare_names
-from services.screening.matching.name_table import Int32s, NameTable
+from services.screening.matching.name_table import Int32s, NameTable, name_prints
 from services.screening.matching.normalise import NormalisedName, normalise_name
 from services.screening.matching.policy import MatchPolicy
 from services.screening.matching.pooled_names import default_processes, name_table
+from services.screening.matching.prepared_party import PreparedParty, prepare_party
 from services.screening.matching.scoring import WeightedToken
 from services.screening.matching.vocabulary import Vocabulary
 
-
-@dataclass(frozen=True)
-class PreparedParty:
-    """A party's name as the index scores it: normalised, its words weighed, a cut legal form
-    set apart (`RestrictedPartyIndex.prepared`)."""
-
-    name: NormalisedName
-    tokens: list[WeightedToken]
-    truncated: bool  # as long as a field limit: it may have been cut
-    _ceilings: dict[float, ScoreCeiling] = field(default_factory=dict, compare=False, repr=False)
-
-    def ceiling(self, policy: MatchPolicy, floor: float) -> ScoreCeiling:
-        """The party's score ceiling for `floor`, made once: it learns each listed word once."""
-        if floor not in self._ceilings:
-            self._ceilings[floor] = ScoreCeiling(self.tokens, policy, floor)
-        return self._ceilings[floor]
-
-
 # Listed names hit on, normalised again for their explanation (the same names recur).
 _listed_name = lru_cache(maxsize=1 << 14)(normalise_name)
-# Party names: a caseload names the same parties again and again, and a re-screen prepares a
-# party against the index before an update and after it.
-_party_name = lru_cache(maxsize=1 << 16)(normalise_name)
-
-
-def name_prints(
-    entries: Sequence[RestrictedPartyEntry], names: NameTable
-) -> npt.NDArray[np.uint64]:
-    """`RestrictedPartyIndex.name_prints` of the names in `names` (of `entries`)."""
-    prints = np.empty(len(names.entry), dtype=np.uint64)
-    pairs = zip(names.entry.tolist(), names.alias.tolist(), strict=True)
-    for name, (position, alias) in enumerate(pairs):
-        entry = entries[position]
-        fields = (entry.source, entry.entry_id, entry.name, *entry.countries, "")
-        text = "\x1f".join(fields) + entry.names[alias]
-        digest = hashlib.blake2b(text.encode(), digest_size=8).digest()
-        prints[name] = int.from_bytes(digest, "little")
-    return prints
 
 
 class RestrictedPartyIndex:
@@ -267,13 +229,7 @@ class RestrictedPartyIndex:
     def prepared(self, party_name: str) -> PreparedParty | None:
         """The party's name normalised and weighed once, to be scored against many entries
         (None: nothing in it to match)."""
-        party = _party_name(party_name)
-        tokens = self._party_tokens(party)
-        if not tokens:
-            return None
-        truncated = self._truncated(party_name, party)
-        tokens, party = self._without_cut_legal_form(tokens, party, truncated)
-        return PreparedParty(party, tokens, truncated)
+        return prepare_party(party_name, self.vocabulary, self.policy)
 
     def score_entry(self, party_name: str, country: str | None, position: int) -> Hit | None:
         """The party's best comparison with one entry (by position), whatever its score."""
@@ -334,35 +290,6 @@ class RestrictedPartyIndex:
             return comparison
         again = compare_names(kept, self._listed_tokens(name), self.policy, truncated)
         return replace(again, forms_read=read) if again.score > comparison.score else comparison
-
-    def _truncated(self, party_name: str, party: NormalisedName) -> bool:
-        """Whether the name is as long as a common field limit, or one shorter (cut just after a
-        word, the space dropped), so it may have been cut; not if it ends in its legal form."""
-        length = len(party_name.strip())
-        if length not in self.policy.field_lengths and length + 1 not in self.policy.field_lengths:
-            return False
-        last = re.sub(r"\W", "", anyascii(party_name.split()[-1]).lower())
-        return not any(last in form.split() for form in party.legal_forms)
-
-    def _without_cut_legal_form(
-        self, tokens: list[WeightedToken], party: NormalisedName, truncated: bool
-    ) -> tuple[list[WeightedToken], NormalisedName]:
-        """A cut name's last words that begin a legal form ("Gmb", "Co., Lt", "Youxian G") are
-        that legal form (kept in the party's record); a single cut word only if no listed word
-        is written so."""
-        cut = cut_form_words([token.text for token in tokens]) if truncated else 0
-        if not cut or (cut == 1 and tokens[-1].text in self.vocabulary.ids):
-            return tokens, party
-        form = " ".join(token.text for token in tokens[-cut:])
-        return tokens[:-cut], replace(party, cut_legal_form=form)
-
-    def _party_tokens(self, party: NormalisedName) -> list[WeightedToken]:
-        return [
-            WeightedToken(
-                t.text, t.kind, self.vocabulary.weight_of(t), t.abjad, spelling_key(t.text)
-            )
-            for t in party.tokens
-        ]
 
     def _listed_tokens(self, name: int) -> list[WeightedToken]:
         start, end = int(self._names.offsets[name]), int(self._names.offsets[name + 1])

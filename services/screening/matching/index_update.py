@@ -15,9 +15,9 @@ from collections.abc import Collection, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from services.screening.matching.index import RestrictedPartyIndex, name_prints
+from services.screening.matching.index import RestrictedPartyIndex
 from services.screening.matching.model import RestrictedPartyEntry
-from services.screening.matching.name_table import Int32s, NameTable
+from services.screening.matching.name_table import Int32s, NameTable, name_prints
 from services.screening.matching.vocabulary import Vocabulary
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from array import array
 from collections.abc import Iterable, Sequence
 
@@ -96,3 +97,18 @@ def postings(names: NameTable, word_count: int) -> tuple[npt.NDArray[np.int64], 
     counts = np.bincount(names.word_ids, minlength=word_count)
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     return offsets, name_of_occurrence[order]
+
+
+def name_prints(
+    entries: Sequence[RestrictedPartyEntry], names: NameTable
+) -> npt.NDArray[np.uint64]:
+    """`RestrictedPartyIndex.name_prints` of the names in `names` (of `entries`)."""
+    prints = np.empty(len(names.entry), dtype=np.uint64)
+    pairs = zip(names.entry.tolist(), names.alias.tolist(), strict=True)
+    for name, (position, alias) in enumerate(pairs):
+        entry = entries[position]
+        fields = (entry.source, entry.entry_id, entry.name, *entry.countries, "")
+        text = "\x1f".join(fields) + entry.names[alias]
+        digest = hashlib.blake2b(text.encode(), digest_size=8).digest()
+        prints[name] = int.from_bytes(digest, "little")
+    return prints

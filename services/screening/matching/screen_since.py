@@ -18,9 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from services.screening.matching.index import PreparedParty, RestrictedPartyIndex
+from services.screening.matching.index import RestrictedPartyIndex
 from services.screening.matching.model import Hit
 from services.screening.matching.name_table import Int32s
+from services.screening.matching.prepared_party import PreparedParty
 
 Retrieved = npt.NDArray[np.uint64]  # the names a party's screen retrieved, as `name_prints`
 
