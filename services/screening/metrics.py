@@ -15,6 +15,11 @@ PARTIES = Counter("caseflow_screening_parties_screened", "Parties screened again
 RESULTS = Counter(
     "caseflow_screening_results", "Cases screened, by the risk level found.", ["risk"]
 )
+SCREENED_AGAIN = Counter(
+    "caseflow_screening_screened_again",
+    "Cases screened again before they were kept: the lists or partner notices changed while "
+    "they were screened.",
+)
 RESCREENED = Counter(
     "caseflow_screening_rescreen_alerts",
     "Open cases screened again because a list update matched them (each raises an alert).",

@@ -14,7 +14,7 @@ from schemas.screening import ListUpdated, ScreeningRequested
 from services.screening.current_lists import CurrentLists
 from services.screening.domain import Knowledge, ScreeningPolicy
 from services.screening.handlers import ScreenedOnOutdatedKnowledge, ScreeningStore, screen_case
-from services.screening.metrics import RESCREENED, record_screening
+from services.screening.metrics import RESCREENED, SCREENED_AGAIN, record_screening
 from services.screening.rescreening import IN_PROCESS, RescreeningStore, rescreen_affected
 from services.screening.screen_workers import ScreenWorkers, workers_cpu_seconds
 
@@ -45,6 +45,7 @@ def request_table(
                 screened = await screen_case(request, store, policy, standing)
                 break
             except ScreenedOnOutdatedKnowledge as outdated:
+                SCREENED_AGAIN.inc()
                 log.info("screened again", case_id=request.data.case_id, why=str(outdated))
         parties = len(request.data.application.parties())
         record_screening(screened, parties, time.perf_counter() - began)

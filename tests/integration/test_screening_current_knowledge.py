@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import asyncpg
 import pytest
+from prometheus_client import REGISTRY
 
 from caseflow.db import create_pool
 from caseflow.messaging import Delivery
@@ -176,13 +177,20 @@ async def screened_while_held(
     delivery = Delivery(request.to_bytes(), request.subject.encode(), "test/0/0")
     async with processes.own.acquire() as connection:
         pid = connection.get_server_pid()
+    again = screened_again()
     async with elsewhere.unit_of_work() as uow:
         await holding(uow)
         handling = asyncio.create_task(table.dispatch(delivery, never_set_aside))
         await waiting_for_a_lock(processes.other, pid, handling)
         await meanwhile(elsewhere, lists)
     await asyncio.wait_for(handling, 60)
+    assert screened_again() == again + 1  # as operators see it
     return await kept_result(store, request)
+
+
+def screened_again() -> float:
+    """`caseflow_screening_screened_again_total` in this process."""
+    return REGISTRY.get_sample_value("caseflow_screening_screened_again_total") or 0.0
 
 
 async def waiting_for_a_lock(pool: asyncpg.Pool, pid: int, handling: asyncio.Task[object]) -> None:
