@@ -98,12 +98,25 @@ class PostgresScreeningUnitOfWork(PostgresListStorage, PostgresSubjectStorage, P
         )
         await self.drop_subject(CASE, case_id)
 
-    async def reopen_case(self, case_id: str) -> None:
-        """Re-screen the case again on list updates: it was approved, its licence is in force."""
-        await self.connection.execute(
-            "UPDATE cases SET closed_at = NULL, closed_by = NULL WHERE case_id = $1",
+    async def reopen_case(self, case_id: str) -> SubmitApplication | None:
+        """Re-screen the case again on list updates: it was approved, its licence is in force;
+        its application as last screened if it had been closed (else None)."""
+        # `old` is the row as this statement found it: closed, or not.
+        application = await self.connection.fetchval(
+            "UPDATE cases c SET closed_at = NULL, closed_by = NULL FROM cases old"
+            " WHERE c.case_id = $1 AND old.case_id = c.case_id AND old.closed_at IS NOT NULL"
+            " RETURNING c.application",
             uuid.UUID(case_id),
         )
+        return None if application is None else SubmitApplication.model_validate_json(application)
+
+    async def latest_result(self, case_id: str) -> ScreeningCompleted | None:
+        """The case's latest result (a re-screen's, or its request's)."""
+        stored = await self.connection.fetchval(
+            "SELECT result FROM results WHERE case_id = $1 ORDER BY completed_at DESC LIMIT 1",
+            uuid.UUID(case_id),
+        )
+        return None if stored is None else ScreeningCompleted.model_validate_json(stored)
 
     async def hold_open_cases(self) -> None:
         """Until this transaction ends, no other keeps a case: one kept before is read, one kept

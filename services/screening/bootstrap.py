@@ -21,10 +21,10 @@ from schemas.sharing import PolicyPart
 from services.screening.adapters import PostgresScreeningUnitOfWork
 from services.screening.api import build_api
 from services.screening.app import build_router
+from services.screening.case_closing import closing_table
 from services.screening.config import MIGRATIONS, SCHEMA
 from services.screening.current_lists import CurrentLists
 from services.screening.domain import Knowledge
-from services.screening.handlers import closing_table
 from services.screening.list_updates import ensure_seed_list
 from services.screening.notice_rescreening import notice_table
 from services.screening.policy import DEFAULT_POLICY, ScreeningPolicy
@@ -66,7 +66,7 @@ def bootstrap(
     standing = Knowledge(lists, destinations or in_force_destinations)
     router = build_router(
         request_table(store, store, policy, standing, lists, resources, workers(settings)),
-        closing_table(store),
+        closing_table(store, policy, standing),
         notice_table(store, policy, standing),
         RetryBudget.from_settings(settings),
     )

@@ -1,4 +1,4 @@
-"""Screening's use cases: a request in, a result out; cases closing; partner notices kept."""
+"""Screening's use cases: a request in, a result out; partner notices kept."""
 
 from __future__ import annotations
 
@@ -9,11 +9,8 @@ from typing import Protocol
 
 import structlog
 
-from caseflow.messaging import HandlerTable
 from schemas.application import SubmitApplication
-from schemas.cases import CaseDecided, CaseWithdrawn
 from schemas.envelope import Envelope, derived_id, utcnow
-from schemas.licences import APPROVING, LicenceStatus, LicenceStatusChanged
 from schemas.screening import PartnerNotice, ScreeningCompleted, ScreeningRequested
 from schemas.sharing import ApprovalDespiteDenial
 from schemas.topics import SCREENING_RESULTS, Topic
@@ -35,9 +32,6 @@ from services.screening.screened_subjects import (
 
 SOURCE = "caseflow/screening"
 log = structlog.get_logger(__name__)
-
-# A licence ends here: its case is no longer re-screened for it.
-LICENCE_ENDED = (LicenceStatus.REVOKED, LicenceStatus.EXPIRED)
 
 
 class Outcome(StrEnum):
@@ -78,7 +72,8 @@ class ScreeningUnitOfWork(Transaction, KnowledgeSource, ScreenedSubjects, Protoc
     async def add_result(self, result: ScreeningCompleted) -> None: ...
     async def keep_open_case(self, case_id: str, application: SubmitApplication) -> bool: ...
     async def close_case(self, case_id: str, closed_by: str) -> None: ...
-    async def reopen_case(self, case_id: str) -> None: ...
+    async def reopen_case(self, case_id: str) -> SubmitApplication | None: ...
+    async def latest_result(self, case_id: str) -> ScreeningCompleted | None: ...
     async def add_partner_notice(self, notice: PartnerNotice | ApprovalDespiteDenial) -> None: ...
 
 
@@ -190,26 +185,6 @@ async def knowledge_for_each(
     return known
 
 
-async def close_case(
-    event: Envelope[CaseDecided] | Envelope[CaseWithdrawn] | Envelope[LicenceStatusChanged],
-    store: ScreeningStore,
-) -> bool:
-    """A decided or withdrawn case is no longer re-screened, unless it was approved: its
-    licence's parties are, until the licence is revoked or expires (a later approval, after an
-    appeal, opens the case again); False for a repeated delivery."""
-    data = event.data
-    if isinstance(data, LicenceStatusChanged) and data.status not in LICENCE_ENDED:
-        return False
-    async with store.unit_of_work() as uow:
-        if not await uow.first_delivery(event.id):
-            return False
-        if isinstance(data, CaseDecided) and data.outcome.value in APPROVING:
-            await uow.reopen_case(data.case_id)
-        else:
-            await uow.close_case(data.case_id, event.type)
-        return True
-
-
 async def record_partner_notice(
     notice: Envelope[PartnerNotice] | Envelope[ApprovalDespiteDenial], store: ScreeningStore
 ) -> bool:
@@ -221,13 +196,3 @@ async def record_partner_notice(
         await uow.add_partner_notice(notice.data)
     log.info("partner notice kept", notice=notice.data.notice_id, kind=notice.type)
     return True
-
-
-def closing_table(store: ScreeningStore) -> HandlerTable[bool]:
-    """The case events that end re-screening; the cases topic carries others, skipped."""
-    return (
-        HandlerTable[bool]("a case closing")
-        .on(CaseDecided, lambda event: close_case(event, store))
-        .on(CaseWithdrawn, lambda event: close_case(event, store))
-        .on(LicenceStatusChanged, lambda event: close_case(event, store))
-    )

@@ -61,22 +61,55 @@ async def keep_notice_and_rescreen(
         # (kept first) or screened again (kept after: `screen_case`).
         await uow.hold_open_cases()
         await uow.add_partner_notice(issued)
-        rescreened = []
-        for case in await uow.open_cases():
-            matched = partner_notice_findings(case.application, policy, [issued]).findings
-            if not matched:
-                continue
-            request_id = f"{case.case_id}/rescreen/notice/{issued.issuing_state}/{issued.notice_id}"
-            if await uow.find_result(request_id) is not None:
-                continue
-            reason = f"partner_notice: {matched[0].evidence}"
-            knowledge = await knowledge_for(uow, case.application, standing)
-            screening = Screening(request_id, case.case_id, case.application, reason)
-            result = screening_result(screening, policy, knowledge, utcnow())
-            await uow.add_result(result)
-            await publish_result(uow, result, notice.correlation_id, request_id)
-            rescreened.append(case.case_id)
-        return rescreened
+        return [
+            case.case_id
+            for case in await uow.open_cases()
+            if await rescreen_for_notice(uow, case, issued, policy, standing, notice.correlation_id)
+        ]
+
+
+async def rescreen_for_notice(
+    uow: ScreeningUnitOfWork,
+    case: OpenCase,
+    notice: PartnerNotice,
+    policy: ScreeningPolicy,
+    standing: Knowledge,
+    correlation_id: str,
+) -> bool:
+    """Publish a new result for the case if the notice matches it, once per case and notice;
+    whether it did."""
+    matched = partner_notice_findings(case.application, policy, [notice]).findings
+    if not matched:
+        return False
+    request_id = f"{case.case_id}/rescreen/notice/{notice.issuing_state}/{notice.notice_id}"
+    if await uow.find_result(request_id) is not None:
+        return False
+    reason = f"partner_notice: {matched[0].evidence}"
+    knowledge = await knowledge_for(uow, case.application, standing)
+    screening = Screening(request_id, case.case_id, case.application, reason)
+    result = screening_result(screening, policy, knowledge, utcnow())
+    await uow.add_result(result)
+    await publish_result(uow, result, correlation_id, request_id)
+    return True
+
+
+async def rescreen_reopened(
+    uow: ScreeningUnitOfWork,
+    case: OpenCase,
+    policy: ScreeningPolicy,
+    standing: Knowledge,
+    correlation_id: str,
+) -> list[str]:
+    """A case opened again (approved after a denial) is screened for each partner notice kept
+    while it was closed that matches it: those its latest result does not name; their ids."""
+    latest = await uow.latest_result(case.case_id)
+    named = set() if latest is None else {finding.reference for finding in latest.findings}
+    return [
+        notice.notice_id
+        for notice in await uow.notices_for(case.application.destination_country)
+        if f"partner_notice:{notice.notice_id}" not in named
+        and await rescreen_for_notice(uow, case, notice, policy, standing, correlation_id)
+    ]
 
 
 def notice_table(

@@ -10,9 +10,10 @@ from schemas.cases import CaseDecided, DecisionOutcome
 from schemas.envelope import Envelope
 from schemas.licences import LicenceStatus, LicenceStatusChanged
 from schemas.screening import FindingCategory, NoticeKind
+from services.screening.case_closing import Closing, close_case
 from services.screening.current_lists import CurrentLists
 from services.screening.domain import Knowledge
-from services.screening.handlers import close_case, screen_case
+from services.screening.handlers import screen_case
 from services.screening.list_updates import load_list_version
 from services.screening.matching import RestrictedPartyEntry, RestrictedPartyIndex
 from services.screening.notice_rescreening import keep_notice_and_rescreen
@@ -57,6 +58,11 @@ def licence_ended(case_id: str, status: LicenceStatus) -> Envelope[LicenceStatus
     return Envelope.wrap(changed, source="test", subject=case_id, correlation_id=case_id)
 
 
+async def closed(event: Closing, store: FakeScreeningStore) -> bool:
+    """The closing event as screening takes it."""
+    return await close_case(event, store, POLICY, KNOWN)
+
+
 def notice_results(store: FakeScreeningStore) -> list[str]:
     return [r.case_id for r in store.state.results.values() if "/rescreen/notice/" in r.request_id]
 
@@ -66,8 +72,8 @@ async def test_a_partner_notice_re_screens_an_approved_case_and_not_a_denied_one
     approved, denied = surveillance_to_the_ministry(), surveillance_to_the_ministry()
     for request in (approved, denied):
         await screen_case(request, store, POLICY, KNOWN)
-    await close_case(decided(approved.data.case_id, DecisionOutcome.APPROVED), store)
-    await close_case(decided(denied.data.case_id, DecisionOutcome.DENIED), store)
+    await closed(decided(approved.data.case_id, DecisionOutcome.APPROVED), store)
+    await closed(decided(denied.data.case_id, DecisionOutcome.DENIED), store)
 
     rescreened = await keep_notice_and_rescreen(denial(), store, POLICY, KNOWN)
 
@@ -91,9 +97,9 @@ async def test_a_revoked_licence_is_no_longer_watched_and_a_suspended_one_still_
     suspended, revoked = surveillance_to_the_ministry(), surveillance_to_the_ministry()
     for request in (suspended, revoked):
         await screen_case(request, store, POLICY, KNOWN)
-        await close_case(decided(request.data.case_id, DecisionOutcome.APPROVED), store)
-    await close_case(licence_ended(suspended.data.case_id, LicenceStatus.SUSPENDED), store)
-    await close_case(licence_ended(revoked.data.case_id, LicenceStatus.REVOKED), store)
+        await closed(decided(request.data.case_id, DecisionOutcome.APPROVED), store)
+    await closed(licence_ended(suspended.data.case_id, LicenceStatus.SUSPENDED), store)
+    await closed(licence_ended(revoked.data.case_id, LicenceStatus.REVOKED), store)
 
     await keep_notice_and_rescreen(denial(), store, POLICY, KNOWN)
 
@@ -104,8 +110,8 @@ async def test_an_approval_after_a_denial_watches_the_case_again() -> None:
     store = FakeScreeningStore()
     request = surveillance_to_the_ministry()
     await screen_case(request, store, POLICY, KNOWN)
-    await close_case(decided(request.data.case_id, DecisionOutcome.DENIED), store)
-    await close_case(decided(request.data.case_id, DecisionOutcome.APPROVED), store)
+    await closed(decided(request.data.case_id, DecisionOutcome.DENIED), store)
+    await closed(decided(request.data.case_id, DecisionOutcome.APPROVED), store)
 
     await keep_notice_and_rescreen(denial(), store, POLICY, KNOWN)
 
@@ -144,11 +150,11 @@ async def test_a_case_approved_on_appeal_is_screened_on_what_was_listed_while_it
     )
     request = screening_request(with_end_user("Osprey Avionics Trading", "AE"))
     await screen_case(request, store, POLICY, Knowledge(lists, REGISTER))
-    await close_case(decided(request.data.case_id, DecisionOutcome.DENIED), store)
+    await closed(decided(request.data.case_id, DecisionOutcome.DENIED), store)
     meanwhile = {**first, osprey.entry_id: osprey}  # listed while the case stood denied
     await take_version(store, lists, first, meanwhile, 2)
     await rescreen_affected(published_update(store), store, POLICY, Knowledge(lists, REGISTER))
-    await close_case(decided(request.data.case_id, DecisionOutcome.APPROVED), store)
+    await closed(decided(request.data.case_id, DecisionOutcome.APPROVED), store)
 
     renamed = replace(heron, alt_names=("Heron Survey",))  # the next update changes another entry
     await take_version(store, lists, meanwhile, {**meanwhile, heron.entry_id: renamed}, 3)
@@ -158,3 +164,32 @@ async def test_a_case_approved_on_appeal_is_screened_on_what_was_listed_while_it
     assert rescreened.cases == [request.data.case_id]
     result = store.state.results[f"{request.data.case_id}/rescreen/test@3"]
     assert osprey.entry_id in {finding.reference for finding in result.findings}
+
+
+async def test_a_case_approved_after_a_denial_is_screened_for_the_notices_kept_meanwhile() -> None:
+    store = FakeScreeningStore()
+    request = surveillance_to_the_ministry()
+    case_id = request.data.case_id
+    await screen_case(request, store, POLICY, KNOWN)
+    await closed(decided(case_id, DecisionOutcome.DENIED), store)
+    assert await keep_notice_and_rescreen(denial(), store, POLICY, KNOWN) == []
+
+    await closed(decided(case_id, DecisionOutcome.APPROVED), store)
+
+    assert notice_results(store) == [case_id]
+    result = store.state.results[f"{case_id}/rescreen/notice/NL/NL-2026-0042"]
+    assert [c.notice_id for c in result.partner_consultations] == ["NL-2026-0042"]
+    await closed(decided(case_id, DecisionOutcome.APPROVED), store)  # approved again: once
+    assert notice_results(store) == [case_id]
+
+
+async def test_a_case_opened_again_is_not_screened_for_a_notice_its_screening_named() -> None:
+    store = FakeScreeningStore()
+    await keep_notice_and_rescreen(denial(), store, POLICY, KNOWN)
+    request = surveillance_to_the_ministry()
+    await screen_case(request, store, POLICY, KNOWN)
+    await closed(decided(request.data.case_id, DecisionOutcome.DENIED), store)
+
+    await closed(decided(request.data.case_id, DecisionOutcome.APPROVED), store)
+
+    assert notice_results(store) == []

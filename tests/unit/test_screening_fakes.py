@@ -183,8 +183,13 @@ class FakeScreeningUnitOfWork:
             )
         return unregistered
 
-    async def reopen_case(self, case_id: str) -> None:
-        self.state.closed.pop(case_id, None)
+    async def reopen_case(self, case_id: str) -> SubmitApplication | None:
+        was_closed = self.state.closed.pop(case_id, None) is not None
+        return self.state.applications.get(case_id) if was_closed else None
+
+    async def latest_result(self, case_id: str) -> ScreeningCompleted | None:
+        own = [result for result in self.state.results.values() if result.case_id == case_id]
+        return max(own, key=lambda result: result.screened_at, default=None)
 
     async def open_cases(self) -> list[OpenCase]:
         return [

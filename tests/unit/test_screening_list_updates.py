@@ -15,11 +15,12 @@ from schemas.screening import (
     ListUpdated,
     ScreeningCompleted,
 )
+from services.screening.case_closing import close_case
 from services.screening.clearing import ClearHit, clear_hit
 from services.screening.config import SEED_LIST
 from services.screening.current_lists import CurrentLists
 from services.screening.domain import Knowledge, ScreeningPolicy
-from services.screening.handlers import close_case, screen_case
+from services.screening.handlers import screen_case
 from services.screening.list_diff import (
     compute_delta,
     entry_digest,
@@ -148,7 +149,7 @@ async def test_a_decided_case_and_an_unrelated_case_are_not_screened_again() -> 
     unrelated = screening_request(with_end_user("Kyoto University", "JP"))
     for request in (decided, unrelated):
         await screen_case(request, store, POLICY, lists)
-    await close_case(decision(decided.data.case_id), store)
+    await close_case(decision(decided.data.case_id), store, POLICY, lists)
     await load_list_version("test", parse_csv(VERSION_1, "test"), "v1.csv", store)
 
     rescreened = (await rescreen_affected(published_update(store), store, POLICY, lists)).cases

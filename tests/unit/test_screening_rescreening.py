@@ -10,9 +10,10 @@ import pytest
 from schemas.cases import DecisionOutcome
 from schemas.envelope import utcnow
 from schemas.screening import ScreeningCompleted
+from services.screening.case_closing import close_case
 from services.screening.current_lists import CurrentLists
 from services.screening.domain import Knowledge, Screening, ScreeningPolicy, screening_result
-from services.screening.handlers import close_case, screen_case
+from services.screening.handlers import screen_case
 from services.screening.list_diff import ListChange, compute_delta, entry_digest
 from services.screening.list_updates import load_list_version
 from services.screening.match_keys import KeyRules, listed_keys, party_keys
@@ -322,8 +323,9 @@ async def test_a_licence_approved_on_appeal_after_a_denial_is_re_screened_on_a_l
     appealed = screening_request(with_end_user("Kestrel Vantage Systems LLC"))
     await screen_case(appealed, store, POLICY, knowing(BEFORE, 1))
     case_id = appealed.data.case_id
-    await close_case(decided(case_id, DecisionOutcome.DENIED), store)  # no longer a subject
-    await close_case(decided(case_id, DecisionOutcome.APPROVED), store)  # its licence in force
+    closing = (store, POLICY, knowing(BEFORE, 1))
+    await close_case(decided(case_id, DecisionOutcome.DENIED), *closing)  # no longer a subject
+    await close_case(decided(case_id, DecisionOutcome.APPROVED), *closing)  # licence in force
     await load_list_version("test", parse_csv(AFTER, "test"), "after.csv", store)
 
     rescreened = await rescreen_affected(published_update(store), store, POLICY, knowing(AFTER, 2))
