@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Protocol, runtime_checkable
 
 import structlog
@@ -183,6 +183,8 @@ class AmongEntries:
     positions: frozenset[int]
     screens: FullScreens
     full: frozenset[Named] = frozenset()
+    # A subject's parties are screened to tell whether its result is news, then for the result.
+    _hits: dict[Named, list[Hit]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def list_version(self) -> str:
@@ -191,9 +193,12 @@ class AmongEntries:
 
     def screen(self, party_name: str, country: str | None = None) -> list[Hit]:
         """The party's hits on these entries, as a full screen finds and scores them."""
-        if (party_name, country) in self.full:
+        named = (party_name, country)
+        if named in self.full:
             return self.screens.screen(party_name, country)
-        return self.lists.screen(party_name, country, self.positions)
+        if named not in self._hits:
+            self._hits[named] = self.lists.screen(party_name, country, self.positions)
+        return self._hits[named]
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,10 @@ with the older lists' hits: nothing of it is kept, and it is screened again on t
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Collection
+from dataclasses import replace
+
 import pytest
 
 from services.screening.current_lists import CurrentLists
@@ -10,10 +14,11 @@ from services.screening.domain import Knowledge
 from services.screening.handlers import Outcome, ScreenedOnOutdatedKnowledge, screen_case
 from services.screening.list_diff import screened_on_older
 from services.screening.list_updates import load_list_version
-from services.screening.matching import RestrictedPartyEntry, RestrictedPartyIndex
+from services.screening.matching import Hit, RestrictedPartyEntry, RestrictedPartyIndex
+from services.screening.rescreening import rescreen_affected
 from tests.unit.test_screening_fakes import FakeScreeningStore, screening_request, with_end_user
-from tests.unit.test_screening_list_updates import REGISTER
-from tests.unit.test_screening_rescreen_drift import POLICY
+from tests.unit.test_screening_list_updates import REGISTER, published_update
+from tests.unit.test_screening_rescreen_drift import POLICY, take_version
 
 FIRST = RestrictedPartyEntry("test", "test-1", "Kestrel Maritime Holdings", countries=("AE",))
 ADDED = RestrictedPartyEntry("test", "test-2", "Osprey Avionics Trading", countries=("AE",))
@@ -65,3 +70,40 @@ async def test_a_case_screened_on_replaced_lists_is_not_kept_and_is_screened_aga
     assert ADDED.entry_id in {finding.reference for finding in screened.result.findings}
     subject = next(iter(store.state.subjects.values()))[0]
     assert subject.hits == {ADDED.entry_id}
+
+
+class CountingLists(CurrentLists):
+    """The lists, counting each party's screens on some entries only (a re-screen's)."""
+
+    def __init__(self, index: RestrictedPartyIndex, versions: dict[str, int]) -> None:
+        super().__init__(index, versions, POLICY.match_policy())
+        self.screened: Counter[tuple[str, str | None]] = Counter()
+
+    def screen(
+        self, party_name: str, country: str | None = None, among: Collection[int] | None = None
+    ) -> list[Hit]:
+        if among is not None:
+            self.screened[(party_name, country)] += 1
+        return super().screen(party_name, country, among)
+
+
+async def test_a_rescreen_screens_each_party_once_to_tell_and_to_make_a_new_result() -> None:
+    store = FakeScreeningStore()
+    first = {FIRST.entry_id: FIRST}
+    await load_list_version("test", [FIRST], "v1", store)
+    index = RestrictedPartyIndex.build([FIRST], POLICY.match_policy())
+    lists = CountingLists(index, {"test": 1})
+    request = screening_request(with_end_user(ADDED.name, "AE"))
+    await screen_case(request, store, POLICY, Knowledge(lists, REGISTER))
+    # A first update (every subject screened in full by a process that just read its lists),
+    # then one that lists the end user: the other parties are screened on some entries only.
+    second = {FIRST.entry_id: replace(FIRST, alt_names=("Kestrel Maritime",))}
+    third = {**second, ADDED.entry_id: ADDED}
+    for number, (before, after) in enumerate([(first, second), (second, third)], start=2):
+        await take_version(store, lists, before, after, number)
+        update = published_update(store)
+        rescreened = await rescreen_affected(update, store, POLICY, Knowledge(lists, REGISTER))
+
+    assert rescreened.cases == [request.data.case_id]  # a new result: its end user listed
+    assert lists.screened, "no party screened on some entries only"
+    assert max(lists.screened.values()) == 1, lists.screened
