@@ -11,11 +11,10 @@ from schemas.envelope import Envelope
 from schemas.licences import LicenceStatus, LicenceStatusChanged
 from schemas.screening import FindingCategory, NoticeKind
 from services.screening.case_closing import Closing, close_case
-from services.screening.current_lists import CurrentLists
 from services.screening.domain import Knowledge
 from services.screening.handlers import screen_case
 from services.screening.list_updates import load_list_version
-from services.screening.matching import RestrictedPartyEntry, RestrictedPartyIndex
+from services.screening.matching import RestrictedPartyEntry
 from services.screening.notice_rescreening import keep_notice_and_rescreen
 from services.screening.rescreening import rescreen_affected
 from tests.unit.test_screening_fakes import FakeScreeningStore, screening_request, with_end_user
@@ -27,6 +26,7 @@ from tests.unit.test_screening_partner_notices import (
     surveillance_to_the_ministry,
 )
 from tests.unit.test_screening_rescreen_drift import take_version
+from tests.unit.test_screening_restart import indexed
 
 
 def decided(case_id: str, outcome: DecisionOutcome) -> Envelope[CaseDecided]:
@@ -143,11 +143,7 @@ async def test_a_case_approved_on_appeal_is_screened_on_what_was_listed_while_it
     osprey = RestrictedPartyEntry("test", "test-2", "Osprey Avionics Trading", countries=("AE",))
     first = {heron.entry_id: heron}
     await load_list_version("test", list(first.values()), "v1", store)
-    lists = CurrentLists(
-        RestrictedPartyIndex.build([heron], POLICY.match_policy()),
-        {"test": 1},
-        POLICY.match_policy(),
-    )
+    lists = indexed(first, 1)
     request = screening_request(with_end_user("Osprey Avionics Trading", "AE"))
     await screen_case(request, store, POLICY, Knowledge(lists, REGISTER))
     await closed(decided(request.data.case_id, DecisionOutcome.DENIED), store)

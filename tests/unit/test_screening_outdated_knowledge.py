@@ -19,15 +19,10 @@ from services.screening.rescreening import rescreen_affected
 from tests.unit.test_screening_fakes import FakeScreeningStore, screening_request, with_end_user
 from tests.unit.test_screening_list_updates import REGISTER, published_update
 from tests.unit.test_screening_rescreen_drift import POLICY, take_version
+from tests.unit.test_screening_restart import indexed
 
 FIRST = RestrictedPartyEntry("test", "test-1", "Kestrel Maritime Holdings", countries=("AE",))
 ADDED = RestrictedPartyEntry("test", "test-2", "Osprey Avionics Trading", countries=("AE",))
-
-
-def lists_at(version: int, *entries: RestrictedPartyEntry) -> CurrentLists:
-    """A process's lists, read from PostgreSQL at `version` of the list "test"."""
-    index = RestrictedPartyIndex.build(list(entries), POLICY.match_policy())
-    return CurrentLists(index, {"test": version}, POLICY.match_policy())
 
 
 @pytest.mark.parametrize(
@@ -57,12 +52,14 @@ async def test_a_case_screened_on_replaced_lists_is_not_kept_and_is_screened_aga
     updates = list(store.state.published)
 
     with pytest.raises(ScreenedOnOutdatedKnowledge, match="test@1"):
-        await screen_case(request, store, POLICY, Knowledge(lists_at(1, FIRST), REGISTER))
+        await screen_case(
+            request, store, POLICY, Knowledge(indexed({FIRST.entry_id: FIRST}, 1), REGISTER)
+        )
     assert store.state.results == {}
     assert store.state.subjects == {}
     assert store.state.published == updates
 
-    current = Knowledge(lists_at(2, FIRST, ADDED), REGISTER)
+    current = Knowledge(indexed({e.entry_id: e for e in (FIRST, ADDED)}, 2), REGISTER)
     screened = await screen_case(request, store, POLICY, current)
     assert screened.outcome is Outcome.SCREENED
     assert screened.result is not None
